@@ -1,0 +1,84 @@
+// swift-tools-version:6.0
+// testfleet: a distributed test runner and flaky-test analyser.
+//
+// Layers, bottom up (a module may import only modules above it in this list):
+//   CZMQ, CLZ4        system-library shims
+//   Model             value types, no dependencies
+//   Wire              versioned message encoding + LZ4 payload codec
+//   Transport         ZeroMQ sockets and poller
+//   Store             SQLite through GRDB (migrations) with a raw-statement ingest path
+//   Planning, JUnit   pure code: selection, timing, scheduling; JUnit XML read/write
+//   Adapters          one file per test framework, plus the process runner
+//   Coordinator, Worker, Analyzer   the three roles; they never import each other
+//   TestfleetCLI      swift-argument-parser commands that compose the roles
+//   testfleet         the thin executable
+import PackageDescription
+
+/// Strict settings, once for every target of ours.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
+let grdbSQLite: Target.Dependency = .product(name: "GRDBSQLite", package: "GRDB.swift")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "testfleet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "testfleet", targets: ["testfleet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZMQ", path: "Sources/CZMQ"),
+        .systemLibrary(name: "CLZ4", path: "Sources/CLZ4", pkgConfig: "liblz4"),
+
+        .target(name: "Model", swiftSettings: strict),
+        .target(name: "Wire", dependencies: ["Model", "CLZ4"], swiftSettings: strict),
+        .target(name: "Transport", dependencies: ["CZMQ"], swiftSettings: strict),
+        .target(name: "Store", dependencies: ["Model", grdb, grdbSQLite], swiftSettings: strict),
+        .target(name: "Planning", dependencies: ["Model"], swiftSettings: strict),
+        .target(name: "JUnit", dependencies: ["Model"], swiftSettings: strict),
+        .target(name: "Adapters", dependencies: ["Model", "JUnit"], swiftSettings: strict),
+        .target(
+            name: "Coordinator",
+            dependencies: ["Model", "Wire", "Transport", "Store", "Planning"],
+            swiftSettings: strict),
+        .target(
+            name: "Worker",
+            dependencies: ["Model", "Wire", "Transport", "Adapters"],
+            swiftSettings: strict),
+        .target(name: "Analyzer", dependencies: ["Model", "Store"], swiftSettings: strict),
+        .target(
+            name: "TestfleetCLI",
+            dependencies: [
+                "Model", "Wire", "Transport", "Store", "Planning", "JUnit", "Adapters",
+                "Coordinator", "Worker", "Analyzer", argumentParser,
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "testfleet", dependencies: ["TestfleetCLI"], swiftSettings: strict),
+        .executableTarget(
+            name: "testfleet-bench",
+            dependencies: ["Model", "Wire", "Store", "Planning", "JUnit", "Analyzer", "Adapters"],
+            path: "bench/Sources/testfleet-bench",
+            swiftSettings: strict),
+
+        .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: strict),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "Model", "Transport"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Model"], swiftSettings: strict),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Model"], swiftSettings: strict),
+        .testTarget(name: "JUnitTests", dependencies: ["JUnit", "Model"], swiftSettings: strict),
+        .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model"], swiftSettings: strict),
+        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model"], swiftSettings: strict),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["Model", "Store", "Wire", "Transport"],
+            swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// Adapters module: placeholder until its first type lands.

@@ -1,0 +1,1 @@
+// Analyzer module: placeholder until its first type lands.

@@ -1,0 +1,1 @@
+// Coordinator module: placeholder until its first type lands.

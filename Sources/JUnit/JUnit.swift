@@ -1,0 +1,1 @@
+// JUnit module: placeholder until its first type lands.

@@ -1,0 +1,18 @@
+/// One test to run in a build: its name, its suite, and (once planned) where it may run and how
+/// long it is expected to take.
+public struct TestCase: Sendable, Hashable {
+    public var name: String
+    /// Index into the build's suites.
+    public var suite: Int
+    /// Expected duration in seconds (from history, or the suite's fallback).
+    public var predicted: Double
+    /// When set, only a worker of this arch may run it (`every`-arch tests become one case per arch).
+    public var arch: Arch?
+
+    public init(name: String, suite: Int, predicted: Double = 0, arch: Arch? = nil) {
+        self.name = name
+        self.suite = suite
+        self.predicted = predicted
+        self.arch = arch
+    }
+}

@@ -1,0 +1,34 @@
+/// One attempt at one test, as a worker reports it and the store records it.
+public struct TestResult: Sendable, Hashable {
+    /// Test name, `classname::name` (a pytest node id for pytest runs).
+    public var test: String
+    /// 1 for the first run; retries count up.
+    public var attempt: Int
+    public var outcome: Outcome
+    /// Wall time of the test in seconds.
+    public var duration: Double
+    /// The worker that ran it.
+    public var worker: String
+    public var arch: Arch
+    /// The tail of the test's output, LZ4-compressed (empty when there was no output).
+    public var compressedOutput: [UInt8]
+    /// Size of `compressedOutput` once decompressed.
+    public var outputSize: Int
+    /// Bytes of output dropped from the front because the test printed more than the cap.
+    public var outputDropped: Int
+
+    public init(
+        test: String, attempt: Int, outcome: Outcome, duration: Double, worker: String, arch: Arch,
+        compressedOutput: [UInt8] = [], outputSize: Int = 0, outputDropped: Int = 0
+    ) {
+        self.test = test
+        self.attempt = attempt
+        self.outcome = outcome
+        self.duration = duration
+        self.worker = worker
+        self.arch = arch
+        self.compressedOutput = compressedOutput
+        self.outputSize = outputSize
+        self.outputDropped = outputDropped
+    }
+}

@@ -1,0 +1,1 @@
+// Transport module: placeholder until its first type lands.

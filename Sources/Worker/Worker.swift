@@ -1,0 +1,1 @@
+// Worker module: placeholder until its first type lands.

@@ -1,0 +1,3 @@
+import TestfleetCLI
+
+TestfleetCommand.main()
