@@ -1,1 +1,19 @@
-print("bench placeholder")
+// testfleet-bench NAME [ARGS…]: the benchmark programs behind `bench/run NAME`. Each benchmark
+// lives in its own file as an enum with `static func run(_ arguments: [String]) throws`, prints
+// human-readable lines and, last, one line of JSON with its figures.
+import Foundation
+
+let benchmarks: [String: ([String]) throws -> Void] = [:]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, let bench = benchmarks[name] else {
+    let known = benchmarks.keys.sorted().joined(separator: ", ")
+    FileHandle.standardError.write(Data("usage: testfleet-bench NAME [ARGS…]; NAME is one of: \(known)\n".utf8))
+    exit(2)
+}
+do {
+    try bench(Array(arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("testfleet-bench \(name): \(error)\n".utf8))
+    exit(3)
+}

@@ -1,1 +1,0 @@
-// Adapters module: placeholder until its first type lands.
