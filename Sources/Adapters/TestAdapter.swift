@@ -1,4 +1,4 @@
-import Model
+public import Model
 
 /// One test's result as an adapter reports it, before the worker stamps attempt, worker and arch
 /// on it and compresses the output.
