@@ -1,1 +1,0 @@
-// Analyzer module: placeholder until its first type lands.

@@ -1,0 +1,45 @@
+/// The analyser's knobs, with defaults that met the synthetic flaky-eval targets. Every figure
+/// is a probability or a count, so each can be reasoned about on its own.
+public struct AnalyzerConfiguration: Sendable, Hashable {
+    /// Target false-discovery rate for the flaky flag (Benjamini–Hochberg q).
+    public var falseDiscoveryRate = 0.05
+    /// Per-attempt rate of failures that are nobody's test's fault (a killed pod, a network blip),
+    /// the null hypothesis "this test is not flaky" is tested against. nil: estimate it from the
+    /// suite (failures of tests with at most one flaky failure, a deliberately high estimate).
+    public var ambientFailureRate: Double?
+    /// Lower bound for the estimated ambient rate, so a spotless history can't make one failure
+    /// look like proof.
+    public var ambientFailureFloor = 1e-6
+    /// A run of all-failing builds is a break (not bad luck) when its probability under the
+    /// test's own flake rate is below this.
+    public var brokenLikelihood = 1e-4
+    /// A break needs at least this many failed attempts (a first failure and its retry).
+    public var minimumBrokenFailures = 2
+    /// A build whose first attempts fail at this share or more is an infrastructure outage.
+    public var outageFailureShare = 0.3
+    /// Builds with fewer first attempts than this are never called outages.
+    public var outageMinimumTests = 20
+    /// A worker (in one build, or overall) failing this share of its attempts, and at least
+    /// `workerFailureFactor` times the rest of the fleet's share, is a bad worker.
+    public var workerFailureShare = 0.3
+    public var workerFailureFactor = 10.0
+    /// A (worker, build) cell needs this many attempts before it can be judged.
+    public var workerMinimumAttempts = 10
+    /// Width of the credible interval reported with each flake rate.
+    public var credibleLevel = 0.95
+    /// Flagged flaky tests enter quarantine on their own when true.
+    public var autoQuarantine = true
+    /// A quarantined test is released after n = ⌈3 / rate⌉ clean attempts in a row (zero
+    /// failures in n runs bounds the rate below 3/n at 95 %).
+    public var quarantineReleaseRate = 0.02
+    /// A test whose break ended is reported `fixed` for this many of its builds, then `stable`.
+    public var fixedWindowBuilds = 20
+    /// The per-attempt failure rate assumed for a real regression when estimating what slipped
+    /// through the gate (real breaks fail nearly always; 0.9 leaves room for racy ones).
+    public var regressionFailureRate = 0.9
+
+    public init() {}
+
+    /// Clean attempts in a row that release a test from quarantine.
+    public var quarantineReleaseRuns: Int { Int((3 / quarantineReleaseRate).rounded(.up)) }
+}

@@ -1,0 +1,45 @@
+/// The result of one analysis over a history: every test's state and evidence, plus the
+/// suite-wide figures the states were judged against.
+public struct FlakyAnalysis: Sendable {
+    /// One entry per test, indexed by test id (`AttemptRecord.test`).
+    public var tests: [TestAnalysis]
+    /// The Beta prior over flake rates learned from the suite.
+    public var prior: BetaBinomial
+    /// The per-attempt ambient failure rate the "not flaky" hypothesis was tested against.
+    public var ambientFailureRate: Double
+    /// Breaks started per test-build: the prior probability that a failure is a real regression.
+    public var regressionRate: Double
+    public var infrastructure: InfrastructureEffects
+    public var configuration: AnalyzerConfiguration
+    /// Worker names and build ids, to name flagged infrastructure in reports.
+    public var workerNames: [String]
+    public var buildIDs: [String]
+
+    /// Tests whose failures do not block the gate.
+    public var quarantinedNames: Set<String> {
+        Set(tests.lazy.filter { $0.quarantine != nil }.map(\.name))
+    }
+
+    /// Flake rates by test name, for the gate's slip-through estimate.
+    public var flakeRatesByName: [String: Double] {
+        var result: [String: Double] = [:]
+        result.reserveCapacity(tests.count)
+        for test in tests { result[test.name] = test.flakeRate }
+        return result
+    }
+
+    /// Tests in a state, in test-id order.
+    public func tests(in state: TestState) -> [TestAnalysis] { tests.filter { $0.state == state } }
+
+    /// Outage builds, by build id.
+    public var outageBuildIDs: [String] {
+        infrastructure.outageBuilds.indices.filter { infrastructure.outageBuilds[$0] }.map { buildIDs[$0] }
+    }
+
+    /// Flagged workers with the builds they were flagged in (empty list: flagged overall).
+    public var flaggedWorkers: [(worker: String, builds: [String])] {
+        infrastructure.flaggedBuildsByWorker()
+            .map { (worker: workerNames[Int($0.key)], builds: $0.value.map { buildIDs[Int($0)] }) }
+            .sorted { $0.worker < $1.worker }
+    }
+}

@@ -1,0 +1,137 @@
+import Model
+
+/// The flaky-test analyser: pure functions from an `AttemptHistory` to a `FlakyAnalysis`.
+///
+/// Pipeline: (1) infrastructure effects (outage builds, bad workers) are found and discounted;
+/// (2) each test's attempts become per-build observations; (3) a Beta prior over flake rates is
+/// fitted to the suite; (4) change-point detection splits off breaks ("broken since X"); (5) what
+/// remains is each test's flaky evidence: a p-value against the fleet's ambient failure rate,
+/// Benjamini–Hochberg across all tests, and a Beta-binomial posterior for the rate; (6) states
+/// and quarantine.
+public enum FlakyAnalyzer {
+    /// Analyses a history. `manual` holds people's quarantine decisions (newest per test wins).
+    public static func analyze(_ history: AttemptHistory, manual: [ManualQuarantine] = [],
+                               configuration: AnalyzerConfiguration = AnalyzerConfiguration()) -> FlakyAnalysis
+    {
+        let infrastructure = InfrastructureEffects.detect(in: history, configuration: configuration)
+        let scans = scanTests(history, infrastructure: infrastructure)
+
+        // Prior from builds in which each test passed at least once: this leaves out breaks
+        // (not yet detected at this point) without needing the prior to find them.
+        var priorFailures = [Int](repeating: 0, count: scans.count)
+        var priorAttempts = [Int](repeating: 0, count: scans.count)
+        for (test, scan) in scans.enumerated() {
+            for observation in scan.observations where observation.totalPasses > 0 {
+                priorFailures[test] += observation.totalFailures
+                priorAttempts[test] += observation.totalFailures + observation.totalPasses
+            }
+        }
+        let prior = BetaBinomial.fitPrior(failures: priorFailures, attempts: priorAttempts)
+        let drafts = scans.map { draft(for: $0, prior: prior, configuration: configuration) }
+
+        let ambient = configuration.ambientFailureRate ?? estimateAmbientRate(drafts, floor: configuration.ambientFailureFloor)
+        var pValues = [Double](repeating: 1, count: drafts.count)
+        var tested: [Int] = []
+        for (test, draft) in drafts.enumerated() where draft.flakyAttempts > 0 {
+            pValues[test] = IncompleteBeta.binomialUpperTail(
+                atLeast: draft.flakyFailures, trials: draft.flakyAttempts, probability: ambient)
+            tested.append(test)
+        }
+        let rejected = FalseDiscovery.benjaminiHochberg(tested.map { pValues[$0] }, q: configuration.falseDiscoveryRate)
+        var flagged = [Bool](repeating: false, count: drafts.count)
+        for position in rejected { flagged[tested[position]] = drafts[tested[position]].flakyFailures > 0 }
+
+        var observationsTotal = 0, breakStarts = 0
+        for (test, draft) in drafts.enumerated() {
+            observationsTotal += scans[test].observations.count
+            breakStarts += draft.breakStarts
+        }
+        let regressionRate = max(Double(breakStarts) / Double(max(observationsTotal, 1)), 1e-5)
+
+        let latestManual = Dictionary(manual.map { ($0.test, $0) }, uniquingKeysWith: { $0.atBuild >= $1.atBuild ? $0 : $1 })
+        var intervals: [Int64: ClosedRange<Double>] = [:]
+        var tests: [TestAnalysis] = []
+        tests.reserveCapacity(drafts.count)
+        for (test, draft) in drafts.enumerated() {
+            let posterior = prior.posterior(failures: draft.flakyFailures, attempts: draft.flakyAttempts)
+            // Many stable tests share (0, n): compute each interval once.
+            let key = Int64(draft.flakyFailures) << 32 | Int64(draft.flakyAttempts)
+            let interval = intervals[key] ?? posterior.credibleInterval(level: configuration.credibleLevel)
+            intervals[key] = interval
+            var analysis = TestAnalysis(
+                test: Int32(test), name: history.testNames[test], state: .stable, arch: nil,
+                flakeRate: posterior.mean, flakeInterval: interval, flakyFailures: draft.flakyFailures,
+                flakyAttempts: draft.flakyAttempts, totalAttempts: scans[test].totalAttempts,
+                totalFailures: scans[test].totalFailures, pValue: pValues[test], flagged: flagged[test],
+                evidence: draft.evidence, harm: scans[test].harm, latestBreak: breakReport(draft, history: history),
+                cleanRunsSinceLastFailure: scans[test].cleanRunsSinceLastFailure, quarantine: nil,
+                lastFlakyFailureBuild: draft.lastFlakyFailureBuild)
+            classify(&analysis, draft: draft, configuration: configuration)
+            Quarantine.apply(to: &analysis, manual: latestManual[analysis.name], configuration: configuration)
+            tests.append(analysis)
+        }
+        return FlakyAnalysis(
+            tests: tests, prior: prior, ambientFailureRate: ambient, regressionRate: regressionRate,
+            infrastructure: infrastructure, configuration: configuration, workerNames: history.workerNames,
+            buildIDs: history.builds.map(\.id))
+    }
+
+    /// Groups records by test with a counting sort (stable, so per-test order is input order)
+    /// and scans each test.
+    static func scanTests(_ history: AttemptHistory, infrastructure: InfrastructureEffects) -> [TestScan] {
+        let testCount = history.testNames.count
+        var starts = [Int](repeating: 0, count: testCount + 1)
+        for record in history.records { starts[Int(record.test) + 1] += 1 }
+        for test in 0..<testCount { starts[test + 1] += starts[test] }
+        var order = [Int32](repeating: 0, count: history.records.count)
+        var next = starts
+        for (index, record) in history.records.enumerated() {
+            order[next[Int(record.test)]] = Int32(index)
+            next[Int(record.test)] += 1
+        }
+        var scratch: [AttemptRecord] = []
+        var scans: [TestScan] = []
+        scans.reserveCapacity(testCount)
+        for test in 0..<testCount {
+            scans.append(TestScan.scan(records: history.records, order: order[starts[test]..<starts[test + 1]],
+                                       infrastructure: infrastructure, scratch: &scratch))
+        }
+        return scans
+    }
+
+    /// The ambient rate: flaky failures per attempt over tests with at most one flaky failure.
+    /// Low-rate flaky tests inflate it, which only makes the flag more conservative.
+    static func estimateAmbientRate(_ drafts: [Draft], floor: Double) -> Double {
+        var failures = 0, attempts = 0
+        for draft in drafts where draft.flakyFailures <= 1 {
+            failures += draft.flakyFailures
+            attempts += draft.flakyAttempts
+        }
+        return attempts > 0 ? max(Double(failures) / Double(attempts), floor) : floor
+    }
+
+    static func breakReport(_ draft: Draft, history: AttemptHistory) -> BreakReport? {
+        guard let found = draft.latestBreak else { return nil }
+        return BreakReport(
+            arch: draft.latestBreakArch, lastPassingCommit: found.lastPassingCommit.flatMap(history.sha(atCommit:)),
+            firstFailingCommit: history.sha(atCommit: found.firstFailingCommit) ?? "?",
+            fixedAtCommit: found.fixedAtCommit.flatMap(history.sha(atCommit:)), failures: found.failures,
+            builds: draft.latestBreakBuilds)
+    }
+
+    /// Broken (an ongoing break) beats flaky; flaky beats a recent fix; the rest is stable.
+    static func classify(_ analysis: inout TestAnalysis, draft: Draft, configuration: AnalyzerConfiguration) {
+        if let found = draft.latestBreak, found.isOngoing {
+            analysis.state = .broken
+            analysis.arch = draft.latestBreakArch
+        } else if analysis.flagged {
+            analysis.state = .flaky
+            analysis.arch = confinedArch(draft)
+        } else if draft.latestBreak != nil, draft.observationsSinceFix <= configuration.fixedWindowBuilds {
+            analysis.state = .fixed
+            analysis.arch = draft.latestBreakArch
+        } else {
+            analysis.state = .stable
+        }
+    }
+}

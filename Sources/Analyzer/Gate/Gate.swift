@@ -1,0 +1,150 @@
+public import Model
+
+/// The deploy gate as a pure function.
+///
+/// Pass only if every selected test passed, or failed only as a quarantined test or passed on
+/// a retry. A non-quarantined test that failed every attempt always blocks; so does a failed
+/// watermark check ("rebase required").
+public enum Gate {
+    /// One test's attempts in the build, folded.
+    public struct TestOutcome: Sendable, Hashable {
+        public var test: String
+        public var attempts = 0
+        public var passes = 0
+        public var failures = 0
+        public var lastOutcome: Outcome = .skipped
+
+        public var failedEveryAttempt: Bool { failures > 0 && passes == 0 }
+        public var passedOnRetry: Bool { failures > 0 && passes > 0 }
+    }
+
+    /// Judges one build.
+    public static func evaluate(_ input: GateInput, configuration: AnalyzerConfiguration = AnalyzerConfiguration())
+        -> GateEvaluation
+    {
+        let outcomes = fold(input.results)
+        var counts = Verdict.Counts()
+        var failures: [Verdict.Failure] = []
+        var blocking: [TestOutcome] = [], quarantinedFailing: [String] = [], retried: [String] = []
+        var letThrough: [TestOutcome] = []
+        for outcome in outcomes {
+            counts.total += 1
+            if outcome.passes + outcome.failures == 0 {
+                counts.skipped += 1
+            } else if outcome.failures == 0 {
+                counts.passed += 1
+            } else if outcome.passedOnRetry {
+                counts.passed += 1
+                counts.flaky += 1
+                retried.append(outcome.test)
+                letThrough.append(outcome)
+            } else {
+                counts.failed += 1
+                failures.append(Verdict.Failure(test: outcome.test, attempts: outcome.attempts,
+                                                outcome: outcome.lastOutcome.rawValue))
+                if input.quarantined.contains(outcome.test) {
+                    quarantinedFailing.append(outcome.test)
+                    letThrough.append(outcome)
+                } else {
+                    blocking.append(outcome)
+                }
+            }
+        }
+        // Quarantined tests that ran and passed are still listed: the evidence record says what
+        // was quarantined, not only what it forgave.
+        let quarantinedRan = outcomes.filter { input.quarantined.contains($0.test) }.map(\.test)
+
+        var reasons: [String] = []
+        if let rebase = input.rebaseRequired { reasons.append(rebase) }
+        for outcome in blocking.prefix(20) {
+            reasons.append("\(outcome.test) failed all \(outcome.attempts) attempt\(outcome.attempts == 1 ? "" : "s")")
+        }
+        if blocking.count > 20 { reasons.append("… and \(blocking.count - 20) more tests failed every attempt") }
+        if !quarantinedFailing.isEmpty {
+            reasons.append("\(quarantinedFailing.count) quarantined test(s) failed and did not block: "
+                + quarantinedFailing.prefix(10).joined(separator: ", "))
+        }
+        if !retried.isEmpty {
+            reasons.append("\(retried.count) test(s) passed only on retry and did not block: "
+                + retried.prefix(10).joined(separator: ", "))
+        }
+        let ran = counts.passed + counts.failed
+        let outage = ran >= configuration.outageMinimumTests
+            && Double(counts.failed) / Double(ran) >= configuration.outageFailureShare
+        if outage {
+            let percent = Int((100 * Double(counts.failed) / Double(ran)).rounded())
+            reasons.append("infrastructure outage suspected: \(percent)% of tests failed every attempt; re-run the build before trusting this verdict")
+        }
+        let slip = slipProbability(letThrough, input: input, configuration: configuration)
+        if !letThrough.isEmpty {
+            reasons.append("estimated probability that a real failure slipped through: \(formatProbability(slip))")
+        }
+        let decision: Verdict.Decision = blocking.isEmpty && input.rebaseRequired == nil ? .pass : .fail
+        let verdict = Verdict(
+            build: input.build, commit: input.commit, verdict: decision, counts: counts, failures: failures,
+            reasons: reasons, simulated: input.simulated, suite: input.suite, wallSeconds: input.wallSeconds,
+            passedOnRetry: retried, quarantined: quarantinedRan)
+        return GateEvaluation(verdict: verdict, slipProbability: slip, skippedBySelection: input.skippedBySelection,
+                              outageSuspected: outage)
+    }
+
+    /// Folds attempts into one outcome per test, sorted by test name.
+    public static func fold(_ results: [TestResult]) -> [TestOutcome] {
+        var byTest: [String: TestOutcome] = [:]
+        var lastAttempt: [String: Int] = [:]
+        for result in results {
+            var outcome = byTest[result.test] ?? TestOutcome(test: result.test)
+            outcome.attempts += 1
+            if result.outcome.isFailure {
+                outcome.failures += 1
+            } else if result.outcome == .passed || result.outcome == .xpassed || result.outcome == .xfailed {
+                outcome.passes += 1
+            }
+            if result.attempt >= lastAttempt[result.test, default: Int.min] {
+                lastAttempt[result.test] = result.attempt
+                outcome.lastOutcome = result.outcome
+            }
+            byTest[result.test] = outcome
+        }
+        return byTest.values.sorted { $0.test < $1.test }
+    }
+
+    /// The probability that at least one let-through failure was a real regression.
+    ///
+    /// Each let-through test is weighed between two hypotheses: a real regression (prior
+    /// `regressionRate`, failing each attempt with `configuration.regressionFailureRate`) or its
+    /// known flakiness (rate p). With f failures and s passes in this build,
+    /// P(real) = π ρ^f (1−ρ)^s / (π ρ^f (1−ρ)^s + (1−π) p^f (1−p)^s), and the tests are
+    /// independent, so P(any real) = 1 − Π (1 − P(real)). A pass on retry makes a regression
+    /// unlikely (it needs the 10 % racy case); a quarantined test failing every attempt of a
+    /// build weighs its own rate against ρ, so a 2 %-flaky test failing 3 times in a row is
+    /// correctly suspicious.
+    public static func slipProbability(_ letThrough: [TestOutcome], input: GateInput,
+                                       configuration: AnalyzerConfiguration) -> Double
+    {
+        let prior = min(max(input.regressionRate, 1e-9), 0.5)
+        let rho = min(max(configuration.regressionFailureRate, 1e-6), 1 - 1e-6)
+        var noneReal = 1.0
+        for outcome in letThrough {
+            let rate = min(max(input.flakeRates[outcome.test] ?? input.defaultFlakeRate, 1e-6), 1 - 1e-6)
+            let f = Double(outcome.failures), s = Double(outcome.passes)
+            let logReal = log(prior) + f * log(rho) + s * log(1 - rho)
+            let logFlaky = log(1 - prior) + f * log(rate) + s * log(1 - rate)
+            let real = 1 / (1 + exp(logFlaky - logReal))
+            noneReal *= 1 - real
+        }
+        return 1 - noneReal
+    }
+
+    static func formatProbability(_ value: Double) -> String {
+        if value < 1e-6 { return "< 0.0001%" }
+        let percent = value * 100
+        return percent >= 1 ? "\(Int(percent.rounded()))%" : "\((percent * 10_000).rounded() / 10_000)%"
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,56 @@
+public import Model
+
+/// Everything the gate needs to judge one build, as plain values (no store).
+public struct GateInput: Sendable {
+    public var build: String
+    public var commit: String?
+    public var suite: String
+    public var simulated: Bool
+    /// Every attempt of every selected test in the build.
+    public var results: [TestResult]
+    /// Tests whose failures do not block (from `FlakyAnalysis.quarantinedNames`).
+    public var quarantined: Set<String>
+    /// Known flake rates by test (from `FlakyAnalysis.flakeRatesByName`); tests not listed get
+    /// `defaultFlakeRate` (the suite prior's mean is a good choice).
+    public var flakeRates: [String: Double]
+    public var defaultFlakeRate: Double
+    /// Prior probability that a given test in a given build is a real regression
+    /// (`FlakyAnalysis.regressionRate`).
+    public var regressionRate: Double
+    /// Tests that selection skipped in this build (listed in the evidence, never run).
+    public var skippedBySelection: [String]
+    /// Set when the watermark rule failed (see `CommitOrder.rebaseRequired`): the build fails.
+    public var rebaseRequired: String?
+    public var wallSeconds: Double?
+
+    public init(build: String, commit: String?, suite: String, simulated: Bool = false, results: [TestResult],
+                quarantined: Set<String> = [], flakeRates: [String: Double] = [:], defaultFlakeRate: Double = 0.001,
+                regressionRate: Double = 1e-4, skippedBySelection: [String] = [], rebaseRequired: String? = nil,
+                wallSeconds: Double? = nil)
+    {
+        self.build = build
+        self.commit = commit
+        self.suite = suite
+        self.simulated = simulated
+        self.results = results
+        self.quarantined = quarantined
+        self.flakeRates = flakeRates
+        self.defaultFlakeRate = defaultFlakeRate
+        self.regressionRate = regressionRate
+        self.skippedBySelection = skippedBySelection
+        self.rebaseRequired = rebaseRequired
+        self.wallSeconds = wallSeconds
+    }
+}
+
+/// The gate's full answer: the `Verdict` (the JSON contract) plus the evidence fields proposed
+/// for it (`slip_probability`, `skipped_by_selection`, `outage_suspected`).
+public struct GateEvaluation: Sendable, Hashable {
+    public var verdict: Verdict
+    /// Estimated probability that at least one failure the gate let through (a pass-on-retry
+    /// or a quarantined failure) was a real regression. See `Gate.slipProbability`.
+    public var slipProbability: Double
+    public var skippedBySelection: [String]
+    /// Most tests failed: the verdict says more about the infrastructure than the code.
+    public var outageSuspected: Bool
+}

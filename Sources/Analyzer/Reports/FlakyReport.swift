@@ -1,0 +1,104 @@
+/// `testfleet flaky [--json]`: one row per test that is not stable, ranked by harm.
+///
+/// JSON rows have exactly the DESIGN.md keys, in that order:
+/// `{"test": "…", "state": "flaky|broken|stable|quarantined|fixed", "flake_rate": 0.0,
+/// "evidence": "…", "since_commit": "…"|null}`.
+public enum FlakyReport {
+    /// Tests to report: every non-stable test (every test with `includeStable`), most harmful first.
+    public static func rows(_ analysis: FlakyAnalysis, includeStable: Bool = false) -> [TestAnalysis] {
+        analysis.tests.filter { includeStable || $0.state != .stable }.sorted(by: moreHarmful)
+    }
+
+    /// Harm order: builds failed, then retry time, then flake rate, then name (stable output).
+    public static func moreHarmful(_ a: TestAnalysis, _ b: TestAnalysis) -> Bool {
+        if a.harm.failedBuilds != b.harm.failedBuilds { return a.harm.failedBuilds > b.harm.failedBuilds }
+        if a.harm.retrySeconds != b.harm.retrySeconds { return a.harm.retrySeconds > b.harm.retrySeconds }
+        if a.flakeRate != b.flakeRate { return a.flakeRate > b.flakeRate }
+        return a.name < b.name
+    }
+
+    /// The `--json` document: a JSON array, one row per line.
+    public static func json(_ analysis: FlakyAnalysis, includeStable: Bool = false) -> String {
+        let lines = rows(analysis, includeStable: includeStable).map { test in
+            let since = test.sinceCommit.map(jsonString) ?? "null"
+            return "{\"test\": \(jsonString(test.name)), \"state\": \"\(test.state.rawValue)\", "
+                + "\"flake_rate\": \(jsonNumber(test.flakeRate)), \"evidence\": \(jsonString(evidence(test))), "
+                + "\"since_commit\": \(since)}"
+        }
+        return lines.isEmpty ? "[]" : "[\n" + lines.map { "  " + $0 }.joined(separator: ",\n") + "\n]"
+    }
+
+    /// One sentence of evidence, strongest first.
+    public static func evidence(_ test: TestAnalysis) -> String {
+        var parts: [String] = []
+        let archNote = test.arch.map { " on \($0.rawValue) only" } ?? ""
+        switch test.state {
+        case .broken:
+            if let found = test.latestBreak {
+                let range = found.lastPassingCommit.map { "culprit in \($0)..\(found.firstFailingCommit)" }
+                    ?? "failing since its first run at \(found.firstFailingCommit)"
+                parts.append("fails every attempt\(archNote) since \(found.firstFailingCommit) (\(range); \(found.failures) failed attempts in \(found.builds) builds)")
+            }
+        case .fixed:
+            if let found = test.latestBreak, let fixed = found.fixedAtCommit {
+                parts.append("was broken\(archNote) from \(found.firstFailingCommit) to \(fixed), passing since")
+            } else {
+                parts.append("released from quarantine after \(test.cleanRunsSinceLastFailure) clean attempts (rate < \(percent(Quarantine.upperBound(cleanRuns: test.cleanRunsSinceLastFailure))) at 95%)")
+            }
+        default:
+            break
+        }
+        if test.flakyFailures > 0 || test.state != .broken {
+            parts.append("\(test.flakyFailures) flaky failures in \(test.flakyAttempts) attempts\(test.state == .broken ? "" : archNote) "
+                + "(rate \(percent(test.flakeRate)), 95% interval \(percent(test.flakeInterval.lowerBound))–\(percent(test.flakeInterval.upperBound)))")
+        }
+        if test.evidence.sameCommitMixed > 0 {
+            parts.append("passed and failed on the same commit and arch \(test.evidence.sameCommitMixed)×")
+        }
+        if test.evidence.passedOnRetry > 0 { parts.append("passed on retry in \(test.evidence.passedOnRetry) builds") }
+        if test.evidence.flips > 0 {
+            parts.append("flip rate \(percent(test.evidence.flipRate)) over \(test.evidence.commits) commits")
+        }
+        if test.evidence.infrastructureDiscounted > 0 {
+            parts.append("\(test.evidence.infrastructureDiscounted) attempts discounted as infrastructure")
+        }
+        if let reason = test.quarantine { parts.append("quarantined (\(reason.rawValue))") }
+        return parts.joined(separator: "; ")
+    }
+
+    static func percent(_ value: Double) -> String {
+        let percent = value * 100
+        if percent == 0 { return "0%" }
+        if percent >= 10 { return "\(Int(percent.rounded()))%" }
+        if percent >= 0.1 { return "\((percent * 10).rounded() / 10)%" }
+        return "\((percent * 1000).rounded() / 1000)%"
+    }
+
+    static func jsonNumber(_ value: Double) -> String {
+        guard value.isFinite else { return "0.0" }
+        let rounded = (value * 1e6).rounded() / 1e6
+        return rounded == rounded.rounded() ? "\(Int(rounded)).0" : "\(rounded)"
+    }
+
+    /// A JSON string literal with the escapes RFC 8259 requires.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

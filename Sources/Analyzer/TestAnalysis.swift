@@ -1,0 +1,80 @@
+public import Model
+
+/// The evidence behind a test's state, in the order of strength DESIGN.md gives.
+public struct TestEvidence: Sendable, Hashable {
+    /// (commit, arch) pairs on which the test both passed and failed.
+    public var sameCommitMixed = 0
+    /// Failures on such (commit, arch) pairs.
+    public var sameCommitFailures = 0
+    /// Builds in which a failed attempt was followed by a passing retry.
+    public var passedOnRetry = 0
+    /// Changes between "some attempt failed" and "all passed" from one commit to the next.
+    public var flips = 0
+    /// Commits the test ran on (flip rate = flips / (commits − 1)).
+    public var commits = 0
+    /// Attempts discounted as infrastructure (outage builds, bad workers).
+    public var infrastructureDiscounted = 0
+
+    public var flipRate: Double { commits > 1 ? Double(flips) / Double(commits - 1) : 0 }
+}
+
+/// What a test cost its users, for ranking reports by harm.
+public struct TestHarm: Sendable, Hashable {
+    /// Builds (not outages) in which the test failed every attempt.
+    public var failedBuilds = 0
+    /// Seconds spent on its retries (attempts after the first).
+    public var retrySeconds = 0.0
+}
+
+/// A break found by change-point detection, with commit SHAs resolved.
+public struct BreakReport: Sendable, Hashable {
+    /// nil: on every arch; otherwise only on this arch.
+    public var arch: Arch?
+    public var lastPassingCommit: String?
+    public var firstFailingCommit: String
+    public var fixedAtCommit: String?
+    public var failures: Int
+    /// Observations (builds) inside the break.
+    public var builds: Int
+}
+
+/// One test's analysis.
+public struct TestAnalysis: Sendable, Hashable {
+    public var test: Int32
+    public var name: String
+    public var state: TestState
+    /// When the state holds on one arch only (flaky or broken "on aarch64").
+    public var arch: Arch?
+    /// Posterior mean of the per-attempt flake rate.
+    public var flakeRate: Double
+    public var flakeInterval: ClosedRange<Double>
+    /// Flaky failures and attempts: outside breaks, outages and bad workers.
+    public var flakyFailures: Int
+    public var flakyAttempts: Int
+    /// Every evidence attempt and failure, before any discounting.
+    public var totalAttempts: Int
+    public var totalFailures: Int
+    /// P(at least this many flaky failures | not flaky, ambient rate).
+    public var pValue: Double
+    /// Flagged flaky by Benjamini–Hochberg.
+    public var flagged: Bool
+    public var evidence: TestEvidence
+    public var harm: TestHarm
+    /// The newest break (ongoing or ended), if any.
+    public var latestBreak: BreakReport?
+    /// Evidence attempts that passed since the test's last flaky failure.
+    public var cleanRunsSinceLastFailure: Int
+    public var quarantine: QuarantineReason?
+    /// Build index of the last flaky failure (nil: none).
+    public var lastFlakyFailureBuild: Int32?
+
+    /// The commit the state dates from: the first failing commit of an ongoing break, the fix
+    /// commit of a fixed test, nil otherwise.
+    public var sinceCommit: String? {
+        switch state {
+        case .broken: latestBreak?.firstFailingCommit
+        case .fixed: latestBreak?.fixedAtCommit
+        default: nil
+        }
+    }
+}
