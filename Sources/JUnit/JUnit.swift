@@ -1,1 +1,0 @@
-// JUnit module: placeholder until its first type lands.
