@@ -1,0 +1,59 @@
+import Dispatch
+import Foundation
+import Model
+
+/// Runs a short-lived helper program (git, swift) to completion and collects its output. Both
+/// pipes are drained concurrently so a chatty stderr cannot block a large stdout.
+enum CommandRunner {
+    struct Output {
+        var status: Int32
+        var standardOutput: Data
+        var standardError: String
+    }
+
+    /// Runs `arguments[0]` found on `PATH`, in `directory`, feeding `input` to its stdin.
+    static func run(_ arguments: [String], in directory: String, input: Data? = nil) throws(SpecError) -> Output {
+        // A helper that exits before reading all its input must not kill us with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let outputPipe = Pipe()
+        let errorPipe = Pipe()
+        let inputPipe = Pipe()
+        process.standardOutput = outputPipe
+        process.standardError = errorPipe
+        process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
+        do {
+            try process.run()
+        } catch {
+            throw SpecError("cannot start '\(arguments.joined(separator: " "))' in \(directory): \(error)")
+        }
+        let group = DispatchGroup()
+        let errorBox = DataBox()
+        DispatchQueue.global().async(group: group) {
+            errorBox.data = errorPipe.fileHandleForReading.readDataToEndOfFile()
+        }
+        if let input {
+            let writer = inputPipe.fileHandleForWriting
+            DispatchQueue.global().async(group: group) {
+                // A reader that exits early makes this fail; its exit status tells the story.
+                try? writer.write(contentsOf: input)
+                try? writer.close()
+            }
+        }
+        let output = outputPipe.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Output(
+            status: process.terminationStatus, standardOutput: output,
+            standardError: String(decoding: errorBox.data, as: UTF8.self))
+    }
+}
+
+/// Data handed from one background reader back to the caller, which reads it only after
+/// waiting for the reader's group.
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
+}

@@ -1,0 +1,100 @@
+import Foundation
+public import Model
+public import Planning
+
+/// What `testfleet select` reports: the revisions compared, the changed paths, the selection.
+public struct ImpactReport: Sendable {
+    public var base: String
+    public var head: String
+    /// The commit the diff starts from: the merge base of base and head (see `ImpactAnalysis`).
+    public var diffBase: String
+    public var changes: [ChangedPath]
+    public var selection: ImpactSelection
+}
+
+/// Impact selection against a real repository: reads the changes, the Python sources at both
+/// ends and the Swift package descriptions, then runs the pure `ImpactSelector`.
+///
+/// The diff is `git diff -M $(git merge-base base head) head`, i.e. `git diff base...head`: the
+/// changes the head branch made since it forked from base. A two-dot diff would also list, in
+/// reverse, everything merged into base since the fork; those paths are not the pull request's
+/// and would only make selection run more. When the histories share no commit, the two-dot diff
+/// is used (everything that differs).
+public enum ImpactAnalysis {
+    /// Selects the tests of `suites` affected by the changes from `base` to `head` in the
+    /// repository containing `directory`.
+    public static func select(
+        in directory: String, base: String, head: String, suites: [SuiteDefinition], rules: ImpactRules
+    ) throws(SpecError) -> ImpactReport {
+        let repository = try GitRepository(containing: directory)
+        let baseCommit = try repository.commit(base)
+        let headCommit = try repository.commit(head)
+        let diffBase = try repository.mergeBase(baseCommit, headCommit) ?? baseCommit
+        let changes = try repository.changedPaths(from: diffBase, to: headCommit)
+
+        var impactSuites: [ImpactSuite] = []
+        var pythonGraphs: [String: (PythonImportGraph, PythonImportGraph?)] = [:]
+        for suite in suites {
+            let relative = try relativeDirectory(suite.directory, in: repository.root, suite: suite.name)
+            switch suite.adapter {
+            case .pytest:
+                let graphs: (PythonImportGraph, PythonImportGraph?)
+                if let cached = pythonGraphs[relative] {
+                    graphs = cached
+                } else {
+                    let head = try pythonGraph(repository, at: headCommit, directory: relative)
+                    let needsBase = changes.contains { change in
+                        change.sides.contains { $0.atBase && $0.path.hasSuffix(".py") && isInside($0.path, relative) }
+                    }
+                    let base = needsBase ? try pythonGraph(repository, at: diffBase, directory: relative) : nil
+                    graphs = (head, base)
+                    pythonGraphs[relative] = graphs
+                }
+                impactSuites.append(
+                    .python(name: suite.name, directory: relative, head: graphs.0, base: graphs.1, rules: rules))
+            case .swift:
+                let targets = try SwiftPackageDescription.targets(packageDirectory: suite.directory)
+                impactSuites.append(.swift(name: suite.name, directory: relative, targets: targets))
+            case .shell:
+                impactSuites.append(
+                    ImpactSuite(name: suite.name, directory: relative, graph: .none, tests: suite.shellTests.map(\.name)))
+            case .go, .simulated:
+                impactSuites.append(ImpactSuite(name: suite.name, directory: relative, graph: .none, tests: []))
+            }
+        }
+        let selection = ImpactSelector(suites: impactSuites, rules: rules).select(changes)
+        return ImpactReport(base: baseCommit, head: headCommit, diffBase: diffBase, changes: changes, selection: selection)
+    }
+
+    /// The import graph of the Python files under `directory` at `commit`, module names relative
+    /// to it (prefixed with its name when it is itself a package).
+    static func pythonGraph(_ repository: GitRepository, at commit: String, directory: String) throws(SpecError)
+        -> PythonImportGraph
+    {
+        let all = try repository.files(at: commit, under: directory)
+        let prefix = directory.isEmpty ? "" : directory + "/"
+        let inner = all.map { String($0.dropFirst(prefix.count)) }
+        let rootPackage = inner.contains("__init__.py") ? directory.split(separator: "/").last.map(String.init) : nil
+        let pythonPaths = inner.filter { $0.hasSuffix(".py") }
+        let contents = try repository.contents(at: commit, paths: pythonPaths.map { prefix + $0 })
+        return PythonSourceTree.graph(
+            contents: Array(zip(pythonPaths, contents)), rootPackage: rootPackage, mode: .complete)
+    }
+
+    /// `directory` (absolute) relative to the repository root; "" for the root itself.
+    static func relativeDirectory(_ directory: String, in root: String, suite: String) throws(SpecError) -> String {
+        let resolvedRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        let resolved = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        if resolved == resolvedRoot { return "" }
+        guard resolved.hasPrefix(resolvedRoot + "/") else {
+            throw SpecError(
+                "suite '\(suite)' lives in \(directory), outside the repository \(root); "
+                    + "impact selection needs every suite inside the repository it diffs")
+        }
+        return String(resolved.dropFirst(resolvedRoot.count + 1))
+    }
+
+    static func isInside(_ path: String, _ directory: String) -> Bool {
+        directory.isEmpty || path.hasPrefix(directory + "/")
+    }
+}

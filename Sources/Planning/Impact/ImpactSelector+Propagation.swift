@@ -1,0 +1,163 @@
+/// From changed modules and targets to the tests that reach them, breadth first so each test's
+/// explanation is a shortest chain.
+extension ImpactSelector {
+    private static let unseen = -1
+    private static let seed = -2
+    private static let dynamic = -3
+
+    /// Marks every module that imports a changed module (directly, transitively, through a
+    /// package `__init__` or through an unknown dynamic import) and adds the tests among them.
+    func propagatePython(suite: Int, atBase: Bool, seeds: [(module: Int, label: String)], work: inout Accumulator) {
+        guard case .python(let head, let base) = suites[suite].graph, let graph = atBase ? base : head, !seeds.isEmpty
+        else { return }
+        let count = graph.modules.count
+        var importers = [[Int]](repeating: [], count: count)
+        for (importer, targets) in graph.imports.enumerated() {
+            for target in targets { importers[target].append(importer) }
+        }
+        // Importing `a.b.c` first runs `a/__init__.py` and `a/b/__init__.py`, so a module depends
+        // on its enclosing packages.
+        var children = [[Int]](repeating: [], count: count)
+        for module in 0..<count {
+            if let parent = Self.parentPackage(of: module, in: graph) { children[parent].append(module) }
+        }
+
+        var via = [Int](repeating: Self.unseen, count: count)
+        var label = [Int: String]()
+        var queue: [Int] = []
+        for (module, text) in seeds where via[module] == Self.unseen {
+            via[module] = Self.seed
+            label[module] = text
+            queue.append(module)
+        }
+        // A module with `import_module(variable)` may load any changed module at run time.
+        for module in 0..<count where !graph.dynamicImportLines[module].isEmpty && via[module] == Self.unseen {
+            via[module] = Self.dynamic
+            queue.append(module)
+        }
+        var next = 0
+        while next < queue.count {
+            let module = queue[next]
+            next += 1
+            for dependent in importers[module] + children[module] where via[dependent] == Self.unseen {
+                via[dependent] = module
+                queue.append(dependent)
+            }
+        }
+
+        for test in suites[suite].tests {
+            guard let module = graph.index(ofPath: test), via[module] != Self.unseen else { continue }
+            var path = [module]
+            while via[path[path.count - 1]] >= 0 { path.append(via[path[path.count - 1]]) }
+            let origin = path[path.count - 1]
+            var chain: [String] = []
+            if via[origin] == Self.dynamic {
+                let first = seeds[0]
+                chain = [
+                    first.label, graph.modules[first.module],
+                    "\(graph.modules[origin]) has a dynamic import of unknown target "
+                        + "(\(graph.paths[origin]):\(graph.dynamicImportLines[origin][0])) that may load it",
+                ]
+            } else {
+                chain = [label[origin] ?? graph.paths[origin], graph.modules[origin]]
+            }
+            for step in stride(from: path.count - 2, through: 0, by: -1) {
+                chain.append(Self.describeStep(from: path[step + 1], to: path[step], in: graph))
+            }
+            chain.append("test \(test)")
+            work.add(TestKey(suite: suite, test: test), chain)
+        }
+    }
+
+    /// Marks every target depending on a changed target and adds the test targets among them.
+    func propagateSwift(suite: Int, seeds: [(target: Int, label: String)], work: inout Accumulator) {
+        guard case .swift(let graph) = suites[suite].graph else { return }
+        var via = [Int](repeating: Self.unseen, count: graph.targets.count)
+        var label = [Int: String]()
+        var queue: [Int] = []
+        for (target, text) in seeds where via[target] == Self.unseen {
+            via[target] = Self.seed
+            label[target] = text
+            queue.append(target)
+        }
+        var next = 0
+        while next < queue.count {
+            let target = queue[next]
+            next += 1
+            for dependent in graph.dependents[target] where via[dependent] == Self.unseen {
+                via[dependent] = target
+                queue.append(dependent)
+            }
+        }
+        for (index, target) in graph.targets.enumerated() where target.isTest && via[index] != Self.unseen {
+            var path = [index]
+            while via[path[path.count - 1]] >= 0 { path.append(via[path[path.count - 1]]) }
+            let origin = path[path.count - 1]
+            var chain = [label[origin] ?? graph.targets[origin].path, "target \(graph.targets[origin].name)"]
+            for step in stride(from: path.count - 2, through: 0, by: -1) {
+                chain.append("\(graph.targets[path[step]].name) depends on \(graph.targets[path[step + 1]].name)")
+            }
+            chain.append("test target \(target.name)")
+            work.add(TestKey(suite: suite, test: target.name), chain)
+        }
+    }
+
+    /// `dependent` was reached from `module`: say how.
+    private static func describeStep(from module: Int, to dependent: Int, in graph: PythonImportGraph) -> String {
+        let targets = graph.imports[dependent]
+        if let position = targets.firstIndex(of: module) {
+            return "\(graph.modules[dependent]) imports \(graph.modules[module]) "
+                + "(\(graph.paths[dependent]):\(graph.importLines[dependent][position]))"
+        }
+        return "\(graph.modules[dependent]) is inside package \(graph.modules[module])"
+    }
+
+    /// The nearest enclosing package of a module that is in the graph.
+    static func parentPackage(of module: Int, in graph: PythonImportGraph) -> Int? {
+        var name = Substring(graph.modules[module])
+        while let dot = name.lastIndex(of: ".") {
+            name = name[..<dot]
+            if let parent = graph.index(ofModule: String(name)) { return parent }
+        }
+        return nil
+    }
+
+    /// Turns the accumulated reasons into the sorted result, listing every test not selected
+    /// with why.
+    func finish(_ work: Accumulator) -> ImpactSelection {
+        var selected: [ImpactSelection.Selected] = []
+        var skipped: [ImpactSelection.Skipped] = []
+        let everything = work.runAll.first.map { ["everything runs: " + $0] }
+        for (index, suite) in suites.enumerated() {
+            let keys = suite.tests.isEmpty ? [TestKey(suite: index, test: nil)] : suite.tests.map { TestKey(suite: index, test: $0) }
+            for key in keys {
+                let reasons = work.reasons[key] ?? []
+                if let everything {
+                    selected.append(.init(suite: suite.name, test: key.test, reasons: [everything] + reasons))
+                } else if !reasons.isEmpty {
+                    selected.append(.init(suite: suite.name, test: key.test, reasons: reasons))
+                } else {
+                    skipped.append(.init(suite: suite.name, test: key.test, why: skipReason(for: index, work: work)))
+                }
+            }
+        }
+        return ImpactSelection(runAllReasons: work.runAll, selected: selected, skipped: skipped, paths: work.notes)
+    }
+
+    private func skipReason(for suite: Int, work: Accumulator) -> String {
+        switch suites[suite].graph {
+        case .python:
+            let changed = (work.pythonSeeds[suite]?.values.joined().count) ?? 0
+            return changed == 0
+                ? "no changed file is a module of this suite, and no rule names the test"
+                : "imports none of the \(changed) changed module(s), directly or transitively, and no rule names it"
+        case .swift:
+            let changed = work.swiftSeeds[suite]?.count ?? 0
+            return changed == 0
+                ? "no changed file is in a target of this package, and no rule names it"
+                : "depends on none of the \(changed) changed target(s), and no rule names it"
+        case .none:
+            return "no rule maps a changed path to this suite"
+        }
+    }
+}

@@ -1,0 +1,128 @@
+/// The import graph of the Python modules under one root: which internal module imports which.
+/// External imports (the standard library, installed packages) are left out, as in grimp's
+/// default.
+///
+/// Resolution follows grimp: `from a.b import c` is an import of the module `a.b.c` when it
+/// exists, otherwise of `a.b` (c is a name defined there). Where grimp gives up after one parent,
+/// this graph takes the nearest existing ancestor, because importing `a.b.c` runs `a.b` and `a`
+/// first: an edge too many can only make selection run more, never less.
+public struct PythonImportGraph: Sendable {
+    /// Module names, sorted; a module's index is its position here.
+    public let modules: [String]
+    /// Root-relative path of each module's file.
+    public let paths: [String]
+    public let isPackage: [Bool]
+    /// For each module, the indices of the internal modules it imports (sorted, no self edge).
+    public let imports: [[Int]]
+    /// For each module, the line of each import it makes; parallel to `imports`.
+    public let importLines: [[Int]]
+    /// For each module, lines of dynamic imports with a non-literal target (empty for most).
+    public let dynamicImportLines: [[Int]]
+    private let indexByName: [String: Int]
+    private let indexByPath: [String: Int]
+
+    /// Builds the graph from scanned files. Two files claiming one module name (a `pkg.py` next
+    /// to a `pkg/` directory) keep the first in path order, as Python's own finder would prefer
+    /// the package.
+    public init(files: [PythonSourceFile]) {
+        let ordered = files.sorted {
+            ($0.module, $0.isPackage ? 0 : 1, $0.path) < ($1.module, $1.isPackage ? 0 : 1, $1.path)
+        }
+        var unique: [PythonSourceFile] = []
+        unique.reserveCapacity(ordered.count)
+        for file in ordered where unique.last?.module != file.module { unique.append(file) }
+
+        modules = unique.map(\.module)
+        paths = unique.map(\.path)
+        isPackage = unique.map(\.isPackage)
+        var byName: [String: Int] = [:]
+        byName.reserveCapacity(unique.count)
+        for (index, name) in modules.enumerated() { byName[name] = index }
+        indexByName = byName
+        var byPath: [String: Int] = [:]
+        byPath.reserveCapacity(files.count)
+        for (index, path) in paths.enumerated() { byPath[path] = index }
+        indexByPath = byPath
+
+        var allImports: [[Int]] = []
+        var allLines: [[Int]] = []
+        allImports.reserveCapacity(unique.count)
+        allLines.reserveCapacity(unique.count)
+        for (importer, file) in unique.enumerated() {
+            var lineByTarget: [Int: Int] = [:]
+            for statement in file.imports.imports {
+                for target in Self.resolve(statement, in: file, names: byName) where target != importer {
+                    if lineByTarget[target] == nil { lineByTarget[target] = statement.line }
+                }
+            }
+            let targets = lineByTarget.keys.sorted()
+            allImports.append(targets)
+            allLines.append(targets.map { lineByTarget[$0]! })
+        }
+        imports = allImports
+        importLines = allLines
+        dynamicImportLines = unique.map(\.imports.dynamicImportLines)
+    }
+
+    /// The index of the module named `name`.
+    public func index(ofModule name: String) -> Int? { indexByName[name] }
+
+    /// The index of the module whose file is at the root-relative `path`.
+    public func index(ofPath path: String) -> Int? { indexByPath[path] }
+
+    /// Every import edge as (importer, imported) names, sorted.
+    public var edges: [(importer: String, imported: String)] {
+        var result: [(importer: String, imported: String)] = []
+        result.reserveCapacity(imports.reduce(0) { $0 + $1.count })
+        for (importer, targets) in imports.enumerated() {
+            for target in targets { result.append((modules[importer], modules[target])) }
+        }
+        // Indices are in name order and targets are sorted, so this is already sorted by name.
+        return result
+    }
+
+    /// Number of import edges.
+    public var edgeCount: Int { imports.reduce(0) { $0 + $1.count } }
+
+    // MARK: - Resolution
+
+    /// The internal modules one import statement refers to: zero, one, or two (the root-relative
+    /// and the pytest-base-relative reading of an absolute import).
+    static func resolve(_ statement: PythonImport, in file: PythonSourceFile, names: [String: Int]) -> [Int] {
+        let target = statement.target
+        if statement.level > 0 {
+            guard
+                let base = relativeBase(
+                    of: file.module, isPackage: file.isPackage || statement.anchoredAtModuleName, level: statement.level)
+            else { return [] }
+            return nearestExisting(base + "." + target, names: names).map { [$0] } ?? []
+        }
+        var found: [Int] = []
+        if let direct = nearestExisting(target, names: names) { found.append(direct) }
+        if let importBase = file.importBase, let viaBase = nearestExisting(importBase + "." + target, names: names),
+            viaBase != found.first
+        {
+            found.append(viaBase)
+        }
+        return found
+    }
+
+    /// The package a relative import with `level` dots starts from: the module itself for a
+    /// package's `__init__`, its parent otherwise, then one more parent per extra dot.
+    static func relativeBase(of module: String, isPackage: Bool, level: Int) -> String? {
+        let parts = module.split(separator: ".")
+        let keep = parts.count - level + (isPackage ? 1 : 0)
+        guard keep > 0, keep <= parts.count else { return nil }
+        return parts[0..<keep].joined(separator: ".")
+    }
+
+    /// `name` if it is a module, else its nearest ancestor that is.
+    static func nearestExisting(_ name: String, names: [String: Int]) -> Int? {
+        var candidate = Substring(name)
+        while true {
+            if let index = names[String(candidate)] { return index }
+            guard let dot = candidate.lastIndex(of: ".") else { return nil }
+            candidate = candidate[..<dot]
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/// One Python file placed in the module namespace, with the imports found in it.
+public struct PythonSourceFile: Sendable, Hashable {
+    /// Path relative to the graph's root directory, `/`-separated.
+    public var path: String
+    /// Dotted module name (`pkg.sub.mod`; a package's `__init__.py` is named after the package).
+    public var module: String
+    /// True for an `__init__.py`: relative imports then resolve against the module itself.
+    public var isPackage: Bool
+    /// The module prefix of the directory pytest puts on `sys.path` for this file in its default
+    /// `prepend` import mode (the nearest ancestor directory without `__init__.py`), when that is
+    /// not the root. Absolute imports are tried under it too, so `import helpers` from
+    /// `tests/test_x.py` finds `tests.helpers`.
+    public var importBase: String?
+    public var imports: PythonSourceImports
+
+    public init(path: String, module: String, isPackage: Bool, importBase: String? = nil, imports: PythonSourceImports) {
+        self.path = path
+        self.module = module
+        self.isPackage = isPackage
+        self.importBase = importBase
+        self.imports = imports
+    }
+
+    /// The module name of a file at `path` (relative to the root, ending in `.py`). When the root
+    /// is itself a package (grimp's `build_graph("pkg")`), `rootPackage` is its name and every
+    /// module is prefixed with it; for a plain source root it is nil.
+    public static func moduleName(forPath path: String, rootPackage: String?) -> (module: String, isPackage: Bool) {
+        var components = path.split(separator: "/").map(String.init)
+        if var last = components.popLast() {
+            if last.hasSuffix(".py") { last.removeLast(3) }
+            components.append(last)
+        }
+        var isPackage = false
+        if components.last == "__init__" {
+            components.removeLast()
+            isPackage = true
+        }
+        if let rootPackage { components.insert(rootPackage, at: 0) }
+        return (components.joined(separator: "."), isPackage)
+    }
+
+    /// Whether a file name is a test module by pytest's default `python_files` patterns
+    /// (`test_*.py`, `*_test.py`).
+    public static func isTestFileName(_ name: some StringProtocol) -> Bool {
+        guard name.hasSuffix(".py") else { return false }
+        return name.hasPrefix("test_") || name.hasSuffix("_test.py")
+    }
+}

@@ -1,0 +1,77 @@
+public import ArgumentParser
+import Foundation
+import Impact
+public import Model
+import Planning
+
+/// `testfleet select --base R --head R [--root DIR] [--suite FILE] [--explain] [--json]`: the
+/// tests the changes from base to head can affect, and why.
+public struct SelectCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "select",
+        abstract: "Print the tests affected by the changes between two revisions.",
+        discussion: """
+            The changes are those of `git diff base...head` (head since it forked from base), \
+            renames counted at both paths. Python tests are selected through the import graph, \
+            Swift test targets through the package's target graph, and the suite file's [rules] \
+            add always-run tests, path-to-test mappings and force-full-run paths. A changed path \
+            that no rule and no graph accounts for runs everything. Without --suite, the root's \
+            testfleet.toml is used; without one, the root is one pytest suite (plus a swift suite \
+            when it holds a Package.swift).
+            """)
+
+    /// Reads a suite file into its suites and its whole TOML document (whose `[rules]` table
+    /// this command uses). The root command sets it once at start-up to the shared suite-file
+    /// reader; until then suite files cannot be read here.
+    nonisolated(unsafe) public static var readSuiteFile:
+        @Sendable (_ path: String) throws -> (suites: [SuiteDefinition], document: TOMLValue) = { path in
+            throw SpecError("cannot read suite file \(path): no suite-file reader is registered in this build")
+        }
+
+    @Option(help: "The revision the changes are measured from (e.g. origin/main).")
+    var base: String
+
+    @Option(help: "The revision with the changes (e.g. HEAD).")
+    var head: String
+
+    @Option(help: "A directory inside the git repository (default: the current directory).")
+    var root: String = "."
+
+    @Option(help: "The suite file (default: testfleet.toml in --root when it exists).")
+    var suite: String?
+
+    @Flag(help: "Show the chain of reasons for each selected test and why the others were skipped.")
+    var explain = false
+
+    @Flag(help: "Print the selection as JSON.")
+    var json = false
+
+    public init() {}
+
+    public func run() throws {
+        do {
+            let (suites, rules) = try loadSuites()
+            let report = try ImpactAnalysis.select(in: root, base: base, head: head, suites: suites, rules: rules)
+            print(json ? report.jsonText : report.text(explain: explain), terminator: json ? "\n" : "")
+        } catch let error as SpecError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    /// The suites and rules to select from: the suite file's, or the defaults described above.
+    private func loadSuites() throws -> ([SuiteDefinition], ImpactRules) {
+        let rootURL = URL(fileURLWithPath: root).standardizedFileURL
+        let defaultFile = rootURL.appendingPathComponent("testfleet.toml").path
+        let file = suite ?? (FileManager.default.fileExists(atPath: defaultFile) ? defaultFile : nil)
+        if let file {
+            let (suites, document) = try Self.readSuiteFile(file)
+            return (suites, try ImpactRules(document: document))
+        }
+        var suites = [SuiteDefinition(name: "python", adapter: .pytest, directory: rootURL.path)]
+        if FileManager.default.fileExists(atPath: rootURL.appendingPathComponent("Package.swift").path) {
+            suites.append(SuiteDefinition(name: "swift", adapter: .swift, directory: rootURL.path))
+        }
+        return (suites, ImpactRules())
+    }
+}
