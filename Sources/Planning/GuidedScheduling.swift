@@ -1,4 +1,4 @@
-public import Model
+import Model
 
 /// testfleet's scheduler: longest-predicted-first, in chunks that shrink as the queue drains
 /// (guided self-scheduling). Early grants are large so the per-grant cost is paid rarely; late

@@ -1,4 +1,4 @@
-public import Model
+import Model
 
 /// Tests waiting to run, kept longest-predicted-first in one lane per arch constraint, with
 /// requeued work (from a lost worker) served before anything else.

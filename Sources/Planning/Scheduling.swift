@@ -1,4 +1,4 @@
-public import Model
+import Model
 
 /// A strategy that decides what a worker asking for work gets next. One strategy per file.
 public protocol Scheduling: Sendable {
