@@ -7,6 +7,7 @@
 //   Wire              versioned message encoding + LZ4 payload codec
 //   Transport         ZeroMQ sockets and poller
 //   Store             SQLite through GRDB (migrations) with a raw-statement ingest path
+//   Config            the suite file (testfleet.toml)
 //   Planning, JUnit   pure code: selection, timing, scheduling; JUnit XML read/write
 //   Adapters          one file per test framework, plus the process runner
 //   Coordinator, Worker, Analyzer   the three roles; they never import each other
@@ -33,6 +34,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CZMQ", path: "Sources/CZMQ"),
@@ -43,6 +45,9 @@ let package = Package(
         .target(name: "Transport", dependencies: ["CZMQ"], swiftSettings: strict),
         .target(name: "Store", dependencies: ["Model", grdb, grdbSQLite], swiftSettings: strict),
         .target(name: "Planning", dependencies: ["Model"], swiftSettings: strict),
+        .target(
+            name: "Config", dependencies: ["Model", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: strict),
         .target(name: "JUnit", dependencies: ["Model"], swiftSettings: strict),
         .target(name: "Adapters", dependencies: ["Model", "JUnit"], swiftSettings: strict),
         .target(
@@ -57,7 +62,7 @@ let package = Package(
         .target(
             name: "TestfleetCLI",
             dependencies: [
-                "Model", "Wire", "Transport", "Store", "Planning", "JUnit", "Adapters",
+                "Model", "Wire", "Transport", "Store", "Planning", "JUnit", "Adapters", "Config",
                 "Coordinator", "Worker", "Analyzer", argumentParser,
             ],
             swiftSettings: strict),
@@ -69,12 +74,10 @@ let package = Package(
             swiftSettings: strict),
 
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: strict),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Model", "Transport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"], swiftSettings: strict),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Model"], swiftSettings: strict),
-        .testTarget(name: "JUnitTests", dependencies: ["JUnit", "Model"], swiftSettings: strict),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model"], swiftSettings: strict),
-        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Model", "Store", "Wire", "Transport"],

@@ -1,1 +1,54 @@
-// Store module: placeholder until its first type lands.
+import GRDB
+import Foundation
+
+/// testfleet's one store type: an SQLite file (WAL) opened through GRDB, with forward-only named
+/// migrations. Records and queries go through GRDB; the hot result-ingest loop uses a raw
+/// prepared statement on the same connection (see `Store+Results.swift`).
+public final class Store: Sendable {
+    /// The path of the database file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // NORMAL is durable across process crashes in WAL mode (not across power loss), and
+            // lets a commit skip the fsync: results land in milliseconds.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw StoreError("cannot open the store at \(path): \(error)")
+        }
+    }
+
+    /// Runs `body` in one write transaction.
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch let error as StoreError { throw error } catch { throw StoreError("\(error)") }
+    }
+
+    /// Runs `body` on a read snapshot.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch let error as StoreError { throw error } catch { throw StoreError("\(error)") }
+    }
+}
+
+/// A store operation that failed; the CLI reports it and exits 3 (infrastructure), or 2 when the
+/// message is about the user's input (`isUserError`).
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public var isUserError: Bool
+    public init(_ description: String, isUserError: Bool = false) {
+        self.description = description
+        self.isUserError = isUserError
+    }
+}

@@ -1,3 +1,3 @@
 import TestfleetCLI
 
-TestfleetCommand.main()
+TestfleetCommand.runAndExit()

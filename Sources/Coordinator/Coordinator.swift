@@ -1,1 +1,0 @@
-// Coordinator module: placeholder until its first type lands.

@@ -1,0 +1,122 @@
+import Foundation
+public import Model
+public import Store
+import Transport
+public import Wire
+
+/// The coordinator: a ROUTER socket on its own thread, holding the builds' queues, handing work
+/// to workers as leases, storing results before acknowledging them, and computing verdicts.
+///
+/// Other threads talk to it through `submit(_:)`, `workerLost(pid:)` and `shutdown()`; those
+/// post to a control queue and wake the loop, which owns all state (no locks on the hot path).
+public final class CoordinatorService: Sendable {
+    enum Control: Sendable {
+        case submit(PlannedBuild)
+        case workerLost(pid: Int)
+        case shutdown
+    }
+
+    public let config: CoordinatorConfig
+    let store: Store
+    let planner: BuildPlanner
+    let verdictProvider: VerdictProvider
+    let progressHandler: (@Sendable (BuildProgress) -> Void)?
+    let context = ZMQContext()
+    let controls = Locked<[Control]>([])
+    let wake = EventSignal()
+    let outcomes = Locked<[String: BuildOutcome]>([:])
+    let outcomeSignal = NSCondition()
+    let boundEndpoint = Locked<String?>(nil)
+    let thread = Locked<Thread?>(nil)
+    let stopped = Locked<Bool>(false)
+    /// Set when the loop ends with an error (bind failed, store broke).
+    let failure = Locked<String?>(nil)
+
+    /// - Parameters:
+    ///   - planner: turns a submitted spec into a planned build (used for `submit` and resume).
+    ///   - verdict: the gate, applied to each finished build.
+    ///   - progress: called on the coordinator thread, at most a few times a second per build.
+    public init(config: CoordinatorConfig, store: Store, planner: @escaping BuildPlanner,
+                verdict: @escaping VerdictProvider, progress: (@Sendable (BuildProgress) -> Void)? = nil) {
+        self.config = config
+        self.store = store
+        self.planner = planner
+        self.verdictProvider = verdict
+        self.progressHandler = progress
+    }
+
+    /// Binds and starts the loop thread; returns the bound endpoint. Builds the store holds as
+    /// still running are resumed from their stored results.
+    @discardableResult
+    public func start() throws -> String {
+        let ready = DispatchSemaphore(value: 0)
+        let loopThread = Thread { [self] in
+            do {
+                let loop = try CoordinatorLoop(service: self)
+                boundEndpoint.withLock { $0 = loop.endpoint }
+                ready.signal()
+                loop.run()
+            } catch {
+                failure.withLock { $0 = "\(error)" }
+                ready.signal()
+            }
+            stopped.withLock { $0 = true }
+            outcomeSignal.broadcast()
+        }
+        loopThread.name = "testfleet-coordinator"
+        loopThread.stackSize = 4 << 20
+        thread.withLock { $0 = loopThread }
+        loopThread.start()
+        ready.wait()
+        if let message = failure.withLock({ $0 }) { throw CoordinatorError(message) }
+        return boundEndpoint.withLock { $0 } ?? config.endpoint
+    }
+
+    /// Submits a planned build (from this process).
+    public func submit(_ build: PlannedBuild) { post(.submit(build)) }
+
+    /// Tells the coordinator a local worker process died, so its leases are requeued now rather
+    /// than after the heartbeat timeout.
+    public func workerLost(pid: Int32) { post(.workerLost(pid: Int(pid))) }
+
+    /// Says goodbye to the workers and stops the loop; returns when the thread has ended.
+    public func shutdown() {
+        post(.shutdown)
+        while !stopped.withLock({ $0 }) { usleep(2000) }
+    }
+
+    /// Blocks until the build finishes (or the coordinator stops, or `timeout` seconds pass).
+    public func waitForBuild(_ id: String, timeout: Double = .infinity) -> BuildOutcome? {
+        let deadline = Date(timeIntervalSinceNow: min(timeout, 1e9))
+        outcomeSignal.lock()
+        defer { outcomeSignal.unlock() }
+        while true {
+            if let outcome = outcomes.withLock({ $0[id] }) { return outcome }
+            if stopped.withLock({ $0 }) { return nil }
+            if !outcomeSignal.wait(until: min(deadline, Date(timeIntervalSinceNow: 0.25))) && Date() >= deadline {
+                return nil
+            }
+        }
+    }
+
+    /// The error that stopped the loop, if one did.
+    public var loopFailure: String? { failure.withLock { $0 } }
+
+    func post(_ control: Control) {
+        controls.withLock { $0.append(control) }
+        wake.signal()
+    }
+
+    func publish(_ outcome: BuildOutcome) {
+        outcomeSignal.lock()
+        outcomes.withLock { $0[outcome.build] = outcome }
+        outcomeSignal.broadcast()
+        outcomeSignal.unlock()
+    }
+}
+
+/// The coordinator could not start or stopped on an infrastructure error.
+public struct CoordinatorError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

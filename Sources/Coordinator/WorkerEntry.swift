@@ -1,0 +1,40 @@
+import Model
+
+/// A connected worker as the coordinator sees it.
+final class WorkerEntry {
+    let identity: [UInt8]
+    let id: String
+    let arch: Arch
+    let slots: Int
+    let pid: Int
+    /// Grants it may hold at once; 0 while it drains.
+    var capacity: Int
+    var lastSeen: UInt64
+    var leases: Set<UInt64> = []
+
+    init(identity: [UInt8], hello: HelloInfo, capacity: Int, now: UInt64) {
+        self.identity = identity
+        self.id = hello.worker
+        self.arch = hello.arch
+        self.slots = hello.slots
+        self.pid = hello.pid
+        self.capacity = capacity
+        self.lastSeen = now
+    }
+}
+
+/// The parts of a hello the coordinator keeps.
+struct HelloInfo {
+    var worker: String
+    var arch: Arch
+    var slots: Int
+    var pid: Int
+}
+
+/// A grant in flight: which tests (index → attempt) are still unreported.
+struct Lease {
+    let id: UInt64
+    let worker: [UInt8]
+    let build: String
+    var remaining: [Int: Int]
+}

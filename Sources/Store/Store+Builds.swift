@@ -1,0 +1,65 @@
+import GRDB
+public import Model
+import Foundation
+
+extension Store {
+    /// Creates a build row. A build id that already exists is a user error (pick another id,
+    /// or `submit` it again to watch it).
+    public func createBuild(_ spec: BuildSpec, testCount: Int, source: String = "run") throws(StoreError) {
+        try write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM build WHERE id = ?", arguments: [spec.id]) == true {
+                throw StoreError("build '\(spec.id)' already exists in \(path); choose another --build id", isUserError: true)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO build (id, suite, simulated, commit_sha, branch, base, head, max_attempts, test_count,
+                                       source, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [spec.id, spec.suite, spec.isSimulated, spec.commit, spec.branch, spec.base, spec.head,
+                            spec.maxAttempts, testCount, source, Date().timeIntervalSince1970])
+        }
+    }
+
+    /// Sets a build's test count (known only once its inventory is taken).
+    public func setTestCount(build: String, _ count: Int) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE build SET test_count = ? WHERE id = ?", arguments: [count, build])
+        }
+    }
+
+    /// Marks a build finished with its verdict.
+    public func finishBuild(_ id: String, verdict: Verdict.Decision) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE build SET state = 'finished', verdict = ?, finished_at = ? WHERE id = ?",
+                arguments: [verdict.rawValue, Date().timeIntervalSince1970, id])
+        }
+    }
+
+    public func build(_ id: String) throws(StoreError) -> BuildRecord? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM build WHERE id = ?", arguments: [id]).map(Self.buildRecord) }
+    }
+
+    /// Builds a coordinator must resume after a restart, oldest first.
+    public func unfinishedBuilds() throws(StoreError) -> [BuildRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM build WHERE state = 'running' AND source = 'run' ORDER BY rowid")
+                .map(Self.buildRecord)
+        }
+    }
+
+    /// All builds in the order they were created (oldest first).
+    public func allBuilds() throws(StoreError) -> [BuildRecord] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM build ORDER BY rowid").map(Self.buildRecord) }
+    }
+
+    static func buildRecord(_ row: Row) -> BuildRecord {
+        BuildRecord(
+            spec: BuildSpec(
+                id: row["id"], suite: row["suite"], commit: row["commit_sha"], branch: row["branch"],
+                base: row["base"], head: row["head"], maxAttempts: row["max_attempts"]),
+            simulated: row["simulated"], testCount: row["test_count"], state: row["state"], verdict: row["verdict"],
+            createdAt: row["created_at"], finishedAt: row["finished_at"], source: row["source"])
+    }
+}

@@ -1,0 +1,76 @@
+import GRDB
+
+extension Store {
+    /// Forward-only: a released migration is never edited; changes come as new named steps.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 builds, results, outputs") { db in
+            try db.execute(sql: """
+                CREATE TABLE build (
+                  id TEXT PRIMARY KEY NOT NULL CHECK (length(id) BETWEEN 1 AND 200),
+                  suite TEXT NOT NULL,
+                  simulated INTEGER NOT NULL CHECK (simulated IN (0, 1)),
+                  commit_sha TEXT,
+                  branch TEXT,
+                  base TEXT,
+                  head TEXT,
+                  max_attempts INTEGER NOT NULL DEFAULT 1 CHECK (max_attempts BETWEEN 1 AND 10),
+                  test_count INTEGER NOT NULL DEFAULT 0 CHECK (test_count >= 0),
+                  source TEXT NOT NULL DEFAULT 'run' CHECK (source IN ('run', 'ingest')),
+                  state TEXT NOT NULL DEFAULT 'running' CHECK (state IN ('running', 'finished')),
+                  verdict TEXT CHECK (verdict IN ('pass', 'fail')),
+                  created_at REAL NOT NULL,
+                  finished_at REAL,
+                  CHECK ((state = 'finished') = (finished_at IS NOT NULL))
+                );
+                CREATE INDEX build_branch ON build(branch, created_at);
+
+                CREATE TABLE result (
+                  build_id TEXT NOT NULL REFERENCES build(id) ON DELETE CASCADE,
+                  test TEXT NOT NULL CHECK (length(test) > 0),
+                  attempt INTEGER NOT NULL CHECK (attempt >= 1),
+                  outcome TEXT NOT NULL
+                    CHECK (outcome IN ('passed', 'failed', 'error', 'skipped', 'xfailed', 'xpassed')),
+                  duration REAL NOT NULL CHECK (duration >= 0),
+                  worker TEXT NOT NULL DEFAULT '',
+                  arch TEXT NOT NULL DEFAULT '',
+                  PRIMARY KEY (build_id, test, attempt)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE output (
+                  build_id TEXT NOT NULL,
+                  test TEXT NOT NULL,
+                  attempt INTEGER NOT NULL,
+                  size INTEGER NOT NULL CHECK (size >= 0),
+                  dropped INTEGER NOT NULL DEFAULT 0 CHECK (dropped >= 0),
+                  lz4 BLOB NOT NULL,
+                  PRIMARY KEY (build_id, test, attempt),
+                  FOREIGN KEY (build_id, test, attempt) REFERENCES result(build_id, test, attempt) ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v2 timing history") { db in
+            try db.execute(sql: """
+                CREATE TABLE timing (
+                  test TEXT NOT NULL,
+                  arch TEXT NOT NULL,
+                  ewma REAL NOT NULL CHECK (ewma >= 0),
+                  p90 REAL NOT NULL CHECK (p90 >= 0),
+                  samples INTEGER NOT NULL CHECK (samples >= 1),
+                  PRIMARY KEY (test, arch)
+                ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v3 quarantine") { db in
+            try db.execute(sql: """
+                CREATE TABLE quarantine (
+                  test TEXT PRIMARY KEY NOT NULL,
+                  reason TEXT NOT NULL,
+                  manual INTEGER NOT NULL CHECK (manual IN (0, 1)),
+                  since REAL NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,132 @@
+import GRDB
+import GRDBSQLite
+public import Model
+
+/// A stored attempt, as read back.
+public struct StoredResult: Sendable, Hashable {
+    public var test: String
+    public var attempt: Int
+    public var outcome: Outcome
+    public var duration: Double
+    public var worker: String
+    public var arch: String
+}
+
+extension Store {
+    /// Records attempts of one build in one transaction and returns how many were new. An
+    /// attempt already stored (a late duplicate after a lease was requeued, or a batch resent
+    /// after a reconnect) is dropped: (build, test, attempt) is the primary key.
+    ///
+    /// This is the ingest hot path: one raw prepared statement per table, reused for every row,
+    /// with text bound in place (no copies), inside a GRDB write transaction.
+    @discardableResult
+    public func recordResults(build: String, _ results: [TestResult]) throws(StoreError) -> Int {
+        guard !results.isEmpty else { return 0 }
+        return try write { db in try Self.insert(results, build: build, into: db) }
+    }
+
+    static func insert(_ results: [TestResult], build: String, into db: Database) throws -> Int {
+        guard let connection = db.sqliteConnection else { throw StoreError("the store connection is closed") }
+        let insertResult = try RawStatement(
+            connection,
+            "INSERT OR IGNORE INTO result (build_id, test, attempt, outcome, duration, worker, arch) VALUES (?,?,?,?,?,?,?)")
+        defer { insertResult.finalize() }
+        var outputStatement: RawStatement?
+        defer { outputStatement?.finalize() }
+        var inserted = 0
+        var buildID = build
+        try buildID.withUTF8 { buildBytes in
+            for result in results {
+                insertResult.reset()
+                insertResult.bindText(1, buildBytes)
+                insertResult.bindText(2, result.test)
+                insertResult.bindInt(3, result.attempt)
+                insertResult.bindStatic(4, result.outcome.storedText)
+                insertResult.bindDouble(5, result.duration)
+                insertResult.bindText(6, result.worker)
+                insertResult.bindStatic(7, result.arch.storedText)
+                try insertResult.step()
+                guard sqlite3_changes(connection) > 0 else { continue }
+                inserted += 1
+                guard !result.compressedOutput.isEmpty || result.outputDropped > 0 else { continue }
+                if outputStatement == nil {
+                    outputStatement = try RawStatement(
+                        connection,
+                        "INSERT OR IGNORE INTO output (build_id, test, attempt, size, dropped, lz4) VALUES (?,?,?,?,?,?)")
+                }
+                let out = outputStatement!
+                out.reset()
+                out.bindText(1, buildBytes)
+                out.bindText(2, result.test)
+                out.bindInt(3, result.attempt)
+                out.bindInt(4, result.outputSize)
+                out.bindInt(5, result.outputDropped)
+                out.bindBlob(6, result.compressedOutput)
+                try out.step()
+            }
+        }
+        return inserted
+    }
+
+    /// Every stored attempt of a build, ordered by test then attempt.
+    public func results(build: String) throws(StoreError) -> [StoredResult] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT test, attempt, outcome, duration, worker, arch FROM result WHERE build_id = ? ORDER BY test, attempt",
+                arguments: [build]
+            ).map { row in
+                StoredResult(
+                    test: row[0], attempt: row[1], outcome: Outcome(rawValue: row[2]) ?? .error, duration: row[3],
+                    worker: row[4], arch: row[5])
+            }
+        }
+    }
+
+    /// How many attempts a build has stored.
+    public func resultCount(build: String) throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM result WHERE build_id = ?", arguments: [build]) ?? 0 }
+    }
+
+    /// The stored (compressed) output of one attempt: LZ4 bytes, original size, bytes dropped.
+    public func output(build: String, test: String, attempt: Int) throws(StoreError) -> (lz4: [UInt8], size: Int, dropped: Int)? {
+        try read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT lz4, size, dropped FROM output WHERE build_id = ? AND test = ? AND attempt = ?",
+                arguments: [build, test, attempt]
+            ).map { row in
+                let data: [UInt8] = (row[0] as DatabaseValue).storage.blobBytes
+                return (data, row[1], row[2])
+            }
+        }
+    }
+}
+
+extension DatabaseValue.Storage {
+    var blobBytes: [UInt8] {
+        if case .blob(let data) = self { return [UInt8](data) }
+        return []
+    }
+}
+
+extension Outcome {
+    /// The text stored for an outcome, as a static C string (bound without a copy).
+    var storedText: StaticString {
+        switch self {
+        case .passed: "passed"
+        case .failed: "failed"
+        case .error: "error"
+        case .skipped: "skipped"
+        case .xfailed: "xfailed"
+        case .xpassed: "xpassed"
+        }
+    }
+}
+
+extension Arch {
+    var storedText: StaticString {
+        switch self {
+        case .x86_64: "x86_64"
+        case .aarch64: "aarch64"
+        }
+    }
+}

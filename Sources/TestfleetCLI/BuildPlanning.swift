@@ -1,0 +1,54 @@
+import Adapters
+import Config
+import Coordinator
+import Foundation
+import Model
+import Store
+
+/// Turns a build spec into a planned build: the suites (a `sim:` spec or a suite file), each
+/// suite's inventory from its adapter, and a prediction per test.
+struct BuildPlanning: Sendable {
+    let store: Store
+
+    func plan(_ spec: BuildSpec) throws -> PlannedBuild {
+        let suites = try Self.suites(for: spec.suite)
+        var tests: [TestCase] = []
+        for (index, suite) in suites.enumerated() {
+            guard let adapter = AdapterRegistry.adapter(for: suite.adapter) else {
+                throw SpecError("suite '\(suite.name)': the \(suite.adapter.rawValue) adapter is not available in this build of testfleet")
+            }
+            let names: [String]
+            do { names = try adapter.inventory(of: suite) } catch let error as SpecError { throw error } catch {
+                throw SpecError("suite '\(suite.name)': could not list its tests: \(error)")
+            }
+            for name in names {
+                switch suite.arch {
+                case .any: tests.append(TestCase(name: name, suite: index))
+                case .only(let arch): tests.append(TestCase(name: name, suite: index, arch: arch))
+                case .every:
+                    // One run per architecture, told apart by name so each has its own results.
+                    for arch in Arch.allCases { tests.append(TestCase(name: "\(name)@\(arch.rawValue)", suite: index, arch: arch)) }
+                }
+            }
+        }
+        let cost = suites.map { Self.grantCost(of: $0.adapter) }.max() ?? 0
+        return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost)
+    }
+
+    /// The suites named by a spec: `sim:…` or a path to a suite file.
+    static func suites(for spec: String) throws(SpecError) -> [SuiteDefinition] {
+        if spec.hasPrefix("sim:") { return [.simulated(try SimulatedSuite(parsing: spec))] }
+        return try SuiteFile.load(path: spec).suites
+    }
+
+    /// Seconds one grant costs before its first test runs: sizes the scheduler's chunks.
+    static func grantCost(of adapter: AdapterKind) -> Double {
+        switch adapter {
+        case .simulated: 0.000_2
+        case .shell: 0.005
+        case .pytest: 0.5
+        case .go: 0.5
+        case .swift: 2
+        }
+    }
+}

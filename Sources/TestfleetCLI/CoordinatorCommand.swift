@@ -1,0 +1,52 @@
+import ArgumentParser
+import Coordinator
+import Foundation
+import Model
+import Store
+
+/// `testfleet coordinator`: the long-running service. Builds come from `testfleet submit`;
+/// builds left running by a previous process are resumed from the store.
+struct CoordinatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Run the coordinator service: workers connect to it, CI submits builds to it.")
+
+    @Option(help: "ZeroMQ endpoint to bind, e.g. tcp://0.0.0.0:5555 or ipc:///run/testfleet.sock.")
+    var bind: String
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .customLong("heartbeat-ms"), help: "Heartbeat interval to workers, in milliseconds.")
+    var heartbeatMilliseconds: Int = 1000
+
+    @Option(name: .customLong("worker-timeout-ms"), help: "A worker silent this long is gone and its work requeued.")
+    var workerTimeoutMilliseconds: Int = 5000
+
+    func validate() throws {
+        guard bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://") else {
+            throw ValidationError("--bind must be a tcp:// or ipc:// endpoint, got '\(bind)'")
+        }
+        guard (10...60_000).contains(heartbeatMilliseconds) else { throw ValidationError("--heartbeat-ms must be 10 to 60000") }
+        guard workerTimeoutMilliseconds >= 2 * heartbeatMilliseconds else {
+            throw ValidationError("--worker-timeout-ms must be at least twice --heartbeat-ms")
+        }
+    }
+
+    func run() throws {
+        let store = try self.store.open()
+        let planning = BuildPlanning(store: store)
+        let coordinator = CoordinatorService(
+            config: CoordinatorConfig(endpoint: bind, heartbeatMilliseconds: heartbeatMilliseconds,
+                                      workerTimeoutMilliseconds: workerTimeoutMilliseconds),
+            store: store, planner: { try planning.plan($0) },
+            verdict: { try StoredVerdict.compute(store: store, build: $0) })
+        let endpoint: String
+        do { endpoint = try coordinator.start() } catch { throw CLIExit.infrastructure("\(error)") }
+        FileHandle.standardError.write(Data("testfleet coordinator: listening on \(endpoint), store \(store.path)\n".utf8))
+        let stop = DispatchSemaphore(value: 0)
+        Signals.onTerminate { stop.signal() }
+        stop.wait()
+        FileHandle.standardError.write(Data("testfleet coordinator: stopping (results so far are stored)\n".utf8))
+        coordinator.shutdown()
+    }
+}

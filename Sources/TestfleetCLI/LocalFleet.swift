@@ -1,0 +1,53 @@
+import Foundation
+
+/// N worker processes of this same binary, started for one local run. The fleet reports a worker
+/// that dies (so its leases are requeued at once) and stops the rest when the run is over.
+final class LocalFleet: @unchecked Sendable {
+    private var processes: [Process] = []
+    private let lock = NSLock()
+    private var exited = 0
+
+    /// Starts `count` workers connected to `endpoint`. `onExit` runs with the pid of a worker
+    /// that ended on its own (not by `stop()`).
+    init(count: Int, endpoint: String, heartbeatMilliseconds: Int, onExit: @escaping @Sendable (Int32, Int32) -> Void) throws {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let runID = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        for index in 0..<count {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = ["worker", "--connect", endpoint, "--id", "local-\(runID)-\(index + 1)",
+                                 "--heartbeat-ms", String(heartbeatMilliseconds), "--exit-on-goodbye"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            process.terminationHandler = { [weak self] p in
+                guard let self else { return }
+                self.lock.lock()
+                self.exited += 1
+                self.lock.unlock()
+                onExit(p.processIdentifier, p.terminationStatus)
+            }
+            do { try process.run() } catch {
+                stop()
+                throw CLIExit.infrastructure("could not start a local worker (\(executable.path)): \(error)")
+            }
+            processes.append(process)
+        }
+    }
+
+    var pids: [Int32] { processes.map(\.processIdentifier) }
+
+    /// True when every worker has exited.
+    var allExited: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return exited == processes.count
+    }
+
+    /// Asks workers to stop (SIGTERM: they finish in-flight work), then kills stragglers.
+    func stop(grace: Double = 2) {
+        for process in processes where process.isRunning { process.terminate() }
+        let deadline = Date(timeIntervalSinceNow: grace)
+        while processes.contains(where: \.isRunning) && Date() < deadline { usleep(5000) }
+        for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}

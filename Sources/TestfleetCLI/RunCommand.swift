@@ -1,0 +1,112 @@
+import ArgumentParser
+import Coordinator
+import Foundation
+import Model
+import Store
+import Wire
+
+/// `testfleet run`: one build, here and now, with an in-process coordinator and N local worker
+/// processes talking ZeroMQ over an ipc socket.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one build locally: a coordinator in this process and N worker processes.",
+        discussion: "Exit codes: 0 pass, 1 gate failed, 2 bad usage or input, 3 infrastructure failure.")
+
+    @Option(help: "A testfleet.toml path, or sim:COUNT[,seed=S][,fail=P][,ms=M][,flaky=Q] for the simulated suite.")
+    var suite: String
+
+    @Option(help: "How many local worker processes to start.")
+    var local: Int = 2
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Build id (default: a new unique id).")
+    var build: String?
+
+    @Option(help: "The commit under test (default: --head).")
+    var commit: String?
+
+    @Option(help: "The branch under test.")
+    var branch: String?
+
+    @Option(help: "Base revision of the change (for selection).")
+    var base: String?
+
+    @Option(help: "Head revision of the change (for selection).")
+    var head: String?
+
+    @Option(help: "Extra attempts for a failing test (run on another worker when there is one).")
+    var retries: Int = 2
+
+    @Option(help: "Write the verdict JSON to this file.")
+    var json: String?
+
+    @Option(name: .customLong("heartbeat-ms"), help: "Heartbeat interval between coordinator and workers, in milliseconds.")
+    var heartbeatMilliseconds: Int = 1000
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        guard (1...256).contains(local) else { throw ValidationError("--local must be from 1 to 256 workers, got \(local)") }
+        guard (0...9).contains(retries) else { throw ValidationError("--retries must be from 0 to 9, got \(retries)") }
+        guard (10...60_000).contains(heartbeatMilliseconds) else { throw ValidationError("--heartbeat-ms must be 10 to 60000") }
+        if let build, build.isEmpty || build.count > 200 { throw ValidationError("--build must be 1 to 200 characters") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let spec = BuildSpec(id: build ?? Self.newBuildID(), suite: suite, commit: commit ?? head, branch: branch,
+                             base: base, head: head, maxAttempts: retries + 1)
+        let store = try self.store.open()
+        let planning = BuildPlanning(store: store)
+        let planned: PlannedBuild
+        do { planned = try planning.plan(spec) } catch let error as SpecError { throw CLIExit.badInput(error.message) }
+        let printer = ProgressPrinter(quiet: quiet)
+        if !quiet {
+            let label = spec.isSimulated ? " (SIMULATED suite)" : ""
+            FileHandle.standardError.write(Data(
+                "testfleet: build \(spec.id): \(planned.tests.count) tests from \(suite)\(label) on \(local) local workers\n".utf8))
+        }
+        let endpoint = "ipc://\(NSTemporaryDirectory())testfleet-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
+        let coordinator = CoordinatorService(
+            config: CoordinatorConfig(endpoint: endpoint, heartbeatMilliseconds: heartbeatMilliseconds,
+                                      workerTimeoutMilliseconds: max(3 * heartbeatMilliseconds, 2000)),
+            store: store, planner: { try planning.plan($0) },
+            verdict: { try StoredVerdict.compute(store: store, build: $0) },
+            progress: { printer.update($0) })
+        let bound: String
+        do { bound = try coordinator.start() } catch { throw CLIExit.infrastructure("\(error)") }
+        let fleet = try LocalFleet(count: local, endpoint: bound, heartbeatMilliseconds: heartbeatMilliseconds) { pid, status in
+            if status != 0 { coordinator.workerLost(pid: pid) }
+        }
+        coordinator.submit(planned)
+        var outcome: BuildOutcome?
+        while outcome == nil {
+            outcome = coordinator.waitForBuild(spec.id, timeout: 0.5)
+            if outcome == nil && fleet.allExited {
+                outcome = coordinator.waitForBuild(spec.id, timeout: 0.2)
+                if outcome == nil {
+                    coordinator.shutdown()
+                    printer.finish()
+                    throw CLIExit.infrastructure("all \(local) local workers exited before build \(spec.id) finished")
+                }
+            }
+        }
+        coordinator.shutdown()
+        fleet.stop()
+        printer.finish()
+        guard var result = outcome else { throw CLIExit.infrastructure("the coordinator stopped") }
+        result.verdict.wallSeconds = Date().timeIntervalSince(started)
+        try VerdictOutput.emit(result.verdict, json: json, store: store)
+        if result.exitCode != 0 { throw CLIExit(code: result.exitCode, message: "") }
+    }
+
+    static func newBuildID() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return "b-\(formatter.string(from: Date()))-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+    }
+}

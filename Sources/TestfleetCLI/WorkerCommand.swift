@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Model
+import Worker
+
+/// `testfleet worker`: one worker (a pod in production). SIGTERM finishes the work in flight.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run a worker that connects to a coordinator and runs the tests it is granted.")
+
+    @Option(help: "The coordinator's endpoint, e.g. tcp://coordinator:5555.")
+    var connect: String
+
+    @Option(help: "The architecture this worker reports (x86_64 or aarch64; default: this machine's).")
+    var arch: String?
+
+    @Option(help: "Grants this worker runs at once.")
+    var slots: Int = 1
+
+    @Option(help: "A unique worker id (default: hostname-pid).")
+    var id: String?
+
+    @Option(name: .customLong("heartbeat-ms"), help: "Heartbeat interval until the coordinator sets one, in milliseconds.")
+    var heartbeatMilliseconds: Int = 1000
+
+    @Flag(name: .customLong("exit-on-goodbye"), help: "Exit when the coordinator says goodbye instead of waiting for it to return.")
+    var exitOnGoodbye = false
+
+    func validate() throws {
+        guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
+            throw ValidationError("--connect must be a tcp:// or ipc:// endpoint, got '\(connect)'")
+        }
+        if let arch, Arch(parsing: arch) == nil { throw ValidationError("--arch must be x86_64 or aarch64, got '\(arch)'") }
+        guard (1...256).contains(slots) else { throw ValidationError("--slots must be from 1 to 256") }
+    }
+
+    func run() throws {
+        let workerID = id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
+        let service = WorkerService(config: WorkerConfig(
+            endpoint: connect, id: workerID, arch: arch.flatMap(Arch.init(parsing:)) ?? .current, slots: slots,
+            heartbeatMilliseconds: heartbeatMilliseconds, exitOnGoodbye: exitOnGoodbye))
+        Signals.onTerminate { service.requestStop() }
+        let code = service.run()
+        if code != 0 { throw CLIExit(code: code, message: "") }
+    }
+}

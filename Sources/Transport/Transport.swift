@@ -1,1 +1,0 @@
-// Transport module: placeholder until its first type lands.

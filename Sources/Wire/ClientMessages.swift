@@ -1,0 +1,124 @@
+public import Model
+
+/// CI client → coordinator: start (or watch, if it exists) a build. Sending it again is safe: the
+/// coordinator attaches the client to the build of that id.
+public struct Submit: Sendable, Equatable {
+    public var spec: BuildSpec
+    public init(spec: BuildSpec) { self.spec = spec }
+
+    func write(to w: inout WireWriter) {
+        w.string(1, spec.id)
+        w.string(2, spec.suite)
+        if let commit = spec.commit { w.string(3, commit) }
+        if let branch = spec.branch { w.string(4, branch) }
+        if let base = spec.base { w.string(5, base) }
+        if let head = spec.head { w.string(6, head) }
+        w.int(7, spec.maxAttempts)
+    }
+
+    init(from r: inout WireReader) throws(WireError) {
+        spec = BuildSpec(id: "", suite: "")
+        while let (tag, f) = try r.next() {
+            switch tag {
+            case 1: spec.id = r.string(f)
+            case 2: spec.suite = r.string(f)
+            case 3: spec.commit = r.string(f)
+            case 4: spec.branch = r.string(f)
+            case 5: spec.base = r.string(f)
+            case 6: spec.head = r.string(f)
+            case 7: spec.maxAttempts = max(1, r.int(f))
+            default: break
+            }
+        }
+        guard !spec.id.isEmpty, !spec.suite.isEmpty else { throw WireError("submit without a build id or suite") }
+    }
+}
+
+/// Coordinator → client: how far a build is.
+public struct BuildProgress: Sendable, Equatable {
+    public var build: String
+    public var done: Int
+    public var total: Int
+    public var failed: Int
+    public var workers: Int
+    public init(build: String, done: Int, total: Int, failed: Int, workers: Int) {
+        self.build = build
+        self.done = done
+        self.total = total
+        self.failed = failed
+        self.workers = workers
+    }
+    func write(to w: inout WireWriter) {
+        w.string(1, build)
+        w.int(2, done)
+        w.int(3, total)
+        w.int(4, failed)
+        w.int(5, workers)
+    }
+    init(from r: inout WireReader) throws(WireError) {
+        self.init(build: "", done: 0, total: 0, failed: 0, workers: 0)
+        while let (tag, f) = try r.next() {
+            switch tag {
+            case 1: build = r.string(f)
+            case 2: done = r.int(f)
+            case 3: total = r.int(f)
+            case 4: failed = r.int(f)
+            case 5: workers = r.int(f)
+            default: break
+            }
+        }
+    }
+}
+
+/// Coordinator → client: the build is finished; `json` is the verdict document (DESIGN.md shape).
+public struct VerdictMessage: Sendable, Equatable {
+    public var build: String
+    public var json: String
+    public var exitCode: Int
+    public init(build: String, json: String, exitCode: Int) {
+        self.build = build
+        self.json = json
+        self.exitCode = exitCode
+    }
+    func write(to w: inout WireWriter) {
+        w.string(1, build)
+        w.string(2, json)
+        w.int(3, exitCode)
+    }
+    init(from r: inout WireReader) throws(WireError) {
+        self.init(build: "", json: "", exitCode: 0)
+        while let (tag, f) = try r.next() {
+            switch tag {
+            case 1: build = r.string(f)
+            case 2: json = r.string(f)
+            case 3: exitCode = r.int(f)
+            default: break
+            }
+        }
+    }
+}
+
+/// Either way: something the receiver sent could not be used. `code` is machine-readable
+/// (`unknown-worker` asks a worker to say hello again; `bad-message`; `bad-submit`).
+public struct ErrorMessage: Sendable, Equatable {
+    public var code: String
+    public var message: String
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+    func write(to w: inout WireWriter) {
+        w.string(1, code)
+        w.string(2, message)
+    }
+    init(from r: inout WireReader) throws(WireError) {
+        self.init(code: "", message: "")
+        while let (tag, f) = try r.next() {
+            switch tag {
+            case 1: code = r.string(f)
+            case 2: message = r.string(f)
+            default: break
+            }
+        }
+    }
+}

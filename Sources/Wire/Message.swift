@@ -1,0 +1,95 @@
+import Model
+
+/// Every message of the protocol. An envelope is three bytes — `T`, the sender's protocol
+/// version, the kind — followed by the kind's fields (see `WireWriter`). A reader ignores unknown
+/// fields and returns nil for unknown kinds, so peers of different versions keep working.
+public enum Message: Sendable, Equatable {
+    case hello(Hello)
+    case welcome(Welcome)
+    case ready(Ready)
+    case assign(Assign)
+    case results(ResultBatch)
+    case ack(Ack)
+    case heartbeat(Heartbeat)
+    case goodbye(Goodbye)
+    case submit(Submit)
+    case progress(BuildProgress)
+    case verdict(VerdictMessage)
+    case error(ErrorMessage)
+
+    /// The version this build of testfleet speaks. Bump it when meaning changes, not for added
+    /// fields (those are ignored by older peers anyway).
+    public static let protocolVersion: UInt8 = 1
+    static let magic: UInt8 = 0x54  // "T"
+
+    var kind: UInt8 {
+        switch self {
+        case .hello: 1
+        case .welcome: 2
+        case .ready: 3
+        case .assign: 4
+        case .results: 5
+        case .ack: 6
+        case .heartbeat: 7
+        case .goodbye: 8
+        case .submit: 9
+        case .progress: 10
+        case .verdict: 11
+        case .error: 12
+        }
+    }
+
+    /// The message as bytes for one ZeroMQ frame.
+    public func encode() -> [UInt8] {
+        var w = WireWriter(capacity: 64)
+        w.appendHeader(kind: kind)
+        switch self {
+        case .hello(let m): m.write(to: &w)
+        case .welcome(let m): m.write(to: &w)
+        case .ready(let m): m.write(to: &w)
+        case .assign(let m): m.write(to: &w)
+        case .results(let m): m.write(to: &w)
+        case .ack(let m): m.write(to: &w)
+        case .heartbeat(let m): m.write(to: &w)
+        case .goodbye(let m): m.write(to: &w)
+        case .submit(let m): m.write(to: &w)
+        case .progress(let m): m.write(to: &w)
+        case .verdict(let m): m.write(to: &w)
+        case .error(let m): m.write(to: &w)
+        }
+        return w.bytes
+    }
+
+    /// Reads one frame. Returns nil for a kind this version does not know (ignore it); throws for
+    /// bytes that are not a testfleet message at all.
+    public static func decode(_ bytes: [UInt8]) throws(WireError) -> Message? {
+        guard bytes.count >= 3, bytes[0] == magic else {
+            throw WireError("not a testfleet message (\(bytes.count) bytes, bad magic)")
+        }
+        guard bytes[1] >= 1 else { throw WireError("protocol version 0 is not valid") }
+        var r = WireReader(bytes, range: 3..<bytes.count)
+        switch bytes[2] {
+        case 1: return .hello(try Hello(from: &r))
+        case 2: return .welcome(try Welcome(from: &r))
+        case 3: return .ready(try Ready(from: &r))
+        case 4: return .assign(try Assign(from: &r))
+        case 5: return .results(try ResultBatch(from: &r))
+        case 6: return .ack(try Ack(from: &r))
+        case 7: return .heartbeat(try Heartbeat(from: &r))
+        case 8: return .goodbye(try Goodbye(from: &r))
+        case 9: return .submit(try Submit(from: &r))
+        case 10: return .progress(try BuildProgress(from: &r))
+        case 11: return .verdict(try VerdictMessage(from: &r))
+        case 12: return .error(try ErrorMessage(from: &r))
+        default: return nil
+        }
+    }
+}
+
+extension WireWriter {
+    mutating func appendHeader(kind: UInt8) {
+        rawByte(Message.magic)
+        rawByte(Message.protocolVersion)
+        rawByte(kind)
+    }
+}

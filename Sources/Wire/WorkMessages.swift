@@ -1,0 +1,162 @@
+public import Model
+
+/// One test in a grant.
+public struct GrantedTest: Sendable, Equatable {
+    public var name: String
+    public var attempt: Int
+    public init(name: String, attempt: Int) {
+        self.name = name
+        self.attempt = attempt
+    }
+}
+
+/// Coordinator → worker: a lease on some tests of one build. The worker reports each test's
+/// result; a lease whose worker stops heart-beating is taken back and its unreported tests
+/// requeued.
+public struct Assign: Sendable, Equatable {
+    public var lease: UInt64
+    public var build: String
+    /// The suite, with `shellTests` cut down to the granted tests.
+    public var suite: SuiteDefinition
+    /// How long the lease lives without a heartbeat, in milliseconds.
+    public var deadlineMilliseconds: Int
+    public var tests: [GrantedTest]
+
+    public init(lease: UInt64, build: String, suite: SuiteDefinition, deadlineMilliseconds: Int, tests: [GrantedTest]) {
+        self.lease = lease
+        self.build = build
+        self.suite = suite
+        self.deadlineMilliseconds = deadlineMilliseconds
+        self.tests = tests
+    }
+
+    func write(to w: inout WireWriter) {
+        w.uint(1, lease)
+        w.string(2, build)
+        w.message(3) { suite.write(to: &$0) }
+        w.int(4, deadlineMilliseconds)
+        for test in tests {
+            w.message(5) {
+                $0.string(1, test.name)
+                $0.int(2, test.attempt)
+            }
+        }
+    }
+
+    init(from r: inout WireReader) throws(WireError) {
+        lease = 0
+        build = ""
+        suite = SuiteDefinition(name: "", adapter: .shell, directory: "/")
+        deadlineMilliseconds = 0
+        tests = []
+        while let (tag, f) = try r.next() {
+            switch tag {
+            case 1: lease = r.uint(f)
+            case 2: build = r.string(f)
+            case 3:
+                var inner = r.nested(f)
+                suite = try SuiteDefinition(from: &inner)
+            case 4: deadlineMilliseconds = r.int(f)
+            case 5:
+                var inner = r.nested(f)
+                var test = GrantedTest(name: "", attempt: 1)
+                while let (t, g) = try inner.next() {
+                    if t == 1 { test.name = inner.string(g) } else if t == 2 { test.attempt = max(1, inner.int(g)) }
+                }
+                tests.append(test)
+            default: break
+            }
+        }
+        guard lease != 0, !build.isEmpty else { throw WireError("assign without a lease id or build") }
+    }
+}
+
+/// Worker → coordinator: results of some tests of one lease. `sequence` numbers a worker's
+/// batches; the coordinator acknowledges a batch only after it is committed to the store.
+public struct ResultBatch: Sendable, Equatable {
+    public var lease: UInt64
+    public var build: String
+    public var sequence: UInt64
+    public var results: [TestResult]
+
+    public init(lease: UInt64, build: String, sequence: UInt64, results: [TestResult]) {
+        self.lease = lease
+        self.build = build
+        self.sequence = sequence
+        self.results = results
+    }
+
+    func write(to w: inout WireWriter) {
+        w.uint(1, lease)
+        w.string(2, build)
+        w.uint(3, sequence)
+        // The worker and arch are the same for every record: sent once.
+        if let first = results.first {
+            w.string(5, first.worker)
+            w.string(6, first.arch.rawValue)
+        }
+        for result in results {
+            w.message(4) {
+                $0.string(1, result.test)
+                $0.int(2, result.attempt)
+                $0.uint(3, UInt64(result.outcome.code) + 1)  // +1: passed (0) must not read as absent
+                $0.uint(4, UInt64((max(result.duration, 0) * 1_000_000).rounded()))
+                if !result.compressedOutput.isEmpty { $0.bytes(5, result.compressedOutput) }
+                $0.int(6, result.outputSize)
+                $0.int(7, result.outputDropped)
+            }
+        }
+    }
+
+    init(from r: inout WireReader) throws(WireError) {
+        lease = 0
+        build = ""
+        sequence = 0
+        results = []
+        var worker = ""
+        var arch = Arch.x86_64
+        while let (tag, f) = try r.next() {
+            switch tag {
+            case 1: lease = r.uint(f)
+            case 2: build = r.string(f)
+            case 3: sequence = r.uint(f)
+            case 5: worker = r.string(f)
+            case 6: arch = Arch(parsing: r.string(f)) ?? arch
+            case 4:
+                var inner = r.nested(f)
+                var result = TestResult(test: "", attempt: 1, outcome: .error, duration: 0, worker: "", arch: .x86_64)
+                while let (t, g) = try inner.next() {
+                    switch t {
+                    case 1: result.test = inner.string(g)
+                    case 2: result.attempt = max(1, inner.int(g))
+                    case 3: result.outcome = Outcome(code: UInt8(truncatingIfNeeded: inner.uint(g) &- 1))
+                    case 4: result.duration = Double(inner.uint(g)) / 1_000_000
+                    case 5: result.compressedOutput = Array(inner.bytes(g))
+                    case 6: result.outputSize = inner.int(g)
+                    case 7: result.outputDropped = inner.int(g)
+                    default: break
+                    }
+                }
+                guard !result.test.isEmpty else { throw WireError("result without a test name") }
+                results.append(result)
+            default: break
+            }
+        }
+        for i in results.indices {
+            results[i].worker = worker
+            results[i].arch = arch
+        }
+        guard !build.isEmpty else { throw WireError("results without a build id") }
+    }
+}
+
+/// Coordinator → worker: batch `sequence` is safely stored.
+public struct Ack: Sendable, Equatable {
+    public var sequence: UInt64
+    public init(sequence: UInt64) { self.sequence = sequence }
+    func write(to w: inout WireWriter) { w.uint(1, sequence) }
+    init(from r: inout WireReader) throws(WireError) {
+        sequence = 0
+        while let (tag, f) = try r.next() { if tag == 1 { sequence = r.uint(f) } }
+    }
+}

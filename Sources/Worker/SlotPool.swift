@@ -1,0 +1,98 @@
+import Adapters
+import Foundation
+import Model
+import Transport
+import Wire
+
+/// What slot threads hand back to the socket thread.
+enum Outgoing {
+    case result(lease: UInt64, build: String, TestResult)
+    case leaseDone(UInt64)
+}
+
+/// The threads that run grants. Each slot takes one grant at a time and runs it through its
+/// adapter; results go to the outbox and wake the socket thread.
+final class SlotPool: Sendable {
+    let config: WorkerConfig
+    let outbox = Locked<[Outgoing]>([])
+    let wake = EventSignal()
+    private let queue = Locked<[Assign]>([])
+    private let available = NSCondition()
+    private let closed = Locked(false)
+
+    init(config: WorkerConfig) {
+        self.config = config
+        for slot in 0..<config.slots {
+            let thread = Thread { [self] in runSlot() }
+            thread.name = "testfleet-slot-\(slot)"
+            thread.start()
+        }
+    }
+
+    func enqueue(_ assign: Assign) {
+        available.lock()
+        queue.withLock { $0.append(assign) }
+        available.signal()
+        available.unlock()
+    }
+
+    func close() {
+        available.lock()
+        closed.withLock { $0 = true }
+        available.broadcast()
+        available.unlock()
+    }
+
+    private func take() -> Assign? {
+        available.lock()
+        defer { available.unlock() }
+        while true {
+            if let next = queue.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { return next }
+            if closed.withLock({ $0 }) { return nil }
+            available.wait()
+        }
+    }
+
+    private func runSlot() {
+        while let assign = take() {
+            run(assign)
+            post(.leaseDone(assign.lease))
+        }
+    }
+
+    private func post(_ item: Outgoing) {
+        let wasEmpty = outbox.withLock { list -> Bool in
+            list.append(item)
+            return list.count == 1
+        }
+        if wasEmpty { wake.signal() }
+    }
+
+    /// Runs one grant; every granted test is reported exactly once, whatever the adapter does.
+    func run(_ assign: Assign) {
+        var unreported: [String: Int] = [:]
+        for test in assign.tests { unreported[test.name] = test.attempt }
+        let stamp = { [config] (result: AdapterResult, attempt: Int) -> TestResult in
+            TestResult(test: result.name, attempt: attempt, outcome: result.outcome, duration: result.duration,
+                       worker: config.id, arch: config.arch, compressedOutput: OutputCodec.compress(result.output),
+                       outputSize: result.output.count, outputDropped: result.outputDropped)
+        }
+        if let adapter = AdapterRegistry.adapter(for: assign.suite.adapter) {
+            // Retries can mix attempts in one grant; an adapter runs one attempt number at a time.
+            let byAttempt = Dictionary(grouping: assign.tests, by: \.attempt)
+            for attempt in byAttempt.keys.sorted() {
+                adapter.run(byAttempt[attempt]!.map(\.name), of: assign.suite, attempt: attempt) { result in
+                    guard let expected = unreported.removeValue(forKey: result.name) else { return }
+                    post(.result(lease: assign.lease, build: assign.build, stamp(result, expected)))
+                }
+            }
+        }
+        let why = AdapterRegistry.adapter(for: assign.suite.adapter) == nil
+            ? "this worker has no '\(assign.suite.adapter.rawValue)' adapter"
+            : "the \(assign.suite.adapter.rawValue) adapter did not report this test"
+        for (name, attempt) in unreported {
+            let result = AdapterResult(name: name, outcome: .error, duration: 0, output: Array("testfleet: \(why)\n".utf8))
+            post(.result(lease: assign.lease, build: assign.build, stamp(result, attempt)))
+        }
+    }
+}

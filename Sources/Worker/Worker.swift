@@ -1,1 +1,0 @@
-// Worker module: placeholder until its first type lands.

@@ -1,0 +1,26 @@
+public import Model
+
+/// How a worker connects and what it offers.
+public struct WorkerConfig: Sendable {
+    /// The coordinator's ROUTER endpoint.
+    public var endpoint: String
+    /// Unique per worker; used as the ZeroMQ routing id so a restarted coordinator knows it.
+    public var id: String
+    public var arch: Arch
+    /// Grants run at once.
+    public var slots: Int
+    /// Until the coordinator's welcome says otherwise.
+    public var heartbeatMilliseconds: Int
+    /// Leave when the coordinator says goodbye (local runs); otherwise wait for it to come back.
+    public var exitOnGoodbye: Bool
+
+    public init(endpoint: String, id: String, arch: Arch = .current, slots: Int = 1, heartbeatMilliseconds: Int = 1000,
+                exitOnGoodbye: Bool = false) {
+        self.endpoint = endpoint
+        self.id = id
+        self.arch = arch
+        self.slots = max(1, slots)
+        self.heartbeatMilliseconds = heartbeatMilliseconds
+        self.exitOnGoodbye = exitOnGoodbye
+    }
+}

@@ -1,0 +1,71 @@
+import Testing
+import Model
+@testable import Wire
+
+@Suite struct MessageCodingTests {
+    @Test func resultBatchRoundTripsWithOutput() throws {
+        let output = Array("line\n".utf8) + Array(repeating: UInt8(ascii: "x"), count: 5000)
+        let compressed = OutputCodec.compress(output)
+        #expect(compressed.count < output.count / 10)
+        let batch = ResultBatch(lease: 7, build: "b1", sequence: 3, results: [
+            TestResult(test: "t::a[ä b]", attempt: 1, outcome: .passed, duration: 0.25, worker: "w1", arch: .aarch64),
+            TestResult(test: "t::b", attempt: 2, outcome: .failed, duration: 1.5, worker: "w1", arch: .aarch64,
+                       compressedOutput: compressed, outputSize: output.count, outputDropped: 99),
+        ])
+        let decoded = try #require(try Message.decode(Message.results(batch).encode()))
+        #expect(decoded == .results(batch))
+        guard case .results(let back) = decoded else { return }
+        #expect(try OutputCodec.decompress(back.results[1].compressedOutput, originalSize: output.count) == output)
+    }
+
+    @Test func assignCarriesTheSuite() throws {
+        var suite = SuiteDefinition(name: "unit", adapter: .shell, directory: "/tmp", command: nil, timeout: 2.5,
+                                    arch: .only(.aarch64), environment: ["A": "1", "B": "two"],
+                                    shellTests: [ShellTest(name: "ok", command: "true")])
+        suite.outputCap = 4096
+        let assign = Assign(lease: 9, build: "b", suite: suite, deadlineMilliseconds: 5000,
+                            tests: [GrantedTest(name: "ok", attempt: 1)])
+        #expect(try Message.decode(Message.assign(assign).encode()) == .assign(assign))
+        let sim = Assign(lease: 1, build: "b", suite: .simulated(SimulatedSuite(count: 10, seed: 3, failFraction: 0.5)),
+                         deadlineMilliseconds: 1, tests: [GrantedTest(name: "sim::t000001", attempt: 3)])
+        #expect(try Message.decode(Message.assign(sim).encode()) == .assign(sim))
+    }
+
+    @Test func everyKindRoundTrips() throws {
+        let messages: [Message] = [
+            .hello(Hello(worker: "w-1", arch: .x86_64, slots: 4, labels: ["gpu"], pid: 42)),
+            .welcome(Welcome(session: "s", heartbeatMilliseconds: 250)),
+            .ready(Ready(freeSlots: 0)), .ready(Ready(freeSlots: 3)),
+            .ack(Ack(sequence: 12)),
+            .heartbeat(Heartbeat(leases: [1, 2, 3])),
+            .goodbye(Goodbye(reason: "bye")),
+            .submit(Submit(spec: BuildSpec(id: "b", suite: "sim:5", commit: "abc", branch: "main", maxAttempts: 3))),
+            .progress(BuildProgress(build: "b", done: 1, total: 2, failed: 0, workers: 4)),
+            .verdict(VerdictMessage(build: "b", json: "{}", exitCode: 1)),
+            .error(ErrorMessage(code: "bad-message", message: "why")),
+        ]
+        for message in messages {
+            #expect(try Message.decode(message.encode()) == message)
+        }
+    }
+
+    /// An older reader ignores fields and kinds added by a newer writer.
+    @Test func unknownFieldsAndKindsAreIgnored() throws {
+        var bytes = Message.ack(Ack(sequence: 5)).encode()
+        var extra = WireWriter()
+        extra.string(99, "a field from the future")
+        extra.uint(100, 123_456)
+        bytes += extra.bytes
+        #expect(try Message.decode(bytes) == .ack(Ack(sequence: 5)))
+        #expect(try Message.decode([0x54, 9, 200, 8, 1]) == nil)
+    }
+
+    @Test(arguments: [[UInt8](), [0x00, 1, 1], [0x54, 1, 5, 0x0A, 0xFF], [0x54, 1, 6, 0x08, 0x80]])
+    func malformedBytesThrow(_ bytes: [UInt8]) {
+        #expect(throws: WireError.self) { try Message.decode(bytes) }
+    }
+
+    @Test func corruptOutputIsAnErrorNotACrash() {
+        #expect(throws: WireError.self) { try OutputCodec.decompress([1, 2, 3, 4], originalSize: 100) }
+    }
+}
