@@ -1,0 +1,146 @@
+import Foundation
+import JUnit
+public import Model
+
+/// The `pytest` adapter. Tests are pytest node ids (`tests/test_x.py::TestA::test_m[ä b-1]`),
+/// kept byte for byte as pytest prints them: brackets, spaces and non-ASCII intact.
+///
+/// - Inventory: `COMMAND --collect-only -q -p no:cacheprovider` in the suite's directory (which
+///   should be the pytest rootdir, where its ini/pyproject lives, so node ids and arguments agree).
+///   A module that fails to import becomes one test named by its path, so the build reports its
+///   collection error instead of silently running fewer tests.
+/// - Run: **one** pytest process per call for the whole batch, node ids as arguments (through a
+///   pytest `@argfile` when they exceed 100 kB; pytest ≥ 8.2), with `--junitxml=TMP
+///   --continue-on-collection-errors -rX -o junit_logging=all -o junit_log_passing_tests=false`.
+/// - Outcomes from the JUnit XML: no child → passed, `<failure>` → failed, `<error>` (fixture or
+///   collection error) → error, `<skipped type="pytest.xfail">` → xfailed, other `<skipped>` →
+///   skipped. pytest writes a non-strict xpass as a plain pass; the `-rX` summary's `XPASS` lines
+///   turn those into xpassed (a strict xpass is a `<failure>`, so failed).
+/// - Mapping back: each requested id's (classname, name) is computed with pytest's own rule
+///   (`PytestNodeIDs.junitKey`) and looked up in the XML; the requested ids are the truth.
+/// - A requested id pytest refuses (`not found`, `found no collectors`) makes pytest run nothing;
+///   it is reported as `.error` (with its module's collection error when there is one) and the
+///   batch reruns without it. An id missing from the XML is `.error` ("not reported by pytest").
+/// - Timeout: the batch gets `timeout × count`, capped at `max(timeout, 2 h)`, plus
+///   `startupAllowance` (30 s); when it expires pytest is killed and every test without a result
+///   is `.error` ("pytest batch timed out").
+public struct PytestAdapter: TestAdapter {
+    public static let defaultCommand = "python3 -m pytest"
+    public var runner: ProcessRunner
+    public var cancellation: RunCancellation?
+    /// Seconds added to a batch's timeout for pytest's start-up and collection.
+    public var startupAllowance: Double
+
+    public init(runner: ProcessRunner = ProcessRunner(), cancellation: RunCancellation? = nil,
+                startupAllowance: Double = 30) {
+        self.runner = runner
+        self.cancellation = cancellation
+        self.startupAllowance = startupAllowance
+    }
+
+    public func inventory(of suite: SuiteDefinition) throws -> [String] {
+        let run = try runner.run(
+            .shell(command(suite, ["--collect-only", "-q", "-p", "no:cacheprovider"])), in: suite.directory,
+            environment: environment(suite), timeout: max(300, suite.timeout), outputCap: 64 << 20,
+            cancellation: cancellation)
+        let output = String(decoding: run.output, as: UTF8.self)
+        // 0: collected; 2: collected with collection errors; 5: no tests.
+        guard !run.timedOut, let status = run.exitStatus, [0, 2, 5].contains(status) else {
+            let why = run.timedOut ? "timed out" : run.exitStatus.map { "exit status \($0)" } ?? "signal \(run.signal ?? 0)"
+            throw SpecError("suite '\(suite.name)': pytest --collect-only failed (\(why)) in \(suite.directory); its output ends:\n"
+                            + Self.tail(output, 3000))
+        }
+        let parsed = PytestNodeIDs.parseCollection(output)
+        if status != 5 && parsed.nodeIDs.isEmpty && parsed.brokenModules.isEmpty {
+            throw SpecError("suite '\(suite.name)': pytest --collect-only -q printed no node ids (does addopts add -q?); its output ends:\n"
+                            + Self.tail(output, 3000))
+        }
+        return parsed.nodeIDs + parsed.brokenModules
+    }
+
+    public func run(_ tests: [String], of suite: SuiteDefinition, attempt: Int, report: (AdapterResult) -> Void) {
+        var seen = Set<String>()
+        var pending = tests.filter { seen.insert($0).inserted }
+        // Each round either runs the batch or removes at least one refused id and tries again.
+        for _ in 0..<8 where !pending.isEmpty {
+            let batch = runBatch(pending, suite)
+            if !batch.refused.isEmpty && batch.cases.allSatisfy({ $0.classname.isEmpty && !$0.testName.contains("::") }) {
+                for id in pending where batch.refused[id] != nil {
+                    let collection = batch.collectionError(for: id)
+                    report(AdapterResult(
+                        name: id, outcome: .error, duration: 0,
+                        output: Self.bytes("[testfleet] pytest could not run this node id: \(batch.refused[id]!)\n"
+                                           + (collection?.output ?? ""), cap: suite.outputCap)))
+                }
+                pending.removeAll { batch.refused[$0] != nil }
+                continue
+            }
+            for id in pending { report(batch.result(for: id, suite: suite)) }
+            return
+        }
+        for id in pending {
+            report(AdapterResult(name: id, outcome: .error, duration: 0,
+                                 output: Array("[testfleet] pytest kept refusing this batch's node ids\n".utf8)))
+        }
+    }
+
+    /// One pytest process over `ids`.
+    private func runBatch(_ ids: [String], _ suite: SuiteDefinition) -> PytestBatch {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("testfleet-pytest-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let xmlPath = scratch.appendingPathComponent("junit.xml").path
+        var arguments = [
+            "-p", "no:cacheprovider", "--continue-on-collection-errors", "-rX", "--junitxml=\(xmlPath)",
+            "-o", "junit_logging=all", "-o", "junit_log_passing_tests=false",
+        ]
+        if ids.reduce(0, { $0 + $1.utf8.count + 3 }) > 100_000 {
+            let argfile = scratch.appendingPathComponent("node-ids.txt")
+            try? Data(ids.joined(separator: "\n").utf8).write(to: argfile)
+            arguments.append("@" + argfile.path)
+        } else {
+            arguments.append("--")
+            arguments += ids
+        }
+        let timeout = min(suite.timeout * Double(ids.count), max(suite.timeout, 7200)) + startupAllowance
+        var batch = PytestBatch(timeout: timeout)
+        do {
+            let run = try runner.run(
+                .shell(command(suite, arguments)), in: suite.directory, environment: environment(suite),
+                timeout: timeout, outputCap: max(suite.outputCap, 1 << 20), cancellation: cancellation)
+            batch.run = run
+            let output = String(decoding: run.output, as: UTF8.self)
+            batch.refused = PytestNodeIDs.refusedArguments(in: output, requested: ids)
+            batch.unexpectedPasses = PytestNodeIDs.unexpectedPasses(in: output, requested: Set(ids))
+            if FileManager.default.fileExists(atPath: xmlPath) {
+                do {
+                    batch.cases = try JUnitParser.parse(contentsOf: xmlPath)
+                } catch {
+                    batch.problem = "pytest's JUnit XML could not be read: \(error)"
+                }
+            }
+        } catch {
+            batch.problem = error.message
+        }
+        return batch
+    }
+
+    private func command(_ suite: SuiteDefinition, _ arguments: [String]) -> String {
+        ([suite.command ?? Self.defaultCommand] + arguments.map(PytestNodeIDs.shellQuoted)).joined(separator: " ")
+    }
+
+    /// The suite's environment, plus UTF-8 stdio so node ids print intact whatever the locale.
+    private func environment(_ suite: SuiteDefinition) -> [String: String] {
+        var environment = suite.environment
+        if environment["PYTHONIOENCODING"] == nil { environment["PYTHONIOENCODING"] = "utf-8" }
+        return environment
+    }
+
+    static func tail(_ text: String, _ count: Int) -> String { String(text.suffix(count)) }
+
+    /// `text` as bytes, keeping the last `cap`.
+    static func bytes(_ text: String, cap: Int) -> [UInt8] {
+        let all = Array(text.utf8)
+        return all.count > cap ? Array(all.suffix(cap)) : all
+    }
+}

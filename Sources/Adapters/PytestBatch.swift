@@ -1,0 +1,66 @@
+import JUnit
+import Model
+
+/// What one pytest process left behind: its run, its JUnit test cases, and what its terminal
+/// output said (refused node ids, unexpected passes). Turns that into one result per node id.
+struct PytestBatch {
+    var timeout: Double
+    var run: ProcessRunner.Run?
+    var cases: [JUnitTestCase] = [] {
+        didSet { byKey = Dictionary(cases.map { (PytestNodeIDs.JUnitKey(classname: $0.classname, name: $0.testName), $0) },
+                                    uniquingKeysWith: { first, _ in first }) }
+    }
+    var refused: [String: String] = [:]
+    var unexpectedPasses: Set<String> = []
+    /// Why there are no results at all (pytest did not start, its XML was unreadable).
+    var problem: String?
+    private var byKey: [PytestNodeIDs.JUnitKey: JUnitTestCase] = [:]
+
+    init(timeout: Double) { self.timeout = timeout }
+
+    /// The module-level collection error (`classname=""`, `name="tests.test_x"`) covering `id`.
+    func collectionError(for id: String) -> JUnitTestCase? {
+        let module = PytestNodeIDs.junitKey(of: PytestNodeIDs.module(of: id))
+        guard let found = byKey[module], found.outcome == .error else { return nil }
+        return found
+    }
+
+    func result(for id: String, suite: SuiteDefinition) -> AdapterResult {
+        let key = PytestNodeIDs.junitKey(of: id)
+        // An ini `junit_prefix` puts a prefix before the classname; accept that as a fallback.
+        let found = byKey[key] ?? cases.first { $0.testName == key.name && $0.classname.hasSuffix("." + key.classname) }
+        if let found {
+            var outcome = found.outcome
+            if outcome == .passed && unexpectedPasses.contains(id) { outcome = .xpassed }
+            var text = found.output
+            if let message = found.message, !message.isEmpty, outcome != .passed, !text.contains(message) {
+                text = message + "\n" + text
+            }
+            return AdapterResult(name: id, outcome: outcome, duration: found.duration,
+                                 output: PytestAdapter.bytes(text, cap: suite.outputCap))
+        }
+        if let collection = collectionError(for: id) {
+            return AdapterResult(
+                name: id, outcome: .error, duration: 0,
+                output: PytestAdapter.bytes("[testfleet] the module of this test could not be collected:\n" + collection.output,
+                                            cap: suite.outputCap))
+        }
+        var why = "[testfleet] not reported by pytest"
+        if let problem {
+            why += ": \(problem)"
+        } else if let run {
+            if run.timedOut {
+                why += ": pytest batch timed out after \(ShellAdapter.seconds(timeout))s (per-test timeout × batch size) and was killed"
+            } else if run.cancelled {
+                why += ": the run was cancelled"
+            } else if let status = run.exitStatus {
+                why += " (pytest exit status \(status))"
+            } else if let signal = run.signal {
+                why += " (pytest killed by signal \(signal))"
+            }
+        }
+        let outputTail = run.map { PytestAdapter.tail(String(decoding: $0.output, as: UTF8.self), 4000) } ?? ""
+        return AdapterResult(name: id, outcome: .error, duration: 0,
+                             output: PytestAdapter.bytes(why + "\n--- end of pytest's output ---\n" + outputTail, cap: suite.outputCap))
+    }
+}

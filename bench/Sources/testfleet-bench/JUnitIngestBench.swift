@@ -1,0 +1,85 @@
+import Foundation
+import JUnit
+
+/// `bench/run junit-ingest [COUNT] [RUNS]`: parses a **synthetic** JUnit XML file of COUNT
+/// test cases (default 1,000,000) RUNS times (default 3) and reports test cases per second
+/// (median). Target: ≥ 200,000 test cases/s. The file mixes what real files hold: 100 test cases
+/// per `<testsuite>`, ~2 % failures with a CDATA stack trace and `<system-out>`, ~3 % skips,
+/// 0.5 % errors, 0.5 % Surefire `<flakyFailure>` reruns, entities in names. The store part of
+/// ingest is measured by the lead's benchmark on top of this.
+enum JUnitIngestBench {
+    static func run(_ arguments: [String]) throws {
+        let count = arguments.first.flatMap(Int.init) ?? 1_000_000
+        let runs = max(1, arguments.dropFirst().first.flatMap(Int.init) ?? 3)
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("testfleet-synthetic-junit-\(getpid()).xml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+
+        let generateStart = Date()
+        let data = syntheticDocument(count: count)
+        try data.write(to: URL(fileURLWithPath: path))
+        print("synthetic JUnit file: \(count) test cases, \(data.count / 1_000_000) MB, written in "
+              + String(format: "%.2f s", Date().timeIntervalSince(generateStart)))
+
+        var seconds: [Double] = []
+        var parsed = 0
+        var failed = 0
+        for run in 1...runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let cases = try JUnitParser.parse(contentsOf: path)
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            parsed = cases.count
+            failed = cases.filter { $0.outcome.isFailure }.count
+            seconds.append(elapsed)
+            print(String(format: "run %d: parsed %d test cases in %.3f s = %.0f test cases/s", run, parsed, elapsed,
+                         Double(parsed) / elapsed))
+        }
+        guard parsed == count else { throw SpecMismatch("parsed \(parsed) test cases, generated \(count)") }
+        let median = seconds.sorted()[seconds.count / 2]
+        let rate = Double(count) / median
+        print(String(format: "median %.3f s: %.0f test cases/s (target ≥ 200000), %d failed or errored", median, rate, failed))
+        print("{\"benchmark\":\"junit-ingest\",\"synthetic\":true,\"testcases\":\(count),\"bytes\":\(data.count),"
+              + "\"runs\":\(runs),\"median_seconds\":\(String(format: "%.4f", median)),"
+              + "\"testcases_per_second\":\(Int(rate)),\"target_per_second\":200000}")
+    }
+
+    struct SpecMismatch: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// A deterministic synthetic document; the mix is fixed by the index, not by a random draw.
+    static func syntheticDocument(count: Int) -> Data {
+        var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"synthetic\" tests=\"\(count)\">\n"
+        text.reserveCapacity(count * 130)
+        var index = 0
+        while index < count {
+            let suite = index / 100
+            text += "  <testsuite name=\"synthetic.pkg\(suite % 97).Suite\(suite)\" tests=\"100\" time=\"1.5\">\n"
+            for _ in 0..<min(100, count - index) {
+                let classname = "synthetic.pkg\(suite % 97).Suite\(suite)"
+                let kind = index % 200
+                text += "    <testcase classname=\"\(classname)\" name=\"test_case_\(index)[a&amp;b-\(index % 7)]\" time=\"0.\(index % 1000)\""
+                switch kind {
+                case 0..<4:
+                    text += "><failure message=\"AssertionError: expected &lt;1&gt; got &lt;2&gt;\" type=\"AssertionError\">"
+                        + "<![CDATA[Traceback (most recent call last):\n  File \"test.py\", line \(index % 400), in test\n    assert x == 1\nAssertionError]]>"
+                        + "</failure><system-out>captured output line for \(index)\n</system-out></testcase>\n"
+                case 4..<10:
+                    text += "><skipped type=\"pytest.skip\" message=\"not on this platform\"/></testcase>\n"
+                case 10:
+                    text += "><error message=\"failed on setup\">fixture error &#x41;</error></testcase>\n"
+                case 11:
+                    text += "><flakyFailure message=\"timeout\" type=\"java.util.concurrent.TimeoutException\">"
+                        + "<stackTrace>at Foo.bar(Foo.java:1)</stackTrace></flakyFailure></testcase>\n"
+                default:
+                    text += "/>\n"
+                }
+                index += 1
+            }
+            text += "  </testsuite>\n"
+        }
+        text += "</testsuites>\n"
+        return Data(text.utf8)
+    }
+}
