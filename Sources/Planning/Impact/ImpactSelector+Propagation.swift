@@ -30,8 +30,12 @@ extension ImpactSelector {
             label[module] = text
             queue.append(module)
         }
-        // A module with `import_module(variable)` may load any changed module at run time.
-        for module in 0..<count where !graph.dynamicImportLines[module].isEmpty && via[module] == Self.unseen {
+        // A module with `import_module(variable)` may load any changed module at run time; test
+        // modules excepted, since code does not import tests.
+        let codeChanged = seeds.contains { seed in
+            !rules.isPythonTestFile(graph.paths[seed.module].split(separator: "/").last ?? "")
+        }
+        for module in 0..<count where codeChanged && !graph.dynamicImportLines[module].isEmpty && via[module] == Self.unseen {
             via[module] = Self.dynamic
             queue.append(module)
         }
@@ -52,7 +56,7 @@ extension ImpactSelector {
             let origin = path[path.count - 1]
             var chain: [String] = []
             if via[origin] == Self.dynamic {
-                let first = seeds[0]
+                let first = seeds.first { !rules.isPythonTestFile(graph.paths[$0.module].split(separator: "/").last ?? "") } ?? seeds[0]
                 chain = [
                     first.label, graph.modules[first.module],
                     "\(graph.modules[origin]) has a dynamic import of unknown target "
