@@ -1,0 +1,68 @@
+import Foundation
+
+/// Runs a framework's command with its stdout and stderr going to a file instead of the
+/// runner's capped pipe, for the swift and go adapters: their per-test results are *in* that
+/// output (XCTest's console lines, `go test -json` events), and a batch of thousands of tests
+/// easily exceeds the per-test output cap, whose ring would silently drop the first results.
+/// The runner still owns the process group, the timeout and cancellation.
+enum SwiftGoConsoleCapture {
+    /// Runs `words` through `/bin/sh -c 'exec "$@" >>"$0" 2>&1'`, so no argument is ever
+    /// re-parsed by the shell. Append mode because several processes write the file (swift test
+    /// and the test binary it starts, a crash backtracer): with `O_APPEND` every write lands at
+    /// the end, whereas a writer that reopens the path would otherwise overwrite from offset 0. The runner's own output then holds only the shell's complaints
+    /// (for example `exec: swift: not found`, exit status 127).
+    static func run(
+        _ words: [String], consoleFile: String, runner: ProcessRunner, directory: String,
+        environment: [String: String], timeout: Double?, cancellation: RunCancellation?
+    ) throws(ProcessRunnerError) -> ProcessRunner.Run {
+        let argv = ["/bin/sh", "-c", "exec \"$@\" >>\"$0\" 2>&1", consoleFile] + words
+        return try runner.run(
+            .argv(argv), in: directory, environment: environment, timeout: timeout, outputCap: 64 * 1024,
+            cancellation: cancellation)
+    }
+
+    /// Calls `body` with every line of the file at `path` (without the newline), reading it in
+    /// 1 MiB pieces so a huge console does not have to fit in memory. A missing file has no lines.
+    static func forEachLine(inFile path: String, _ body: (Substring) -> Void) {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? handle.close() }
+        var pending: [UInt8] = []
+        while let data = try? handle.read(upToCount: 1 << 20), !data.isEmpty {
+            pending.append(contentsOf: data)
+            var start = 0
+            while let newline = pending[start...].firstIndex(of: 10) {
+                body(Substring(decoding: pending[start..<newline], as: UTF8.self))
+                start = newline + 1
+            }
+            pending.removeFirst(start)
+        }
+        if !pending.isEmpty { body(Substring(decoding: pending, as: UTF8.self)) }
+    }
+
+    /// The last `cap` bytes of the file at `path`, and how many bytes came before them.
+    static func tail(ofFile path: String, cap: Int) -> (bytes: [UInt8], dropped: Int) {
+        var tail = OutputTail(capacity: cap)
+        forEachLine(inFile: path) { tail.append(Array($0.utf8) + [10]) }
+        return (tail.bytes, tail.dropped)
+    }
+
+    /// A fresh private directory for one batch's files; the caller removes it.
+    static func makeTemporaryDirectory(prefix: String) -> String {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(prefix)-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A command line split on whitespace (the suite file's `command`, e.g. `swift` or
+    /// `/opt/swift/usr/bin/swift`); nil or blank gives `fallback`.
+    static func words(of command: String?, fallback: String) -> [String] {
+        let words = (command ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+        return words.isEmpty ? [fallback] : words
+    }
+
+    /// `5` for whole seconds, `0.5` otherwise.
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}

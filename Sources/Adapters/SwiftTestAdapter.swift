@@ -1,0 +1,282 @@
+public import Model
+import Foundation
+
+/// The `swift` adapter: a Swift package's XCTest and Swift Testing tests, run through SwiftPM.
+///
+/// - Inventory: `swift build --build-tests`, then `swift test list`. Names as listed:
+///   `Module.Class/test` (XCTest), `Module.Suite/test()` and `Module.test()` (Swift Testing).
+/// - A batch: one build (`swift build --build-tests`, which takes SwiftPM's lock on `.build`, so
+///   workers sharing a directory build once and wait for each other only while building), then
+///   one `swift test --skip-build --ignore-lock --filter REGEX --xunit-output FILE` for the whole
+///   batch. `--ignore-lock` lets several workers run tests from one build at once; without it a
+///   running `swift test` holds the lock and serialises them.
+/// - Results: XCTest from its console lines (`SwiftXCTestConsole`; the XCTest xUnit file exists
+///   only with `--parallel` and reports skips as passes), Swift Testing from the xUnit file it
+///   writes next to FILE, `FILE-swift-testing.xml`.
+/// - A crash or kill in the middle of XCTest: the test that was running is an `.error` with the
+///   crash output; the tests XCTest had not reached yet run again in a fresh process. A Swift
+///   Testing process that dies writes no xUnit file; its tests then run one per process, so one
+///   crashing test does not take the rest of the batch with it.
+///
+/// Build time dominates: a clean debug build of even a tiny package takes seconds to minutes,
+/// an up-to-date check about 0.3 s, and a `swift test` start about 0.3 s, so batches should be big.
+public struct SwiftTestAdapter: TestAdapter {
+    public var runner: ProcessRunner
+    /// Stops the running batch early (a draining worker); its unreported tests become `.error`.
+    public var cancellation: RunCancellation?
+    /// Seconds allowed for `swift build --build-tests`.
+    public var buildTimeout: Double
+
+    public init(runner: ProcessRunner = ProcessRunner(), cancellation: RunCancellation? = nil, buildTimeout: Double = 1800) {
+        self.runner = runner
+        self.cancellation = cancellation
+        self.buildTimeout = buildTimeout
+    }
+
+    /// The listed tests, in `swift test list` order. A package that does not build, or a
+    /// `swift` that cannot be started, is a `SpecError` naming the suite and the tool's output.
+    public func inventory(of suite: SuiteDefinition) throws -> [String] {
+        let scratch = SwiftGoConsoleCapture.makeTemporaryDirectory(prefix: "testfleet-swift")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        if let failure = build(suite, scratch: scratch) {
+            throw SpecError("suite '\(suite.name)': \(failure.note) in '\(suite.directory)':\n\(String(decoding: failure.output, as: UTF8.self))")
+        }
+        let console = scratch + "/list.log"
+        let run: ProcessRunner.Run
+        do {
+            run = try SwiftGoConsoleCapture.run(
+                words(suite) + ["test", "list", "--skip-build", "--ignore-lock"], consoleFile: console, runner: runner,
+                directory: suite.directory, environment: suite.environment, timeout: buildTimeout,
+                cancellation: cancellation)
+        } catch {
+            throw SpecError("suite '\(suite.name)': cannot run swift: \(error.message)")
+        }
+        let text = String(decoding: FileManager.default.contents(atPath: console) ?? Data(), as: UTF8.self)
+        guard run.succeeded else {
+            throw SpecError("suite '\(suite.name)': `swift test list` failed in '\(suite.directory)' (\(Self.describe(run))):\n\(text)\(String(decoding: run.output, as: UTF8.self))")
+        }
+        return SwiftTestNames.parseList(text)
+    }
+
+    public func run(_ tests: [String], of suite: SuiteDefinition, attempt: Int, report: (AdapterResult) -> Void) {
+        var seen = Set<String>()
+        let unique = tests.filter { seen.insert($0).inserted }
+        let valid = unique.filter(SwiftTestNames.isTestName)
+        for name in unique where !SwiftTestNames.isTestName(name) {
+            report(Self.error(name, "'\(name)' is not a `swift test list` name (Module.Class/test or Module.Suite/test())", cap: suite.outputCap))
+        }
+        guard !valid.isEmpty else { return }
+
+        let scratch = SwiftGoConsoleCapture.makeTemporaryDirectory(prefix: "testfleet-swift")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        if let failure = build(suite, scratch: scratch) {
+            for name in valid {
+                var result = AdapterResult(name: name, outcome: .error, duration: 0, output: failure.output, outputDropped: failure.dropped)
+                result.appendNote("\(failure.note); the test could not run", cap: suite.outputCap)
+                report(result)
+            }
+            return
+        }
+
+        // Work list of batches; a crash can add follow-up batches (the rest, or one test each).
+        var batches = Self.runGroups(valid).map { Batch(names: $0) }
+        var round = 0
+        while !batches.isEmpty {
+            let batch = batches.removeFirst()
+            round += 1
+            batches += runBatch(batch, suite: suite, scratch: scratch, round: round, report: report)
+        }
+    }
+
+    /// One `swift test` invocation and what it left to run again.
+    struct Batch {
+        var names: [String]
+        /// Swift Testing tests of this batch already ran one per process: do not split again.
+        var isolated = false
+    }
+
+    private func runBatch(
+        _ batch: Batch, suite: SuiteDefinition, scratch: String, round: Int, report: (AdapterResult) -> Void
+    ) -> [Batch] {
+        let console = scratch + "/run-\(round).log"
+        let xunit = scratch + "/xunit-\(round).xml"
+        let arguments = [
+            "test", "--skip-build", "--ignore-lock", "--filter", SwiftTestNames.filterRegex(for: batch.names),
+            "--xunit-output", xunit,
+        ]
+        // XCTest runs its tests one after another; Swift Testing runs in parallel, so this is loose.
+        let timeout = suite.timeout * Double(batch.names.count) + 60
+        let run: ProcessRunner.Run
+        do {
+            run = try SwiftGoConsoleCapture.run(
+                words(suite) + arguments, consoleFile: console, runner: runner, directory: suite.directory,
+                environment: suite.environment, timeout: timeout, cancellation: cancellation)
+        } catch {
+            for name in batch.names { report(Self.error(name, "cannot run swift: \(error.message)", cap: suite.outputCap)) }
+            return []
+        }
+
+        var xctest = SwiftXCTestConsole(outputCap: suite.outputCap)
+        SwiftGoConsoleCapture.forEachLine(inFile: console) { xctest.feed($0) }
+        let how = Self.describe(run)
+        var followUp: [Batch] = []
+
+        // XCTest: the console knows which tests ended, which one was running, which never began.
+        let xctestNames = batch.names.filter { !SwiftTestNames.isSwiftTesting($0) }
+        var notStarted: [String] = []
+        var progress = false
+        for name in xctestNames {
+            guard let key = SwiftTestNames.xctestConsoleKey(of: name), let record = xctest.records[key] else {
+                notStarted.append(name)
+                continue
+            }
+            progress = true
+            var result = AdapterResult(
+                name: name, outcome: record.outcome ?? .error, duration: record.duration, output: record.output.bytes,
+                outputDropped: record.output.dropped)
+            if record.outcome == nil {
+                result.appendNote("this test started but never finished: swift test \(how)", cap: suite.outputCap)
+            }
+            report(result)
+        }
+        let abnormal = run.timedOut || run.signal != nil || xctest.current != nil || !xctest.finished
+        if !notStarted.isEmpty {
+            if progress && abnormal && !run.cancelled {
+                followUp.append(Batch(names: notStarted))
+            } else {
+                let reason = abnormal
+                    ? "XCTest never reached this test: swift test \(how)"
+                    : "swift test did not run this test: no XCTest test has this name"
+                for name in notStarted { report(errorWithConsole(name, reason, console: console, cap: suite.outputCap)) }
+            }
+        }
+
+        // Swift Testing: its xUnit file, written when its run ends.
+        let swiftTestingNames = batch.names.filter(SwiftTestNames.isSwiftTesting)
+        guard !swiftTestingNames.isEmpty else { return followUp }
+        // A crash leaves no file, or a cut-off one (Swift Testing streams it).
+        let cases: [SwiftXUnitReader.Case]
+        do {
+            cases = try SwiftXUnitReader.read(path: Self.swiftTestingXUnitPath(for: xunit))
+        } catch {
+            if !run.cancelled && swiftTestingNames.count > 1 && !batch.isolated {
+                // Which test took the process down is unknown: give each its own process.
+                followUp += swiftTestingNames.map { Batch(names: [$0], isolated: true) }
+            } else {
+                for name in swiftTestingNames {
+                    report(errorWithConsole(
+                        name, "Swift Testing left no readable results (\(error)): swift test \(how)", console: console,
+                        cap: suite.outputCap))
+                }
+            }
+            return followUp
+        }
+        var byKey: [String: SwiftXUnitReader.Case] = [:]
+        for testCase in cases {
+            if var earlier = byKey[testCase.key] {
+                // Overloads share a name: one result, failed if any failed.
+                earlier.failures += testCase.failures
+                earlier.time = (earlier.time ?? 0) + (testCase.time ?? 0)
+                byKey[testCase.key] = earlier
+            } else {
+                byKey[testCase.key] = testCase
+            }
+        }
+        for name in swiftTestingNames {
+            guard let testCase = byKey[SwiftTestNames.swiftTestingKey(of: name)] else {
+                report(errorWithConsole(
+                    name, "swift test did not report this test (no Swift Testing test has this name); swift test \(how)",
+                    console: console, cap: suite.outputCap))
+                continue
+            }
+            report(Self.result(name, testCase, cap: suite.outputCap))
+        }
+        return followUp
+    }
+
+    /// Builds the package and its tests; nil when that worked.
+    private func build(_ suite: SuiteDefinition, scratch: String) -> (note: String, output: [UInt8], dropped: Int)? {
+        let log = scratch + "/build.log"
+        let run: ProcessRunner.Run
+        do {
+            run = try SwiftGoConsoleCapture.run(
+                words(suite) + ["build", "--build-tests"], consoleFile: log, runner: runner, directory: suite.directory,
+                environment: suite.environment, timeout: buildTimeout, cancellation: cancellation)
+        } catch {
+            return ("cannot run swift (\(error.message))", [], 0)
+        }
+        if run.succeeded { return nil }
+        let tail = SwiftGoConsoleCapture.tail(ofFile: log, cap: suite.outputCap)
+        return ("`swift build --build-tests` failed (\(Self.describe(run)))", tail.bytes + run.output, tail.dropped)
+    }
+
+    private func words(_ suite: SuiteDefinition) -> [String] {
+        SwiftGoConsoleCapture.words(of: suite.command, fallback: "swift")
+    }
+
+    /// Where Swift 6.x puts Swift Testing's xUnit file for `--xunit-output path`.
+    static func swiftTestingXUnitPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        let stem = url.deletingPathExtension().lastPathComponent
+        let ext = url.pathExtension
+        return url.deletingLastPathComponent()
+            .appendingPathComponent(stem + "-swift-testing" + (ext.isEmpty ? "" : "." + ext)).path
+    }
+
+    /// Splits a batch where two modules have an XCTest class of the same name (XCTest's console
+    /// prints `Class.test` without the module), then into runs with a bounded filter regex.
+    static func runGroups(_ names: [String]) -> [[String]] {
+        var moduleOfKey: [String: Substring] = [:]
+        var collision = false
+        for name in names {
+            guard let key = SwiftTestNames.xctestConsoleKey(of: name) else { continue }
+            let module = SwiftTestNames.module(of: name)
+            if let other = moduleOfKey[key], other != module { collision = true }
+            moduleOfKey[key] = module
+        }
+        var groups = [names]
+        if collision {
+            var order: [Substring] = []
+            var byModule: [Substring: [String]] = [:]
+            for name in names {
+                let module = SwiftTestNames.module(of: name)
+                if byModule[module] == nil { order.append(module) }
+                byModule[module, default: []].append(name)
+            }
+            groups = order.map { byModule[$0]! }
+        }
+        return groups.flatMap { SwiftTestNames.chunks(of: $0) }
+    }
+
+    /// A Swift Testing testcase as a result; its failure and skip messages are its output.
+    static func result(_ name: String, _ testCase: SwiftXUnitReader.Case, cap: Int) -> AdapterResult {
+        var text = ""
+        for failure in testCase.failures { text += "failure: \(failure)\n" }
+        if let skipped = testCase.skipped { text += "skipped: \(skipped)\n" }
+        let outcome: Outcome = !testCase.failures.isEmpty ? .failed : testCase.skipped != nil ? .skipped : .passed
+        var tail = OutputTail(capacity: cap)
+        tail.append(Array(text.utf8))
+        return AdapterResult(name: name, outcome: outcome, duration: testCase.time ?? 0, output: tail.bytes, outputDropped: tail.dropped)
+    }
+
+    private func errorWithConsole(_ name: String, _ note: String, console: String, cap: Int) -> AdapterResult {
+        let tail = SwiftGoConsoleCapture.tail(ofFile: console, cap: cap)
+        var result = AdapterResult(name: name, outcome: .error, duration: 0, output: tail.bytes, outputDropped: tail.dropped)
+        result.appendNote(note, cap: cap)
+        return result
+    }
+
+    static func error(_ name: String, _ note: String, cap: Int) -> AdapterResult {
+        var result = AdapterResult(name: name, outcome: .error, duration: 0)
+        result.appendNote(note, cap: cap)
+        return result
+    }
+
+    /// How a run ended, for notes: `exited with status 1`, `was killed by signal 9`, ….
+    static func describe(_ run: ProcessRunner.Run) -> String {
+        if run.timedOut { return "timed out after \(SwiftGoConsoleCapture.seconds(run.duration.rounded()))s and was killed" }
+        if run.cancelled { return "was cancelled" }
+        if let signal = run.signal { return "was killed by signal \(signal)" }
+        return "exited with status \(run.exitStatus ?? -1)"
+    }
+}
