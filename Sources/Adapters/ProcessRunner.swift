@@ -55,14 +55,18 @@ public struct ProcessRunner: Sendable {
         public var succeeded: Bool { exitStatus == 0 && !timedOut && !cancelled }
     }
 
-    /// Seconds between SIGTERM and SIGKILL when a run is stopped.
+    /// Seconds between the stop signal and SIGKILL when a run is stopped.
     public var terminationGrace: Double
     /// Seconds to keep reading after the command exited while something else holds the pipe.
     public var drainAfterExit: Double
+    /// The first signal a stopped run's group gets: SIGTERM, or SIGINT for programs that write
+    /// their reports on KeyboardInterrupt (pytest writes its JUnit XML then).
+    public var stopSignal: Int32
 
-    public init(terminationGrace: Double = 1.0, drainAfterExit: Double = 0.2) {
+    public init(terminationGrace: Double = 1.0, drainAfterExit: Double = 0.2, stopSignal: Int32 = 15 /* SIGTERM */) {
         self.terminationGrace = terminationGrace
         self.drainAfterExit = drainAfterExit
+        self.stopSignal = stopSignal
     }
 
     /// Runs `command` in `directory` (nil: this process's) with `environment` laid over this
@@ -94,22 +98,28 @@ public struct ProcessRunner: Sendable {
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var pipeOpen = true
         var exitedAt: Double?
+        var drainUntil: Double?
         var stopping: (timedOut: Bool, killAt: Double?)?  // set once SIGTERM went out
         var idleWait = 0.001  // poll interval while the pipe is closed and the leader still runs
 
         while true {
-            if exitedAt == nil, Self.hasExited(pid) { exitedAt = Self.now() }
+            if exitedAt == nil, Self.hasExited(pid) {
+                exitedAt = Self.now()
+                // A stopped run's group gets its whole grace to wind down (pytest under a shell
+                // that died of the signal still writes its report); otherwise a short drain.
+                drainUntil = max(exitedAt! + drainAfterExit, stopping?.killAt ?? 0)
+            }
             if exitedAt != nil && !pipeOpen { break }
             let now = Self.now()
-            if let exitedAt, now >= exitedAt + drainAfterExit { break }  // a straggler holds the pipe
+            if let drainUntil, now >= drainUntil { break }  // a straggler holds the pipe
             if exitedAt == nil {
                 if stopping == nil {
                     if let deadline, now >= deadline {
                         stopping = (true, now + terminationGrace)
-                        kill(-pid, SIGTERM)
+                        kill(-pid, stopSignal)
                     } else if cancellation?.isCancelled == true {
                         stopping = (false, now + terminationGrace)
-                        kill(-pid, SIGTERM)
+                        kill(-pid, stopSignal)
                     }
                 } else if let killAt = stopping?.killAt, now >= killAt {
                     kill(-pid, SIGKILL)
@@ -122,7 +132,7 @@ public struct ProcessRunner: Sendable {
             if !pipeOpen { idleWait = min(idleWait * 2, 0.05) }
             if stopping == nil, let deadline { wait = min(wait, deadline - now) }
             if let killAt = stopping?.killAt { wait = min(wait, killAt - now) }
-            if let exitedAt { wait = min(wait, exitedAt + drainAfterExit - now) }
+            if let drainUntil { wait = min(wait, drainUntil - now) }
             var pollFDs: [pollfd] = []
             if pipeOpen { pollFDs.append(pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)) }
             if stopping == nil, let wakeFD = cancellation?.wakeFD, wakeFD >= 0 {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import JUnit
 public import Model
@@ -22,8 +25,9 @@ public import Model
 ///   it is reported as `.error` (with its module's collection error when there is one) and the
 ///   batch reruns without it. An id missing from the XML is `.error` ("not reported by pytest").
 /// - Timeout: the batch gets `timeout × count`, capped at `max(timeout, 2 h)`, plus
-///   `startupAllowance` (30 s); when it expires pytest is killed and every test without a result
-///   is `.error` ("pytest batch timed out").
+///   `startupAllowance` (30 s); when it expires pytest gets SIGINT (it then writes the XML of
+///   what finished), SIGKILL after the runner's grace, and every test without a result is
+///   `.error` ("pytest batch timed out").
 public struct PytestAdapter: TestAdapter {
     public static let defaultCommand = "python3 -m pytest"
     public var runner: ProcessRunner
@@ -31,9 +35,12 @@ public struct PytestAdapter: TestAdapter {
     /// Seconds added to a batch's timeout for pytest's start-up and collection.
     public var startupAllowance: Double
 
-    public init(runner: ProcessRunner = ProcessRunner(), cancellation: RunCancellation? = nil,
+    /// `runner`'s stop signal is replaced by SIGINT: pytest then stops like on Ctrl-C and still
+    /// writes its JUnit XML, so the tests that finished before a batch timeout keep their results.
+    public init(runner: ProcessRunner = ProcessRunner(terminationGrace: 5), cancellation: RunCancellation? = nil,
                 startupAllowance: Double = 30) {
         self.runner = runner
+        self.runner.stopSignal = SIGINT
         self.cancellation = cancellation
         self.startupAllowance = startupAllowance
     }

@@ -50,7 +50,7 @@ struct PytestBatch {
             why += ": \(problem)"
         } else if let run {
             if run.timedOut {
-                why += ": pytest batch timed out after \(ShellAdapter.seconds(timeout))s (per-test timeout × batch size) and was killed"
+                why += ": pytest batch timed out after \(ShellAdapter.seconds(timeout))s (per-test timeout × batch size) before reporting this test; it hung, or was still waiting behind the one that did"
             } else if run.cancelled {
                 why += ": the run was cancelled"
             } else if let status = run.exitStatus {

@@ -93,19 +93,21 @@ import Testing
         #expect(text(uncollectable).contains("ModuleNotFoundError"))
     }
 
-    @Test func aHangingBatchIsKilledAndEveryUnreportedTestIsAnError() throws {
+    @Test func aHangingBatchIsStoppedKeepingTheResultsPytestFinished() throws {
         let dir = try TemporaryDirectory()
-        try "import time\n\ndef test_ok():\n    pass\n\ndef test_hangs():\n    time.sleep(120)\n"
+        try "import time\n\ndef test_ok():\n    pass\n\ndef test_hangs():\n    time.sleep(120)\n\ndef test_after():\n    pass\n"
             .write(toFile: dir.path + "/test_hang.py", atomically: true, encoding: .utf8)
-        let adapter = PytestAdapter(runner: ProcessRunner(terminationGrace: 0.5), startupAllowance: 1)
+        let adapter = PytestAdapter(runner: ProcessRunner(terminationGrace: 3), startupAllowance: 1.5)
         let started = ProcessRunner.now()
-        let results = run(["test_hang.py::test_ok", "test_hang.py::test_hangs"], suite(directory: dir.path, timeout: 1),
-                          adapter: adapter)
-        #expect(ProcessRunner.now() - started < 10)
-        for id in ["test_hang.py::test_ok", "test_hang.py::test_hangs"] {
+        let ids = ["test_hang.py::test_ok", "test_hang.py::test_hangs", "test_hang.py::test_after"]
+        let results = run(ids, suite(directory: dir.path, timeout: 1), adapter: adapter)
+        #expect(ProcessRunner.now() - started < 12)
+        // Batch timeout 1 s × 3 + 1.5 s; SIGINT lets pytest write the XML of what finished.
+        #expect(results["test_hang.py::test_ok"]?.outcome == .passed)
+        for id in ["test_hang.py::test_hangs", "test_hang.py::test_after"] {
             let result = try #require(results[id])
             #expect(result.outcome == .error)
-            #expect(text(result).contains("timed out after 3s"))
+            #expect(text(result).contains("timed out after 4.5s"), "\(text(result))")
         }
     }
 
