@@ -9,6 +9,7 @@
 //   Store             SQLite through GRDB (migrations) with a raw-statement ingest path
 //   Config            the suite file (testfleet.toml)
 //   Planning, JUnit   pure code: selection, timing, scheduling; JUnit XML read/write
+//   Impact            the I/O behind selection: git, Python sources, swift package describe
 //   Adapters          one file per test framework, plus the process runner
 //   Coordinator, Worker, Analyzer   the three roles; they never import each other
 //   TestfleetCLI      swift-argument-parser commands that compose the roles
@@ -49,6 +50,7 @@ let package = Package(
             name: "Config", dependencies: ["Model", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strict),
         .target(name: "JUnit", dependencies: ["Model"], swiftSettings: strict),
+        .target(name: "Impact", dependencies: ["Model", "Planning"], swiftSettings: strict),
         .target(name: "Adapters", dependencies: ["Model", "JUnit"], swiftSettings: strict),
         .target(
             name: "Coordinator",
@@ -62,7 +64,7 @@ let package = Package(
         .target(
             name: "TestfleetCLI",
             dependencies: [
-                "Model", "Wire", "Transport", "Store", "Planning", "JUnit", "Adapters", "Config",
+                "Model", "Wire", "Transport", "Store", "Planning", "JUnit", "Adapters", "Config", "Impact",
                 "Coordinator", "Worker", "Analyzer", argumentParser,
             ],
             swiftSettings: strict),
@@ -75,6 +77,7 @@ let package = Package(
 
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], swiftSettings: strict),
+        .testTarget(name: "JUnitTests", dependencies: ["JUnit", "Model"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Model", "Transport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"], swiftSettings: strict),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model"], swiftSettings: strict),

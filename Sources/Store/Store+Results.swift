@@ -29,7 +29,10 @@ extension Store {
         guard let connection = db.sqliteConnection else { throw StoreError("the store connection is closed") }
         let insertResult = try RawStatement(
             connection,
-            "INSERT OR IGNORE INTO result (build_id, test, attempt, outcome, duration, worker, arch) VALUES (?,?,?,?,?,?,?)")
+            """
+            INSERT INTO result (build_id, test, attempt, outcome, duration, worker, arch) VALUES (?,?,?,?,?,?,?)
+            ON CONFLICT (build_id, test, attempt) DO NOTHING
+            """)
         defer { insertResult.finalize() }
         var outputStatement: RawStatement?
         defer { outputStatement?.finalize() }
@@ -52,7 +55,10 @@ extension Store {
                 if outputStatement == nil {
                     outputStatement = try RawStatement(
                         connection,
-                        "INSERT OR IGNORE INTO output (build_id, test, attempt, size, dropped, lz4) VALUES (?,?,?,?,?,?)")
+                        """
+                        INSERT INTO output (build_id, test, attempt, size, dropped, lz4) VALUES (?,?,?,?,?,?)
+                        ON CONFLICT (build_id, test, attempt) DO NOTHING
+                        """)
                 }
                 let out = outputStatement!
                 out.reset()

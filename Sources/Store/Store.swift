@@ -25,9 +25,25 @@ public final class Store: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            try Self.migrate(pool)
         } catch {
             throw StoreError("cannot open the store at \(path): \(error)")
+        }
+    }
+
+    /// Migrates, tolerating another process migrating the same file at the same moment (a
+    /// coordinator and a CLI command starting together): the loser retries and finds the work done.
+    static func migrate(_ pool: DatabasePool) throws {
+        var attempt = 0
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch {
+                attempt += 1
+                if attempt >= 10 { throw error }
+                usleep(UInt32(20_000 * attempt))
+            }
         }
     }
 

@@ -8,7 +8,10 @@ public struct TestfleetCommand: ParsableCommand {
         commandName: "testfleet",
         abstract: "A distributed test runner and flaky-test analyser.",
         discussion: "Exit codes: 0 pass, 1 gate failed, 2 bad usage or input, 3 infrastructure failure.",
-        subcommands: [RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, SubmitCommand.self]
+        subcommands: [
+            RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, SubmitCommand.self, SelectCommand.self,
+            GraphCommand.self,
+        ]
     )
 
     public init() {}

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import Model
+import Store
+
+/// `testfleet run --local N`: real worker processes, real ZeroMQ over ipc, a real SQLite file.
+@Suite(.serialized) struct RunCommandTests {
+    let directory = Testfleet.temporaryDirectory()
+
+    func verdict(_ path: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test func twentyThousandSimulatedTestsPass() throws {
+        let run = try Testfleet.run(["run", "--local", "4", "--suite", "sim:20000,ms=0", "--db", "d.db", "--json", "v.json",
+                                     "--build", "big"], in: directory)
+        #expect(run.code == 0, "\(run.stderr)")
+        let v = try verdict(directory + "/v.json")
+        #expect(v["verdict"] as? String == "pass")
+        let counts = try #require(v["counts"] as? [String: Int])
+        #expect(counts["total"] == 20000)
+        #expect(counts["passed"] == 20000)
+        #expect(v["simulated"] as? Bool == true)
+        #expect(run.stdout.contains("SIMULATED"))
+        let store = try Store(path: directory + "/d.db")
+        #expect(try store.resultCount(build: "big") == 20000)
+    }
+
+    @Test func seededFailuresFailTheGateTheSameWayEveryTime() throws {
+        var failureLists: [[String]] = []
+        for attempt in 1...2 {
+            let run = try Testfleet.run(["run", "--local", "4", "--suite", "sim:2000,fail=0.01,seed=7,ms=0", "--db", "d.db",
+                                         "--json", "v\(attempt).json", "--quiet"], in: directory)
+            #expect(run.code == 1, "\(run.stderr)")
+            let v = try verdict(directory + "/v\(attempt).json")
+            #expect(v["verdict"] as? String == "fail")
+            let failures = try #require(v["failures"] as? [[String: Any]])
+            failureLists.append(failures.compactMap { $0["test"] as? String })
+            // A test that fails every time is retried (twice by default) and fails every attempt.
+            #expect(failures.allSatisfy { $0["attempts"] as? Int == 3 })
+        }
+        let expected = (0..<2000).filter(SimulatedSuite(count: 2000, seed: 7, failFraction: 0.01).alwaysFails)
+            .map { SimulatedSuite(count: 2000).name(of: $0) }
+        #expect(!expected.isEmpty)
+        #expect(failureLists[0] == expected)
+        #expect(failureLists[1] == expected)
+    }
+
+    @Test func badUsageAndBadInputExitTwoNamingTheProblem() throws {
+        let cases: [([String], String)] = [
+            (["run", "--suite", "sim:10", "--locl", "2"], "--locl"),
+            (["run", "--suite", "missing.toml"], "missing.toml"),
+            (["run", "--suite", "sim:ten"], "COUNT"),
+            (["run", "--suite", "sim:10", "--local", "0"], "--local"),
+            (["run", "--suite", "bad.toml"], "bad.toml:"),
+        ]
+        try "[[suite]\nname = ".write(toFile: directory + "/bad.toml", atomically: true, encoding: .utf8)
+        for (arguments, mention) in cases {
+            let run = try Testfleet.run(arguments + ["--db", "d.db"], in: directory)
+            #expect(run.code == 2, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains(mention), "\(arguments): \(run.stderr)")
+        }
+    }
+
+    @Test func aWorkerKilledMidRunLosesNothing() throws {
+        let running = try Testfleet.start(["run", "--local", "4", "--suite", "sim:600,ms=20,seed=3", "--db", "d.db",
+                                           "--build", "k", "--heartbeat-ms", "200", "--quiet"], in: directory)
+        let store = try Store(path: directory + "/d.db")
+        // Wait until work is flowing, then kill one worker outright.
+        #expect(Testfleet.waitUntil(timeout: 30) { ((try? store.resultCount(build: "k")) ?? 0) > 50 && running.children.count == 4 })
+        let victim = try #require(running.children.first)
+        kill(victim, SIGKILL)
+        let finished = running.wait(timeout: 120)
+        #expect(finished.code == 0, "\(finished.stderr)")
+        let results = try store.results(build: "k")
+        #expect(Set(results.map(\.test)).count == 600)
+        #expect(results.count == 600, "every test has exactly one result")
+        #expect(results.allSatisfy { $0.outcome == .passed })
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// The `testfleet` binary built beside this test bundle, run as a real process.
+enum Testfleet {
+    static var binary: String {
+        if let explicit = ProcessInfo.processInfo.environment["TESTFLEET_BIN"] { return explicit }
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return me.deletingLastPathComponent().appendingPathComponent("testfleet").path
+    }
+
+    struct Finished {
+        var code: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Starts `testfleet ARGS` in `directory`; output goes to files so a chatty process never
+    /// blocks on a full pipe.
+    static func start(_ arguments: [String], in directory: String) throws -> Running {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let id = UUID().uuidString
+        let out = directory + "/out-\(id).txt", err = directory + "/err-\(id).txt"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        FileManager.default.createFile(atPath: err, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return Running(process: process, stdoutPath: out, stderrPath: err)
+    }
+
+    /// Runs to completion (killed after `timeout` seconds).
+    static func run(_ arguments: [String], in directory: String, timeout: Double = 120) throws -> Finished {
+        try start(arguments, in: directory).wait(timeout: timeout)
+    }
+
+    final class Running {
+        let process: Process
+        let stdoutPath: String
+        let stderrPath: String
+
+        init(process: Process, stdoutPath: String, stderrPath: String) {
+            self.process = process
+            self.stdoutPath = stdoutPath
+            self.stderrPath = stderrPath
+        }
+
+        var pid: Int32 { process.processIdentifier }
+
+        func wait(timeout: Double) -> Finished {
+            let deadline = Date(timeIntervalSinceNow: timeout)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning {
+                kill(pid, SIGKILL)
+                process.waitUntilExit()
+            }
+            let out = (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? ""
+            let err = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+            return Finished(code: process.isRunning ? -1 : process.terminationStatus, stdout: out, stderr: err)
+        }
+
+        func signal(_ sig: Int32) { kill(pid, sig) }
+
+        /// Child process ids (Linux /proc), e.g. the worker processes of `run --local`.
+        var children: [Int32] {
+            let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+            return text.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+    }
+
+    static func temporaryDirectory() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tf-it-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Polls `condition` every 20 ms for up to `timeout` seconds.
+    static func waitUntil(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    /// The peak resident memory of a live process, in bytes (VmHWM).
+    static func peakMemory(of pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.filter(\.isNumber)
+            return Int(digits).map { $0 * 1024 }
+        }
+        return nil
+    }
+}
