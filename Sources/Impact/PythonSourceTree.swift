@@ -14,8 +14,9 @@ public enum PythonSourceTree {
     /// module names start with its directory name (like `grimp.build_graph(name)`); otherwise
     /// names are relative to `root` (a source root on `sys.path`). Files are read and scanned
     /// on all cores.
-    public static func graph(root: String, mode: PythonModuleLayout.Mode = .grimpCompatible) throws(SpecError)
-        -> PythonImportGraph
+    /// `workers` caps the reading threads (default: one per core).
+    public static func graph(root: String, mode: PythonModuleLayout.Mode = .grimpCompatible, workers: Int? = nil)
+        throws(SpecError) -> PythonImportGraph
     {
         let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         var isDirectory = stat()
@@ -25,7 +26,7 @@ public enum PythonSourceTree {
         let paths = listFiles(root: root)
         let rootPackage = paths.contains("__init__.py") ? lastComponent(of: root) : nil
         let entries = PythonModuleLayout.entries(paths: paths, rootPackage: rootPackage, mode: mode)
-        let scans = scanConcurrently(entries.map { root + "/" + $0.path })
+        let scans = scanConcurrently(entries.map { root + "/" + $0.path }, workers: workers)
         let files = zip(entries, scans).map { entry, imports in
             PythonSourceFile(
                 path: entry.path, module: entry.module, isPackage: entry.isPackage, importBase: entry.importBase,
@@ -49,10 +50,13 @@ public enum PythonSourceTree {
                     String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
                 }
                 if name == "." || name == ".." { continue }
-                var isDirectory = Int32(entry.pointee.d_type) == Int32(DT_DIR)
-                if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) || Int32(entry.pointee.d_type) == Int32(DT_LNK) {
+                let type = Int32(entry.pointee.d_type)
+                var isDirectory = type == Int32(DT_DIR)
+                if type == Int32(DT_UNKNOWN) || type == Int32(DT_LNK) {
                     var info = stat()
                     if stat(absolute + "/" + name, &info) == 0 { isDirectory = (info.st_mode & S_IFMT) == S_IFDIR }
+                    // Like os.walk (grimp), symlinked directories are not entered: no cycles.
+                    if isDirectory && type == Int32(DT_LNK) { continue }
                 }
                 names.append((name, isDirectory))
             }
@@ -72,9 +76,9 @@ public enum PythonSourceTree {
 
     /// Reads and scans each file, spreading the files over all cores. A file that cannot be read
     /// scans as empty (it vanished between listing and reading).
-    static func scanConcurrently(_ absolutePaths: [String]) -> [PythonSourceImports] {
+    static func scanConcurrently(_ absolutePaths: [String], workers: Int? = nil) -> [PythonSourceImports] {
         let results = ResultSlots<PythonSourceImports>(count: absolutePaths.count)
-        let workers = max(1, min(absolutePaths.count, activeProcessorCount()))
+        let workers = max(1, min(absolutePaths.count, workers ?? activeProcessorCount()))
         // Interleaved striding gives each worker a similar mix of big and small files.
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var buffer: [UInt8] = []

@@ -124,5 +124,8 @@ import Testing
         #expect(graph.jsonText == #"{"modules": 5, "imports": [["app.api", "app.core"], ["app.core", "app.util"]]}"#)
         #expect(graph.modules == ["app", "app.api", "app.core", "app.legacy", "app.util"])
         #expect(throws: SpecError.self) { try PythonSourceTree.graph(root: repository.root + "/nope") }
+        // A symlink back to the package is not followed (no cycle), as os.walk in grimp.
+        try FileManager.default.createSymbolicLink(atPath: repository.root + "/app/loop", withDestinationPath: "..")
+        #expect(try PythonSourceTree.graph(root: repository.root + "/app").modules.count == 5)
     }
 }

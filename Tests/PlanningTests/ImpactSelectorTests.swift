@@ -124,4 +124,17 @@ import Testing
         ).select([ChangedPath(status: .deleted, path: "py/app/legacy.py")])
         #expect(missingBase.runsEverything)
     }
+
+    @Test func lookupMatchesAdapterTestNames() {
+        let swift = ImpactSelection.Lookup(selector().select([ChangedPath(status: .modified, path: "Sources/Planning/A.swift")]))
+        #expect(swift.selects(suite: "swift", test: "PlanningTests.QueueTests/testOrder"))
+        #expect(swift.selects(suite: "swift", test: "PlanningTests.Suite/test(value:)"))
+        #expect(!swift.selects(suite: "swift", test: "ModelTests.ArchTests/testParse"))
+        #expect(!swift.selects(suite: "unit", test: "tests/test_core.py::test_quad"))
+        let python = ImpactSelection.Lookup(selector().select([ChangedPath(status: .modified, path: "py/app/core.py")]))
+        #expect(python.selects(suite: "unit", test: "tests/test_core.py::TestK::test_quad"))
+        #expect(!python.selects(suite: "unit", test: "tests/test_plain.py::test_json"))
+        let everything = ImpactSelection.Lookup(selector().select([ChangedPath(status: .modified, path: "Makefile")]))
+        #expect(everything.selects(suite: "unit", test: "tests/test_plain.py::test_json"))
+    }
 }

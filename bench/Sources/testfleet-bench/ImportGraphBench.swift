@@ -1,0 +1,128 @@
+import Foundation
+import Impact
+import Planning
+
+/// `bench/run import-graph`: testfleet's Python import graph against grimp's on one real
+/// package, in the same run. Both sides are timed in-process on warm files (median of
+/// `--runs`), then the edge sets are compared.
+///
+/// Arguments: `--package DIR` (a package directory, e.g. …/django), `--python PATH` (an
+/// interpreter with grimp installed), `--runs N` (default 7).
+enum ImportGraphBench {
+    static func run(_ arguments: [String]) throws {
+        var options: [String: String] = [:]
+        var iterator = arguments.makeIterator()
+        while let key = iterator.next() {
+            guard key.hasPrefix("--"), let value = iterator.next() else {
+                throw BenchUsage("usage: import-graph --package DIR --python PATH [--runs N]")
+            }
+            options[String(key.dropFirst(2))] = value
+        }
+        guard let package = options["package"], let python = options["python"] else {
+            throw BenchUsage("usage: import-graph --package DIR --python PATH [--runs N]")
+        }
+        let runs = Int(options["runs"] ?? "7") ?? 7
+        let packageURL = URL(fileURLWithPath: package).standardizedFileURL
+        let packageName = packageURL.lastPathComponent
+        let parent = packageURL.deletingLastPathComponent().path
+
+        // testfleet, all cores and one core.
+        var graph = try PythonSourceTree.graph(root: packageURL.path)
+        var allCores: [Double] = []
+        var oneCore: [Double] = []
+        for _ in 0..<runs {
+            allCores.append(try seconds { graph = try PythonSourceTree.graph(root: packageURL.path) })
+            oneCore.append(try seconds { _ = try PythonSourceTree.graph(root: packageURL.path, workers: 1) })
+        }
+
+        // grimp, in its own interpreter, timed around build_graph only.
+        let grimp = try runGrimp(python: python, parent: parent, package: packageName, runs: runs)
+
+        let ours = Set(graph.edges.map { Edge(importer: $0.importer, imported: $0.imported) })
+        let theirs = Set(grimp.edges)
+        let common = ours.intersection(theirs).count
+        let union = ours.union(theirs).count
+        let agreement = union == 0 ? 1 : Double(common) / Double(union)
+        let ourMedian = median(allCores)
+        let grimpMedian = median(grimp.seconds)
+
+        print("import-graph: package \(packageName) at \(packageURL.path), \(runs) runs each, medians")
+        print("  testfleet (\(ProcessInfo.processInfo.activeProcessorCount) cores): \(ms(ourMedian)) ms, 1 core: \(ms(median(oneCore))) ms, \(graph.modules.count) modules, \(ours.count) imports")
+        print("  grimp \(grimp.version) build_graph(cache_dir=None): \(ms(grimpMedian)) ms, \(grimp.modules) modules, \(theirs.count) imports")
+        print("  speed-up over grimp: \(String(format: "%.2f", grimpMedian / ourMedian))x")
+        print("  edge agreement: \(common) common of \(union) (\(String(format: "%.3f", agreement * 100))%)")
+        for edge in ours.subtracting(theirs).sorted().prefix(25) { print("  only testfleet: \(edge.importer) -> \(edge.imported)") }
+        for edge in theirs.subtracting(ours).sorted().prefix(25) { print("  only grimp:     \(edge.importer) -> \(edge.imported)") }
+        print(
+            "{\"bench\": \"import-graph\", \"package\": \"\(packageName)\", \"modules\": \(graph.modules.count), "
+                + "\"grimp_modules\": \(grimp.modules), \"edges\": \(ours.count), \"grimp_edges\": \(theirs.count), "
+                + "\"common_edges\": \(common), \"agreement\": \(String(format: "%.5f", agreement)), "
+                + "\"testfleet_ms\": \(ms(ourMedian)), \"testfleet_one_core_ms\": \(ms(median(oneCore))), "
+                + "\"grimp_ms\": \(ms(grimpMedian)), \"speedup\": \(String(format: "%.3f", grimpMedian / ourMedian)), "
+                + "\"runs\": \(runs)}")
+    }
+
+    struct Edge: Hashable, Comparable {
+        var importer: String
+        var imported: String
+        static func < (a: Edge, b: Edge) -> Bool { (a.importer, a.imported) < (b.importer, b.imported) }
+    }
+
+    struct GrimpResult {
+        var version: String
+        var modules: Int
+        var edges: [Edge]
+        var seconds: [Double]
+    }
+
+    struct BenchUsage: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// Runs grimp `runs` times in one interpreter (so only the first import of grimp is outside
+    /// the timing) and reads its graph back as JSON.
+    static func runGrimp(python: String, parent: String, package: String, runs: Int) throws -> GrimpResult {
+        let script = """
+            import json, sys, time
+            sys.path.insert(0, sys.argv[1])
+            import grimp
+            from importlib.metadata import version
+            times = []
+            for _ in range(int(sys.argv[3])):
+                start = time.perf_counter()
+                graph = grimp.build_graph(sys.argv[2], cache_dir=None)
+                times.append(time.perf_counter() - start)
+            edges = sorted((m, i) for m in graph.modules for i in graph.find_modules_directly_imported_by(m))
+            json.dump({"version": version("grimp"), "modules": len(graph.modules), "imports": edges, "seconds": times}, sys.stdout)
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", script, parent, package, String(runs)]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let imports = object["imports"] as? [[String]], let seconds = object["seconds"] as? [Double]
+        else { throw BenchUsage("grimp run failed (exit \(process.terminationStatus)); is grimp installed for \(python)?") }
+        return GrimpResult(
+            version: object["version"] as? String ?? "?", modules: object["modules"] as? Int ?? 0,
+            edges: imports.map { Edge(importer: $0[0], imported: $0[1]) }, seconds: seconds)
+    }
+
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+
+    static func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
+}
