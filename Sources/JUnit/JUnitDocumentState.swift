@@ -74,7 +74,7 @@ struct JUnitDocumentState {
                 case .name: builder.name = XMLEntities.string(scanner.bytes, attribute.value, entities: attribute.entities)
                 case .classname: builder.classname = XMLEntities.string(scanner.bytes, attribute.value, entities: attribute.entities)
                 case .file: builder.file = XMLEntities.string(scanner.bytes, attribute.value, entities: attribute.entities)
-                case .time: builder.duration = Self.seconds(scanner.string(attribute.value))
+                case .time: builder.duration = Self.seconds(scanner.bytes, attribute.value)
                 default: break
                 }
             }
@@ -197,6 +197,32 @@ struct JUnitDocumentState {
             return XMLEntities.string(scanner.bytes, attribute.value, entities: attribute.entities)
         }
         return nil
+    }
+
+    /// `time="1.5"` without building a String for the common `digits[.digits]` form; anything
+    /// else goes through `seconds(_: String)`.
+    static func seconds(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Double {
+        var whole: UInt64 = 0
+        var fraction: UInt64 = 0
+        var scale: UInt64 = 1
+        var seenDot = false
+        guard !range.isEmpty, range.count <= 15 else { return seconds(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)) }
+        for index in range {
+            let byte = bytes[index]
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                if seenDot {
+                    fraction = fraction * 10 + UInt64(byte - UInt8(ascii: "0"))
+                    scale *= 10
+                } else {
+                    whole = whole * 10 + UInt64(byte - UInt8(ascii: "0"))
+                }
+            } else if byte == UInt8(ascii: "."), !seenDot {
+                seenDot = true
+            } else {
+                return seconds(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
+            }
+        }
+        return Double(whole) + Double(fraction) / Double(scale)
     }
 
     /// `time="1.5"`; Surefire in some locales writes `1,234.5`. Unreadable or negative is 0.

@@ -51,32 +51,44 @@ enum XMLEntities {
 
     /// Appends the bytes of `range` to `output` with every (already checked) reference decoded.
     static func appendDecoded(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to output: inout [UInt8]) {
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: range.count))
+        let written = output.withUnsafeMutableBufferPointer { buffer in
+            decode(bytes, range, into: UnsafeMutableBufferPointer(rebasing: buffer[start...]))
+        }
+        output.removeLast(range.count - written)
+    }
+
+    /// Decodes `range` into `target` (at least `range.count` bytes: a reference is never shorter
+    /// than its UTF-8); returns the bytes written.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into target: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var written = 0
         var cursor = range.lowerBound
         while cursor < range.upperBound {
             let byte = bytes[cursor]
             guard byte == UInt8(ascii: "&") else {
-                // Copy the run up to the next '&' in one go.
-                var end = cursor + 1
-                while end < range.upperBound && bytes[end] != UInt8(ascii: "&") { end += 1 }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<end]))
-                cursor = end
+                target[written] = byte
+                written += 1
+                cursor += 1
                 continue
             }
             var semicolon = cursor + 1
             while semicolon < range.upperBound && bytes[semicolon] != UInt8(ascii: ";") { semicolon += 1 }
             if let scalar = decode(bytes, (cursor + 1)..<semicolon) {
-                output.append(contentsOf: String(Character(scalar)).utf8)
+                for unit in UTF8.encode(scalar)! {
+                    target[written] = unit
+                    written += 1
+                }
             }
             cursor = semicolon + 1
         }
+        return written
     }
 
     /// `range` as a string, references decoded when `entities` says there are any.
     static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, entities: Bool) -> String {
         guard entities else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
-        var decoded: [UInt8] = []
-        decoded.reserveCapacity(range.count)
-        appendDecoded(bytes, range, to: &decoded)
-        return String(decoding: decoded, as: UTF8.self)
+        // Decoding only shrinks, so one allocation of the raw size suffices.
+        return String(unsafeUninitializedCapacity: range.count) { decode(bytes, range, into: $0) }
     }
 }

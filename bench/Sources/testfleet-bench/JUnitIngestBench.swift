@@ -1,16 +1,23 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import JUnit
 
 /// `bench/run junit-ingest [COUNT] [RUNS]`: parses a **synthetic** JUnit XML file of COUNT
 /// test cases (default 1,000,000) RUNS times (default 3) and reports test cases per second
-/// (median). Target: ≥ 200,000 test cases/s. The file mixes what real files hold: 100 test cases
+/// (median). Target: ≥ 200,000 test cases/s. Baseline in the same run: Foundation's SAX
+/// `XMLParser` (libxml2) over the same file, only counting `<testcase>` elements (`--no-baseline`
+/// skips it). The file mixes what real files hold: 100 test cases
 /// per `<testsuite>`, ~2 % failures with a CDATA stack trace and `<system-out>`, ~3 % skips,
 /// 0.5 % errors, 0.5 % Surefire `<flakyFailure>` reruns, entities in names. The store part of
 /// ingest is measured by the lead's benchmark on top of this.
 enum JUnitIngestBench {
     static func run(_ arguments: [String]) throws {
-        let count = arguments.first.flatMap(Int.init) ?? 1_000_000
-        let runs = max(1, arguments.dropFirst().first.flatMap(Int.init) ?? 3)
+        let numbers = arguments.compactMap(Int.init)
+        let count = numbers.first ?? 1_000_000
+        let runs = max(1, numbers.dropFirst().first ?? 3)
+        let baseline = !arguments.contains("--no-baseline")
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("testfleet-synthetic-junit-\(getpid()).xml").path
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -38,9 +45,34 @@ enum JUnitIngestBench {
         let median = seconds.sorted()[seconds.count / 2]
         let rate = Double(count) / median
         print(String(format: "median %.3f s: %.0f test cases/s (target ≥ 200000), %d failed or errored", median, rate, failed))
+        var baselineSeconds = -1.0
+        if baseline {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let counted = try foundationCount(path)
+            baselineSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            print(String(format: "baseline Foundation XMLParser (count only): %d test cases in %.3f s = %.0f/s; ours is %.1fx faster",
+                         counted, baselineSeconds, Double(counted) / baselineSeconds, baselineSeconds / median))
+        }
         print("{\"benchmark\":\"junit-ingest\",\"synthetic\":true,\"testcases\":\(count),\"bytes\":\(data.count),"
               + "\"runs\":\(runs),\"median_seconds\":\(String(format: "%.4f", median)),"
-              + "\"testcases_per_second\":\(Int(rate)),\"target_per_second\":200000}")
+              + "\"testcases_per_second\":\(Int(rate)),\"target_per_second\":200000,"
+              + "\"baseline_foundation_xmlparser_seconds\":\(String(format: "%.4f", baselineSeconds))}")
+    }
+
+    /// The baseline: libxml2 through Foundation's SAX parser, counting test cases only.
+    static func foundationCount(_ path: String) throws -> Int {
+        final class Counter: NSObject, XMLParserDelegate {
+            var testcases = 0
+            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+                        qualifiedName: String?, attributes: [String: String] = [:]) {
+                if name == "testcase" { testcases += 1 }
+            }
+        }
+        guard let parser = XMLParser(contentsOf: URL(fileURLWithPath: path)) else { throw SpecMismatch("XMLParser cannot open \(path)") }
+        let counter = Counter()
+        parser.delegate = counter
+        guard parser.parse() else { throw SpecMismatch("XMLParser failed: \(String(describing: parser.parserError))") }
+        return counter.testcases
     }
 
     struct SpecMismatch: Error, CustomStringConvertible {
