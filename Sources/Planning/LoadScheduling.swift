@@ -4,8 +4,8 @@ public import Model
 /// testfleet's grant model, where every `_send_tests` call is one grant.
 ///
 /// What it copies from xdist:
-/// - Tests go out in collection order (here: sorted by name, which is how pytest collects files),
-///   never by predicted duration; xdist has no timing model.
+/// - Tests go out in collection order (`TestCase.index`, the build's order; ties by name, which
+///   is how pytest orders files), never by predicted duration; xdist has no timing model.
 /// - Initial distribution: each worker's first grant is `max(2, min(tests / workers / 4,
 ///   maxschedchunk))` consecutive tests; with fewer than 2 tests per worker, all are dealt out.
 /// - Top-up (`check_schedule`, run after every finished test): with `pending` tests not yet sent,
@@ -44,8 +44,9 @@ public struct LoadScheduling: Scheduling {
 
     /// Takes the collection out of `queue` in collection order and fixes the initial chunk size.
     public mutating func prepare(queue: inout PendingQueue, workers: [Arch], grantCost: Double) {
-        let collection = queue.removeAll().enumerated().sorted {
-            $0.element.name != $1.element.name ? $0.element.name < $1.element.name : $0.offset < $1.offset
+        let collection = queue.removeAll().enumerated().sorted { l, r in
+            if l.element.index != r.element.index { return l.element.index < r.element.index }
+            return l.element.name != r.element.name ? l.element.name < r.element.name : l.offset < r.offset
         }.map(\.element)
         let archesOnline = Set(workers)
         var unplaceable: [TestCase] = []

@@ -62,6 +62,11 @@ public struct PendingQueue: Sendable {
     /// Removes up to `maxCount` tests for a worker of `arch`, longest first (urgent ones first of
     /// all), stopping once their predicted work reaches `workBudget` (at least one test is taken).
     public mutating func pop(for arch: Arch, maxCount: Int, workBudget: Double) -> [TestCase] {
+        // The common case — one lane has work for this arch and nothing is requeued — takes a
+        // contiguous run of the sorted lane in one copy.
+        if maxCount > 0 && !anyArch.hasUrgent && (pinned[arch]?.count ?? 0) == 0 {
+            return anyArch.popRun(maxCount: maxCount, workBudget: workBudget)
+        }
         var taken: [TestCase] = []
         var work = 0.0
         // The pinned lane is moved out of the dictionary while popping, so every pop mutates it in
@@ -106,17 +111,23 @@ public struct PendingQueue: Sendable {
     }
 }
 
-/// One lane: requeued tests first, then a longest-first array consumed from the front.
+/// One lane: requeued tests first, then the rest longest-first. The tests stay in the array they
+/// were added in (shared with the caller's array, not copied) and the lane keeps a sorted
+/// permutation of positions into it, consumed from the front: sorting and merging move 4-byte
+/// positions, never the test values.
 private struct Lane: Sendable {
     /// Requeued tests, the next one last (so taking one is a `popLast`).
     var urgent: [TestCase] = []
-    var sorted: [TestCase] = []
+    /// Every test added since the lane was last empty, in the order added.
+    var storage: [TestCase] = []
+    /// Positions in `storage`, longest predicted first; `order[head...]` are still waiting.
+    var order: [UInt32] = []
     var head = 0
     var work = 0.0
 
-    var count: Int { urgent.count + sorted.count - head }
+    var count: Int { urgent.count + order.count - head }
     var hasUrgent: Bool { !urgent.isEmpty }
-    var remainingSorted: ArraySlice<TestCase> { sorted[head...] }
+    var remainingSorted: [TestCase] { order[head...].map { storage[Int($0)] } }
 
     mutating func pushUrgent(_ test: TestCase) {
         urgent.append(test)
@@ -124,60 +135,103 @@ private struct Lane: Sendable {
     }
 
     mutating func add(_ tests: [TestCase]) {
-        let incoming = Self.sortedLongestFirst(tests[...])
         work += tests.reduce(0) { $0 + $1.predicted }
-        if head == sorted.count {
-            sorted = incoming
+        if head == order.count {
+            // Nothing sorted is waiting: start over on the caller's array.
+            storage = tests
+            order = Self.longestFirstOrder(tests[...], offset: 0)
             head = 0
             return
         }
+        let offset = storage.count
+        precondition(offset + tests.count < Int(UInt32.max), "a lane holds fewer than 2^32 tests")
+        storage.append(contentsOf: tests)
+        let incoming = Self.longestFirstOrder(tests[...], offset: offset)
         // Merge: on equal predictions the test that was already waiting goes first.
-        var merged: [TestCase] = []
-        merged.reserveCapacity(sorted.count - head + incoming.count)
+        var merged: [UInt32] = []
+        merged.reserveCapacity(order.count - head + incoming.count)
         var i = head, j = 0
-        while i < sorted.count && j < incoming.count {
-            if incoming[j].predicted > sorted[i].predicted {
+        while i < order.count && j < incoming.count {
+            if storage[Int(incoming[j])].predicted > storage[Int(order[i])].predicted {
                 merged.append(incoming[j]); j += 1
             } else {
-                merged.append(sorted[i]); i += 1
+                merged.append(order[i]); i += 1
             }
         }
-        merged.append(contentsOf: sorted[i...])
+        merged.append(contentsOf: order[i...])
         merged.append(contentsOf: incoming[j...])
-        sorted = merged
+        order = merged
         head = 0
     }
 
-    /// A stable longest-first sort. It sorts (prediction, position) pairs rather than the test
-    /// values themselves: small plain keys compare and move cheaply, and the position makes equal
-    /// predictions keep their given order, so a run without history is deterministic.
-    static func sortedLongestFirst(_ tests: ArraySlice<TestCase>) -> [TestCase] {
-        var keys: [(predicted: Double, position: Int)] = []
-        keys.reserveCapacity(tests.count)
-        for (position, test) in zip(tests.indices, tests) { keys.append((test.predicted, position)) }
-        keys.sort { $0.predicted != $1.predicted ? $0.predicted > $1.predicted : $0.position < $1.position }
-        return keys.map { tests[$0.position] }
+    /// Positions (plus `offset`) of `tests`, longest predicted first; equal predictions keep their
+    /// given order, so a run without history is deterministic. Small inputs use a comparison
+    /// sort; large ones an LSD radix sort of the predictions' bit patterns (stable by
+    /// construction, and several times faster on a million tests).
+    static func longestFirstOrder(_ tests: ArraySlice<TestCase>, offset: Int) -> [UInt32] {
+        let base = tests.startIndex
+        var positions = (0..<tests.count).map { UInt32($0 + offset) }
+        if tests.count < 512 {
+            positions.sort { l, r in
+                let a = tests[base + Int(l) - offset].predicted, b = tests[base + Int(r) - offset].predicted
+                return a != b ? a > b : l < r
+            }
+            return positions
+        }
+        var keys = tests.map { ~Self.orderedBits($0.predicted) }
+        RadixSort.sort(&keys, carrying: &positions)
+        return positions
     }
 
-    static func sortedLongestFirst(_ tests: [TestCase]) -> [TestCase] { sortedLongestFirst(tests[...]) }
+    /// Sorts tests longest predicted first (stable), for `PendingQueue.removeAll`.
+    static func sortedLongestFirst(_ tests: [TestCase]) -> [TestCase] {
+        longestFirstOrder(tests[...], offset: 0).map { tests[Int($0)] }
+    }
 
-    func peek() -> TestCase? { urgent.last ?? (head < sorted.count ? sorted[head] : nil) }
+    /// A double's bits as an unsigned integer that orders like the double (negatives flipped).
+    static func orderedBits(_ value: Double) -> UInt64 {
+        let bits = value.bitPattern
+        return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
+    }
+
+    /// Takes the longest tests (no urgent ones wait) until `maxCount` or the work budget is
+    /// reached, at least one.
+    mutating func popRun(maxCount: Int, workBudget: Double) -> [TestCase] {
+        var end = head, taken = 0.0
+        while end < order.count && end - head < maxCount {
+            if end > head && taken >= workBudget { break }
+            taken += storage[Int(order[end])].predicted
+            end += 1
+        }
+        let run = order[head..<end].map { storage[Int($0)] }
+        head = end
+        work -= taken
+        releaseIfDrained()
+        return run
+    }
+
+    func peek() -> TestCase? { urgent.last ?? (head < order.count ? storage[Int(order[head])] : nil) }
 
     mutating func pop() -> TestCase {
         let test: TestCase
         if let last = urgent.popLast() {
             test = last
         } else {
-            test = sorted[head]
+            test = storage[Int(order[head])]
             head += 1
-            // Drop the consumed front once it is most of the array: amortised O(1) per pop.
-            if head > 4096 && head * 2 > sorted.count {
-                sorted.removeFirst(head)
-                head = 0
-            }
         }
         work -= test.predicted
-        if count == 0 { work = 0 }
+        releaseIfDrained()
         return test
+    }
+
+    /// Once nothing sorted waits, drops the storage (the tests have all been handed out).
+    private mutating func releaseIfDrained() {
+        if head == order.count {
+            storage = []
+            order = []
+            head = 0
+        }
+        if count == 0 { work = 0 }
     }
 }

@@ -34,32 +34,42 @@ public struct TimingModel: Sendable {
 
     /// How far from the EWMA toward the p90 a prediction leans (0: the mean, 1: the p90).
     public let p90Blend: Double
-    private var records: [RecordKey: TimingRecord] = [:]
-    /// Median estimates per (file, arch); arch nil means all arches.
-    private var fileMedians: [FileKey: Double] = [:]
+    /// The history, one entry per (test, arch), in a flat array so the median pass is a scan.
+    var entries: [Entry] = []
+    /// Where each (test, arch) lives in `entries`, by its arch-salted name hash.
+    var index = HashSlots()
+    /// Median estimates per (file, arch) and per (file, all arches).
+    var fileMedians = FileMedians()
     /// Median estimates per arch; the nil key means all arches.
-    private var suiteMedians: [Arch?: Double] = [:]
+    var suiteMedians: [Arch?: Double] = [:]
 
     /// A model over `records`; a later record for the same (test, arch) replaces an earlier one.
     /// Records that can't be right (no samples, a negative or non-finite estimate) are skipped, so
     /// one corrupt row can't poison the medians.
     public init(records: [TimingRecord] = [], p90Blend: Double = 0.25) {
         self.p90Blend = p90Blend
-        self.records.reserveCapacity(records.count)
+        entries.reserveCapacity(records.count)
+        index = HashSlots(capacity: records.count)
         for record in records where Self.isUsable(record) {
-            self.records[RecordKey(test: record.test, arch: record.arch)] = record
+            let entry = Entry(record)
+            let existing = index.findOrInsert(TestNameHashing.salted(entry.nameHash, record.arch), value: entries.count) {
+                entries[$0].record.arch == record.arch && entries[$0].record.test == record.test
+            }
+            if let existing { entries[existing] = entry } else { entries.append(entry) }
         }
         recomputeMedians()
     }
 
     /// How many (test, arch) pairs have history.
-    public var count: Int { records.count }
+    public var count: Int { entries.count }
 
-    /// Every record, for the store to persist (in no particular order).
-    public var allRecords: [TimingRecord] { Array(records.values) }
+    /// Every record, for the store to persist.
+    public var allRecords: [TimingRecord] { entries.map(\.record) }
 
     /// The record of `test` on `arch`, if it has history.
-    public func record(test: String, arch: Arch) -> TimingRecord? { records[RecordKey(test: test, arch: arch)] }
+    public func record(test: String, arch: Arch) -> TimingRecord? {
+        find(test, hash: TestNameHashing.withBytes(test, TestNameHashing.hash), arch: arch).map { entries[$0].record }
+    }
 
     /// The seconds the scheduler should plan for a record (see the type's documentation).
     public func estimate(_ record: TimingRecord) -> Double {
@@ -71,16 +81,16 @@ public struct TimingModel: Sendable {
 
     /// Predicted seconds for `test` on `arch`, and which rung of the fallback ladder gave it.
     public func prediction(test: String, arch: Arch) -> Prediction {
-        if let record = records[RecordKey(test: test, arch: arch)] {
-            return Prediction(seconds: estimate(record), source: .history)
+        let hash = TestNameHashing.withBytes(test, TestNameHashing.hash)
+        if let found = find(test, hash: hash, arch: arch) {
+            return Prediction(seconds: estimate(entries[found].record), source: .history)
         }
         for other in Arch.allCases where other != arch {
-            if let record = records[RecordKey(test: test, arch: other)] {
-                return Prediction(seconds: estimate(record), source: .otherArch)
+            if let found = find(test, hash: hash, arch: other) {
+                return Prediction(seconds: estimate(entries[found].record), source: .otherArch)
             }
         }
-        let file = Self.file(of: test)
-        if let median = fileMedians[FileKey(file: file, arch: arch)] ?? fileMedians[FileKey(file: file, arch: nil)] {
+        if let median = fileMedians.median(ofFileOf: test, arch: arch) ?? fileMedians.median(ofFileOf: test, arch: nil) {
             return Prediction(seconds: median, source: .fileMedian)
         }
         if let median = suiteMedians[arch] ?? suiteMedians[nil] {
@@ -93,11 +103,23 @@ public struct TimingModel: Sendable {
     /// medians once: O(records) per call, so pass a build's samples together, not one by one.
     public mutating func observe(_ samples: [DurationSample]) {
         for sample in samples {
-            let key = RecordKey(test: sample.test, arch: sample.arch)
-            records[key, default: TimingRecord(test: sample.test, arch: sample.arch)].observe(sample.seconds)
-            if records[key]?.samples == 0 { records[key] = nil }
+            let hash = TestNameHashing.withBytes(sample.test, TestNameHashing.hash)
+            if let found = find(sample.test, hash: hash, arch: sample.arch) {
+                entries[found].record.observe(sample.seconds)
+            } else {
+                var record = TimingRecord(test: sample.test, arch: sample.arch)
+                record.observe(sample.seconds)
+                guard record.samples > 0 else { continue }
+                index.insert(TestNameHashing.salted(hash, sample.arch), value: entries.count)
+                entries.append(Entry(record))
+            }
         }
         recomputeMedians()
+    }
+
+    /// The entry of (`test`, `arch`), given the test name's hash.
+    private func find(_ test: String, hash: UInt64, arch: Arch) -> Int? {
+        index.find(TestNameHashing.salted(hash, arch)) { entries[$0].record.arch == arch && entries[$0].record.test == test }
     }
 
     private static func isUsable(_ record: TimingRecord) -> Bool {
@@ -107,61 +129,6 @@ public struct TimingModel: Sendable {
     /// The file part of a test name: everything before the first `::` (the whole name if none).
     public static func file(of test: String) -> Substring {
         test.firstRange(of: "::").map { test[..<$0.lowerBound] } ?? test[...]
-    }
-
-    private mutating func recomputeMedians() {
-        var byFile: [FileKey: [Double]] = [:]
-        var byArch: [Arch: [Double]] = [:]
-        for (key, record) in records {
-            let value = estimate(record)
-            byFile[FileKey(file: Self.file(of: key.test), arch: key.arch), default: []].append(value)
-            byArch[key.arch, default: []].append(value)
-        }
-        // The all-arch rungs only differ from the per-arch ones when history spans several arches.
-        if byArch.count > 1 {
-            var allArches: [FileKey: [Double]] = [:]
-            for (key, values) in byFile { allArches[FileKey(file: key.file, arch: nil), default: []].append(contentsOf: values) }
-            byFile.merge(allArches) { $1 }
-            suiteMedians[nil] = Self.median(byArch.values.flatMap { $0 })
-        } else {
-            suiteMedians[nil] = nil
-        }
-        fileMedians = byFile.mapValues { Self.median($0) }
-        suiteMedians = suiteMedians.filter { $0.key == nil }
-        for (arch, values) in byArch { suiteMedians[arch] = Self.median(values) }
-    }
-
-    /// The median (mean of the two middle values for an even count); linear-time selection.
-    static func median(_ values: [Double]) -> Double {
-        precondition(!values.isEmpty, "median of no values")
-        var values = values
-        let middle = values.count / 2
-        select(middle, in: &values)
-        let upper = values[middle]
-        guard values.count % 2 == 0 else { return upper }
-        let lower = values[..<middle].max()!
-        return (lower + upper) / 2
-    }
-
-    /// Quickselect: puts the `k`-th smallest value at index `k`, smaller ones before it.
-    private static func select(_ k: Int, in values: inout [Double]) {
-        var low = 0, high = values.count - 1
-        while low < high {
-            // Median of three as the pivot keeps sorted input linear.
-            let mid = low + (high - low) / 2
-            let pivot = Swift.max(Swift.min(values[low], values[mid]), Swift.min(Swift.max(values[low], values[mid]), values[high]))
-            var i = low, j = high
-            while i <= j {
-                while values[i] < pivot { i += 1 }
-                while values[j] > pivot { j -= 1 }
-                if i <= j {
-                    values.swapAt(i, j)
-                    i += 1
-                    j -= 1
-                }
-            }
-            if k <= j { high = j } else if k >= i { low = i } else { return }
-        }
     }
 }
 
@@ -176,14 +143,4 @@ public struct DurationSample: Sendable, Hashable {
         self.arch = arch
         self.seconds = seconds
     }
-}
-
-private struct RecordKey: Hashable, Sendable {
-    var test: String
-    var arch: Arch
-}
-
-private struct FileKey: Hashable, Sendable {
-    var file: Substring
-    var arch: Arch?
 }

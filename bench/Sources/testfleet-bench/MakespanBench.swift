@@ -70,7 +70,7 @@ enum MakespanBench {
 
     /// Synthetic tests for one seed: predicted ~ lognormal(ln median, σ), actual = predicted ×
     /// lognormal(0, noise). Names are zero-padded so name order is index order (unrelated to
-    /// duration), which is the collection order the name-ordered baselines see.
+    /// duration): the collection order xdist's load and the name-sorted round-robin see.
     static func syntheticSuite(seed: UInt64, options: Options) -> (tests: [TestCase], actual: [String: Double]) {
         let width = String(options.tests - 1).count
         var tests: [TestCase] = []
@@ -81,7 +81,7 @@ enum MakespanBench {
             let digits = String(index)
             let name = "simulated_des::t" + String(repeating: "0", count: width - digits.count) + digits
             let predicted = options.median * exp(options.sigma * SeededRandom.normal(seed: seed, index: UInt64(index), stream: 1))
-            tests.append(TestCase(name: name, suite: 0, predicted: predicted))
+            tests.append(TestCase(name: name, suite: 0, predicted: predicted, index: index))
             actual[name] = predicted * exp(options.noise * SeededRandom.normal(seed: seed, index: UInt64(index), stream: 2))
         }
         return (tests, actual)
