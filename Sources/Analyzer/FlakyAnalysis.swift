@@ -9,6 +9,12 @@ public struct FlakyAnalysis: Sendable {
     public var ambientFailureRate: Double
     /// Breaks started per test-build: the prior probability that a failure is a real regression.
     public var regressionRate: Double
+    /// The largest p-value Benjamini–Hochberg rejected (−1: none), so a later incremental
+    /// re-analysis of a few tests flags on the same bar.
+    public var flagThreshold: Double
+    /// The Benjamini–Hochberg bar for one more rejection, (R + 1)·q / m: a re-analysed test
+    /// whose p-value clears it would have been flagged had it been in the full pass.
+    public var nextFlagBar: Double
     public var infrastructure: InfrastructureEffects
     public var configuration: AnalyzerConfiguration
     /// Worker names and build ids, to name flagged infrastructure in reports.

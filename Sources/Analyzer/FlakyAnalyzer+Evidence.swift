@@ -49,9 +49,9 @@ extension FlakyAnalyzer {
         let whole = observations.map {
             ChangePointDetector.Observation(commit: $0.commit, passes: $0.totalPasses, failures: $0.totalFailures)
         }
-        let wholeBreaks = ChangePointDetector.breaks(
+        let wholeBreaks = ChangePointDetector.droppingRepeatedBlips(ChangePointDetector.breaks(
             in: whole, prior: prior, likelihood: configuration.brokenLikelihood,
-            minimumFailures: configuration.minimumBrokenFailures)
+            minimumFailures: configuration.minimumBrokenFailures))
         note(wholeBreaks, positions: Array(0..<count), arch: nil, bits: 3, draft: &draft)
 
         for arm in 0..<2 {
@@ -65,9 +65,9 @@ extension FlakyAnalyzer {
                     failures: observation.failures(arch: arm)))
             }
             guard sequence.contains(where: { $0.failures > 0 }) else { continue }
-            let found = ChangePointDetector.breaks(
+            let found = ChangePointDetector.droppingRepeatedBlips(ChangePointDetector.breaks(
                 in: sequence, prior: prior, likelihood: configuration.brokenLikelihood,
-                minimumFailures: configuration.minimumBrokenFailures)
+                minimumFailures: configuration.minimumBrokenFailures))
             note(found, positions: positions, arch: archs[arm], bits: arm == 0 ? 1 : 2, draft: &draft)
         }
 

@@ -48,32 +48,46 @@ public enum FlakyAnalyzer {
         }
         let regressionRate = max(Double(breakStarts) / Double(max(observationsTotal, 1)), 1e-5)
 
+        let flagThreshold = rejected.map { pValues[tested[$0]] }.max() ?? -1
         let latestManual = Dictionary(manual.map { ($0.test, $0) }, uniquingKeysWith: { $0.atBuild >= $1.atBuild ? $0 : $1 })
         var intervals: [Int64: ClosedRange<Double>] = [:]
         var tests: [TestAnalysis] = []
         tests.reserveCapacity(drafts.count)
         for (test, draft) in drafts.enumerated() {
-            let posterior = prior.posterior(failures: draft.flakyFailures, attempts: draft.flakyAttempts)
-            // Many stable tests share (0, n): compute each interval once.
-            let key = Int64(draft.flakyFailures) << 32 | Int64(draft.flakyAttempts)
-            let interval = intervals[key] ?? posterior.credibleInterval(level: configuration.credibleLevel)
-            intervals[key] = interval
-            var analysis = TestAnalysis(
-                test: Int32(test), name: history.testNames[test], state: .stable, arch: nil,
-                flakeRate: posterior.mean, flakeInterval: interval, flakyFailures: draft.flakyFailures,
-                flakyAttempts: draft.flakyAttempts, totalAttempts: scans[test].totalAttempts,
-                totalFailures: scans[test].totalFailures, pValue: pValues[test], flagged: flagged[test],
-                evidence: draft.evidence, harm: scans[test].harm, latestBreak: breakReport(draft, history: history),
-                cleanRunsSinceLastFailure: scans[test].cleanRunsSinceLastFailure, quarantine: nil,
-                lastFlakyFailureBuild: draft.lastFlakyFailureBuild)
-            classify(&analysis, draft: draft, configuration: configuration)
-            Quarantine.apply(to: &analysis, manual: latestManual[analysis.name], configuration: configuration)
-            tests.append(analysis)
+            tests.append(finish(
+                test: Int32(test), scan: scans[test], draft: draft, pValue: pValues[test], flagged: flagged[test],
+                prior: prior, history: history, manual: latestManual[history.testNames[test]],
+                configuration: configuration, intervals: &intervals))
         }
         return FlakyAnalysis(
             tests: tests, prior: prior, ambientFailureRate: ambient, regressionRate: regressionRate,
-            infrastructure: infrastructure, configuration: configuration, workerNames: history.workerNames,
+            flagThreshold: flagThreshold,
+            nextFlagBar: Double(rejected.count + 1) * configuration.falseDiscoveryRate / Double(max(tested.count, 1)),
+            infrastructure: infrastructure, configuration: configuration,
+            workerNames: history.workerNames,
             buildIDs: history.builds.map(\.id))
+    }
+
+    /// Turns one test's draft into its analysis: posterior, state, quarantine.
+    static func finish(test: Int32, scan: TestScan, draft: Draft, pValue: Double, flagged: Bool, prior: BetaBinomial,
+                       history: AttemptHistory, manual: ManualQuarantine?, configuration: AnalyzerConfiguration,
+                       intervals: inout [Int64: ClosedRange<Double>]) -> TestAnalysis
+    {
+        let posterior = prior.posterior(failures: draft.flakyFailures, attempts: draft.flakyAttempts)
+        // Many stable tests share (0, n): compute each interval once.
+        let key = Int64(draft.flakyFailures) << 32 | Int64(draft.flakyAttempts)
+        let interval = intervals[key] ?? posterior.credibleInterval(level: configuration.credibleLevel)
+        intervals[key] = interval
+        var analysis = TestAnalysis(
+            test: test, name: history.testNames[Int(test)], state: .stable, arch: nil,
+            flakeRate: posterior.mean, flakeInterval: interval, flakyFailures: draft.flakyFailures,
+            flakyAttempts: draft.flakyAttempts, totalAttempts: scan.totalAttempts, totalFailures: scan.totalFailures,
+            pValue: pValue, flagged: flagged, evidence: draft.evidence, harm: scan.harm,
+            latestBreak: breakReport(draft, history: history), cleanRunsSinceLastFailure: scan.cleanRunsSinceLastFailure,
+            longestCleanGap: scan.longestCleanGap, quarantine: nil, lastFlakyFailureBuild: draft.lastFlakyFailureBuild)
+        classify(&analysis, draft: draft, configuration: configuration)
+        Quarantine.apply(to: &analysis, manual: manual, configuration: configuration)
+        return analysis
     }
 
     /// Groups records by test with a counting sort (stable, so per-test order is input order)

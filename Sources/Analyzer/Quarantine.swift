@@ -5,7 +5,9 @@
 ///   released it and it has not failed since.
 /// - It leaves by itself after n = ⌈3 / releaseRate⌉ clean attempts in a row: with zero
 ///   failures in n attempts the rate is below 3/n at 95 % confidence (the "rule of three"),
-///   i.e. below the release rate. It is then reported `fixed`.
+///   i.e. below the release rate. It is then reported `fixed`. The rule of three assumes
+///   independent attempts; a bursty test breaks that, so the clean run must also be at least
+///   twice the longest clean gap the test showed between earlier failures.
 public enum Quarantine {
     public static func apply(to analysis: inout TestAnalysis, manual: ManualQuarantine?,
                              configuration: AnalyzerConfiguration)
@@ -19,7 +21,9 @@ public enum Quarantine {
         if let manual, !manual.quarantined, (analysis.lastFlakyFailureBuild ?? -1) <= manual.atBuild {
             return  // released by a person and clean since: stays visible as flaky, does not block-exempt
         }
-        if isReleased(cleanRuns: analysis.cleanRunsSinceLastFailure, configuration: configuration) {
+        if isReleased(cleanRuns: analysis.cleanRunsSinceLastFailure, longestCleanGap: analysis.longestCleanGap,
+                      configuration: configuration)
+        {
             analysis.state = .fixed
             return
         }
@@ -27,9 +31,10 @@ public enum Quarantine {
         analysis.state = .quarantined
     }
 
-    /// Whether `cleanRuns` attempts without a failure bound the rate below the release rate.
-    public static func isReleased(cleanRuns: Int, configuration: AnalyzerConfiguration) -> Bool {
-        cleanRuns >= configuration.quarantineReleaseRuns
+    /// Whether `cleanRuns` attempts without a failure bound the rate below the release rate and
+    /// outlast (twice) the longest quiet spell the test had between earlier failures.
+    public static func isReleased(cleanRuns: Int, longestCleanGap: Int = 0, configuration: AnalyzerConfiguration) -> Bool {
+        cleanRuns >= max(configuration.quarantineReleaseRuns, 2 * longestCleanGap)
     }
 
     /// The 95 % upper bound on a rate after `runs` clean attempts (rule of three): 3 / n.

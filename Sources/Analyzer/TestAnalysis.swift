@@ -64,6 +64,9 @@ public struct TestAnalysis: Sendable, Hashable {
     public var latestBreak: BreakReport?
     /// Evidence attempts that passed since the test's last flaky failure.
     public var cleanRunsSinceLastFailure: Int
+    /// The longest run of clean attempts between two earlier failures (quarantine release
+    /// waits for a clean run of twice this, so a bursty test's quiet spell is not a fix).
+    public var longestCleanGap: Int
     public var quarantine: QuarantineReason?
     /// Build index of the last flaky failure (nil: none).
     public var lastFlakyFailureBuild: Int32?

@@ -25,6 +25,8 @@ struct TestScan: Sendable {
     var harm = TestHarm()
     /// Counted attempts that passed since the last counted failure, in build order.
     var cleanRunsSinceLastFailure = 0
+    /// The longest run of clean attempts between two counted failures.
+    var longestCleanGap = 0
     var lastFailureBuild: Int32?
 
     /// Scans one test's records (`records[order[range]]`). `scratch` is reused between tests to
@@ -73,6 +75,9 @@ struct TestScan: Sendable {
             if failed {
                 if arm == 0 { current!.failures.0 += 1 } else { current!.failures.1 += 1 }
                 sawFailure = true
+                if scan.lastFailureBuild != nil {
+                    scan.longestCleanGap = max(scan.longestCleanGap, scan.cleanRunsSinceLastFailure)
+                }
                 scan.cleanRunsSinceLastFailure = 0
                 scan.lastFailureBuild = record.build
             } else {

@@ -76,6 +76,16 @@ public enum ChangePointDetector {
         return result
     }
 
+    /// Drops "blips" — breaks of a single observation that were fixed by the next one — when a
+    /// test has `minimumBlips` or more of them. One such blip is a plausible one-commit
+    /// regression that was reverted; a test that keeps breaking for exactly one build and
+    /// recovering by itself is flaking in bursts, and its failures are flaky evidence.
+    public static func droppingRepeatedBlips(_ breaks: [Break], minimumBlips: Int = 2) -> [Break] {
+        let isBlip = { (found: Break) in found.range.count == 1 && !found.isOngoing }
+        guard breaks.lazy.filter(isBlip).count >= minimumBlips else { return breaks }
+        return breaks.filter { !isBlip($0) }
+    }
+
     private static func lastPassingCommit(before index: Int, in observations: [Observation]) -> Int32? {
         var position = index - 1
         while position >= 0 {

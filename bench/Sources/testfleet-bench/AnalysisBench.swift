@@ -1,0 +1,68 @@
+// `bench/run analysis [--tests N] [--builds N] [--repeat R]`: time FlakyAnalyzer.analyze over a
+// SYNTHETIC history of about a million stored attempts (target ≤ 2 s in release), against the
+// cheapest one-pass detector (the same-commit rule) over the same records in the same run.
+import Analyzer
+import Foundation
+
+enum AnalysisBench {
+    static func run(_ arguments: [String]) throws {
+        var parameters = SyntheticFlakyHistory.Parameters()
+        parameters.tests = 5_000
+        parameters.builds = 200
+        var repeats = 5
+        var index = 0
+        while index < arguments.count {
+            let value = index + 1 < arguments.count ? Int(arguments[index + 1]) : nil
+            switch (arguments[index], value) {
+            case ("--tests", let value?): parameters.tests = value
+            case ("--builds", let value?): parameters.builds = value
+            case ("--repeat", let value?): repeats = max(value, 1)
+            default: throw AnalyzerBenchUsage("analysis: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --repeat R)")
+            }
+            index += 2
+        }
+        let generateStart = Date()
+        let synthetic = SyntheticFlakyHistory(parameters)
+        let records = synthetic.history.records.count
+        print("SYNTHETIC history: \(parameters.tests) tests × \(parameters.builds) builds = \(records) attempt records (generated in \(seconds(Date().timeIntervalSince(generateStart))))")
+
+        var analyzeTimes: [Double] = [], baselineTimes: [Double] = []
+        var flaggedCount = 0
+        for run in 1...repeats {
+            let start = Date()
+            let analysis = FlakyAnalyzer.analyze(synthetic.history)
+            analyzeTimes.append(Date().timeIntervalSince(start))
+            flaggedCount = analysis.tests.lazy.filter(\.flagged).count
+            let baselineStart = Date()
+            let sameCommit = BaselineDetectors.sameCommitRule(synthetic.history)
+            baselineTimes.append(Date().timeIntervalSince(baselineStart))
+            print("run \(run): analyze \(seconds(analyzeTimes.last!)) (\(flaggedCount) flagged); same-commit rule \(seconds(baselineTimes.last!)) (\(sameCommit.lazy.filter { $0 }.count) flagged)")
+        }
+        let analyzeMedian = median(analyzeTimes), baselineMedian = median(baselineTimes)
+        let perSecond = Double(records) / analyzeMedian
+        print("median analyze: \(seconds(analyzeMedian)) = \(Int(perSecond)) records/s; target ≤ 2 s for 1,000,000 records: \(analyzeMedian * 1_000_000 / Double(records) <= 2 ? "met" : "NOT met")")
+        print("median same-commit rule (one dictionary pass, baseline): \(seconds(baselineMedian)); analyze/baseline = \(String(format: "%.2f", analyzeMedian / baselineMedian))")
+        let json: [String: Any] = [
+            "benchmark": "analysis", "synthetic": true, "tests": parameters.tests, "builds": parameters.builds,
+            "records": records, "repeats": repeats, "analyze_median_s": round4(analyzeMedian),
+            "analyze_records_per_s": Int(perSecond), "same_commit_rule_median_s": round4(baselineMedian),
+            "ratio_analyze_to_baseline": round4(analyzeMedian / baselineMedian), "flagged": flaggedCount,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    static func seconds(_ value: Double) -> String { String(format: "%.3f s", value) }
+    static func round4(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
+}
+
+/// A benchmark's bad-usage error, naming the argument at fault.
+struct AnalyzerBenchUsage: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

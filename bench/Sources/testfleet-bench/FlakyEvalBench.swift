@@ -1,0 +1,131 @@
+// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K]`: testfleet's flaky
+// detection and gate against three baselines on a SYNTHETIC history with ground truth.
+// Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go to
+// the analyser in memory for now.
+import Analyzer
+import Foundation
+
+enum FlakyEvalBench {
+    static func run(_ arguments: [String]) throws {
+        var parameters = SyntheticFlakyHistory.Parameters()
+        var step = 5
+        var index = 0
+        while index < arguments.count {
+            let value = index + 1 < arguments.count ? Int(arguments[index + 1]) : nil
+            switch (arguments[index], value) {
+            case ("--tests", let value?): parameters.tests = value
+            case ("--builds", let value?): parameters.builds = value
+            case ("--seed", let value?): parameters.seed = UInt64(value)
+            case ("--step", let value?): step = max(value, 1)
+            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K)")
+            }
+            index += 2
+        }
+        let started = Date()
+        let synthetic = SyntheticFlakyHistory(parameters)
+        let history = synthetic.history
+        let kinds = Dictionary(grouping: synthetic.truth, by: \.kind).mapValues(\.count)
+        print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds over \(history.commitSHAs.count) commits, \(history.records.count) attempts, retries ≤ \(parameters.retries)")
+        print("  ground truth: " + SyntheticTruth.Kind.allCases.map { "\($0.rawValue) \(kinds[$0] ?? 0)" }.joined(separator: ", "))
+        print("  outage builds \(synthetic.buildTruth.filter(\.outage).count), builds with a real regression \(synthetic.buildTruth.filter(\.realRegression).count), bad worker \(synthetic.badWorker)")
+
+        let points = FlakyEvaluation.checkpoints(builds: parameters.builds, step: step)
+        var analyses: [Int: FlakyAnalysis] = [:]
+        var flags: [String: [Int: FlakyEvaluation.Flags]] = [:]
+        var analyzeSeconds = 0.0
+        for point in points {
+            let prefix = FlakyEvaluation.prefix(history, builds: point)
+            let start = Date()
+            let analysis = FlakyAnalyzer.analyze(prefix)
+            analyzeSeconds += Date().timeIntervalSince(start)
+            analyses[point] = analysis
+            flags["testfleet", default: [:]][point] = FlakyEvaluation.flags(of: analysis)
+            flags["same-commit", default: [:]][point] = FlakyEvaluation.flags(flaky: BaselineDetectors.sameCommitRule(prefix))
+            flags["fail-rate>=2%", default: [:]][point] = FlakyEvaluation.flags(flaky: BaselineDetectors.failureRateThreshold(prefix))
+            flags["flip-EWMA(0.1)", default: [:]][point] = FlakyEvaluation.flags(flaky: BaselineDetectors.flipRateEWMA(prefix))
+        }
+        let broken = FlakyEvaluation.brokenDetection(synthetic, analyses: analyses)
+        let detectors = ["testfleet", "same-commit", "fail-rate>=2%", "flip-EWMA(0.1)"]
+        let baselineRules: [String: (AttemptHistory) -> [Bool]] = [
+            "same-commit": BaselineDetectors.sameCommitRule,
+            "fail-rate>=2%": { BaselineDetectors.failureRateThreshold($0) },
+            "flip-EWMA(0.1)": { BaselineDetectors.flipRateEWMA($0) },
+        ]
+        let scores = detectors.map { name in
+            FlakyEvaluation.score(
+                detector: name, synthetic: synthetic, flagsAt: flags[name]!,
+                update: { sub, tests, point in
+                    if name == "testfleet" {
+                        return FlakyAnalyzer.reanalyze(sub, tests: tests, using: analyses[point]!).map {
+                            ($0.test, $0.flagged && $0.state != .broken, $0.quarantine != nil)
+                        }
+                    }
+                    let flaky = baselineRules[name]!(sub)
+                    return tests.map { ($0, flaky[Int($0)], flaky[Int($0)]) }
+                },
+                broken: name == "testfleet" ? broken : nil)
+        }
+        let final = analyses[points.last!]!
+        print("testfleet: prior Beta(\(fmt(final.prior.alpha, 4)), \(fmt(final.prior.beta, 1))), ambient failure rate \(fmt(final.ambientFailureRate * 1e6, 1))e-6/attempt, outages found \(final.outageBuildIDs.count), workers flagged: \(final.flaggedWorkers.map(\.worker).joined(separator: ", "))")
+        print("\(points.count) checkpoints analysed in \(fmt(analyzeSeconds, 2)) s")
+        print("")
+        print(pad("detector", 16) + pad("P(all)", 8) + pad("P>=1%", 8) + pad("R>=1%", 8) + pad("F1>=1%", 8) + pad("FP", 5)
+            + FlakyEvaluation.buckets.map { pad("R " + $0.label, 10) }.joined() + pad("detect med/p90", 16)
+            + pad("false-block", 13) + pad("missed-regr", 13) + "broken≤2 / culprit")
+        for score in scores {
+            var line = pad(score.detector, 16) + pad(fmt(score.precision, 3), 8) + pad(fmt(score.precisionAtLeast1Percent, 3), 8)
+            line += pad(fmt(score.recallAtLeast1Percent, 3), 8) + pad(fmt(score.f1AtLeast1Percent, 3), 8) + pad("\(score.falsePositives)", 5)
+            line += score.buckets.map { pad("\(fmt($0.recall, 2)) \($0.detected)/\($0.tests)", 10) }.joined()
+            line += pad("\(score.buildsToDetectionMedian.map { fmt($0, 0) } ?? "-")/\(score.buildsToDetectionP90.map { fmt($0, 0) } ?? "-")", 16)
+            line += pad("\(fmt(score.falseBlockRate * 100, 1))% \(score.falseBlocks)/\(score.cleanBuilds)", 13)
+            line += pad("\(fmt(score.missedRegressionRate * 100, 1))% \(score.missedRegressions)/\(score.regressionBuilds)", 13)
+            line += score.brokenWithin2Builds.map { "\(fmt($0, 3)) / \(fmt(score.brokenCulpritAccuracy ?? 0, 3)) of \(score.brokenTests)" } ?? "n/a"
+            print(line)
+        }
+        let mine = scores[0]
+        for miss in broken.misses { print("broken test not caught within 2 builds: \(miss)") }
+        print("")
+        for score in scores where !score.falseBlockCauses.isEmpty {
+            let causes = score.falseBlockCauses.sorted { $0.key < $1.key }.prefix(12).map { "\($0.key)×\($0.value)" }
+            print("false blocks, \(score.detector): \(score.falseBlocks) builds, \(score.firstEpisodeBlocks) of them by a test's first failure episode; causes: " + causes.joined(separator: ", ") + (score.falseBlockCauses.count > 12 ? " …" : ""))
+        }
+        let targets = [
+            ("precision >= 0.95 (tests >= 1%)", mine.precisionAtLeast1Percent >= 0.95),
+            ("recall >= 0.90 (tests >= 1%)", mine.recallAtLeast1Percent >= 0.90),
+            ("broken flagged within 2 builds with the right commit", (mine.brokenWithin2Builds ?? 0) >= 1),
+            ("false-block < 1% of builds", mine.falseBlockRate < 0.01),
+            ("missed regressions < 0.1%", mine.missedRegressionRate < 0.001),
+        ]
+        print("")
+        for (target, met) in targets { print("target \(target): \(met ? "met" : "NOT met")") }
+        print("(SYNTHETIC history; total \(fmt(Date().timeIntervalSince(started), 1)) s)")
+
+        var json: [String: Any] = ["benchmark": "flaky-eval", "synthetic": true, "tests": parameters.tests,
+                                   "builds": parameters.builds, "seed": parameters.seed, "records": history.records.count]
+        for score in scores {
+            var entry: [String: Any] = [
+                "precision": round4(score.precision), "precision_ge_1pct": round4(score.precisionAtLeast1Percent),
+                "recall_ge_1pct": round4(score.recallAtLeast1Percent), "f1_ge_1pct": round4(score.f1AtLeast1Percent),
+                "false_positives": score.falsePositives, "false_block_rate": round4(score.falseBlockRate),
+                "missed_regression_rate": round4(score.missedRegressionRate),
+                "false_blocks": score.falseBlocks, "false_blocks_first_episode": score.firstEpisodeBlocks,
+                "clean_builds": score.cleanBuilds,
+                "recall_by_bucket": Dictionary(uniqueKeysWithValues: score.buckets.map { ($0.label, round4($0.recall)) }),
+                "f1_by_bucket": Dictionary(uniqueKeysWithValues: score.buckets.map { ($0.label, round4($0.f1)) }),
+            ]
+            if let median = score.buildsToDetectionMedian { entry["builds_to_detection_median"] = median }
+            if let p90 = score.buildsToDetectionP90 { entry["builds_to_detection_p90"] = p90 }
+            if let within = score.brokenWithin2Builds { entry["broken_within_2_builds"] = round4(within) }
+            if let culprit = score.brokenCulpritAccuracy { entry["broken_culprit_accuracy"] = round4(culprit) }
+            json[score.detector] = entry
+        }
+        let data = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    static func fmt(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+    static func round4(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
+}
