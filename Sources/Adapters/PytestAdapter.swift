@@ -14,7 +14,8 @@ public import Model
 ///   collection error instead of silently running fewer tests.
 /// - Run: **one** pytest process per call for the whole batch, node ids as arguments (through a
 ///   pytest `@argfile` when they exceed 100 kB; pytest ≥ 8.2), with `--junitxml=TMP
-///   --continue-on-collection-errors -rX -o junit_logging=all -o junit_log_passing_tests=false`.
+///   --continue-on-collection-errors --maxfail=2147483647 -rX -o junit_logging=all
+///   -o junit_log_passing_tests=false`.
 /// - Outcomes from the JUnit XML: no child → passed, `<failure>` → failed, `<error>` (fixture or
 ///   collection error) → error, `<skipped type="pytest.xfail">` → xfailed, other `<skipped>` →
 ///   skipped. pytest writes a non-strict xpass as a plain pass; the `-rX` summary's `XPASS` lines
@@ -46,23 +47,29 @@ public struct PytestAdapter: TestAdapter {
     }
 
     public func inventory(of suite: SuiteDefinition) throws -> [String] {
-        let run = try runner.run(
-            .shell(command(suite, ["--collect-only", "-q", "-p", "no:cacheprovider"])), in: suite.directory,
-            environment: environment(suite), timeout: max(300, suite.timeout), outputCap: 64 << 20,
-            cancellation: cancellation)
-        let output = String(decoding: run.output, as: UTF8.self)
-        // 0: collected; 2: collected with collection errors; 5: no tests.
-        guard !run.timedOut, let status = run.exitStatus, [0, 2, 5].contains(status) else {
-            let why = run.timedOut ? "timed out" : run.exitStatus.map { "exit status \($0)" } ?? "signal \(run.signal ?? 0)"
-            throw SpecError("suite '\(suite.name)': pytest --collect-only failed (\(why)) in \(suite.directory); its output ends:\n"
-                            + Self.tail(output, 3000))
+        // `-q` prints node ids, unless the project's addopts already add -q (then -qq prints
+        // per-file counts) or -v (then the tree): try the other verbosities before giving up.
+        var lastOutput = ""
+        for verbosity in [["-q"], [], ["-qq"]] {
+            let run = try runner.run(
+                .shell(command(suite, ["--collect-only", "-p", "no:cacheprovider"] + verbosity)), in: suite.directory,
+                environment: environment(suite), timeout: max(300, suite.timeout), outputCap: 64 << 20,
+                cancellation: cancellation)
+            let output = String(decoding: run.output, as: UTF8.self)
+            // 0: collected; 2: collected with collection errors; 5: no tests.
+            guard !run.timedOut, let status = run.exitStatus, [0, 2, 5].contains(status) else {
+                let why = run.timedOut ? "timed out" : run.exitStatus.map { "exit status \($0)" } ?? "signal \(run.signal ?? 0)"
+                throw SpecError("suite '\(suite.name)': pytest --collect-only failed (\(why)) in \(suite.directory); its output ends:\n"
+                                + Self.tail(output, 3000))
+            }
+            let parsed = PytestNodeIDs.parseCollection(output)
+            if status == 5 || !parsed.nodeIDs.isEmpty || !parsed.brokenModules.isEmpty {
+                return parsed.nodeIDs + parsed.brokenModules
+            }
+            lastOutput = output
         }
-        let parsed = PytestNodeIDs.parseCollection(output)
-        if status != 5 && parsed.nodeIDs.isEmpty && parsed.brokenModules.isEmpty {
-            throw SpecError("suite '\(suite.name)': pytest --collect-only -q printed no node ids (does addopts add -q?); its output ends:\n"
-                            + Self.tail(output, 3000))
-        }
-        return parsed.nodeIDs + parsed.brokenModules
+        throw SpecError("suite '\(suite.name)': pytest --collect-only printed no node ids at any verbosity; its output ends:\n"
+                        + Self.tail(lastOutput, 3000))
     }
 
     public func run(_ tests: [String], of suite: SuiteDefinition, attempt: Int, report: (AdapterResult) -> Void) {
@@ -98,7 +105,9 @@ public struct PytestAdapter: TestAdapter {
         defer { try? FileManager.default.removeItem(at: scratch) }
         let xmlPath = scratch.appendingPathComponent("junit.xml").path
         var arguments = [
-            "-p", "no:cacheprovider", "--continue-on-collection-errors", "-rX", "--junitxml=\(xmlPath)",
+            // --maxfail overrides an `-x` in the project's addopts: every granted test must run.
+            "-p", "no:cacheprovider", "--continue-on-collection-errors", "--maxfail=2147483647", "-rX",
+            "--junitxml=\(xmlPath)",
             "-o", "junit_logging=all", "-o", "junit_log_passing_tests=false",
         ]
         if ids.reduce(0, { $0 + $1.utf8.count + 3 }) > 100_000 {

@@ -111,6 +111,19 @@ import Testing
         }
     }
 
+    @Test func projectAddoptsWithQuietAndExitFirstDoNotChangeTheResults() throws {
+        let dir = try TemporaryDirectory()
+        try "[pytest]\naddopts = -q -x\n".write(toFile: dir.path + "/pytest.ini", atomically: true, encoding: .utf8)
+        try "def test_a():\n    assert False\n\ndef test_b():\n    pass\n"
+            .write(toFile: dir.path + "/test_m.py", atomically: true, encoding: .utf8)
+        let definition = suite(directory: dir.path)
+        let ids = try PytestAdapter().inventory(of: definition)
+        #expect(ids == ["test_m.py::test_a", "test_m.py::test_b"])
+        let results = run(ids, definition)
+        #expect(results["test_m.py::test_a"]?.outcome == .failed)
+        #expect(results["test_m.py::test_b"]?.outcome == .passed, "-x must not stop the batch")
+    }
+
     @Test func inventoryFailureIsASpecErrorWithPytestsOutput() throws {
         let dir = try TemporaryDirectory()
         #expect(throws: SpecError.self) { try PytestAdapter().inventory(of: suite(directory: dir.path, command: "python3 -m pytest --no-such-flag")) }
