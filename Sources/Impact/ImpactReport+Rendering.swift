@@ -28,6 +28,7 @@ extension ImpactReport {
         }
         if explain {
             out += "skipped:\n"
+            if selection.skipped.isEmpty { out += "  (none)\n" }
             for test in selection.skipped { out += "  \(Self.name(test.suite, test.test)): \(test.why)\n" }
         }
         return out

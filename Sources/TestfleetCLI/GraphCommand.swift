@@ -1,5 +1,4 @@
 public import ArgumentParser
-import Foundation
 import Impact
 import Model
 import Planning
@@ -31,8 +30,7 @@ public struct GraphCommand: ParsableCommand {
         do {
             graph = try PythonSourceTree.graph(root: path, mode: .grimpCompatible)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            throw ExitCode(2)
+            throw CLIExit.badInput(error.message)
         }
         if json {
             print(graph.jsonText)

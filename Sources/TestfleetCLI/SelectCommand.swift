@@ -1,7 +1,8 @@
 public import ArgumentParser
+import Config
 import Foundation
 import Impact
-public import Model
+import Model
 import Planning
 
 /// `testfleet select --base R --head R [--root DIR] [--suite FILE] [--explain] [--json]`: the
@@ -19,14 +20,6 @@ public struct SelectCommand: ParsableCommand {
             testfleet.toml is used; without one, the root is one pytest suite (plus a swift suite \
             when it holds a Package.swift).
             """)
-
-    /// Reads a suite file into its suites and its whole TOML document (whose `[rules]` table
-    /// this command uses). The root command sets it once at start-up to the shared suite-file
-    /// reader; until then suite files cannot be read here.
-    nonisolated(unsafe) public static var readSuiteFile:
-        @Sendable (_ path: String) throws -> (suites: [SuiteDefinition], document: TOMLValue) = { path in
-            throw SpecError("cannot read suite file \(path): no suite-file reader is registered in this build")
-        }
 
     @Option(help: "The revision the changes are measured from (e.g. origin/main).")
     var base: String
@@ -54,8 +47,7 @@ public struct SelectCommand: ParsableCommand {
             let report = try ImpactAnalysis.select(in: root, base: base, head: head, suites: suites, rules: rules)
             print(json ? report.jsonText : report.text(explain: explain), terminator: json ? "\n" : "")
         } catch let error as SpecError {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            throw ExitCode(2)
+            throw CLIExit.badInput(error.message)
         }
     }
 
@@ -65,8 +57,8 @@ public struct SelectCommand: ParsableCommand {
         let defaultFile = rootURL.appendingPathComponent("testfleet.toml").path
         let file = suite ?? (FileManager.default.fileExists(atPath: defaultFile) ? defaultFile : nil)
         if let file {
-            let (suites, document) = try Self.readSuiteFile(file)
-            return (suites, try ImpactRules(document: document))
+            let suiteFile = try SuiteFile.load(path: file)
+            return (suiteFile.suites, try ImpactRules(document: suiteFile.document))
         }
         var suites = [SuiteDefinition(name: "python", adapter: .pytest, directory: rootURL.path)]
         if FileManager.default.fileExists(atPath: rootURL.appendingPathComponent("Package.swift").path) {

@@ -137,4 +137,18 @@ import Testing
         let everything = ImpactSelection.Lookup(selector().select([ChangedPath(status: .modified, path: "Makefile")]))
         #expect(everything.selects(suite: "unit", test: "tests/test_plain.py::test_json"))
     }
+
+    @Test func starImportOfAPackageDependsOnItsSubmodules() {
+        let head = Self.graph([
+            ("lib/__init__.py", "__all__ = ['tools']\n"),
+            ("lib/tools.py", ""),
+            ("tests/test_star.py", "from lib import *\n"),
+            ("tests/test_none.py", ""),
+        ])
+        let suite = ImpactSuite.python(name: "unit", directory: "", head: head, base: nil, rules: ImpactRules())
+        let selection = ImpactSelector(suites: [suite], rules: ImpactRules())
+            .select([ChangedPath(status: .modified, path: "lib/tools.py")])
+        #expect(names(selection) == ["unit::tests/test_star.py"])
+        #expect(selection.selected[0].reasons[0].contains { $0.contains("star-imports package lib") })
+    }
 }

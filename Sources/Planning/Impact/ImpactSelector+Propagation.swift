@@ -21,6 +21,12 @@ extension ImpactSelector {
         for module in 0..<count {
             if let parent = Self.parentPackage(of: module, in: graph) { children[parent].append(module) }
         }
+        // `from pkg import *` loads the submodules listed in pkg's `__all__` too: a module that
+        // star-imports a package depends on the package's direct submodules.
+        var starImporters = [[Int]](repeating: [], count: count)
+        for (importer, packages) in graph.starImports.enumerated() {
+            for package in packages { starImporters[package].append(importer) }
+        }
 
         var via = [Int](repeating: Self.unseen, count: count)
         var label = [Int: String]()
@@ -43,7 +49,9 @@ extension ImpactSelector {
         while next < queue.count {
             let module = queue[next]
             next += 1
-            for dependent in importers[module] + children[module] where via[dependent] == Self.unseen {
+            var dependents = importers[module] + children[module]
+            if let parent = Self.parentPackage(of: module, in: graph) { dependents += starImporters[parent] }
+            for dependent in dependents where via[dependent] == Self.unseen {
                 via[dependent] = module
                 queue.append(dependent)
             }
@@ -112,6 +120,9 @@ extension ImpactSelector {
         if let position = targets.firstIndex(of: module) {
             return "\(graph.modules[dependent]) imports \(graph.modules[module]) "
                 + "(\(graph.paths[dependent]):\(graph.importLines[dependent][position]))"
+        }
+        if let parent = parentPackage(of: module, in: graph), graph.starImports[dependent].contains(parent) {
+            return "\(graph.modules[dependent]) star-imports package \(graph.modules[parent]), which may load it"
         }
         return "\(graph.modules[dependent]) is inside package \(graph.modules[module])"
     }

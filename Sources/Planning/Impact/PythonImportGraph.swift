@@ -18,6 +18,9 @@ public struct PythonImportGraph: Sendable {
     public let importLines: [[Int]]
     /// For each module, lines of dynamic imports with a non-literal target (empty for most).
     public let dynamicImportLines: [[Int]]
+    /// For each module, the packages it star-imports (`from pkg import *`), which also loads
+    /// the submodules named in the package's `__all__`.
+    public let starImports: [[Int]]
     private let indexByName: [String: Int]
     private let indexByPath: [String: Int]
 
@@ -46,15 +49,19 @@ public struct PythonImportGraph: Sendable {
 
         var allImports: [[Int]] = []
         var allLines: [[Int]] = []
+        var allStars: [[Int]] = []
         allImports.reserveCapacity(unique.count)
         allLines.reserveCapacity(unique.count)
         for (importer, file) in unique.enumerated() {
             var lineByTarget: [Int: Int] = [:]
+            var stars: [Int] = []
             for statement in file.imports.imports {
                 for target in Self.resolve(statement, in: file, names: byName) where target != importer {
                     if lineByTarget[target] == nil { lineByTarget[target] = statement.line }
+                    if statement.name == "*" { stars.append(target) }
                 }
             }
+            allStars.append(stars)
             let targets = lineByTarget.keys.sorted()
             allImports.append(targets)
             allLines.append(targets.map { lineByTarget[$0]! })
@@ -62,6 +69,7 @@ public struct PythonImportGraph: Sendable {
         imports = allImports
         importLines = allLines
         dynamicImportLines = unique.map(\.imports.dynamicImportLines)
+        starImports = allStars
     }
 
     /// The index of the module named `name`.
