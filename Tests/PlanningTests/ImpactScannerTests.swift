@@ -135,4 +135,8 @@ import Testing
     @Test func windowsLineEndings() {
         #expect(targets("import a\r\nfrom b import (\r\n  c,\r\n)\r\nimport d\r\n") == ["a", "b.c", "d"])
     }
+
+    @Test func byteOrderMarkBeforeTheFirstImport() {
+        #expect(targets("\u{FEFF}import a\nfrom . import (b, c)\n") == ["a", ".b", ".c"])
+    }
 }

@@ -33,6 +33,8 @@ public struct PythonImportScanner: ~Copyable {
     // MARK: - Module level
 
     private mutating func scanModule() {
+        // A UTF-8 byte-order mark is not part of the first statement.
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { index = 3 }
         var atStatementStart = true
         var depth = 0
         var previousWordWasDef = false
