@@ -37,7 +37,8 @@ public struct GoTestAdapter: TestAdapter {
             run = try SwiftGoConsoleCapture.run(
                 words(suite) + ["test", "-list", ".*", "./..."], consoleFile: console, runner: runner,
                 directory: suite.directory, environment: suite.environment, timeout: buildTimeout,
-                cancellation: cancellation)
+                cancellation: cancellation
+            ).run
         } catch {
             throw SpecError("suite '\(suite.name)': cannot run go: \(error.message)")
         }
@@ -86,18 +87,23 @@ public struct GoTestAdapter: TestAdapter {
             "test", "-json", "-count=1", "-timeout", "\(SwiftGoConsoleCapture.seconds(testTimeout.rounded(.up)))s",
             "-run", GoTestEventStream.runRegex(for: tests), package,
         ]
+        // go's own -timeout covers the whole binary and prints where it hung; the stall watch
+        // enforces the per-test timeout (no test started or ended for `timeout` seconds) once the
+        // first test began, so compiling is not counted against a test.
         let run: ProcessRunner.Run
+        let stalled: Bool
         do {
-            run = try SwiftGoConsoleCapture.run(
+            (run, stalled) = try SwiftGoConsoleCapture.run(
                 words(suite) + arguments, consoleFile: console, runner: runner, directory: suite.directory,
-                environment: suite.environment, timeout: testTimeout + buildTimeout, cancellation: cancellation)
+                environment: suite.environment, timeout: testTimeout + buildTimeout, cancellation: cancellation,
+                stall: StallWatch(seconds: suite.timeout, armOnFirstProgress: true, isProgress: Self.isProgressLine))
         } catch {
             for name in names { report(Self.error(name, "cannot run go: \(error.message)", cap: suite.outputCap)) }
             return []
         }
         var stream = GoTestEventStream(outputCap: suite.outputCap)
         SwiftGoConsoleCapture.forEachLine(inFile: console) { stream.feed($0) }
-        let how = SwiftTestAdapter.describe(run)
+        let how = SwiftTestAdapter.describe(run, stalledAfter: stalled ? suite.timeout : nil)
 
         var notStarted: [String] = []
         for name in names {
@@ -117,7 +123,7 @@ public struct GoTestAdapter: TestAdapter {
         guard !notStarted.isEmpty else { return [] }
         let started = notStarted.count < names.count
         let crashed = stream.packageOutcomes[package] != .passed
-        if started && crashed && !run.cancelled && !run.timedOut {
+        if started && (crashed || stalled) && !run.cancelled && (!run.timedOut || stalled) {
             return notStarted
         }
         // No event for this test: the package did not build, or go never reached the test.
@@ -139,6 +145,13 @@ public struct GoTestAdapter: TestAdapter {
 
     private func words(_ suite: SuiteDefinition) -> [String] {
         SwiftGoConsoleCapture.words(of: suite.command, fallback: "go")
+    }
+
+    /// A `-json` event of a test starting or ending (subtests included).
+    static let isProgressLine: @Sendable (Substring) -> Bool = { line in
+        line.hasPrefix("{")
+            && (line.contains(#""Action":"run""#) || line.contains(#""Action":"pass""#)
+                || line.contains(#""Action":"fail""#) || line.contains(#""Action":"skip""#))
     }
 
     static func error(_ name: String, _ note: String, cap: Int) -> AdapterResult {

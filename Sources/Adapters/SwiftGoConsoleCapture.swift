@@ -9,17 +9,49 @@ enum SwiftGoConsoleCapture {
     /// Runs `words` through `/bin/sh -c 'exec "$@" >>"$0" 2>&1'`, so no argument is ever
     /// re-parsed by the shell. Append mode because several processes write the file (swift test
     /// and the test binary it starts, a crash backtracer): with `O_APPEND` every write lands at
-    /// the end, whereas a writer that reopens the path would otherwise overwrite from offset 0. The runner's own output then holds only the shell's complaints
-    /// (for example `exec: swift: not found`, exit status 127).
+    /// the end, whereas a writer that reopens the path would otherwise overwrite from offset 0.
+    /// The runner's own output then holds only the shell's complaints (for example
+    /// `exec: swift: not found`, exit status 127).
+    ///
+    /// With a `stall` watch, the run is also killed when no progress line (a test starting or
+    /// ending) appeared for `stall.seconds`: that is how a batch honours the suite's per-test
+    /// timeout. A stalled run comes back with `timedOut` set and `stalled` true.
+    ///
+    /// `lineBuffered` runs the command under coreutils' `stdbuf -oL -eL` (when installed): C
+    /// stdio buffers a file in 4 KiB blocks, so without it XCTest's lines reach the file only when
+    /// the process exits; a hang would look like silence and a crash would lose the last lines.
     static func run(
         _ words: [String], consoleFile: String, runner: ProcessRunner, directory: String,
-        environment: [String: String], timeout: Double?, cancellation: RunCancellation?
-    ) throws(ProcessRunnerError) -> ProcessRunner.Run {
-        let argv = ["/bin/sh", "-c", "exec \"$@\" >>\"$0\" 2>&1", consoleFile] + words
-        return try runner.run(
+        environment: [String: String], timeout: Double?, cancellation: RunCancellation?, stall: StallWatch? = nil,
+        lineBuffered: Bool = false
+    ) throws(ProcessRunnerError) -> (run: ProcessRunner.Run, stalled: Bool) {
+        let prefix = lineBuffered ? stdbuf.map { [$0, "-oL", "-eL"] } ?? [] : []
+        let argv = ["/bin/sh", "-c", "exec \"$@\" >>\"$0\" 2>&1", consoleFile] + prefix + words
+        guard let stall else {
+            let run = try runner.run(
+                .argv(argv), in: directory, environment: environment, timeout: timeout, outputCap: 64 * 1024,
+                cancellation: cancellation)
+            return (run, false)
+        }
+        let watcher = StallWatcher(file: consoleFile, watch: stall, outer: cancellation)
+        watcher.start()
+        var run = try runner.run(
             .argv(argv), in: directory, environment: environment, timeout: timeout, outputCap: 64 * 1024,
-            cancellation: cancellation)
+            cancellation: watcher.cancellation)
+        let stalled = watcher.stop()
+        if stalled {
+            run.cancelled = false
+            run.timedOut = true
+        }
+        return (run, stalled)
     }
+
+    /// coreutils' `stdbuf`, if this machine has it.
+    static let stdbuf: String? = {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let candidates = path.split(separator: ":").map { "\($0)/stdbuf" } + ["/usr/bin/stdbuf", "/bin/stdbuf"]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
 
     /// Calls `body` with every line of the file at `path` (without the newline), reading it in
     /// 1 MiB pieces so a huge console does not have to fit in memory. A missing file has no lines.

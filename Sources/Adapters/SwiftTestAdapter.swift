@@ -47,7 +47,8 @@ public struct SwiftTestAdapter: TestAdapter {
             run = try SwiftGoConsoleCapture.run(
                 words(suite) + ["test", "list", "--skip-build", "--ignore-lock"], consoleFile: console, runner: runner,
                 directory: suite.directory, environment: suite.environment, timeout: buildTimeout,
-                cancellation: cancellation)
+                cancellation: cancellation
+            ).run
         } catch {
             throw SpecError("suite '\(suite.name)': cannot run swift: \(error.message)")
         }
@@ -104,13 +105,17 @@ public struct SwiftTestAdapter: TestAdapter {
             "test", "--skip-build", "--ignore-lock", "--filter", SwiftTestNames.filterRegex(for: batch.names),
             "--xunit-output", xunit,
         ]
-        // XCTest runs its tests one after another; Swift Testing runs in parallel, so this is loose.
+        // The per-test timeout is enforced by the stall watch (no test started or ended for
+        // `timeout` seconds); the whole-batch limit is only a backstop.
         let timeout = suite.timeout * Double(batch.names.count) + 60
         let run: ProcessRunner.Run
+        let stalled: Bool
         do {
-            run = try SwiftGoConsoleCapture.run(
+            (run, stalled) = try SwiftGoConsoleCapture.run(
                 words(suite) + arguments, consoleFile: console, runner: runner, directory: suite.directory,
-                environment: suite.environment, timeout: timeout, cancellation: cancellation)
+                environment: suite.environment, timeout: timeout, cancellation: cancellation,
+                stall: StallWatch(seconds: suite.timeout, armOnFirstProgress: false, isProgress: Self.isProgressLine),
+                lineBuffered: true)
         } catch {
             for name in batch.names { report(Self.error(name, "cannot run swift: \(error.message)", cap: suite.outputCap)) }
             return []
@@ -118,7 +123,7 @@ public struct SwiftTestAdapter: TestAdapter {
 
         var xctest = SwiftXCTestConsole(outputCap: suite.outputCap)
         SwiftGoConsoleCapture.forEachLine(inFile: console) { xctest.feed($0) }
-        let how = Self.describe(run)
+        let how = Self.describe(run, stalledAfter: stalled ? suite.timeout : nil)
         var followUp: [Batch] = []
 
         // XCTest: the console knows which tests ended, which one was running, which never began.
@@ -201,7 +206,8 @@ public struct SwiftTestAdapter: TestAdapter {
         do {
             run = try SwiftGoConsoleCapture.run(
                 words(suite) + ["build", "--build-tests"], consoleFile: log, runner: runner, directory: suite.directory,
-                environment: suite.environment, timeout: buildTimeout, cancellation: cancellation)
+                environment: suite.environment, timeout: buildTimeout, cancellation: cancellation
+            ).run
         } catch {
             return ("cannot run swift (\(error.message))", [], 0)
         }
@@ -272,8 +278,17 @@ public struct SwiftTestAdapter: TestAdapter {
         return result
     }
 
+    /// A console line that shows a test starting or ending, in XCTest's or Swift Testing's words.
+    static let isProgressLine: @Sendable (Substring) -> Bool = { line in
+        line.hasPrefix("Test Case '") || line.hasPrefix("◇ Test ") || line.hasPrefix("✔ Test ")
+            || line.hasPrefix("✘ Test ") || line.hasPrefix("➜ Test ")
+    }
+
     /// How a run ended, for notes: `exited with status 1`, `was killed by signal 9`, ….
-    static func describe(_ run: ProcessRunner.Run) -> String {
+    static func describe(_ run: ProcessRunner.Run, stalledAfter: Double? = nil) -> String {
+        if let stalledAfter {
+            return "saw no test start or finish for \(SwiftGoConsoleCapture.seconds(stalledAfter))s (the suite's per-test timeout) and was killed"
+        }
         if run.timedOut { return "timed out after \(SwiftGoConsoleCapture.seconds(run.duration.rounded()))s and was killed" }
         if run.cancelled { return "was cancelled" }
         if let signal = run.signal { return "was killed by signal \(signal)" }

@@ -68,6 +68,7 @@ import Testing
                 func TestPanics(t *testing.T) { panic("panic on purpose") }
                 func TestAfterPanic(t *testing.T) {}
                 func TestHangs(t *testing.T) { time.Sleep(time.Minute) }
+                func TestAfterHang(t *testing.T) {}
                 """,
         ])
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -76,7 +77,7 @@ import Testing
 
         let names = [
             "example.com/bad/p.TestX", "example.com/bad/q.TestA", "example.com/bad/q.TestPanics",
-            "example.com/bad/q.TestAfterPanic", "example.com/bad/q.TestHangs",
+            "example.com/bad/q.TestAfterPanic", "example.com/bad/q.TestHangs", "example.com/bad/q.TestAfterHang",
         ]
         let results = SwiftFixtureFiles.collect { GoTestAdapter().run(names, of: suite, attempt: 1, report: $0) }
         #expect(results.map(\.name).sorted() == names.sorted())
@@ -89,7 +90,8 @@ import Testing
         #expect(byName["example.com/bad/q.TestAfterPanic"]?.outcome == .passed, "rerun after the panic ended the binary")
         #expect(byName["example.com/bad/q.TestHangs"]?.outcome == .error)
         let hang = String(decoding: byName["example.com/bad/q.TestHangs"]?.output ?? [], as: UTF8.self)
-        #expect(hang.contains("test timed out"))
+        #expect(hang.contains("the suite's per-test timeout"))
+        #expect(byName["example.com/bad/q.TestAfterHang"]?.outcome == .passed, "rerun after the hang was killed")
     }
 
     /// Top-level test → outcome from a `go test -json` stream, read independently of the adapter.

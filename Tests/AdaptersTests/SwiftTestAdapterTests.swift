@@ -48,39 +48,52 @@ import Testing
         ])
     }
 
-    @Test func aCrashErrorsOnlyTheCrashingTestAndTheRestStillRun() throws {
+    @Test func aCrashOrHangErrorsOnlyThatTestAndTheRestStillRun() throws {
         let dir = try SwiftFixtureFiles.makePackage(tests: """
+            import Foundation
             import XCTest
             import Testing
             final class CrashX: XCTestCase {
                 func testA() {}
                 func testCrash() { fatalError("xctest crash on purpose") }
+                func testHangs() { sleep(600) }
                 func testZ() {}
+            }
+            /// Together longer than the per-test timeout, each well within it: must pass.
+            final class SlowX: XCTestCase {
+                func testSlow1() { sleep(4) }
+                func testSlow2() { sleep(4) }
+                func testSlow3() { sleep(4) }
             }
             @Test func fine() {}
             @Test func crashes() { fatalError("swift testing crash on purpose") }
+            @Test func hangs() async { try? await Task.sleep(for: .seconds(600)) }
             @Test func alsoFine() {}
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let suite = SuiteDefinition(name: "crashy", adapter: .swift, directory: dir, timeout: 120)
+        // 10 s per test: a hang is killed after 10 s without a test starting or finishing.
+        let suite = SuiteDefinition(name: "crashy", adapter: .swift, directory: dir, timeout: 10)
         let names = [
-            "CrashyTests.CrashX/testA", "CrashyTests.CrashX/testCrash", "CrashyTests.CrashX/testZ",
-            "CrashyTests.fine()", "CrashyTests.crashes()", "CrashyTests.alsoFine()",
+            "CrashyTests.CrashX/testA", "CrashyTests.CrashX/testCrash", "CrashyTests.CrashX/testHangs",
+            "CrashyTests.CrashX/testZ", "CrashyTests.fine()", "CrashyTests.crashes()", "CrashyTests.hangs()",
+            "CrashyTests.alsoFine()", "CrashyTests.SlowX/testSlow1", "CrashyTests.SlowX/testSlow2", "CrashyTests.SlowX/testSlow3",
         ]
         let results = SwiftFixtureFiles.collect { SwiftTestAdapter().run(names, of: suite, attempt: 1, report: $0) }
         #expect(results.map(\.name).sorted() == names.sorted())
         let outcomes = Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0.outcome) })
         #expect(outcomes == [
-            "CrashyTests.CrashX/testA": .passed, "CrashyTests.CrashX/testCrash": .error, "CrashyTests.CrashX/testZ": .passed,
-            "CrashyTests.fine()": .passed, "CrashyTests.crashes()": .error, "CrashyTests.alsoFine()": .passed,
+            "CrashyTests.CrashX/testA": .passed, "CrashyTests.CrashX/testCrash": .error,
+            "CrashyTests.CrashX/testHangs": .error, "CrashyTests.CrashX/testZ": .passed,
+            "CrashyTests.fine()": .passed, "CrashyTests.crashes()": .error, "CrashyTests.hangs()": .error,
+            "CrashyTests.alsoFine()": .passed, "CrashyTests.SlowX/testSlow1": .passed, "CrashyTests.SlowX/testSlow2": .passed,
+            "CrashyTests.SlowX/testSlow3": .passed,
         ])
-        for result in results where result.name.hasSuffix("fine()") && result.outcome != .passed {
-            Issue.record("\(result.name): \(String(decoding: result.output, as: UTF8.self).suffix(3000))")
-        }
         let crash = try #require(results.first { $0.name == "CrashyTests.CrashX/testCrash" })
         let text = String(decoding: crash.output, as: UTF8.self)
         #expect(text.contains("xctest crash on purpose"))
         #expect(text.contains("[testfleet] this test started but never finished"))
+        let hang = try #require(results.first { $0.name == "CrashyTests.CrashX/testHangs" })
+        #expect(String(decoding: hang.output, as: UTF8.self).contains("the suite's per-test timeout"))
     }
 
     @Test func aPackageThatDoesNotBuildErrorsEveryTestWithTheCompilerOutput() throws {
