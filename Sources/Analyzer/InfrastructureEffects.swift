@@ -32,63 +32,74 @@ public struct InfrastructureEffects: Sendable {
         return result.mapValues { $0.sorted() }
     }
 
-    /// Finds outage builds and bad workers in one pass over the records plus one over the cells.
+    /// Finds bad workers and outage builds in one pass over the records plus one over the cells.
+    ///
+    /// A worker is judged against the other workers *of its arch* (in the same build for a cell,
+    /// over the history overall), so a test broken on aarch64 does not make the aarch64 pool look
+    /// bad. Outages are judged after bad cells are set aside, so one bad worker running a third of
+    /// a build is a bad worker, not an outage.
     public static func detect(in history: AttemptHistory, configuration: AnalyzerConfiguration) -> InfrastructureEffects {
-        let buildCount = history.builds.count
-        var firstAttempts = [Int](repeating: 0, count: buildCount)
-        var firstFailures = [Int](repeating: 0, count: buildCount)
-        var buildAttempts = [Int](repeating: 0, count: buildCount)
-        var buildFailures = [Int](repeating: 0, count: buildCount)
-        var cells: [Int64: (attempts: Int32, failures: Int32)] = [:]
-        for record in history.records where record.isEvidence {
-            let build = Int(record.build)
-            let failed = record.outcome.isFailure
-            if record.attempt <= 1 {
-                firstAttempts[build] += 1
-                if failed { firstFailures[build] += 1 }
+        struct Tally {
+            var attempts = 0, failures = 0, firstAttempts = 0, firstFailures = 0
+            mutating func add(_ record: AttemptRecord) {
+                let failed = record.outcome.isFailure
+                attempts += 1
+                if failed { failures += 1 }
+                if record.attempt <= 1 {
+                    firstAttempts += 1
+                    if failed { firstFailures += 1 }
+                }
             }
-            buildAttempts[build] += 1
-            if failed { buildFailures[build] += 1 }
-            let key = cellKey(build: record.build, worker: record.worker)
-            var cell = cells[key] ?? (0, 0)
-            cell.attempts += 1
-            if failed { cell.failures += 1 }
-            cells[key] = cell
+        }
+        let buildCount = history.builds.count
+        // Per build and arch (index build * 2 + arch), and per (build, worker) cell.
+        var buildArch = [Tally](repeating: Tally(), count: buildCount * 2)
+        var cells: [Int64: Tally] = [:]
+        var workerArch: [Int32: Int] = [:]
+        for record in history.records where record.isEvidence {
+            let arm = record.arch == .x86_64 ? 0 : 1
+            buildArch[Int(record.build) * 2 + arm].add(record)
+            cells[cellKey(build: record.build, worker: record.worker), default: Tally()].add(record)
+            workerArch[record.worker] = arm
+        }
+        var badCells = Set<Int64>()
+        var setAside = [Tally](repeating: Tally(), count: buildCount)
+        for (key, cell) in cells {
+            let build = Int(key >> 32)
+            let worker = Int32(truncatingIfNeeded: key)
+            let pool = buildArch[build * 2 + (workerArch[worker] ?? 0)]
+            let restAttempts = pool.attempts - cell.attempts
+            let restShare = restAttempts > 0 ? Double(pool.failures - cell.failures) / Double(restAttempts) : 0
+            if isBad(attempts: cell.attempts, failures: cell.failures, restShare: restShare, configuration: configuration) {
+                badCells.insert(key)
+                setAside[build].firstAttempts += cell.firstAttempts
+                setAside[build].firstFailures += cell.firstFailures
+            }
         }
         var outage = [Bool](repeating: false, count: buildCount)
         var share = [Double](repeating: 0, count: buildCount)
-        for build in 0..<buildCount where firstAttempts[build] > 0 {
-            share[build] = Double(firstFailures[build]) / Double(firstAttempts[build])
-            outage[build] = firstAttempts[build] >= configuration.outageMinimumTests
-                && share[build] >= configuration.outageFailureShare
+        for build in 0..<buildCount {
+            let first = buildArch[build * 2].firstAttempts + buildArch[build * 2 + 1].firstAttempts - setAside[build].firstAttempts
+            let failed = buildArch[build * 2].firstFailures + buildArch[build * 2 + 1].firstFailures - setAside[build].firstFailures
+            guard first > 0 else { continue }
+            share[build] = Double(failed) / Double(first)
+            outage[build] = first >= configuration.outageMinimumTests && share[build] >= configuration.outageFailureShare
         }
-        // Cells: a worker in one build against the rest of that build.
-        var badCells = Set<Int64>()
-        var workerTotals: [Int32: (attempts: Int, failures: Int)] = [:]
-        var fleetAttempts = 0, fleetFailures = 0
-        for (key, cell) in cells {
-            let build = Int(key >> 32)
-            if outage[build] { continue }
+        // Workers overall, outside outages, against the rest of their arch's pool.
+        var workerTotals: [Int32: Tally] = [:]
+        var poolTotals = [Tally(), Tally()]
+        for (key, cell) in cells where !outage[Int(key >> 32)] {
             let worker = Int32(truncatingIfNeeded: key)
-            var total = workerTotals[worker] ?? (0, 0)
-            total.attempts += Int(cell.attempts)
-            total.failures += Int(cell.failures)
-            workerTotals[worker] = total
-            fleetAttempts += Int(cell.attempts)
-            fleetFailures += Int(cell.failures)
-            let restAttempts = buildAttempts[build] - Int(cell.attempts)
-            let restShare = restAttempts > 0 ? Double(buildFailures[build] - Int(cell.failures)) / Double(restAttempts) : 0
-            if isBad(attempts: Int(cell.attempts), failures: Int(cell.failures), restShare: restShare,
-                     configuration: configuration)
-            {
-                badCells.insert(key)
-            }
+            workerTotals[worker, default: Tally()].attempts += cell.attempts
+            workerTotals[worker, default: Tally()].failures += cell.failures
+            poolTotals[workerArch[worker] ?? 0].attempts += cell.attempts
+            poolTotals[workerArch[worker] ?? 0].failures += cell.failures
         }
-        // Workers overall, against the rest of the fleet.
         var badWorkers = Set<Int32>()
         for (worker, total) in workerTotals {
-            let restAttempts = fleetAttempts - total.attempts
-            let restShare = restAttempts > 0 ? Double(fleetFailures - total.failures) / Double(restAttempts) : 0
+            let pool = poolTotals[workerArch[worker] ?? 0]
+            let restAttempts = pool.attempts - total.attempts
+            let restShare = restAttempts > 0 ? Double(pool.failures - total.failures) / Double(restAttempts) : 0
             if isBad(attempts: total.attempts, failures: total.failures, restShare: restShare, configuration: configuration) {
                 badWorkers.insert(worker)
             }

@@ -1,0 +1,93 @@
+import Model
+import Testing
+@testable import Analyzer
+
+@Suite struct GateTests {
+    static func attempt(_ test: String, _ attempt: Int, _ outcome: Outcome) -> TestResult {
+        TestResult(test: test, attempt: attempt, outcome: outcome, duration: 0.1, worker: "w\(attempt)", arch: .x86_64)
+    }
+
+    static let passing = [attempt("t::a", 1, .passed), attempt("t::b", 1, .passed), attempt("t::skip", 1, .skipped)]
+
+    @Test func allPassedPasses() {
+        let evaluation = Gate.evaluate(GateInput(build: "b1", commit: "c1", suite: "unit", results: Self.passing))
+        #expect(evaluation.verdict.verdict == .pass)
+        #expect(evaluation.verdict.counts.total == 3)
+        #expect(evaluation.verdict.counts.passed == 2)
+        #expect(evaluation.verdict.counts.skipped == 1)
+        #expect(evaluation.verdict.reasons.isEmpty)
+        #expect(evaluation.slipProbability == 0)
+    }
+
+    @Test func quarantinedFailureDoesNotBlockButIsListed() {
+        let results = Self.passing + (1...3).map { Self.attempt("t::q", $0, .failed) }
+        let input = GateInput(build: "b1", commit: "c1", suite: "unit", results: results, quarantined: ["t::q"],
+                              flakeRates: ["t::q": 0.5], regressionRate: 0.001)
+        let evaluation = Gate.evaluate(input)
+        #expect(evaluation.verdict.verdict == .pass)
+        #expect(evaluation.verdict.quarantined == ["t::q"])
+        #expect(evaluation.verdict.failures == [Verdict.Failure(test: "t::q", attempts: 3, outcome: "failed")])
+        #expect(evaluation.verdict.counts.failed == 1)
+        // π ρ³ / (π ρ³ + (1 − π) p³) = 0.001·0.729 / (0.001·0.729 + 0.999·0.125) = 0.0058040.
+        #expect(abs(evaluation.slipProbability - 0.0058040) < 1e-6)
+        #expect(evaluation.verdict.reasons.contains { $0.contains("quarantined") })
+    }
+
+    @Test func passOnRetryDoesNotBlock() {
+        let results = Self.passing + [Self.attempt("t::r", 1, .failed), Self.attempt("t::r", 2, .passed)]
+        let input = GateInput(build: "b1", commit: "c1", suite: "unit", results: results, flakeRates: ["t::r": 0.1],
+                              regressionRate: 0.001)
+        let evaluation = Gate.evaluate(input)
+        #expect(evaluation.verdict.verdict == .pass)
+        #expect(evaluation.verdict.passedOnRetry == ["t::r"])
+        #expect(evaluation.verdict.counts.flaky == 1)
+        #expect(evaluation.verdict.counts.passed == 3)
+        // Fail-then-pass is equally likely (0.09) under "regression at ρ = 0.9" and "flaky at
+        // 0.1", so the posterior equals the prior, 0.001.
+        #expect(abs(evaluation.slipProbability - 0.001) < 1e-9)
+    }
+
+    @Test func failureOnEveryAttemptBlocksEvenWhenKnownFlaky() {
+        let results = Self.passing + (1...3).map { Self.attempt("t::x", $0, $0 == 3 ? .error : .failed) }
+        let evaluation = Gate.evaluate(GateInput(build: "b1", commit: "c1", suite: "unit", results: results,
+                                                 flakeRates: ["t::x": 0.3]))
+        #expect(evaluation.verdict.verdict == .fail)
+        #expect(evaluation.verdict.failures == [Verdict.Failure(test: "t::x", attempts: 3, outcome: "error")])
+        #expect(evaluation.verdict.reasons.first == "t::x failed all 3 attempts")
+    }
+
+    @Test func rebaseRequiredFailsAnOtherwiseGreenBuild() throws {
+        let reason = try #require(CommitOrder.rebaseRequired(base: 2, watermarkChanges: [1, 4], commitSHAs: ["a", "b", "c", "d", "e"],
+                                                             watermarkPath: "WATERMARK"))
+        #expect(reason.hasPrefix("rebase required"))
+        #expect(reason.contains("is older than e, the newest commit that changed WATERMARK"))
+        let evaluation = Gate.evaluate(GateInput(build: "b1", commit: "c", suite: "unit", results: Self.passing,
+                                                 rebaseRequired: reason))
+        #expect(evaluation.verdict.verdict == .fail)
+        #expect(evaluation.verdict.reasons == [reason])
+        // A base at or after the newest watermark change is fine; so is a build with no base.
+        #expect(CommitOrder.rebaseRequired(base: 4, watermarkChanges: [1, 4], commitSHAs: [], watermarkPath: "W") == nil)
+        #expect(CommitOrder.rebaseRequired(base: nil, watermarkChanges: [1, 4], commitSHAs: [], watermarkPath: "W") == nil)
+    }
+
+    @Test func mostTestsFailingIsCalledAnOutage() {
+        let results = (0..<30).map { Self.attempt("t::\($0)", 1, $0 < 20 ? .failed : .passed) }
+        let evaluation = Gate.evaluate(GateInput(build: "b1", commit: "c1", suite: "unit", results: results))
+        #expect(evaluation.verdict.verdict == .fail)
+        #expect(evaluation.outageSuspected)
+        #expect(evaluation.verdict.reasons.contains { $0.hasPrefix("infrastructure outage suspected: 67%") })
+    }
+
+    @Test func latestGreenIsTheNewestPassingCommitOnTheBranch() {
+        let builds = [
+            BuildRecord(index: 0, id: "b0", commit: 0, sha: "a", branch: "main", verdict: .pass),
+            BuildRecord(index: 1, id: "b1", commit: 2, sha: "c", branch: "main", verdict: .fail),
+            BuildRecord(index: 2, id: "b2", commit: 1, sha: "b", branch: "main", verdict: .pass),
+            BuildRecord(index: 3, id: "b3", commit: 3, sha: "d", branch: "feature", verdict: .pass),
+            BuildRecord(index: 4, id: "b4", commit: 2, sha: "c", branch: "main", verdict: nil),
+        ]
+        #expect(CommitOrder.latestGreen(builds, branch: "main")?.sha == "b")
+        #expect(CommitOrder.latestGreen(builds, branch: "feature")?.sha == "d")
+        #expect(CommitOrder.latestGreen(builds, branch: "nope") == nil)
+    }
+}
