@@ -19,7 +19,7 @@ extension ImpactSelector {
         // on its enclosing packages.
         var children = [[Int]](repeating: [], count: count)
         for module in 0..<count {
-            if let parent = Self.parentPackage(of: module, in: graph) { children[parent].append(module) }
+            if let parent = graph.parentPackage[module] { children[parent].append(module) }
         }
         // `from pkg import *` loads the submodules listed in pkg's `__all__` too: a module that
         // star-imports a package depends on the package's direct submodules.
@@ -50,34 +50,41 @@ extension ImpactSelector {
             let module = queue[next]
             next += 1
             var dependents = importers[module] + children[module]
-            if let parent = Self.parentPackage(of: module, in: graph) { dependents += starImporters[parent] }
+            if let parent = graph.parentPackage[module] { dependents += starImporters[parent] }
             for dependent in dependents where via[dependent] == Self.unseen {
                 via[dependent] = module
                 queue.append(dependent)
             }
         }
 
+        // Chains share their beginnings, so each module's chain is built once from its
+        // predecessor's: a million selected tests cost a million appends, not a million walks.
+        var chains = [[String]?](repeating: nil, count: count)
+        func chain(to module: Int) -> [String] {
+            if let known = chains[module] { return known }
+            var pending = [module]
+            while via[pending[pending.count - 1]] >= 0, chains[pending[pending.count - 1]] == nil {
+                pending.append(via[pending[pending.count - 1]])
+            }
+            for node in pending.reversed() where chains[node] == nil {
+                if via[node] == Self.dynamic {
+                    let first = seeds.first { !rules.isPythonTestFile(graph.paths[$0.module].split(separator: "/").last ?? "") } ?? seeds[0]
+                    chains[node] = [
+                        first.label, graph.modules[first.module],
+                        "\(graph.modules[node]) has a dynamic import of unknown target "
+                            + "(\(graph.paths[node]):\(graph.dynamicImportLines[node][0])) that may load it",
+                    ]
+                } else if via[node] == Self.seed {
+                    chains[node] = [label[node] ?? graph.paths[node], graph.modules[node]]
+                } else {
+                    chains[node] = chains[via[node]]! + [Self.describeStep(from: via[node], to: node, in: graph)]
+                }
+            }
+            return chains[module]!
+        }
         for test in suites[suite].tests {
             guard let module = graph.index(ofPath: test), via[module] != Self.unseen else { continue }
-            var path = [module]
-            while via[path[path.count - 1]] >= 0 { path.append(via[path[path.count - 1]]) }
-            let origin = path[path.count - 1]
-            var chain: [String] = []
-            if via[origin] == Self.dynamic {
-                let first = seeds.first { !rules.isPythonTestFile(graph.paths[$0.module].split(separator: "/").last ?? "") } ?? seeds[0]
-                chain = [
-                    first.label, graph.modules[first.module],
-                    "\(graph.modules[origin]) has a dynamic import of unknown target "
-                        + "(\(graph.paths[origin]):\(graph.dynamicImportLines[origin][0])) that may load it",
-                ]
-            } else {
-                chain = [label[origin] ?? graph.paths[origin], graph.modules[origin]]
-            }
-            for step in stride(from: path.count - 2, through: 0, by: -1) {
-                chain.append(Self.describeStep(from: path[step + 1], to: path[step], in: graph))
-            }
-            chain.append("test \(test)")
-            work.add(TestKey(suite: suite, test: test), chain)
+            work.add(TestKey(suite: suite, test: test), chain(to: module) + ["test \(test)"])
         }
     }
 
@@ -121,20 +128,10 @@ extension ImpactSelector {
             return "\(graph.modules[dependent]) imports \(graph.modules[module]) "
                 + "(\(graph.paths[dependent]):\(graph.importLines[dependent][position]))"
         }
-        if let parent = parentPackage(of: module, in: graph), graph.starImports[dependent].contains(parent) {
+        if let parent = graph.parentPackage[module], graph.starImports[dependent].contains(parent) {
             return "\(graph.modules[dependent]) star-imports package \(graph.modules[parent]), which may load it"
         }
         return "\(graph.modules[dependent]) is inside package \(graph.modules[module])"
-    }
-
-    /// The nearest enclosing package of a module that is in the graph.
-    static func parentPackage(of module: Int, in graph: PythonImportGraph) -> Int? {
-        var name = Substring(graph.modules[module])
-        while let dot = name.lastIndex(of: ".") {
-            name = name[..<dot]
-            if let parent = graph.index(ofModule: String(name)) { return parent }
-        }
-        return nil
     }
 
     /// Turns the accumulated reasons into the sorted result, listing every test not selected

@@ -137,7 +137,7 @@ public struct ImpactSelector: Sendable {
             work.pythonSeeds[suite, default: [:]][atBase, default: []].append((module, label))
             return true
         }
-        if !atBase, rules.isPythonTestFile(fileName), suites[suite].tests.contains(inner) {
+        if !atBase, rules.isPythonTestFile(fileName), suites[suite].testSet.contains(inner) {
             work.add(TestKey(suite: suite, test: inner), [label, "the test file itself"])
             return true
         }

@@ -18,13 +18,18 @@ public struct ImpactSuite: Sendable {
     /// The tests, sorted: for a pytest suite the paths of its test modules relative to
     /// `directory` (pytest's file node ids); for a swift suite its test target names. Empty for
     /// a suite whose tests are not known one by one: it is selected whole.
-    public var tests: [String]
+    public var tests: [String] {
+        didSet { testSet = Set(tests) }
+    }
+    /// `tests` as a set, for constant-time membership with a million tests.
+    private(set) var testSet: Set<String>
 
     public init(name: String, directory: String, graph: Graph, tests: [String]) {
         self.name = name
         self.directory = directory
         self.graph = graph
         self.tests = tests.sorted()
+        self.testSet = Set(tests)
     }
 
     /// A pytest suite whose tests are the modules of `head` whose file names match the rules'

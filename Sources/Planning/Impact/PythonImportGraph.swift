@@ -21,6 +21,9 @@ public struct PythonImportGraph: Sendable {
     /// For each module, the packages it star-imports (`from pkg import *`), which also loads
     /// the submodules named in the package's `__all__`.
     public let starImports: [[Int]]
+    /// For each module, its nearest enclosing package in the graph (nil at the top), whose
+    /// `__init__` runs before it.
+    public let parentPackage: [Int?]
     private let indexByName: [String: Int]
     private let indexByPath: [String: Int]
 
@@ -70,6 +73,10 @@ public struct PythonImportGraph: Sendable {
         importLines = allLines
         dynamicImportLines = unique.map(\.imports.dynamicImportLines)
         starImports = allStars
+        parentPackage = modules.map { name in
+            let dot = name.lastIndex(of: ".")
+            return dot.flatMap { Self.nearestExisting(String(name[..<$0]), names: byName) }
+        }
     }
 
     /// The index of the module named `name`.
