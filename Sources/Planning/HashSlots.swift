@@ -24,6 +24,10 @@ struct HashSlots: Sendable {
         mask = size - 1
     }
 
+    /// The slot a hash's probe sequence starts at. Inserting many hashes in increasing order of
+    /// their home slot walks the table front to back instead of jumping around it.
+    func home(of hash: UInt64) -> Int { Int(UInt32(truncatingIfNeeded: hash)) & mask }
+
     /// The value stored under `hash` for which `matches` holds.
     @inline(__always)
     func find(_ hash: UInt64, where matches: (Int) -> Bool) -> Int? {

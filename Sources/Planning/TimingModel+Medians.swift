@@ -1,66 +1,51 @@
 import Model
 
 extension TimingModel {
-    /// One (test, arch) of history, with its name's hashes worked out once.
-    struct Entry: Sendable {
-        var record: TimingRecord
-        let nameHash: UInt64
-        let fileHash: UInt64
-        let fileLength: Int
-
-        init(_ record: TimingRecord) {
-            self.record = record
-            (nameHash, fileHash, fileLength) = TestNameHashing.withBytes(record.test) { bytes in
-                let length = TestNameHashing.fileLength(bytes)
-                return (TestNameHashing.hash(bytes), TestNameHashing.hash(UnsafeRawBufferPointer(rebasing: bytes[..<length])), length)
-            }
-        }
-    }
-
     /// Recomputes the file and suite medians: one scan to number the files, a counting sort of
     /// the estimates by file, and a linear-time median per file.
     mutating func recomputeMedians() {
         var arches: [Arch] = []
-        for entry in entries where !arches.contains(entry.record.arch) { arches.append(entry.record.arch) }
-        let estimates = entries.map { estimate($0.record) }
+        for position in records.indices where live[position] && !arches.contains(records[position].arch) {
+            arches.append(records[position].arch)
+        }
         var table = FileMedians()
         suiteMedians = [:]
         // The all-arch rungs only differ from the per-arch ones when history spans several arches.
         for scope in arches.map(Optional.some) + (arches.count > 1 ? [nil] : []) {
-            var members: [Int] = []
-            var groupOf: [Int] = []
+            var estimates: [Double] = []
+            var groupOf: [Int32] = []
             var groups = HashSlots()
             var representatives: [Int] = []
-            for (position, entry) in entries.enumerated() where scope == nil || entry.record.arch == scope {
-                let key = TestNameHashing.salted(entry.fileHash, scope)
-                let known = groups.findOrInsert(key, value: representatives.count) { candidate in
-                    let other = entries[representatives[candidate]]
-                    return other.fileLength == entry.fileLength
-                        && TestNameHashing.prefixesEqual(other.record.test, entry.record.test, count: entry.fileLength)
+            records.withUnsafeBufferPointer { records in
+                for position in records.indices where live[position] && (scope == nil || records[position].arch == scope) {
+                    let length = Int(fileLengths[position])
+                    let known = groups.findOrInsert(TestNameHashing.salted(fileHashes[position], scope), value: representatives.count) {
+                        let other = representatives[$0]
+                        return Int(fileLengths[other]) == length
+                            && TestNameHashing.prefixesEqual(records[other].test, records[position].test, count: length)
+                    }
+                    if let known {
+                        groupOf.append(Int32(known))
+                    } else {
+                        groupOf.append(Int32(representatives.count))
+                        representatives.append(position)
+                    }
+                    estimates.append(estimate(records[position]))
                 }
-                let group: Int
-                if let known {
-                    group = known
-                } else {
-                    group = representatives.count
-                    representatives.append(position)
-                }
-                members.append(position)
-                groupOf.append(group)
             }
-            // Counting sort of the members' estimates by file.
+            // Counting sort of the estimates by file.
             var start = Array(repeating: 0, count: representatives.count + 1)
-            for group in groupOf { start[group + 1] += 1 }
+            for group in groupOf { start[Int(group) + 1] += 1 }
             for group in representatives.indices { start[group + 1] += start[group] }
             var next = start
-            var byFile = Array(repeating: 0.0, count: members.count)
-            for (member, group) in zip(members, groupOf) {
-                byFile[next[group]] = estimates[member]
-                next[group] += 1
+            var byFile = Array(repeating: 0.0, count: estimates.count)
+            for (value, group) in zip(estimates, groupOf) {
+                byFile[next[Int(group)]] = value
+                next[Int(group)] += 1
             }
             for (group, representative) in representatives.enumerated() {
-                let entry = entries[representative]
-                table.add(test: entry.record.test, fileLength: entry.fileLength, fileHash: entry.fileHash, scope: scope,
+                table.add(test: records[representative].test, fileLength: Int(fileLengths[representative]),
+                          fileHash: fileHashes[representative], scope: scope,
                           median: Self.median(Array(byFile[start[group]..<start[group + 1]])))
             }
             if !byFile.isEmpty { suiteMedians[scope] = Self.median(byFile) }

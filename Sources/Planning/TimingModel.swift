@@ -34,41 +34,77 @@ public struct TimingModel: Sendable {
 
     /// How far from the EWMA toward the p90 a prediction leans (0: the mean, 1: the p90).
     public let p90Blend: Double
-    /// The history, one entry per (test, arch), in a flat array so the median pass is a scan.
-    var entries: [Entry] = []
-    /// Where each (test, arch) lives in `entries`, by its arch-salted name hash.
-    var index = HashSlots()
+    /// The history as given (shared with the caller's array, not copied), plus records added by
+    /// `observe`. Only `live` ones count: a record replaced by a later one for the same (test,
+    /// arch), or one that can't be right, stays in the array but is ignored.
+    var records: [TimingRecord]
+    var live: [Bool]
+    /// Per record, its file part's hash and byte length (for the median pass).
+    var fileHashes: [UInt64]
+    var fileLengths: [Int32]
+    /// Where each live (test, arch) is in `records`, by its arch-salted name hash.
+    var index: HashSlots
     /// Median estimates per (file, arch) and per (file, all arches).
     var fileMedians = FileMedians()
     /// Median estimates per arch; the nil key means all arches.
     var suiteMedians: [Arch?: Double] = [:]
+    private var liveCount = 0
 
     /// A model over `records`; a later record for the same (test, arch) replaces an earlier one.
     /// Records that can't be right (no samples, a negative or non-finite estimate) are skipped, so
     /// one corrupt row can't poison the medians.
     public init(records: [TimingRecord] = [], p90Blend: Double = 0.25) {
         self.p90Blend = p90Blend
-        entries.reserveCapacity(records.count)
+        self.records = records
+        live = Array(repeating: false, count: records.count)
+        fileHashes = Array(repeating: 0, count: records.count)
+        fileLengths = Array(repeating: 0, count: records.count)
         index = HashSlots(capacity: records.count)
-        for record in records where Self.isUsable(record) {
-            let entry = Entry(record)
-            let existing = index.findOrInsert(TestNameHashing.salted(entry.nameHash, record.arch), value: entries.count) {
-                entries[$0].record.arch == record.arch && entries[$0].record.test == record.test
+        // Hash every name first, then insert in order of home slot: a million inserts in name
+        // order would each miss the cache on a random slot; sorted, they sweep the table once.
+        var salted = Array(repeating: UInt64(0), count: records.count)
+        var homes = Array(repeating: UInt64.max, count: records.count)
+        records.withUnsafeBufferPointer { given in
+            for position in given.indices where Self.isUsable(given[position]) {
+                let hashes = Self.hashes(of: given[position].test)
+                fileHashes[position] = hashes.file
+                fileLengths[position] = Int32(hashes.fileLength)
+                salted[position] = TestNameHashing.salted(hashes.name, given[position].arch)
+                homes[position] = UInt64(index.home(of: salted[position]))
             }
-            if let existing { entries[existing] = entry } else { entries.append(entry) }
         }
+        var order = Array(0..<UInt32(records.count))
+        RadixSort.sort(&homes, carrying: &order)
+        var duplicates: [(earlier: Int, later: Int)] = []
+        records.withUnsafeBufferPointer { given in
+            for (home, position) in zip(homes, order.lazy.map(Int.init)) where home != .max {
+                let earlier = index.findOrInsert(salted[position], value: position) {
+                    given[$0].arch == given[position].arch && given[$0].test == given[position].test
+                }
+                if let earlier {
+                    duplicates.append((earlier, position))
+                } else {
+                    live[position] = true
+                    liveCount += 1
+                }
+            }
+        }
+        // A duplicate: the later record (the sort is stable) wins, in the earlier one's place.
+        for (earlier, later) in duplicates { self.records[earlier] = self.records[later] }
         recomputeMedians()
     }
 
     /// How many (test, arch) pairs have history.
-    public var count: Int { entries.count }
+    public var count: Int { liveCount }
 
     /// Every record, for the store to persist.
-    public var allRecords: [TimingRecord] { entries.map(\.record) }
+    public var allRecords: [TimingRecord] {
+        liveCount == records.count ? records : records.indices.filter { live[$0] }.map { records[$0] }
+    }
 
     /// The record of `test` on `arch`, if it has history.
     public func record(test: String, arch: Arch) -> TimingRecord? {
-        find(test, hash: TestNameHashing.withBytes(test, TestNameHashing.hash), arch: arch).map { entries[$0].record }
+        find(test, hash: TestNameHashing.withBytes(test, TestNameHashing.hash), arch: arch).map { records[$0] }
     }
 
     /// The seconds the scheduler should plan for a record (see the type's documentation).
@@ -83,11 +119,11 @@ public struct TimingModel: Sendable {
     public func prediction(test: String, arch: Arch) -> Prediction {
         let hash = TestNameHashing.withBytes(test, TestNameHashing.hash)
         if let found = find(test, hash: hash, arch: arch) {
-            return Prediction(seconds: estimate(entries[found].record), source: .history)
+            return Prediction(seconds: estimate(records[found]), source: .history)
         }
         for other in Arch.allCases where other != arch {
             if let found = find(test, hash: hash, arch: other) {
-                return Prediction(seconds: estimate(entries[found].record), source: .otherArch)
+                return Prediction(seconds: estimate(records[found]), source: .otherArch)
             }
         }
         if let median = fileMedians.median(ofFileOf: test, arch: arch) ?? fileMedians.median(ofFileOf: test, arch: nil) {
@@ -105,21 +141,38 @@ public struct TimingModel: Sendable {
         for sample in samples {
             let hash = TestNameHashing.withBytes(sample.test, TestNameHashing.hash)
             if let found = find(sample.test, hash: hash, arch: sample.arch) {
-                entries[found].record.observe(sample.seconds)
-            } else {
-                var record = TimingRecord(test: sample.test, arch: sample.arch)
-                record.observe(sample.seconds)
-                guard record.samples > 0 else { continue }
-                index.insert(TestNameHashing.salted(hash, sample.arch), value: entries.count)
-                entries.append(Entry(record))
+                records[found].observe(sample.seconds)
+                continue
             }
+            var record = TimingRecord(test: sample.test, arch: sample.arch)
+            record.observe(sample.seconds)
+            guard record.samples > 0 else { continue }
+            let hashes = Self.hashes(of: record.test)
+            index.insert(TestNameHashing.salted(hash, sample.arch), value: records.count)
+            records.append(record)
+            live.append(true)
+            fileHashes.append(hashes.file)
+            fileLengths.append(Int32(hashes.fileLength))
+            liveCount += 1
         }
         recomputeMedians()
     }
 
-    /// The entry of (`test`, `arch`), given the test name's hash.
+    /// The live record of (`test`, `arch`), given the test name's hash.
     private func find(_ test: String, hash: UInt64, arch: Arch) -> Int? {
-        index.find(TestNameHashing.salted(hash, arch)) { entries[$0].record.arch == arch && entries[$0].record.test == test }
+        // Through the buffer: comparing in place, without copying each candidate record out.
+        records.withUnsafeBufferPointer { records in
+            index.find(TestNameHashing.salted(hash, arch)) { records[$0].arch == arch && records[$0].test == test }
+        }
+    }
+
+    /// A name's hash, and its file part's hash and byte length, from one look at its bytes.
+    private static func hashes(of test: String) -> (name: UInt64, file: UInt64, fileLength: Int) {
+        TestNameHashing.withBytes(test) { bytes in
+            let length = TestNameHashing.fileLength(bytes)
+            let file = TestNameHashing.hash(UnsafeRawBufferPointer(rebasing: bytes[..<length]))
+            return (length == bytes.count ? file : TestNameHashing.hash(bytes), file, length)
+        }
     }
 
     private static func isUsable(_ record: TimingRecord) -> Bool {
