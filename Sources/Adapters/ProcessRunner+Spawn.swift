@@ -14,6 +14,16 @@ private let addChdir: AddChdir? = {
     return unsafeBitCast(symbol, to: AddChdir.self)
 }()
 
+/// `posix_spawn_file_actions_addclosefrom_np` (glibc ≥ 2.34), hidden the same way: closes every
+/// descriptor ≥ 3 in the child, so a test never inherits a descriptor some other code in this
+/// process opened without close-on-exec (a socket, a database, another run's pipe).
+private typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+
+private let addClosefrom: AddClosefrom? = {
+    guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(symbol, to: AddClosefrom.self)
+}()
+
 /// `pipe2` is hidden the same way; it sets close-on-exec atomically, which matters because
 /// another thread may spawn a process between `pipe()` and `fcntl()` and inherit the write end
 /// (that child would then hold our pipe open).
@@ -94,6 +104,7 @@ extension ProcessRunner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
         posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
+        if let addClosefrom { _ = addClosefrom(&actions, 3) }
         if let dir = directory, let addChdir {
             let status = addChdir(&actions, dir)
             if status != 0 { throw ProcessRunnerError("cannot change to '\(dir)': \(String(cString: strerror(status)))") }

@@ -170,3 +170,16 @@ struct MemoryStatus {
         return status
     }
 }
+
+@Suite struct ProcessRunnerDescriptorTests {
+    @Test func childrenInheritOnlyStdinStdoutAndStderr() throws {
+        // A descriptor this process opened without close-on-exec must not reach the test.
+        let leaked = open("/dev/null", O_RDONLY)
+        defer { close(leaked) }
+        #expect(leaked > 2)
+        let run = try ProcessRunner().run(.shell("ls /proc/self/fd"), timeout: 10)
+        let fds = String(decoding: run.output, as: UTF8.self).split(separator: "\n").compactMap { Int32($0) }
+        #expect(!fds.contains(leaked), "fds seen by the child: \(fds)")
+        #expect(Set(fds).isSuperset(of: [0, 1, 2]))
+    }
+}
