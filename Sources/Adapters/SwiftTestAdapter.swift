@@ -1,5 +1,6 @@
 public import Model
 import Foundation
+import JUnit
 
 /// The `swift` adapter: a Swift package's XCTest and Swift Testing tests, run through SwiftPM.
 ///
@@ -160,9 +161,9 @@ public struct SwiftTestAdapter: TestAdapter {
         let swiftTestingNames = batch.names.filter(SwiftTestNames.isSwiftTesting)
         guard !swiftTestingNames.isEmpty else { return followUp }
         // A crash leaves no file, or a cut-off one (Swift Testing streams it).
-        let cases: [SwiftXUnitReader.Case]
+        let cases: [JUnitTestCase]
         do {
-            cases = try SwiftXUnitReader.read(path: Self.swiftTestingXUnitPath(for: xunit))
+            cases = try JUnitParser.parse(contentsOf: Self.swiftTestingXUnitPath(for: xunit))
         } catch {
             if !run.cancelled && swiftTestingNames.count > 1 && !batch.isolated {
                 // Which test took the process down is unknown: give each its own process.
@@ -176,15 +177,18 @@ public struct SwiftTestAdapter: TestAdapter {
             }
             return followUp
         }
-        var byKey: [String: SwiftXUnitReader.Case] = [:]
+        var byKey: [String: JUnitTestCase] = [:]
         for testCase in cases {
-            if var earlier = byKey[testCase.key] {
+            let key = Self.swiftTestingKey(of: testCase)
+            if var earlier = byKey[key] {
                 // Overloads share a name: one result, failed if any failed.
-                earlier.failures += testCase.failures
-                earlier.time = (earlier.time ?? 0) + (testCase.time ?? 0)
-                byKey[testCase.key] = earlier
+                if testCase.outcome.isFailure || earlier.outcome == .skipped { earlier.outcome = testCase.outcome }
+                earlier.message = [earlier.message, testCase.message].compactMap { $0 }.joined(separator: "\n")
+                earlier.output += testCase.output
+                earlier.duration += testCase.duration
+                byKey[key] = earlier
             } else {
-                byKey[testCase.key] = testCase
+                byKey[key] = testCase
             }
         }
         for name in swiftTestingNames {
@@ -254,15 +258,22 @@ public struct SwiftTestAdapter: TestAdapter {
         return groups.flatMap { SwiftTestNames.chunks(of: $0) }
     }
 
+    /// `classname.name` of a Swift Testing `<testcase>`: equal to
+    /// `SwiftTestNames.swiftTestingKey(of:)` of the listed name (`Module.Outer.Inner` + `test()`).
+    static func swiftTestingKey(of testCase: JUnitTestCase) -> String {
+        testCase.classname.isEmpty ? testCase.testName : testCase.classname + "." + testCase.testName
+    }
+
     /// A Swift Testing testcase as a result; its failure and skip messages are its output.
-    static func result(_ name: String, _ testCase: SwiftXUnitReader.Case, cap: Int) -> AdapterResult {
+    static func result(_ name: String, _ testCase: JUnitTestCase, cap: Int) -> AdapterResult {
         var text = ""
-        for failure in testCase.failures { text += "failure: \(failure)\n" }
-        if let skipped = testCase.skipped { text += "skipped: \(skipped)\n" }
-        let outcome: Outcome = !testCase.failures.isEmpty ? .failed : testCase.skipped != nil ? .skipped : .passed
+        if let message = testCase.message, !message.isEmpty { text += "\(testCase.outcome.rawValue): \(message)\n" }
+        if !testCase.output.isEmpty { text += testCase.output + (testCase.output.hasSuffix("\n") ? "" : "\n") }
         var tail = OutputTail(capacity: cap)
         tail.append(Array(text.utf8))
-        return AdapterResult(name: name, outcome: outcome, duration: testCase.time ?? 0, output: tail.bytes, outputDropped: tail.dropped)
+        return AdapterResult(
+            name: name, outcome: testCase.outcome, duration: testCase.duration, output: tail.bytes,
+            outputDropped: tail.dropped)
     }
 
     private func errorWithConsole(_ name: String, _ note: String, console: String, cap: Int) -> AdapterResult {
