@@ -69,6 +69,16 @@ import Glibc
         #expect(TimingModel.file(of: "pkg/t.py::C::m") == "pkg/t.py")
     }
 
+    @Test func assignsPredictionsByEachTestsArch() {
+        var tests = [
+            TestCase(name: "a.py::x", suite: 0),  // any arch: predicted as x86_64 → 3
+            TestCase(name: "c.py::w", suite: 0, arch: .aarch64),  // 7
+            TestCase(name: "zzz", suite: 0, arch: .x86_64),  // x86_64 suite median → 5
+        ]
+        model.assignPredictions(to: &tests, anyArchAs: .x86_64)
+        #expect(tests.map(\.predicted) == [3, 7, 5])
+    }
+
     @Test func noHistoryGivesTheDeterministicFallback() {
         let empty = TimingModel()
         #expect(empty.prediction(test: "a.py::x", arch: .x86_64) == .init(seconds: TimingModel.fallbackSeconds, source: .fallback))

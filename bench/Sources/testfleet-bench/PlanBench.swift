@@ -89,9 +89,8 @@ enum PlanBench {
         timings.model = lap()
         var tests: [TestCase] = []
         tests.reserveCapacity(names.count)
-        for (index, name) in names.enumerated() {
-            tests.append(TestCase(name: name, suite: 0, predicted: model.predict(test: name, arch: .x86_64), index: index))
-        }
+        for (index, name) in names.enumerated() { tests.append(TestCase(name: name, suite: 0, index: index)) }
+        model.assignPredictions(to: &tests, anyArchAs: .x86_64)
         timings.predict = lap()
         var queue = PendingQueue()
         queue.add(tests)
