@@ -130,7 +130,7 @@ public struct PytestAdapter: TestAdapter {
             batch.unexpectedPasses = PytestNodeIDs.unexpectedPasses(in: output, requested: Set(ids))
             if FileManager.default.fileExists(atPath: xmlPath) {
                 do {
-                    batch.cases = try JUnitParser.parse(contentsOf: xmlPath)
+                    batch.cases = try JUnitParser.parse(contentsOf: xmlPath, outputCap: suite.outputCap)
                 } catch {
                     batch.problem = "pytest's JUnit XML could not be read: \(error)"
                 }

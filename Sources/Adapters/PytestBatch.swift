@@ -36,8 +36,10 @@ struct PytestBatch {
             if let message = found.message, !message.isEmpty, outcome != .passed, !text.contains(message) {
                 text = message + "\n" + text
             }
-            return AdapterResult(name: id, outcome: outcome, duration: found.duration,
-                                 output: PytestAdapter.bytes(text, cap: suite.outputCap))
+            let bytes = Array(text.utf8)
+            let kept = bytes.count > suite.outputCap ? Array(bytes.suffix(suite.outputCap)) : bytes
+            return AdapterResult(name: id, outcome: outcome, duration: found.duration, output: kept,
+                                 outputDropped: found.outputDropped + bytes.count - kept.count)
         }
         if let collection = collectionError(for: id) {
             return AdapterResult(

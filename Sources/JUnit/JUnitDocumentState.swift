@@ -33,6 +33,7 @@ struct JUnitDocumentState {
         var details: [UInt8] = []
         var systemOut: [UInt8] = []
         var systemErr: [UInt8] = []
+        var dropped = 0
     }
 
     private var stack: [OpenElement] = []
@@ -41,6 +42,13 @@ struct JUnitDocumentState {
     private var current: CaseBuilder?
     private var capture: (target: Capture, depth: Int)?
     private(set) var results: [JUnitTestCase] = []
+    /// Bytes of output kept per test case (the tail); a test that printed 100 MB into the XML
+    /// costs this much, not 100 MB.
+    let outputCap: Int
+
+    init(outputCap: Int = .max) {
+        self.outputCap = max(0, outputCap)
+    }
 
     // MARK: - Tokens
 
@@ -114,7 +122,7 @@ struct JUnitDocumentState {
         case .testcase where current != nil && capture == nil:
             // pytest writes a bare `<testcase time="…"/>` for the test it was interrupted in
             // (Ctrl-C, a timeout's SIGINT): nothing to record under no name, so it is left out.
-            if !current!.name.isEmpty { results.append(Self.finish(current!)) }
+            if !current!.name.isEmpty { results.append(finish(current!)) }
             current = nil
         case .testsuite where capture == nil:
             suiteNames.removeLast()
@@ -152,11 +160,22 @@ struct JUnitDocumentState {
     private mutating func append(_ range: Range<Int>, entities: Bool, to target: Capture, _ bytes: UnsafeBufferPointer<UInt8>) {
         guard current != nil else { return }
         switch target {
-        case .details: Self.append(range, entities, bytes, &current!.details)
-        case .systemOut: Self.append(range, entities, bytes, &current!.systemOut)
-        case .systemErr: Self.append(range, entities, bytes, &current!.systemErr)
+        case .details: current!.dropped += Self.append(range, entities, bytes, &current!.details, cap: outputCap)
+        case .systemOut: current!.dropped += Self.append(range, entities, bytes, &current!.systemOut, cap: outputCap)
+        case .systemErr: current!.dropped += Self.append(range, entities, bytes, &current!.systemErr, cap: outputCap)
         case .discard: break
         }
+    }
+
+    /// Appends, then drops the front once the buffer is past twice the cap (amortised); returns
+    /// the bytes dropped.
+    private static func append(_ range: Range<Int>, _ entities: Bool, _ bytes: UnsafeBufferPointer<UInt8>,
+                               _ output: inout [UInt8], cap: Int) -> Int {
+        append(range, entities, bytes, &output)
+        guard output.count > cap, output.count - cap > cap else { return 0 }
+        let excess = output.count - cap
+        output.removeFirst(excess)
+        return excess
     }
 
     private static func append(_ range: Range<Int>, _ entities: Bool, _ bytes: UnsafeBufferPointer<UInt8>, _ output: inout [UInt8]) {
@@ -167,7 +186,7 @@ struct JUnitDocumentState {
         }
     }
 
-    private static func finish(_ builder: CaseBuilder) -> JUnitTestCase {
+    private func finish(_ builder: CaseBuilder) -> JUnitTestCase {
         let outcome: Outcome = switch builder.finalKind {
         case .failure: .failed
         case .error: .error
@@ -179,6 +198,12 @@ struct JUnitDocumentState {
             if !output.isEmpty && !output.hasSuffix("\n") { output += "\n" }
             output += String(decoding: part, as: UTF8.self)
         }
+        var dropped = builder.dropped
+        if output.utf8.count > outputCap {
+            let excess = output.utf8.count - outputCap
+            dropped += excess
+            output = String(decoding: output.utf8.dropFirst(excess), as: UTF8.self)
+        }
         var message = builder.message
         if message == nil || message!.isEmpty, builder.finalKind == .failure || builder.finalKind == .error {
             // jest-junit and others put everything in the element's text: use its first line.
@@ -189,7 +214,7 @@ struct JUnitDocumentState {
         return JUnitTestCase(
             classname: builder.classname, testName: builder.name, suite: builder.suite, file: builder.file,
             outcome: outcome, duration: builder.duration, earlierAttempts: builder.earlier, message: message,
-            output: output)
+            output: output, outputDropped: dropped)
     }
 
     private func attribute(_ wanted: StaticString, _ scanner: XMLScanner) -> String? {

@@ -8,8 +8,9 @@ public import Foundation
 /// throws a `JUnitParseError` naming the line and column, and no test case of that file is
 /// returned (a caller records all of a file or none of it).
 public enum JUnitParser {
-    /// Parses a file; errors carry the path.
-    public static func parse(contentsOf path: String) throws(JUnitParseError) -> [JUnitTestCase] {
+    /// Parses a file; errors carry the path. `outputCap` bounds each test case's `output` (the
+    /// tail is kept), so one test that printed 100 MB into the file cannot blow up memory.
+    public static func parse(contentsOf path: String, outputCap: Int = .max) throws(JUnitParseError) -> [JUnitTestCase] {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
@@ -17,7 +18,7 @@ public enum JUnitParser {
             throw JUnitParseError(file: path, line: 0, column: 0, message: "cannot read the file: \(error.localizedDescription)")
         }
         do {
-            return try parse(data)
+            return try parse(data, outputCap: outputCap)
         } catch {
             var located = error
             located.file = path
@@ -26,26 +27,26 @@ public enum JUnitParser {
     }
 
     /// Parses a document held in memory.
-    public static func parse(_ data: Data) throws(JUnitParseError) -> [JUnitTestCase] {
+    public static func parse(_ data: Data, outputCap: Int = .max) throws(JUnitParseError) -> [JUnitTestCase] {
         let result: Result<[JUnitTestCase], JUnitParseError> = data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
-            return Result { () throws(JUnitParseError) in try parse(bytes) }
+            return Result { () throws(JUnitParseError) in try parse(bytes, outputCap: outputCap) }
         }
         return try result.get()
     }
 
     /// Parses a document's text.
-    public static func parse(_ text: String) throws(JUnitParseError) -> [JUnitTestCase] {
+    public static func parse(_ text: String, outputCap: Int = .max) throws(JUnitParseError) -> [JUnitTestCase] {
         var text = text
         let result: Result<[JUnitTestCase], JUnitParseError> = text.withUTF8 { bytes in
-            Result { () throws(JUnitParseError) in try parse(bytes) }
+            Result { () throws(JUnitParseError) in try parse(bytes, outputCap: outputCap) }
         }
         return try result.get()
     }
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JUnitParseError) -> [JUnitTestCase] {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, outputCap: Int = .max) throws(JUnitParseError) -> [JUnitTestCase] {
         var scanner = XMLScanner(bytes: bytes)
-        var state = JUnitDocumentState()
+        var state = JUnitDocumentState(outputCap: outputCap)
         while true {
             switch try scanner.next() {
             case .start(let name, let selfClosing):

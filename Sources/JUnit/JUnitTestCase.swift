@@ -29,10 +29,13 @@ public struct JUnitTestCase: Sendable, Hashable {
     /// The final failure's or error's text (usually a stack trace), then `<system-out>`, then
     /// `<system-err>`.
     public var output: String
+    /// Bytes dropped from the front of `output` by the parser's output cap.
+    public var outputDropped: Int
 
     public init(
         classname: String, testName: String, suite: String = "", file: String? = nil, outcome: Outcome,
-        duration: Double, earlierAttempts: [Outcome] = [], message: String? = nil, output: String = ""
+        duration: Double, earlierAttempts: [Outcome] = [], message: String? = nil, output: String = "",
+        outputDropped: Int = 0
     ) {
         self.classname = classname
         self.testName = testName
@@ -43,6 +46,7 @@ public struct JUnitTestCase: Sendable, Hashable {
         self.earlierAttempts = earlierAttempts
         self.message = message
         self.output = output
+        self.outputDropped = outputDropped
     }
 
     /// `classname::name`, or `name` when the classname is empty.

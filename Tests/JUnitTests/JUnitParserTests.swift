@@ -118,3 +118,20 @@ import Testing
         #expect(error.description.hasPrefix("\(path):3:"))
     }
 }
+
+@Suite struct JUnitOutputCapTests {
+    @Test func keepsTheTailOfHugeOutputAndCountsTheRest() throws {
+        let line = String(repeating: "x", count: 99) + "\n"
+        let body = String(repeating: line, count: 20_000) + "LAST LINE &amp; done"
+        let xml = "<testsuite><testcase name='noisy'><failure message='m'>\(body)</failure>"
+            + "<system-out><![CDATA[\(body)]]></system-out></testcase><testcase name='quiet'/></testsuite>"
+        let cases = try JUnitParser.parse(xml, outputCap: 4096)
+        #expect(cases.count == 2)
+        let noisy = cases[0]
+        #expect(noisy.output.utf8.count == 4096)
+        #expect(noisy.output.hasSuffix("LAST LINE &amp; done"), "CDATA text is not decoded")
+        let total = (2_000_000 + "LAST LINE & done".utf8.count) + (2_000_000 + "LAST LINE &amp; done".utf8.count) + 1
+        #expect(noisy.outputDropped + noisy.output.utf8.count == total)
+        #expect(cases[1].output.isEmpty && cases[1].outputDropped == 0)
+    }
+}
