@@ -28,7 +28,17 @@ struct XMLText {
     }
 
     private mutating func escape(_ value: String, inAttribute: Bool) {
-        for byte in value.utf8 {
+        let utf8 = Array(value.utf8)
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            index += 1
+            // U+FFFE and U+FFFF (EF BF BE/BF) are not XML characters either.
+            if byte == 0xEF, index + 1 < utf8.count, utf8[index] == 0xBF, utf8[index + 1] >= 0xBE {
+                bytes.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                index += 2
+                continue
+            }
             switch byte {
             case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
             case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)

@@ -72,6 +72,17 @@ import Testing
         #expect(tree.attributes["failures"] == "1" && tree.attributes["errors"] == "1" && tree.attributes["skipped"] == "2")
     }
 
+    @Test func replacesCharactersXMLCannotCarry() throws {
+        let nasty = "nul\u{0}bell\u{7}esc\u{1B}[0m nonchar\u{FFFE}\u{FFFF} ok\u{FFFD}é"
+        let xml = JUnitWriter.document([JUnitTestCase(testfleetName: "t::x", outcome: .failed, duration: 0,
+                                                      message: nasty, output: nasty)])
+        _ = try XMLTree(xml)  // libxml2 accepts it
+        let parsed = try #require(try JUnitParser.parse(xml).first)
+        let expected = "nul\u{FFFD}bell\u{FFFD}esc\u{FFFD}[0m nonchar\u{FFFD}\u{FFFD} ok\u{FFFD}é"
+        #expect(parsed.output == expected)
+        #expect(parsed.message == expected)
+    }
+
     @Test func writesAFile() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("junit-out-\(UUID().uuidString).xml").path
         defer { try? FileManager.default.removeItem(atPath: path) }
