@@ -109,6 +109,18 @@ import Glibc
         #expect(model.predict(test: "a.py::x", arch: .x86_64) == 8)
     }
 
+    @Test func aLaterRecordForTheSameTestAndArchWins() {
+        let model = TimingModel(records: [
+            TimingRecord(test: "a.py::x", arch: .x86_64, ewma: 1, p90: 1, samples: 1),
+            TimingRecord(test: "a.py::x", arch: .aarch64, ewma: 5, p90: 5, samples: 1),
+            TimingRecord(test: "a.py::x", arch: .x86_64, ewma: 2, p90: 2, samples: 4),
+        ])
+        #expect(model.count == 2)
+        #expect(model.record(test: "a.py::x", arch: .x86_64)?.samples == 4)
+        #expect(model.predict(test: "a.py::x", arch: .aarch64) == 5)
+        #expect(Set(model.allRecords.map(\.ewma)) == [2, 5])
+    }
+
     @Test func medianHandlesOddEvenAndRepeatedValues() {
         #expect(TimingModel.median([5, 1, 3]) == 3)
         #expect(TimingModel.median([4, 1, 3, 2]) == 2.5)
