@@ -6,7 +6,10 @@ public import Foundation
 ///
 /// The file must be well-formed XML with a `<testsuites>` or `<testsuite>` root; anything else
 /// throws a `JUnitParseError` naming the line and column, and no test case of that file is
-/// returned (a caller records all of a file or none of it).
+/// returned (a caller records all of a file or none of it). Deliberately lenient in two ways
+/// real files need: raw control characters in text (some producers write ANSI colour codes
+/// unescaped) and the nameless `<testcase/>` pytest writes for an interrupted test (left out).
+/// The `encoding` declaration is not consulted: text is read as UTF-8, bad bytes become U+FFFD.
 public enum JUnitParser {
     /// Parses a file; errors carry the path. `outputCap` bounds each test case's `output` (the
     /// tail is kept), so one test that printed 100 MB into the file cannot blow up memory.
