@@ -7,7 +7,8 @@ import JUnit
 /// - Inventory: `swift build --build-tests`, then `swift test list`. Names as listed:
 ///   `Module.Class/test` (XCTest), `Module.Suite/test()` and `Module.test()` (Swift Testing).
 /// - A batch: one build (`swift build --build-tests`, which takes SwiftPM's lock on `.build`, so
-///   workers sharing a directory build once and wait for each other only while building), then
+///   workers sharing a directory build once and wait for each other only while building; skipped
+///   when this process built the same sources already, see `SwiftBuildStamp`), then
 ///   one `swift test --skip-build --ignore-lock --filter REGEX --xunit-output FILE` for the whole
 ///   batch. `--ignore-lock` lets several workers run tests from one build at once; without it a
 ///   running `swift test` holds the lock and serialises them.
@@ -27,11 +28,18 @@ public struct SwiftTestAdapter: TestAdapter {
     public var cancellation: RunCancellation?
     /// Seconds allowed for `swift build --build-tests`.
     public var buildTimeout: Double
+    /// Skip the build step when this process already built the package and neither its sources
+    /// nor its test products changed since (`SwiftBuildStamp`).
+    public var reuseBuilds: Bool
 
-    public init(runner: ProcessRunner = ProcessRunner(), cancellation: RunCancellation? = nil, buildTimeout: Double = 1800) {
+    public init(
+        runner: ProcessRunner = ProcessRunner(), cancellation: RunCancellation? = nil, buildTimeout: Double = 1800,
+        reuseBuilds: Bool = true
+    ) {
         self.runner = runner
         self.cancellation = cancellation
         self.buildTimeout = buildTimeout
+        self.reuseBuilds = reuseBuilds
     }
 
     /// The listed tests, in `swift test list` order. A package that does not build, or a
@@ -205,6 +213,14 @@ public struct SwiftTestAdapter: TestAdapter {
 
     /// Builds the package and its tests; nil when that worked.
     private func build(_ suite: SuiteDefinition, scratch: String) -> (note: String, output: [UInt8], dropped: Int)? {
+        let key = ([suite.directory] + words(suite) + suite.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+            .joined(separator: "\u{0}")
+        let sources = reuseBuilds ? SwiftBuildStamp.sources(of: suite.directory) : ""
+        if reuseBuilds,
+            SwiftBuildStamp.shared.isBuilt(key, fingerprint: sources + "|" + SwiftBuildStamp.products(of: suite.directory))
+        {
+            return nil
+        }
         let log = scratch + "/build.log"
         let run: ProcessRunner.Run
         do {
@@ -215,7 +231,12 @@ public struct SwiftTestAdapter: TestAdapter {
         } catch {
             return ("cannot run swift (\(error.message))", [], 0)
         }
-        if run.succeeded { return nil }
+        if run.succeeded {
+            if reuseBuilds {
+                SwiftBuildStamp.shared.markBuilt(key, fingerprint: sources + "|" + SwiftBuildStamp.products(of: suite.directory))
+            }
+            return nil
+        }
         let tail = SwiftGoConsoleCapture.tail(ofFile: log, cap: suite.outputCap)
         return ("`swift build --build-tests` failed (\(Self.describe(run)))", tail.bytes + run.output, tail.dropped)
     }

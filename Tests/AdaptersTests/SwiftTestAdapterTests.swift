@@ -46,6 +46,16 @@ import Testing
             "ArithmeticTests.AdditionXCTests/testAddsSmallNumbers": .passed, "ArithmeticTests.disabledOnPurpose()": .skipped,
             "ArithmeticTests.AdditionXCTests/testNoSuchTest": .error, "ArithmeticTests.DoublingTests/noSuchTest()": .error,
         ])
+
+        // The build is reused between batches only while the sources stay the same.
+        let file = dir + "/Tests/ArithmeticTests/AdditionXCTests.swift"
+        let source = try String(contentsOfFile: file, encoding: .utf8)
+        try source.replacingOccurrences(of: "XCTAssertEqual(add(2, 3), 5)", with: "XCTAssertEqual(add(2, 3), 6)")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let edited = SwiftFixtureFiles.collect {
+            adapter.run(["ArithmeticTests.AdditionXCTests/testAddsSmallNumbers"], of: suite, attempt: 3, report: $0)
+        }
+        #expect(edited.map(\.outcome) == [.failed], "an edited test is rebuilt before it runs")
     }
 
     @Test func aCrashOrHangErrorsOnlyThatTestAndTheRestStillRun() throws {
