@@ -17,6 +17,14 @@ public enum Quarantine {
             analysis.state = .quarantined
             return
         }
+        if analysis.state == .stable, configuration.provisionalQuarantine, configuration.autoQuarantine,
+           analysis.evidence.passedOnRetry + analysis.evidence.sameCommitMixed > 0, manual == nil,
+           !isReleased(cleanRuns: analysis.cleanRunsSinceLastFailure, longestCleanGap: analysis.longestCleanGap,
+                       configuration: configuration)
+        {
+            analysis.quarantine = .provisional
+            return
+        }
         guard analysis.state == .flaky, configuration.autoQuarantine else { return }
         if let manual, !manual.quarantined, (analysis.lastFlakyFailureBuild ?? -1) <= manual.atBuild {
             return  // released by a person and clean since: stays visible as flaky, does not block-exempt
