@@ -2,7 +2,7 @@
 # Every target installs what it is missing first (idempotently), so either may come first.
 SHELL := /bin/bash
 SWIFT ?= swift
-APT_PACKAGES := libzmq3-dev liblz4-dev libsqlite3-dev pkg-config
+APT_PACKAGES := libzmq3-dev liblz4-dev libsqlite3-dev pkg-config golang-go bc
 RELEASE_BIN := .build/release/testfleet
 
 .PHONY: deps build release test demo bench clean

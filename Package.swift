@@ -71,16 +71,19 @@ let package = Package(
         .executableTarget(name: "testfleet", dependencies: ["TestfleetCLI"], swiftSettings: strict),
         .executableTarget(
             name: "testfleet-bench",
-            dependencies: ["Model", "Wire", "Store", "Planning", "JUnit", "Analyzer", "Adapters"],
+            dependencies: ["Model", "Wire", "Store", "Planning", "JUnit", "Analyzer", "Adapters", "Impact", grdbSQLite],
             path: "bench/Sources/testfleet-bench",
             swiftSettings: strict),
 
         .testTarget(name: "ModelTests", dependencies: ["Model"], swiftSettings: strict),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], swiftSettings: strict),
         .testTarget(name: "JUnitTests", dependencies: ["JUnit", "Model"], swiftSettings: strict),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Model"], swiftSettings: strict),
+        .testTarget(name: "ImpactTests", dependencies: ["Impact", "Planning", "Model"], swiftSettings: strict),
+        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Model", "Transport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"], swiftSettings: strict),
-        .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model"], swiftSettings: strict),
+        .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "JUnit"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Model", "Store", "Wire", "Transport"],

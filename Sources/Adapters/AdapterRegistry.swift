@@ -8,7 +8,9 @@ public enum AdapterRegistry {
         switch kind {
         case .simulated: SimulatedAdapter()
         case .shell: ShellAdapter()
-        case .pytest, .swift, .go: nil
+        case .pytest: PytestAdapter()
+        case .swift: SwiftTestAdapter()
+        case .go: GoTestAdapter()
         }
     }
 }

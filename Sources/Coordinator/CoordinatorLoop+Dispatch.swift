@@ -7,6 +7,10 @@ import Wire
 extension CoordinatorLoop {
     /// Gives `worker` grants until it holds as many as its capacity or no work fits it.
     func grant(to worker: WorkerEntry) {
+        profile.measure(\.granting) { grantLoop(worker) }
+    }
+
+    private func grantLoop(_ worker: WorkerEntry) {
         while worker.leases.count < worker.capacity {
             guard let (build, tests) = nextWork(for: worker) else { return }
             let id = nextLease
@@ -151,6 +155,7 @@ extension CoordinatorLoop {
         build.finished = true
         let outcome: BuildOutcome
         do {
+            if profile.enabled { log("all results stored at \(Self.now() &- build.startedAt) ms; \(profile)") }
             let (verdict, code) = try service.verdictProvider(build.id)
             try store.finishBuild(build.id, verdict: verdict.verdict)
             outcome = BuildOutcome(build: build.id, verdict: verdict, exitCode: code)

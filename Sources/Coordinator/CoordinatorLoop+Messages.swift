@@ -71,14 +71,14 @@ extension CoordinatorLoop {
         guard !inbox.isEmpty else { return }
         let batches = inbox
         inbox.removeAll(keepingCapacity: true)
-        var byBuild: [String: [TestResult]] = [:]
-        for (_, batch) in batches { byBuild[batch.build, default: []].append(contentsOf: batch.results) }
+        var byBuild: [String: [[TestResult]]] = [:]
+        for (_, batch) in batches { byBuild[batch.build, default: []].append(batch.results) }
         var failedBuilds: Set<String> = []
         for (build, results) in byBuild {
             do {
-                try store.recordResults(build: build, results)
+                try profile.measure(\.storing) { try store.recordResults(build: build, batches: results) }
             } catch {
-                log("could not store \(results.count) results of build \(build): \(error); the worker will resend")
+                log("could not store results of build \(build): \(error); the worker will resend")
                 failedBuilds.insert(build)
             }
         }

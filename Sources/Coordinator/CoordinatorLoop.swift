@@ -23,6 +23,8 @@ final class CoordinatorLoop {
     var lastHousekeeping: UInt64 = 0
     /// Results received in this turn of the loop, stored together before any is acknowledged.
     var inbox: [(identity: [UInt8], batch: ResultBatch)] = []
+    /// With TESTFLEET_TRACE set: where the loop's time goes (milliseconds), printed per build.
+    let profile = LoopProfile(enabled: ProcessInfo.processInfo.environment["TESTFLEET_TRACE"] != nil)
 
     var store: Store { service.store }
     var config: CoordinatorConfig { service.config }
@@ -51,8 +53,8 @@ final class CoordinatorLoop {
                 service.wake.drain()
                 handleControls()
             }
-            if poller.isReadable(socketItem) { receiveAll() }
-            flushInbox()
+            if poller.isReadable(socketItem) { profile.measure(\.receiving) { receiveAll() } }
+            profile.measure(\.flushing) { flushInbox() }
             let now = Self.now()
             if now &- lastHousekeeping >= 100 {
                 lastHousekeeping = now

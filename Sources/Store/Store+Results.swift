@@ -21,11 +21,17 @@ extension Store {
     /// with text bound in place (no copies), inside a GRDB write transaction.
     @discardableResult
     public func recordResults(build: String, _ results: [TestResult]) throws(StoreError) -> Int {
-        guard !results.isEmpty else { return 0 }
-        return try write { db in try Self.insert(results, build: build, into: db) }
+        try recordResults(build: build, batches: [results])
     }
 
-    static func insert(_ results: [TestResult], build: String, into db: Database) throws -> Int {
+    /// Records several batches of one build in one transaction (a coordinator's turn).
+    @discardableResult
+    public func recordResults(build: String, batches: [[TestResult]]) throws(StoreError) -> Int {
+        guard batches.contains(where: { !$0.isEmpty }) else { return 0 }
+        return try write { db in try Self.insert(batches, build: build, into: db) }
+    }
+
+    static func insert(_ batches: [[TestResult]], build: String, into db: Database) throws -> Int {
         guard let connection = db.sqliteConnection else { throw StoreError("the store connection is closed") }
         let insertResult = try RawStatement(
             connection,
@@ -39,7 +45,7 @@ extension Store {
         var inserted = 0
         var buildID = build
         try buildID.withUTF8 { buildBytes in
-            for result in results {
+            for result in batches.joined() {
                 insertResult.reset()
                 insertResult.bindText(1, buildBytes)
                 insertResult.bindText(2, result.test)

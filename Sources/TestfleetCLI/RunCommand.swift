@@ -57,12 +57,17 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        let trace = ProcessInfo.processInfo.environment["TESTFLEET_TRACE"] != nil
+        func mark(_ what: String) {
+            if trace { FileHandle.standardError.write(Data(String(format: "trace %.3f %@\n", Date().timeIntervalSince(started), what).utf8)) }
+        }
         let spec = BuildSpec(id: build ?? Self.newBuildID(), suite: suite, commit: commit ?? head, branch: branch,
                              base: base, head: head, maxAttempts: retries + 1)
         let store = try self.store.open()
         let planning = BuildPlanning(store: store)
         let planned: PlannedBuild
         do { planned = try planning.plan(spec) } catch let error as SpecError { throw CLIExit.badInput(error.message) }
+        mark("planned \(planned.tests.count) tests")
         let printer = ProgressPrinter(quiet: quiet)
         if !quiet {
             let label = spec.isSimulated ? " (SIMULATED suite)" : ""
@@ -81,6 +86,7 @@ struct RunCommand: ParsableCommand {
         let fleet = try LocalFleet(count: local, endpoint: bound, heartbeatMilliseconds: heartbeatMilliseconds) { pid, status in
             if status != 0 { coordinator.workerLost(pid: pid) }
         }
+        mark("workers spawned")
         coordinator.submit(planned)
         var outcome: BuildOutcome?
         while outcome == nil {
@@ -94,12 +100,15 @@ struct RunCommand: ParsableCommand {
                 }
             }
         }
+        mark("build finished")
         coordinator.shutdown()
         fleet.stop()
+        mark("fleet stopped")
         printer.finish()
         guard var result = outcome else { throw CLIExit.infrastructure("the coordinator stopped") }
         result.verdict.wallSeconds = Date().timeIntervalSince(started)
         try VerdictOutput.emit(result.verdict, json: json, store: store)
+        mark("verdict written")
         if result.exitCode != 0 { throw CLIExit(code: result.exitCode, message: "") }
     }
 

@@ -7,31 +7,15 @@ import Store
 enum StoredVerdict {
     static func compute(store: Store, build id: String) throws -> (Verdict, Int32) {
         guard let record = try store.build(id) else { throw CLIExit.badInput("no build '\(id)' in \(store.path)") }
-        let results = try store.results(build: id)
+        let summary = try store.summary(build: id)
         var counts = Verdict.Counts()
-        var failures: [Verdict.Failure] = []
-        var passedOnRetry: [String] = []
-        var start = 0
-        while start < results.count {
-            var end = start
-            while end < results.count && results[end].test == results[start].test { end += 1 }
-            let attempts = results[start..<end]
-            let last = attempts.last!
-            counts.total += 1
-            if last.outcome.isFailure {
-                counts.failed += 1
-                failures.append(.init(test: last.test, attempts: attempts.count, outcome: last.outcome.rawValue))
-            } else if last.outcome == .skipped {
-                counts.skipped += 1
-            } else {
-                counts.passed += 1
-                if attempts.contains(where: { $0.outcome.isFailure }) {
-                    counts.flaky += 1
-                    passedOnRetry.append(last.test)
-                }
-            }
-            start = end
+        counts.total = summary.tests
+        for (outcome, n) in summary.finalOutcomes {
+            if outcome.isFailure { counts.failed += n } else if outcome == .skipped { counts.skipped += n } else { counts.passed += n }
         }
+        counts.flaky = summary.passedOnRetry.count
+        let failures = summary.failures.map { Verdict.Failure(test: $0.test, attempts: $0.attempts, outcome: $0.final.rawValue) }
+        let passedOnRetry = summary.passedOnRetry.map(\.test)
         var reasons: [String] = []
         if counts.total < record.testCount {
             reasons.append("\(record.testCount - counts.total) of \(record.testCount) tests have no result")

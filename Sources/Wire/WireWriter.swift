@@ -51,10 +51,27 @@ public struct WireWriter: Sendable {
         copy.withUTF8 { bytes(tag, $0) }
     }
 
-    /// A nested message: its fields are written by `body` into a sub-writer.
+    /// A nested message whose fields `body` writes in place. The length is patched afterwards:
+    /// one byte is reserved, which fits the common small record, and widened only when needed
+    /// (no temporary buffer per record on the hot path).
     public mutating func message(_ tag: UInt32, _ body: (inout WireWriter) -> Void) {
-        var inner = WireWriter(capacity: 32)
-        body(&inner)
-        bytes(tag, inner.bytes)
+        rawVarint(UInt64(tag) << 3 | 2)
+        let lengthAt = bytes.count
+        bytes.append(0)
+        let start = bytes.count
+        body(&self)
+        let length = bytes.count - start
+        if length < 0x80 {
+            bytes[lengthAt] = UInt8(length)
+            return
+        }
+        var encoded: [UInt8] = []
+        var v = length
+        while v >= 0x80 {
+            encoded.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        encoded.append(UInt8(v))
+        bytes.replaceSubrange(lengthAt..<(lengthAt + 1), with: encoded)
     }
 }

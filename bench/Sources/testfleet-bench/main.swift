@@ -3,7 +3,15 @@
 // human-readable lines and, last, one line of JSON with its figures.
 import Foundation
 
-let benchmarks: [String: ([String]) throws -> Void] = [:]
+let benchmarks: [String: ([String]) throws -> Void] = [
+    "raw-insert": RawInsertBench.run,
+    "makespan": MakespanBench.run,
+    "plan": PlanBench.run,
+    "junit-ingest": JUnitIngestBench.run,
+    "import-graph": ImportGraphBench.run,
+    "flaky-eval": FlakyEvalBench.run,
+    "analysis": AnalysisBench.run,
+]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, let bench = benchmarks[name] else {

@@ -1,0 +1,67 @@
+import GRDB
+import GRDBSQLite
+public import Model
+
+/// One build's results folded per test: what a gate needs without loading every row.
+public struct BuildSummary: Sendable, Hashable {
+    /// A test whose attempts matter to the gate (it failed at least once).
+    public struct Notable: Sendable, Hashable {
+        public var test: String
+        public var attempts: Int
+        public var final: Outcome
+    }
+
+    /// Tests with at least one result.
+    public var tests = 0
+    /// How many tests ended (last attempt) with each outcome.
+    public var finalOutcomes: [Outcome: Int] = [:]
+    /// Tests whose last attempt failed, in name order.
+    public var failures: [Notable] = []
+    /// Tests that failed and then passed on a later attempt, in name order.
+    public var passedOnRetry: [Notable] = []
+}
+
+extension Store {
+    /// Folds a build's results per test in one pass over the primary key (no sort, no row
+    /// objects): 100,000 results take a few tens of milliseconds.
+    public func summary(build: String) throws(StoreError) -> BuildSummary {
+        try read { db in
+            guard let connection = db.sqliteConnection else { throw StoreError("the store connection is closed") }
+            let statement = try RawStatement(
+                connection, "SELECT test, outcome FROM result WHERE build_id = ? ORDER BY build_id, test, attempt")
+            defer { statement.finalize() }
+            statement.bindText(1, build)
+            var summary = BuildSummary()
+            var current: [UInt8] = []
+            var attempts = 0
+            var last = Outcome.passed
+            var sawFailure = false
+            func close() {
+                guard attempts > 0 else { return }
+                summary.tests += 1
+                summary.finalOutcomes[last, default: 0] += 1
+                guard sawFailure else { return }
+                let notable = BuildSummary.Notable(test: String(decoding: current, as: UTF8.self), attempts: attempts, final: last)
+                if last.isFailure { summary.failures.append(notable) } else { summary.passedOnRetry.append(notable) }
+            }
+            while sqlite3_step(statement.handle) == SQLITE_ROW {
+                let length = Int(sqlite3_column_bytes(statement.handle, 0))
+                let name = UnsafeBufferPointer(start: sqlite3_column_text(statement.handle, 0), count: length)
+                if !name.elementsEqual(current) {
+                    close()
+                    current.removeAll(keepingCapacity: true)
+                    current.append(contentsOf: name)
+                    attempts = 0
+                    sawFailure = false
+                }
+                attempts += 1
+                let outcomeLength = Int(sqlite3_column_bytes(statement.handle, 1))
+                let outcomeText = String(decoding: UnsafeBufferPointer(start: sqlite3_column_text(statement.handle, 1), count: outcomeLength), as: UTF8.self)
+                last = Outcome(rawValue: outcomeText) ?? .error
+                if last.isFailure { sawFailure = true }
+            }
+            close()
+            return summary
+        }
+    }
+}
