@@ -4,7 +4,8 @@ extension ImpactSelection {
     /// Answers "is this test selected?" in constant time for adapter test names: a pytest node id
     /// (`tests/test_x.py::TestK::test_y`) is selected with its file, a swift test
     /// (`ModelTests.Suite/test()`) with its test target (module name), any test of a suite
-    /// selected whole is selected, and everything is selected when everything runs.
+    /// selected whole is selected, and everything is selected when everything runs. A per-arch
+    /// copy `name@arch` is selected with `name`.
     public struct Lookup: Sendable {
         private let everything: Bool
         private let wholeSuites: Set<String>
@@ -29,6 +30,10 @@ extension ImpactSelection {
                 return true
             }
             if let dot = name.firstIndex(of: "."), tests.contains(Self.key(suite, String(name[..<dot]))) { return true }
+            // An `every`-arch test runs as one copy per arch, named `name@arch`: it is its original.
+            if let at = name.lastIndex(of: "@"), at != name.startIndex {
+                return selects(suite: suite, test: String(name[..<at]))
+            }
             return false
         }
 
