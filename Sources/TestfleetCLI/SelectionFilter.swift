@@ -9,12 +9,7 @@ import Planning
 /// count of what it leaves out for the verdict.
 struct SelectionFilter {
     private let report: ImpactReport
-    private let lookup: ImpactSelection.Lookup
-    /// The selector's reason per skipped (suite, file or target).
-    private let reasons: [String: String]
-    private(set) var selectedCount = 0
-    private(set) var skippedCount = 0
-    private(set) var skipped: [BuildSelection.Skip] = []
+    private var filter: ImpactSelection.Filter
 
     /// Nil when the spec asks for no selection (no base or head, or a simulated suite). The
     /// repository is the one holding `root`, or else the suite file's directory.
@@ -24,46 +19,20 @@ struct SelectionFilter {
         let directory = root ?? URL(fileURLWithPath: file.path).deletingLastPathComponent().path
         report = try ImpactAnalysis.select(
             in: directory, base: base, head: head, suites: file.suites, rules: try ImpactRules(document: file.document))
-        lookup = ImpactSelection.Lookup(report.selection)
-        var reasons: [String: String] = [:]
-        for skip in report.selection.skipped { reasons[Self.key(skip.suite, skip.test ?? "")] = skip.why }
-        self.reasons = reasons
+        filter = ImpactSelection.Filter(report.selection)
     }
 
     /// The gate reason when the high watermark refuses the build.
     var rebaseRequired: String? { report.watermark?.reason }
 
-    /// Whether `test` of `suite` is planned; a test left out is counted and, up to the cap, named.
-    mutating func keep(suite: String, test: String) -> Bool {
-        if lookup.selects(suite: suite, test: test) {
-            selectedCount += 1
-            return true
-        }
-        skippedCount += 1
-        if skipped.count < BuildSelection.skipListCap {
-            skipped.append(BuildSelection.Skip(suite: suite, test: test, reason: reason(suite: suite, test: test)))
-        }
-        return false
-    }
+    /// Whether `test` of `suite` is planned (see `ImpactSelection.Filter.keep`).
+    mutating func keep(suite: String, test: String) -> Bool { filter.keep(suite: suite, test: test) }
 
     /// What the store keeps about this selection.
     var record: BuildSelection {
         BuildSelection(
-            base: report.base, head: report.head, diffBase: report.diffBase, selectedCount: selectedCount,
-            skippedCount: skippedCount, runAllReasons: report.selection.runAllReasons, skipped: skipped,
+            base: report.base, head: report.head, diffBase: report.diffBase, selectedCount: filter.selectedCount,
+            skippedCount: filter.skippedCount, runAllReasons: report.selection.runAllReasons, skipped: filter.skipped,
             rebaseRequired: rebaseRequired)
     }
-
-    /// The selector's reason for the test's file (pytest) or target (swift), else a generic one.
-    private func reason(suite: String, test: String) -> String {
-        if let why = reasons[Self.key(suite, test)] { return why }
-        for separator in [":", "."] as [Character] {
-            if let end = test.firstIndex(of: separator), let why = reasons[Self.key(suite, String(test[..<end]))] {
-                return why
-            }
-        }
-        return "no changed path affects it"
-    }
-
-    private static func key(_ suite: String, _ test: String) -> String { suite + "\u{0}" + test }
 }
