@@ -11,6 +11,8 @@ extension ImpactSelection {
         public private(set) var selectedCount = 0
         public private(set) var skippedCount = 0
         public private(set) var skipped: [BuildSelection.Skip] = []
+        /// The file of the last selected node id, when the file itself is selected.
+        private var lastSelectedFile: (suite: String, file: String)?
 
         public init(_ selection: ImpactSelection) {
             lookup = Lookup(selection)
@@ -21,8 +23,19 @@ extension ImpactSelection {
 
         /// Whether `test` of `suite` is planned; a test left out is counted and, up to the cap, named.
         public mutating func keep(suite: String, test: String) -> Bool {
+            // Adapters list a file's tests together, so a node id whose file (the part before the
+            // first ':') was just found selected is selected too, without hashing it again.
+            let colon = test.utf8.firstIndex(of: UInt8(ascii: ":"))
+            if let colon, let last = lastSelectedFile, suite == last.suite, test[..<colon] == last.file {
+                selectedCount += 1
+                return true
+            }
             if lookup.selects(suite: suite, test: test) {
                 selectedCount += 1
+                if let colon {
+                    let file = String(test[..<colon])
+                    lastSelectedFile = lookup.selects(suite: suite, test: file) ? (suite, file) : nil
+                }
                 return true
             }
             skippedCount += 1
