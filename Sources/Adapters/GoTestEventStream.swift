@@ -11,7 +11,8 @@ import Model
 /// (`TestTable/zero`) exist only at run time, so they are folded into their parent: their output
 /// is the parent's output and the parent's own pass/fail (which go derives from its subtests) is
 /// the result. Lines that are not JSON (Go 1.19 prints build errors as plain text on stderr,
-/// `FAIL pkg [build failed]` on stdout) are kept separately as `looseOutput`.
+/// `FAIL pkg [build failed]` on stdout) and Go 1.24's `build-output` events are kept separately
+/// as `looseOutput`.
 struct GoTestEventStream: Sendable {
     struct Record: Sendable {
         /// Nil while the test has started but not ended (a panic elsewhere, a timeout, a kill).
@@ -55,6 +56,12 @@ struct GoTestEventStream: Sendable {
     }
 
     mutating func apply(_ event: Event) {
+        // Go 1.24+ reports build errors as events of their own (`"ImportPath":"m/p [m/p.test]",
+        // "Action":"build-output"`) where 1.19 printed plain text; both land in `looseOutput`.
+        if event.Action == "build-output" {
+            if let text = event.Output { looseOutput.append(Array(text.utf8)) }
+            return
+        }
         let package = event.Package ?? ""
         guard let test = event.Test, !test.isEmpty else {
             switch event.Action {

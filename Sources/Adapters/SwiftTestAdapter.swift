@@ -145,13 +145,16 @@ public struct SwiftTestAdapter: TestAdapter {
                 continue
             }
             progress = true
-            var result = AdapterResult(
-                name: name, outcome: record.outcome ?? .error, duration: record.duration, output: record.output.bytes,
-                outputDropped: record.output.dropped)
-            if record.outcome == nil {
-                result.appendNote("this test started but never finished: swift test \(how)", cap: suite.outputCap)
+            guard let outcome = record.outcome else {
+                // SwiftPM relays the test process's stdout and stderr separately, so a crash
+                // message can land before the test's `started` line: give the console's tail.
+                report(errorWithConsole(
+                    name, "this test started but never finished: swift test \(how)", console: console, cap: suite.outputCap))
+                continue
             }
-            report(result)
+            report(AdapterResult(
+                name: name, outcome: outcome, duration: record.duration, output: record.output.bytes,
+                outputDropped: record.output.dropped))
         }
         let abnormal = run.timedOut || run.signal != nil || xctest.current != nil || !xctest.finished
         if !notStarted.isEmpty {

@@ -29,6 +29,10 @@ public struct AnalyzerConfiguration: Sendable, Hashable {
     public var credibleLevel = 0.95
     /// Flagged flaky tests enter quarantine on their own when true.
     public var autoQuarantine = true
+    /// Tests that passed on a retry or passed and failed on one commit (outside infrastructure
+    /// failures) but are not flagged yet enter quarantine provisionally: the gate stops blocking on them
+    /// while the report still calls them stable until the evidence is significant.
+    public var provisionalQuarantine = true
     /// A quarantined test is released after n = ⌈3 / rate⌉ clean attempts in a row (zero
     /// failures in n runs bounds the rate below 3/n at 95 %).
     public var quarantineReleaseRate = 0.02
@@ -37,6 +41,13 @@ public struct AnalyzerConfiguration: Sendable, Hashable {
     /// The per-attempt failure rate assumed for a real regression when estimating what slipped
     /// through the gate (real breaks fail nearly always; 0.9 leaves room for racy ones).
     public var regressionFailureRate = 0.9
+    /// An automatically quarantined test that failed every attempt of a build still blocks when
+    /// the probability that this is a real failure (given its flake rate) reaches this: a test
+    /// quarantined at 1 % that fails three times in a row is more likely broken than unlucky.
+    /// Above 1 (the default, as issue 5 asks) quarantine covers every failure and the risk shows
+    /// only in the slip probability: on the synthetic history a limit of 0.5 blocked bursty tests
+    /// (whose failures cluster, so rate³ understates them) and caught no extra regression.
+    public var quarantineCoverLimit = 2.0
 
     public init() {}
 

@@ -1,3 +1,5 @@
+public import Model
+
 /// The result of one analysis over a history: every test's state and evidence, plus the
 /// suite-wide figures the states were judged against.
 public struct FlakyAnalysis: Sendable {
@@ -24,6 +26,30 @@ public struct FlakyAnalysis: Sendable {
     /// Tests whose failures do not block the gate.
     public var quarantinedNames: Set<String> {
         Set(tests.lazy.filter { $0.quarantine != nil }.map(\.name))
+    }
+
+    /// Tests a person quarantined (their failures never block).
+    public var manuallyQuarantinedNames: Set<String> {
+        Set(tests.lazy.filter { $0.quarantine == .manual }.map(\.name))
+    }
+
+    /// A gate input for one build's results, filled with this analysis's quarantine, flake rates
+    /// and regression rate.
+    public func gateInput(build: String, commit: String?, suite: String, simulated: Bool = false,
+                          results: [TestResult], skippedBySelection: [String] = [], rebaseRequired: String? = nil,
+                          wallSeconds: Double? = nil) -> GateInput
+    {
+        GateInput(build: build, commit: commit, suite: suite, simulated: simulated, results: results,
+                  quarantined: quarantinedNames, manuallyQuarantined: manuallyQuarantinedNames,
+                  flakeRates: flakeRatesByName, allFailedBuildRates: allFailedBuildRatesByName, defaultFlakeRate: prior.mean, regressionRate: regressionRate,
+                  skippedBySelection: skippedBySelection, rebaseRequired: rebaseRequired, wallSeconds: wallSeconds)
+    }
+
+    /// Observed all-attempts-failed build rates by test name (tests that had such builds only).
+    public var allFailedBuildRatesByName: [String: Double] {
+        var result: [String: Double] = [:]
+        for test in tests where test.allFailedBuilds > 0 { result[test.name] = test.allFailedBuildRate }
+        return result
     }
 
     /// Flake rates by test name, for the gate's slip-through estimate.

@@ -15,6 +15,9 @@ extension FlakyAnalyzer {
         var observationsSinceFix = 0
         var breakStarts = 0
         var lastFlakyFailureBuild: Int32?
+        /// Builds outside breaks, and those of them in which every attempt failed.
+        var flakyBuilds = 0
+        var allFailedBuilds = 0
     }
 
     static let archs: [Arch] = [.x86_64, .aarch64]
@@ -97,6 +100,10 @@ extension FlakyAnalyzer {
             }
             if observation.totalFailures > 0 { commitFailed = true }
             if observation.passedAfterFailure { draft.evidence.passedOnRetry += 1 }
+            if brokenMask[index] == 0 {
+                draft.flakyBuilds += 1
+                if observation.totalPasses == 0 && observation.totalFailures > 0 { draft.allFailedBuilds += 1 }
+            }
             for arm in 0..<2 where brokenMask[index] & (arm == 0 ? 1 : 2) == 0 {
                 let passes = observation.passes(arch: arm), failures = observation.failures(arch: arm)
                 groupPasses[arm] += passes

@@ -84,7 +84,8 @@ public enum FlakyAnalyzer {
             flakyAttempts: draft.flakyAttempts, totalAttempts: scan.totalAttempts, totalFailures: scan.totalFailures,
             pValue: pValue, flagged: flagged, evidence: draft.evidence, harm: scan.harm,
             latestBreak: breakReport(draft, history: history), cleanRunsSinceLastFailure: scan.cleanRunsSinceLastFailure,
-            longestCleanGap: scan.longestCleanGap, quarantine: nil, lastFlakyFailureBuild: draft.lastFlakyFailureBuild)
+            longestCleanGap: scan.longestCleanGap, quarantine: nil, lastFlakyFailureBuild: draft.lastFlakyFailureBuild,
+            flakyBuilds: draft.flakyBuilds, allFailedBuilds: draft.allFailedBuilds)
         classify(&analysis, draft: draft, configuration: configuration)
         Quarantine.apply(to: &analysis, manual: manual, configuration: configuration)
         return analysis

@@ -1,5 +1,8 @@
 /// Quarantine rules, applied after classification.
 ///
+/// - A test that passed on a retry (outside infrastructure failures) but is not flagged yet is
+///   quarantined provisionally: its failures stop blocking while evidence accumulates; the FDR
+///   flag (`TestAnalysis.flagged`) stays the honest "is flaky" claim.
 /// - A manual quarantine holds until a manual release.
 /// - A flagged flaky test enters quarantine automatically (when enabled), unless a person
 ///   released it and it has not failed since.
@@ -14,6 +17,15 @@ public enum Quarantine {
     {
         if let manual, manual.quarantined {
             analysis.quarantine = .manual
+            analysis.state = .quarantined
+            return
+        }
+        if analysis.state == .stable, configuration.provisionalQuarantine, configuration.autoQuarantine,
+           analysis.evidence.passedOnRetry + analysis.evidence.sameCommitMixed > 0, manual == nil,
+           !isReleased(cleanRuns: analysis.cleanRunsSinceLastFailure, longestCleanGap: analysis.longestCleanGap,
+                       configuration: configuration)
+        {
+            analysis.quarantine = .provisional
             analysis.state = .quarantined
             return
         }

@@ -70,6 +70,13 @@ public struct TestAnalysis: Sendable, Hashable {
     public var quarantine: QuarantineReason?
     /// Build index of the last flaky failure (nil: none).
     public var lastFlakyFailureBuild: Int32?
+    /// Builds outside breaks and infrastructure failures, and how many of them failed every
+    /// attempt: a bursty test's all-failing builds come far more often than rate^attempts.
+    public var flakyBuilds: Int
+    public var allFailedBuilds: Int
+
+    /// The observed share of builds in which the test failed every attempt (0 when it never did).
+    public var allFailedBuildRate: Double { flakyBuilds > 0 ? Double(allFailedBuilds) / Double(flakyBuilds) : 0 }
 
     /// The commit the state dates from: the first failing commit of an ongoing break, the fix
     /// commit of a fixed test, nil otherwise.

@@ -18,6 +18,9 @@ public enum QuarantineReason: String, Sendable, Codable, Hashable {
     case automatic
     /// Put there by a person (`testfleet quarantine add`).
     case manual
+    /// Passed on a retry (or passed and failed on one commit) outside infrastructure failures, but not (yet)
+    /// flagged at the false-discovery rate: kept from blocking while evidence accumulates.
+    case provisional
 }
 
 /// A person's quarantine decision, persisted by the store and handed to the analyser.

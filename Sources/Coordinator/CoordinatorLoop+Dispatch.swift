@@ -110,6 +110,7 @@ extension CoordinatorLoop {
         }
         do {
             try store.createBuild(planned.spec, testCount: planned.tests.count)
+            if let selection = planned.selection { try store.recordSelection(build: planned.spec.id, selection) }
         } catch {
             reject(planned.spec.id, reason: "\(error)", exitCode: error.isUserError ? 2 : 3, watcher: watcher)
             return

@@ -71,6 +71,30 @@ extension Store {
                 );
                 """)
         }
+        migrator.registerMigration("v4 impact selection per build") { db in
+            // What `run|submit --base --head` left out, so the verdict can say what was skipped.
+            try db.execute(sql: """
+                CREATE TABLE build_selection (
+                  build_id TEXT PRIMARY KEY NOT NULL REFERENCES build(id) ON DELETE CASCADE,
+                  base TEXT NOT NULL,
+                  head TEXT NOT NULL,
+                  diff_base TEXT NOT NULL,
+                  selected_count INTEGER NOT NULL CHECK (selected_count >= 0),
+                  skipped_count INTEGER NOT NULL CHECK (skipped_count >= 0),
+                  run_all_reasons TEXT NOT NULL,
+                  rebase_required TEXT
+                ) WITHOUT ROWID;
+
+                CREATE TABLE selection_skip (
+                  build_id TEXT NOT NULL REFERENCES build_selection(build_id) ON DELETE CASCADE,
+                  position INTEGER NOT NULL CHECK (position >= 0),
+                  suite TEXT NOT NULL,
+                  test TEXT NOT NULL CHECK (length(test) > 0),
+                  reason TEXT NOT NULL,
+                  PRIMARY KEY (build_id, position)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

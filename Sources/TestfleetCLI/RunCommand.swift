@@ -36,6 +36,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Head revision of the change (for selection).")
     var head: String?
 
+    @Option(help: "A directory in the git repository for --base/--head selection (default: the suite file's directory).")
+    var root: String?
+
     @Option(help: "Extra attempts for a failing test (run on another worker when there is one).")
     var retries: Int = 2
 
@@ -64,7 +67,7 @@ struct RunCommand: ParsableCommand {
         let spec = BuildSpec(id: build ?? Self.newBuildID(), suite: suite, commit: commit ?? head, branch: branch,
                              base: base, head: head, maxAttempts: retries + 1)
         let store = try self.store.open()
-        let planning = BuildPlanning(store: store)
+        let planning = BuildPlanning(store: store, root: root)
         let planned: PlannedBuild
         do { planned = try planning.plan(spec) } catch let error as SpecError { throw CLIExit.badInput(error.message) }
         mark("planned \(planned.tests.count) tests")

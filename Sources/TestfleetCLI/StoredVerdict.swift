@@ -22,7 +22,10 @@ enum StoredVerdict {
         }
         if !failures.isEmpty { reasons.append("\(failures.count) test(s) failed on every attempt") }
         if !passedOnRetry.isEmpty { reasons.append("\(passedOnRetry.count) test(s) passed only on retry (flaky)") }
-        let pass = failures.isEmpty && counts.total >= record.testCount
+        // The high watermark refused the build before any test ran (see Impact/Watermark.swift).
+        let rebase = try store.selection(build: id)?.rebaseRequired
+        if let rebase { reasons.insert(rebase, at: 0) }
+        let pass = rebase == nil && failures.isEmpty && counts.total >= record.testCount
         if pass && reasons.isEmpty { reasons.append("all \(counts.total) tests passed") }
         if record.simulated { reasons.append("simulated suite: these results say nothing about real code") }
         let verdict = Verdict(

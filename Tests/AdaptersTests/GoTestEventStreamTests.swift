@@ -87,6 +87,22 @@ import Testing
         #expect(String(decoding: stream.looseOutput.bytes, as: UTF8.self).contains("undefined: undefinedThing"))
     }
 
+    /// Go 1.24+ sends build errors as `build-output` events (shape from go's own
+    /// src/cmd/go/testdata/script/test_json_build.txt; this machine has go 1.19).
+    @Test func newerGoBuildOutputEventsAreKeptToo() {
+        let stream = Self.feed(#"""
+            {"ImportPath":"m/builderror [m/builderror.test]","Action":"build-output","Output":"# m/builderror [m/builderror.test]\n"}
+            {"ImportPath":"m/builderror [m/builderror.test]","Action":"build-output","Output":"builderror/main_test.go:3:11: undefined: y\n"}
+            {"ImportPath":"m/builderror [m/builderror.test]","Action":"build-fail"}
+            {"Time":"2025-01-01T00:00:00Z","Action":"start","Package":"m/builderror"}
+            {"Time":"2025-01-01T00:00:00Z","Action":"output","Package":"m/builderror","Output":"FAIL\tm/builderror [build failed]\n"}
+            {"Time":"2025-01-01T00:00:00Z","Action":"fail","Package":"m/builderror","Elapsed":0,"FailedBuild":"m/builderror [m/builderror.test]"}
+            """#)
+        #expect(stream.records.isEmpty)
+        #expect(String(decoding: stream.looseOutput.bytes, as: UTF8.self).contains("main_test.go:3:11: undefined: y"))
+        #expect(stream.packageOutcomes["m/builderror"] == .failed)
+    }
+
     @Test func startedButUnfinishedTestHasNoOutcome() {
         let stream = Self.feed(#"{"Action":"run","Package":"p","Test":"TestHang"}"#)
         #expect(stream.records["p.TestHang"] != nil)

@@ -78,6 +78,24 @@ import Testing
         #expect(after.quarantine == nil)
     }
 
+    @Test func onePassOnRetryQuarantinesProvisionallyWithoutAFlag() throws {
+        var builder = AttemptHistory.Builder()
+        for build in 0..<10 {
+            let index = builder.build(id: "b\(build)", commit: "c\(build)")
+            Self.addStable(&builder, build: index, count: 200)
+            builder.attempt("suite::once", build: index, attempt: 1, outcome: build == 4 ? .failed : .passed)
+            if build == 4 { builder.attempt("suite::once", build: index, attempt: 2, outcome: .passed, worker: "w2") }
+        }
+        let test = try #require(FlakyAnalyzer.analyze(builder.history).tests.first { $0.name == "suite::once" })
+        #expect(test.evidence.passedOnRetry == 1)
+        #expect(!test.flagged)  // one failure among 201 tests is not significant at 5 %
+        #expect(test.quarantine == .provisional)
+        #expect(test.state == .quarantined)
+        var configuration = AnalyzerConfiguration()
+        configuration.provisionalQuarantine = false
+        #expect(FlakyAnalyzer.analyze(builder.history, configuration: configuration).tests.first { $0.name == "suite::once" }?.state == .stable)
+    }
+
     @Test func manualQuarantineAndRelease() throws {
         var builder = AttemptHistory.Builder()
         for build in 0..<4 {

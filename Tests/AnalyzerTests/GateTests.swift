@@ -91,3 +91,29 @@ import Testing
         #expect(CommitOrder.latestGreen(builds, branch: "nope") == nil)
     }
 }
+
+@Suite struct GateCoverLimitTests {
+    @Test func aCoverLimitBlocksAQuarantinedTestItsRateCannotExplain() {
+        let results = (1...3).map { GateTests.attempt("t::low", $0, .failed) }
+        var configuration = AnalyzerConfiguration()
+        #expect(Gate.evaluate(GateInput(build: "b", commit: nil, suite: "u", results: results, quarantined: ["t::low"],
+                                        flakeRates: ["t::low": 0.01], regressionRate: 1e-4), configuration: configuration)
+            .verdict.verdict == .pass)
+        configuration.quarantineCoverLimit = 0.5
+        // π ρ³ = 1e-4 · 0.729 against (1 − π) · 0.01³ ≈ 1e-6: P(real) ≈ 0.986 ⇒ blocks.
+        let strict = Gate.evaluate(GateInput(build: "b", commit: nil, suite: "u", results: results, quarantined: ["t::low"],
+                                             flakeRates: ["t::low": 0.01], regressionRate: 1e-4), configuration: configuration)
+        #expect(strict.verdict.verdict == .fail)
+        #expect(strict.verdict.reasons.first?.contains("P(real failure) 99%") == true)
+        // A person's quarantine is never second-guessed.
+        let manual = Gate.evaluate(GateInput(build: "b", commit: nil, suite: "u", results: results, quarantined: ["t::low"],
+                                             manuallyQuarantined: ["t::low"], flakeRates: ["t::low": 0.01],
+                                             regressionRate: 1e-4), configuration: configuration)
+        #expect(manual.verdict.verdict == .pass)
+        // A bursty test that failed whole builds before is covered by that record, not by rate³.
+        let bursty = Gate.evaluate(GateInput(build: "b", commit: nil, suite: "u", results: results, quarantined: ["t::low"],
+                                             flakeRates: ["t::low": 0.01], allFailedBuildRates: ["t::low": 0.03],
+                                             regressionRate: 1e-4), configuration: configuration)
+        #expect(bursty.verdict.verdict == .pass)
+    }
+}

@@ -51,7 +51,7 @@ import Testing
         let oracle = synthetic.truth.map(\.isFlaky)
         let flags = FlakyEvaluation.flags(flaky: oracle)
         let score = FlakyEvaluation.score(detector: "oracle", synthetic: synthetic, flagsAt: [30: flags],
-                                          update: { _, tests, _ in tests.map { ($0, oracle[Int($0)], oracle[Int($0)]) } },
+                                          update: { _, tests, _ in tests.map { ($0, oracle[Int($0)], oracle[Int($0)], nil) } },
                                           broken: nil)
         #expect(score.precision == 1)
         #expect(score.falsePositives == 0)

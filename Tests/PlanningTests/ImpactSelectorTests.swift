@@ -138,6 +138,18 @@ import Testing
         #expect(everything.selects(suite: "unit", test: "tests/test_plain.py::test_json"))
     }
 
+    @Test func lookupMatchesPerArchCopiesLikeTheirOriginal() {
+        // `arch = "every"` plans `name@x86_64` and `name@aarch64`; each is selected with `name`.
+        let python = ImpactSelection.Lookup(selector().select([ChangedPath(status: .modified, path: "py/app/core.py")]))
+        #expect(python.selects(suite: "unit", test: "tests/test_core.py::test_quad@aarch64"))
+        #expect(python.selects(suite: "unit", test: "tests/test_core.py::test_p[a@b]@x86_64"))
+        #expect(!python.selects(suite: "unit", test: "tests/test_plain.py::test_json@aarch64"))
+        let swift = ImpactSelection.Lookup(selector().select([ChangedPath(status: .modified, path: "Sources/Planning/A.swift")]))
+        #expect(swift.selects(suite: "swift", test: "PlanningTests.QueueTests/testOrder@x86_64"))
+        #expect(!swift.selects(suite: "swift", test: "ModelTests.ArchTests/testParse@x86_64"))
+        #expect(!swift.selects(suite: "swift", test: "@x86_64"))
+    }
+
     @Test func starImportOfAPackageDependsOnItsSubmodules() {
         let head = Self.graph([
             ("lib/__init__.py", "__all__ = ['tools']\n"),

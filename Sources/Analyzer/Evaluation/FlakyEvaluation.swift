@@ -43,10 +43,14 @@ public enum FlakyEvaluation {
         public var falseBlockRate: Double
         /// What wrongly blocked: "kind@buildN" → tests (ground-truth kinds of the blocking tests).
         public var falseBlockCauses: [String: Int]
+        /// The falsely blocked builds.
+        public var falseBlockBuilds: [Int]
         /// False blocks in which every wrongly blocking test had never failed before (outside the
         /// generator's infrastructure failures): its first failure episode failed every attempt.
         public var firstEpisodeBlocks: Int
         public var missedRegressions: Int
+        /// Which broken test slipped through in which build, and why.
+        public var missedDetails: [String]
         /// (broken test, build) pairs in which a really broken test ran.
         public var regressionBuilds: Int
         public var missedRegressionRate: Double
@@ -56,6 +60,11 @@ public enum FlakyEvaluation {
     public struct Flags: Sendable {
         public var flaky: [Bool]
         public var quarantined: Set<Int32>
+        /// Per-test flake rates for the gate (empty: the detector has none, and its quarantine
+        /// covers every failure).
+        public var flakeRates: [Double] = []
+        public var allFailedBuildRates: [Double] = []
+        public var regressionRate = 1e-4
     }
 
     /// The builds at which detectors are re-run: every build for the first 20, then every `step`.
@@ -78,7 +87,9 @@ public enum FlakyEvaluation {
     /// testfleet's flags from an analysis.
     public static func flags(of analysis: FlakyAnalysis) -> Flags {
         Flags(flaky: analysis.tests.map { $0.flagged && $0.state != .broken },
-              quarantined: Set(analysis.tests.lazy.filter { $0.quarantine != nil }.map(\.test)))
+              quarantined: Set(analysis.tests.lazy.filter { $0.quarantine != nil }.map(\.test)),
+              flakeRates: analysis.tests.map(\.flakeRate), allFailedBuildRates: analysis.tests.map(\.allFailedBuildRate),
+              regressionRate: analysis.regressionRate)
     }
 
     /// A baseline's flags: it quarantines what it calls flaky.
@@ -91,9 +102,10 @@ public enum FlakyEvaluation {
     ///
     /// Between checkpoints the detector is updated after every build the way a service would:
     /// `update` re-judges the tests that failed since the checkpoint, given a history holding
-    /// just their records so far, and returns (test, flaky, quarantined) for each.
+    /// just their records so far, and returns (test, flaky, quarantined, (flake rate,
+    /// all-failed build rate)) for each.
     public static func score(detector: String, synthetic: SyntheticFlakyHistory, flagsAt: [Int: Flags],
-                             update: (_ history: AttemptHistory, _ tests: [Int32], _ checkpoint: Int) -> [(Int32, Bool, Bool)],
+                             update: (_ history: AttemptHistory, _ tests: [Int32], _ checkpoint: Int) -> [(Int32, Bool, Bool, (Double, Double)?)],
                              broken: (within2: Double, culprit: Double, tests: Int, misses: [String])?) -> Score
     {
         let truth = synthetic.truth
@@ -140,6 +152,8 @@ public enum FlakyEvaluation {
         var priorFailures = [Int](repeating: 0, count: truth.count)
         var pendingFailures: [Int32] = []
         var firstEpisodeBlocks = 0
+        var falseBlockBuilds: [Int] = []
+        var missedDetails: [String] = []
         var changedSinceCheckpoint = Set<Int32>()
         for build in 0..<history.builds.count {
             for test in pendingFailures { priorFailures[Int(test)] += 1 }
@@ -164,6 +178,9 @@ public enum FlakyEvaluation {
             }
             var flaky = point.map { flagsAt[$0]!.flaky } ?? [Bool](repeating: false, count: truth.count)
             var quarantined = point.map { flagsAt[$0]!.quarantined } ?? []
+            var rates = point.map { flagsAt[$0]!.flakeRates } ?? []
+            var allFailedRates = point.map { flagsAt[$0]!.allFailedBuildRates } ?? []
+            let regressionRate = point.map { flagsAt[$0]!.regressionRate } ?? 1e-4
             if let point, !changedSinceCheckpoint.isEmpty {
                 let tests = changedSinceCheckpoint.sorted()
                 var subRecords: [AttemptRecord] = []
@@ -175,16 +192,32 @@ public enum FlakyEvaluation {
                 let sub = AttemptHistory(testNames: history.testNames, workerNames: history.workerNames,
                                          commitSHAs: history.commitSHAs, builds: Array(history.builds.prefix(build)),
                                          records: subRecords)
-                for (test, isFlaky, isQuarantined) in update(sub, tests, point) {
+                for (test, isFlaky, isQuarantined, rate) in update(sub, tests, point) {
                     flaky[Int(test)] = isFlaky
+                    if let rate, !rates.isEmpty {
+                        rates[Int(test)] = rate.0
+                        allFailedRates[Int(test)] = rate.1
+                    }
                     if isQuarantined { quarantined.insert(test) } else { quarantined.remove(test) }
                 }
             }
             for test in truth.indices where flaky[test] && detectedAt[test] < 0 { detectedAt[test] = build }
             let names = Set(quarantined.map { history.testNames[Int($0)] })
-            let evaluation = Gate.evaluate(GateInput(build: history.builds[build].id, commit: history.builds[build].sha,
-                                                     suite: "synthetic", simulated: true, results: results,
-                                                     quarantined: names))
+            var flakeRates: [String: Double] = [:]
+            var allFailed: [String: Double] = [:]
+            if !rates.isEmpty {
+                for test in failedTests {
+                    flakeRates[history.testNames[Int(test)]] = rates[Int(test)]
+                    if allFailedRates[Int(test)] > 0 { allFailed[history.testNames[Int(test)]] = allFailedRates[Int(test)] }
+                }
+            }
+            var configuration = AnalyzerConfiguration()
+            if rates.isEmpty { configuration.quarantineCoverLimit = 2 }
+            let evaluation = Gate.evaluate(
+                GateInput(build: history.builds[build].id, commit: history.builds[build].sha, suite: "synthetic",
+                          simulated: true, results: results, quarantined: names, flakeRates: flakeRates, allFailedBuildRates: allFailed,
+                          regressionRate: regressionRate),
+                configuration: configuration)
             changedSinceCheckpoint.formUnion(failedTests)
             for record in buildRecords where record.outcome.isFailure && !synthetic.isInfrastructureAttempt(record) {
                 pendingFailures.append(record.test)
@@ -194,11 +227,19 @@ public enum FlakyEvaluation {
             let commit = history.builds[build].commit
             let reallyBroken = Set(truth.indices.lazy.filter { truth[$0].isBroken(at: commit) }.map { history.testNames[$0] })
             regressions += reallyBroken.count
-            missed += reallyBroken.subtracting(blockingNames).count
+            for name in reallyBroken.subtracting(blockingNames) {
+                missed += 1
+                let test = history.testNames.firstIndex(of: name)!
+                let rate = flakeRates[name].map { " at flake rate \($0)" } ?? ""
+                missedDetails.append("\(name) at build \(build): \(names.contains(name) ? "quarantined\(rate)" : "not quarantined"), \(failedTests.contains(Int32(test)) ? "failed" : "did not fail")")
+            }
             if !synthetic.buildTruth[build].outage {
                 clean += 1
                 let wrongful = blockingNames.subtracting(reallyBroken)
-                if !wrongful.isEmpty { falseBlocks += 1 }
+                if !wrongful.isEmpty {
+                    falseBlocks += 1
+                    falseBlockBuilds.append(build)
+                }
                 // A block by a test that had never failed but for infrastructure is a first episode: no
                 // detector could have known; the rule "failed every attempt blocks" decides it.
                 if !wrongful.isEmpty, wrongful.allSatisfy({ name in
@@ -232,7 +273,7 @@ public enum FlakyEvaluation {
             buildsToDetectionP90: quantile(delays, 0.9), brokenWithin2Builds: broken?.within2,
             brokenCulpritAccuracy: broken?.culprit, brokenTests: broken?.tests ?? 0, falseBlocks: falseBlocks,
             cleanBuilds: clean, falseBlockRate: clean > 0 ? Double(falseBlocks) / Double(clean) : 0,
-            falseBlockCauses: falseBlockCauses, firstEpisodeBlocks: firstEpisodeBlocks, missedRegressions: missed, regressionBuilds: regressions,
+            falseBlockCauses: falseBlockCauses, falseBlockBuilds: falseBlockBuilds, firstEpisodeBlocks: firstEpisodeBlocks, missedRegressions: missed, missedDetails: missedDetails, regressionBuilds: regressions,
             missedRegressionRate: regressions > 0 ? Double(missed) / Double(regressions) : 0)
     }
 

@@ -27,6 +27,7 @@ public enum Gate {
         var failures: [Verdict.Failure] = []
         var blocking: [TestOutcome] = [], quarantinedFailing: [String] = [], retried: [String] = []
         var letThrough: [TestOutcome] = []
+        var uncovered: [String: Double] = [:]
         for outcome in outcomes {
             counts.total += 1
             if outcome.passes + outcome.failures == 0 {
@@ -43,21 +44,28 @@ public enum Gate {
                 failures.append(Verdict.Failure(test: outcome.test, attempts: outcome.attempts,
                                                 outcome: outcome.lastOutcome.rawValue))
                 if input.quarantined.contains(outcome.test) {
-                    quarantinedFailing.append(outcome.test)
-                    letThrough.append(outcome)
+                    let real = realFailureProbability(outcome, input: input, configuration: configuration)
+                    if input.manuallyQuarantined.contains(outcome.test) || real < configuration.quarantineCoverLimit {
+                        quarantinedFailing.append(outcome.test)
+                        letThrough.append(outcome)
+                    } else {
+                        blocking.append(outcome)
+                        uncovered[outcome.test] = real
+                    }
                 } else {
                     blocking.append(outcome)
                 }
             }
         }
-        // Quarantined tests that ran and passed are still listed: the evidence record says what
-        // was quarantined, not only what it forgave.
-        let quarantinedRan = outcomes.filter { input.quarantined.contains($0.test) }.map(\.test)
 
         var reasons: [String] = []
         if let rebase = input.rebaseRequired { reasons.append(rebase) }
         for outcome in blocking.prefix(20) {
-            reasons.append("\(outcome.test) failed all \(outcome.attempts) attempt\(outcome.attempts == 1 ? "" : "s")")
+            var reason = "\(outcome.test) failed all \(outcome.attempts) attempt\(outcome.attempts == 1 ? "" : "s")"
+            if let real = uncovered[outcome.test] {
+                reason += " (quarantined, but its flake rate explains this poorly: P(real failure) \(formatProbability(real)))"
+            }
+            reasons.append(reason)
         }
         if blocking.count > 20 { reasons.append("… and \(blocking.count - 20) more tests failed every attempt") }
         if !quarantinedFailing.isEmpty {
@@ -83,7 +91,7 @@ public enum Gate {
         let verdict = Verdict(
             build: input.build, commit: input.commit, verdict: decision, counts: counts, failures: failures,
             reasons: reasons, simulated: input.simulated, suite: input.suite, wallSeconds: input.wallSeconds,
-            passedOnRetry: retried, quarantined: quarantinedRan)
+            passedOnRetry: retried, quarantined: quarantinedFailing)
         return GateEvaluation(verdict: verdict, slipProbability: slip, skippedBySelection: input.skippedBySelection,
                               outageSuspected: outage)
     }
@@ -122,18 +130,29 @@ public enum Gate {
     public static func slipProbability(_ letThrough: [TestOutcome], input: GateInput,
                                        configuration: AnalyzerConfiguration) -> Double
     {
+        var noneReal = 1.0
+        for outcome in letThrough { noneReal *= 1 - realFailureProbability(outcome, input: input, configuration: configuration) }
+        return 1 - noneReal
+    }
+
+    /// P(real regression | this test's attempts in the build), the two-hypothesis weighing
+    /// described at `slipProbability`. Also decides whether quarantine covers a test that failed
+    /// every attempt: it does when its known flakiness explains the failures
+    /// (P(real) < `configuration.quarantineCoverLimit`).
+    public static func realFailureProbability(_ outcome: TestOutcome, input: GateInput,
+                                              configuration: AnalyzerConfiguration) -> Double
+    {
         let prior = min(max(input.regressionRate, 1e-9), 0.5)
         let rho = min(max(configuration.regressionFailureRate, 1e-6), 1 - 1e-6)
-        var noneReal = 1.0
-        for outcome in letThrough {
-            let rate = min(max(input.flakeRates[outcome.test] ?? input.defaultFlakeRate, 1e-6), 1 - 1e-6)
-            let f = Double(outcome.failures), s = Double(outcome.passes)
-            let logReal = log(prior) + f * log(rho) + s * log(1 - rho)
-            let logFlaky = log(1 - prior) + f * log(rate) + s * log(1 - rate)
-            let real = 1 / (1 + exp(logFlaky - logReal))
-            noneReal *= 1 - real
+        let rate = min(max(input.flakeRates[outcome.test] ?? input.defaultFlakeRate, 1e-6), 1 - 1e-6)
+        let f = Double(outcome.failures), s = Double(outcome.passes)
+        let logReal = log(prior) + f * log(rho) + s * log(1 - rho)
+        var logFlaky = log(1 - prior) + f * log(rate) + s * log(1 - rate)
+        if s == 0, let observed = input.allFailedBuildRates[outcome.test], observed > 0 {
+            // Failures that cluster (bursty tests) fail whole builds more often than rate^f.
+            logFlaky = max(logFlaky, log(1 - prior) + log(observed))
         }
-        return 1 - noneReal
+        return 1 / (1 + exp(logFlaky - logReal))
     }
 
     static func formatProbability(_ value: Double) -> String {

@@ -10,10 +10,17 @@ public struct GateInput: Sendable {
     public var results: [TestResult]
     /// Tests whose failures do not block (from `FlakyAnalysis.quarantinedNames`).
     public var quarantined: Set<String>
+    /// The quarantined tests a person put there: their failures never block, however unlikely
+    /// their flakiness makes them.
+    public var manuallyQuarantined: Set<String>
     /// Known flake rates by test (from `FlakyAnalysis.flakeRatesByName`); tests not listed get
     /// `defaultFlakeRate` (the suite prior's mean is a good choice).
     public var flakeRates: [String: Double]
     public var defaultFlakeRate: Double
+    /// Observed share of past builds in which a test failed every attempt outside breaks
+    /// (`FlakyAnalysis.allFailedBuildRatesByName`): for bursty tests this, not rate^attempts,
+    /// is how likely flakiness alone fails a whole build.
+    public var allFailedBuildRates: [String: Double]
     /// Prior probability that a given test in a given build is a real regression
     /// (`FlakyAnalysis.regressionRate`).
     public var regressionRate: Double
@@ -24,7 +31,8 @@ public struct GateInput: Sendable {
     public var wallSeconds: Double?
 
     public init(build: String, commit: String?, suite: String, simulated: Bool = false, results: [TestResult],
-                quarantined: Set<String> = [], flakeRates: [String: Double] = [:], defaultFlakeRate: Double = 0.001,
+                quarantined: Set<String> = [], manuallyQuarantined: Set<String> = [], flakeRates: [String: Double] = [:], allFailedBuildRates: [String: Double] = [:],
+                defaultFlakeRate: Double = 0.001,
                 regressionRate: Double = 1e-4, skippedBySelection: [String] = [], rebaseRequired: String? = nil,
                 wallSeconds: Double? = nil)
     {
@@ -34,7 +42,9 @@ public struct GateInput: Sendable {
         self.simulated = simulated
         self.results = results
         self.quarantined = quarantined
+        self.manuallyQuarantined = manuallyQuarantined
         self.flakeRates = flakeRates
+        self.allFailedBuildRates = allFailedBuildRates
         self.defaultFlakeRate = defaultFlakeRate
         self.regressionRate = regressionRate
         self.skippedBySelection = skippedBySelection

@@ -62,7 +62,11 @@ public enum FlakyReport {
         if test.evidence.infrastructureDiscounted > 0 {
             parts.append("\(test.evidence.infrastructureDiscounted) attempts discounted as infrastructure")
         }
-        if let reason = test.quarantine { parts.append("quarantined (\(reason.rawValue))") }
+        if let reason = test.quarantine {
+            parts.append(reason == .provisional
+                ? "quarantined provisionally (passed on retry; not yet significant at the false-discovery rate)"
+                : "quarantined (\(reason.rawValue))")
+        }
         return parts.joined(separator: "; ")
     }
 

@@ -29,6 +29,17 @@ enum FlakyEvalBench {
         print("  ground truth: " + SyntheticTruth.Kind.allCases.map { "\($0.rawValue) \(kinds[$0] ?? 0)" }.joined(separator: ", "))
         print("  outage builds \(synthetic.buildTruth.filter(\.outage).count), builds with a real regression \(synthetic.buildTruth.filter(\.realRegression).count), bad worker \(synthetic.badWorker)")
 
+        let baselineNames = ["same-commit", "fail-rate>=2%", "flip-EWMA(0.1)"]
+        let baselineRules: [String: (AttemptHistory) -> [Bool]] = [
+            "same-commit": BaselineDetectors.sameCommitRule,
+            "fail-rate>=2%": { BaselineDetectors.failureRateThreshold($0) },
+            "flip-EWMA(0.1)": { BaselineDetectors.flipRateEWMA($0) },
+        ]
+        func withoutInfrastructure(_ history: AttemptHistory) -> AttemptHistory {
+            var filtered = history
+            filtered.records = history.records.filter { !synthetic.isInfrastructureAttempt($0) }
+            return filtered
+        }
         let points = FlakyEvaluation.checkpoints(builds: parameters.builds, step: step)
         var analyses: [Int: FlakyAnalysis] = [:]
         var flags: [String: [Int: FlakyEvaluation.Flags]] = [:]
@@ -40,28 +51,33 @@ enum FlakyEvalBench {
             analyzeSeconds += Date().timeIntervalSince(start)
             analyses[point] = analysis
             flags["testfleet", default: [:]][point] = FlakyEvaluation.flags(of: analysis)
-            flags["same-commit", default: [:]][point] = FlakyEvaluation.flags(flaky: BaselineDetectors.sameCommitRule(prefix))
-            flags["fail-rate>=2%", default: [:]][point] = FlakyEvaluation.flags(flaky: BaselineDetectors.failureRateThreshold(prefix))
-            flags["flip-EWMA(0.1)", default: [:]][point] = FlakyEvaluation.flags(flaky: BaselineDetectors.flipRateEWMA(prefix))
+            for (name, rule) in baselineRules {
+                flags[name, default: [:]][point] = FlakyEvaluation.flags(flaky: rule(prefix))
+                // The same rule with the generator's infrastructure failures removed (an oracle
+                // no real baseline has): how much of its error is outages and the bad worker.
+                flags[name + "+oracle", default: [:]][point] = FlakyEvaluation.flags(flaky: rule(withoutInfrastructure(prefix)))
+            }
         }
         let broken = FlakyEvaluation.brokenDetection(synthetic, analyses: analyses)
-        let detectors = ["testfleet", "same-commit", "fail-rate>=2%", "flip-EWMA(0.1)"]
-        let baselineRules: [String: (AttemptHistory) -> [Bool]] = [
-            "same-commit": BaselineDetectors.sameCommitRule,
-            "fail-rate>=2%": { BaselineDetectors.failureRateThreshold($0) },
-            "flip-EWMA(0.1)": { BaselineDetectors.flipRateEWMA($0) },
-        ]
+        let detectors = ["testfleet"] + baselineNames + baselineNames.map { $0 + "+oracle" }
         let scores = detectors.map { name in
             FlakyEvaluation.score(
                 detector: name, synthetic: synthetic, flagsAt: flags[name]!,
                 update: { sub, tests, point in
                     if name == "testfleet" {
-                        return FlakyAnalyzer.reanalyze(sub, tests: tests, using: analyses[point]!).map {
-                            ($0.test, $0.flagged && $0.state != .broken, $0.quarantine != nil)
+                        // Outage and bad-cell flags depend only on their own build, so a service
+                        // knows them right after the build: take them from the final analysis.
+                        var context = analyses[point]!
+                        context.infrastructure.outageBuilds = analyses[points.last!]!.infrastructure.outageBuilds
+                        context.infrastructure.badCells = analyses[points.last!]!.infrastructure.badCells
+                        return FlakyAnalyzer.reanalyze(sub, tests: tests, using: context).map {
+                            ($0.test, $0.flagged && $0.state != .broken, $0.quarantine != nil, ($0.flakeRate, $0.allFailedBuildRate))
                         }
                     }
-                    let flaky = baselineRules[name]!(sub)
-                    return tests.map { ($0, flaky[Int($0)], flaky[Int($0)]) }
+                    let oracle = name.hasSuffix("+oracle")
+                    let rule = baselineRules[oracle ? String(name.dropLast(7)) : name]!
+                    let flaky = rule(oracle ? withoutInfrastructure(sub) : sub)
+                    return tests.map { ($0, flaky[Int($0)], flaky[Int($0)], nil) }
                 },
                 broken: name == "testfleet" ? broken : nil)
         }
@@ -69,11 +85,11 @@ enum FlakyEvalBench {
         print("testfleet: prior Beta(\(fmt(final.prior.alpha, 4)), \(fmt(final.prior.beta, 1))), ambient failure rate \(fmt(final.ambientFailureRate * 1e6, 1))e-6/attempt, outages found \(final.outageBuildIDs.count), workers flagged: \(final.flaggedWorkers.map(\.worker).joined(separator: ", "))")
         print("\(points.count) checkpoints analysed in \(fmt(analyzeSeconds, 2)) s")
         print("")
-        print(pad("detector", 16) + pad("P(all)", 8) + pad("P>=1%", 8) + pad("R>=1%", 8) + pad("F1>=1%", 8) + pad("FP", 5)
+        print(pad("detector", 22) + pad("P(all)", 8) + pad("P>=1%", 8) + pad("R>=1%", 8) + pad("F1>=1%", 8) + pad("FP", 5)
             + FlakyEvaluation.buckets.map { pad("R " + $0.label, 10) }.joined() + pad("detect med/p90", 16)
             + pad("false-block", 13) + pad("missed-regr", 13) + "broken≤2 / culprit")
         for score in scores {
-            var line = pad(score.detector, 16) + pad(fmt(score.precision, 3), 8) + pad(fmt(score.precisionAtLeast1Percent, 3), 8)
+            var line = pad(score.detector, 22) + pad(fmt(score.precision, 3), 8) + pad(fmt(score.precisionAtLeast1Percent, 3), 8)
             line += pad(fmt(score.recallAtLeast1Percent, 3), 8) + pad(fmt(score.f1AtLeast1Percent, 3), 8) + pad("\(score.falsePositives)", 5)
             line += score.buckets.map { pad("\(fmt($0.recall, 2)) \($0.detected)/\($0.tests)", 10) }.joined()
             line += pad("\(score.buildsToDetectionMedian.map { fmt($0, 0) } ?? "-")/\(score.buildsToDetectionP90.map { fmt($0, 0) } ?? "-")", 16)
@@ -83,8 +99,15 @@ enum FlakyEvalBench {
             print(line)
         }
         let mine = scores[0]
+        for detail in mine.missedDetails.prefix(5) { print("missed regression, testfleet: \(detail)") }
         for miss in broken.misses { print("broken test not caught within 2 builds: \(miss)") }
         print("")
+        let warmup = min(50, parameters.builds / 4)
+        for score in scores {
+            let late = score.falseBlockBuilds.filter { $0 >= warmup }.count
+            let lateClean = (warmup..<parameters.builds).filter { !synthetic.buildTruth[$0].outage }.count
+            print("false-block rate after the first \(warmup) builds (history warmed up), \(score.detector): \(fmt(100 * Double(late) / Double(max(lateClean, 1)), 1))% (\(late)/\(lateClean))")
+        }
         for score in scores where !score.falseBlockCauses.isEmpty {
             let causes = score.falseBlockCauses.sorted { $0.key < $1.key }.prefix(12).map { "\($0.key)×\($0.value)" }
             print("false blocks, \(score.detector): \(score.falseBlocks) builds, \(score.firstEpisodeBlocks) of them by a test's first failure episode; causes: " + causes.joined(separator: ", ") + (score.falseBlockCauses.count > 12 ? " …" : ""))
@@ -110,6 +133,7 @@ enum FlakyEvalBench {
                 "missed_regression_rate": round4(score.missedRegressionRate),
                 "false_blocks": score.falseBlocks, "false_blocks_first_episode": score.firstEpisodeBlocks,
                 "clean_builds": score.cleanBuilds,
+                "false_blocks_after_warmup": score.falseBlockBuilds.filter { $0 >= min(50, parameters.builds / 4) }.count,
                 "recall_by_bucket": Dictionary(uniqueKeysWithValues: score.buckets.map { ($0.label, round4($0.recall)) }),
                 "f1_by_bucket": Dictionary(uniqueKeysWithValues: score.buckets.map { ($0.label, round4($0.f1)) }),
             ]

@@ -1,0 +1,62 @@
+public import Model
+
+extension ImpactSelection {
+    /// Applies a selection to the adapters' test names one by one, as planning meets them, and
+    /// keeps what it leaves out: the count of all of them, and the first
+    /// `BuildSelection.skipListCap` by name with the selector's reason for their file or target.
+    public struct Filter: Sendable {
+        private let lookup: Lookup
+        /// The selector's reason per skipped (suite, file or target).
+        private let reasons: [String: String]
+        public private(set) var selectedCount = 0
+        public private(set) var skippedCount = 0
+        public private(set) var skipped: [BuildSelection.Skip] = []
+        /// The file of the last selected node id, when the file itself is selected.
+        private var lastSelectedFile: (suite: String, file: String)?
+
+        public init(_ selection: ImpactSelection) {
+            lookup = Lookup(selection)
+            var reasons: [String: String] = [:]
+            for skip in selection.skipped { reasons[Self.key(skip.suite, skip.test ?? "")] = skip.why }
+            self.reasons = reasons
+        }
+
+        /// Whether `test` of `suite` is planned; a test left out is counted and, up to the cap, named.
+        public mutating func keep(suite: String, test: String) -> Bool {
+            // Adapters list a file's tests together, so a node id whose file (the part before the
+            // first ':') was just found selected is selected too, without hashing it again.
+            let colon = test.utf8.firstIndex(of: UInt8(ascii: ":"))
+            if let colon, let last = lastSelectedFile, suite == last.suite, test[..<colon] == last.file {
+                selectedCount += 1
+                return true
+            }
+            if lookup.selects(suite: suite, test: test) {
+                selectedCount += 1
+                if let colon {
+                    let file = String(test[..<colon])
+                    lastSelectedFile = lookup.selects(suite: suite, test: file) ? (suite, file) : nil
+                }
+                return true
+            }
+            skippedCount += 1
+            if skipped.count < BuildSelection.skipListCap {
+                skipped.append(BuildSelection.Skip(suite: suite, test: test, reason: reason(suite: suite, test: test)))
+            }
+            return false
+        }
+
+        /// The selector's reason for the test's file (pytest node id) or target (swift), else a
+        /// generic one.
+        private func reason(suite: String, test: String) -> String {
+            if let why = reasons[Self.key(suite, test)] { return why }
+            for separator in [":", "."] as [Character] {
+                if let end = test.firstIndex(of: separator), let why = reasons[Self.key(suite, String(test[..<end]))] {
+                    return why
+                }
+            }
+            return "no changed path affects it"
+        }
+
+        private static func key(_ suite: String, _ test: String) -> String { suite + "\u{0}" + test }
+    }
+}
