@@ -95,6 +95,25 @@ extension Store {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v5 lint violations") { db in
+            // Lint/import-rule violations from `testfleet ingest lint`, kept per build or commit so
+            // a report can show them beside the test results of the same change.
+            try db.execute(sql: """
+                CREATE TABLE lint_violation (
+                  build_id TEXT,
+                  commit_sha TEXT,
+                  tool TEXT NOT NULL CHECK (length(tool) > 0),
+                  path TEXT NOT NULL,
+                  line INTEGER NOT NULL CHECK (line >= 0),
+                  col INTEGER NOT NULL DEFAULT 0 CHECK (col >= 0),
+                  code TEXT NOT NULL,
+                  message TEXT NOT NULL,
+                  recorded_at REAL NOT NULL
+                );
+                CREATE INDEX lint_violation_build ON lint_violation(build_id);
+                CREATE INDEX lint_violation_commit ON lint_violation(commit_sha);
+                """)
+        }
         return migrator
     }
 }

@@ -37,6 +37,7 @@ struct BuildPlanning: Sendable {
                 }
             }
         }
+        if !tests.isEmpty { try TimingHistory.model(store: store).assignPredictions(to: &tests, anyArchAs: .current) }
         let cost = suites.map { Self.grantCost(of: $0.adapter) }.max() ?? 0
         return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record)
     }

@@ -39,7 +39,11 @@ struct CoordinatorCommand: ParsableCommand {
             config: CoordinatorConfig(endpoint: bind, heartbeatMilliseconds: heartbeatMilliseconds,
                                       workerTimeoutMilliseconds: workerTimeoutMilliseconds),
             store: store, planner: { try planning.plan($0) },
-            verdict: { try StoredVerdict.compute(store: store, build: $0) })
+            verdict: { build in
+                let verdict = try StoredVerdict.compute(store: store, build: build)
+                TimingHistory.fold(store: store, build: build)
+                return verdict
+            })
         let endpoint: String
         do { endpoint = try coordinator.start() } catch { throw CLIExit.infrastructure("\(error)") }
         FileHandle.standardError.write(Data("testfleet coordinator: listening on \(endpoint), store \(store.path)\n".utf8))

@@ -45,6 +45,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Write the verdict JSON to this file.")
     var json: String?
 
+    @Option(help: "Write the build's results (every attempt, output tails) as JUnit XML to this file.")
+    var junit: String?
+
     @Option(name: .customLong("heartbeat-ms"), help: "Heartbeat interval between coordinator and workers, in milliseconds.")
     var heartbeatMilliseconds: Int = 1000
 
@@ -61,7 +64,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         let trace = ProcessInfo.processInfo.environment["TESTFLEET_TRACE"] != nil
-        func mark(_ what: String) {
+        @Sendable func mark(_ what: String) {
             if trace { FileHandle.standardError.write(Data(String(format: "trace %.3f %@\n", Date().timeIntervalSince(started), what).utf8)) }
         }
         let spec = BuildSpec(id: build ?? Self.newBuildID(), suite: suite, commit: commit ?? head, branch: branch,
@@ -82,7 +85,13 @@ struct RunCommand: ParsableCommand {
             config: CoordinatorConfig(endpoint: endpoint, heartbeatMilliseconds: heartbeatMilliseconds,
                                       workerTimeoutMilliseconds: max(3 * heartbeatMilliseconds, 2000)),
             store: store, planner: { try planning.plan($0) },
-            verdict: { try StoredVerdict.compute(store: store, build: $0) },
+            verdict: { build in
+                let verdict = try StoredVerdict.compute(store: store, build: build)
+                mark("verdict computed")
+                TimingHistory.fold(store: store, build: build)
+                mark("timing history folded")
+                return verdict
+            },
             progress: { printer.update($0) })
         let bound: String
         do { bound = try coordinator.start() } catch { throw CLIExit.infrastructure("\(error)") }
@@ -112,6 +121,7 @@ struct RunCommand: ParsableCommand {
         result.verdict.wallSeconds = Date().timeIntervalSince(started)
         try VerdictOutput.emit(result.verdict, json: json, store: store)
         mark("verdict written")
+        if let junit { try JUnitExport.write(store: store, build: spec.id, to: junit) }
         if result.exitCode != 0 { throw CLIExit(code: result.exitCode, message: "") }
     }
 

@@ -1,0 +1,122 @@
+import GRDB
+import GRDBSQLite
+public import Model
+import Foundation
+
+/// What one `ingest` call recorded.
+public struct IngestReport: Sendable, Hashable {
+    /// Attempts written (a test case with two Surefire reruns is three).
+    public var attempts = 0
+    /// Tests seen for the first time in this build.
+    public var newTests = 0
+}
+
+extension Store {
+    /// Records results brought from another CI (`testfleet ingest junit`) as attempts of build
+    /// `spec.id`, in ONE transaction: either every file of the call is stored or none is.
+    ///
+    /// The build row is created with source `ingest`, or reused when an earlier ingest call made
+    /// it (a build made by `run` is a user error: its attempts are the coordinator's). Each
+    /// element of `testCases` is one test case's attempts in order (reruns first, the final one
+    /// last); `attempt` in them is ignored: each gets the next number after what the build
+    /// already holds for that test, so a second file for the same build (a CI retry of the
+    /// failed tests) becomes attempt 2, 3, …. The build is left finished with `verdict`
+    /// computed afterwards by the caller through `finishBuild` (it depends on every file).
+    ///
+    /// Hot path: one raw prepared INSERT whose attempt number is a subquery on the primary key
+    /// (`max(attempt) + 1` for this build and test), so no per-test dictionary is needed and
+    /// numbering works against stored rows and rows of this very transaction alike.
+    public func ingest(build spec: BuildSpec, testCases: [[TestResult]]) throws(StoreError) -> IngestReport {
+        try write { db in
+            let source = try String.fetchOne(db, sql: "SELECT source FROM build WHERE id = ?", arguments: [spec.id])
+            if let source, source != "ingest" {
+                throw StoreError("build '\(spec.id)' was made by `testfleet \(source)`, not by ingest; choose another --build id",
+                                 isUserError: true)
+            }
+            if source == nil {
+                try db.execute(
+                    sql: """
+                        INSERT INTO build (id, suite, simulated, commit_sha, branch, max_attempts, test_count, source, created_at)
+                        VALUES (?, ?, 0, ?, ?, ?, 0, 'ingest', ?)
+                        """,
+                    arguments: [spec.id, spec.suite, spec.commit, spec.branch, min(max(spec.maxAttempts, 1), 10),
+                                Date().timeIntervalSince1970])
+            } else {
+                // Re-opened: a later file may change the verdict, which `finishBuild` sets again.
+                try db.execute(sql: "UPDATE build SET state = 'running', verdict = NULL, finished_at = NULL WHERE id = ?",
+                               arguments: [spec.id])
+            }
+            let report = try Self.insertNumbered(testCases, build: spec.id, into: db)
+            let attempts = try Int.fetchOne(db, sql: "SELECT max(attempt) FROM result WHERE build_id = ?", arguments: [spec.id]) ?? 1
+            try db.execute(
+                sql: "UPDATE build SET test_count = test_count + ?, max_attempts = max(max_attempts, min(?, 10)) WHERE id = ?",
+                arguments: [report.newTests, attempts, spec.id])
+            return report
+        }
+    }
+
+    static func insertNumbered(_ testCases: [[TestResult]], build: String, into db: Database) throws -> IngestReport {
+        guard let connection = db.sqliteConnection else { throw StoreError("the store connection is closed") }
+        let insert = try RawStatement(
+            connection,
+            """
+            INSERT INTO result (build_id, test, attempt, outcome, duration, worker, arch)
+            VALUES (?1, ?2, (SELECT coalesce(max(attempt), 0) + 1 FROM result WHERE build_id = ?1 AND test = ?2), ?3, ?4, ?5, ?6)
+            RETURNING attempt
+            """)
+        defer { insert.finalize() }
+        var outputStatement: RawStatement?
+        defer { outputStatement?.finalize() }
+        var report = IngestReport()
+        var buildID = build
+        try buildID.withUTF8 { buildBytes in
+            for attempts in testCases {
+                for result in attempts {
+                    insert.reset()
+                    insert.bindText(1, buildBytes)
+                    insert.bindText(2, result.test)
+                    insert.bindStatic(3, result.outcome.storedText)
+                    insert.bindDouble(4, result.duration.isFinite ? max(0, result.duration) : 0)
+                    insert.bindText(5, result.worker)
+                    insert.bindStatic(6, result.arch.storedText)
+                    guard sqlite3_step(insert.handle) == SQLITE_ROW else {
+                        throw StoreError("insert failed: \(String(cString: sqlite3_errmsg(connection)))")
+                    }
+                    let attempt = Int(sqlite3_column_int64(insert.handle, 0))
+                    try insert.step()
+                    report.attempts += 1
+                    if attempt == 1 { report.newTests += 1 }
+                    guard !result.compressedOutput.isEmpty || result.outputDropped > 0 else { continue }
+                    if outputStatement == nil {
+                        outputStatement = try RawStatement(
+                            connection, "INSERT INTO output (build_id, test, attempt, size, dropped, lz4) VALUES (?,?,?,?,?,?)")
+                    }
+                    let out = outputStatement!
+                    out.reset()
+                    out.bindText(1, buildBytes)
+                    out.bindText(2, result.test)
+                    out.bindInt(3, attempt)
+                    out.bindInt(4, result.outputSize)
+                    out.bindInt(5, result.outputDropped)
+                    out.bindBlob(6, result.compressedOutput)
+                    try out.step()
+                }
+            }
+        }
+        return report
+    }
+
+    /// Every stored output of a build, keyed by test then attempt (for `run --junit`).
+    public func outputs(build: String) throws(StoreError) -> [String: [Int: (lz4: [UInt8], size: Int, dropped: Int)]] {
+        try read { db in
+            var outputs: [String: [Int: (lz4: [UInt8], size: Int, dropped: Int)]] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT test, attempt, lz4, size, dropped FROM output WHERE build_id = ?",
+                                           arguments: [build])
+            while let row = try rows.next() {
+                let data: [UInt8] = (row[2] as DatabaseValue).storage.blobBytes
+                outputs[row[0] as String, default: [:]][row[1] as Int] = (data, row[3], row[4])
+            }
+            return outputs
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import JUnit
+import Model
+import Store
+import Wire
+
+/// `testfleet ingest junit FILE... --commit SHA`: JUnit XML from any CI into the store.
+///
+/// All or nothing per call: every file is parsed in full before anything is written, and if any
+/// file is malformed the whole call is rejected (exit 2, each bad file named as FILE:LINE:COL)
+/// and nothing is recorded — not even the good files. Why the whole call rather than "the good
+/// files only": the files of one call are one build's attempts, and recording some of them
+/// would store a build with holes whose verdict looks real (a CI job that lost its failing
+/// shard would turn green). A caller fixes or drops the bad file and runs the same command again.
+/// The good files then go into the store in one transaction.
+struct IngestJUnitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "junit",
+        abstract: "Record test results from JUnit XML files (pytest, Surefire, jest-junit, go-junit-report, …).",
+        discussion: """
+            Files with the same --build are attempts of that build: a test already stored for it gets the next \
+            attempt number, and Surefire rerun/flaky elements become earlier attempts. A malformed file rejects \
+            the whole call (exit 2, FILE:LINE:COL) and nothing is recorded.
+            """)
+
+    @Argument(help: "JUnit XML files, in attempt order.")
+    var files: [String]
+
+    @Option(help: "The commit the results are for.")
+    var commit: String
+
+    @Option(help: "The branch the results are for.")
+    var branch: String?
+
+    @Option(help: "The build to record into (created, or added to when an earlier ingest made it; default: a new id).")
+    var build: String?
+
+    @Option(help: "The architecture the tests ran on (x86_64 or aarch64; default: this machine's).")
+    var arch: String?
+
+    @Option(help: "The machine or CI job that ran the tests (stored as the worker).")
+    var worker: String = "ingest"
+
+    @Flag(help: "Print {\"testcases\": N, \"passed\": N, \"failed\": N, \"skipped\": N} instead of text.")
+    var json = false
+
+    @OptionGroup var store: StoreOptions
+
+    /// Bytes of output kept per test case (the tail), as a worker keeps.
+    static let outputCap = 64 << 10
+
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("give at least one JUnit XML file") }
+        guard !commit.isEmpty else { throw ValidationError("--commit must not be empty") }
+        if let build, build.isEmpty || build.count > 200 { throw ValidationError("--build must be 1 to 200 characters") }
+        if let arch, Arch(parsing: arch) == nil { throw ValidationError("--arch must be x86_64 or aarch64, got '\(arch)'") }
+    }
+
+    func run() throws {
+        let trace = Trace()
+        // Parse everything first: a bad file anywhere means nothing is written.
+        var parsed: [[JUnitTestCase]] = []
+        var errors: [JUnitParseError] = []
+        for file in files {
+            do { parsed.append(try JUnitParser.parse(contentsOf: file, outputCap: Self.outputCap)) } catch { errors.append(error) }
+        }
+        trace.mark("parsed \(parsed.reduce(0) { $0 + $1.count }) test cases")
+        if !errors.isEmpty {
+            let lines = errors.map { "malformed JUnit XML: \($0)" }
+            throw CLIExit.badInput(lines.joined(separator: "\ntestfleet: ")
+                + "\ntestfleet: nothing was recorded from any of the \(files.count) file(s); fix or leave out the bad file")
+        }
+        let arch = self.arch.flatMap(Arch.init(parsing:)) ?? .current
+        let spec = BuildSpec(id: build ?? "ingest-" + RunCommand.newBuildID(), suite: "junit:" + files.joined(separator: ","),
+                             commit: commit, branch: branch)
+        var counts = Counts()
+        var testCases: [[TestResult]] = []
+        testCases.reserveCapacity(parsed.reduce(0) { $0 + $1.count })
+        for file in parsed {
+            for testCase in file {
+                counts.add(testCase.outcome)
+                testCases.append(Self.attempts(of: testCase, arch: arch, worker: worker))
+            }
+        }
+        trace.mark("converted")
+        let store = try self.store.open()
+        let report: IngestReport
+        do { report = try store.ingest(build: spec, testCases: testCases) } catch {
+            throw error.isUserError ? CLIExit.badInput(error.description) : CLIExit.infrastructure(error.description)
+        }
+        trace.mark("stored \(report.attempts) attempts")
+        let (verdict, _) = try StoredVerdict.compute(store: store, build: spec.id)
+        try store.finishBuild(spec.id, verdict: verdict.verdict)
+        trace.mark("verdict")
+        if json {
+            print("{\"testcases\": \(counts.testcases), \"passed\": \(counts.passed), \"failed\": \(counts.failed), \"skipped\": \(counts.skipped)}")
+        } else {
+            print("recorded \(counts.testcases) test cases (\(report.attempts) attempts) from \(files.count) file(s) into build "
+                + "\(spec.id) of \(store.path): \(counts.passed) passed, \(counts.failed) failed, \(counts.skipped) skipped; "
+                + "build verdict now \(verdict.verdict.rawValue.uppercased()) (\(verdict.counts.total) tests)")
+        }
+    }
+
+    /// A test case's attempts in order: Surefire reruns first (their duration is not in the
+    /// file, so 0), then the final one with its duration and output tail.
+    static func attempts(of testCase: JUnitTestCase, arch: Arch, worker: String) -> [TestResult] {
+        let name = testCase.name
+        var attempts = testCase.earlierAttempts.map {
+            TestResult(test: name, attempt: 0, outcome: $0, duration: 0, worker: worker, arch: arch)
+        }
+        var final = TestResult(test: name, attempt: 0, outcome: testCase.outcome, duration: testCase.duration,
+                               worker: worker, arch: arch)
+        if !testCase.output.isEmpty {
+            let bytes = Array(testCase.output.utf8)
+            final.compressedOutput = OutputCodec.compress(bytes)
+            final.outputSize = bytes.count
+        }
+        final.outputDropped = testCase.outputDropped
+        attempts.append(final)
+        return attempts
+    }
+
+    /// The `--json` counts: of the test cases in the files, by final outcome.
+    struct Counts {
+        var testcases = 0, passed = 0, failed = 0, skipped = 0
+        mutating func add(_ outcome: Outcome) {
+            testcases += 1
+            switch outcome {
+            case .passed, .xpassed: passed += 1
+            case .failed, .error: failed += 1
+            case .skipped, .xfailed: skipped += 1
+            }
+        }
+    }
+}
+
+/// `TESTFLEET_TRACE=1`: seconds since start, per step, on stderr.
+struct Trace {
+    let started = Date()
+    let enabled = ProcessInfo.processInfo.environment["TESTFLEET_TRACE"] != nil
+
+    func mark(_ what: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data(String(format: "trace %.3f %@\n", Date().timeIntervalSince(started), what).utf8))
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Store
+
+/// `testfleet ingest lint --tool NAME FILE`: record a linter's or import checker's findings.
+struct IngestLintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Record lint/import-rule violations from a report file (`path:line:col: CODE message` lines, or ruff JSON).",
+        discussion: """
+            Text reports: one `path:line[:col]: CODE message` per line (flake8, ruff --output-format concise, \
+            pylint parseable, mypy); other lines are skipped and counted. JSON: ruff --output-format json. \
+            Prints the count per code.
+            """)
+
+    @Option(help: "The tool that wrote the report (e.g. ruff, flake8, import-linter).")
+    var tool: String
+
+    @Argument(help: "The report file ('-' reads standard input).")
+    var file: String
+
+    @Option(help: "The commit the findings are for.")
+    var commit: String?
+
+    @Option(help: "The build the findings belong to.")
+    var build: String?
+
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        guard !tool.isEmpty else { throw ValidationError("--tool must not be empty") }
+    }
+
+    func run() throws {
+        let data: Data
+        if file == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: file) else {
+                throw CLIExit.badInput("cannot read the lint report '\(file)'")
+            }
+            data = contents
+        }
+        let parsed: LintReportParser.Parsed
+        do { parsed = try LintReportParser.parse(String(decoding: data, as: UTF8.self)) } catch {
+            throw CLIExit.badInput("\(file): \(error)")
+        }
+        if parsed.violations.isEmpty && parsed.skippedLines > 0 {
+            throw CLIExit.badInput("\(file): none of its \(parsed.skippedLines) line(s) is a `path:line[:col]: CODE message` finding; nothing recorded")
+        }
+        let store = try self.store.open()
+        do { try store.recordLint(parsed.violations, tool: tool, build: build, commit: commit) } catch {
+            throw CLIExit.infrastructure(error.description)
+        }
+        var perCode: [String: Int] = [:]
+        for violation in parsed.violations { perCode[violation.code.isEmpty ? "(no code)" : violation.code, default: 0] += 1 }
+        print("recorded \(parsed.violations.count) \(tool) violation(s) from \(file)"
+            + (parsed.skippedLines > 0 ? " (\(parsed.skippedLines) other line(s) skipped)" : ""))
+        for (code, count) in perCode.sorted(by: { ($0.value, $1.key) > ($1.value, $0.key) }) {
+            print("  \(code): \(count)")
+        }
+    }
+}
