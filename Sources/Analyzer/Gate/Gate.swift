@@ -58,6 +58,9 @@ public enum Gate {
             }
         }
 
+        counts.total += input.unlistedPassed + input.unlistedSkipped
+        counts.passed += input.unlistedPassed
+        counts.skipped += input.unlistedSkipped
         var reasons: [String] = []
         if let rebase = input.rebaseRequired { reasons.append(rebase) }
         for outcome in blocking.prefix(20) {
@@ -91,7 +94,8 @@ public enum Gate {
         let verdict = Verdict(
             build: input.build, commit: input.commit, verdict: decision, counts: counts, failures: failures,
             reasons: reasons, simulated: input.simulated, suite: input.suite, wallSeconds: input.wallSeconds,
-            passedOnRetry: retried, quarantined: quarantinedFailing)
+            passedOnRetry: retried, quarantined: quarantinedFailing, slipProbability: slip,
+            skippedBySelection: input.skippedBySelection, outageSuspected: outage)
         return GateEvaluation(verdict: verdict, slipProbability: slip, skippedBySelection: input.skippedBySelection,
                               outageSuspected: outage)
     }
