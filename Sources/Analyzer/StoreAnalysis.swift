@@ -45,10 +45,14 @@ extension AttemptHistory {
 }
 
 extension ManualQuarantine {
-    /// People's decisions from the store, each stamped with the index of the newest build at the
-    /// time (−1: before the first build).
+    /// People's decisions from the store, the newest per test (a release after an add in the same
+    /// build must win, and the analyser's own tie-break by build cannot see the order), each
+    /// stamped with the index of the newest build at the time (−1: before the first build).
     public static func load(from store: Store, builds: [StoredHistory.Build]) throws(StoreError) -> [ManualQuarantine] {
-        let events = try store.quarantineEvents()
+        var newest: [String: Int] = [:]
+        let all = try store.quarantineEvents()
+        for (position, event) in all.enumerated() { newest[event.test] = position }
+        let events = newest.values.sorted().map { all[$0] }
         let seqs = builds.map(\.seq)
         return events.map { event in
             // The last build whose rowid is at most the event's stamp (builds are in rowid order).
