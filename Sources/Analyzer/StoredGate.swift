@@ -11,7 +11,7 @@ public enum StoredGate {
     /// Stores up to this many results (estimated from the builds' test counts) are analysed in
     /// full for each gate (and the suite-wide snapshot refreshed); bigger ones re-judge only the
     /// failing tests against the newest snapshot (`testfleet flaky` refreshes it).
-    public static let fullAnalysisLimit = 300_000
+    public static let fullAnalysisLimit = 50_000
 
     /// Judges build `id`; nil when the store has no such build.
     public static func evaluate(store: Store, build id: String, configuration: AnalyzerConfiguration = AnalyzerConfiguration(),

@@ -62,13 +62,14 @@ extension Store {
     /// The whole table is read in key order with one raw statement: a build's rows arrive sorted
     /// by test name, and most builds run the same tests, so a name is matched against the
     /// previous build's sequence by comparing bytes and only a name not found there is hashed.
-    /// A few tests out of many are read by point lookups on the (build, test) key instead.
-    public func loadHistory(tests: [String]? = nil) throws(StoreError) -> StoredHistory {
+    /// A few tests out of many are read by point lookups on the (build, test) key instead, while
+    /// tests × builds stays within `lookupLimit`.
+    public func loadHistory(tests: [String]? = nil, lookupLimit: Int = 200_000) throws(StoreError) -> StoredHistory {
         let builds = try buildHistory()
         return try read { db in
             guard let connection = db.sqliteConnection else { throw StoreError("the store connection is closed") }
             var loader = HistoryLoader(builds: builds)
-            if let tests, tests.count * max(builds.count, 1) <= 200_000 {
+            if let tests, tests.count * max(builds.count, 1) <= lookupLimit {
                 try loader.lookUp(tests: tests, connection: connection)
             } else {
                 try loader.scan(connection: connection, only: tests.map(Set.init))

@@ -1,7 +1,7 @@
-// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K]`: testfleet's flaky
+// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R]`: testfleet's flaky
 // detection and gate against three baselines on a SYNTHETIC history with ground truth.
-// Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go to
-// the analyser in memory for now.
+// Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go
+// through a real store (SyntheticStoreIngest) and come back through the analyser's loader.
 import Analyzer
 import Foundation
 
@@ -17,16 +17,22 @@ enum FlakyEvalBench {
             case ("--builds", let value?): parameters.builds = value
             case ("--seed", let value?): parameters.seed = UInt64(value)
             case ("--step", let value?): step = max(value, 1)
-            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K)")
+            case ("--retries", let value?): parameters.retries = max(0, min(value, 9))
+            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R)")
             }
             index += 2
         }
         let started = Date()
-        let synthetic = SyntheticFlakyHistory(parameters)
+        var synthetic = SyntheticFlakyHistory(parameters)
+        // Through the real ingest path: build rows and `Store.recordResults` into an SQLite file,
+        // then the analyser's store loader; everything below reads the loaded history.
+        let stored = try SyntheticStoreIngest.roundTrip(synthetic, label: "flaky-eval")
+        synthetic.history = stored.history
         let history = synthetic.history
         let kinds = Dictionary(grouping: synthetic.truth, by: \.kind).mapValues(\.count)
         print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds over \(history.commitSHAs.count) commits, \(history.records.count) attempts, retries ≤ \(parameters.retries)")
         print("  ground truth: " + SyntheticTruth.Kind.allCases.map { "\($0.rawValue) \(kinds[$0] ?? 0)" }.joined(separator: ", "))
+        print("  ingested into \(stored.path) in \(fmt(stored.ingestSeconds, 2)) s (Store.recordResults per build), loaded back in \(fmt(stored.loadSeconds, 2)) s (AttemptHistory.load(from:)); round trip identical")
         print("  outage builds \(synthetic.buildTruth.filter(\.outage).count), builds with a real regression \(synthetic.buildTruth.filter(\.realRegression).count), bad worker \(synthetic.badWorker)")
 
         let baselineNames = ["same-commit", "fail-rate>=2%", "flip-EWMA(0.1)"]
@@ -124,7 +130,8 @@ enum FlakyEvalBench {
         print("(SYNTHETIC history; total \(fmt(Date().timeIntervalSince(started), 1)) s)")
 
         var json: [String: Any] = ["benchmark": "flaky-eval", "synthetic": true, "tests": parameters.tests,
-                                   "builds": parameters.builds, "seed": parameters.seed, "records": history.records.count]
+                                   "builds": parameters.builds, "seed": parameters.seed, "records": history.records.count,
+                                   "via_store": true, "ingest_s": round4(stored.ingestSeconds), "load_s": round4(stored.loadSeconds)]
         for score in scores {
             var entry: [String: Any] = [
                 "precision": round4(score.precision), "precision_ge_1pct": round4(score.precisionAtLeast1Percent),
