@@ -51,8 +51,28 @@ enum SyntheticStoreIngest {
         let loadStart = Date()
         let loaded = try AttemptHistory.load(from: store)
         let loadSeconds = Date().timeIntervalSince(loadStart)
-        try check(loaded, against: synthetic.history)
-        return Loaded(history: loaded, path: path, ingestSeconds: ingestSeconds, loadSeconds: loadSeconds)
+        let mapped = try inGeneratorCommits(loaded, synthetic.history)
+        try check(mapped, against: synthetic.history)
+        return Loaded(history: mapped, path: path, ingestSeconds: ingestSeconds, loadSeconds: loadSeconds)
+    }
+
+    /// The store knows only commits that a build ran; the generator also numbers the commits it
+    /// skipped, and its ground truth (broken from commit X) uses those numbers. Maps the loaded
+    /// commit positions back by SHA (order-preserving, so the analysis sees the same order).
+    static func inGeneratorCommits(_ loaded: AttemptHistory, _ original: AttemptHistory) throws -> AttemptHistory {
+        let position = Dictionary(original.commitSHAs.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        let map = try loaded.commitSHAs.map { sha -> Int32 in
+            guard let found = position[sha] else { throw AnalyzerBenchUsage("loaded commit \(sha) is not the generator's") }
+            return found
+        }
+        var mapped = loaded
+        mapped.commitSHAs = original.commitSHAs
+        for index in mapped.builds.indices {
+            mapped.builds[index].commit = map[Int(mapped.builds[index].commit)]
+            mapped.builds[index].baseCommit = mapped.builds[index].baseCommit.map { map[Int($0)] }
+        }
+        for index in mapped.records.indices { mapped.records[index].commit = map[Int(mapped.records[index].commit)] }
+        return mapped
     }
 
     /// The loaded history must hold the same attempts (worker ids may be numbered differently).
@@ -60,7 +80,9 @@ enum SyntheticStoreIngest {
         guard loaded.testNames == original.testNames, loaded.commitSHAs == original.commitSHAs,
               loaded.builds.map(\.id) == original.builds.map(\.id), loaded.records.count == original.records.count
         else {
-            throw AnalyzerBenchUsage("store round trip changed the history: \(loaded.records.count) vs \(original.records.count) records")
+            throw AnalyzerBenchUsage("store round trip changed the history: \(loaded.records.count) vs \(original.records.count) records, "
+                + "names equal \(loaded.testNames == original.testNames) (\(loaded.testNames.prefix(3)) vs \(original.testNames.prefix(3))), "
+                + "commits equal \(loaded.commitSHAs == original.commitSHAs), builds equal \(loaded.builds.map(\.id) == original.builds.map(\.id))")
         }
         for (a, b) in zip(loaded.records, original.records) {
             guard a.test == b.test, a.build == b.build, a.commit == b.commit, a.attempt == b.attempt, a.outcome == b.outcome,
