@@ -26,7 +26,7 @@ public enum Gate {
         var counts = Verdict.Counts()
         var failures: [Verdict.Failure] = []
         var blocking: [TestOutcome] = [], quarantinedFailing: [String] = [], retried: [String] = []
-        var letThrough: [TestOutcome] = []
+        var letThrough: [TestOutcome] = [], historyCovered: [String] = []
         var uncovered: [String: Double] = [:]
         for outcome in outcomes {
             counts.total += 1
@@ -52,6 +52,11 @@ public enum Gate {
                         blocking.append(outcome)
                         uncovered[outcome.test] = real
                     }
+                } else if let limit = configuration.flakyHistoryCoverLimit, input.flakyHistory.contains(outcome.test),
+                          realFailureProbability(outcome, input: input, configuration: configuration) < limit
+                {
+                    historyCovered.append(outcome.test)
+                    letThrough.append(outcome)
                 } else {
                     blocking.append(outcome)
                 }
@@ -74,6 +79,10 @@ public enum Gate {
         if !quarantinedFailing.isEmpty {
             reasons.append("\(quarantinedFailing.count) quarantined test(s) failed and did not block: "
                 + quarantinedFailing.prefix(10).joined(separator: ", "))
+        }
+        if !historyCovered.isEmpty {
+            reasons.append("\(historyCovered.count) test(s) with a flaky history failed every attempt and did not block "
+                + "(their history explains it better than a regression): " + historyCovered.prefix(10).joined(separator: ", "))
         }
         if !retried.isEmpty {
             reasons.append("\(retried.count) test(s) passed only on retry and did not block: "

@@ -31,6 +31,9 @@ public struct GateInput: Sendable {
     public var wallSeconds: Double?
     /// Tests left out of `results` because every attempt passed (or was skipped): a caller that
     /// reads only the failing tests' attempts still gets whole-build counts and outage checks.
+    /// Tests with flaky failures before this build (outside breaks and infrastructure): what
+    /// `AnalyzerConfiguration.flakyHistoryCoverLimit` weighs.
+    public var flakyHistory: Set<String> = []
     public var unlistedPassed = 0
     public var unlistedSkipped = 0
 
