@@ -46,7 +46,9 @@ public enum FlakyReport {
                 parts.append("released from quarantine after \(test.cleanRunsSinceLastFailure) clean attempts (rate < \(percent(Quarantine.upperBound(cleanRuns: test.cleanRunsSinceLastFailure))) at 95%)")
             }
         default:
-            break
+            if test.state == .quarantined, let since = test.sinceCommit, let found = test.latestBreak {
+                parts.append("fails every attempt since \(since) (\(found.failures) failed attempts in \(found.builds) builds)")
+            }
         }
         if test.flakyFailures > 0 || test.state != .broken {
             parts.append("\(test.flakyFailures) flaky failures in \(test.flakyAttempts) attempts\(test.state == .broken ? "" : archNote) "
