@@ -27,8 +27,12 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let store = try self.store.open()
         let builds: [BuildTrendRow]
-        do { builds = try store.buildTrends(branch: branch, limit: limit) } catch { throw CLIExit.infrastructure("\(error)") }
-        let html = TrendReport.html(builds: builds)
+        let lint: [LintTrendRow]
+        do {
+            builds = try store.buildTrends(branch: branch, limit: limit)
+            lint = try store.lintTrends(limit: limit)
+        } catch { throw CLIExit.infrastructure("\(error)") }
+        let html = TrendReport.html(builds: builds, lint: lint)
         let folder = URL(fileURLWithPath: out)
         let file = folder.appendingPathComponent("index.html")
         do {

@@ -43,7 +43,13 @@ import Store
         #expect(trends[2].failed == 1 && trends[2].passedOnRetry == 0)
         #expect(trends[0].testSeconds == 4)
         #expect(try store.buildTrends(branch: "other").isEmpty)
-        let html = TrendReport.html(builds: trends)
+        try store.recordLint([LintViolation(path: "a.py", line: 1, column: 1, code: "F401", message: "unused"),
+                              LintViolation(path: "b.py", line: 2, column: 0, code: "E501", message: "long")],
+                             tool: "ruff", build: "b2", commit: "c3")
+        let lint = try store.lintTrends()
+        #expect(lint == [LintTrendRow(key: "b2", tool: "ruff", count: 2, recordedAt: lint.first?.recordedAt ?? 0)])
+        let html = TrendReport.html(builds: trends, lint: lint)
         #expect(html.contains("<svg") && html.contains("c3") && html.contains("<tr class=\"fail\">"))
+        #expect(html.contains("Lint and import violations"))
     }
 }

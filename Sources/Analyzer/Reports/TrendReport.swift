@@ -7,7 +7,8 @@ public enum TrendReport {
     /// - Parameters:
     ///   - builds: oldest first (`Store.buildTrends`).
     ///   - flakyMarkdown: the analyser's flaky-test section, shown as preformatted text.
-    public static func html(builds: [BuildTrendRow], generatedAt: Date = Date(), flakyMarkdown: String? = nil) -> String {
+    public static func html(builds: [BuildTrendRow], lint: [LintTrendRow] = [], generatedAt: Date = Date(),
+                            flakyMarkdown: String? = nil) -> String {
         let labels = builds.map { $0.commit.map { String($0.prefix(7)) } ?? String($0.build.suffix(6)) }
         let counts = SVGLineChart(title: "Tests per build", unit: "", labels: labels, series: [
             .init(name: "total", color: "#1f77b4", values: builds.map { Double($0.tests) }),
@@ -26,6 +27,7 @@ public enum TrendReport {
             .init(name: "wall time", color: "#17becf", values: builds.map { $0.wallSeconds ?? .nan }),
             .init(name: "test time / 10", color: "#bcbd22", values: builds.map { $0.testSeconds / 10 }),
         ])
+        let lintChart = lint.isEmpty ? "" : "<figure>\(lintGraph(lint).render())</figure>"
         let simulatedNote = builds.contains(where: \.simulated)
             ? "<p class=\"sim\">Builds marked SIMULATED ran the simulated suite: their results say nothing about real code.</p>"
             : ""
@@ -56,6 +58,7 @@ public enum TrendReport {
             <figure>\(failures.render())</figure>
             <figure>\(flakeRate.render())</figure>
             <figure>\(durations.render())</figure>
+            \(lintChart)
             \(flaky)
             <h2>Builds, newest first</h2>
             <table><tr><th>build</th><th>commit</th><th>branch</th><th>verdict</th><th>tests</th><th>passed</th>
@@ -64,5 +67,21 @@ public enum TrendReport {
             </body></html>
 
             """
+    }
+
+    /// One line per lint tool over the builds (or commits) that recorded violations.
+    static func lintGraph(_ rows: [LintTrendRow]) -> SVGLineChart {
+        var keys: [String] = []
+        for row in rows where keys.last != row.key && !keys.contains(row.key) { keys.append(row.key) }
+        let position = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        let palette = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+        let tools = Array(Set(rows.map(\.tool))).sorted()
+        let series = tools.enumerated().map { n, tool -> SVGLineChart.Series in
+            var values = [Double](repeating: 0, count: keys.count)
+            for row in rows where row.tool == tool { values[position[row.key]!] = Double(row.count) }
+            return .init(name: tool, color: palette[n % palette.count], values: values)
+        }
+        return SVGLineChart(title: "Lint and import violations", unit: "",
+                            labels: keys.map { String($0.suffix(7)) }, series: series)
     }
 }
