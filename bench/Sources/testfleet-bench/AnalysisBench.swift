@@ -50,7 +50,7 @@ enum AnalysisBench {
                 let loadStart = Date()
                 history = try AttemptHistory.load(from: store)
                 loadTimes.append(Date().timeIntervalSince(loadStart))
-                if run == 1 { try SyntheticStoreIngest.check(try SyntheticStoreIngest.inGeneratorCommits(history, synthetic.history), against: synthetic.history) }
+                if run == 1 { try SyntheticStoreIngest.check(try SyntheticStoreIngest.inGeneratorNumbering(history, synthetic.history), against: synthetic.history) }
             }
             let start = Date()
             let analysis = FlakyAnalyzer.analyze(history)
