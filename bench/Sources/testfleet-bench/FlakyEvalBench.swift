@@ -39,13 +39,14 @@ enum FlakyEvalBench {
         // Through the real ingest path: build rows and `Store.recordResults` into an SQLite file,
         // then the analyser's store loader; everything below reads the loaded history.
         let stored = try SyntheticStoreIngest.roundTrip(synthetic, label: "flaky-eval")
+        SyntheticStoreIngest.remove(storeAt: stored.path)
         synthetic.history = stored.history
         let history = synthetic.history
         let kinds = Dictionary(grouping: synthetic.truth, by: \.kind).mapValues(\.count)
         print("gate: quarantine cover limit \(quarantineCoverLimit) (above 1: quarantine covers every failure), history cover limit \(historyCoverLimit) (row testfleet+history-cover)")
         print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds over \(history.commitSHAs.count) commits, \(history.records.count) attempts, retries ≤ \(parameters.retries)")
         print("  ground truth: " + SyntheticTruth.Kind.allCases.map { "\($0.rawValue) \(kinds[$0] ?? 0)" }.joined(separator: ", "))
-        print("  ingested into \(stored.path) in \(fmt(stored.ingestSeconds, 2)) s (Store.recordResults per build), loaded back in \(fmt(stored.loadSeconds, 2)) s (AttemptHistory.load(from:)); round trip identical")
+        print("  ingested into a temporary store in \(fmt(stored.ingestSeconds, 2)) s (Store.recordResults per build), loaded back in \(fmt(stored.loadSeconds, 2)) s (AttemptHistory.load(from:)); round trip identical")
         print("  outage builds \(synthetic.buildTruth.filter(\.outage).count), builds with a real regression \(synthetic.buildTruth.filter(\.realRegression).count), bad worker \(synthetic.badWorker)")
 
         let baselineNames = ["same-commit", "fail-rate>=2%", "flip-EWMA(0.1)"]

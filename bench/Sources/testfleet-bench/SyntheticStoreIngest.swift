@@ -22,6 +22,11 @@ enum SyntheticStoreIngest {
         return directory + "/fleet.db"
     }
 
+    /// Removes a store made by `freshStorePath` (a million-row file is ~100 MB).
+    static func remove(storeAt path: String) {
+        try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+    }
+
     /// Ingests every build of `synthetic` into a new store at `path`.
     static func ingest(_ synthetic: SyntheticFlakyHistory, path: String) throws -> (Store, Double) {
         let store = try Store(path: path)
