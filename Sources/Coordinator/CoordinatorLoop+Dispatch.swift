@@ -38,6 +38,10 @@ extension CoordinatorLoop {
         let onlyWorker = workers.count <= 1
         for id in buildOrder {
             guard let build = builds[id], !build.finished else { continue }
+            // Prefetching a second grant hides a round trip, which only matters when grants are
+            // cheap; an expensive grant (a framework process) prefetched would just sit queued
+            // on one worker while another idles.
+            if !worker.leases.isEmpty && build.planned.grantCost >= Self.prefetchCostLimit { continue }
             if !build.retries.isEmpty {
                 let taken = build.takeRetries(for: worker.id, arch: worker.arch, onlyWorker: onlyWorker, limit: 64)
                 if !taken.isEmpty { return (build, taken) }
@@ -48,6 +52,9 @@ extension CoordinatorLoop {
         }
         return nil
     }
+
+    /// Grants costing at least this many seconds are not prefetched.
+    static let prefetchCostLimit = 0.05
 
     /// The suite as a grant carries it: shell suites send only the commands of granted tests.
     func suiteForGrant(_ build: BuildState, tests: [Int]) -> SuiteDefinition {

@@ -11,7 +11,8 @@ public struct TestfleetCommand: ParsableCommand {
         discussion: "Exit codes: 0 pass, 1 gate failed, 2 bad usage or input, 3 infrastructure failure.",
         subcommands: [
             RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, SubmitCommand.self, SelectCommand.self,
-            GraphCommand.self, GateCommand.self, FlakyCommand.self, LatestGreenCommand.self, QuarantineCommand.self,
+            GraphCommand.self, ReportCommand.self, GateCommand.self, FlakyCommand.self, LatestGreenCommand.self,
+            QuarantineCommand.self,
         ]
     )
 
