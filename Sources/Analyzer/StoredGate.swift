@@ -1,4 +1,4 @@
-public import Model
+import Model
 public import Store
 
 /// The deploy gate for a stored build: what `testfleet run`, the coordinator and `testfleet gate`

@@ -37,7 +37,7 @@ import Store
         #expect(err.contains("resuming build r"), "\(err)")
         // SIGTERM drains a worker politely.
         workers[0].signal(SIGTERM)
-        #expect(workers[0].wait(timeout: 10).code == 0)
+        #expect(workers[0].wait(timeout: 30).code == 0)
     }
 
     @Test func tcpEndpointsWorkToo() throws {

@@ -36,8 +36,9 @@ enum AnalysisBench {
         print("SYNTHETIC history: \(parameters.tests) tests × \(parameters.builds) builds = \(records) attempt records (generated in \(seconds(Date().timeIntervalSince(generateStart))))")
 
         var store: Store?
+        let path = SyntheticStoreIngest.freshStorePath("analysis")
+        defer { if viaStore { SyntheticStoreIngest.remove(storeAt: path) } }
         if viaStore {
-            let path = SyntheticStoreIngest.freshStorePath("analysis")
             let (opened, ingestSeconds) = try SyntheticStoreIngest.ingest(synthetic, path: path)
             store = opened
             print("ingested into \(path) through Store.recordResults in \(seconds(ingestSeconds))")
@@ -50,7 +51,7 @@ enum AnalysisBench {
                 let loadStart = Date()
                 history = try AttemptHistory.load(from: store)
                 loadTimes.append(Date().timeIntervalSince(loadStart))
-                if run == 1 { try SyntheticStoreIngest.check(try SyntheticStoreIngest.inGeneratorCommits(history, synthetic.history), against: synthetic.history) }
+                if run == 1 { try SyntheticStoreIngest.check(try SyntheticStoreIngest.inGeneratorNumbering(history, synthetic.history), against: synthetic.history) }
             }
             let start = Date()
             let analysis = FlakyAnalyzer.analyze(history)

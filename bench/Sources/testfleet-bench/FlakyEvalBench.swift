@@ -1,4 +1,4 @@
-// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R]`: testfleet's flaky
+// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
 // detection and gate against three baselines on a SYNTHETIC history with ground truth.
 // Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go
 // through a real store (SyntheticStoreIngest) and come back through the analyser's loader.
@@ -10,6 +10,7 @@ enum FlakyEvalBench {
         var parameters = SyntheticFlakyHistory.Parameters()
         var step = 5
         var historyCoverLimit = 0.5
+        var quarantineCoverLimit = AnalyzerConfiguration().quarantineCoverLimit
         var index = 0
         while index < arguments.count {
             let value = index + 1 < arguments.count ? Int(arguments[index + 1]) : nil
@@ -19,6 +20,11 @@ enum FlakyEvalBench {
             case ("--seed", let value?): parameters.seed = UInt64(value)
             case ("--step", let value?): step = max(value, 1)
             case ("--retries", let value?): parameters.retries = max(0, min(value, 9))
+            case ("--quarantine-cover-limit", _):
+                guard index + 1 < arguments.count, let limit = Double(arguments[index + 1]) else {
+                    throw AnalyzerBenchUsage("flaky-eval: --quarantine-cover-limit needs a probability (above 1: quarantine covers every failure)")
+                }
+                quarantineCoverLimit = limit
             case ("--history-cover-limit", _):
                 guard index + 1 < arguments.count, let limit = Double(arguments[index + 1]) else {
                     throw AnalyzerBenchUsage("flaky-eval: --history-cover-limit needs a probability")
@@ -33,12 +39,14 @@ enum FlakyEvalBench {
         // Through the real ingest path: build rows and `Store.recordResults` into an SQLite file,
         // then the analyser's store loader; everything below reads the loaded history.
         let stored = try SyntheticStoreIngest.roundTrip(synthetic, label: "flaky-eval")
+        SyntheticStoreIngest.remove(storeAt: stored.path)
         synthetic.history = stored.history
         let history = synthetic.history
         let kinds = Dictionary(grouping: synthetic.truth, by: \.kind).mapValues(\.count)
+        print("gate: quarantine cover limit \(quarantineCoverLimit) (above 1: quarantine covers every failure), history cover limit \(historyCoverLimit) (row testfleet+history-cover)")
         print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds over \(history.commitSHAs.count) commits, \(history.records.count) attempts, retries ≤ \(parameters.retries)")
         print("  ground truth: " + SyntheticTruth.Kind.allCases.map { "\($0.rawValue) \(kinds[$0] ?? 0)" }.joined(separator: ", "))
-        print("  ingested into \(stored.path) in \(fmt(stored.ingestSeconds, 2)) s (Store.recordResults per build), loaded back in \(fmt(stored.loadSeconds, 2)) s (AttemptHistory.load(from:)); round trip identical")
+        print("  ingested into a temporary store in \(fmt(stored.ingestSeconds, 2)) s (Store.recordResults per build), loaded back in \(fmt(stored.loadSeconds, 2)) s (AttemptHistory.load(from:)); round trip identical")
         print("  outage builds \(synthetic.buildTruth.filter(\.outage).count), builds with a real regression \(synthetic.buildTruth.filter(\.realRegression).count), bad worker \(synthetic.badWorker)")
 
         let baselineNames = ["same-commit", "fail-rate>=2%", "flip-EWMA(0.1)"]
@@ -72,7 +80,9 @@ enum FlakyEvalBench {
         }
         let broken = FlakyEvaluation.brokenDetection(synthetic, analyses: analyses)
         // The same analyses, gated with the opt-in flaky-history cover (AnalyzerConfiguration.flakyHistoryCoverLimit).
-        var historyCoverGate = AnalyzerConfiguration()
+        var testfleetGate = AnalyzerConfiguration()
+        testfleetGate.quarantineCoverLimit = quarantineCoverLimit
+        var historyCoverGate = testfleetGate
         historyCoverGate.flakyHistoryCoverLimit = historyCoverLimit
         let detectors = ["testfleet", "testfleet+history-cover"] + baselineNames + baselineNames.map { $0 + "+oracle" }
         let scores = detectors.map { name in
@@ -95,7 +105,7 @@ enum FlakyEvalBench {
                     return tests.map { ($0, flaky[Int($0)], flaky[Int($0)], nil) }
                 },
                 broken: name.hasPrefix("testfleet") ? broken : nil,
-                gate: name == "testfleet+history-cover" ? historyCoverGate : AnalyzerConfiguration())
+                gate: name == "testfleet+history-cover" ? historyCoverGate : name == "testfleet" ? testfleetGate : AnalyzerConfiguration())
         }
         let final = analyses[points.last!]!
         print("testfleet: prior Beta(\(fmt(final.prior.alpha, 4)), \(fmt(final.prior.beta, 1))), ambient failure rate \(fmt(final.ambientFailureRate * 1e6, 1))e-6/attempt, outages found \(final.outageBuildIDs.count), workers flagged: \(final.flaggedWorkers.map(\.worker).joined(separator: ", "))")

@@ -22,6 +22,11 @@ enum SyntheticStoreIngest {
         return directory + "/fleet.db"
     }
 
+    /// Removes a store made by `freshStorePath` (a million-row file is ~100 MB).
+    static func remove(storeAt path: String) {
+        try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+    }
+
     /// Ingests every build of `synthetic` into a new store at `path`.
     static func ingest(_ synthetic: SyntheticFlakyHistory, path: String) throws -> (Store, Double) {
         let store = try Store(path: path)
@@ -51,15 +56,16 @@ enum SyntheticStoreIngest {
         let loadStart = Date()
         let loaded = try AttemptHistory.load(from: store)
         let loadSeconds = Date().timeIntervalSince(loadStart)
-        let mapped = try inGeneratorCommits(loaded, synthetic.history)
+        let mapped = try inGeneratorNumbering(loaded, synthetic.history)
         try check(mapped, against: synthetic.history)
         return Loaded(history: mapped, path: path, ingestSeconds: ingestSeconds, loadSeconds: loadSeconds)
     }
 
     /// The store knows only commits that a build ran; the generator also numbers the commits it
-    /// skipped, and its ground truth (broken from commit X) uses those numbers. Maps the loaded
-    /// commit positions back by SHA (order-preserving, so the analysis sees the same order).
-    static func inGeneratorCommits(_ loaded: AttemptHistory, _ original: AttemptHistory) throws -> AttemptHistory {
+    /// skipped, and its ground truth (broken from commit X, indexed by test id) uses its own
+    /// numbers. Maps the loaded commit positions back by SHA (order-preserving, so the analysis
+    /// sees the same order) and test ids back by name.
+    static func inGeneratorNumbering(_ loaded: AttemptHistory, _ original: AttemptHistory) throws -> AttemptHistory {
         let position = Dictionary(original.commitSHAs.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
         let map = try loaded.commitSHAs.map { sha -> Int32 in
             guard let found = position[sha] else { throw AnalyzerBenchUsage("loaded commit \(sha) is not the generator's") }
@@ -71,7 +77,19 @@ enum SyntheticStoreIngest {
             mapped.builds[index].commit = map[Int(mapped.builds[index].commit)]
             mapped.builds[index].baseCommit = mapped.builds[index].baseCommit.map { map[Int($0)] }
         }
-        for index in mapped.records.indices { mapped.records[index].commit = map[Int(mapped.records[index].commit)] }
+        // Test ids too: the store interns names in its key order, which is the generator's id
+        // order only while zero-padded names sort like numbers (not for 100,000 tests).
+        let testID = Dictionary(original.testNames.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        let testMap = try loaded.testNames.map { name -> Int32 in
+            guard let found = testID[name] else { throw AnalyzerBenchUsage("loaded test \(name) is not the generator's") }
+            return found
+        }
+        mapped.testNames = original.testNames
+        for index in mapped.records.indices {
+            mapped.records[index].commit = map[Int(mapped.records[index].commit)]
+            mapped.records[index].test = testMap[Int(mapped.records[index].test)]
+        }
+        mapped.records.sort { ($0.build, $0.test, $0.attempt) < ($1.build, $1.test, $1.attempt) }
         return mapped
     }
 
