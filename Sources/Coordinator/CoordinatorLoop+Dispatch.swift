@@ -39,7 +39,9 @@ extension CoordinatorLoop {
         for id in buildOrder {
             guard let build = builds[id], !build.finished else { continue }
             if !build.retries.isEmpty {
-                let taken = build.takeRetries(for: worker.id, arch: worker.arch, onlyWorker: onlyWorker, limit: 64)
+                let onlyOfArch = !workers.values.contains { $0.arch == worker.arch && $0.id != worker.id }
+                let taken = build.takeRetries(
+                    for: worker.id, arch: worker.arch, onlyWorker: onlyWorker, onlyOfArch: onlyOfArch, limit: 64)
                 if !taken.isEmpty { return (build, taken) }
             }
             let cases = scheduler.nextGrant(
@@ -54,7 +56,8 @@ extension CoordinatorLoop {
         let suiteIndex = build.planned.tests[tests[0]].suite
         var suite = build.planned.suites[suiteIndex]
         if !suite.shellTests.isEmpty {
-            let names = Set(tests.map { build.planned.tests[$0].name })
+            // Per-arch copies (`name@arch`) run their original's command.
+            let names = Set(tests.map { PerArchName.original(of: build.planned.tests[$0].name) })
             suite.shellTests = suite.shellTests.filter { names.contains($0.name) }
         }
         return suite
