@@ -43,7 +43,9 @@ extension CoordinatorLoop {
             // on one worker while another idles.
             if !worker.leases.isEmpty && build.planned.grantCost >= Self.prefetchCostLimit { continue }
             if !build.retries.isEmpty {
-                let taken = build.takeRetries(for: worker.id, arch: worker.arch, onlyWorker: onlyWorker, limit: 64)
+                let onlyOfArch = !workers.values.contains { $0.arch == worker.arch && $0.id != worker.id }
+                let taken = build.takeRetries(
+                    for: worker.id, arch: worker.arch, onlyWorker: onlyWorker, onlyOfArch: onlyOfArch, limit: 64)
                 if !taken.isEmpty { return (build, taken) }
             }
             let cases = scheduler.nextGrant(
@@ -61,7 +63,8 @@ extension CoordinatorLoop {
         let suiteIndex = build.planned.tests[tests[0]].suite
         var suite = build.planned.suites[suiteIndex]
         if !suite.shellTests.isEmpty {
-            let names = Set(tests.map { build.planned.tests[$0].name })
+            // Per-arch copies (`name@arch`) run their original's command.
+            let names = Set(tests.map { PerArchName.original(of: build.planned.tests[$0].name) })
             suite.shellTests = suite.shellTests.filter { names.contains($0.name) }
         }
         return suite

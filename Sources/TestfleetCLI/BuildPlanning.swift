@@ -33,7 +33,7 @@ struct BuildPlanning: Sendable {
                 case .only(let arch): tests.append(TestCase(name: name, suite: index, arch: arch))
                 case .every:
                     // One run per architecture, told apart by name so each has its own results.
-                    for arch in Arch.allCases { tests.append(TestCase(name: "\(name)@\(arch.rawValue)", suite: index, arch: arch)) }
+                    for arch in Arch.allCases { tests.append(TestCase(name: PerArchName.copy(of: name, for: arch), suite: index, arch: arch)) }
                 }
             }
         }

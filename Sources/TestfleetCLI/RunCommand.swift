@@ -30,7 +30,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The branch under test.")
     var branch: String?
 
-    @Option(help: "Base revision of the change (for selection).")
+    @Option(help: "Base revision of the change: with --head, only the tests it affects run (as `testfleet select`).")
     var base: String?
 
     @Option(help: "Head revision of the change (for selection).")
@@ -79,6 +79,9 @@ struct RunCommand: ParsableCommand {
             let label = spec.isSimulated ? " (SIMULATED suite)" : ""
             FileHandle.standardError.write(Data(
                 "testfleet: build \(spec.id): \(planned.tests.count) tests from \(suite)\(label) on \(local) local workers\n".utf8))
+            if let selection = planned.selection {
+                FileHandle.standardError.write(Data(selection.summaryLine.utf8))
+            }
         }
         let endpoint = "ipc://\(NSTemporaryDirectory())testfleet-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         let coordinator = CoordinatorService(

@@ -11,8 +11,8 @@ extension ImpactSelection {
         public private(set) var selectedCount = 0
         public private(set) var skippedCount = 0
         public private(set) var skipped: [BuildSelection.Skip] = []
-        /// The file of the last selected node id, when the file itself is selected.
-        private var lastSelectedFile: (suite: String, file: String)?
+        /// The file of the last node id, when its decision holds for the file's other tests.
+        private var lastFile: (suite: String, file: String, selected: Bool)?
 
         public init(_ selection: ImpactSelection) {
             lookup = Lookup(selection)
@@ -25,19 +25,35 @@ extension ImpactSelection {
         public mutating func keep(suite: String, test: String) -> Bool {
             // Adapters list a file's tests together, so a node id whose file (the part before the
             // first ':') was just found selected is selected too, without hashing it again.
+            // The same goes for a rejected file when `Lookup.rejectionFollowsFile` says so.
             let colon = test.utf8.firstIndex(of: UInt8(ascii: ":"))
-            if let colon, let last = lastSelectedFile, suite == last.suite, test[..<colon] == last.file {
-                selectedCount += 1
-                return true
-            }
-            if lookup.selects(suite: suite, test: test) {
-                selectedCount += 1
-                if let colon {
-                    let file = String(test[..<colon])
-                    lastSelectedFile = lookup.selects(suite: suite, test: file) ? (suite, file) : nil
+            if let colon, let last = lastFile, suite == last.suite, test[..<colon] == last.file {
+                if last.selected {
+                    selectedCount += 1
+                    return true
                 }
+                return skip(suite: suite, test: test)
+            }
+            let selected = lookup.selects(suite: suite, test: test)
+            lastFile = nil
+            if let colon {
+                let file = String(test[..<colon])
+                if selected, lookup.selects(suite: suite, test: file) {
+                    lastFile = (suite, file, true)
+                } else if !selected, file.utf8.contains(UInt8(ascii: ".")), lookup.rejectionFollowsFile(suite: suite),
+                    !lookup.selects(suite: suite, test: file)
+                {
+                    lastFile = (suite, file, false)
+                }
+            }
+            if selected {
+                selectedCount += 1
                 return true
             }
+            return skip(suite: suite, test: test)
+        }
+
+        private mutating func skip(suite: String, test: String) -> Bool {
             skippedCount += 1
             if skipped.count < BuildSelection.skipListCap {
                 skipped.append(BuildSelection.Skip(suite: suite, test: test, reason: reason(suite: suite, test: test)))

@@ -25,7 +25,17 @@ extension ImpactSelection {
                 tests[entry.suite, default: []].insert(Substring(String(test.map { $0.isLetter || $0.isNumber ? $0 : "_" })))
             }
             self.tests = tests
+            colonSuites = Set(tests.filter { $0.value.contains { $0.utf8.contains(UInt8(ascii: ":")) } }.map(\.key))
         }
+
+        /// Suites with a selected name holding ':' (rare: file paths and target names do not).
+        private let colonSuites: Set<String>
+
+        /// Whether, in `suite`, a node id is rejected whenever its file part (before the first
+        /// ':') is rejected, provided that file part holds a '.': then no selected name can equal
+        /// the node id, and its '.'-prefix and '@'-stripped forms reduce to the file's. Lets the
+        /// filter decide a whole rejected file's tests from the first one.
+        func rejectionFollowsFile(suite: String) -> Bool { !colonSuites.contains(suite) }
 
         public func selects(suite: String, test name: String) -> Bool {
             if everything || wholeSuites.contains(suite) { return true }
