@@ -1,7 +1,8 @@
 extension PytestNodeIDs {
     /// Test modules skipped as a whole while collecting (`pytest.importorskip("numpy")` at module
-    /// level, `pytest.skip(allow_module_level=True)`), from the `-rs` short summary of
-    /// `pytest --collect-only`: `SKIPPED [1] pkg/tests/test_x.py:8: could not import 'numpy'`.
+    /// level, `pytest.skip(allow_module_level=True)`), from the short summary of `pytest
+    /// --collect-only -rfEs` (pytest's default `fE` plus `s` for skips):
+    /// `SKIPPED [1] pkg/tests/test_x.py:8: could not import 'numpy'`.
     ///
     /// A plain `pytest` run counts each such module as one skipped test, so the inventory lists
     /// the module path as a test id to report the same counts; run as a node id, pytest reports
