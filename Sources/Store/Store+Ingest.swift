@@ -9,6 +9,10 @@ public struct IngestReport: Sendable, Hashable {
     public var attempts = 0
     /// Tests seen for the first time in this build.
     public var newTests = 0
+    /// Whether the build had no results before this call (then the next two describe all of it).
+    public var buildWasEmpty = false
+    /// Tests whose last attempt in this call failed or errored.
+    public var failedTests = 0
 }
 
 extension Store {
@@ -86,16 +90,20 @@ extension Store {
             }
         }
         var report = IngestReport()
+        report.buildWasEmpty = stored.isEmpty
         var buildID = build
         var previous: String?
+        var lastFailed = false
         var next = 1
         try buildID.withUTF8 { buildBytes in
             for position in order {
                 guard let name = testCases[position].first?.test else { continue }
                 if name != previous {
+                    if previous != nil, lastFailed { report.failedTests += 1 }
                     next = (stored[name] ?? 0) + 1
                     previous = name
                 }
+                lastFailed = testCases[position].last?.outcome.isFailure ?? false
                 for result in testCases[position] {
                     let attempt = next
                     next += 1
@@ -127,6 +135,7 @@ extension Store {
                 }
             }
         }
+        if previous != nil, lastFailed { report.failedTests += 1 }
         return report
     }
 
