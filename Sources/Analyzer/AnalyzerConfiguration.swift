@@ -48,6 +48,12 @@ public struct AnalyzerConfiguration: Sendable, Hashable {
     /// only in the slip probability: on the synthetic history a limit of 0.5 blocked bursty tests
     /// (whose failures cluster, so rate³ understates them) and caught no extra regression.
     public var quarantineCoverLimit = 2.0
+    /// Opt-in, off by default (nil) because issue 5's rule is that a test failing every attempt
+    /// always blocks: a test *not* in quarantine that failed every attempt does not block when
+    /// it has a flaky history (flaky failures before this build) and that history explains the
+    /// failures better than a regression does (P(real failure) below this limit). Measured by
+    /// `bench/run flaky-eval` as the "testfleet+history-cover" row.
+    public var flakyHistoryCoverLimit: Double?
 
     public init() {}
 

@@ -84,6 +84,9 @@ public struct TestAnalysis: Sendable, Hashable {
         switch state {
         case .broken: latestBreak?.firstFailingCommit
         case .fixed: latestBreak?.fixedAtCommit
+        // A person quarantined a test that is still failing every attempt: it stays broken since X.
+        case .quarantined where latestBreak.map { $0.fixedAtCommit == nil && $0.arch == nil } ?? false:
+            latestBreak?.firstFailingCommit
         default: nil
         }
     }

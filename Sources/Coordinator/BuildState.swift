@@ -109,14 +109,16 @@ final class BuildState {
         pending.requeueFirst(front)
     }
 
-    /// Takes retries for a worker: ones it did not fail itself, unless it is the only worker.
-    func takeRetries(for worker: String, arch: Arch, onlyWorker: Bool, limit: Int) -> [Int] {
+    /// Takes retries for a worker: ones it did not fail itself, unless it is the only worker (or,
+    /// for a test pinned to an arch, the only worker of that arch: else the retry waits forever).
+    func takeRetries(for worker: String, arch: Arch, onlyWorker: Bool, onlyOfArch: Bool = false, limit: Int) -> [Int] {
         var taken: [Int] = []
         var kept: [Retry] = []
         for retry in retries {
             let test = planned.tests[retry.index]
             let archOK = test.arch == nil || test.arch == arch
-            if taken.count < limit && archOK && (onlyWorker || retry.avoidWorker != worker) {
+            let alone = onlyWorker || (test.arch != nil && onlyOfArch)
+            if taken.count < limit && archOK && (alone || retry.avoidWorker != worker) {
                 taken.append(retry.index)
             } else {
                 kept.append(retry)

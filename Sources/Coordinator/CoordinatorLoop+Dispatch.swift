@@ -38,8 +38,14 @@ extension CoordinatorLoop {
         let onlyWorker = workers.count <= 1
         for id in buildOrder {
             guard let build = builds[id], !build.finished else { continue }
+            // Prefetching a second grant hides a round trip, which only matters when grants are
+            // cheap; an expensive grant (a framework process) prefetched would just sit queued
+            // on one worker while another idles.
+            if !worker.leases.isEmpty && build.planned.grantCost >= Self.prefetchCostLimit { continue }
             if !build.retries.isEmpty {
-                let taken = build.takeRetries(for: worker.id, arch: worker.arch, onlyWorker: onlyWorker, limit: 64)
+                let onlyOfArch = !workers.values.contains { $0.arch == worker.arch && $0.id != worker.id }
+                let taken = build.takeRetries(
+                    for: worker.id, arch: worker.arch, onlyWorker: onlyWorker, onlyOfArch: onlyOfArch, limit: 64)
                 if !taken.isEmpty { return (build, taken) }
             }
             let cases = scheduler.nextGrant(
@@ -49,12 +55,16 @@ extension CoordinatorLoop {
         return nil
     }
 
+    /// Grants costing at least this many seconds are not prefetched.
+    static let prefetchCostLimit = 0.05
+
     /// The suite as a grant carries it: shell suites send only the commands of granted tests.
     func suiteForGrant(_ build: BuildState, tests: [Int]) -> SuiteDefinition {
         let suiteIndex = build.planned.tests[tests[0]].suite
         var suite = build.planned.suites[suiteIndex]
         if !suite.shellTests.isEmpty {
-            let names = Set(tests.map { build.planned.tests[$0].name })
+            // Per-arch copies (`name@arch`) run their original's command.
+            let names = Set(tests.map { PerArchName.original(of: build.planned.tests[$0].name) })
             suite.shellTests = suite.shellTests.filter { names.contains($0.name) }
         }
         return suite
@@ -103,6 +113,7 @@ extension CoordinatorLoop {
         }
         do {
             try store.createBuild(planned.spec, testCount: planned.tests.count)
+            if let selection = planned.selection { try store.recordSelection(build: planned.spec.id, selection) }
         } catch {
             reject(planned.spec.id, reason: "\(error)", exitCode: error.isUserError ? 2 : 3, watcher: watcher)
             return

@@ -8,13 +8,19 @@ public struct PlannedBuild: Sendable {
     public var tests: [TestCase]
     /// Seconds one grant costs before its first test runs (process start-up): sizes chunks.
     public var grantCost: Double
+    /// What impact selection kept and skipped (nil without `--base/--head`); stored with the build.
+    public var selection: BuildSelection?
 
-    public init(spec: BuildSpec, suites: [SuiteDefinition], tests: [TestCase], grantCost: Double) {
+    public init(
+        spec: BuildSpec, suites: [SuiteDefinition], tests: [TestCase], grantCost: Double,
+        selection: BuildSelection? = nil
+    ) {
         self.spec = spec
         self.suites = suites
         self.tests = tests
         for i in self.tests.indices { self.tests[i].index = i }
         self.grantCost = grantCost
+        self.selection = selection
     }
 }
 

@@ -87,7 +87,7 @@ public struct GitRepository: Sendable {
         return result
     }
 
-    private func git(_ arguments: [String], input: Data? = nil) throws(SpecError) -> CommandRunner.Output {
+    func git(_ arguments: [String], input: Data? = nil) throws(SpecError) -> CommandRunner.Output {
         try CommandRunner.run(["git", "-c", "core.quotepath=off"] + arguments, in: root, input: input)
     }
 }

@@ -10,6 +10,9 @@ public struct ImpactReport: Sendable {
     public var diffBase: String
     public var changes: [ChangedPath]
     public var selection: ImpactSelection
+    /// The high-watermark check, when the rules name a watermark file that some commit reachable
+    /// from head changed; `watermark?.reason` is set when the build must rebase.
+    public var watermark: Watermark?
 }
 
 /// Impact selection against a real repository: reads the changes, the Python sources at both
@@ -31,6 +34,9 @@ public enum ImpactAnalysis {
         let headCommit = try repository.commit(head)
         let diffBase = try repository.mergeBase(baseCommit, headCommit) ?? baseCommit
         let changes = try repository.changedPaths(from: diffBase, to: headCommit)
+        let watermark = try rules.highWatermark.flatMap { (path) throws(SpecError) in
+            try Watermark.check(repository, path: path, base: baseCommit, head: headCommit)
+        }
 
         var impactSuites: [ImpactSuite] = []
         var pythonGraphs: [String: (PythonImportGraph, PythonImportGraph?)] = [:]
@@ -63,7 +69,8 @@ public enum ImpactAnalysis {
             }
         }
         let selection = ImpactSelector(suites: impactSuites, rules: rules).select(changes)
-        return ImpactReport(base: baseCommit, head: headCommit, diffBase: diffBase, changes: changes, selection: selection)
+        return ImpactReport(base: baseCommit, head: headCommit, diffBase: diffBase, changes: changes, selection: selection,
+                            watermark: watermark)
     }
 
     /// The import graph of the Python files under `directory` at `commit`, module names relative

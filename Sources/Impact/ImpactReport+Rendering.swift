@@ -1,3 +1,4 @@
+import Model
 import Foundation
 import Planning
 
@@ -8,7 +9,8 @@ extension ImpactReport {
     /// changed path was read.
     public func text(explain: Bool) -> String {
         let selection = self.selection
-        var out = "changes \(short(diffBase))..\(short(head)) (merge base of \(short(base)) and head): "
+        var out = watermark?.reason.map { $0 + "\n" } ?? ""
+        out += "changes \(short(diffBase))..\(short(head)) (merge base of \(short(base)) and head): "
         out += "\(changes.count) changed path(s); selected \(selection.selected.count) of "
         out += "\(selection.selected.count + selection.skipped.count) tests"
         out += selection.runsEverything ? " (everything runs)\n" : "\n"
@@ -34,13 +36,14 @@ extension ImpactReport {
         return out
     }
 
-    /// `{"base", "head", "diff_base", "run_all", "run_all_reasons", "changed", "selected",
+    /// `{"base", "head", "diff_base", "rebase_required" (the reason or null), "run_all", "run_all_reasons", "changed", "selected",
     /// "skipped", "counts"}`, keys in that order.
     public var jsonText: String {
         func q(_ text: String?) -> String { text.map(JSONText.quoted) ?? "null" }
         func list(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
         let selection = self.selection
         var out = "{\"base\": \(q(base)), \"head\": \(q(head)), \"diff_base\": \(q(diffBase)), "
+        out += "\"rebase_required\": \(q(watermark?.reason)), "
         out += "\"run_all\": \(selection.runsEverything), "
         out += "\"run_all_reasons\": \(list(selection.runAllReasons.map(q))), "
         out += "\"changed\": " + list(changes.map { change in

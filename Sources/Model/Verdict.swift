@@ -38,11 +38,19 @@ public struct Verdict: Sendable, Codable, Hashable {
     public var passedOnRetry: [String]
     /// Tests whose failures did not block because they are quarantined.
     public var quarantined: [String]
+    /// Estimated probability that a failure the gate let through (a pass on retry, a quarantined
+    /// failure) was a real regression; 0 when nothing was let through.
+    public var slipProbability: Double
+    /// Tests that impact selection left out of this build (never run).
+    public var skippedBySelection: [String]
+    /// So many tests failed that the infrastructure, not the code, is the likelier cause.
+    public var outageSuspected: Bool
 
     public init(
         build: String, commit: String?, verdict: Decision, counts: Counts, failures: [Failure], reasons: [String],
         simulated: Bool, suite: String, wallSeconds: Double? = nil, passedOnRetry: [String] = [],
-        quarantined: [String] = []
+        quarantined: [String] = [], slipProbability: Double = 0, skippedBySelection: [String] = [],
+        outageSuspected: Bool = false
     ) {
         self.build = build
         self.commit = commit
@@ -55,6 +63,9 @@ public struct Verdict: Sendable, Codable, Hashable {
         self.wallSeconds = wallSeconds
         self.passedOnRetry = passedOnRetry
         self.quarantined = quarantined
+        self.slipProbability = slipProbability
+        self.skippedBySelection = skippedBySelection
+        self.outageSuspected = outageSuspected
     }
 
     enum CodingKeys: String, CodingKey {
@@ -62,5 +73,27 @@ public struct Verdict: Sendable, Codable, Hashable {
         case wallSeconds = "wall_seconds"
         case passedOnRetry = "passed_on_retry"
         case quarantined
+        case slipProbability = "slip_probability"
+        case skippedBySelection = "skipped_by_selection"
+        case outageSuspected = "outage_suspected"
+    }
+
+    /// Reads verdicts written before the evidence fields existed as well (they default to none).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        build = try c.decode(String.self, forKey: .build)
+        commit = try c.decodeIfPresent(String.self, forKey: .commit)
+        verdict = try c.decode(Decision.self, forKey: .verdict)
+        counts = try c.decode(Counts.self, forKey: .counts)
+        failures = try c.decode([Failure].self, forKey: .failures)
+        reasons = try c.decode([String].self, forKey: .reasons)
+        simulated = try c.decodeIfPresent(Bool.self, forKey: .simulated) ?? false
+        suite = try c.decodeIfPresent(String.self, forKey: .suite) ?? ""
+        wallSeconds = try c.decodeIfPresent(Double.self, forKey: .wallSeconds)
+        passedOnRetry = try c.decodeIfPresent([String].self, forKey: .passedOnRetry) ?? []
+        quarantined = try c.decodeIfPresent([String].self, forKey: .quarantined) ?? []
+        slipProbability = try c.decodeIfPresent(Double.self, forKey: .slipProbability) ?? 0
+        skippedBySelection = try c.decodeIfPresent([String].self, forKey: .skippedBySelection) ?? []
+        outageSuspected = try c.decodeIfPresent(Bool.self, forKey: .outageSuspected) ?? false
     }
 }

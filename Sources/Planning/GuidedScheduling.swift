@@ -32,8 +32,10 @@ public struct GuidedScheduling: Scheduling {
         let share = divisor * Double(max(workers, 1))
         let work = queue.predictedWork(for: arch)
         if work <= 0 {
-            // No history: split by count.
-            let countShare = max(1, Int((Double(waiting) / share).rounded(.up)))
+            // No history: split by count. When a grant is expensive (a pytest or go process per
+            // grant) and nothing says how long tests take, shrinking chunks would mostly buy
+            // more start-ups: one even share per worker is the better bet.
+            let countShare = max(1, Int((Double(waiting) / (grantCost >= 0.1 ? Double(max(workers, 1)) : share)).rounded(.up)))
             return queue.pop(for: arch, maxCount: min(countShare, maxTests), workBudget: .infinity)
         }
         let budget = max(work / share, minimumGrantCosts * grantCost)

@@ -71,7 +71,31 @@ extension Store {
                 );
                 """)
         }
-        migrator.registerMigration("v4 lint violations") { db in
+        migrator.registerMigration("v4 impact selection per build") { db in
+            // What `run|submit --base --head` left out, so the verdict can say what was skipped.
+            try db.execute(sql: """
+                CREATE TABLE build_selection (
+                  build_id TEXT PRIMARY KEY NOT NULL REFERENCES build(id) ON DELETE CASCADE,
+                  base TEXT NOT NULL,
+                  head TEXT NOT NULL,
+                  diff_base TEXT NOT NULL,
+                  selected_count INTEGER NOT NULL CHECK (selected_count >= 0),
+                  skipped_count INTEGER NOT NULL CHECK (skipped_count >= 0),
+                  run_all_reasons TEXT NOT NULL,
+                  rebase_required TEXT
+                ) WITHOUT ROWID;
+
+                CREATE TABLE selection_skip (
+                  build_id TEXT NOT NULL REFERENCES build_selection(build_id) ON DELETE CASCADE,
+                  position INTEGER NOT NULL CHECK (position >= 0),
+                  suite TEXT NOT NULL,
+                  test TEXT NOT NULL CHECK (length(test) > 0),
+                  reason TEXT NOT NULL,
+                  PRIMARY KEY (build_id, position)
+                ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v5 lint violations") { db in
             // Lint/import-rule violations from `testfleet ingest lint`, kept per build or commit so
             // a report can show them beside the test results of the same change.
             try db.execute(sql: """
@@ -88,6 +112,33 @@ extension Store {
                 );
                 CREATE INDEX lint_violation_build ON lint_violation(build_id);
                 CREATE INDEX lint_violation_commit ON lint_violation(commit_sha);
+                """)
+        }
+        migrator.registerMigration("v6 quarantine events, analysis snapshot") { db in
+            // Every manual quarantine and release, in order: the analyser needs when a person
+            // released a test (a released test re-enters quarantine only on later flaky failures).
+            // `build_seq` is the newest build's rowid when the decision was taken (0: none yet).
+            try db.execute(sql: """
+                CREATE TABLE quarantine_event (
+                  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                  test TEXT NOT NULL CHECK (length(test) > 0),
+                  action TEXT NOT NULL CHECK (action IN ('add', 'release')),
+                  reason TEXT NOT NULL,
+                  build_seq INTEGER NOT NULL CHECK (build_seq >= 0),
+                  at REAL NOT NULL
+                );
+                CREATE INDEX quarantine_event_test ON quarantine_event(test, seq);
+                CREATE TABLE analysis_snapshot (
+                  id INTEGER PRIMARY KEY CHECK (id = 1),
+                  prior_alpha REAL NOT NULL CHECK (prior_alpha > 0),
+                  prior_beta REAL NOT NULL CHECK (prior_beta > 0),
+                  ambient_rate REAL NOT NULL CHECK (ambient_rate >= 0 AND ambient_rate <= 1),
+                  regression_rate REAL NOT NULL CHECK (regression_rate >= 0 AND regression_rate <= 1),
+                  flag_threshold REAL NOT NULL,
+                  next_flag_bar REAL NOT NULL,
+                  build_seq INTEGER NOT NULL CHECK (build_seq >= 0),
+                  at REAL NOT NULL
+                );
                 """)
         }
         return migrator

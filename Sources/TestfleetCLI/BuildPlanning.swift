@@ -9,9 +9,15 @@ import Store
 /// suite's inventory from its adapter, and a prediction per test.
 struct BuildPlanning: Sendable {
     let store: Store
+    /// A directory in the git repository for `--base/--head` selection (default: the suite file's).
+    var root: String? = nil
 
     func plan(_ spec: BuildSpec) throws -> PlannedBuild {
         let suites = try Self.suites(for: spec.suite)
+        var selection = try SelectionFilter(spec: spec, root: root)
+        if let selection, selection.rebaseRequired != nil {  // refused before any test runs
+            return PlannedBuild(spec: spec, suites: suites, tests: [], grantCost: 0, selection: selection.record)
+        }
         var tests: [TestCase] = []
         for (index, suite) in suites.enumerated() {
             guard let adapter = AdapterRegistry.adapter(for: suite.adapter) else {
@@ -21,19 +27,19 @@ struct BuildPlanning: Sendable {
             do { names = try adapter.inventory(of: suite) } catch let error as SpecError { throw error } catch {
                 throw SpecError("suite '\(suite.name)': could not list its tests: \(error)")
             }
-            for name in names {
+            for name in names where selection?.keep(suite: suite.name, test: name) ?? true {
                 switch suite.arch {
                 case .any: tests.append(TestCase(name: name, suite: index))
                 case .only(let arch): tests.append(TestCase(name: name, suite: index, arch: arch))
                 case .every:
                     // One run per architecture, told apart by name so each has its own results.
-                    for arch in Arch.allCases { tests.append(TestCase(name: "\(name)@\(arch.rawValue)", suite: index, arch: arch)) }
+                    for arch in Arch.allCases { tests.append(TestCase(name: PerArchName.copy(of: name, for: arch), suite: index, arch: arch)) }
                 }
             }
         }
         if !tests.isEmpty { try TimingHistory.model(store: store).assignPredictions(to: &tests, anyArchAs: .current) }
         let cost = suites.map { Self.grantCost(of: $0.adapter) }.max() ?? 0
-        return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost)
+        return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record)
     }
 
     /// The suites named by a spec: `sim:…` or a path to a suite file.

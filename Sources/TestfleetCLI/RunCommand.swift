@@ -30,11 +30,14 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The branch under test.")
     var branch: String?
 
-    @Option(help: "Base revision of the change (for selection).")
+    @Option(help: "Base revision of the change: with --head, only the tests it affects run (as `testfleet select`).")
     var base: String?
 
     @Option(help: "Head revision of the change (for selection).")
     var head: String?
+
+    @Option(help: "A directory in the git repository for --base/--head selection (default: the suite file's directory).")
+    var root: String?
 
     @Option(help: "Extra attempts for a failing test (run on another worker when there is one).")
     var retries: Int = 2
@@ -67,7 +70,7 @@ struct RunCommand: ParsableCommand {
         let spec = BuildSpec(id: build ?? Self.newBuildID(), suite: suite, commit: commit ?? head, branch: branch,
                              base: base, head: head, maxAttempts: retries + 1)
         let store = try self.store.open()
-        let planning = BuildPlanning(store: store)
+        let planning = BuildPlanning(store: store, root: root)
         let planned: PlannedBuild
         do { planned = try planning.plan(spec) } catch let error as SpecError { throw CLIExit.badInput(error.message) }
         mark("planned \(planned.tests.count) tests")
@@ -76,6 +79,9 @@ struct RunCommand: ParsableCommand {
             let label = spec.isSimulated ? " (SIMULATED suite)" : ""
             FileHandle.standardError.write(Data(
                 "testfleet: build \(spec.id): \(planned.tests.count) tests from \(suite)\(label) on \(local) local workers\n".utf8))
+            if let selection = planned.selection {
+                FileHandle.standardError.write(Data(selection.summaryLine.utf8))
+            }
         }
         let endpoint = "ipc://\(NSTemporaryDirectory())testfleet-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         let coordinator = CoordinatorService(

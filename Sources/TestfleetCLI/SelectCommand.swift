@@ -18,7 +18,9 @@ public struct SelectCommand: ParsableCommand {
             add always-run tests, path-to-test mappings and force-full-run paths. A changed path \
             that no rule and no graph accounts for runs everything. Without --suite, the root's \
             testfleet.toml is used; without one, the root is one pytest suite (plus a swift suite \
-            when it holds a Package.swift).
+            when it holds a Package.swift). With [rules] high_watermark set, a base that lacks the \
+            newest commit (reachable from head) changing that file is reported first as \
+            "rebase required: …"; `testfleet run` and `submit` fail such a build (exit 1).
             """)
 
     @Option(help: "The revision the changes are measured from (e.g. origin/main).")

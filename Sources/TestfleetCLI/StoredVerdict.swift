@@ -1,34 +1,21 @@
+import Analyzer
 import Foundation
 import Model
 import Store
 
-/// The verdict of a finished build from what the store holds: a test's last attempt decides it;
-/// a test that failed and then passed on retry passes and is counted as flaky.
+/// The verdict of a finished build from what the store holds: the analyser's gate
+/// (`StoredGate`). Quarantined tests' failures do not block, a pass on retry is flaky evidence
+/// and does not block, a test that failed every attempt blocks.
 enum StoredVerdict {
     static func compute(store: Store, build id: String) throws -> (Verdict, Int32) {
-        guard let record = try store.build(id) else { throw CLIExit.badInput("no build '\(id)' in \(store.path)") }
-        let summary = try store.summary(build: id)
-        var counts = Verdict.Counts()
-        counts.total = summary.tests
-        for (outcome, n) in summary.finalOutcomes {
-            if outcome.isFailure { counts.failed += n } else if outcome == .skipped { counts.skipped += n } else { counts.passed += n }
+        let started = Date()
+        guard let evaluation = try StoredGate.evaluate(store: store, build: id) else {
+            throw CLIExit.badInput("no build '\(id)' in \(store.path)")
         }
-        counts.flaky = summary.passedOnRetry.count
-        let failures = summary.failures.map { Verdict.Failure(test: $0.test, attempts: $0.attempts, outcome: $0.final.rawValue) }
-        let passedOnRetry = summary.passedOnRetry.map(\.test)
-        var reasons: [String] = []
-        if counts.total < record.testCount {
-            reasons.append("\(record.testCount - counts.total) of \(record.testCount) tests have no result")
+        if ProcessInfo.processInfo.environment["TESTFLEET_TRACE"] != nil {
+            FileHandle.standardError.write(Data(String(format: "trace verdict of %@ took %.1f ms\n", id,
+                                                       Date().timeIntervalSince(started) * 1000).utf8))
         }
-        if !failures.isEmpty { reasons.append("\(failures.count) test(s) failed on every attempt") }
-        if !passedOnRetry.isEmpty { reasons.append("\(passedOnRetry.count) test(s) passed only on retry (flaky)") }
-        let pass = failures.isEmpty && counts.total >= record.testCount
-        if pass && reasons.isEmpty { reasons.append("all \(counts.total) tests passed") }
-        if record.simulated { reasons.append("simulated suite: these results say nothing about real code") }
-        let verdict = Verdict(
-            build: id, commit: record.spec.commit, verdict: pass ? .pass : .fail, counts: counts, failures: failures,
-            reasons: reasons, simulated: record.simulated, suite: record.spec.suite,
-            wallSeconds: record.finishedAt.map { $0 - record.createdAt }, passedOnRetry: passedOnRetry)
-        return (verdict, pass ? 0 : 1)
+        return (evaluation.verdict, evaluation.verdict.verdict == .pass ? 0 : CLIExit.gateFailed)
     }
 }

@@ -28,6 +28,12 @@ struct SubmitCommand: ParsableCommand {
     @Option(help: "The branch under test.")
     var branch: String?
 
+    @Option(help: "Base revision of the change: with --head, only the tests it affects run (as `testfleet select`).")
+    var base: String?
+
+    @Option(help: "Head revision of the change (for selection).")
+    var head: String?
+
     @Option(help: "Extra attempts for a failing test.")
     var retries: Int = 2
 
@@ -41,8 +47,8 @@ struct SubmitCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let spec = BuildSpec(id: build ?? RunCommand.newBuildID(), suite: suite, commit: commit, branch: branch,
-                             maxAttempts: retries + 1)
+        let spec = BuildSpec(id: build ?? RunCommand.newBuildID(), suite: suite, commit: commit ?? head, branch: branch,
+                             base: base, head: head, maxAttempts: retries + 1)
         let socket: ZMQSocket
         do {
             socket = try ZMQSocket(ZMQContext(), kind: .dealer)

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import Store
 
 /// The `testfleet` command: one binary, one subcommand per job. Exit codes everywhere:
 /// 0 pass, 1 gate failed, 2 bad usage or input, 3 infrastructure failure.
@@ -10,7 +11,8 @@ public struct TestfleetCommand: ParsableCommand {
         discussion: "Exit codes: 0 pass, 1 gate failed, 2 bad usage or input, 3 infrastructure failure.",
         subcommands: [
             RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, SubmitCommand.self, SelectCommand.self,
-            GraphCommand.self, IngestCommand.self,
+            GraphCommand.self, ReportCommand.self, IngestCommand.self, GateCommand.self, FlakyCommand.self,
+            LatestGreenCommand.self, QuarantineCommand.self,
         ]
     )
 
@@ -26,6 +28,10 @@ public struct TestfleetCommand: ParsableCommand {
         } catch let exit as CLIExit {
             if !exit.message.isEmpty { FileHandle.standardError.write(Data("testfleet: \(exit.message)\n".utf8)) }
             Foundation.exit(exit.code)
+        } catch let error as StoreError {
+            // The store's own errors: a bad --build id and the like are the user's (2), the rest infrastructure (3).
+            FileHandle.standardError.write(Data("testfleet: \(error)\n".utf8))
+            Foundation.exit(error.isUserError ? CLIExit.badInput : CLIExit.infrastructure)
         } catch {
             let code = exitCode(for: error).rawValue
             if code == 0 {

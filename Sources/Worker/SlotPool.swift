@@ -81,7 +81,13 @@ final class SlotPool: Sendable {
             // Retries can mix attempts in one grant; an adapter runs one attempt number at a time.
             let byAttempt = Dictionary(grouping: assign.tests, by: \.attempt)
             for attempt in byAttempt.keys.sorted() {
-                adapter.run(byAttempt[attempt]!.map(\.name), of: assign.suite, attempt: attempt) { result in
+                // An `every`-arch suite's tests come as per-arch copies `name@arch`; the adapter
+                // runs `name`, and the result goes back under the copy's name.
+                let perArch = assign.suite.arch == .every, arch = config.arch
+                let names = byAttempt[attempt]!.map { perArch ? PerArchName.original(of: $0.name) : $0.name }
+                adapter.run(names, of: assign.suite, attempt: attempt) { result in
+                    var result = result
+                    if perArch { result.name = PerArchName.copy(of: result.name, for: arch) }
                     guard let expected = unreported.removeValue(forKey: result.name) else { return }
                     post(.result(lease: assign.lease, build: assign.build, stamp(result, expected)))
                 }

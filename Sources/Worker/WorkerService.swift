@@ -89,7 +89,9 @@ struct WorkerSession {
                 drainStartedAt = now
                 send(.ready(Ready(freeSlots: 0)))
             }
-            if draining && leasesHeld.isEmpty && (unacked.isEmpty || now &- drainStartedAt > 10_000) {
+            // Wait for acknowledgements a little (a coordinator that is up answers within a few
+            // heartbeats), but a draining worker must not hang on one that is gone.
+            if draining && leasesHeld.isEmpty && (unacked.isEmpty || now &- drainStartedAt > max(3 * heartbeat, 2000)) {
                 send(.goodbye(Goodbye(reason: "worker stopping")))
                 return 0
             }

@@ -37,6 +37,21 @@ import Store
         #expect(err.contains("resuming build r"), "\(err)")
         // SIGTERM drains a worker politely.
         workers[0].signal(SIGTERM)
-        #expect(workers[0].wait(timeout: 10).code == 0)
+        #expect(workers[0].wait(timeout: 30).code == 0)
+    }
+
+    @Test func tcpEndpointsWorkToo() throws {
+        let port = Int.random(in: 20_000...60_000)
+        let coordinator = try Testfleet.start(["coordinator", "--bind", "tcp://127.0.0.1:\(port)", "--db", "t.db"], in: directory)
+        let worker = try Testfleet.start(["worker", "--connect", "tcp://127.0.0.1:\(port)", "--id", "tcp-w", "--slots", "2"],
+                                         in: directory)
+        defer {
+            worker.signal(SIGKILL)
+            coordinator.signal(SIGKILL)
+        }
+        let client = try Testfleet.run(["submit", "--coordinator", "tcp://127.0.0.1:\(port)", "--suite", "sim:500,seed=2",
+                                        "--build", "tcp", "--quiet"], in: directory, timeout: 60)
+        #expect(client.code == 0, "\(client.stderr)")
+        #expect(try Store(path: directory + "/t.db").resultCount(build: "tcp") == 500)
     }
 }

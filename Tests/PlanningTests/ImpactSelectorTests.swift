@@ -138,6 +138,34 @@ import Testing
         #expect(everything.selects(suite: "unit", test: "tests/test_plain.py::test_json"))
     }
 
+    @Test func filterCountsAndNamesWhatItSkipsFileByFile() {
+        var filter = ImpactSelection.Filter(selector().select([ChangedPath(status: .modified, path: "py/app/core.py")]))
+        // Node ids come grouped by file: the filter decides a file's later tests from its first.
+        let names = ["tests/test_core.py::test_a", "tests/test_core.py::test_b", "tests/test_plain.py::test_x",
+                     "tests/test_plain.py::test_y", "tests/test_core.py::test_c@aarch64", "tests/test_plain.py::test_z@x86_64"]
+        let kept = names.filter { filter.keep(suite: "unit", test: $0) }
+        #expect(kept == ["tests/test_core.py::test_a", "tests/test_core.py::test_b", "tests/test_core.py::test_c@aarch64"])
+        #expect(filter.selectedCount == 3 && filter.skippedCount == 3)
+        #expect(filter.skipped.map(\.test) == ["tests/test_plain.py::test_x", "tests/test_plain.py::test_y",
+                                               "tests/test_plain.py::test_z@x86_64"])
+        #expect(filter.skipped.allSatisfy { $0.suite == "unit" && $0.reason.contains("imports none") })
+        // Every answer agrees with the plain lookup.
+        let lookup = ImpactSelection.Lookup(selector().select([ChangedPath(status: .modified, path: "py/app/core.py")]))
+        #expect(kept == names.filter { lookup.selects(suite: "unit", test: $0) })
+    }
+
+    @Test func lookupMatchesPerArchCopiesLikeTheirOriginal() {
+        // `arch = "every"` plans `name@x86_64` and `name@aarch64`; each is selected with `name`.
+        let python = ImpactSelection.Lookup(selector().select([ChangedPath(status: .modified, path: "py/app/core.py")]))
+        #expect(python.selects(suite: "unit", test: "tests/test_core.py::test_quad@aarch64"))
+        #expect(python.selects(suite: "unit", test: "tests/test_core.py::test_p[a@b]@x86_64"))
+        #expect(!python.selects(suite: "unit", test: "tests/test_plain.py::test_json@aarch64"))
+        let swift = ImpactSelection.Lookup(selector().select([ChangedPath(status: .modified, path: "Sources/Planning/A.swift")]))
+        #expect(swift.selects(suite: "swift", test: "PlanningTests.QueueTests/testOrder@x86_64"))
+        #expect(!swift.selects(suite: "swift", test: "ModelTests.ArchTests/testParse@x86_64"))
+        #expect(!swift.selects(suite: "swift", test: "@x86_64"))
+    }
+
     @Test func starImportOfAPackageDependsOnItsSubmodules() {
         let head = Self.graph([
             ("lib/__init__.py", "__all__ = ['tools']\n"),

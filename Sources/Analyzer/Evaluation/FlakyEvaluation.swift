@@ -64,6 +64,8 @@ public enum FlakyEvaluation {
         /// covers every failure).
         public var flakeRates: [Double] = []
         public var allFailedBuildRates: [Double] = []
+        /// Per test: flaky failures seen so far (for `flakyHistoryCoverLimit`).
+        public var flakyHistory: [Bool] = []
         public var regressionRate = 1e-4
     }
 
@@ -89,7 +91,7 @@ public enum FlakyEvaluation {
         Flags(flaky: analysis.tests.map { $0.flagged && $0.state != .broken },
               quarantined: Set(analysis.tests.lazy.filter { $0.quarantine != nil }.map(\.test)),
               flakeRates: analysis.tests.map(\.flakeRate), allFailedBuildRates: analysis.tests.map(\.allFailedBuildRate),
-              regressionRate: analysis.regressionRate)
+              flakyHistory: analysis.tests.map { $0.flakyFailures > 0 }, regressionRate: analysis.regressionRate)
     }
 
     /// A baseline's flags: it quarantines what it calls flaky.
@@ -103,10 +105,12 @@ public enum FlakyEvaluation {
     /// Between checkpoints the detector is updated after every build the way a service would:
     /// `update` re-judges the tests that failed since the checkpoint, given a history holding
     /// just their records so far, and returns (test, flaky, quarantined, (flake rate,
-    /// all-failed build rate)) for each.
+    /// all-failed build rate, has flaky history)) for each. `gate` configures the gate (its
+    /// cover limits); the rest of the analysis is the detector's.
     public static func score(detector: String, synthetic: SyntheticFlakyHistory, flagsAt: [Int: Flags],
-                             update: (_ history: AttemptHistory, _ tests: [Int32], _ checkpoint: Int) -> [(Int32, Bool, Bool, (Double, Double)?)],
-                             broken: (within2: Double, culprit: Double, tests: Int, misses: [String])?) -> Score
+                             update: (_ history: AttemptHistory, _ tests: [Int32], _ checkpoint: Int) -> [(Int32, Bool, Bool, (Double, Double, Bool)?)],
+                             broken: (within2: Double, culprit: Double, tests: Int, misses: [String])?,
+                             gate: AnalyzerConfiguration = AnalyzerConfiguration()) -> Score
     {
         let truth = synthetic.truth
         let history = synthetic.history
@@ -180,6 +184,7 @@ public enum FlakyEvaluation {
             var quarantined = point.map { flagsAt[$0]!.quarantined } ?? []
             var rates = point.map { flagsAt[$0]!.flakeRates } ?? []
             var allFailedRates = point.map { flagsAt[$0]!.allFailedBuildRates } ?? []
+            var historyFlags = point.map { flagsAt[$0]!.flakyHistory } ?? []
             let regressionRate = point.map { flagsAt[$0]!.regressionRate } ?? 1e-4
             if let point, !changedSinceCheckpoint.isEmpty {
                 let tests = changedSinceCheckpoint.sorted()
@@ -197,6 +202,7 @@ public enum FlakyEvaluation {
                     if let rate, !rates.isEmpty {
                         rates[Int(test)] = rate.0
                         allFailedRates[Int(test)] = rate.1
+                        if !historyFlags.isEmpty { historyFlags[Int(test)] = rate.2 }
                     }
                     if isQuarantined { quarantined.insert(test) } else { quarantined.remove(test) }
                 }
@@ -205,19 +211,24 @@ public enum FlakyEvaluation {
             let names = Set(quarantined.map { history.testNames[Int($0)] })
             var flakeRates: [String: Double] = [:]
             var allFailed: [String: Double] = [:]
+            var withHistory = Set<String>()
             if !rates.isEmpty {
                 for test in failedTests {
+                    if !historyFlags.isEmpty && historyFlags[Int(test)] { withHistory.insert(history.testNames[Int(test)]) }
                     flakeRates[history.testNames[Int(test)]] = rates[Int(test)]
                     if allFailedRates[Int(test)] > 0 { allFailed[history.testNames[Int(test)]] = allFailedRates[Int(test)] }
                 }
             }
-            var configuration = AnalyzerConfiguration()
-            if rates.isEmpty { configuration.quarantineCoverLimit = 2 }
-            let evaluation = Gate.evaluate(
-                GateInput(build: history.builds[build].id, commit: history.builds[build].sha, suite: "synthetic",
-                          simulated: true, results: results, quarantined: names, flakeRates: flakeRates, allFailedBuildRates: allFailed,
-                          regressionRate: regressionRate),
-                configuration: configuration)
+            var configuration = gate
+            if rates.isEmpty {
+                configuration.quarantineCoverLimit = 2
+                configuration.flakyHistoryCoverLimit = nil
+            }
+            var input = GateInput(build: history.builds[build].id, commit: history.builds[build].sha, suite: "synthetic",
+                                  simulated: true, results: results, quarantined: names, flakeRates: flakeRates, allFailedBuildRates: allFailed,
+                                  regressionRate: regressionRate)
+            input.flakyHistory = withHistory
+            let evaluation = Gate.evaluate(input, configuration: configuration)
             changedSinceCheckpoint.formUnion(failedTests)
             for record in buildRecords where record.outcome.isFailure && !synthetic.isInfrastructureAttempt(record) {
                 pendingFailures.append(record.test)

@@ -26,7 +26,7 @@ public enum Gate {
         var counts = Verdict.Counts()
         var failures: [Verdict.Failure] = []
         var blocking: [TestOutcome] = [], quarantinedFailing: [String] = [], retried: [String] = []
-        var letThrough: [TestOutcome] = []
+        var letThrough: [TestOutcome] = [], historyCovered: [String] = []
         var uncovered: [String: Double] = [:]
         for outcome in outcomes {
             counts.total += 1
@@ -52,12 +52,20 @@ public enum Gate {
                         blocking.append(outcome)
                         uncovered[outcome.test] = real
                     }
+                } else if let limit = configuration.flakyHistoryCoverLimit, input.flakyHistory.contains(outcome.test),
+                          realFailureProbability(outcome, input: input, configuration: configuration) < limit
+                {
+                    historyCovered.append(outcome.test)
+                    letThrough.append(outcome)
                 } else {
                     blocking.append(outcome)
                 }
             }
         }
 
+        counts.total += input.unlistedPassed + input.unlistedSkipped
+        counts.passed += input.unlistedPassed
+        counts.skipped += input.unlistedSkipped
         var reasons: [String] = []
         if let rebase = input.rebaseRequired { reasons.append(rebase) }
         for outcome in blocking.prefix(20) {
@@ -71,6 +79,10 @@ public enum Gate {
         if !quarantinedFailing.isEmpty {
             reasons.append("\(quarantinedFailing.count) quarantined test(s) failed and did not block: "
                 + quarantinedFailing.prefix(10).joined(separator: ", "))
+        }
+        if !historyCovered.isEmpty {
+            reasons.append("\(historyCovered.count) test(s) with a flaky history failed every attempt and did not block "
+                + "(their history explains it better than a regression): " + historyCovered.prefix(10).joined(separator: ", "))
         }
         if !retried.isEmpty {
             reasons.append("\(retried.count) test(s) passed only on retry and did not block: "
@@ -91,7 +103,8 @@ public enum Gate {
         let verdict = Verdict(
             build: input.build, commit: input.commit, verdict: decision, counts: counts, failures: failures,
             reasons: reasons, simulated: input.simulated, suite: input.suite, wallSeconds: input.wallSeconds,
-            passedOnRetry: retried, quarantined: quarantinedFailing)
+            passedOnRetry: retried, quarantined: quarantinedFailing, slipProbability: slip,
+            skippedBySelection: input.skippedBySelection, outageSuspected: outage)
         return GateEvaluation(verdict: verdict, slipProbability: slip, skippedBySelection: input.skippedBySelection,
                               outageSuspected: outage)
     }

@@ -29,6 +29,13 @@ public struct GateInput: Sendable {
     /// Set when the watermark rule failed (see `CommitOrder.rebaseRequired`): the build fails.
     public var rebaseRequired: String?
     public var wallSeconds: Double?
+    /// Tests left out of `results` because every attempt passed (or was skipped): a caller that
+    /// reads only the failing tests' attempts still gets whole-build counts and outage checks.
+    /// Tests with flaky failures before this build (outside breaks and infrastructure): what
+    /// `AnalyzerConfiguration.flakyHistoryCoverLimit` weighs.
+    public var flakyHistory: Set<String> = []
+    public var unlistedPassed = 0
+    public var unlistedSkipped = 0
 
     public init(build: String, commit: String?, suite: String, simulated: Bool = false, results: [TestResult],
                 quarantined: Set<String> = [], manuallyQuarantined: Set<String> = [], flakeRates: [String: Double] = [:], allFailedBuildRates: [String: Double] = [:],

@@ -1,3 +1,4 @@
+import Model
 /// `testfleet flaky [--json]`: one row per test that is not stable, ranked by harm.
 ///
 /// JSON rows have exactly the DESIGN.md keys, in that order:
@@ -20,9 +21,9 @@ public enum FlakyReport {
     /// The `--json` document: a JSON array, one row per line.
     public static func json(_ analysis: FlakyAnalysis, includeStable: Bool = false) -> String {
         let lines = rows(analysis, includeStable: includeStable).map { test in
-            let since = test.sinceCommit.map(jsonString) ?? "null"
-            return "{\"test\": \(jsonString(test.name)), \"state\": \"\(test.state.rawValue)\", "
-                + "\"flake_rate\": \(jsonNumber(test.flakeRate)), \"evidence\": \(jsonString(evidence(test))), "
+            let since = test.sinceCommit.map(JSONText.quoted) ?? "null"
+            return "{\"test\": \(JSONText.quoted(test.name)), \"state\": \"\(test.state.rawValue)\", "
+                + "\"flake_rate\": \(jsonNumber(test.flakeRate)), \"evidence\": \(JSONText.quoted(evidence(test))), "
                 + "\"since_commit\": \(since)}"
         }
         return lines.isEmpty ? "[]" : "[\n" + lines.map { "  " + $0 }.joined(separator: ",\n") + "\n]"
@@ -46,7 +47,9 @@ public enum FlakyReport {
                 parts.append("released from quarantine after \(test.cleanRunsSinceLastFailure) clean attempts (rate < \(percent(Quarantine.upperBound(cleanRuns: test.cleanRunsSinceLastFailure))) at 95%)")
             }
         default:
-            break
+            if test.state == .quarantined, let since = test.sinceCommit, let found = test.latestBreak {
+                parts.append("fails every attempt since \(since) (\(found.failures) failed attempts in \(found.builds) builds)")
+            }
         }
         if test.flakyFailures > 0 || test.state != .broken {
             parts.append("\(test.flakyFailures) flaky failures in \(test.flakyAttempts) attempts\(test.state == .broken ? "" : archNote) "
@@ -82,27 +85,5 @@ public enum FlakyReport {
         guard value.isFinite else { return "0.0" }
         let rounded = (value * 1e6).rounded() / 1e6
         return rounded == rounded.rounded() ? "\(Int(rounded)).0" : "\(rounded)"
-    }
-
-    /// A JSON string literal with the escapes RFC 8259 requires.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

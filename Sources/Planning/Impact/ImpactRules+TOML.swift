@@ -20,6 +20,7 @@ extension ImpactRules {
                     throw SpecError("[rules] high_watermark must be a path string, not a \(value.typeName)")
                 }
                 forceFullRun.append(try PathGlob(path))
+                highWatermark = path
             case "always_run":
                 alwaysRun = try Self.strings(value, key: key).map { (text) throws(SpecError) in try TestReference(text) }
             case "python_test_files":

@@ -48,6 +48,9 @@ public struct ImpactRules: Sendable, Hashable {
     public var paths: [PathRule]
     /// File-name patterns of Python test modules (pytest's `python_files`).
     public var pythonTestFiles: [PathGlob]
+    /// The high-watermark file (repository-relative), when configured: a build whose base
+    /// predates its newest change must rebase (see `Watermark` in Impact). Also in `forceFullRun`.
+    public var highWatermark: String?
 
     /// Only the built-in force-full list and pytest's default test file names.
     public init() {
@@ -56,6 +59,7 @@ public struct ImpactRules: Sendable, Hashable {
         alwaysRun = []
         paths = []
         pythonTestFiles = [try! PathGlob("test_*.py"), try! PathGlob("*_test.py")]
+        highWatermark = nil
     }
 
     public init(forceFullRun: [PathGlob], alwaysRun: [TestReference], paths: [PathRule], pythonTestFiles: [PathGlob]) {
@@ -63,6 +67,7 @@ public struct ImpactRules: Sendable, Hashable {
         self.alwaysRun = alwaysRun
         self.paths = paths
         self.pythonTestFiles = pythonTestFiles
+        self.highWatermark = nil
     }
 
     /// These rules plus `path` (for example a high-watermark file configured elsewhere) forcing a

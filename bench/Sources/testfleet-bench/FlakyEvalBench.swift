@@ -1,7 +1,7 @@
-// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K]`: testfleet's flaky
+// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
 // detection and gate against three baselines on a SYNTHETIC history with ground truth.
-// Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go to
-// the analyser in memory for now.
+// Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go
+// through a real store (SyntheticStoreIngest) and come back through the analyser's loader.
 import Analyzer
 import Foundation
 
@@ -9,6 +9,8 @@ enum FlakyEvalBench {
     static func run(_ arguments: [String]) throws {
         var parameters = SyntheticFlakyHistory.Parameters()
         var step = 5
+        var historyCoverLimit = 0.5
+        var quarantineCoverLimit = AnalyzerConfiguration().quarantineCoverLimit
         var index = 0
         while index < arguments.count {
             let value = index + 1 < arguments.count ? Int(arguments[index + 1]) : nil
@@ -17,16 +19,34 @@ enum FlakyEvalBench {
             case ("--builds", let value?): parameters.builds = value
             case ("--seed", let value?): parameters.seed = UInt64(value)
             case ("--step", let value?): step = max(value, 1)
-            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K)")
+            case ("--retries", let value?): parameters.retries = max(0, min(value, 9))
+            case ("--quarantine-cover-limit", _):
+                guard index + 1 < arguments.count, let limit = Double(arguments[index + 1]) else {
+                    throw AnalyzerBenchUsage("flaky-eval: --quarantine-cover-limit needs a probability (above 1: quarantine covers every failure)")
+                }
+                quarantineCoverLimit = limit
+            case ("--history-cover-limit", _):
+                guard index + 1 < arguments.count, let limit = Double(arguments[index + 1]) else {
+                    throw AnalyzerBenchUsage("flaky-eval: --history-cover-limit needs a probability")
+                }
+                historyCoverLimit = limit
+            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R)")
             }
             index += 2
         }
         let started = Date()
-        let synthetic = SyntheticFlakyHistory(parameters)
+        var synthetic = SyntheticFlakyHistory(parameters)
+        // Through the real ingest path: build rows and `Store.recordResults` into an SQLite file,
+        // then the analyser's store loader; everything below reads the loaded history.
+        let stored = try SyntheticStoreIngest.roundTrip(synthetic, label: "flaky-eval")
+        SyntheticStoreIngest.remove(storeAt: stored.path)
+        synthetic.history = stored.history
         let history = synthetic.history
         let kinds = Dictionary(grouping: synthetic.truth, by: \.kind).mapValues(\.count)
+        print("gate: quarantine cover limit \(quarantineCoverLimit) (above 1: quarantine covers every failure), history cover limit \(historyCoverLimit) (row testfleet+history-cover)")
         print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds over \(history.commitSHAs.count) commits, \(history.records.count) attempts, retries ≤ \(parameters.retries)")
         print("  ground truth: " + SyntheticTruth.Kind.allCases.map { "\($0.rawValue) \(kinds[$0] ?? 0)" }.joined(separator: ", "))
+        print("  ingested into a temporary store in \(fmt(stored.ingestSeconds, 2)) s (Store.recordResults per build), loaded back in \(fmt(stored.loadSeconds, 2)) s (AttemptHistory.load(from:)); round trip identical")
         print("  outage builds \(synthetic.buildTruth.filter(\.outage).count), builds with a real regression \(synthetic.buildTruth.filter(\.realRegression).count), bad worker \(synthetic.badWorker)")
 
         let baselineNames = ["same-commit", "fail-rate>=2%", "flip-EWMA(0.1)"]
@@ -59,19 +79,24 @@ enum FlakyEvalBench {
             }
         }
         let broken = FlakyEvaluation.brokenDetection(synthetic, analyses: analyses)
-        let detectors = ["testfleet"] + baselineNames + baselineNames.map { $0 + "+oracle" }
+        // The same analyses, gated with the opt-in flaky-history cover (AnalyzerConfiguration.flakyHistoryCoverLimit).
+        var testfleetGate = AnalyzerConfiguration()
+        testfleetGate.quarantineCoverLimit = quarantineCoverLimit
+        var historyCoverGate = testfleetGate
+        historyCoverGate.flakyHistoryCoverLimit = historyCoverLimit
+        let detectors = ["testfleet", "testfleet+history-cover"] + baselineNames + baselineNames.map { $0 + "+oracle" }
         let scores = detectors.map { name in
             FlakyEvaluation.score(
-                detector: name, synthetic: synthetic, flagsAt: flags[name]!,
+                detector: name, synthetic: synthetic, flagsAt: flags[name.hasPrefix("testfleet") ? "testfleet" : name]!,
                 update: { sub, tests, point in
-                    if name == "testfleet" {
+                    if name.hasPrefix("testfleet") {
                         // Outage and bad-cell flags depend only on their own build, so a service
                         // knows them right after the build: take them from the final analysis.
                         var context = analyses[point]!
                         context.infrastructure.outageBuilds = analyses[points.last!]!.infrastructure.outageBuilds
                         context.infrastructure.badCells = analyses[points.last!]!.infrastructure.badCells
                         return FlakyAnalyzer.reanalyze(sub, tests: tests, using: context).map {
-                            ($0.test, $0.flagged && $0.state != .broken, $0.quarantine != nil, ($0.flakeRate, $0.allFailedBuildRate))
+                            ($0.test, $0.flagged && $0.state != .broken, $0.quarantine != nil, ($0.flakeRate, $0.allFailedBuildRate, $0.flakyFailures > 0))
                         }
                     }
                     let oracle = name.hasSuffix("+oracle")
@@ -79,7 +104,8 @@ enum FlakyEvalBench {
                     let flaky = rule(oracle ? withoutInfrastructure(sub) : sub)
                     return tests.map { ($0, flaky[Int($0)], flaky[Int($0)], nil) }
                 },
-                broken: name == "testfleet" ? broken : nil)
+                broken: name.hasPrefix("testfleet") ? broken : nil,
+                gate: name == "testfleet+history-cover" ? historyCoverGate : name == "testfleet" ? testfleetGate : AnalyzerConfiguration())
         }
         let final = analyses[points.last!]!
         print("testfleet: prior Beta(\(fmt(final.prior.alpha, 4)), \(fmt(final.prior.beta, 1))), ambient failure rate \(fmt(final.ambientFailureRate * 1e6, 1))e-6/attempt, outages found \(final.outageBuildIDs.count), workers flagged: \(final.flaggedWorkers.map(\.worker).joined(separator: ", "))")
@@ -121,10 +147,13 @@ enum FlakyEvalBench {
         ]
         print("")
         for (target, met) in targets { print("target \(target): \(met ? "met" : "NOT met")") }
+        let cover = scores[1]
+        print("with the opt-in flaky-history cover (limit \(historyCoverLimit)): false-block \(fmt(cover.falseBlockRate * 100, 1))% (\(cover.falseBlocks)/\(cover.cleanBuilds)), \(cover.firstEpisodeBlocks) by a first failure episode; missed regressions \(fmt(cover.missedRegressionRate * 100, 2))% (\(cover.missedRegressions)/\(cover.regressionBuilds))")
         print("(SYNTHETIC history; total \(fmt(Date().timeIntervalSince(started), 1)) s)")
 
         var json: [String: Any] = ["benchmark": "flaky-eval", "synthetic": true, "tests": parameters.tests,
-                                   "builds": parameters.builds, "seed": parameters.seed, "records": history.records.count]
+                                   "builds": parameters.builds, "seed": parameters.seed, "records": history.records.count,
+                                   "via_store": true, "ingest_s": round4(stored.ingestSeconds), "load_s": round4(stored.loadSeconds)]
         for score in scores {
             var entry: [String: Any] = [
                 "precision": round4(score.precision), "precision_ge_1pct": round4(score.precisionAtLeast1Percent),

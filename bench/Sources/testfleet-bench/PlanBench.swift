@@ -1,7 +1,7 @@
 // bench/run plan: plans a build of 1,000,000 tests — timing-model predictions from a synthetic
 // history of 1,000,000 records, the pending queue, and every grant handed out to 64 simulated
 // workers — and reports the wall time of each step and the process's peak memory (VmHWM).
-// Selection (which tests a change affects) is measured by the impact benchmarks, not here.
+// Selection (which tests a change affects) plus this plan is `bench/run select-plan`.
 import Foundation
 import Model
 import Planning

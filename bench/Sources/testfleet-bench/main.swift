@@ -7,6 +7,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "raw-insert": RawInsertBench.run,
     "makespan": MakespanBench.run,
     "plan": PlanBench.run,
+    "select-plan": SelectPlanBench.run,
     "junit-ingest": JUnitIngestBench.run,
     "import-graph": ImportGraphBench.run,
     "flaky-eval": FlakyEvalBench.run,

@@ -1,0 +1,87 @@
+public import Foundation
+public import Store
+
+/// The static HTML report: trend graphs (test counts, failures and flakes, durations) over recent
+/// builds, and a table of those builds. Pure: it renders what it is given.
+public enum TrendReport {
+    /// - Parameters:
+    ///   - builds: oldest first (`Store.buildTrends`).
+    ///   - flakyMarkdown: the analyser's flaky-test section, shown as preformatted text.
+    public static func html(builds: [BuildTrendRow], lint: [LintTrendRow] = [], generatedAt: Date = Date(),
+                            flakyMarkdown: String? = nil) -> String {
+        let labels = builds.map { $0.commit.map { String($0.prefix(7)) } ?? String($0.build.suffix(6)) }
+        let counts = SVGLineChart(title: "Tests per build", unit: "", labels: labels, series: [
+            .init(name: "total", color: "#1f77b4", values: builds.map { Double($0.tests) }),
+            .init(name: "passed", color: "#2ca02c", values: builds.map { Double($0.passed) }),
+            .init(name: "skipped", color: "#7f7f7f", values: builds.map { Double($0.skipped) }),
+        ])
+        let failures = SVGLineChart(title: "Failures and flakes per build", unit: "", labels: labels, series: [
+            .init(name: "failed (every attempt)", color: "#d62728", values: builds.map { Double($0.failed) }),
+            .init(name: "passed on retry", color: "#ff7f0e", values: builds.map { Double($0.passedOnRetry) }),
+        ])
+        let flakeRate = SVGLineChart(title: "Flake rate (passed on retry / tests)", unit: "%", labels: labels, series: [
+            .init(name: "flake rate", color: "#9467bd",
+                  values: builds.map { $0.tests == 0 ? 0 : 100 * Double($0.passedOnRetry) / Double($0.tests) }),
+        ])
+        let durations = SVGLineChart(title: "Build duration", unit: "s", labels: labels, series: [
+            .init(name: "wall time", color: "#17becf", values: builds.map { $0.wallSeconds ?? .nan }),
+            .init(name: "test time / 10", color: "#bcbd22", values: builds.map { $0.testSeconds / 10 }),
+        ])
+        let lintChart = lint.isEmpty ? "" : "<figure>\(lintGraph(lint).render())</figure>"
+        let simulatedNote = builds.contains(where: \.simulated)
+            ? "<p class=\"sim\">Builds marked SIMULATED ran the simulated suite: their results say nothing about real code.</p>"
+            : ""
+        var rows = ""
+        for build in builds.reversed() {
+            let verdict = build.verdict ?? "?"
+            rows += "<tr class=\"\(verdict)\"><td>\(HTMLText.escape(build.build))\(build.simulated ? " <b>SIMULATED</b>" : "")</td>"
+            rows += "<td>\(HTMLText.escape(build.commit ?? "—"))</td><td>\(HTMLText.escape(build.branch ?? "—"))</td>"
+            rows += "<td>\(verdict)</td><td>\(build.tests)</td><td>\(build.passed)</td><td>\(build.failed)</td>"
+            rows += "<td>\(build.skipped)</td><td>\(build.passedOnRetry)</td>"
+            rows += "<td>\(build.wallSeconds.map { String(format: "%.1f", $0) } ?? "—")</td></tr>\n"
+        }
+        let flaky = flakyMarkdown.map { "<h2>Flaky and broken tests</h2>\n<pre>\(HTMLText.escape($0))</pre>" } ?? ""
+        let stamp = ISO8601DateFormatter().string(from: generatedAt)
+        return """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>testfleet report</title>
+            <style>
+            body { font-family: sans-serif; margin: 2em; color: #222 }
+            table { border-collapse: collapse } td, th { padding: 2px 8px; border-bottom: 1px solid #eee; text-align: right }
+            td:first-child, th:first-child { text-align: left } tr.fail td { background: #fdecea }
+            .sim { color: #8a6d3b } figure { margin: 1em 0 }
+            </style></head><body>
+            <h1>testfleet report</h1>
+            <p>\(builds.count) most recent finished builds; generated \(stamp).</p>
+            \(simulatedNote)
+            <figure>\(counts.render())</figure>
+            <figure>\(failures.render())</figure>
+            <figure>\(flakeRate.render())</figure>
+            <figure>\(durations.render())</figure>
+            \(lintChart)
+            \(flaky)
+            <h2>Builds, newest first</h2>
+            <table><tr><th>build</th><th>commit</th><th>branch</th><th>verdict</th><th>tests</th><th>passed</th>
+            <th>failed</th><th>skipped</th><th>passed on retry</th><th>wall s</th></tr>
+            \(rows)</table>
+            </body></html>
+
+            """
+    }
+
+    /// One line per lint tool over the builds (or commits) that recorded violations.
+    static func lintGraph(_ rows: [LintTrendRow]) -> SVGLineChart {
+        var keys: [String] = []
+        for row in rows where keys.last != row.key && !keys.contains(row.key) { keys.append(row.key) }
+        let position = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        let palette = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+        let tools = Array(Set(rows.map(\.tool))).sorted()
+        let series = tools.enumerated().map { n, tool -> SVGLineChart.Series in
+            var values = [Double](repeating: 0, count: keys.count)
+            for row in rows where row.tool == tool { values[position[row.key]!] = Double(row.count) }
+            return .init(name: tool, color: palette[n % palette.count], values: values)
+        }
+        return SVGLineChart(title: "Lint and import violations", unit: "",
+                            labels: keys.map { String($0.suffix(7)) }, series: series)
+    }
+}

@@ -1,0 +1,102 @@
+public import Model
+public import Store
+
+/// The glue between the store and the pure analyser: loading histories, people's quarantine
+/// decisions and the suite-wide snapshot. The statistics stay in the store-free files.
+extension AttemptHistory {
+    /// Converts a stored history. Builds keep their creation order; commits are ordered by the
+    /// first build that ran them (a re-run of an old commit keeps the old position). A build
+    /// without a commit stands for a commit of its own, labelled "(build ID)".
+    public init(stored: StoredHistory) {
+        var commitIDs: [String: Int32] = [:]
+        var shas: [String] = []
+        var builds: [BuildRecord] = []
+        builds.reserveCapacity(stored.builds.count)
+        var buildCommits = [Int32](repeating: 0, count: stored.builds.count)
+        for (index, build) in stored.builds.enumerated() {
+            let sha = build.commit ?? "(build \(build.id))"
+            let commit: Int32
+            if let known = commitIDs[sha] {
+                commit = known
+            } else {
+                commit = Int32(shas.count)
+                commitIDs[sha] = commit
+                shas.append(sha)
+            }
+            buildCommits[index] = commit
+            builds.append(BuildRecord(index: Int32(index), id: build.id, commit: commit, sha: sha, branch: build.branch ?? "",
+                                      baseCommit: build.base.flatMap { commitIDs[$0] }, verdict: build.verdict))
+        }
+        var records: [AttemptRecord] = []
+        records.reserveCapacity(stored.attempts.count)
+        for attempt in stored.attempts {
+            records.append(AttemptRecord(
+                test: attempt.test, build: attempt.build, commit: buildCommits[Int(attempt.build)], worker: attempt.worker,
+                duration: attempt.duration, attempt: attempt.attempt, outcome: attempt.outcome, arch: attempt.arch))
+        }
+        self.init(testNames: stored.testNames, workerNames: stored.workerNames, commitSHAs: shas, builds: builds,
+                  records: records)
+    }
+
+    /// Loads the whole stored history, or only the attempts of `tests`.
+    public static func load(from store: Store, tests: [String]? = nil) throws(StoreError) -> AttemptHistory {
+        AttemptHistory(stored: try store.loadHistory(tests: tests))
+    }
+}
+
+extension ManualQuarantine {
+    /// People's decisions from the store, the newest per test (a release after an add in the same
+    /// build must win, and the analyser's own tie-break by build cannot see the order), each
+    /// stamped with the index of the newest build at the time (−1: before the first build).
+    public static func load(from store: Store, builds: [StoredHistory.Build]) throws(StoreError) -> [ManualQuarantine] {
+        var newest: [String: Int] = [:]
+        let all = try store.quarantineEvents()
+        for (position, event) in all.enumerated() { newest[event.test] = position }
+        let events = newest.values.sorted().map { all[$0] }
+        let seqs = builds.map(\.seq)
+        return events.map { event in
+            // The last build whose rowid is at most the event's stamp (builds are in rowid order).
+            var low = 0, high = seqs.count
+            while low < high {
+                let mid = (low + high) / 2
+                if seqs[mid] <= event.buildSeq { low = mid + 1 } else { high = mid }
+            }
+            return ManualQuarantine(test: event.test, quarantined: event.quarantined, atBuild: Int32(low - 1))
+        }
+    }
+}
+
+extension FlakyAnalyzer {
+    /// Loads the whole store, analyses it with people's quarantine decisions, and saves the
+    /// suite-wide figures so a later gate can re-judge a few tests without a full pass.
+    public static func analyze(store: Store, configuration: AnalyzerConfiguration = AnalyzerConfiguration())
+        throws(StoreError) -> (history: AttemptHistory, analysis: FlakyAnalysis)
+    {
+        let stored = try store.loadHistory()
+        let history = AttemptHistory(stored: stored)
+        let manual = try ManualQuarantine.load(from: store, builds: stored.builds)
+        let analysis = analyze(history, manual: manual, configuration: configuration)
+        try store.saveSnapshot(AnalysisSnapshot(
+            priorAlpha: analysis.prior.alpha, priorBeta: analysis.prior.beta, ambientRate: analysis.ambientFailureRate,
+            regressionRate: analysis.regressionRate, flagThreshold: analysis.flagThreshold,
+            nextFlagBar: analysis.nextFlagBar, buildSeq: stored.builds.last?.seq ?? 0))
+        return (history, analysis)
+    }
+
+    /// A context for `reanalyze` from a saved snapshot (or cautious defaults when no full
+    /// analysis ever ran): suite-wide figures without infrastructure flags.
+    public static func context(snapshot: AnalysisSnapshot?, history: AttemptHistory, testCount: Int,
+                               configuration: AnalyzerConfiguration = AnalyzerConfiguration()) -> FlakyAnalysis
+    {
+        let prior = snapshot.map { BetaBinomial(alpha: $0.priorAlpha, beta: $0.priorBeta) } ?? BetaBinomial(alpha: 0.5, beta: 50)
+        let builds = history.builds.count
+        return FlakyAnalysis(
+            tests: [], prior: prior, ambientFailureRate: snapshot?.ambientRate ?? 1e-4,
+            regressionRate: snapshot?.regressionRate ?? 1e-4, flagThreshold: snapshot?.flagThreshold ?? -1,
+            nextFlagBar: snapshot?.nextFlagBar ?? configuration.falseDiscoveryRate / Double(max(testCount, 1)),
+            infrastructure: InfrastructureEffects(outageBuilds: [Bool](repeating: false, count: builds),
+                                                  buildFailureShare: [Double](repeating: 0, count: builds),
+                                                  badWorkers: [], badCells: []),
+            configuration: configuration, workerNames: history.workerNames, buildIDs: history.builds.map(\.id))
+    }
+}

@@ -1,0 +1,94 @@
+import Model
+public import Store
+
+/// The deploy gate for a stored build: what `testfleet run`, the coordinator and `testfleet gate`
+/// all answer with.
+///
+/// Kept fast for big builds: the build is folded per test by `Store.summary` (one pass over its
+/// key range), and only the tests that failed at least once are read in full and judged against
+/// their history. A build where nothing failed needs no history at all.
+public enum StoredGate {
+    /// Stores up to this many results (estimated from the builds' test counts) are analysed in
+    /// full for each gate (and the suite-wide snapshot refreshed); bigger ones re-judge only the
+    /// failing tests against the newest snapshot (`testfleet flaky` refreshes it).
+    public static let fullAnalysisLimit = 50_000
+
+    /// Judges build `id`; nil when the store has no such build.
+    public static func evaluate(store: Store, build id: String, configuration: AnalyzerConfiguration = AnalyzerConfiguration(),
+                                fullAnalysisLimit: Int = StoredGate.fullAnalysisLimit) throws(StoreError) -> GateEvaluation?
+    {
+        guard let record = try store.build(id) else { return nil }
+        let summary = try store.summary(build: id)
+        let notable = (summary.failures + summary.passedOnRetry).map(\.test)
+        let results = try store.results(build: id, tests: notable).map { stored in
+            TestResult(test: stored.test, attempt: stored.attempt, outcome: stored.outcome, duration: stored.duration,
+                       worker: stored.worker, arch: Arch(rawValue: stored.arch) ?? .x86_64)
+        }
+        var input = GateInput(build: id, commit: record.spec.commit, suite: record.spec.suite, simulated: record.simulated,
+                              results: results,
+                              wallSeconds: record.finishedAt.map { $0 - record.createdAt })
+        if let selection = try store.selection(build: id) {
+            // What `--base/--head` selection left out, and a stale base refused by the watermark.
+            input.skippedBySelection = selection.skipped.map(\.test)
+            input.rebaseRequired = selection.rebaseRequired
+        }
+        let skipped = summary.finalOutcomes[.skipped, default: 0]
+        input.unlistedSkipped = skipped
+        input.unlistedPassed = summary.tests - notable.count - skipped
+        if !notable.isEmpty {
+            try judgeHistory(of: notable, into: &input, store: store, configuration: configuration,
+                             fullAnalysisLimit: fullAnalysisLimit)
+        }
+        var evaluation = Gate.evaluate(input, configuration: configuration)
+        var verdict = evaluation.verdict
+        if summary.tests < record.testCount {
+            verdict.verdict = .fail
+            verdict.reasons.insert("\(record.testCount - summary.tests) of \(record.testCount) tests have no result", at: 0)
+        }
+        if verdict.verdict == .pass && verdict.reasons.isEmpty { verdict.reasons.append("all \(verdict.counts.total) tests passed") }
+        if record.simulated { verdict.reasons.append("simulated suite: these results say nothing about real code") }
+        evaluation.verdict = verdict
+        return evaluation
+    }
+
+    /// Fills quarantine, flake rates and the regression rate for the tests that failed: from a
+    /// full analysis on a small store, else by re-judging those tests against the snapshot.
+    static func judgeHistory(of tests: [String], into input: inout GateInput, store: Store,
+                             configuration: AnalyzerConfiguration, fullAnalysisLimit: Int) throws(StoreError)
+    {
+        let analysed: [TestAnalysis]
+        let wanted = Set(tests)
+        if try store.approximateResultCount() <= fullAnalysisLimit {
+            let (_, analysis) = try FlakyAnalyzer.analyze(store: store, configuration: configuration)
+            analysed = analysis.tests.filter { wanted.contains($0.name) }
+            input.regressionRate = analysis.regressionRate
+            input.defaultFlakeRate = analysis.prior.mean
+        } else {
+            let stored = try store.loadHistory(tests: tests)
+            let history = AttemptHistory(stored: stored)
+            let manual = try ManualQuarantine.load(from: store, builds: stored.builds)
+            let snapshot = try store.snapshot()
+            let context = FlakyAnalyzer.context(snapshot: snapshot, history: history, testCount: history.testNames.count,
+                                                configuration: configuration)
+            analysed = FlakyAnalyzer.reanalyze(history, tests: (0..<Int32(history.testNames.count)).map { $0 },
+                                               using: context, manual: manual)
+            input.regressionRate = context.regressionRate
+            input.defaultFlakeRate = context.prior.mean
+        }
+        for test in analysed {
+            input.flakeRates[test.name] = test.flakeRate
+            if test.allFailedBuilds > 0 { input.allFailedBuildRates[test.name] = test.allFailedBuildRate }
+            // Flakiness needs a pass somewhere: a test that never passed is not "confirmed flaky"
+            // however the suite's prior weighs it (a tiny suite with one very flaky test can make
+            // three failures look like bad luck), so only a person's quarantine covers it.
+            let neverPassed = test.totalFailures == test.totalAttempts
+            if test.quarantine != nil && !(neverPassed && test.quarantine != .manual) { input.quarantined.insert(test.name) }
+            if test.quarantine == .manual { input.manuallyQuarantined.insert(test.name) }
+        }
+        // A person's quarantine holds even for a test the analysis has no attempts for.
+        for entry in try store.quarantined() where entry.manual && wanted.contains(entry.test) {
+            input.quarantined.insert(entry.test)
+            input.manuallyQuarantined.insert(entry.test)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Analyzer
+import ArgumentParser
+import Foundation
+import Store
+
+/// `testfleet flaky [--json] [--markdown] [--all]`: flaky, broken, quarantined and fixed tests
+/// with their evidence, most harmful first.
+struct FlakyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flaky",
+        abstract: "Flaky, broken, quarantined and fixed tests with their evidence, ranked by harm.")
+
+    @Flag(help: "Print a JSON array: [{test, state, flake_rate, evidence, since_commit}, …].")
+    var json = false
+
+    @Flag(help: "Print a Markdown report suited to a PR comment.")
+    var markdown = false
+
+    @Flag(help: "Include stable tests too.")
+    var all = false
+
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if json && markdown { throw ValidationError("--json and --markdown are exclusive; pick one") }
+    }
+
+    func run() throws {
+        let store = try self.store.open()
+        let analysis: FlakyAnalysis
+        do { analysis = try FlakyAnalyzer.analyze(store: store).analysis } catch { throw CLIExit.infrastructure("\(error)") }
+        if json {
+            print(FlakyReport.json(analysis, includeStable: all))
+        } else if markdown {
+            print(MarkdownReport.render(analysis), terminator: "")
+        } else {
+            let rows = FlakyReport.rows(analysis, includeStable: all)
+            if rows.isEmpty { print("no flaky or broken tests among \(analysis.tests.count) tests") }
+            for test in rows {
+                let since = test.sinceCommit.map { " since \($0)" } ?? ""
+                print("\(test.state.rawValue)\(since)  \(test.name)  rate \(String(format: "%.3g%%", test.flakeRate * 100))")
+                print("    \(FlakyReport.evidence(test))")
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Config
+import Foundation
+import Impact
+import Model
+import Planning
+
+/// Impact selection inside planning (`run`/`submit` with `--base` and `--head`): the same
+/// `ImpactAnalysis.select` as `testfleet select`, applied to the adapters' test names, keeping
+/// count of what it leaves out for the verdict.
+struct SelectionFilter {
+    private let report: ImpactReport
+    private var filter: ImpactSelection.Filter
+
+    /// Nil when the spec asks for no selection (no base or head, or a simulated suite). The
+    /// repository is the one holding `root`, or else the suite file's directory.
+    init?(spec: BuildSpec, root: String?) throws(SpecError) {
+        guard let base = spec.base, let head = spec.head, !spec.isSimulated else { return nil }
+        let file = try SuiteFile.load(path: spec.suite)
+        let directory = root ?? URL(fileURLWithPath: file.path).deletingLastPathComponent().path
+        report = try ImpactAnalysis.select(
+            in: directory, base: base, head: head, suites: file.suites, rules: try ImpactRules(document: file.document))
+        filter = ImpactSelection.Filter(report.selection)
+    }
+
+    /// The gate reason when the high watermark refuses the build.
+    var rebaseRequired: String? { report.watermark?.reason }
+
+    /// Whether `test` of `suite` is planned (see `ImpactSelection.Filter.keep`).
+    mutating func keep(suite: String, test: String) -> Bool { filter.keep(suite: suite, test: test) }
+
+    /// What the store keeps about this selection.
+    var record: BuildSelection {
+        BuildSelection(
+            base: report.base, head: report.head, diffBase: report.diffBase, selectedCount: filter.selectedCount,
+            skippedCount: filter.skippedCount, runAllReasons: report.selection.runAllReasons, skipped: filter.skipped,
+            rebaseRequired: rebaseRequired)
+    }
+}
+
+extension BuildSelection {
+    /// One line for `run`'s progress output: what selection kept, or why everything runs.
+    var summaryLine: String {
+        if let rebaseRequired { return "testfleet: \(rebaseRequired)\n" }
+        let range = "\(base.prefix(12))...\(head.prefix(12))"
+        if !runAllReasons.isEmpty {
+            return "testfleet: selection \(range): everything runs (\(runAllReasons[0])"
+                + (runAllReasons.count > 1 ? "; \(runAllReasons.count - 1) more reason(s))\n" : ")\n")
+        }
+        return "testfleet: selection \(range): \(selectedCount) test(s) affected, \(skippedCount) skipped\n"
+    }
+}

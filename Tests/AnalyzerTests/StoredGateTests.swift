@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import Model
+import Store
+@testable import Analyzer
+
+/// The gate on stored builds (`StoredGate`), both ways it can judge history: a full analysis
+/// (small stores) and re-judging only the failing tests against the saved snapshot (big ones).
+@Suite struct StoredGateTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tf-gate-\(UUID().uuidString)").path
+
+    func attempt(_ test: String, _ number: Int, _ outcome: Outcome) -> TestResult {
+        TestResult(test: test, attempt: number, outcome: outcome, duration: 0.1, worker: "w\(number)", arch: .x86_64)
+    }
+
+    /// Twenty stable tests plus `flaky` (fails then passes on retry) and `broken` (passes on
+    /// the first `healthy` builds, then fails every attempt).
+    func build(_ store: Store, _ index: Int, healthy: Int = 3) throws -> String {
+        let id = "b\(index)"
+        try store.createBuild(BuildSpec(id: id, suite: "unit", commit: "c\(index)", branch: "main", maxAttempts: 3), testCount: 22)
+        var results = (1...20).map { attempt("ok\($0)", 1, .passed) }
+        results += [attempt("flaky", 1, .failed), attempt("flaky", 2, .passed)]
+        results += index < healthy ? [attempt("broken", 1, .passed)]
+            : [attempt("broken", 1, .failed), attempt("broken", 2, .failed), attempt("broken", 3, .error)]
+        try store.recordResults(build: id, results)
+        return id
+    }
+
+    @Test(arguments: [StoredGate.fullAnalysisLimit, 0])
+    func brokenBlocksFlakyDoesNotManualQuarantineCovers(fullAnalysisLimit: Int) throws {
+        let store = try Store(path: directory + "/\(fullAnalysisLimit).db")
+        for index in 0..<3 { _ = try build(store, index) }
+        // The big-store path re-judges against the snapshot a full analysis left.
+        _ = try FlakyAnalyzer.analyze(store: store)
+        let healthy = try #require(try StoredGate.evaluate(store: store, build: "b2", fullAnalysisLimit: fullAnalysisLimit))
+        #expect(healthy.verdict.verdict == .pass)
+        #expect(healthy.verdict.passedOnRetry == ["flaky"])
+        #expect(healthy.verdict.counts.total == 22 && healthy.verdict.counts.passed == 22 && healthy.verdict.counts.flaky == 1)
+        #expect(healthy.slipProbability > 0 && healthy.slipProbability < 0.5)
+
+        let failing = try build(store, 3)
+        let blocked = try #require(try StoredGate.evaluate(store: store, build: failing, fullAnalysisLimit: fullAnalysisLimit))
+        #expect(blocked.verdict.verdict == .fail)
+        #expect(blocked.verdict.failures.map(\.test) == ["broken"])
+        #expect(blocked.verdict.failures.first?.attempts == 3)
+        #expect(blocked.verdict.counts.failed == 1 && blocked.verdict.counts.passed == 21)
+        #expect(!blocked.outageSuspected)
+
+        try store.quarantine(test: "broken", reason: "known, tracked")
+        let covered = try #require(try StoredGate.evaluate(store: store, build: failing, fullAnalysisLimit: fullAnalysisLimit))
+        #expect(covered.verdict.verdict == .pass)
+        #expect(covered.verdict.quarantined == ["broken"])
+        #expect(covered.verdict.failures.map(\.test) == ["broken"], "still reported")
+        try store.release(test: "broken")
+        #expect(try StoredGate.evaluate(store: store, build: failing, fullAnalysisLimit: fullAnalysisLimit)?.verdict.verdict == .fail)
+        #expect(try StoredGate.evaluate(store: store, build: "nope") == nil)
+    }
+
+    /// In a tiny suite whose only other test flakes at 50 %, the fitted prior makes three
+    /// failures look like bad luck and the analyser quarantines a test that never passed; the
+    /// gate must still block it (flakiness needs a pass somewhere).
+    @Test func aTestThatNeverPassedIsNotCoveredByAutomaticQuarantine() throws {
+        let store = try Store(path: directory + "/tiny.db")
+        for index in 0..<2 {
+            try store.createBuild(BuildSpec(id: "t\(index)", suite: "unit", commit: "c\(index)", branch: "main"), testCount: 2)
+            try store.recordResults(build: "t\(index)", [
+                attempt("flaky", 1, .failed), attempt("flaky", 2, .passed),
+                attempt("never", 1, .failed), attempt("never", 2, .failed), attempt("never", 3, .failed),
+            ])
+        }
+        let evaluation = try #require(try StoredGate.evaluate(store: store, build: "t1"))
+        #expect(evaluation.verdict.verdict == .fail)
+        #expect(evaluation.verdict.failures.map(\.test) == ["never"])
+    }
+
+    @Test func missingResultsFailTheBuild() throws {
+        let store = try Store(path: directory + "/missing.db")
+        try store.createBuild(BuildSpec(id: "m", suite: "unit", commit: "c", branch: "main"), testCount: 3)
+        try store.recordResults(build: "m", [attempt("a", 1, .passed), attempt("b", 1, .passed)])
+        let evaluation = try #require(try StoredGate.evaluate(store: store, build: "m"))
+        #expect(evaluation.verdict.verdict == .fail)
+        #expect(evaluation.verdict.reasons.first == "1 of 3 tests have no result")
+    }
+
+    @Test func storedHistoryConvertsBuildOrderAndCommitOrder() throws {
+        let store = try Store(path: directory + "/order.db")
+        for (id, commit) in [("z", "c1"), ("a", "c2"), ("rerun", "c1")] {
+            try store.createBuild(BuildSpec(id: id, suite: "unit", commit: commit, branch: "main"), testCount: 1)
+            try store.recordResults(build: id, [attempt("x", 1, .passed)])
+            try store.finishBuild(id, verdict: .pass)
+        }
+        let history = try AttemptHistory.load(from: store)
+        #expect(history.builds.map(\.id) == ["z", "a", "rerun"])
+        #expect(history.commitSHAs == ["c1", "c2"], "a re-run keeps its commit's first position")
+        #expect(history.builds.map(\.commit) == [0, 1, 0])
+        #expect(CommitOrder.latestGreen(history.builds, branch: "main")?.sha == "c2")
+        try history.validate()
+    }
+}

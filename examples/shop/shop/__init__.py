@@ -1,0 +1,1 @@
+"""A tiny shop used as testfleet's demo project."""
