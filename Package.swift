@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "JUnit"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Model", "Store", "Wire", "Transport", "JUnit"],
+            dependencies: ["Model", "Store", "Wire", "Transport", "JUnit", "Planning"],
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

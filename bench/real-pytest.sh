@@ -27,7 +27,7 @@ timeout_s = 300
 TOML
 now() { date +%s.%N; }
 # pytest's summary line as outcome=count pairs (error → error, errors → error).
-summary() { grep -E '^=+ .*(passed|failed|error).* in [0-9.]+s' | tail -1 | sed -E 's/^=+ //; s/ in [0-9.]+s.*//' |
+summary() { grep -E '(passed|failed|error).* in [0-9.]+s' | tail -1 | sed -E 's/^=+ //; s/ in [0-9.]+s.*//' |
   tr ',' '\n' | awk 'NF==2 { o=$2; if (o=="errors") o="error"; print o"="$1 }' | sort | paste -sd' '; }
 stored() { python3 - "$1" "$2" <<'PY'
 import sqlite3, sys
@@ -40,6 +40,7 @@ PY
 echo "suite: networkx $version tests in $pkg; $WORKERS workers; $RUNS runs each"
 t0=$(now)
 serial=$(cd "$pkg" && "$py" -m pytest -p no:cacheprovider -q 2>&1 | summary || true)
+[ -n "$serial" ] || { echo "could not read serial pytest's summary line" >&2; exit 1; }
 serial_s=$(echo "$(now) - $t0" | bc -l)
 echo "plain serial pytest: $serial in $(printf %.1f "$serial_s") s"
 tf=(); xd=(); db="$work/fleet.db"

@@ -52,7 +52,7 @@ public struct PytestAdapter: TestAdapter {
         var lastOutput = ""
         for verbosity in [["-q"], [], ["-qq"]] {
             let run = try runner.run(
-                .shell(command(suite, ["--collect-only", "-p", "no:cacheprovider"] + verbosity)), in: suite.directory,
+                .shell(command(suite, ["--collect-only", "-p", "no:cacheprovider", "-rfEs"] + verbosity)), in: suite.directory,
                 environment: environment(suite), timeout: max(300, suite.timeout), outputCap: 64 << 20,
                 cancellation: cancellation)
             let output = String(decoding: run.output, as: UTF8.self)
@@ -64,7 +64,10 @@ public struct PytestAdapter: TestAdapter {
             }
             let parsed = PytestNodeIDs.parseCollection(output)
             if status == 5 || !parsed.nodeIDs.isEmpty || !parsed.brokenModules.isEmpty {
+                // Modules skipped at collection count as one skipped test each in a plain run
+                // (`-rfEs` keeps pytest's default `fE` summary, whose ERROR lines name broken modules).
                 return parsed.nodeIDs + parsed.brokenModules
+                    + PytestNodeIDs.skippedModules(in: output, excluding: parsed.nodeIDs + parsed.brokenModules)
             }
             lastOutput = output
         }

@@ -90,15 +90,25 @@ struct IngestJUnitCommand: ParsableCommand {
             throw error.isUserError ? CLIExit.badInput(error.description) : CLIExit.infrastructure(error.description)
         }
         trace.mark("stored \(report.attempts) attempts")
-        let (verdict, _) = try StoredVerdict.compute(store: store, build: spec.id)
-        try store.finishBuild(spec.id, verdict: verdict.verdict)
+        // A new build's verdict is known from what was just written; a re-opened one's needs
+        // every stored attempt (a later file may have turned failures into passes).
+        let decision: Verdict.Decision
+        let total: Int
+        if report.buildWasEmpty {
+            decision = report.failedTests == 0 ? .pass : .fail
+            total = report.newTests
+        } else {
+            let (verdict, _) = try StoredVerdict.compute(store: store, build: spec.id)
+            (decision, total) = (verdict.verdict, verdict.counts.total)
+        }
+        try store.finishBuild(spec.id, verdict: decision)
         trace.mark("verdict")
         if json {
             print("{\"testcases\": \(counts.testcases), \"passed\": \(counts.passed), \"failed\": \(counts.failed), \"skipped\": \(counts.skipped)}")
         } else {
             print("recorded \(counts.testcases) test cases (\(report.attempts) attempts) from \(files.count) file(s) into build "
                 + "\(spec.id) of \(store.path): \(counts.passed) passed, \(counts.failed) failed, \(counts.skipped) skipped; "
-                + "build verdict now \(verdict.verdict.rawValue.uppercased()) (\(verdict.counts.total) tests)")
+                + "build verdict now \(decision.rawValue.uppercased()) (\(total) tests)")
         }
     }
 
