@@ -12,6 +12,7 @@ public struct WorkerConfig: Sendable {
     /// Until the coordinator's welcome says otherwise.
     public var heartbeatMilliseconds: Int
     /// Leave when the coordinator says goodbye (local runs); otherwise wait for it to come back.
+    /// A local worker also leaves when the process that started it is gone.
     public var exitOnGoodbye: Bool
 
     public init(endpoint: String, id: String, arch: Arch = .current, slots: Int = 1, heartbeatMilliseconds: Int = 1000,

@@ -57,6 +57,9 @@ struct WorkerSession {
     var unacked: [UInt64: (bytes: [UInt8], sentAt: UInt64)] = [:]
     var draining = false
     var drainStartedAt: UInt64 = 0
+    /// The process that started a local worker; if it dies (the worker is re-parented), the
+    /// local run is over and nobody will stop this worker.
+    let parent = getppid()
 
     init(config: WorkerConfig, context: ZMQContext, slots: SlotPool) throws {
         self.config = config
@@ -84,6 +87,7 @@ struct WorkerSession {
                 }
             }
             flushOutbox(now: now)
+            if config.exitOnGoodbye && getppid() != parent { return 0 }
             if !draining && stopRequested.withLock({ $0 }) {
                 draining = true
                 drainStartedAt = now
