@@ -25,7 +25,7 @@ release: deps
 
 # Unit and integration tests (real ZeroMQ, real SQLite, real fixture projects).
 test: deps
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test
 
 demo: release
