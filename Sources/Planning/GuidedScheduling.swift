@@ -11,7 +11,7 @@ public import Model
 /// grants are only `b` (the floor) long, which bounds how unevenly workers finish. The floor is
 /// a multiple of the grant cost c so a grant's start-up is never a big share of the grant.
 /// Defaults were tuned with `bench/run makespan` (100k lognormal σ = 2 tests, 30 % noise,
-/// c = 0.501 s, 4–64 workers); see bench/results/scheduler.md.
+/// c = 0.501 s, 4–64 workers); see bench/RESULTS.md.
 public struct GuidedScheduling: Scheduling {
     /// A grant takes about 1/(divisor × workers) of the remaining work.
     public var divisor: Double

@@ -60,16 +60,19 @@ import Testing
         #expect(outcomes == ["sim::t000010": .error, "tests/test_a.py::test_x": .error, "sim::t000003": .passed])
     }
 
-    @Test func hundredThousandNoOpTestsAreFast() {
+    /// Every one of 100,000 no-op tests is reported once (speed is measured in the benchmarks,
+    /// bench/RESULTS.md, not asserted here).
+    @Test func hundredThousandNoOpTestsAreEachReportedOnce() {
         let simulated = SimulatedSuite(count: 100_000, seed: 1)
         let definition = SuiteDefinition.simulated(simulated)
         let names = simulated.names
         var passed = 0
-        let started = ProcessRunner.now()
-        SimulatedAdapter().run(names, of: definition, attempt: 1) { if $0.outcome == .passed { passed += 1 } }
-        let elapsed = ProcessRunner.now() - started
+        var seen = Set<String>()
+        SimulatedAdapter().run(names, of: definition, attempt: 1) {
+            if $0.outcome == .passed { passed += 1 }
+            seen.insert($0.name)
+        }
         #expect(passed == 100_000)
-        // The 50 ms target is for release builds (see bench/results/runner.md); debug is slower.
-        #expect(elapsed < 0.5, "\(elapsed) s for 100,000 no-op simulated tests")
+        #expect(seen.count == 100_000)
     }
 }
