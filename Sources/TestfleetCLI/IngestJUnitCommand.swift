@@ -72,7 +72,7 @@ struct IngestJUnitCommand: ParsableCommand {
                 + "\ntestfleet: nothing was recorded from any of the \(files.count) file(s); fix or leave out the bad file")
         }
         let arch = self.arch.flatMap(Arch.init(parsing:)) ?? .current
-        let spec = BuildSpec(id: build ?? "ingest-" + RunCommand.newBuildID(), suite: "junit:" + files.joined(separator: ","),
+        let spec = BuildSpec(id: build ?? "ingest-" + BuildOptions.newBuildID(), suite: "junit:" + files.joined(separator: ","),
                              commit: commit, branch: branch)
         var counts = Counts()
         var testCases: [[TestResult]] = []

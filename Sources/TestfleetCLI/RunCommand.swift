@@ -13,37 +13,15 @@ struct RunCommand: ParsableCommand {
         abstract: "Run one build locally: a coordinator in this process and N worker processes.",
         discussion: "Exit codes: 0 pass, 1 gate failed, 2 bad usage or input, 3 infrastructure failure.")
 
-    @Option(help: "A testfleet.toml path, or sim:COUNT[,seed=S][,fail=P][,ms=M][,flaky=Q] for the simulated suite.")
-    var suite: String
-
     @Option(help: "How many local worker processes to start.")
     var local: Int = 2
 
+    @OptionGroup var options: BuildOptions
+
     @OptionGroup var store: StoreOptions
-
-    @Option(help: "Build id (default: a new unique id).")
-    var build: String?
-
-    @Option(help: "The commit under test (default: --head).")
-    var commit: String?
-
-    @Option(help: "The branch under test.")
-    var branch: String?
-
-    @Option(help: "Base revision of the change: with --head, only the tests it affects run (as `testfleet select`).")
-    var base: String?
-
-    @Option(help: "Head revision of the change (for selection).")
-    var head: String?
 
     @Option(help: "A directory in the git repository for --base/--head selection (default: the suite file's directory).")
     var root: String?
-
-    @Option(help: "Extra attempts for a failing test (run on another worker when there is one).")
-    var retries: Int = 2
-
-    @Option(help: "Write the verdict JSON to this file.")
-    var json: String?
 
     @Option(help: "Write the build's results (every attempt, output tails) as JUnit XML to this file.")
     var junit: String?
@@ -51,14 +29,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("heartbeat-ms"), help: "Heartbeat interval between coordinator and workers, in milliseconds.")
     var heartbeatMilliseconds: Int = 1000
 
-    @Flag(help: "No progress output.")
-    var quiet = false
-
     func validate() throws {
         guard (1...256).contains(local) else { throw ValidationError("--local must be from 1 to 256 workers, got \(local)") }
-        guard (0...9).contains(retries) else { throw ValidationError("--retries must be from 0 to 9, got \(retries)") }
         guard (10...60_000).contains(heartbeatMilliseconds) else { throw ValidationError("--heartbeat-ms must be 10 to 60000") }
-        if let build, build.isEmpty || build.count > 200 { throw ValidationError("--build must be 1 to 200 characters") }
     }
 
     func run() throws {
@@ -67,18 +40,17 @@ struct RunCommand: ParsableCommand {
         @Sendable func mark(_ what: String) {
             if trace { FileHandle.standardError.write(Data(String(format: "trace %.3f %@\n", Date().timeIntervalSince(started), what).utf8)) }
         }
-        let spec = BuildSpec(id: build ?? Self.newBuildID(), suite: suite, commit: commit ?? head, branch: branch,
-                             base: base, head: head, maxAttempts: retries + 1)
+        let spec = options.spec
         let store = try self.store.open()
         let planning = BuildPlanning(store: store, root: root)
         let planned: PlannedBuild
         do { planned = try planning.plan(spec) } catch let error as SpecError { throw CLIExit.badInput(error.message) }
         mark("planned \(planned.tests.count) tests")
-        let printer = ProgressPrinter(quiet: quiet)
-        if !quiet {
+        let printer = ProgressPrinter(quiet: options.quiet)
+        if !options.quiet {
             let label = spec.isSimulated ? " (SIMULATED suite)" : ""
             FileHandle.standardError.write(Data(
-                "testfleet: build \(spec.id): \(planned.tests.count) tests from \(suite)\(label) on \(local) local workers\n".utf8))
+                "testfleet: build \(spec.id): \(planned.tests.count) tests from \(options.suite)\(label) on \(local) local workers\n".utf8))
             if let selection = planned.selection {
                 FileHandle.standardError.write(Data(selection.summaryLine.utf8))
             }
@@ -122,16 +94,9 @@ struct RunCommand: ParsableCommand {
         printer.finish()
         guard var result = outcome else { throw CLIExit.infrastructure("the coordinator stopped") }
         result.verdict.wallSeconds = Date().timeIntervalSince(started)
-        try VerdictOutput.emit(result.verdict, json: json, store: store)
+        try VerdictOutput.emit(result.verdict, json: options.json, store: store)
         mark("verdict written")
         if let junit { try JUnitExport.write(store: store, build: spec.id, to: junit) }
         if result.exitCode != 0 { throw CLIExit(code: result.exitCode, message: "") }
-    }
-
-    static func newBuildID() -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return "b-\(formatter.string(from: Date()))-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
     }
 }

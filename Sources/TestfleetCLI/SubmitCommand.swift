@@ -16,45 +16,19 @@ struct SubmitCommand: ParsableCommand {
     @Option(help: "The coordinator's endpoint.")
     var coordinator: String
 
-    @Option(help: "A testfleet.toml path (as the coordinator sees it), or a sim: spec.")
-    var suite: String
-
-    @Option(help: "Build id (default: a new unique id). Submitting an existing id watches that build.")
-    var build: String?
-
-    @Option(help: "The commit under test.")
-    var commit: String?
-
-    @Option(help: "The branch under test.")
-    var branch: String?
-
-    @Option(help: "Base revision of the change: with --head, only the tests it affects run (as `testfleet select`).")
-    var base: String?
-
-    @Option(help: "Head revision of the change (for selection).")
-    var head: String?
-
-    @Option(help: "Extra attempts for a failing test.")
-    var retries: Int = 2
-
-    @Option(help: "Write the verdict JSON to this file.")
-    var json: String?
+    @OptionGroup var options: BuildOptions
 
     @Option(help: "Give up (exit 3) after this many seconds without a verdict.")
     var timeout: Double = 3600
 
-    @Flag(help: "No progress output.")
-    var quiet = false
-
     func run() throws {
-        let spec = BuildSpec(id: build ?? RunCommand.newBuildID(), suite: suite, commit: commit ?? head, branch: branch,
-                             base: base, head: head, maxAttempts: retries + 1)
+        let spec = options.spec
         let socket: ZMQSocket
         do {
             socket = try ZMQSocket(ZMQContext(), kind: .dealer)
             try socket.connect(coordinator)
         } catch { throw CLIExit.infrastructure("cannot connect to \(coordinator): \(error)") }
-        let printer = ProgressPrinter(quiet: quiet)
+        let printer = ProgressPrinter(quiet: options.quiet)
         let submit = Message.submit(Submit(spec: spec)).encode()
         var poller = ZMQPoller()
         let item = poller.add(socket)
@@ -75,7 +49,7 @@ struct SubmitCommand: ParsableCommand {
                 case .progress(let progress): printer.update(progress)
                 case .verdict(let verdict):
                     printer.finish()
-                    if let json { _ = FileManager.default.createFile(atPath: json, contents: Data(verdict.json.utf8)) }
+                    if let json = options.json { _ = FileManager.default.createFile(atPath: json, contents: Data(verdict.json.utf8)) }
                     print(verdict.json)
                     if verdict.exitCode != 0 { throw CLIExit(code: Int32(verdict.exitCode), message: "") }
                     return

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Model
+
+/// The options that describe one build, shared by `run` and `submit`.
+struct BuildOptions: ParsableArguments {
+    @Option(help: "A testfleet.toml path (for submit: as the coordinator sees it), or sim:COUNT[,seed=S][,fail=P][,ms=M][,flaky=Q] for the simulated suite.")
+    var suite: String
+
+    @Option(help: "Build id (default: a new unique id). Submitting an existing id watches that build.")
+    var build: String?
+
+    @Option(help: "The commit under test (default: --head).")
+    var commit: String?
+
+    @Option(help: "The branch under test.")
+    var branch: String?
+
+    @Option(help: "Base revision of the change: with --head, only the tests it affects run (as `testfleet select`).")
+    var base: String?
+
+    @Option(help: "Head revision of the change (for selection).")
+    var head: String?
+
+    @Option(help: "Extra attempts for a failing test (run on another worker when there is one).")
+    var retries: Int = 2
+
+    @Option(help: "Write the verdict JSON to this file.")
+    var json: String?
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    func validate() throws {
+        guard (0...9).contains(retries) else { throw ValidationError("--retries must be from 0 to 9, got \(retries)") }
+        if let build, build.isEmpty || build.count > 200 { throw ValidationError("--build must be 1 to 200 characters") }
+    }
+
+    /// The build these options describe.
+    var spec: BuildSpec {
+        BuildSpec(id: build ?? Self.newBuildID(), suite: suite, commit: commit ?? head, branch: branch, base: base,
+                  head: head, maxAttempts: retries + 1)
+    }
+
+    static func newBuildID() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return "b-\(formatter.string(from: Date()))-\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+    }
+}
