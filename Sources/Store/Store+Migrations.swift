@@ -141,6 +141,19 @@ extension Store {
                 );
                 """)
         }
+        migrator.registerMigration("v7 inventory cache") { db in
+            // A suite's last test list and the fingerprint of what decided it (file stats), so a
+            // build whose test files did not change skips the framework's collection step.
+            try db.execute(sql: """
+                CREATE TABLE inventory_cache (
+                  suite_key TEXT PRIMARY KEY NOT NULL,
+                  fingerprint TEXT NOT NULL,
+                  names TEXT NOT NULL,
+                  test_count INTEGER NOT NULL CHECK (test_count >= 0),
+                  created_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -24,7 +24,9 @@ struct BuildPlanning: Sendable {
                 throw SpecError("suite '\(suite.name)': the \(suite.adapter.rawValue) adapter is not available in this build of testfleet")
             }
             let names: [String]
-            do { names = try adapter.inventory(of: suite) } catch let error as SpecError { throw error } catch {
+            do {
+                names = try InventoryCache.names(for: suite, store: store) { try adapter.inventory(of: suite) }
+            } catch let error as SpecError { throw error } catch {
                 throw SpecError("suite '\(suite.name)': could not list its tests: \(error)")
             }
             for name in names where selection?.keep(suite: suite.name, test: name) ?? true {
