@@ -91,7 +91,11 @@ extension CoordinatorLoop {
         for worker in Array(workers.values) where now &- worker.lastSeen > UInt64(config.workerTimeoutMilliseconds) {
             dropWorker(worker, reason: "silent for \(now &- worker.lastSeen) ms")
         }
-        if now / UInt64(config.heartbeatMilliseconds) != (now &- 100) / UInt64(config.heartbeatMilliseconds) {
+        // A timer of its own: housekeeping runs at uneven intervals, and a heartbeat a worker
+        // misses makes it think the coordinator restarted (it says hello again and its running
+        // grants are requeued and run twice).
+        if now &- lastHeartbeatSent >= UInt64(config.heartbeatMilliseconds) {
+            lastHeartbeatSent = now
             for worker in workers.values { send(.heartbeat(Heartbeat()), to: worker.identity) }
         }
         for id in buildOrder {

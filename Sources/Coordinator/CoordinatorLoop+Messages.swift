@@ -44,10 +44,17 @@ extension CoordinatorLoop {
 
     func welcome(_ hello: Hello, identity: [UInt8], now: UInt64) {
         if let previous = workers[identity] {
-            // A worker that says hello again has lost its state (it restarted): its leases are void.
+            if hello.instance != 0 && previous.instance == hello.instance {
+                // The same process thought this coordinator was gone (a slow network, a busy
+                // machine): its grants are still running, so it keeps them.
+                previous.lastSeen = now
+                send(.welcome(Welcome(session: session, heartbeatMilliseconds: config.heartbeatMilliseconds)), to: identity)
+                return
+            }
+            // A worker that restarted has lost its state: its leases are void.
             dropWorker(previous, reason: "said hello again")
         }
-        let info = HelloInfo(worker: hello.worker, arch: hello.arch, slots: hello.slots, pid: hello.pid)
+        let info = HelloInfo(worker: hello.worker, arch: hello.arch, slots: hello.slots, pid: hello.pid, instance: hello.instance)
         let worker = WorkerEntry(identity: identity, hello: info, capacity: hello.slots * config.grantsPerSlot, now: now)
         workers[identity] = worker
         send(.welcome(Welcome(session: session, heartbeatMilliseconds: config.heartbeatMilliseconds)), to: identity)

@@ -21,6 +21,7 @@ final class CoordinatorLoop {
     var nextLease: UInt64 = 1
     var running = true
     var lastHousekeeping: UInt64 = 0
+    var lastHeartbeatSent: UInt64 = 0
     /// Results received in this turn of the loop, stored together before any is acknowledged.
     var inbox: [(identity: [UInt8], batch: ResultBatch)] = []
     /// With TESTFLEET_TRACE set: where the loop's time goes (milliseconds), printed per build.

@@ -7,6 +7,7 @@ final class WorkerEntry {
     let arch: Arch
     let slots: Int
     let pid: Int
+    let instance: UInt64
     /// Grants it may hold at once; 0 while it drains.
     var capacity: Int
     var lastSeen: UInt64
@@ -18,6 +19,7 @@ final class WorkerEntry {
         self.arch = hello.arch
         self.slots = hello.slots
         self.pid = hello.pid
+        self.instance = hello.instance
         self.capacity = capacity
         self.lastSeen = now
     }
@@ -29,6 +31,7 @@ struct HelloInfo {
     var arch: Arch
     var slots: Int
     var pid: Int
+    var instance: UInt64
 }
 
 /// A grant in flight: which tests (index → attempt) are still unreported.

@@ -9,15 +9,20 @@ public struct Hello: Sendable, Equatable {
     public var labels: [String]
     /// The worker's process id, so a local parent that saw it die can say which worker is gone.
     public var pid: Int
+    /// Random per worker process: a hello with the same id and instance is the same process
+    /// saying hello again (it lost sight of the coordinator), not a restarted worker. A pid
+    /// cannot tell these apart in containers, where every worker may be pid 1.
+    public var instance: UInt64
 
     public init(worker: String, arch: Arch, slots: Int, version: Int = Int(Message.protocolVersion),
-                labels: [String] = [], pid: Int = 0) {
+                labels: [String] = [], pid: Int = 0, instance: UInt64 = 0) {
         self.worker = worker
         self.arch = arch
         self.slots = slots
         self.version = version
         self.labels = labels
         self.pid = pid
+        self.instance = instance
     }
 
     func write(to w: inout WireWriter) {
@@ -27,6 +32,7 @@ public struct Hello: Sendable, Equatable {
         w.int(4, version)
         for label in labels { w.string(5, label) }
         w.int(6, pid)
+        w.uint(7, instance)
     }
 
     init(from r: inout WireReader) throws(WireError) {
@@ -40,6 +46,7 @@ public struct Hello: Sendable, Equatable {
             case 4: version = r.int(f)
             case 5: labels.append(r.string(f))
             case 6: pid = r.int(f)
+            case 7: instance = r.uint(f)
             default: break
             }
         }

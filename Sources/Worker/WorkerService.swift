@@ -60,6 +60,8 @@ struct WorkerSession {
     /// The process that started a local worker; if it dies (the worker is re-parented), the
     /// local run is over and nobody will stop this worker.
     let parent = getppid()
+    /// Tells this process's hellos apart from a restarted worker's with the same id.
+    let instance = UInt64.random(in: 1...UInt64.max)
 
     init(config: WorkerConfig, context: ZMQContext, slots: SlotPool) throws {
         self.config = config
@@ -190,7 +192,7 @@ struct WorkerSession {
 
     mutating func sayHello(now: UInt64) {
         lastHelloSent = now
-        send(.hello(Hello(worker: config.id, arch: config.arch, slots: config.slots, pid: Int(getpid()))))
+        send(.hello(Hello(worker: config.id, arch: config.arch, slots: config.slots, pid: Int(getpid()), instance: instance)))
     }
 
     func send(_ message: Message) { send(raw: message.encode()) }

@@ -33,7 +33,7 @@ import Model
 
     @Test func everyKindRoundTrips() throws {
         let messages: [Message] = [
-            .hello(Hello(worker: "w-1", arch: .x86_64, slots: 4, labels: ["gpu"], pid: 42)),
+            .hello(Hello(worker: "w-1", arch: .x86_64, slots: 4, labels: ["gpu"], pid: 42, instance: 0xDEAD_BEEF_0000_0001)),
             .welcome(Welcome(session: "s", heartbeatMilliseconds: 250)),
             .ready(Ready(freeSlots: 0)), .ready(Ready(freeSlots: 3)),
             .ack(Ack(sequence: 12)),
