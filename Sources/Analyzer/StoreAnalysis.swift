@@ -1,4 +1,4 @@
-public import Model
+import Model
 public import Store
 
 /// The glue between the store and the pure analyser: loading histories, people's quarantine

@@ -83,7 +83,7 @@ extension CoordinatorLoop {
         var failedBuilds: Set<String> = []
         for (build, results) in byBuild {
             do {
-                try profile.measure(\.storing) { try store.recordResults(build: build, batches: results) }
+                _ = try profile.measure(\.storing) { try store.recordResults(build: build, batches: results) }
             } catch {
                 log("could not store results of build \(build): \(error); the worker will resend")
                 failedBuilds.insert(build)

@@ -1,5 +1,5 @@
 import Foundation
-public import Model
+import Model
 public import Store
 import Transport
 public import Wire

@@ -64,10 +64,10 @@ public final class ZMQSocket {
             boundIPCPaths.append(path)
         }
         guard zmq_bind(raw, endpoint) == 0 else { throw ZMQError("bind \(endpoint)") }
-        var buffer = [CChar](repeating: 0, count: 512)
+        var buffer = [UInt8](repeating: 0, count: 512)
         var size = buffer.count
         guard zmq_getsockopt(raw, ZMQ_LAST_ENDPOINT, &buffer, &size) == 0 else { return endpoint }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
     }
 
     public func connect(_ endpoint: String) throws(ZMQError) {
