@@ -73,11 +73,8 @@ extension Store {
         let rows = try Row.fetchCursor(db, sql: "SELECT test, max(attempt) FROM result WHERE build_id = ? GROUP BY test",
                                        arguments: [build])
         while let row = try rows.next() { stored[row[0] as String] = row[1] as Int }
-        let insert = try RawStatement(
-            connection, "INSERT INTO result (build_id, test, attempt, outcome, duration, worker, arch) VALUES (?,?,?,?,?,?,?)")
-        defer { insert.finalize() }
-        var outputStatement: RawStatement?
-        defer { outputStatement?.finalize() }
+        var inserter = try ResultInserter(connection)
+        defer { inserter.finalize() }
         // Key order (stable, so a name repeated in the call keeps its file order): each insert
         // lands beside the previous one in the primary-key B-tree instead of on a random page,
         // and a repeated name's attempts are adjacent, so numbering needs no per-test map.
@@ -107,31 +104,9 @@ extension Store {
                 for result in testCases[position] {
                     let attempt = next
                     next += 1
-                    insert.reset()
-                    insert.bindText(1, buildBytes)
-                    insert.bindText(2, name)
-                    insert.bindInt(3, attempt)
-                    insert.bindStatic(4, result.outcome.storedText)
-                    insert.bindDouble(5, result.duration.isFinite ? max(0, result.duration) : 0)
-                    insert.bindText(6, result.worker)
-                    insert.bindStatic(7, result.arch.storedText)
-                    try insert.step()
+                    _ = try inserter.insert(result, name: name, number: attempt, build: buildBytes)
                     report.attempts += 1
                     if attempt == 1 { report.newTests += 1 }
-                    guard !result.compressedOutput.isEmpty || result.outputDropped > 0 else { continue }
-                    if outputStatement == nil {
-                        outputStatement = try RawStatement(
-                            connection, "INSERT INTO output (build_id, test, attempt, size, dropped, lz4) VALUES (?,?,?,?,?,?)")
-                    }
-                    let out = outputStatement!
-                    out.reset()
-                    out.bindText(1, buildBytes)
-                    out.bindText(2, name)
-                    out.bindInt(3, attempt)
-                    out.bindInt(4, result.outputSize)
-                    out.bindInt(5, result.outputDropped)
-                    out.bindBlob(6, result.compressedOutput)
-                    try out.step()
                 }
             }
         }

@@ -33,48 +33,14 @@ extension Store {
 
     static func insert(_ batches: [[TestResult]], build: String, into db: Database) throws -> Int {
         guard let connection = db.sqliteConnection else { throw StoreError("the store connection is closed") }
-        let insertResult = try RawStatement(
-            connection,
-            """
-            INSERT INTO result (build_id, test, attempt, outcome, duration, worker, arch) VALUES (?,?,?,?,?,?,?)
-            ON CONFLICT (build_id, test, attempt) DO NOTHING
-            """)
-        defer { insertResult.finalize() }
-        var outputStatement: RawStatement?
-        defer { outputStatement?.finalize() }
+        var inserter = try ResultInserter(connection)
+        defer { inserter.finalize() }
         var inserted = 0
         var buildID = build
         try buildID.withUTF8 { buildBytes in
-            for result in batches.joined() {
-                insertResult.reset()
-                insertResult.bindText(1, buildBytes)
-                insertResult.bindText(2, result.test)
-                insertResult.bindInt(3, result.attempt)
-                insertResult.bindStatic(4, result.outcome.storedText)
-                insertResult.bindDouble(5, result.duration)
-                insertResult.bindText(6, result.worker)
-                insertResult.bindStatic(7, result.arch.storedText)
-                try insertResult.step()
-                guard sqlite3_changes(connection) > 0 else { continue }
+            for result in batches.joined()
+            where try inserter.insert(result, name: result.test, number: result.attempt, build: buildBytes) {
                 inserted += 1
-                guard !result.compressedOutput.isEmpty || result.outputDropped > 0 else { continue }
-                if outputStatement == nil {
-                    outputStatement = try RawStatement(
-                        connection,
-                        """
-                        INSERT INTO output (build_id, test, attempt, size, dropped, lz4) VALUES (?,?,?,?,?,?)
-                        ON CONFLICT (build_id, test, attempt) DO NOTHING
-                        """)
-                }
-                let out = outputStatement!
-                out.reset()
-                out.bindText(1, buildBytes)
-                out.bindText(2, result.test)
-                out.bindInt(3, result.attempt)
-                out.bindInt(4, result.outputSize)
-                out.bindInt(5, result.outputDropped)
-                out.bindBlob(6, result.compressedOutput)
-                try out.step()
             }
         }
         return inserted
