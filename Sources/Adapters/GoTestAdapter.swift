@@ -31,18 +31,9 @@ public struct GoTestAdapter: TestAdapter {
     public func inventory(of suite: SuiteDefinition) throws -> [String] {
         let scratch = SwiftGoConsoleCapture.makeTemporaryDirectory(prefix: "testfleet-go")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let console = scratch + "/list.log"
-        let run: ProcessRunner.Run
-        do {
-            run = try SwiftGoConsoleCapture.run(
-                words(suite) + ["test", "-list", ".*", "./..."], consoleFile: console, runner: runner,
-                directory: suite.directory, environment: suite.environment, timeout: buildTimeout,
-                cancellation: cancellation
-            ).run
-        } catch {
-            throw SpecError("suite '\(suite.name)': cannot run go: \(error.message)")
-        }
-        let text = String(decoding: FileManager.default.contents(atPath: console) ?? Data(), as: UTF8.self)
+        let (run, text) = try SwiftGoConsoleCapture.list(
+            words(suite) + ["test", "-list", ".*", "./..."], tool: "go", suite: suite, scratch: scratch, runner: runner,
+            timeout: buildTimeout, cancellation: cancellation)
         let listed = GoTestEventStream.parseList(text)
         guard run.succeeded, listed.failedPackages.isEmpty else {
             let which = listed.failedPackages.isEmpty ? "" : " (failing: \(listed.failedPackages.joined(separator: ", ")))"

@@ -50,18 +50,9 @@ public struct SwiftTestAdapter: TestAdapter {
         if let failure = build(suite, scratch: scratch) {
             throw SpecError("suite '\(suite.name)': \(failure.note) in '\(suite.directory)':\n\(String(decoding: failure.output, as: UTF8.self))")
         }
-        let console = scratch + "/list.log"
-        let run: ProcessRunner.Run
-        do {
-            run = try SwiftGoConsoleCapture.run(
-                words(suite) + ["test", "list", "--skip-build", "--ignore-lock"], consoleFile: console, runner: runner,
-                directory: suite.directory, environment: suite.environment, timeout: buildTimeout,
-                cancellation: cancellation
-            ).run
-        } catch {
-            throw SpecError("suite '\(suite.name)': cannot run swift: \(error.message)")
-        }
-        let text = String(decoding: FileManager.default.contents(atPath: console) ?? Data(), as: UTF8.self)
+        let (run, text) = try SwiftGoConsoleCapture.list(
+            words(suite) + ["test", "list", "--skip-build", "--ignore-lock"], tool: "swift", suite: suite, scratch: scratch,
+            runner: runner, timeout: buildTimeout, cancellation: cancellation)
         guard run.succeeded else {
             throw SpecError("suite '\(suite.name)': `swift test list` failed in '\(suite.directory)' (\(Self.describe(run))):\n\(text)\(String(decoding: run.output, as: UTF8.self))")
         }
