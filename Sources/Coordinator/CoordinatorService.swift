@@ -99,9 +99,6 @@ public final class CoordinatorService: Sendable {
         }
     }
 
-    /// The error that stopped the loop, if one did.
-    public var loopFailure: String? { failure.withLock { $0 } }
-
     func post(_ control: Control) {
         controls.withLock { $0.append(control) }
         wake.signal()

@@ -21,13 +21,6 @@ extension Store {
         }
     }
 
-    /// Sets a build's test count (known only once its inventory is taken).
-    public func setTestCount(build: String, _ count: Int) throws(StoreError) {
-        try write { db in
-            try db.execute(sql: "UPDATE build SET test_count = ? WHERE id = ?", arguments: [count, build])
-        }
-    }
-
     /// Marks a build finished with its verdict.
     public func finishBuild(_ id: String, verdict: Verdict.Decision) throws(StoreError) {
         try write { db in

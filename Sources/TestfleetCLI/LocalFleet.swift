@@ -34,8 +34,6 @@ final class LocalFleet: @unchecked Sendable {
         }
     }
 
-    var pids: [Int32] { processes.map(\.processIdentifier) }
-
     /// True when every worker has exited.
     var allExited: Bool {
         lock.lock()
