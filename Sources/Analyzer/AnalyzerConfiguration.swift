@@ -48,6 +48,11 @@ public struct AnalyzerConfiguration: Sendable, Hashable {
     /// only in the slip probability: on the synthetic history a limit of 0.5 blocked bursty tests
     /// (whose failures cluster, so rate³ understates them) and caught no extra regression.
     public var quarantineCoverLimit = 2.0
+    /// The same limit for a test in quarantine only provisionally (one pass on retry, not yet
+    /// significant): its record is too thin to excuse every attempt failing unless it explains
+    /// the failures better than a regression does. Without this a single unlucky retry (a killed
+    /// pod) hid a real break in that test for the ~150 runs its provisional quarantine lasts.
+    public var provisionalCoverLimit = 0.5
     /// Opt-in, off by default (nil) because issue 5's rule is that a test failing every attempt
     /// always blocks: a test *not* in quarantine that failed every attempt does not block when
     /// it has a flaky history (flaky failures before this build) and that history explains the

@@ -39,10 +39,14 @@ public struct FlakyAnalysis: Sendable {
                           results: [TestResult], skippedBySelection: [String] = [], rebaseRequired: String? = nil,
                           wallSeconds: Double? = nil) -> GateInput
     {
-        GateInput(build: build, commit: commit, suite: suite, simulated: simulated, results: results,
-                  quarantined: quarantinedNames, manuallyQuarantined: manuallyQuarantinedNames,
-                  flakeRates: flakeRatesByName, allFailedBuildRates: allFailedBuildRatesByName, defaultFlakeRate: prior.mean, regressionRate: regressionRate,
-                  skippedBySelection: skippedBySelection, rebaseRequired: rebaseRequired, wallSeconds: wallSeconds)
+        var input = GateInput(
+            build: build, commit: commit, suite: suite, simulated: simulated, results: results,
+            quarantined: quarantinedNames, manuallyQuarantined: manuallyQuarantinedNames,
+            flakeRates: flakeRatesByName, allFailedBuildRates: allFailedBuildRatesByName, defaultFlakeRate: prior.mean,
+            regressionRate: regressionRate, skippedBySelection: skippedBySelection, rebaseRequired: rebaseRequired,
+            wallSeconds: wallSeconds)
+        input.provisionallyQuarantined = Set(tests.lazy.filter { $0.quarantine == .provisional }.map(\.name))
+        return input
     }
 
     /// Observed all-attempts-failed build rates by test name (tests that had such builds only).

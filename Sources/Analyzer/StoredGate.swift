@@ -84,6 +84,7 @@ public enum StoredGate {
             let neverPassed = test.totalFailures == test.totalAttempts
             if test.quarantine != nil && !(neverPassed && test.quarantine != .manual) { input.quarantined.insert(test.name) }
             if test.quarantine == .manual { input.manuallyQuarantined.insert(test.name) }
+            if test.quarantine == .provisional { input.provisionallyQuarantined.insert(test.name) }
         }
         // A person's quarantine holds even for a test the analysis has no attempts for.
         for entry in try store.quarantined() where entry.manual && wanted.contains(entry.test) {

@@ -11,6 +11,8 @@ final class BuildState {
         /// The worker that ran the last failed attempt (a retry goes elsewhere when it can).
         var lastWorker: String?
         var passedOnRetry = false
+        /// Every ordinary attempt failed and the test got confirmation runs.
+        var confirming = false
     }
 
     /// A failed test waiting for its next attempt.
@@ -25,6 +27,8 @@ final class BuildState {
     var status: [TestStatus]
     var finalCount = 0
     var failedCount = 0
+    /// Tests that got confirmation runs (at most `spec.confirmLimit`).
+    var confirmingCount = 0
     var watchers: Set<[UInt8]> = []
     var finished = false
     var lastProgressAt: UInt64 = 0
@@ -50,7 +54,11 @@ final class BuildState {
                 fresh.append(test)
                 continue
             }
-            if !last.outcome.isFailure || last.attempt >= planned.spec.maxAttempts {
+            if last.attempt > planned.spec.maxAttempts {
+                status[test.index].confirming = true
+                confirmingCount += 1
+            }
+            if !last.outcome.isFailure || !wantsAnotherAttempt(test.index, after: last.attempt) {
                 markFinal(test.index, failed: last.outcome.isFailure, attempt: last.attempt)
             } else {
                 status[test.index].attempt = last.attempt + 1
@@ -81,19 +89,32 @@ final class BuildState {
 
     /// Applies one stored result. Returns true when the test needs another attempt.
     func apply(_ result: TestResult, index: Int) -> Bool {
-        var s = status[index]
         // A stale or duplicate report (a requeued lease's first worker finishing late) changes
         // nothing: it is stored, but this test has moved on.
-        guard !s.final, result.attempt == s.attempt else { return false }
-        if result.outcome.isFailure && result.attempt < planned.spec.maxAttempts {
-            s.attempt += 1
-            s.lastWorker = result.worker
-            status[index] = s
+        guard !status[index].final, result.attempt == status[index].attempt else { return false }
+        if result.outcome.isFailure && wantsAnotherAttempt(index, after: result.attempt) {
+            status[index].attempt += 1
+            status[index].lastWorker = result.worker
             retries.append(Retry(index: index, avoidWorker: result.worker))
             return true
         }
         markFinal(index, failed: result.outcome.isFailure, attempt: result.attempt)
         return false
+    }
+
+    /// Whether a test whose attempt `attempt` failed runs again: a retry while ordinary attempts
+    /// remain; then, once all of them failed, confirmation runs while the build's budget of
+    /// confirming tests lasts (a test that fails every attempt blocks the deploy, so it is worth
+    /// a few more runs to tell a burst of flakiness from a real break).
+    func wantsAnotherAttempt(_ index: Int, after attempt: Int) -> Bool {
+        let spec = planned.spec
+        if attempt < spec.maxAttempts { return true }
+        if !status[index].confirming {
+            guard attempt == spec.maxAttempts, spec.confirmAttempts > 0, confirmingCount < spec.confirmLimit else { return false }
+            status[index].confirming = true
+            confirmingCount += 1
+        }
+        return attempt < spec.maxAttempts + spec.confirmAttempts
     }
 
     /// Puts back tests whose lease was lost, unless they have moved on meanwhile.

@@ -10,9 +10,16 @@ public struct BuildSpec: Sendable, Hashable {
     public var head: String?
     /// Attempts per test, counting the first run (1 = no retries).
     public var maxAttempts: Int
+    /// Confirmation runs for a test that failed all `maxAttempts` attempts, stopping at its first
+    /// pass: a test failing every attempt blocks the deploy, and a few more runs tell a burst of
+    /// flakiness (which passes now and then) from a real break (which never does).
+    public var confirmAttempts: Int
+    /// At most this many tests of one build get confirmation runs: past that the commit broke
+    /// many tests, or the infrastructure did, and more runs would only cost time.
+    public var confirmLimit: Int
 
     public init(id: String, suite: String, commit: String? = nil, branch: String? = nil, base: String? = nil,
-                head: String? = nil, maxAttempts: Int = 1) {
+                head: String? = nil, maxAttempts: Int = 1, confirmAttempts: Int = 0, confirmLimit: Int = 10) {
         self.id = id
         self.suite = suite
         self.commit = commit
@@ -20,7 +27,12 @@ public struct BuildSpec: Sendable, Hashable {
         self.base = base
         self.head = head
         self.maxAttempts = maxAttempts
+        self.confirmAttempts = confirmAttempts
+        self.confirmLimit = confirmLimit
     }
+
+    /// The most attempts any one test of this build can get (confirmation runs included).
+    public var attemptCeiling: Int { maxAttempts + (confirmLimit > 0 ? confirmAttempts : 0) }
 
     /// True for `sim:` suites.
     public var isSimulated: Bool { suite.hasPrefix("sim:") }

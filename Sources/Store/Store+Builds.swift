@@ -12,12 +12,13 @@ extension Store {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO build (id, suite, simulated, commit_sha, branch, base, head, max_attempts, test_count,
-                                       source, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO build (id, suite, simulated, commit_sha, branch, base, head, max_attempts,
+                                       confirm_attempts, confirm_limit, test_count, source, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [spec.id, spec.suite, spec.isSimulated, spec.commit, spec.branch, spec.base, spec.head,
-                            spec.maxAttempts, testCount, source, Date().timeIntervalSince1970])
+                            spec.maxAttempts, spec.confirmAttempts, spec.confirmLimit, testCount, source,
+                            Date().timeIntervalSince1970])
         }
     }
 
@@ -51,7 +52,8 @@ extension Store {
         BuildRecord(
             spec: BuildSpec(
                 id: row["id"], suite: row["suite"], commit: row["commit_sha"], branch: row["branch"],
-                base: row["base"], head: row["head"], maxAttempts: row["max_attempts"]),
+                base: row["base"], head: row["head"], maxAttempts: row["max_attempts"],
+                confirmAttempts: row["confirm_attempts"], confirmLimit: row["confirm_limit"]),
             simulated: row["simulated"], testCount: row["test_count"], state: row["state"], verdict: row["verdict"],
             createdAt: row["created_at"], finishedAt: row["finished_at"], source: row["source"])
     }

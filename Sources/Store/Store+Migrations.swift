@@ -154,6 +154,15 @@ extension Store {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v8 confirmation runs") { db in
+            // Confirmation runs (BuildSpec.confirmAttempts) take a test past max_attempts, so
+            // a restarted coordinator needs them to resume a build the way it started.
+            try db.execute(sql: """
+                ALTER TABLE build ADD COLUMN confirm_attempts INTEGER NOT NULL DEFAULT 0
+                  CHECK (confirm_attempts BETWEEN 0 AND 20);
+                ALTER TABLE build ADD COLUMN confirm_limit INTEGER NOT NULL DEFAULT 0 CHECK (confirm_limit >= 0);
+                """)
+        }
         return migrator
     }
 }

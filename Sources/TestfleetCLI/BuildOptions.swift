@@ -25,6 +25,12 @@ struct BuildOptions: ParsableArguments {
     @Option(help: "Extra attempts for a failing test (run on another worker when there is one).")
     var retries: Int = 2
 
+    @Option(help: "Confirmation runs for a test that failed all its retries, stopping at its first pass (tells a burst of flakiness from a real break before the gate blocks on it; 0 turns them off, and --retries 0 means no reruns at all).")
+    var confirmRuns: Int = 5
+
+    @Option(help: "At most this many tests per build get confirmation runs (more failing tests point to a broad break or an outage).")
+    var confirmLimit: Int = 10
+
     @Option(help: "Write the verdict JSON to this file.")
     var json: String?
 
@@ -33,13 +39,16 @@ struct BuildOptions: ParsableArguments {
 
     func validate() throws {
         guard (0...9).contains(retries) else { throw ValidationError("--retries must be from 0 to 9, got \(retries)") }
+        guard (0...10).contains(confirmRuns) else { throw ValidationError("--confirm-runs must be from 0 to 10, got \(confirmRuns)") }
+        guard confirmLimit >= 0 else { throw ValidationError("--confirm-limit must be 0 or more, got \(confirmLimit)") }
         if let build, build.isEmpty || build.count > 200 { throw ValidationError("--build must be 1 to 200 characters") }
     }
 
     /// The build these options describe.
     var spec: BuildSpec {
         BuildSpec(id: build ?? Self.newBuildID(), suite: suite, commit: commit ?? head, branch: branch, base: base,
-                  head: head, maxAttempts: retries + 1)
+                  head: head, maxAttempts: retries + 1,
+                  confirmAttempts: retries == 0 ? 0 : confirmRuns, confirmLimit: confirmLimit)
     }
 
     static func newBuildID() -> String {

@@ -14,6 +14,8 @@ public struct Submit: Sendable, Equatable {
         if let base = spec.base { w.string(5, base) }
         if let head = spec.head { w.string(6, head) }
         w.int(7, spec.maxAttempts)
+        w.int(8, spec.confirmAttempts)
+        w.int(9, spec.confirmLimit)
     }
 
     init(from r: inout WireReader) throws(WireError) {
@@ -27,6 +29,8 @@ public struct Submit: Sendable, Equatable {
             case 5: spec.base = r.string(f)
             case 6: spec.head = r.string(f)
             case 7: spec.maxAttempts = max(1, r.int(f))
+            case 8: spec.confirmAttempts = max(0, r.int(f))
+            case 9: spec.confirmLimit = max(0, r.int(f))
             default: break
             }
         }

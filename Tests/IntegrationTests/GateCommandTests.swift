@@ -50,7 +50,8 @@ import Testing
         #expect(second.verdict["verdict"] as? String == "fail")
         let failures = try #require(second.verdict["failures"] as? [[String: Any]])
         #expect(failures.map { $0["test"] as? String } == ["broken"])
-        #expect(failures.first?["attempts"] as? Int == 3)
+        // 3 attempts, then the 5 default confirmation runs: it never passed, so it blocks.
+        #expect(failures.first?["attempts"] as? Int == 8)
         #expect(second.verdict["passed_on_retry"] as? [String] == ["flaky"])
         // `gate` re-judges the stored build the same way.
         let gate = try testfleet(["gate", "--build", "b2", "--json"])

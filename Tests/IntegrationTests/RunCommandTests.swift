@@ -37,8 +37,11 @@ import Store
             #expect(v["verdict"] as? String == "fail")
             let failures = try #require(v["failures"] as? [[String: Any]])
             failureLists.append(failures.compactMap { $0["test"] as? String })
-            // A test that fails every time is retried (twice by default) and fails every attempt.
-            #expect(failures.allSatisfy { $0["attempts"] as? Int == 3 })
+            // A test that fails every time is retried (twice by default) and fails every attempt;
+            // the first 10 to do so (the default --confirm-limit) get 5 confirmation runs too.
+            let attempts = failures.compactMap { $0["attempts"] as? Int }
+            #expect(attempts.count == failures.count && attempts.allSatisfy { $0 == 3 || $0 == 8 })
+            #expect(attempts.filter { $0 == 8 }.count == min(10, attempts.count))
         }
         let expected = (0..<2000).filter(SimulatedSuite(count: 2000, seed: 7, failFraction: 0.01).alwaysFails)
             .map { SimulatedSuite(count: 2000).name(of: $0) }

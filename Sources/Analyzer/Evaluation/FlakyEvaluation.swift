@@ -60,6 +60,8 @@ public enum FlakyEvaluation {
     public struct Flags: Sendable {
         public var flaky: [Bool]
         public var quarantined: Set<Int32>
+        /// The quarantined tests whose quarantine is only provisional (not FDR-flagged yet).
+        public var provisional: Set<Int32> = []
         /// Per-test flake rates for the gate (empty: the detector has none, and its quarantine
         /// covers every failure).
         public var flakeRates: [Double] = []
@@ -90,6 +92,7 @@ public enum FlakyEvaluation {
     public static func flags(of analysis: FlakyAnalysis) -> Flags {
         Flags(flaky: analysis.tests.map { $0.flagged && $0.state != .broken },
               quarantined: Set(analysis.tests.lazy.filter { $0.quarantine != nil }.map(\.test)),
+              provisional: Set(analysis.tests.lazy.filter { $0.quarantine == .provisional }.map(\.test)),
               flakeRates: analysis.tests.map(\.flakeRate), allFailedBuildRates: analysis.tests.map(\.allFailedBuildRate),
               flakyHistory: analysis.tests.map { $0.flakyFailures > 0 }, regressionRate: analysis.regressionRate)
     }
@@ -104,11 +107,11 @@ public enum FlakyEvaluation {
     ///
     /// Between checkpoints the detector is updated after every build the way a service would:
     /// `update` re-judges the tests that failed since the checkpoint, given a history holding
-    /// just their records so far, and returns (test, flaky, quarantined, (flake rate,
+    /// just their records so far, and returns (test, flaky, quarantine reason, (flake rate,
     /// all-failed build rate, has flaky history)) for each. `gate` configures the gate (its
     /// cover limits); the rest of the analysis is the detector's.
     public static func score(detector: String, synthetic: SyntheticFlakyHistory, flagsAt: [Int: Flags],
-                             update: (_ history: AttemptHistory, _ tests: [Int32], _ checkpoint: Int) -> [(Int32, Bool, Bool, (Double, Double, Bool)?)],
+                             update: (_ history: AttemptHistory, _ tests: [Int32], _ checkpoint: Int) -> [(Int32, Bool, QuarantineReason?, (Double, Double, Bool)?)],
                              broken: (within2: Double, culprit: Double, tests: Int, misses: [String])?,
                              gate: AnalyzerConfiguration = AnalyzerConfiguration()) -> Score
     {
@@ -182,6 +185,7 @@ public enum FlakyEvaluation {
             }
             var flaky = point.map { flagsAt[$0]!.flaky } ?? [Bool](repeating: false, count: truth.count)
             var quarantined = point.map { flagsAt[$0]!.quarantined } ?? []
+            var provisional = point.map { flagsAt[$0]!.provisional } ?? []
             var rates = point.map { flagsAt[$0]!.flakeRates } ?? []
             var allFailedRates = point.map { flagsAt[$0]!.allFailedBuildRates } ?? []
             var historyFlags = point.map { flagsAt[$0]!.flakyHistory } ?? []
@@ -197,14 +201,15 @@ public enum FlakyEvaluation {
                 let sub = AttemptHistory(testNames: history.testNames, workerNames: history.workerNames,
                                          commitSHAs: history.commitSHAs, builds: Array(history.builds.prefix(build)),
                                          records: subRecords)
-                for (test, isFlaky, isQuarantined, rate) in update(sub, tests, point) {
+                for (test, isFlaky, reason, rate) in update(sub, tests, point) {
                     flaky[Int(test)] = isFlaky
                     if let rate, !rates.isEmpty {
                         rates[Int(test)] = rate.0
                         allFailedRates[Int(test)] = rate.1
                         if !historyFlags.isEmpty { historyFlags[Int(test)] = rate.2 }
                     }
-                    if isQuarantined { quarantined.insert(test) } else { quarantined.remove(test) }
+                    if reason != nil { quarantined.insert(test) } else { quarantined.remove(test) }
+                    if reason == .provisional { provisional.insert(test) } else { provisional.remove(test) }
                 }
             }
             for test in truth.indices where flaky[test] && detectedAt[test] < 0 { detectedAt[test] = build }
@@ -228,6 +233,7 @@ public enum FlakyEvaluation {
                                   simulated: true, results: results, quarantined: names, flakeRates: flakeRates, allFailedBuildRates: allFailed,
                                   regressionRate: regressionRate)
             input.flakyHistory = withHistory
+            input.provisionallyQuarantined = Set(provisional.map { history.testNames[Int($0)] })
             let evaluation = Gate.evaluate(input, configuration: configuration)
             changedSinceCheckpoint.formUnion(failedTests)
             for record in buildRecords where record.outcome.isFailure && !synthetic.isInfrastructureAttempt(record) {

@@ -16,6 +16,11 @@ public struct SyntheticFlakyHistory: Sendable {
         public var workersPerArch = 6
         /// Retries after a failed attempt.
         public var retries = 2
+        /// Confirmation runs for a test that failed all `1 + retries` attempts (stopping at its
+        /// first pass), as the coordinator gives them (`BuildSpec.confirmAttempts`).
+        public var confirmRetries = 5
+        /// Tests per build that get confirmation runs (`BuildSpec.confirmLimit`).
+        public var confirmLimit = 10
         public var flakyShare = 0.03
         public var burstyShare = 0.005
         public var aarch64FlakyShare = 0.005
@@ -113,6 +118,7 @@ public struct SyntheticFlakyHistory: Sendable {
             let commit = buildCommits[build]
             let outage = build >= 10 && random.chance(parameters.outageShare)
             var regression = false
+            var confirming = 0
             builds.append(BuildRecord(index: Int32(build), id: "synthetic-" + format5(build), commit: commit,
                                       sha: commitSHAs[Int(commit)], branch: "main"))
             for test in 0..<testCount {
@@ -123,7 +129,12 @@ public struct SyntheticFlakyHistory: Sendable {
                 let kind = truth[test].kind
                 if truth[test].isBroken(at: commit) { regression = true }
                 var worker = firstWorker[test]
-                for attempt in 1...(1 + parameters.retries) {
+                for attempt in 1...(1 + parameters.retries + parameters.confirmRetries) {
+                    if attempt == 2 + parameters.retries {
+                        // Every ordinary attempt failed: confirmation runs, while the build's budget lasts.
+                        guard confirming < parameters.confirmLimit else { break }
+                        confirming += 1
+                    }
                     let arch: Arch = Int(worker) < parameters.workersPerArch ? .x86_64 : .aarch64
                     var kindProbability = 0.0
                     switch kind {

@@ -45,7 +45,9 @@ public enum Gate {
                                                 outcome: outcome.lastOutcome.rawValue))
                 if input.quarantined.contains(outcome.test) {
                     let real = realFailureProbability(outcome, input: input, configuration: configuration)
-                    if input.manuallyQuarantined.contains(outcome.test) || real < configuration.quarantineCoverLimit {
+                    let limit = input.provisionallyQuarantined.contains(outcome.test)
+                        ? configuration.provisionalCoverLimit : configuration.quarantineCoverLimit
+                    if input.manuallyQuarantined.contains(outcome.test) || real < limit {
                         quarantinedFailing.append(outcome.test)
                         letThrough.append(outcome)
                     } else {

@@ -13,6 +13,10 @@ public struct GateInput: Sendable {
     /// The quarantined tests a person put there: their failures never block, however unlikely
     /// their flakiness makes them.
     public var manuallyQuarantined: Set<String>
+    /// The quarantined tests held there only provisionally (a pass on retry, not yet significant):
+    /// they cover a failure of every attempt only while their record explains it (see
+    /// `AnalyzerConfiguration.provisionalCoverLimit`).
+    public var provisionallyQuarantined: Set<String> = []
     /// Known flake rates by test (from `FlakyAnalysis.flakeRatesByName`); tests not listed get
     /// `defaultFlakeRate` (the suite prior's mean is a good choice).
     public var flakeRates: [String: Double]

@@ -1,4 +1,4 @@
-// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
+// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
 // detection and gate against three baselines on a SYNTHETIC history with ground truth.
 // Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go
 // through a real store (SyntheticStoreIngest) and come back through the analyser's loader.
@@ -20,6 +20,8 @@ enum FlakyEvalBench {
             case ("--seed", let value?): parameters.seed = UInt64(value)
             case ("--step", let value?): step = max(value, 1)
             case ("--retries", let value?): parameters.retries = max(0, min(value, 9))
+            case ("--confirm", let value?): parameters.confirmRetries = max(0, min(value, 20))
+            case ("--confirm-limit", let value?): parameters.confirmLimit = max(0, value)
             case ("--quarantine-cover-limit", _):
                 guard index + 1 < arguments.count, let limit = Double(arguments[index + 1]) else {
                     throw AnalyzerBenchUsage("flaky-eval: --quarantine-cover-limit needs a probability (above 1: quarantine covers every failure)")
@@ -30,7 +32,7 @@ enum FlakyEvalBench {
                     throw AnalyzerBenchUsage("flaky-eval: --history-cover-limit needs a probability")
                 }
                 historyCoverLimit = limit
-            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R)")
+            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L)")
             }
             index += 2
         }
@@ -44,7 +46,7 @@ enum FlakyEvalBench {
         let history = synthetic.history
         let kinds = Dictionary(grouping: synthetic.truth, by: \.kind).mapValues(\.count)
         print("gate: quarantine cover limit \(quarantineCoverLimit) (above 1: quarantine covers every failure), history cover limit \(historyCoverLimit) (row testfleet+history-cover)")
-        print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds over \(history.commitSHAs.count) commits, \(history.records.count) attempts, retries ≤ \(parameters.retries)")
+        print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds over \(history.commitSHAs.count) commits, \(history.records.count) attempts, retries ≤ \(parameters.retries), then ≤ \(parameters.confirmRetries) confirmation runs for at most \(parameters.confirmLimit) tests a build")
         print("  ground truth: " + SyntheticTruth.Kind.allCases.map { "\($0.rawValue) \(kinds[$0] ?? 0)" }.joined(separator: ", "))
         print("  ingested into a temporary store in \(fmt(stored.ingestSeconds, 2)) s (Store.recordResults per build), loaded back in \(fmt(stored.loadSeconds, 2)) s (AttemptHistory.load(from:)); round trip identical")
         print("  outage builds \(synthetic.buildTruth.filter(\.outage).count), builds with a real regression \(synthetic.buildTruth.filter(\.realRegression).count), bad worker \(synthetic.badWorker)")
@@ -96,13 +98,13 @@ enum FlakyEvalBench {
                         context.infrastructure.outageBuilds = analyses[points.last!]!.infrastructure.outageBuilds
                         context.infrastructure.badCells = analyses[points.last!]!.infrastructure.badCells
                         return FlakyAnalyzer.reanalyze(sub, tests: tests, using: context).map {
-                            ($0.test, $0.flagged && $0.state != .broken, $0.quarantine != nil, ($0.flakeRate, $0.allFailedBuildRate, $0.flakyFailures > 0))
+                            ($0.test, $0.flagged && $0.state != .broken, $0.quarantine, ($0.flakeRate, $0.allFailedBuildRate, $0.flakyFailures > 0))
                         }
                     }
                     let oracle = name.hasSuffix("+oracle")
                     let rule = baselineRules[oracle ? String(name.dropLast(7)) : name]!
                     let flaky = rule(oracle ? withoutInfrastructure(sub) : sub)
-                    return tests.map { ($0, flaky[Int($0)], flaky[Int($0)], nil) }
+                    return tests.map { ($0, flaky[Int($0)], flaky[Int($0)] ? QuarantineReason.automatic : nil, nil) }
                 },
                 broken: name.hasPrefix("testfleet") ? broken : nil,
                 gate: name == "testfleet+history-cover" ? historyCoverGate : name == "testfleet" ? testfleetGate : AnalyzerConfiguration())

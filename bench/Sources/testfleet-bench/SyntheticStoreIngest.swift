@@ -41,7 +41,9 @@ enum SyntheticStoreIngest {
                            duration: Double(record.duration), worker: history.workerNames[Int(record.worker)], arch: record.arch)
             }
             try store.createBuild(BuildSpec(id: build.id, suite: "synthetic (SYNTHETIC flaky-eval history)", commit: build.sha,
-                                            branch: build.branch, maxAttempts: min(synthetic.parameters.retries + 1, 10)),
+                                            branch: build.branch, maxAttempts: min(synthetic.parameters.retries + 1, 10),
+                                            confirmAttempts: min(synthetic.parameters.confirmRetries, 20),
+                                            confirmLimit: synthetic.parameters.confirmLimit),
                                   testCount: synthetic.parameters.tests, source: "ingest")
             try store.recordResults(build: build.id, results)
             start = end

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import Model
+import Store
+
+/// Confirmation runs through the real binary: a test that fails all its retries runs up to
+/// `--confirm-runs` more times, stops at its first pass (which then counts as a pass on retry),
+/// and no more than `--confirm-limit` tests of a build get them.
+@Suite(.serialized) struct ConfirmationRunTests {
+    let directory = Testfleet.temporaryDirectory()
+
+    /// `burst` fails its first four runs (a counter file), then passes; `brokenA`/`brokenB` always fail.
+    func writeSuite() throws {
+        let text = """
+            [[suite]]
+            name = "confirm"
+            adapter = "shell"
+            timeout_s = 60
+            [suite.tests]
+            ok = "true"
+            burst = "n=$(cat burst.count 2>/dev/null || echo 0); echo $((n + 1)) > burst.count; [ $n -ge 4 ]"
+            brokenA = "false"
+            brokenB = "false"
+
+            """
+        try text.write(toFile: directory + "/suite.toml", atomically: true, encoding: .utf8)
+    }
+
+    func attempts(_ store: Store, build: String) throws -> [String: [Outcome]] {
+        var byTest: [String: [(Int, Outcome)]] = [:]
+        for result in try store.results(build: build) { byTest[result.test, default: []].append((result.attempt, result.outcome)) }
+        return byTest.mapValues { $0.sorted { $0.0 < $1.0 }.map(\.1) }
+    }
+
+    @Test func aTestFailingAllRetriesGetsConfirmationRunsUntilItPasses() throws {
+        try writeSuite()
+        let run = try Testfleet.run(["run", "--local", "2", "--suite", "suite.toml", "--db", "d.db", "--build", "b1",
+                                     "--retries", "2", "--confirm-runs", "3", "--json", "b1.json", "--quiet"],
+                                    in: directory, timeout: 180)
+        #expect(run.code == 1, "two tests never pass: \(run.stderr)")
+        let byTest = try attempts(try Store(path: directory + "/d.db"), build: "b1")
+        #expect(byTest["ok"] == [.passed])
+        // burst: 3 failed attempts, confirmation runs 4 (failed) and 5 (passed), then no more.
+        #expect(byTest["burst"] == [.failed, .failed, .failed, .failed, .passed])
+        #expect(byTest["brokenA"] == Array(repeating: .failed, count: 6))
+        #expect(byTest["brokenB"] == Array(repeating: .failed, count: 6))
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/b1.json"))
+        let verdict = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(verdict["passed_on_retry"] as? [String] == ["burst"])
+        let failures = try #require(verdict["failures"] as? [[String: Any]])
+        #expect(Set(failures.compactMap { $0["test"] as? String }) == ["brokenA", "brokenB"])
+    }
+
+    @Test func atMostConfirmLimitTestsOfABuildGetConfirmationRuns() throws {
+        try writeSuite()
+        let run = try Testfleet.run(["run", "--local", "2", "--suite", "suite.toml", "--db", "d.db", "--build", "b2",
+                                     "--retries", "1", "--confirm-runs", "2", "--confirm-limit", "1", "--quiet"],
+                                    in: directory, timeout: 180)
+        #expect(run.code == 1, "\(run.stderr)")
+        let byTest = try attempts(try Store(path: directory + "/d.db"), build: "b2")
+        // Three tests fail both attempts; whichever got there first ran twice more, the others stopped.
+        let failing = ["burst", "brokenA", "brokenB"].map { byTest[$0]?.count ?? 0 }.sorted()
+        #expect(failing == [2, 2, 4], "\(byTest)")
+    }
+
+    @Test func noRetriesMeansNoConfirmationRunsEither() throws {
+        try writeSuite()
+        let run = try Testfleet.run(["run", "--local", "2", "--suite", "suite.toml", "--db", "d.db", "--build", "b0",
+                                     "--retries", "0", "--quiet"], in: directory, timeout: 180)
+        #expect(run.code == 1, "\(run.stderr)")
+        let byTest = try attempts(try Store(path: directory + "/d.db"), build: "b0")
+        #expect(byTest.values.allSatisfy { $0.count == 1 }, "\(byTest)")
+        #expect(byTest["burst"] == [.failed])
+    }
+}
