@@ -9,12 +9,17 @@ public struct CoordinatorConfig: Sendable {
     /// Grants a worker may hold at once per slot (one running, the rest prefetched so the worker
     /// never waits a round trip between grants).
     public var grantsPerSlot: Int
+    /// Workers known to be on their way (`run --local N` starts N): grants are sized for at
+    /// least this many. Without it the first worker to say hello is sized a grant as if it were
+    /// alone — half of a two-worker build in one grant — while the second is still starting.
+    public var expectedWorkers: Int
 
     public init(endpoint: String, heartbeatMilliseconds: Int = 1000, workerTimeoutMilliseconds: Int = 5000,
-                grantsPerSlot: Int = 2) {
+                grantsPerSlot: Int = 2, expectedWorkers: Int = 0) {
         self.endpoint = endpoint
         self.heartbeatMilliseconds = heartbeatMilliseconds
         self.workerTimeoutMilliseconds = workerTimeoutMilliseconds
         self.grantsPerSlot = grantsPerSlot
+        self.expectedWorkers = expectedWorkers
     }
 }

@@ -49,7 +49,8 @@ extension CoordinatorLoop {
                 if !taken.isEmpty { return (build, taken) }
             }
             let cases = scheduler.nextGrant(
-                from: &build.pending, arch: worker.arch, workers: max(workers.count, 1), grantCost: build.planned.grantCost)
+                from: &build.pending, arch: worker.arch, workers: max(workers.count, config.expectedWorkers, 1),
+                grantCost: build.planned.grantCost)
             if !cases.isEmpty { return (build, cases.map(\.index)) }
         }
         return nil
@@ -194,6 +195,26 @@ extension CoordinatorLoop {
         encoder.outputFormatting = [.sortedKeys]
         let json = (try? encoder.encode(outcome.verdict)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         send(.verdict(VerdictMessage(build: outcome.build, json: json, exitCode: Int(outcome.exitCode))), to: client)
+    }
+
+    /// Answers a client's request for a finished build's results as a document. It runs on the
+    /// loop (a 100k-test JUnit document takes a fraction of a second to render); a build still
+    /// running, or one this store does not have, gets an error the client reports.
+    func sendReport(_ request: ReportRequest, to client: [UInt8]) {
+        if let build = builds[request.build], !build.finished {
+            send(.error(ErrorMessage(code: "not-finished", message: "build \(request.build) is still running")), to: client)
+            return
+        }
+        guard let provider = service.reportProvider else {
+            send(.error(ErrorMessage(code: "bad-request", message: "this coordinator does not render reports")), to: client)
+            return
+        }
+        do {
+            let document = try provider(request.build, request.format)
+            send(.report(Report(build: request.build, format: request.format, document: document)), to: client)
+        } catch {
+            send(.error(ErrorMessage(code: "bad-request", message: "\(error)")), to: client)
+        }
     }
 
     /// After a restart: every build the store holds as running is planned again and continues

@@ -35,9 +35,11 @@ extension CoordinatorLoop {
             if let worker = workers[identity] { dropWorker(worker, reason: "said goodbye (\(goodbye.reason))") }
         case .submit(let submit):
             admitSubmitted(submit.spec, client: identity)
+        case .reportRequest(let request):
+            sendReport(request, to: identity)
         case .error(let error):
             log("peer \(printable(identity)) reported: \(error.code): \(error.message)")
-        case .welcome, .assign, .ack, .progress, .verdict:
+        case .welcome, .assign, .ack, .progress, .verdict, .report:
             send(.error(ErrorMessage(code: "bad-message", message: "a coordinator does not accept this kind")), to: identity)
         }
     }

@@ -21,6 +21,7 @@ public final class CoordinatorService: Sendable {
     let planner: BuildPlanner
     let verdictProvider: VerdictProvider
     let progressHandler: (@Sendable (BuildProgress) -> Void)?
+    let reportProvider: ReportProvider?
     let context = ZMQContext()
     let controls = Locked<[Control]>([])
     let wake = EventSignal()
@@ -36,13 +37,17 @@ public final class CoordinatorService: Sendable {
     ///   - planner: turns a submitted spec into a planned build (used for `submit` and resume).
     ///   - verdict: the gate, applied to each finished build.
     ///   - progress: called on the coordinator thread, at most a few times a second per build.
+    ///   - reports: renders a finished build's results for a client's `ReportRequest` (nil: the
+    ///     coordinator answers such requests with an error).
     public init(config: CoordinatorConfig, store: Store, planner: @escaping BuildPlanner,
-                verdict: @escaping VerdictProvider, progress: (@Sendable (BuildProgress) -> Void)? = nil) {
+                verdict: @escaping VerdictProvider, progress: (@Sendable (BuildProgress) -> Void)? = nil,
+                reports: ReportProvider? = nil) {
         self.config = config
         self.store = store
         self.planner = planner
         self.verdictProvider = verdict
         self.progressHandler = progress
+        self.reportProvider = reports
     }
 
     /// Binds and starts the loop thread; returns the bound endpoint. Builds the store holds as

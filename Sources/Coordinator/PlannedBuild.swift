@@ -38,3 +38,7 @@ public typealias BuildPlanner = @Sendable (BuildSpec) throws -> PlannedBuild
 /// Computes a finished build's verdict from the store (the analyser's gate). Returns the verdict
 /// and the exit code (0 pass, 1 fail).
 public typealias VerdictProvider = @Sendable (String) throws -> (Verdict, Int32)
+
+/// Renders a finished build's stored results as a document in a format a client asked for
+/// (`"junit"`): the bytes, or an error naming what is wrong (unknown build or format).
+public typealias ReportProvider = @Sendable (_ build: String, _ format: String) throws -> [UInt8]

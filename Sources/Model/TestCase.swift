@@ -6,11 +6,19 @@ public struct TestCase: Sendable, Hashable {
     public var suite: Int
     /// Expected duration in seconds (from history, or the suite's fallback).
     public var predicted: Double
+    /// The predicted seconds of the group this test runs with (0: no group). A planner gives the
+    /// tests of one pytest module their module's total, so the queue keeps them together and a
+    /// grant takes whole modules: each pytest process then collects each module once.
+    public var groupWork: Double = 0
     /// When set, only a worker of this arch may run it (`every`-arch tests become one case per arch).
     public var arch: Arch?
     /// Position in the build's list of tests (lets a coordinator find a test's state without
     /// hashing its name).
     public var index: Int
+
+    /// What the pending queue orders by, largest first: the group's work for grouped tests, else
+    /// the test's own prediction.
+    public var queueKey: Double { groupWork > 0 ? groupWork : predicted }
 
     public init(name: String, suite: Int, predicted: Double = 0, arch: Arch? = nil, index: Int = 0) {
         self.name = name

@@ -1,7 +1,9 @@
 public import Model
 
 /// Tests waiting to run, kept longest-predicted-first in one lane per arch constraint, with
-/// requeued work (from a lost worker) served before anything else.
+/// requeued work (from a lost worker) served before anything else. "Longest" is
+/// `TestCase.queueKey`: grouped tests (a pytest module's) sort by their group's work and stay
+/// together in their given order; work budgets always count each test's own prediction.
 public struct PendingQueue: Sendable {
     /// Lanes: tests any worker may run, and tests pinned to one arch.
     private var anyArch = Lane()
@@ -107,7 +109,7 @@ public struct PendingQueue: Sendable {
     /// Between the heads of two lanes: urgent (requeued) work first, then the longer test.
     private static func prefersPinned(_ pinnedLane: Lane, _ p: TestCase, _ anyLane: Lane, _ a: TestCase) -> Bool {
         let pUrgent = pinnedLane.hasUrgent, aUrgent = anyLane.hasUrgent
-        return pUrgent != aUrgent ? pUrgent : p.predicted >= a.predicted
+        return pUrgent != aUrgent ? pUrgent : p.queueKey >= a.queueKey
     }
 }
 
@@ -152,7 +154,7 @@ private struct Lane: Sendable {
         merged.reserveCapacity(order.count - head + incoming.count)
         var i = head, j = 0
         while i < order.count && j < incoming.count {
-            if storage[Int(incoming[j])].predicted > storage[Int(order[i])].predicted {
+            if storage[Int(incoming[j])].queueKey > storage[Int(order[i])].queueKey {
                 merged.append(incoming[j]); j += 1
             } else {
                 merged.append(order[i]); i += 1
@@ -173,12 +175,12 @@ private struct Lane: Sendable {
         var positions = (0..<tests.count).map { UInt32($0 + offset) }
         if tests.count < 512 {
             positions.sort { l, r in
-                let a = tests[base + Int(l) - offset].predicted, b = tests[base + Int(r) - offset].predicted
+                let a = tests[base + Int(l) - offset].queueKey, b = tests[base + Int(r) - offset].queueKey
                 return a != b ? a > b : l < r
             }
             return positions
         }
-        var keys = tests.map { ~Self.orderedBits($0.predicted) }
+        var keys = tests.map { ~Self.orderedBits($0.queueKey) }
         RadixSort.sort(&keys, carrying: &positions)
         return positions
     }

@@ -43,7 +43,8 @@ struct CoordinatorCommand: ParsableCommand {
                 let verdict = try StoredVerdict.compute(store: store, build: build)
                 TimingHistory.fold(store: store, build: build)
                 return verdict
-            })
+            },
+            reports: { build, format in try JUnitExport.document(store: store, build: build, format: format) })
         let endpoint: String
         do { endpoint = try coordinator.start() } catch { throw CLIExit.infrastructure("\(error)") }
         FileHandle.standardError.write(Data("testfleet coordinator: listening on \(endpoint), store \(store.path)\n".utf8))

@@ -33,6 +33,12 @@ enum JUnitExport {
         return cases
     }
 
+    /// The build's JUnit XML as bytes, for a `submit --junit` client (`format` must be "junit").
+    static func document(store: Store, build: String, format: String) throws -> [UInt8] {
+        guard format == "junit" else { throw CLIExit.badInput("unknown report format '\(format)' (testfleet renders: junit)") }
+        return Array(JUnitWriter.document(try testCases(store: store, build: build), name: "testfleet build \(build)").utf8)
+    }
+
     /// Writes the build's JUnit XML to `path`; a write failure is an infrastructure error (3).
     static func write(store: Store, build: String, to path: String) throws {
         let cases = try testCases(store: store, build: build)

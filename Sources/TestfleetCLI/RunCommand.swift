@@ -58,7 +58,7 @@ struct RunCommand: ParsableCommand {
         let endpoint = "ipc://\(NSTemporaryDirectory())testfleet-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         let coordinator = CoordinatorService(
             config: CoordinatorConfig(endpoint: endpoint, heartbeatMilliseconds: heartbeatMilliseconds,
-                                      workerTimeoutMilliseconds: max(3 * heartbeatMilliseconds, 2000)),
+                                      workerTimeoutMilliseconds: max(3 * heartbeatMilliseconds, 2000), expectedWorkers: local),
             store: store, planner: { try planning.plan($0) },
             verdict: { build in
                 let verdict = try StoredVerdict.compute(store: store, build: build)

@@ -21,6 +21,9 @@ struct SubmitCommand: ParsableCommand {
     @Option(help: "Give up (exit 3) after this many seconds without a verdict.")
     var timeout: Double = 3600
 
+    @Option(help: "Write the build's results (every attempt, output tails) as JUnit XML to this file; the coordinator renders it from its store.")
+    var junit: String?
+
     func run() throws {
         let spec = options.spec
         let socket: ZMQSocket
@@ -30,14 +33,17 @@ struct SubmitCommand: ParsableCommand {
         } catch { throw CLIExit.infrastructure("cannot connect to \(coordinator): \(error)") }
         let printer = ProgressPrinter(quiet: options.quiet)
         let submit = Message.submit(Submit(spec: spec)).encode()
+        let askReport = Message.reportRequest(ReportRequest(build: spec.id, format: "junit")).encode()
         var poller = ZMQPoller()
         let item = poller.add(socket)
         let deadline = Date(timeIntervalSinceNow: timeout)
         var lastHeard = Date.distantPast
         var lastSent = Date.distantPast
+        // Once the verdict is in, what is left is the JUnit document (when asked for).
+        var verdict: VerdictMessage?
         while Date() < deadline {
             if Date().timeIntervalSince(lastHeard) > 3 && Date().timeIntervalSince(lastSent) > 2 {
-                try? socket.send([submit])
+                try? socket.send([verdict == nil ? submit : askReport])
                 lastSent = Date()
             }
             _ = try? poller.poll(milliseconds: 200)
@@ -47,20 +53,42 @@ struct SubmitCommand: ParsableCommand {
                 lastHeard = Date()
                 switch message {
                 case .progress(let progress): printer.update(progress)
-                case .verdict(let verdict):
+                case .verdict(let message) where verdict == nil:
                     printer.finish()
-                    if let json = options.json { _ = FileManager.default.createFile(atPath: json, contents: Data(verdict.json.utf8)) }
-                    print(verdict.json)
-                    if verdict.exitCode != 0 { throw CLIExit(code: Int32(verdict.exitCode), message: "") }
-                    return
+                    if let json = options.json { _ = FileManager.default.createFile(atPath: json, contents: Data(message.json.utf8)) }
+                    print(message.json)
+                    verdict = message
+                    guard junit != nil else { return try Self.exit(with: message) }
+                    try? socket.send([askReport])
+                    lastSent = Date()
+                case .report(let report) where report.build == spec.id:
+                    guard let junit, let verdict else { continue }
+                    try Self.write(report, to: junit)
+                    return try Self.exit(with: verdict)
                 case .error(let error):
                     printer.finish()
+                    if verdict != nil {
+                        throw CLIExit.infrastructure("coordinator could not send the JUnit XML: \(error.message)")
+                    }
                     throw CLIExit(code: error.code == "bad-submit" ? 2 : 3, message: "coordinator: \(error.message)")
                 default: break
                 }
             }
         }
         printer.finish()
+        if verdict != nil { throw CLIExit.infrastructure("no JUnit XML from \(coordinator) within \(Int(timeout)) s") }
         throw CLIExit.infrastructure("no verdict from \(coordinator) within \(Int(timeout)) s")
+    }
+
+    static func exit(with verdict: VerdictMessage) throws {
+        if verdict.exitCode != 0 { throw CLIExit(code: Int32(verdict.exitCode), message: "") }
+    }
+
+    static func write(_ report: Report, to path: String) throws {
+        do {
+            try Data(try report.document()).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw CLIExit.infrastructure("cannot write JUnit XML to \(path): \(error)")
+        }
     }
 }

@@ -45,9 +45,10 @@ public struct TestfleetCommand: ParsableCommand {
 }
 
 /// Ends a command with one of testfleet's exit codes and a message for stderr.
-struct CLIExit: Error {
+struct CLIExit: Error, CustomStringConvertible {
     var code: Int32
     var message: String
+    var description: String { message }
 
     static let gateFailed: Int32 = 1
     static let badInput: Int32 = 2

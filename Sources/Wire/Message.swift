@@ -16,6 +16,8 @@ public enum Message: Sendable, Equatable {
     case progress(BuildProgress)
     case verdict(VerdictMessage)
     case error(ErrorMessage)
+    case reportRequest(ReportRequest)
+    case report(Report)
 
     /// The version this build of testfleet speaks. Bump it when meaning changes, not for added
     /// fields (those are ignored by older peers anyway).
@@ -36,6 +38,8 @@ public enum Message: Sendable, Equatable {
         case .progress: 10
         case .verdict: 11
         case .error: 12
+        case .reportRequest: 13
+        case .report: 14
         }
     }
 
@@ -56,6 +60,8 @@ public enum Message: Sendable, Equatable {
         case .progress(let m): m.write(to: &w)
         case .verdict(let m): m.write(to: &w)
         case .error(let m): m.write(to: &w)
+        case .reportRequest(let m): m.write(to: &w)
+        case .report(let m): m.write(to: &w)
         }
         return w.bytes
     }
@@ -81,6 +87,8 @@ public enum Message: Sendable, Equatable {
         case 10: return .progress(try BuildProgress(from: &r))
         case 11: return .verdict(try VerdictMessage(from: &r))
         case 12: return .error(try ErrorMessage(from: &r))
+        case 13: return .reportRequest(try ReportRequest(from: &r))
+        case 14: return .report(try Report(from: &r))
         default: return nil
         }
     }

@@ -134,7 +134,7 @@ struct WorkerSession {
             sayHello(now: now)
         case .error(let error):
             FileHandle.standardError.write(Data("testfleet worker: coordinator says \(error.code): \(error.message)\n".utf8))
-        case .heartbeat, .hello, .ready, .results, .submit, .progress, .verdict:
+        case .heartbeat, .hello, .ready, .results, .submit, .progress, .verdict, .reportRequest, .report:
             break
         }
         return .stay

@@ -85,6 +85,18 @@ import Glibc
         #expect(TimingModel.fallbackSeconds == 1)
     }
 
+    @Test func aSuitesOwnFallbackReplacesOnlyTheNoHistoryRung() {
+        var model = TimingModel()
+        model.observe([DurationSample(test: "a.py::known", arch: .x86_64, seconds: 2)])
+        var tests = [TestCase(name: "a.py::known", suite: 0), TestCase(name: "z::new", suite: 1)]
+        model.assignPredictions(to: &tests, anyArchAs: .x86_64, fallbackBySuite: [0.05, 0.05])
+        // "z::new" still has the suite median (2 s): the suite fallback is for no history at all.
+        #expect(tests.map(\.predicted) == [2, 2])
+        var fresh = [TestCase(name: "a.py::x", suite: 0), TestCase(name: "b", suite: 1)]
+        TimingModel().assignPredictions(to: &fresh, anyArchAs: .x86_64, fallbackBySuite: [0.05])
+        #expect(fresh.map(\.predicted) == [0.05, TimingModel.fallbackSeconds])
+    }
+
     @Test func observingABatchAddsRecordsAndRefreshesMedians() {
         var model = TimingModel()
         model.observe([

@@ -39,7 +39,10 @@ import Model
             .ack(Ack(sequence: 12)),
             .heartbeat(Heartbeat(leases: [1, 2, 3])),
             .goodbye(Goodbye(reason: "bye")),
-            .submit(Submit(spec: BuildSpec(id: "b", suite: "sim:5", commit: "abc", branch: "main", maxAttempts: 3))),
+            .submit(Submit(spec: BuildSpec(id: "b", suite: "sim:5", commit: "abc", branch: "main", maxAttempts: 3,
+                                           confirmAttempts: 5, confirmLimit: 7))),
+            .reportRequest(ReportRequest(build: "b", format: "junit")),
+            .report(Report(build: "b", format: "junit", document: Array(String(repeating: "<testcase/>", count: 500).utf8))),
             .progress(BuildProgress(build: "b", done: 1, total: 2, failed: 0, workers: 4)),
             .verdict(VerdictMessage(build: "b", json: "{}", exitCode: 1)),
             .error(ErrorMessage(code: "bad-message", message: "why")),
@@ -47,6 +50,17 @@ import Model
         for message in messages {
             #expect(try Message.decode(message.encode()) == message)
         }
+    }
+
+    @Test func aReportCarriesItsDocumentCompressed() throws {
+        let document = Array(String(repeating: "<testcase name=\"t\"/>\n", count: 10_000).utf8)
+        let report = Report(build: "b", format: "junit", document: document)
+        #expect(report.lz4.count < document.count / 10)
+        guard case .report(let decoded)? = try Message.decode(Message.report(report).encode()) else {
+            Issue.record("not a report")
+            return
+        }
+        #expect(try decoded.document() == document)
     }
 
     /// An older reader ignores fields and kinds added by a newer writer.
