@@ -6,7 +6,7 @@
 # The venv lives in .build-bench/venv (VENV=… to reuse another); nothing is installed system-wide.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS="${RUNS:-3}"; WORKERS="${WORKERS:-2}"; PACKAGE="${PACKAGE:-networkx==3.6.1}"
+RUNS="${RUNS:-5}"; WORKERS="${WORKERS:-2}"; PACKAGE="${PACKAGE:-networkx==3.6.1}"
 VENV="${VENV:-.build-bench/venv}"
 bin="$PWD/.build/release/testfleet"
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import networkx, pytest, xdist' 2>/dev/null; then

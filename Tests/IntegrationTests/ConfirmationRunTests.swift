@@ -26,19 +26,22 @@ import Store
         try text.write(toFile: directory + "/suite.toml", atomically: true, encoding: .utf8)
     }
 
-    func attempts(_ store: Store, build: String) throws -> [String: [Outcome]] {
+    /// Runs build `build` of the suite with `options`; it must fail the gate (two tests never
+    /// pass). Returns each test's outcomes in attempt order.
+    func run(_ build: String, _ options: [String]) throws -> [String: [Outcome]] {
+        try writeSuite()
+        let run = try Testfleet.run(["run", "--local", "2", "--suite", "suite.toml", "--db", "d.db", "--build", build, "--quiet"]
+                                    + options, in: directory, timeout: 180)
+        #expect(run.code == 1, "two tests never pass: \(run.stderr)")
         var byTest: [String: [(Int, Outcome)]] = [:]
-        for result in try store.results(build: build) { byTest[result.test, default: []].append((result.attempt, result.outcome)) }
+        for result in try Store(path: directory + "/d.db").results(build: build) {
+            byTest[result.test, default: []].append((result.attempt, result.outcome))
+        }
         return byTest.mapValues { $0.sorted { $0.0 < $1.0 }.map(\.1) }
     }
 
     @Test func aTestFailingAllRetriesGetsConfirmationRunsUntilItPasses() throws {
-        try writeSuite()
-        let run = try Testfleet.run(["run", "--local", "2", "--suite", "suite.toml", "--db", "d.db", "--build", "b1",
-                                     "--retries", "2", "--confirm-runs", "3", "--json", "b1.json", "--quiet"],
-                                    in: directory, timeout: 180)
-        #expect(run.code == 1, "two tests never pass: \(run.stderr)")
-        let byTest = try attempts(try Store(path: directory + "/d.db"), build: "b1")
+        let byTest = try run("b1", ["--retries", "2", "--confirm-runs", "3", "--json", "b1.json"])
         #expect(byTest["ok"] == [.passed])
         // burst: 3 failed attempts, confirmation runs 4 (failed) and 5 (passed), then no more.
         #expect(byTest["burst"] == [.failed, .failed, .failed, .failed, .passed])
@@ -52,23 +55,14 @@ import Store
     }
 
     @Test func atMostConfirmLimitTestsOfABuildGetConfirmationRuns() throws {
-        try writeSuite()
-        let run = try Testfleet.run(["run", "--local", "2", "--suite", "suite.toml", "--db", "d.db", "--build", "b2",
-                                     "--retries", "1", "--confirm-runs", "2", "--confirm-limit", "1", "--quiet"],
-                                    in: directory, timeout: 180)
-        #expect(run.code == 1, "\(run.stderr)")
-        let byTest = try attempts(try Store(path: directory + "/d.db"), build: "b2")
+        let byTest = try run("b2", ["--retries", "1", "--confirm-runs", "2", "--confirm-limit", "1"])
         // Three tests fail both attempts; whichever got there first ran twice more, the others stopped.
         let failing = ["burst", "brokenA", "brokenB"].map { byTest[$0]?.count ?? 0 }.sorted()
         #expect(failing == [2, 2, 4], "\(byTest)")
     }
 
     @Test func noRetriesMeansNoConfirmationRunsEither() throws {
-        try writeSuite()
-        let run = try Testfleet.run(["run", "--local", "2", "--suite", "suite.toml", "--db", "d.db", "--build", "b0",
-                                     "--retries", "0", "--quiet"], in: directory, timeout: 180)
-        #expect(run.code == 1, "\(run.stderr)")
-        let byTest = try attempts(try Store(path: directory + "/d.db"), build: "b0")
+        let byTest = try run("b0", ["--retries", "0"])
         #expect(byTest.values.allSatisfy { $0.count == 1 }, "\(byTest)")
         #expect(byTest["burst"] == [.failed])
     }
