@@ -15,9 +15,12 @@ public struct BuildRecord: Sendable, Hashable {
     public var baseCommit: Int32?
     /// The gate's decision when it was taken (nil while the build runs or was never gated).
     public var verdict: Verdict.Decision?
+    /// The gate suspected an infrastructure outage when it judged this build (stored with the
+    /// verdict; a full analysis finds outages itself, the incremental gate relies on this).
+    public var outage: Bool
 
     public init(index: Int32, id: String, commit: Int32, sha: String, branch: String, baseCommit: Int32? = nil,
-                verdict: Verdict.Decision? = nil) {
+                verdict: Verdict.Decision? = nil, outage: Bool = false) {
         self.index = index
         self.id = id
         self.commit = commit
@@ -25,5 +28,6 @@ public struct BuildRecord: Sendable, Hashable {
         self.branch = branch
         self.baseCommit = baseCommit
         self.verdict = verdict
+        self.outage = outage
     }
 }

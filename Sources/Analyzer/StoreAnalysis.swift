@@ -25,7 +25,8 @@ extension AttemptHistory {
             }
             buildCommits[index] = commit
             builds.append(BuildRecord(index: Int32(index), id: build.id, commit: commit, sha: sha, branch: build.branch ?? "",
-                                      baseCommit: build.base.flatMap { commitIDs[$0] }, verdict: build.verdict))
+                                      baseCommit: build.base.flatMap { commitIDs[$0] }, verdict: build.verdict,
+                                      outage: build.outage))
         }
         var records: [AttemptRecord] = []
         records.reserveCapacity(stored.attempts.count)
@@ -94,7 +95,8 @@ extension FlakyAnalyzer {
             tests: [], prior: prior, ambientFailureRate: snapshot?.ambientRate ?? 1e-4,
             regressionRate: snapshot?.regressionRate ?? 1e-4, flagThreshold: snapshot?.flagThreshold ?? -1,
             nextFlagBar: snapshot?.nextFlagBar ?? configuration.falseDiscoveryRate / Double(max(testCount, 1)),
-            infrastructure: InfrastructureEffects(outageBuilds: [Bool](repeating: false, count: builds),
+            // Outages as the gate flagged them when each build finished (no whole-store pass here).
+            infrastructure: InfrastructureEffects(outageBuilds: history.builds.map(\.outage),
                                                   buildFailureShare: [Double](repeating: 0, count: builds),
                                                   badWorkers: [], badCells: []),
             configuration: configuration, workerNames: history.workerNames, buildIDs: history.builds.map(\.id))

@@ -173,7 +173,7 @@ extension CoordinatorLoop {
         do {
             if profile.enabled { log("all results stored at \(Self.now() &- build.startedAt) ms; \(profile)") }
             let (verdict, code) = try service.verdictProvider(build.id)
-            try store.finishBuild(build.id, verdict: verdict.verdict)
+            try store.finishBuild(build.id, verdict: verdict.verdict, outage: verdict.outageSuspected)
             outcome = BuildOutcome(build: build.id, verdict: verdict, exitCode: code)
         } catch {
             log("could not finish build \(build.id): \(error)")

@@ -22,12 +22,13 @@ extension Store {
         }
     }
 
-    /// Marks a build finished with its verdict.
-    public func finishBuild(_ id: String, verdict: Verdict.Decision) throws(StoreError) {
+    /// Marks a build finished with its verdict, and whether the gate suspected an
+    /// infrastructure outage in it (most tests failed every attempt).
+    public func finishBuild(_ id: String, verdict: Verdict.Decision, outage: Bool = false) throws(StoreError) {
         try write { db in
             try db.execute(
-                sql: "UPDATE build SET state = 'finished', verdict = ?, finished_at = ? WHERE id = ?",
-                arguments: [verdict.rawValue, Date().timeIntervalSince1970, id])
+                sql: "UPDATE build SET state = 'finished', verdict = ?, outage = ?, finished_at = ? WHERE id = ?",
+                arguments: [verdict.rawValue, outage, Date().timeIntervalSince1970, id])
         }
     }
 

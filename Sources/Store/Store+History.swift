@@ -15,6 +15,8 @@ public struct StoredHistory: Sendable {
         public var base: String?
         public var verdict: Verdict.Decision?
         public var simulated: Bool
+        /// The gate suspected an infrastructure outage when it judged this build.
+        public var outage = false
     }
 
     /// One result row with its strings replaced by indices into the tables above.
@@ -49,10 +51,11 @@ extension Store {
     /// The build table in creation order (no results): enough for latest-green.
     public func buildHistory() throws(StoreError) -> [StoredHistory.Build] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT rowid, id, commit_sha, branch, base, verdict, simulated FROM build ORDER BY rowid")
+            try Row.fetchAll(db, sql: "SELECT rowid, id, commit_sha, branch, base, verdict, simulated, outage FROM build ORDER BY rowid")
                 .map { row in
                     StoredHistory.Build(seq: row[0], id: row[1], commit: row[2], branch: row[3], base: row[4],
-                                        verdict: (row[5] as String?).flatMap(Verdict.Decision.init(rawValue:)), simulated: row[6])
+                                        verdict: (row[5] as String?).flatMap(Verdict.Decision.init(rawValue:)), simulated: row[6],
+                                        outage: row[7])
                 }
         }
     }

@@ -163,6 +163,12 @@ extension Store {
                 ALTER TABLE build ADD COLUMN confirm_limit INTEGER NOT NULL DEFAULT 0 CHECK (confirm_limit >= 0);
                 """)
         }
+        migrator.registerMigration("v9 build outage flag") { db in
+            // The gate's "infrastructure outage suspected" for a finished build: on stores too big
+            // to analyse in full, the gate re-judges failing tests without finding outages itself,
+            // and a past outage would otherwise count as those tests' flakiness.
+            try db.execute(sql: "ALTER TABLE build ADD COLUMN outage INTEGER NOT NULL DEFAULT 0 CHECK (outage IN (0, 1))")
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import Analyzer
 import ArgumentParser
 import Foundation
 import JUnit
@@ -94,14 +95,18 @@ struct IngestJUnitCommand: ParsableCommand {
         // every stored attempt (a later file may have turned failures into passes).
         let decision: Verdict.Decision
         let total: Int
+        let outage: Bool
         if report.buildWasEmpty {
             decision = report.failedTests == 0 ? .pass : .fail
             total = report.newTests
+            let gate = AnalyzerConfiguration()
+            outage = report.newTests >= gate.outageMinimumTests
+                && Double(report.failedTests) / Double(report.newTests) >= gate.outageFailureShare
         } else {
             let (verdict, _) = try StoredVerdict.compute(store: store, build: spec.id)
-            (decision, total) = (verdict.verdict, verdict.counts.total)
+            (decision, total, outage) = (verdict.verdict, verdict.counts.total, verdict.outageSuspected)
         }
-        try store.finishBuild(spec.id, verdict: decision)
+        try store.finishBuild(spec.id, verdict: decision, outage: outage)
         trace.mark("verdict")
         if json {
             print("{\"testcases\": \(counts.testcases), \"passed\": \(counts.passed), \"failed\": \(counts.failed), \"skipped\": \(counts.skipped)}")

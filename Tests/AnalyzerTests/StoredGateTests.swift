@@ -56,6 +56,44 @@ import Store
         #expect(try StoredGate.evaluate(store: store, build: "nope") == nil)
     }
 
+    /// Outage builds (every test failing every attempt) must not read as a test's flakiness. A
+    /// full analysis finds them itself; on a big store the gate only re-judges the failing test,
+    /// so it relies on the outage flag stored with each verdict. Without it `victim` — failing in
+    /// two outages and passing on a retry in a third — looked flaky (provisional quarantine, 2 of
+    /// 11 builds all-failed) and its real break in the last build was let through.
+    @Test(arguments: [StoredGate.fullAnalysisLimit, 0])
+    func pastOutagesDoNotMakeATestLookFlaky(fullAnalysisLimit: Int) throws {
+        let store = try Store(path: directory + "/outage-\(fullAnalysisLimit).db")
+        let tests = (1...20).map { "ok\($0)" } + ["victim"]
+        let outages: Set<Int> = [2, 5, 8], last = 11
+        for index in 0...last {
+            let id = "o\(index)"
+            try store.createBuild(BuildSpec(id: id, suite: "unit", commit: "c\(index)", branch: "main", maxAttempts: 3),
+                                  testCount: tests.count)
+            var results: [TestResult] = []
+            for test in tests {
+                if test == "victim" && index == 5 {
+                    results += [attempt(test, 1, .failed), attempt(test, 2, .passed)]
+                } else if outages.contains(index) || (test == "victim" && index == last) {
+                    results += (1...3).map { attempt(test, $0, .failed) }
+                } else {
+                    results.append(attempt(test, 1, .passed))
+                }
+            }
+            try store.recordResults(build: id, results)
+            if index < last {
+                let verdict = try #require(try StoredGate.evaluate(store: store, build: id, fullAnalysisLimit: fullAnalysisLimit))
+                #expect(verdict.outageSuspected == outages.contains(index), "build \(index)")
+                try store.finishBuild(id, verdict: verdict.verdict.verdict, outage: verdict.outageSuspected)
+            }
+            if index == 0 { _ = try FlakyAnalyzer.analyze(store: store) }  // leaves a snapshot
+        }
+        let broken = try #require(try StoredGate.evaluate(store: store, build: "o\(last)", fullAnalysisLimit: fullAnalysisLimit))
+        #expect(broken.verdict.verdict == .fail)
+        #expect(broken.verdict.failures.map(\.test) == ["victim"])
+        #expect(broken.verdict.quarantined.isEmpty)
+    }
+
     /// In a tiny suite whose only other test flakes at 50 %, the fitted prior makes three
     /// failures look like bad luck and the analyser quarantines a test that never passed; the
     /// gate must still block it (flakiness needs a pass somewhere).
