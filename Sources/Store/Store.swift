@@ -22,6 +22,7 @@ public final class Store: Sendable {
             // NORMAL is durable across process crashes in WAL mode (not across power loss), and
             // lets a commit skip the fsync: results land in milliseconds.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA page_size = 16384")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -50,6 +51,24 @@ public final class Store: Sendable {
     /// Runs `body` in one write transaction.
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try pool.write(body) } catch let error as StoreError { throw error } catch { throw StoreError("\(error)") }
+    }
+
+    /// Runs `body` in one write transaction with foreign-key checks off, for a bulk insert whose
+    /// parent rows `body` itself creates or checks first (SQLite would look the parent up again
+    /// for every row). The pragma cannot change inside a transaction, so it is set around it.
+    func writeWithoutForeignKeyChecks<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+                var value: T?
+                try db.inTransaction {
+                    value = try body(db)
+                    return .commit
+                }
+                return value!
+            }
+        } catch let error as StoreError { throw error } catch { throw StoreError("\(error)") }
     }
 
     /// Runs `body` on a read snapshot.
