@@ -79,14 +79,16 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], swiftSettings: strict),
         .testTarget(name: "JUnitTests", dependencies: ["JUnit", "Model"], swiftSettings: strict),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Model"], swiftSettings: strict),
-        .testTarget(name: "ImpactTests", dependencies: ["Impact", "Planning", "Model"], swiftSettings: strict),
+        // Test helpers shared by test targets (a real git repository built commit by commit).
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "ImpactTests", dependencies: ["Impact", "Planning", "Model", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Model", "Transport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"], swiftSettings: strict),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "JUnit"], swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Model", "Store", "Wire", "Transport", "JUnit", "Planning"],
+            dependencies: ["Model", "Store", "Wire", "Transport", "JUnit", "Planning", "TestSupport"],
             swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

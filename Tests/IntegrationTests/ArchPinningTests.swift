@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Store
+import TestSupport
 
 /// Arch pinning through a real `coordinator`, one `worker --arch x86_64`, one `worker --arch
 /// aarch64` and `submit`: a pinned test runs only on its arch, an `every`-arch test once per arch
@@ -99,35 +100,13 @@ import Store
     }
 
     @Test func selectionThroughSubmitKeepsPinningAndBothArchCopies() throws {
-        let directory = Testfleet.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        func git(_ arguments: String...) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "-c", "user.email=f@testfleet.invalid", "-c", "user.name=F", "-c", "commit.gpgsign=false"]
-                + arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: directory)
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            try #require(process.terminationStatus == 0, "git \(arguments.joined(separator: " ")) failed")
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        try git("init", "-q", "-b", "main")
-        for (path, text) in [("testfleet.toml", Self.suiteFile), (".gitignore", "*.db*\nout-*.txt\nerr-*.txt\n*.sock\n"),
-                             ("x86.txt", "1\n"), ("arm.txt", "1\n"), ("both.txt", "1\n")] {
-            try text.write(toFile: directory + "/" + path, atomically: true, encoding: .utf8)
-        }
-        try git("add", "-A")
-        try git("commit", "-q", "-m", "A")
-        let base = try git("rev-parse", "HEAD")
-        try "2\n".write(toFile: directory + "/arm.txt", atomically: true, encoding: .utf8)
-        try "2\n".write(toFile: directory + "/both.txt", atomically: true, encoding: .utf8)
-        try git("commit", "-q", "-am", "B")
-        let head = try git("rev-parse", "HEAD")
+        let repository = try GitFixture(root: Testfleet.temporaryDirectory())
+        let directory = repository.root
+        try repository.write(["testfleet.toml": Self.suiteFile, ".gitignore": "*.db*\nout-*.txt\nerr-*.txt\n*.sock\n",
+                              "x86.txt": "1\n", "arm.txt": "1\n", "both.txt": "1\n"])
+        let base = try repository.commit("A")
+        try repository.write(["arm.txt": "2\n", "both.txt": "2\n"])
+        let head = try repository.commit("B")
         let (placed, finished) = try submit(in: directory, build: "arch-selected", ["--base", base, "--head", head])
         #expect(finished.code == 0, "\(finished.stdout) \(finished.stderr)")
         // arm.txt selects arm::a1 (aarch64 only); both.txt selects both::e1, run once per arch.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Model
 import Store
+import TestSupport
 
 /// `testfleet run --base A --head B` on a real git repository holding a real pytest project:
 /// only the impacted tests run (checked in the store), and the high watermark refuses a stale base.
@@ -9,14 +10,12 @@ import Store
     /// A pytest project in a fresh git repository: app.util ← app.core ← app.api, app.legacy,
     /// one test file per module plus one importing nothing of the project.
     final class Project {
-        let root = Testfleet.temporaryDirectory()
+        let repository: GitFixture
+        var root: String { repository.root }
         private(set) var commits: [String: String] = [:]
 
         init() throws {
-            try git("init", "-q", "-b", "main")
-            try git("config", "user.email", "fixture@testfleet.invalid")
-            try git("config", "user.name", "Fixture")
-            try git("config", "commit.gpgsign", "false")
+            repository = try GitFixture(root: Testfleet.temporaryDirectory())
             // Store files, verdicts and process logs are not the project's: git must not see them.
             try write([
                 ".gitignore": "*.db*\n*.json\nout-*.txt\nerr-*.txt\n__pycache__/\n.pytest_cache/\n",
@@ -59,19 +58,9 @@ import Store
             "tests/test_api.py::test_handle", "tests/test_legacy.py::test_legacy", "tests/test_plain.py::test_json",
         ]
 
-        func write(_ files: [String: String]) throws {
-            for (path, text) in files {
-                let url = URL(fileURLWithPath: root).appendingPathComponent(path)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try text.write(to: url, atomically: true, encoding: .utf8)
-            }
-        }
+        func write(_ files: [String: String]) throws { try repository.write(files) }
 
-        func commit(_ name: String) throws {
-            try git("add", "-A")
-            try git("commit", "-q", "-m", name)
-            commits[name] = try git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
-        }
+        func commit(_ name: String) throws { commits[name] = try repository.commit(name) }
 
         /// A branch from `from` with one commit named `name` made by `change`.
         func branch(_ name: String, from: String = "A", _ change: () throws -> Void) throws {
@@ -81,20 +70,7 @@ import Store
         }
 
         @discardableResult
-        func git(_ arguments: String...) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git"] + arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: root)
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            try #require(process.terminationStatus == 0, "git \(arguments.joined(separator: " ")) failed")
-            return String(decoding: data, as: UTF8.self)
-        }
+        func git(_ arguments: String...) throws -> String { try repository.git(arguments) }
 
         /// `testfleet run --local 2 --base A --head HEAD-OF-BRANCH`; the tests that ran (from the
         /// store), the exit code, the verdict JSON and the stored selection.
