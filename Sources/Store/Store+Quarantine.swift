@@ -143,6 +143,12 @@ extension Store {
         }
     }
 
+    /// The newest build's rowid (creation order), 0 for an empty store: what an analysis
+    /// snapshot's `buildSeq` is compared with.
+    public func latestBuildSeq() throws(StoreError) -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM build") ?? 0 }
+    }
+
     /// The sum of the builds' test counts: a cheap size estimate of the result table.
     public func approximateResultCount() throws(StoreError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT coalesce(sum(test_count), 0) FROM build") ?? 0 }

@@ -22,7 +22,11 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(name: .customLong("worker-timeout-ms"), help: "A worker silent this long is gone and its work requeued.")
     var workerTimeoutMilliseconds: Int = 5000
 
+    @Option(help: "On a store too big to analyse at every gate (over 50,000 results), run a full flaky analysis in the background every this many builds, so the gate's suite-wide figures stay current (0: never; `testfleet flaky` also refreshes them).")
+    var refreshAnalysisEvery: Int = 20
+
     func validate() throws {
+        guard refreshAnalysisEvery >= 0 else { throw ValidationError("--refresh-analysis-every must be 0 or more") }
         guard bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://") else {
             throw ValidationError("--bind must be a tcp:// or ipc:// endpoint, got '\(bind)'")
         }
@@ -35,6 +39,7 @@ struct CoordinatorCommand: ParsableCommand {
     func run() throws {
         let store = try self.store.open()
         let planning = BuildPlanning(store: store)
+        let refresher = AnalysisRefresher(store: store, every: refreshAnalysisEvery)
         let coordinator = CoordinatorService(
             config: CoordinatorConfig(endpoint: bind, heartbeatMilliseconds: heartbeatMilliseconds,
                                       workerTimeoutMilliseconds: workerTimeoutMilliseconds),
@@ -42,6 +47,7 @@ struct CoordinatorCommand: ParsableCommand {
             verdict: { build in
                 let verdict = try StoredVerdict.compute(store: store, build: build)
                 TimingHistory.fold(store: store, build: build)
+                refresher.buildFinished()
                 return verdict
             },
             reports: { build, format in try JUnitExport.document(store: store, build: build, format: format) })
@@ -53,5 +59,6 @@ struct CoordinatorCommand: ParsableCommand {
         stop.wait()
         FileHandle.standardError.write(Data("testfleet coordinator: stopping (results so far are stored)\n".utf8))
         coordinator.shutdown()
+        refresher.waitUntilIdle()
     }
 }
