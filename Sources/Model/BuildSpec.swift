@@ -31,9 +31,6 @@ public struct BuildSpec: Sendable, Hashable {
         self.confirmLimit = confirmLimit
     }
 
-    /// The most attempts any one test of this build can get (confirmation runs included).
-    public var attemptCeiling: Int { maxAttempts + (confirmLimit > 0 ? confirmAttempts : 0) }
-
     /// True for `sim:` suites.
     public var isSimulated: Bool { suite.hasPrefix("sim:") }
 }
