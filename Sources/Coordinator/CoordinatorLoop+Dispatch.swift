@@ -143,6 +143,7 @@ extension CoordinatorLoop {
             return
         }
         do {
+            try spec.validate()
             if let record = try store.build(spec.id), record.isFinished {
                 let (verdict, code) = try service.verdictProvider(spec.id)
                 sendVerdict(BuildOutcome(build: spec.id, verdict: verdict, exitCode: code), to: client)
