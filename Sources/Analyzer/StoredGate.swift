@@ -45,7 +45,11 @@ public enum StoredGate {
             verdict.verdict = .fail
             verdict.reasons.insert("\(record.testCount - summary.tests) of \(record.testCount) tests have no result", at: 0)
         }
-        if verdict.verdict == .pass && verdict.reasons.isEmpty { verdict.reasons.append("all \(verdict.counts.total) tests passed") }
+        if verdict.verdict == .pass && verdict.reasons.isEmpty {
+            let skipped = verdict.counts.skipped
+            verdict.reasons.append(skipped == 0 ? "all \(verdict.counts.total) tests passed"
+                : "all \(verdict.counts.passed) tests that ran passed (\(skipped) skipped)")
+        }
         if record.simulated { verdict.reasons.append("simulated suite: these results say nothing about real code") }
         evaluation.verdict = verdict
         return evaluation

@@ -111,6 +111,15 @@ import Store
         #expect(evaluation.verdict.failures.map(\.test) == ["never"])
     }
 
+    @Test func aPassWithSkippedTestsSaysSo() throws {
+        let store = try Store(path: directory + "/skipped.db")
+        try store.createBuild(BuildSpec(id: "s", suite: "unit", maxAttempts: 1), testCount: 3)
+        try store.recordResults(build: "s", [attempt("a", 1, .passed), attempt("b", 1, .passed), attempt("c", 1, .skipped)])
+        let verdict = try #require(try StoredGate.evaluate(store: store, build: "s")).verdict
+        #expect(verdict.verdict == .pass)
+        #expect(verdict.reasons == ["all 2 tests that ran passed (1 skipped)"])
+    }
+
     @Test func missingResultsFailTheBuild() throws {
         let store = try Store(path: directory + "/missing.db")
         try store.createBuild(BuildSpec(id: "m", suite: "unit", commit: "c", branch: "main"), testCount: 3)
