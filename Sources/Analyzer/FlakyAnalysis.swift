@@ -46,6 +46,8 @@ public struct FlakyAnalysis: Sendable {
             regressionRate: regressionRate, skippedBySelection: skippedBySelection, rebaseRequired: rebaseRequired,
             wallSeconds: wallSeconds)
         input.provisionallyQuarantined = Set(tests.lazy.filter { $0.quarantine == .provisional }.map(\.name))
+        for test in tests { input.flakePosteriors[test.name] = test.posterior(prior: prior) }
+        input.unknownTestPrior = prior
         return input
     }
 

@@ -61,12 +61,14 @@ public enum StoredGate {
                              configuration: AnalyzerConfiguration, fullAnalysisLimit: Int) throws(StoreError)
     {
         let analysed: [TestAnalysis]
+        let prior: BetaBinomial
         let wanted = Set(tests)
         if try store.approximateResultCount() <= fullAnalysisLimit {
             let (_, analysis) = try FlakyAnalyzer.analyze(store: store, configuration: configuration)
             analysed = analysis.tests.filter { wanted.contains($0.name) }
             input.regressionRate = analysis.regressionRate
             input.defaultFlakeRate = analysis.prior.mean
+            prior = analysis.prior
         } else {
             let stored = try store.loadHistory(tests: tests)
             let history = AttemptHistory(stored: stored)
@@ -78,9 +80,11 @@ public enum StoredGate {
                                                using: context, manual: manual)
             input.regressionRate = context.regressionRate
             input.defaultFlakeRate = context.prior.mean
+            prior = context.prior
         }
         for test in analysed {
             input.flakeRates[test.name] = test.flakeRate
+            input.flakePosteriors[test.name] = test.posterior(prior: prior)
             if test.allFailedBuilds > 0 { input.allFailedBuildRates[test.name] = test.allFailedBuildRate }
             // Flakiness needs a pass somewhere: a test that never passed is not "confirmed flaky"
             // however the suite's prior weighs it (a tiny suite with one very flaky test can make
@@ -90,6 +94,7 @@ public enum StoredGate {
             if test.quarantine == .manual { input.manuallyQuarantined.insert(test.name) }
             if test.quarantine == .provisional { input.provisionallyQuarantined.insert(test.name) }
         }
+        input.unknownTestPrior = prior
         // A person's quarantine holds even for a test the analysis has no attempts for.
         for entry in try store.quarantined() where entry.manual && wanted.contains(entry.test) {
             input.quarantined.insert(entry.test)

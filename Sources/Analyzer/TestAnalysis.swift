@@ -51,6 +51,11 @@ public struct TestAnalysis: Sendable, Hashable {
     /// Flaky failures and attempts: outside breaks, outages and bad workers.
     public var flakyFailures: Int
     public var flakyAttempts: Int
+
+    /// The posterior over this test's flake rate given the suite prior (its `flakeRate` is the mean).
+    public func posterior(prior: BetaBinomial) -> BetaBinomial {
+        prior.posterior(failures: flakyFailures, attempts: flakyAttempts)
+    }
     /// Every evidence attempt and failure, before any discounting.
     public var totalAttempts: Int
     public var totalFailures: Int

@@ -47,6 +47,19 @@ import Testing
         #expect(abs(evaluation.slipProbability - 0.001) < 1e-9)
     }
 
+    @Test func aNewTestsRateIsWeighedWithItsUncertainty() {
+        let results = Self.passing + [Self.attempt("t::n", 1, .failed), Self.attempt("t::n", 2, .failed),
+                                      Self.attempt("t::n", 3, .failed), Self.attempt("t::n", 4, .passed)]
+        var input = GateInput(build: "b1", commit: "c1", suite: "unit", results: results, regressionRate: 1e-4)
+        input.unknownTestPrior = BetaBinomial(alpha: 0.5, beta: 50)
+        let evaluation = Gate.evaluate(input)
+        #expect(evaluation.verdict.verdict == .pass)
+        // E[p³(1 − p)] under Beta(0.5, 50) = B(3.5, 51) / B(0.5, 50) = 1.28339e-5, so
+        // P(real) = 1e-4·0.9³·0.1 / (1e-4·0.9³·0.1 + 0.9999·1.28339e-5) = 0.3622784 (the prior's
+        // mean cubed, 0.0099³·0.99, would say 0.88).
+        #expect(abs(evaluation.slipProbability - 0.3622784) < 1e-6)
+    }
+
     @Test func failureOnEveryAttemptBlocksEvenWhenKnownFlaky() {
         let results = Self.passing + (1...3).map { Self.attempt("t::x", $0, $0 == 3 ? .error : .failed) }
         let evaluation = Gate.evaluate(GateInput(build: "b1", commit: "c1", suite: "unit", results: results,

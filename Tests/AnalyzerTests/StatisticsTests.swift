@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Analyzer
 
@@ -84,5 +85,13 @@ import Testing
         }
         #expect(ChangePointDetector.droppingRepeatedBlips([blip(5)]).count == 1)
         #expect(ChangePointDetector.droppingRepeatedBlips([blip(5), blip(9)]).isEmpty)
+    }
+
+    @Test func sequenceProbabilityIsTheExpectationOverTheRate() {
+        // Beta(1, 1) is uniform: E[p (1 − p)] = 1/6.
+        #expect(abs(BetaBinomial(alpha: 1, beta: 1).logSequenceProbability(failures: 1, passes: 1) - log(1.0 / 6)) < 1e-12)
+        // Beta(2, 3): E[p²] = α(α + 1) / ((α + β)(α + β + 1)) = 6 / 30.
+        #expect(abs(BetaBinomial(alpha: 2, beta: 3).logSequenceProbability(failures: 2, passes: 0) - log(0.2)) < 1e-12)
+        #expect(BetaBinomial(alpha: 2, beta: 3).logSequenceProbability(failures: 0, passes: 0) == 0)
     }
 }

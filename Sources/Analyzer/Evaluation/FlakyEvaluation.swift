@@ -68,6 +68,9 @@ public enum FlakyEvaluation {
         public var allFailedBuildRates: [Double] = []
         /// Per test: flaky failures seen so far (for `flakyHistoryCoverLimit`).
         public var flakyHistory: [Bool] = []
+        /// Per test: the posterior over its flake rate, and the suite prior (for the gate).
+        public var posteriors: [BetaBinomial] = []
+        public var prior: BetaBinomial?
         public var regressionRate = 1e-4
     }
 
@@ -94,7 +97,9 @@ public enum FlakyEvaluation {
               quarantined: Set(analysis.tests.lazy.filter { $0.quarantine != nil }.map(\.test)),
               provisional: Set(analysis.tests.lazy.filter { $0.quarantine == .provisional }.map(\.test)),
               flakeRates: analysis.tests.map(\.flakeRate), allFailedBuildRates: analysis.tests.map(\.allFailedBuildRate),
-              flakyHistory: analysis.tests.map { $0.flakyFailures > 0 }, regressionRate: analysis.regressionRate)
+              flakyHistory: analysis.tests.map { $0.flakyFailures > 0 },
+              posteriors: analysis.tests.map { $0.posterior(prior: analysis.prior) }, prior: analysis.prior,
+              regressionRate: analysis.regressionRate)
     }
 
     /// A baseline's flags: it quarantines what it calls flaky.
@@ -108,10 +113,10 @@ public enum FlakyEvaluation {
     /// Between checkpoints the detector is updated after every build the way a service would:
     /// `update` re-judges the tests that failed since the checkpoint, given a history holding
     /// just their records so far, and returns (test, flaky, quarantine reason, (flake rate,
-    /// all-failed build rate, has flaky history)) for each. `gate` configures the gate (its
+    /// all-failed build rate, has flaky history, posterior)) for each. `gate` configures the gate (its
     /// cover limits); the rest of the analysis is the detector's.
     public static func score(detector: String, synthetic: SyntheticFlakyHistory, flagsAt: [Int: Flags],
-                             update: (_ history: AttemptHistory, _ tests: [Int32], _ checkpoint: Int) -> [(Int32, Bool, QuarantineReason?, (Double, Double, Bool)?)],
+                             update: (_ history: AttemptHistory, _ tests: [Int32], _ checkpoint: Int) -> [(Int32, Bool, QuarantineReason?, (Double, Double, Bool, BetaBinomial)?)],
                              broken: (within2: Double, culprit: Double, tests: Int, misses: [String])?,
                              gate: AnalyzerConfiguration = AnalyzerConfiguration()) -> Score
     {
@@ -189,6 +194,7 @@ public enum FlakyEvaluation {
             var rates = point.map { flagsAt[$0]!.flakeRates } ?? []
             var allFailedRates = point.map { flagsAt[$0]!.allFailedBuildRates } ?? []
             var historyFlags = point.map { flagsAt[$0]!.flakyHistory } ?? []
+            var posteriors = point.map { flagsAt[$0]!.posteriors } ?? []
             let regressionRate = point.map { flagsAt[$0]!.regressionRate } ?? 1e-4
             if let point, !changedSinceCheckpoint.isEmpty {
                 let tests = changedSinceCheckpoint.sorted()
@@ -207,6 +213,7 @@ public enum FlakyEvaluation {
                         rates[Int(test)] = rate.0
                         allFailedRates[Int(test)] = rate.1
                         if !historyFlags.isEmpty { historyFlags[Int(test)] = rate.2 }
+                        if !posteriors.isEmpty { posteriors[Int(test)] = rate.3 }
                     }
                     if reason != nil { quarantined.insert(test) } else { quarantined.remove(test) }
                     if reason == .provisional { provisional.insert(test) } else { provisional.remove(test) }
@@ -233,6 +240,10 @@ public enum FlakyEvaluation {
                                   simulated: true, results: results, quarantined: names, flakeRates: flakeRates, allFailedBuildRates: allFailed,
                                   regressionRate: regressionRate)
             input.flakyHistory = withHistory
+            if !posteriors.isEmpty {
+                for test in failedTests { input.flakePosteriors[history.testNames[Int(test)]] = posteriors[Int(test)] }
+                input.unknownTestPrior = point.flatMap { flagsAt[$0]!.prior }
+            }
             input.provisionallyQuarantined = Set(provisional.map { history.testNames[Int($0)] })
             let evaluation = Gate.evaluate(input, configuration: configuration)
             changedSinceCheckpoint.formUnion(failedTests)

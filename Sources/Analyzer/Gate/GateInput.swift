@@ -21,6 +21,12 @@ public struct GateInput: Sendable {
     /// `defaultFlakeRate` (the suite prior's mean is a good choice).
     public var flakeRates: [String: Double]
     public var defaultFlakeRate: Double
+    /// Each test's posterior over its flake rate (prior updated with its flaky history). When a
+    /// test has one, the gate weighs its failures by the posterior's sequence probability rather
+    /// than the point estimate in `flakeRates` (see `Gate.realFailureProbability`).
+    public var flakePosteriors: [String: BetaBinomial] = [:]
+    /// The suite prior, for a test with neither a posterior nor a flake rate (no history at all).
+    public var unknownTestPrior: BetaBinomial?
     /// Observed share of past builds in which a test failed every attempt outside breaks
     /// (`FlakyAnalysis.allFailedBuildRatesByName`): for bursty tests this, not rate^attempts,
     /// is how likely flakiness alone fails a whole build.

@@ -16,6 +16,17 @@ public struct BetaBinomial: Sendable, Hashable {
         BetaBinomial(alpha: alpha + Double(failures), beta: beta + Double(max(attempts - failures, 0)))
     }
 
+    /// The log-probability of one particular sequence of `failures` failed and `passes` passed
+    /// attempts when the rate is drawn from this distribution: log E[p^f (1 − p)^s] =
+    /// log B(α + f, β + s) − log B(α, β). Unlike plugging in the mean, it keeps the rate's
+    /// uncertainty: a test with little history that fails three times in a row is far likelier
+    /// to be a highly flaky test than mean³ says.
+    public func logSequenceProbability(failures: Int, passes: Int) -> Double {
+        Self.logBeta(alpha + Double(failures), beta + Double(passes)) - Self.logBeta(alpha, beta)
+    }
+
+    static func logBeta(_ a: Double, _ b: Double) -> Double { lgamma(a) + lgamma(b) - lgamma(a + b) }
+
     /// The equal-tailed credible interval holding `level` of the mass (0.95 ⇒ 2.5 % and 97.5 %).
     public func credibleInterval(level: Double = 0.95) -> ClosedRange<Double> {
         let tail = (1 - level) / 2
@@ -56,3 +67,9 @@ public struct BetaBinomial: Sendable, Hashable {
         return BetaBinomial(alpha: mu * concentration, beta: (1 - mu) * concentration)
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
