@@ -68,12 +68,13 @@ extension ManualQuarantine {
 }
 
 extension FlakyAnalyzer {
-    /// Loads the whole store, analyses it with people's quarantine decisions, and saves the
-    /// suite-wide figures so a later gate can re-judge a few tests without a full pass.
-    public static func analyze(store: Store, configuration: AnalyzerConfiguration = AnalyzerConfiguration())
-        throws(StoreError) -> (history: AttemptHistory, analysis: FlakyAnalysis)
+    /// Loads the whole store (or its newest `lastBuilds` builds), analyses it with people's
+    /// quarantine decisions, and saves the suite-wide figures so a later gate can re-judge a few
+    /// tests without a full pass.
+    public static func analyze(store: Store, configuration: AnalyzerConfiguration = AnalyzerConfiguration(),
+                               lastBuilds: Int? = nil) throws(StoreError) -> (history: AttemptHistory, analysis: FlakyAnalysis)
     {
-        let stored = try store.loadHistory()
+        let stored = try store.loadHistory(lastBuilds: lastBuilds)
         let history = AttemptHistory(stored: stored)
         let manual = try ManualQuarantine.load(from: store, builds: stored.builds)
         let analysis = analyze(history, manual: manual, configuration: configuration)

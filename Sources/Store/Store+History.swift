@@ -66,16 +66,24 @@ extension Store {
     /// by test name, and most builds run the same tests, so a name is matched against the
     /// previous build's sequence by comparing bytes and only a name not found there is hashed.
     /// A few tests out of many are read by point lookups on the (build, test) key instead, while
-    /// tests × builds stays within `lookupLimit`.
-    public func loadHistory(tests: [String]? = nil, lookupLimit: Int = 200_000) throws(StoreError) -> StoredHistory {
-        let builds = try buildHistory()
+    /// tests × builds stays within `lookupLimit`. `lastBuilds` keeps only the newest builds (in
+    /// creation order): the scan then reads just their key ranges, so a window over a huge store
+    /// costs what the window holds.
+    public func loadHistory(tests: [String]? = nil, lookupLimit: Int = 200_000, lastBuilds: Int? = nil)
+        throws(StoreError) -> StoredHistory
+    {
+        var builds = try buildHistory()
+        let windowed = lastBuilds.map { builds.count > $0 } ?? false
+        if windowed, let lastBuilds { builds = Array(builds.suffix(max(lastBuilds, 0))) }
         return try read { db in
             guard let connection = db.sqliteConnection else { throw StoreError("the store connection is closed") }
             var loader = HistoryLoader(builds: builds)
             if let tests, tests.count * max(builds.count, 1) <= lookupLimit {
                 try loader.lookUp(tests: tests, connection: connection)
             } else {
-                try loader.scan(connection: connection, only: tests.map(Set.init))
+                // Past SQLite's bound-parameter limit the scan reads everything and the loader
+                // skips rows of builds outside the window.
+                try loader.scan(connection: connection, only: tests.map(Set.init), onlyLoadedBuilds: windowed && builds.count <= 30_000)
             }
             return loader.history
         }
@@ -120,11 +128,17 @@ private struct HistoryLoader {
         return id
     }
 
-    /// The whole result table in key order (build id, test, attempt).
-    mutating func scan(connection: OpaquePointer, only wanted: Set<String>?) throws {
+    /// The whole result table in key order (build id, test, attempt), or with `onlyLoadedBuilds`
+    /// the key ranges of the loader's builds (an IN list on the key's first column: SQLite walks
+    /// the ranges in key order, no sort).
+    mutating func scan(connection: OpaquePointer, only wanted: Set<String>?, onlyLoadedBuilds: Bool = false) throws {
+        let ids = history.builds.map(\.id)
+        let filter = onlyLoadedBuilds ? "WHERE build_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))" : ""
         let statement = try RawStatement(
-            connection, "SELECT build_id, test, attempt, outcome, duration, worker, arch FROM result ORDER BY build_id, test, attempt")
+            connection,
+            "SELECT build_id, test, attempt, outcome, duration, worker, arch FROM result \(filter) ORDER BY build_id, test, attempt")
         defer { statement.finalize() }
+        if onlyLoadedBuilds { for (position, id) in ids.enumerated() { statement.bindText(Int32(position + 1), id) } }
         let handle = statement.handle
         history.attempts.reserveCapacity(1 << 16)
         var currentBuild: [UInt8] = []

@@ -10,11 +10,14 @@ final class AnalysisRefresher: Sendable {
     let store: Store
     /// Builds between refreshes (0: never).
     let every: Int
+    /// The newest builds a refresh reads (a whole production store would not fit in memory).
+    let window: Int
     private let running = Locked(false)
 
-    init(store: Store, every: Int) {
+    init(store: Store, every: Int, window: Int) {
         self.store = store
         self.every = every
+        self.window = window
     }
 
     /// Called after each finished build; returns at once.
@@ -36,7 +39,7 @@ final class AnalysisRefresher: Sendable {
             defer { running.withLock { $0 = false } }
             let started = Date()
             do {
-                let (history, _) = try FlakyAnalyzer.analyze(store: store)
+                let (history, _) = try FlakyAnalyzer.analyze(store: store, lastBuilds: window)
                 Self.log("flaky analysis refreshed in \(String(format: "%.1f", Date().timeIntervalSince(started))) s "
                     + "(\(history.records.count) results, \(history.builds.count) builds)")
             } catch {

@@ -25,8 +25,12 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "On a store too big to analyse at every gate (over 50,000 results), run a full flaky analysis in the background every this many builds, so the gate's suite-wide figures stay current (0: never; `testfleet flaky` also refreshes them).")
     var refreshAnalysisEvery: Int = 20
 
+    @Option(help: "How many of the newest builds that background analysis reads.")
+    var analysisWindow: Int = 500
+
     func validate() throws {
         guard refreshAnalysisEvery >= 0 else { throw ValidationError("--refresh-analysis-every must be 0 or more") }
+        guard analysisWindow >= 1 else { throw ValidationError("--analysis-window must be at least 1 build") }
         guard bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://") else {
             throw ValidationError("--bind must be a tcp:// or ipc:// endpoint, got '\(bind)'")
         }
@@ -39,7 +43,7 @@ struct CoordinatorCommand: ParsableCommand {
     func run() throws {
         let store = try self.store.open()
         let planning = BuildPlanning(store: store)
-        let refresher = AnalysisRefresher(store: store, every: refreshAnalysisEvery)
+        let refresher = AnalysisRefresher(store: store, every: refreshAnalysisEvery, window: analysisWindow)
         let coordinator = CoordinatorService(
             config: CoordinatorConfig(endpoint: bind, heartbeatMilliseconds: heartbeatMilliseconds,
                                       workerTimeoutMilliseconds: workerTimeoutMilliseconds),

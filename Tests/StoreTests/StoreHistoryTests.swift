@@ -61,6 +61,18 @@ import Model
         #expect(inBuildOrder.map { scanned.builds[Int($0.build)].id } == ["z", "m"])
     }
 
+    @Test func aWindowLoadsOnlyTheNewestBuilds() throws {
+        let store = try makeStore()
+        // The newest two by creation (a, m), though "z" sorts last by id.
+        let window = try store.loadHistory(lastBuilds: 2)
+        #expect(window.builds.map(\.id) == ["a", "m"])
+        #expect(window.attempts.count == 6)
+        #expect(Set(window.attempts.map { window.builds[Int($0.build)].id }) == ["a", "m"])
+        // Point lookups take the same window; a window as big as the store is the whole store.
+        #expect(try store.loadHistory(tests: ["t::b"], lastBuilds: 2).attempts.map(\.outcome) == [.error])
+        #expect(try store.loadHistory(lastBuilds: 3).attempts.count == 8)
+    }
+
     @Test func manualQuarantineAndReleaseAreRecordedInOrder() throws {
         let store = try makeStore()
         try store.quarantine(test: "t::b", reason: "tracked in #1")
