@@ -62,6 +62,12 @@ public struct AnalyzerConfiguration: Sendable, Hashable {
 
     public init() {}
 
+    /// Whether `failed` of `tests` failing makes a build an infrastructure outage: the one rule the
+    /// analyser, the gate and `ingest junit` apply.
+    public func isOutage(failed: Int, of tests: Int) -> Bool {
+        tests >= outageMinimumTests && Double(failed) / Double(tests) >= outageFailureShare
+    }
+
     /// Clean attempts in a row that release a test from quarantine.
     public var quarantineReleaseRuns: Int { Int((3 / quarantineReleaseRate).rounded(.up)) }
 }

@@ -83,7 +83,7 @@ public struct InfrastructureEffects: Sendable {
             let failed = buildArch[build * 2].firstFailures + buildArch[build * 2 + 1].firstFailures - setAside[build].firstFailures
             guard first > 0 else { continue }
             share[build] = Double(failed) / Double(first)
-            outage[build] = first >= configuration.outageMinimumTests && share[build] >= configuration.outageFailureShare
+            outage[build] = configuration.isOutage(failed: failed, of: first)
         }
         // Workers overall, outside outages, against the rest of their arch's pool.
         var workerTotals: [Int32: Tally] = [:]

@@ -99,9 +99,7 @@ struct IngestJUnitCommand: ParsableCommand {
         if report.buildWasEmpty {
             decision = report.failedTests == 0 ? .pass : .fail
             total = report.newTests
-            let gate = AnalyzerConfiguration()
-            outage = report.newTests >= gate.outageMinimumTests
-                && Double(report.failedTests) / Double(report.newTests) >= gate.outageFailureShare
+            outage = AnalyzerConfiguration().isOutage(failed: report.failedTests, of: report.newTests)
         } else {
             let (verdict, _) = try StoredVerdict.compute(store: store, build: spec.id)
             (decision, total, outage) = (verdict.verdict, verdict.counts.total, verdict.outageSuspected)

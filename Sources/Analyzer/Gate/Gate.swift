@@ -91,8 +91,7 @@ public enum Gate {
                 + retried.prefix(10).joined(separator: ", "))
         }
         let ran = counts.passed + counts.failed
-        let outage = ran >= configuration.outageMinimumTests
-            && Double(counts.failed) / Double(ran) >= configuration.outageFailureShare
+        let outage = configuration.isOutage(failed: counts.failed, of: ran)
         if outage {
             let percent = Int((100 * Double(counts.failed) / Double(ran)).rounded())
             reasons.append("infrastructure outage suspected: \(percent)% of tests failed every attempt; re-run the build before trusting this verdict")
