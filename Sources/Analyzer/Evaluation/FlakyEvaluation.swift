@@ -74,6 +74,21 @@ public enum FlakyEvaluation {
         public var regressionRate = 1e-4
     }
 
+    /// What the gate needs of one test a detector re-judged between checkpoints.
+    public struct GateView: Sendable {
+        /// The posterior over its flake rate (the rate the gate uses is its mean).
+        public var posterior: BetaBinomial
+        public var allFailedBuildRate: Double
+        /// Flaky failures before this build (for `flakyHistoryCoverLimit`).
+        public var hasFlakyHistory: Bool
+
+        public init(posterior: BetaBinomial, allFailedBuildRate: Double, hasFlakyHistory: Bool) {
+            self.posterior = posterior
+            self.allFailedBuildRate = allFailedBuildRate
+            self.hasFlakyHistory = hasFlakyHistory
+        }
+    }
+
     /// The builds at which detectors are re-run: every build for the first 20, then every `step`.
     public static func checkpoints(builds: Int, step: Int = 5) -> [Int] {
         Array(Set(Array(1...min(20, builds)) + Array(stride(from: 20, through: builds, by: step)) + [builds])).sorted()
@@ -112,11 +127,11 @@ public enum FlakyEvaluation {
     ///
     /// Between checkpoints the detector is updated after every build the way a service would:
     /// `update` re-judges the tests that failed since the checkpoint, given a history holding
-    /// just their records so far, and returns (test, flaky, quarantine reason, (flake rate,
-    /// all-failed build rate, has flaky history, posterior)) for each. `gate` configures the gate (its
+    /// just their records so far, and returns (test, flaky, quarantine reason, what the gate
+    /// needs of it) for each. `gate` configures the gate (its
     /// cover limits); the rest of the analysis is the detector's.
     public static func score(detector: String, synthetic: SyntheticFlakyHistory, flagsAt: [Int: Flags],
-                             update: (_ history: AttemptHistory, _ tests: [Int32], _ checkpoint: Int) -> [(Int32, Bool, QuarantineReason?, (Double, Double, Bool, BetaBinomial)?)],
+                             update: (_ history: AttemptHistory, _ tests: [Int32], _ checkpoint: Int) -> [(Int32, Bool, QuarantineReason?, GateView?)],
                              broken: (within2: Double, culprit: Double, tests: Int, misses: [String])?,
                              gate: AnalyzerConfiguration = AnalyzerConfiguration()) -> Score
     {
@@ -207,13 +222,13 @@ public enum FlakyEvaluation {
                 let sub = AttemptHistory(testNames: history.testNames, workerNames: history.workerNames,
                                          commitSHAs: history.commitSHAs, builds: Array(history.builds.prefix(build)),
                                          records: subRecords)
-                for (test, isFlaky, reason, rate) in update(sub, tests, point) {
+                for (test, isFlaky, reason, view) in update(sub, tests, point) {
                     flaky[Int(test)] = isFlaky
-                    if let rate, !rates.isEmpty {
-                        rates[Int(test)] = rate.0
-                        allFailedRates[Int(test)] = rate.1
-                        if !historyFlags.isEmpty { historyFlags[Int(test)] = rate.2 }
-                        if !posteriors.isEmpty { posteriors[Int(test)] = rate.3 }
+                    if let view, !rates.isEmpty {
+                        rates[Int(test)] = view.posterior.mean
+                        allFailedRates[Int(test)] = view.allFailedBuildRate
+                        if !historyFlags.isEmpty { historyFlags[Int(test)] = view.hasFlakyHistory }
+                        if !posteriors.isEmpty { posteriors[Int(test)] = view.posterior }
                     }
                     if reason != nil { quarantined.insert(test) } else { quarantined.remove(test) }
                     if reason == .provisional { provisional.insert(test) } else { provisional.remove(test) }

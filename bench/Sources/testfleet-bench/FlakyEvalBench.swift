@@ -98,7 +98,9 @@ enum FlakyEvalBench {
                         context.infrastructure.outageBuilds = analyses[points.last!]!.infrastructure.outageBuilds
                         context.infrastructure.badCells = analyses[points.last!]!.infrastructure.badCells
                         return FlakyAnalyzer.reanalyze(sub, tests: tests, using: context).map {
-                            ($0.test, $0.flagged && $0.state != .broken, $0.quarantine, ($0.flakeRate, $0.allFailedBuildRate, $0.flakyFailures > 0, $0.posterior(prior: context.prior)))
+                            ($0.test, $0.flagged && $0.state != .broken, $0.quarantine,
+                             FlakyEvaluation.GateView(posterior: $0.posterior(prior: context.prior),
+                                                      allFailedBuildRate: $0.allFailedBuildRate, hasFlakyHistory: $0.flakyFailures > 0))
                         }
                     }
                     let oracle = name.hasSuffix("+oracle")
