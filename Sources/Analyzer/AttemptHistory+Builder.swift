@@ -14,30 +14,21 @@ extension AttemptHistory {
         public init() {}
 
         /// Interns a test name and returns its id.
-        public mutating func test(_ name: String) -> Int32 {
-            if let id = testIDs[name] { return id }
-            let id = Int32(history.testNames.count)
-            history.testNames.append(name)
-            testIDs[name] = id
-            return id
-        }
+        public mutating func test(_ name: String) -> Int32 { Self.intern(name, &testIDs, &history.testNames) }
 
         /// Interns a worker name and returns its id.
-        public mutating func worker(_ name: String) -> Int32 {
-            if let id = workerIDs[name] { return id }
-            let id = Int32(history.workerNames.count)
-            history.workerNames.append(name)
-            workerIDs[name] = id
-            return id
-        }
+        public mutating func worker(_ name: String) -> Int32 { Self.intern(name, &workerIDs, &history.workerNames) }
 
         /// Returns the commit's position, appending it as the newest commit when it is new.
         /// Commits must therefore be introduced oldest first.
-        public mutating func commit(_ sha: String) -> Int32 {
-            if let id = commitIDs[sha] { return id }
-            let id = Int32(history.commitSHAs.count)
-            history.commitSHAs.append(sha)
-            commitIDs[sha] = id
+        public mutating func commit(_ sha: String) -> Int32 { Self.intern(sha, &commitIDs, &history.commitSHAs) }
+
+        /// The id of `key` in `list`, appending it when new.
+        private static func intern(_ key: String, _ ids: inout [String: Int32], _ list: inout [String]) -> Int32 {
+            if let id = ids[key] { return id }
+            let id = Int32(list.count)
+            list.append(key)
+            ids[key] = id
             return id
         }
 
