@@ -67,7 +67,6 @@ public enum StoredGate {
             let (_, analysis) = try FlakyAnalyzer.analyze(store: store, configuration: configuration)
             analysed = analysis.tests.filter { wanted.contains($0.name) }
             input.regressionRate = analysis.regressionRate
-            input.defaultFlakeRate = analysis.prior.mean
             prior = analysis.prior
         } else {
             let stored = try store.loadHistory(tests: tests)
@@ -79,12 +78,10 @@ public enum StoredGate {
             analysed = FlakyAnalyzer.reanalyze(history, tests: (0..<Int32(history.testNames.count)).map { $0 },
                                                using: context, manual: manual)
             input.regressionRate = context.regressionRate
-            input.defaultFlakeRate = context.prior.mean
             prior = context.prior
         }
         for test in analysed {
-            input.flakeRates[test.name] = test.flakeRate
-            input.flakePosteriors[test.name] = test.posterior(prior: prior)
+            input.flakePosteriors[test.name] = test.posterior(prior: prior)  // its mean is test.flakeRate
             if test.allFailedBuilds > 0 { input.allFailedBuildRates[test.name] = test.allFailedBuildRate }
             // Flakiness needs a pass somewhere: a test that never passed is not "confirmed flaky"
             // however the suite's prior weighs it (a tiny suite with one very flaky test can make
