@@ -7,9 +7,10 @@
 //   Wire              versioned message encoding + LZ4 payload codec
 //   Transport         ZeroMQ sockets and poller
 //   Store             SQLite through GRDB (migrations) with a raw-statement ingest path
-//   Config            the suite file (testfleet.toml)
-//   Planning, JUnit   pure code: selection, timing, scheduling; JUnit XML read/write
-//   Impact            the I/O behind selection: git, Python sources, swift package describe
+//   Selection         pure: rules, globs, Python import graph, Swift target graph, the selector
+//   Config            the whole suite file (testfleet.toml): [[suite]] and [rules]
+//   SelectionSources  selection's I/O: git, Python source trees, swift package describe, watermark
+//   Planning, JUnit   pure code: timing, queue, scheduling; JUnit XML read/write
 //   Adapters          one file per test framework, plus the process runner
 //   Coordinator, Worker, Analyzer   the three roles; they never import each other
 //   TestfleetCLI      swift-argument-parser commands that compose the roles
@@ -46,11 +47,12 @@ let package = Package(
         .target(name: "Transport", dependencies: ["CZMQ"], swiftSettings: strict),
         .target(name: "Store", dependencies: ["Model", grdb, grdbSQLite], swiftSettings: strict),
         .target(name: "Planning", dependencies: ["Model"], swiftSettings: strict),
+        .target(name: "Selection", dependencies: ["Model"], swiftSettings: strict),
         .target(
-            name: "Config", dependencies: ["Model", .product(name: "TOMLKit", package: "TOMLKit")],
+            name: "Config", dependencies: ["Model", "Selection", .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strict),
         .target(name: "JUnit", dependencies: ["Model"], swiftSettings: strict),
-        .target(name: "Impact", dependencies: ["Model", "Planning"], swiftSettings: strict),
+        .target(name: "SelectionSources", dependencies: ["Model", "Selection", "Config"], swiftSettings: strict),
         .target(name: "Adapters", dependencies: ["Model", "JUnit"], swiftSettings: strict),
         .target(
             name: "Coordinator",
@@ -64,14 +66,17 @@ let package = Package(
         .target(
             name: "TestfleetCLI",
             dependencies: [
-                "Model", "Wire", "Transport", "Store", "Planning", "JUnit", "Adapters", "Config", "Impact",
+                "Model", "Wire", "Transport", "Store", "Planning", "Selection", "JUnit", "Adapters", "Config",
+                "SelectionSources",
                 "Coordinator", "Worker", "Analyzer", argumentParser,
             ],
             swiftSettings: strict),
         .executableTarget(name: "testfleet", dependencies: ["TestfleetCLI"], swiftSettings: strict),
         .executableTarget(
             name: "testfleet-bench",
-            dependencies: ["Model", "Wire", "Store", "Planning", "JUnit", "Analyzer", "Adapters", "Impact", grdbSQLite],
+            dependencies: [
+                "Model", "Wire", "Store", "Planning", "Selection", "JUnit", "Analyzer", "Adapters", "SelectionSources", grdbSQLite,
+            ],
             path: "bench/Sources/testfleet-bench",
             swiftSettings: strict),
 
@@ -81,7 +86,9 @@ let package = Package(
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Model"], swiftSettings: strict),
         // Test helpers shared by test targets (a real git repository built commit by commit).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "ImpactTests", dependencies: ["Impact", "Planning", "Model", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "SelectionTests", dependencies: ["Selection", "SelectionSources", "Config", "Model", "TestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Model", "Transport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"], swiftSettings: strict),

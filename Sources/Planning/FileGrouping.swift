@@ -1,3 +1,4 @@
+import Foundation
 public import Model
 
 /// Groups the tests of some suites by the file part of their names (up to the first `::`, as in

@@ -4,6 +4,7 @@ import Coordinator
 import Foundation
 import Model
 import Planning
+import Selection
 import Store
 
 /// Turns a build spec into a planned build: the suites (a `sim:` spec or a suite file), each

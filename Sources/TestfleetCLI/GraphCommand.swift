@@ -1,7 +1,8 @@
 public import ArgumentParser
-import Impact
+import SelectionSources
 import Model
 import Planning
+import Selection
 
 /// `testfleet graph PATH [--json]`: the Python import graph of the code under PATH, built by
 /// testfleet's own scanner, in a shape other tools' graphs (grimp's) can be compared with.

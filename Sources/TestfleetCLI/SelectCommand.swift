@@ -1,9 +1,10 @@
 public import ArgumentParser
 import Config
 import Foundation
-import Impact
+import SelectionSources
 import Model
 import Planning
+import Selection
 
 /// `testfleet select --base R --head R [--root DIR] [--suite FILE] [--explain] [--json]`: the
 /// tests the changes from base to head can affect, and why.

@@ -1,8 +1,9 @@
 import Config
 import Foundation
-import Impact
+import SelectionSources
 import Model
 import Planning
+import Selection
 
 /// Impact selection inside planning (`run`/`submit` with `--base` and `--head`): the same
 /// `ImpactAnalysis.select` as `testfleet select`, applied to the adapters' test names, keeping

@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Planning
+import Selection
 import Store
 
 /// The `timing` table as the planner uses it: loaded into a `TimingModel` before a build is

@@ -1,6 +1,7 @@
 import Foundation
-import Impact
+import SelectionSources
 import Planning
+import Selection
 
 /// `bench/run import-graph`: testfleet's Python import graph against grimp's on one real
 /// package, in the same run. Both sides are timed in-process on warm files (median of

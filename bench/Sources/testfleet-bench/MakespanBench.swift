@@ -4,6 +4,7 @@
 import Foundation
 import Model
 import Planning
+import Selection
 
 enum MakespanBench {
     /// The strategies compared, in report order (testfleet's first).

@@ -5,6 +5,7 @@
 import Foundation
 import Model
 import Planning
+import Selection
 
 enum PlanBench {
     struct Options {

@@ -6,9 +6,10 @@
 // over the million adapter test names (what `run --base --head` does), then the plan of the
 // selected tests (timing model, predictions, queue, every grant to 64 simulated workers).
 import Foundation
-import Impact
+import SelectionSources
 import Model
 import Planning
+import Selection
 
 enum SelectPlanBench {
     static let files = 10_000

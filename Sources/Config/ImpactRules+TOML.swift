@@ -1,4 +1,5 @@
 public import Model
+public import Selection
 
 extension ImpactRules {
     /// The keys `[rules]` understands, for error messages.

@@ -1,6 +1,6 @@
 import Model
 import Foundation
-import Planning
+import Selection
 
 /// The two printed forms of a selection: readable text (optionally with every reason) and JSON.
 extension ImpactReport {

@@ -1,6 +1,6 @@
 public import Foundation
 public import Model
-public import Planning
+public import Selection
 
 /// The few git questions impact selection asks, answered by running `git`.
 public struct GitRepository: Sendable {

@@ -6,7 +6,7 @@ import Darwin
 import Dispatch
 public import Foundation
 public import Model
-public import Planning
+public import Selection
 
 /// Reads the Python sources under a directory on disk and builds their import graph.
 public enum PythonSourceTree {

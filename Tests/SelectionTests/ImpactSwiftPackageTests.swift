@@ -1,7 +1,7 @@
 import Foundation
-import Impact
+import SelectionSources
 import Model
-import Planning
+import Selection
 import Testing
 
 /// Swift suites: the target graph comes from a real `swift package describe` of a fixture

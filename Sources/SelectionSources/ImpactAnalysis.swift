@@ -1,6 +1,6 @@
 import Foundation
 public import Model
-public import Planning
+public import Selection
 
 /// What `testfleet select` reports: the revisions compared, the changed paths, the selection.
 public struct ImpactReport: Sendable {

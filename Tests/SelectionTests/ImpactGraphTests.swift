@@ -1,4 +1,4 @@
-import Planning
+import Selection
 import Testing
 
 /// Module naming and import resolution of `PythonImportGraph`, on source text built in the test.

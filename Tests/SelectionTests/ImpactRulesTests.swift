@@ -1,5 +1,6 @@
 import Model
-import Planning
+import Config
+import Selection
 import Testing
 
 /// `[rules]` parsing and path globs.

@@ -1,4 +1,4 @@
-import Planning
+import Selection
 import Testing
 
 /// The hand-written Python import scanner on the statement forms it must get right.

@@ -1,5 +1,5 @@
 import Model
-import Planning
+import Selection
 import Testing
 
 /// The pure selector on graphs built in memory (no git): what each kind of change selects.

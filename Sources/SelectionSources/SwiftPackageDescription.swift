@@ -1,6 +1,6 @@
 import Foundation
 public import Model
-public import Planning
+public import Selection
 
 /// Reads a Swift package's targets with `swift package describe --type json`.
 public enum SwiftPackageDescription {

@@ -1,7 +1,8 @@
 import Foundation
-import Impact
+import SelectionSources
 import Model
-import Planning
+import Config
+import Selection
 import Testing
 
 /// The high-watermark check on real git repositories made in the test.
