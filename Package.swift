@@ -13,6 +13,8 @@
 //   Planning, JUnit   pure code: timing, queue, scheduling; JUnit XML read/write
 //   Adapters          one file per test framework, plus the process runner
 //   Coordinator, Worker, Analyzer   the three roles; they never import each other
+//   BenchSupport      baseline schedulers, the simulated cluster, synthetic flaky histories and
+//                     their scoring: for testfleet-bench and tests only, never in the product
 //   TestfleetCLI      swift-argument-parser commands that compose the roles
 //   testfleet         the thin executable
 import PackageDescription
@@ -63,6 +65,7 @@ let package = Package(
             dependencies: ["Model", "Wire", "Transport", "Adapters"],
             swiftSettings: strict),
         .target(name: "Analyzer", dependencies: ["Model", "Store"], swiftSettings: strict),
+        .target(name: "BenchSupport", dependencies: ["Model", "Planning", "Analyzer"], swiftSettings: strict),
         .target(
             name: "TestfleetCLI",
             dependencies: [
@@ -75,7 +78,8 @@ let package = Package(
         .executableTarget(
             name: "testfleet-bench",
             dependencies: [
-                "Model", "Wire", "Store", "Planning", "Selection", "JUnit", "Analyzer", "Adapters", "SelectionSources", grdbSQLite,
+                "Model", "Wire", "Store", "Planning", "Selection", "JUnit", "Analyzer", "Adapters", "SelectionSources", "BenchSupport",
+                grdbSQLite,
             ],
             path: "bench/Sources/testfleet-bench",
             swiftSettings: strict),
@@ -89,7 +93,9 @@ let package = Package(
         .testTarget(
             name: "SelectionTests", dependencies: ["Selection", "SelectionSources", "Config", "Model", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model"], swiftSettings: strict),
+        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model", "BenchSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "BenchSupportTests", dependencies: ["BenchSupport", "Planning", "Analyzer", "Model"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Model", "Transport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"], swiftSettings: strict),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "JUnit"], swiftSettings: strict),

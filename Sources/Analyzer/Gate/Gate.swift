@@ -163,15 +163,8 @@ public enum Gate {
         let rho = min(max(configuration.regressionFailureRate, 1e-6), 1 - 1e-6)
         let f = Double(outcome.failures), s = Double(outcome.passes)
         let logReal = log(prior) + f * log(rho) + s * log(1 - rho)
-        var logFlaky = log(1 - prior)
-        if let posterior = input.flakePosteriors[outcome.test]
-            ?? (input.flakeRates[outcome.test] == nil ? input.unknownTestPrior : nil)
-        {
-            logFlaky += posterior.logSequenceProbability(failures: outcome.failures, passes: outcome.passes)
-        } else {
-            let rate = min(max(input.flakeRates[outcome.test] ?? input.defaultFlakeRate, 1e-6), 1 - 1e-6)
-            logFlaky += f * log(rate) + s * log(1 - rate)
-        }
+        let posterior = input.flakePosteriors[outcome.test] ?? input.unknownTestPrior
+        var logFlaky = log(1 - prior) + posterior.logSequenceProbability(failures: outcome.failures, passes: outcome.passes)
         if s == 0, let observed = input.allFailedBuildRates[outcome.test], observed > 0 {
             // Failures that cluster (bursty tests) fail whole builds more often than rate^f.
             logFlaky = max(logFlaky, log(1 - prior) + log(observed))
