@@ -15,7 +15,7 @@ struct GateCommand: ParsableCommand {
     @Option(help: "The build to judge.")
     var build: String
 
-    @Flag(help: "Print the verdict JSON (DESIGN.md shape plus the evidence fields) instead of the summary.")
+    @Flag(help: "Print the verdict JSON (see docs/architecture.md) instead of the summary.")
     var json = false
 
     @OptionGroup var store: StoreOptions

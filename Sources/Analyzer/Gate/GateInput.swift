@@ -62,8 +62,8 @@ public struct GateInput: Sendable {
     }
 }
 
-/// The gate's full answer: the `Verdict` (the JSON contract) plus the evidence fields proposed
-/// for it (`slip_probability`, `skipped_by_selection`, `outage_suspected`).
+/// The gate's full answer: the `Verdict` (what `--json` prints) plus its evidence fields on their
+/// own (`slip_probability`, `skipped_by_selection`, `outage_suspected`).
 public struct GateEvaluation: Sendable, Hashable {
     public var verdict: Verdict
     /// Estimated probability that at least one failure the gate let through (a pass-on-retry
