@@ -13,7 +13,10 @@
 //   Planning, JUnit   pure code: timing, queue, scheduling; JUnit XML read/write
 //   Adapters          one file per test framework, plus the process runner
 //   Coordinator, Worker, Analyzer   the three roles; they never import each other
-//   TestfleetCLI      swift-argument-parser commands that compose the roles
+//   Builds            one build's lifecycle: plan (suites, selection, inventory, timing) and
+//                     finish (gate, stored verdict, timing fold, snapshot refresh); the CLI hands
+//                     it to the coordinator as closures (the coordinator does not import it)
+//   TestfleetCLI      swift-argument-parser commands: parse, call, print
 //   testfleet         the thin executable
 import PackageDescription
 
@@ -64,11 +67,17 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "Analyzer", dependencies: ["Model", "Store"], swiftSettings: strict),
         .target(
+            name: "Builds",
+            dependencies: [
+                "Model", "Wire", "Store", "Config", "Selection", "SelectionSources", "Planning", "JUnit", "Adapters", "Analyzer",
+            ],
+            swiftSettings: strict),
+        .target(
             name: "TestfleetCLI",
             dependencies: [
                 "Model", "Wire", "Transport", "Store", "Planning", "Selection", "JUnit", "Adapters", "Config",
                 "SelectionSources",
-                "Coordinator", "Worker", "Analyzer", argumentParser,
+                "Coordinator", "Worker", "Analyzer", "Builds", argumentParser,
             ],
             swiftSettings: strict),
         .executableTarget(name: "testfleet", dependencies: ["TestfleetCLI"], swiftSettings: strict),

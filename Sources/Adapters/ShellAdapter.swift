@@ -14,11 +14,14 @@ public struct ShellAdapter: TestAdapter {
         self.cancellation = cancellation
     }
 
+    /// One shell per test: a few milliseconds.
+    public var grantCost: Double { 0.005 }
+
     /// The names in file order. Two tests with one name are a suite-file mistake.
     public func inventory(of suite: SuiteDefinition) throws -> [String] {
         var seen = Set<String>()
         for test in suite.shellTests where !seen.insert(test.name).inserted {
-            throw SpecError("suite '\(suite.name)': two shell tests are named '\(test.name)'; names must be unique")
+            throw TestfleetError.badInput("suite '\(suite.name)': two shell tests are named '\(test.name)'; names must be unique")
         }
         return suite.shellTests.map(\.name)
     }

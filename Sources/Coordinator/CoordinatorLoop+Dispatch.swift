@@ -120,7 +120,7 @@ extension CoordinatorLoop {
             try store.createBuild(planned.spec, testCount: planned.tests.count)
             if let selection = planned.selection { try store.recordSelection(build: planned.spec.id, selection) }
         } catch {
-            reject(planned.spec.id, reason: "\(error)", exitCode: error.isUserError ? 2 : 3, watcher: watcher)
+            reject(planned.spec.id, TestfleetError(error), watcher: watcher)
             return
         }
         start(planned, stored: [:], watcher: watcher)
@@ -151,19 +151,20 @@ extension CoordinatorLoop {
             }
             admit(try service.planner(spec), watcher: client)
         } catch {
-            let code = (error as? SpecError) != nil ? 2 : 3
-            reject(spec.id, reason: "\(error)", exitCode: code, watcher: client)
+            reject(spec.id, TestfleetError(error), watcher: client)
         }
     }
 
-    func reject(_ build: String, reason: String, exitCode: Int, watcher: [UInt8]?) {
-        log("build \(build) rejected: \(reason)")
+    /// Refuses a build: a client hears the error (bad input or infrastructure, by its code); an
+    /// in-process submitter gets a failed outcome with the error's exit code.
+    func reject(_ build: String, _ error: TestfleetError, watcher: [UInt8]?) {
+        log("build \(build) rejected: \(error.message)")
         if let watcher {
-            send(.error(ErrorMessage(code: exitCode == 2 ? "bad-submit" : "infrastructure", message: reason)), to: watcher)
+            send(.error(ErrorMessage(rejecting: error)), to: watcher)
         } else {
-            let verdict = Verdict(build: build, commit: nil, verdict: .fail, counts: .init(), failures: [], reasons: [reason],
-                                  simulated: false, suite: "")
-            service.publish(BuildOutcome(build: build, verdict: verdict, exitCode: Int32(exitCode)))
+            let verdict = Verdict(build: build, commit: nil, verdict: .fail, counts: .init(), failures: [],
+                                  reasons: [error.message], simulated: false, suite: "")
+            service.publish(BuildOutcome(build: build, verdict: verdict, exitCode: error.code.rawValue))
         }
     }
 
@@ -181,7 +182,7 @@ extension CoordinatorLoop {
             let verdict = Verdict(build: build.id, commit: build.planned.spec.commit, verdict: .fail, counts: .init(),
                                   failures: [], reasons: ["store error: \(error)"], simulated: build.planned.spec.isSimulated,
                                   suite: build.planned.spec.suite)
-            outcome = BuildOutcome(build: build.id, verdict: verdict, exitCode: 3)
+            outcome = BuildOutcome(build: build.id, verdict: verdict, exitCode: TestfleetError.Code.infrastructure.rawValue)
         }
         let progress = BuildProgress(build: build.id, done: build.finalCount, total: build.total, failed: build.failedCount,
                                 workers: workers.count)

@@ -28,13 +28,13 @@ public enum ImpactAnalysis {
     /// repository containing `directory`.
     public static func select(
         in directory: String, base: String, head: String, suites: [SuiteDefinition], rules: ImpactRules
-    ) throws(SpecError) -> ImpactReport {
+    ) throws(TestfleetError) -> ImpactReport {
         let repository = try GitRepository(containing: directory)
         let baseCommit = try repository.commit(base)
         let headCommit = try repository.commit(head)
         let diffBase = try repository.mergeBase(baseCommit, headCommit) ?? baseCommit
         let changes = try repository.changedPaths(from: diffBase, to: headCommit)
-        let watermark = try rules.highWatermark.flatMap { (path) throws(SpecError) in
+        let watermark = try rules.highWatermark.flatMap { (path) throws(TestfleetError) in
             try Watermark.check(repository, path: path, base: baseCommit, head: headCommit)
         }
 
@@ -75,7 +75,7 @@ public enum ImpactAnalysis {
 
     /// The import graph of the Python files under `directory` at `commit`, module names relative
     /// to it (prefixed with its name when it is itself a package).
-    static func pythonGraph(_ repository: GitRepository, at commit: String, directory: String) throws(SpecError)
+    static func pythonGraph(_ repository: GitRepository, at commit: String, directory: String) throws(TestfleetError)
         -> PythonImportGraph
     {
         let all = try repository.files(at: commit, under: directory)
@@ -89,12 +89,12 @@ public enum ImpactAnalysis {
     }
 
     /// `directory` (absolute) relative to the repository root; "" for the root itself.
-    static func relativeDirectory(_ directory: String, in root: String, suite: String) throws(SpecError) -> String {
+    static func relativeDirectory(_ directory: String, in root: String, suite: String) throws(TestfleetError) -> String {
         let resolvedRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
         let resolved = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
         if resolved == resolvedRoot { return "" }
         guard resolved.hasPrefix(resolvedRoot + "/") else {
-            throw SpecError(
+            throw TestfleetError.badInput(
                 "suite '\(suite)' lives in \(directory), outside the repository \(root); "
                     + "impact selection needs every suite inside the repository it diffs")
         }
