@@ -98,6 +98,7 @@ let package = Package(
         .testTarget(
             name: "SelectionTests", dependencies: ["Selection", "SelectionSources", "Config", "Model", "TestSupport"],
             swiftSettings: strict),
+        .testTarget(name: "BuildsTests", dependencies: ["Builds", "Store", "Model"], swiftSettings: strict),
         .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Model", "Transport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"], swiftSettings: strict),
