@@ -56,7 +56,7 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "JUnit", dependencies: ["Model"], swiftSettings: strict),
         .target(name: "SelectionSources", dependencies: ["Model", "Selection", "Config"], swiftSettings: strict),
-        .target(name: "Adapters", dependencies: ["Model", "JUnit"], swiftSettings: strict),
+        .target(name: "Adapters", dependencies: ["Model", "JUnit", "Selection", "SelectionSources"], swiftSettings: strict),
         .target(
             name: "Coordinator",
             dependencies: ["Model", "Wire", "Transport", "Store", "Planning"],
@@ -96,7 +96,7 @@ let package = Package(
         // Test helpers shared by test targets (a real git repository built commit by commit).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
-            name: "SelectionTests", dependencies: ["Selection", "SelectionSources", "Config", "Model", "TestSupport"],
+            name: "SelectionTests", dependencies: ["Selection", "SelectionSources", "Config", "Model", "Adapters", "TestSupport"],
             swiftSettings: strict),
         .testTarget(name: "BuildsTests", dependencies: ["Builds", "Store", "Model"], swiftSettings: strict),
         .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model"], swiftSettings: strict),

@@ -4,6 +4,8 @@ import Glibc
 import Foundation
 import JUnit
 public import Model
+public import Selection
+public import SelectionSources
 
 /// The `pytest` adapter. Tests are pytest node ids (`tests/test_x.py::TestA::test_m[ä b-1]`),
 /// kept byte for byte as pytest prints them: brackets, spaces and non-ASCII intact.
@@ -174,5 +176,16 @@ public struct PytestAdapter: TestAdapter {
     static func bytes(_ text: String, cap: Int) -> [UInt8] {
         let all = Array(text.utf8)
         return all.count > cap ? Array(all.suffix(cap)) : all
+    }
+}
+
+extension PytestAdapter: ImpactProvider {
+    /// The suite's tests are its Python test modules; what they import decides what a change
+    /// reaches.
+    public func impactSuite(_ suite: SuiteDefinition, directory: String, sources: inout ImpactSources)
+        throws(TestfleetError) -> ImpactSuite
+    {
+        let graphs = try sources.pythonGraphs(under: directory)
+        return .python(name: suite.name, directory: directory, head: graphs.head, base: graphs.base, rules: sources.rules)
     }
 }

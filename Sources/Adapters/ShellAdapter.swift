@@ -1,4 +1,6 @@
 public import Model
+public import Selection
+public import SelectionSources
 
 /// The `shell` adapter: a test is a named command line from the suite file (`suite.shellTests`),
 /// run with `/bin/sh -c` in the suite's directory and environment. Exit 0 passes, any other exit
@@ -84,5 +86,15 @@ extension AdapterResult {
             output.removeFirst(excess)
             outputDropped += excess
         }
+    }
+}
+
+extension ShellAdapter: ImpactProvider {
+    /// The suite's tests are its named commands; what they read is unknown, so only the rules
+    /// (`always_run`, paths) select them.
+    public func impactSuite(_ suite: SuiteDefinition, directory: String, sources: inout ImpactSources)
+        throws(TestfleetError) -> ImpactSuite
+    {
+        ImpactSuite(name: suite.name, directory: directory, graph: .none, tests: suite.shellTests.map(\.name))
     }
 }

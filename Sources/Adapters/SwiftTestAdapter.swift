@@ -1,6 +1,8 @@
 public import Model
 import Foundation
 import JUnit
+public import Selection
+public import SelectionSources
 
 /// The `swift` adapter: a Swift package's XCTest and Swift Testing tests, run through SwiftPM.
 ///
@@ -326,5 +328,15 @@ public struct SwiftTestAdapter: TestAdapter {
         if run.cancelled { return "was cancelled" }
         if let signal = run.signal { return "was killed by signal \(signal)" }
         return "exited with status \(run.exitStatus ?? -1)"
+    }
+}
+
+extension SwiftTestAdapter: ImpactProvider {
+    /// The suite's tests are its package's test targets; target dependencies decide what a change
+    /// reaches.
+    public func impactSuite(_ suite: SuiteDefinition, directory: String, sources: inout ImpactSources)
+        throws(TestfleetError) -> ImpactSuite
+    {
+        .swift(name: suite.name, directory: directory, targets: try SwiftPackageDescription.targets(packageDirectory: suite.directory))
     }
 }

@@ -1,3 +1,4 @@
+import Adapters
 import Config
 import Foundation
 import SelectionSources
@@ -19,7 +20,8 @@ struct SelectionFilter {
         guard let base = spec.base, let head = spec.head else { return nil }
         let directory = root ?? URL(fileURLWithPath: file.path).deletingLastPathComponent().path
         report = try ImpactAnalysis.select(
-            in: directory, base: base, head: head, suites: file.suites, rules: try ImpactRules(document: file.document))
+            in: directory, base: base, head: head, suites: file.suites, rules: try ImpactRules(document: file.document),
+            providers: AdapterRegistry.impactProvider(for:))
         filter = ImpactSelection.Filter(report.selection)
     }
 

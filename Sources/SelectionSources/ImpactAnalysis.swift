@@ -25,9 +25,11 @@ public struct ImpactReport: Sendable {
 /// is used (everything that differs).
 public enum ImpactAnalysis {
     /// Selects the tests of `suites` affected by the changes from `base` to `head` in the
-    /// repository containing `directory`.
+    /// repository containing `directory`. `providers` gives each framework's `ImpactProvider`
+    /// (the test adapters); a suite whose framework has none is one the selector cannot see into.
     public static func select(
-        in directory: String, base: String, head: String, suites: [SuiteDefinition], rules: ImpactRules
+        in directory: String, base: String, head: String, suites: [SuiteDefinition], rules: ImpactRules,
+        providers: (AdapterKind) -> (any ImpactProvider)?
     ) throws(TestfleetError) -> ImpactReport {
         let repository = try GitRepository(containing: directory)
         let baseCommit = try repository.commit(base)
@@ -38,33 +40,13 @@ public enum ImpactAnalysis {
             try Watermark.check(repository, path: path, base: baseCommit, head: headCommit)
         }
 
+        var sources = ImpactSources(repository: repository, head: headCommit, diffBase: diffBase, changes: changes, rules: rules)
         var impactSuites: [ImpactSuite] = []
-        var pythonGraphs: [String: (PythonImportGraph, PythonImportGraph?)] = [:]
         for suite in suites {
             let relative = try relativeDirectory(suite.directory, in: repository.root, suite: suite.name)
-            switch suite.adapter {
-            case .pytest:
-                let graphs: (PythonImportGraph, PythonImportGraph?)
-                if let cached = pythonGraphs[relative] {
-                    graphs = cached
-                } else {
-                    let head = try pythonGraph(repository, at: headCommit, directory: relative)
-                    let needsBase = changes.contains { change in
-                        change.sides.contains { $0.atBase && $0.path.hasSuffix(".py") && isInside($0.path, relative) }
-                    }
-                    let base = needsBase ? try pythonGraph(repository, at: diffBase, directory: relative) : nil
-                    graphs = (head, base)
-                    pythonGraphs[relative] = graphs
-                }
-                impactSuites.append(
-                    .python(name: suite.name, directory: relative, head: graphs.0, base: graphs.1, rules: rules))
-            case .swift:
-                let targets = try SwiftPackageDescription.targets(packageDirectory: suite.directory)
-                impactSuites.append(.swift(name: suite.name, directory: relative, targets: targets))
-            case .shell:
-                impactSuites.append(
-                    ImpactSuite(name: suite.name, directory: relative, graph: .none, tests: suite.shellTests.map(\.name)))
-            case .go, .simulated:
+            if let provider = providers(suite.adapter) {
+                impactSuites.append(try provider.impactSuite(suite, directory: relative, sources: &sources))
+            } else {
                 impactSuites.append(ImpactSuite(name: suite.name, directory: relative, graph: .none, tests: []))
             }
         }

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Adapters
 import Config
 import Foundation
 import SelectionSources
@@ -46,7 +47,8 @@ public struct SelectCommand: ParsableCommand {
 
     public func run() throws {
         let (suites, rules) = try loadSuites()
-        let report = try ImpactAnalysis.select(in: root, base: base, head: head, suites: suites, rules: rules)
+        let report = try ImpactAnalysis.select(in: root, base: base, head: head, suites: suites, rules: rules,
+                                              providers: AdapterRegistry.impactProvider(for:))
         print(json ? report.jsonText : report.text(explain: explain), terminator: json ? "\n" : "")
     }
 

@@ -1,3 +1,4 @@
+import Adapters
 import Foundation
 import SelectionSources
 import Model
@@ -14,7 +15,7 @@ import Testing
     private func select(
         _ repository: FixtureRepository, base: String = "main", head: String, rules: ImpactRules = ImpactRules()
     ) throws -> ImpactReport {
-        try ImpactAnalysis.select(in: repository.root, base: base, head: head, suites: [suite(repository)], rules: rules)
+        try ImpactAnalysis.select(in: repository.root, base: base, head: head, suites: [suite(repository)], rules: rules, providers: AdapterRegistry.impactProvider(for:))
     }
 
     private func selectedTests(_ report: ImpactReport) -> [String] {
