@@ -118,11 +118,15 @@ final class CoordinatorCore {
     func apply(_ batch: ResultBatch) {
         // Taken out of the table while it changes, so its dictionary is not copied.
         var lease = leases.removeValue(forKey: batch.lease)
-        if let build = builds[batch.build], !build.finished {
+        if let build = builds[batch.build] {
+            // A finished build takes no more results, but its leases still end: a worker that
+            // ran a requeued copy after the first report finished the build would otherwise
+            // hold that lease, and its capacity, for as long as it stays connected.
+            let running = !build.finished
             for result in batch.results {
                 guard let index = build.index(of: result.test) else { continue }
                 if lease?.remaining[index] == result.attempt { lease?.remaining[index] = nil }
-                _ = build.apply(result, index: index)
+                if running { _ = build.apply(result, index: index) }
             }
         }
         if let lease {

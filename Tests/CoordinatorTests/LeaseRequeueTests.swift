@@ -65,5 +65,7 @@ import Wire
         fleet.report("w2", requeued, .passed)
         #expect(fleet.finished == ["b1"])
         #expect(fleet.core.builds["b1"]?.failedCount == 1)
+        #expect(fleet.core.leases.isEmpty, "the requeued lease ended with its report")
+        #expect(fleet.core.workers[FleetHarness.identity("w2")]?.leases.isEmpty == true)
     }
 }
