@@ -4,6 +4,9 @@ import Planning
 import Store
 import Wire
 
+/// The shell's side of a build's life, where the store, the planner and the service's verdict
+/// come in: admitting a build (or refusing it), resuming builds after a restart, finishing one
+/// the core says is complete, and answering clients.
 extension CoordinatorLoop {
     /// Takes a planned build in: stores it (unless resumed), queues it, starts dispatching.
     func admit(_ planned: PlannedBuild, watcher: [UInt8]?) {
