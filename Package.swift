@@ -93,6 +93,8 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], swiftSettings: strict),
         .testTarget(name: "JUnitTests", dependencies: ["JUnit", "Model"], swiftSettings: strict),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Model"], swiftSettings: strict),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Model", "Wire"], swiftSettings: strict),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Model", "Wire"], swiftSettings: strict),
         // Test helpers shared by test targets (a real git repository built commit by commit).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
