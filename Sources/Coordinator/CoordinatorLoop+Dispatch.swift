@@ -62,14 +62,13 @@ extension CoordinatorLoop {
         }
     }
 
-    /// All tests are final (the core says so once per build): compute the verdict, store it,
-    /// tell whoever waits.
+    /// All tests are final (the core says so once per build): the verdict provider finishes the
+    /// build (judges it and stores the verdict, see `VerdictProvider`); tell whoever waits.
     func finish(_ build: BuildState, progress: BuildProgress) {
         let outcome: BuildOutcome
         do {
             if profile.enabled { log("all results stored at \(Self.now() &- build.startedAt) ms; \(profile)") }
             let (verdict, code) = try service.verdictProvider(build.id)
-            try store.finishBuild(build.id, verdict: verdict.verdict, outage: verdict.outageSuspected)
             outcome = BuildOutcome(build: build.id, verdict: verdict, exitCode: code)
         } catch {
             log("could not finish build \(build.id): \(error)")

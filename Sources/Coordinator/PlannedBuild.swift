@@ -14,8 +14,8 @@ public typealias BuildPlanner = @Sendable (BuildSpec) throws -> PlannedBuild
 
 /// Finishes a build whose tests all have results: the CLI provides the build lifecycle's
 /// `finish` (the analyser's gate, the stored verdict, the timing history, the analysis
-/// snapshot). For a build already finished it only re-judges it. Returns the verdict and the exit
-/// code (0 pass, 1 fail).
+/// snapshot), so the coordinator does not store verdicts itself. For a build already finished it
+/// only re-judges it. Returns the verdict and the exit code (0 pass, 1 fail).
 public typealias VerdictProvider = @Sendable (String) throws -> (Verdict, Int32)
 
 /// Renders a finished build's stored results as a document in a format a client asked for
