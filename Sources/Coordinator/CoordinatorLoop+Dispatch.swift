@@ -18,7 +18,7 @@ extension CoordinatorLoop {
             try store.createBuild(planned.spec, testCount: planned.tests.count)
             if let selection = planned.selection { try store.recordSelection(build: planned.spec.id, selection) }
         } catch {
-            reject(planned.spec.id, reason: "\(error)", exitCode: error.isUserError ? 2 : 3, watcher: watcher)
+            reject(planned.spec.id, TestfleetError(error), watcher: watcher)
             return
         }
         start(planned, stored: [:], watcher: watcher)
@@ -45,37 +45,37 @@ extension CoordinatorLoop {
             }
             admit(try service.planner(spec), watcher: client)
         } catch {
-            let code = (error as? SpecError) != nil ? 2 : 3
-            reject(spec.id, reason: "\(error)", exitCode: code, watcher: client)
+            reject(spec.id, TestfleetError(error), watcher: client)
         }
     }
 
-    func reject(_ build: String, reason: String, exitCode: Int, watcher: [UInt8]?) {
-        log("build \(build) rejected: \(reason)")
+    /// Refuses a build: a client hears the error (bad input or infrastructure, by its code); an
+    /// in-process submitter gets a failed outcome with the error's exit code.
+    func reject(_ build: String, _ error: TestfleetError, watcher: [UInt8]?) {
+        log("build \(build) rejected: \(error.message)")
         if let watcher {
-            send(.error(ErrorMessage(code: exitCode == 2 ? "bad-submit" : "infrastructure", message: reason)), to: watcher)
+            send(.error(ErrorMessage(rejecting: error)), to: watcher)
         } else {
-            let verdict = Verdict(build: build, commit: nil, verdict: .fail, counts: .init(), failures: [], reasons: [reason],
-                                  simulated: false, suite: "")
-            service.publish(BuildOutcome(build: build, verdict: verdict, exitCode: Int32(exitCode)))
+            let verdict = Verdict(build: build, commit: nil, verdict: .fail, counts: .init(), failures: [],
+                                  reasons: [error.message], simulated: false, suite: "")
+            service.publish(BuildOutcome(build: build, verdict: verdict, exitCode: error.code.rawValue))
         }
     }
 
-    /// All tests are final (the core says so once per build): compute the verdict, store it,
-    /// tell whoever waits.
+    /// All tests are final (the core says so once per build): the verdict provider finishes the
+    /// build (judges it and stores the verdict, see `VerdictProvider`); tell whoever waits.
     func finish(_ build: BuildState, progress: BuildProgress) {
         let outcome: BuildOutcome
         do {
             if profile.enabled { log("all results stored at \(Self.now() &- build.startedAt) ms; \(profile)") }
             let (verdict, code) = try service.verdictProvider(build.id)
-            try store.finishBuild(build.id, verdict: verdict.verdict, outage: verdict.outageSuspected)
             outcome = BuildOutcome(build: build.id, verdict: verdict, exitCode: code)
         } catch {
             log("could not finish build \(build.id): \(error)")
             let verdict = Verdict(build: build.id, commit: build.planned.spec.commit, verdict: .fail, counts: .init(),
                                   failures: [], reasons: ["store error: \(error)"], simulated: build.planned.spec.isSimulated,
                                   suite: build.planned.spec.suite)
-            outcome = BuildOutcome(build: build.id, verdict: verdict, exitCode: 3)
+            outcome = BuildOutcome(build: build.id, verdict: verdict, exitCode: TestfleetError.Code.infrastructure.rawValue)
         }
         service.progressHandler?(progress)
         service.publish(outcome)
