@@ -1,15 +1,15 @@
 import Foundation
 import JUnit
 import Model
-import Store
+public import Store
 import Wire
 
 /// `--junit FILE`: a stored build's results as JUnit XML, every attempt of every test (earlier
 /// failed attempts as Surefire rerun/flaky elements), with the final attempt's output tail.
-enum JUnitExport {
+public enum JUnitExport {
     /// The test cases of `build`, in test-name order.
     static func testCases(store: Store, build: String) throws -> [JUnitTestCase] {
-        guard let record = try store.build(build) else { throw CLIExit.badInput("no build '\(build)' in \(store.path)") }
+        guard let record = try store.build(build) else { throw TestfleetError.badInput("no build '\(build)' in \(store.path)") }
         let results = try store.results(build: build)
         let outputs = try store.outputs(build: build)
         let suite = record.simulated ? "\(record.spec.suite) (SIMULATED)" : record.spec.suite
@@ -34,16 +34,16 @@ enum JUnitExport {
     }
 
     /// The build's JUnit XML as bytes, for a `submit --junit` client (`format` must be "junit").
-    static func document(store: Store, build: String, format: String) throws -> [UInt8] {
-        guard format == "junit" else { throw CLIExit.badInput("unknown report format '\(format)' (testfleet renders: junit)") }
+    public static func document(store: Store, build: String, format: String) throws -> [UInt8] {
+        guard format == "junit" else { throw TestfleetError.badInput("unknown report format '\(format)' (testfleet renders: junit)") }
         return Array(JUnitWriter.document(try testCases(store: store, build: build), name: "testfleet build \(build)").utf8)
     }
 
     /// Writes the build's JUnit XML to `path`; a write failure is an infrastructure error (3).
-    static func write(store: Store, build: String, to path: String) throws {
+    public static func write(store: Store, build: String, to path: String) throws {
         let cases = try testCases(store: store, build: build)
         do { try JUnitWriter.write(cases, to: path, name: "testfleet build \(build)") } catch {
-            throw CLIExit.infrastructure("cannot write JUnit XML to \(path): \(error)")
+            throw TestfleetError.infrastructure("cannot write JUnit XML to \(path): \(error)")
         }
     }
 }

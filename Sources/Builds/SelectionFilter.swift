@@ -1,3 +1,4 @@
+import Adapters
 import Config
 import Foundation
 import SelectionSources
@@ -12,14 +13,15 @@ struct SelectionFilter {
     private let report: ImpactReport
     private var filter: ImpactSelection.Filter
 
-    /// Nil when the spec asks for no selection (no base or head, or a simulated suite). The
-    /// repository is the one holding `root`, or else the suite file's directory.
-    init?(spec: BuildSpec, root: String?) throws(SpecError) {
-        guard let base = spec.base, let head = spec.head, !spec.isSimulated else { return nil }
-        let file = try SuiteFile.load(path: spec.suite)
+    /// Nil when the spec asks for no selection (no base or head). `file` is the build's suite
+    /// file, already read. The repository is the one holding `root`, or else the suite file's
+    /// directory.
+    init?(spec: BuildSpec, file: SuiteFile, root: String?) throws(TestfleetError) {
+        guard let base = spec.base, let head = spec.head else { return nil }
         let directory = root ?? URL(fileURLWithPath: file.path).deletingLastPathComponent().path
         report = try ImpactAnalysis.select(
-            in: directory, base: base, head: head, suites: file.suites, rules: try ImpactRules(document: file.document))
+            in: directory, base: base, head: head, suites: file.suites, rules: try ImpactRules(document: file.document),
+            providers: AdapterRegistry.impactProvider(for:))
         filter = ImpactSelection.Filter(report.selection)
     }
 
@@ -35,18 +37,5 @@ struct SelectionFilter {
             base: report.base, head: report.head, diffBase: report.diffBase, selectedCount: filter.selectedCount,
             skippedCount: filter.skippedCount, runAllReasons: report.selection.runAllReasons, skipped: filter.skipped,
             rebaseRequired: rebaseRequired)
-    }
-}
-
-extension BuildSelection {
-    /// One line for `run`'s progress output: what selection kept, or why everything runs.
-    var summaryLine: String {
-        if let rebaseRequired { return "testfleet: \(rebaseRequired)\n" }
-        let range = "\(base.prefix(12))...\(head.prefix(12))"
-        if !runAllReasons.isEmpty {
-            return "testfleet: selection \(range): everything runs (\(runAllReasons[0])"
-                + (runAllReasons.count > 1 ? "; \(runAllReasons.count - 1) more reason(s))\n" : ")\n")
-        }
-        return "testfleet: selection \(range): \(selectedCount) test(s) affected, \(skippedCount) skipped\n"
     }
 }

@@ -16,9 +16,12 @@ enum InventoryCache {
     static let maxFiles = 200_000
     static let skippedFolders: Set = [".git", ".hg", "__pycache__", ".pytest_cache", "node_modules", ".tox", ".mypy_cache"]
 
-    static func names(for suite: SuiteDefinition, store: Store, list: () throws -> [String]) throws -> [String] {
-        guard let extensions = relevantExtensions(suite.adapter), let fingerprint = fingerprint(of: suite, extensions: extensions)
-        else { return try list() }
+    /// The suite's test names: cached ones while its fingerprint holds, else `list()` (and the
+    /// result cached). `extensions` are the adapter's `inventoryFileExtensions`; nil: no cache.
+    static func names(for suite: SuiteDefinition, extensions: Set<String>?, store: Store, list: () throws -> [String])
+        throws -> [String]
+    {
+        guard let extensions, let fingerprint = fingerprint(of: suite, extensions: extensions) else { return try list() }
         let key = "\(suite.adapter.rawValue)|\(suite.name)|\(suite.directory)"
         if let cached = try? store.cachedInventory(suiteKey: key, fingerprint: fingerprint, maxAge: maxAge) { return cached }
         let names = try list()
@@ -26,16 +29,6 @@ enum InventoryCache {
             try? store.cacheInventory(suiteKey: key, fingerprint: fingerprint, names: names)
         }
         return names
-    }
-
-    /// File endings whose changes can change a suite's test list; nil: do not cache.
-    static func relevantExtensions(_ adapter: AdapterKind) -> Set<String>? {
-        switch adapter {
-        case .pytest: ["py", "ini", "cfg", "toml", "txt", "json", "yaml", "yml"]
-        case .go: ["go", "mod", "sum"]
-        case .swift: ["swift", "resolved"]
-        case .shell, .simulated: nil
-        }
     }
 
     static func fingerprint(of suite: SuiteDefinition, extensions: Set<String>) -> String? {
@@ -67,17 +60,5 @@ enum InventoryCache {
             hash.add("site-packages \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)")
         }
         return "\(files.count)-" + String(hash.value, radix: 16)
-    }
-}
-
-/// 64-bit FNV-1a: a fast, stable (across runs and processes) hash for fingerprints.
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ text: String) {
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value = value &* 0x0000_0100_0000_01B3
-        }
     }
 }
