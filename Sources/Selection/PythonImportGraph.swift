@@ -24,13 +24,26 @@ public struct PythonImportGraph: Sendable {
     /// For each module, its nearest enclosing package in the graph (nil at the top), whose
     /// `__init__` runs before it.
     public let parentPackage: [Int?]
-    private let indexByName: [String: Int]
+    /// Module prefixes of the directories on `sys.path` besides the graph's root (`src` for a
+    /// src layout), absolute imports are also looked up under each of them.
+    public let roots: [String]
+    /// Directories (module prefixes) where absolute imports that matched nothing under the known
+    /// roots were found, with one such import each (`file:line import name`): evidence of a layout
+    /// the configuration did not describe.
+    public let inferredRoots: [(root: String, example: String)]
+    let indexByName: [String: Int]
     private let indexByPath: [String: Int]
 
     /// Builds the graph from scanned files. Two files claiming one module name (a `pkg.py` next
     /// to a `pkg/` directory) keep the first in path order, as Python's own finder would prefer
     /// the package.
-    public init(files: [PythonSourceFile]) {
+    ///
+    /// `roots` are the module prefixes of further `sys.path` directories inside the root (see
+    /// `PythonProjectLayout`). With `infersRoots`, an absolute import that matches nothing under
+    /// the root or `roots` is also looked up under every non-package directory holding a module or
+    /// package of that top-level name: selection must not lose an edge to a layout it was not told
+    /// about, and an edge too many only makes it run more. Off for grimp-compatible graphs.
+    public init(files: [PythonSourceFile], roots: [String] = [], infersRoots: Bool = false) {
         let ordered = files.sorted {
             ($0.module, $0.isPackage ? 0 : 1, $0.path) < ($1.module, $1.isPackage ? 0 : 1, $1.path)
         }
@@ -50,6 +63,9 @@ public struct PythonImportGraph: Sendable {
         for (index, path) in paths.enumerated() { byPath[path] = index }
         indexByPath = byPath
 
+        let resolver = RootResolver(
+            names: byName, roots: roots, modules: unique.map { ($0.module, $0.isPackage) }, infers: infersRoots)
+        var inferred: [String: String] = [:]
         var allImports: [[Int]] = []
         var allLines: [[Int]] = []
         var allStars: [[Int]] = []
@@ -59,7 +75,7 @@ public struct PythonImportGraph: Sendable {
             var lineByTarget: [Int: Int] = [:]
             var stars: [Int] = []
             for statement in file.imports.imports {
-                for target in Self.resolve(statement, in: file, names: byName) where target != importer {
+                for target in resolver.resolve(statement, in: file, inferred: &inferred) where target != importer {
                     if lineByTarget[target] == nil { lineByTarget[target] = statement.line }
                     if statement.name == "*" { stars.append(target) }
                 }
@@ -73,6 +89,8 @@ public struct PythonImportGraph: Sendable {
         importLines = allLines
         dynamicImportLines = unique.map(\.imports.dynamicImportLines)
         starImports = allStars
+        self.roots = roots
+        inferredRoots = inferred.keys.sorted().map { ($0, inferred[$0]!) }
         parentPackage = modules.map { name in
             let dot = name.lastIndex(of: ".")
             return dot.flatMap { Self.nearestExisting(String(name[..<$0]), names: byName) }

@@ -44,20 +44,31 @@ public enum ImpactAnalysis {
             let relative = try relativeDirectory(suite.directory, in: repository.root, suite: suite.name)
             switch suite.adapter {
             case .pytest:
+                let files = try innerFiles(repository, at: headCommit, directory: relative)
+                let layout = try PythonProjectSettings.layout(directory: relative, paths: files, suite: suite) {
+                    (paths) throws(SpecError) in
+                    try repository.contents(at: headCommit, paths: paths).map { String(decoding: $0, as: UTF8.self) }
+                }
+                let key = relative + "\u{0}" + layout.modulePrefixes.joined(separator: ":")
                 let graphs: (PythonImportGraph, PythonImportGraph?)
-                if let cached = pythonGraphs[relative] {
+                if let cached = pythonGraphs[key] {
                     graphs = cached
                 } else {
-                    let head = try pythonGraph(repository, at: headCommit, directory: relative)
+                    let head = try pythonGraph(repository, at: headCommit, directory: relative, files: files, layout: layout)
                     let needsBase = changes.contains { change in
                         change.sides.contains { $0.atBase && $0.path.hasSuffix(".py") && isInside($0.path, relative) }
                     }
-                    let base = needsBase ? try pythonGraph(repository, at: diffBase, directory: relative) : nil
+                    let base = needsBase
+                        ? try pythonGraph(
+                            repository, at: diffBase, directory: relative,
+                            files: innerFiles(repository, at: diffBase, directory: relative), layout: layout)
+                        : nil
                     graphs = (head, base)
-                    pythonGraphs[relative] = graphs
+                    pythonGraphs[key] = graphs
                 }
                 impactSuites.append(
-                    .python(name: suite.name, directory: relative, head: graphs.0, base: graphs.1, rules: rules))
+                    .python(
+                        name: suite.name, directory: relative, head: graphs.0, base: graphs.1, rules: rules, layout: layout))
             case .swift:
                 let targets = try SwiftPackageDescription.targets(packageDirectory: suite.directory)
                 impactSuites.append(.swift(name: suite.name, directory: relative, targets: targets))
@@ -73,19 +84,25 @@ public enum ImpactAnalysis {
                             watermark: watermark)
     }
 
-    /// The import graph of the Python files under `directory` at `commit`, module names relative
-    /// to it (prefixed with its name when it is itself a package).
-    static func pythonGraph(_ repository: GitRepository, at commit: String, directory: String) throws(SpecError)
-        -> PythonImportGraph
-    {
-        let all = try repository.files(at: commit, under: directory)
+    /// The paths of the files under `directory` at `commit`, relative to it.
+    static func innerFiles(_ repository: GitRepository, at commit: String, directory: String) throws(SpecError) -> [String] {
         let prefix = directory.isEmpty ? "" : directory + "/"
-        let inner = all.map { String($0.dropFirst(prefix.count)) }
-        let rootPackage = inner.contains("__init__.py") ? directory.split(separator: "/").last.map(String.init) : nil
-        let pythonPaths = inner.filter { $0.hasSuffix(".py") }
+        return try repository.files(at: commit, under: directory).map { String($0.dropFirst(prefix.count)) }
+    }
+
+    /// The import graph of the Python files among `files` (relative to `directory`) at `commit`,
+    /// module names relative to it (prefixed with its name when it is itself a package), absolute
+    /// imports looked up under the layout's roots and, failing those, wherever they can be found.
+    static func pythonGraph(
+        _ repository: GitRepository, at commit: String, directory: String, files: [String], layout: PythonProjectLayout
+    ) throws(SpecError) -> PythonImportGraph {
+        let prefix = directory.isEmpty ? "" : directory + "/"
+        let rootPackage = files.contains("__init__.py") ? directory.split(separator: "/").last.map(String.init) : nil
+        let pythonPaths = files.filter { $0.hasSuffix(".py") }
         let contents = try repository.contents(at: commit, paths: pythonPaths.map { prefix + $0 })
         return PythonSourceTree.graph(
-            contents: Array(zip(pythonPaths, contents)), rootPackage: rootPackage, mode: .complete)
+            contents: Array(zip(pythonPaths, contents)), rootPackage: rootPackage, mode: .complete,
+            roots: rootPackage == nil ? layout.modulePrefixes : [], infersRoots: true)
     }
 
     /// `directory` (absolute) relative to the repository root; "" for the root itself.

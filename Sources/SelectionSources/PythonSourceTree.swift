@@ -145,8 +145,10 @@ final class ResultSlots<Value>: @unchecked Sendable {
 extension PythonSourceTree {
     /// The graph of files already in memory (read from a git revision): `files` pairs
     /// root-relative paths with contents. Scanning runs on all cores.
+    /// `roots` and `infersRoots` are `PythonImportGraph`'s.
     public static func graph(
-        contents files: [(path: String, bytes: Data)], rootPackage: String?, mode: PythonModuleLayout.Mode
+        contents files: [(path: String, bytes: Data)], rootPackage: String?, mode: PythonModuleLayout.Mode,
+        roots: [String] = [], infersRoots: Bool = false
     ) -> PythonImportGraph {
         let entries = PythonModuleLayout.entries(paths: files.map(\.path), rootPackage: rootPackage, mode: mode)
         var byPath: [String: Data] = [:]
@@ -169,6 +171,6 @@ extension PythonSourceTree {
                 path: entry.path, module: entry.module, isPackage: entry.isPackage, importBase: entry.importBase,
                 imports: imports)
         }
-        return PythonImportGraph(files: files)
+        return PythonImportGraph(files: files, roots: roots, infersRoots: infersRoots)
     }
 }

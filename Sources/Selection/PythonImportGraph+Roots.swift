@@ -1,0 +1,89 @@
+/// Absolute imports looked up under more than one `sys.path` directory.
+extension PythonImportGraph {
+    /// Resolves import statements against the graph's root, the importing file's pytest base, the
+    /// configured roots and, when inference is on, every directory that could be a source root.
+    struct RootResolver {
+        let names: [String: Int]
+        let roots: [String]
+        /// Top-level name → the non-package directories (module prefixes, never the graph root)
+        /// holding a module or package of that name. Empty when inference is off.
+        let holders: [Substring: [String]]
+
+        init(names: [String: Int], roots: [String], modules: [(name: String, isPackage: Bool)], infers: Bool) {
+            self.names = names
+            self.roots = roots
+            guard infers else {
+                holders = [:]
+                return
+            }
+            var packages: Set<Substring> = []
+            for module in modules where module.isPackage { packages.insert(Substring(module.name)) }
+            let configured = Set(roots.map { Substring($0) })
+            var found: [Substring: Set<Substring>] = [:]
+            for module in modules {
+                let name = Substring(module.name)
+                var start = name.startIndex
+                // Each dot splits the name into a directory prefix and the next component.
+                while let dot = name[start...].firstIndex(of: ".") {
+                    let prefix = name[..<dot]
+                    let afterDot = name.index(after: dot)
+                    let componentEnd = name[afterDot...].firstIndex(of: ".") ?? name.endIndex
+                    // Inside a regular package a directory is not a `sys.path` entry.
+                    if !packages.contains(prefix), !configured.contains(prefix) {
+                        found[name[afterDot..<componentEnd], default: []].insert(prefix)
+                    }
+                    start = afterDot
+                }
+            }
+            holders = found.mapValues { $0.map(String.init).sorted() }
+        }
+
+        /// The internal modules `statement` in `file` may load. `inferred` collects, per inferred
+        /// directory, the first import found only there.
+        func resolve(_ statement: PythonImport, in file: PythonSourceFile, inferred: inout [String: String]) -> [Int] {
+            var found = PythonImportGraph.resolve(statement, in: file, names: names)
+            guard statement.level == 0 else { return found }
+            let target = statement.target
+            for root in roots {
+                if let module = existing(target, under: root), !found.contains(module) { found.append(module) }
+            }
+            guard found.isEmpty, !holders.isEmpty else { return found }
+            let top = target.prefix { $0 != "." }
+            for holder in holders[top] ?? [] {
+                guard let module = existing(target, under: holder), !found.contains(module) else { continue }
+                found.append(module)
+                if inferred[holder] == nil { inferred[holder] = "\(file.path):\(statement.line) imports \(target)" }
+            }
+            return found
+        }
+
+        /// `root.target`, or its nearest ancestor that is a module, stopping before `root` itself
+        /// (a directory on `sys.path` is not a module of the import).
+        func existing(_ target: String, under root: String) -> Int? {
+            if root.isEmpty { return PythonImportGraph.nearestExisting(target, names: names) }
+            let full = root + "." + target
+            var candidate = Substring(full)
+            while candidate.count > root.count {
+                if let index = names[String(candidate)] { return index }
+                guard let dot = candidate.lastIndex(of: ".") else { return nil }
+                candidate = candidate[..<dot]
+            }
+            return nil
+        }
+    }
+
+    /// The modules an absolute dotted name may load, looked up under the graph's root and its
+    /// `roots` (as a `-p` plugin or a `pytest_plugins` entry is): empty when none holds it.
+    public func modules(importedAs name: String) -> [Int] {
+        let resolver = RootResolver(names: indexByName, roots: roots, modules: [], infers: false)
+        var result: [Int] = []
+        if let direct = resolver.existing(name, under: "") { result.append(direct) }
+        for root in roots {
+            if let module = resolver.existing(name, under: root), !result.contains(module) { result.append(module) }
+        }
+        for (root, _) in inferredRoots {
+            if let module = resolver.existing(name, under: root), !result.contains(module) { result.append(module) }
+        }
+        return result
+    }
+}
