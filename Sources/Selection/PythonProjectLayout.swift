@@ -62,16 +62,12 @@ public struct PythonProjectLayout: Sendable, Hashable {
     }
 
     /// Adds the roots the file list itself shows: a `src/` directory that is not a package but
-    /// holds one (the src layout).
+    /// holds Python code (the src layout, regular or namespace packages).
     public mutating func addLayoutRoots(paths: [String]) {
-        guard !paths.contains("src/__init__.py") else { return }
-        let package = paths.first { path in
-            path.hasPrefix("src/") && (path.split(separator: "/").count == 3 && path.hasSuffix("/__init__.py")
-                || path.split(separator: "/").count == 2 && path.hasSuffix(".py"))
-        }
-        if let package {
-            addRoot("src", reason: "src layout: \(package), and src/ is not a package")
-        }
+        guard !paths.contains("src/__init__.py"),
+            let example = paths.first(where: { $0.hasPrefix("src/") && $0.hasSuffix(".py") })
+        else { return }
+        addRoot("src", reason: "src layout: \(example), and src/ is not a package")
     }
 
     /// The roots other than the suite directory as module prefixes (`src/lib` → `src.lib`), for
