@@ -28,8 +28,9 @@ extension PythonImportGraph {
                     let prefix = name[..<dot]
                     let afterDot = name.index(after: dot)
                     let componentEnd = name[afterDot...].firstIndex(of: ".") ?? name.endIndex
-                    // Inside a regular package a directory is not a `sys.path` entry.
-                    if !packages.contains(prefix), !configured.contains(prefix) {
+                    // A regular package and every directory inside one are not `sys.path` entries.
+                    if packages.contains(prefix) { break }
+                    if !configured.contains(prefix) {
                         found[name[afterDot..<componentEnd], default: []].insert(prefix)
                     }
                     start = afterDot

@@ -62,7 +62,7 @@ extension PythonProjectSettings {
     /// for lib; a package renamed on install (`pkg = code`) cannot be mapped and is noted.
     static func packageDirectory(entries: String, file: String, place: Place, layout: inout PythonProjectLayout) {
         for line in entries.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1).map { String($0).trimmed }
+            let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { String($0).trimmed }
             guard parts.count == 2 else { continue }
             let (package, directory) = (parts[0], parts[1])
             if package.isEmpty {
