@@ -51,26 +51,31 @@ PY
 fi
 modules=$(git -C "$work/mono" ls-files '*.py' | grep -c '/src/')
 lines=$(git -C "$work/mono" ls-files -z '*.py' | (cd "$work/mono" && xargs -0 cat) | wc -l)
-echo "date: $(date -u '+%Y-%m-%dT%H:%M:%SZ'), $(nproc) cores; SYNTHETIC mono-repo: $modules modules, $lines lines of Python"
+echo "date: $(date -u '+%Y-%m-%dT%H:%M:%SZ'), $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg); SYNTHETIC mono-repo: $modules modules, $lines lines of Python"
 for target in libs/lib29/src/lib29/pkg29/mod29.py libs/lib0/src/lib0/pkg0/mod0.py libs/lib15/src/lib15/pkg3/mod12.py; do
     git -C "$work/mono" checkout -q -B change main
     echo "# changed" >> "$work/mono/$target"
     git -C "$work/mono" -c user.email=bench@testfleet -c user.name=bench commit -qam "change $target"
     python3 - "$cli" "$work/mono" "$runs" "$target" <<'PY'
-import json, statistics, subprocess, sys, time
+import json, resource, statistics, subprocess, sys, time
 cli, mono, runs, target = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-times = []
+times, cpu = [], []
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 for _ in range(runs):
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), children_cpu()
     out = subprocess.run([cli, "select", "--base", "main", "--head", "change", "--root", mono, "--json"],
                          check=True, capture_output=True, text=True).stdout
     times.append(time.perf_counter() - start)
+    cpu.append(children_cpu() - start_cpu)  # testfleet and the git processes it ran
 report = json.loads(out)
 print(f"  {target}: selected {report['counts']['selected']} of {report['counts']['selected'] + report['counts']['skipped']}"
       f" test files{' (run all)' if report['run_all'] else ''}; whole process median {statistics.median(times):.3f} s"
-      f" (min {min(times):.3f}, max {max(times):.3f})")
+      f" (min {min(times):.3f}, max {max(times):.3f}); CPU (all threads, git included) median {statistics.median(cpu):.3f} s")
 print(json.dumps({"bench": "selection-monorepo", "synthetic": True, "change": target, "selected": report["counts"]["selected"],
-                  "run_all": report["run_all"], "median_s": round(statistics.median(times), 3)}))
+                  "run_all": report["run_all"], "median_s": round(statistics.median(times), 3),
+                  "cpu_median_s": round(statistics.median(cpu), 3), "load_average": __import__("os").getloadavg()[0]}))
 PY
     git -C "$work/mono" checkout -q main
 done

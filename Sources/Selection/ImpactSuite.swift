@@ -43,7 +43,7 @@ public struct ImpactSuite: Sendable {
     ) -> ImpactSuite {
         let extra = layout.testFilePatterns.compactMap { try? PathGlob($0) }
         let tests = head.paths.filter { path in
-            let fileName = path.split(separator: "/").last ?? Substring(path)
+            let fileName = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path[path.index(after: $0)...] } ?? path[...]
             return rules.isPythonTestFile(fileName) || extra.contains { $0.matches(String(fileName)) }
         }
         var suite = ImpactSuite(name: name, directory: directory, graph: .python(head: head, base: base), tests: tests)

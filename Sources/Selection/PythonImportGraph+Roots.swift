@@ -3,39 +3,44 @@ extension PythonImportGraph {
     /// Resolves import statements against the graph's root, the importing file's pytest base, the
     /// configured roots and, when inference is on, every directory that could be a source root.
     struct RootResolver {
-        let names: [String: Int]
-        let roots: [String]
-        /// Top-level name → the non-package directories (module prefixes, never the graph root)
-        /// holding a module or package of that name. Empty when inference is off.
+        let names: [Substring: Int]
+        /// Top-level name → the configured roots holding a module or package of that name, so an
+        /// import is looked up only under the roots that can hold it (a mono-repo has dozens).
+        let configured: [Substring: [String]]
+        /// Top-level name → the other non-package directories (module prefixes, never the graph
+        /// root) holding a module or package of that name. Empty when inference is off.
         let holders: [Substring: [String]]
 
-        init(names: [String: Int], roots: [String], modules: [(name: String, isPackage: Bool)], infers: Bool) {
+        init(names: [Substring: Int], roots: [String], modules: [(name: String, isPackage: Bool)], infers: Bool) {
             self.names = names
-            self.roots = roots
-            guard infers else {
-                holders = [:]
+            guard infers || !roots.isEmpty else {
+                (configured, holders) = ([:], [:])
                 return
             }
             var packages: Set<Substring> = []
             for module in modules where module.isPackage { packages.insert(Substring(module.name)) }
-            let configured = Set(roots.map { Substring($0) })
+            let roots = Set(roots.map { Substring($0) })
+            var configured: [Substring: Set<Substring>] = [:]
             var found: [Substring: Set<Substring>] = [:]
             for module in modules {
                 let name = Substring(module.name)
                 var start = name.startIndex
                 // Each dot splits the name into a directory prefix and the next component.
-                while let dot = name[start...].firstIndex(of: ".") {
+                while let dot = name[start...].utf8.firstIndex(of: UInt8(ascii: ".")) {
                     let prefix = name[..<dot]
                     let afterDot = name.index(after: dot)
-                    let componentEnd = name[afterDot...].firstIndex(of: ".") ?? name.endIndex
-                    // A regular package and every directory inside one are not `sys.path` entries.
-                    if packages.contains(prefix) { break }
-                    if !configured.contains(prefix) {
-                        found[name[afterDot..<componentEnd], default: []].insert(prefix)
+                    let component = name[afterDot..<(name[afterDot...].utf8.firstIndex(of: UInt8(ascii: ".")) ?? name.endIndex)]
+                    if roots.contains(prefix) {
+                        configured[component, default: []].insert(prefix)
+                    } else if packages.contains(prefix) {
+                        break  // a regular package and every directory inside one are not `sys.path` entries
+                    } else if infers {
+                        found[component, default: []].insert(prefix)
                     }
                     start = afterDot
                 }
             }
+            self.configured = configured.mapValues { $0.map(String.init).sorted() }
             holders = found.mapValues { $0.map(String.init).sorted() }
         }
 
@@ -45,11 +50,11 @@ extension PythonImportGraph {
             var found = PythonImportGraph.resolve(statement, in: file, names: names)
             guard statement.level == 0 else { return found }
             let target = statement.target
-            for root in roots {
+            let top = target.prefix { $0 != "." }
+            for root in configured[top] ?? [] where root != file.importBase {
                 if let module = existing(target, under: root), !found.contains(module) { found.append(module) }
             }
             guard found.isEmpty, !holders.isEmpty else { return found }
-            let top = target.prefix { $0 != "." }
             for holder in holders[top] ?? [] {
                 guard let module = existing(target, under: holder), !found.contains(module) else { continue }
                 found.append(module)
@@ -61,12 +66,12 @@ extension PythonImportGraph {
         /// `root.target`, or its nearest ancestor that is a module, stopping before `root` itself
         /// (a directory on `sys.path` is not a module of the import).
         func existing(_ target: String, under root: String) -> Int? {
-            if root.isEmpty { return PythonImportGraph.nearestExisting(target, names: names) }
+            if root.isEmpty { return PythonImportGraph.nearestExisting(Substring(target), names: names) }
             let full = root + "." + target
             var candidate = Substring(full)
-            while candidate.count > root.count {
-                if let index = names[String(candidate)] { return index }
-                guard let dot = candidate.lastIndex(of: ".") else { return nil }
+            while candidate.utf8.count > root.utf8.count {
+                if let index = names[candidate] { return index }
+                guard let dot = candidate.utf8.lastIndex(of: UInt8(ascii: ".")) else { return nil }
                 candidate = candidate[..<dot]
             }
             return nil
@@ -76,7 +81,7 @@ extension PythonImportGraph {
     /// The modules an absolute dotted name may load, looked up under the graph's root and its
     /// `roots` (as a `-p` plugin or a `pytest_plugins` entry is): empty when none holds it.
     public func modules(importedAs name: String) -> [Int] {
-        let resolver = RootResolver(names: indexByName, roots: roots, modules: [], infers: false)
+        let resolver = RootResolver(names: indexByName, roots: [], modules: [], infers: false)
         var result: [Int] = []
         if let direct = resolver.existing(name, under: "") { result.append(direct) }
         for root in roots {

@@ -30,6 +30,13 @@ public struct GitRepository: Sendable {
         return String(decoding: output.standardOutput, as: UTF8.self).trimmed
     }
 
+    /// The absolute path of the repository's git directory (where testfleet keeps its scan cache).
+    public func gitDirectory() throws(SpecError) -> String {
+        let output = try git(["rev-parse", "--absolute-git-dir"])
+        guard output.status == 0 else { throw SpecError("git rev-parse --absolute-git-dir failed in \(root)") }
+        return String(decoding: output.standardOutput, as: UTF8.self).trimmed
+    }
+
     /// The best common ancestor of two commits, nil when their histories are unrelated.
     public func mergeBase(_ first: String, _ second: String) throws(SpecError) -> String? {
         let output = try git(["merge-base", first, second])
@@ -57,11 +64,36 @@ public struct GitRepository: Sendable {
         return output.standardOutput.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Repository-relative paths and blob ids of the files in `commit` under `directory` ("" for
+    /// all); submodules (commits, not blobs) are left out.
+    public func blobs(at commit: String, under directory: String) throws(SpecError) -> [(path: String, blob: String)] {
+        var arguments = ["ls-tree", "-r", "-z", "--full-tree", commit]
+        if !directory.isEmpty { arguments += ["--", directory] }
+        let output = try git(arguments)
+        guard output.status == 0 else {
+            throw SpecError("git ls-tree \(commit) failed: \(output.standardError.trimmed)")
+        }
+        // `<mode> blob <id>\t<path>`
+        return output.standardOutput.split(separator: 0).compactMap { record in
+            guard let tab = record.firstIndex(of: UInt8(ascii: "\t")) else { return nil }
+            let fields = record[record.startIndex..<tab].split(separator: UInt8(ascii: " "))
+            guard fields.count == 3, fields[1].elementsEqual("blob".utf8) else { return nil }
+            return (String(decoding: record[(tab + 1)...], as: UTF8.self), String(decoding: fields[2], as: UTF8.self))
+        }
+    }
+
     /// The contents of each path at `commit`, in order, read through one `git cat-file --batch`
     /// (one process, not one per file). A path that is not a file there reads as empty.
     public func contents(at commit: String, paths: [String]) throws(SpecError) -> [Data] {
+        try contents(objects: paths.map { "\(commit):\($0)" })
+    }
+
+    /// The contents of each object (a blob id or `commit:path`), in order; empty for one that is
+    /// missing or not a blob.
+    public func contents(objects: [String]) throws(SpecError) -> [Data] {
+        let paths = objects
         var request = Data()
-        for path in paths { request.append(contentsOf: "\(commit):\(path)\n".utf8) }
+        for object in objects { request.append(contentsOf: "\(object)\n".utf8) }
         let output = try git(["cat-file", "--batch"], input: request)
         guard output.status == 0 else {
             throw SpecError("git cat-file --batch failed: \(output.standardError.trimmed)")

@@ -39,13 +39,15 @@ public enum ImpactAnalysis {
         }
 
         var impactSuites: [ImpactSuite] = []
+        var cache = ScanCache(gitDirectory: try repository.gitDirectory())
+        defer { if cache.changed { cache.save() } }
         var pythonGraphs: [String: (PythonImportGraph, PythonImportGraph?)] = [:]
         for suite in suites {
             let relative = try relativeDirectory(suite.directory, in: repository.root, suite: suite.name)
             switch suite.adapter {
             case .pytest:
                 let files = try innerFiles(repository, at: headCommit, directory: relative)
-                let layout = try PythonProjectSettings.layout(directory: relative, paths: files, suite: suite) {
+                let layout = try PythonProjectSettings.layout(directory: relative, paths: files.map(\.path), suite: suite) {
                     (paths) throws(SpecError) in
                     try repository.contents(at: headCommit, paths: paths).map { String(decoding: $0, as: UTF8.self) }
                 }
@@ -54,14 +56,14 @@ public enum ImpactAnalysis {
                 if let cached = pythonGraphs[key] {
                     graphs = cached
                 } else {
-                    let head = try pythonGraph(repository, at: headCommit, directory: relative, files: files, layout: layout)
+                    let head = try pythonGraph(repository, directory: relative, files: files, layout: layout, cache: &cache)
                     let needsBase = changes.contains { change in
                         change.sides.contains { $0.atBase && $0.path.hasSuffix(".py") && isInside($0.path, relative) }
                     }
                     let base = needsBase
                         ? try pythonGraph(
-                            repository, at: diffBase, directory: relative,
-                            files: innerFiles(repository, at: diffBase, directory: relative), layout: layout)
+                            repository, directory: relative, files: innerFiles(repository, at: diffBase, directory: relative),
+                            layout: layout, cache: &cache)
                         : nil
                     graphs = (head, base)
                     pythonGraphs[key] = graphs
@@ -84,25 +86,40 @@ public enum ImpactAnalysis {
                             watermark: watermark)
     }
 
-    /// The paths of the files under `directory` at `commit`, relative to it.
-    static func innerFiles(_ repository: GitRepository, at commit: String, directory: String) throws(SpecError) -> [String] {
+    /// The files under `directory` at `commit`, paths relative to it, with their blob ids.
+    static func innerFiles(_ repository: GitRepository, at commit: String, directory: String) throws(SpecError)
+        -> [(path: String, blob: String)]
+    {
         let prefix = directory.isEmpty ? "" : directory + "/"
-        return try repository.files(at: commit, under: directory).map { String($0.dropFirst(prefix.count)) }
+        return try repository.blobs(at: commit, under: directory).map { (String($0.path.dropFirst(prefix.count)), $0.blob) }
     }
 
-    /// The import graph of the Python files among `files` (relative to `directory`) at `commit`,
-    /// module names relative to it (prefixed with its name when it is itself a package), absolute
-    /// imports looked up under the layout's roots and, failing those, wherever they can be found.
+    /// The import graph of the Python files among `files` (relative to `directory`), module names
+    /// relative to it (prefixed with its name when it is itself a package), absolute imports
+    /// looked up under the layout's roots and, failing those, wherever they can be found. Only
+    /// blobs missing from `cache` are read and scanned.
     static func pythonGraph(
-        _ repository: GitRepository, at commit: String, directory: String, files: [String], layout: PythonProjectLayout
+        _ repository: GitRepository, directory: String, files: [(path: String, blob: String)], layout: PythonProjectLayout,
+        cache: inout ScanCache
     ) throws(SpecError) -> PythonImportGraph {
-        let prefix = directory.isEmpty ? "" : directory + "/"
-        let rootPackage = files.contains("__init__.py") ? directory.split(separator: "/").last.map(String.init) : nil
-        let pythonPaths = files.filter { $0.hasSuffix(".py") }
-        let contents = try repository.contents(at: commit, paths: pythonPaths.map { prefix + $0 })
+        let rootPackage = files.contains { $0.path == "__init__.py" } ? directory.split(separator: "/").last.map(String.init) : nil
+        let python = files.filter { $0.path.hasSuffix(".py") }
+        var blobByPath: [String: String] = [:]
+        for file in python { blobByPath[file.path] = file.blob }
+        let entries = PythonModuleLayout.entries(paths: python.map(\.path), rootPackage: rootPackage, mode: .complete)
+        let blobs = entries.map { blobByPath[$0.path]! }
+        var imports = blobs.map { cache.imports(of: $0) }
+        let missing = imports.indices.filter { imports[$0] == nil }
+        if !missing.isEmpty {
+            let scanned = PythonSourceTree.scan(try repository.contents(objects: missing.map { blobs[$0] }))
+            for (index, result) in zip(missing, scanned) {
+                imports[index] = result
+                cache.store(result, for: blobs[index])
+            }
+        }
         return PythonSourceTree.graph(
-            contents: Array(zip(pythonPaths, contents)), rootPackage: rootPackage, mode: .complete,
-            roots: rootPackage == nil ? layout.modulePrefixes : [], infersRoots: true)
+            entries: entries, imports: imports.map { $0! }, roots: rootPackage == nil ? layout.modulePrefixes : [],
+            infersRoots: true)
     }
 
     /// `directory` (absolute) relative to the repository root; "" for the root itself.

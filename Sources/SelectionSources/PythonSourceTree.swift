@@ -154,6 +154,11 @@ extension PythonSourceTree {
         var byPath: [String: Data] = [:]
         for file in files { byPath[file.path] = file.bytes }
         let sources = entries.map { byPath[$0.path] ?? Data() }
+        return graph(entries: entries, imports: scan(sources), roots: roots, infersRoots: infersRoots)
+    }
+
+    /// Scans byte buffers on all cores, in order.
+    static func scan(_ sources: [Data]) -> [PythonSourceImports] {
         let results = ResultSlots<PythonSourceImports>(count: sources.count)
         let workers = max(1, min(sources.count, activeProcessorCount()))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -166,7 +171,14 @@ extension PythonSourceTree {
                 index += workers
             }
         }
-        let files = zip(entries, results.values()).map { entry, imports in
+        return results.values()
+    }
+
+    /// The graph of module entries whose imports are already known (`imports` parallel to them).
+    static func graph(
+        entries: [PythonModuleLayout.Entry], imports: [PythonSourceImports], roots: [String], infersRoots: Bool
+    ) -> PythonImportGraph {
+        let files = zip(entries, imports).map { entry, imports in
             PythonSourceFile(
                 path: entry.path, module: entry.module, isPackage: entry.isPackage, importBase: entry.importBase,
                 imports: imports)

@@ -7,14 +7,7 @@ import Testing
 /// resolves absolute imports under them.
 @Suite struct ModuleRootTests {
     private func graph(_ files: [(String, String)], roots: [String] = [], infers: Bool = true) -> PythonImportGraph {
-        let sources = Dictionary(uniqueKeysWithValues: files)
-        let entries = PythonModuleLayout.entries(paths: files.map(\.0), rootPackage: nil, mode: .complete)
-        return PythonImportGraph(
-            files: entries.map { entry in
-                PythonSourceFile(
-                    path: entry.path, module: entry.module, isPackage: entry.isPackage, importBase: entry.importBase,
-                    imports: PythonImportScanner.scan(sources[entry.path]!))
-            }, roots: roots, infersRoots: infers)
+        sourceGraph(files, roots: roots, infersRoots: infers)
     }
 
     private func edges(_ graph: PythonImportGraph) -> [String] { graph.edges.map { "\($0.importer) -> \($0.imported)" } }
