@@ -11,8 +11,14 @@ extension PythonImportGraph {
         /// root) holding a module or package of that name. Empty when inference is off.
         let holders: [Substring: [String]]
 
+        /// The first component of every module name: an absolute import whose first component
+        /// is not among them cannot resolve at the graph root, so it costs one lookup, not one
+        /// per component.
+        let tops: Set<Substring>
+
         init(names: [Substring: Int], roots: [String], modules: [(name: String, isPackage: Bool)], infers: Bool) {
             self.names = names
+            tops = Set(names.keys.map { name in name.utf8.firstIndex(of: UInt8(ascii: ".")).map { name[..<$0] } ?? name })
             guard infers || !roots.isEmpty else {
                 (configured, holders) = ([:], [:])
                 return
@@ -47,10 +53,17 @@ extension PythonImportGraph {
         /// The internal modules `statement` in `file` may load. `inferred` collects, per inferred
         /// directory, the first import found only there.
         func resolve(_ statement: PythonImport, in file: PythonSourceFile, inferred: inout [String: String]) -> [Int] {
-            var found = PythonImportGraph.resolve(statement, in: file, names: names)
-            guard statement.level == 0 else { return found }
+            guard statement.level == 0 else { return PythonImportGraph.resolve(statement, in: file, names: names) }
             let target = statement.target
-            let top = target.prefix { $0 != "." }
+            let top = target.utf8.firstIndex(of: UInt8(ascii: ".")).map { target[..<$0] } ?? target[...]
+            var found: [Int] = []
+            if tops.contains(top), let direct = PythonImportGraph.nearestExisting(Substring(target), names: names) {
+                found.append(direct)
+            }
+            // pytest's `prepend` import mode puts the test file's base directory on sys.path.
+            if let base = file.importBase, let viaBase = existing(target, under: base), !found.contains(viaBase) {
+                found.append(viaBase)
+            }
             for root in configured[top] ?? [] where root != file.importBase {
                 if let module = existing(target, under: root), !found.contains(module) { found.append(module) }
             }
