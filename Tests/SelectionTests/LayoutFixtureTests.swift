@@ -144,6 +144,12 @@ import Testing
         let script = try select(repository, environment: installed)
         #expect(script.selection.runsEverything)
         #expect(script.selection.runAllReasons.contains { $0.contains("tools/report.py") && $0.contains("needed by no test") })
+        // --explain says which roots were used and why everything runs.
+        let explained = script.text(explain: true)
+        #expect(explained.contains("suite unit: module roots (directories on sys.path, relative to '.'):"))
+        #expect(explained.contains("  'src': PYTHONPATH in the suite's env; src layout: src/"))
+        #expect(explained.contains("everything runs: tools/report.py (modified): module tools.report is needed by no test"))
+        #expect(explained.contains("a layout testfleet does not understand"))
     }
 }
 
