@@ -118,7 +118,9 @@ def run_project(testfleet, repo, count, bodies):
         for kind, text, function in kinds:
             git(repo, "checkout", "-q", "-B", "mutant", "main")
             (repo / module).write_text(text)
-            git(repo, "commit", "-qam", f"mutant {kind} {module}")
+            # Only the module: an editable install rewrites files such as *.egg-info/SOURCES.txt,
+            # which would otherwise ride along (and, being unknown paths, run everything).
+            git(repo, "commit", "-qm", f"mutant {kind} {module}", "--", module)
             failed, seconds = pytest_failures(repo)
             run_all, selected, everything, reasons, select_seconds = select(testfleet, repo)
             new = failed - baseline
