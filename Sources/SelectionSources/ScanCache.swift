@@ -22,8 +22,12 @@ struct ScanCache {
 
     static let fileName = "testfleet-scan-cache"
 
+    /// The cache in `$TESTFLEET_SCAN_CACHE_DIR` when set (a CI cache directory that outlives
+    /// fresh clones), else in the repository's git directory.
     init(gitDirectory: String) {
-        path = gitDirectory + "/" + Self.fileName
+        let directory = ProcessInfo.processInfo.environment["TESTFLEET_SCAN_CACHE_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        if let directory { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        path = (directory ?? gitDirectory) + "/" + Self.fileName
         guard let data = FileManager.default.contents(atPath: path) else { return }
         entries = Self.decode(data) ?? [:]
     }

@@ -202,3 +202,29 @@ enum GitFixtureFiles {
         return files
     }
 }
+
+/// The scan cache only saves work: a warm, a damaged and a relocated cache give the selection a
+/// cold one gives.
+@Suite struct ScanCacheTests {
+    @Test func cachedScansSelectLikeFreshOnes() throws {
+        let repository = try FixtureRepository.pythonProject()
+        try repository.git("checkout", "-q", "-b", "feature")
+        try repository.write(["app/core.py": "from app.util import double\n\ndef quad(x):\n    return double(x) * 2\n"])
+        try repository.commit("change core")
+        let suite = SuiteDefinition(name: "unit", adapter: .pytest, directory: repository.root)
+        func selected() throws -> [String] {
+            try ImpactAnalysis.select(in: repository.root, base: "main", head: "feature", suites: [suite], rules: ImpactRules())
+                .selection.selected.compactMap(\.test)
+        }
+        let cacheFile = repository.root + "/.git/testfleet-scan-cache"
+        let cold = try selected()
+        #expect(cold == ["tests/test_api.py", "tests/test_core.py"])
+        let written = try String(contentsOfFile: cacheFile, encoding: .utf8)
+        #expect(written.hasPrefix("testfleet-scan-cache 1 "))
+        #expect(written.contains("\tf\t0\t1\t0\tapp.util\tdouble\n"))  // app/core.py's import
+        #expect(try selected() == cold)
+        try "testfleet-scan-cache 1 damaged\nnot a record\n".write(toFile: cacheFile, atomically: true, encoding: .utf8)
+        #expect(try selected() == cold)
+        #expect(try String(contentsOfFile: cacheFile, encoding: .utf8).hasPrefix(String(written.prefix(while: { $0 != "\n" }))))
+    }
+}
