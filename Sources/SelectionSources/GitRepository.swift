@@ -32,6 +32,12 @@ public struct GitRepository: Sendable {
 
     /// The absolute path of the repository's git directory (where testfleet keeps its scan cache).
     public func gitDirectory() throws(SpecError) -> String {
+        // The common case without a process: a `.git` directory at the top (a worktree or a
+        // submodule has a `.git` file instead, and git answers).
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: root + "/.git", isDirectory: &isDirectory), isDirectory.boolValue {
+            return root + "/.git"
+        }
         let output = try git(["rev-parse", "--absolute-git-dir"])
         guard output.status == 0 else { throw SpecError("git rev-parse --absolute-git-dir failed in \(root)") }
         return String(decoding: output.standardOutput, as: UTF8.self).trimmed
