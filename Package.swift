@@ -13,7 +13,12 @@
 //   Planning, JUnit   pure code: timing, queue, scheduling; JUnit XML read/write
 //   Adapters          one file per test framework, plus the process runner
 //   Coordinator, Worker, Analyzer   the three roles; they never import each other
-//   TestfleetCLI      swift-argument-parser commands that compose the roles
+//   Builds            one build's lifecycle: plan (suites, selection, inventory, timing) and
+//                     finish (gate, stored verdict, timing fold, snapshot refresh); the CLI hands
+//                     it to the coordinator as closures (the coordinator does not import it)
+//   BenchSupport      baseline schedulers, the simulated cluster, synthetic flaky histories and
+//                     their scoring: for testfleet-bench and tests only, never in the product
+//   TestfleetCLI      swift-argument-parser commands: parse, call, print
 //   testfleet         the thin executable
 import PackageDescription
 
@@ -53,7 +58,7 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "JUnit", dependencies: ["Model"], swiftSettings: strict),
         .target(name: "SelectionSources", dependencies: ["Model", "Selection", "Config"], swiftSettings: strict),
-        .target(name: "Adapters", dependencies: ["Model", "JUnit"], swiftSettings: strict),
+        .target(name: "Adapters", dependencies: ["Model", "JUnit", "Selection", "SelectionSources"], swiftSettings: strict),
         .target(
             name: "Coordinator",
             dependencies: ["Model", "Wire", "Transport", "Store", "Planning"],
@@ -63,19 +68,27 @@ let package = Package(
             dependencies: ["Model", "Wire", "Transport", "Adapters"],
             swiftSettings: strict),
         .target(name: "Analyzer", dependencies: ["Model", "Store"], swiftSettings: strict),
+        .target(name: "BenchSupport", dependencies: ["Model", "Planning", "Analyzer"], swiftSettings: strict),
+        .target(
+            name: "Builds",
+            dependencies: [
+                "Model", "Wire", "Store", "Config", "Selection", "SelectionSources", "Planning", "JUnit", "Adapters", "Analyzer",
+            ],
+            swiftSettings: strict),
         .target(
             name: "TestfleetCLI",
             dependencies: [
                 "Model", "Wire", "Transport", "Store", "Planning", "Selection", "JUnit", "Adapters", "Config",
                 "SelectionSources",
-                "Coordinator", "Worker", "Analyzer", argumentParser,
+                "Coordinator", "Worker", "Analyzer", "Builds", argumentParser,
             ],
             swiftSettings: strict),
         .executableTarget(name: "testfleet", dependencies: ["TestfleetCLI"], swiftSettings: strict),
         .executableTarget(
             name: "testfleet-bench",
             dependencies: [
-                "Model", "Wire", "Store", "Planning", "Selection", "JUnit", "Analyzer", "Adapters", "SelectionSources", grdbSQLite,
+                "Model", "Wire", "Store", "Planning", "Selection", "JUnit", "Analyzer", "Adapters", "SelectionSources", "BenchSupport",
+                grdbSQLite,
             ],
             path: "bench/Sources/testfleet-bench",
             swiftSettings: strict),
@@ -84,12 +97,17 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], swiftSettings: strict),
         .testTarget(name: "JUnitTests", dependencies: ["JUnit", "Model"], swiftSettings: strict),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Model"], swiftSettings: strict),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Model", "Wire"], swiftSettings: strict),
+        .testTarget(name: "WorkerTests", dependencies: ["Worker", "Model", "Wire"], swiftSettings: strict),
         // Test helpers shared by test targets (a real git repository built commit by commit).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
-            name: "SelectionTests", dependencies: ["Selection", "SelectionSources", "Config", "Model", "TestSupport"],
+            name: "SelectionTests", dependencies: ["Selection", "SelectionSources", "Config", "Model", "Adapters", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model"], swiftSettings: strict),
+        .testTarget(name: "BuildsTests", dependencies: ["Builds", "Store", "Model"], swiftSettings: strict),
+        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model", "BenchSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "BenchSupportTests", dependencies: ["BenchSupport", "Planning", "Analyzer", "Model"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Model", "Transport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"], swiftSettings: strict),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "JUnit"], swiftSettings: strict),

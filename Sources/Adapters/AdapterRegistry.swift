@@ -1,4 +1,5 @@
 public import Model
+public import SelectionSources
 
 /// The adapter for each kind of suite. One place, so the worker (which runs tests) and the CLI
 /// (which takes inventories) never disagree on which code handles a framework.
@@ -12,5 +13,10 @@ public enum AdapterRegistry {
         case .swift: SwiftTestAdapter()
         case .go: GoTestAdapter()
         }
+    }
+
+    /// How `kind`'s suites take part in impact selection, or nil when its adapter cannot say.
+    public static func impactProvider(for kind: AdapterKind) -> (any ImpactProvider)? {
+        adapter(for: kind) as? any ImpactProvider
     }
 }

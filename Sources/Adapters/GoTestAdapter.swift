@@ -26,8 +26,15 @@ public struct GoTestAdapter: TestAdapter {
         self.buildTimeout = buildTimeout
     }
 
+    /// `go test` of a compiled package binary starts in about half a second.
+    public var grantCost: Double { 0.5 }
+    /// Unit tests take milliseconds (see `PytestAdapter.typicalTestSeconds`).
+    public var typicalTestSeconds: Double? { 0.05 }
+    /// Go sources and the module files decide what `go test -list` finds.
+    public var inventoryFileExtensions: Set<String>? { ["go", "mod", "sum"] }
+
     /// The module's tests in `go test -list` order. A package that does not compile, or a `go`
-    /// that cannot be started, is a `SpecError` naming the suite and go's output.
+    /// that cannot be started, is a bad-input `TestfleetError` naming the suite and go's output.
     public func inventory(of suite: SuiteDefinition) throws -> [String] {
         let scratch = SwiftGoConsoleCapture.makeTemporaryDirectory(prefix: "testfleet-go")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -37,7 +44,7 @@ public struct GoTestAdapter: TestAdapter {
         let listed = GoTestEventStream.parseList(text)
         guard run.succeeded, listed.failedPackages.isEmpty else {
             let which = listed.failedPackages.isEmpty ? "" : " (failing: \(listed.failedPackages.joined(separator: ", ")))"
-            throw SpecError(
+            throw TestfleetError.badInput(
                 "suite '\(suite.name)': `go test -list` failed in '\(suite.directory)'\(which); fix the build, then run again:\n\(text)\(String(decoding: run.output, as: UTF8.self))")
         }
         return listed.names

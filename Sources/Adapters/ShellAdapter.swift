@@ -1,4 +1,6 @@
 public import Model
+public import Selection
+public import SelectionSources
 
 /// The `shell` adapter: a test is a named command line from the suite file (`suite.shellTests`),
 /// run with `/bin/sh -c` in the suite's directory and environment. Exit 0 passes, any other exit
@@ -14,11 +16,14 @@ public struct ShellAdapter: TestAdapter {
         self.cancellation = cancellation
     }
 
+    /// One shell per test: a few milliseconds.
+    public var grantCost: Double { 0.005 }
+
     /// The names in file order. Two tests with one name are a suite-file mistake.
     public func inventory(of suite: SuiteDefinition) throws -> [String] {
         var seen = Set<String>()
         for test in suite.shellTests where !seen.insert(test.name).inserted {
-            throw SpecError("suite '\(suite.name)': two shell tests are named '\(test.name)'; names must be unique")
+            throw TestfleetError.badInput("suite '\(suite.name)': two shell tests are named '\(test.name)'; names must be unique")
         }
         return suite.shellTests.map(\.name)
     }
@@ -81,5 +86,15 @@ extension AdapterResult {
             output.removeFirst(excess)
             outputDropped += excess
         }
+    }
+}
+
+extension ShellAdapter: ImpactProvider {
+    /// The suite's tests are its named commands; what they read is unknown, so only the rules
+    /// (`always_run`, paths) select them.
+    public func impactSuite(_ suite: SuiteDefinition, directory: String, sources: inout ImpactSources)
+        throws(TestfleetError) -> ImpactSuite
+    {
+        ImpactSuite(name: suite.name, directory: directory, graph: .none, tests: suite.shellTests.map(\.name))
     }
 }

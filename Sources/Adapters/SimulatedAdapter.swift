@@ -13,9 +13,12 @@ public import Model
 public struct SimulatedAdapter: TestAdapter {
     public init() {}
 
+    /// No process at all: only the messages of a grant.
+    public var grantCost: Double { 0.000_2 }
+
     public func inventory(of suite: SuiteDefinition) throws -> [String] {
         guard let simulated = suite.simulated else {
-            throw SpecError("suite '\(suite.name)' has no simulated spec; use --suite sim:COUNT")
+            throw TestfleetError.badInput("suite '\(suite.name)' has no simulated spec; use --suite sim:COUNT")
         }
         return simulated.names
     }

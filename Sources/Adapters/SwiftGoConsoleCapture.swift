@@ -82,18 +82,18 @@ enum SwiftGoConsoleCapture {
     /// A fresh private directory for one batch's files; the caller removes it.
     /// Runs a listing command (`go test -list`, `swift test list`) with its console in
     /// `scratch/list.log` and returns the run and that console's text. A tool that cannot be
-    /// started at all is a `SpecError` naming the suite.
+    /// started at all is a bad-input `TestfleetError` naming the suite.
     static func list(
         _ words: [String], tool: String, suite: SuiteDefinition, scratch: String, runner: ProcessRunner,
         timeout: Double, cancellation: RunCancellation?
-    ) throws(SpecError) -> (run: ProcessRunner.Run, text: String) {
+    ) throws(TestfleetError) -> (run: ProcessRunner.Run, text: String) {
         let console = scratch + "/list.log"
         let run: ProcessRunner.Run
         do {
             run = try Self.run(words, consoleFile: console, runner: runner, directory: suite.directory,
                                environment: suite.environment, timeout: timeout, cancellation: cancellation).run
         } catch {
-            throw SpecError("suite '\(suite.name)': cannot run \(tool): \(error.message)")
+            throw TestfleetError.badInput("suite '\(suite.name)': cannot run \(tool): \(error.message)")
         }
         return (run, String(decoding: FileManager.default.contents(atPath: console) ?? Data(), as: UTF8.self))
     }

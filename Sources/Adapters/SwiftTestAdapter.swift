@@ -1,6 +1,8 @@
 public import Model
 import Foundation
 import JUnit
+public import Selection
+public import SelectionSources
 
 /// The `swift` adapter: a Swift package's XCTest and Swift Testing tests, run through SwiftPM.
 ///
@@ -42,19 +44,26 @@ public struct SwiftTestAdapter: TestAdapter {
         self.reuseBuilds = reuseBuilds
     }
 
+    /// `swift test` checks the build before it runs a test: about two seconds.
+    public var grantCost: Double { 2 }
+    /// Unit tests take milliseconds (see `PytestAdapter.typicalTestSeconds`).
+    public var typicalTestSeconds: Double? { 0.05 }
+    /// Swift sources and the resolved packages decide what `swift test list` finds.
+    public var inventoryFileExtensions: Set<String>? { ["swift", "resolved"] }
+
     /// The listed tests, in `swift test list` order. A package that does not build, or a
-    /// `swift` that cannot be started, is a `SpecError` naming the suite and the tool's output.
+    /// `swift` that cannot be started, is a bad-input `TestfleetError` naming the suite and the tool's output.
     public func inventory(of suite: SuiteDefinition) throws -> [String] {
         let scratch = SwiftGoConsoleCapture.makeTemporaryDirectory(prefix: "testfleet-swift")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         if let failure = build(suite, scratch: scratch) {
-            throw SpecError("suite '\(suite.name)': \(failure.note) in '\(suite.directory)':\n\(String(decoding: failure.output, as: UTF8.self))")
+            throw TestfleetError.badInput("suite '\(suite.name)': \(failure.note) in '\(suite.directory)':\n\(String(decoding: failure.output, as: UTF8.self))")
         }
         let (run, text) = try SwiftGoConsoleCapture.list(
             words(suite) + ["test", "list", "--skip-build", "--ignore-lock"], tool: "swift", suite: suite, scratch: scratch,
             runner: runner, timeout: buildTimeout, cancellation: cancellation)
         guard run.succeeded else {
-            throw SpecError("suite '\(suite.name)': `swift test list` failed in '\(suite.directory)' (\(Self.describe(run))):\n\(text)\(String(decoding: run.output, as: UTF8.self))")
+            throw TestfleetError.badInput("suite '\(suite.name)': `swift test list` failed in '\(suite.directory)' (\(Self.describe(run))):\n\(text)\(String(decoding: run.output, as: UTF8.self))")
         }
         return SwiftTestNames.parseList(text)
     }
@@ -319,5 +328,15 @@ public struct SwiftTestAdapter: TestAdapter {
         if run.cancelled { return "was cancelled" }
         if let signal = run.signal { return "was killed by signal \(signal)" }
         return "exited with status \(run.exitStatus ?? -1)"
+    }
+}
+
+extension SwiftTestAdapter: ImpactProvider {
+    /// The suite's tests are its package's test targets; target dependencies decide what a change
+    /// reaches.
+    public func impactSuite(_ suite: SuiteDefinition, directory: String, sources: inout ImpactSources)
+        throws(TestfleetError) -> ImpactSuite
+    {
+        .swift(name: suite.name, directory: directory, targets: try SwiftPackageDescription.targets(packageDirectory: suite.directory))
     }
 }

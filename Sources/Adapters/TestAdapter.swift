@@ -31,4 +31,21 @@ public protocol TestAdapter: Sendable {
     /// Runs `tests` (all from `suite`), calling `report` once per test as results become known.
     /// `attempt` is 1 for a first run; the simulated adapter uses it for flaky draws.
     func run(_ tests: [String], of suite: SuiteDefinition, attempt: Int, report: (AdapterResult) -> Void)
+
+    /// Seconds one grant of this framework costs before its first test runs (process start-up,
+    /// collection): sizes the scheduler's chunks.
+    var grantCost: Double { get }
+
+    /// The prediction for a test with no history anywhere (not even its file's or suite's); nil
+    /// means the timing model's generic fallback. See `TestAdapter+Planning.swift` for defaults.
+    var typicalTestSeconds: Double? { get }
+
+    /// File endings under a suite's directory whose changes can change its test list (sources,
+    /// configs); nil when the list must be taken afresh for every build.
+    var inventoryFileExtensions: Set<String>? { get }
+
+    /// When the framework collects (imports) every file a process is given: what collecting one
+    /// file costs beyond its tests' durations, and grants then hand out whole files. Nil: tests
+    /// are scheduled one by one.
+    var fileCollectionSeconds: Double? { get }
 }

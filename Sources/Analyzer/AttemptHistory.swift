@@ -13,10 +13,10 @@ public struct AttemptHistory: Sendable {
     /// Commit SHAs in commit order (oldest first), indexed by `AttemptRecord.commit`.
     public var commitSHAs: [String]
     /// Builds in build order (oldest first), indexed by `AttemptRecord.build`.
-    public var builds: [BuildRecord]
+    public var builds: [HistoryBuild]
     public var records: [AttemptRecord]
 
-    public init(testNames: [String], workerNames: [String], commitSHAs: [String], builds: [BuildRecord],
+    public init(testNames: [String], workerNames: [String], commitSHAs: [String], builds: [HistoryBuild],
                 records: [AttemptRecord]) {
         self.testNames = testNames
         self.workerNames = workerNames
@@ -27,17 +27,17 @@ public struct AttemptHistory: Sendable {
 
     /// Checks that every id in every record points into its table, so later loops can index
     /// without bounds worries turning into crashes on a bad store.
-    public func validate() throws(SpecError) {
+    public func validate() throws(TestfleetError) {
         let tests = Int32(testNames.count), workers = Int32(workerNames.count)
         let commits = Int32(commitSHAs.count), buildCount = Int32(builds.count)
         for (position, build) in builds.enumerated() where build.index != Int32(position) {
-            throw SpecError("build '\(build.id)' has index \(build.index) but sits at position \(position); builds must be listed in index order")
+            throw TestfleetError.badInput("build '\(build.id)' has index \(build.index) but sits at position \(position); builds must be listed in index order")
         }
         for record in records {
             guard record.test >= 0, record.test < tests, record.worker >= 0, record.worker < workers,
                   record.commit >= 0, record.commit < commits, record.build >= 0, record.build < buildCount
             else {
-                throw SpecError("attempt record \(record) points outside the history's tables (\(tests) tests, \(workers) workers, \(commits) commits, \(buildCount) builds); reload the history from the store")
+                throw TestfleetError.badInput("attempt record \(record) points outside the history's tables (\(tests) tests, \(workers) workers, \(commits) commits, \(buildCount) builds); reload the history from the store")
             }
         }
     }

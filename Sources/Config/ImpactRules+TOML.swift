@@ -7,40 +7,40 @@ extension ImpactRules {
 
     /// Reads the `[rules]` table of a suite file (see the type's documentation for the keys).
     /// Unknown keys and wrongly typed values are errors, so a typo cannot silently weaken a rule.
-    public init(toml: TOMLValue) throws(SpecError) {
+    public init(toml: TOMLValue) throws(TestfleetError) {
         guard let entries = toml.tableEntries else {
-            throw SpecError("[rules] must be a table, not a \(toml.typeName)")
+            throw TestfleetError.badInput("[rules] must be a table, not a \(toml.typeName)")
         }
         self.init()
         for (key, value) in entries {
             switch key {
             case "force_full_run":
-                forceFullRun += try Self.strings(value, key: key).map { (text) throws(SpecError) in try PathGlob(text) }
+                forceFullRun += try Self.strings(value, key: key).map { (text) throws(TestfleetError) in try PathGlob(text) }
             case "high_watermark":
                 guard let path = value.stringValue else {
-                    throw SpecError("[rules] high_watermark must be a path string, not a \(value.typeName)")
+                    throw TestfleetError.badInput("[rules] high_watermark must be a path string, not a \(value.typeName)")
                 }
                 forceFullRun.append(try PathGlob(path))
                 highWatermark = path
             case "always_run":
-                alwaysRun = try Self.strings(value, key: key).map { (text) throws(SpecError) in try TestReference(text) }
+                alwaysRun = try Self.strings(value, key: key).map { (text) throws(TestfleetError) in try TestReference(text) }
             case "python_test_files":
                 let patterns = try Self.strings(value, key: key)
                 guard !patterns.isEmpty else {
-                    throw SpecError("[rules] python_test_files is empty; leave it out for pytest's default test_*.py, *_test.py")
+                    throw TestfleetError.badInput("[rules] python_test_files is empty; leave it out for pytest's default test_*.py, *_test.py")
                 }
-                pythonTestFiles = try patterns.map { (text) throws(SpecError) in try PathGlob(text) }
+                pythonTestFiles = try patterns.map { (text) throws(TestfleetError) in try PathGlob(text) }
             case "paths":
                 guard let table = value.tableEntries else {
-                    throw SpecError("[rules.paths] must be a table of \"glob\" = [tests…], not a \(value.typeName)")
+                    throw TestfleetError.badInput("[rules.paths] must be a table of \"glob\" = [tests…], not a \(value.typeName)")
                 }
                 for (glob, targets) in table {
                     let references = try Self.strings(targets, key: "paths.\"\(glob)\"")
-                        .map { (text) throws(SpecError) in try TestReference(text) }
+                        .map { (text) throws(TestfleetError) in try TestReference(text) }
                     paths.append(PathRule(glob: try PathGlob(glob), targets: references))
                 }
             default:
-                throw SpecError(
+                throw TestfleetError.badInput(
                     "unknown key '\(key)' in [rules]; known keys: \(Self.knownKeys.joined(separator: ", "))")
             }
         }
@@ -48,7 +48,7 @@ extension ImpactRules {
 
     /// The rules of a whole suite-file document: its `[rules]` table, or the defaults when it
     /// has none.
-    public init(document: TOMLValue) throws(SpecError) {
+    public init(document: TOMLValue) throws(TestfleetError) {
         if let rules = document["rules"] {
             try self.init(toml: rules)
         } else {
@@ -57,15 +57,15 @@ extension ImpactRules {
     }
 
     /// A string or an array of strings.
-    private static func strings(_ value: TOMLValue, key: String) throws(SpecError) -> [String] {
+    private static func strings(_ value: TOMLValue, key: String) throws(TestfleetError) -> [String] {
         if let single = value.stringValue { return [single] }
         guard let array = value.arrayValue else {
-            throw SpecError("[rules] \(key) must be a string or an array of strings, not a \(value.typeName)")
+            throw TestfleetError.badInput("[rules] \(key) must be a string or an array of strings, not a \(value.typeName)")
         }
         var result: [String] = []
         for element in array {
             guard let text = element.stringValue else {
-                throw SpecError("[rules] \(key) must hold strings; found a \(element.typeName)")
+                throw TestfleetError.badInput("[rules] \(key) must hold strings; found a \(element.typeName)")
             }
             result.append(text)
         }

@@ -12,22 +12,22 @@ public struct SuiteFile: Sendable {
 
     static let suiteKeys: Set = ["name", "adapter", "dir", "command", "timeout_s", "arch", "env", "tests", "output_cap_kb"]
 
-    /// Reads and validates a suite file. Every problem is a `SpecError` that names the file, the
+    /// Reads and validates a suite file. Every problem is a bad-input `TestfleetError` that names the file, the
     /// suite and the key.
-    public static func load(path: String) throws(SpecError) -> SuiteFile {
+    public static func load(path: String) throws(TestfleetError) -> SuiteFile {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         guard let data = FileManager.default.contents(atPath: absolute) else {
-            throw SpecError("cannot read suite file '\(path)': no such file or not readable (give a testfleet.toml path or sim:COUNT)")
+            throw TestfleetError.badInput("cannot read suite file '\(path)': no such file or not readable (give a testfleet.toml path or sim:COUNT)")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw SpecError("\(path): not UTF-8 text") }
+        guard let text = String(data: data, encoding: .utf8) else { throw TestfleetError.badInput("\(path): not UTF-8 text") }
         return try parse(text, path: absolute)
     }
 
     /// Parses suite-file text; relative `dir`s resolve against the file's folder.
-    public static func parse(_ text: String, path: String) throws(SpecError) -> SuiteFile {
+    public static func parse(_ text: String, path: String) throws(TestfleetError) -> SuiteFile {
         let document = try TOMLDocument.parse(text, file: path)
         guard let list = document["suite"]?.arrayValue, !list.isEmpty else {
-            throw SpecError("\(path): no [[suite]] tables; add at least one with name and adapter")
+            throw TestfleetError.badInput("\(path): no [[suite]] tables; add at least one with name and adapter")
         }
         let folder = (path as NSString).deletingLastPathComponent
         var suites: [SuiteDefinition] = []
@@ -35,21 +35,21 @@ public struct SuiteFile: Sendable {
         for (position, table) in list.enumerated() {
             let suite = try parseSuite(table, number: position + 1, folder: folder, file: path)
             guard seen.insert(suite.name).inserted else {
-                throw SpecError("\(path): suite name '\(suite.name)' is used twice; names must be unique")
+                throw TestfleetError.badInput("\(path): suite name '\(suite.name)' is used twice; names must be unique")
             }
             suites.append(suite)
         }
         return SuiteFile(path: path, suites: suites, document: document)
     }
 
-    static func parseSuite(_ table: TOMLValue, number: Int, folder: String, file: String) throws(SpecError) -> SuiteDefinition {
-        guard let entries = table.tableEntries else { throw SpecError("\(file): suite #\(number) is not a table") }
+    static func parseSuite(_ table: TOMLValue, number: Int, folder: String, file: String) throws(TestfleetError) -> SuiteDefinition {
+        guard let entries = table.tableEntries else { throw TestfleetError.badInput("\(file): suite #\(number) is not a table") }
         let label = table["name"]?.stringValue.map { "suite '\($0)'" } ?? "suite #\(number)"
-        func fail(_ message: String) -> SpecError { SpecError("\(file): \(label): \(message)") }
+        func fail(_ message: String) -> TestfleetError { TestfleetError.badInput("\(file): \(label): \(message)") }
         for (key, _) in entries where !suiteKeys.contains(key) {
             throw fail("unknown key '\(key)' (known: \(suiteKeys.sorted().joined(separator: ", ")))")
         }
-        func string(_ key: String) throws(SpecError) -> String? {
+        func string(_ key: String) throws(TestfleetError) -> String? {
             guard let value = table[key] else { return nil }
             guard let text = value.stringValue else { throw fail("'\(key)' must be a string, not a \(value.typeName)") }
             return text
@@ -98,7 +98,7 @@ public struct SuiteFile: Sendable {
         return suite
     }
 
-    static func shellTests(_ value: TOMLValue, fail: (String) -> SpecError) throws(SpecError) -> [ShellTest] {
+    static func shellTests(_ value: TOMLValue, fail: (String) -> TestfleetError) throws(TestfleetError) -> [ShellTest] {
         var tests: [ShellTest] = []
         if let entries = value.tableEntries {
             for (name, command) in entries {

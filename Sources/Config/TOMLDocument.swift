@@ -4,13 +4,13 @@ import TOMLKit
 /// Reads TOML text into the Model's `TOMLValue` (so nothing past this module depends on the TOML
 /// library). Errors name the line and column.
 public enum TOMLDocument {
-    public static func parse(_ text: String, file: String) throws(SpecError) -> TOMLValue {
+    public static func parse(_ text: String, file: String) throws(TestfleetError) -> TOMLValue {
         do {
             return convert(try TOMLTable(string: text))
         } catch let error as TOMLParseError {
-            throw SpecError("\(file):\(error.source.begin.line):\(error.source.begin.column): \(error.description)")
+            throw TestfleetError.badInput("\(file):\(error.source.begin.line):\(error.source.begin.column): \(error.description)")
         } catch {
-            throw SpecError("\(file): \(error)")
+            throw TestfleetError.badInput("\(file): \(error)")
         }
     }
 

@@ -1,37 +1,34 @@
 import Foundation
 import Model
-import Planning
 import Store
 import Transport
 import Wire
 
-/// The coordinator's state and event loop. Lives entirely on the coordinator thread.
+/// The coordinator's shell: the ROUTER socket, the store, the clock and the service's callbacks
+/// around a `CoordinatorCore` that makes every decision. Lives entirely on the coordinator thread.
+///
+/// Each turn it receives and hands messages to the core, stores the turn's results (before the
+/// core acknowledges them), runs the core's timers, and carries out what the core decided.
 final class CoordinatorLoop {
     unowned let service: CoordinatorService
     let socket: ZMQSocket
     let endpoint: String
-    let session = UUID().uuidString
-    let scheduler: any Scheduling = GuidedScheduling()
-
-    var workers: [[UInt8]: WorkerEntry] = [:]
-    var leases: [UInt64: Lease] = [:]
-    var builds: [String: BuildState] = [:]
-    /// Builds in submission order: the oldest gets work first.
-    var buildOrder: [String] = []
-    var nextLease: UInt64 = 1
+    let core: CoordinatorCore
     var running = true
     var lastHousekeeping: UInt64 = 0
-    var lastHeartbeatSent: UInt64 = 0
-    /// Results received in this turn of the loop, stored together before any is acknowledged.
-    var inbox: [(identity: [UInt8], batch: ResultBatch)] = []
+    /// The core's effects being carried out; swapped with the core's list so both buffers are
+    /// reused turn after turn.
+    var carrying: [CoordinatorEffect] = []
     /// With TESTFLEET_TRACE set: where the loop's time goes (milliseconds), printed per build.
     let profile = LoopProfile(enabled: ProcessInfo.processInfo.environment["TESTFLEET_TRACE"] != nil)
 
     var store: Store { service.store }
     var config: CoordinatorConfig { service.config }
+    var builds: [String: BuildState] { core.builds }
 
     init(service: CoordinatorService) throws {
         self.service = service
+        core = CoordinatorCore(config: service.config, session: UUID().uuidString, profile: profile)
         socket = try ZMQSocket(service.context, kind: .router)
         endpoint = try socket.bind(service.config.endpoint)
         try resumeUnfinishedBuilds()
@@ -59,10 +56,12 @@ final class CoordinatorLoop {
             let now = Self.now()
             if now &- lastHousekeeping >= 100 {
                 lastHousekeeping = now
-                housekeeping(now: now)
+                core.housekeeping(now: now)
+                carryOut()
             }
         }
-        for worker in workers.values { send(.goodbye(Goodbye(reason: "coordinator shutting down")), to: worker.identity) }
+        core.sayGoodbye()
+        carryOut()
     }
 
     /// Drains every waiting message (bounded, so housekeeping still runs under a flood).
@@ -91,19 +90,37 @@ final class CoordinatorLoop {
             switch control {
             case .submit(let planned): admit(planned, watcher: nil)
             case .workerLost(let pid):
-                if let worker = workers.values.first(where: { $0.pid == pid }) {
-                    dropWorker(worker, reason: "process \(pid) exited")
-                }
+                core.workerLost(pid: pid)
+                carryOut()
             case .shutdown: running = false
             }
         }
     }
 
+    /// Carries out, in order, everything the core decided since the last call. Called after
+    /// every call into the core, so nothing it decided waits behind the next message.
+    func carryOut() {
+        while !core.effects.isEmpty {
+            swap(&core.effects, &carrying)
+            for effect in carrying {
+                switch effect {
+                case .send(let message, let identity): send(message, to: identity)
+                case .finish(let build, let progress): finish(build, progress: progress)
+                case .progress(let progress): service.progressHandler?(progress)
+                case .log(let text): log(text)
+                }
+            }
+            carrying.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Sends at once. A peer gone from the network is dropped (its leases requeued); the core's
+    /// decisions about that are carried out by the `carryOut()` already running.
     func send(_ message: Message, to identity: [UInt8]) {
         do {
             try socket.send([identity, message.encode()])
         } catch let error where error.isHostUnreachable {
-            if let worker = workers[identity] { dropWorker(worker, reason: "unreachable") }
+            core.dropWorker(identity, reason: "unreachable")
         } catch {
             log("send failed: \(error)")
         }

@@ -1,5 +1,5 @@
 import Foundation
-import Model
+public import Model
 public import Store
 import Transport
 public import Wire

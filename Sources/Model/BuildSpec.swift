@@ -33,11 +33,11 @@ public struct BuildSpec: Sendable, Hashable {
 
     /// Checks the limits the store holds builds to, naming the first one broken: a `submit` from
     /// an older or hand-written client is refused with this instead of a failed insert.
-    public func validate() throws(SpecError) {
-        guard (1...200).contains(id.count) else { throw SpecError("build id must be 1 to 200 characters, got \(id.count)") }
-        guard (1...10).contains(maxAttempts) else { throw SpecError("attempts per test must be 1 to 10 (--retries 0 to 9), got \(maxAttempts)") }
-        guard (0...20).contains(confirmAttempts) else { throw SpecError("confirmation runs must be 0 to 20, got \(confirmAttempts)") }
-        guard confirmLimit >= 0 else { throw SpecError("the confirmation limit must be 0 or more, got \(confirmLimit)") }
+    public func validate() throws(TestfleetError) {
+        guard (1...200).contains(id.count) else { throw TestfleetError.badInput("build id must be 1 to 200 characters, got \(id.count)") }
+        guard (1...10).contains(maxAttempts) else { throw TestfleetError.badInput("attempts per test must be 1 to 10 (--retries 0 to 9), got \(maxAttempts)") }
+        guard (0...20).contains(confirmAttempts) else { throw TestfleetError.badInput("confirmation runs must be 0 to 20, got \(confirmAttempts)") }
+        guard confirmLimit >= 0 else { throw TestfleetError.badInput("the confirmation limit must be 0 or more, got \(confirmLimit)") }
     }
 
     /// True for `sim:` suites.

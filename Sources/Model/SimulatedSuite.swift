@@ -21,21 +21,21 @@ public struct SimulatedSuite: Sendable, Hashable {
     }
 
     /// Parses `sim:COUNT[,seed=S][,fail=P][,ms=M][,flaky=Q]`.
-    public init(parsing spec: String) throws(SpecError) {
-        guard spec.hasPrefix("sim:") else { throw SpecError("a simulated suite starts with 'sim:', got '\(spec)'") }
+    public init(parsing spec: String) throws(TestfleetError) {
+        guard spec.hasPrefix("sim:") else { throw TestfleetError.badInput("a simulated suite starts with 'sim:', got '\(spec)'") }
         let parts = spec.dropFirst(4).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard let first = parts.first, let count = Int(first), count >= 0, count <= 100_000_000 else {
-            throw SpecError("'\(spec)': COUNT must be a whole number from 0 to 100000000, e.g. sim:1000")
+            throw TestfleetError.badInput("'\(spec)': COUNT must be a whole number from 0 to 100000000, e.g. sim:1000")
         }
         self.init(count: count)
         for part in parts.dropFirst() {
             let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
             guard pair.count == 2 else {
-                throw SpecError("'\(spec)': '\(part)' is not KEY=VALUE (keys: seed, fail, ms, flaky)")
+                throw TestfleetError.badInput("'\(spec)': '\(part)' is not KEY=VALUE (keys: seed, fail, ms, flaky)")
             }
             switch pair[0] {
             case "seed":
-                guard let value = UInt64(pair[1]) else { throw SpecError("'\(spec)': seed must be a whole number") }
+                guard let value = UInt64(pair[1]) else { throw TestfleetError.badInput("'\(spec)': seed must be a whole number") }
                 seed = value
             case "fail":
                 failFraction = try Self.fraction(pair[1], key: "fail", spec: spec)
@@ -43,18 +43,18 @@ public struct SimulatedSuite: Sendable, Hashable {
                 flakyFraction = try Self.fraction(pair[1], key: "flaky", spec: spec)
             case "ms":
                 guard let value = Double(pair[1]), value >= 0, value.isFinite else {
-                    throw SpecError("'\(spec)': ms must be a number of milliseconds >= 0")
+                    throw TestfleetError.badInput("'\(spec)': ms must be a number of milliseconds >= 0")
                 }
                 meanMilliseconds = value
             default:
-                throw SpecError("'\(spec)': unknown key '\(pair[0])' (keys: seed, fail, ms, flaky)")
+                throw TestfleetError.badInput("'\(spec)': unknown key '\(pair[0])' (keys: seed, fail, ms, flaky)")
             }
         }
     }
 
-    private static func fraction(_ text: String, key: String, spec: String) throws(SpecError) -> Double {
+    private static func fraction(_ text: String, key: String, spec: String) throws(TestfleetError) -> Double {
         guard let value = Double(text), value >= 0, value <= 1 else {
-            throw SpecError("'\(spec)': \(key) must be a fraction from 0 to 1")
+            throw TestfleetError.badInput("'\(spec)': \(key) must be a fraction from 0 to 1")
         }
         return value
     }

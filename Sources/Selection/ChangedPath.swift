@@ -35,7 +35,7 @@ public struct ChangedPath: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `git diff --name-status -z` output: NUL-separated fields, a status letter (with a
     /// similarity score for R and C) followed by one path, or two for renames and copies.
-    public static func parseNameStatus(_ output: String) throws(SpecError) -> [ChangedPath] {
+    public static func parseNameStatus(_ output: String) throws(TestfleetError) -> [ChangedPath] {
         var fields = output.split(separator: "\0", omittingEmptySubsequences: false)[...]
         if fields.last == "" { fields = fields.dropLast() }
         var result: [ChangedPath] = []
@@ -53,12 +53,12 @@ public struct ChangedPath: Sendable, Hashable, CustomStringConvertible {
                 }
             if status == .renamed || status == .copied {
                 guard let old = fields.popFirst(), let new = fields.popFirst() else {
-                    throw SpecError("git diff output ended inside a \(status.rawValue) entry; is git working?")
+                    throw TestfleetError.badInput("git diff output ended inside a \(status.rawValue) entry; is git working?")
                 }
                 result.append(ChangedPath(status: status, path: String(new), oldPath: String(old)))
             } else {
                 guard let path = fields.popFirst() else {
-                    throw SpecError("git diff output ended after status '\(code)'; is git working?")
+                    throw TestfleetError.badInput("git diff output ended after status '\(code)'; is git working?")
                 }
                 result.append(ChangedPath(status: status, path: String(path)))
             }

@@ -72,7 +72,7 @@ public struct ImpactRules: Sendable, Hashable {
 
     /// These rules plus `path` (for example a high-watermark file configured elsewhere) forcing a
     /// full run.
-    public func addingForceFullRun(_ path: String) throws(SpecError) -> ImpactRules {
+    public func addingForceFullRun(_ path: String) throws(TestfleetError) -> ImpactRules {
         var copy = self
         copy.forceFullRun.append(try PathGlob(path))
         return copy
@@ -92,13 +92,13 @@ public enum TestReference: Sendable, Hashable, CustomStringConvertible {
     case test(suite: String, glob: String)
 
     /// Parses `suite::glob` or a bare name.
-    public init(_ text: String) throws(SpecError) {
-        guard !text.isEmpty else { throw SpecError("empty test reference in [rules]; write a suite name or suite::test") }
+    public init(_ text: String) throws(TestfleetError) {
+        guard !text.isEmpty else { throw TestfleetError.badInput("empty test reference in [rules]; write a suite name or suite::test") }
         if let separator = text.firstRange(ofText: "::") {
             let suite = String(text[..<separator.lowerBound])
             let glob = String(text[separator.upperBound...])
             guard !suite.isEmpty, !glob.isEmpty else {
-                throw SpecError("test reference '\(text)' in [rules] needs both parts: suite::test")
+                throw TestfleetError.badInput("test reference '\(text)' in [rules] needs both parts: suite::test")
             }
             self = .test(suite: suite, glob: glob)
         } else {

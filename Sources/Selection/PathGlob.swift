@@ -9,12 +9,12 @@ public struct PathGlob: Sendable, Hashable, CustomStringConvertible {
     public let pattern: String
     private let segments: [Substring]
 
-    public init(_ pattern: String) throws(SpecError) {
+    public init(_ pattern: String) throws(TestfleetError) {
         var trimmed = Substring(pattern)
         while trimmed.hasPrefix("./") { trimmed = trimmed.dropFirst(2) }
         if trimmed.hasPrefix("/") { trimmed = trimmed.dropFirst() }
         guard !trimmed.isEmpty else {
-            throw SpecError("empty path pattern in [rules]; use \"**\" for every path")
+            throw TestfleetError.badInput("empty path pattern in [rules]; use \"**\" for every path")
         }
         self.pattern = pattern
         var parts = trimmed.split(separator: "/", omittingEmptySubsequences: true)

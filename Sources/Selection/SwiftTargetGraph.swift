@@ -62,11 +62,11 @@ public struct SwiftTargetGraph: Sendable, Hashable {
     }
 
     /// Decodes the output of `swift package describe --type json`.
-    public init(describeJSON: Data) throws(SpecError) {
+    public init(describeJSON: Data) throws(TestfleetError) {
         do {
             self.init(targets: try JSONDecoder().decode(Description.self, from: describeJSON).targets)
         } catch {
-            throw SpecError(
+            throw TestfleetError.badInput(
                 "cannot read the package description (swift package describe --type json): \(error)")
         }
     }

@@ -12,7 +12,7 @@ enum CommandRunner {
     }
 
     /// Runs `arguments[0]` found on `PATH`, in `directory`, feeding `input` to its stdin.
-    static func run(_ arguments: [String], in directory: String, input: Data? = nil) throws(SpecError) -> Output {
+    static func run(_ arguments: [String], in directory: String, input: Data? = nil) throws(TestfleetError) -> Output {
         // A helper that exits before reading all its input must not kill us with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         let process = Process()
@@ -28,7 +28,7 @@ enum CommandRunner {
         do {
             try process.run()
         } catch {
-            throw SpecError("cannot start '\(arguments.joined(separator: " "))' in \(directory): \(error)")
+            throw TestfleetError.badInput("cannot start '\(arguments.joined(separator: " "))' in \(directory): \(error)")
         }
         let group = DispatchGroup()
         let errorBox = DataBox()

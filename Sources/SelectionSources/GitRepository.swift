@@ -8,10 +8,10 @@ public struct GitRepository: Sendable {
     public let root: String
 
     /// The repository containing `directory`.
-    public init(containing directory: String) throws(SpecError) {
+    public init(containing directory: String) throws(TestfleetError) {
         let output = try CommandRunner.run(["git", "rev-parse", "--show-toplevel"], in: directory)
         guard output.status == 0 else {
-            throw SpecError(
+            throw TestfleetError.badInput(
                 "'\(directory)' is not inside a git repository (git rev-parse: \(output.standardError.trimmed)); "
                     + "run testfleet select in a clone or pass --root")
         }
@@ -20,10 +20,10 @@ public struct GitRepository: Sendable {
 
     /// The commit `revision` names. A missing revision is the user's to fix: usually a shallow
     /// clone or a branch that was never fetched.
-    public func commit(_ revision: String) throws(SpecError) -> String {
+    public func commit(_ revision: String) throws(TestfleetError) -> String {
         let output = try git(["rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"])
         guard output.status == 0 else {
-            throw SpecError(
+            throw TestfleetError.badInput(
                 "revision '\(revision)' is not a commit in \(root); fetch it first "
                     + "(git fetch origin \(revision), or git fetch --unshallow in a shallow clone)")
         }
@@ -31,7 +31,7 @@ public struct GitRepository: Sendable {
     }
 
     /// The absolute path of the repository's git directory (where testfleet keeps its scan cache).
-    public func gitDirectory() throws(SpecError) -> String {
+    public func gitDirectory() throws(TestfleetError) -> String {
         // The common case without a process: a `.git` directory at the top (a worktree or a
         // submodule has a `.git` file instead, and git answers).
         var isDirectory: ObjCBool = false
@@ -39,45 +39,45 @@ public struct GitRepository: Sendable {
             return root + "/.git"
         }
         let output = try git(["rev-parse", "--absolute-git-dir"])
-        guard output.status == 0 else { throw SpecError("git rev-parse --absolute-git-dir failed in \(root)") }
+        guard output.status == 0 else { throw TestfleetError.badInput("git rev-parse --absolute-git-dir failed in \(root)") }
         return String(decoding: output.standardOutput, as: UTF8.self).trimmed
     }
 
     /// The best common ancestor of two commits, nil when their histories are unrelated.
-    public func mergeBase(_ first: String, _ second: String) throws(SpecError) -> String? {
+    public func mergeBase(_ first: String, _ second: String) throws(TestfleetError) -> String? {
         let output = try git(["merge-base", first, second])
         guard output.status == 0 else { return nil }
         return String(decoding: output.standardOutput, as: UTF8.self).trimmed
     }
 
     /// Paths changed from `from` to `to`, with rename detection (`git diff --name-status -M`).
-    public func changedPaths(from: String, to: String) throws(SpecError) -> [ChangedPath] {
+    public func changedPaths(from: String, to: String) throws(TestfleetError) -> [ChangedPath] {
         let output = try git(["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--no-textconv", from, to, "--"])
         guard output.status == 0 else {
-            throw SpecError("git diff \(from) \(to) failed: \(output.standardError.trimmed)")
+            throw TestfleetError.badInput("git diff \(from) \(to) failed: \(output.standardError.trimmed)")
         }
         return try ChangedPath.parseNameStatus(String(decoding: output.standardOutput, as: UTF8.self))
     }
 
     /// Repository-relative paths of the files in `commit` under `directory` ("" for all).
-    public func files(at commit: String, under directory: String) throws(SpecError) -> [String] {
+    public func files(at commit: String, under directory: String) throws(TestfleetError) -> [String] {
         var arguments = ["ls-tree", "-r", "-z", "--name-only", commit]
         if !directory.isEmpty { arguments += ["--", directory] }
         let output = try git(arguments)
         guard output.status == 0 else {
-            throw SpecError("git ls-tree \(commit) failed: \(output.standardError.trimmed)")
+            throw TestfleetError.badInput("git ls-tree \(commit) failed: \(output.standardError.trimmed)")
         }
         return output.standardOutput.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Repository-relative paths and blob ids of the files in `commit` under `directory` ("" for
     /// all); submodules (commits, not blobs) are left out.
-    public func blobs(at commit: String, under directory: String) throws(SpecError) -> [(path: String, blob: String)] {
+    public func blobs(at commit: String, under directory: String) throws(TestfleetError) -> [(path: String, blob: String)] {
         var arguments = ["ls-tree", "-r", "-z", "--full-tree", commit]
         if !directory.isEmpty { arguments += ["--", directory] }
         let output = try git(arguments)
         guard output.status == 0 else {
-            throw SpecError("git ls-tree \(commit) failed: \(output.standardError.trimmed)")
+            throw TestfleetError.badInput("git ls-tree \(commit) failed: \(output.standardError.trimmed)")
         }
         // Records `<mode> blob <id>\t<path>\0`, read in place (a mono-repo lists 30,000 of them).
         return output.standardOutput.withUnsafeBytes { raw in
@@ -107,19 +107,19 @@ public struct GitRepository: Sendable {
 
     /// The contents of each path at `commit`, in order, read through one `git cat-file --batch`
     /// (one process, not one per file). A path that is not a file there reads as empty.
-    public func contents(at commit: String, paths: [String]) throws(SpecError) -> [Data] {
+    public func contents(at commit: String, paths: [String]) throws(TestfleetError) -> [Data] {
         try contents(objects: paths.map { "\(commit):\($0)" })
     }
 
     /// The contents of each object (a blob id or `commit:path`), in order; empty for one that is
     /// missing or not a blob.
-    public func contents(objects: [String]) throws(SpecError) -> [Data] {
+    public func contents(objects: [String]) throws(TestfleetError) -> [Data] {
         let paths = objects
         var request = Data()
         for object in objects { request.append(contentsOf: "\(object)\n".utf8) }
         let output = try git(["cat-file", "--batch"], input: request)
         guard output.status == 0 else {
-            throw SpecError("git cat-file --batch failed: \(output.standardError.trimmed)")
+            throw TestfleetError.badInput("git cat-file --batch failed: \(output.standardError.trimmed)")
         }
         let data = output.standardOutput
         var result: [Data] = []
@@ -142,7 +142,7 @@ public struct GitRepository: Sendable {
         return result
     }
 
-    func git(_ arguments: [String], input: Data? = nil) throws(SpecError) -> CommandRunner.Output {
+    func git(_ arguments: [String], input: Data? = nil) throws(TestfleetError) -> CommandRunner.Output {
         try CommandRunner.run(["git", "-c", "core.quotepath=off"] + arguments, in: root, input: input)
     }
 }

@@ -25,69 +25,39 @@ public struct ImpactReport: Sendable {
 /// is used (everything that differs).
 public enum ImpactAnalysis {
     /// Selects the tests of `suites` affected by the changes from `base` to `head` in the
-    /// repository containing `directory`.
+    /// repository containing `directory`. `providers` gives each framework's `ImpactProvider`
+    /// (the test adapters); a suite whose framework has none is one the selector cannot see into.
     public static func select(
-        in directory: String, base: String, head: String, suites: [SuiteDefinition], rules: ImpactRules
-    ) throws(SpecError) -> ImpactReport {
+        in directory: String, base: String, head: String, suites: [SuiteDefinition], rules: ImpactRules,
+        providers: (AdapterKind) -> (any ImpactProvider)?
+    ) throws(TestfleetError) -> ImpactReport {
         let repository = try GitRepository(containing: directory)
         let baseCommit = try repository.commit(base)
         let headCommit = try repository.commit(head)
         let diffBase = try repository.mergeBase(baseCommit, headCommit) ?? baseCommit
         let changes = try repository.changedPaths(from: diffBase, to: headCommit)
-        let watermark = try rules.highWatermark.flatMap { (path) throws(SpecError) in
+        let watermark = try rules.highWatermark.flatMap { (path) throws(TestfleetError) in
             try Watermark.check(repository, path: path, base: baseCommit, head: headCommit)
         }
 
+        var sources = ImpactSources(repository: repository, head: headCommit, diffBase: diffBase, changes: changes, rules: rules)
         var impactSuites: [ImpactSuite] = []
-        var cache = ScanCache(gitDirectory: try repository.gitDirectory())
-        defer { if cache.changed { cache.save() } }
-        var pythonGraphs: [String: (PythonImportGraph, PythonImportGraph?)] = [:]
         for suite in suites {
             let relative = try relativeDirectory(suite.directory, in: repository.root, suite: suite.name)
-            switch suite.adapter {
-            case .pytest:
-                let files = try innerFiles(repository, at: headCommit, directory: relative)
-                let layout = try PythonProjectSettings.layout(directory: relative, paths: files.map(\.path), suite: suite) {
-                    (paths) throws(SpecError) in
-                    try repository.contents(at: headCommit, paths: paths).map { String(decoding: $0, as: UTF8.self) }
-                }
-                let key = relative + "\u{0}" + layout.modulePrefixes.joined(separator: ":")
-                let graphs: (PythonImportGraph, PythonImportGraph?)
-                if let cached = pythonGraphs[key] {
-                    graphs = cached
-                } else {
-                    let head = try pythonGraph(repository, directory: relative, files: files, layout: layout, cache: &cache)
-                    let needsBase = changes.contains { change in
-                        change.sides.contains { $0.atBase && $0.path.hasSuffix(".py") && isInside($0.path, relative) }
-                    }
-                    let base = needsBase
-                        ? try pythonGraph(
-                            repository, directory: relative, files: innerFiles(repository, at: diffBase, directory: relative),
-                            layout: layout, cache: &cache)
-                        : nil
-                    graphs = (head, base)
-                    pythonGraphs[key] = graphs
-                }
-                impactSuites.append(
-                    .python(
-                        name: suite.name, directory: relative, head: graphs.0, base: graphs.1, rules: rules, layout: layout))
-            case .swift:
-                let targets = try SwiftPackageDescription.targets(packageDirectory: suite.directory)
-                impactSuites.append(.swift(name: suite.name, directory: relative, targets: targets))
-            case .shell:
-                impactSuites.append(
-                    ImpactSuite(name: suite.name, directory: relative, graph: .none, tests: suite.shellTests.map(\.name)))
-            case .go, .simulated:
+            if let provider = providers(suite.adapter) {
+                impactSuites.append(try provider.impactSuite(suite, directory: relative, sources: &sources))
+            } else {
                 impactSuites.append(ImpactSuite(name: suite.name, directory: relative, graph: .none, tests: []))
             }
         }
+        sources.saveScanCache()
         let selection = ImpactSelector(suites: impactSuites, rules: rules).select(changes)
         return ImpactReport(base: baseCommit, head: headCommit, diffBase: diffBase, changes: changes, selection: selection,
                             watermark: watermark)
     }
 
     /// The files under `directory` at `commit`, paths relative to it, with their blob ids.
-    static func innerFiles(_ repository: GitRepository, at commit: String, directory: String) throws(SpecError)
+    static func innerFiles(_ repository: GitRepository, at commit: String, directory: String) throws(TestfleetError)
         -> [(path: String, blob: String)]
     {
         let prefix = directory.isEmpty ? "" : directory + "/"
@@ -101,7 +71,7 @@ public enum ImpactAnalysis {
     static func pythonGraph(
         _ repository: GitRepository, directory: String, files: [(path: String, blob: String)], layout: PythonProjectLayout,
         cache: inout ScanCache
-    ) throws(SpecError) -> PythonImportGraph {
+    ) throws(TestfleetError) -> PythonImportGraph {
         let rootPackage = files.contains { $0.path == "__init__.py" } ? directory.split(separator: "/").last.map(String.init) : nil
         let python = files.filter { $0.path.hasSuffix(".py") }
         var blobByPath: [String: String] = [:]
@@ -123,12 +93,12 @@ public enum ImpactAnalysis {
     }
 
     /// `directory` (absolute) relative to the repository root; "" for the root itself.
-    static func relativeDirectory(_ directory: String, in root: String, suite: String) throws(SpecError) -> String {
+    static func relativeDirectory(_ directory: String, in root: String, suite: String) throws(TestfleetError) -> String {
         let resolvedRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
         let resolved = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
         if resolved == resolvedRoot { return "" }
         guard resolved.hasPrefix(resolvedRoot + "/") else {
-            throw SpecError(
+            throw TestfleetError.badInput(
                 "suite '\(suite)' lives in \(directory), outside the repository \(root); "
                     + "impact selection needs every suite inside the repository it diffs")
         }

@@ -18,8 +18,8 @@ public enum PythonProjectSettings {
     /// (empty for a missing file). Settings are looked for in the suite directory and each
     /// directory above it up to the repository root.
     public static func layout(
-        directory: String, paths: [String], suite: SuiteDefinition, read: ([String]) throws(SpecError) -> [String]
-    ) throws(SpecError) -> PythonProjectLayout {
+        directory: String, paths: [String], suite: SuiteDefinition, read: ([String]) throws(TestfleetError) -> [String]
+    ) throws(TestfleetError) -> PythonProjectLayout {
         var layout = PythonProjectLayout()
         var directories = [directory]
         var parts = directory.split(separator: "/")

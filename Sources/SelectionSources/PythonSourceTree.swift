@@ -16,12 +16,12 @@ public enum PythonSourceTree {
     /// on all cores.
     /// `workers` caps the reading threads (default: one per core).
     public static func graph(root: String, mode: PythonModuleLayout.Mode = .grimpCompatible, workers: Int? = nil)
-        throws(SpecError) -> PythonImportGraph
+        throws(TestfleetError) -> PythonImportGraph
     {
         let root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         var isDirectory = stat()
         guard stat(root, &isDirectory) == 0, (isDirectory.st_mode & S_IFMT) == S_IFDIR else {
-            throw SpecError("'\(root)' is not a directory; give the directory of a Python package or source root")
+            throw TestfleetError.badInput("'\(root)' is not a directory; give the directory of a Python package or source root")
         }
         let paths = listFiles(root: root)
         let rootPackage = paths.contains("__init__.py") ? lastComponent(of: root) : nil

@@ -28,20 +28,20 @@ public struct Watermark: Sendable, Hashable {
 
     /// Checks `base` against the newest change to `path` reachable from `head` (both full commit
     /// ids). Nil when no commit reachable from head ever changed the file.
-    public static func check(_ repository: GitRepository, path: String, base: String, head: String) throws(SpecError)
+    public static func check(_ repository: GitRepository, path: String, base: String, head: String) throws(TestfleetError)
         -> Watermark?
     {
         // Not --follow: the watermark is one fixed path, and a rename of it is a change of it.
         let log = try repository.git(["log", "-1", "--format=%H", head, "--", path])
         guard log.status == 0 else {
-            throw SpecError("git log \(head) -- \(path) failed: \(log.standardError.trimmed)")
+            throw TestfleetError.badInput("git log \(head) -- \(path) failed: \(log.standardError.trimmed)")
         }
         let newest = String(decoding: log.standardOutput, as: UTF8.self).trimmed
         guard !newest.isEmpty else { return nil }
         let ancestry = try repository.git(["merge-base", "--is-ancestor", newest, base])
         // 0: ancestor or equal; 1: not; anything else is git failing.
         guard ancestry.status == 0 || ancestry.status == 1 else {
-            throw SpecError("git merge-base --is-ancestor \(newest) \(base) failed: \(ancestry.standardError.trimmed)")
+            throw TestfleetError.badInput("git merge-base --is-ancestor \(newest) \(base) failed: \(ancestry.standardError.trimmed)")
         }
         return Watermark(path: path, base: base, changedBy: newest, rebaseRequired: ancestry.status == 1)
     }

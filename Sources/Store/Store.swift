@@ -77,8 +77,8 @@ public final class Store: Sendable {
     }
 }
 
-/// A store operation that failed; the CLI reports it and exits 3 (infrastructure), or 2 when the
-/// message is about the user's input (`isUserError`).
+/// A store operation that failed: an infrastructure failure, or bad input when the message is
+/// about the user's input (`isUserError`); see `testfleetError`.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String
     public var isUserError: Bool

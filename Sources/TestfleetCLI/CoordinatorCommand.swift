@@ -1,4 +1,5 @@
 import ArgumentParser
+import Builds
 import Coordinator
 import Foundation
 import Model
@@ -42,27 +43,21 @@ struct CoordinatorCommand: ParsableCommand {
 
     func run() throws {
         let store = try self.store.open()
-        let planning = BuildPlanning(store: store)
-        let refresher = AnalysisRefresher(store: store, every: refreshAnalysisEvery, window: analysisWindow)
+        let lifecycle = BuildLifecycle(
+            store: store, refresh: AnalysisRefresh(every: refreshAnalysisEvery, window: analysisWindow)
+        ) { line in FileHandle.standardError.write(Data("testfleet coordinator: \(line)\n".utf8)) }
         let coordinator = CoordinatorService(
             config: CoordinatorConfig(endpoint: bind, heartbeatMilliseconds: heartbeatMilliseconds,
                                       workerTimeoutMilliseconds: workerTimeoutMilliseconds),
-            store: store, planner: { try planning.plan($0) },
-            verdict: { build in
-                let verdict = try StoredVerdict.compute(store: store, build: build)
-                TimingHistory.fold(store: store, build: build)
-                refresher.buildFinished()
-                return verdict
-            },
-            reports: { build, format in try JUnitExport.document(store: store, build: build, format: format) })
+            lifecycle: lifecycle)
         let endpoint: String
-        do { endpoint = try coordinator.start() } catch { throw CLIExit.infrastructure("\(error)") }
+        do { endpoint = try coordinator.start() } catch { throw TestfleetError.infrastructure("\(error)") }
         FileHandle.standardError.write(Data("testfleet coordinator: listening on \(endpoint), store \(store.path)\n".utf8))
         let stop = DispatchSemaphore(value: 0)
         Signals.onTerminate { stop.signal() }
         stop.wait()
         FileHandle.standardError.write(Data("testfleet coordinator: stopping (results so far are stored)\n".utf8))
         coordinator.shutdown()
-        refresher.waitUntilIdle()
+        lifecycle.waitUntilIdle()
     }
 }

@@ -1,6 +1,7 @@
 import Analyzer
 import ArgumentParser
 import Foundation
+import Model
 import Store
 
 /// `testfleet flaky [--json] [--markdown] [--all]`: flaky, broken, quarantined and fixed tests
@@ -28,7 +29,7 @@ struct FlakyCommand: ParsableCommand {
     func run() throws {
         let store = try self.store.open()
         let analysis: FlakyAnalysis
-        do { analysis = try FlakyAnalyzer.analyze(store: store).analysis } catch { throw CLIExit.infrastructure("\(error)") }
+        do { analysis = try FlakyAnalyzer.analyze(store: store).analysis } catch { throw TestfleetError.infrastructure("\(error)") }
         if json {
             print(FlakyReport.json(analysis, includeStable: all))
         } else if markdown {

@@ -1,5 +1,5 @@
-import Analyzer
 import ArgumentParser
+import Builds
 import Foundation
 import Model
 import Store
@@ -15,14 +15,14 @@ struct GateCommand: ParsableCommand {
     @Option(help: "The build to judge.")
     var build: String
 
-    @Flag(help: "Print the verdict JSON (DESIGN.md shape plus the evidence fields) instead of the summary.")
+    @Flag(help: "Print the verdict JSON (the verdict, its counts and failures, plus the evidence fields) instead of the summary.")
     var json = false
 
     @OptionGroup var store: StoreOptions
 
     func run() throws {
         let store = try self.store.open()
-        let (verdict, code) = try StoredVerdict.compute(store: store, build: build)
+        let verdict = try BuildLifecycle(store: store, refresh: nil).verdict(of: build)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -30,6 +30,6 @@ struct GateCommand: ParsableCommand {
         } else {
             print(VerdictOutput.summary(verdict, store: store))
         }
-        if code != 0 { throw CLIExit(code: code, message: "") }
+        if verdict.exitCode != 0 { throw TestfleetError.gateFailed() }
     }
 }

@@ -27,12 +27,7 @@ public struct GraphCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        let graph: PythonImportGraph
-        do {
-            graph = try PythonSourceTree.graph(root: path, mode: .grimpCompatible)
-        } catch {
-            throw CLIExit.badInput(error.message)
-        }
+        let graph = try PythonSourceTree.graph(root: path, mode: .grimpCompatible)
         if json {
             print(graph.jsonText)
             return

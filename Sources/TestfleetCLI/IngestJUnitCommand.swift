@@ -1,10 +1,9 @@
-import Analyzer
 import ArgumentParser
+import Builds
 import Foundation
 import JUnit
 import Model
 import Store
-import Wire
 
 /// `testfleet ingest junit FILE... --commit SHA`: JUnit XML from any CI into the store.
 ///
@@ -69,7 +68,7 @@ struct IngestJUnitCommand: ParsableCommand {
         trace.mark("parsed \(parsed.reduce(0) { $0 + $1.count }) test cases")
         if !errors.isEmpty {
             let lines = errors.map { "malformed JUnit XML: \($0)" }
-            throw CLIExit.badInput(lines.joined(separator: "\ntestfleet: ")
+            throw TestfleetError.badInput(lines.joined(separator: "\ntestfleet: ")
                 + "\ntestfleet: nothing was recorded from any of the \(files.count) file(s); fix or leave out the bad file")
         }
         let arch = self.arch.flatMap(Arch.init(parsing:)) ?? .current
@@ -81,57 +80,22 @@ struct IngestJUnitCommand: ParsableCommand {
         for file in parsed {
             for testCase in file {
                 counts.add(testCase.outcome)
-                testCases.append(Self.attempts(of: testCase, arch: arch, worker: worker))
+                testCases.append(testCase.testResults(arch: arch, worker: worker))
             }
         }
         trace.mark("converted")
         let store = try self.store.open()
-        let report: IngestReport
-        do { report = try store.ingest(build: spec, testCases: testCases) } catch {
-            throw error.isUserError ? CLIExit.badInput(error.description) : CLIExit.infrastructure(error.description)
-        }
-        trace.mark("stored \(report.attempts) attempts")
-        // A new build's verdict is known from what was just written; a re-opened one's needs
-        // every stored attempt (a later file may have turned failures into passes).
-        let decision: Verdict.Decision
-        let total: Int
-        let outage: Bool
-        if report.buildWasEmpty {
-            decision = report.failedTests == 0 ? .pass : .fail
-            total = report.newTests
-            outage = AnalyzerConfiguration().isOutage(failed: report.failedTests, of: report.newTests)
-        } else {
-            let (verdict, _) = try StoredVerdict.compute(store: store, build: spec.id)
-            (decision, total, outage) = (verdict.verdict, verdict.counts.total, verdict.outageSuspected)
-        }
-        try store.finishBuild(spec.id, verdict: decision, outage: outage)
-        trace.mark("verdict")
+        // No background analysis: this command exits at once, and on a big store every 20th
+        // call would wait for a full one (the coordinator and `testfleet flaky` refresh it).
+        let (report, verdict) = try BuildLifecycle(store: store, refresh: nil).ingest(testCases, into: spec)
+        trace.mark("stored \(report.attempts) attempts and judged the build")
         if json {
             print("{\"testcases\": \(counts.testcases), \"passed\": \(counts.passed), \"failed\": \(counts.failed), \"skipped\": \(counts.skipped)}")
         } else {
             print("recorded \(counts.testcases) test cases (\(report.attempts) attempts) from \(files.count) file(s) into build "
                 + "\(spec.id) of \(store.path): \(counts.passed) passed, \(counts.failed) failed, \(counts.skipped) skipped; "
-                + "build verdict now \(decision.rawValue.uppercased()) (\(total) tests)")
+                + "build verdict now \(verdict.verdict.rawValue.uppercased()) (\(verdict.counts.total) tests)")
         }
-    }
-
-    /// A test case's attempts in order: Surefire reruns first (their duration is not in the
-    /// file, so 0), then the final one with its duration and output tail.
-    static func attempts(of testCase: JUnitTestCase, arch: Arch, worker: String) -> [TestResult] {
-        let name = testCase.name
-        var attempts = testCase.earlierAttempts.map {
-            TestResult(test: name, attempt: 0, outcome: $0, duration: 0, worker: worker, arch: arch)
-        }
-        var final = TestResult(test: name, attempt: 0, outcome: testCase.outcome, duration: testCase.duration,
-                               worker: worker, arch: arch)
-        if !testCase.output.isEmpty {
-            let bytes = Array(testCase.output.utf8)
-            final.compressedOutput = OutputCodec.compress(bytes)
-            final.outputSize = bytes.count
-        }
-        final.outputDropped = testCase.outputDropped
-        attempts.append(final)
-        return attempts
     }
 
     /// The `--json` counts: of the test cases in the files, by final outcome.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Model
 import Store
 
 /// `testfleet ingest lint --tool NAME FILE`: record a linter's or import checker's findings.
@@ -37,20 +38,20 @@ struct IngestLintCommand: ParsableCommand {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
             guard let contents = FileManager.default.contents(atPath: file) else {
-                throw CLIExit.badInput("cannot read the lint report '\(file)'")
+                throw TestfleetError.badInput("cannot read the lint report '\(file)'")
             }
             data = contents
         }
         let parsed: LintReportParser.Parsed
         do { parsed = try LintReportParser.parse(String(decoding: data, as: UTF8.self)) } catch {
-            throw CLIExit.badInput("\(file): \(error)")
+            throw TestfleetError.badInput("\(file): \(error)")
         }
         if parsed.violations.isEmpty && parsed.skippedLines > 0 {
-            throw CLIExit.badInput("\(file): none of its \(parsed.skippedLines) line(s) is a `path:line[:col]: CODE message` finding; nothing recorded")
+            throw TestfleetError.badInput("\(file): none of its \(parsed.skippedLines) line(s) is a `path:line[:col]: CODE message` finding; nothing recorded")
         }
         let store = try self.store.open()
         do { try store.recordLint(parsed.violations, tool: tool, build: build, commit: commit) } catch {
-            throw CLIExit.infrastructure(error.description)
+            throw TestfleetError.infrastructure(error.description)
         }
         var perCode: [String: Int] = [:]
         for violation in parsed.violations { perCode[violation.code.isEmpty ? "(no code)" : violation.code, default: 0] += 1 }

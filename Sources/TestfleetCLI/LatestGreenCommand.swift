@@ -1,6 +1,7 @@
 import Analyzer
 import ArgumentParser
 import Foundation
+import Model
 import Store
 
 /// `testfleet latest-green --branch B [--json]`: the newest commit on B whose build passed
@@ -30,6 +31,6 @@ struct LatestGreenCommand: ParsableCommand {
         } else if let green {
             print(green.sha)
         }
-        if green == nil { throw CLIExit(code: CLIExit.gateFailed, message: "no passing build with a commit on branch '\(branch)'") }
+        if green == nil { throw TestfleetError.gateFailed("no passing build with a commit on branch '\(branch)'") }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// N worker processes of this same binary, started for one local run. The fleet reports a worker
 /// that dies (so its leases are requeued at once) and stops the rest when the run is over.
@@ -28,7 +29,7 @@ final class LocalFleet: @unchecked Sendable {
             }
             do { try process.run() } catch {
                 stop()
-                throw CLIExit.infrastructure("could not start a local worker (\(executable.path)): \(error)")
+                throw TestfleetError.infrastructure("could not start a local worker (\(executable.path)): \(error)")
             }
             processes.append(process)
         }

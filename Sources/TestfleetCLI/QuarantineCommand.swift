@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Model
 import Store
 
 /// `testfleet quarantine add|release|list`: people's quarantine decisions. A quarantined test
@@ -43,7 +44,7 @@ struct QuarantineCommand: ParsableCommand {
 
         func run() throws {
             let store = try self.store.open()
-            guard try store.release(test: test) else { throw CLIExit.badInput("'\(test)' is not in manual quarantine") }
+            guard try store.release(test: test) else { throw TestfleetError.badInput("'\(test)' is not in manual quarantine") }
             print("released \(test)")
         }
     }

@@ -1,6 +1,7 @@
 import Analyzer
 import ArgumentParser
 import Foundation
+import Model
 import Store
 
 /// `testfleet report --out DIR`: a static HTML report with SVG trend graphs.
@@ -31,7 +32,7 @@ struct ReportCommand: ParsableCommand {
         do {
             builds = try store.buildTrends(branch: branch, limit: limit)
             lint = try store.lintTrends(limit: limit)
-        } catch { throw CLIExit.infrastructure("\(error)") }
+        } catch { throw TestfleetError.infrastructure("\(error)") }
         let html = TrendReport.html(builds: builds, lint: lint)
         let folder = URL(fileURLWithPath: out)
         let file = folder.appendingPathComponent("index.html")
@@ -39,7 +40,7 @@ struct ReportCommand: ParsableCommand {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try Data(html.utf8).write(to: file)
         } catch {
-            throw CLIExit.badInput("cannot write the report to \(file.path): \(error.localizedDescription)")
+            throw TestfleetError.badInput("cannot write the report to \(file.path): \(error.localizedDescription)")
         }
         print("report: \(file.path) (\(builds.count) builds)")
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Builds
 import Coordinator
 import Foundation
 import Model
@@ -42,9 +43,11 @@ struct RunCommand: ParsableCommand {
         }
         let spec = options.spec
         let store = try self.store.open()
-        let planning = BuildPlanning(store: store, root: root)
-        let planned: PlannedBuild
-        do { planned = try planning.plan(spec) } catch let error as SpecError { throw CLIExit.badInput(error.message) }
+        let quiet = options.quiet
+        let lifecycle = BuildLifecycle(store: store, root: root) { line in
+            if !quiet { FileHandle.standardError.write(Data("testfleet: \(line)\n".utf8)) }
+        }
+        let planned = try lifecycle.plan(spec)
         mark("planned \(planned.tests.count) tests")
         let printer = ProgressPrinter(quiet: options.quiet)
         if !options.quiet {
@@ -59,17 +62,9 @@ struct RunCommand: ParsableCommand {
         let coordinator = CoordinatorService(
             config: CoordinatorConfig(endpoint: endpoint, heartbeatMilliseconds: heartbeatMilliseconds,
                                       workerTimeoutMilliseconds: max(3 * heartbeatMilliseconds, 2000), expectedWorkers: local),
-            store: store, planner: { try planning.plan($0) },
-            verdict: { build in
-                let verdict = try StoredVerdict.compute(store: store, build: build)
-                mark("verdict computed")
-                TimingHistory.fold(store: store, build: build)
-                mark("timing history folded")
-                return verdict
-            },
-            progress: { printer.update($0) })
+            lifecycle: lifecycle, progress: { printer.update($0) })
         let bound: String
-        do { bound = try coordinator.start() } catch { throw CLIExit.infrastructure("\(error)") }
+        do { bound = try coordinator.start() } catch { throw TestfleetError.infrastructure("\(error)") }
         let fleet = try LocalFleet(count: local, endpoint: bound, heartbeatMilliseconds: heartbeatMilliseconds) { pid, status in
             if status != 0 { coordinator.workerLost(pid: pid) }
         }
@@ -83,7 +78,7 @@ struct RunCommand: ParsableCommand {
                 if outcome == nil {
                     coordinator.shutdown()
                     printer.finish()
-                    throw CLIExit.infrastructure("all \(local) local workers exited before build \(spec.id) finished")
+                    throw TestfleetError.infrastructure("all \(local) local workers exited before build \(spec.id) finished")
                 }
             }
         }
@@ -92,11 +87,12 @@ struct RunCommand: ParsableCommand {
         fleet.stop()
         mark("fleet stopped")
         printer.finish()
-        guard var result = outcome else { throw CLIExit.infrastructure("the coordinator stopped") }
+        guard var result = outcome else { throw TestfleetError.infrastructure("the coordinator stopped") }
         result.verdict.wallSeconds = Date().timeIntervalSince(started)
         try VerdictOutput.emit(result.verdict, json: options.json, store: store)
         mark("verdict written")
         if let junit { try JUnitExport.write(store: store, build: spec.id, to: junit) }
-        if result.exitCode != 0 { throw CLIExit(code: result.exitCode, message: "") }
+        lifecycle.waitUntilIdle()  // a background analysis the build started would die with the process
+        if result.exitCode != 0 { throw TestfleetError(exitCode: result.exitCode) }
     }
 }

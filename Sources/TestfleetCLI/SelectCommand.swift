@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Adapters
 import Config
 import Foundation
 import SelectionSources
@@ -47,13 +48,10 @@ public struct SelectCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        do {
-            let (suites, rules) = try loadSuites()
-            let report = try ImpactAnalysis.select(in: root, base: base, head: head, suites: suites, rules: rules)
-            print(json ? report.jsonText : report.text(explain: explain), terminator: json ? "\n" : "")
-        } catch let error as SpecError {
-            throw CLIExit.badInput(error.message)
-        }
+        let (suites, rules) = try loadSuites()
+        let report = try ImpactAnalysis.select(in: root, base: base, head: head, suites: suites, rules: rules,
+                                              providers: AdapterRegistry.impactProvider(for:))
+        print(json ? report.jsonText : report.text(explain: explain), terminator: json ? "\n" : "")
     }
 
     /// The suites and rules to select from: the suite file's, or the defaults described above.

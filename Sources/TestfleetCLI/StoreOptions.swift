@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Model
 import Store
 
 /// `--db PATH`, shared by every command that reads or writes the store.
@@ -11,6 +12,6 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store; a store that cannot be opened is an infrastructure failure.
     func open() throws -> Store {
-        do { return try Store(path: path) } catch { throw CLIExit.infrastructure("\(error)") }
+        do { return try Store(path: path) } catch { throw TestfleetError.infrastructure("\(error)") }
     }
 }

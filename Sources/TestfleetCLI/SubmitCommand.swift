@@ -30,7 +30,7 @@ struct SubmitCommand: ParsableCommand {
         do {
             socket = try ZMQSocket(ZMQContext(), kind: .dealer)
             try socket.connect(coordinator)
-        } catch { throw CLIExit.infrastructure("cannot connect to \(coordinator): \(error)") }
+        } catch { throw TestfleetError.infrastructure("cannot connect to \(coordinator): \(error)") }
         let printer = ProgressPrinter(quiet: options.quiet)
         let submit = Message.submit(Submit(spec: spec)).encode()
         let askReport = Message.reportRequest(ReportRequest(build: spec.id, format: "junit")).encode()
@@ -68,27 +68,28 @@ struct SubmitCommand: ParsableCommand {
                 case .error(let error):
                     printer.finish()
                     if verdict != nil {
-                        throw CLIExit.infrastructure("coordinator could not send the JUnit XML: \(error.message)")
+                        throw TestfleetError.infrastructure("coordinator could not send the JUnit XML: \(error.message)")
                     }
-                    throw CLIExit(code: error.code == "bad-submit" ? 2 : 3, message: "coordinator: \(error.message)")
+                    let rejection = error.rejection
+                    throw TestfleetError(rejection.code, "coordinator: \(rejection.message)")
                 default: break
                 }
             }
         }
         printer.finish()
-        if verdict != nil { throw CLIExit.infrastructure("no JUnit XML from \(coordinator) within \(Int(timeout)) s") }
-        throw CLIExit.infrastructure("no verdict from \(coordinator) within \(Int(timeout)) s")
+        if verdict != nil { throw TestfleetError.infrastructure("no JUnit XML from \(coordinator) within \(Int(timeout)) s") }
+        throw TestfleetError.infrastructure("no verdict from \(coordinator) within \(Int(timeout)) s")
     }
 
     static func exit(with verdict: VerdictMessage) throws {
-        if verdict.exitCode != 0 { throw CLIExit(code: Int32(verdict.exitCode), message: "") }
+        if verdict.exitCode != 0 { throw TestfleetError(exitCode: Int32(verdict.exitCode)) }
     }
 
     static func write(_ report: Report, to path: String) throws {
         do {
             try Data(try report.document()).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw CLIExit.infrastructure("cannot write JUnit XML to \(path): \(error)")
+            throw TestfleetError.infrastructure("cannot write JUnit XML to \(path): \(error)")
         }
     }
 }

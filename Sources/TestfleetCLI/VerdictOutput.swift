@@ -11,7 +11,7 @@ enum VerdictOutput {
             do {
                 try encoder.encode(verdict).write(to: URL(fileURLWithPath: path))
             } catch {
-                throw CLIExit.infrastructure("cannot write the verdict to \(path): \(error)")
+                throw TestfleetError.infrastructure("cannot write the verdict to \(path): \(error)")
             }
         }
         print(summary(verdict, store: store))

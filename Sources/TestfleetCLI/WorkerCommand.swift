@@ -42,6 +42,6 @@ struct WorkerCommand: ParsableCommand {
             heartbeatMilliseconds: heartbeatMilliseconds, exitOnGoodbye: exitOnGoodbye))
         Signals.onTerminate { service.requestStop() }
         let code = service.run()
-        if code != 0 { throw CLIExit(code: code, message: "") }
+        if code != 0 { throw TestfleetError(exitCode: code) }
     }
 }

@@ -10,9 +10,18 @@ enum Outgoing {
     case leaseDone(UInt64)
 }
 
+/// Where a session's grants run and where their results come back from: the slot threads in
+/// production (`SlotPool`); tests use a list.
+protocol GrantRunner {
+    /// Queues a grant to run.
+    func enqueue(_ assign: Assign)
+    /// Results and finished leases since the last call, in the order they happened.
+    func takeFinished() -> [Outgoing]
+}
+
 /// The threads that run grants. Each slot takes one grant at a time and runs it through its
 /// adapter; results go to the outbox and wake the socket thread.
-final class SlotPool: Sendable {
+final class SlotPool: GrantRunner, Sendable {
     let config: WorkerConfig
     let outbox = Locked<[Outgoing]>([])
     let wake = EventSignal()
@@ -34,6 +43,13 @@ final class SlotPool: Sendable {
         queue.withLock { $0.append(assign) }
         available.signal()
         available.unlock()
+    }
+
+    func takeFinished() -> [Outgoing] {
+        outbox.withLock { list -> [Outgoing] in
+            defer { list.removeAll(keepingCapacity: true) }
+            return list
+        }
     }
 
     func close() {

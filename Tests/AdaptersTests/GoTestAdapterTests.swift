@@ -73,7 +73,7 @@ import Testing
         ])
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let suite = SuiteDefinition(name: "bad", adapter: .go, directory: dir, timeout: 2)
-        #expect(throws: SpecError.self) { try GoTestAdapter().inventory(of: suite) }
+        #expect(throws: TestfleetError.self) { try GoTestAdapter().inventory(of: suite) }
 
         let names = [
             "example.com/bad/p.TestX", "example.com/bad/q.TestA", "example.com/bad/q.TestPanics",

@@ -124,9 +124,9 @@ import Testing
         #expect(results["test_m.py::test_b"]?.outcome == .passed, "-x must not stop the batch")
     }
 
-    @Test func inventoryFailureIsASpecErrorWithPytestsOutput() throws {
+    @Test func inventoryFailureIsATestfleetErrorWithPytestsOutput() throws {
         let dir = try TemporaryDirectory()
-        #expect(throws: SpecError.self) { try PytestAdapter().inventory(of: suite(directory: dir.path, command: "python3 -m pytest --no-such-flag")) }
+        #expect(throws: TestfleetError.self) { try PytestAdapter().inventory(of: suite(directory: dir.path, command: "python3 -m pytest --no-such-flag")) }
         #expect(throws: ProcessRunnerError.self) { try PytestAdapter().inventory(of: suite(directory: dir.path + "/missing")) }
         // An empty project is an empty inventory, not an error.
         #expect(try PytestAdapter().inventory(of: suite(directory: dir.path)) == [])

@@ -26,7 +26,7 @@ import Testing
     @Test func inventoryIsTheNamesInFileOrder() throws {
         let definition = suite([("zeta", "true"), ("alpha", "true"), ("mid dle", "true")])
         #expect(try ShellAdapter().inventory(of: definition) == ["zeta", "alpha", "mid dle"])
-        #expect(throws: SpecError.self) { try ShellAdapter().inventory(of: suite([("a", "true"), ("a", "false")])) }
+        #expect(throws: TestfleetError.self) { try ShellAdapter().inventory(of: suite([("a", "true"), ("a", "false")])) }
     }
 
     @Test func mapsExitStatusTimeoutSignalAndUnknownNames() throws {

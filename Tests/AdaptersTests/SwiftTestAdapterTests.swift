@@ -122,7 +122,7 @@ import Testing
             #expect(text.contains("cannot convert value of type 'String'"))
             #expect(text.contains("`swift build --build-tests` failed"))
         }
-        #expect(throws: SpecError.self) { try SwiftTestAdapter().inventory(of: suite) }
+        #expect(throws: TestfleetError.self) { try SwiftTestAdapter().inventory(of: suite) }
     }
 
     @Test func aMissingSwiftIsAnErrorNotAPass() {

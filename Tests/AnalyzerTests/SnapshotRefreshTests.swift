@@ -11,8 +11,11 @@ import Store
     @Test func dueOnlyOnBigStoresWithAMissingOrOldSnapshot() {
         // Small store: every gate analyses in full already.
         #expect(!SnapshotRefresh.isDue(snapshot: nil, latestBuildSeq: 100, approximateResults: 50_000, every: 20))
-        // Big store, no snapshot yet.
-        #expect(SnapshotRefresh.isDue(snapshot: nil, latestBuildSeq: 1, approximateResults: 50_001, every: 20))
+        // Big store, no snapshot yet: due once it holds `every` builds (a store brought in with
+        // its history at once; a new store's first big build does not wait for an analysis).
+        #expect(!SnapshotRefresh.isDue(snapshot: nil, latestBuildSeq: 1, approximateResults: 50_001, every: 20))
+        #expect(!SnapshotRefresh.isDue(snapshot: nil, latestBuildSeq: 19, approximateResults: 50_001, every: 20))
+        #expect(SnapshotRefresh.isDue(snapshot: nil, latestBuildSeq: 20, approximateResults: 50_001, every: 20))
         // 19 builds behind: not yet; 20 behind: due.
         #expect(!SnapshotRefresh.isDue(snapshot: snapshot(at: 81), latestBuildSeq: 100, approximateResults: 1_000_000, every: 20))
         #expect(SnapshotRefresh.isDue(snapshot: snapshot(at: 80), latestBuildSeq: 100, approximateResults: 1_000_000, every: 20))

@@ -58,6 +58,6 @@ import Model
     }
 
     @Test func missingFileIsAClearError() {
-        #expect(throws: SpecError.self) { try SuiteFile.load(path: "/nonexistent/testfleet.toml") }
+        #expect(throws: TestfleetError.self) { try SuiteFile.load(path: "/nonexistent/testfleet.toml") }
     }
 }

@@ -11,7 +11,7 @@ import Model
             (BuildSpec(id: "b", suite: "sim:1", maxAttempts: 3, confirmLimit: -1), "confirmation limit"),
         ]
         for (spec, named) in cases {
-            #expect(throws: SpecError.self) { try spec.validate() }
+            #expect(throws: TestfleetError.self) { try spec.validate() }
             do { try spec.validate() } catch { #expect(error.message.contains(named), "\(error)") }
         }
     }

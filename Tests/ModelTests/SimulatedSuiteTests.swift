@@ -14,7 +14,7 @@ import Testing
 
     @Test(arguments: ["sim:", "sim:x", "sim:10,fail=2", "sim:10,bogus=1", "sim:10,ms=-1", "pytest:10", "sim:10,seed"])
     func rejectsBadSpecs(_ spec: String) {
-        #expect(throws: SpecError.self) { try SimulatedSuite(parsing: spec) }
+        #expect(throws: TestfleetError.self) { try SimulatedSuite(parsing: spec) }
     }
 
     @Test func namesRoundTripAndArePadded() {

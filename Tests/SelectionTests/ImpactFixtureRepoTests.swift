@@ -1,3 +1,4 @@
+import Adapters
 import Foundation
 import SelectionSources
 import Model
@@ -14,7 +15,7 @@ import Testing
     private func select(
         _ repository: FixtureRepository, base: String = "main", head: String, rules: ImpactRules = ImpactRules()
     ) throws -> ImpactReport {
-        try ImpactAnalysis.select(in: repository.root, base: base, head: head, suites: [suite(repository)], rules: rules)
+        try ImpactAnalysis.select(in: repository.root, base: base, head: head, suites: [suite(repository)], rules: rules, providers: AdapterRegistry.impactProvider(for:))
     }
 
     private func selectedTests(_ report: ImpactReport) -> [String] {
@@ -96,9 +97,9 @@ import Testing
         #expect(!report.selection.runsEverything)
     }
 
-    @Test func missingRevisionIsASpecErrorNamingIt() throws {
+    @Test func missingRevisionIsATestfleetErrorNamingIt() throws {
         let repository = try FixtureRepository.pythonProject()
-        let error = try #require(throws: SpecError.self) { try select(repository, head: "no-such-branch") }
+        let error = try #require(throws: TestfleetError.self) { try select(repository, head: "no-such-branch") }
         #expect(error.message.contains("no-such-branch"))
         #expect(error.message.contains("git fetch"))
     }
@@ -124,7 +125,7 @@ import Testing
         let graph = try PythonSourceTree.graph(root: repository.root + "/app")
         #expect(graph.jsonText == #"{"modules": 5, "imports": [["app.api", "app.core"], ["app.core", "app.util"]]}"#)
         #expect(graph.modules == ["app", "app.api", "app.core", "app.legacy", "app.util"])
-        #expect(throws: SpecError.self) { try PythonSourceTree.graph(root: repository.root + "/nope") }
+        #expect(throws: TestfleetError.self) { try PythonSourceTree.graph(root: repository.root + "/nope") }
         // A symlink back to the package is not followed (no cycle), as os.walk in grimp.
         try FileManager.default.createSymbolicLink(atPath: repository.root + "/app/loop", withDestinationPath: "..")
         #expect(try PythonSourceTree.graph(root: repository.root + "/app").modules.count == 5)

@@ -18,7 +18,7 @@ import Testing
         #expect(try PathGlob("vendor").matches("vendor/lib/x.py"))
         #expect(try PathGlob("poetry.lock").matches("poetry.lock"))
         #expect(try !PathGlob("poetry.lock").matches("sub/poetry.lock"))
-        #expect(throws: SpecError.self) { try PathGlob("") }
+        #expect(throws: TestfleetError.self) { try PathGlob("") }
     }
 
     @Test func rulesFromTOML() throws {
@@ -40,12 +40,12 @@ import Testing
         #expect(rules.paths[0].targets.isEmpty)
     }
 
-    @Test func badRulesAreSpecErrors() {
-        #expect(throws: SpecError.self) { try ImpactRules(toml: .table([("force_full", .string("x"))])) }
-        #expect(throws: SpecError.self) { try ImpactRules(toml: .table([("always_run", .integer(3))])) }
-        #expect(throws: SpecError.self) { try ImpactRules(toml: .table([("paths", .array([]))])) }
-        #expect(throws: SpecError.self) { try ImpactRules(toml: .table([("always_run", .array([.string("::x")]))])) }
-        #expect(throws: SpecError.self) { try ImpactRules(toml: .string("rules")) }
+    @Test func badRulesAreTestfleetErrors() {
+        #expect(throws: TestfleetError.self) { try ImpactRules(toml: .table([("force_full", .string("x"))])) }
+        #expect(throws: TestfleetError.self) { try ImpactRules(toml: .table([("always_run", .integer(3))])) }
+        #expect(throws: TestfleetError.self) { try ImpactRules(toml: .table([("paths", .array([]))])) }
+        #expect(throws: TestfleetError.self) { try ImpactRules(toml: .table([("always_run", .array([.string("::x")]))])) }
+        #expect(throws: TestfleetError.self) { try ImpactRules(toml: .string("rules")) }
     }
 
     @Test func documentWithoutRulesGivesDefaults() throws {
@@ -65,6 +65,6 @@ import Testing
                 ChangedPath(status: .added, path: "new.txt"),
             ])
         #expect(changes[1].sides.map(\.path) == ["old/x.py", "new/x.py"])
-        #expect(throws: SpecError.self) { try ChangedPath.parseNameStatus("R100\0only-one\0") }
+        #expect(throws: TestfleetError.self) { try ChangedPath.parseNameStatus("R100\0only-one\0") }
     }
 }

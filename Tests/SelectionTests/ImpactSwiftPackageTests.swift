@@ -1,3 +1,4 @@
+import Adapters
 import Foundation
 import SelectionSources
 import Model
@@ -36,7 +37,7 @@ import Testing
 
         let suite = SuiteDefinition(name: "swift", adapter: .swift, directory: repository.root + "/pkg")
         let report = try ImpactAnalysis.select(
-            in: repository.root, base: "main", head: "change-lib", suites: [suite], rules: ImpactRules())
+            in: repository.root, base: "main", head: "change-lib", suites: [suite], rules: ImpactRules(), providers: AdapterRegistry.impactProvider(for:))
         #expect(report.selection.selected.compactMap(\.test) == ["AppTests", "LibTests"])
         #expect(report.selection.skipped.compactMap(\.test) == ["OtherTests"])
         let chain = try #require(report.selection.selected.first).reasons[0]

@@ -1,3 +1,4 @@
+import Adapters
 import Foundation
 import Model
 import Selection
@@ -36,7 +37,8 @@ import Testing
     private func select(_ repository: FixtureRepository, environment: [String: String] = [:]) throws -> ImpactReport {
         let suite = SuiteDefinition(name: "unit", adapter: .pytest, directory: repository.root, environment: environment)
         return try ImpactAnalysis.select(
-            in: repository.root, base: "main", head: "change", suites: [suite], rules: ImpactRules())
+            in: repository.root, base: "main", head: "change", suites: [suite], rules: ImpactRules(),
+            providers: AdapterRegistry.impactProvider(for:))
     }
 
     /// Checks the selection against pytest at head and returns the selected test files.
@@ -213,7 +215,9 @@ enum GitFixtureFiles {
         try repository.commit("change core")
         let suite = SuiteDefinition(name: "unit", adapter: .pytest, directory: repository.root)
         func selected() throws -> [String] {
-            try ImpactAnalysis.select(in: repository.root, base: "main", head: "feature", suites: [suite], rules: ImpactRules())
+            try ImpactAnalysis.select(
+                in: repository.root, base: "main", head: "feature", suites: [suite], rules: ImpactRules(),
+                providers: AdapterRegistry.impactProvider(for:))
                 .selection.selected.compactMap(\.test)
         }
         let cacheFile = repository.root + "/.git/testfleet-scan-cache"

@@ -1,3 +1,4 @@
+import Adapters
 import Foundation
 import SelectionSources
 import Model
@@ -55,15 +56,15 @@ import Testing
         let rules = try ImpactRules(toml: .table([("high_watermark", .string("WATERMARK"))]))
         #expect(rules.highWatermark == "WATERMARK")
         let suites = [SuiteDefinition(name: "unit", adapter: .pytest, directory: repository.root)]
-        let stale = try ImpactAnalysis.select(in: repository.root, base: c["W1"]!, head: c["C"]!, suites: suites, rules: rules)
+        let stale = try ImpactAnalysis.select(in: repository.root, base: c["W1"]!, head: c["C"]!, suites: suites, rules: rules, providers: AdapterRegistry.impactProvider(for:))
         #expect(stale.watermark?.rebaseRequired == true)
         #expect(stale.text(explain: false).hasPrefix("rebase required: base \(c["W1"]!)"))
         #expect(stale.jsonText.contains("\"rebase_required\": \"rebase required: base \(c["W1"]!)"))
-        let fresh = try ImpactAnalysis.select(in: repository.root, base: c["W2"]!, head: c["C"]!, suites: suites, rules: rules)
+        let fresh = try ImpactAnalysis.select(in: repository.root, base: c["W2"]!, head: c["C"]!, suites: suites, rules: rules, providers: AdapterRegistry.impactProvider(for:))
         #expect(fresh.watermark?.rebaseRequired == false)
         #expect(fresh.jsonText.contains("\"rebase_required\": null"))
         // Without the rule nothing is checked.
-        let none = try ImpactAnalysis.select(in: repository.root, base: c["W1"]!, head: c["C"]!, suites: suites, rules: ImpactRules())
+        let none = try ImpactAnalysis.select(in: repository.root, base: c["W1"]!, head: c["C"]!, suites: suites, rules: ImpactRules(), providers: AdapterRegistry.impactProvider(for:))
         #expect(none.watermark == nil)
     }
 }

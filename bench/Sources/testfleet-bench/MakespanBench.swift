@@ -4,6 +4,7 @@
 import Foundation
 import Model
 import Planning
+import BenchSupport
 import Selection
 
 enum MakespanBench {
@@ -38,17 +39,17 @@ enum MakespanBench {
         init(_ arguments: [String]) throws {
             var rest = arguments[...]
             while let flag = rest.popFirst() {
-                guard let value = rest.popFirst() else { throw SpecError("makespan: \(flag) needs a value") }
+                guard let value = rest.popFirst() else { throw TestfleetError.badInput("makespan: \(flag) needs a value") }
                 func number() throws -> Double {
                     guard let number = Double(value), number.isFinite, number >= 0 else {
-                        throw SpecError("makespan: \(flag) \(value) is not a non-negative number")
+                        throw TestfleetError.badInput("makespan: \(flag) \(value) is not a non-negative number")
                     }
                     return number
                 }
                 func integers() throws -> [Int] {
                     let list = value.split(separator: ",").compactMap { Int($0) }
                     guard !list.isEmpty, list.allSatisfy({ $0 > 0 }) else {
-                        throw SpecError("makespan: \(flag) wants positive integers like 4,16,64, not \(value)")
+                        throw TestfleetError.badInput("makespan: \(flag) wants positive integers like 4,16,64, not \(value)")
                     }
                     return list
                 }
@@ -63,7 +64,7 @@ enum MakespanBench {
                 case "--divisor": divisor = try number()
                 case "--min-grant-costs": minimumGrantCosts = try number()
                 default:
-                    throw SpecError("makespan: unknown option \(flag); known: --tests N --seeds K --workers 4,16,64 --median S --sigma S --noise S --startup S --divisor D --min-grant-costs K")
+                    throw TestfleetError.badInput("makespan: unknown option \(flag); known: --tests N --seeds K --workers 4,16,64 --median S --sigma S --noise S --startup S --divisor D --min-grant-costs K")
                 }
             }
         }
@@ -122,7 +123,7 @@ enum MakespanBench {
                 for (s, strategy) in strategies.enumerated() {
                     let outcome = cluster.run(strategy.make(options), tests: suite.tests) { suite.actual[$0.name]! }
                     guard outcome.ranOn.count == options.tests, outcome.leftOver == 0 else {
-                        throw SpecError("makespan: \(strategy.name) ran \(outcome.ranOn.count) of \(options.tests) tests — a strategy bug")
+                        throw TestfleetError.badInput("makespan: \(strategy.name) ran \(outcome.ranOn.count) of \(options.tests) tests — a strategy bug")
                     }
                     let index = w * strategies.count + s
                     rows[index].ratios.append(outcome.makespan / bound)

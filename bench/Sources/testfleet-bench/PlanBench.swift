@@ -26,14 +26,14 @@ enum PlanBench {
                     continue
                 }
                 guard let value = rest.popFirst(), let number = Double(value), number >= 0 else {
-                    throw SpecError("plan: \(flag) needs a non-negative number")
+                    throw TestfleetError.badInput("plan: \(flag) needs a non-negative number")
                 }
                 switch flag {
                 case "--tests": tests = max(1, Int(number))
                 case "--workers": workers = max(1, Int(number))
                 case "--repeats": repeats = max(1, Int(number))
                 case "--new-share": newShare = min(number, 1)
-                default: throw SpecError("plan: unknown option \(flag); known: --tests N --workers N --repeats N --new-share F --shuffle-history")
+                default: throw TestfleetError.badInput("plan: unknown option \(flag); known: --tests N --workers N --repeats N --new-share F --shuffle-history")
                 }
             }
         }

@@ -114,7 +114,7 @@ enum SelectPlanBench {
     static func run(_ arguments: [String]) throws {
         var repeats = 3
         if arguments.count == 2, arguments[0] == "--repeats", let n = Int(arguments[1]), n > 0 { repeats = n }
-        else if !arguments.isEmpty { throw SpecError("select-plan: the only option is --repeats N") }
+        else if !arguments.isEmpty { throw TestfleetError.badInput("select-plan: the only option is --repeats N") }
         let tests = files * 100, workers = 64
         print("select-plan: SYNTHETIC project of \(files) test files × 100 tests = \(tests) tests, \(modules) source modules, "
             + "history for every test, \(workers) simulated workers, median of \(repeats)")

@@ -1,0 +1,243 @@
+public import Model
+public import Analyzer
+
+/// A **synthetic** CI history with ground truth, for `bench/run flaky-eval`: independent flaky
+/// tests (0.1 %–50 %), bursty ones, aarch64-only ones, order-dependent ones, tests broken at
+/// commit X and fixed at Y, infrastructure-outage builds, a worker that goes bad for a while,
+/// and ambient noise. Failed attempts are retried (on another worker, alternating arch).
+///
+/// Generation is separate from evaluation: `history` is what a store would hold, `truth` and
+/// `buildTruth` are what only the generator knows. `results(ofBuild:)` gives a build's attempts
+/// as `TestResult`s, for routing through the real ingest path.
+public struct SyntheticFlakyHistory: Sendable {
+    public struct Parameters: Sendable, Hashable {
+        public var tests = 5_000
+        public var builds = 240
+        public var seed: UInt64 = 1
+        public var workersPerArch = 6
+        /// Retries after a failed attempt.
+        public var retries = 2
+        /// Confirmation runs for a test that failed all `1 + retries` attempts (stopping at its
+        /// first pass), as the coordinator gives them (`BuildSpec.confirmAttempts`).
+        public var confirmRetries = 5
+        /// Tests per build that get confirmation runs (`BuildSpec.confirmLimit`).
+        public var confirmLimit = 10
+        public var flakyShare = 0.03
+        public var burstyShare = 0.005
+        public var aarch64FlakyShare = 0.005
+        public var orderDependentShare = 0.005
+        public var brokenShare = 0.005
+        /// Share of builds that are infrastructure outages (most attempts fail).
+        public var outageShare = 0.02
+        /// Per-attempt failures nobody's test causes (a killed pod).
+        public var ambientFailureRate = 2e-5
+        /// Builds (as a share of the history) during which one worker fails 70 % of what it runs.
+        public var badWorkerWindow = 0.45...0.55
+
+        public init() {}
+    }
+
+    public var parameters: Parameters
+    public var history: AttemptHistory
+    /// Indexed by test id.
+    public var truth: [SyntheticTruth]
+    /// Indexed by build index.
+    public var buildTruth: [SyntheticBuildTruth]
+    /// The worker that went bad, and the builds during which it was bad.
+    public var badWorker: String
+    public var badWorkerBuilds: Range<Int>
+
+    /// Whether the generator made this attempt fail for infrastructure reasons (an outage build,
+    /// or the bad worker during its bad spell), whatever the test's own kind.
+    public func isInfrastructureAttempt(_ record: AttemptRecord) -> Bool {
+        buildTruth[Int(record.build)].outage
+            || (history.workerNames[Int(record.worker)] == badWorker && badWorkerBuilds.contains(Int(record.build)))
+    }
+
+    /// Generates the history; the same parameters always give the same history.
+    public init(_ parameters: Parameters = Parameters()) {
+        self.parameters = parameters
+        var random = SyntheticRandom(seed: parameters.seed)
+        let testCount = parameters.tests, buildCount = parameters.builds
+        let workers = parameters.workersPerArch * 2
+        let workerNames = (0..<workers).map { index in
+            index < parameters.workersPerArch
+                ? "synthetic-x86_64-\(index + 1)" : "synthetic-aarch64-\(index - parameters.workersPerArch + 1)"
+        }
+        let badWorker = Int32(random.int(0...(workers - 1)))
+
+        // Build → commit: mostly the next commit, sometimes skipping one, sometimes a re-run.
+        var buildCommits: [Int32] = []
+        var commit: Int32 = 0
+        for build in 0..<buildCount {
+            if build > 0 {
+                if random.chance(0.05) {
+                    // re-run of the same commit
+                } else {
+                    commit += random.chance(0.2) ? 2 : 1
+                }
+            }
+            buildCommits.append(commit)
+        }
+        let commitCount = Int(commit) + 1
+        let commitSHAs = (0..<commitCount).map { index in
+            "s" + String(String(SeededRandom.bits(seed: parameters.seed, index: UInt64(index), stream: 77), radix: 16).prefix(11))
+        }
+
+        var truth = Self.makeTruth(parameters, commits: commitCount, random: &random)
+        let polluters = (0..<testCount).map { test in
+            truth[test].kind == .orderDependent ? Int32(Self.pickStable(truth, random: &random)) : -1
+        }
+        let bursts = (0..<testCount).map { test -> [Range<Int>] in
+            guard truth[test].kind == .bursty else { return [] }
+            return (0..<3).map { _ in
+                let start = random.int(0...max(buildCount - 8, 0))
+                return start..<(start + 8)
+            }
+        }
+        let burstRates = (0..<testCount).map { _ in 0.2 + 0.3 * random.unit() }
+        let baseRates = (0..<testCount).map { test -> Double in
+            switch truth[test].kind {
+            case .flaky: random.logUniform(0.001, 0.5)
+            case .aarch64Flaky: random.logUniform(0.02, 0.4)
+            default: 0
+            }
+        }
+        let baseDurations = (0..<testCount).map { _ in Float(exp(-0.5 + SeededRandom.normal(seed: parameters.seed, index: random.next(), stream: 3))) }
+        let badRange = Int(parameters.badWorkerWindow.lowerBound * Double(buildCount))
+            ..< Int(parameters.badWorkerWindow.upperBound * Double(buildCount))
+
+        var records: [AttemptRecord] = []
+        records.reserveCapacity(testCount * buildCount * 21 / 20)
+        var builds: [HistoryBuild] = []
+        var buildTruth: [SyntheticBuildTruth] = []
+        var kindSums = [Double](repeating: 0, count: testCount)
+        var kindCounts = [Int](repeating: 0, count: testCount)
+        var firstWorker = [Int32](repeating: 0, count: testCount)
+        var firstPosition = [Double](repeating: 0, count: testCount)
+        for build in 0..<buildCount {
+            let commit = buildCommits[build]
+            let outage = build >= 10 && random.chance(parameters.outageShare)
+            var regression = false
+            var confirming = 0
+            builds.append(HistoryBuild(index: Int32(build), id: "synthetic-" + format5(build), commit: commit,
+                                      sha: commitSHAs[Int(commit)], branch: "main"))
+            for test in 0..<testCount {
+                firstWorker[test] = Int32(random.int(0...(workers - 1)))
+                firstPosition[test] = random.unit()
+            }
+            for test in 0..<testCount {
+                let kind = truth[test].kind
+                if truth[test].isBroken(at: commit) { regression = true }
+                var worker = firstWorker[test]
+                for attempt in 1...(1 + parameters.retries + parameters.confirmRetries) {
+                    if attempt == 2 + parameters.retries {
+                        // Every ordinary attempt failed: confirmation runs, while the build's budget lasts.
+                        guard confirming < parameters.confirmLimit else { break }
+                        confirming += 1
+                    }
+                    let arch: Arch = Int(worker) < parameters.workersPerArch ? .x86_64 : .aarch64
+                    var kindProbability = 0.0
+                    switch kind {
+                    case .stable: break
+                    case .flaky: kindProbability = baseRates[test]
+                    case .aarch64Flaky: kindProbability = arch == .aarch64 ? baseRates[test] : 0
+                    case .bursty: kindProbability = bursts[test].contains { $0.contains(build) } ? burstRates[test] : 0.0005
+                    case .orderDependent:
+                        let polluter = Int(polluters[test])
+                        kindProbability = attempt == 1 && firstWorker[polluter] == worker
+                            && firstPosition[polluter] < firstPosition[test] ? 0.9 : 0
+                    case .broken:
+                        if truth[test].isBroken(at: commit) { kindProbability = 1 }
+                    }
+                    let badWorkerNow = worker == badWorker && badRange.contains(build)
+                    var probability = kindProbability
+                    if outage { probability = max(probability, 0.85) }
+                    if badWorkerNow { probability = max(probability, 0.7) }
+                    probability = 1 - (1 - probability) * (1 - parameters.ambientFailureRate)
+                    if !outage && !badWorkerNow {
+                        kindSums[test] += kindProbability
+                        kindCounts[test] += 1
+                    }
+                    let failed = random.unit() < probability
+                    let duration = baseDurations[test] * Float(0.8 + 0.4 * random.unit())
+                    records.append(AttemptRecord(
+                        test: Int32(test), build: Int32(build), commit: commit, worker: worker, duration: duration,
+                        attempt: UInt8(attempt), outcome: failed ? .failed : .passed, arch: arch))
+                    if !failed { break }
+                    // Retry on another worker of the other arch.
+                    let otherArchBase = arch == .x86_64 ? parameters.workersPerArch : 0
+                    worker = Int32(otherArchBase + random.int(0...(parameters.workersPerArch - 1)))
+                }
+            }
+            buildTruth.append(SyntheticBuildTruth(outage: outage, realRegression: regression))
+        }
+        for test in 0..<testCount where truth[test].isFlaky {
+            truth[test].rate = kindCounts[test] > 0 ? kindSums[test] / Double(kindCounts[test]) : 0
+        }
+        let testNames = (0..<testCount).map { "synthetic.module_\(String(format3($0 / 50)))::test_\(String(format5($0)))" }
+        history = AttemptHistory(testNames: testNames, workerNames: workerNames, commitSHAs: commitSHAs, builds: builds,
+                                 records: records)
+        self.truth = truth
+        self.buildTruth = buildTruth
+        self.badWorker = workerNames[Int(badWorker)]
+        self.badWorkerBuilds = badRange
+    }
+
+    private static func makeTruth(_ parameters: Parameters, commits: Int, random: inout SyntheticRandom)
+        -> [SyntheticTruth]
+    {
+        let shares: [(SyntheticTruth.Kind, Double)] = [
+            (.flaky, parameters.flakyShare), (.bursty, parameters.burstyShare),
+            (.aarch64Flaky, parameters.aarch64FlakyShare), (.orderDependent, parameters.orderDependentShare),
+            (.broken, parameters.brokenShare),
+        ]
+        return (0..<parameters.tests).map { _ in
+            var draw = random.unit()
+            var kind = SyntheticTruth.Kind.stable
+            for (candidate, share) in shares {
+                if draw < share {
+                    kind = candidate
+                    break
+                }
+                draw -= share
+            }
+            var truth = SyntheticTruth(kind: kind, rate: 0, brokenFrom: nil, fixedAt: nil)
+            if kind == .broken {
+                let from = random.int(commits / 10...(commits * 9 / 10))
+                truth.brokenFrom = Int32(from)
+                truth.fixedAt = random.chance(0.7) ? Int32(from + random.int(3...40)) : nil
+            }
+            return truth
+        }
+    }
+
+    private static func pickStable(_ truth: [SyntheticTruth], random: inout SyntheticRandom) -> Int {
+        while true {
+            let candidate = random.int(0...(truth.count - 1))
+            if truth[candidate].kind == .stable { return candidate }
+        }
+    }
+
+    /// One build's attempts as `TestResult`s (names resolved), for the ingest path.
+    public func results(ofBuild build: Int) -> [TestResult] {
+        history.records.filter { $0.build == Int32(build) }.map { record in
+            TestResult(test: history.testNames[Int(record.test)], attempt: Int(record.attempt), outcome: record.outcome,
+                       duration: Double(record.duration), worker: history.workerNames[Int(record.worker)], arch: record.arch)
+        }
+    }
+}
+
+/// Zero-padded decimal (no Foundation `String(format:)` needed).
+func format5(_ value: Int) -> String { pad(value, 5) }
+func format3(_ value: Int) -> String { pad(value, 3) }
+private func pad(_ value: Int, _ width: Int) -> String {
+    let digits = String(value)
+    return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,60 @@
+import Analyzer
+import Foundation
+import Store
+
+/// Runs a full flaky analysis on a thread of its own after a build when `SnapshotRefresh` says
+/// one is due, one at a time, so a store too big to analyse at every gate keeps its gate's
+/// suite-wide figures current without anyone running `testfleet flaky`. The gate never waits
+/// for it.
+final class AnalysisRefresher: @unchecked Sendable {
+    let store: Store
+    let refresh: AnalysisRefresh
+    let log: @Sendable (String) -> Void
+    /// Guards `running` (the only mutable state).
+    private let lock = NSLock()
+    private var running = false
+
+    init(store: Store, refresh: AnalysisRefresh, log: @escaping @Sendable (String) -> Void) {
+        self.store = store
+        self.refresh = refresh
+        self.log = log
+    }
+
+    private var isRunning: Bool { lock.withLock { running } }
+
+    /// Called after each finished build; returns at once.
+    func buildFinished() {
+        guard refresh.every > 0, !isRunning else { return }
+        let due: Bool
+        do {
+            due = SnapshotRefresh.isDue(snapshot: try store.snapshot(), latestBuildSeq: try store.latestBuildSeq(),
+                                        approximateResults: try store.approximateResultCount(), every: refresh.every)
+        } catch {
+            log("could not check the analysis snapshot: \(error)")
+            return
+        }
+        guard due, lock.withLock({ () -> Bool in
+            defer { running = true }
+            return !running
+        }) else { return }
+        let thread = Thread { [self] in
+            defer { lock.withLock { running = false } }
+            let started = Date()
+            do {
+                let (history, _) = try FlakyAnalyzer.analyze(store: store, lastBuilds: refresh.window)
+                log("flaky analysis refreshed in \(String(format: "%.1f", Date().timeIntervalSince(started))) s "
+                    + "(\(history.records.count) results, \(history.builds.count) builds)")
+            } catch {
+                log("flaky analysis refresh failed (the gate keeps the previous snapshot): \(error)")
+            }
+        }
+        thread.name = "testfleet-analysis"
+        thread.start()
+    }
+
+    /// Waits until a refresh in progress has finished (for a clean shutdown).
+    func waitUntilIdle(timeout: TimeInterval) {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while isRunning && Date() < deadline { usleep(50_000) }
+    }
+}

@@ -1,0 +1,73 @@
+import Adapters
+import Config
+import Foundation
+public import Model
+import Planning
+import Selection
+import Store
+
+extension BuildLifecycle {
+    /// Turns a build spec into a planned build: the suites (a `sim:` spec, or the suite file,
+    /// read once for its suites and its `[rules]`), impact selection (`--base/--head`), each
+    /// suite's inventory from its adapter (or the inventory cache), and a prediction per test.
+    /// Input that cannot be used is a bad-input error naming it.
+    public func plan(_ spec: BuildSpec) throws(TestfleetError) -> PlannedBuild {
+        let file: SuiteFile?
+        let suites: [SuiteDefinition]
+        if spec.isSimulated {
+            file = nil
+            suites = [.simulated(try SimulatedSuite(parsing: spec.suite))]
+        } else {
+            let loaded = try SuiteFile.load(path: spec.suite)
+            file = loaded
+            suites = loaded.suites
+        }
+        var selection: SelectionFilter? = nil
+        if let file { selection = try SelectionFilter(spec: spec, file: file, root: root) }
+        if let selection, selection.rebaseRequired != nil {  // refused before any test runs
+            return PlannedBuild(spec: spec, suites: suites, tests: [], grantCost: 0, selection: selection.record)
+        }
+        var adapters: [any TestAdapter] = []
+        var tests: [TestCase] = []
+        for (index, suite) in suites.enumerated() {
+            guard let adapter = AdapterRegistry.adapter(for: suite.adapter) else {
+                throw .badInput("suite '\(suite.name)': the \(suite.adapter.rawValue) adapter is not available in this build of testfleet")
+            }
+            adapters.append(adapter)
+            let names: [String]
+            do {
+                names = try InventoryCache.names(for: suite, extensions: adapter.inventoryFileExtensions, store: store) {
+                    try adapter.inventory(of: suite)
+                }
+            } catch let error as TestfleetError { throw error } catch {
+                throw .badInput("suite '\(suite.name)': could not list its tests: \(error)")
+            }
+            for name in names where selection?.keep(suite: suite.name, test: name) ?? true {
+                switch suite.arch {
+                case .any: tests.append(TestCase(name: name, suite: index))
+                case .only(let arch): tests.append(TestCase(name: name, suite: index, arch: arch))
+                case .every:
+                    // One run per architecture, told apart by name so each has its own results.
+                    for arch in Arch.allCases { tests.append(TestCase(name: PerArchName.copy(of: name, for: arch), suite: index, arch: arch)) }
+                }
+            }
+        }
+        if !tests.isEmpty { try predict(&tests, adapters: adapters) }
+        let cost = adapters.map(\.grantCost).max() ?? 0
+        return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record)
+    }
+
+    /// Predictions from the timing history (each framework's typical duration where nothing is
+    /// known), then grants of whole files for frameworks that collect every file they are given.
+    private func predict(_ tests: inout [TestCase], adapters: [any TestAdapter]) throws(TestfleetError) {
+        let model: TimingModel
+        do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
+        model.assignPredictions(to: &tests, anyArchAs: .current,
+                                fallbackBySuite: adapters.map { $0.typicalTestSeconds ?? TimingModel.fallbackSeconds })
+        let grouped = Set(adapters.indices.filter { adapters[$0].fileCollectionSeconds != nil })
+        if !grouped.isEmpty {
+            let overhead = grouped.compactMap { adapters[$0].fileCollectionSeconds }.max() ?? 0
+            tests = FileGrouping.group(tests, suites: grouped, fileOverhead: overhead)
+        }
+    }
+}

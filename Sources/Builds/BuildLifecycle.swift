@@ -1,0 +1,78 @@
+import Analyzer
+import Foundation
+public import Model
+public import Store
+
+/// One build's way through testfleet, the same for `run`, the coordinator and `ingest junit`:
+///
+/// 1. `plan(_:)`: the suites (a `sim:` spec, or the suite file, read once), impact selection,
+///    each suite's test list (from the inventory cache or its adapter) and a prediction per test.
+/// 2. The tests run (the coordinator and workers) or are recorded (`ingest(_:into:arch:worker:)`).
+/// 3. `finish(build:)`: the analyser's gate judges the build, its verdict is stored, the timing
+///    history learns the build's durations, and a background refresh of the analysis snapshot
+///    starts when one is due. So a build's stored verdict is the gate's, whoever made the build.
+///
+/// `verdict(of:)` re-judges a stored build without changing anything (`testfleet gate`).
+public struct BuildLifecycle: Sendable {
+    public let store: Store
+    /// A directory in the git repository for `--base/--head` selection (default: the suite file's).
+    public var root: String?
+    let refresher: AnalysisRefresher?
+
+    /// - Parameters:
+    ///   - refresh: when finished builds start a background analysis (nil: never; a one-shot
+    ///     command that should not wait for one).
+    ///   - log: where the background analysis reports (stderr, with the command's prefix).
+    public init(store: Store, root: String? = nil, refresh: AnalysisRefresh? = AnalysisRefresh(),
+                log: @escaping @Sendable (String) -> Void = { _ in })
+    {
+        self.store = store
+        self.root = root
+        self.refresher = refresh.map { AnalysisRefresher(store: store, refresh: $0, log: log) }
+    }
+
+    /// Finishes a build whose results are all stored, in this order: the gate, the stored
+    /// verdict, the timing fold (builds this fleet ran; ingested durations come from other
+    /// machines), the snapshot refresh. A build already finished is only re-judged, so a client
+    /// that submits it again changes nothing. Unknown build: bad input.
+    public func finish(build id: String) throws(TestfleetError) -> Verdict {
+        guard let record = try lookUp(id) else { throw .badInput("no build '\(id)' in \(store.path)") }
+        let verdict = try judge(id)
+        if record.isFinished { return verdict }
+        do { try store.finishBuild(id, verdict: verdict.verdict, outage: verdict.outageSuspected) } catch {
+            throw TestfleetError(error)
+        }
+        if record.source == "run" { TimingHistory.fold(store: store, build: id) }
+        refresher?.buildFinished()
+        return verdict
+    }
+
+    /// The gate's verdict on a stored build, judged now (with today's quarantine); stores nothing.
+    public func verdict(of id: String) throws(TestfleetError) -> Verdict {
+        guard try lookUp(id) != nil else { throw .badInput("no build '\(id)' in \(store.path)") }
+        return try judge(id)
+    }
+
+    /// Waits until a background analysis in progress has finished (before the process exits).
+    public func waitUntilIdle(timeout seconds: Double = 600) {
+        refresher?.waitUntilIdle(timeout: seconds)
+    }
+
+    private func lookUp(_ id: String) throws(TestfleetError) -> (isFinished: Bool, source: String)? {
+        do { return try store.build(id).map { ($0.isFinished, $0.source) } } catch { throw TestfleetError(error) }
+    }
+
+    /// The analyser's gate (`StoredGate`): quarantined tests' failures do not block, a pass on
+    /// retry is flaky evidence and does not block, a test that failed every attempt blocks.
+    private func judge(_ id: String) throws(TestfleetError) -> Verdict {
+        let started = Date()
+        let evaluation: GateEvaluation?
+        do { evaluation = try StoredGate.evaluate(store: store, build: id) } catch { throw TestfleetError(error) }
+        guard let evaluation else { throw .badInput("no build '\(id)' in \(store.path)") }
+        if ProcessInfo.processInfo.environment["TESTFLEET_TRACE"] != nil {
+            FileHandle.standardError.write(Data(String(format: "trace verdict of %@ took %.1f ms\n", id,
+                                                       Date().timeIntervalSince(started) * 1000).utf8))
+        }
+        return evaluation.verdict
+    }
+}

@@ -1,0 +1,23 @@
+import Model
+import Wire
+
+/// Something the coordinator's core decided and its shell carries out, in the order decided.
+/// The core never touches a socket, the store or the clock; it appends these instead.
+enum CoordinatorEffect {
+    /// Send a message to a peer (a worker or a client), by its routing identity.
+    case send(Message, to: [UInt8])
+    /// Every test of this build is final (emitted once per build): compute its verdict, store
+    /// it, publish it and send it to the build's watchers. `progress` is its last progress.
+    case finish(BuildState, progress: BuildProgress)
+    /// A running build's progress, for the service's progress handler (its watchers get it as
+    /// `.send` effects of their own).
+    case progress(BuildProgress)
+    /// A line for the coordinator's log.
+    case log(String)
+}
+
+/// A result batch received from a worker, waiting to be stored before it is acknowledged.
+struct ReceivedBatch {
+    var from: [UInt8]
+    var batch: ResultBatch
+}

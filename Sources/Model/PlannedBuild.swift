@@ -1,0 +1,23 @@
+/// A build ready to dispatch: its spec, its suites and every test with a prediction.
+public struct PlannedBuild: Sendable {
+    public var spec: BuildSpec
+    public var suites: [SuiteDefinition]
+    /// `tests[i].index == i`; `tests[i].suite` indexes `suites`.
+    public var tests: [TestCase]
+    /// Seconds one grant costs before its first test runs (process start-up): sizes chunks.
+    public var grantCost: Double
+    /// What impact selection kept and skipped (nil without `--base/--head`); stored with the build.
+    public var selection: BuildSelection?
+
+    public init(
+        spec: BuildSpec, suites: [SuiteDefinition], tests: [TestCase], grantCost: Double,
+        selection: BuildSelection? = nil
+    ) {
+        self.spec = spec
+        self.suites = suites
+        self.tests = tests
+        for i in self.tests.indices { self.tests[i].index = i }
+        self.grantCost = grantCost
+        self.selection = selection
+    }
+}

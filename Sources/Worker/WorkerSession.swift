@@ -1,0 +1,161 @@
+import Foundation
+import Model
+import Wire
+
+/// A worker's side of the protocol: hello and welcome, heartbeats both ways, the leases it holds,
+/// results sent in batches per lease and kept until acknowledged (sent again after a silence or
+/// to a new coordinator), and draining on stop.
+///
+/// It owns no socket, no thread and no clock: frames go through `transport`, grants to `runner`,
+/// and the caller passes the time in milliseconds. `WorkerService` drives it with the DEALER
+/// socket and the slot threads; tests drive it in memory.
+struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
+    /// What the caller does after a call: go on, or return from the worker's loop.
+    enum Next { case stay, leave }
+
+    let config: WorkerConfig
+    let transport: Transport
+    let runner: Runner
+    /// This process's id, in each hello (a local run's coordinator watches it).
+    let pid: Int
+    /// Tells this process's hellos apart from a restarted worker's with the same id.
+    let instance: UInt64
+    var heartbeat: UInt64
+    var lastHeard: UInt64 = 0
+    var lastHeartbeatSent: UInt64 = 0
+    var lastHelloSent: UInt64 = 0
+    /// The coordinator process that welcomed this worker (nil before a welcome, after a goodbye).
+    var session: String?
+    var leasesHeld: Set<UInt64> = []
+    var nextSequence: UInt64 = 1
+    /// Sent, not yet acknowledged: sequence → (bytes, when sent).
+    var unacked: [UInt64: (bytes: [UInt8], sentAt: UInt64)] = [:]
+    var draining = false
+    var drainStartedAt: UInt64 = 0
+
+    init(config: WorkerConfig, transport: Transport, runner: Runner, pid: Int = Int(getpid()),
+         instance: UInt64 = .random(in: 1...UInt64.max)) {
+        self.config = config
+        self.transport = transport
+        self.runner = runner
+        self.pid = pid
+        self.instance = instance
+        self.heartbeat = UInt64(config.heartbeatMilliseconds)
+    }
+
+    /// The first hello.
+    mutating func start(now: UInt64) { sayHello(now: now) }
+
+    /// Handles every frame waiting on the transport.
+    mutating func receiveAll(now: UInt64) -> Next {
+        while let payload = transport.receive() {
+            if handle(payload, now: now) == .leave { return .leave }
+        }
+        return .stay
+    }
+
+    mutating func handle(_ payload: [UInt8], now: UInt64) -> Next {
+        guard let message = try? Message.decode(payload) else { return .stay }
+        lastHeard = now
+        switch message {
+        case .welcome(let welcome):
+            heartbeat = UInt64(welcome.heartbeatMilliseconds)
+            if session != welcome.session {
+                // A new coordinator process: everything unacknowledged must be sent again.
+                session = welcome.session
+                for (sequence, entry) in unacked {
+                    transport.send(entry.bytes)
+                    unacked[sequence]?.sentAt = now
+                }
+            }
+            if draining { send(.ready(Ready(freeSlots: 0))) }
+        case .assign(let assign):
+            leasesHeld.insert(assign.lease)
+            runner.enqueue(assign)
+        case .ack(let ack):
+            unacked[ack.sequence] = nil
+        case .goodbye:
+            session = nil
+            if config.exitOnGoodbye { return .leave }
+        case .error(let error) where error.code == "unknown-worker":
+            sayHello(now: now)
+        case .error(let error):
+            FileHandle.standardError.write(Data("testfleet worker: coordinator says \(error.code): \(error.message)\n".utf8))
+        case .heartbeat, .hello, .ready, .results, .submit, .progress, .verdict, .reportRequest, .report:
+            break
+        }
+        return .stay
+    }
+
+    /// Sends the runner's finished results, in batches per lease, and notes finished leases.
+    mutating func reportFinished(now: UInt64) {
+        let items = runner.takeFinished()
+        guard !items.isEmpty else { return }
+        var current: (lease: UInt64, build: String, results: [TestResult])?
+        var finished: [UInt64] = []
+        for item in items {
+            switch item {
+            case .result(let lease, let build, let result):
+                if let c = current, c.lease != lease || c.results.count >= 4096 {
+                    sendBatch(c, now: now)
+                    current = nil
+                }
+                if current == nil { current = (lease, build, []) }
+                current!.results.append(result)
+            case .leaseDone(let lease):
+                finished.append(lease)
+            }
+        }
+        if let c = current { sendBatch(c, now: now) }
+        for lease in finished { leasesHeld.remove(lease) }
+    }
+
+    mutating func sendBatch(_ batch: (lease: UInt64, build: String, results: [TestResult]), now: UInt64) {
+        let sequence = nextSequence
+        nextSequence += 1
+        let bytes = Message.results(ResultBatch(lease: batch.lease, build: batch.build, sequence: sequence,
+                                                results: batch.results)).encode()
+        unacked[sequence] = (bytes, now)
+        transport.send(bytes)
+    }
+
+    /// The end of a turn: starts draining once a stop is requested, says goodbye when drained
+    /// (`.leave`), else runs the timers.
+    mutating func endTurn(now: UInt64, stopRequested: Bool) -> Next {
+        if !draining && stopRequested {
+            draining = true
+            drainStartedAt = now
+            send(.ready(Ready(freeSlots: 0)))
+        }
+        // Wait for acknowledgements a little (a coordinator that is up answers within a few
+        // heartbeats), but a draining worker must not hang on one that is gone.
+        if draining && leasesHeld.isEmpty && (unacked.isEmpty || now &- drainStartedAt > max(3 * heartbeat, 2000)) {
+            send(.goodbye(Goodbye(reason: "worker stopping")))
+            return .leave
+        }
+        timers(now: now)
+        return .stay
+    }
+
+    mutating func timers(now: UInt64) {
+        if now &- lastHeartbeatSent >= heartbeat {
+            lastHeartbeatSent = now
+            send(.heartbeat(Heartbeat(leases: Array(leasesHeld))))
+        }
+        // A silent coordinator may have restarted: say hello until one answers.
+        if now &- lastHeard > 3 * heartbeat && now &- lastHelloSent >= heartbeat {
+            sayHello(now: now)
+        }
+        for (sequence, entry) in unacked where session != nil && now &- entry.sentAt > 3 * heartbeat {
+            transport.send(entry.bytes)
+            unacked[sequence]?.sentAt = now
+        }
+    }
+
+    mutating func sayHello(now: UInt64) {
+        lastHelloSent = now
+        send(.hello(Hello(worker: config.id, arch: config.arch, slots: config.slots, pid: pid, instance: instance)))
+    }
+
+    func send(_ message: Message) { transport.send(message.encode()) }
+}

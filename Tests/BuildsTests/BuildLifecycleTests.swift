@@ -1,0 +1,81 @@
+import Builds
+import Foundation
+import Model
+import Store
+import Testing
+
+/// The build lifecycle on a real SQLite file: planning from a real suite file, finishing a build
+/// once however often it is asked to.
+@Suite struct BuildLifecycleTests {
+    let directory: String
+    let store: Store
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("tf-builds-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        store = try Store(path: directory + "/d.db")
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = directory + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func finishingTwiceJudgesAgainButStoresAndFoldsOnce() throws {
+        let spec = BuildSpec(id: "b1", suite: "sim:2")
+        try store.createBuild(spec, testCount: 2)
+        try store.recordResults(build: "b1", [
+            TestResult(test: "t1", attempt: 1, outcome: .passed, duration: 0.5, worker: "w", arch: .current),
+            TestResult(test: "t2", attempt: 1, outcome: .passed, duration: 0.25, worker: "w", arch: .current),
+        ])
+        let lifecycle = BuildLifecycle(store: store, refresh: nil)
+        let first = try lifecycle.finish(build: "b1")
+        #expect(first.verdict == .pass)
+        #expect(try store.build("b1")?.verdict == "pass")
+        let again = try lifecycle.finish(build: "b1")
+        #expect(again.verdict == .pass)
+        let samples = try store.timingRecords { test, _, _, _, samples in (test, samples) }
+        #expect(samples.sorted { $0.0 < $1.0 }.map(\.1) == [1, 1], "one sample per test, not one per finish")
+    }
+
+    @Test func anUnknownBuildIsBadInputNamingIt() throws {
+        let lifecycle = BuildLifecycle(store: store, refresh: nil)
+        let error = try #require(throws: TestfleetError.self) { try lifecycle.verdict(of: "nope") }
+        #expect(error.code == .badInput)
+        #expect(error.message.contains("'nope'"))
+    }
+
+    @Test func planTakesEachFrameworksCostsFromItsAdapter() throws {
+        let path = try write("testfleet.toml", """
+            [[suite]]
+            name = "unit"
+            adapter = "shell"
+            [suite.tests]
+            t1 = "true"
+            t2 = "true"
+            """)
+        let lifecycle = BuildLifecycle(store: store, refresh: nil)
+        let shell = try lifecycle.plan(BuildSpec(id: "p1", suite: path))
+        #expect(shell.tests.map(\.name) == ["t1", "t2"])
+        #expect(shell.grantCost == 0.005)
+        #expect(shell.tests.allSatisfy { $0.predicted == 1.0 }, "no history, no typical duration: the timing model's fallback")
+        let simulated = try lifecycle.plan(BuildSpec(id: "p2", suite: "sim:3"))
+        #expect(simulated.tests.count == 3)
+        #expect(simulated.grantCost == 0.000_2)
+    }
+
+    @Test func aSuiteFileWithABadKeyIsBadInputNamingTheKey() throws {
+        let path = try write("bad.toml", """
+            [[suite]]
+            name = "unit"
+            adapter = "shell"
+            colour = "blue"
+            """)
+        let error = try #require(throws: TestfleetError.self) {
+            try BuildLifecycle(store: store, refresh: nil).plan(BuildSpec(id: "p3", suite: path))
+        }
+        #expect(error.code == .badInput)
+        #expect(error.message.contains("colour"))
+    }
+}

@@ -1,0 +1,56 @@
+@testable import Coordinator
+import Model
+import Testing
+import Wire
+
+/// A failed test's retry goes to a worker other than the one that failed it, unless that worker
+/// is the only one.
+@Suite struct RetryPlacementTests {
+    @Test func aRetryGoesToTheOtherWorker() throws {
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        fleet.hello("w2")
+        fleet.start(["t1"], maxAttempts: 2)
+        let failing = fleet.assigns(to: "w1").isEmpty ? "w2" : "w1"
+        let other = failing == "w1" ? "w2" : "w1"
+        let first = try #require(fleet.assigns(to: failing).first)
+
+        let before = fleet.effects.count
+        fleet.report(failing, first, .failed)
+        fleet.now += 100
+        fleet.housekeeping()
+        let after = Array(fleet.effects[before...])
+        #expect(fleet.assigns(to: failing, in: after).isEmpty)
+        let retry = try #require(fleet.assigns(to: other, in: after).first)
+        #expect(retry.tests == [GrantedTest(name: "t1", attempt: 2)])
+
+        fleet.report(other, retry, .passed)
+        #expect(fleet.finished == ["b1"])
+        #expect(fleet.core.builds["b1"]?.status[0].passedOnRetry == true)
+    }
+
+    @Test func theOnlyWorkerTakesItsOwnRetry() throws {
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        fleet.start(["t1"], maxAttempts: 2)
+        let first = try #require(fleet.assigns(to: "w1").first)
+        fleet.report("w1", first, .failed)
+        #expect(fleet.assigns(to: "w1").map(\.tests) == [[GrantedTest(name: "t1", attempt: 1)],
+                                                         [GrantedTest(name: "t1", attempt: 2)]])
+    }
+
+    @Test func aRetryWaitsForTheOtherWorkerRatherThanGoBackToTheFailingOne() throws {
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        fleet.hello("w2")
+        fleet.start(["t1", "t2"], maxAttempts: 2)
+        let g1 = try #require(fleet.assigns(to: "w1").first)
+        let g2 = try #require(fleet.assigns(to: "w2").first)
+        fleet.report("w1", g1, .failed)
+        fleet.housekeeping()  // w2 is busy; w1 must not take back what it failed
+        #expect(fleet.assigns(to: "w1").count == 1)
+        fleet.report("w2", g2, .passed)  // w2 free: its next grant is w1's retry
+        let retry = try #require(fleet.assigns(to: "w2").last)
+        #expect(retry.tests == g1.tests.map { GrantedTest(name: $0.name, attempt: 2) })
+    }
+}
