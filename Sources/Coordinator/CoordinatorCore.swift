@@ -116,6 +116,7 @@ final class CoordinatorCore {
 
     /// Updates the build and lease for stored results; finishes leases and builds that are done.
     func apply(_ batch: ResultBatch) {
+        if let fault = batch.fault { return workspaceFault(batch, fault) }
         // Taken out of the table while it changes, so its dictionary is not copied.
         var lease = leases.removeValue(forKey: batch.lease)
         if let build = builds[batch.build] {
