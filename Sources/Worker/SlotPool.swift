@@ -47,6 +47,7 @@ final class SlotPool: GrantRunner, Sendable {
     }
 
     func enqueue(_ assign: Assign) {
+        if let source = assign.workspace { workspaces.received(source) }
         available.lock()
         queue.withLock { $0.append(assign) }
         available.signal()

@@ -19,6 +19,9 @@ public final class WorkspaceCache: Sendable {
     let log: @Sendable (String) -> Void
     let locks = Locked<[String: NSLock]>([:])
     let inUse = Locked<[String: Int]>([:])
+    /// Bundles received with a grant and not yet written to disk: another slot may need one
+    /// before the slot that got it has stored it.
+    let arriving = Locked<[String: [UInt8]]>([:])
 
     public init(root: String, limitBytes: Int64, log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.root = URL(fileURLWithPath: root).standardizedFileURL.path
@@ -30,6 +33,13 @@ public final class WorkspaceCache: Sendable {
     public static var defaultRoot: String {
         if let path = ProcessInfo.processInfo.environment["TESTFLEET_CACHE"], !path.isEmpty { return path }
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/testfleet").path
+    }
+
+    /// Takes note of a bundle's bytes as a grant brings them (on the thread that receives
+    /// grants, before any slot runs them), so every slot finds them. Cheap: no I/O.
+    public func received(_ source: WorkspaceSource) {
+        guard let address = source.bundle, !source.bundleData.isEmpty else { return }
+        arriving.update { $0[address] = source.bundleData }
     }
 
     /// Materialises `source`'s commit and returns the checkout's root; the checkout is not
@@ -78,8 +88,9 @@ public final class WorkspaceCache: Sendable {
 
     private func materialise(_ source: WorkspaceSource) throws(TestfleetError) -> String {
         let tree = path("trees", source.commit)
-        if let address = source.bundle, !source.bundleData.isEmpty {
-            try storeBundle(try SourceBundle(address: address, bytes: source.bundleData))
+        if let address = source.bundle, let bytes = source.bundleData.isEmpty ? arriving.get()[address] : source.bundleData {
+            try storeBundle(try SourceBundle(address: address, bytes: bytes))
+            arriving.update { $0[address] = nil }
         }
         return try withLock("tree:\(source.commit)") { () throws(TestfleetError) -> String in
             if FileManager.default.fileExists(atPath: readyMarker(source.commit)) { return tree }
