@@ -67,7 +67,7 @@ let package = Package(
             name: "Worker",
             dependencies: ["Model", "Wire", "Transport", "Adapters", "Workspaces"],
             swiftSettings: strict),
-        .target(name: "Workspaces", dependencies: ["Model", "Wire", "Adapters"], swiftSettings: strict),
+        .target(name: "Workspaces", dependencies: ["Model", "Wire", "Adapters", "SelectionSources"], swiftSettings: strict),
         .target(name: "Analyzer", dependencies: ["Model", "Store"], swiftSettings: strict),
         .target(
             name: "Builds",

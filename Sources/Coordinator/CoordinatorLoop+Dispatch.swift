@@ -8,9 +8,9 @@ import Wire
 /// come in: admitting a build (or refusing it), resuming builds after a restart, finishing one
 /// the core says is complete, and answering clients.
 ///
-/// Nothing slow runs on the loop: planning or accepting a submitted plan, storing a new build,
-/// the verdict (the gate, the timing fold) and report rendering run on `work` and post their
-/// result back as a control, so grants and acknowledgements never wait behind them.
+/// Nothing slow runs on the loop: planning or accepting a submitted plan and storing a new build
+/// run on `admissions`, the verdict (the gate, the timing fold) and report rendering on `work`;
+/// each posts its result back as a control, so grants and acknowledgements never wait on them.
 extension CoordinatorLoop {
     /// Takes a planned build in from this process (`run --local`): stores it, queues it.
     func admit(_ planned: PlannedBuild, watcher: [UInt8]?) {
@@ -54,7 +54,7 @@ extension CoordinatorLoop {
         admitting[spec.id] = [client]
         let service = self.service
         let bundleArrived = spec.bundle.map { bundles[$0] != nil } ?? true
-        work.async {
+        admissions.async {
             service.post(Self.admission(of: submit, bundleArrived: bundleArrived, service: service))
         }
     }

@@ -21,8 +21,11 @@ final class CoordinatorLoop {
     var carrying: [CoordinatorEffect] = []
     /// With TESTFLEET_TRACE set: where the loop's time goes (milliseconds), printed per build.
     let profile = LoopProfile(enabled: ProcessInfo.processInfo.environment["TESTFLEET_TRACE"] != nil)
-    /// Where admissions, verdicts and reports run, off the loop; they post their result back.
-    let work = DispatchQueue(label: "testfleet-coordinator-work", attributes: .concurrent)
+    /// Where admissions run, off the loop, one at a time; they post their result back.
+    let admissions = DispatchQueue(label: "testfleet-coordinator-admissions")
+    /// Where verdicts (gate, stored verdict, timing fold) and reports run, off the loop, one at
+    /// a time (two timing folds must not interleave); they post their result back.
+    let work = DispatchQueue(label: "testfleet-coordinator-work")
     /// Submitted builds being admitted off the loop, with the clients waiting for each.
     var admitting: [String: Set<[UInt8]>] = [:]
     /// Source bundles of running builds (address → bytes), and which worker got which.

@@ -1,7 +1,9 @@
 import Foundation
+import Model
+import SelectionSources
 
-/// Runs git (or another helper: tar) to completion, collecting stdout and stderr. Workspaces
-/// only call short, trusted commands; a suite's own `setup` runs through `ProcessRunner`.
+/// Runs git (or tar) to completion for the cache, with no terminal prompt: a repository that
+/// wants a password fails at once instead of hanging a worker's slot.
 enum GitCommand {
     struct Output {
         var status: Int32
@@ -9,49 +11,22 @@ enum GitCommand {
         var errorText: String
     }
 
-    static func run(_ arguments: [String], in directory: String? = nil, program: String = "git", input: Data? = nil) -> Output {
-        signal(SIGPIPE, SIG_IGN)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [program] + arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        var environment = ProcessInfo.processInfo.environment
-        environment["GIT_TERMINAL_PROMPT"] = "0"  // a private repository must fail, not wait for a password
-        process.environment = environment
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-        do { try process.run() } catch {
-            return Output(status: -1, output: Data(), errorText: "cannot start \(program): \(error)")
+    static func run(_ arguments: [String], in directory: String = "/", program: String = "git", input: Data? = nil) -> Output {
+        do {
+            let run = try CommandRunner.run(["GIT_TERMINAL_PROMPT=0", program] + arguments, in: directory, input: input)
+            let text = run.standardError.trimmingCharacters(in: .whitespacesAndNewlines)
+            return Output(status: run.status, output: run.standardOutput, errorText: String(text.suffix(2000)))
+        } catch {
+            return Output(status: -1, output: Data(), errorText: error.message)
         }
-        let errorData = Locked(Data())
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
-            let data = err.fileHandleForReading.readDataToEndOfFile()
-            errorData.set(data)
-        }
-        if let input {
-            let writer = inPipe.fileHandleForWriting
-            DispatchQueue.global().async(group: group) {
-                try? writer.write(contentsOf: input)
-                try? writer.close()
-            }
-        }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        let text = String(decoding: errorData.get(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return Output(status: process.terminationStatus, output: data, errorText: String(text.suffix(2000)))
     }
 }
 
-/// A value shared between a reader thread and the caller.
+/// A value shared between threads (the slots of one worker).
 final class Locked<Value>: @unchecked Sendable {
     private var value: Value
     private let lock = NSLock()
     init(_ value: Value) { self.value = value }
     func get() -> Value { lock.withLock { value } }
-    func set(_ newValue: Value) { lock.withLock { value = newValue } }
     func update<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
 }

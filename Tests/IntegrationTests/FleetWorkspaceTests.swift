@@ -52,17 +52,7 @@ import Testing
 
     @discardableResult
     func git(_ arguments: [String], in directory: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw GitFailed(arguments: arguments) }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try GitFixture.git(arguments, in: directory).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// What a running process wrote to stderr so far (without stopping it).
@@ -171,6 +161,3 @@ import Testing
         try checkSetupsOncePerCommit(cachePrefix: "bundle-worker", commits: commits)
     }
 }
-
-/// A git command of the test's own set-up failed.
-struct GitFailed: Error { var arguments: [String] }
