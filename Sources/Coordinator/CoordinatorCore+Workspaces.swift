@@ -15,8 +15,8 @@ extension CoordinatorCore {
     /// an infrastructure fault of that worker for that build. The lease's tests go back to the
     /// queue for the other workers; once every connected worker has failed, the build ends with
     /// an infrastructure error carrying what they said (never as failed tests).
-    func workspaceFault(_ batch: ResultBatch, _ fault: WorkspaceFault) {
-        guard let lease = leases[batch.lease], lease.build == batch.build,
+    func workspaceFault(_ batch: ResultBatch, _ fault: WorkspaceFault, from sender: [UInt8]) {
+        guard let lease = leases[batch.lease], lease.build == batch.build, lease.worker == sender,
               let worker = workers[lease.worker] else { return }  // stale or forged: nothing to take back
         leases[lease.id] = nil
         worker.leases.remove(lease.id)

@@ -110,13 +110,16 @@ final class CoordinatorCore {
     func resultsStored(_ batches: [ReceivedBatch], failedBuilds: Set<String>) {
         for received in batches where !failedBuilds.contains(received.batch.build) {
             send(.ack(Ack(sequence: received.batch.sequence)), to: received.from)
-            apply(received.batch)
+            if let fault = received.batch.fault {
+                workspaceFault(received.batch, fault, from: received.from)
+            } else {
+                apply(received.batch)
+            }
         }
     }
 
     /// Updates the build and lease for stored results; finishes leases and builds that are done.
     func apply(_ batch: ResultBatch) {
-        if let fault = batch.fault { return workspaceFault(batch, fault) }
         // Taken out of the table while it changes, so its dictionary is not copied.
         var lease = leases.removeValue(forKey: batch.lease)
         if let build = builds[batch.build] {
