@@ -152,3 +152,12 @@ extension String {
         String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
     }
 }
+
+extension GitRepository {
+    /// The URL of remote `name` (nil when the checkout has no such remote).
+    public func remoteURL(_ name: String = "origin") -> String? {
+        guard let output = try? git(["remote", "get-url", name]), output.status == 0 else { return nil }
+        let url = String(decoding: output.standardOutput, as: UTF8.self).trimmed
+        return url.isEmpty ? nil : url
+    }
+}
