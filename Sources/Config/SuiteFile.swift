@@ -76,6 +76,19 @@ public struct SuiteFile: Sendable {
             }
             suite.arch = arch
         }
+        if let value = table["arches"] {
+            guard let items = value.arrayValue, !items.isEmpty else {
+                throw fail("'arches' must be a non-empty list of x86_64 and aarch64")
+            }
+            var arches: [Arch] = []
+            for item in items {
+                guard let text = item.stringValue, let arch = Arch(parsing: text) else {
+                    throw fail("'arches' must list x86_64 or aarch64 only")
+                }
+                if !arches.contains(arch) { arches.append(arch) }
+            }
+            suite.arches = arches
+        }
         if let value = table["env"] {
             guard let env = value.tableEntries else { throw fail("'env' must be a table of strings") }
             for (key, item) in env {

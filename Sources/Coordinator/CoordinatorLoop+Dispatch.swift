@@ -15,7 +15,7 @@ extension CoordinatorLoop {
             return
         }
         do {
-            try store.createBuild(planned.spec, testCount: planned.tests.count)
+            try store.createBuild(planned.spec, testCount: planned.tests.count, owner: config.owner)
             if let selection = planned.selection { try store.recordSelection(build: planned.spec.id, selection) }
         } catch {
             reject(planned.spec.id, TestfleetError(error), watcher: watcher)
@@ -112,6 +112,7 @@ extension CoordinatorLoop {
     /// After a restart: every build the store holds as running is planned again and continues
     /// from its stored results.
     func resumeUnfinishedBuilds() throws {
+        if config.owner != nil { return try abandonDeadRunsBuilds() }
         for record in try store.unfinishedBuilds() {
             do {
                 let planned = try service.planner(record.spec)

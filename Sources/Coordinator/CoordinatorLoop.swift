@@ -28,7 +28,8 @@ final class CoordinatorLoop {
 
     init(service: CoordinatorService) throws {
         self.service = service
-        core = CoordinatorCore(config: service.config, session: UUID().uuidString, profile: profile)
+        core = CoordinatorCore(config: service.config, session: UUID().uuidString,
+                               firstLease: .random(in: 1...(UInt64.max >> 1)), profile: profile)
         socket = try ZMQSocket(service.context, kind: .router)
         endpoint = try socket.bind(service.config.endpoint)
         try resumeUnfinishedBuilds()
@@ -106,6 +107,7 @@ final class CoordinatorLoop {
                 switch effect {
                 case .send(let message, let identity): send(message, to: identity)
                 case .finish(let build, let progress): finish(build, progress: progress)
+                case .end(let build, let how, let reason, let progress): end(build, how: how, reason: reason, progress: progress)
                 case .progress(let progress): service.progressHandler?(progress)
                 case .log(let text): log(text)
                 }

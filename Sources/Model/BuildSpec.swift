@@ -17,6 +17,8 @@ public struct BuildSpec: Sendable, Hashable {
     /// At most this many tests of one build get confirmation runs: past that the commit broke
     /// many tests, or the infrastructure did, and more runs would only cost time.
     public var confirmLimit: Int
+    /// Which builds get workers first (higher first); nil: `defaultPriority(branch:)`.
+    public var priority: Int?
 
     public init(id: String, suite: String, commit: String? = nil, branch: String? = nil, base: String? = nil,
                 head: String? = nil, maxAttempts: Int = 1, confirmAttempts: Int = 0, confirmLimit: Int = 10) {
@@ -29,6 +31,17 @@ public struct BuildSpec: Sendable, Hashable {
         self.maxAttempts = maxAttempts
         self.confirmAttempts = confirmAttempts
         self.confirmLimit = confirmLimit
+    }
+
+    /// The priority the coordinator serves this build at: the given one, else the branch's.
+    public var effectivePriority: Int { priority ?? Self.defaultPriority(branch: branch) }
+
+    /// Main and release branches (10) before everything else, pull requests included (0): a
+    /// build that gates a deploy should not wait behind a queue of PR builds.
+    public static func defaultPriority(branch: String?) -> Int {
+        guard let branch else { return 0 }
+        let name = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst("refs/heads/".count)) : branch
+        return name == "main" || name == "master" || name.hasPrefix("release/") ? 10 : 0
     }
 
     /// Checks the limits the store holds builds to, naming the first one broken: a `submit` from

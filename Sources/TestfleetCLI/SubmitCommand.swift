@@ -24,13 +24,21 @@ struct SubmitCommand: ParsableCommand {
     @Option(help: "Write the build's results (every attempt, output tails) as JUnit XML to this file; the coordinator renders it from its store.")
     var junit: String?
 
+    @Option(help: "Serve this build before builds of lower priority (default: 10 for main, master and release/* branches, 0 otherwise).")
+    var priority: Int?
+
     func run() throws {
-        let spec = options.spec
+        var spec = options.spec
+        spec.priority = priority
         let socket: ZMQSocket
         do {
             socket = try ZMQSocket(ZMQContext(), kind: .dealer)
             try socket.connect(coordinator)
         } catch { throw TestfleetError.infrastructure("cannot connect to \(coordinator): \(error)") }
+        // SIGINT/SIGTERM (a CI job stopped) cancels the build, so its workers go to other builds.
+        let interrupted = Locked(false)
+        Signals.onTerminate { interrupted.withLock { $0 = true } }
+        var cancelSent = false
         let printer = ProgressPrinter(quiet: options.quiet)
         let submit = Message.submit(Submit(spec: spec)).encode()
         let askReport = Message.reportRequest(ReportRequest(build: spec.id, format: "junit")).encode()
@@ -42,6 +50,20 @@ struct SubmitCommand: ParsableCommand {
         // Once the verdict is in, what is left is the JUnit document (when asked for).
         var verdict: VerdictMessage?
         while Date() < deadline {
+            if interrupted.withLock({ $0 }) && !cancelSent && verdict == nil {
+                cancelSent = true
+                try? socket.send([Message.cancel(CancelBuild(build: spec.id, reason: "its submit was interrupted")).encode()])
+                printer.finish()
+                FileHandle.standardError.write(Data("testfleet: interrupted; cancelling build \(spec.id)\n".utf8))
+                // The cancelled verdict comes back within a turn; leave anyway after a second.
+                let until = Date(timeIntervalSinceNow: 1)
+                while Date() < until {
+                    _ = try? poller.poll(milliseconds: 100)
+                    if let frames = try? socket.receive(), let payload = frames.last,
+                       case .verdict(let message)? = try? Message.decode(payload), message.build == spec.id { break }
+                }
+                throw TestfleetError.infrastructure("build \(spec.id) cancelled: submit was interrupted")
+            }
             if Date().timeIntervalSince(lastHeard) > 3 && Date().timeIntervalSince(lastSent) > 2 {
                 try? socket.send([verdict == nil ? submit : askReport])
                 lastSent = Date()

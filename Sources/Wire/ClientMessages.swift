@@ -16,7 +16,12 @@ public struct Submit: Sendable, Equatable {
         w.int(7, spec.maxAttempts)
         w.int(8, spec.confirmAttempts)
         w.int(9, spec.confirmLimit)
+        // Tag 20 onwards: the fleet's fields (tags below are left for the build's payload).
+        if let priority = spec.priority { w.int(20, priority + Self.priorityOffset) }
     }
+
+    /// Priorities go on the wire shifted, so a negative one survives the unsigned varint.
+    static let priorityOffset = 1 << 20
 
     init(from r: inout WireReader) throws(WireError) {
         spec = BuildSpec(id: "", suite: "")
@@ -31,6 +36,7 @@ public struct Submit: Sendable, Equatable {
             case 7: spec.maxAttempts = max(1, r.int(f))
             case 8: spec.confirmAttempts = max(0, r.int(f))
             case 9: spec.confirmLimit = max(0, r.int(f))
+            case 20: spec.priority = r.int(f) - Self.priorityOffset
             default: break
             }
         }
@@ -45,19 +51,30 @@ public struct BuildProgress: Sendable, Equatable {
     public var total: Int
     public var failed: Int
     public var workers: Int
-    public init(build: String, done: Int, total: Int, failed: Int, workers: Int) {
+    /// Tests running now (granted, not yet reported): 0 with nothing done means queued.
+    public var running: Int
+    /// Builds that get workers before this one (higher priority, or older at equal priority
+    /// while it waits): how long a queued build may wait.
+    public var ahead: Int
+    public init(build: String, done: Int, total: Int, failed: Int, workers: Int, running: Int = 0, ahead: Int = 0) {
         self.build = build
         self.done = done
         self.total = total
         self.failed = failed
         self.workers = workers
+        self.running = running
+        self.ahead = ahead
     }
+    /// Nothing of it runs or has run yet.
+    public var isQueued: Bool { running == 0 && done == 0 }
     func write(to w: inout WireWriter) {
         w.string(1, build)
         w.int(2, done)
         w.int(3, total)
         w.int(4, failed)
         w.int(5, workers)
+        w.int(6, running)
+        w.int(7, ahead)
     }
     init(from r: inout WireReader) throws(WireError) {
         self.init(build: "", done: 0, total: 0, failed: 0, workers: 0)
@@ -68,6 +85,8 @@ public struct BuildProgress: Sendable, Equatable {
             case 3: total = r.int(f)
             case 4: failed = r.int(f)
             case 5: workers = r.int(f)
+            case 6: running = r.int(f)
+            case 7: ahead = r.int(f)
             default: break
             }
         }
