@@ -104,6 +104,12 @@ struct SubmitCommand: ParsableCommand {
     }
 
     static func exit(with verdict: VerdictMessage) throws {
+        // A build that ended without a verdict of its tests (cancelled, no worker for its arch)
+        // says why on stderr too, not only in the JSON.
+        if verdict.exitCode == Int(TestfleetError.Code.infrastructure.rawValue),
+           let decoded = try? JSONDecoder().decode(Verdict.self, from: Data(verdict.json.utf8)), !decoded.reasons.isEmpty {
+            throw TestfleetError.infrastructure(decoded.reasons.joined(separator: "; "))
+        }
         if verdict.exitCode != 0 { throw TestfleetError(exitCode: Int32(verdict.exitCode)) }
     }
 
