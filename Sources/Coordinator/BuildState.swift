@@ -38,6 +38,8 @@ final class BuildState {
     /// Predicted seconds of work granted so far (plus each grant's cost): among builds of equal
     /// priority the least served is served next, so they share the workers evenly.
     var grantedWork = 0.0
+    /// The part of `grantedWork` in leases not yet ended.
+    var inFlightWork = 0.0
     /// Seconds of worker time its stored results took (for progress and fairness checks).
     var workMilliseconds = 0.0
     /// Tests pinned to an arch that have no final result yet, per arch.

@@ -10,9 +10,12 @@ extension CoordinatorCore {
         clock = max(clock, now)
         let build = BuildState(planned: planned, now: now)
         if let watcher { build.watchers.insert(watcher) }
-        // A newcomer starts level with the least-served build of its priority: it gets its
-        // share from now on, not everything until it caught up with builds running for an hour.
-        build.grantedWork = runningBuilds.filter { $0.priority == build.priority }.map(\.grantedWork).min() ?? 0
+        // A newcomer starts level with the work done (granted, not in flight) by the least-served
+        // build of its priority: it gets its share from now on, not everything until it caught
+        // up with builds running for an hour — but what others were granted just before it came
+        // and still run counts as theirs.
+        build.grantedWork = runningBuilds.filter { $0.priority == build.priority }
+            .map { $0.grantedWork - $0.inFlightWork }.min() ?? 0
         builds[planned.spec.id] = build
         buildOrder.append(planned.spec.id)
         build.queueUnfinished(stored: stored)

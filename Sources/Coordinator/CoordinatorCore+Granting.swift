@@ -25,10 +25,11 @@ extension CoordinatorCore {
                 granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt))
             }
             build.grantedWork += work
+            build.inFlightWork += work
             let budget = leaseBudget(build, tests: tests)
             let life = budget &* UInt64(max(1, config.grantsPerSlot))
             leases[id] = Lease(id: id, worker: worker.identity, build: build.id, remaining: remaining,
-                               deadline: clock &+ life, budget: budget)
+                               deadline: clock &+ life, budget: budget, work: work)
             worker.leases.insert(id)
             let suite = suiteForGrant(build, tests: tests)
             send(.assign(Assign(lease: id, build: build.id, suite: suite,

@@ -7,6 +7,7 @@ extension CoordinatorCore {
     /// A lease whose tests are all reported: its worker has room for more.
     func endLease(_ lease: Lease) {
         leases[lease.id] = nil
+        builds[lease.build]?.inFlightWork -= lease.work
         if let worker = workers[lease.worker] {
             worker.leases.remove(lease.id)
             grant(to: worker)
@@ -25,6 +26,7 @@ extension CoordinatorCore {
         guard let worker = workers.removeValue(forKey: identity) else { return }
         for id in worker.leases {
             guard let lease = leases.removeValue(forKey: id) else { continue }
+            builds[lease.build]?.inFlightWork -= lease.work
             builds[lease.build]?.requeue(lease.remaining)
         }
         if !worker.leases.isEmpty {
@@ -38,6 +40,7 @@ extension CoordinatorCore {
     /// the build, the worker is told to drop it, and with `shun` it gets no more of that build.
     func takeBack(_ id: UInt64, reason: String, shun: Bool) {
         guard let lease = leases.removeValue(forKey: id) else { return }
+        builds[lease.build]?.inFlightWork -= lease.work
         builds[lease.build]?.requeue(lease.remaining)
         if let worker = workers[lease.worker] {
             worker.leases.remove(id)

@@ -51,4 +51,6 @@ struct Lease {
     /// How long one stretch of it may take (its tests' timeouts plus the grace): each accepted
     /// result batch moves the deadline to at least now + this.
     var budget: UInt64 = .max
+    /// Its predicted work (see `BuildState.grantedWork`), counted in flight until it ends.
+    var work = 0.0
 }
