@@ -10,7 +10,7 @@ public struct SuiteFile: Sendable {
     /// The whole document, for the tables other modules read.
     public var document: TOMLValue
 
-    static let suiteKeys: Set = ["name", "adapter", "dir", "command", "timeout_s", "arch", "env", "tests", "output_cap_kb"]
+    static let suiteKeys: Set = ["name", "adapter", "dir", "command", "timeout_s", "arch", "env", "tests", "output_cap_kb", "arches"]
 
     /// Reads and validates a suite file. Every problem is a bad-input `TestfleetError` that names the file, the
     /// suite and the key.

@@ -64,3 +64,19 @@ import Wire
         #expect(session.unacked.isEmpty)
     }
 }
+
+/// A worker reports the machine it runs on unless told otherwise, and says when it is told.
+@Suite struct MachineArchTests {
+    @Test func theMachinesArchIsReportedAndAnOverrideIsLogged() {
+        let machine = MachineArch.machine
+        #expect(!machine.isEmpty)
+        let (arch, note) = MachineArch.reported(override: nil)
+        if let detected = MachineArch.detected {
+            #expect(arch == detected && note == nil)
+        }
+        let other: Arch = arch == .x86_64 ? .aarch64 : .x86_64
+        let overridden = MachineArch.reported(override: other)
+        #expect(overridden.arch == other)
+        #expect(overridden.note?.contains("--arch") == true && overridden.note?.contains(machine) == true)
+    }
+}
