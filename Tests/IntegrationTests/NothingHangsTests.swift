@@ -42,4 +42,22 @@ import Testing
         #expect(try store.build("stale")?.ended == .abandoned)
         #expect(try store.build("fresh")?.isFinished == true)
     }
+
+    @Test func runLocalEndsAtOnceForAnEverySuiteOnAnAbsentArchAndRunsTheArchesListed() throws {
+        let here = Arch.current.rawValue, absent = Arch.current == .x86_64 ? "aarch64" : "x86_64"
+        let both = "[[suite]]\nname = \"e\"\nadapter = \"shell\"\narch = \"every\"\n[suite.tests]\nt1 = \"true\"\n"
+        try both.write(toFile: directory + "/both.toml", atomically: true, encoding: .utf8)
+        let started = Date()
+        let failed = try Testfleet.run(["run", "--local", "1", "--suite", "both.toml", "--db", "l.db", "--quiet"],
+                                       in: directory, timeout: 60)
+        #expect(failed.code == 3, "\(failed.stderr)")
+        #expect(failed.stderr.contains(absent), "\(failed.stderr)")
+        #expect(Date().timeIntervalSince(started) < 30, "at once, not after the service's --arch-wait")
+        let listed = both.replacingOccurrences(of: "arch = \"every\"\n", with: "arch = \"every\"\narches = [\"\(here)\"]\n")
+        try listed.write(toFile: directory + "/here.toml", atomically: true, encoding: .utf8)
+        let passed = try Testfleet.run(["run", "--local", "1", "--suite", "here.toml", "--build", "here", "--db", "l.db",
+                                        "--quiet"], in: directory, timeout: 60)
+        #expect(passed.code == 0, "\(passed.stderr)")
+        #expect(try Store(path: directory + "/l.db").results(build: "here").map(\.test) == ["t1@\(here)"])
+    }
 }
