@@ -1,6 +1,11 @@
-/// Worker → coordinator: a grant this worker cannot take (it could not decode it, or cannot run
-/// it). The coordinator takes the lease back at once and sends its tests to other workers.
-public struct Refusal: Sendable, Equatable {
+/// A lease and why something happens to it: one shape for both ways.
+///
+/// As `Message.refusal`, worker → coordinator: a grant this worker cannot take (it could not
+/// decode it, or cannot run it); the coordinator takes the lease back at once and sends its
+/// tests to other workers. As `Message.revoke`, coordinator → worker: this lease is no longer
+/// yours (its build was cancelled or finished, or it outlived its deadline); the worker drops
+/// what of it has not started and reports nothing more of it.
+public struct LeaseNotice: Sendable, Equatable {
     public var lease: UInt64
     public var reason: String
     public init(lease: UInt64, reason: String) {
@@ -20,35 +25,14 @@ public struct Refusal: Sendable, Equatable {
             default: break
             }
         }
-        guard lease != 0 else { throw WireError("refusal without a lease id") }
+        guard lease != 0 else { throw WireError("a lease notice without a lease id") }
     }
 }
 
-/// Coordinator → worker: this lease is no longer yours (its build was cancelled, or it outlived
-/// its deadline). The worker drops what of it has not started and reports nothing more of it.
-public struct Revoke: Sendable, Equatable {
-    public var lease: UInt64
-    public var reason: String
-    public init(lease: UInt64, reason: String) {
-        self.lease = lease
-        self.reason = reason
-    }
-    func write(to w: inout WireWriter) {
-        w.uint(1, lease)
-        w.string(2, reason)
-    }
-    init(from r: inout WireReader) throws(WireError) {
-        self.init(lease: 0, reason: "")
-        while let (tag, f) = try r.next() {
-            switch tag {
-            case 1: lease = r.uint(f)
-            case 2: reason = r.string(f)
-            default: break
-            }
-        }
-        guard lease != 0 else { throw WireError("revoke without a lease id") }
-    }
-}
+/// Worker → coordinator: a grant this worker cannot take (see `LeaseNotice`).
+public typealias Refusal = LeaseNotice
+/// Coordinator → worker: a lease taken back (see `LeaseNotice`).
+public typealias Revoke = LeaseNotice
 
 /// Client → coordinator: stop this build (`testfleet cancel`, or a `submit` interrupted by
 /// SIGINT/SIGTERM). Its leases are taken back at once; the client gets its (cancelled) verdict.
