@@ -39,6 +39,9 @@ extension CoordinatorLoop {
         do {
             try spec.validate()
             if let record = try store.build(spec.id), record.isFinished {
+                // A build that ended without a verdict of its tests stays ended: re-judging its
+                // partial results could call a cancelled build a pass.
+                if let ended = endedOutcome(record) { return sendVerdict(ended, to: client) }
                 let (verdict, code) = try service.verdictProvider(spec.id)
                 sendVerdict(BuildOutcome(build: spec.id, verdict: verdict, exitCode: code), to: client)
                 return

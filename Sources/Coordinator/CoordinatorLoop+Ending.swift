@@ -13,10 +13,7 @@ extension CoordinatorLoop {
         } catch {
             log("could not mark build \(build.id) \(how.rawValue) in the store: \(error)")
         }
-        let spec = build.planned.spec
-        let verdict = Verdict(build: build.id, commit: spec.commit, verdict: .fail, counts: .init(), failures: [],
-                              reasons: ["build \(how.rawValue): \(reason)"], simulated: spec.isSimulated, suite: spec.suite)
-        let outcome = BuildOutcome(build: build.id, verdict: verdict, exitCode: TestfleetError.Code.infrastructure.rawValue)
+        let outcome = Self.endedOutcome(build.planned.spec, how: how, reason: reason)
         service.progressHandler?(progress)
         service.publish(outcome)
         for client in build.watchers { sendVerdict(outcome, to: client) }
@@ -24,6 +21,20 @@ extension CoordinatorLoop {
 }
 
 extension CoordinatorLoop {
+    /// What a build that ended without a verdict of its tests tells its watchers: a failing
+    /// verdict with the infrastructure exit code and how and why it ended.
+    static func endedOutcome(_ spec: BuildSpec, how: BuildRecord.Ending, reason: String) -> BuildOutcome {
+        let verdict = Verdict(build: spec.id, commit: spec.commit, verdict: .fail, counts: .init(), failures: [],
+                              reasons: ["build \(how.rawValue): \(reason)"], simulated: spec.isSimulated, suite: spec.suite)
+        return BuildOutcome(build: spec.id, verdict: verdict, exitCode: TestfleetError.Code.infrastructure.rawValue)
+    }
+
+    /// The outcome of a stored build that ended without a verdict of its tests; nil for others.
+    func endedOutcome(_ record: BuildRecord) -> BuildOutcome? {
+        guard let how = record.ended else { return nil }
+        return Self.endedOutcome(record.spec, how: how, reason: record.endedReason ?? "")
+    }
+
     /// `run --local` resumes nothing: builds a dead local run left running (by a process of this
     /// host that no longer exists) are marked abandoned, and each says so in the log. A
     /// service's builds, and a live run's, are left to their owners.

@@ -85,6 +85,10 @@ import Testing
         let finished = other.wait(timeout: 60)
         #expect(finished.code == 0, "\(finished.stderr)")
         #expect(try store.resultCount(build: "other") == 400)
+        // Submitting a cancelled build again says it was cancelled; it is not judged on what ran.
+        let again = try Testfleet.run(["submit", "--coordinator", endpoint, "--suite", "sim:4000,ms=20,seed=1", "--build", "long",
+                                       "--quiet"], in: directory, timeout: 20)
+        #expect(again.code == 3 && again.stderr.contains("cancelled"), "\(again.stderr)")
         let unknown = try Testfleet.run(["cancel", "--coordinator", endpoint, "--build", "nope"], in: directory, timeout: 20)
         #expect(unknown.code == 2, "\(unknown.stderr)")
     }
