@@ -36,7 +36,7 @@ extension CoordinatorCore {
     /// Ends a running build without a verdict of its tests (`how`, with a reason naming why):
     /// its leases are revoked and freed at once, and its watchers hear a failing verdict with
     /// the infrastructure exit code. Other builds go on.
-    func end(_ build: BuildState, how: BuildRecord.Ending, reason: String) {
+    func end(_ build: BuildState, how: StoredBuild.Ending, reason: String) {
         guard !build.finished else { return }
         build.finished = true
         effects.append(.log("build \(build.id) \(how.rawValue): \(reason)"))

@@ -12,7 +12,7 @@ enum CoordinatorEffect {
     case finish(BuildState, progress: BuildProgress)
     /// The build ended without a verdict of its tests (cancelled, aborted): store how, publish a
     /// failing verdict with the infrastructure exit code, and tell its watchers.
-    case end(BuildState, how: BuildRecord.Ending, reason: String, progress: BuildProgress)
+    case end(BuildState, how: StoredBuild.Ending, reason: String, progress: BuildProgress)
     /// A running build's progress, for the service's progress handler (its watchers get it as
     /// `.send` effects of their own).
     case progress(BuildProgress)

@@ -7,7 +7,7 @@ extension CoordinatorLoop {
     /// A build the core ended without a verdict of its tests (cancelled, or aborted because no
     /// worker serves its arch): the store says how, and whoever waits gets a failing verdict
     /// with the infrastructure exit code and the reason.
-    func end(_ build: BuildState, how: BuildRecord.Ending, reason: String, progress: BuildProgress) {
+    func end(_ build: BuildState, how: StoredBuild.Ending, reason: String, progress: BuildProgress) {
         do {
             try store.endBuild(build.id, how: how, reason: reason)
         } catch {
@@ -23,14 +23,14 @@ extension CoordinatorLoop {
 extension CoordinatorLoop {
     /// What a build that ended without a verdict of its tests tells its watchers: a failing
     /// verdict with the infrastructure exit code and how and why it ended.
-    static func endedOutcome(_ spec: BuildSpec, how: BuildRecord.Ending, reason: String) -> BuildOutcome {
+    static func endedOutcome(_ spec: BuildSpec, how: StoredBuild.Ending, reason: String) -> BuildOutcome {
         let verdict = Verdict(build: spec.id, commit: spec.commit, verdict: .fail, counts: .init(), failures: [],
                               reasons: ["build \(how.rawValue): \(reason)"], simulated: spec.isSimulated, suite: spec.suite)
         return BuildOutcome(build: spec.id, verdict: verdict, exitCode: TestfleetError.Code.infrastructure.rawValue)
     }
 
     /// The outcome of a stored build that ended without a verdict of its tests; nil for others.
-    func endedOutcome(_ record: BuildRecord) -> BuildOutcome? {
+    func endedOutcome(_ record: StoredBuild) -> BuildOutcome? {
         guard let how = record.ended else { return nil }
         return Self.endedOutcome(record.spec, how: how, reason: record.endedReason ?? "")
     }

@@ -36,7 +36,7 @@ extension Store {
     /// Ends a running build without a verdict of its tests: finished, failing, flagged as an
     /// outage (its failures are not the tests'), and `how` it ended with a reason. A build
     /// already finished is left as it is.
-    public func endBuild(_ id: String, how: BuildRecord.Ending, reason: String) throws(StoreError) {
+    public func endBuild(_ id: String, how: StoredBuild.Ending, reason: String) throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: """
@@ -47,35 +47,35 @@ extension Store {
         }
     }
 
-    public func build(_ id: String) throws(StoreError) -> BuildRecord? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM build WHERE id = ?", arguments: [id]).map(Self.buildRecord) }
+    public func build(_ id: String) throws(StoreError) -> StoredBuild? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM build WHERE id = ?", arguments: [id]).map(Self.storedBuild) }
     }
 
     /// Builds a coordinator must resume after a restart, oldest first: a service's own (no
     /// owner), or with `includeOwned` every running one (the caller sorts out the owned ones).
-    public func unfinishedBuilds(includeOwned: Bool = false) throws(StoreError) -> [BuildRecord] {
+    public func unfinishedBuilds(includeOwned: Bool = false) throws(StoreError) -> [StoredBuild] {
         try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM build WHERE state = 'running' AND source = 'run' AND (? OR owner IS NULL) ORDER BY rowid",
                 arguments: [includeOwned]
-            ).map(Self.buildRecord)
+            ).map(Self.storedBuild)
         }
     }
 
     /// All builds in the order they were created (oldest first).
-    public func allBuilds() throws(StoreError) -> [BuildRecord] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM build ORDER BY rowid").map(Self.buildRecord) }
+    public func allBuilds() throws(StoreError) -> [StoredBuild] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM build ORDER BY rowid").map(Self.storedBuild) }
     }
 
-    static func buildRecord(_ row: Row) -> BuildRecord {
-        BuildRecord(
+    static func storedBuild(_ row: Row) -> StoredBuild {
+        StoredBuild(
             spec: BuildSpec(
                 id: row["id"], suite: row["suite"], commit: row["commit_sha"], branch: row["branch"],
                 base: row["base"], head: row["head"], maxAttempts: row["max_attempts"],
                 confirmAttempts: row["confirm_attempts"], confirmLimit: row["confirm_limit"]),
             simulated: row["simulated"], testCount: row["test_count"], state: row["state"], verdict: row["verdict"],
             createdAt: row["created_at"], finishedAt: row["finished_at"], source: row["source"],
-            ended: (row["ended"] as String?).flatMap(BuildRecord.Ending.init(rawValue:)), endedReason: row["ended_reason"],
+            ended: (row["ended"] as String?).flatMap(StoredBuild.Ending.init(rawValue:)), endedReason: row["ended_reason"],
             owner: row["owner"])
     }
 }
