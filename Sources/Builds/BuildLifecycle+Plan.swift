@@ -47,8 +47,8 @@ extension BuildLifecycle {
                 case .any: tests.append(TestCase(name: name, suite: index))
                 case .only(let arch): tests.append(TestCase(name: name, suite: index, arch: arch))
                 case .every:
-                    // One run per architecture, told apart by name so each has its own results.
-                    for arch in Arch.allCases { tests.append(TestCase(name: PerArchName.copy(of: name, for: arch), suite: index, arch: arch)) }
+                    // One run per listed architecture, told apart by name so each has its own results.
+                    for arch in suite.arches { tests.append(TestCase(name: PerArchName.copy(of: name, for: arch), suite: index, arch: arch)) }
                 }
             }
         }

@@ -14,7 +14,7 @@ public struct SuiteFile: Sendable {
     public var repository: String?
 
     static let suiteKeys: Set = ["name", "adapter", "dir", "command", "timeout_s", "arch", "env", "tests", "output_cap_kb",
-                                 "setup", "setup_timeout_s"]
+                                 "setup", "setup_timeout_s", "arches"]
 
     /// Reads and validates a suite file. Every problem is a bad-input `TestfleetError` that names the file, the
     /// suite and the key.
@@ -89,6 +89,19 @@ public struct SuiteFile: Sendable {
                 throw fail("'arch' must be any, every, x86_64 or aarch64, not '\(archText)'")
             }
             suite.arch = arch
+        }
+        if let value = table["arches"] {
+            guard let items = value.arrayValue, !items.isEmpty else {
+                throw fail("'arches' must be a non-empty list of x86_64 and aarch64")
+            }
+            var arches: [Arch] = []
+            for item in items {
+                guard let text = item.stringValue, let arch = Arch(parsing: text) else {
+                    throw fail("'arches' must list x86_64 or aarch64 only")
+                }
+                if !arches.contains(arch) { arches.append(arch) }
+            }
+            suite.arches = arches
         }
         if let value = table["env"] {
             guard let env = value.tableEntries else { throw fail("'env' must be a table of strings") }

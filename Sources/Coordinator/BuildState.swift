@@ -39,6 +39,19 @@ final class BuildState {
     var infrastructureFault: String?
     var lastProgressAt: UInt64 = 0
     let startedAt: UInt64
+    /// Served before builds of lower priority (`BuildSpec.effectivePriority`).
+    let priority: Int
+    /// Predicted seconds of work granted so far (plus each grant's cost): among builds of equal
+    /// priority the least served is served next, so they share the workers evenly.
+    var grantedWork = 0.0
+    /// The part of `grantedWork` in leases not yet ended.
+    var inFlightWork = 0.0
+    /// Seconds of worker time its stored results took (for progress and fairness checks).
+    var workMilliseconds = 0.0
+    /// Tests pinned to an arch that have no final result yet, per arch.
+    var unfinishedPinned: [Arch: Int] = [:]
+    /// Since when (coordinator clock) some of its work has had no connected worker to take it.
+    var unservableSince: UInt64?
     private var indexByName: [String: Int]?
 
     var id: String { planned.spec.id }
@@ -49,6 +62,8 @@ final class BuildState {
         self.planned = planned
         self.status = Array(repeating: TestStatus(), count: planned.tests.count)
         self.startedAt = now
+        self.priority = planned.spec.effectivePriority
+        for test in planned.tests { if let arch = test.arch { unfinishedPinned[arch, default: 0] += 1 } }
     }
 
     /// Queues every test that has no final result yet, given what the store already holds
@@ -91,6 +106,7 @@ final class BuildState {
         status[index].passedOnRetry = !failed && attempt > 1
         finalCount += 1
         if failed { failedCount += 1 }
+        if let arch = planned.tests[index].arch { unfinishedPinned[arch, default: 1] -= 1 }
     }
 
     /// Applies one stored result. Returns true when the test needs another attempt.

@@ -12,31 +12,49 @@ extension CoordinatorCore {
         while worker.leases.count < worker.capacity {
             guard let (build, tests) = nextWork(for: worker) else { return }
             let id = nextLease
-            nextLease += 1
+            nextLease &+= 1
             var remaining: [Int: Int] = [:]
             remaining.reserveCapacity(tests.count)
             var granted: [GrantedTest] = []
             granted.reserveCapacity(tests.count)
+            var work = build.planned.grantCost + 0.001 * Double(tests.count)
             for index in tests {
                 let attempt = build.status[index].attempt
                 remaining[index] = attempt
+                work += build.planned.tests[index].predicted
                 granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt))
             }
-            leases[id] = Lease(id: id, worker: worker.identity, build: build.id, remaining: remaining)
+            build.grantedWork += work
+            build.inFlightWork += work
+            let budget = leaseBudget(build, tests: tests)
+            let life = budget &* UInt64(max(1, config.grantsPerSlot))
+            leases[id] = Lease(id: id, worker: worker.identity, build: build.id, remaining: remaining,
+                               deadline: clock &+ life, budget: budget, work: work)
             worker.leases.insert(id)
             let suite = suiteForGrant(build, tests: tests)
             send(.assign(Assign(lease: id, build: build.id, suite: suite,
-                                deadlineMilliseconds: config.workerTimeoutMilliseconds, tests: granted,
+                                deadlineMilliseconds: Int(min(life, UInt64(Int.max))), tests: granted,
                                 workspace: build.workspace)), to: worker.identity)
         }
     }
 
-    /// The next tests for a worker: the oldest build's retries first (ones this worker did not
-    /// fail, when another worker could take them), then the scheduler's next chunk.
+    /// Running builds in the order they get workers: higher priority first; among equal
+    /// priorities the one that has been granted the least work (a fair share each); then age.
+    func servingOrder() -> [BuildState] {
+        let running = runningBuilds
+        return running.enumerated().sorted { a, b in
+            if a.element.priority != b.element.priority { return a.element.priority > b.element.priority }
+            if a.element.grantedWork != b.element.grantedWork { return a.element.grantedWork < b.element.grantedWork }
+            return a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// The next tests for a worker, from the first build in `servingOrder` that has work for it:
+    /// that build's retries first (ones this worker did not fail, when another worker could take
+    /// them), then the scheduler's next chunk. Builds it refused or let expire are skipped.
     func nextWork(for worker: WorkerEntry) -> (BuildState, [Int])? {
         let onlyWorker = workers.count <= 1
-        for id in buildOrder {
-            guard let build = builds[id], !build.finished, build.faultedWorkers[worker.id] == nil else { continue }
+        for build in servingOrder() where !worker.shunnedBuilds.contains(build.id) && build.faultedWorkers[worker.id] == nil {
             // Prefetching a second grant hides a round trip, which only matters when grants are
             // cheap; an expensive grant (a framework process) prefetched would just sit queued
             // on one worker while another idles.

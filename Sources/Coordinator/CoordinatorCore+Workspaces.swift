@@ -20,6 +20,7 @@ extension CoordinatorCore {
               let worker = workers[lease.worker] else { return }  // stale or forged: nothing to take back
         leases[lease.id] = nil
         worker.leases.remove(lease.id)
+        builds[lease.build]?.inFlightWork -= lease.work
         guard let build = builds[batch.build], !build.finished else { return grant(to: worker) }
         build.faultedWorkers[worker.id] = fault.message
         build.requeue(lease.remaining)

@@ -20,20 +20,26 @@ final class CoordinatorCore {
     var workers: [[UInt8]: WorkerEntry] = [:]
     var leases: [UInt64: Lease] = [:]
     var builds: [String: BuildState] = [:]
-    /// Builds in submission order: the oldest gets work first.
+    /// Running builds in submission order (see `nextWork`: priority first, then a fair share).
     var buildOrder: [String] = []
-    var nextLease: UInt64 = 1
+    /// Lease ids start at a random point per process, so a restarted coordinator's leases are
+    /// not mistaken for its predecessor's (whose results workers may still send).
+    var nextLease: UInt64
     var lastHeartbeatSent: UInt64 = 0
     /// Result batches received and not yet stored: the shell takes them, stores them together,
     /// and only then calls `resultsStored`, which acknowledges them.
-    private(set) var received: [ReceivedBatch] = []
+    var received: [ReceivedBatch] = []
+    /// The shell's clock as of its last call (milliseconds): lease deadlines count from it.
+    var clock: UInt64 = 0
     /// What to do, in order, since the shell last took them (it swaps this out, so the buffer is
     /// reused rather than reallocated every turn).
     var effects: [CoordinatorEffect] = []
 
-    init(config: CoordinatorConfig, session: String, profile: LoopProfile = LoopProfile(enabled: false)) {
+    init(config: CoordinatorConfig, session: String, firstLease: UInt64 = 1,
+         profile: LoopProfile = LoopProfile(enabled: false)) {
         self.config = config
         self.session = session
+        self.nextLease = max(1, firstLease)
         self.profile = profile
     }
 
@@ -42,33 +48,45 @@ final class CoordinatorCore {
     /// One decoded message from a peer. Client requests (`submit`, `reportRequest`) need the
     /// planner and the store: the shell answers those itself.
     func receive(_ message: Message, from identity: [UInt8], now: UInt64) {
+        clock = max(clock, now)
         if let worker = workers[identity] { worker.lastSeen = now }
         switch message {
         case .hello(let hello):
             welcome(hello, identity: identity, now: now)
         case .ready(let ready):
             guard let worker = knownWorker(identity) else { return }
-            worker.capacity = ready.freeSlots
+            // What a worker claims to have free never exceeds what its hello said it has.
+            worker.capacity = min(max(0, ready.freeSlots), worker.maxCapacity)
             grant(to: worker)
         case .results(let batch):
-            // Stored (and acknowledged) at the end of this turn, together with the others.
-            received.append(ReceivedBatch(from: identity, batch: batch))
-            if workers[identity] == nil { askToSayHello(identity) }
+            // Checked here; stored (and acknowledged) at the end of this turn, with the others.
+            receiveResults(batch, from: identity)
         case .heartbeat:
             guard let worker = knownWorker(identity) else { return }
             worker.lastSeen = now
         case .goodbye(let goodbye):
             dropWorker(identity, reason: "said goodbye (\(goodbye.reason))")
+        case .refusal(let refusal):
+            refused(refusal, from: identity)
+        case .cancel(let cancel):
+            self.cancel(cancel.build, reason: cancel.reason.isEmpty ? "cancelled by a client" : cancel.reason, by: identity)
         case .submit, .reportRequest:
             break
         case .error(let error):
             effects.append(.log("peer \(printable(identity)) reported: \(error.code): \(error.message)"))
-        case .welcome, .assign, .ack, .progress, .verdict, .report:
+        case .welcome, .assign, .ack, .progress, .verdict, .report, .revoke:
             send(.error(ErrorMessage(code: "bad-message", message: "a coordinator does not accept this kind")), to: identity)
         }
     }
 
     func welcome(_ hello: Hello, identity: [UInt8], now: UInt64) {
+        guard Message.compatibleVersions.contains(hello.version) else {
+            let text = "worker \(hello.worker) speaks protocol version \(hello.version); this coordinator speaks "
+                + "\(Message.compatibleVersions.lowerBound)...\(Message.compatibleVersions.upperBound): refused (run the same testfleet release on both)"
+            effects.append(.log(text))
+            send(.error(ErrorMessage(code: "incompatible-version", message: text)), to: identity)
+            return
+        }
         if let previous = workers[identity] {
             if hello.instance != 0 && previous.instance == hello.instance {
                 // The same process thought this coordinator was gone (a slow network, a busy
@@ -81,7 +99,8 @@ final class CoordinatorCore {
             dropWorker(identity, reason: "said hello again")
         }
         let info = HelloInfo(worker: hello.worker, arch: hello.arch, slots: hello.slots, pid: hello.pid, instance: hello.instance)
-        let worker = WorkerEntry(identity: identity, hello: info, capacity: hello.slots * config.grantsPerSlot, now: now)
+        let capacity = min(hello.slots, config.maxSlotsPerWorker) * config.grantsPerSlot
+        let worker = WorkerEntry(identity: identity, hello: info, capacity: capacity, now: now)
         workers[identity] = worker
         send(.welcome(Welcome(session: session, heartbeatMilliseconds: config.heartbeatMilliseconds)), to: identity)
         grant(to: worker)
@@ -105,75 +124,15 @@ final class CoordinatorCore {
         return taken
     }
 
-    /// The shell stored `batches` (all but those of `failedBuilds`, whose store failed): each
-    /// stored batch is acknowledged, then applied. An unacknowledged batch comes again.
-    func resultsStored(_ batches: [ReceivedBatch], failedBuilds: Set<String>) {
-        for received in batches where !failedBuilds.contains(received.batch.build) {
-            send(.ack(Ack(sequence: received.batch.sequence)), to: received.from)
-            if let fault = received.batch.fault {
-                workspaceFault(received.batch, fault, from: received.from)
-            } else {
-                apply(received.batch)
-            }
-        }
-    }
-
-    /// Updates the build and lease for stored results; finishes leases and builds that are done.
-    func apply(_ batch: ResultBatch) {
-        // Taken out of the table while it changes, so its dictionary is not copied.
-        var lease = leases.removeValue(forKey: batch.lease)
-        if let build = builds[batch.build] {
-            // A finished build takes no more results, but its leases still end: a worker that
-            // ran a requeued copy after the first report finished the build would otherwise
-            // hold that lease, and its capacity, for as long as it stays connected.
-            let running = !build.finished
-            for result in batch.results {
-                guard let index = build.index(of: result.test) else { continue }
-                if lease?.remaining[index] == result.attempt { lease?.remaining[index] = nil }
-                if running { _ = build.apply(result, index: index) }
-            }
-        }
-        if let lease {
-            if lease.remaining.isEmpty {
-                leases[lease.id] = nil
-                if let worker = workers[lease.worker] {
-                    worker.leases.remove(lease.id)
-                    grant(to: worker)
-                }
-            } else {
-                leases[lease.id] = lease
-            }
-        }
-        if let build = builds[batch.build], build.isComplete, !build.finished { finish(build) }
-    }
-
-    /// A local worker process exited: its leases are requeued now, not after the timeout.
-    func workerLost(pid: Int) {
-        if let worker = workers.values.first(where: { $0.pid == pid }) {
-            dropWorker(worker.identity, reason: "process \(pid) exited")
-        }
-    }
-
-    /// Forgets a worker and requeues the unreported tests of its leases (at the front).
-    func dropWorker(_ identity: [UInt8], reason: String) {
-        guard let worker = workers.removeValue(forKey: identity) else { return }
-        for id in worker.leases {
-            guard let lease = leases.removeValue(forKey: id) else { continue }
-            builds[lease.build]?.requeue(lease.remaining)
-        }
-        if !worker.leases.isEmpty {
-            effects.append(.log("worker \(worker.id) lost (\(reason)); \(worker.leases.count) lease(s) requeued"))
-        }
-        worker.leases.removeAll()
-        grantAll()
-    }
-
     /// Timers (the shell calls this every 100 ms or so): dead workers, heartbeats, progress, and
     /// a retry of grants to idle workers.
     func housekeeping(now: UInt64) {
+        clock = max(clock, now)
         for worker in Array(workers.values) where now &- worker.lastSeen > UInt64(config.workerTimeoutMilliseconds) {
             dropWorker(worker.identity, reason: "silent for \(now &- worker.lastSeen) ms")
         }
+        expireLeases()
+        abortUnservableBuilds()
         // A timer of its own: housekeeping runs at uneven intervals, and a heartbeat a worker
         // misses makes it think the coordinator restarted (it says hello again and its running
         // grants are requeued and run twice).

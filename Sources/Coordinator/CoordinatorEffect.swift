@@ -1,4 +1,5 @@
 import Model
+import Store
 import Wire
 
 /// Something the coordinator's core decided and its shell carries out, in the order decided.
@@ -9,6 +10,9 @@ enum CoordinatorEffect {
     /// Every test of this build is final (emitted once per build): compute its verdict, store
     /// it, publish it and send it to the build's watchers. `progress` is its last progress.
     case finish(BuildState, progress: BuildProgress)
+    /// The build ended without a verdict of its tests (cancelled, aborted): store how, publish a
+    /// failing verdict with the infrastructure exit code, and tell its watchers.
+    case end(BuildState, how: StoredBuild.Ending, reason: String, progress: BuildProgress)
     /// A running build's progress, for the service's progress handler (its watchers get it as
     /// `.send` effects of their own).
     case progress(BuildProgress)

@@ -19,7 +19,7 @@ extension CoordinatorLoop {
             return
         }
         do {
-            try store.createBuild(planned.spec, testCount: planned.tests.count)
+            try store.createBuild(planned.spec, testCount: planned.tests.count, owner: config.owner)
             if let selection = planned.selection { try store.recordSelection(build: planned.spec.id, selection) }
         } catch {
             reject(planned.spec.id, TestfleetError(error), watcher: watcher)
@@ -47,6 +47,10 @@ extension CoordinatorLoop {
             if existing.finished, let outcome = service.outcomes.withLock({ $0[spec.id] }) { sendVerdict(outcome, to: client) }
             return
         }
+        if finishingWatchers[spec.id] != nil {  // its verdict is on its way
+            finishingWatchers[spec.id]!.insert(client)
+            return
+        }
         if admitting[spec.id] != nil {
             admitting[spec.id]!.insert(client)
             return
@@ -69,6 +73,9 @@ extension CoordinatorLoop {
             }
             let record = try service.store.build(spec.id)
             if let record, record.isFinished {
+                // A build that ended without a verdict of its tests stays ended: re-judging its
+                // partial results could call a cancelled build a pass.
+                if let ended = Self.endedOutcome(record) { return .answered(ended) }
                 let (verdict, code) = try service.verdictProvider(spec.id)
                 return .answered(BuildOutcome(build: spec.id, verdict: verdict, exitCode: code))
             }
@@ -127,6 +134,7 @@ extension CoordinatorLoop {
     /// see `VerdictProvider`), then `finished(_:)` tells whoever waits.
     func finish(_ build: BuildState, progress: BuildProgress) {
         service.progressHandler?(progress)
+        finishingWatchers[build.id, default: []].formUnion(build.watchers)
         let spec = build.planned.spec
         if let fault = build.infrastructureFault {
             log(fault)
@@ -155,7 +163,8 @@ extension CoordinatorLoop {
     func finished(_ outcome: BuildOutcome) {
         if outcome.exitCode == TestfleetError.Code.infrastructure.rawValue { log("build \(outcome.build) ended: \(outcome.verdict.reasons.joined(separator: "; "))") }
         service.publish(outcome)
-        for client in builds[outcome.build]?.watchers ?? [] { sendVerdict(outcome, to: client) }
+        let watchers = finishingWatchers.removeValue(forKey: outcome.build) ?? builds[outcome.build]?.watchers ?? []
+        for client in watchers { sendVerdict(outcome, to: client) }
         forgetBundlesNoLongerNeeded()
     }
 
@@ -195,6 +204,7 @@ extension CoordinatorLoop {
     /// continues from its stored results. Other builds were planned by their submitter, whose
     /// `submit` sends the plan again while the coordinator is silent; they continue then.
     func resumeUnfinishedBuilds() throws {
+        if config.owner != nil { return try abandonDeadRunsBuilds() }
         for record in try store.unfinishedBuilds() {
             guard record.spec.isSimulated || service.planAccepter == nil else {
                 log("build \(record.spec.id) continues when its submitter sends its plan again")

@@ -28,6 +28,9 @@ final class CoordinatorLoop {
     let work = DispatchQueue(label: "testfleet-coordinator-work")
     /// Submitted builds being admitted off the loop, with the clients waiting for each.
     var admitting: [String: Set<[UInt8]>] = [:]
+    /// Watchers of builds whose verdict is being computed off the loop: the core has already
+    /// let go of a finished build, and whoever waits must still hear its verdict.
+    var finishingWatchers: [String: Set<[UInt8]>] = [:]
     /// Source bundles of running builds (address → bytes), and which worker got which.
     var bundles: [String: [UInt8]] = [:]
     var bundlesSent: [[UInt8]: Set<String>] = [:]
@@ -38,7 +41,8 @@ final class CoordinatorLoop {
 
     init(service: CoordinatorService) throws {
         self.service = service
-        core = CoordinatorCore(config: service.config, session: UUID().uuidString, profile: profile)
+        core = CoordinatorCore(config: service.config, session: UUID().uuidString,
+                               firstLease: .random(in: 1...(UInt64.max >> 1)), profile: profile)
         socket = try ZMQSocket(service.context, kind: .router)
         endpoint = try socket.bind(service.config.endpoint)
         try resumeUnfinishedBuilds()
@@ -121,6 +125,7 @@ final class CoordinatorLoop {
                 switch effect {
                 case .send(let message, let identity): send(withBundle(message, to: identity), to: identity)
                 case .finish(let build, let progress): finish(build, progress: progress)
+                case .end(let build, let how, let reason, let progress): end(build, how: how, reason: reason, progress: progress)
                 case .progress(let progress): service.progressHandler?(progress)
                 case .log(let text): log(text)
                 }

@@ -33,6 +33,10 @@ public final class CoordinatorService: Sendable {
     let controls = Locked<[Control]>([])
     let wake = EventSignal()
     let outcomes = Locked<[String: BuildOutcome]>([:])
+    /// Builds in `outcomes`, oldest first: only the newest `keptOutcomes` are kept, so a
+    /// long-running service does not hold every verdict it ever gave (the store has them).
+    let outcomeOrder = Locked<[String]>([])
+    static let keptOutcomes = 256
     let outcomeSignal = NSCondition()
     let boundEndpoint = Locked<String?>(nil)
     let thread = Locked<Thread?>(nil)
@@ -121,7 +125,16 @@ public final class CoordinatorService: Sendable {
 
     func publish(_ outcome: BuildOutcome) {
         outcomeSignal.lock()
-        outcomes.withLock { $0[outcome.build] = outcome }
+        let evicted = outcomeOrder.withLock { order -> [String] in
+            order.append(outcome.build)
+            guard order.count > Self.keptOutcomes else { return [] }
+            defer { order.removeFirst(order.count - Self.keptOutcomes) }
+            return Array(order.prefix(order.count - Self.keptOutcomes))
+        }
+        outcomes.withLock { table in
+            table[outcome.build] = outcome
+            for build in evicted where build != outcome.build { table[build] = nil }
+        }
         outcomeSignal.broadcast()
         outcomeSignal.unlock()
     }

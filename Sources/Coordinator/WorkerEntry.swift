@@ -10,6 +10,11 @@ final class WorkerEntry {
     let instance: UInt64
     /// Grants it may hold at once; 0 while it drains.
     var capacity: Int
+    /// The most `capacity` may be: its hello's slots (capped by the coordinator) × grants per slot.
+    let maxCapacity: Int
+    /// Builds this worker refused a grant of, or let a lease of expire: it gets none of their
+    /// work again (another worker will do it).
+    var shunnedBuilds: Set<String> = []
     var lastSeen: UInt64
     var leases: Set<UInt64> = []
 
@@ -21,6 +26,7 @@ final class WorkerEntry {
         self.pid = hello.pid
         self.instance = hello.instance
         self.capacity = capacity
+        self.maxCapacity = capacity
         self.lastSeen = now
     }
 }
@@ -40,4 +46,11 @@ struct Lease {
     let worker: [UInt8]
     let build: String
     var remaining: [Int: Int]
+    /// When the coordinator takes it back, heartbeats or not (its results move it later).
+    var deadline: UInt64 = .max
+    /// How long one stretch of it may take (its tests' timeouts plus the grace): each accepted
+    /// result batch moves the deadline to at least now + this.
+    var budget: UInt64 = .max
+    /// Its predicted work (see `BuildState.grantedWork`), counted in flight until it ends.
+    var work = 0.0
 }

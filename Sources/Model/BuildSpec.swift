@@ -23,6 +23,8 @@ public struct BuildSpec: Sendable, Hashable {
     /// The content address of a source bundle of `commit` that the submitter uploaded, for
     /// workers that cannot reach `repository` (`submit --bundle`).
     public var bundle: String?
+    /// Which builds get workers first (higher first); nil: `defaultPriority(branch:)`.
+    public var priority: Int?
 
     public init(id: String, suite: String, commit: String? = nil, branch: String? = nil, base: String? = nil,
                 head: String? = nil, maxAttempts: Int = 1, confirmAttempts: Int = 0, confirmLimit: Int = 10,
@@ -43,6 +45,16 @@ public struct BuildSpec: Sendable, Hashable {
     /// Whether workers materialise the build's code (a commit from a repository or a bundle)
     /// rather than run in the suites' directories as given.
     public var hasWorkspace: Bool { commit != nil && (repository != nil || bundle != nil) }
+    /// The priority the coordinator serves this build at: the given one, else the branch's.
+    public var effectivePriority: Int { priority ?? Self.defaultPriority(branch: branch) }
+
+    /// Main and release branches (10) before everything else, pull requests included (0): a
+    /// build that gates a deploy should not wait behind a queue of PR builds.
+    public static func defaultPriority(branch: String?) -> Int {
+        guard let branch else { return 0 }
+        let name = branch.hasPrefix("refs/heads/") ? String(branch.dropFirst("refs/heads/".count)) : branch
+        return name == "main" || name == "master" || name.hasPrefix("release/") ? 10 : 0
+    }
 
     /// Checks the limits the store holds builds to, naming the first one broken: a `submit` from
     /// an older or hand-written client is refused with this instead of a failed insert.

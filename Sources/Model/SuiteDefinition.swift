@@ -20,6 +20,8 @@ public struct SuiteDefinition: Sendable, Hashable {
     /// Per-test timeout in seconds.
     public var timeout: Double
     public var arch: ArchRequirement
+    /// The arches an `every` suite runs on (suite-file key `arches`; default both).
+    public var arches: [Arch] = Arch.allCases
     public var environment: [String: String]
     /// For the shell adapter: test name → command line, in file order.
     public var shellTests: [ShellTest]

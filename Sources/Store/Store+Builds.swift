@@ -5,7 +5,8 @@ import Foundation
 extension Store {
     /// Creates a build row. A build id that already exists is a user error (pick another id,
     /// or `submit` it again to watch it).
-    public func createBuild(_ spec: BuildSpec, testCount: Int, source: String = "run") throws(StoreError) {
+    /// `owner` names a `run --local` process driving the build (nil: a coordinator service).
+    public func createBuild(_ spec: BuildSpec, testCount: Int, source: String = "run", owner: String? = nil) throws(StoreError) {
         try write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM build WHERE id = ?", arguments: [spec.id]) == true {
                 throw StoreError("build '\(spec.id)' already exists in \(path); choose another --build id", isUserError: true)
@@ -13,12 +14,12 @@ extension Store {
             try db.execute(
                 sql: """
                     INSERT INTO build (id, suite, simulated, commit_sha, branch, base, head, max_attempts,
-                                       confirm_attempts, confirm_limit, test_count, source, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       confirm_attempts, confirm_limit, test_count, source, created_at, owner)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [spec.id, spec.suite, spec.isSimulated, spec.commit, spec.branch, spec.base, spec.head,
                             spec.maxAttempts, spec.confirmAttempts, spec.confirmLimit, testCount, source,
-                            Date().timeIntervalSince1970])
+                            Date().timeIntervalSince1970, owner])
         }
     }
 
@@ -32,15 +33,32 @@ extension Store {
         }
     }
 
+    /// Ends a running build without a verdict of its tests: finished, failing, flagged as an
+    /// outage (its failures are not the tests'), and `how` it ended with a reason. A build
+    /// already finished is left as it is.
+    public func endBuild(_ id: String, how: StoredBuild.Ending, reason: String) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE build SET state = 'finished', verdict = 'fail', outage = 1, finished_at = ?, ended = ?,
+                                     ended_reason = ? WHERE id = ? AND state = 'running'
+                    """,
+                arguments: [Date().timeIntervalSince1970, how.rawValue, reason, id])
+        }
+    }
+
     public func build(_ id: String) throws(StoreError) -> StoredBuild? {
         try read { db in try Row.fetchOne(db, sql: "SELECT * FROM build WHERE id = ?", arguments: [id]).map(Self.storedBuild) }
     }
 
-    /// Builds a coordinator must resume after a restart, oldest first.
-    public func unfinishedBuilds() throws(StoreError) -> [StoredBuild] {
+    /// Builds a coordinator must resume after a restart, oldest first: a service's own (no
+    /// owner), or with `includeOwned` every running one (the caller sorts out the owned ones).
+    public func unfinishedBuilds(includeOwned: Bool = false) throws(StoreError) -> [StoredBuild] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM build WHERE state = 'running' AND source = 'run' ORDER BY rowid")
-                .map(Self.storedBuild)
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM build WHERE state = 'running' AND source = 'run' AND (? OR owner IS NULL) ORDER BY rowid",
+                arguments: [includeOwned]
+            ).map(Self.storedBuild)
         }
     }
 
@@ -56,6 +74,8 @@ extension Store {
                 base: row["base"], head: row["head"], maxAttempts: row["max_attempts"],
                 confirmAttempts: row["confirm_attempts"], confirmLimit: row["confirm_limit"]),
             simulated: row["simulated"], testCount: row["test_count"], state: row["state"], verdict: row["verdict"],
-            createdAt: row["created_at"], finishedAt: row["finished_at"], source: row["source"])
+            createdAt: row["created_at"], finishedAt: row["finished_at"], source: row["source"],
+            ended: (row["ended"] as String?).flatMap(StoredBuild.Ending.init(rawValue:)), endedReason: row["ended_reason"],
+            owner: row["owner"])
     }
 }

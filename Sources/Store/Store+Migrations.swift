@@ -169,6 +169,17 @@ extension Store {
             // and a past outage would otherwise count as those tests' flakiness.
             try db.execute(sql: "ALTER TABLE build ADD COLUMN outage INTEGER NOT NULL DEFAULT 0 CHECK (outage IN (0, 1))")
         }
+        migrator.registerMigration("v10 build ending and owner") { db in
+            // A build that ends without a verdict of its tests (cancelled, abandoned by the run
+            // that owned it, aborted because no worker serves its arch) is finished with a
+            // failing verdict marked as an outage, and says here how it ended. `owner` names the
+            // `run --local` process that drives a build, so another run does not resume it.
+            try db.execute(sql: """
+                ALTER TABLE build ADD COLUMN ended TEXT CHECK (ended IN ('cancelled', 'abandoned', 'aborted'));
+                ALTER TABLE build ADD COLUMN ended_reason TEXT;
+                ALTER TABLE build ADD COLUMN owner TEXT;
+                """)
+        }
         return migrator
     }
 }

@@ -29,7 +29,19 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "How many of the newest builds that background analysis reads.")
     var analysisWindow: Int = 500
 
+    @Option(name: .customLong("arch-wait"), help: "A build with tests pinned to an arch no connected worker serves (or refused by every worker) ends after this many seconds, exit 3 naming the arch.")
+    var archWait: Double = 300
+
+    @Option(name: .customLong("lease-grace"), help: "Seconds a grant may take beyond its tests' own timeouts (builds, compiles, queueing) before its lease is taken back, even from a worker that heartbeats.")
+    var leaseGrace: Double = 900
+
+    @Option(name: .customLong("max-slots-per-worker"), help: "The most slots of one worker used, whatever the worker claims.")
+    var maxSlotsPerWorker: Int = 256
+
     func validate() throws {
+        guard archWait >= 0 else { throw ValidationError("--arch-wait must be 0 or more seconds") }
+        guard leaseGrace >= 0 else { throw ValidationError("--lease-grace must be 0 or more seconds") }
+        guard maxSlotsPerWorker >= 1 else { throw ValidationError("--max-slots-per-worker must be at least 1") }
         guard refreshAnalysisEvery >= 0 else { throw ValidationError("--refresh-analysis-every must be 0 or more") }
         guard analysisWindow >= 1 else { throw ValidationError("--analysis-window must be at least 1 build") }
         guard bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://") else {
@@ -48,7 +60,8 @@ struct CoordinatorCommand: ParsableCommand {
         ) { line in FileHandle.standardError.write(Data("testfleet coordinator: \(line)\n".utf8)) }
         let coordinator = CoordinatorService(
             config: CoordinatorConfig(endpoint: bind, heartbeatMilliseconds: heartbeatMilliseconds,
-                                      workerTimeoutMilliseconds: workerTimeoutMilliseconds),
+                                      workerTimeoutMilliseconds: workerTimeoutMilliseconds, maxSlotsPerWorker: maxSlotsPerWorker,
+                                      archWaitMilliseconds: Int(archWait * 1000), leaseGraceMilliseconds: Int(leaseGrace * 1000)),
             lifecycle: lifecycle)
         let endpoint: String
         do { endpoint = try coordinator.start() } catch { throw TestfleetError.infrastructure("\(error)") }

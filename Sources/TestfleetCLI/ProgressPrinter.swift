@@ -14,7 +14,10 @@ final class ProgressPrinter: Sendable {
     func update(_ progress: BuildProgress) {
         guard !quiet else { return }
         let elapsed = Date().timeIntervalSince(started)
-        let text = "[\(progress.done)/\(progress.total)] \(progress.failed) failed, \(progress.workers) workers, "
+        let state = progress.isQueued
+            ? "queued (\(progress.ahead) build\(progress.ahead == 1 ? "" : "s") ahead), "
+            : "\(progress.running) running, "
+        let text = "[\(progress.done)/\(progress.total)] \(state)\(progress.failed) failed, \(progress.workers) workers, "
             + String(format: "%.1fs", elapsed)
         if live {
             FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))

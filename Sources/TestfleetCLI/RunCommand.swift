@@ -60,8 +60,11 @@ struct RunCommand: ParsableCommand {
         }
         let endpoint = "ipc://\(NSTemporaryDirectory())testfleet-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         let coordinator = CoordinatorService(
+            // Local workers are all this machine's arch: a test pinned to another one fails the
+            // build at once (--arch-wait 0), and this run resumes no other run's build.
             config: CoordinatorConfig(endpoint: endpoint, heartbeatMilliseconds: heartbeatMilliseconds,
-                                      workerTimeoutMilliseconds: max(3 * heartbeatMilliseconds, 2000), expectedWorkers: local),
+                                      workerTimeoutMilliseconds: max(3 * heartbeatMilliseconds, 2000), expectedWorkers: local,
+                                      archWaitMilliseconds: 0, owner: CoordinatorConfig.localOwner),
             lifecycle: lifecycle, progress: { printer.update($0) })
         let bound: String
         do { bound = try coordinator.start() } catch { throw TestfleetError.infrastructure("\(error)") }

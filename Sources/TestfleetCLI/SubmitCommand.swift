@@ -34,13 +34,21 @@ struct SubmitCommand: ParsableCommand {
     @Flag(help: "Upload the commit's source tree through the coordinator (for workers that cannot reach the repository); each worker gets it once and caches it.")
     var bundle = false
 
+    @Option(help: "Serve this build before builds of lower priority (default: 10 for main, master and release/* branches, 0 otherwise).")
+    var priority: Int?
+
     func run() throws {
-        let (spec, plan, bundleBytes) = try planHere()
+        var (spec, plan, bundleBytes) = try planHere()
+        spec.priority = priority
         let socket: ZMQSocket
         do {
             socket = try ZMQSocket(ZMQContext(), kind: .dealer)
             try socket.connect(coordinator)
         } catch { throw TestfleetError.infrastructure("cannot connect to \(coordinator): \(error)") }
+        // SIGINT/SIGTERM (a CI job stopped) cancels the build, so its workers go to other builds.
+        let interrupted = Locked(false)
+        Signals.onTerminate { interrupted.withLock { $0 = true } }
+        var cancelSent = false
         let printer = ProgressPrinter(quiet: options.quiet)
         let submit = Message.submit(Submit(spec: spec, plan: plan, bundleData: bundleBytes)).encode()
         let askReport = Message.reportRequest(ReportRequest(build: spec.id, format: "junit")).encode()
@@ -52,6 +60,20 @@ struct SubmitCommand: ParsableCommand {
         // Once the verdict is in, what is left is the JUnit document (when asked for).
         var verdict: VerdictMessage?
         while Date() < deadline {
+            if interrupted.withLock({ $0 }) && !cancelSent && verdict == nil {
+                cancelSent = true
+                try? socket.send([Message.cancel(CancelBuild(build: spec.id, reason: "its submit was interrupted")).encode()])
+                printer.finish()
+                FileHandle.standardError.write(Data("testfleet: interrupted; cancelling build \(spec.id)\n".utf8))
+                // The cancelled verdict comes back within a turn; leave anyway after a second.
+                let until = Date(timeIntervalSinceNow: 1)
+                while Date() < until {
+                    _ = try? poller.poll(milliseconds: 100)
+                    if let frames = try? socket.receive(), let payload = frames.last,
+                       case .verdict(let message)? = try? Message.decode(payload), message.build == spec.id { break }
+                }
+                throw TestfleetError.infrastructure("build \(spec.id) cancelled: submit was interrupted")
+            }
             if Date().timeIntervalSince(lastHeard) > 3 && Date().timeIntervalSince(lastSent) > 2 {
                 try? socket.send([verdict == nil ? submit : askReport])
                 lastSent = Date()
@@ -109,6 +131,12 @@ struct SubmitCommand: ParsableCommand {
     }
 
     static func exit(with verdict: VerdictMessage) throws {
+        // A build that ended without a verdict of its tests (cancelled, no worker for its arch)
+        // says why on stderr too, not only in the JSON.
+        if verdict.exitCode == Int(TestfleetError.Code.infrastructure.rawValue),
+           let decoded = try? JSONDecoder().decode(Verdict.self, from: Data(verdict.json.utf8)), !decoded.reasons.isEmpty {
+            throw TestfleetError.infrastructure(decoded.reasons.joined(separator: "; "))
+        }
         if verdict.exitCode != 0 { throw TestfleetError(exitCode: Int32(verdict.exitCode)) }
     }
 

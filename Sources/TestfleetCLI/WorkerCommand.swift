@@ -13,7 +13,7 @@ struct WorkerCommand: ParsableCommand {
     @Option(help: "The coordinator's endpoint, e.g. tcp://coordinator:5555.")
     var connect: String
 
-    @Option(help: "The architecture this worker reports (x86_64 or aarch64; default: this machine's).")
+    @Option(help: "The architecture this worker reports (x86_64 or aarch64; default: this machine's `uname -m`). An override is logged.")
     var arch: String?
 
     @Option(help: "Grants this worker runs at once.")
@@ -45,8 +45,10 @@ struct WorkerCommand: ParsableCommand {
 
     func run() throws {
         let workerID = id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
+        let (reported, note) = MachineArch.reported(override: arch.flatMap(Arch.init(parsing:)))
+        if let note { FileHandle.standardError.write(Data("testfleet worker: \(note)\n".utf8)) }
         let service = WorkerService(config: WorkerConfig(
-            endpoint: connect, id: workerID, arch: arch.flatMap(Arch.init(parsing:)) ?? .current, slots: slots,
+            endpoint: connect, id: workerID, arch: reported, slots: slots,
             heartbeatMilliseconds: heartbeatMilliseconds, exitOnGoodbye: exitOnGoodbye,
             cacheDirectory: cache ?? WorkspaceCache.defaultRoot, cacheLimitBytes: Int64(cacheGB * 1e9)))
         Signals.onTerminate { service.requestStop() }

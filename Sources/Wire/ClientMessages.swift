@@ -31,7 +31,12 @@ public struct Submit: Sendable, Equatable {
         if let bundle = spec.bundle { w.string(11, bundle) }
         if !bundleData.isEmpty { w.bytes(12, bundleData) }
         if let plan { w.message(13) { plan.writePlan(to: &$0) } }
+        // Tag 20 onwards: the fleet's fields (tags below are left for the build's payload).
+        if let priority = spec.priority { w.int(20, priority + Self.priorityOffset) }
     }
+
+    /// Priorities go on the wire shifted, so a negative one survives the unsigned varint.
+    static let priorityOffset = 1 << 20
 
     init(from r: inout WireReader) throws(WireError) {
         spec = BuildSpec(id: "", suite: "")
@@ -53,6 +58,7 @@ public struct Submit: Sendable, Equatable {
             case 11: spec.bundle = r.string(f)
             case 12: bundleData = Array(r.bytes(f))
             case 13: planReader = r.nested(f)
+            case 20: spec.priority = r.int(f) - Self.priorityOffset
             default: break
             }
         }
@@ -69,19 +75,30 @@ public struct BuildProgress: Sendable, Equatable {
     public var total: Int
     public var failed: Int
     public var workers: Int
-    public init(build: String, done: Int, total: Int, failed: Int, workers: Int) {
+    /// Tests running now (granted, not yet reported): 0 with nothing done means queued.
+    public var running: Int
+    /// Builds that get workers before this one (higher priority, or older at equal priority
+    /// while it waits): how long a queued build may wait.
+    public var ahead: Int
+    public init(build: String, done: Int, total: Int, failed: Int, workers: Int, running: Int = 0, ahead: Int = 0) {
         self.build = build
         self.done = done
         self.total = total
         self.failed = failed
         self.workers = workers
+        self.running = running
+        self.ahead = ahead
     }
+    /// Nothing of it runs or has run yet.
+    public var isQueued: Bool { running == 0 && done == 0 }
     func write(to w: inout WireWriter) {
         w.string(1, build)
         w.int(2, done)
         w.int(3, total)
         w.int(4, failed)
         w.int(5, workers)
+        w.int(6, running)
+        w.int(7, ahead)
     }
     init(from r: inout WireReader) throws(WireError) {
         self.init(build: "", done: 0, total: 0, failed: 0, workers: 0)
@@ -92,6 +109,8 @@ public struct BuildProgress: Sendable, Equatable {
             case 3: total = r.int(f)
             case 4: failed = r.int(f)
             case 5: workers = r.int(f)
+            case 6: running = r.int(f)
+            case 7: ahead = r.int(f)
             default: break
             }
         }

@@ -18,10 +18,19 @@ public enum Message: Sendable, Equatable {
     case error(ErrorMessage)
     case reportRequest(ReportRequest)
     case report(Report)
+    case refusal(Refusal)
+    case revoke(Revoke)
+    case cancel(CancelBuild)
 
     /// The version this build of testfleet speaks. Bump it when meaning changes, not for added
     /// fields (those are ignored by older peers anyway).
-    public static let protocolVersion: UInt8 = 1
+    /// Version 2: results are checked against the sender's leases, leases have deadlines and
+    /// can be revoked, grants can be refused, builds cancelled.
+    public static let protocolVersion: UInt8 = 2
+    /// The hello versions a coordinator of this build works with; any other peer is refused
+    /// with an `incompatible-version` error that both sides log.
+    public static let compatibleVersions: ClosedRange<Int> = 2...2
+    static let assignKind: UInt8 = 4
     static let magic: UInt8 = 0x54  // "T"
 
     var kind: UInt8 {
@@ -40,6 +49,9 @@ public enum Message: Sendable, Equatable {
         case .error: 12
         case .reportRequest: 13
         case .report: 14
+        case .refusal: 15
+        case .revoke: 16
+        case .cancel: 17
         }
     }
 
@@ -62,6 +74,9 @@ public enum Message: Sendable, Equatable {
         case .error(let m): m.write(to: &w)
         case .reportRequest(let m): m.write(to: &w)
         case .report(let m): m.write(to: &w)
+        case .refusal(let m): m.write(to: &w)
+        case .revoke(let m): m.write(to: &w)
+        case .cancel(let m): m.write(to: &w)
         }
         return w.bytes
     }
@@ -89,6 +104,9 @@ public enum Message: Sendable, Equatable {
         case 12: return .error(try ErrorMessage(from: &r))
         case 13: return .reportRequest(try ReportRequest(from: &r))
         case 14: return .report(try Report(from: &r))
+        case 15: return .refusal(try Refusal(from: &r))
+        case 16: return .revoke(try Revoke(from: &r))
+        case 17: return .cancel(try CancelBuild(from: &r))
         default: return nil
         }
     }

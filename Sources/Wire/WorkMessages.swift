@@ -18,7 +18,8 @@ public struct Assign: Sendable, Equatable {
     public var build: String
     /// The suite, with `shellTests` cut down to the granted tests.
     public var suite: SuiteDefinition
-    /// How long the lease lives without a heartbeat, in milliseconds.
+    /// How long the lease lives, in milliseconds from the grant: past it the coordinator takes
+    /// the lease back (and revokes it) even while the worker heartbeats.
     public var deadlineMilliseconds: Int
     public var tests: [GrantedTest]
     /// Where the worker materialises the build's code (nil: run in the suite's directory).
@@ -178,13 +179,29 @@ public struct ResultBatch: Sendable, Equatable {
     }
 }
 
-/// Coordinator → worker: batch `sequence` is safely stored.
+/// Coordinator → worker: batch `sequence` is safely stored, or (with `refused`) was refused and
+/// will never be stored (results for a lease the worker does not hold, or beyond the build's
+/// attempts): either way the worker stops sending it. An older worker reads both as an ack.
 public struct Ack: Sendable, Equatable {
     public var sequence: UInt64
-    public init(sequence: UInt64) { self.sequence = sequence }
-    func write(to w: inout WireWriter) { w.uint(1, sequence) }
+    /// Why the batch was not stored; nil when it was.
+    public var refused: String?
+    public init(sequence: UInt64, refused: String? = nil) {
+        self.sequence = sequence
+        self.refused = refused
+    }
+    func write(to w: inout WireWriter) {
+        w.uint(1, sequence)
+        if let refused { w.string(2, refused) }
+    }
     init(from r: inout WireReader) throws(WireError) {
         sequence = 0
-        while let (tag, f) = try r.next() { if tag == 1 { sequence = r.uint(f) } }
+        while let (tag, f) = try r.next() {
+            switch tag {
+            case 1: sequence = r.uint(f)
+            case 2: refused = r.string(f)
+            default: break
+            }
+        }
     }
 }

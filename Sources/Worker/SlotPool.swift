@@ -20,6 +20,9 @@ protocol GrantRunner {
     func enqueue(_ assign: Assign)
     /// Results and finished leases since the last call, in the order they happened.
     func takeFinished() -> [Outgoing]
+    /// The coordinator took this lease back: drop it if it has not started, report nothing more
+    /// of it (a test already running ends on its own timeout at worst).
+    func cancel(lease: UInt64)
 }
 
 /// The threads that run grants. Each slot takes one grant at a time and runs it through its
@@ -33,6 +36,7 @@ final class SlotPool: GrantRunner, Sendable {
     private let queue = Locked<[Assign]>([])
     private let available = NSCondition()
     private let closed = Locked(false)
+    private let revoked = Locked<Set<UInt64>>([])
 
     init(config: WorkerConfig) {
         self.config = config
@@ -52,6 +56,16 @@ final class SlotPool: GrantRunner, Sendable {
         queue.withLock { $0.append(assign) }
         available.signal()
         available.unlock()
+    }
+
+    func cancel(lease: UInt64) {
+        revoked.withLock { _ = $0.insert(lease) }
+        let dropped = queue.withLock { list -> Bool in
+            let before = list.count
+            list.removeAll { $0.lease == lease }
+            return list.count != before
+        }
+        if dropped { revoked.withLock { _ = $0.remove(lease) } }
     }
 
     func takeFinished() -> [Outgoing] {
@@ -81,11 +95,13 @@ final class SlotPool: GrantRunner, Sendable {
     private func runSlot() {
         while let assign = take() {
             runInWorkspace(assign)
+            revoked.withLock { _ = $0.remove(assign.lease) }
             post(.leaseDone(assign.lease))
         }
     }
 
     func post(_ item: Outgoing) {
+        if case .result(let lease, _, _) = item, revoked.withLock({ $0.contains(lease) }) { return }
         let wasEmpty = outbox.withLock { list -> Bool in
             list.append(item)
             return list.count == 1

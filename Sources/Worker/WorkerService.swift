@@ -58,7 +58,11 @@ public final class WorkerService: Sendable {
             let now = Self.now()
             if poller.isReadable(wakeItem) { slots.wake.drain() }
             if poller.isReadable(socketItem) {
-                if session.receiveAll(now: now) == .leave { return 0 }
+                switch session.receiveAll(now: now) {
+                case .leave: return 0
+                case .refused: return 3  // an incompatible coordinator: nothing will change by waiting
+                case .stay: break
+                }
             }
             session.reportFinished(now: now)
             if config.exitOnGoodbye && getppid() != parent { return 0 }

@@ -11,7 +11,7 @@ import Wire
 /// socket and the slot threads; tests drive it in memory.
 struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
     /// What the caller does after a call: go on, or return from the worker's loop.
-    enum Next { case stay, leave }
+    enum Next { case stay, leave, refused }
 
     let config: WorkerConfig
     let transport: Transport
@@ -49,15 +49,33 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
     /// Handles every frame waiting on the transport.
     mutating func receiveAll(now: UInt64) -> Next {
         while let payload = transport.receive() {
-            if handle(payload, now: now) == .leave { return .leave }
+            let next = handle(payload, now: now)
+            if next != .stay { return next }
         }
         return .stay
     }
 
     mutating func handle(_ payload: [UInt8], now: UInt64) -> Next {
-        guard let message = try? Message.decode(payload) else { return .stay }
+        let message: Message
+        do {
+            guard let decoded = try Message.decode(payload) else { return .stay }
+            message = decoded
+        } catch {
+            // A grant this worker cannot read: say so, so its tests go to another worker at once
+            // instead of waiting for the lease's deadline.
+            if let lease = Assign.leaseID(inUndecodable: payload) {
+                log("cannot decode grant \(lease): \(error); refused it")
+                send(.refusal(Refusal(lease: lease, reason: "the worker cannot decode this grant: \(error)")))
+            } else {
+                log("dropped an undecodable message: \(error)")
+            }
+            return .stay
+        }
         lastHeard = now
         switch message {
+        case .welcome(let welcome) where !Message.compatibleVersions.contains(welcome.version):
+            log("coordinator speaks protocol version \(welcome.version), this worker \(Message.protocolVersion): incompatible")
+            return .refused
         case .welcome(let welcome):
             heartbeat = UInt64(welcome.heartbeatMilliseconds)
             if session != welcome.session {
@@ -73,15 +91,25 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
             leasesHeld.insert(assign.lease)
             runner.enqueue(assign)
         case .ack(let ack):
+            if let refused = ack.refused, unacked[ack.sequence] != nil {
+                log("coordinator refused result batch \(ack.sequence): \(refused)")
+            }
             unacked[ack.sequence] = nil
+        case .revoke(let revoke):
+            // The build was cancelled or the lease outlived its deadline: it is not ours anymore.
+            leasesHeld.remove(revoke.lease)
+            runner.cancel(lease: revoke.lease)
         case .goodbye:
             session = nil
             if config.exitOnGoodbye { return .leave }
         case .error(let error) where error.code == "unknown-worker":
             sayHello(now: now)
+        case .error(let error) where error.code == "incompatible-version":
+            log("coordinator refused this worker: \(error.message)")
+            return .refused
         case .error(let error):
             FileHandle.standardError.write(Data("testfleet worker: coordinator says \(error.code): \(error.message)\n".utf8))
-        case .heartbeat, .hello, .ready, .results, .submit, .progress, .verdict, .reportRequest, .report:
+        case .heartbeat, .hello, .ready, .results, .submit, .progress, .verdict, .reportRequest, .report, .refusal, .cancel:
             break
         }
         return .stay
@@ -164,4 +192,6 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
     }
 
     func send(_ message: Message) { transport.send(message.encode()) }
+
+    func log(_ text: String) { FileHandle.standardError.write(Data("testfleet worker: \(text)\n".utf8)) }
 }

@@ -57,6 +57,20 @@ import Model
         }
     }
 
+    @Test func anEverySuiteRunsOnTheArchesItLists() throws {
+        let text = "[[suite]]\nname = \"a\"\nadapter = \"pytest\"\narch = \"every\"\narches = [\"arm64\", \"aarch64\"]\n"
+            + "[[suite]]\nname = \"b\"\nadapter = \"pytest\"\narch = \"every\"\n"
+        let file = try SuiteFile.parse(text, path: "/x/t.toml")
+        #expect(file.suites[0].arches == [.aarch64])
+        #expect(file.suites[1].arches == [.x86_64, .aarch64], "both by default")
+        do {
+            _ = try SuiteFile.parse("[[suite]]\nname = \"a\"\nadapter = \"pytest\"\narches = [\"sparc\"]\n", path: "/x/t.toml")
+            Issue.record("an unknown arch was accepted")
+        } catch {
+            #expect(error.message.contains("'arches'"), "\(error.message)")
+        }
+    }
+
     @Test func missingFileIsAClearError() {
         #expect(throws: TestfleetError.self) { try SuiteFile.load(path: "/nonexistent/testfleet.toml") }
     }

@@ -24,7 +24,7 @@ import Wire
         fleet.heartbeat(from: "w1")
         fleet.housekeeping()
         #expect(fleet.finished == ["b1"])
-        let build = try #require(fleet.core.builds["b1"])
+        let build = try #require(fleet.build("b1"))
         #expect(build.finalCount == 2)
         #expect(build.failedCount == 1)
         #expect(fleet.core.buildOrder.isEmpty)
@@ -40,7 +40,7 @@ import Wire
         fleet.core.start(planned, stored: ["t1": (1, .passed, "w9")], watcher: Array("client".utf8), now: fleet.now)
         fleet.drain()
         #expect(fleet.finished == ["resumed"])
-        #expect(fleet.core.builds["resumed"]?.watchers == [Array("client".utf8)])
+        #expect(fleet.build("resumed")?.watchers == [Array("client".utf8)])
     }
 
     @Test func resultsAreAcknowledgedOnlyOnceStored() throws {
@@ -57,7 +57,7 @@ import Wire
         // The store failed for this build: no ack, no progress; the worker will send it again.
         fleet.core.resultsStored(fleet.core.takeReceived(), failedBuilds: ["b1"])
         #expect(fleet.drain().isEmpty)
-        #expect(fleet.core.builds["b1"]?.finalCount == 0)
+        #expect(fleet.build("b1")?.finalCount == 0)
 
         fleet.core.receive(.results(batch), from: FleetHarness.identity("w1"), now: fleet.now)
         fleet.core.resultsStored(fleet.core.takeReceived(), failedBuilds: [])

@@ -25,7 +25,7 @@ import Wire
         #expect(run == [1, 2, 3, 4])
         #expect(fleet.assigns(to: "w1").count == 4)
         #expect(fleet.finished == ["b1"])
-        let build = try #require(fleet.core.builds["b1"])
+        let build = try #require(fleet.build("b1"))
         #expect(build.failedCount == 0)
         #expect(build.status[0].confirming)
     }
@@ -34,7 +34,7 @@ import Wire
         let (fleet, run) = try attempts(outcomes: Array(repeating: .failed, count: 8), maxAttempts: 2, confirmAttempts: 3)
         #expect(run == [1, 2, 3, 4, 5])
         #expect(fleet.finished == ["b1"])
-        #expect(fleet.core.builds["b1"]?.failedCount == 1)
+        #expect(fleet.build("b1")?.failedCount == 1)
     }
 
     @Test func onlyConfirmLimitTestsGetConfirmationRuns() throws {
@@ -47,6 +47,6 @@ import Wire
         let confirmations = fleet.assigns(to: "w1").dropFirst().flatMap(\.tests)
         #expect(confirmations.count == 1)
         #expect(confirmations.first?.attempt == 2)
-        #expect(fleet.core.builds["b1"]?.failedCount == 1)
+        #expect(fleet.build("b1")?.failedCount == 1)
     }
 }

@@ -83,6 +83,17 @@ final class FleetHarness {
         }
     }
 
+    /// A build the core runs, or one it finished (a finished build leaves the core's memory; the
+    /// finish effect still holds it).
+    func build(_ id: String) -> BuildState? {
+        if let build = core.builds[id] { return build }
+        for effect in effects.reversed() {
+            if case .finish(let build, _) = effect, build.id == id { return build }
+            if case .end(let build, _, _, _) = effect, build.id == id { return build }
+        }
+        return nil
+    }
+
     /// The builds the core said to finish, in order.
     var finished: [String] {
         effects.compactMap {

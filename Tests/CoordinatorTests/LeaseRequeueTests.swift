@@ -55,16 +55,16 @@ import Wire
         #expect(requeued.map(\.tests) == [[GrantedTest(name: "t1", attempt: 1)]])
     }
 
-    @Test func aLateResultOfTheDeadWorkerCountsOnceAndTheRequeuedRunChangesNothing() throws {
+    @Test func aLateResultOfTheDeadWorkerIsRefusedAndTheRequeuedRunCounts() throws {
         let (fleet, granted) = try fleetWithGrantedTest()
         fleet.core.workerLost(pid: 4242)
         fleet.drain()
         let requeued = try #require(fleet.assigns(to: "w2").first)
-        fleet.report("w1", granted, .failed)  // stored, and it is this attempt's first result
-        #expect(fleet.finished == ["b1"])
+        fleet.report("w1", granted, .failed)  // no session, no lease: refused, not stored
+        #expect(fleet.finished.isEmpty)
         fleet.report("w2", requeued, .passed)
         #expect(fleet.finished == ["b1"])
-        #expect(fleet.core.builds["b1"]?.failedCount == 1)
+        #expect(fleet.core.builds["b1"] == nil, "a finished build leaves the core's memory")
         #expect(fleet.core.leases.isEmpty, "the requeued lease ended with its report")
         #expect(fleet.core.workers[FleetHarness.identity("w2")]?.leases.isEmpty == true)
     }

@@ -26,7 +26,7 @@ import Wire
 
         fleet.report(other, retry, .passed)
         #expect(fleet.finished == ["b1"])
-        #expect(fleet.core.builds["b1"]?.status[0].passedOnRetry == true)
+        #expect(fleet.build("b1")?.status[0].passedOnRetry == true)
     }
 
     @Test func theOnlyWorkerTakesItsOwnRetry() throws {

@@ -38,7 +38,7 @@ import Wire
             for assign in fleet.assigns(to: worker) { fault(fleet, worker, assign, sequence: UInt64(10 + i)) }
         }
         #expect(fleet.finished == ["b1"])
-        let reason = try #require(fleet.core.builds["b1"]?.infrastructureFault)
+        let reason = try #require(fleet.build("b1")?.infrastructureFault)
         #expect(reason.contains("worker w1: setup of suite 'unit' exited with status 4"))
         #expect(reason.contains("worker w2:"))
         #expect(fleet.core.leases.isEmpty)

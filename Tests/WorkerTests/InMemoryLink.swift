@@ -25,8 +25,11 @@ final class InMemoryTransport: WorkerTransport {
 final class ListRunner: GrantRunner {
     var grants: [Assign] = []
     var finished: [Outgoing] = []
+    var cancelled: [UInt64] = []
 
     func enqueue(_ assign: Assign) { grants.append(assign) }
+
+    func cancel(lease: UInt64) { cancelled.append(lease) }
 
     func takeFinished() -> [Outgoing] {
         defer { finished.removeAll() }

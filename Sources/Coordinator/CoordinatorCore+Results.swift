@@ -1,0 +1,97 @@
+import Model
+import Wire
+
+extension CoordinatorCore {
+    /// Checks a result batch before anything of it is stored: only results from a worker with a
+    /// session, for a lease it holds, of a test and attempt that lease still waits for, go on to
+    /// the store. Everything else is refused (the worker is told, so it stops sending it) and
+    /// logged: one forged message must not change a build's results or its verdict.
+    func receiveResults(_ batch: ResultBatch, from identity: [UInt8]) {
+        guard let worker = workers[identity] else {
+            refuse(batch, from: identity, "no session (say hello first)")
+            askToSayHello(identity)
+            return
+        }
+        guard let lease = leases[batch.lease], lease.worker == identity, lease.build == batch.build,
+              let build = builds[batch.build]
+        else {
+            refuse(batch, from: identity, "lease \(batch.lease) of build \(batch.build) is not held by worker \(worker.id)")
+            return
+        }
+        if let fault = batch.fault {
+            // Nothing to store: the worker could not prepare the build's workspace.
+            send(.ack(Ack(sequence: batch.sequence)), to: identity)
+            workspaceFault(batch, fault, from: identity)
+            return
+        }
+        let maxAttempt = build.planned.spec.maxAttempts + build.planned.spec.confirmAttempts
+        var accepted: [TestResult] = []
+        accepted.reserveCapacity(batch.results.count)
+        var seen = Set<Int>()
+        var rejected = 0
+        for var result in batch.results {
+            guard let index = build.index(of: result.test), lease.remaining[index] == result.attempt,
+                  result.attempt <= maxAttempt, seen.insert(index).inserted
+            else {
+                rejected += 1
+                continue
+            }
+            // Stored under the worker and arch its session has, whatever the batch says.
+            result.worker = worker.id
+            result.arch = worker.arch
+            accepted.append(result)
+        }
+        if rejected > 0 {
+            effects.append(.log("refused \(rejected) of \(batch.results.count) result(s) from worker \(worker.id) "
+                + "for lease \(batch.lease): tests or attempts the lease does not wait for"))
+        }
+        guard !accepted.isEmpty else {
+            send(.ack(Ack(sequence: batch.sequence, refused: "no result of this batch is one lease \(batch.lease) waits for")),
+                 to: identity)
+            return
+        }
+        var checked = batch
+        checked.results = accepted
+        received.append(ReceivedBatch(from: identity, batch: checked))
+        leases[batch.lease]?.deadline = max(lease.deadline, clock &+ lease.budget)
+    }
+
+    func refuse(_ batch: ResultBatch, from identity: [UInt8], _ reason: String) {
+        effects.append(.log("refused \(batch.results.count) result(s) for build \(batch.build) from \(printable(identity)): \(reason); nothing stored"))
+        send(.ack(Ack(sequence: batch.sequence, refused: reason)), to: identity)
+    }
+
+    /// The shell stored `batches` (all but those of `failedBuilds`, whose store failed): each
+    /// stored batch is acknowledged, then applied. An unacknowledged batch comes again.
+    func resultsStored(_ batches: [ReceivedBatch], failedBuilds: Set<String>) {
+        for received in batches where !failedBuilds.contains(received.batch.build) {
+            send(.ack(Ack(sequence: received.batch.sequence)), to: received.from)
+            apply(received.batch)
+        }
+    }
+
+    /// Updates the build and lease for stored results; finishes leases and builds that are done.
+    func apply(_ batch: ResultBatch) {
+        // Taken out of the table while it changes, so its dictionary is not copied.
+        var lease = leases.removeValue(forKey: batch.lease)
+        if let build = builds[batch.build] {
+            let running = !build.finished
+            for result in batch.results {
+                guard let index = build.index(of: result.test) else { continue }
+                if lease?.remaining[index] == result.attempt { lease?.remaining[index] = nil }
+                if running {
+                    build.workMilliseconds += max(0, result.duration) * 1000
+                    _ = build.apply(result, index: index)
+                }
+            }
+        }
+        if let lease {
+            if lease.remaining.isEmpty {
+                endLease(lease)
+            } else {
+                leases[lease.id] = lease
+            }
+        }
+        if let build = builds[batch.build], build.isComplete, !build.finished { finish(build) }
+    }
+}
