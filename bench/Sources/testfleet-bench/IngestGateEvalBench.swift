@@ -41,7 +41,8 @@ enum IngestGateEvalBench {
         let history = synthetic.history
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("testfleet-ingest-gate-\(getpid())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let keep = ProcessInfo.processInfo.environment["KEEP_DB"] != nil  // to look at a false block afterwards
+        defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
         let db = directory + "/fleet.db"
         print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds, \(history.records.count) attempts, retries ≤ \(parameters.retries), confirmation runs \(parameters.confirmRetries); each build: `testfleet ingest junit` then `testfleet gate --build`")
 
@@ -86,6 +87,7 @@ enum IngestGateEvalBench {
             let wrong = blocking.subtracting(reallyBroken)
             if !wrong.isEmpty, !synthetic.buildTruth[build].realRegression {
                 falseBlocks += 1
+                if keep { print("false block: \(id) by \(wrong.sorted().joined(separator: ", ")) (store \(db))") }
                 for name in wrong {
                     let truth = synthetic.truth[history.testNames.firstIndex(of: name)!]
                     causes["\(truth.kind.rawValue)@\(fmt(truth.rate, 3))", default: 0] += 1
