@@ -12,6 +12,8 @@
 //   SelectionSources  selection's I/O: git, Python source trees, swift package describe, watermark
 //   Planning, JUnit   pure code: timing, queue, scheduling; JUnit XML read/write
 //   Adapters          one file per test framework, plus the process runner
+//   Workspaces        a worker's cache of build code: git mirrors, checkouts per commit, source
+//                     bundles, each suite's setup once per commit
 //   Coordinator, Worker, Analyzer   the three roles; they never import each other
 //   Builds            one build's lifecycle: plan (suites, selection, inventory, timing) and
 //                     finish (gate, stored verdict, timing fold, snapshot refresh); the CLI hands
@@ -65,8 +67,9 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "Worker",
-            dependencies: ["Model", "Wire", "Transport", "Adapters"],
+            dependencies: ["Model", "Wire", "Transport", "Adapters", "Workspaces"],
             swiftSettings: strict),
+        .target(name: "Workspaces", dependencies: ["Model", "Wire", "Adapters", "SelectionSources"], swiftSettings: strict),
         .target(name: "Analyzer", dependencies: ["Model", "Store"], swiftSettings: strict),
         .target(name: "BenchSupport", dependencies: ["Model", "Planning", "Analyzer"], swiftSettings: strict),
         .target(
@@ -80,7 +83,7 @@ let package = Package(
             dependencies: [
                 "Model", "Wire", "Transport", "Store", "Planning", "Selection", "JUnit", "Adapters", "Config",
                 "SelectionSources",
-                "Coordinator", "Worker", "Analyzer", "Builds", argumentParser,
+                "Coordinator", "Worker", "Workspaces", "Analyzer", "Builds", argumentParser,
             ],
             swiftSettings: strict),
         .executableTarget(name: "testfleet", dependencies: ["TestfleetCLI"], swiftSettings: strict),
@@ -99,6 +102,8 @@ let package = Package(
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Model"], swiftSettings: strict),
         .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Model", "Wire"], swiftSettings: strict),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Model", "Wire"], swiftSettings: strict),
+        .testTarget(
+            name: "WorkspacesTests", dependencies: ["Workspaces", "Model", "Wire", "TestSupport"], swiftSettings: strict),
         // Test helpers shared by test targets (a real git repository built commit by commit).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(

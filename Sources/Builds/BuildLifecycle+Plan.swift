@@ -59,7 +59,7 @@ extension BuildLifecycle {
 
     /// Predictions from the timing history (each framework's typical duration where nothing is
     /// known), then grants of whole files for frameworks that collect every file they are given.
-    private func predict(_ tests: inout [TestCase], adapters: [any TestAdapter]) throws(TestfleetError) {
+    func predict(_ tests: inout [TestCase], adapters: [any TestAdapter]) throws(TestfleetError) {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
         model.assignPredictions(to: &tests, anyArchAs: .current,

@@ -9,8 +9,12 @@ public struct SuiteFile: Sendable {
     public var suites: [SuiteDefinition]
     /// The whole document, for the tables other modules read.
     public var document: TOMLValue
+    /// `[workspace] repository`: where workers fetch the build's commit from (nil: the
+    /// submitting checkout's `origin`).
+    public var repository: String?
 
-    static let suiteKeys: Set = ["name", "adapter", "dir", "command", "timeout_s", "arch", "env", "tests", "output_cap_kb"]
+    static let suiteKeys: Set = ["name", "adapter", "dir", "command", "timeout_s", "arch", "env", "tests", "output_cap_kb",
+                                 "setup", "setup_timeout_s"]
 
     /// Reads and validates a suite file. Every problem is a bad-input `TestfleetError` that names the file, the
     /// suite and the key.
@@ -39,7 +43,17 @@ public struct SuiteFile: Sendable {
             }
             suites.append(suite)
         }
-        return SuiteFile(path: path, suites: suites, document: document)
+        var file = SuiteFile(path: path, suites: suites, document: document)
+        if let workspace = document["workspace"] {
+            guard workspace.tableEntries != nil else { throw TestfleetError.badInput("\(path): [workspace] must be a table") }
+            if let value = workspace["repository"] {
+                guard let text = value.stringValue, !text.isEmpty else {
+                    throw TestfleetError.badInput("\(path): [workspace] 'repository' must be a non-empty string (a git URL or path)")
+                }
+                file.repository = text
+            }
+        }
+        return file
     }
 
     static func parseSuite(_ table: TOMLValue, number: Int, folder: String, file: String) throws(TestfleetError) -> SuiteDefinition {
@@ -88,6 +102,13 @@ public struct SuiteFile: Sendable {
         if let value = table["output_cap_kb"] {
             guard let kb = value.intValue, kb >= 1, kb <= 1 << 20 else { throw fail("'output_cap_kb' must be 1 to 1048576") }
             suite.outputCap = kb * 1024
+        }
+        suite.setup = try string("setup")
+        if let value = table["setup_timeout_s"] {
+            guard let seconds = value.doubleValue, seconds > 0, seconds <= 86_400 else {
+                throw fail("'setup_timeout_s' must be a number of seconds from 0 to 86400")
+            }
+            suite.setupTimeout = seconds
         }
         if let value = table["tests"] {
             guard adapter == .shell else { throw fail("'tests' lists commands for the shell adapter only") }

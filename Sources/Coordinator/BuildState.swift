@@ -31,6 +31,12 @@ final class BuildState {
     var confirmingCount = 0
     var watchers: Set<[UInt8]> = []
     var finished = false
+    /// Workers that could not prepare this build's workspace (fetch or setup failed), with what
+    /// they said: they get no more of its tests.
+    var faultedWorkers: [String: String] = [:]
+    /// Set when every connected worker failed to prepare the workspace: the build ends with an
+    /// infrastructure error carrying this, not a verdict.
+    var infrastructureFault: String?
     var lastProgressAt: UInt64 = 0
     let startedAt: UInt64
     private var indexByName: [String: Int]?

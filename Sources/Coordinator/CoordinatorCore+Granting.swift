@@ -26,7 +26,8 @@ extension CoordinatorCore {
             worker.leases.insert(id)
             let suite = suiteForGrant(build, tests: tests)
             send(.assign(Assign(lease: id, build: build.id, suite: suite,
-                                deadlineMilliseconds: config.workerTimeoutMilliseconds, tests: granted)), to: worker.identity)
+                                deadlineMilliseconds: config.workerTimeoutMilliseconds, tests: granted,
+                                workspace: build.workspace)), to: worker.identity)
         }
     }
 
@@ -35,7 +36,7 @@ extension CoordinatorCore {
     func nextWork(for worker: WorkerEntry) -> (BuildState, [Int])? {
         let onlyWorker = workers.count <= 1
         for id in buildOrder {
-            guard let build = builds[id], !build.finished else { continue }
+            guard let build = builds[id], !build.finished, build.faultedWorkers[worker.id] == nil else { continue }
             // Prefetching a second grant hides a round trip, which only matters when grants are
             // cheap; an expensive grant (a framework process) prefetched would just sit queued
             // on one worker while another idles.

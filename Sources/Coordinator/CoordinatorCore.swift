@@ -110,7 +110,11 @@ final class CoordinatorCore {
     func resultsStored(_ batches: [ReceivedBatch], failedBuilds: Set<String>) {
         for received in batches where !failedBuilds.contains(received.batch.build) {
             send(.ack(Ack(sequence: received.batch.sequence)), to: received.from)
-            apply(received.batch)
+            if let fault = received.batch.fault {
+                workspaceFault(received.batch, fault, from: received.from)
+            } else {
+                apply(received.batch)
+            }
         }
     }
 

@@ -7,8 +7,12 @@ import Wire
 /// The shell's side of a build's life, where the store, the planner and the service's verdict
 /// come in: admitting a build (or refusing it), resuming builds after a restart, finishing one
 /// the core says is complete, and answering clients.
+///
+/// Nothing slow runs on the loop: planning or accepting a submitted plan and storing a new build
+/// run on `admissions`, the verdict (the gate, the timing fold) and report rendering on `work`;
+/// each posts its result back as a control, so grants and acknowledgements never wait on them.
 extension CoordinatorLoop {
-    /// Takes a planned build in: stores it (unless resumed), queues it, starts dispatching.
+    /// Takes a planned build in from this process (`run --local`): stores it, queues it.
     func admit(_ planned: PlannedBuild, watcher: [UInt8]?) {
         if let existing = builds[planned.spec.id] {
             if let watcher { existing.watchers.insert(watcher) }
@@ -24,62 +28,135 @@ extension CoordinatorLoop {
         start(planned, stored: [:], watcher: watcher)
     }
 
-    func start(_ planned: PlannedBuild, stored: [String: (attempt: Int, outcome: Outcome, worker: String)], watcher: [UInt8]?) {
+    func start(_ planned: PlannedBuild, stored: StoredAttempts, watcher: [UInt8]?) {
         core.start(planned, stored: stored, watcher: watcher, now: Self.now())
         carryOut()
     }
 
-    /// A build from a `submit` client: attach to it if it exists, else plan and admit it.
-    func admitSubmitted(_ spec: BuildSpec, client: [UInt8]) {
+    /// A build from a `submit` client: attach to it if it exists or is being admitted; else
+    /// admit it off the loop. A planned build (from `submit` in its checkout) is validated and
+    /// given predictions from this coordinator's timing history; a `sim:` build is planned
+    /// here. The coordinator runs no project command: a file suite without a plan is refused.
+    func admitSubmitted(_ submit: Submit, client: [UInt8]) {
+        let spec = submit.spec
+        if let address = spec.bundle, !submit.bundleData.isEmpty, bundles[address] == nil {
+            bundles[address] = submit.bundleData  // each worker checks it against its address
+        }
         if let existing = builds[spec.id] {
             existing.watchers.insert(client)
             if existing.finished, let outcome = service.outcomes.withLock({ $0[spec.id] }) { sendVerdict(outcome, to: client) }
             return
         }
+        if admitting[spec.id] != nil {
+            admitting[spec.id]!.insert(client)
+            return
+        }
+        admitting[spec.id] = [client]
+        let service = self.service
+        let bundleArrived = spec.bundle.map { bundles[$0] != nil } ?? true
+        admissions.async {
+            service.post(Self.admission(of: submit, bundleArrived: bundleArrived, service: service))
+        }
+    }
+
+    /// Off the loop: what becomes of a submitted build.
+    static func admission(of submit: Submit, bundleArrived: Bool, service: CoordinatorService) -> CoordinatorService.Control {
+        let spec = submit.spec
         do {
             try spec.validate()
-            if let record = try store.build(spec.id), record.isFinished {
-                let (verdict, code) = try service.verdictProvider(spec.id)
-                sendVerdict(BuildOutcome(build: spec.id, verdict: verdict, exitCode: code), to: client)
-                return
+            if let address = spec.bundle, !bundleArrived {
+                throw TestfleetError.badInput("build \(spec.id) names source bundle \(address), but its bytes never arrived")
             }
-            admit(try service.planner(spec), watcher: client)
+            let record = try service.store.build(spec.id)
+            if let record, record.isFinished {
+                let (verdict, code) = try service.verdictProvider(spec.id)
+                return .answered(BuildOutcome(build: spec.id, verdict: verdict, exitCode: code))
+            }
+            let planned: PlannedBuild
+            if let plan = submit.plan {
+                guard let accept = service.planAccepter else {
+                    throw TestfleetError.badInput("this coordinator does not take planned builds")
+                }
+                planned = try accept(plan)
+            } else if spec.isSimulated {
+                planned = try service.planner(spec)
+            } else {
+                throw TestfleetError.badInput(
+                    "build \(spec.id) came without a plan; the coordinator runs no project command, so `testfleet submit` plans in the CI checkout (use a testfleet of this version or newer)")
+            }
+            var stored: StoredAttempts = [:]
+            if record == nil {
+                try service.store.createBuild(planned.spec, testCount: planned.tests.count)
+                if let selection = planned.selection { try service.store.recordSelection(build: spec.id, selection) }
+            } else {
+                stored = try storedAttempts(of: spec.id, store: service.store)  // a restarted coordinator, resubmitted
+            }
+            return .admit(planned, stored: stored)
         } catch {
-            reject(spec.id, TestfleetError(error), watcher: client)
+            return .refuse(spec.id, TestfleetError(error))
         }
+    }
+
+    /// The admission's result, back on the loop: start the build for every client that waits.
+    func admitted(_ planned: PlannedBuild, stored: StoredAttempts) {
+        let clients = admitting.removeValue(forKey: planned.spec.id) ?? []
+        if builds[planned.spec.id] == nil { start(planned, stored: stored, watcher: clients.first) }
+        for client in clients { builds[planned.spec.id]?.watchers.insert(client) }
     }
 
     /// Refuses a build: a client hears the error (bad input or infrastructure, by its code); an
     /// in-process submitter gets a failed outcome with the error's exit code.
     func reject(_ build: String, _ error: TestfleetError, watcher: [UInt8]?) {
         log("build \(build) rejected: \(error.message)")
-        if let watcher {
-            send(.error(ErrorMessage(rejecting: error)), to: watcher)
-        } else {
+        let clients = (admitting.removeValue(forKey: build) ?? []).union(watcher.map { [$0] } ?? [])
+        if clients.isEmpty {
             let verdict = Verdict(build: build, commit: nil, verdict: .fail, counts: .init(), failures: [],
                                   reasons: [error.message], simulated: false, suite: "")
             service.publish(BuildOutcome(build: build, verdict: verdict, exitCode: error.code.rawValue))
         }
+        for client in clients { send(.error(ErrorMessage(rejecting: error)), to: client) }
     }
 
-    /// All tests are final (the core says so once per build): the verdict provider finishes the
-    /// build (judges it and stores the verdict, see `VerdictProvider`); tell whoever waits.
+    /// A build already finished when it was submitted again: its verdict, to whoever asked.
+    func answered(_ outcome: BuildOutcome) {
+        for client in admitting.removeValue(forKey: outcome.build) ?? [] { sendVerdict(outcome, to: client) }
+    }
+
+    /// All tests are final, or no worker could prepare the build (the core says so once per
+    /// build): the verdict provider finishes it off the loop (judges it and stores the verdict,
+    /// see `VerdictProvider`), then `finished(_:)` tells whoever waits.
     func finish(_ build: BuildState, progress: BuildProgress) {
-        let outcome: BuildOutcome
-        do {
-            if profile.enabled { log("all results stored at \(Self.now() &- build.startedAt) ms; \(profile)") }
-            let (verdict, code) = try service.verdictProvider(build.id)
-            outcome = BuildOutcome(build: build.id, verdict: verdict, exitCode: code)
-        } catch {
-            log("could not finish build \(build.id): \(error)")
-            let verdict = Verdict(build: build.id, commit: build.planned.spec.commit, verdict: .fail, counts: .init(),
-                                  failures: [], reasons: ["store error: \(error)"], simulated: build.planned.spec.isSimulated,
-                                  suite: build.planned.spec.suite)
-            outcome = BuildOutcome(build: build.id, verdict: verdict, exitCode: TestfleetError.Code.infrastructure.rawValue)
-        }
         service.progressHandler?(progress)
+        let spec = build.planned.spec
+        if let fault = build.infrastructureFault {
+            log(fault)
+            let verdict = Verdict(build: build.id, commit: spec.commit, verdict: .fail, counts: .init(), failures: [],
+                                  reasons: [fault], simulated: spec.isSimulated, suite: spec.suite)
+            return finished(BuildOutcome(build: build.id, verdict: verdict, exitCode: TestfleetError.Code.infrastructure.rawValue))
+        }
+        if profile.enabled { log("all results stored at \(Self.now() &- build.startedAt) ms; \(profile)") }
+        let service = self.service, id = build.id
+        work.async {
+            let outcome: BuildOutcome
+            do {
+                let (verdict, code) = try service.verdictProvider(id)
+                outcome = BuildOutcome(build: id, verdict: verdict, exitCode: code)
+            } catch {
+                let verdict = Verdict(build: id, commit: spec.commit, verdict: .fail, counts: .init(),
+                                      failures: [], reasons: ["store error: \(error)"], simulated: spec.isSimulated,
+                                      suite: spec.suite)
+                outcome = BuildOutcome(build: id, verdict: verdict, exitCode: TestfleetError.Code.infrastructure.rawValue)
+            }
+            service.post(.finished(outcome))
+        }
+    }
+
+    /// A build's outcome, back on the loop: published and sent to its watchers.
+    func finished(_ outcome: BuildOutcome) {
+        if outcome.exitCode == TestfleetError.Code.infrastructure.rawValue { log("build \(outcome.build) ended: \(outcome.verdict.reasons.joined(separator: "; "))") }
         service.publish(outcome)
-        for client in build.watchers { sendVerdict(outcome, to: client) }
+        for client in builds[outcome.build]?.watchers ?? [] { sendVerdict(outcome, to: client) }
+        forgetBundlesNoLongerNeeded()
     }
 
     func sendVerdict(_ outcome: BuildOutcome, to client: [UInt8]) {
@@ -89,9 +166,9 @@ extension CoordinatorLoop {
         send(.verdict(VerdictMessage(build: outcome.build, json: json, exitCode: Int(outcome.exitCode))), to: client)
     }
 
-    /// Answers a client's request for a finished build's results as a document. It runs on the
-    /// loop (a 100k-test JUnit document takes a fraction of a second to render); a build still
-    /// running, or one this store does not have, gets an error the client reports.
+    /// Answers a client's request for a finished build's results as a document, rendered off
+    /// the loop (a 100k-test JUnit document takes a fraction of a second); a build still running,
+    /// or one this store does not have, gets an error the client reports.
     func sendReport(_ request: ReportRequest, to client: [UInt8]) {
         if let build = builds[request.build], !build.finished {
             send(.error(ErrorMessage(code: "not-finished", message: "build \(request.build) is still running")), to: client)
@@ -101,24 +178,31 @@ extension CoordinatorLoop {
             send(.error(ErrorMessage(code: "bad-request", message: "this coordinator does not render reports")), to: client)
             return
         }
-        do {
-            let document = try provider(request.build, request.format)
-            send(.report(Report(build: request.build, format: request.format, document: document)), to: client)
-        } catch {
-            send(.error(ErrorMessage(code: "bad-request", message: "\(error)")), to: client)
+        let service = self.service
+        work.async {
+            let answer: Message
+            do {
+                let document = try provider(request.build, request.format)
+                answer = .report(Report(build: request.build, format: request.format, document: document))
+            } catch {
+                answer = .error(ErrorMessage(code: "bad-request", message: "\(error)"))
+            }
+            service.post(.reply(answer, to: client))
         }
     }
 
-    /// After a restart: every build the store holds as running is planned again and continues
-    /// from its stored results.
+    /// After a restart: every `sim:` build the store holds as running is planned again and
+    /// continues from its stored results. Other builds were planned by their submitter, whose
+    /// `submit` sends the plan again while the coordinator is silent; they continue then.
     func resumeUnfinishedBuilds() throws {
         for record in try store.unfinishedBuilds() {
+            guard record.spec.isSimulated || service.planAccepter == nil else {
+                log("build \(record.spec.id) continues when its submitter sends its plan again")
+                continue
+            }
             do {
                 let planned = try service.planner(record.spec)
-                var stored: [String: (attempt: Int, outcome: Outcome, worker: String)] = [:]
-                for result in try store.results(build: record.spec.id) {  // ordered by attempt within a test
-                    stored[result.test] = (result.attempt, result.outcome, result.worker)
-                }
+                let stored = try Self.storedAttempts(of: record.spec.id, store: store)
                 log("resuming build \(record.spec.id): \(stored.count) of \(planned.tests.count) tests have results")
                 start(planned, stored: stored, watcher: nil)
             } catch {
@@ -126,4 +210,16 @@ extension CoordinatorLoop {
             }
         }
     }
+
+    /// The last stored attempt of each test of a build.
+    static func storedAttempts(of build: String, store: Store) throws -> StoredAttempts {
+        var stored: StoredAttempts = [:]
+        for result in try store.results(build: build) {  // ordered by attempt within a test
+            stored[result.test] = (result.attempt, result.outcome, result.worker)
+        }
+        return stored
+    }
 }
+
+/// The last stored attempt of each test of a build, by test name.
+typealias StoredAttempts = [String: (attempt: Int, outcome: Outcome, worker: String)]

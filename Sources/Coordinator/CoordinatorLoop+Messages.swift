@@ -19,7 +19,7 @@ extension CoordinatorLoop {
         carryOut()
         switch message {
         case .submit(let submit):
-            admitSubmitted(submit.spec, client: identity)
+            admitSubmitted(submit, client: identity)
         case .reportRequest(let request):
             sendReport(request, to: identity)
         default:

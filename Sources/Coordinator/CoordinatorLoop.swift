@@ -21,6 +21,16 @@ final class CoordinatorLoop {
     var carrying: [CoordinatorEffect] = []
     /// With TESTFLEET_TRACE set: where the loop's time goes (milliseconds), printed per build.
     let profile = LoopProfile(enabled: ProcessInfo.processInfo.environment["TESTFLEET_TRACE"] != nil)
+    /// Where admissions run, off the loop, one at a time; they post their result back.
+    let admissions = DispatchQueue(label: "testfleet-coordinator-admissions")
+    /// Where verdicts (gate, stored verdict, timing fold) and reports run, off the loop, one at
+    /// a time (two timing folds must not interleave); they post their result back.
+    let work = DispatchQueue(label: "testfleet-coordinator-work")
+    /// Submitted builds being admitted off the loop, with the clients waiting for each.
+    var admitting: [String: Set<[UInt8]>] = [:]
+    /// Source bundles of running builds (address → bytes), and which worker got which.
+    var bundles: [String: [UInt8]] = [:]
+    var bundlesSent: [[UInt8]: Set<String>] = [:]
 
     var store: Store { service.store }
     var config: CoordinatorConfig { service.config }
@@ -89,6 +99,11 @@ final class CoordinatorLoop {
         for control in pending {
             switch control {
             case .submit(let planned): admit(planned, watcher: nil)
+            case .admit(let planned, let stored): admitted(planned, stored: stored)
+            case .refuse(let build, let error): reject(build, error, watcher: nil)
+            case .answered(let outcome): answered(outcome)
+            case .finished(let outcome): finished(outcome)
+            case .reply(let message, let client): send(message, to: client)
             case .workerLost(let pid):
                 core.workerLost(pid: pid)
                 carryOut()
@@ -104,7 +119,7 @@ final class CoordinatorLoop {
             swap(&core.effects, &carrying)
             for effect in carrying {
                 switch effect {
-                case .send(let message, let identity): send(message, to: identity)
+                case .send(let message, let identity): send(withBundle(message, to: identity), to: identity)
                 case .finish(let build, let progress): finish(build, progress: progress)
                 case .progress(let progress): service.progressHandler?(progress)
                 case .log(let text): log(text)

@@ -14,11 +14,18 @@ public final class CoordinatorService: Sendable {
         case submit(PlannedBuild)
         case workerLost(pid: Int)
         case shutdown
+        /// Results of work done off the loop, posted back to it.
+        case admit(PlannedBuild, stored: StoredAttempts)
+        case refuse(String, TestfleetError)
+        case answered(BuildOutcome)
+        case finished(BuildOutcome)
+        case reply(Message, to: [UInt8])
     }
 
     public let config: CoordinatorConfig
     let store: Store
     let planner: BuildPlanner
+    let planAccepter: PlanAccepter?
     let verdictProvider: VerdictProvider
     let progressHandler: (@Sendable (BuildProgress) -> Void)?
     let reportProvider: ReportProvider?
@@ -37,14 +44,17 @@ public final class CoordinatorService: Sendable {
     ///   - planner: turns a submitted spec into a planned build (used for `submit` and resume).
     ///   - verdict: the gate, applied to each finished build.
     ///   - progress: called on the coordinator thread, at most a few times a second per build.
+    ///   - accept: validates a build `submit` planned in its checkout and gives its tests
+    ///     predictions from this coordinator's timing history (nil: planned builds are refused).
     ///   - reports: renders a finished build's results for a client's `ReportRequest` (nil: the
     ///     coordinator answers such requests with an error).
     public init(config: CoordinatorConfig, store: Store, planner: @escaping BuildPlanner,
                 verdict: @escaping VerdictProvider, progress: (@Sendable (BuildProgress) -> Void)? = nil,
-                reports: ReportProvider? = nil) {
+                reports: ReportProvider? = nil, accept: PlanAccepter? = nil) {
         self.config = config
         self.store = store
         self.planner = planner
+        self.planAccepter = accept
         self.verdictProvider = verdict
         self.progressHandler = progress
         self.reportProvider = reports

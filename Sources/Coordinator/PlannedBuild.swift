@@ -12,6 +12,11 @@ public struct BuildOutcome: Sendable {
 /// not the coordinator's. Input it cannot use is a bad-input `TestfleetError`.
 public typealias BuildPlanner = @Sendable (BuildSpec) throws -> PlannedBuild
 
+/// Takes a build that `submit` planned in the CI checkout: validates it (bad input names the
+/// problem) and gives each test a prediction from the coordinator's timing history (the
+/// submitter has no history; the coordinator has every build's). Cheap: no project command runs.
+public typealias PlanAccepter = @Sendable (PlannedBuild) throws -> PlannedBuild
+
 /// Finishes a build whose tests all have results: the CLI provides the build lifecycle's
 /// `finish` (the analyser's gate, the stored verdict, the timing history, the analysis
 /// snapshot), so the coordinator does not store verdicts itself. For a build already finished it

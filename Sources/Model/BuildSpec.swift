@@ -17,9 +17,16 @@ public struct BuildSpec: Sendable, Hashable {
     /// At most this many tests of one build get confirmation runs: past that the commit broke
     /// many tests, or the infrastructure did, and more runs would only cost time.
     public var confirmLimit: Int
+    /// Where workers fetch `commit` from (a git URL or path); nil: the suites' directories are
+    /// used as they are (a local run, or a fleet sharing one checkout).
+    public var repository: String?
+    /// The content address of a source bundle of `commit` that the submitter uploaded, for
+    /// workers that cannot reach `repository` (`submit --bundle`).
+    public var bundle: String?
 
     public init(id: String, suite: String, commit: String? = nil, branch: String? = nil, base: String? = nil,
-                head: String? = nil, maxAttempts: Int = 1, confirmAttempts: Int = 0, confirmLimit: Int = 10) {
+                head: String? = nil, maxAttempts: Int = 1, confirmAttempts: Int = 0, confirmLimit: Int = 10,
+                repository: String? = nil, bundle: String? = nil) {
         self.id = id
         self.suite = suite
         self.commit = commit
@@ -29,7 +36,13 @@ public struct BuildSpec: Sendable, Hashable {
         self.maxAttempts = maxAttempts
         self.confirmAttempts = confirmAttempts
         self.confirmLimit = confirmLimit
+        self.repository = repository
+        self.bundle = bundle
     }
+
+    /// Whether workers materialise the build's code (a commit from a repository or a bundle)
+    /// rather than run in the suites' directories as given.
+    public var hasWorkspace: Bool { commit != nil && (repository != nil || bundle != nil) }
 
     /// Checks the limits the store holds builds to, naming the first one broken: a `submit` from
     /// an older or hand-written client is refused with this instead of a failed insert.

@@ -1,5 +1,5 @@
 /// A build ready to dispatch: its spec, its suites and every test with a prediction.
-public struct PlannedBuild: Sendable {
+public struct PlannedBuild: Sendable, Equatable {
     public var spec: BuildSpec
     public var suites: [SuiteDefinition]
     /// `tests[i].index == i`; `tests[i].suite` indexes `suites`.

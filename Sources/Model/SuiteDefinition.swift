@@ -27,6 +27,14 @@ public struct SuiteDefinition: Sendable, Hashable {
     public var simulated: SimulatedSuite?
     /// How many bytes of a test's output are kept (the tail).
     public var outputCap: Int
+    /// A command run once per worker, commit and suite before the suite's first test there
+    /// (`pip install -e .`, `swift build --build-tests`), in the suite's directory.
+    public var setup: String?
+    /// Seconds `setup` may take.
+    public var setupTimeout: Double = 900
+    /// The suite's directory relative to the repository root (`""` for the root itself): where a
+    /// worker runs it inside its own checkout of the build's commit. Nil: run in `directory`.
+    public var repositoryPath: String?
 
     public init(
         name: String, adapter: AdapterKind, directory: String, command: String? = nil, timeout: Double = 300,

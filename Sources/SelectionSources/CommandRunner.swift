@@ -1,18 +1,19 @@
 import Dispatch
-import Foundation
-import Model
+public import Foundation
+public import Model
 
 /// Runs a short-lived helper program (git, swift) to completion and collects its output. Both
 /// pipes are drained concurrently so a chatty stderr cannot block a large stdout.
-enum CommandRunner {
-    struct Output {
-        var status: Int32
-        var standardOutput: Data
-        var standardError: String
+public enum CommandRunner {
+    /// How the helper ended and what it wrote.
+    public struct Output: Sendable {
+        public var status: Int32
+        public var standardOutput: Data
+        public var standardError: String
     }
 
     /// Runs `arguments[0]` found on `PATH`, in `directory`, feeding `input` to its stdin.
-    static func run(_ arguments: [String], in directory: String, input: Data? = nil) throws(TestfleetError) -> Output {
+    public static func run(_ arguments: [String], in directory: String, input: Data? = nil) throws(TestfleetError) -> Output {
         // A helper that exits before reading all its input must not kill us with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         let process = Process()

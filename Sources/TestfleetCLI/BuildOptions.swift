@@ -4,7 +4,7 @@ import Model
 
 /// The options that describe one build, shared by `run` and `submit`.
 struct BuildOptions: ParsableArguments {
-    @Option(help: "A testfleet.toml path (for submit: as the coordinator sees it), or sim:COUNT[,seed=S][,fail=P][,ms=M][,flaky=Q] for the simulated suite.")
+    @Option(help: "A testfleet.toml path (submit plans the build in this checkout), or sim:COUNT[,seed=S][,fail=P][,ms=M][,flaky=Q] for the simulated suite.")
     var suite: String
 
     @Option(help: "Build id (default: a new unique id). Submitting an existing id watches that build.")

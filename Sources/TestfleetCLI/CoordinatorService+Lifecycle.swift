@@ -18,6 +18,7 @@ extension CoordinatorService {
                 return (verdict, verdict.exitCode)
             },
             progress: progress,
-            reports: { build, format in try JUnitExport.document(store: lifecycle.store, build: build, format: format) })
+            reports: { build, format in try JUnitExport.document(store: lifecycle.store, build: build, format: format) },
+            accept: { plan in try lifecycle.accept(plan) })
     }
 }

@@ -1,11 +1,15 @@
 import ArgumentParser
+import Builds
 import Foundation
 import Model
 import Transport
 import Wire
+import Workspaces
 
-/// `testfleet submit`: the CI client of a running coordinator. Streams progress and exits with
-/// the gate's code. Submitting is idempotent (same --build attaches), so the client simply sends
+/// `testfleet submit`: the CI client of a running coordinator. It plans the build in the CI
+/// job's checkout (selection, inventory: the coordinator runs no project command) and names the
+/// code by repository and commit, or uploads it as a source bundle (`--bundle`). Streams
+/// progress and exits with the gate's code. Submitting is idempotent (same --build attaches), so the client simply sends
 /// again while the coordinator is silent, which carries it across a coordinator restart.
 struct SubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,15 +28,21 @@ struct SubmitCommand: ParsableCommand {
     @Option(help: "Write the build's results (every attempt, output tails) as JUnit XML to this file; the coordinator renders it from its store.")
     var junit: String?
 
+    @Option(help: "The git URL or path workers fetch the commit from (default: the suite file's [workspace] repository, else this checkout's origin).")
+    var repository: String?
+
+    @Flag(help: "Upload the commit's source tree through the coordinator (for workers that cannot reach the repository); each worker gets it once and caches it.")
+    var bundle = false
+
     func run() throws {
-        let spec = options.spec
+        let (spec, plan, bundleBytes) = try planHere()
         let socket: ZMQSocket
         do {
             socket = try ZMQSocket(ZMQContext(), kind: .dealer)
             try socket.connect(coordinator)
         } catch { throw TestfleetError.infrastructure("cannot connect to \(coordinator): \(error)") }
         let printer = ProgressPrinter(quiet: options.quiet)
-        let submit = Message.submit(Submit(spec: spec)).encode()
+        let submit = Message.submit(Submit(spec: spec, plan: plan, bundleData: bundleBytes)).encode()
         let askReport = Message.reportRequest(ReportRequest(build: spec.id, format: "junit")).encode()
         var poller = ZMQPoller()
         let item = poller.add(socket)
@@ -79,6 +89,23 @@ struct SubmitCommand: ParsableCommand {
         printer.finish()
         if verdict != nil { throw TestfleetError.infrastructure("no JUnit XML from \(coordinator) within \(Int(timeout)) s") }
         throw TestfleetError.infrastructure("no verdict from \(coordinator) within \(Int(timeout)) s")
+    }
+
+    /// The build as this checkout plans it: a `sim:` suite goes as a spec (the coordinator plans
+    /// it), a suite file is planned here and sent with its commit, repository or bundle.
+    func planHere() throws -> (BuildSpec, PlannedBuild?, [UInt8]) {
+        var spec = options.spec
+        spec.repository = repository
+        guard !spec.isSimulated else { return (spec, nil, []) }
+        let plan = try BuildLifecycle.planInCheckout(spec, bundled: bundle)
+        spec = plan.spec
+        guard bundle, let commit = spec.commit else { return (spec, plan, []) }
+        let folder = (URL(fileURLWithPath: spec.suite).standardizedFileURL.path as NSString).deletingLastPathComponent
+        let source = try SourceBundle.make(commit: commit, in: folder)
+        spec.bundle = source.address
+        var bundled = plan
+        bundled.spec = spec
+        return (spec, bundled, source.bytes)
     }
 
     static func exit(with verdict: VerdictMessage) throws {

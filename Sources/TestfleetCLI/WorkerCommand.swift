@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Model
 import Worker
+import Workspaces
 
 /// `testfleet worker`: one worker (a pod in production). SIGTERM finishes the work in flight.
 struct WorkerCommand: ParsableCommand {
@@ -27,7 +28,14 @@ struct WorkerCommand: ParsableCommand {
     @Flag(name: .customLong("exit-on-goodbye"), help: "Exit when the coordinator says goodbye instead of waiting for it to return.")
     var exitOnGoodbye = false
 
+    @Option(help: "Where this worker caches build code: git mirrors, a checkout per commit, source bundles (default: $TESTFLEET_CACHE, else ~/.cache/testfleet).")
+    var cache: String?
+
+    @Option(name: .customLong("cache-gb"), help: "Keep the cache under this many GB, evicting the least recently used checkouts and bundles (0: no limit).")
+    var cacheGB: Double = 20
+
     func validate() throws {
+        guard cacheGB >= 0, cacheGB.isFinite else { throw ValidationError("--cache-gb must be 0 or more") }
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
             throw ValidationError("--connect must be a tcp:// or ipc:// endpoint, got '\(connect)'")
         }
@@ -39,7 +47,8 @@ struct WorkerCommand: ParsableCommand {
         let workerID = id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
         let service = WorkerService(config: WorkerConfig(
             endpoint: connect, id: workerID, arch: arch.flatMap(Arch.init(parsing:)) ?? .current, slots: slots,
-            heartbeatMilliseconds: heartbeatMilliseconds, exitOnGoodbye: exitOnGoodbye))
+            heartbeatMilliseconds: heartbeatMilliseconds, exitOnGoodbye: exitOnGoodbye,
+            cacheDirectory: cache ?? WorkspaceCache.defaultRoot, cacheLimitBytes: Int64(cacheGB * 1e9)))
         Signals.onTerminate { service.requestStop() }
         let code = service.run()
         if code != 0 { throw TestfleetError(exitCode: code) }

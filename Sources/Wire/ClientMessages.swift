@@ -4,7 +4,18 @@ public import Model
 /// coordinator attaches the client to the build of that id.
 public struct Submit: Sendable, Equatable {
     public var spec: BuildSpec
-    public init(spec: BuildSpec) { self.spec = spec }
+    /// The build as `submit` planned it in its checkout (nil from an older client, or for a
+    /// `sim:` suite, which the coordinator plans itself: it runs no project command for that).
+    public var plan: PlannedBuild?
+    /// The source bundle of `spec.commit` (LZ4-compressed tar) whose address is `spec.bundle`;
+    /// empty when the submitter has sent it before or workers fetch from git.
+    public var bundleData: [UInt8]
+
+    public init(spec: BuildSpec, plan: PlannedBuild? = nil, bundleData: [UInt8] = []) {
+        self.spec = spec
+        self.plan = plan
+        self.bundleData = bundleData
+    }
 
     func write(to w: inout WireWriter) {
         w.string(1, spec.id)
@@ -16,10 +27,17 @@ public struct Submit: Sendable, Equatable {
         w.int(7, spec.maxAttempts)
         w.int(8, spec.confirmAttempts)
         w.int(9, spec.confirmLimit)
+        if let repository = spec.repository { w.string(10, repository) }
+        if let bundle = spec.bundle { w.string(11, bundle) }
+        if !bundleData.isEmpty { w.bytes(12, bundleData) }
+        if let plan { w.message(13) { plan.writePlan(to: &$0) } }
     }
 
     init(from r: inout WireReader) throws(WireError) {
         spec = BuildSpec(id: "", suite: "")
+        bundleData = []
+        plan = nil
+        var planReader: WireReader?
         while let (tag, f) = try r.next() {
             switch tag {
             case 1: spec.id = r.string(f)
@@ -31,10 +49,16 @@ public struct Submit: Sendable, Equatable {
             case 7: spec.maxAttempts = max(1, r.int(f))
             case 8: spec.confirmAttempts = max(0, r.int(f))
             case 9: spec.confirmLimit = max(0, r.int(f))
+            case 10: spec.repository = r.string(f)
+            case 11: spec.bundle = r.string(f)
+            case 12: bundleData = Array(r.bytes(f))
+            case 13: planReader = r.nested(f)
             default: break
             }
         }
         guard !spec.id.isEmpty, !spec.suite.isEmpty else { throw WireError("submit without a build id or suite") }
+        // Read last: the plan carries the spec, whose fields may come in any order.
+        if var inner = planReader { plan = try PlannedBuild.readPlan(spec: spec, from: &inner) }
     }
 }
 

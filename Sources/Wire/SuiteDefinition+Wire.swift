@@ -22,6 +22,9 @@ extension SuiteDefinition {
         if let simulated { w.string(8, simulated.spec) }
         w.int(9, outputCap)
         w.string(10, arch.description)
+        if let setup { w.string(11, setup) }
+        w.double(12, setupTimeout)
+        if let repositoryPath { w.string(13, repositoryPath) }
     }
 
     init(from r: inout WireReader) throws(WireError) {
@@ -45,6 +48,9 @@ extension SuiteDefinition {
                 do { simulated = try SimulatedSuite(parsing: r.string(f)) } catch { throw WireError("bad simulated spec: \(error)") }
             case 9: outputCap = r.int(f)
             case 10: arch = ArchRequirement(parsing: r.string(f)) ?? .any
+            case 11: setup = r.string(f)
+            case 12: setupTimeout = r.double(f)
+            case 13: repositoryPath = r.string(f)
             default: break
             }
         }
@@ -53,5 +59,6 @@ extension SuiteDefinition {
         }
         adapter = kind
         if timeout <= 0 || !timeout.isFinite { timeout = 300 }
+        if setupTimeout <= 0 || !setupTimeout.isFinite { setupTimeout = 900 }
     }
 }

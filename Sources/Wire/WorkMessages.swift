@@ -21,13 +21,17 @@ public struct Assign: Sendable, Equatable {
     /// How long the lease lives without a heartbeat, in milliseconds.
     public var deadlineMilliseconds: Int
     public var tests: [GrantedTest]
+    /// Where the worker materialises the build's code (nil: run in the suite's directory).
+    public var workspace: WorkspaceSource?
 
-    public init(lease: UInt64, build: String, suite: SuiteDefinition, deadlineMilliseconds: Int, tests: [GrantedTest]) {
+    public init(lease: UInt64, build: String, suite: SuiteDefinition, deadlineMilliseconds: Int, tests: [GrantedTest],
+                workspace: WorkspaceSource? = nil) {
         self.lease = lease
         self.build = build
         self.suite = suite
         self.deadlineMilliseconds = deadlineMilliseconds
         self.tests = tests
+        self.workspace = workspace
     }
 
     func write(to w: inout WireWriter) {
@@ -41,6 +45,7 @@ public struct Assign: Sendable, Equatable {
                 $0.int(2, test.attempt)
             }
         }
+        if let workspace { w.message(6) { workspace.write(to: &$0) } }
     }
 
     init(from r: inout WireReader) throws(WireError) {
@@ -49,6 +54,7 @@ public struct Assign: Sendable, Equatable {
         suite = SuiteDefinition(name: "", adapter: .shell, directory: "/")
         deadlineMilliseconds = 0
         tests = []
+        workspace = nil
         while let (tag, f) = try r.next() {
             switch tag {
             case 1: lease = r.uint(f)
@@ -64,6 +70,9 @@ public struct Assign: Sendable, Equatable {
                     if t == 1 { test.name = inner.string(g) } else if t == 2 { test.attempt = max(1, inner.int(g)) }
                 }
                 tests.append(test)
+            case 6:
+                var inner = r.nested(f)
+                workspace = try WorkspaceSource(from: &inner)
             default: break
             }
         }
@@ -78,12 +87,17 @@ public struct ResultBatch: Sendable, Equatable {
     public var build: String
     public var sequence: UInt64
     public var results: [TestResult]
+    /// Set when the worker could not run the lease at all (its workspace could not be fetched,
+    /// or the suite's setup failed): an infrastructure fault of this worker for this build,
+    /// never a test result. The batch then carries no results; the lease's tests go elsewhere.
+    public var fault: WorkspaceFault?
 
-    public init(lease: UInt64, build: String, sequence: UInt64, results: [TestResult]) {
+    public init(lease: UInt64, build: String, sequence: UInt64, results: [TestResult], fault: WorkspaceFault? = nil) {
         self.lease = lease
         self.build = build
         self.sequence = sequence
         self.results = results
+        self.fault = fault
     }
 
     func write(to w: inout WireWriter) {
@@ -106,6 +120,12 @@ public struct ResultBatch: Sendable, Equatable {
                 $0.int(7, result.outputDropped)
             }
         }
+        if let fault {
+            w.message(7) {
+                $0.string(1, fault.worker)
+                $0.string(2, fault.message)
+            }
+        }
     }
 
     init(from r: inout WireReader) throws(WireError) {
@@ -113,6 +133,7 @@ public struct ResultBatch: Sendable, Equatable {
         build = ""
         sequence = 0
         results = []
+        fault = nil
         var worker = ""
         var arch = Arch.x86_64
         while let (tag, f) = try r.next() {
@@ -122,6 +143,13 @@ public struct ResultBatch: Sendable, Equatable {
             case 3: sequence = r.uint(f)
             case 5: worker = r.string(f)
             case 6: arch = Arch(parsing: r.string(f)) ?? arch
+            case 7:
+                var inner = r.nested(f)
+                var fault = WorkspaceFault(worker: "", message: "")
+                while let (t, g) = try inner.next() {
+                    if t == 1 { fault.worker = inner.string(g) } else if t == 2 { fault.message = inner.string(g) }
+                }
+                self.fault = fault
             case 4:
                 var inner = r.nested(f)
                 var result = TestResult(test: "", attempt: 1, outcome: .error, duration: 0, worker: "", arch: .x86_64)

@@ -3,11 +3,14 @@ import Foundation
 import Model
 import Transport
 import Wire
+import Workspaces
 
 /// What slot threads hand back to the socket thread.
 enum Outgoing {
     case result(lease: UInt64, build: String, TestResult)
     case leaseDone(UInt64)
+    /// The lease could not run here at all (workspace fetch or setup failed): see `WorkspaceFault`.
+    case fault(lease: UInt64, build: String, message: String)
 }
 
 /// Where a session's grants run and where their results come back from: the slot threads in
@@ -25,12 +28,17 @@ final class SlotPool: GrantRunner, Sendable {
     let config: WorkerConfig
     let outbox = Locked<[Outgoing]>([])
     let wake = EventSignal()
+    /// Where grants of builds that name their code (a commit) get it.
+    let workspaces: WorkspaceCache
     private let queue = Locked<[Assign]>([])
     private let available = NSCondition()
     private let closed = Locked(false)
 
     init(config: WorkerConfig) {
         self.config = config
+        workspaces = WorkspaceCache(root: config.cacheDirectory, limitBytes: config.cacheLimitBytes) { line in
+            FileHandle.standardError.write(Data("testfleet worker \(config.id): workspace: \(line)\n".utf8))
+        }
         for slot in 0..<config.slots {
             let thread = Thread { [self] in runSlot() }
             thread.name = "testfleet-slot-\(slot)"
@@ -39,6 +47,7 @@ final class SlotPool: GrantRunner, Sendable {
     }
 
     func enqueue(_ assign: Assign) {
+        if let source = assign.workspace { workspaces.received(source) }
         available.lock()
         queue.withLock { $0.append(assign) }
         available.signal()
@@ -71,17 +80,33 @@ final class SlotPool: GrantRunner, Sendable {
 
     private func runSlot() {
         while let assign = take() {
-            run(assign)
+            runInWorkspace(assign)
             post(.leaseDone(assign.lease))
         }
     }
 
-    private func post(_ item: Outgoing) {
+    func post(_ item: Outgoing) {
         let wasEmpty = outbox.withLock { list -> Bool in
             list.append(item)
             return list.count == 1
         }
         if wasEmpty { wake.signal() }
+    }
+
+    /// Runs a grant where its build's code is: the commit checked out in this worker's cache and
+    /// the suite's `setup` done there first. When that fails the whole lease is a fault of this
+    /// worker (reported as such, so the tests go elsewhere), never a test failure.
+    func runInWorkspace(_ assign: Assign) {
+        guard let source = assign.workspace else { return run(assign) }
+        var assign = assign
+        do {
+            let checkout = try workspaces.acquire(source)
+            defer { workspaces.release(source.commit) }
+            assign.suite.directory = try workspaces.prepare(assign.suite, checkout: checkout, commit: source.commit)
+            run(assign)
+        } catch {
+            post(.fault(lease: assign.lease, build: assign.build, message: error.message))
+        }
     }
 
     /// Runs one grant; every granted test is reported exactly once, whatever the adapter does.

@@ -1,4 +1,5 @@
 public import Model
+public import Workspaces
 
 /// How a worker connects and what it offers.
 public struct WorkerConfig: Sendable {
@@ -14,14 +15,20 @@ public struct WorkerConfig: Sendable {
     /// Leave when the coordinator says goodbye (local runs); otherwise wait for it to come back.
     /// A local worker also leaves when the process that started it is gone.
     public var exitOnGoodbye: Bool
+    /// Where build code is cached (checkouts per commit, git mirrors, source bundles).
+    public var cacheDirectory: String
+    /// The cache is kept under this many bytes, least recently used first out (0: no limit).
+    public var cacheLimitBytes: Int64
 
     public init(endpoint: String, id: String, arch: Arch = .current, slots: Int = 1, heartbeatMilliseconds: Int = 1000,
-                exitOnGoodbye: Bool = false) {
+                exitOnGoodbye: Bool = false, cacheDirectory: String = WorkspaceCache.defaultRoot, cacheLimitBytes: Int64 = 0) {
         self.endpoint = endpoint
         self.id = id
         self.arch = arch
         self.slots = max(1, slots)
         self.heartbeatMilliseconds = heartbeatMilliseconds
         self.exitOnGoodbye = exitOnGoodbye
+        self.cacheDirectory = cacheDirectory
+        self.cacheLimitBytes = cacheLimitBytes
     }
 }

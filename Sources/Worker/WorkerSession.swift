@@ -104,17 +104,23 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
                 current!.results.append(result)
             case .leaseDone(let lease):
                 finished.append(lease)
+            case .fault(let lease, let build, let message):
+                if let c = current { sendBatch(c, now: now) }
+                current = nil
+                FileHandle.standardError.write(Data("testfleet worker: cannot run lease \(lease) of build \(build): \(message)\n".utf8))
+                sendBatch((lease, build, []), now: now, fault: WorkspaceFault(worker: config.id, message: message))
             }
         }
         if let c = current { sendBatch(c, now: now) }
         for lease in finished { leasesHeld.remove(lease) }
     }
 
-    mutating func sendBatch(_ batch: (lease: UInt64, build: String, results: [TestResult]), now: UInt64) {
+    mutating func sendBatch(_ batch: (lease: UInt64, build: String, results: [TestResult]), now: UInt64,
+                            fault: WorkspaceFault? = nil) {
         let sequence = nextSequence
         nextSequence += 1
         let bytes = Message.results(ResultBatch(lease: batch.lease, build: batch.build, sequence: sequence,
-                                                results: batch.results)).encode()
+                                                results: batch.results, fault: fault)).encode()
         unacked[sequence] = (bytes, now)
         transport.send(bytes)
     }

@@ -45,11 +45,15 @@ public final class GitFixture {
     public func git(_ arguments: String...) throws -> String { try git(arguments) }
 
     @discardableResult
-    public func git(_ arguments: [String]) throws -> String {
+    public func git(_ arguments: [String]) throws -> String { try Self.git(arguments, in: root) }
+
+    /// Runs git in any directory (a clone the test made) and returns its standard output.
+    @discardableResult
+    public static func git(_ arguments: [String], in directory: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: root)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -1,0 +1,67 @@
+import Adapters
+import Config
+import Foundation
+public import Model
+import SelectionSources
+public import Store
+
+/// `submit`'s side of a fleet build: planned where the code is, in the CI job's checkout.
+extension BuildLifecycle {
+    /// Plans `spec` in this checkout (selection, inventory; predictions are the coordinator's)
+    /// and names the code: the commit (`spec.commit`, default HEAD, as a full SHA), the
+    /// repository workers fetch it from (`[workspace] repository`, else `origin`'s URL), and
+    /// each suite's directory relative to the repository root, where a worker runs it in its
+    /// own checkout. Outside a git checkout, or with no repository to name (and no bundle), the
+    /// plan keeps the suites' directories as they are (workers sharing this disk).
+    ///
+    /// A throwaway store holds the inventory cache: `submit` has no history of its own.
+    public static func planInCheckout(_ spec: BuildSpec, bundled: Bool) throws(TestfleetError) -> PlannedBuild {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("testfleet-submit-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        do { try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true) } catch {
+            throw .infrastructure("cannot create a scratch directory for planning: \(error)")
+        }
+        let store: Store
+        do { store = try Store(path: scratch + "/plan.sqlite") } catch { throw TestfleetError(error) }
+        var spec = spec
+        let folder = (URL(fileURLWithPath: spec.suite).standardizedFileURL.path as NSString).deletingLastPathComponent
+        let repository = try? GitRepository(containing: folder)
+        if let repository {
+            spec.commit = try repository.commit(spec.commit ?? "HEAD")
+            if spec.repository == nil, !bundled {
+                spec.repository = try SuiteFile.load(path: spec.suite).repository ?? repository.remoteURL()
+            }
+        } else if bundled {
+            throw .badInput("--bundle needs the suite file inside a git checkout ('\(folder)' is not in one)")
+        }
+        var planned = try BuildLifecycle(store: store, refresh: nil).plan(spec)
+        guard let repository, planned.spec.hasWorkspace || bundled else { return planned }
+        let root = URL(fileURLWithPath: repository.root).resolvingSymlinksInPath().path
+        for index in planned.suites.indices {
+            let directory = URL(fileURLWithPath: planned.suites[index].directory).resolvingSymlinksInPath().path
+            guard directory == root || directory.hasPrefix(root + "/") else {
+                throw .badInput("suite '\(planned.suites[index].name)': its dir \(directory) is outside the repository \(root); workers check out the repository only")
+            }
+            planned.suites[index].repositoryPath = directory == root ? "." : String(directory.dropFirst(root.count + 1))
+        }
+        return planned
+    }
+
+    /// The coordinator's side: checks a plan `submit` sent and gives its tests predictions from
+    /// this store's timing history (the frameworks' typical durations where it knows nothing),
+    /// keeping whole files together for frameworks that collect per file. Runs no project command.
+    public func accept(_ plan: PlannedBuild) throws(TestfleetError) -> PlannedBuild {
+        try plan.validate()
+        guard !plan.tests.isEmpty else { return plan }
+        var adapters: [any TestAdapter] = []
+        for suite in plan.suites {
+            guard let adapter = AdapterRegistry.adapter(for: suite.adapter) else {
+                throw .badInput("suite '\(suite.name)': the \(suite.adapter.rawValue) adapter is not available in this build of testfleet")
+            }
+            adapters.append(adapter)
+        }
+        var tests = plan.tests
+        try predict(&tests, adapters: adapters)
+        return PlannedBuild(spec: plan.spec, suites: plan.suites, tests: tests, grantCost: plan.grantCost, selection: plan.selection)
+    }
+}
