@@ -60,7 +60,20 @@ public struct AnalyzerConfiguration: Sendable, Hashable {
     /// `bench/run flaky-eval` as the "testfleet+history-cover" row.
     public var flakyHistoryCoverLimit: Double?
 
+    /// The branches whose history is the line of commits (flips and breaks are read along them).
+    /// A build on any other branch (a pull request's) adds only same-commit evidence; a test
+    /// failing every attempt there is that branch's break, never flakiness. A build without a
+    /// branch counts as the target's.
+    public var targetBranches: Set<String> = AnalyzerConfiguration.defaultTargetBranches
+    public static let defaultTargetBranches: Set<String> = ["main", "master", "trunk"]
+
     public init() {}
+
+    /// Whether a build on `branch` ("" or nil: none given) is a side branch's (a PR's).
+    public func isSideBranch(_ branch: String?) -> Bool {
+        guard let branch, !branch.isEmpty else { return false }
+        return !targetBranches.contains(branch)
+    }
 
     /// Whether `failed` of `tests` failing makes a build an infrastructure outage: the one rule the
     /// analyser, the gate and `ingest junit` apply.

@@ -42,6 +42,11 @@ public struct AttemptHistory: Sendable {
         }
     }
 
+    /// Per build (by index): whether it ran on a side branch (a PR), not a target branch.
+    public func sideBranchBuilds(_ configuration: AnalyzerConfiguration) -> [Bool] {
+        builds.map { configuration.isSideBranch($0.branch) }
+    }
+
     /// The commit SHA at a commit-order position, or nil when the position is out of range.
     public func sha(atCommit position: Int32) -> String? {
         position >= 0 && Int(position) < commitSHAs.count ? commitSHAs[Int(position)] : nil

@@ -49,19 +49,24 @@ extension FlakyAnalyzer {
             }
         }
 
-        let whole = observations.map {
-            ChangePointDetector.Observation(commit: $0.commit, passes: $0.totalPasses, failures: $0.totalFailures)
+        // Breaks and flips are read along the target branch only: a side branch's builds add
+        // same-commit evidence, and their own breaks never reach this scan (`TestScan.sideBreaks`).
+        let alongTarget = observations.indices.filter { !observations[$0].sideBranch }
+        let whole = alongTarget.map {
+            ChangePointDetector.Observation(commit: observations[$0].commit, passes: observations[$0].totalPasses,
+                                            failures: observations[$0].totalFailures)
         }
         let wholeBreaks = ChangePointDetector.droppingRepeatedBlips(ChangePointDetector.breaks(
             in: whole, prior: prior, likelihood: configuration.brokenLikelihood,
             minimumFailures: configuration.minimumBrokenFailures))
-        note(wholeBreaks, positions: Array(0..<count), arch: nil, bits: 3, draft: &draft)
+        note(wholeBreaks, positions: alongTarget, arch: nil, bits: 3, draft: &draft)
 
         for arm in 0..<2 {
             var positions: [Int] = []
             var sequence: [ChangePointDetector.Observation] = []
             for (index, observation) in observations.enumerated()
-            where brokenMask[index] == 0 && observation.passes(arch: arm) + observation.failures(arch: arm) > 0 {
+            where brokenMask[index] == 0 && !observation.sideBranch
+                && observation.passes(arch: arm) + observation.failures(arch: arm) > 0 {
                 positions.append(index)
                 sequence.append(ChangePointDetector.Observation(
                     commit: observation.commit, passes: observation.passes(arch: arm),
@@ -86,19 +91,25 @@ extension FlakyAnalyzer {
             groupFailures = [0, 0]
         }
         var previousCommitFailed: Bool?
-        var commitFailed = false
+        var commitFailed = false, groupOnTarget = false
         for (index, observation) in observations.enumerated() {
             if observation.commit != groupCommit {
                 closeGroup(&draft)
-                if groupCommit >= 0 {
+                if groupOnTarget {
                     if let previous = previousCommitFailed, previous != commitFailed { draft.evidence.flips += 1 }
                     previousCommitFailed = commitFailed
                 }
-                draft.evidence.commits += 1
                 groupCommit = observation.commit
+                groupOnTarget = false
                 commitFailed = false
             }
-            if observation.totalFailures > 0 { commitFailed = true }
+            // Flips compare commits along the target branch; a side branch's build of the same
+            // commit adds same-commit evidence only.
+            if !observation.sideBranch {
+                if !groupOnTarget { draft.evidence.commits += 1 }
+                groupOnTarget = true
+                if observation.totalFailures > 0 { commitFailed = true }
+            }
             if observation.passedAfterFailure { draft.evidence.passedOnRetry += 1 }
             if brokenMask[index] == 0 {
                 draft.flakyBuilds += 1
@@ -116,7 +127,7 @@ extension FlakyAnalyzer {
             }
         }
         closeGroup(&draft)
-        if let previous = previousCommitFailed, previous != commitFailed { draft.evidence.flips += 1 }
+        if groupOnTarget, let previous = previousCommitFailed, previous != commitFailed { draft.evidence.flips += 1 }
         draft.flakyFailures = draft.archFailures[0] + draft.archFailures[1]
         draft.flakyAttempts = draft.archAttempts[0] + draft.archAttempts[1]
         draft.evidence.infrastructureDiscounted = scan.discounted

@@ -18,12 +18,13 @@ extension FlakyAnalyzer {
         }
         let latestManual = Dictionary(manual.map { ($0.test, $0) }, uniquingKeysWith: { $0.atBuild >= $1.atBuild ? $0 : $1 })
         let configuration = previous.configuration
+        let sideBranch = history.sideBranchBuilds(configuration)
         var scratch: [AttemptRecord] = []
         var intervals: [Int64: ClosedRange<Double>] = [:]
         return tests.map { test in
             let order = byTest[test] ?? []
             let scan = TestScan.scan(records: history.records, order: order[...], infrastructure: infrastructure,
-                                     scratch: &scratch)
+                                     sideBranch: sideBranch, scratch: &scratch)
             let draft = draft(for: scan, prior: previous.prior, configuration: configuration)
             let pValue = draft.flakyAttempts > 0
                 ? IncompleteBeta.binomialUpperTail(atLeast: draft.flakyFailures, trials: draft.flakyAttempts,

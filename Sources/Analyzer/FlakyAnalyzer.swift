@@ -14,7 +14,7 @@ public enum FlakyAnalyzer {
                                configuration: AnalyzerConfiguration = AnalyzerConfiguration()) -> FlakyAnalysis
     {
         let infrastructure = InfrastructureEffects.detect(in: history, configuration: configuration)
-        let scans = scanTests(history, infrastructure: infrastructure)
+        let scans = scanTests(history, infrastructure: infrastructure, configuration: configuration)
 
         // Prior from builds in which each test passed at least once: this leaves out breaks
         // (not yet detected at this point) without needing the prior to find them.
@@ -85,15 +85,30 @@ public enum FlakyAnalyzer {
             pValue: pValue, flagged: flagged, evidence: draft.evidence, harm: scan.harm,
             latestBreak: breakReport(draft, history: history), cleanRunsSinceLastFailure: scan.cleanRunsSinceLastFailure,
             longestCleanGap: scan.longestCleanGap, quarantine: nil, lastFlakyFailureBuild: draft.lastFlakyFailureBuild,
-            flakyBuilds: draft.flakyBuilds, allFailedBuilds: draft.allFailedBuilds)
+            flakyBuilds: draft.flakyBuilds, allFailedBuilds: draft.allFailedBuilds,
+            branchBreak: branchBreak(scan, history: history))
         classify(&analysis, draft: draft, configuration: configuration)
         Quarantine.apply(to: &analysis, manual: manual, configuration: configuration)
         return analysis
     }
 
+    /// The ongoing break of the side branch that broke the test most recently: its newest
+    /// builds of the test failed every attempt, and none of its builds passed since.
+    static func branchBreak(_ scan: TestScan, history: AttemptHistory) -> BranchBreak? {
+        guard let newest = scan.sideBreaks.last else { return nil }
+        let branch = history.builds[Int(newest)].branch
+        let lastPass = scan.observations.lazy.filter { $0.sideBranch && history.builds[Int($0.build)].branch == branch }
+            .map(\.build).max() ?? -1
+        guard lastPass < newest else { return nil }
+        let run = scan.sideBreaks.filter { $0 > lastPass && history.builds[Int($0)].branch == branch }
+        return BranchBreak(branch: branch, sinceCommit: history.builds[Int(run[0])].sha, builds: run.count)
+    }
+
     /// Groups records by test with a counting sort (stable, so per-test order is input order)
     /// and scans each test.
-    static func scanTests(_ history: AttemptHistory, infrastructure: InfrastructureEffects) -> [TestScan] {
+    static func scanTests(_ history: AttemptHistory, infrastructure: InfrastructureEffects,
+                          configuration: AnalyzerConfiguration) -> [TestScan] {
+        let sideBranch = history.sideBranchBuilds(configuration)
         let testCount = history.testNames.count
         var starts = [Int](repeating: 0, count: testCount + 1)
         for record in history.records { starts[Int(record.test) + 1] += 1 }
@@ -109,7 +124,7 @@ public enum FlakyAnalyzer {
         scans.reserveCapacity(testCount)
         for test in 0..<testCount {
             scans.append(TestScan.scan(records: history.records, order: order[starts[test]..<starts[test + 1]],
-                                       infrastructure: infrastructure, scratch: &scratch))
+                                       infrastructure: infrastructure, sideBranch: sideBranch, scratch: &scratch))
         }
         return scans
     }

@@ -4,25 +4,33 @@ public import Store
 /// The glue between the store and the pure analyser: loading histories, people's quarantine
 /// decisions and the suite-wide snapshot. The statistics stay in the store-free files.
 extension AttemptHistory {
-    /// Converts a stored history. Builds keep their creation order; commits are ordered by the
-    /// first build that ran them (a re-run of an old commit keeps the old position). A build
-    /// without a commit stands for a commit of its own, labelled "(build ID)".
-    public init(stored: StoredHistory) {
+    /// Converts a stored history. Builds keep their creation order. Commits are ordered along the
+    /// target branches (`targetBranches`) by the first of their builds that ran them there (a
+    /// re-run of an old commit keeps the old position); commits only side branches (PRs) ran
+    /// come after all of them, so a PR that ran a commit before main did never decides where
+    /// that commit sits on main. A build without a commit stands for a commit of its own,
+    /// labelled "(build ID)".
+    public init(stored: StoredHistory, targetBranches: Set<String> = AnalyzerConfiguration.defaultTargetBranches) {
         var commitIDs: [String: Int32] = [:]
         var shas: [String] = []
         var builds: [HistoryBuild] = []
         builds.reserveCapacity(stored.builds.count)
         var buildCommits = [Int32](repeating: 0, count: stored.builds.count)
+        func isTarget(_ build: StoredHistory.Build) -> Bool {
+            build.branch.map { $0.isEmpty || targetBranches.contains($0) } ?? true
+        }
+        for pass in [true, false] {
+            for build in stored.builds where isTarget(build) == pass {
+                let sha = build.commit ?? "(build \(build.id))"
+                if commitIDs[sha] == nil {
+                    commitIDs[sha] = Int32(shas.count)
+                    shas.append(sha)
+                }
+            }
+        }
         for (index, build) in stored.builds.enumerated() {
             let sha = build.commit ?? "(build \(build.id))"
-            let commit: Int32
-            if let known = commitIDs[sha] {
-                commit = known
-            } else {
-                commit = Int32(shas.count)
-                commitIDs[sha] = commit
-                shas.append(sha)
-            }
+            let commit = commitIDs[sha]!
             buildCommits[index] = commit
             builds.append(HistoryBuild(index: Int32(index), id: build.id, commit: commit, sha: sha, branch: build.branch ?? "",
                                       baseCommit: build.base.flatMap { commitIDs[$0] }, verdict: build.verdict,
@@ -75,7 +83,7 @@ extension FlakyAnalyzer {
                                lastBuilds: Int? = nil) throws(StoreError) -> (history: AttemptHistory, analysis: FlakyAnalysis)
     {
         let stored = try store.loadHistory(lastBuilds: lastBuilds)
-        let history = AttemptHistory(stored: stored)
+        let history = AttemptHistory(stored: stored, targetBranches: configuration.targetBranches)
         let manual = try ManualQuarantine.load(from: store, builds: stored.builds)
         let analysis = analyze(history, manual: manual, configuration: configuration)
         try store.saveSnapshot(AnalysisSnapshot(

@@ -67,7 +67,7 @@ public enum StoredGate {
                              regressionRate: analysis.regressionRate)
         } else {
             let stored = try store.loadHistory(tests: tests)
-            let history = AttemptHistory(stored: stored)
+            let history = AttemptHistory(stored: stored, targetBranches: configuration.targetBranches)
             let manual = try ManualQuarantine.load(from: store, builds: stored.builds)
             let snapshot = try store.snapshot()
             let context = FlakyAnalyzer.context(snapshot: snapshot, history: history, testCount: history.testNames.count,

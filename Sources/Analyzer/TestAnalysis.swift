@@ -38,6 +38,16 @@ public struct BreakReport: Sendable, Hashable {
     public var builds: Int
 }
 
+/// A side branch's (a PR's) ongoing break of a test: every attempt failed in that branch's
+/// newest builds of it. Reported against the branch; never flakiness, never a target-branch break.
+public struct BranchBreak: Sendable, Hashable {
+    public var branch: String
+    /// The commit of the branch's first build in this run of failing builds.
+    public var sinceCommit: String
+    /// The branch's builds in the run.
+    public var builds: Int
+}
+
 /// One test's analysis.
 public struct TestAnalysis: Sendable, Hashable {
     public var test: Int32
@@ -79,6 +89,9 @@ public struct TestAnalysis: Sendable, Hashable {
     /// attempt: a bursty test's all-failing builds come far more often than rate^attempts.
     public var flakyBuilds: Int
     public var allFailedBuilds: Int
+    /// The newest side branch's break of this test, while it lasts (the branch's newest build
+    /// of the test failed every attempt).
+    public var branchBreak: BranchBreak?
 
     /// The observed share of builds in which the test failed every attempt (0 when it never did).
     public var allFailedBuildRate: Double { flakyBuilds > 0 ? Double(allFailedBuilds) / Double(flakyBuilds) : 0 }

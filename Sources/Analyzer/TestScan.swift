@@ -10,6 +10,9 @@ struct TestScan: Sendable {
         var failures: (Int32, Int32) = (0, 0)
         /// A failed attempt was followed by a passing one in this build.
         var passedAfterFailure = false
+        /// The build ran on a side branch (a PR): same-commit evidence only, never a flip or a
+        /// break along the target branch.
+        var sideBranch = false
 
         var totalPasses: Int { Int(passes.0 + passes.1) }
         var totalFailures: Int { Int(failures.0 + failures.1) }
@@ -28,11 +31,29 @@ struct TestScan: Sendable {
     /// The longest run of clean attempts between two counted failures.
     var longestCleanGap = 0
     var lastFailureBuild: Int32?
+    /// Side-branch (PR) builds in which every counted attempt failed, in build order: that
+    /// branch's breaks, left out of every other figure (they are no flakiness, and no break of
+    /// the target branch).
+    var sideBreaks: [Int32] = []
+
+    /// When the build starting at `scratch[start]` failed every counted attempt (a side branch's
+    /// break), the index just past its records; nil when some attempt passed or none counted.
+    static func sideBreakEnd(_ scratch: [AttemptRecord], from start: Int, infrastructure: InfrastructureEffects) -> Int? {
+        let build = scratch[start].build
+        var end = start, failed = false, passed = false
+        while end < scratch.count, scratch[end].build == build {
+            let record = scratch[end]
+            end += 1
+            guard record.isEvidence, !infrastructure.excludes(record) else { continue }
+            if record.outcome.isFailure { failed = true } else { passed = true }
+        }
+        return failed && !passed ? end : nil
+    }
 
     /// Scans one test's records (`records[order[range]]`). `scratch` is reused between tests to
     /// keep the hot loop free of allocations.
     static func scan(records: [AttemptRecord], order: ArraySlice<Int32>, infrastructure: InfrastructureEffects,
-                     scratch: inout [AttemptRecord]) -> TestScan
+                     sideBranch: [Bool] = [], scratch: inout [AttemptRecord]) -> TestScan
     {
         scratch.removeAll(keepingCapacity: true)
         var sorted = true
@@ -53,10 +74,21 @@ struct TestScan: Sendable {
             if rawFail, !rawPass, !infrastructure.outageBuilds[Int(observation.build)] { scan.harm.failedBuilds += 1 }
             if observation.totalPasses + observation.totalFailures > 0 { scan.observations.append(observation) }
         }
-        for record in scratch {
+        var position = 0
+        while position < scratch.count {
+            let record = scratch[position]
+            position += 1
             if current?.build != record.build {
                 close(current, into: &scan)
+                current = nil
+                let side = Int(record.build) < sideBranch.count && sideBranch[Int(record.build)]
+                if side, let end = sideBreakEnd(scratch, from: position - 1, infrastructure: infrastructure) {
+                    scan.sideBreaks.append(record.build)
+                    position = end
+                    continue
+                }
                 current = BuildObservation(build: record.build, commit: record.commit)
+                current!.sideBranch = side
                 rawPass = false
                 rawFail = false
                 sawFailure = false

@@ -2,10 +2,11 @@ import Analyzer
 import Foundation
 import Store
 
-/// Runs a full flaky analysis on a thread of its own after a build when `SnapshotRefresh` says
-/// one is due, one at a time, so a store too big to analyse at every gate keeps its gate's
-/// suite-wide figures current without anyone running `testfleet flaky`. The gate never waits
-/// for it.
+/// Runs a full flaky analysis of the newest builds after a build when `SnapshotRefresh` says one
+/// is due, one at a time, so a store too big to analyse at every gate keeps its gate's
+/// suite-wide figures current without anyone running `testfleet flaky`. On a thread of its own
+/// (the coordinator: the gate never waits for it) or inline (`AnalysisRefresh.inline`: a
+/// one-shot command, where nothing else would ever refresh them).
 final class AnalysisRefresher: @unchecked Sendable {
     let store: Store
     let refresh: AnalysisRefresh
@@ -22,8 +23,9 @@ final class AnalysisRefresher: @unchecked Sendable {
 
     private var isRunning: Bool { lock.withLock { running } }
 
-    /// Called after each finished build; returns at once.
-    func buildFinished() {
+    /// Called after each finished build (`testsPerBuild`: its test count); returns at once
+    /// unless the refresh is inline.
+    func buildFinished(testsPerBuild: Int) {
         guard refresh.every > 0, !isRunning else { return }
         let due: Bool
         do {
@@ -37,19 +39,26 @@ final class AnalysisRefresher: @unchecked Sendable {
             defer { running = true }
             return !running
         }) else { return }
-        let thread = Thread { [self] in
-            defer { lock.withLock { running = false } }
-            let started = Date()
-            do {
-                let (history, _) = try FlakyAnalyzer.analyze(store: store, lastBuilds: refresh.window)
-                log("flaky analysis refreshed in \(String(format: "%.1f", Date().timeIntervalSince(started))) s "
-                    + "(\(history.records.count) results, \(history.builds.count) builds)")
-            } catch {
-                log("flaky analysis refresh failed (the gate keeps the previous snapshot): \(error)")
-            }
+        let builds = refresh.builds(testsPerBuild: testsPerBuild)
+        if refresh.inline {
+            analyse(lastBuilds: builds)
+            return
         }
+        let thread = Thread { [self] in analyse(lastBuilds: builds) }
         thread.name = "testfleet-analysis"
         thread.start()
+    }
+
+    private func analyse(lastBuilds: Int) {
+        defer { lock.withLock { running = false } }
+        let started = Date()
+        do {
+            let (history, _) = try FlakyAnalyzer.analyze(store: store, lastBuilds: lastBuilds)
+            log("flaky analysis refreshed in \(String(format: "%.1f", Date().timeIntervalSince(started))) s "
+                + "(\(history.records.count) results, \(history.builds.count) builds)")
+        } catch {
+            log("flaky analysis refresh failed (the gate keeps the previous snapshot): \(error)")
+        }
     }
 
     /// Waits until a refresh in progress has finished (for a clean shutdown).

@@ -20,8 +20,8 @@ public struct BuildLifecycle: Sendable {
     let refresher: AnalysisRefresher?
 
     /// - Parameters:
-    ///   - refresh: when finished builds start a background analysis (nil: never; a one-shot
-    ///     command that should not wait for one).
+    ///   - refresh: when finished builds refresh the analysis snapshot, in the background or
+    ///     inline (nil: never; a command that only reads, such as `gate`).
     ///   - log: where the background analysis reports (stderr, with the command's prefix).
     public init(store: Store, root: String? = nil, refresh: AnalysisRefresh? = AnalysisRefresh(),
                 log: @escaping @Sendable (String) -> Void = { _ in })
@@ -43,7 +43,7 @@ public struct BuildLifecycle: Sendable {
             throw TestfleetError(error)
         }
         if record.source == "run" { TimingHistory.fold(store: store, build: id) }
-        refresher?.buildFinished()
+        refresher?.buildFinished(testsPerBuild: verdict.counts.total)
         return verdict
     }
 

@@ -17,6 +17,18 @@ public struct StoredHistory: Sendable {
         public var simulated: Bool
         /// The gate suspected an infrastructure outage when it judged this build.
         public var outage = false
+
+        public init(seq: Int64, id: String, commit: String?, branch: String?, base: String?, verdict: Verdict.Decision?,
+                    simulated: Bool, outage: Bool = false) {
+            self.seq = seq
+            self.id = id
+            self.commit = commit
+            self.branch = branch
+            self.base = base
+            self.verdict = verdict
+            self.simulated = simulated
+            self.outage = outage
+        }
     }
 
     /// One result row with its strings replaced by indices into the tables above.

@@ -11,7 +11,7 @@ struct FlakyCommand: ParsableCommand {
         commandName: "flaky",
         abstract: "Flaky, broken, quarantined and fixed tests with their evidence, ranked by harm.")
 
-    @Flag(help: "Print a JSON array: [{test, state, flake_rate, evidence, since_commit}, …].")
+    @Flag(help: "Print a JSON array: [{test, state, flake_rate, evidence, since_commit}, …]; a PR's break also has \"branch\".")
     var json = false
 
     @Flag(help: "Print a Markdown report suited to a PR comment.")
@@ -36,11 +36,17 @@ struct FlakyCommand: ParsableCommand {
             print(MarkdownReport.render(analysis), terminator: "")
         } else {
             let rows = FlakyReport.rows(analysis, includeStable: all)
-            if rows.isEmpty { print("no flaky or broken tests among \(analysis.tests.count) tests") }
+            let branchBreaks = FlakyReport.branchBreakRows(analysis)
+            if rows.isEmpty && branchBreaks.isEmpty { print("no flaky or broken tests among \(analysis.tests.count) tests") }
             for test in rows {
                 let since = test.sinceCommit.map { " since \($0)" } ?? ""
                 print("\(test.state.rawValue)\(since)  \(test.name)  rate \(String(format: "%.3g%%", test.flakeRate * 100))")
                 print("    \(FlakyReport.evidence(test))")
+            }
+            for test in branchBreaks {
+                let found = test.branchBreak!
+                print("broken on \(found.branch) since \(found.sinceCommit)  \(test.name)")
+                print("    \(FlakyReport.branchEvidence(found))")
             }
         }
     }

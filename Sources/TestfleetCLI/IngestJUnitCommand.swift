@@ -33,6 +33,9 @@ struct IngestJUnitCommand: ParsableCommand {
     @Option(help: "The branch the results are for.")
     var branch: String?
 
+    @Option(help: "The build's base: the merge-base of --commit with the branch it targets (for a PR build: `git merge-base origin/main HEAD`).")
+    var base: String?
+
     @Option(help: "The build to record into (created, or added to when an earlier ingest made it; default: a new id).")
     var build: String?
 
@@ -53,6 +56,7 @@ struct IngestJUnitCommand: ParsableCommand {
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one JUnit XML file") }
         guard !commit.isEmpty else { throw ValidationError("--commit must not be empty") }
+        if let base, base.isEmpty { throw ValidationError("--base must not be empty") }
         if let build, build.isEmpty || build.count > 200 { throw ValidationError("--build must be 1 to 200 characters") }
         if let arch, Arch(parsing: arch) == nil { throw ValidationError("--arch must be x86_64 or aarch64, got '\(arch)'") }
     }
@@ -73,7 +77,7 @@ struct IngestJUnitCommand: ParsableCommand {
         }
         let arch = self.arch.flatMap(Arch.init(parsing:)) ?? .current
         let spec = BuildSpec(id: build ?? "ingest-" + BuildOptions.newBuildID(), suite: "junit:" + files.joined(separator: ","),
-                             commit: commit, branch: branch)
+                             commit: commit, branch: branch, base: base)
         var counts = Counts()
         var testCases: [[TestResult]] = []
         testCases.reserveCapacity(parsed.reduce(0) { $0 + $1.count })
@@ -85,9 +89,13 @@ struct IngestJUnitCommand: ParsableCommand {
         }
         trace.mark("converted")
         let store = try self.store.open()
-        // No background analysis: this command exits at once, and on a big store every 20th
-        // call would wait for a full one (the coordinator and `testfleet flaky` refresh it).
-        let (report, verdict) = try BuildLifecycle(store: store, refresh: nil).ingest(testCases, into: spec)
+        // The snapshot refreshed inline when due (every 20th build, over ≈ 1 M results of the
+        // newest builds): nothing else refreshes a store that only ingest fills, and a gate
+        // judging against figures from its first 50,000 results blocked known-flaky tests.
+        let lifecycle = BuildLifecycle(store: store, refresh: AnalysisRefresh(inline: true), log: { line in
+            trace.mark(line)
+        })
+        let (report, verdict) = try lifecycle.ingest(testCases, into: spec)
         trace.mark("stored \(report.attempts) attempts and judged the build")
         if json {
             print("{\"testcases\": \(counts.testcases), \"passed\": \(counts.passed), \"failed\": \(counts.failed), \"skipped\": \(counts.skipped)}")

@@ -17,7 +17,8 @@ extension GateInput {
         for test in analysed {
             flakePosteriors[test.name] = test.posterior(prior: prior)  // its mean is test.flakeRate
             if test.allFailedBuilds > 0 { allFailedBuildRates[test.name] = test.allFailedBuildRate }
-            if test.flakyFailures > 0 { flakyHistory.insert(test.name) }
+            // An ongoing break is not a flaky record: its failures must keep blocking.
+            if test.flakyFailures > 0 && test.state != .broken { flakyHistory.insert(test.name) }
             // Flakiness needs a pass somewhere: a test that never passed is not "confirmed flaky"
             // however the suite's prior weighs it (a tiny suite with one very flaky test can make
             // three failures look like bad luck), so only a person's quarantine covers it.

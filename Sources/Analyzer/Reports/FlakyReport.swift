@@ -3,7 +3,7 @@ import Model
 ///
 /// JSON rows have exactly these keys, in this order (docs/architecture.md, "Formats"):
 /// `{"test": "…", "state": "flaky|broken|stable|quarantined|fixed", "flake_rate": 0.0,
-/// "evidence": "…", "since_commit": "…"|null}`.
+/// "evidence": "…", "since_commit": "…"|null}`, plus `"branch": "…"` on a side branch's break.
 public enum FlakyReport {
     /// Tests to report: every non-stable test (every test with `includeStable`), most harmful first.
     public static func rows(_ analysis: FlakyAnalysis, includeStable: Bool = false) -> [TestAnalysis] {
@@ -18,13 +18,34 @@ public enum FlakyReport {
         return a.name < b.name
     }
 
-    /// The `--json` document: a JSON array, one row per line.
+    /// Tests a side branch (a PR) broke and has not fixed yet, by branch then name: reported
+    /// against that branch, apart from the target branch's rows.
+    public static func branchBreakRows(_ analysis: FlakyAnalysis) -> [TestAnalysis] {
+        analysis.tests.filter { $0.branchBreak != nil }.sorted {
+            ($0.branchBreak!.branch, $0.name) < ($1.branchBreak!.branch, $1.name)
+        }
+    }
+
+    /// The evidence sentence of a branch's break.
+    public static func branchEvidence(_ found: BranchBreak) -> String {
+        "fails every attempt on branch \(found.branch) since \(found.sinceCommit) (\(found.builds) build\(found.builds == 1 ? "" : "s")): "
+            + "that branch's break, not flakiness and not a break of the target branch"
+    }
+
+    /// The `--json` document: a JSON array, one row per line. A side branch's break is a row of
+    /// its own with state `broken` and the extra key `"branch"`.
     public static func json(_ analysis: FlakyAnalysis, includeStable: Bool = false) -> String {
-        let lines = rows(analysis, includeStable: includeStable).map { test in
+        var lines = rows(analysis, includeStable: includeStable).map { test in
             let since = test.sinceCommit.map(JSONText.quoted) ?? "null"
             return "{\"test\": \(JSONText.quoted(test.name)), \"state\": \"\(test.state.rawValue)\", "
                 + "\"flake_rate\": \(jsonNumber(test.flakeRate)), \"evidence\": \(JSONText.quoted(evidence(test))), "
                 + "\"since_commit\": \(since)}"
+        }
+        for test in branchBreakRows(analysis) {
+            let found = test.branchBreak!
+            lines.append("{\"test\": \(JSONText.quoted(test.name)), \"state\": \"broken\", "
+                + "\"flake_rate\": \(jsonNumber(test.flakeRate)), \"evidence\": \(JSONText.quoted(branchEvidence(found))), "
+                + "\"since_commit\": \(JSONText.quoted(found.sinceCommit)), \"branch\": \(JSONText.quoted(found.branch))}")
         }
         return lines.isEmpty ? "[]" : "[\n" + lines.map { "  " + $0 }.joined(separator: ",\n") + "\n]"
     }

@@ -11,6 +11,8 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "junit-ingest": JUnitIngestBench.run,
     "import-graph": ImportGraphBench.run,
     "flaky-eval": FlakyEvalBench.run,
+    "ingest-gate-eval": IngestGateEvalBench.run,
+    "branch-gate-eval": BranchGateEvalBench.run,
     "analysis": AnalysisBench.run,
 ]
 

@@ -1,0 +1,139 @@
+// `bench/run ingest-gate-eval [--tests N] [--builds N] [--seed S] [--retries R] [--confirm C]`:
+// the flaky-eval generator's SYNTHETIC history through the user-facing ingest path. Each build
+// becomes one JUnit file (retries as Surefire `<rerunFailure>`s), recorded with the real
+// `testfleet ingest junit` process and then judged with `testfleet gate --build` right after,
+// nothing in between: the gate a CI that brings results from elsewhere gets, build by build.
+// Scored against the generator's ground truth as flaky-eval scores its gate.
+import Analyzer
+import BenchSupport
+import Foundation
+import JUnit
+import Model
+
+enum IngestGateEvalBench {
+    struct Usage: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func run(_ arguments: [String]) throws {
+        var parameters = SyntheticFlakyHistory.Parameters()
+        parameters.tests = 2_000
+        parameters.builds = 160
+        parameters.confirmRetries = 0  // another CI: its own retries only
+        var index = 0
+        while index < arguments.count {
+            guard index + 1 < arguments.count, let value = Int(arguments[index + 1]) else {
+                throw Usage(description: "ingest-gate-eval: '\(arguments[index])' needs a number")
+            }
+            switch arguments[index] {
+            case "--tests": parameters.tests = value
+            case "--builds": parameters.builds = value
+            case "--seed": parameters.seed = UInt64(value)
+            case "--retries": parameters.retries = max(0, min(value, 9))
+            case "--confirm": parameters.confirmRetries = max(0, min(value, 20))
+            default: throw Usage(description: "ingest-gate-eval: unknown argument '\(arguments[index])' (use --tests --builds --seed --retries --confirm)")
+            }
+            index += 2
+        }
+        let binary = try testfleetBinary()
+        let started = Date()
+        let synthetic = SyntheticFlakyHistory(parameters)
+        let history = synthetic.history
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("testfleet-ingest-gate-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let keep = ProcessInfo.processInfo.environment["KEEP_DB"] != nil  // to look at a false block afterwards
+        defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
+        let db = directory + "/fleet.db"
+        print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds, \(history.records.count) attempts, retries ≤ \(parameters.retries), confirmation runs \(parameters.confirmRetries); each build: `testfleet ingest junit` then `testfleet gate --build`")
+
+        var ingestSeconds: [Double] = [], gateSeconds: [Double] = []
+        var falseBlocks = 0, clean = 0, missed = 0, regressions = 0
+        var causes: [String: Int] = [:]
+        var recordIndex = 0
+        for build in 0..<history.builds.count {
+            var attempts: [Int32: [AttemptRecord]] = [:]
+            while recordIndex < history.records.count, history.records[recordIndex].build == Int32(build) {
+                attempts[history.records[recordIndex].test, default: []].append(history.records[recordIndex])
+                recordIndex += 1
+            }
+            let cases = attempts.keys.sorted().map { test -> JUnitTestCase in
+                let records = attempts[test]!.sorted { $0.attempt < $1.attempt }
+                return JUnitTestCase(testfleetName: history.testNames[Int(test)], outcome: records.last!.outcome,
+                                     duration: Double(records.last!.duration),
+                                     earlierAttempts: records.dropLast().map(\.outcome))
+            }
+            let file = directory + "/build.xml"
+            try JUnitWriter.write(cases, to: file)
+            let id = history.builds[build].id
+            let (ingestStatus, _, ingestTime) = try runProcess(binary, ["ingest", "junit", file, "--commit", history.builds[build].sha,
+                                                                       "--branch", "main", "--build", id, "--arch", "x86_64",
+                                                                       "--worker", "ci", "--db", db, "--json"])
+            guard ingestStatus == 0 else { throw Usage(description: "ingest of \(id) exited \(ingestStatus)") }
+            let (gateStatus, output, gateTime) = try runProcess(binary, ["gate", "--build", id, "--db", db, "--json"])
+            guard gateStatus == 0 || gateStatus == 1 else { throw Usage(description: "gate of \(id) exited \(gateStatus)") }
+            ingestSeconds.append(ingestTime)
+            gateSeconds.append(gateTime)
+            let verdict = try JSONSerialization.jsonObject(with: output) as? [String: Any] ?? [:]
+            let failures = (verdict["failures"] as? [[String: Any]] ?? []).compactMap { $0["test"] as? String }
+            let quarantined = Set(verdict["quarantined"] as? [String] ?? [])
+            let blocking = Set(failures.filter { !quarantined.contains($0) })
+            let commit = history.builds[build].commit
+            let reallyBroken = Set(synthetic.truth.indices.lazy.filter { synthetic.truth[$0].isBroken(at: commit) }
+                .map { history.testNames[$0] })
+            regressions += reallyBroken.count
+            missed += reallyBroken.subtracting(blocking).count
+            guard !synthetic.buildTruth[build].outage else { continue }
+            clean += synthetic.buildTruth[build].realRegression ? 0 : 1
+            let wrong = blocking.subtracting(reallyBroken)
+            if !wrong.isEmpty, !synthetic.buildTruth[build].realRegression {
+                falseBlocks += 1
+                if keep { print("false block: \(id) by \(wrong.sorted().joined(separator: ", ")) (store \(db))") }
+                for name in wrong {
+                    let truth = synthetic.truth[history.testNames.firstIndex(of: name)!]
+                    causes["\(truth.kind.rawValue)@\(fmt(truth.rate, 3))", default: 0] += 1
+                }
+            }
+        }
+        let falseBlockRate = Double(falseBlocks) / Double(max(clean, 1))
+        let missedRate = Double(missed) / Double(max(regressions, 1))
+        let size = (try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? 0
+        print("false blocks \(fmt(100 * falseBlockRate, 1))% (\(falseBlocks)/\(clean) clean builds), missed regressions \(missed)/\(regressions)")
+        if !causes.isEmpty {
+            print("false-block causes (kind@rate × tests): " + causes.sorted { $0.value > $1.value }.prefix(12).map { "\($0.key)×\($0.value)" }.joined(separator: ", "))
+        }
+        print("ingest per build median \(fmt(median(ingestSeconds), 3)) s, gate median \(fmt(median(gateSeconds), 3)) s (last \(fmt(gateSeconds.last ?? 0, 3)) s, process start included), store \(size / 1_000_000) MB")
+        print("(SYNTHETIC history; total \(fmt(Date().timeIntervalSince(started), 1)) s)")
+        print("{\"benchmark\":\"ingest-gate-eval\",\"synthetic\":true,\"tests\":\(parameters.tests),\"builds\":\(parameters.builds),"
+            + "\"seed\":\(parameters.seed),\"attempts\":\(history.records.count),\"false_blocks\":\(falseBlocks),\"clean_builds\":\(clean),"
+            + "\"false_block_rate\":\(fmt(falseBlockRate, 4)),\"missed_regressions\":\(missed),\"regressions\":\(regressions),"
+            + "\"missed_regression_rate\":\(fmt(missedRate, 4)),\"ingest_median_s\":\(fmt(median(ingestSeconds), 4)),"
+            + "\"gate_median_s\":\(fmt(median(gateSeconds), 4))}")
+    }
+
+    /// The release `testfleet` beside this binary, or `TESTFLEET_BIN`.
+    static func testfleetBinary() throws -> String {
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let binary = ProcessInfo.processInfo.environment["TESTFLEET_BIN"]
+            ?? me.deletingLastPathComponent().appendingPathComponent("testfleet").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw Usage(description: "no testfleet binary at \(binary) (build it, or set TESTFLEET_BIN)")
+        }
+        return binary
+    }
+
+    static func runProcess(_ binary: String, _ arguments: [String]) throws -> (Int32, Data, Double) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        let start = Date()
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, output, Date().timeIntervalSince(start))
+    }
+
+    static func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
+    static func fmt(_ value: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", value) }
+}
