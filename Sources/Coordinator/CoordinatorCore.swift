@@ -118,6 +118,7 @@ final class CoordinatorCore {
     func apply(_ batch: ResultBatch) {
         // Taken out of the table while it changes, so its dictionary is not copied.
         var lease = leases.removeValue(forKey: batch.lease)
+        var retriesQueued = false
         if let build = builds[batch.build] {
             // A finished build takes no more results, but its leases still end: a worker that
             // ran a requeued copy after the first report finished the build would otherwise
@@ -126,7 +127,7 @@ final class CoordinatorCore {
             for result in batch.results {
                 guard let index = build.index(of: result.test) else { continue }
                 if lease?.remaining[index] == result.attempt { lease?.remaining[index] = nil }
-                if running { _ = build.apply(result, index: index) }
+                if running && build.apply(result, index: index) { retriesQueued = true }
             }
         }
         if let lease {
@@ -141,6 +142,8 @@ final class CoordinatorCore {
             }
         }
         if let build = builds[batch.build], build.isComplete, !build.finished { finish(build) }
+        // A failure's retries go out now, to busy workers' retry lanes too, not at the next timer.
+        if retriesQueued { grantAll(retryLanes: true) }
     }
 
     /// A local worker process exited: its leases are requeued now, not after the timeout.

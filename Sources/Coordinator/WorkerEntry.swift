@@ -40,4 +40,6 @@ struct Lease {
     let worker: [UInt8]
     let build: String
     var remaining: [Int: Int]
+    /// Granted past the worker's capacity, to its retry lane (at most one such lease at a time).
+    var retryLane = false
 }
