@@ -103,4 +103,20 @@ import Wire
         #expect(fleet.finished == ["b1"])
         #expect(fleet.core.builds["b1"]?.failedCount == 1)
     }
+
+    @Test func aRestartedCoordinatorSendsOnlyTheConfirmationRunsNotYetStored() throws {
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        let spec = BuildSpec(id: "b1", suite: "sim:unit", maxAttempts: 2, confirmAttempts: 3, confirmLimit: 10)
+        let planned = PlannedBuild(spec: spec, suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")],
+                                   tests: [TestCase(name: "t1", suite: 0)], grantCost: 1)
+        // Stored before the restart: attempt 3 (the first confirmation run) failed on w2.
+        fleet.core.start(planned, stored: ["t1": (attempt: 3, outcome: .failed, worker: "w2")], watcher: nil, now: fleet.now)
+        fleet.drain()
+        let sent = fleet.assigns(to: "w1")
+        #expect(sent.map { $0.tests.map(\.attempt) } == [[4], [5]])
+        for grant in sent { fleet.report("w1", grant, .failed) }
+        #expect(fleet.finished == ["b1"])
+        #expect(fleet.core.builds["b1"]?.failedCount == 1)
+    }
 }
