@@ -16,6 +16,8 @@
 //   Builds            one build's lifecycle: plan (suites, selection, inventory, timing) and
 //                     finish (gate, stored verdict, timing fold, snapshot refresh); the CLI hands
 //                     it to the coordinator as closures (the coordinator does not import it)
+//   BenchSupport      baseline schedulers, the simulated cluster, synthetic flaky histories and
+//                     their scoring: for testfleet-bench and tests only, never in the product
 //   TestfleetCLI      swift-argument-parser commands: parse, call, print
 //   testfleet         the thin executable
 import PackageDescription
@@ -66,6 +68,7 @@ let package = Package(
             dependencies: ["Model", "Wire", "Transport", "Adapters"],
             swiftSettings: strict),
         .target(name: "Analyzer", dependencies: ["Model", "Store"], swiftSettings: strict),
+        .target(name: "BenchSupport", dependencies: ["Model", "Planning", "Analyzer"], swiftSettings: strict),
         .target(
             name: "Builds",
             dependencies: [
@@ -84,7 +87,8 @@ let package = Package(
         .executableTarget(
             name: "testfleet-bench",
             dependencies: [
-                "Model", "Wire", "Store", "Planning", "Selection", "JUnit", "Analyzer", "Adapters", "SelectionSources", grdbSQLite,
+                "Model", "Wire", "Store", "Planning", "Selection", "JUnit", "Analyzer", "Adapters", "SelectionSources", "BenchSupport",
+                grdbSQLite,
             ],
             path: "bench/Sources/testfleet-bench",
             swiftSettings: strict),
@@ -101,7 +105,9 @@ let package = Package(
             name: "SelectionTests", dependencies: ["Selection", "SelectionSources", "Config", "Model", "Adapters", "TestSupport"],
             swiftSettings: strict),
         .testTarget(name: "BuildsTests", dependencies: ["Builds", "Store", "Model"], swiftSettings: strict),
-        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model"], swiftSettings: strict),
+        .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model", "BenchSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "BenchSupportTests", dependencies: ["BenchSupport", "Planning", "Analyzer", "Model"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "Model", "Transport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"], swiftSettings: strict),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "JUnit"], swiftSettings: strict),

@@ -185,7 +185,9 @@ extension PytestAdapter: ImpactProvider {
     public func impactSuite(_ suite: SuiteDefinition, directory: String, sources: inout ImpactSources)
         throws(TestfleetError) -> ImpactSuite
     {
-        let graphs = try sources.pythonGraphs(under: directory)
-        return .python(name: suite.name, directory: directory, head: graphs.head, base: graphs.base, rules: sources.rules)
+        let graphs = try sources.pythonGraphs(for: suite, under: directory)
+        return .python(
+            name: suite.name, directory: directory, head: graphs.head, base: graphs.base, rules: sources.rules,
+            layout: graphs.layout)
     }
 }

@@ -39,7 +39,7 @@ extension AttemptHistory {
             let commit = self.commit(sha)
             let baseCommit = base.map { self.commit($0) }
             let index = Int32(history.builds.count)
-            history.builds.append(BuildRecord(index: index, id: id, commit: commit, sha: sha, branch: branch,
+            history.builds.append(HistoryBuild(index: index, id: id, commit: commit, sha: sha, branch: branch,
                                               baseCommit: baseCommit, verdict: verdict))
             return index
         }

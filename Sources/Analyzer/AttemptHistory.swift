@@ -13,10 +13,10 @@ public struct AttemptHistory: Sendable {
     /// Commit SHAs in commit order (oldest first), indexed by `AttemptRecord.commit`.
     public var commitSHAs: [String]
     /// Builds in build order (oldest first), indexed by `AttemptRecord.build`.
-    public var builds: [BuildRecord]
+    public var builds: [HistoryBuild]
     public var records: [AttemptRecord]
 
-    public init(testNames: [String], workerNames: [String], commitSHAs: [String], builds: [BuildRecord],
+    public init(testNames: [String], workerNames: [String], commitSHAs: [String], builds: [HistoryBuild],
                 records: [AttemptRecord]) {
         self.testNames = testNames
         self.workerNames = workerNames

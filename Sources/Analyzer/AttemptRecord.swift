@@ -35,5 +35,5 @@ public struct AttemptRecord: Sendable, Hashable {
 
     /// Whether the attempt counts for flakiness at all: skips and expected failures say nothing.
     @inlinable
-    var isEvidence: Bool { outcome == .passed || outcome == .failed || outcome == .error }
+    public var isEvidence: Bool { outcome == .passed || outcome == .failed || outcome == .error }
 }

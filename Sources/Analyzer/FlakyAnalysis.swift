@@ -1,5 +1,3 @@
-public import Model
-
 /// The result of one analysis over a history: every test's state and evidence, plus the
 /// suite-wide figures the states were judged against.
 public struct FlakyAnalysis: Sendable {
@@ -22,49 +20,6 @@ public struct FlakyAnalysis: Sendable {
     /// Worker names and build ids, to name flagged infrastructure in reports.
     public var workerNames: [String]
     public var buildIDs: [String]
-
-    /// Tests whose failures do not block the gate.
-    public var quarantinedNames: Set<String> {
-        Set(tests.lazy.filter { $0.quarantine != nil }.map(\.name))
-    }
-
-    /// Tests a person quarantined (their failures never block).
-    public var manuallyQuarantinedNames: Set<String> {
-        Set(tests.lazy.filter { $0.quarantine == .manual }.map(\.name))
-    }
-
-    /// A gate input for one build's results, filled with this analysis's quarantine, flake rates
-    /// and regression rate.
-    public func gateInput(build: String, commit: String?, suite: String, simulated: Bool = false,
-                          results: [TestResult], skippedBySelection: [String] = [], rebaseRequired: String? = nil,
-                          wallSeconds: Double? = nil) -> GateInput
-    {
-        var input = GateInput(
-            build: build, commit: commit, suite: suite, simulated: simulated, results: results,
-            quarantined: quarantinedNames, manuallyQuarantined: manuallyQuarantinedNames,
-            flakeRates: flakeRatesByName, allFailedBuildRates: allFailedBuildRatesByName, defaultFlakeRate: prior.mean,
-            regressionRate: regressionRate, skippedBySelection: skippedBySelection, rebaseRequired: rebaseRequired,
-            wallSeconds: wallSeconds)
-        input.provisionallyQuarantined = Set(tests.lazy.filter { $0.quarantine == .provisional }.map(\.name))
-        for test in tests { input.flakePosteriors[test.name] = test.posterior(prior: prior) }
-        input.unknownTestPrior = prior
-        return input
-    }
-
-    /// Observed all-attempts-failed build rates by test name (tests that had such builds only).
-    public var allFailedBuildRatesByName: [String: Double] {
-        var result: [String: Double] = [:]
-        for test in tests where test.allFailedBuilds > 0 { result[test.name] = test.allFailedBuildRate }
-        return result
-    }
-
-    /// Flake rates by test name, for the gate's slip-through estimate.
-    public var flakeRatesByName: [String: Double] {
-        var result: [String: Double] = [:]
-        result.reserveCapacity(tests.count)
-        for test in tests { result[test.name] = test.flakeRate }
-        return result
-    }
 
     /// Tests in a state, in test-id order.
     public func tests(in state: TestState) -> [TestAnalysis] { tests.filter { $0.state == state } }

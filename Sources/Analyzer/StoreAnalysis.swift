@@ -10,7 +10,7 @@ extension AttemptHistory {
     public init(stored: StoredHistory) {
         var commitIDs: [String: Int32] = [:]
         var shas: [String] = []
-        var builds: [BuildRecord] = []
+        var builds: [HistoryBuild] = []
         builds.reserveCapacity(stored.builds.count)
         var buildCommits = [Int32](repeating: 0, count: stored.builds.count)
         for (index, build) in stored.builds.enumerated() {
@@ -24,7 +24,7 @@ extension AttemptHistory {
                 shas.append(sha)
             }
             buildCommits[index] = commit
-            builds.append(BuildRecord(index: Int32(index), id: build.id, commit: commit, sha: sha, branch: build.branch ?? "",
+            builds.append(HistoryBuild(index: Int32(index), id: build.id, commit: commit, sha: sha, branch: build.branch ?? "",
                                       baseCommit: build.base.flatMap { commitIDs[$0] }, verdict: build.verdict,
                                       outage: build.outage))
         }
@@ -90,7 +90,7 @@ extension FlakyAnalyzer {
     public static func context(snapshot: AnalysisSnapshot?, history: AttemptHistory, testCount: Int,
                                configuration: AnalyzerConfiguration = AnalyzerConfiguration()) -> FlakyAnalysis
     {
-        let prior = snapshot.map { BetaBinomial(alpha: $0.priorAlpha, beta: $0.priorBeta) } ?? BetaBinomial(alpha: 0.5, beta: 50)
+        let prior = snapshot.map { BetaBinomial(alpha: $0.priorAlpha, beta: $0.priorBeta) } ?? .weakPrior
         let builds = history.builds.count
         return FlakyAnalysis(
             tests: [], prior: prior, ambientFailureRate: snapshot?.ambientRate ?? 1e-4,

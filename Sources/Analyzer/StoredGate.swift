@@ -55,19 +55,16 @@ public enum StoredGate {
         return evaluation
     }
 
-    /// Fills quarantine, flake rates and the regression rate for the tests that failed: from a
-    /// full analysis on a small store, else by re-judging those tests against the snapshot.
+    /// Adds the failing tests' history (`GateInput.addHistory`): from a full analysis on a small
+    /// store, else by re-judging those tests against the snapshot.
     static func judgeHistory(of tests: [String], into input: inout GateInput, store: Store,
                              configuration: AnalyzerConfiguration, fullAnalysisLimit: Int) throws(StoreError)
     {
-        let analysed: [TestAnalysis]
-        let prior: BetaBinomial
         let wanted = Set(tests)
         if try store.approximateResultCount() <= fullAnalysisLimit {
             let (_, analysis) = try FlakyAnalyzer.analyze(store: store, configuration: configuration)
-            analysed = analysis.tests.filter { wanted.contains($0.name) }
-            input.regressionRate = analysis.regressionRate
-            prior = analysis.prior
+            input.addHistory(analysis.tests.lazy.filter { wanted.contains($0.name) }, prior: analysis.prior,
+                             regressionRate: analysis.regressionRate)
         } else {
             let stored = try store.loadHistory(tests: tests)
             let history = AttemptHistory(stored: stored)
@@ -75,23 +72,10 @@ public enum StoredGate {
             let snapshot = try store.snapshot()
             let context = FlakyAnalyzer.context(snapshot: snapshot, history: history, testCount: history.testNames.count,
                                                 configuration: configuration)
-            analysed = FlakyAnalyzer.reanalyze(history, tests: (0..<Int32(history.testNames.count)).map { $0 },
-                                               using: context, manual: manual)
-            input.regressionRate = context.regressionRate
-            prior = context.prior
+            let analysed = FlakyAnalyzer.reanalyze(history, tests: (0..<Int32(history.testNames.count)).map { $0 },
+                                                   using: context, manual: manual)
+            input.addHistory(analysed, prior: context.prior, regressionRate: context.regressionRate)
         }
-        for test in analysed {
-            input.flakePosteriors[test.name] = test.posterior(prior: prior)  // its mean is test.flakeRate
-            if test.allFailedBuilds > 0 { input.allFailedBuildRates[test.name] = test.allFailedBuildRate }
-            // Flakiness needs a pass somewhere: a test that never passed is not "confirmed flaky"
-            // however the suite's prior weighs it (a tiny suite with one very flaky test can make
-            // three failures look like bad luck), so only a person's quarantine covers it.
-            let neverPassed = test.totalFailures == test.totalAttempts
-            if test.quarantine != nil && !(neverPassed && test.quarantine != .manual) { input.quarantined.insert(test.name) }
-            if test.quarantine == .manual { input.manuallyQuarantined.insert(test.name) }
-            if test.quarantine == .provisional { input.provisionallyQuarantined.insert(test.name) }
-        }
-        input.unknownTestPrior = prior
         // A person's quarantine holds even for a test the analysis has no attempts for.
         for entry in try store.quarantined() where entry.manual && wanted.contains(entry.test) {
             input.quarantined.insert(entry.test)

@@ -1,6 +1,6 @@
 public import Model
 
-/// The evidence behind a test's state, in the order of strength DESIGN.md gives.
+/// The evidence behind a test's state, strongest first.
 public struct TestEvidence: Sendable, Hashable {
     /// (commit, arch) pairs on which the test both passed and failed.
     public var sameCommitMixed = 0

@@ -30,6 +30,9 @@ public struct ImpactSelection: Sendable {
     public var selected: [Selected]
     public var skipped: [Skipped]
     public var paths: [PathNote]
+    /// For each pytest suite, how its files were mapped to modules: the roots used and why, the
+    /// roots inferred from imports, the plugins, and what was not understood.
+    public var layout: [String] = []
 
     public var runsEverything: Bool { !runAllReasons.isEmpty }
 }

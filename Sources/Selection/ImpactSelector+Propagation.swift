@@ -10,6 +10,7 @@ extension ImpactSelector {
     func propagatePython(suite: Int, atBase: Bool, seeds: [(module: Int, label: String)], work: inout Accumulator) {
         guard case .python(let head, let base) = suites[suite].graph, let graph = atBase ? base : head, !seeds.isEmpty
         else { return }
+        let seeds = widenUnreachedSeeds(seeds, suite: suite, graph: graph, work: &work)
         let count = graph.modules.count
         var importers = [[Int]](repeating: [], count: count)
         for (importer, targets) in graph.imports.enumerated() {
@@ -86,6 +87,13 @@ extension ImpactSelector {
             guard let module = graph.index(ofPath: test), via[module] != Self.unseen else { continue }
             work.add(TestKey(suite: suite, test: test), chain(to: module) + ["test \(test)"])
         }
+        // pytest runs a conftest.py (and what it imports) for every test below it, and a plugin
+        // for every test of the session: a reached one reaches those tests whatever they import.
+        for (module, directory, why) in testWideModules(suite: suite, graph: graph) where via[module] != Self.unseen {
+            for test in suites[suite].tests where test.hasPrefix(directory) {
+                work.add(TestKey(suite: suite, test: test), chain(to: module) + [why, "test \(test)"])
+            }
+        }
     }
 
     /// Marks every target depending on a changed target and adds the test targets among them.
@@ -153,7 +161,8 @@ extension ImpactSelector {
                 }
             }
         }
-        return ImpactSelection(runAllReasons: work.runAll, selected: selected, skipped: skipped, paths: work.notes)
+        return ImpactSelection(
+            runAllReasons: work.runAll, selected: selected, skipped: skipped, paths: work.notes, layout: layoutLines())
     }
 
     private func skipReason(for suite: Int, work: Accumulator) -> String {

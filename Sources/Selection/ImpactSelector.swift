@@ -4,7 +4,9 @@
 /// accounted for: it forces a full run (a force-full pattern), or a rule maps it to tests, or it
 /// is a file in an import graph or under a Swift target. A path that is none of these is
 /// unknown and runs everything. Python modules with a dynamic import of unknown target are
-/// treated as importing every module.
+/// treated as importing every module. A `conftest.py` or plugin that reaches a changed module
+/// selects every test below it, and a changed module that no test needs runs its package's tests
+/// or everything (see `ImpactSelector+SafetyNet.swift`).
 public struct ImpactSelector: Sendable {
     public var suites: [ImpactSuite]
     public var rules: ImpactRules

@@ -23,6 +23,9 @@ public struct ImpactSuite: Sendable {
     }
     /// `tests` as a set, for constant-time membership with a million tests.
     private(set) var testSet: Set<String>
+    /// For a pytest suite: its module roots, plugins and test file names, for `--explain` and
+    /// for the plugins every test loads.
+    public var layout = PythonProjectLayout()
 
     public init(name: String, directory: String, graph: Graph, tests: [String]) {
         self.name = name
@@ -33,15 +36,23 @@ public struct ImpactSuite: Sendable {
     }
 
     /// A pytest suite whose tests are the modules of `head` whose file names match the rules'
-    /// test file patterns.
+    /// test file patterns or the layout's.
     public static func python(
-        name: String, directory: String, head: PythonImportGraph, base: PythonImportGraph?, rules: ImpactRules
+        name: String, directory: String, head: PythonImportGraph, base: PythonImportGraph?, rules: ImpactRules,
+        layout: PythonProjectLayout = PythonProjectLayout()
     ) -> ImpactSuite {
+        let extra = layout.testFilePatterns.compactMap { try? PathGlob($0) }
         let tests = head.paths.filter { path in
-            rules.isPythonTestFile(path.split(separator: "/").last ?? Substring(path))
+            let fileName = path.utf8.lastIndex(of: UInt8(ascii: "/")).map { path[path.index(after: $0)...] } ?? path[...]
+            return rules.isPythonTestFile(fileName) || extra.contains { $0.matches(String(fileName)) }
         }
-        return ImpactSuite(name: name, directory: directory, graph: .python(head: head, base: base), tests: tests)
+        var suite = ImpactSuite(name: name, directory: directory, graph: .python(head: head, base: base), tests: tests)
+        suite.layout = layout
+        return suite
     }
+
+    /// Whether `path` (suite-relative) is one of the suite's test files.
+    func isTest(_ path: String) -> Bool { testSet.contains(path) }
 
     /// A swift suite whose tests are its package's test targets.
     public static func swift(name: String, directory: String, targets: SwiftTargetGraph) -> ImpactSuite {

@@ -1,5 +1,5 @@
 import Model
-/// The graph's JSON form (DESIGN.md): `{"modules": N, "imports": [["a.b", "c"], …]}` with the
+/// The graph's JSON form: `{"modules": N, "imports": [["a.b", "c"], …]}` with the
 /// edges sorted, so outside tools can compare it with grimp's.
 extension PythonImportGraph {
     public var jsonText: String {

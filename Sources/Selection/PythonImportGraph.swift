@@ -24,13 +24,28 @@ public struct PythonImportGraph: Sendable {
     /// For each module, its nearest enclosing package in the graph (nil at the top), whose
     /// `__init__` runs before it.
     public let parentPackage: [Int?]
-    private let indexByName: [String: Int]
+    /// Module prefixes of the directories on `sys.path` besides the graph's root (`src` for a
+    /// src layout), absolute imports are also looked up under each of them.
+    public let roots: [String]
+    /// Directories (module prefixes) where absolute imports that matched nothing under the known
+    /// roots were found, with one such import each (`file:line import name`): evidence of a layout
+    /// the configuration did not describe.
+    public let inferredRoots: [(root: String, example: String)]
+    /// Keyed by substrings so lookups of a name's prefixes (hundreds of thousands per graph)
+    /// allocate nothing.
+    let indexByName: [Substring: Int]
     private let indexByPath: [String: Int]
 
     /// Builds the graph from scanned files. Two files claiming one module name (a `pkg.py` next
     /// to a `pkg/` directory) keep the first in path order, as Python's own finder would prefer
     /// the package.
-    public init(files: [PythonSourceFile]) {
+    ///
+    /// `roots` are the module prefixes of further `sys.path` directories inside the root (see
+    /// `PythonProjectLayout`). With `infersRoots`, an absolute import that matches nothing under
+    /// the root or `roots` is also looked up under every non-package directory holding a module or
+    /// package of that top-level name: selection must not lose an edge to a layout it was not told
+    /// about, and an edge too many only makes it run more. Off for grimp-compatible graphs.
+    public init(files: [PythonSourceFile], roots: [String] = [], infersRoots: Bool = false) {
         let ordered = files.sorted {
             ($0.module, $0.isPackage ? 0 : 1, $0.path) < ($1.module, $1.isPackage ? 0 : 1, $1.path)
         }
@@ -41,15 +56,18 @@ public struct PythonImportGraph: Sendable {
         modules = unique.map(\.module)
         paths = unique.map(\.path)
         isPackage = unique.map(\.isPackage)
-        var byName: [String: Int] = [:]
+        var byName: [Substring: Int] = [:]
         byName.reserveCapacity(unique.count)
-        for (index, name) in modules.enumerated() { byName[name] = index }
+        for (index, name) in modules.enumerated() { byName[Substring(name)] = index }
         indexByName = byName
         var byPath: [String: Int] = [:]
         byPath.reserveCapacity(files.count)
         for (index, path) in paths.enumerated() { byPath[path] = index }
         indexByPath = byPath
 
+        let resolver = RootResolver(
+            names: byName, roots: roots, modules: unique.map { ($0.module, $0.isPackage) }, infers: infersRoots)
+        var inferred: [String: String] = [:]
         var allImports: [[Int]] = []
         var allLines: [[Int]] = []
         var allStars: [[Int]] = []
@@ -59,7 +77,7 @@ public struct PythonImportGraph: Sendable {
             var lineByTarget: [Int: Int] = [:]
             var stars: [Int] = []
             for statement in file.imports.imports {
-                for target in Self.resolve(statement, in: file, names: byName) where target != importer {
+                for target in resolver.resolve(statement, in: file, inferred: &inferred) where target != importer {
                     if lineByTarget[target] == nil { lineByTarget[target] = statement.line }
                     if statement.name == "*" { stars.append(target) }
                 }
@@ -73,14 +91,16 @@ public struct PythonImportGraph: Sendable {
         importLines = allLines
         dynamicImportLines = unique.map(\.imports.dynamicImportLines)
         starImports = allStars
+        self.roots = roots
+        inferredRoots = inferred.keys.sorted().map { ($0, inferred[$0]!) }
         parentPackage = modules.map { name in
             let dot = name.lastIndex(of: ".")
-            return dot.flatMap { Self.nearestExisting(String(name[..<$0]), names: byName) }
+            return dot.flatMap { Self.nearestExisting(name[..<$0], names: byName) }
         }
     }
 
     /// The index of the module named `name`.
-    public func index(ofModule name: String) -> Int? { indexByName[name] }
+    public func index(ofModule name: String) -> Int? { indexByName[Substring(name)] }
 
     /// The index of the module whose file is at the root-relative `path`.
     public func index(ofPath path: String) -> Int? { indexByPath[path] }
@@ -103,18 +123,18 @@ public struct PythonImportGraph: Sendable {
 
     /// The internal modules one import statement refers to: zero, one, or two (the root-relative
     /// and the pytest-base-relative reading of an absolute import).
-    static func resolve(_ statement: PythonImport, in file: PythonSourceFile, names: [String: Int]) -> [Int] {
+    static func resolve(_ statement: PythonImport, in file: PythonSourceFile, names: [Substring: Int]) -> [Int] {
         let target = statement.target
         if statement.level > 0 {
             guard
                 let base = relativeBase(
                     of: file.module, isPackage: file.isPackage || statement.anchoredAtModuleName, level: statement.level)
             else { return [] }
-            return nearestExisting(base + "." + target, names: names).map { [$0] } ?? []
+            return nearestExisting(Substring(base + "." + target), names: names).map { [$0] } ?? []
         }
         var found: [Int] = []
-        if let direct = nearestExisting(target, names: names) { found.append(direct) }
-        if let importBase = file.importBase, let viaBase = nearestExisting(importBase + "." + target, names: names),
+        if let direct = nearestExisting(Substring(target), names: names) { found.append(direct) }
+        if let importBase = file.importBase, let viaBase = nearestExisting(Substring(importBase + "." + target), names: names),
             viaBase != found.first
         {
             found.append(viaBase)
@@ -132,11 +152,12 @@ public struct PythonImportGraph: Sendable {
     }
 
     /// `name` if it is a module, else its nearest ancestor that is.
-    static func nearestExisting(_ name: String, names: [String: Int]) -> Int? {
+    static func nearestExisting(_ name: Substring, names: [Substring: Int]) -> Int? {
         var candidate = Substring(name)
         while true {
-            if let index = names[String(candidate)] { return index }
-            guard let dot = candidate.lastIndex(of: ".") else { return nil }
+            if let index = names[candidate] { return index }
+            // The UTF-8 view: a `Character` search walks grapheme boundaries, ten times slower.
+            guard let dot = candidate.utf8.lastIndex(of: UInt8(ascii: ".")) else { return nil }
             candidate = candidate[..<dot]
         }
     }

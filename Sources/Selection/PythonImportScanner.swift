@@ -96,6 +96,8 @@ public struct PythonImportScanner: ~Copyable {
                         scanImportStatement()
                     } else if atStatementStart, matches(start, "from") {
                         scanFromStatement()
+                    } else if atStatementStart, matches(start, "pytest_plugins") {
+                        scanPytestPlugins()
                     } else if !previousWordWasDef, matches(start, "import_module") || matches(start, "__import__") {
                         scanDynamicImport()
                     }

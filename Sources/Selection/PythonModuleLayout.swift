@@ -42,9 +42,9 @@ public struct PythonModuleLayout: Sendable {
     private static func entry(
         for path: String, rootPackage: String?, mode: Mode, packages: Set<Substring>
     ) -> Entry? {
-        let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        let fileName = components[components.count - 1]
         if case .grimpCompatible = mode {
+            let components = path.split(separator: "/", omittingEmptySubsequences: false)
+            let fileName = components[components.count - 1]
             if fileName.hasPrefix(".") || fileName.utf8.count(where: { $0 == UInt8(ascii: ".") }) > 1 { return nil }
             var insidePackage = rootPackage != nil
             var end = path.startIndex
@@ -65,7 +65,7 @@ public struct PythonModuleLayout: Sendable {
     private static func importBase(of path: String, packages: Set<Substring>, rootPackage: String?) -> String? {
         guard rootPackage == nil else { return nil }
         var directory = Substring(path)
-        while let slash = directory.lastIndex(of: "/") {
+        while let slash = directory.utf8.lastIndex(of: UInt8(ascii: "/")) {
             directory = directory[..<slash]
             if !packages.contains(directory) {
                 return directory.slashesToDots()

@@ -30,6 +30,19 @@ public struct GitRepository: Sendable {
         return String(decoding: output.standardOutput, as: UTF8.self).trimmed
     }
 
+    /// The absolute path of the repository's git directory (where testfleet keeps its scan cache).
+    public func gitDirectory() throws(TestfleetError) -> String {
+        // The common case without a process: a `.git` directory at the top (a worktree or a
+        // submodule has a `.git` file instead, and git answers).
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: root + "/.git", isDirectory: &isDirectory), isDirectory.boolValue {
+            return root + "/.git"
+        }
+        let output = try git(["rev-parse", "--absolute-git-dir"])
+        guard output.status == 0 else { throw TestfleetError.badInput("git rev-parse --absolute-git-dir failed in \(root)") }
+        return String(decoding: output.standardOutput, as: UTF8.self).trimmed
+    }
+
     /// The best common ancestor of two commits, nil when their histories are unrelated.
     public func mergeBase(_ first: String, _ second: String) throws(TestfleetError) -> String? {
         let output = try git(["merge-base", first, second])
@@ -57,11 +70,53 @@ public struct GitRepository: Sendable {
         return output.standardOutput.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Repository-relative paths and blob ids of the files in `commit` under `directory` ("" for
+    /// all); submodules (commits, not blobs) are left out.
+    public func blobs(at commit: String, under directory: String) throws(TestfleetError) -> [(path: String, blob: String)] {
+        var arguments = ["ls-tree", "-r", "-z", "--full-tree", commit]
+        if !directory.isEmpty { arguments += ["--", directory] }
+        let output = try git(arguments)
+        guard output.status == 0 else {
+            throw TestfleetError.badInput("git ls-tree \(commit) failed: \(output.standardError.trimmed)")
+        }
+        // Records `<mode> blob <id>\t<path>\0`, read in place (a mono-repo lists 30,000 of them).
+        return output.standardOutput.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var result: [(path: String, blob: String)] = []
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                var spaces: [Int] = []
+                var tab = -1
+                while end < bytes.count, bytes[end] != 0 {
+                    if tab < 0, bytes[end] == UInt8(ascii: " ") { spaces.append(end) }
+                    if tab < 0, bytes[end] == UInt8(ascii: "\t") { tab = end }
+                    end += 1
+                }
+                defer { start = end + 1 }
+                guard tab > 0, spaces.count == 2,
+                    UnsafeBufferPointer(rebasing: bytes[(spaces[0] + 1)..<spaces[1]]).elementsEqual("blob".utf8)
+                else { continue }
+                result.append((
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[(tab + 1)..<end]), as: UTF8.self),
+                    String(decoding: UnsafeBufferPointer(rebasing: bytes[(spaces[1] + 1)..<tab]), as: UTF8.self)))
+            }
+            return result
+        }
+    }
+
     /// The contents of each path at `commit`, in order, read through one `git cat-file --batch`
     /// (one process, not one per file). A path that is not a file there reads as empty.
     public func contents(at commit: String, paths: [String]) throws(TestfleetError) -> [Data] {
+        try contents(objects: paths.map { "\(commit):\($0)" })
+    }
+
+    /// The contents of each object (a blob id or `commit:path`), in order; empty for one that is
+    /// missing or not a blob.
+    public func contents(objects: [String]) throws(TestfleetError) -> [Data] {
+        let paths = objects
         var request = Data()
-        for path in paths { request.append(contentsOf: "\(commit):\(path)\n".utf8) }
+        for object in objects { request.append(contentsOf: "\(object)\n".utf8) }
         let output = try git(["cat-file", "--batch"], input: request)
         guard output.status == 0 else {
             throw TestfleetError.badInput("git cat-file --batch failed: \(output.standardError.trimmed)")

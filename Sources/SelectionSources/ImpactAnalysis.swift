@@ -50,24 +50,46 @@ public enum ImpactAnalysis {
                 impactSuites.append(ImpactSuite(name: suite.name, directory: relative, graph: .none, tests: []))
             }
         }
+        sources.saveScanCache()
         let selection = ImpactSelector(suites: impactSuites, rules: rules).select(changes)
         return ImpactReport(base: baseCommit, head: headCommit, diffBase: diffBase, changes: changes, selection: selection,
                             watermark: watermark)
     }
 
-    /// The import graph of the Python files under `directory` at `commit`, module names relative
-    /// to it (prefixed with its name when it is itself a package).
-    static func pythonGraph(_ repository: GitRepository, at commit: String, directory: String) throws(TestfleetError)
-        -> PythonImportGraph
+    /// The files under `directory` at `commit`, paths relative to it, with their blob ids.
+    static func innerFiles(_ repository: GitRepository, at commit: String, directory: String) throws(TestfleetError)
+        -> [(path: String, blob: String)]
     {
-        let all = try repository.files(at: commit, under: directory)
         let prefix = directory.isEmpty ? "" : directory + "/"
-        let inner = all.map { String($0.dropFirst(prefix.count)) }
-        let rootPackage = inner.contains("__init__.py") ? directory.split(separator: "/").last.map(String.init) : nil
-        let pythonPaths = inner.filter { $0.hasSuffix(".py") }
-        let contents = try repository.contents(at: commit, paths: pythonPaths.map { prefix + $0 })
+        return try repository.blobs(at: commit, under: directory).map { (String($0.path.dropFirst(prefix.count)), $0.blob) }
+    }
+
+    /// The import graph of the Python files among `files` (relative to `directory`), module names
+    /// relative to it (prefixed with its name when it is itself a package), absolute imports
+    /// looked up under the layout's roots and, failing those, wherever they can be found. Only
+    /// blobs missing from `cache` are read and scanned.
+    static func pythonGraph(
+        _ repository: GitRepository, directory: String, files: [(path: String, blob: String)], layout: PythonProjectLayout,
+        cache: inout ScanCache
+    ) throws(TestfleetError) -> PythonImportGraph {
+        let rootPackage = files.contains { $0.path == "__init__.py" } ? directory.split(separator: "/").last.map(String.init) : nil
+        let python = files.filter { $0.path.hasSuffix(".py") }
+        var blobByPath: [String: String] = [:]
+        for file in python { blobByPath[file.path] = file.blob }
+        let entries = PythonModuleLayout.entries(paths: python.map(\.path), rootPackage: rootPackage, mode: .complete)
+        let blobs = entries.map { blobByPath[$0.path]! }
+        var imports = blobs.map { cache.imports(of: $0) }
+        let missing = imports.indices.filter { imports[$0] == nil }
+        if !missing.isEmpty {
+            let scanned = PythonSourceTree.scan(try repository.contents(objects: missing.map { blobs[$0] }))
+            for (index, result) in zip(missing, scanned) {
+                imports[index] = result
+                cache.store(result, for: blobs[index])
+            }
+        }
         return PythonSourceTree.graph(
-            contents: Array(zip(pythonPaths, contents)), rootPackage: rootPackage, mode: .complete)
+            entries: entries, imports: imports.map { $0! }, roots: rootPackage == nil ? layout.modulePrefixes : [],
+            infersRoots: true)
     }
 
     /// `directory` (absolute) relative to the repository root; "" for the root itself.

@@ -16,6 +16,7 @@ extension ImpactReport {
         out += selection.runsEverything ? " (everything runs)\n" : "\n"
         if explain {
             for reason in selection.runAllReasons { out += "everything runs: \(reason)\n" }
+            for line in selection.layout { out += line + "\n" }
             out += "changed paths:\n"
             for note in selection.paths {
                 out += "  \(note.change)\n"
@@ -37,7 +38,7 @@ extension ImpactReport {
     }
 
     /// `{"base", "head", "diff_base", "rebase_required" (the reason or null), "run_all", "run_all_reasons", "changed", "selected",
-    /// "skipped", "counts"}`, keys in that order.
+    /// "skipped", "counts", "layout"}`, keys in that order.
     public var jsonText: String {
         func q(_ text: String?) -> String { text.map(JSONText.quoted) ?? "null" }
         func list(_ items: [String]) -> String { "[" + items.joined(separator: ", ") + "]" }
@@ -56,7 +57,8 @@ extension ImpactReport {
         out += "\"skipped\": " + list(selection.skipped.map { test in
             "{\"suite\": \(q(test.suite)), \"test\": \(q(test.test)), \"why\": \(q(test.why))}"
         }) + ", "
-        out += "\"counts\": {\"selected\": \(selection.selected.count), \"skipped\": \(selection.skipped.count)}}"
+        out += "\"counts\": {\"selected\": \(selection.selected.count), \"skipped\": \(selection.skipped.count)}, "
+        out += "\"layout\": \(list(selection.layout.map(q)))}"
         return out
     }
 

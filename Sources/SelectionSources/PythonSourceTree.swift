@@ -145,13 +145,20 @@ final class ResultSlots<Value>: @unchecked Sendable {
 extension PythonSourceTree {
     /// The graph of files already in memory (read from a git revision): `files` pairs
     /// root-relative paths with contents. Scanning runs on all cores.
+    /// `roots` and `infersRoots` are `PythonImportGraph`'s.
     public static func graph(
-        contents files: [(path: String, bytes: Data)], rootPackage: String?, mode: PythonModuleLayout.Mode
+        contents files: [(path: String, bytes: Data)], rootPackage: String?, mode: PythonModuleLayout.Mode,
+        roots: [String] = [], infersRoots: Bool = false
     ) -> PythonImportGraph {
         let entries = PythonModuleLayout.entries(paths: files.map(\.path), rootPackage: rootPackage, mode: mode)
         var byPath: [String: Data] = [:]
         for file in files { byPath[file.path] = file.bytes }
         let sources = entries.map { byPath[$0.path] ?? Data() }
+        return graph(entries: entries, imports: scan(sources), roots: roots, infersRoots: infersRoots)
+    }
+
+    /// Scans byte buffers on all cores, in order.
+    static func scan(_ sources: [Data]) -> [PythonSourceImports] {
         let results = ResultSlots<PythonSourceImports>(count: sources.count)
         let workers = max(1, min(sources.count, activeProcessorCount()))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -164,11 +171,18 @@ extension PythonSourceTree {
                 index += workers
             }
         }
-        let files = zip(entries, results.values()).map { entry, imports in
+        return results.values()
+    }
+
+    /// The graph of module entries whose imports are already known (`imports` parallel to them).
+    static func graph(
+        entries: [PythonModuleLayout.Entry], imports: [PythonSourceImports], roots: [String], infersRoots: Bool
+    ) -> PythonImportGraph {
+        let files = zip(entries, imports).map { entry, imports in
             PythonSourceFile(
                 path: entry.path, module: entry.module, isPackage: entry.isPackage, importBase: entry.importBase,
                 imports: imports)
         }
-        return PythonImportGraph(files: files)
+        return PythonImportGraph(files: files, roots: roots, infersRoots: infersRoots)
     }
 }

@@ -32,25 +32,25 @@ extension Store {
         }
     }
 
-    public func build(_ id: String) throws(StoreError) -> BuildRecord? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM build WHERE id = ?", arguments: [id]).map(Self.buildRecord) }
+    public func build(_ id: String) throws(StoreError) -> StoredBuild? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM build WHERE id = ?", arguments: [id]).map(Self.storedBuild) }
     }
 
     /// Builds a coordinator must resume after a restart, oldest first.
-    public func unfinishedBuilds() throws(StoreError) -> [BuildRecord] {
+    public func unfinishedBuilds() throws(StoreError) -> [StoredBuild] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM build WHERE state = 'running' AND source = 'run' ORDER BY rowid")
-                .map(Self.buildRecord)
+                .map(Self.storedBuild)
         }
     }
 
     /// All builds in the order they were created (oldest first).
-    public func allBuilds() throws(StoreError) -> [BuildRecord] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM build ORDER BY rowid").map(Self.buildRecord) }
+    public func allBuilds() throws(StoreError) -> [StoredBuild] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM build ORDER BY rowid").map(Self.storedBuild) }
     }
 
-    static func buildRecord(_ row: Row) -> BuildRecord {
-        BuildRecord(
+    static func storedBuild(_ row: Row) -> StoredBuild {
+        StoredBuild(
             spec: BuildSpec(
                 id: row["id"], suite: row["suite"], commit: row["commit_sha"], branch: row["branch"],
                 base: row["base"], head: row["head"], maxAttempts: row["max_attempts"],

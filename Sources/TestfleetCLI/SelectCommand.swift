@@ -18,7 +18,9 @@ public struct SelectCommand: ParsableCommand {
             renames counted at both paths. Python tests are selected through the import graph, \
             Swift test targets through the package's target graph, and the suite file's [rules] \
             add always-run tests, path-to-test mappings and force-full-run paths. A changed path \
-            that no rule and no graph accounts for runs everything. Without --suite, the root's \
+            that no rule and no graph accounts for runs everything. Python files map to modules \
+            through the suite's module roots (src layout, pytest's pythonpath, packaging \
+            metadata, PYTHONPATH; --explain lists them and why). Without --suite, the root's \
             testfleet.toml is used; without one, the root is one pytest suite (plus a swift suite \
             when it holds a Package.swift). With [rules] high_watermark set, a base that lacks the \
             newest commit (reachable from head) changing that file is reported first as \

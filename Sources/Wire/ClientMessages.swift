@@ -74,7 +74,7 @@ public struct BuildProgress: Sendable, Equatable {
     }
 }
 
-/// Coordinator → client: the build is finished; `json` is the verdict document (DESIGN.md shape).
+/// Coordinator → client: the build is finished; `json` is the verdict document (`Verdict` as JSON).
 public struct VerdictMessage: Sendable, Equatable {
     public var build: String
     public var json: String

@@ -10,8 +10,8 @@ import Testing
     }
 
     func input(flakeRate: Double, history: Bool) -> GateInput {
-        var input = GateInput(build: "b", commit: "c", suite: "unit", results: Self.failedThrice("t::x"),
-                              flakeRates: ["t::x": flakeRate], regressionRate: 1e-4)
+        var input = GateInput(build: "b", commit: "c", suite: "unit", results: Self.failedThrice("t::x"), regressionRate: 1e-4)
+        input.flakePosteriors = ["t::x": GateTests.knownRate(flakeRate)]
         if history { input.flakyHistory = ["t::x"] }
         return input
     }

@@ -7,6 +7,12 @@ import Testing
         TestResult(test: test, attempt: attempt, outcome: outcome, duration: 0.1, worker: "w\(attempt)", arch: .x86_64)
     }
 
+    /// A posterior so sharp (a million attempts' worth) that its sequence probability is
+    /// rate^f (1 − rate)^s to within a millionth: a test whose flake rate is known.
+    static func knownRate(_ rate: Double) -> BetaBinomial {
+        BetaBinomial(alpha: rate * 1e6, beta: (1 - rate) * 1e6)
+    }
+
     static let passing = [attempt("t::a", 1, .passed), attempt("t::b", 1, .passed), attempt("t::skip", 1, .skipped)]
 
     @Test func allPassedPasses() {
@@ -21,8 +27,9 @@ import Testing
 
     @Test func quarantinedFailureDoesNotBlockButIsListed() {
         let results = Self.passing + (1...3).map { Self.attempt("t::q", $0, .failed) }
-        let input = GateInput(build: "b1", commit: "c1", suite: "unit", results: results, quarantined: ["t::q"],
-                              flakeRates: ["t::q": 0.5], regressionRate: 0.001)
+        var input = GateInput(build: "b1", commit: "c1", suite: "unit", results: results, quarantined: ["t::q"],
+                              regressionRate: 0.001)
+        input.flakePosteriors = ["t::q": Self.knownRate(0.5)]
         let evaluation = Gate.evaluate(input)
         #expect(evaluation.verdict.verdict == .pass)
         #expect(evaluation.verdict.quarantined == ["t::q"])
@@ -35,16 +42,16 @@ import Testing
 
     @Test func passOnRetryDoesNotBlock() {
         let results = Self.passing + [Self.attempt("t::r", 1, .failed), Self.attempt("t::r", 2, .passed)]
-        let input = GateInput(build: "b1", commit: "c1", suite: "unit", results: results, flakeRates: ["t::r": 0.1],
-                              regressionRate: 0.001)
+        var input = GateInput(build: "b1", commit: "c1", suite: "unit", results: results, regressionRate: 0.001)
+        input.flakePosteriors = ["t::r": Self.knownRate(0.1)]
         let evaluation = Gate.evaluate(input)
         #expect(evaluation.verdict.verdict == .pass)
         #expect(evaluation.verdict.passedOnRetry == ["t::r"])
         #expect(evaluation.verdict.counts.flaky == 1)
         #expect(evaluation.verdict.counts.passed == 3)
         // Fail-then-pass is equally likely (0.09) under "regression at ρ = 0.9" and "flaky at
-        // 0.1", so the posterior equals the prior, 0.001.
-        #expect(abs(evaluation.slipProbability - 0.001) < 1e-9)
+        // 0.1", so the posterior equals the prior, 0.001 (to the millionth `knownRate` leaves).
+        #expect(abs(evaluation.slipProbability - 0.001) < 1e-8)
     }
 
     @Test func aNewTestsRateIsWeighedWithItsUncertainty() {
@@ -62,25 +69,20 @@ import Testing
 
     @Test func failureOnEveryAttemptBlocksEvenWhenKnownFlaky() {
         let results = Self.passing + (1...3).map { Self.attempt("t::x", $0, $0 == 3 ? .error : .failed) }
-        let evaluation = Gate.evaluate(GateInput(build: "b1", commit: "c1", suite: "unit", results: results,
-                                                 flakeRates: ["t::x": 0.3]))
+        var input = GateInput(build: "b1", commit: "c1", suite: "unit", results: results)
+        input.flakePosteriors = ["t::x": Self.knownRate(0.3)]
+        let evaluation = Gate.evaluate(input)
         #expect(evaluation.verdict.verdict == .fail)
         #expect(evaluation.verdict.failures == [Verdict.Failure(test: "t::x", attempts: 3, outcome: "error")])
         #expect(evaluation.verdict.reasons.first == "t::x failed all 3 attempts")
     }
 
-    @Test func rebaseRequiredFailsAnOtherwiseGreenBuild() throws {
-        let reason = try #require(CommitOrder.rebaseRequired(base: 2, watermarkChanges: [1, 4], commitSHAs: ["a", "b", "c", "d", "e"],
-                                                             watermarkPath: "WATERMARK"))
-        #expect(reason.hasPrefix("rebase required"))
-        #expect(reason.contains("is older than e, the newest commit that changed WATERMARK"))
+    @Test func rebaseRequiredFailsAnOtherwiseGreenBuild() {
+        let reason = "rebase required: base commit c is older than e, the newest commit that changed WATERMARK"
         let evaluation = Gate.evaluate(GateInput(build: "b1", commit: "c", suite: "unit", results: Self.passing,
                                                  rebaseRequired: reason))
         #expect(evaluation.verdict.verdict == .fail)
         #expect(evaluation.verdict.reasons == [reason])
-        // A base at or after the newest watermark change is fine; so is a build with no base.
-        #expect(CommitOrder.rebaseRequired(base: 4, watermarkChanges: [1, 4], commitSHAs: [], watermarkPath: "W") == nil)
-        #expect(CommitOrder.rebaseRequired(base: nil, watermarkChanges: [1, 4], commitSHAs: [], watermarkPath: "W") == nil)
     }
 
     @Test func mostTestsFailingIsCalledAnOutage() {
@@ -93,11 +95,11 @@ import Testing
 
     @Test func latestGreenIsTheNewestPassingCommitOnTheBranch() {
         let builds = [
-            BuildRecord(index: 0, id: "b0", commit: 0, sha: "a", branch: "main", verdict: .pass),
-            BuildRecord(index: 1, id: "b1", commit: 2, sha: "c", branch: "main", verdict: .fail),
-            BuildRecord(index: 2, id: "b2", commit: 1, sha: "b", branch: "main", verdict: .pass),
-            BuildRecord(index: 3, id: "b3", commit: 3, sha: "d", branch: "feature", verdict: .pass),
-            BuildRecord(index: 4, id: "b4", commit: 2, sha: "c", branch: "main", verdict: nil),
+            HistoryBuild(index: 0, id: "b0", commit: 0, sha: "a", branch: "main", verdict: .pass),
+            HistoryBuild(index: 1, id: "b1", commit: 2, sha: "c", branch: "main", verdict: .fail),
+            HistoryBuild(index: 2, id: "b2", commit: 1, sha: "b", branch: "main", verdict: .pass),
+            HistoryBuild(index: 3, id: "b3", commit: 3, sha: "d", branch: "feature", verdict: .pass),
+            HistoryBuild(index: 4, id: "b4", commit: 2, sha: "c", branch: "main", verdict: nil),
         ]
         #expect(CommitOrder.latestGreen(builds, branch: "main")?.sha == "b")
         #expect(CommitOrder.latestGreen(builds, branch: "feature")?.sha == "d")
@@ -106,27 +108,27 @@ import Testing
 }
 
 @Suite struct GateCoverLimitTests {
+    static func input(_ results: [TestResult], manual: Bool = false, allFailedBuildRate: Double? = nil) -> GateInput {
+        var input = GateInput(build: "b", commit: nil, suite: "u", results: results, quarantined: ["t::low"],
+                              manuallyQuarantined: manual ? ["t::low"] : [], regressionRate: 1e-4)
+        input.flakePosteriors = ["t::low": GateTests.knownRate(0.01)]
+        if let allFailedBuildRate { input.allFailedBuildRates = ["t::low": allFailedBuildRate] }
+        return input
+    }
+
     @Test func aCoverLimitBlocksAQuarantinedTestItsRateCannotExplain() {
         let results = (1...3).map { GateTests.attempt("t::low", $0, .failed) }
         var configuration = AnalyzerConfiguration()
-        #expect(Gate.evaluate(GateInput(build: "b", commit: nil, suite: "u", results: results, quarantined: ["t::low"],
-                                        flakeRates: ["t::low": 0.01], regressionRate: 1e-4), configuration: configuration)
-            .verdict.verdict == .pass)
+        #expect(Gate.evaluate(Self.input(results), configuration: configuration).verdict.verdict == .pass)
         configuration.quarantineCoverLimit = 0.5
         // π ρ³ = 1e-4 · 0.729 against (1 − π) · 0.01³ ≈ 1e-6: P(real) ≈ 0.986 ⇒ blocks.
-        let strict = Gate.evaluate(GateInput(build: "b", commit: nil, suite: "u", results: results, quarantined: ["t::low"],
-                                             flakeRates: ["t::low": 0.01], regressionRate: 1e-4), configuration: configuration)
+        let strict = Gate.evaluate(Self.input(results), configuration: configuration)
         #expect(strict.verdict.verdict == .fail)
         #expect(strict.verdict.reasons.first?.contains("P(real failure) 99%") == true)
         // A person's quarantine is never second-guessed.
-        let manual = Gate.evaluate(GateInput(build: "b", commit: nil, suite: "u", results: results, quarantined: ["t::low"],
-                                             manuallyQuarantined: ["t::low"], flakeRates: ["t::low": 0.01],
-                                             regressionRate: 1e-4), configuration: configuration)
-        #expect(manual.verdict.verdict == .pass)
+        #expect(Gate.evaluate(Self.input(results, manual: true), configuration: configuration).verdict.verdict == .pass)
         // A bursty test that failed whole builds before is covered by that record, not by rate³.
-        let bursty = Gate.evaluate(GateInput(build: "b", commit: nil, suite: "u", results: results, quarantined: ["t::low"],
-                                             flakeRates: ["t::low": 0.01], allFailedBuildRates: ["t::low": 0.03],
-                                             regressionRate: 1e-4), configuration: configuration)
+        let bursty = Gate.evaluate(Self.input(results, allFailedBuildRate: 0.03), configuration: configuration)
         #expect(bursty.verdict.verdict == .pass)
     }
 }

@@ -21,7 +21,7 @@ import Testing
         return FlakyAnalyzer.analyze(builder.history)
     }
 
-    @Test func flakyJSONRowsHaveExactlyTheContractKeys() throws {
+    @Test func flakyJSONRowsHaveExactlyTheDocumentedKeys() throws {
         let json = FlakyReport.json(Self.analysis())
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
         #expect(rows.count == 2)

@@ -111,6 +111,34 @@ import Store
         #expect(evaluation.verdict.failures.map(\.test) == ["never"])
     }
 
+    /// History reaches stored builds the way flaky-eval measures it (`GateInput.addHistory`), the
+    /// flaky history included: with quarantine off, a test that flaked at ~50 % and then failed
+    /// every attempt blocks, unless the opt-in flaky-history cover is on.
+    @Test(arguments: [StoredGate.fullAnalysisLimit, 0])
+    func theOptInFlakyHistoryCoverJudgesStoredBuilds(fullAnalysisLimit: Int) throws {
+        let store = try Store(path: directory + "/cover-\(fullAnalysisLimit).db")
+        for index in 0..<8 {
+            let id = "h\(index)"
+            try store.createBuild(BuildSpec(id: id, suite: "unit", commit: "c\(index)", branch: "main", maxAttempts: 3), testCount: 21)
+            var results = (1...20).map { attempt("ok\($0)", 1, .passed) }
+            results += index < 7 ? [attempt("flaky", 1, .failed), attempt("flaky", 2, .passed)]
+                : (1...3).map { attempt("flaky", $0, .failed) }
+            try store.recordResults(build: id, results)
+            if index == 6 { _ = try FlakyAnalyzer.analyze(store: store) }  // leaves a snapshot
+        }
+        var configuration = AnalyzerConfiguration()
+        configuration.autoQuarantine = false
+        configuration.provisionalQuarantine = false
+        let blocked = try #require(try StoredGate.evaluate(store: store, build: "h7", configuration: configuration,
+                                                           fullAnalysisLimit: fullAnalysisLimit))
+        #expect(blocked.verdict.verdict == .fail)
+        configuration.flakyHistoryCoverLimit = 0.5
+        let covered = try #require(try StoredGate.evaluate(store: store, build: "h7", configuration: configuration,
+                                                           fullAnalysisLimit: fullAnalysisLimit))
+        #expect(covered.verdict.verdict == .pass)
+        #expect(covered.verdict.reasons.contains { $0.contains("flaky history") })
+    }
+
     @Test func aPassWithSkippedTestsSaysSo() throws {
         let store = try Store(path: directory + "/skipped.db")
         try store.createBuild(BuildSpec(id: "s", suite: "unit", maxAttempts: 1), testCount: 3)

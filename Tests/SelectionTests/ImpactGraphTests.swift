@@ -3,16 +3,8 @@ import Testing
 
 /// Module naming and import resolution of `PythonImportGraph`, on source text built in the test.
 @Suite struct ImpactGraphTests {
-    /// A graph from (path, source) pairs laid out like a directory (mode `complete`).
     private func graph(_ files: [(String, String)], rootPackage: String? = nil) -> PythonImportGraph {
-        let sources = Dictionary(uniqueKeysWithValues: files)
-        let entries = PythonModuleLayout.entries(paths: files.map(\.0), rootPackage: rootPackage, mode: .complete)
-        return PythonImportGraph(
-            files: entries.map { entry in
-                PythonSourceFile(
-                    path: entry.path, module: entry.module, isPackage: entry.isPackage, importBase: entry.importBase,
-                    imports: PythonImportScanner.scan(sources[entry.path]!))
-            })
+        sourceGraph(files, rootPackage: rootPackage)
     }
 
     private func edges(_ graph: PythonImportGraph) -> [String] { graph.edges.map { "\($0.importer) -> \($0.imported)" } }

@@ -137,10 +137,10 @@ public enum Gate {
     /// `regressionRate`, failing each attempt with `configuration.regressionFailureRate`) or its
     /// known flakiness (rate p). With f failures and s passes in this build,
     /// P(real) = π ρ^f (1−ρ)^s / (π ρ^f (1−ρ)^s + (1−π) p^f (1−p)^s), and the tests are
-    /// independent, so P(any real) = 1 − Π (1 − P(real)). When the test's posterior Beta(a, b)
-    /// over p is known, p^f (1−p)^s is replaced by its expectation B(a+f, b+s)/B(a, b): with
-    /// little history the rate is uncertain, and the point estimate made a new test failing
-    /// three times before passing look 97 % likely to be a regression. A pass on retry makes a regression
+    /// independent, so P(any real) = 1 − Π (1 − P(real)). p^f (1−p)^s is taken as its expectation
+    /// B(a+f, b+s)/B(a, b) under the test's posterior Beta(a, b) over p (the suite prior for a
+    /// test with no history): with little history the rate is uncertain, and a point estimate
+    /// made a new test failing three times before passing look 97 % likely to be a regression. A pass on retry makes a regression
     /// unlikely (it needs the 10 % racy case); a quarantined test failing every attempt of a
     /// build weighs its own rate against ρ, so a 2 %-flaky test failing 3 times in a row is
     /// correctly suspicious.
@@ -163,15 +163,8 @@ public enum Gate {
         let rho = min(max(configuration.regressionFailureRate, 1e-6), 1 - 1e-6)
         let f = Double(outcome.failures), s = Double(outcome.passes)
         let logReal = log(prior) + f * log(rho) + s * log(1 - rho)
-        var logFlaky = log(1 - prior)
-        if let posterior = input.flakePosteriors[outcome.test]
-            ?? (input.flakeRates[outcome.test] == nil ? input.unknownTestPrior : nil)
-        {
-            logFlaky += posterior.logSequenceProbability(failures: outcome.failures, passes: outcome.passes)
-        } else {
-            let rate = min(max(input.flakeRates[outcome.test] ?? input.defaultFlakeRate, 1e-6), 1 - 1e-6)
-            logFlaky += f * log(rate) + s * log(1 - rate)
-        }
+        let posterior = input.flakePosteriors[outcome.test] ?? input.unknownTestPrior
+        var logFlaky = log(1 - prior) + posterior.logSequenceProbability(failures: outcome.failures, passes: outcome.passes)
         if s == 0, let observed = input.allFailedBuildRates[outcome.test], observed > 0 {
             // Failures that cluster (bursty tests) fail whole builds more often than rate^f.
             logFlaky = max(logFlaky, log(1 - prior) + log(observed))

@@ -8,7 +8,7 @@ public struct GateInput: Sendable {
     public var simulated: Bool
     /// Every attempt of every selected test in the build.
     public var results: [TestResult]
-    /// Tests whose failures do not block (from `FlakyAnalysis.quarantinedNames`).
+    /// Tests whose failures do not block (filled by `addHistory`, plus a person's quarantine).
     public var quarantined: Set<String>
     /// The quarantined tests a person put there: their failures never block, however unlikely
     /// their flakiness makes them.
@@ -17,41 +17,36 @@ public struct GateInput: Sendable {
     /// they cover a failure of every attempt only while their record explains it (see
     /// `AnalyzerConfiguration.provisionalCoverLimit`).
     public var provisionallyQuarantined: Set<String> = []
-    /// Known flake rates by test (from `FlakyAnalysis.flakeRatesByName`); tests not listed get
-    /// `defaultFlakeRate` (the suite prior's mean is a good choice).
-    public var flakeRates: [String: Double]
-    public var defaultFlakeRate: Double
-    /// Each test's posterior over its flake rate (prior updated with its flaky history). When a
-    /// test has one, the gate weighs its failures by the posterior's sequence probability rather
-    /// than the point estimate in `flakeRates` (see `Gate.realFailureProbability`).
+    /// Each test's posterior over its flake rate (prior updated with its flaky history): the gate
+    /// weighs a test's failures by the posterior's sequence probability (see
+    /// `Gate.realFailureProbability`).
     public var flakePosteriors: [String: BetaBinomial] = [:]
-    /// The suite prior, for a test with neither a posterior nor a flake rate (no history at all).
-    public var unknownTestPrior: BetaBinomial?
+    /// The suite prior, for a test with no posterior (no history at all). Until a caller adds
+    /// history (`addHistory`), the weak prior the analyser starts from.
+    public var unknownTestPrior = BetaBinomial.weakPrior
     /// Observed share of past builds in which a test failed every attempt outside breaks
-    /// (`FlakyAnalysis.allFailedBuildRatesByName`): for bursty tests this, not rate^attempts,
+    /// (`TestAnalysis.allFailedBuildRate`): for bursty tests this, not rate^attempts,
     /// is how likely flakiness alone fails a whole build.
-    public var allFailedBuildRates: [String: Double]
+    public var allFailedBuildRates: [String: Double] = [:]
     /// Prior probability that a given test in a given build is a real regression
     /// (`FlakyAnalysis.regressionRate`).
     public var regressionRate: Double
     /// Tests that selection skipped in this build (listed in the evidence, never run).
     public var skippedBySelection: [String]
-    /// Set when the watermark rule failed (see `CommitOrder.rebaseRequired`): the build fails.
+    /// Set when the watermark rule failed (`BuildSelection.rebaseRequired`): the build fails.
     public var rebaseRequired: String?
     public var wallSeconds: Double?
-    /// Tests left out of `results` because every attempt passed (or was skipped): a caller that
-    /// reads only the failing tests' attempts still gets whole-build counts and outage checks.
     /// Tests with flaky failures before this build (outside breaks and infrastructure): what
     /// `AnalyzerConfiguration.flakyHistoryCoverLimit` weighs.
     public var flakyHistory: Set<String> = []
+    /// Tests left out of `results` because every attempt passed (or was skipped): a caller that
+    /// reads only the failing tests' attempts still gets whole-build counts and outage checks.
     public var unlistedPassed = 0
     public var unlistedSkipped = 0
 
     public init(build: String, commit: String?, suite: String, simulated: Bool = false, results: [TestResult],
-                quarantined: Set<String> = [], manuallyQuarantined: Set<String> = [], flakeRates: [String: Double] = [:], allFailedBuildRates: [String: Double] = [:],
-                defaultFlakeRate: Double = 0.001,
-                regressionRate: Double = 1e-4, skippedBySelection: [String] = [], rebaseRequired: String? = nil,
-                wallSeconds: Double? = nil)
+                quarantined: Set<String> = [], manuallyQuarantined: Set<String> = [], regressionRate: Double = 1e-4,
+                skippedBySelection: [String] = [], rebaseRequired: String? = nil, wallSeconds: Double? = nil)
     {
         self.build = build
         self.commit = commit
@@ -60,9 +55,6 @@ public struct GateInput: Sendable {
         self.results = results
         self.quarantined = quarantined
         self.manuallyQuarantined = manuallyQuarantined
-        self.flakeRates = flakeRates
-        self.allFailedBuildRates = allFailedBuildRates
-        self.defaultFlakeRate = defaultFlakeRate
         self.regressionRate = regressionRate
         self.skippedBySelection = skippedBySelection
         self.rebaseRequired = rebaseRequired
@@ -70,8 +62,8 @@ public struct GateInput: Sendable {
     }
 }
 
-/// The gate's full answer: the `Verdict` (the JSON contract) plus the evidence fields proposed
-/// for it (`slip_probability`, `skipped_by_selection`, `outage_suspected`).
+/// The gate's full answer: the `Verdict` (what `--json` prints) plus its evidence fields on their
+/// own (`slip_probability`, `skipped_by_selection`, `outage_suspected`).
 public struct GateEvaluation: Sendable, Hashable {
     public var verdict: Verdict
     /// Estimated probability that at least one failure the gate let through (a pass-on-retry

@@ -1,7 +1,7 @@
 import Model
 /// `testfleet flaky [--json]`: one row per test that is not stable, ranked by harm.
 ///
-/// JSON rows have exactly the DESIGN.md keys, in that order:
+/// JSON rows have exactly these keys, in this order (docs/architecture.md, "Formats"):
 /// `{"test": "…", "state": "flaky|broken|stable|quarantined|fixed", "flake_rate": 0.0,
 /// "evidence": "…", "since_commit": "…"|null}`.
 public enum FlakyReport {

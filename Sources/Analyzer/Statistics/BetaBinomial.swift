@@ -11,6 +11,10 @@ public struct BetaBinomial: Sendable, Hashable {
 
     public var mean: Double { alpha / (alpha + beta) }
 
+    /// The prior before a suite has the history to fit one (`fitPrior`): mean ≈ 1 %, and weak
+    /// (worth ~50 attempts), so a test's own record soon outweighs it.
+    public static let weakPrior = BetaBinomial(alpha: 0.5, beta: 50)
+
     /// The posterior after `failures` failures in `attempts` attempts: Beta(α + k, β + n − k).
     public func posterior(failures: Int, attempts: Int) -> BetaBinomial {
         BetaBinomial(alpha: alpha + Double(failures), beta: beta + Double(max(attempts - failures, 0)))
@@ -44,7 +48,7 @@ public struct BetaBinomial: Sendable, Hashable {
     /// μ = Σk / Σn; for a Beta-binomial, E[Σ nᵢ(pᵢ − μ)²] ≈ μ(1 − μ)(T + ρ Σ(nᵢ − 1)) with
     /// ρ = 1/(α + β + 1), which gives ρ and then α + β = 1/ρ − 1. ρ is clamped so that a suite
     /// with no failures (or with no spread) still gives a proper, weak prior.
-    public static func fitPrior(failures: [Int], attempts: [Int], fallback: BetaBinomial = BetaBinomial(alpha: 0.5, beta: 50))
+    public static func fitPrior(failures: [Int], attempts: [Int], fallback: BetaBinomial = .weakPrior)
         -> BetaBinomial
     {
         var totalFailures = 0.0, totalAttempts = 0.0, tests = 0.0, excess = 0.0

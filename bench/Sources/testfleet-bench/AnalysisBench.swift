@@ -4,6 +4,7 @@
 // the cheapest one-pass detector (the same-commit rule) over the same records in the same run.
 // `--memory` skips the store and times the analysis of the in-memory history alone.
 import Analyzer
+import BenchSupport
 import Foundation
 import Store
 

@@ -3,6 +3,7 @@
 // Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go
 // through a real store (SyntheticStoreIngest) and come back through the analyser's loader.
 import Analyzer
+import BenchSupport
 import Foundation
 
 enum FlakyEvalBench {
@@ -98,15 +99,13 @@ enum FlakyEvalBench {
                         context.infrastructure.outageBuilds = analyses[points.last!]!.infrastructure.outageBuilds
                         context.infrastructure.badCells = analyses[points.last!]!.infrastructure.badCells
                         return FlakyAnalyzer.reanalyze(sub, tests: tests, using: context).map {
-                            ($0.test, $0.flagged && $0.state != .broken, $0.quarantine,
-                             FlakyEvaluation.GateView(posterior: $0.posterior(prior: context.prior),
-                                                      allFailedBuildRate: $0.allFailedBuildRate, hasFlakyHistory: $0.flakyFailures > 0))
+                            ($0.test, $0.flagged && $0.state != .broken, $0.quarantine, $0)
                         }
                     }
                     let oracle = name.hasSuffix("+oracle")
                     let rule = baselineRules[oracle ? String(name.dropLast(7)) : name]!
                     let flaky = rule(oracle ? withoutInfrastructure(sub) : sub)
-                    return tests.map { ($0, flaky[Int($0)], flaky[Int($0)] ? QuarantineReason.automatic : nil, nil) }
+                    return tests.map { ($0, flaky[Int($0)], flaky[Int($0)] ? QuarantineReason.automatic : nil, TestAnalysis?.none) }
                 },
                 broken: name.hasPrefix("testfleet") ? broken : nil,
                 gate: name == "testfleet+history-cover" ? historyCoverGate : name == "testfleet" ? testfleetGate : AnalyzerConfiguration())

@@ -4,6 +4,7 @@
 import Foundation
 import Model
 import Planning
+import BenchSupport
 import Selection
 
 enum MakespanBench {

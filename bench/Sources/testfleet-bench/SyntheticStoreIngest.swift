@@ -2,6 +2,7 @@
 // (a build row per build, `Store.recordResults` per build, `finishBuild`), and loads it back
 // through the analyser's store loader, checking that the round trip kept every attempt.
 import Analyzer
+import BenchSupport
 import Foundation
 import Model
 import Store

@@ -1,4 +1,5 @@
 import Model
+import Planning
 
 /// Per-worker bins fixed before the first grant, shared by the static strategies (LPT and
 /// round-robin): each worker gets its whole bin as its first grant, and nothing planned after.

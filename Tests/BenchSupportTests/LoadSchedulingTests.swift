@@ -1,6 +1,7 @@
 import Testing
 import Model
-@testable import Planning
+import Planning
+@testable import BenchSupport
 
 @Suite struct LoadSchedulingTests {
     private func prepared(tests count: Int, workers: Int) -> (LoadScheduling, PendingQueue) {

@@ -1,7 +1,7 @@
 public import Model
 
 /// One build as the analyser sees it: where it sits in build and commit order, and its verdict.
-public struct BuildRecord: Sendable, Hashable {
+public struct HistoryBuild: Sendable, Hashable {
     /// Position in `AttemptHistory.builds` (build order: oldest first).
     public var index: Int32
     /// The build's id as the store and the CLI know it.

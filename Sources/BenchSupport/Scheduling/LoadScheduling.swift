@@ -1,4 +1,5 @@
 public import Model
+public import Planning
 
 /// Baseline: pytest-xdist's `load` scheduler (`src/xdist/scheduler/load.py`, 3.x), replayed on
 /// testfleet's grant model, where every `_send_tests` call is one grant.

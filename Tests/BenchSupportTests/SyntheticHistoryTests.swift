@@ -1,6 +1,7 @@
 import Model
 import Testing
-@testable import Analyzer
+import Analyzer
+@testable import BenchSupport
 
 @Suite struct SyntheticHistoryTests {
     static var small: SyntheticFlakyHistory.Parameters {

@@ -1,4 +1,5 @@
 import Model
+public import Analyzer
 
 /// Scores flaky detectors against a **synthetic** history's ground truth: precision, recall and
 /// F1 per rate bucket, builds to detection, broken-test culprit accuracy and latency, and the
@@ -59,34 +60,11 @@ public enum FlakyEvaluation {
     /// A detector's view at one point: which tests it calls flaky, which it quarantines.
     public struct Flags: Sendable {
         public var flaky: [Bool]
+        /// A baseline's quarantine: it covers every failure of these tests.
         public var quarantined: Set<Int32>
-        /// The quarantined tests whose quarantine is only provisional (not FDR-flagged yet).
-        public var provisional: Set<Int32> = []
-        /// Per-test flake rates for the gate (empty: the detector has none, and its quarantine
-        /// covers every failure).
-        public var flakeRates: [Double] = []
-        public var allFailedBuildRates: [Double] = []
-        /// Per test: flaky failures seen so far (for `flakyHistoryCoverLimit`).
-        public var flakyHistory: [Bool] = []
-        /// Per test: the posterior over its flake rate, and the suite prior (for the gate).
-        public var posteriors: [BetaBinomial] = []
-        public var prior: BetaBinomial?
-        public var regressionRate = 1e-4
-    }
-
-    /// What the gate needs of one test a detector re-judged between checkpoints.
-    public struct GateView: Sendable {
-        /// The posterior over its flake rate (the rate the gate uses is its mean).
-        public var posterior: BetaBinomial
-        public var allFailedBuildRate: Double
-        /// Flaky failures before this build (for `flakyHistoryCoverLimit`).
-        public var hasFlakyHistory: Bool
-
-        public init(posterior: BetaBinomial, allFailedBuildRate: Double, hasFlakyHistory: Bool) {
-            self.posterior = posterior
-            self.allFailedBuildRate = allFailedBuildRate
-            self.hasFlakyHistory = hasFlakyHistory
-        }
+        /// testfleet's analysis at this point (nil for a baseline): the gate learns the failing
+        /// tests' history from it through `GateInput.addHistory`, as `StoredGate` does.
+        public var analysis: FlakyAnalysis?
     }
 
     /// The builds at which detectors are re-run: every build for the first 20, then every `step`.
@@ -109,12 +87,7 @@ public enum FlakyEvaluation {
     /// testfleet's flags from an analysis.
     public static func flags(of analysis: FlakyAnalysis) -> Flags {
         Flags(flaky: analysis.tests.map { $0.flagged && $0.state != .broken },
-              quarantined: Set(analysis.tests.lazy.filter { $0.quarantine != nil }.map(\.test)),
-              provisional: Set(analysis.tests.lazy.filter { $0.quarantine == .provisional }.map(\.test)),
-              flakeRates: analysis.tests.map(\.flakeRate), allFailedBuildRates: analysis.tests.map(\.allFailedBuildRate),
-              flakyHistory: analysis.tests.map { $0.flakyFailures > 0 },
-              posteriors: analysis.tests.map { $0.posterior(prior: analysis.prior) }, prior: analysis.prior,
-              regressionRate: analysis.regressionRate)
+              quarantined: Set(analysis.tests.lazy.filter { $0.quarantine != nil }.map(\.test)), analysis: analysis)
     }
 
     /// A baseline's flags: it quarantines what it calls flaky.
@@ -127,11 +100,15 @@ public enum FlakyEvaluation {
     ///
     /// Between checkpoints the detector is updated after every build the way a service would:
     /// `update` re-judges the tests that failed since the checkpoint, given a history holding
-    /// just their records so far, and returns (test, flaky, quarantine reason, what the gate
-    /// needs of it) for each. `gate` configures the gate (its
-    /// cover limits); the rest of the analysis is the detector's.
+    /// just their records so far, and returns (test, flaky, quarantine reason, its re-analysis:
+    /// testfleet's, nil for a baseline) for each. `gate` configures the gate (its cover limits);
+    /// the rest of the analysis is the detector's.
+    ///
+    /// testfleet's gate is the production one: `GateInput.addHistory` with the failing tests'
+    /// analyses (re-judged since the checkpoint, else the checkpoint's), then `Gate.evaluate`. A
+    /// baseline's quarantine covers every failure of the tests it flags.
     public static func score(detector: String, synthetic: SyntheticFlakyHistory, flagsAt: [Int: Flags],
-                             update: (_ history: AttemptHistory, _ tests: [Int32], _ checkpoint: Int) -> [(Int32, Bool, QuarantineReason?, GateView?)],
+                             update: (_ history: AttemptHistory, _ tests: [Int32], _ checkpoint: Int) -> [(Int32, Bool, QuarantineReason?, TestAnalysis?)],
                              broken: (within2: Double, culprit: Double, tests: Int, misses: [String])?,
                              gate: AnalyzerConfiguration = AnalyzerConfiguration()) -> Score
     {
@@ -203,14 +180,10 @@ public enum FlakyEvaluation {
                 currentPoint = point
                 changedSinceCheckpoint.removeAll()
             }
-            var flaky = point.map { flagsAt[$0]!.flaky } ?? [Bool](repeating: false, count: truth.count)
-            var quarantined = point.map { flagsAt[$0]!.quarantined } ?? []
-            var provisional = point.map { flagsAt[$0]!.provisional } ?? []
-            var rates = point.map { flagsAt[$0]!.flakeRates } ?? []
-            var allFailedRates = point.map { flagsAt[$0]!.allFailedBuildRates } ?? []
-            var historyFlags = point.map { flagsAt[$0]!.flakyHistory } ?? []
-            var posteriors = point.map { flagsAt[$0]!.posteriors } ?? []
-            let regressionRate = point.map { flagsAt[$0]!.regressionRate } ?? 1e-4
+            let checkpoint = point.map { flagsAt[$0]! }
+            var flaky = checkpoint?.flaky ?? [Bool](repeating: false, count: truth.count)
+            var quarantined = checkpoint?.quarantined ?? []
+            var reanalysed: [Int32: TestAnalysis] = [:]
             if let point, !changedSinceCheckpoint.isEmpty {
                 let tests = changedSinceCheckpoint.sorted()
                 var subRecords: [AttemptRecord] = []
@@ -222,44 +195,25 @@ public enum FlakyEvaluation {
                 let sub = AttemptHistory(testNames: history.testNames, workerNames: history.workerNames,
                                          commitSHAs: history.commitSHAs, builds: Array(history.builds.prefix(build)),
                                          records: subRecords)
-                for (test, isFlaky, reason, view) in update(sub, tests, point) {
+                for (test, isFlaky, reason, analysis) in update(sub, tests, point) {
                     flaky[Int(test)] = isFlaky
-                    if let view, !rates.isEmpty {
-                        rates[Int(test)] = view.posterior.mean
-                        allFailedRates[Int(test)] = view.allFailedBuildRate
-                        if !historyFlags.isEmpty { historyFlags[Int(test)] = view.hasFlakyHistory }
-                        if !posteriors.isEmpty { posteriors[Int(test)] = view.posterior }
-                    }
+                    if let analysis { reanalysed[test] = analysis }
                     if reason != nil { quarantined.insert(test) } else { quarantined.remove(test) }
-                    if reason == .provisional { provisional.insert(test) } else { provisional.remove(test) }
                 }
             }
             for test in truth.indices where flaky[test] && detectedAt[test] < 0 { detectedAt[test] = build }
-            let names = Set(quarantined.map { history.testNames[Int($0)] })
-            var flakeRates: [String: Double] = [:]
-            var allFailed: [String: Double] = [:]
-            var withHistory = Set<String>()
-            if !rates.isEmpty {
-                for test in failedTests {
-                    if !historyFlags.isEmpty && historyFlags[Int(test)] { withHistory.insert(history.testNames[Int(test)]) }
-                    flakeRates[history.testNames[Int(test)]] = rates[Int(test)]
-                    if allFailedRates[Int(test)] > 0 { allFailed[history.testNames[Int(test)]] = allFailedRates[Int(test)] }
-                }
-            }
+            var input = GateInput(build: history.builds[build].id, commit: history.builds[build].sha, suite: "synthetic",
+                                  simulated: true, results: results)
             var configuration = gate
-            if rates.isEmpty {
+            if let analysis = checkpoint?.analysis {
+                input.addHistory(failedTests.sorted().map { reanalysed[$0] ?? analysis.tests[Int($0)] },
+                                 prior: analysis.prior, regressionRate: analysis.regressionRate)
+            } else {
+                // A baseline (or testfleet before its first analysis): quarantine covers every failure.
+                input.quarantined = Set(quarantined.map { history.testNames[Int($0)] })
                 configuration.quarantineCoverLimit = 2
                 configuration.flakyHistoryCoverLimit = nil
             }
-            var input = GateInput(build: history.builds[build].id, commit: history.builds[build].sha, suite: "synthetic",
-                                  simulated: true, results: results, quarantined: names, flakeRates: flakeRates, allFailedBuildRates: allFailed,
-                                  regressionRate: regressionRate)
-            input.flakyHistory = withHistory
-            if !posteriors.isEmpty {
-                for test in failedTests { input.flakePosteriors[history.testNames[Int(test)]] = posteriors[Int(test)] }
-                input.unknownTestPrior = point.flatMap { flagsAt[$0]!.prior }
-            }
-            input.provisionallyQuarantined = Set(provisional.map { history.testNames[Int($0)] })
             let evaluation = Gate.evaluate(input, configuration: configuration)
             changedSinceCheckpoint.formUnion(failedTests)
             for record in buildRecords where record.outcome.isFailure && !synthetic.isInfrastructureAttempt(record) {
@@ -273,8 +227,9 @@ public enum FlakyEvaluation {
             for name in reallyBroken.subtracting(blockingNames) {
                 missed += 1
                 let test = history.testNames.firstIndex(of: name)!
-                let rate = flakeRates[name].map { " at flake rate \($0)" } ?? ""
-                missedDetails.append("\(name) at build \(build): \(names.contains(name) ? "quarantined\(rate)" : "not quarantined"), \(failedTests.contains(Int32(test)) ? "failed" : "did not fail")")
+                let rate = input.flakePosteriors[name].map { " at flake rate \($0.mean)" } ?? ""
+                let isQuarantined = quarantined.contains(Int32(test))
+                missedDetails.append("\(name) at build \(build): \(isQuarantined ? "quarantined\(rate)" : "not quarantined"), \(failedTests.contains(Int32(test)) ? "failed" : "did not fail")")
             }
             if !synthetic.buildTruth[build].outage {
                 clean += 1

@@ -1,7 +1,7 @@
 public import Model
 
-/// A build as stored.
-public struct BuildRecord: Sendable, Hashable {
+/// A build as the store holds it: its spec, state, verdict and timestamps (one row of the `build` table).
+public struct StoredBuild: Sendable, Hashable {
     public var spec: BuildSpec
     public var simulated: Bool
     public var testCount: Int

@@ -1,6 +1,7 @@
 import Testing
 import Model
-@testable import Planning
+import Planning
+@testable import BenchSupport
 
 @Suite struct StaticSchedulingTests {
     private func request(_ worker: Int, _ arch: Arch = .x86_64, workers: Int) -> GrantRequest {

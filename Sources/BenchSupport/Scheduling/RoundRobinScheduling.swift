@@ -1,4 +1,5 @@
 public import Model
+public import Planning
 
 /// Baseline: bktec's fallback plan when it has no timing data — tests sorted by name and dealt
 /// round-robin into one bin per worker before the first grant (test i goes to eligible worker

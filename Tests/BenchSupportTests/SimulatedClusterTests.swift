@@ -1,6 +1,7 @@
 import Testing
 import Model
-@testable import Planning
+import Planning
+@testable import BenchSupport
 
 @Suite struct SimulatedClusterTests {
     private let handCase = [4.0, 3, 3, 2].enumerated().map { TestCase(name: "t\($0.offset)", suite: 0, predicted: $0.element) }

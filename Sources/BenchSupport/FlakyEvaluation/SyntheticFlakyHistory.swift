@@ -1,4 +1,5 @@
 public import Model
+public import Analyzer
 
 /// A **synthetic** CI history with ground truth, for `bench/run flaky-eval`: independent flaky
 /// tests (0.1 %–50 %), bursty ones, aarch64-only ones, order-dependent ones, tests broken at
@@ -108,7 +109,7 @@ public struct SyntheticFlakyHistory: Sendable {
 
         var records: [AttemptRecord] = []
         records.reserveCapacity(testCount * buildCount * 21 / 20)
-        var builds: [BuildRecord] = []
+        var builds: [HistoryBuild] = []
         var buildTruth: [SyntheticBuildTruth] = []
         var kindSums = [Double](repeating: 0, count: testCount)
         var kindCounts = [Int](repeating: 0, count: testCount)
@@ -119,7 +120,7 @@ public struct SyntheticFlakyHistory: Sendable {
             let outage = build >= 10 && random.chance(parameters.outageShare)
             var regression = false
             var confirming = 0
-            builds.append(BuildRecord(index: Int32(build), id: "synthetic-" + format5(build), commit: commit,
+            builds.append(HistoryBuild(index: Int32(build), id: "synthetic-" + format5(build), commit: commit,
                                       sha: commitSHAs[Int(commit)], branch: "main"))
             for test in 0..<testCount {
                 firstWorker[test] = Int32(random.int(0...(workers - 1)))

@@ -1,4 +1,5 @@
 public import Model
+public import Planning
 
 /// Baseline: pytest-split's `least_duration` — static longest-processing-time bins. Before the
 /// first grant, tests are taken longest-predicted first and each goes to the eligible worker

@@ -1,3 +1,5 @@
+public import Analyzer
+
 /// The baselines flaky-eval compares testfleet with, each in its usual, simple form over the
 /// raw history (no infrastructure discounting, no change points, no FDR control).
 public enum BaselineDetectors {

@@ -1,4 +1,5 @@
 public import Model
+public import Planning
 
 /// A discrete-event simulation of workers running a build, in SIMULATED time: no clock, no
 /// processes, just an event list. It exists to compare scheduling strategies (`bench/run

@@ -1,0 +1,30 @@
+extension GateInput {
+    /// Adds what the analyser knows of the build's failing tests: quarantine (a person's,
+    /// automatic, provisional), each test's posterior over its flake rate, how often it failed
+    /// whole builds, whether it has a flaky history, and the suite prior and regression rate.
+    ///
+    /// The one way history reaches the gate: `StoredGate` calls it with a full analysis or a
+    /// re-analysis against the snapshot, and the flaky-eval benchmark with its checkpoint
+    /// analyses, so the benchmark measures the gate production runs.
+    ///
+    /// - Parameters:
+    ///   - analysed: the analyses of the tests to judge (others are ignored by the gate anyway).
+    ///   - prior: the suite prior the posteriors were computed against.
+    ///   - regressionRate: the prior probability that a test in a build is a real regression.
+    public mutating func addHistory(_ analysed: some Sequence<TestAnalysis>, prior: BetaBinomial, regressionRate: Double) {
+        self.regressionRate = regressionRate
+        unknownTestPrior = prior
+        for test in analysed {
+            flakePosteriors[test.name] = test.posterior(prior: prior)  // its mean is test.flakeRate
+            if test.allFailedBuilds > 0 { allFailedBuildRates[test.name] = test.allFailedBuildRate }
+            if test.flakyFailures > 0 { flakyHistory.insert(test.name) }
+            // Flakiness needs a pass somewhere: a test that never passed is not "confirmed flaky"
+            // however the suite's prior weighs it (a tiny suite with one very flaky test can make
+            // three failures look like bad luck), so only a person's quarantine covers it.
+            let neverPassed = test.totalFailures == test.totalAttempts
+            if test.quarantine != nil && !(neverPassed && test.quarantine != .manual) { quarantined.insert(test.name) }
+            if test.quarantine == .manual { manuallyQuarantined.insert(test.name) }
+            if test.quarantine == .provisional { provisionallyQuarantined.insert(test.name) }
+        }
+    }
+}
