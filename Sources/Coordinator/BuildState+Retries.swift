@@ -101,9 +101,9 @@ extension BuildState {
 
     /// Takes retries for a worker: ones it did not fail itself, unless it is the only worker (or,
     /// for a test pinned to an arch, the only worker of that arch: else the retry waits forever).
-    /// One grant holds one attempt number and each test once: one fresh process runs the failed
-    /// tests of every module together, and a test's confirmation runs go to separate grants,
-    /// which run side by side.
+    /// One grant holds one suite, one attempt number and each test once: one fresh process runs
+    /// the failed tests of every module together, and a test's confirmation runs go to separate
+    /// grants, which run side by side.
     func takeRetries(for worker: String, arch: Arch, onlyWorker: Bool, onlyOfArch: Bool = false,
                      limit: Int) -> [(index: Int, attempt: Int)] {
         var taken: [(index: Int, attempt: Int)] = []
@@ -114,8 +114,11 @@ extension BuildState {
             let test = planned.tests[retry.index]
             let archOK = test.arch == nil || test.arch == arch
             let alone = onlyWorker || (test.arch != nil && onlyOfArch)
-            let sameAttempt = taken.first.map { $0.attempt == retry.attempt } ?? true
-            if taken.count < limit && archOK && sameAttempt && !takenTests.contains(retry.index)
+            // A grant runs one suite (its first test's) at one attempt number.
+            let fits = taken.first.map {
+                $0.attempt == retry.attempt && planned.tests[$0.index].suite == test.suite
+            } ?? true
+            if taken.count < limit && archOK && fits && !takenTests.contains(retry.index)
                 && (alone || retry.avoidWorker != worker)
             {
                 taken.append((retry.index, retry.attempt))

@@ -67,4 +67,26 @@ import Wire
         #expect(retries.map { $0.tests.map(\.name).sorted() } == [["a.py::t1", "b.py::t2", "c.py::t3"]])
         #expect(retries.first?.tests.allSatisfy { $0.attempt == 2 } == true)
     }
+
+    @Test func retriesOfTwoSuitesGoInSeparateGrants() throws {
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        let spec = BuildSpec(id: "b1", suite: "sim:unit", maxAttempts: 2)
+        let suites = [SuiteDefinition(name: "one", adapter: .simulated, directory: "/"),
+                      SuiteDefinition(name: "two", adapter: .simulated, directory: "/")]
+        let tests = [TestCase(name: "one::t1", suite: 0), TestCase(name: "two::t2", suite: 1)]
+        fleet.core.start(PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: 1), stored: [:], watcher: nil,
+                         now: fleet.now)
+        fleet.drain()
+        var reported: Set<UInt64> = []
+        while let grant = fleet.assigns(to: "w1").first(where: { $0.tests[0].attempt == 1 && !reported.contains($0.lease) }) {
+            reported.insert(grant.lease)
+            fleet.report("w1", grant, .failed)
+        }
+        let retries = fleet.assigns(to: "w1").filter { $0.tests[0].attempt == 2 }
+        #expect(retries.count == 2)
+        for grant in retries {
+            #expect(grant.tests.count == 1 && grant.tests[0].name.hasPrefix(grant.suite.name + "::"))
+        }
+    }
 }
