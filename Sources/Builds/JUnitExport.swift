@@ -18,7 +18,17 @@ public enum JUnitExport {
         while start < results.count {
             var end = start + 1
             while end < results.count && results[end].test == results[start].test { end += 1 }
-            let final = results[end - 1]
+            // The final attempt is the last one, or, for a test that passed on retry, its first
+            // pass after its failures in order: confirmation runs go out together, so a failed
+            // run can be numbered after the pass that ended the test. JUnit holds one pass per
+            // test case (reruns are failures), so a second pass is left out of the file.
+            let attempts = results[start..<end]
+            let passedOnRetry = attempts.contains { $0.outcome.isFailure } && attempts.contains { $0.outcome == .passed }
+            let firstPass = passedOnRetry ? attempts.first { $0.outcome == .passed } : nil
+            let final = firstPass ?? results[end - 1]
+            let earlier = firstPass == nil
+                ? Array(results[start..<(end - 1)])
+                : attempts.filter { $0.outcome != .passed }
             var output = ""
             if let stored = outputs[final.test]?[final.attempt] {
                 let bytes = (try? OutputCodec.decompress(stored.lz4, originalSize: stored.size)) ?? []
@@ -27,7 +37,7 @@ public enum JUnitExport {
             }
             cases.append(JUnitTestCase(
                 testfleetName: final.test, suite: suite, outcome: final.outcome, duration: final.duration,
-                earlierAttempts: results[start..<(end - 1)].map(\.outcome), output: output))
+                earlierAttempts: earlier.map(\.outcome), output: output))
             start = end
         }
         return cases

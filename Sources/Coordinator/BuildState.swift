@@ -4,7 +4,9 @@ import Planning
 /// A build being dispatched: what waits, what runs, what is final.
 final class BuildState {
     struct TestStatus {
-        /// The attempt number the next (or current) run of this test uses.
+        /// The highest attempt number handed out so far (every attempt up to it is queued,
+        /// running or reported): the next ordinary attempt uses it; confirmation runs go out
+        /// together, so while confirming it is the last of them.
         var attempt = 1
         var final = false
         var failed = false
@@ -13,11 +15,16 @@ final class BuildState {
         var passedOnRetry = false
         /// Every ordinary attempt failed and the test got confirmation runs.
         var confirming = false
+        /// Attempts with a stored result (bit n: attempt n): a late copy of one changes nothing.
+        var reported: UInt64 = 0
+        /// Confirmation runs that failed; all of them failing makes the test fail.
+        var confirmationFailures = 0
     }
 
-    /// A failed test waiting for its next attempt.
+    /// A failed test waiting for one of its next attempts.
     struct Retry {
         var index: Int
+        var attempt: Int
         var avoidWorker: String?
     }
 
@@ -67,7 +74,7 @@ final class BuildState {
     }
 
     /// Queues every test that has no final result yet, given what the store already holds
-    /// (empty for a new build; a restarted coordinator passes the stored attempts).
+    /// (empty for a new build; a restarted coordinator passes each test's highest stored attempt).
     func queueUnfinished(stored: [String: (attempt: Int, outcome: Outcome, worker: String)]) {
         var fresh: [TestCase] = []
         for test in planned.tests {
@@ -75,17 +82,7 @@ final class BuildState {
                 fresh.append(test)
                 continue
             }
-            if last.attempt > planned.spec.maxAttempts {
-                status[test.index].confirming = true
-                confirmingCount += 1
-            }
-            if !last.outcome.isFailure || !wantsAnotherAttempt(test.index, after: last.attempt) {
-                markFinal(test.index, failed: last.outcome.isFailure, attempt: last.attempt)
-            } else {
-                status[test.index].attempt = last.attempt + 1
-                status[test.index].lastWorker = last.worker
-                retries.append(Retry(index: test.index, avoidWorker: last.worker))
-            }
+            resume(test.index, last: last)
         }
         pending.add(fresh)
     }
@@ -109,42 +106,14 @@ final class BuildState {
         if let arch = planned.tests[index].arch { unfinishedPinned[arch, default: 1] -= 1 }
     }
 
-    /// Applies one stored result. Returns true when the test needs another attempt.
-    func apply(_ result: TestResult, index: Int) -> Bool {
-        // A stale or duplicate report (a requeued lease's first worker finishing late) changes
-        // nothing: it is stored, but this test has moved on.
-        guard !status[index].final, result.attempt == status[index].attempt else { return false }
-        if result.outcome.isFailure && wantsAnotherAttempt(index, after: result.attempt) {
-            status[index].attempt += 1
-            status[index].lastWorker = result.worker
-            retries.append(Retry(index: index, avoidWorker: result.worker))
-            return true
-        }
-        markFinal(index, failed: result.outcome.isFailure, attempt: result.attempt)
-        return false
-    }
-
-    /// Whether a test whose attempt `attempt` failed runs again: a retry while ordinary attempts
-    /// remain; then, once all of them failed, confirmation runs while the build's budget of
-    /// confirming tests lasts (a test that fails every attempt blocks the deploy, so it is worth
-    /// a few more runs to tell a burst of flakiness from a real break).
-    func wantsAnotherAttempt(_ index: Int, after attempt: Int) -> Bool {
-        let spec = planned.spec
-        if attempt < spec.maxAttempts { return true }
-        if !status[index].confirming {
-            guard attempt == spec.maxAttempts, spec.confirmAttempts > 0, confirmingCount < spec.confirmLimit else { return false }
-            status[index].confirming = true
-            confirmingCount += 1
-        }
-        return attempt < spec.maxAttempts + spec.confirmAttempts
-    }
-
     /// Puts back tests whose lease was lost, unless they have moved on meanwhile.
     func requeue(_ remaining: [Int: Int]) {
         var front: [TestCase] = []
-        for (index, attempt) in remaining where !status[index].final && status[index].attempt == attempt {
+        for (index, attempt) in remaining where !status[index].final && attempt <= status[index].attempt
+            && !isReported(index, attempt)
+        {
             if attempt > 1 {
-                retries.append(Retry(index: index, avoidWorker: nil))
+                retries.append(Retry(index: index, attempt: attempt, avoidWorker: nil))
             } else {
                 front.append(planned.tests[index])
             }
@@ -152,22 +121,7 @@ final class BuildState {
         pending.requeueFirst(front)
     }
 
-    /// Takes retries for a worker: ones it did not fail itself, unless it is the only worker (or,
-    /// for a test pinned to an arch, the only worker of that arch: else the retry waits forever).
-    func takeRetries(for worker: String, arch: Arch, onlyWorker: Bool, onlyOfArch: Bool = false, limit: Int) -> [Int] {
-        var taken: [Int] = []
-        var kept: [Retry] = []
-        for retry in retries {
-            let test = planned.tests[retry.index]
-            let archOK = test.arch == nil || test.arch == arch
-            let alone = onlyWorker || (test.arch != nil && onlyOfArch)
-            if taken.count < limit && archOK && (alone || retry.avoidWorker != worker) {
-                taken.append(retry.index)
-            } else {
-                kept.append(retry)
-            }
-        }
-        retries = kept
-        return taken
+    func isReported(_ index: Int, _ attempt: Int) -> Bool {
+        attempt < 64 && status[index].reported & (1 << UInt64(attempt)) != 0
     }
 }

@@ -3,14 +3,28 @@ import Planning
 import Wire
 
 extension CoordinatorCore {
-    /// Gives `worker` grants until it holds as many as its capacity or no work fits it.
+    /// Gives `worker` grants until it holds as many as its capacity (plus at most one grant of
+    /// retries in its retry lane) or no work fits it. Only this loop makes leases, so a worker
+    /// never holds more than `capacity` (capped by its hello) + 1, whatever it claims.
     func grant(to worker: WorkerEntry) {
         profile.measure(\.granting) { grantLoop(worker) }
     }
 
     private func grantLoop(_ worker: WorkerEntry) {
-        while worker.leases.count < worker.capacity {
-            guard let (build, tests) = nextWork(for: worker) else { return }
+        while worker.capacity > 0 {
+            // A busy worker still takes one grant of retries, which its retry lane runs at once:
+            // a failure's retries and confirmation runs start as soon as it is reported, not
+            // when the build's queue next frees a slot.
+            var ordinary = 0, laneFree = true
+            for id in worker.leases {
+                if leases[id]?.retryLane == true { laneFree = false } else { ordinary += 1 }
+            }
+            let room = ordinary < worker.capacity
+            guard room || laneFree else { return }
+            let toLane = ordinary > 0 && laneFree
+            guard let (build, tests, isRetry) = nextWork(for: worker, running: ordinary, toLane: toLane, pending: room)
+            else { return }
+            let lane = isRetry && toLane
             let id = nextLease
             nextLease &+= 1
             var remaining: [Int: Int] = [:]
@@ -18,20 +32,20 @@ extension CoordinatorCore {
             var granted: [GrantedTest] = []
             granted.reserveCapacity(tests.count)
             var work = build.planned.grantCost + 0.001 * Double(tests.count)
-            for index in tests {
-                let attempt = build.status[index].attempt
+            for (index, attempt) in tests {
                 remaining[index] = attempt
                 work += build.planned.tests[index].predicted
                 granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt))
             }
             build.grantedWork += work
             build.inFlightWork += work
-            let budget = leaseBudget(build, tests: tests)
+            let indices = tests.map(\.index)
+            let budget = leaseBudget(build, tests: indices)
             let life = budget &* UInt64(max(1, config.grantsPerSlot))
             leases[id] = Lease(id: id, worker: worker.identity, build: build.id, remaining: remaining,
-                               deadline: clock &+ life, budget: budget, work: work)
+                               deadline: clock &+ life, budget: budget, work: work, retryLane: lane)
             worker.leases.insert(id)
-            let suite = suiteForGrant(build, tests: tests)
+            let suite = suiteForGrant(build, tests: indices)
             send(.assign(Assign(lease: id, build: build.id, suite: suite,
                                 deadlineMilliseconds: Int(min(life, UInt64(Int.max))), tests: granted,
                                 workspace: build.workspace)), to: worker.identity)
@@ -49,26 +63,35 @@ extension CoordinatorCore {
         }.map(\.element)
     }
 
-    /// The next tests for a worker, from the first build in `servingOrder` that has work for it:
-    /// that build's retries first (ones this worker did not fail, when another worker could take
-    /// them), then the scheduler's next chunk. Builds it refused or let expire are skipped.
-    func nextWork(for worker: WorkerEntry) -> (BuildState, [Int])? {
+    /// The next tests for a worker, with the attempt each runs, and whether they are retries:
+    /// retries of any build first, builds in `servingOrder` (ones this worker did not fail, when
+    /// another worker could take them), then the scheduler's next chunk of the first build in
+    /// `servingOrder` with work left. Builds it refused, let expire or could not set up are
+    /// skipped. `running`: the worker's grants in its slots (not its retry lane); `toLane`:
+    /// retries would go to its free retry lane; `pending`: it has room for more than retries.
+    func nextWork(for worker: WorkerEntry, running: Int, toLane: Bool, pending: Bool)
+        -> (BuildState, [(index: Int, attempt: Int)], isRetry: Bool)?
+    {
         let onlyWorker = workers.count <= 1
-        for build in servingOrder() where !worker.shunnedBuilds.contains(build.id) && build.faultedWorkers[worker.id] == nil {
+        let order = servingOrder().filter {
+            !worker.shunnedBuilds.contains($0.id) && $0.faultedWorkers[worker.id] == nil
+        }
+        for build in order where !build.retries.isEmpty {
+            if running > 0 && !toLane && build.planned.grantCost >= Self.prefetchCostLimit { continue }
+            let onlyOfArch = !workers.values.contains { $0.arch == worker.arch && $0.id != worker.id }
+            let taken = build.takeRetries(
+                for: worker.id, arch: worker.arch, onlyWorker: onlyWorker, onlyOfArch: onlyOfArch, limit: 64)
+            if !taken.isEmpty { return (build, taken, true) }
+        }
+        for build in order where pending {
             // Prefetching a second grant hides a round trip, which only matters when grants are
             // cheap; an expensive grant (a framework process) prefetched would just sit queued
             // on one worker while another idles.
-            if !worker.leases.isEmpty && build.planned.grantCost >= Self.prefetchCostLimit { continue }
-            if !build.retries.isEmpty {
-                let onlyOfArch = !workers.values.contains { $0.arch == worker.arch && $0.id != worker.id }
-                let taken = build.takeRetries(
-                    for: worker.id, arch: worker.arch, onlyWorker: onlyWorker, onlyOfArch: onlyOfArch, limit: 64)
-                if !taken.isEmpty { return (build, taken) }
-            }
+            if running > 0 && build.planned.grantCost >= Self.prefetchCostLimit { continue }
             let cases = scheduler.nextGrant(
                 from: &build.pending, arch: worker.arch, workers: max(workers.count, config.expectedWorkers, 1),
                 grantCost: build.planned.grantCost)
-            if !cases.isEmpty { return (build, cases.map(\.index)) }
+            if !cases.isEmpty { return (build, cases.map { ($0.index, 1) }, false) }
         }
         return nil
     }
@@ -88,7 +111,9 @@ extension CoordinatorCore {
         return suite
     }
 
-    func grantAll() {
-        for worker in workers.values where worker.leases.count < worker.capacity { grant(to: worker) }
+    /// Grants to every worker with room; with `retryLanes`, also to busy workers whose retry
+    /// lane is free.
+    func grantAll(retryLanes: Bool = false) {
+        for worker in workers.values where worker.leases.count < worker.capacity || retryLanes { grant(to: worker) }
     }
 }

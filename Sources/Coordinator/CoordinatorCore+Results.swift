@@ -74,6 +74,7 @@ extension CoordinatorCore {
     func apply(_ batch: ResultBatch) {
         // Taken out of the table while it changes, so its dictionary is not copied.
         var lease = leases.removeValue(forKey: batch.lease)
+        var retriesQueued = false
         if let build = builds[batch.build] {
             let running = !build.finished
             for result in batch.results {
@@ -81,7 +82,7 @@ extension CoordinatorCore {
                 if lease?.remaining[index] == result.attempt { lease?.remaining[index] = nil }
                 if running {
                     build.workMilliseconds += max(0, result.duration) * 1000
-                    _ = build.apply(result, index: index)
+                    if build.apply(result, index: index) { retriesQueued = true }
                 }
             }
         }
@@ -93,5 +94,7 @@ extension CoordinatorCore {
             }
         }
         if let build = builds[batch.build], build.isComplete, !build.finished { finish(build) }
+        // A failure's retries go out now, to busy workers' retry lanes too, not at the next timer.
+        if retriesQueued { grantAll(retryLanes: true) }
     }
 }

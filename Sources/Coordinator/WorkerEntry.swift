@@ -53,4 +53,6 @@ struct Lease {
     var budget: UInt64 = .max
     /// Its predicted work (see `BuildState.grantedWork`), counted in flight until it ends.
     var work = 0.0
+    /// Granted past the worker's capacity, to its retry lane (at most one such lease at a time).
+    var retryLane = false
 }

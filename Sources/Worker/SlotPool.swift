@@ -44,17 +44,25 @@ final class SlotPool: GrantRunner, Sendable {
             FileHandle.standardError.write(Data("testfleet worker \(config.id): workspace: \(line)\n".utf8))
         }
         for slot in 0..<config.slots {
-            let thread = Thread { [self] in runSlot() }
+            let thread = Thread { [self] in runSlot(retriesOnly: false) }
             thread.name = "testfleet-slot-\(slot)"
             thread.start()
         }
+        // The retry lane: a grant of retries sent while every slot is busy starts at once
+        // instead of queueing behind the build's ordinary grants (the coordinator sends at most
+        // one such grant at a time).
+        let lane = Thread { [self] in runSlot(retriesOnly: true) }
+        lane.name = "testfleet-retry-lane"
+        lane.start()
     }
 
     func enqueue(_ assign: Assign) {
         if let source = assign.workspace { workspaces.received(source) }
         available.lock()
         queue.withLock { $0.append(assign) }
-        available.signal()
+        // Broadcast: a waiting retry lane cannot take an ordinary grant, so one signal could
+        // wake only it and leave the grant waiting while a slot idles.
+        available.broadcast()
         available.unlock()
     }
 
@@ -82,18 +90,27 @@ final class SlotPool: GrantRunner, Sendable {
         available.unlock()
     }
 
-    private func take() -> Assign? {
+    private func take(retriesOnly: Bool) -> Assign? {
         available.lock()
         defer { available.unlock() }
         while true {
-            if let next = queue.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { return next }
+            let next = queue.withLock { queue -> Assign? in
+                guard let at = queue.firstIndex(where: { !retriesOnly || Self.isRetry($0) }) else { return nil }
+                return queue.remove(at: at)
+            }
+            if let next { return next }
             if closed.withLock({ $0 }) { return nil }
             available.wait()
         }
     }
 
-    private func runSlot() {
-        while let assign = take() {
+    /// A grant of retries only (every test past its first attempt): the retry lane takes these.
+    static func isRetry(_ assign: Assign) -> Bool {
+        !assign.tests.isEmpty && assign.tests.allSatisfy { $0.attempt > 1 }
+    }
+
+    private func runSlot(retriesOnly: Bool) {
+        while let assign = take(retriesOnly: retriesOnly) {
             runInWorkspace(assign)
             revoked.withLock { _ = $0.remove(assign.lease) }
             post(.leaseDone(assign.lease))

@@ -81,6 +81,31 @@ import Wire
         #expect(!fleet.assigns(to: "w2").isEmpty, "the rest of the queue is left for others")
     }
 
+    @Test func theRetryLaneHoldsOneGrantAtMostWhateverAWorkerClaims() throws {
+        let fleet = FleetHarness()
+        let greedy = FleetHarness.identity("greedy")
+        fleet.hello("greedy")
+        fleet.start((1...50).map { "t\($0)" }, maxAttempts: 3)
+        // Failures one test at a time keep its leases open while retries pile up (it is the only
+        // worker, so they come back to it), and it keeps claiming huge free capacity: the retry
+        // lane must add one lease beyond its one slot, never more.
+        var mostHeld = 0
+        for _ in 0..<40 {
+            let build = try #require(fleet.core.builds["b1"])
+            let held = fleet.core.workers[greedy]?.leases.sorted() ?? []
+            guard let id = held.first, let lease = fleet.core.leases[id],
+                  let (index, attempt) = lease.remaining.min(by: { $0.key < $1.key }) else { break }
+            fleet.report("greedy", lease: id, [(build.planned.tests[index].name, attempt, .failed)])
+            fleet.core.receive(.ready(Ready(freeSlots: 1 << 40)), from: greedy, now: fleet.now)
+            fleet.drain()
+            let after = fleet.core.workers[greedy]?.leases ?? []
+            #expect(after.count <= 2, "one slot, one grant per slot, one retry lane")
+            #expect(after.filter { fleet.core.leases[$0]?.retryLane == true }.count <= 1)
+            mostHeld = max(mostHeld, after.count)
+        }
+        #expect(mostHeld == 2, "the retry lane was used")
+    }
+
     @Test func anIncompatibleHelloIsRefusedAndLogged() {
         let fleet = FleetHarness()
         let hello = Hello(worker: "old", arch: .x86_64, slots: 1, version: 1, instance: 1)

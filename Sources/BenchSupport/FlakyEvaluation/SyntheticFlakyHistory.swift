@@ -17,8 +17,8 @@ public struct SyntheticFlakyHistory: Sendable {
         public var workersPerArch = 6
         /// Retries after a failed attempt.
         public var retries = 2
-        /// Confirmation runs for a test that failed all `1 + retries` attempts (stopping at its
-        /// first pass), as the coordinator gives them (`BuildSpec.confirmAttempts`).
+        /// Confirmation runs for a test that failed all `1 + retries` attempts, as the coordinator
+        /// gives them (`BuildSpec.confirmAttempts`): all at once, so all of them are recorded.
         public var confirmRetries = 5
         /// Tests per build that get confirmation runs (`BuildSpec.confirmLimit`).
         public var confirmLimit = 10
@@ -164,7 +164,9 @@ public struct SyntheticFlakyHistory: Sendable {
                     records.append(AttemptRecord(
                         test: Int32(test), build: Int32(build), commit: commit, worker: worker, duration: duration,
                         attempt: UInt8(attempt), outcome: failed ? .failed : .passed, arch: arch))
-                    if !failed { break }
+                    // Ordinary retries stop at the first pass; confirmation runs go out together
+                    // (as the coordinator sends them), so all of them run and are recorded.
+                    if !failed && attempt < 2 + parameters.retries { break }
                     // Retry on another worker of the other arch.
                     let otherArchBase = arch == .x86_64 ? parameters.workersPerArch : 0
                     worker = Int32(otherArchBase + random.int(0...(parameters.workersPerArch - 1)))

@@ -1,0 +1,133 @@
+import Model
+
+/// A failed test's further attempts: ordinary retries one after another, each on another worker;
+/// once every ordinary attempt failed, all confirmation runs at once (on whatever slots are
+/// free), and the first pass among them ends the test. Every attempt's result is stored; one
+/// arriving after the test is final changes nothing.
+extension BuildState {
+    /// Applies one stored result. Returns true when the test got further attempts queued.
+    func apply(_ result: TestResult, index: Int) -> Bool {
+        let attempt = result.attempt
+        // A stale or duplicate report (a requeued lease's first worker finishing late, a
+        // confirmation run still running when another passed) changes nothing: it is stored,
+        // but this test has moved on.
+        guard !status[index].final, attempt >= 1, attempt <= status[index].attempt, !isReported(index, attempt) else {
+            return false
+        }
+        if attempt < 64 { status[index].reported |= 1 << UInt64(attempt) }
+        guard result.outcome.isFailure else {
+            markFinal(index, failed: false, attempt: attempt)
+            // Its confirmation runs not yet granted are dropped; running ones report into the void.
+            retries.removeAll { $0.index == index }
+            return false
+        }
+        let spec = planned.spec
+        if attempt > spec.maxAttempts {
+            status[index].confirmationFailures += 1
+            if status[index].confirmationFailures >= spec.confirmAttempts { markFinal(index, failed: true, attempt: attempt) }
+            return false
+        }
+        // An ordinary attempt below the latest one failing again (a requeued copy) adds nothing.
+        guard attempt == status[index].attempt else { return false }
+        guard wantsAnotherAttempt(index, after: attempt) else {
+            markFinal(index, failed: true, attempt: attempt)
+            return false
+        }
+        status[index].lastWorker = result.worker
+        queueAttempts(index, after: attempt, avoiding: result.worker)
+        return true
+    }
+
+    /// Queues what follows failed attempt `attempt`: the next ordinary retry, or, after the last
+    /// ordinary attempt, every confirmation run together.
+    private func queueAttempts(_ index: Int, after attempt: Int, avoiding worker: String?) {
+        let last = attempt < planned.spec.maxAttempts ? attempt + 1 : planned.spec.maxAttempts + planned.spec.confirmAttempts
+        // The first goes to another worker; the rest of a confirmation wave to any free slot,
+        // the failing worker's included, so they run side by side even on two workers.
+        for next in (attempt + 1)...last {
+            retries.append(Retry(index: index, attempt: next, avoidWorker: next == attempt + 1 ? worker : nil))
+        }
+        status[index].attempt = last
+    }
+
+    /// Whether a test whose attempt `attempt` failed runs again: a retry while ordinary attempts
+    /// remain; then, once all of them failed, confirmation runs while the build's budget of
+    /// confirming tests lasts (a test that fails every attempt blocks the deploy, so it is worth
+    /// a few more runs to tell a burst of flakiness from a real break).
+    func wantsAnotherAttempt(_ index: Int, after attempt: Int) -> Bool {
+        let spec = planned.spec
+        if attempt < spec.maxAttempts { return true }
+        if !status[index].confirming {
+            guard attempt == spec.maxAttempts, spec.confirmAttempts > 0, confirmingCount < spec.confirmLimit else { return false }
+            status[index].confirming = true
+            confirmingCount += 1
+        }
+        return attempt < spec.maxAttempts + spec.confirmAttempts
+    }
+
+    /// A restarted coordinator picks a test up from its highest stored attempt. The store's
+    /// gate counts every stored attempt, so a confirmation run that passed below the highest one
+    /// still lets the test through; here a failed highest attempt just queues what is left.
+    func resume(_ index: Int, last: (attempt: Int, outcome: Outcome, worker: String)) {
+        let spec = planned.spec
+        status[index].attempt = last.attempt
+        status[index].lastWorker = last.worker
+        if last.attempt > spec.maxAttempts {
+            status[index].confirming = true
+            confirmingCount += 1
+        }
+        guard last.outcome.isFailure else {
+            markFinal(index, failed: false, attempt: last.attempt)
+            return
+        }
+        let lastConfirmation = spec.maxAttempts + spec.confirmAttempts
+        if last.attempt > spec.maxAttempts {
+            // Taken as if every confirmation run below it failed too (their order is not kept).
+            status[index].confirmationFailures = last.attempt - spec.maxAttempts
+            guard last.attempt < lastConfirmation else {
+                markFinal(index, failed: true, attempt: last.attempt)
+                return
+            }
+            for next in (last.attempt + 1)...lastConfirmation {
+                retries.append(Retry(index: index, attempt: next, avoidWorker: last.worker))
+            }
+            status[index].attempt = lastConfirmation
+        } else if wantsAnotherAttempt(index, after: last.attempt) {
+            queueAttempts(index, after: last.attempt, avoiding: last.worker)
+        } else {
+            markFinal(index, failed: true, attempt: last.attempt)
+        }
+    }
+
+    /// Takes retries for a worker: ones it did not fail itself, unless it is the only worker (or,
+    /// for a test pinned to an arch, the only worker of that arch: else the retry waits forever).
+    /// One grant holds one suite, one attempt number and each test once: one fresh process runs
+    /// the failed tests of every module together, and a test's confirmation runs go to separate
+    /// grants, which run side by side.
+    func takeRetries(for worker: String, arch: Arch, onlyWorker: Bool, onlyOfArch: Bool = false,
+                     limit: Int) -> [(index: Int, attempt: Int)] {
+        var taken: [(index: Int, attempt: Int)] = []
+        var takenTests: Set<Int> = []
+        var kept: [Retry] = []
+        kept.reserveCapacity(retries.count)
+        for retry in retries {
+            let test = planned.tests[retry.index]
+            let archOK = test.arch == nil || test.arch == arch
+            let alone = onlyWorker || (test.arch != nil && onlyOfArch)
+            // A grant runs one suite (its first test's) at one attempt number.
+            let fits = taken.first.map {
+                $0.attempt == retry.attempt && planned.tests[$0.index].suite == test.suite
+            } ?? true
+            if taken.count < limit && archOK && fits && !takenTests.contains(retry.index)
+                && (alone || retry.avoidWorker != worker)
+            {
+                taken.append((retry.index, retry.attempt))
+                takenTests.insert(retry.index)
+            } else {
+                kept.append(retry)
+            }
+        }
+        retries = kept
+        return taken
+    }
+}
