@@ -6,12 +6,16 @@ import Wire
 extension CoordinatorCore {
     /// A lease whose tests are all reported: its worker has room for more.
     func endLease(_ lease: Lease) {
+        forget(lease)
+        if let worker = workers[lease.worker] { grant(to: worker) }
+    }
+
+    /// The one place a lease leaves the books, whatever ended it: out of the lease table, out of
+    /// its build's work in flight (fair share counts that), out of its worker's set.
+    func forget(_ lease: Lease) {
         leases[lease.id] = nil
         builds[lease.build]?.inFlightWork -= lease.work
-        if let worker = workers[lease.worker] {
-            worker.leases.remove(lease.id)
-            grant(to: worker)
-        }
+        workers[lease.worker]?.leases.remove(lease.id)
     }
 
     /// A local worker process exited: its leases are requeued now, not after the timeout.
@@ -25,8 +29,8 @@ extension CoordinatorCore {
     func dropWorker(_ identity: [UInt8], reason: String) {
         guard let worker = workers.removeValue(forKey: identity) else { return }
         for id in worker.leases {
-            guard let lease = leases.removeValue(forKey: id) else { continue }
-            builds[lease.build]?.inFlightWork -= lease.work
+            guard let lease = leases[id] else { continue }
+            forget(lease)
             builds[lease.build]?.requeue(lease.remaining)
         }
         if !worker.leases.isEmpty {
@@ -39,11 +43,10 @@ extension CoordinatorCore {
     /// Takes a lease back from its (still connected) worker: its unreported tests go back to
     /// the build, the worker is told to drop it, and with `shun` it gets no more of that build.
     func takeBack(_ id: UInt64, reason: String, shun: Bool) {
-        guard let lease = leases.removeValue(forKey: id) else { return }
-        builds[lease.build]?.inFlightWork -= lease.work
+        guard let lease = leases[id] else { return }
+        forget(lease)
         builds[lease.build]?.requeue(lease.remaining)
         if let worker = workers[lease.worker] {
-            worker.leases.remove(id)
             if shun { worker.shunnedBuilds.insert(lease.build) }
             send(.revoke(Revoke(lease: id, reason: reason)), to: lease.worker)
         }
@@ -87,11 +90,8 @@ extension CoordinatorCore {
     /// Revokes every lease of a build that ended (cancelled, aborted): its workers stop it.
     func revokeLeases(of build: String, reason: String) {
         for lease in Array(leases.values) where lease.build == build {
-            leases[lease.id] = nil
-            if let worker = workers[lease.worker] {
-                worker.leases.remove(lease.id)
-                send(.revoke(Revoke(lease: lease.id, reason: reason)), to: lease.worker)
-            }
+            forget(lease)
+            if workers[lease.worker] != nil { send(.revoke(Revoke(lease: lease.id, reason: reason)), to: lease.worker) }
         }
     }
 }

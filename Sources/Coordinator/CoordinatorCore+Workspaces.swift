@@ -18,9 +18,7 @@ extension CoordinatorCore {
     func workspaceFault(_ batch: ResultBatch, _ fault: WorkspaceFault, from sender: [UInt8]) {
         guard let lease = leases[batch.lease], lease.build == batch.build, lease.worker == sender,
               let worker = workers[lease.worker] else { return }  // stale or forged: nothing to take back
-        leases[lease.id] = nil
-        worker.leases.remove(lease.id)
-        builds[lease.build]?.inFlightWork -= lease.work
+        forget(lease)
         guard let build = builds[batch.build], !build.finished else { return grant(to: worker) }
         build.faultedWorkers[worker.id] = fault.message
         build.requeue(lease.remaining)
