@@ -15,7 +15,8 @@ public enum StoredGate {
 
     /// Judges build `id`; nil when the store has no such build.
     public static func evaluate(store: Store, build id: String, configuration: AnalyzerConfiguration = AnalyzerConfiguration(),
-                                fullAnalysisLimit: Int = StoredGate.fullAnalysisLimit) throws(StoreError) -> GateEvaluation?
+                                fullAnalysisLimit: Int = StoredGate.fullAnalysisLimit,
+                                saveSnapshot: Bool = true) throws(StoreError) -> GateEvaluation?
     {
         guard let record = try store.build(id) else { return nil }
         let summary = try store.summary(build: id)
@@ -37,7 +38,7 @@ public enum StoredGate {
         input.unlistedPassed = summary.tests - notable.count - skipped
         if !notable.isEmpty {
             try judgeHistory(of: notable, into: &input, store: store, configuration: configuration,
-                             fullAnalysisLimit: fullAnalysisLimit)
+                             fullAnalysisLimit: fullAnalysisLimit, saveSnapshot: saveSnapshot)
         }
         var evaluation = Gate.evaluate(input, configuration: configuration)
         var verdict = evaluation.verdict
@@ -58,11 +59,12 @@ public enum StoredGate {
     /// Adds the failing tests' history (`GateInput.addHistory`): from a full analysis on a small
     /// store, else by re-judging those tests against the snapshot.
     static func judgeHistory(of tests: [String], into input: inout GateInput, store: Store,
-                             configuration: AnalyzerConfiguration, fullAnalysisLimit: Int) throws(StoreError)
+                             configuration: AnalyzerConfiguration, fullAnalysisLimit: Int,
+                             saveSnapshot: Bool = true) throws(StoreError)
     {
         let wanted = Set(tests)
         if try store.approximateResultCount() <= fullAnalysisLimit {
-            let (_, analysis) = try FlakyAnalyzer.analyze(store: store, configuration: configuration)
+            let (_, analysis) = try FlakyAnalyzer.analyze(store: store, configuration: configuration, saveSnapshot: saveSnapshot)
             input.addHistory(analysis.tests.lazy.filter { wanted.contains($0.name) }, prior: analysis.prior,
                              regressionRate: analysis.regressionRate)
         } else {

@@ -52,3 +52,37 @@ public enum MarkdownReport {
         return "\((value / 360).rounded() / 10) h"
     }
 }
+
+extension MarkdownReport {
+    /// A PR comment for one branch: what broke on the branch itself (its own doing), and which
+    /// of the tests that failed on it are known flaky or broken on the target branch too (not
+    /// its doing). `failedOnBranch`: tests with a failed attempt in the branch's builds.
+    public static func render(_ analysis: FlakyAnalysis, branch: String, failedOnBranch: Set<String>, limit: Int = 25) -> String {
+        var lines = ["### testfleet: tests on `\(cell(branch))`", ""]
+        let own = FlakyReport.branchBreakRows(analysis).filter { $0.branchBreak?.branch == branch }
+        let known = FlakyReport.rows(analysis).filter { failedOnBranch.contains($0.name) && $0.branchBreak?.branch != branch }
+        if own.isEmpty && known.isEmpty {
+            lines.append(failedOnBranch.isEmpty
+                ? "No test failed on this branch."
+                : "\(failedOnBranch.count) test(s) failed on this branch; none is known flaky or broken, and none fails every attempt now.")
+            return lines.joined(separator: "\n") + "\n"
+        }
+        if !own.isEmpty {
+            lines += ["**Broken on this branch** (every attempt fails in its newest builds; not on the target branch):", ""]
+            for test in own.prefix(limit) {
+                lines.append("- `\(cell(test.name))` since `\(test.branchBreak!.sinceCommit)` (\(test.branchBreak!.builds) build(s))")
+            }
+            lines.append("")
+        }
+        if !known.isEmpty {
+            lines += ["**Failed here, known on the target branch too** (not this branch's doing):", "",
+                      "| test | state | flake rate | evidence |", "|---|---|---|---|"]
+            for test in known.prefix(limit) {
+                lines.append("| `\(cell(test.name))` | \(test.state.rawValue) | \(FlakyReport.percent(test.flakeRate)) | "
+                    + "\(cell(FlakyReport.evidence(test))) |")
+            }
+            if known.count > limit { lines += ["", "… and \(known.count - limit) more."] }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
