@@ -35,7 +35,9 @@ public final class DashboardServer: Sendable {
     public func start(host: String, port: Int) async throws -> Int {
         let bound = LockedBox<CheckedContinuation<Int, any Error>?>(nil)
         var logger = Logger(label: "testfleet-http")
-        logger.logLevel = .warning
+        // Hummingbird logs a cancelled connection at shutdown as an error; our own errors are
+        // thrown (bind) or answered (requests), so only its critical lines are worth printing.
+        logger.logLevel = .critical
         return try await withCheckedThrowingContinuation { continuation in
             bound.value = continuation
             let app = Application(

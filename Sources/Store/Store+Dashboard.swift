@@ -37,8 +37,10 @@ extension Store {
                   SELECT id, commit_sha, branch, state, verdict, simulated, created_at, finished_at, rowid AS position
                   FROM build WHERE (?1 IS NULL OR branch = ?1) ORDER BY rowid DESC LIMIT ?2
                 ), per_test AS (
+                  -- SQLite takes the bare `outcome` from the row of the one max() aggregate: the
+                  -- last attempt's (so no other max() or min() may appear here).
                   SELECT r.build_id, r.test, max(r.attempt) AS attempts, r.outcome,
-                         max(r.outcome IN ('failed', 'error')) AS any_failed
+                         sum(r.outcome IN ('failed', 'error')) > 0 AS any_failed
                   FROM result r JOIN recent ON recent.id = r.build_id
                   GROUP BY r.build_id, r.test
                 )
@@ -89,12 +91,14 @@ extension Store {
         try read { db in _ = try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
-    /// Tests that failed at least one attempt in builds of `branch` (for a branch's PR comment).
+    /// Tests with a failed attempt in the newest finished build of `branch` (a PR comment's
+    /// subject), by name.
     public func testsFailed(onBranch branch: String) throws(StoreError) -> Set<String> {
         try read { db in
             Set(try String.fetchAll(db, sql: """
-                SELECT DISTINCT r.test FROM result r JOIN build b ON b.id = r.build_id
-                WHERE b.branch = ? AND r.outcome IN ('failed', 'error')
+                SELECT DISTINCT r.test FROM result r
+                WHERE r.build_id = (SELECT id FROM build WHERE branch = ? AND state = 'finished' ORDER BY rowid DESC LIMIT 1)
+                  AND r.outcome IN ('failed', 'error')
                 """, arguments: [branch]))
         }
     }

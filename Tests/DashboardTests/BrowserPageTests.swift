@@ -71,6 +71,7 @@ import Testing
 
     func seeded() async throws -> DashboardHarness {
         let h = try await DashboardHarness()
+        h.filler = 10
         for n in 1...6 {
             try h.build("b\(n)", commit: "c\(n)", branch: "main", [
                 "t::a": [.passed], "t::b": n % 3 == 0 ? [.failed, .failed, .failed] : [.passed],

@@ -13,6 +13,7 @@ import Testing
         try await receiver.start()
         defer { receiver.stop() }
         let h = try await DashboardHarness()
+        h.filler = 10
         let notifier = WebhookNotifier(url: URL(string: "http://127.0.0.1:\(receiver.port)/hook")!, store: h.store,
                                        attempts: 4, firstBackoff: 0.05)
         /// The states the analysis gives now, by test (what the events must follow).
@@ -60,6 +61,7 @@ import Testing
 
     @Test func aReceiverThatStaysDownGetsTheEventLaterOnce() async throws {
         let h = try await DashboardHarness()
+        h.filler = 10
         for n in 1...3 {
             try h.build("b\(n)", commit: "c\(n)", branch: "main", ["t::x": n == 1 ? [.passed] : [.failed, .failed, .failed]])
         }
