@@ -58,7 +58,10 @@ public final class WebhookNotifier: Sendable {
         }
     }
 
-    /// Blocks until no check is queued or running (tests, shutdown).
+    /// Whether no check is queued or running.
+    public var isIdle: Bool { !state.value.busy }
+
+    /// Blocks until no check is queued or running (shutdown; never from a task).
     public func waitUntilIdle(timeout: Double = 60) {
         let deadline = Date(timeIntervalSinceNow: timeout)
         while state.value.busy && Date() < deadline { usleep(10_000) }

@@ -23,8 +23,8 @@ import Testing
     }
 
     /// Loads `url` in headless Chromium; returns the DOM after scripts ran and the console's
-    /// error lines (Chromium logs console messages as `CONSOLE` lines on stderr).
-    static func render(_ url: String) throws -> Rendered {
+    /// messages (Chromium logs them as `CONSOLE` lines on stderr).
+    static func render(_ url: String) async throws -> Rendered {
         let profile = DashboardHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: profile) }
         let process = Process()
@@ -37,16 +37,24 @@ import Testing
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         try process.run()
-        let deadline = Date(timeIntervalSinceNow: 90)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
+        try await finish(process, timeout: 90)
         let log = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        // Chromium 156 logs every console message as `INFO:CONSOLE:…] "text", source: …`,
+        // whatever its level; the pages run no script, so any console line is a fault
+        // (a failed resource load, a CSP refusal, an error).
         let errors = log.split(separator: "\n").map(String.init).filter {
-            ($0.contains("CONSOLE") && ($0.contains("ERROR") || $0.contains("error"))) || $0.contains("Uncaught")
-                || $0.contains("Failed to load resource")
+            $0.contains(":CONSOLE") || $0.contains("Uncaught") || $0.contains("Failed to load resource")
         }
         return Rendered(dom: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", consoleErrors: errors)
+    }
+
+    /// Waits for a process without blocking a thread of the concurrency pool: the pages the
+    /// browser asks for are served from this process, on that pool.
+    static func finish(_ process: Process, timeout: Double) async throws {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
     }
 
     /// The trends charts' points as drawn: chart id → series → values in x order.
@@ -88,9 +96,9 @@ import Testing
         return h
     }
 
-    @Test func theConsoleCheckSeesAnErrorWhenThereIsOne() throws {
+    @Test func theConsoleCheckSeesAnErrorWhenThereIsOne() async throws {
         guard Self.chromium != nil else { print("SKIPPED: no chromium installed (apt-get install chromium)"); return }
-        let control = try Self.render("data:text/html,<script>console.error('deliberate')</script><p>x</p>")
+        let control = try await Self.render("data:text/html,<script>console.error('deliberate')</script><p>x</p>")
         #expect(!control.consoleErrors.isEmpty, "the check would pass vacuously")
     }
 
@@ -100,13 +108,13 @@ import Testing
         let base = "http://127.0.0.1:\(h.port)"
         for (path, marker) in [("/", "id=\"builds\""), ("/?branch=main", "Builds on main"), ("/builds/b3", "Failures (1)"),
                                ("/flaky", "Flaky and broken tests"), ("/trends", "data-chart=\"tests\"")] {
-            let page = try Self.render(base + path)
+            let page = try await Self.render(base + path)
             #expect(page.consoleErrors.isEmpty, "\(path): \(page.consoleErrors)")
             #expect(page.dom.contains(marker), "\(path) lacks \(marker)")
         }
-        let build = try Self.render(base + "/builds/b3").dom
+        let build = try await Self.render(base + "/builds/b3").dom
         #expect(build.contains("t::b") && build.contains("slip probability"))
-        let flaky = try Self.render(base + "/flaky").dom
+        let flaky = try await Self.render(base + "/flaky").dom
         #expect(flaky.contains("data-test=\"t::flaky\"") && flaky.contains("tracked in #7"), "quarantine state and reason shown")
         #expect(flaky.contains("data-outcome=\"retry\"") && flaky.contains("data-outcome=\"fail\""), "history strip")
     }
@@ -114,7 +122,7 @@ import Testing
     @Test func trendChartValuesMatchTheStore() async throws {
         guard Self.chromium != nil else { print("SKIPPED: no chromium installed (apt-get install chromium)"); return }
         let h = try await seeded()
-        let charts = Self.chartPoints(try Self.render("http://127.0.0.1:\(h.port)/trends?branch=main").dom)
+        let charts = Self.chartPoints(try await Self.render("http://127.0.0.1:\(h.port)/trends?branch=main").dom)
         let rows = try h.store.buildTrends(branch: "main")
         #expect(rows.count == 6)
         #expect(charts["tests"]?["total"] == rows.map { Double($0.tests) })
@@ -137,7 +145,7 @@ import Testing
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = [Self.root + "/scripts/screenshots.sh", "http://127.0.0.1:\(h.port)", out]
         try process.run()
-        process.waitUntilExit()
+        try await Self.finish(process, timeout: 180)
         #expect(process.terminationStatus == 0)
         for name in ["builds", "flaky", "trends"] {
             let data = FileManager.default.contents(atPath: "\(out)/\(name).png") ?? Data()

@@ -29,13 +29,21 @@ import Testing
         return process
     }
 
-    static func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+    /// Polls without blocking a thread of the concurrency pool.
+    static func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
         let deadline = Date(timeIntervalSinceNow: seconds)
         while Date() < deadline {
             if try condition() { return true }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         return try condition()
+    }
+
+    static func exit(_ process: Process, timeout: Double = 120) async throws -> Int32 {
+        _ = try await waitUntil(timeout) { !process.isRunning }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
     }
 
     /// Parses Prometheus text with prometheus_client; returns (name, labels, value) per sample.
@@ -75,7 +83,7 @@ import Testing
                                          in: directory, log: directory + "/coordinator.log")
         defer { coordinator.terminate(); coordinator.waitUntilExit() }
         var port = 0
-        #expect(Self.waitUntil(30) {
+        #expect(try await Self.waitUntil(30) {
             let log = (try? String(contentsOfFile: directory + "/coordinator.log", encoding: .utf8)) ?? ""
             guard let range = log.range(of: "HTTP on http://127.0.0.1:") else { return false }
             port = Int(log[range.upperBound...].prefix { $0.isNumber }) ?? 0
@@ -88,13 +96,11 @@ import Testing
         defer { worker.terminate(); worker.waitUntilExit() }
         let green = try Self.start(["submit", "--coordinator", endpoint, "--suite", "sim:300,ms=0,seed=1", "--build", "m1",
                                     "--branch", "main", "--commit", "aaa", "--quiet"], in: directory, log: directory + "/s1.log")
-        green.waitUntilExit()
-        #expect(green.terminationStatus == 0)
+        #expect(try await Self.exit(green) == 0)
         let red = try Self.start(["submit", "--coordinator", endpoint, "--suite", "sim:200,ms=0,fail=0.05,seed=2", "--build", "m2",
                                   "--branch", "main", "--commit", "bbb", "--quiet", "--confirm-runs", "0"],
                                  in: directory, log: directory + "/s2.log")
-        red.waitUntilExit()
-        #expect(red.terminationStatus == 1)
+        #expect(try await Self.exit(red) == 1)
 
         var samples: [(name: String, labels: [String: String], value: Double)] = []
         func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {

@@ -22,10 +22,10 @@ import Testing
         }
         var expected: [(test: String, state: String)] = []
         var last: [String: String] = [:]
-        func step() throws {
+        func step() async throws {
             notifier.check()
             notifier.check()  // asked twice: still one event per change
-            notifier.waitUntilIdle()
+            try await idle(notifier)
             for (test, state) in try states().sorted(by: { $0.key < $1.key }) where state != (last[test] ?? "stable") {
                 if state != "stable" || last[test] == "quarantined" { expected.append((test, state)) }
                 last[test] = state
@@ -36,13 +36,13 @@ import Testing
             let broken = (4...6).contains(n)
             try h.build("b\(n)", commit: "c\(n)", branch: "main",
                         ["t::a": [.passed], "t::b": broken ? [.failed, .failed, .failed] : [.passed]])
-            try step()
+            try await step()
         }
         try h.store.quarantine(test: "t::a", reason: "noisy")
-        try step()
+        try await step()
         try h.store.release(test: "t::a")
-        try step()
-        try step()  // nothing changed: nothing sent
+        try await step()
+        try await step()  // nothing changed: nothing sent
 
         let received = receiver.events.map { ($0["test"] as? String ?? "", $0["state"] as? String ?? "") }
         #expect(received.map { "\($0.0)=\($0.1)" } == expected.map { "\($0.test)=\($0.state)" })
@@ -55,7 +55,7 @@ import Testing
         // A new notifier on the same store (a restarted coordinator) repeats nothing.
         let restarted = WebhookNotifier(url: URL(string: "http://127.0.0.1:\(receiver.port)/hook")!, store: h.store)
         restarted.check()
-        restarted.waitUntilIdle()
+        try await idle(restarted)
         #expect(receiver.events.count == expected.count)
     }
 
@@ -68,14 +68,21 @@ import Testing
         // Nothing listens on this port: every post fails, nothing is recorded.
         let down = WebhookNotifier(url: URL(string: "http://127.0.0.1:9/hook")!, store: h.store, attempts: 2, firstBackoff: 0.01)
         down.check()
-        down.waitUntilIdle()
+        try await idle(down)
         #expect(try h.store.announcedStates().isEmpty)
         let receiver = WebhookReceiver()
         try await receiver.start()
         defer { receiver.stop() }
         let up = WebhookNotifier(url: URL(string: "http://127.0.0.1:\(receiver.port)/hook")!, store: h.store)
         up.check()
-        up.waitUntilIdle()
+        try await idle(up)
         #expect(receiver.events.map { $0["test"] as? String } == ["t::x"] && receiver.events.first?["state"] as? String == "broken")
     }
+}
+
+/// Waits for a notifier without blocking a thread of the concurrency pool (the receiver's
+/// handlers run there; on two cores a blocked thread is half the pool).
+func idle(_ notifier: WebhookNotifier, timeout: Double = 60) async throws {
+    let deadline = Date(timeIntervalSinceNow: timeout)
+    while !notifier.isIdle && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
 }
