@@ -16,6 +16,7 @@ public enum FlakySection {
 
     /// Styles the section needs (the page embeds them; no external assets).
     public static let css = """
+        table.flaky td, table.flaky th { text-align: left; vertical-align: top }
         .strip { display: inline-flex; gap: 1px } .strip i { display: inline-block; width: 7px; height: 14px }
         .strip .pass { background: #2ca02c } .strip .retry { background: #ff7f0e } .strip .fail { background: #d62728 }
         .strip .skip { background: #ccc } td.evidence { text-align: left; max-width: 48em; font-size: 90% }
