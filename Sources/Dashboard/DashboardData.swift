@@ -15,7 +15,31 @@ final class DashboardData: Sendable {
     /// The newest full analysis and the store's change stamp when it was made.
     private let cache = LockedBox<(stamp: StoreChangeStamp, history: AttemptHistory, analysis: FlakyAnalysis)?>(nil)
 
+    /// Verdicts judged since the store last changed, by build (pollers of one build's page or
+    /// `/api/builds/{id}` cost one gate per change, not one per request).
+    private let verdicts = LockedBox<(stamp: StoreChangeStamp?, byBuild: [String: (Verdict, StoredBuild, BuildSelection?)])>((nil, [:]))
+
     init(store: Store) { self.store = store }
+
+    /// A build's record, its gate verdict judged now (never saving the snapshot) and its
+    /// selection; nil for an unknown build. Cached until the store changes.
+    func judged(_ id: String) async throws -> (verdict: Verdict, record: StoredBuild, selection: BuildSelection?)? {
+        try await read { [verdicts] store in
+            let stamp = try store.changeStamp()
+            if let cached = verdicts.update({ entry -> (Verdict, StoredBuild, BuildSelection?)? in
+                if entry.stamp != stamp { entry = (stamp, [:]) }
+                return entry.byBuild[id]
+            }) {
+                // A running build's results move without moving the stamp: judge those afresh.
+                if cached.1.isFinished { return cached }
+            }
+            guard let record = try store.build(id),
+                  let evaluation = try StoredGate.evaluate(store: store, build: id, saveSnapshot: false) else { return nil }
+            let judged = (evaluation.verdict, record, try store.selection(build: id))
+            verdicts.update { entry in if entry.stamp == stamp { entry.byBuild[id] = judged } }
+            return judged
+        }
+    }
 
     /// Runs `body` on the read queue and returns its value to the caller's task.
     func read<T: Sendable>(_ body: @escaping @Sendable (Store) throws -> T) async throws -> T {

@@ -87,14 +87,8 @@ extension DashboardServer {
     }
 
     func build(_ id: String) async throws -> Response {
-        let found = try await data.read { store -> (Verdict, String)? in
-            guard let record = try store.build(id),
-                  let evaluation = try StoredGate.evaluate(store: store, build: id, saveSnapshot: false) else { return nil }
-            return (evaluation.verdict, record.state)
-        }
-        guard let found else { throw DashboardError.notFound("no build '\(id)' in the store") }
-        let (verdict, state) = found
-        return Responses.json(try APIDocuments.encode(APIDocuments.BuildVerdict(verdict: verdict, state: state)))
+        guard let judged = try await data.judged(id) else { throw DashboardError.notFound("no build '\(id)' in the store") }
+        return Responses.json(try APIDocuments.encode(APIDocuments.BuildVerdict(verdict: judged.verdict, state: judged.record.state)))
     }
 
     func trends(_ parameters: RequestParameters) async throws -> Response {

@@ -44,13 +44,8 @@ extension DashboardServer {
     }
 
     func buildPage(_ id: String) async throws -> Response {
-        let found = try await data.read { store -> (StoredBuild, Verdict, BuildSelection?)? in
-            guard let record = try store.build(id),
-                  let evaluation = try StoredGate.evaluate(store: store, build: id, saveSnapshot: false) else { return nil }
-            return (record, evaluation.verdict, try store.selection(build: id))
-        }
-        guard let found else { throw DashboardError.notFound("no build '\(id)' in the store") }
-        let (record, verdict, selection) = found
+        guard let judged = try await data.judged(id) else { throw DashboardError.notFound("no build '\(id)' in the store") }
+        let (verdict, record, selection) = judged
         return Responses.html(HTMLLayout.page(title: "build \(id)", body: BuildPage.html(record, verdict: verdict, selection: selection)))
     }
 

@@ -170,3 +170,13 @@ import Testing
         #expect(refused.status == 403 && refused.error?.contains("--http-token-file") == true)
     }
 }
+
+/// Starting: a taken port is an error naming the address, never a silent second server.
+@Suite struct DashboardStartTests {
+    @Test func aTakenPortIsRefused() async throws {
+        let first = try await DashboardHarness()
+        let second = DashboardServer(store: first.store, configuration: DashboardConfiguration())
+        await #expect(throws: DashboardStartError.self) { _ = try await second.start(host: "127.0.0.1", port: first.port) }
+        #expect(try await first.get("/healthz").status == 200)
+    }
+}
