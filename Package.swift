@@ -35,6 +35,7 @@ let strict: [SwiftSetting] = [
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let grdbSQLite: Target.Dependency = .product(name: "GRDBSQLite", package: "GRDB.swift")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
@@ -48,6 +49,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        // Hummingbird's own logging API (to quiet its connection logs); already in its graph.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CZMQ", path: "Sources/CZMQ"),
@@ -75,7 +78,7 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "Workspaces", dependencies: ["Model", "Wire", "Adapters", "SelectionSources"], swiftSettings: strict),
         .target(name: "Analyzer", dependencies: ["Model", "Store"], swiftSettings: strict),
-        .target(name: "Dashboard", dependencies: ["Model", "Store", "Analyzer", hummingbird], swiftSettings: strict),
+        .target(name: "Dashboard", dependencies: ["Model", "Store", "Analyzer", hummingbird, logging], swiftSettings: strict),
         .target(name: "BenchSupport", dependencies: ["Model", "Planning", "Analyzer"], swiftSettings: strict),
         .target(
             name: "Builds",

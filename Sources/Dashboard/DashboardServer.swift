@@ -2,7 +2,6 @@ import Dispatch
 import Foundation
 import Hummingbird
 import Logging
-import NIOCore
 public import Store
 
 /// The coordinator's HTTP side (Hummingbird 2): health and readiness probes, Prometheus
