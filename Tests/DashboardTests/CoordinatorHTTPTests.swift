@@ -78,8 +78,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "token-\(UUID().uuidString)\n".write(toFile: directory + "/token", atomically: true, encoding: .utf8)
         let endpoint = "ipc://\(directory)/c.sock"
+        let receiver = WebhookReceiver()
+        try await receiver.start()
+        defer { receiver.stop() }
         let coordinator = try Self.start(["coordinator", "--bind", endpoint, "--db", "d.db", "--http", "127.0.0.1:0",
-                                          "--http-token-file", "token", "--heartbeat-ms", "200", "--worker-timeout-ms", "2000"],
+                                          "--http-token-file", "token", "--heartbeat-ms", "200", "--worker-timeout-ms", "2000",
+                                          "--webhook", "http://127.0.0.1:\(receiver.port)/hook"],
                                          in: directory, log: directory + "/coordinator.log")
         defer { coordinator.terminate(); coordinator.waitUntilExit() }
         var port = 0
@@ -124,6 +128,14 @@ import Testing
         #expect(try await http.get("/api/latest-green?branch=main").object["commit"] as? String == "aaa")
         let build = try await http.get("/api/builds/m2")
         #expect(build.object["verdict"] as? String == "fail" && build.object["state"] as? String == "finished")
+
+        // --webhook: the red build's broken tests are announced, each once, after its verdict.
+        let broken = try await http.get("/api/flaky").array.filter { $0["state"] as? String == "broken" }.compactMap { $0["test"] as? String }
+        #expect(!broken.isEmpty)
+        #expect(try await Self.waitUntil(30) { receiver.events.count >= broken.count })
+        try await Task.sleep(for: .milliseconds(500))
+        let announced = receiver.events.filter { $0["event"] as? String == "broken" }.compactMap { $0["test"] as? String }
+        #expect(announced.sorted() == broken.sorted(), "announced \(announced), broken \(broken)")
     }
 
     static func machine() -> String {
