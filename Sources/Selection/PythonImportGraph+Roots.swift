@@ -155,7 +155,8 @@ extension PythonImportGraph {
         /// nearest ancestor that is a module, stopping before `root` itself.
         private mutating func existing(under root: String, targetLength: Int) -> Int? {
             joined.removeAll(keepingCapacity: true)
-            joined.append(contentsOf: root.utf8)
+            var root = root
+            root.withUTF8 { joined.append(contentsOf: $0) }
             joined.append(UInt8(ascii: "."))
             buffer.withUnsafeBufferPointer { joined.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<targetLength])) }
             return joined.withUnsafeBufferPointer { all in

@@ -48,24 +48,24 @@ public struct PythonImportGraph: Sendable {
     public init(files: [PythonSourceFile], roots: [String] = [], infersRoots: Bool = false) {
         // Sorting positions, not the files: a file carries its imports, and moving 28,000 of them
         // around is most of a sort's cost.
+        let moduleNames = files.map(\.module)
         let order = files.indices.sorted { a, b in
-            let (x, y) = (files[a], files[b])
-            if x.module != y.module { return x.module < y.module }
-            if x.isPackage != y.isPackage { return x.isPackage }
-            return x.path < y.path
+            if moduleNames[a] != moduleNames[b] { return moduleNames[a] < moduleNames[b] }
+            if files[a].isPackage != files[b].isPackage { return files[a].isPackage }
+            return files[a].path < files[b].path
         }
         var unique: [Int] = []
         unique.reserveCapacity(order.count)
-        for position in order where unique.last.map({ files[$0].module != files[position].module }) ?? true {
+        for position in order where unique.last.map({ moduleNames[$0] != moduleNames[position] }) ?? true {
             unique.append(position)
         }
 
-        modules = unique.map { files[$0].module }
+        modules = unique.map { moduleNames[$0] }
         paths = unique.map { files[$0].path }
         isPackage = unique.map { files[$0].isPackage }
         var table = ByteStringTable(expectedCount: unique.count)
         for name in modules { table.insert(name) }
-        names = table
+        self.names = table
         var byPath: [String: Int] = [:]
         byPath.reserveCapacity(unique.count)
         for (index, path) in paths.enumerated() { byPath[path] = index }

@@ -16,8 +16,8 @@ import Selection
 /// change a selection.
 struct ScanCache {
     private(set) var entries: [GitObjectID: PythonSourceImports] = [:]
-    /// Blob ids used by this run: the file keeps only these.
-    private var used: Set<GitObjectID> = []
+    /// Blob ids used by this run (repeats possible): the file keeps only these.
+    private var used: [GitObjectID] = []
     let path: String
 
     static let fileName = "testfleet-scan-cache"
@@ -35,13 +35,13 @@ struct ScanCache {
     /// The cached imports of `blob`, marking it used.
     mutating func imports(of blob: GitObjectID) -> PythonSourceImports? {
         guard let found = entries[blob] else { return nil }
-        used.insert(blob)
+        used.append(blob)
         return found
     }
 
     mutating func store(_ imports: PythonSourceImports, for blob: GitObjectID) {
         entries[blob] = imports
-        used.insert(blob)
+        used.append(blob)
         changed = true
     }
 
@@ -52,7 +52,7 @@ struct ScanCache {
     /// the old file or the new one); a failure only loses the cache.
     func save() {
         var text = Self.header + "\n"
-        for (name, blob) in used.map({ ($0.description, $0) }).sorted(by: { $0.0 < $1.0 }) {
+        for (name, blob) in Set(used).map({ ($0.description, $0) }).sorted(by: { $0.0 < $1.0 }) {
             guard let imports = entries[blob] else { continue }
             text += name + "\t" + imports.dynamicImportLines.map(String.init).joined(separator: ",") + "\n"
             for statement in imports.imports {
