@@ -88,16 +88,37 @@ struct ByteStringTable: Sendable {
         slotHashes = newHashes
     }
 
-    /// FNV-1a with a final mix, so the low bits used for the slot depend on every byte.
+    /// Eight bytes at a time, each word folded in with a multiply and a rotation, then a final
+    /// mix so the low bits used for the slot depend on every byte (names are 10–60 bytes long).
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        var hash: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return hash }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            hash = ((hash ^ word) &* 0xff51_afd7_ed55_8ccd).rotatedLeft(by: 29)
+            offset += 8
         }
-        hash ^= hash >> 29
-        hash = hash &* 0xbf58_476d_1ce4_e5b9
-        return hash ^ (hash >> 32)
+        if offset < bytes.count {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while offset < bytes.count {
+                tail |= UInt64(bytes[offset]) << shift
+                shift += 8
+                offset += 1
+            }
+            hash = ((hash ^ tail) &* 0xff51_afd7_ed55_8ccd).rotatedLeft(by: 29)
+        }
+        hash ^= hash >> 33
+        hash = hash &* 0xc4ce_b9fe_1a85_ec53
+        return hash ^ (hash >> 33)
     }
+}
+
+extension UInt64 {
+    @inline(__always)
+    fileprivate func rotatedLeft(by count: UInt64) -> UInt64 { (self << count) | (self >> (64 - count)) }
 }
 
 /// `memcmp(a, b, count) == 0` without importing the C library into this pure module.

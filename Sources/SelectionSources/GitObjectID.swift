@@ -10,21 +10,29 @@ struct GitObjectID: Hashable, Sendable, CustomStringConvertible {
     init?(hex bytes: UnsafeBufferPointer<UInt8>) {
         guard !bytes.isEmpty, bytes.count <= 64 else { return nil }
         var parsed: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        let valid = withUnsafeMutableBytes(of: &parsed) { raw -> Bool in
-            let values = raw.bindMemory(to: UInt64.self)
-            for (position, byte) in bytes.enumerated() {
-                let digit: UInt8
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-                default: return false
-                }
-                values[position / 16] |= UInt64(digit) << UInt64(60 - 4 * (position % 16))
+        var word: UInt64 = 0
+        for position in 0..<bytes.count {
+            let byte = bytes[position]
+            let digit: UInt8
+            if byte &- UInt8(ascii: "0") < 10 {
+                digit = byte &- UInt8(ascii: "0")
+            } else if (byte | 0x20) &- UInt8(ascii: "a") < 6 {
+                digit = (byte | 0x20) &- UInt8(ascii: "a") &+ 10
+            } else {
+                return nil
             }
-            return true
+            word = word << 4 | UInt64(digit)
+            if position % 16 == 15 || position == bytes.count - 1 {
+                word <<= UInt64(4 * (15 - position % 16))  // a short last word is left-aligned
+                switch position / 16 {
+                case 0: parsed.0 = word
+                case 1: parsed.1 = word
+                case 2: parsed.2 = word
+                default: parsed.3 = word
+                }
+                word = 0
+            }
         }
-        guard valid else { return nil }
         words = parsed
         length = UInt8(bytes.count)
     }
