@@ -2,7 +2,7 @@
 # bench/selection-mutants.sh — `bench/run selection-mutants [PROJECT[:N[:BODY]] …]`: does
 # `testfleet select` ever run too little? Real projects from their PyPI sdists (src layouts:
 # flask, click, jinja2, itsdangerous; flat: toolz with its tests inside the package, tomlkit,
-# more-itertools; Django's own suite, run by tests/runtests.py, with a testfleet.toml naming its
+# more-itertools; attrs (src, two packages); Django's own suite, run by tests/runtests.py, with a testfleet.toml naming its
 # test files), each a git repository installed editable in one venv; N modules each mutated
 # (raise at import; the first BODY also a function that raises), full pytest for the truth
 # (Django: the test modules not selected, run under the mutant), `select` for the prediction.
@@ -13,12 +13,13 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=${SELECTION_MUTANTS_WORK:-${TMPDIR:-/tmp}/testfleet-selection-mutants}
 projects=("flask==3.1.3" "click==8.5.1" "jinja2==3.1.6" "itsdangerous==2.2.0" "toolz==1.2.0" "tomlkit==0.15.2"
-          "more-itertools==10.8.0" "django==5.2.19")
+          "more-itertools==10.8.0" "django==5.2.19" "attrs==26.1.0")
 mkdir -p "$work/dl" "$work/src" "$work/repos"
 
 [ -x "$work/venv/bin/python" ] || python3 -m venv "$work/venv"
 # pytest 8: flask 3.1's conftest uses _pytest.monkeypatch.notset, gone in pytest 9.
-"$work/venv/bin/pip" install -q "pytest<9" trio freezegun tblib
+# hypothesis: attrs' tests (it imports attrs, so an attrs mutant fails every attrs test, as it would).
+"$work/venv/bin/pip" install -q "pytest<9" trio freezegun tblib hypothesis
 editable=()
 for spec in "${projects[@]}"; do
     name=${spec%%==*}; version=${spec##*==}
@@ -47,5 +48,5 @@ cli=${TESTFLEET:-$repo/.build/release/testfleet}
 [ -x "$cli" ] || (cd "$repo" && nice -n 10 swift build -j 1 -c release --product testfleet >&2)
 
 echo "date: $(date -u '+%Y-%m-%dT%H:%M:%SZ'), $(nproc) cores, $("$work/venv/bin/python" --version), $("$work/venv/bin/python" -m pytest --version 2>&1)"
-if [ $# -eq 0 ]; then set -- flask:12:3 click:10:3 jinja2:12:3 itsdangerous:8:3 toolz:12:3 tomlkit:10:3 more-itertools:10:3 django:12:2; fi
+if [ $# -eq 0 ]; then set -- flask:12:3 click:10:3 jinja2:12:3 itsdangerous:8:3 toolz:12:3 tomlkit:10:3 more-itertools:10:3 django:12:2 attrs:12:3; fi
 exec "$work/venv/bin/python" "$repo/bench/selection_mutants.py" "$cli" "$work/repos" "$@"
