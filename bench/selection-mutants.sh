@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # bench/selection-mutants.sh — `bench/run selection-mutants [PROJECT[:N[:BODY]] …]`: does
 # `testfleet select` ever run too little? Real projects from their PyPI sdists (src layouts:
-# flask, click, jinja2, itsdangerous; flat: toolz with its tests inside the package, tomlkit,
-# more-itertools; attrs (src, two packages); Django's own suite, run by tests/runtests.py, with a testfleet.toml naming its
-# test files), each a git repository installed editable in one venv; N modules each mutated
-# (raise at import; the first BODY also a function that raises), full pytest for the truth
-# (Django: the test modules not selected, run under the mutant), `select` for the prediction.
+# flask, click, jinja2, itsdangerous, attrs with two packages; flat: toolz with its tests inside
+# the package, tomlkit, more-itertools; Django's own suite, run by tests/runtests.py, with a
+# testfleet.toml naming its test files), each a git repository installed editable in one venv;
+# N modules each mutated (raise at import; the first BODY also a function that raises), full
+# pytest for the truth (Django: the test modules not selected, run under the mutant), `select`
+# for the prediction.
 # See bench/selection_mutants.py and bench/selection_mutants_django.py for the figures.
 # Env: SELECTION_MUTANTS_WORK (cache dir for the venv, sdists and repositories),
 #      TESTFLEET (binary; default .build/release/testfleet, built when missing).
