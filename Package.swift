@@ -109,7 +109,8 @@ let package = Package(
         .testTarget(
             name: "SelectionTests", dependencies: ["Selection", "SelectionSources", "Config", "Model", "Adapters", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "BuildsTests", dependencies: ["Builds", "Store", "Model"], swiftSettings: strict),
+        .testTarget(
+            name: "BuildsTests", dependencies: ["Builds", "Store", "Model", "Analyzer", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model", "BenchSupport"], swiftSettings: strict),
         .testTarget(
             name: "BenchSupportTests", dependencies: ["BenchSupport", "Planning", "Analyzer", "Model"], swiftSettings: strict),

@@ -42,11 +42,12 @@ extension Store {
             if source == nil {
                 try db.execute(
                     sql: """
-                        INSERT INTO build (id, suite, simulated, commit_sha, branch, base, max_attempts, test_count, source, created_at)
-                        VALUES (?, ?, 0, ?, ?, ?, ?, 0, 'ingest', ?)
+                        INSERT INTO build (id, suite, simulated, commit_sha, branch, base, max_attempts, test_count, source,
+                                           created_at, commit_position)
+                        VALUES (?, ?, 0, ?, ?, ?, ?, 0, 'ingest', ?, ?)
                         """,
                     arguments: [spec.id, spec.suite, spec.commit, spec.branch, spec.base, min(max(spec.maxAttempts, 1), 10),
-                                Date().timeIntervalSince1970])
+                                Date().timeIntervalSince1970, spec.commitPosition])
             } else {
                 // Re-opened: a later file may change the verdict, which `finishBuild` sets again.
                 try db.execute(sql: "UPDATE build SET state = 'running', verdict = NULL, finished_at = NULL WHERE id = ?",

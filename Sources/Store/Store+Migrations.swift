@@ -180,6 +180,12 @@ extension Store {
                 ALTER TABLE build ADD COLUMN owner TEXT;
                 """)
         }
+        migrator.registerMigration("v11-history-commit-position") { db in
+            // Where a build's commit sits on its target branch's first-parent line, where the
+            // repository was at hand (`run`/`submit`/`ingest junit` in a checkout): commit order
+            // follows git ancestry instead of the order builds happened to arrive in.
+            try db.execute(sql: "ALTER TABLE build ADD COLUMN commit_position INTEGER CHECK (commit_position >= 0)")
+        }
         return migrator
     }
 }
