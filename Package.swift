@@ -91,7 +91,7 @@ let package = Package(
             name: "testfleet-bench",
             dependencies: [
                 "Model", "Wire", "Store", "Planning", "Selection", "JUnit", "Analyzer", "Adapters", "SelectionSources", "BenchSupport",
-                grdbSQLite,
+                "Builds", grdbSQLite,
             ],
             path: "bench/Sources/testfleet-bench",
             swiftSettings: strict),

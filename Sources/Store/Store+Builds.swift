@@ -63,6 +63,11 @@ extension Store {
         }
     }
 
+    /// The newest build (by creation), nil in an empty store.
+    public func latestBuild() throws(StoreError) -> StoredBuild? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM build ORDER BY rowid DESC LIMIT 1").map(Self.storedBuild) }
+    }
+
     /// All builds in the order they were created (oldest first).
     public func allBuilds() throws(StoreError) -> [StoredBuild] {
         try read { db in try Row.fetchAll(db, sql: "SELECT * FROM build ORDER BY rowid").map(Self.storedBuild) }

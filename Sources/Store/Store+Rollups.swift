@@ -9,6 +9,8 @@ public struct PruneReport: Sendable, Hashable {
     public var resultsDeleted = 0
     /// Builds are kept from this Unix time on.
     public var cutoff: Double = 0
+
+    public init() {}
 }
 
 /// A test's rollups summed over days (`Store.rollupTotals`).
@@ -115,6 +117,9 @@ extension Store {
             try db.execute(sql: "DELETE FROM build WHERE created_at < ?1 AND state = 'finished'", arguments: [report.cutoff])
             report.buildsDeleted = db.changesCount
         }
+        // Copy the WAL into the file and truncate it, so the freed pages are what the next days
+        // reuse and the files stop growing (a reader still open only postpones this: best effort).
+        if report.buildsDeleted > 0 { try? pool.writeWithoutTransaction { try $0.checkpoint(.truncate) } }
         return report
     }
 
