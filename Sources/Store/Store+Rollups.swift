@@ -119,7 +119,7 @@ extension Store {
         }
         // Copy the WAL into the file and truncate it, so the freed pages are what the next days
         // reuse and the files stop growing (a reader still open only postpones this: best effort).
-        if report.buildsDeleted > 0 { try? pool.writeWithoutTransaction { try $0.checkpoint(.truncate) } }
+        if report.buildsDeleted > 0 { _ = try? pool.writeWithoutTransaction { try $0.checkpoint(.truncate) } }
         return report
     }
 
