@@ -13,6 +13,6 @@ extension BuildLifecycle {
     {
         let report: IngestReport
         do { report = try store.ingest(build: spec, testCases: testCases, createdAt: createdAt) } catch { throw TestfleetError(error) }
-        return (report, try finish(build: spec.id))
+        return (report, try finish(build: spec.id, written: report.written))
     }
 }
