@@ -27,26 +27,7 @@ extension GateInput {
             if test.quarantine != nil && !(neverPassed && test.quarantine != .manual) { quarantined.insert(test.name) }
             if test.quarantine == .manual { manuallyQuarantined.insert(test.name) }
             if test.quarantine == .provisional { provisionallyQuarantined.insert(test.name) }
-            if Self.isShortBreakOfKnownFlakyTest(test) {
-                // Two builds failing every attempt read as a break by change-point detection, but
-                // a test flagged flaky fails that way by itself now and then (a 30 % test: 3 in
-                // 10,000 build pairs, and a big suite has hundreds of such tests): judge it from
-                // its record like a provisional quarantine — it blocks only when its flake rate
-                // explains the failures worse than a regression does (P(real) ≥ the provisional
-                // cover limit), and every build once the break is longer.
-                quarantined.insert(test.name)
-                provisionallyQuarantined.insert(test.name)
-            }
         }
-    }
-
-    /// Ongoing breaks of at most this many builds of a test flagged flaky are weighed against
-    /// its record instead of blocking outright (`addHistory`).
-    public static let knownFlakyShortBreakBuilds = 2
-
-    static func isShortBreakOfKnownFlakyTest(_ test: TestAnalysis) -> Bool {
-        guard test.state == .broken, test.flagged, let found = test.latestBreak, found.fixedAtCommit == nil else { return false }
-        return found.builds <= knownFlakyShortBreakBuilds && test.evidence.passedOnRetry + test.evidence.sameCommitMixed > 0
     }
 }
 
