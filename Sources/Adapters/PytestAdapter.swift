@@ -159,12 +159,12 @@ public struct PytestAdapter: TestAdapter {
         return batch
     }
 
-    private func command(_ suite: SuiteDefinition, _ arguments: [String]) -> String {
+    func command(_ suite: SuiteDefinition, _ arguments: [String]) -> String {
         ([suite.command ?? Self.defaultCommand] + arguments.map(PytestNodeIDs.shellQuoted)).joined(separator: " ")
     }
 
     /// The suite's environment, plus UTF-8 stdio so node ids print intact whatever the locale.
-    private func environment(_ suite: SuiteDefinition) -> [String: String] {
+    func environment(_ suite: SuiteDefinition) -> [String: String] {
         var environment = suite.environment
         if environment["PYTHONIOENCODING"] == nil { environment["PYTHONIOENCODING"] = "utf-8" }
         return environment
