@@ -6,10 +6,10 @@
 #   more-itertools  more-itertools 11.2.1 sdist (~770 tests with ~21,000 subtests)
 #   dateutil        python-dateutil sdist (has genuinely failing tests on this machine)
 # MODES lists the values of TESTFLEET_WARM to measure with the same binary (0: a new pytest
-# process per grant, 1: warm pytest sessions); default "0 1". For each mode: a fresh store, then
-# RUNS more builds on it ("later runs": history and inventory cache), each followed by one
-# `pytest -n 2` run. Every testfleet build's per-outcome counts (final attempts) must equal
-# serial pytest's. Prints medians and ratios; the JSON line is last.
+# process per grant, 1: warm pytest sessions); default "0 1". Round 0 builds each mode on a fresh
+# store; rounds 1..RUNS are later runs on it (history and inventory cache). Each round runs every
+# mode once, then `pytest -n 2` once. Every testfleet build's per-outcome counts (final attempts)
+# must equal serial pytest's. Prints medians and ratios; the JSON line is last.
 # The venv lives in .build-bench/venv (VENV=… to reuse another); nothing is installed system-wide.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,11 +73,13 @@ serial_s=$(echo "$(now) - $t0" | bc -l)
 echo "plain serial pytest: $serial in $(printf %.1f "$serial_s") s"
 declare -A first later
 xd=()
-for mode in $MODES; do
-  db="$work/fleet-$mode.db"; rm -f "$db"; rm -rf "$TESTFLEET_CACHE"
-  first[$mode]=""; later[$mode]=""
-  for i in $(seq 0 "$RUNS"); do
-    build="warm$mode-run-$i"
+for mode in $MODES; do rm -f "$work/fleet-$mode.db"; first[$mode]=""; later[$mode]=""; done
+# Rounds: every mode once per round (so each mode sees the same minutes of a shared machine's
+# load), then one `pytest -n 2` run. Round 0 runs on fresh stores.
+for i in $(seq 0 "$RUNS"); do
+  for mode in $MODES; do
+    db="$work/fleet-$mode.db"; build="warm$mode-run-$i"
+    [ "$i" = 0 ] && rm -rf "$TESTFLEET_CACHE"
     t0=$(now)
     TESTFLEET_WARM=$mode "$bin" run --local "$WORKERS" --suite "$work/testfleet.toml" --db "$db" --build "$build" --quiet \
       --json "$work/v.json" >/dev/null 2>"$work/stderr-$build" || true
@@ -86,12 +88,13 @@ for mode in $MODES; do
     got=$(stored "$db" "$build")
     [ "$got" = "$serial" ] || { echo "TESTFLEET_WARM=$mode $build: testfleet counts '$got' differ from serial pytest '$serial'" >&2
                                 tail -5 "$work/stderr-$build" >&2; exit 1; }
-    fallbacks=$(grep -c "warm session" "$work/stderr-$build" || true)
-    t0=$(now)
-    xcounts=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider -q -n "$WORKERS" 2>&1 | summary || true)
-    x=$(echo "$(now) - $t0" | bc -l); xd+=("$x")
-    echo "TESTFLEET_WARM=$mode run $i$([ "$i" = 0 ] && echo ' (fresh store)'): testfleet $(printf %.2f "$t") s ($got; warm-session log lines: $fallbacks); pytest -n $WORKERS $(printf %.2f "$x") s ($xcounts)"
+    notes=$(grep -c "warm session" "$work/stderr-$build" || true)
+    echo "round $i$([ "$i" = 0 ] && echo ' (fresh store)'): TESTFLEET_WARM=$mode testfleet $(printf %.2f "$t") s ($got; warm-session log lines: $notes)"
   done
+  t0=$(now)
+  xcounts=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider -q -n "$WORKERS" 2>&1 | summary || true)
+  x=$(echo "$(now) - $t0" | bc -l); xd+=("$x")
+  echo "round $i: pytest -n $WORKERS $(printf %.2f "$x") s ($xcounts)"
 done
 args=()
 for mode in $MODES; do args+=("$mode=${first[$mode]}=${later[$mode]}"); done

@@ -52,6 +52,7 @@ _CHANNELS = (os.environ.pop("TESTFLEET_WARM_IN", None), os.environ.pop("TESTFLEE
 _CAP = os.environ.pop("TESTFLEET_WARM_OUTPUT_CAP", "1048576")
 _ACTIVE = _CHANNELS[0] is not None and _CHANNELS[1] is not None
 _reports = {}
+_collected = {}
 
 
 def _open_channels():
@@ -94,13 +95,20 @@ def _outcome(reports):
     return "passed" if reports else "error"
 
 
+def _text(report):
+    """A report's long representation; a skip's is its reason (pytest keeps a tuple)."""
+    if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        return str(report.longrepr[2])
+    return report.longreprtext
+
+
 def _output(reports, outcome):
     if outcome == "passed":
         return ""
     parts = []
     for report in reports:
         if report.failed or report.skipped:
-            text = report.longreprtext
+            text = _text(report)
             if text:
                 parts.append(text)
     last = reports[-1] if reports else None
@@ -118,6 +126,11 @@ def pytest_collection(session):
         return None
     session.items = []
     return True
+
+
+def pytest_collectreport(report):
+    if _ACTIVE:
+        _collected[report.nodeid] = report
 
 
 def pytest_runtest_logreport(report):
@@ -143,6 +156,7 @@ def pytest_runtestloop(session):
 def _serve(session, ids, results):
     session.shouldfail = False
     session.shouldstop = False
+    _collected.clear()
     try:
         items = list(session.perform_collect(ids))
     except BaseException as error:  # a UsageError for an id pytest refuses, a collection crash
@@ -154,7 +168,16 @@ def _serve(session, ids, results):
     for item in items:
         if item.nodeid in wanted and item.nodeid not in by_id:
             by_id[item.nodeid] = item
-    missing = [i for i in ids if i not in by_id]
+    missing = []
+    for node_id in ids:
+        if node_id in by_id:
+            continue
+        report = _collected.get(node_id)
+        if report is not None and report.skipped:
+            # A module skipped as a whole (importorskip): one skipped test, as in a plain run.
+            _send(results, {"result": node_id, "outcome": "skipped", "duration": 0.0, "output": _text(report)})
+        else:
+            missing.append(node_id)
     if missing:
         _send(results, {"missing": missing, "why": "not collected"})
     order = [by_id[i] for i in ids if i in by_id]

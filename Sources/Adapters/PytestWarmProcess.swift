@@ -100,13 +100,19 @@ final class PytestWarmProcess {
                 return .exited
             }
             let now = ProcessRunner.now()
-            if now >= deadline { return .timedOut }
+            if now >= deadline {
+                readOutput()
+                return .timedOut
+            }
             var fds = [pollfd(fd: resultFD, events: Int16(POLLIN), revents: 0)]
             if outputFD >= 0 { fds.append(pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0)) }
             let wait = Int32(min(1000, max(1, ((deadline - now) * 1000).rounded(.up))))
             _ = poll(&fds, nfds_t(fds.count), wait)
-            readOutput()
             readResults()
+            // A line first: output read now may have been written after it (a test's crash
+            // report after its "start"), and handling "start" clears the tail.
+            if pending.contains(UInt8(ascii: "\n")) { continue }
+            readOutput()
         }
     }
 

@@ -110,6 +110,19 @@ import Testing
         #expect(elapsed < timeout * Double(ids.count), "the grant took \(elapsed) s")
     }
 
+    @Test func aModuleSkippedAtCollectionIsOneSkippedTestWithoutAColdRun() throws {
+        let log = LogLines()
+        let sessions = sessions(log)
+        defer { sessions.shutdown() }
+        let ids = ["tests/test_skipped_module.py", "tests/test_crash.py::test_before_crash"]
+        let results = runWarm(ids, suite(), sessions)
+        let skipped = try #require(results[ids[0]])
+        #expect(skipped.outcome == .skipped)
+        #expect(String(decoding: skipped.output, as: UTF8.self).contains("testfleet_no_such_module"))
+        #expect(results[ids[1]]?.outcome == .passed)
+        #expect(processStarts() == 1, "answered by the warm process: \(log.lines)")
+    }
+
     @Test func aSessionThatCannotStartFallsBackToTheColdPathAndSaysSo() throws {
         let log = LogLines()
         let sessions = sessions(log)
