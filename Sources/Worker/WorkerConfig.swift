@@ -1,3 +1,4 @@
+import Foundation
 public import Model
 public import Workspaces
 
@@ -19,6 +20,9 @@ public struct WorkerConfig: Sendable {
     public var cacheDirectory: String
     /// The cache is kept under this many bytes, least recently used first out (0: no limit).
     public var cacheLimitBytes: Int64
+    /// Keep one pytest process per slot, suite and commit and feed it grants (first attempts
+    /// only). On unless `TESTFLEET_WARM=0` is in the environment (benchmarks measure both).
+    public var warmSessions: Bool = ProcessInfo.processInfo.environment["TESTFLEET_WARM"] != "0"
 
     public init(endpoint: String, id: String, arch: Arch = .current, slots: Int = 1, heartbeatMilliseconds: Int = 1000,
                 exitOnGoodbye: Bool = false, cacheDirectory: String = WorkspaceCache.defaultRoot, cacheLimitBytes: Int64 = 0) {
