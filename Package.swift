@@ -90,8 +90,8 @@ let package = Package(
         .executableTarget(
             name: "testfleet-bench",
             dependencies: [
-                "Model", "Wire", "Store", "Planning", "Selection", "JUnit", "Analyzer", "Adapters", "SelectionSources", "BenchSupport",
-                grdbSQLite,
+                "Model", "Wire", "Transport", "Store", "Planning", "Selection", "JUnit", "Analyzer", "Adapters", "SelectionSources",
+                "BenchSupport", grdbSQLite,
             ],
             path: "bench/Sources/testfleet-bench",
             swiftSettings: strict),

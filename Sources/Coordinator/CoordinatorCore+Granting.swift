@@ -73,11 +73,12 @@ extension CoordinatorCore {
         -> (BuildState, [(index: Int, attempt: Int)], isRetry: Bool)?
     {
         let onlyWorker = workers.count <= 1
+        let slotsOnline = self.slotsOnline
         let order = servingOrder().filter {
             !worker.shunnedBuilds.contains($0.id) && $0.faultedWorkers[worker.id] == nil
         }
         for build in order where !build.retries.isEmpty {
-            if running > 0 && !toLane && build.planned.grantCost >= Self.prefetchCostLimit { continue }
+            if !toLane && !policy.mayGrant(running: running, grantCost: build.planned.grantCost) { continue }
             let onlyOfArch = !workers.values.contains { $0.arch == worker.arch && $0.id != worker.id }
             let taken = build.takeRetries(
                 for: worker.id, arch: worker.arch, onlyWorker: onlyWorker, onlyOfArch: onlyOfArch, limit: 64)
@@ -87,17 +88,19 @@ extension CoordinatorCore {
             // Prefetching a second grant hides a round trip, which only matters when grants are
             // cheap; an expensive grant (a framework process) prefetched would just sit queued
             // on one worker while another idles.
-            if running > 0 && build.planned.grantCost >= Self.prefetchCostLimit { continue }
+            if !policy.mayGrant(running: running, grantCost: build.planned.grantCost) { continue }
+            // A share of what the whole fleet holds at once: every slot's grants, prefetched included.
+            let shares = policy.shares(slotsOnline: slotsOnline, expectedWorkers: config.expectedWorkers,
+                                       grantCost: build.planned.grantCost)
             let cases = scheduler.nextGrant(
-                from: &build.pending, arch: worker.arch, workers: max(workers.count, config.expectedWorkers, 1),
-                grantCost: build.planned.grantCost)
+                from: &build.pending, arch: worker.arch, workers: shares, grantCost: build.planned.grantCost)
             if !cases.isEmpty { return (build, cases.map { ($0.index, 1) }, false) }
         }
         return nil
     }
 
-    /// Grants costing at least this many seconds are not prefetched.
-    static let prefetchCostLimit = 0.05
+    /// Slots of the connected workers, each capped as its capacity is (grants are sized from it).
+    var slotsOnline: Int { workers.values.reduce(0) { $0 + min($1.slots, config.maxSlotsPerWorker) } }
 
     /// The suite as a grant carries it: shell suites send only the commands of granted tests.
     func suiteForGrant(_ build: BuildState, tests: [Int]) -> SuiteDefinition {

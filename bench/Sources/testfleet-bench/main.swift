@@ -14,6 +14,9 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "ingest-gate-eval": IngestGateEvalBench.run,
     "branch-gate-eval": BranchGateEvalBench.run,
     "analysis": AnalysisBench.run,
+    "balance": BalanceBench.run,
+    "grant-latency": GrantLatencyBench.run,
+    "coordinator-rss": CoordinatorRSSBench.run,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
