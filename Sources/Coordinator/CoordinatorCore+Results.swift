@@ -53,7 +53,17 @@ extension CoordinatorCore {
         var checked = batch
         checked.results = accepted
         received.append(ReceivedBatch(from: identity, batch: checked))
-        leases[batch.lease]?.deadline = max(lease.deadline, clock &+ lease.budget)
+        var updated = leases.removeValue(forKey: batch.lease)!
+        updated.deadline = max(lease.deadline, clock &+ lease.budget)
+        for result in accepted {
+            if let index = build.index(of: result.test), updated.arrived.insert(index).inserted { updated.notArrived -= 1 }
+        }
+        let ranOut = updated.ranOut && !lease.ranOut
+        leases[batch.lease] = updated
+        // The worker ran the whole grant: its next one goes out now, while these results are
+        // stored (the lease itself ends once they are). Retries wait for the store: these
+        // results may end their tests or queue retries of their own.
+        if ranOut { grant(to: worker, freshOnly: true) }
     }
 
     func refuse(_ batch: ResultBatch, from identity: [UInt8], _ reason: String) {

@@ -27,22 +27,36 @@ extension CoordinatorLoop {
         }
     }
 
-    /// Stores every result batch of this turn (one transaction per build); then the core
-    /// acknowledges and applies them. A store failure acknowledges nothing: the workers send again.
+    /// Hands every result batch of this turn to the store queue (one transaction per build),
+    /// off the loop: an off-loop writer (a timing fold, a snapshot refresh) may hold SQLite's
+    /// write lock for a second, and grants must not wait for it. Once stored, the core
+    /// acknowledges and applies them (`stored`). A store failure acknowledges nothing: the
+    /// workers send again.
     func flushInbox() {
         guard !core.received.isEmpty else { return }
         let batches = core.takeReceived()
-        var byBuild: [String: [[TestResult]]] = [:]
-        for received in batches { byBuild[received.batch.build, default: []].append(received.batch.results) }
-        var failedBuilds: Set<String> = []
-        for (build, results) in byBuild {
-            do {
-                _ = try profile.measure(\.storing) { try store.recordResults(build: build, batches: results) }
-            } catch {
-                log("could not store results of build \(build): \(error); the worker will resend")
-                failedBuilds.insert(build)
+        let store = self.store, service = self.service
+        storing.async {
+            var byBuild: [String: [[TestResult]]] = [:]
+            for received in batches { byBuild[received.batch.build, default: []].append(received.batch.results) }
+            var failedBuilds: Set<String> = []
+            let start = DispatchTime.now().uptimeNanoseconds
+            for (build, results) in byBuild {
+                do {
+                    try store.recordResults(build: build, batches: results)
+                } catch {
+                    Self.log("could not store results of build \(build): \(error); the worker will resend")
+                    failedBuilds.insert(build)
+                }
             }
+            let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            service.post(.stored(batches, failedBuilds: failedBuilds, milliseconds: milliseconds))
         }
+    }
+
+    /// Batches the store queue wrote, back on the loop: acknowledged and applied.
+    func stored(_ batches: [ReceivedBatch], failedBuilds: Set<String>, milliseconds: Double) {
+        if profile.enabled { profile.storing += milliseconds }
         core.resultsStored(batches, failedBuilds: failedBuilds)
         carryOut()
     }

@@ -26,11 +26,16 @@ final class CoordinatorLoop {
     /// Where verdicts (gate, stored verdict, timing fold) and reports run, off the loop, one at
     /// a time (two timing folds must not interleave); they post their result back.
     let work = DispatchQueue(label: "testfleet-coordinator-work")
+    /// Where result batches are stored, off the loop, in the order they arrived (and build
+    /// endings, so one is stored after its results); each posts back `.stored`.
+    let storing = DispatchQueue(label: "testfleet-coordinator-store")
     /// Submitted builds being admitted off the loop, with the clients waiting for each.
     var admitting: [String: Set<[UInt8]>] = [:]
     /// Watchers of builds whose verdict is being computed off the loop: the core has already
     /// let go of a finished build, and whoever waits must still hear its verdict.
     var finishingWatchers: [String: Set<[UInt8]>] = [:]
+    /// Builds ended (cancelled, aborted) whose ending the store queue has not written yet.
+    var endingOutcomes: [String: BuildOutcome] = [:]
     /// Source bundles of running builds (address → bytes), and which worker got which.
     var bundles: [String: [UInt8]] = [:]
     var bundlesSent: [[UInt8]: Set<String>] = [:]
@@ -61,17 +66,25 @@ final class CoordinatorLoop {
                 log("poll failed: \(error)")
                 continue
             }
+            let turnStart = Self.now()
             if poller.isReadable(wakeItem) {
                 service.wake.drain()
                 handleControls()
             }
+            let controlsDone = Self.now()
             if poller.isReadable(socketItem) { profile.measure(\.receiving) { receiveAll() } }
+            let received = Self.now()
             profile.measure(\.flushing) { flushInbox() }
             let now = Self.now()
             if now &- lastHousekeeping >= 100 {
                 lastHousekeeping = now
                 core.housekeeping(now: now)
                 carryOut()
+            }
+            // A turn this long delays every grant behind it: say where it went (TESTFLEET_TRACE).
+            if profile.enabled, Self.now() &- turnStart >= 50 {
+                log("slow loop turn: \(Self.now() &- turnStart) ms (controls \(controlsDone &- turnStart), receive "
+                    + "\(received &- controlsDone), flush \(now &- received), housekeeping \(Self.now() &- now))")
             }
         }
         core.sayGoodbye()
@@ -108,6 +121,9 @@ final class CoordinatorLoop {
             case .answered(let outcome): answered(outcome)
             case .finished(let outcome): finished(outcome)
             case .reply(let message, let client): send(message, to: client)
+            case .stored(let batches, let failedBuilds, let milliseconds):
+                stored(batches, failedBuilds: failedBuilds, milliseconds: milliseconds)
+            case .endStored(let build): endingOutcomes[build] = nil
             case .workerLost(let pid):
                 core.workerLost(pid: pid)
                 carryOut()
@@ -146,7 +162,10 @@ final class CoordinatorLoop {
         }
     }
 
-    func log(_ text: String) {
+    func log(_ text: String) { Self.log(text) }
+
+    /// A line on the coordinator's log; any thread may write one.
+    static func log(_ text: String) {
         FileHandle.standardError.write(Data("testfleet coordinator: \(text)\n".utf8))
     }
 }

@@ -20,6 +20,10 @@ public final class CoordinatorService: Sendable {
         case answered(BuildOutcome)
         case finished(BuildOutcome)
         case reply(Message, to: [UInt8])
+        /// Result batches the store queue wrote (all but those of `failedBuilds`).
+        case stored([ReceivedBatch], failedBuilds: Set<String>, milliseconds: Double)
+        /// The store queue wrote how a build ended.
+        case endStored(String)
     }
 
     public let config: CoordinatorConfig

@@ -180,6 +180,11 @@ extension Store {
                 ALTER TABLE build ADD COLUMN owner TEXT;
                 """)
         }
+        migrator.registerMigration("v11-build-priority") { db in
+            // The priority a build was submitted with (`submit --priority`; NULL: its branch's
+            // default), so a coordinator that restarts resumes it at the same place in the queue.
+            try db.execute(sql: "ALTER TABLE build ADD COLUMN priority INTEGER")
+        }
         return migrator
     }
 }
