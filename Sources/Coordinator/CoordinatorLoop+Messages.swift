@@ -6,6 +6,12 @@ import Wire
 extension CoordinatorLoop {
     /// One message from a worker or a client. Bad bytes get an error reply; nothing stops the loop.
     func handle(_ payload: [UInt8], from identity: [UInt8]) {
+        let started = profile.enabled ? Self.now() : 0
+        defer {
+            if profile.enabled, Self.now() &- started >= 20 {
+                log("slow message: kind \(payload.count > 2 ? Int(payload[2]) : -1), \(payload.count) bytes, \(Self.now() &- started) ms")
+            }
+        }
         let message: Message?
         do {
             message = try Message.decode(payload)

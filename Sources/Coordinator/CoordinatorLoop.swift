@@ -113,7 +113,20 @@ final class CoordinatorLoop {
             defer { list.removeAll() }
             return list
         }
-        for control in pending {
+        let turnStart = Self.now()
+        for (position, control) in pending.enumerated() {
+            // A backlog (results stored faster than applied on a starved machine) is worked off
+            // over several turns: heartbeats and grants in between, or workers time out.
+            if Self.now() &- turnStart >= Self.controlBudgetMilliseconds {
+                let rest = pending[position...]
+                service.controls.withLock { $0.insert(contentsOf: rest, at: 0) }
+                service.wake.signal()
+                return
+            }
+            let started = profile.enabled ? Self.now() : 0
+            defer {
+                if profile.enabled, Self.now() &- started >= 20 { log("slow control: \(Self.now() &- started) ms: \(control.name)") }
+            }
             switch control {
             case .submit(let planned): admit(planned, watcher: nil)
             case .admit(let planned, let stored): admitted(planned, stored: stored)
@@ -131,6 +144,9 @@ final class CoordinatorLoop {
             }
         }
     }
+
+    /// Milliseconds of controls one turn works off before it receives again.
+    static let controlBudgetMilliseconds: UInt64 = 20
 
     /// Carries out, in order, everything the core decided since the last call. Called after
     /// every call into the core, so nothing it decided waits behind the next message.

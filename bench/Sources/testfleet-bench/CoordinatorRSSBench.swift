@@ -9,7 +9,7 @@ import Wire
 
 enum CoordinatorRSSBench {
     static func run(_ arguments: [String]) throws {
-        var builds = 1000, tests = 1000, workers = 2
+        var builds = 1000, tests = 1000, workers = 2, analysisWindow: Int?
         var rest = arguments[...]
         while let flag = rest.popFirst() {
             guard let value = rest.popFirst(), let number = Int(value), number > 0 else {
@@ -19,14 +19,18 @@ enum CoordinatorRSSBench {
             case "--builds": builds = number
             case "--tests": tests = number
             case "--workers": workers = number
-            default: throw BenchFailure("coordinator-rss: unknown option \(flag); known: --builds N --tests N --workers N")
+            case "--analysis-window": analysisWindow = number
+            default: throw BenchFailure("coordinator-rss: unknown option \(flag); known: --builds N --tests N --workers N --analysis-window N")
             }
         }
-        let fleet = try BenchFleet()
+        // The coordinator's background analysis reads its newest `--analysis-window` builds (500 by
+        // default): until the store holds that many, its working set grows with the store.
+        let fleet = try BenchFleet(extra: analysisWindow.map { ["--analysis-window", String($0)] } ?? [])
         defer { fleet.stop(keep: ProcessInfo.processInfo.environment["KEEP"] != nil) }
         for i in 1...workers { try fleet.addWorker(id: "w\(i)", slots: 1) }
         let client = try BenchClient(endpoint: fleet.endpoint)
-        print("coordinator-rss: real coordinator + \(workers) real worker processes; \(builds) sequential SIMULATED builds of \(tests) no-op tests")
+        print("coordinator-rss: real coordinator + \(workers) real worker processes; \(builds) sequential SIMULATED builds of \(tests) no-op tests"
+              + (analysisWindow.map { "; --analysis-window \($0)" } ?? ""))
         guard let initial = fleet.coordinatorRSS else { throw BenchFailure("coordinator exited at start (see its log)") }
         var rss: [Int] = []
         var seconds: [Double] = []
@@ -53,7 +57,17 @@ enum CoordinatorRSSBench {
         print(String(format: "growth after build %d: peak +%.1f MB, end %+.1f MB (goal: flat, <= +20 MB): %@; %d builds in %.0f s (median %.3f s each)",
                      warm + 1, growth, growthLast, (growth <= 20 ? "met" : "NOT met") as NSString, builds, elapsed,
                      seconds.sorted()[seconds.count / 2]))
+        // Medians per hundred builds: the trend, without the transient peaks of a verdict or
+        // an analysis refresh that happens to run when the sample is taken.
+        let medians = stride(from: 0, to: rss.count, by: 100).map { start -> Double in
+            let slice = rss[start..<min(start + 100, rss.count)].sorted()
+            return Double(slice[slice.count / 2]) / 1e6
+        }
+        print("median VmRSS per hundred builds (MB): " + medians.map { String(format: "%.1f", $0) }.joined(separator: ", "))
+        let medianGrowth = (medians.dropFirst().max() ?? medians[0]) - (medians.count > 1 ? medians[1] : medians[0])
+        print(String(format: "growth of the median after the first two hundred: %+.1f MB", medianGrowth))
         let summary: [String: Any] = [
+            "rss_median_per_100_mb": medians, "median_growth_after_200_mb": medianGrowth,
             "benchmark": "coordinator-rss", "simulated_tests": true, "builds": builds, "tests_per_build": tests, "workers": workers,
             "rss_start_mb": Double(initial) / 1e6, "rss_after_first_mb": Double(rss[0]) / 1e6,
             "rss_after_warm_mb": Double(afterWarm) / 1e6, "rss_peak_after_warm_mb": Double(peakAfter) / 1e6,

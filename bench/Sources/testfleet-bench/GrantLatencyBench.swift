@@ -4,11 +4,15 @@
 // Real processes: a release `testfleet coordinator` (fresh store, loopback TCP) and real
 // `testfleet worker` processes running SIMULATED tests (sim: suites, no code under test). The
 // measured worker is the bench's probe (ProbeWorker): it speaks the wire protocol and times,
-// per lease, its results + `ready` → the grant replacing that lease.
+// per lease, its results + `ready` → the grant replacing that lease. It "runs" a grant for 1 ms
+// (`--per-test-ms` adds time per test, but the probe reads its socket only between grants, so
+// that time would count as latency: leave it at 0 for this figure).
 //
 // Builds, all on one coordinator:
-// - running-N: 2,000 SIMULATED tests pinned to the probe's arch (the other arch than this
-//   machine's, so only the probe takes them), submitted again as each finishes, all along;
+// - running-N: 5,000 SIMULATED tests pinned to the probe's arch (the other arch than this
+//   machine's, so only the probe takes them); three of them unfinished at any time, a new one
+//   submitted as one finishes, all along (the probe must always have work: a wait for a build
+//   to be admitted is not a grant's latency);
 // - gated-K: 100,000 SIMULATED no-op tests pinned to this machine's arch (the real workers run
 //   them); once all are stored the coordinator gates them (gate, stored verdict, timing fold);
 // - planned-K: `sim:1000000` submitted as gated-K's last result is stored, so the coordinator
@@ -29,6 +33,7 @@ enum GrantLatencyBench {
 
     static func run(_ arguments: [String]) throws {
         var cycles = 3, workers = 2, gatedTests = 100_000, plannedTests = 1_000_000, baselineSeconds = 3.0, probeMs = 1.0
+        var reserve = 3, runningTests = 5_000, perTestMs = 0.0
         var rest = arguments[...]
         while let flag = rest.popFirst() {
             guard let value = rest.popFirst(), let number = Double(value), number >= 0 else {
@@ -41,14 +46,18 @@ enum GrantLatencyBench {
             case "--planned": plannedTests = Int(number)
             case "--baseline-s": baselineSeconds = number
             case "--probe-ms": probeMs = number
-            default: throw BenchFailure("grant-latency: unknown option \(flag); known: --cycles --workers --gated --planned --baseline-s --probe-ms")
+            case "--reserve": reserve = max(1, Int(number))
+            case "--per-test-ms": perTestMs = number
+            case "--running-tests": runningTests = max(1, Int(number))
+            default: throw BenchFailure("grant-latency: unknown option \(flag); known: --cycles --workers --gated --planned --baseline-s --probe-ms --reserve --running-tests --per-test-ms")
             }
         }
         let fleet = try BenchFleet()
         defer { fleet.stop(keep: ProcessInfo.processInfo.environment["KEEP"] != nil) }
         for i in 1...workers { try fleet.addWorker(id: "w\(i)", slots: 1) }
         let here = Arch.current, other: Arch = here == .x86_64 ? .aarch64 : .x86_64
-        let probe = ProbeWorker(endpoint: fleet.endpoint, arch: other, workMilliseconds: probeMs, acceptsPrefix: "running-")
+        let probe = ProbeWorker(endpoint: fleet.endpoint, arch: other, workMilliseconds: probeMs, perTestMilliseconds: perTestMs,
+                                acceptsPrefix: "running-")
         probe.start()
         defer { probe.stop() }
         let client = try BenchClient(endpoint: fleet.endpoint)
@@ -56,24 +65,33 @@ enum GrantLatencyBench {
         print("  \(fleet.endpoint), store \(fleet.storePath)")
 
         var running = 0, runningDone = 0, runningFailed = 0
-        func submitRunning() throws {
-            running += 1
-            try client.submit(.pinned("running-\(running)", SimulatedSuite(count: 2000, seed: UInt64(running)), to: other))
+        var inFlight: Set<String> = []
+        /// Keeps `reserve` running builds submitted and unfinished: a new one waits for its
+        /// admission behind the coordinator's planning of the million-test build, and the probe
+        /// must have work all along, or the very waits this measures go unseen.
+        func topUpRunning() throws {
+            for id in inFlight where client.verdicts[id] != nil {
+                inFlight.remove(id)
+                runningDone += 1
+                if client.verdicts[id]!.code != 0 { runningFailed += 1 }
+            }
+            while inFlight.count < reserve {
+                running += 1
+                let id = "running-\(running)"
+                inFlight.insert(id)
+                try client.submit(.pinned(id, SimulatedSuite(count: runningTests, seed: UInt64(running)), to: other))
+            }
         }
-        /// Pumps for `seconds` (or until `until`), keeping a running build going all along.
+        /// Pumps for `seconds` (or until `until`), keeping running builds going all along.
         func tick(_ seconds: Double, until: () -> Bool = { false }) throws {
             let end = monotonicSeconds() + seconds
             while monotonicSeconds() < end && !until() {
                 client.pump(seconds: 0.02)
-                if let verdict = client.verdicts["running-\(running)"] {
-                    runningDone += 1
-                    if verdict.code != 0 { runningFailed += 1 }
-                    try submitRunning()
-                }
+                try topUpRunning()
                 if let error = client.errors.first { throw BenchFailure("coordinator said \(error)") }
             }
         }
-        try submitRunning()
+        try topUpRunning()
         try tick(1.0)  // workers connect, the first running build starts
         var phases: [Phase] = []
         let baselineStart = monotonicSeconds()
@@ -122,12 +140,13 @@ enum GrantLatencyBench {
         probe.stop()
         let samples = probe.samples
         print("")
-        print("phase                              samples   p50 ms   p99 ms   max ms")
+        print("phase                            samples   p50 ms   p99 ms   max ms")
         var json: [String: Any] = [:]
         func report(_ name: String, _ chosen: [ProbeWorker.Sample]) -> [String: Any] {
             let ms = chosen.map { $0.seconds * 1000 }.sorted()
-            print(String(format: "%-34@ %7d %8.2f %8.2f %8.2f", name as NSString, ms.count, percentile(ms, 50), percentile(ms, 99), ms.last ?? .nan))
-            return ["samples": ms.count, "p50_ms": percentile(ms, 50), "p99_ms": percentile(ms, 99), "max_ms": ms.last ?? -1]
+            print(String(format: "%-32@ %7d %8.2f %8.2f %8.2f", name as NSString, ms.count, percentile(ms, 50), percentile(ms, 99), ms.last ?? .nan))
+            guard !ms.isEmpty else { return ["samples": 0] }
+            return ["samples": ms.count, "p50_ms": percentile(ms, 50), "p99_ms": percentile(ms, 99), "max_ms": ms.last!]
         }
         for name in Array(Set(phases.map(\.name))).sorted() {
             let windows = phases.filter { $0.name == name }
@@ -136,6 +155,7 @@ enum GrantLatencyBench {
         let loaded = phases.filter { !$0.name.hasPrefix("baseline") }
         let underLoad = samples.filter { s in loaded.contains { s.sentAt >= $0.start && s.sentAt < $0.end } }
         json["under load (all but baseline)"] = report("under load (all but baseline)", underLoad)
+        guard !underLoad.isEmpty else { throw BenchFailure("no sample under load: the probe got no grant (see the coordinator's log)") }
         let p99 = percentile(underLoad.map { $0.seconds * 1000 }.sorted(), 99)
         print("")
         print("probe: \(probe.grants) grants taken, \(probe.refused) refused (builds not its own); running builds finished: \(runningDone) (\(runningFailed) failed)")

@@ -11,7 +11,7 @@ import Wire
 
 final class ProbeWorker: @unchecked Sendable {
     /// One measurement: when the `ready` went out (bench clock), how long until the next grant
-    /// of the same build arrived, and that build.
+    /// arrived, and that grant's build.
     struct Sample {
         var sentAt: Double
         var seconds: Double
@@ -21,16 +21,19 @@ final class ProbeWorker: @unchecked Sendable {
     let endpoint: String
     let arch: Arch
     let workMilliseconds: Double
+    /// More "work" per test of a grant, so a running build lasts (and the probe always has some).
+    let perTestMilliseconds: Double
     /// Builds whose grants it runs (by id prefix); others it refuses, so the coordinator gives
     /// them to the real workers.
     let acceptsPrefix: String
     private let state = Locked<(samples: [Sample], stop: Bool, refused: Int, grants: Int)>(([], false, 0, 0))
     private var thread: Thread?
 
-    init(endpoint: String, arch: Arch, workMilliseconds: Double, acceptsPrefix: String) {
+    init(endpoint: String, arch: Arch, workMilliseconds: Double, perTestMilliseconds: Double, acceptsPrefix: String) {
         self.endpoint = endpoint
         self.arch = arch
         self.workMilliseconds = workMilliseconds
+        self.perTestMilliseconds = perTestMilliseconds
         self.acceptsPrefix = acceptsPrefix
     }
 
@@ -59,7 +62,7 @@ final class ProbeWorker: @unchecked Sendable {
         send(.hello(Hello(worker: "bench-probe", arch: arch, slots: 1, pid: Int(getpid()), instance: .random(in: 1...UInt64.max))))
         var held: [Assign] = []
         // Leases reported and not yet replaced, oldest first: each grant that arrives replaces
-        // the oldest (a grant of another build means those leases had no successor: dropped).
+        // the oldest (of any build it runs: the coordinator shares the probe among them).
         var waiting: [(since: Double, build: String)] = []
         var sequence: UInt64 = 1
         var lastHeartbeat = monotonicSeconds()
@@ -73,11 +76,9 @@ final class ProbeWorker: @unchecked Sendable {
                     state.withLock { $0.refused += 1 }
                     continue
                 }
-                if let wait = waiting.first, wait.build == assign.build {
+                if let wait = waiting.first {
                     waiting.removeFirst()
                     state.withLock { $0.samples.append(Sample(sentAt: wait.since, seconds: now - wait.since, build: assign.build)) }
-                } else {
-                    waiting.removeAll()
                 }
                 state.withLock { $0.grants += 1 }
                 held.append(assign)
@@ -89,7 +90,8 @@ final class ProbeWorker: @unchecked Sendable {
             }
             guard !held.isEmpty else { continue }
             let assign = held.removeFirst()
-            if workMilliseconds > 0 { usleep(UInt32(workMilliseconds * 1000)) }
+            let work = workMilliseconds + perTestMilliseconds * Double(assign.tests.count)
+            if work > 0 { usleep(UInt32(work * 1000)) }
             var start = 0
             while start < assign.tests.count {
                 let chunk = assign.tests[start..<min(start + 4096, assign.tests.count)]
