@@ -9,6 +9,7 @@ extension CoordinatorLoop {
     /// with the infrastructure exit code and the reason.
     func end(_ build: BuildState, how: StoredBuild.Ending, reason: String, progress: BuildProgress) {
         let outcome = Self.endedOutcome(build.planned.spec, how: how, reason: reason)
+        counters.buildsFinished[how.rawValue, default: 0] += 1
         service.progressHandler?(progress)
         // Stored off the loop, after the results already on their way to the store; until then
         // a client submitting the build again hears this outcome (the store still says running).

@@ -41,6 +41,7 @@ extension CoordinatorLoop {
     func flushInbox() {
         guard !core.received.isEmpty else { return }
         let batches = core.takeReceived()
+<<<<<<< HEAD
         let store = self.store, service = self.service
         storing.async {
             var byBuild: [String: [[TestResult]]] = [:]
@@ -54,6 +55,18 @@ extension CoordinatorLoop {
                     Self.log("could not store results of build \(build): \(error); the worker will resend")
                     failedBuilds.insert(build)
                 }
+=======
+        var byBuild: [String: [[TestResult]]] = [:]
+        for received in batches { byBuild[received.batch.build, default: []].append(received.batch.results) }
+        var failedBuilds: Set<String> = []
+        for (build, results) in byBuild {
+            do {
+                _ = try profile.measure(\.storing) { try store.recordResults(build: build, batches: results) }
+                countStored(results)
+            } catch {
+                log("could not store results of build \(build): \(error); the worker will resend")
+                failedBuilds.insert(build)
+>>>>>>> main
             }
             let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             service.post(.stored(batches, failedBuilds: failedBuilds, milliseconds: milliseconds))

@@ -180,6 +180,17 @@ extension Store {
                 ALTER TABLE build ADD COLUMN owner TEXT;
                 """)
         }
+        migrator.registerMigration("v11 alert state") { db in
+            // The state of each test last announced by a webhook (`coordinator --webhook`), so an
+            // alert goes out once per state change, across restarts.
+            try db.execute(sql: """
+                CREATE TABLE alert_state (
+                  test TEXT PRIMARY KEY NOT NULL CHECK (length(test) > 0),
+                  state TEXT NOT NULL,
+                  announced_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         migrator.registerMigration("v11-build-priority") { db in
             // The priority a build was submitted with (`submit --priority`; NULL: its branch's
             // default), so a coordinator that restarts resumes it at the same place in the queue.
