@@ -41,7 +41,6 @@ extension CoordinatorLoop {
     func flushInbox() {
         guard !core.received.isEmpty else { return }
         let batches = core.takeReceived()
-<<<<<<< HEAD
         let store = self.store, service = self.service
         storing.async {
             var byBuild: [String: [[TestResult]]] = [:]
@@ -55,18 +54,6 @@ extension CoordinatorLoop {
                     Self.log("could not store results of build \(build): \(error); the worker will resend")
                     failedBuilds.insert(build)
                 }
-=======
-        var byBuild: [String: [[TestResult]]] = [:]
-        for received in batches { byBuild[received.batch.build, default: []].append(received.batch.results) }
-        var failedBuilds: Set<String> = []
-        for (build, results) in byBuild {
-            do {
-                _ = try profile.measure(\.storing) { try store.recordResults(build: build, batches: results) }
-                countStored(results)
-            } catch {
-                log("could not store results of build \(build): \(error); the worker will resend")
-                failedBuilds.insert(build)
->>>>>>> main
             }
             let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             service.post(.stored(batches, failedBuilds: failedBuilds, milliseconds: milliseconds))
@@ -76,6 +63,7 @@ extension CoordinatorLoop {
     /// Batches the store queue wrote, back on the loop: acknowledged and applied.
     func stored(_ batches: [ReceivedBatch], failedBuilds: Set<String>, milliseconds: Double) {
         if profile.enabled { profile.storing += milliseconds }
+        countStored(batches.filter { !failedBuilds.contains($0.batch.build) }.map(\.batch.results))
         core.resultsStored(batches, failedBuilds: failedBuilds)
         carryOut()
     }
