@@ -98,8 +98,8 @@ let package = Package(
         .executableTarget(
             name: "testfleet-bench",
             dependencies: [
-                "Model", "Wire", "Store", "Planning", "Selection", "JUnit", "Analyzer", "Adapters", "SelectionSources", "BenchSupport",
-                "Builds", grdbSQLite,
+                "Model", "Wire", "Transport", "Store", "Planning", "Selection", "JUnit", "Analyzer", "Adapters", "SelectionSources",
+                "BenchSupport", "Builds", grdbSQLite,
             ],
             path: "bench/Sources/testfleet-bench",
             swiftSettings: strict),

@@ -6,23 +6,23 @@ extension CoordinatorCore {
     /// Gives `worker` grants until it holds as many as its capacity (plus at most one grant of
     /// retries in its retry lane) or no work fits it. Only this loop makes leases, so a worker
     /// never holds more than `capacity` (capped by its hello) + 1, whatever it claims.
-    func grant(to worker: WorkerEntry) {
-        profile.measure(\.granting) { grantLoop(worker) }
+    /// With `freshOnly`, only tests of the builds' queues, no retries: results that arrived but
+    /// are not stored and applied yet may end a test (a pass) or need its retry themselves.
+    func grant(to worker: WorkerEntry, freshOnly: Bool = false) {
+        profile.measure(\.granting) { grantLoop(worker, freshOnly: freshOnly) }
     }
 
-    private func grantLoop(_ worker: WorkerEntry) {
+    private func grantLoop(_ worker: WorkerEntry, freshOnly: Bool) {
         while worker.capacity > 0 {
             // A busy worker still takes one grant of retries, which its retry lane runs at once:
             // a failure's retries and confirmation runs start as soon as it is reported, not
             // when the build's queue next frees a slot.
-            var ordinary = 0, laneFree = true
-            for id in worker.leases {
-                if leases[id]?.retryLane == true { laneFree = false } else { ordinary += 1 }
-            }
+            let (ordinary, laneFree) = held(by: worker)
             let room = ordinary < worker.capacity
             guard room || laneFree else { return }
             let toLane = ordinary > 0 && laneFree
-            guard let (build, tests, isRetry) = nextWork(for: worker, running: ordinary, toLane: toLane, pending: room)
+            guard let (build, tests, isRetry) = nextWork(for: worker, running: ordinary, toLane: toLane, pending: room,
+                                                         retries: !freshOnly)
             else { return }
             let lane = isRetry && toLane
             let id = nextLease
@@ -69,15 +69,16 @@ extension CoordinatorCore {
     /// `servingOrder` with work left. Builds it refused, let expire or could not set up are
     /// skipped. `running`: the worker's grants in its slots (not its retry lane); `toLane`:
     /// retries would go to its free retry lane; `pending`: it has room for more than retries.
-    func nextWork(for worker: WorkerEntry, running: Int, toLane: Bool, pending: Bool)
+    func nextWork(for worker: WorkerEntry, running: Int, toLane: Bool, pending: Bool, retries: Bool = true)
         -> (BuildState, [(index: Int, attempt: Int)], isRetry: Bool)?
     {
         let onlyWorker = workers.count <= 1
+        let slotsOnline = self.slotsOnline
         let order = servingOrder().filter {
             !worker.shunnedBuilds.contains($0.id) && $0.faultedWorkers[worker.id] == nil
         }
-        for build in order where !build.retries.isEmpty {
-            if running > 0 && !toLane && build.planned.grantCost >= Self.prefetchCostLimit { continue }
+        for build in order where retries && !build.retries.isEmpty {
+            if !toLane && !policy.mayGrant(running: running, grantCost: build.planned.grantCost) { continue }
             let onlyOfArch = !workers.values.contains { $0.arch == worker.arch && $0.id != worker.id }
             let taken = build.takeRetries(
                 for: worker.id, arch: worker.arch, onlyWorker: onlyWorker, onlyOfArch: onlyOfArch, limit: 64)
@@ -87,17 +88,19 @@ extension CoordinatorCore {
             // Prefetching a second grant hides a round trip, which only matters when grants are
             // cheap; an expensive grant (a framework process) prefetched would just sit queued
             // on one worker while another idles.
-            if running > 0 && build.planned.grantCost >= Self.prefetchCostLimit { continue }
+            if !policy.mayGrant(running: running, grantCost: build.planned.grantCost) { continue }
+            // A share of what the whole fleet holds at once: every slot's grants, prefetched included.
+            let shares = policy.shares(slotsOnline: slotsOnline, expectedWorkers: config.expectedWorkers,
+                                       grantCost: build.planned.grantCost)
             let cases = scheduler.nextGrant(
-                from: &build.pending, arch: worker.arch, workers: max(workers.count, config.expectedWorkers, 1),
-                grantCost: build.planned.grantCost)
+                from: &build.pending, arch: worker.arch, workers: shares, grantCost: build.planned.grantCost)
             if !cases.isEmpty { return (build, cases.map { ($0.index, 1) }, false) }
         }
         return nil
     }
 
-    /// Grants costing at least this many seconds are not prefetched.
-    static let prefetchCostLimit = 0.05
+    /// Slots of the connected workers, each capped as its capacity is (grants are sized from it).
+    var slotsOnline: Int { workers.values.reduce(0) { $0 + min($1.slots, config.maxSlotsPerWorker) } }
 
     /// The suite as a grant carries it: shell suites send only the commands of granted tests.
     func suiteForGrant(_ build: BuildState, tests: [Int]) -> SuiteDefinition {
@@ -114,6 +117,17 @@ extension CoordinatorCore {
     /// Grants to every worker with room; with `retryLanes`, also to busy workers whose retry
     /// lane is free.
     func grantAll(retryLanes: Bool = false) {
-        for worker in workers.values where worker.leases.count < worker.capacity || retryLanes { grant(to: worker) }
+        for worker in workers.values where retryLanes || held(by: worker).ordinary < worker.capacity { grant(to: worker) }
+    }
+
+    /// The grants a worker still runs in its slots (leases whose results have all arrived do
+    /// not count, stored or not), and whether its retry lane is free.
+    func held(by worker: WorkerEntry) -> (ordinary: Int, laneFree: Bool) {
+        var ordinary = 0, laneFree = true
+        for id in worker.leases {
+            guard let lease = leases[id], !lease.ranOut else { continue }
+            if lease.retryLane { laneFree = false } else { ordinary += 1 }
+        }
+        return (ordinary, laneFree)
     }
 }

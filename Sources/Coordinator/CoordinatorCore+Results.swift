@@ -12,8 +12,13 @@ extension CoordinatorCore {
             askToSayHello(identity)
             return
         }
-        guard let lease = leases[batch.lease], lease.worker == identity, lease.build == batch.build,
-              let build = builds[batch.build]
+        // The lease's fields, not the lease: a copy of it alive here would make `noteArrived`
+        // copy its set of arrived tests for every batch.
+        guard let lease = leases[batch.lease].map({
+                  (worker: $0.worker, build: $0.build, remaining: $0.remaining, ranOut: $0.ranOut, deadline: $0.deadline,
+                   budget: $0.budget)
+              }),
+              lease.worker == identity, lease.build == batch.build, let build = builds[batch.build]
         else {
             refuse(batch, from: identity, "lease \(batch.lease) of build \(batch.build) is not held by worker \(worker.id)")
             return
@@ -53,7 +58,24 @@ extension CoordinatorCore {
         var checked = batch
         checked.results = accepted
         received.append(ReceivedBatch(from: identity, batch: checked))
-        leases[batch.lease]?.deadline = max(lease.deadline, clock &+ lease.budget)
+        let wasRunning = !lease.ranOut, deadline = max(lease.deadline, clock &+ lease.budget)
+        noteArrived(accepted, lease: batch.lease, build: build, deadline: deadline)
+        let ranOut = wasRunning && leases[batch.lease]?.ranOut == true
+        // The worker ran the whole grant: its next one goes out now, while these results are
+        // stored (the lease itself ends once they are). Retries wait for the store: these
+        // results may end their tests or queue retries of their own.
+        if ranOut { grant(to: worker, freshOnly: true) }
+    }
+
+    /// Notes results of a lease as arrived, changing the lease in place (a copy of it held
+    /// elsewhere would make each batch copy its set of arrived tests).
+    private func noteArrived(_ results: [TestResult], lease id: UInt64, build: BuildState, deadline: UInt64) {
+        guard var lease = leases.removeValue(forKey: id) else { return }
+        lease.deadline = deadline
+        for result in results {
+            if let index = build.index(of: result.test), lease.arrived.insert(index).inserted { lease.notArrived -= 1 }
+        }
+        leases[id] = lease
     }
 
     func refuse(_ batch: ResultBatch, from identity: [UInt8], _ reason: String) {

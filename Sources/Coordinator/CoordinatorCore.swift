@@ -14,6 +14,8 @@ final class CoordinatorCore {
     /// Tells this coordinator process apart from a restarted one (in every welcome).
     let session: String
     let scheduler: any Scheduling = GuidedScheduling()
+    /// Grants per slot, prefetching and how grants are sized (shared with the fleet simulation).
+    let policy: GrantPolicy
     /// With TESTFLEET_TRACE set: where the loop's time goes (diagnostics only, never decisions).
     let profile: LoopProfile
 
@@ -40,6 +42,7 @@ final class CoordinatorCore {
     init(config: CoordinatorConfig, session: String, firstLease: UInt64 = 1,
          profile: LoopProfile = LoopProfile(enabled: false)) {
         self.config = config
+        self.policy = GrantPolicy(grantsPerSlot: config.grantsPerSlot)
         self.session = session
         self.nextLease = max(1, firstLease)
         self.profile = profile
@@ -101,7 +104,7 @@ final class CoordinatorCore {
             dropWorker(identity, reason: "said hello again")
         }
         let info = HelloInfo(worker: hello.worker, arch: hello.arch, slots: hello.slots, pid: hello.pid, instance: hello.instance)
-        let capacity = min(hello.slots, config.maxSlotsPerWorker) * config.grantsPerSlot
+        let capacity = policy.capacity(slots: min(hello.slots, config.maxSlotsPerWorker))
         let worker = WorkerEntry(identity: identity, hello: info, capacity: capacity, now: now)
         workers[identity] = worker
         send(.welcome(Welcome(session: session, heartbeatMilliseconds: config.heartbeatMilliseconds)), to: identity)

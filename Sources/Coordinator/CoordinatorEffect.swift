@@ -21,7 +21,7 @@ enum CoordinatorEffect {
 }
 
 /// A result batch received from a worker, waiting to be stored before it is acknowledged.
-struct ReceivedBatch {
+struct ReceivedBatch: Sendable {
     var from: [UInt8]
     var batch: ResultBatch
 }

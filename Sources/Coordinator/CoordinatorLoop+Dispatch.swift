@@ -47,6 +47,10 @@ extension CoordinatorLoop {
             if existing.finished, let outcome = service.outcomes.withLock({ $0[spec.id] }) { sendVerdict(outcome, to: client) }
             return
         }
+        if let ended = endingOutcomes[spec.id] {  // ended; the store hears it shortly
+            sendVerdict(ended, to: client)
+            return
+        }
         if finishingWatchers[spec.id] != nil {  // its verdict is on its way
             finishingWatchers[spec.id]!.insert(client)
             return
@@ -169,11 +173,13 @@ extension CoordinatorLoop {
         forgetBundlesNoLongerNeeded()
     }
 
-    func sendVerdict(_ outcome: BuildOutcome, to client: [UInt8]) {
+    func sendVerdict(_ outcome: BuildOutcome, to client: [UInt8]) { send(Self.verdictMessage(outcome), to: client) }
+
+    static func verdictMessage(_ outcome: BuildOutcome) -> Message {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = (try? encoder.encode(outcome.verdict)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        send(.verdict(VerdictMessage(build: outcome.build, json: json, exitCode: Int(outcome.exitCode))), to: client)
+        return .verdict(VerdictMessage(build: outcome.build, json: json, exitCode: Int(outcome.exitCode)))
     }
 
     /// Answers a client's request for a finished build's results as a document, rendered off

@@ -8,16 +8,24 @@ extension CoordinatorLoop {
     /// worker serves its arch): the store says how, and whoever waits gets a failing verdict
     /// with the infrastructure exit code and the reason.
     func end(_ build: BuildState, how: StoredBuild.Ending, reason: String, progress: BuildProgress) {
-        do {
-            try store.endBuild(build.id, how: how, reason: reason)
-        } catch {
-            log("could not mark build \(build.id) \(how.rawValue) in the store: \(error)")
-        }
         let outcome = Self.endedOutcome(build.planned.spec, how: how, reason: reason)
         counters.buildsFinished[how.rawValue, default: 0] += 1
         service.progressHandler?(progress)
-        service.publish(outcome)
-        for client in build.watchers { sendVerdict(outcome, to: client) }
+        // Stored off the loop, after the results already on their way to the store; until then
+        // a client submitting the build again hears this outcome (the store still says running).
+        endingOutcomes[build.id] = outcome
+        let store = self.store, service = self.service, id = build.id, watchers = build.watchers
+        let message = Self.verdictMessage(outcome)
+        storing.async {
+            do {
+                try store.endBuild(id, how: how, reason: reason)
+            } catch {
+                Self.log("could not mark build \(id) \(how.rawValue) in the store: \(error)")
+            }
+            service.publish(outcome)
+            for client in watchers { service.post(.reply(message, to: client)) }
+            service.post(.endStored(id))
+        }
     }
 }
 

@@ -6,6 +6,12 @@ import Wire
 extension CoordinatorLoop {
     /// One message from a worker or a client. Bad bytes get an error reply; nothing stops the loop.
     func handle(_ payload: [UInt8], from identity: [UInt8]) {
+        let started = profile.enabled ? Self.now() : 0
+        defer {
+            if profile.enabled, Self.now() &- started >= 20 {
+                log("slow message: kind \(payload.count > 2 ? Int(payload[2]) : -1), \(payload.count) bytes, \(Self.now() &- started) ms")
+            }
+        }
         let message: Message?
         do {
             message = try Message.decode(payload)
@@ -27,23 +33,37 @@ extension CoordinatorLoop {
         }
     }
 
-    /// Stores every result batch of this turn (one transaction per build); then the core
-    /// acknowledges and applies them. A store failure acknowledges nothing: the workers send again.
+    /// Hands every result batch of this turn to the store queue (one transaction per build),
+    /// off the loop: an off-loop writer (a timing fold, a snapshot refresh) may hold SQLite's
+    /// write lock for a second, and grants must not wait for it. Once stored, the core
+    /// acknowledges and applies them (`stored`). A store failure acknowledges nothing: the
+    /// workers send again.
     func flushInbox() {
         guard !core.received.isEmpty else { return }
         let batches = core.takeReceived()
-        var byBuild: [String: [[TestResult]]] = [:]
-        for received in batches { byBuild[received.batch.build, default: []].append(received.batch.results) }
-        var failedBuilds: Set<String> = []
-        for (build, results) in byBuild {
-            do {
-                _ = try profile.measure(\.storing) { try store.recordResults(build: build, batches: results) }
-                countStored(results)
-            } catch {
-                log("could not store results of build \(build): \(error); the worker will resend")
-                failedBuilds.insert(build)
+        let store = self.store, service = self.service
+        storing.async {
+            var byBuild: [String: [[TestResult]]] = [:]
+            for received in batches { byBuild[received.batch.build, default: []].append(received.batch.results) }
+            var failedBuilds: Set<String> = []
+            let start = DispatchTime.now().uptimeNanoseconds
+            for (build, results) in byBuild {
+                do {
+                    try store.recordResults(build: build, batches: results)
+                } catch {
+                    Self.log("could not store results of build \(build): \(error); the worker will resend")
+                    failedBuilds.insert(build)
+                }
             }
+            let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            service.post(.stored(batches, failedBuilds: failedBuilds, milliseconds: milliseconds))
         }
+    }
+
+    /// Batches the store queue wrote, back on the loop: acknowledged and applied.
+    func stored(_ batches: [ReceivedBatch], failedBuilds: Set<String>, milliseconds: Double) {
+        if profile.enabled { profile.storing += milliseconds }
+        countStored(batches.filter { !failedBuilds.contains($0.batch.build) }.map(\.batch.results))
         core.resultsStored(batches, failedBuilds: failedBuilds)
         carryOut()
     }

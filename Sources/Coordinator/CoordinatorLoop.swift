@@ -26,11 +26,16 @@ final class CoordinatorLoop {
     /// Where verdicts (gate, stored verdict, timing fold) and reports run, off the loop, one at
     /// a time (two timing folds must not interleave); they post their result back.
     let work = DispatchQueue(label: "testfleet-coordinator-work")
+    /// Where result batches are stored, off the loop, in the order they arrived (and build
+    /// endings, so one is stored after its results); each posts back `.stored`.
+    let storing = DispatchQueue(label: "testfleet-coordinator-store")
     /// Submitted builds being admitted off the loop, with the clients waiting for each.
     var admitting: [String: Set<[UInt8]>] = [:]
     /// Watchers of builds whose verdict is being computed off the loop: the core has already
     /// let go of a finished build, and whoever waits must still hear its verdict.
     var finishingWatchers: [String: Set<[UInt8]>] = [:]
+    /// Builds ended (cancelled, aborted) whose ending the store queue has not written yet.
+    var endingOutcomes: [String: BuildOutcome] = [:]
     /// Source bundles of running builds (address → bytes), and which worker got which.
     var bundles: [String: [UInt8]] = [:]
     var bundlesSent: [[UInt8]: Set<String>] = [:]
@@ -64,11 +69,14 @@ final class CoordinatorLoop {
                 log("poll failed: \(error)")
                 continue
             }
+            let turnStart = Self.now()
             if poller.isReadable(wakeItem) {
                 service.wake.drain()
                 handleControls()
             }
+            let controlsDone = Self.now()
             if poller.isReadable(socketItem) { profile.measure(\.receiving) { receiveAll() } }
+            let received = Self.now()
             profile.measure(\.flushing) { flushInbox() }
             let now = Self.now()
             if now &- lastHousekeeping >= 100 {
@@ -76,6 +84,11 @@ final class CoordinatorLoop {
                 core.housekeeping(now: now)
                 carryOut()
                 publishMetrics(now: now)
+            }
+            // A turn this long delays every grant behind it: say where it went (TESTFLEET_TRACE).
+            if profile.enabled, Self.now() &- turnStart >= 50 {
+                log("slow loop turn: \(Self.now() &- turnStart) ms (controls \(controlsDone &- turnStart), receive "
+                    + "\(received &- controlsDone), flush \(now &- received), housekeeping \(Self.now() &- now))")
             }
         }
         core.sayGoodbye()
@@ -104,7 +117,20 @@ final class CoordinatorLoop {
             defer { list.removeAll() }
             return list
         }
-        for control in pending {
+        let turnStart = Self.now()
+        for (position, control) in pending.enumerated() {
+            // A backlog (results stored faster than applied on a starved machine) is worked off
+            // over several turns: heartbeats and grants in between, or workers time out.
+            if Self.now() &- turnStart >= Self.controlBudgetMilliseconds {
+                let rest = pending[position...]
+                service.controls.withLock { $0.insert(contentsOf: rest, at: 0) }
+                service.wake.signal()
+                return
+            }
+            let started = profile.enabled ? Self.now() : 0
+            defer {
+                if profile.enabled, Self.now() &- started >= 20 { log("slow control: \(Self.now() &- started) ms: \(control.name)") }
+            }
             switch control {
             case .submit(let planned): admit(planned, watcher: nil)
             case .admit(let planned, let stored): admitted(planned, stored: stored)
@@ -112,6 +138,9 @@ final class CoordinatorLoop {
             case .answered(let outcome): answered(outcome)
             case .finished(let outcome): finished(outcome)
             case .reply(let message, let client): send(message, to: client)
+            case .stored(let batches, let failedBuilds, let milliseconds):
+                stored(batches, failedBuilds: failedBuilds, milliseconds: milliseconds)
+            case .endStored(let build): endingOutcomes[build] = nil
             case .workerLost(let pid):
                 core.workerLost(pid: pid)
                 carryOut()
@@ -119,6 +148,9 @@ final class CoordinatorLoop {
             }
         }
     }
+
+    /// Milliseconds of controls one turn works off before it receives again.
+    static let controlBudgetMilliseconds: UInt64 = 20
 
     /// Carries out, in order, everything the core decided since the last call. Called after
     /// every call into the core, so nothing it decided waits behind the next message.
@@ -150,7 +182,10 @@ final class CoordinatorLoop {
         }
     }
 
-    func log(_ text: String) {
+    func log(_ text: String) { Self.log(text) }
+
+    /// A line on the coordinator's log; any thread may write one.
+    static func log(_ text: String) {
         FileHandle.standardError.write(Data("testfleet coordinator: \(text)\n".utf8))
     }
 }

@@ -20,6 +20,27 @@ public final class CoordinatorService: Sendable {
         case answered(BuildOutcome)
         case finished(BuildOutcome)
         case reply(Message, to: [UInt8])
+        /// Result batches the store queue wrote (all but those of `failedBuilds`).
+        case stored([ReceivedBatch], failedBuilds: Set<String>, milliseconds: Double)
+        /// The store queue wrote how a build ended.
+        case endStored(String)
+
+        /// What kind of control it is, for the log (never its payload: a million-test plan
+        /// described as text takes half a minute).
+        var name: String {
+            switch self {
+            case .submit(let planned): "submit \(planned.spec.id)"
+            case .workerLost(let pid): "worker process \(pid) lost"
+            case .shutdown: "shutdown"
+            case .admit(let planned, _): "admit \(planned.spec.id) (\(planned.tests.count) tests)"
+            case .refuse(let build, _): "refuse \(build)"
+            case .answered(let outcome): "answered \(outcome.build)"
+            case .finished(let outcome): "finished \(outcome.build)"
+            case .reply: "reply"
+            case .stored(let batches, _, _): "stored \(batches.count) batches (\(batches.reduce(0) { $0 + $1.batch.results.count }) results)"
+            case .endStored(let build): "ending of \(build) stored"
+            }
+        }
     }
 
     public let config: CoordinatorConfig

@@ -20,6 +20,6 @@ final class LoopProfile: CustomStringConvertible {
     }
 
     var description: String {
-        "loop ms: receive+decode \(Int(receiving)), flush \(Int(flushing)) (of which store \(Int(storing))), grant \(Int(granting)) (partly inside flush)"
+        "loop ms: receive+decode \(Int(receiving)), flush \(Int(flushing)), grant \(Int(granting)) (partly inside receive); store \(Int(storing)) (off the loop)"
     }
 }

@@ -55,4 +55,25 @@ struct Lease {
     var work = 0.0
     /// Granted past the worker's capacity, to its retry lane (at most one such lease at a time).
     var retryLane = false
+    /// Tests of it whose results have arrived (checked, maybe not stored yet), and how many have
+    /// not: at 0 the worker has run the whole grant, so its slot counts as free and it gets its
+    /// next grant at once — not after the store, which may wait behind an off-loop write.
+    var arrived: Set<Int> = []
+    var notArrived: Int
+
+    init(id: UInt64, worker: [UInt8], build: String, remaining: [Int: Int], deadline: UInt64, budget: UInt64,
+         work: Double, retryLane: Bool) {
+        self.id = id
+        self.worker = worker
+        self.build = build
+        self.remaining = remaining
+        self.deadline = deadline
+        self.budget = budget
+        self.work = work
+        self.retryLane = retryLane
+        self.notArrived = remaining.count
+    }
+
+    /// The worker no longer runs any of it (every result arrived).
+    var ranOut: Bool { notArrived <= 0 }
 }

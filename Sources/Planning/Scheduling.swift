@@ -7,9 +7,11 @@ public import Model
 /// worker-aware requirements below; their defaults make a plain pull strategy work unchanged, so
 /// a caller that only knows `nextGrant(from:arch:workers:grantCost:)` keeps working.
 public protocol Scheduling: Sendable {
-    /// Takes the next grant for a worker of `arch` from `queue`. `workers` is how many workers
-    /// are online; `grantCost` is the fixed cost in seconds of starting one grant (process
-    /// start-up, messages). Returns an empty array only when no test for `arch` is waiting.
+    /// Takes the next grant for a worker of `arch` from `queue`. `workers` is how many grants
+    /// run side by side: workers online in the one-grant-per-worker model of `bench/run
+    /// makespan`; for the coordinator, every grant its workers' slots hold at once
+    /// (`GrantPolicy.shares`). `grantCost` is the fixed cost in seconds of starting one grant
+    /// (process start-up, messages). Returns an empty array only when no test for `arch` is waiting.
     func nextGrant(from queue: inout PendingQueue, arch: Arch, workers: Int, grantCost: Double) -> [TestCase]
 
     /// When the caller should ask for work on a worker's behalf. Default: `.whenIdle`.

@@ -15,12 +15,12 @@ extension Store {
                 sql: """
                     INSERT INTO build (id, suite, simulated, commit_sha, branch, base, head, max_attempts,
                                        confirm_attempts, confirm_limit, test_count, source, created_at, owner,
-                                       commit_position)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       commit_position, priority)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [spec.id, spec.suite, spec.isSimulated, spec.commit, spec.branch, spec.base, spec.head,
                             spec.maxAttempts, spec.confirmAttempts, spec.confirmLimit, testCount, source,
-                            Date().timeIntervalSince1970, owner, spec.commitPosition])
+                            Date().timeIntervalSince1970, owner, spec.commitPosition, spec.priority])
         }
     }
 
@@ -74,16 +74,17 @@ extension Store {
     }
 
     static func storedBuild(_ row: Row) -> StoredBuild {
-        var stored = StoredBuild(
-            spec: BuildSpec(
-                id: row["id"], suite: row["suite"], commit: row["commit_sha"], branch: row["branch"],
-                base: row["base"], head: row["head"], maxAttempts: row["max_attempts"],
-                confirmAttempts: row["confirm_attempts"], confirmLimit: row["confirm_limit"]),
+        var spec = BuildSpec(
+            id: row["id"], suite: row["suite"], commit: row["commit_sha"], branch: row["branch"],
+            base: row["base"], head: row["head"], maxAttempts: row["max_attempts"],
+            confirmAttempts: row["confirm_attempts"], confirmLimit: row["confirm_limit"])
+        spec.priority = row["priority"]
+        spec.commitPosition = row["commit_position"]
+        return StoredBuild(
+            spec: spec,
             simulated: row["simulated"], testCount: row["test_count"], state: row["state"], verdict: row["verdict"],
             createdAt: row["created_at"], finishedAt: row["finished_at"], source: row["source"],
             ended: (row["ended"] as String?).flatMap(StoredBuild.Ending.init(rawValue:)), endedReason: row["ended_reason"],
             owner: row["owner"])
-        stored.spec.commitPosition = row["commit_position"]
-        return stored
     }
 }

@@ -221,6 +221,11 @@ extension Store {
                 CREATE INDEX build_created ON build(created_at);
                 """)
         }
+        migrator.registerMigration("v13 build priority") { db in
+            // The priority a build was submitted with (`submit --priority`; NULL: its branch's
+            // default), so a coordinator that restarts resumes it at the same place in the queue.
+            try db.execute(sql: "ALTER TABLE build ADD COLUMN priority INTEGER")
+        }
         return migrator
     }
 }

@@ -15,6 +15,9 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "branch-gate-eval": BranchGateEvalBench.run,
     "retention-scale": RetentionScaleBench.run,
     "analysis": AnalysisBench.run,
+    "balance": BalanceBench.run,
+    "grant-latency": GrantLatencyBench.run,
+    "coordinator-rss": CoordinatorRSSBench.run,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
