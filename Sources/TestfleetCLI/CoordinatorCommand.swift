@@ -4,6 +4,7 @@ import Coordinator
 import Foundation
 import Model
 import Store
+import Transport
 
 /// `testfleet coordinator`: the long-running service. Builds come from `testfleet submit`;
 /// builds left running by a previous process are resumed from the store.
@@ -38,6 +39,12 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(name: .customLong("max-slots-per-worker"), help: "The most slots of one worker used, whatever the worker claims.")
     var maxSlotsPerWorker: Int = 256
 
+    @Option(name: .customLong("curve-key"), help: "This coordinator's CURVE secret key file (NAME.key from `testfleet keygen`): connections are encrypted and only clients in --authorized-keys may connect.")
+    var curveKey: String?
+
+    @Option(name: .customLong("authorized-keys"), help: "A directory of the public keys (*.pub) of the workers and CI clients that may connect; re-read on SIGHUP.")
+    var authorizedKeys: String?
+
     func validate() throws {
         guard archWait >= 0 else { throw ValidationError("--arch-wait must be 0 or more seconds") }
         guard leaseGrace >= 0 else { throw ValidationError("--lease-grace must be 0 or more seconds") }
@@ -47,6 +54,9 @@ struct CoordinatorCommand: ParsableCommand {
         guard bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://") else {
             throw ValidationError("--bind must be a tcp:// or ipc:// endpoint, got '\(bind)'")
         }
+        guard (curveKey == nil) == (authorizedKeys == nil) else {
+            throw ValidationError("--curve-key and --authorized-keys go together: the coordinator's key and the directory of keys that may connect")
+        }
         guard (10...60_000).contains(heartbeatMilliseconds) else { throw ValidationError("--heartbeat-ms must be 10 to 60000") }
         guard workerTimeoutMilliseconds >= 2 * heartbeatMilliseconds else {
             throw ValidationError("--worker-timeout-ms must be at least twice --heartbeat-ms")
@@ -54,6 +64,7 @@ struct CoordinatorCommand: ParsableCommand {
     }
 
     func run() throws {
+        let curve = try curveSecurity()
         let store = try self.store.open()
         let lifecycle = BuildLifecycle(
             store: store, refresh: AnalysisRefresh(every: refreshAnalysisEvery, window: analysisWindow)
@@ -61,16 +72,44 @@ struct CoordinatorCommand: ParsableCommand {
         let coordinator = CoordinatorService(
             config: CoordinatorConfig(endpoint: bind, heartbeatMilliseconds: heartbeatMilliseconds,
                                       workerTimeoutMilliseconds: workerTimeoutMilliseconds, maxSlotsPerWorker: maxSlotsPerWorker,
-                                      archWaitMilliseconds: Int(archWait * 1000), leaseGraceMilliseconds: Int(leaseGrace * 1000)),
+                                      archWaitMilliseconds: Int(archWait * 1000), leaseGraceMilliseconds: Int(leaseGrace * 1000),
+                                      curve: curve),
             lifecycle: lifecycle)
         let endpoint: String
         do { endpoint = try coordinator.start() } catch { throw TestfleetError.infrastructure("\(error)") }
         FileHandle.standardError.write(Data("testfleet coordinator: listening on \(endpoint), store \(store.path)\n".utf8))
+        if let curve {
+            let count = curve.authenticator.authorizedKeys.count
+            Self.log("CURVE on: \(count) authorized key\(count == 1 ? "" : "s") in \(curve.authenticator.directory) (SIGHUP re-reads them)")
+            Signals.onHangup {
+                do { Self.log("re-read \(try curve.authenticator.reload()) authorized keys from \(curve.authenticator.directory)") } catch {
+                    Self.log("keeping the previous authorized keys: \(error)")
+                }
+            }
+        } else if EndpointScope(endpoint: endpoint) == .network {
+            Self.log("warning: listening on \(endpoint) without CURVE: anyone who can reach this port can register "
+                + "workers, store results and submit builds. Make keys with `testfleet keygen` and start with "
+                + "--curve-key FILE --authorized-keys DIR")
+        }
         let stop = DispatchSemaphore(value: 0)
         Signals.onTerminate { stop.signal() }
         stop.wait()
         FileHandle.standardError.write(Data("testfleet coordinator: stopping (results so far are stored)\n".utf8))
         coordinator.shutdown()
         lifecycle.waitUntilIdle()
+    }
+
+    /// The coordinator's key and the allow-list, when --curve-key is given.
+    func curveSecurity() throws -> CurveServerSecurity? {
+        guard let curveKey, let authorizedKeys else { return nil }
+        do {
+            let keyPair = try CurveKeyPair.load(secretKeyFile: curveKey)
+            let authenticator = try ZAPAuthenticator(authorizedKeys: authorizedKeys) { Self.log($0) }
+            return CurveServerSecurity(keyPair: keyPair, authenticator: authenticator)
+        } catch { throw TestfleetError.badInput(error.description) }
+    }
+
+    static func log(_ line: String) {
+        FileHandle.standardError.write(Data("testfleet coordinator: \(line)\n".utf8))
     }
 }

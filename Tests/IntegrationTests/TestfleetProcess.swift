@@ -16,8 +16,11 @@ enum Testfleet {
 
     /// Starts `testfleet ARGS` in `directory`; output goes to files so a chatty process never
     /// blocks on a full pipe.
-    static func start(_ arguments: [String], in directory: String) throws -> Running {
+    static func start(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Running {
         let process = Process()
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
@@ -33,8 +36,9 @@ enum Testfleet {
     }
 
     /// Runs to completion (killed after `timeout` seconds).
-    static func run(_ arguments: [String], in directory: String, timeout: Double = 120) throws -> Finished {
-        try start(arguments, in: directory).wait(timeout: timeout)
+    static func run(_ arguments: [String], in directory: String, timeout: Double = 120,
+                    environment: [String: String] = [:]) throws -> Finished {
+        try start(arguments, in: directory, environment: environment).wait(timeout: timeout)
     }
 
     final class Running {
