@@ -32,12 +32,13 @@ public struct CurveKeyPair: Sendable, Equatable {
         self.secretKey = secretKey
     }
 
-    /// Reads a secret key file (`NAME.key`). Refuses a file others may read, as ssh does.
+    /// Reads a secret key file (`NAME.key`). Refuses a file any user may read, as ssh does.
     public static func load(secretKeyFile path: String) throws(CurveKeyError) -> CurveKeyPair {
         var info = stat()
         guard stat(path, &info) == 0 else { throw CurveKeyError("cannot read the CURVE secret key file \(path): \(String(cString: strerror(errno)))") }
-        if info.st_mode & 0o077 != 0 {
-            throw CurveKeyError("the CURVE secret key file \(path) may be read by others (mode \(String(info.st_mode & 0o777, radix: 8))); chmod 600 it")
+        // Group read is allowed: Kubernetes mounts a Secret as 0440 when the pod sets fsGroup.
+        if info.st_mode & 0o007 != 0 {
+            throw CurveKeyError("the CURVE secret key file \(path) may be read by other users (mode \(String(info.st_mode & 0o777, radix: 8))); chmod 600 it")
         }
         let key = try keyText(path, what: "secret key")
         do { return try CurveKeyPair(secretKey: key) } catch {
