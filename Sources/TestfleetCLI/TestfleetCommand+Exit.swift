@@ -19,8 +19,10 @@ extension TestfleetCommand {
         } catch let error as CleanExit {
             exitForArgumentParser(error)
         } catch {
+            OpenStores.checkpointAll()
             exit(with: TestfleetError(error))
         }
+        OpenStores.checkpointAll()
         Foundation.exit(0)
     }
 
