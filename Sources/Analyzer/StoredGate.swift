@@ -14,15 +14,22 @@ public enum StoredGate {
     public static let fullAnalysisLimit = 50_000
 
     /// Judges build `id`; nil when the store has no such build.
+    ///
+    /// - Parameter written: the build as the ingest call that made it wrote it (its summary and
+    ///   its failing tests' attempts, exactly what this would read back), so a just-ingested
+    ///   build is not read again; nil reads the store.
     public static func evaluate(store: Store, build id: String, configuration: AnalyzerConfiguration = AnalyzerConfiguration(),
-                                fullAnalysisLimit: Int = StoredGate.fullAnalysisLimit) throws(StoreError) -> GateEvaluation?
+                                fullAnalysisLimit: Int = StoredGate.fullAnalysisLimit,
+                                written: IngestReport.WrittenBuild? = nil) throws(StoreError) -> GateEvaluation?
     {
         guard let record = try store.build(id) else { return nil }
-        let summary = try store.summary(build: id)
+        let summary = if let written { written.summary } else { try store.summary(build: id) }
         let notable = (summary.failures + summary.passedOnRetry).map(\.test)
-        let results = try store.results(build: id, tests: notable).map { stored in
-            TestResult(test: stored.test, attempt: stored.attempt, outcome: stored.outcome, duration: stored.duration,
-                       worker: stored.worker, arch: Arch(rawValue: stored.arch) ?? .x86_64)
+        let results = if let written { written.notableResults } else {
+            try store.results(build: id, tests: notable).map { stored in
+                TestResult(test: stored.test, attempt: stored.attempt, outcome: stored.outcome, duration: stored.duration,
+                           worker: stored.worker, arch: Arch(rawValue: stored.arch) ?? .x86_64)
+            }
         }
         var input = GateInput(build: id, commit: record.spec.commit, suite: record.spec.suite, simulated: record.simulated,
                               results: results,

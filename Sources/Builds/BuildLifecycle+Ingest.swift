@@ -12,6 +12,6 @@ extension BuildLifecycle {
     {
         let report: IngestReport
         do { report = try store.ingest(build: spec, testCases: testCases) } catch { throw TestfleetError(error) }
-        return (report, try finish(build: spec.id))
+        return (report, try finish(build: spec.id, written: report.written))
     }
 }

@@ -36,8 +36,13 @@ public struct BuildLifecycle: Sendable {
     /// machines), the snapshot refresh. A build already finished is only re-judged, so a client
     /// that submits it again changes nothing. Unknown build: bad input.
     public func finish(build id: String) throws(TestfleetError) -> Verdict {
+        try finish(build: id, written: nil)
+    }
+
+    /// `finish(build:)`, judging from what an ingest just wrote when it made the whole build.
+    func finish(build id: String, written: IngestReport.WrittenBuild?) throws(TestfleetError) -> Verdict {
         guard let record = try lookUp(id) else { throw .badInput("no build '\(id)' in \(store.path)") }
-        let verdict = try judge(id)
+        let verdict = try judge(id, written: written)
         if record.isFinished { return verdict }
         do { try store.finishBuild(id, verdict: verdict.verdict, outage: verdict.outageSuspected) } catch {
             throw TestfleetError(error)
@@ -64,10 +69,10 @@ public struct BuildLifecycle: Sendable {
 
     /// The analyser's gate (`StoredGate`): quarantined tests' failures do not block, a pass on
     /// retry is flaky evidence and does not block, a test that failed every attempt blocks.
-    private func judge(_ id: String) throws(TestfleetError) -> Verdict {
+    private func judge(_ id: String, written: IngestReport.WrittenBuild? = nil) throws(TestfleetError) -> Verdict {
         let started = Date()
         let evaluation: GateEvaluation?
-        do { evaluation = try StoredGate.evaluate(store: store, build: id) } catch { throw TestfleetError(error) }
+        do { evaluation = try StoredGate.evaluate(store: store, build: id, written: written) } catch { throw TestfleetError(error) }
         guard let evaluation else { throw .badInput("no build '\(id)' in \(store.path)") }
         if ProcessInfo.processInfo.environment["TESTFLEET_TRACE"] != nil {
             FileHandle.standardError.write(Data(String(format: "trace verdict of %@ took %.1f ms\n", id,

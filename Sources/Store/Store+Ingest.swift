@@ -13,6 +13,16 @@ public struct IngestReport: Sendable, Hashable {
     public var buildWasEmpty = false
     /// Tests whose last attempt in this call failed or errored.
     public var failedTests = 0
+    /// When the build was empty: the whole build folded per test, as `Store.summary(build:)`
+    /// would read it back, and every attempt (numbered) of the tests that failed at least once.
+    /// The gate of a just-ingested build starts from these instead of reading the rows again.
+    public var written: WrittenBuild?
+
+    /// A build as one ingest call wrote it (see `IngestReport.written`).
+    public struct WrittenBuild: Sendable, Hashable {
+        public var summary: BuildSummary
+        public var notableResults: [TestResult]
+    }
 }
 
 extension Store {
@@ -90,6 +100,8 @@ extension Store {
         }
         var report = IngestReport()
         report.buildWasEmpty = stored.isEmpty
+        // A new build is all here: fold it as it is written (one rule with `summary(build:)`).
+        var written = stored.isEmpty ? WrittenFolder() : nil
         var buildID = build
         var previous: String?
         var lastFailed = false
@@ -99,6 +111,7 @@ extension Store {
                 guard let name = testCases[position].first?.test else { continue }
                 if name != previous {
                     if previous != nil, lastFailed { report.failedTests += 1 }
+                    written?.endTest()
                     next = (stored[name] ?? 0) + 1
                     previous = name
                 }
@@ -106,14 +119,56 @@ extension Store {
                 for result in testCases[position] {
                     let attempt = next
                     next += 1
-                    _ = try inserter.insert(result, name: name, number: attempt, build: buildBytes)
+                    let inserted = try inserter.insert(result, name: name, number: attempt, build: buildBytes)
                     report.attempts += 1
                     if attempt == 1 { report.newTests += 1 }
+                    if inserted { written?.add(result, name: name, attempt: attempt) }
                 }
             }
         }
         if previous != nil, lastFailed { report.failedTests += 1 }
+        report.written = written?.finish()
         return report
+    }
+
+    /// Builds `IngestReport.WrittenBuild` during `insertNumbered`: the summary fold plus the
+    /// attempts of each test that failed at least once.
+    private struct WrittenFolder {
+        var folder = BuildSummary.Folder()
+        var notable: [TestResult] = []
+        var attempts: [TestResult] = []
+        var failed = false
+
+        mutating func add(_ result: TestResult, name: String, attempt: Int) {
+            var bytes = name
+            bytes.withUTF8 { folder.add(name: $0, outcome: result.outcome) }
+            // As the row stores it (and `Store.results` would read it): the number given here,
+            // a clean duration, no output (the gate reads none).
+            let numbered = TestResult(test: name, attempt: attempt, outcome: result.outcome,
+                                      duration: result.duration.isFinite ? max(0, result.duration) : 0,
+                                      worker: result.worker, arch: result.arch)
+            attempts.append(numbered)
+            if result.outcome.isFailure { failed = true }
+        }
+
+        mutating func endTest() {
+            if failed { notable.append(contentsOf: attempts) }
+            attempts.removeAll(keepingCapacity: true)
+            failed = false
+        }
+
+        mutating func finish() -> IngestReport.WrittenBuild {
+            endTest()
+            var summary = folder.finish()
+            // The store's key order is UTF-8 byte order; Swift's `<` (which ordered the
+            // inserts) agrees except on names that are not in normal form C.
+            let byteOrder: (BuildSummary.Notable, BuildSummary.Notable) -> Bool = {
+                $0.test.utf8.lexicographicallyPrecedes($1.test.utf8)
+            }
+            summary.failures.sort(by: byteOrder)
+            summary.passedOnRetry.sort(by: byteOrder)
+            return IngestReport.WrittenBuild(summary: summary, notableResults: notable)
+        }
     }
 
     /// Every stored output of a build, keyed by test then attempt (for `run --junit`).

@@ -31,42 +31,61 @@ extension Store {
                 connection, "SELECT test, outcome FROM result WHERE build_id = ? ORDER BY build_id, test, attempt")
             defer { statement.finalize() }
             statement.bindText(1, build)
-            var summary = BuildSummary()
-            var current: [UInt8] = []
-            var attempts = 0
-            var last = Outcome.passed
-            var sawFailure = false
-            var passedAfterFailure = false
-            func close() {
-                guard attempts > 0 else { return }
-                // Confirmation runs go out together, so a failed run can be numbered after the
-                // one that passed: such a test passed on retry all the same.
-                if passedAfterFailure { last = .passed }
-                summary.tests += 1
-                summary.finalOutcomes[last, default: 0] += 1
-                guard sawFailure else { return }
-                let notable = BuildSummary.Notable(test: String(decoding: current, as: UTF8.self), attempts: attempts, final: last)
-                if last.isFailure { summary.failures.append(notable) } else { summary.passedOnRetry.append(notable) }
-            }
+            var folder = BuildSummary.Folder()
             while sqlite3_step(statement.handle) == SQLITE_ROW {
                 let length = Int(sqlite3_column_bytes(statement.handle, 0))
                 let name = UnsafeBufferPointer(start: sqlite3_column_text(statement.handle, 0), count: length)
-                if !name.elementsEqual(current) {
-                    close()
-                    current.removeAll(keepingCapacity: true)
-                    current.append(contentsOf: name)
-                    attempts = 0
-                    sawFailure = false
-                    passedAfterFailure = false
-                }
-                attempts += 1
                 let outcomeLength = Int(sqlite3_column_bytes(statement.handle, 1))
                 let outcomeText = String(decoding: UnsafeBufferPointer(start: sqlite3_column_text(statement.handle, 1), count: outcomeLength), as: UTF8.self)
-                last = Outcome(rawValue: outcomeText) ?? .error
-                if last.isFailure { sawFailure = true } else if sawFailure && last == .passed { passedAfterFailure = true }
+                folder.add(name: name, outcome: Outcome(rawValue: outcomeText) ?? .error)
             }
+            return folder.finish()
+        }
+    }
+}
+
+extension BuildSummary {
+    /// Folds one build's attempts, given in (test, attempt) order, into a summary: what
+    /// `Store.summary(build:)` reads back and what an ingest of a new build writes, by one rule.
+    struct Folder {
+        private var summary = BuildSummary()
+        private var current: [UInt8] = []
+        private var attempts = 0
+        private var last = Outcome.passed
+        private var sawFailure = false
+        private var passedAfterFailure = false
+
+        /// The next attempt; `name` differs from the previous call's when a new test starts.
+        mutating func add(name: UnsafeBufferPointer<UInt8>, outcome: Outcome) {
+            if !name.elementsEqual(current) {
+                close()
+                current.removeAll(keepingCapacity: true)
+                current.append(contentsOf: name)
+                attempts = 0
+                sawFailure = false
+                passedAfterFailure = false
+            }
+            attempts += 1
+            last = outcome
+            if last.isFailure { sawFailure = true } else if sawFailure && last == .passed { passedAfterFailure = true }
+        }
+
+        mutating func finish() -> BuildSummary {
             close()
+            attempts = 0
             return summary
+        }
+
+        private mutating func close() {
+            guard attempts > 0 else { return }
+            // Confirmation runs go out together, so a failed run can be numbered after the
+            // one that passed: such a test passed on retry all the same.
+            if passedAfterFailure { last = .passed }
+            summary.tests += 1
+            summary.finalOutcomes[last, default: 0] += 1
+            guard sawFailure else { return }
+            let notable = BuildSummary.Notable(test: String(decoding: current, as: UTF8.self), attempts: attempts, final: last)
+            if last.isFailure { summary.failures.append(notable) } else { summary.passedOnRetry.append(notable) }
         }
     }
 }
