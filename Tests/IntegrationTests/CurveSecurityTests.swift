@@ -144,6 +144,15 @@ import Testing
         #expect(after.code == 0, "\(after.stderr)")
     }
 
+    /// A CI machine that exports its client keys still runs `run --local`: the local workers
+    /// talk plaintext to the local coordinator on its private ipc socket.
+    @Test func runLocalIgnoresTheClientKeysInTheEnvironment() throws {
+        let server = try keygen("coordinator"), ci = try keygen("ci")
+        let run = try Testfleet.run(["run", "--local", "1", "--suite", "sim:20,ms=0", "--db", "l.db", "--quiet"], in: directory,
+                                    timeout: 60, environment: ["TESTFLEET_CURVE_KEY": ci.key, "TESTFLEET_COORDINATOR_KEY": server.pub])
+        #expect(run.code == 0, "\(run.stderr)")
+    }
+
     @Test func keyFilesAreCheckedAndSecretsNeverComeFromFlags() throws {
         let pair = try keygen("k")
         chmod(pair.key, 0o644)
