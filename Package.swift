@@ -18,6 +18,8 @@
 //   Builds            one build's lifecycle: plan (suites, selection, inventory, timing) and
 //                     finish (gate, stored verdict, timing fold, snapshot refresh); the CLI hands
 //                     it to the coordinator as closures (the coordinator does not import it)
+//   Dashboard         HTTP API, Prometheus metrics and HTML pages (Hummingbird 2), over Store and
+//                     Analyzer; only it and the CLI depend on Hummingbird (its build is minutes)
 //   BenchSupport      baseline schedulers, the simulated cluster, synthetic flaky histories and
 //                     their scoring: for testfleet-bench and tests only, never in the product
 //   TestfleetCLI      swift-argument-parser commands: parse, call, print
@@ -32,6 +34,8 @@ let strict: [SwiftSetting] = [
 
 let grdb: Target.Dependency = .product(name: "GRDB", package: "GRDB.swift")
 let grdbSQLite: Target.Dependency = .product(name: "GRDBSQLite", package: "GRDB.swift")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
@@ -44,6 +48,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", exact: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        // Hummingbird's own logging API (to quiet its connection logs); already in its graph.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CZMQ", path: "Sources/CZMQ"),
@@ -71,6 +78,7 @@ let package = Package(
             swiftSettings: strict),
         .target(name: "Workspaces", dependencies: ["Model", "Wire", "Adapters", "SelectionSources"], swiftSettings: strict),
         .target(name: "Analyzer", dependencies: ["Model", "Store"], swiftSettings: strict),
+        .target(name: "Dashboard", dependencies: ["Model", "Store", "Analyzer", hummingbird, logging], swiftSettings: strict),
         .target(name: "BenchSupport", dependencies: ["Model", "Planning", "Analyzer"], swiftSettings: strict),
         .target(
             name: "Builds",
@@ -83,7 +91,7 @@ let package = Package(
             dependencies: [
                 "Model", "Wire", "Transport", "Store", "Planning", "Selection", "JUnit", "Adapters", "Config",
                 "SelectionSources",
-                "Coordinator", "Worker", "Workspaces", "Analyzer", "Builds", argumentParser,
+                "Coordinator", "Worker", "Workspaces", "Analyzer", "Builds", "Dashboard", argumentParser,
             ],
             swiftSettings: strict),
         .executableTarget(name: "testfleet", dependencies: ["TestfleetCLI"], swiftSettings: strict),
@@ -116,6 +124,10 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "Model", "Transport"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model"], swiftSettings: strict),
         .testTarget(name: "AdaptersTests", dependencies: ["Adapters", "Model", "JUnit"], swiftSettings: strict),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "Analyzer", "Store", "Model", "Builds", "Coordinator", hummingbird],
+            swiftSettings: strict),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["Model", "Store", "Wire", "Transport", "JUnit", "Planning", "TestSupport"],

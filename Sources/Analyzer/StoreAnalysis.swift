@@ -80,12 +80,16 @@ extension FlakyAnalyzer {
     /// quarantine decisions, and saves the suite-wide figures so a later gate can re-judge a few
     /// tests without a full pass.
     public static func analyze(store: Store, configuration: AnalyzerConfiguration = AnalyzerConfiguration(),
-                               lastBuilds: Int? = nil) throws(StoreError) -> (history: AttemptHistory, analysis: FlakyAnalysis)
+                               lastBuilds: Int? = nil, saveSnapshot: Bool = true) throws(StoreError)
+        -> (history: AttemptHistory, analysis: FlakyAnalysis)
     {
         let stored = try store.loadHistory(lastBuilds: lastBuilds)
         let history = AttemptHistory(stored: stored, targetBranches: configuration.targetBranches)
         let manual = try ManualQuarantine.load(from: store, builds: stored.builds)
         let analysis = analyze(history, manual: manual, configuration: configuration)
+        // Readers beside a running coordinator (the dashboard) pass false: they never take the
+        // store's write lock, which the coordinator's result writes need.
+        guard saveSnapshot else { return (history, analysis) }
         try store.saveSnapshot(AnalysisSnapshot(
             priorAlpha: analysis.prior.alpha, priorBeta: analysis.prior.beta, ambientRate: analysis.ambientFailureRate,
             regressionRate: analysis.regressionRate, flagThreshold: analysis.flagThreshold,

@@ -18,9 +18,12 @@ public enum StoredGate {
     /// - Parameter written: the build as the ingest call that made it wrote it (its summary and
     ///   its failing tests' attempts, exactly what this would read back), so a just-ingested
     ///   build is not read again; nil reads the store.
+    /// - Parameter saveSnapshot: false for readers beside a running coordinator (the dashboard):
+    ///   a full analysis then never writes the snapshot, so they never take the write lock.
     public static func evaluate(store: Store, build id: String, configuration: AnalyzerConfiguration = AnalyzerConfiguration(),
                                 fullAnalysisLimit: Int = StoredGate.fullAnalysisLimit,
-                                written: IngestReport.WrittenBuild? = nil) throws(StoreError) -> GateEvaluation?
+                                written: IngestReport.WrittenBuild? = nil,
+                                saveSnapshot: Bool = true) throws(StoreError) -> GateEvaluation?
     {
         guard let record = try store.build(id) else { return nil }
         let summary = if let written { written.summary } else { try store.summary(build: id) }
@@ -44,7 +47,7 @@ public enum StoredGate {
         input.unlistedPassed = summary.tests - notable.count - skipped
         if !notable.isEmpty {
             try judgeHistory(of: notable, into: &input, store: store, configuration: configuration,
-                             fullAnalysisLimit: fullAnalysisLimit)
+                             fullAnalysisLimit: fullAnalysisLimit, saveSnapshot: saveSnapshot)
         }
         var evaluation = Gate.evaluate(input, configuration: configuration)
         var verdict = evaluation.verdict
@@ -65,11 +68,12 @@ public enum StoredGate {
     /// Adds the failing tests' history (`GateInput.addHistory`): from a full analysis on a small
     /// store, else by re-judging those tests against the snapshot.
     static func judgeHistory(of tests: [String], into input: inout GateInput, store: Store,
-                             configuration: AnalyzerConfiguration, fullAnalysisLimit: Int) throws(StoreError)
+                             configuration: AnalyzerConfiguration, fullAnalysisLimit: Int,
+                             saveSnapshot: Bool = true) throws(StoreError)
     {
         let wanted = Set(tests)
         if try store.approximateResultCount() <= fullAnalysisLimit {
-            let (_, analysis) = try FlakyAnalyzer.analyze(store: store, configuration: configuration)
+            let (_, analysis) = try FlakyAnalyzer.analyze(store: store, configuration: configuration, saveSnapshot: saveSnapshot)
             input.addHistory(analysis.tests.lazy.filter { wanted.contains($0.name) }, prior: analysis.prior,
                              regressionRate: analysis.regressionRate)
         } else {

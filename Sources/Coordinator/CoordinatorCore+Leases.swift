@@ -69,6 +69,7 @@ extension CoordinatorCore {
     func expireLeases() {
         var expired: [Lease] = []
         for lease in leases.values where lease.deadline <= clock { expired.append(lease) }
+        leaseExpiries += expired.count
         for lease in expired {
             let name = workers[lease.worker]?.id ?? printable(lease.worker)
             effects.append(.log("lease \(lease.id) of build \(lease.build) outlived its deadline on worker \(name); "

@@ -31,6 +31,8 @@ final class CoordinatorCore {
     var received: [ReceivedBatch] = []
     /// The shell's clock as of its last call (milliseconds): lease deadlines count from it.
     var clock: UInt64 = 0
+    /// Leases taken back past their deadline since start (for metrics).
+    var leaseExpiries = 0
     /// What to do, in order, since the shell last took them (it swaps this out, so the buffer is
     /// reused rather than reallocated every turn).
     var effects: [CoordinatorEffect] = []

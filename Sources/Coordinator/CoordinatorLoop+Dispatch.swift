@@ -163,6 +163,7 @@ extension CoordinatorLoop {
 
     /// A build's outcome, back on the loop: published and sent to its watchers.
     func finished(_ outcome: BuildOutcome) {
+        counters.buildsFinished[outcome.verdict.verdict.rawValue, default: 0] += 1
         if outcome.exitCode == TestfleetError.Code.infrastructure.rawValue { log("build \(outcome.build) ended: \(outcome.verdict.reasons.joined(separator: "; "))") }
         service.publish(outcome)
         let watchers = finishingWatchers.removeValue(forKey: outcome.build) ?? builds[outcome.build]?.watchers ?? []

@@ -14,6 +14,7 @@ extension CoordinatorLoop {
             log("could not mark build \(build.id) \(how.rawValue) in the store: \(error)")
         }
         let outcome = Self.endedOutcome(build.planned.spec, how: how, reason: reason)
+        counters.buildsFinished[how.rawValue, default: 0] += 1
         service.progressHandler?(progress)
         service.publish(outcome)
         for client in build.watchers { sendVerdict(outcome, to: client) }

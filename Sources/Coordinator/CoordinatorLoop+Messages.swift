@@ -38,6 +38,7 @@ extension CoordinatorLoop {
         for (build, results) in byBuild {
             do {
                 _ = try profile.measure(\.storing) { try store.recordResults(build: build, batches: results) }
+                countStored(results)
             } catch {
                 log("could not store results of build \(build): \(error); the worker will resend")
                 failedBuilds.insert(build)

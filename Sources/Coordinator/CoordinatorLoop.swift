@@ -34,6 +34,8 @@ final class CoordinatorLoop {
     /// Source bundles of running builds (address → bytes), and which worker got which.
     var bundles: [String: [UInt8]] = [:]
     var bundlesSent: [[UInt8]: Set<String>] = [:]
+    /// Figures for metrics (see `publishMetrics`).
+    var counters = LoopCounters()
 
     var store: Store { service.store }
     var config: CoordinatorConfig { service.config }
@@ -61,6 +63,7 @@ final class CoordinatorLoop {
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
 
     func run() {
+        publishMetrics(now: Self.now())
         var poller = ZMQPoller()
         let socketItem = poller.add(socket)
         let wakeItem = poller.add(fd: service.wake.fd)
@@ -82,6 +85,7 @@ final class CoordinatorLoop {
                 lastHousekeeping = now
                 core.housekeeping(now: now)
                 carryOut()
+                publishMetrics(now: now)
             }
         }
         core.sayGoodbye()

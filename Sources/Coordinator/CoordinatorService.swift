@@ -43,6 +43,8 @@ public final class CoordinatorService: Sendable {
     let stopped = Locked<Bool>(false)
     /// Set when the loop ends with an error (bind failed, store broke).
     let failure = Locked<String?>(nil)
+    /// The loop's latest published figures (see `metrics()`).
+    let published = Locked<FleetMetrics>(FleetMetrics())
 
     /// - Parameters:
     ///   - planner: turns a submitted spec into a planned build (used for `submit` and resume).
@@ -102,6 +104,19 @@ public final class CoordinatorService: Sendable {
     public func shutdown() {
         post(.shutdown)
         while !stopped.withLock({ $0 }) { usleep(2000) }
+    }
+
+    /// The coordinator's figures as its loop last published them (about every 100 ms): safe from
+    /// any thread, never waits for the loop. `publishedAtUptimeMilliseconds` stops moving when
+    /// the loop stops turning.
+    public func metrics() -> FleetMetrics { published.withLock { $0 } }
+
+    /// Whether the loop is running and published within `milliseconds` (a readiness probe).
+    public func isTurning(within milliseconds: UInt64 = 5000) -> Bool {
+        guard !stopped.withLock({ $0 }) else { return false }
+        let last = metrics().publishedAtUptimeMilliseconds
+        let now = DispatchTime.now().uptimeNanoseconds / 1_000_000
+        return last != 0 && now &- last <= milliseconds
     }
 
     /// Blocks until the build finishes (or the coordinator stops, or `timeout` seconds pass).

@@ -180,7 +180,18 @@ extension Store {
                 ALTER TABLE build ADD COLUMN owner TEXT;
                 """)
         }
-        migrator.registerMigration("v11 suites of a build") { db in
+        migrator.registerMigration("v11 alert state") { db in
+            // The state of each test last announced by a webhook (`coordinator --webhook`), so an
+            // alert goes out once per state change, across restarts.
+            try db.execute(sql: """
+                CREATE TABLE alert_state (
+                  test TEXT PRIMARY KEY NOT NULL CHECK (length(test) > 0),
+                  state TEXT NOT NULL,
+                  announced_at REAL NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v12 suites of a build") { db in
             // The [[suite]] names and adapters of a build, so its JUnit export names each
             // <testsuite> after its suite and derives `classname` the way that framework does.
             // `tests` (names, one per line) only when the build has more than one suite: with one

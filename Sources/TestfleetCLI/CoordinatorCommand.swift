@@ -1,6 +1,7 @@
 import ArgumentParser
 import Builds
 import Coordinator
+import Dashboard
 import Foundation
 import Model
 import Store
@@ -45,7 +46,23 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(name: .customLong("authorized-keys"), help: "A directory of the public keys (*.pub) of the workers and CI clients that may connect; re-read on SIGHUP.")
     var authorizedKeys: String?
 
+    @Option(help: "Serve the HTTP API, metrics and pages on HOST:PORT, e.g. 127.0.0.1:8080 (port 0: any free port).")
+    var http: String?
+
+    @Option(name: .customLong("http-token-file"), help: "A file holding the bearer token that HTTP writes (quarantine add/release) need.")
+    var httpTokenFile: String?
+
+    @Option(help: "Post a JSON event to this URL when a test becomes flaky or broken, is fixed, or enters or leaves quarantine.")
+    var webhook: String?
+
     func validate() throws {
+        if let http { _ = try HTTPAddress(http) }
+        if httpTokenFile != nil && http == nil { throw ValidationError("--http-token-file needs --http") }
+        if let webhook {
+            guard let url = URL(string: webhook), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ValidationError("--webhook must be an http:// or https:// URL, got '\(webhook)'")
+            }
+        }
         guard archWait >= 0 else { throw ValidationError("--arch-wait must be 0 or more seconds") }
         guard leaseGrace >= 0 else { throw ValidationError("--lease-grace must be 0 or more seconds") }
         guard maxSlotsPerWorker >= 1 else { throw ValidationError("--max-slots-per-worker must be at least 1") }
@@ -69,47 +86,66 @@ struct CoordinatorCommand: ParsableCommand {
         let lifecycle = BuildLifecycle(
             store: store, refresh: AnalysisRefresh(every: refreshAnalysisEvery, window: analysisWindow)
         ) { line in FileHandle.standardError.write(Data("testfleet coordinator: \(line)\n".utf8)) }
+        let log: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data("testfleet coordinator: \(line)\n".utf8)) }
+        let notifier = try webhook.map { url in WebhookNotifier(url: URL(string: url)!, store: try self.store.open(), log: log) }
         let coordinator = CoordinatorService(
             config: CoordinatorConfig(endpoint: bind, heartbeatMilliseconds: heartbeatMilliseconds,
                                       workerTimeoutMilliseconds: workerTimeoutMilliseconds, maxSlotsPerWorker: maxSlotsPerWorker,
                                       archWaitMilliseconds: Int(archWait * 1000), leaseGraceMilliseconds: Int(leaseGrace * 1000),
                                       curve: curve),
-            lifecycle: lifecycle)
+            lifecycle: lifecycle, finished: { _ in notifier?.check() })
         let endpoint: String
         do { endpoint = try coordinator.start() } catch { throw TestfleetError.infrastructure("\(error)") }
         FileHandle.standardError.write(Data("testfleet coordinator: listening on \(endpoint), store \(store.path)\n".utf8))
-        if let curve {
-            let count = curve.authenticator.authorizedKeys.count
-            Self.log("CURVE on: \(count) authorized key\(count == 1 ? "" : "s") in \(curve.authenticator.directory) (SIGHUP re-reads them)")
-            Signals.onHangup {
-                do { Self.log("re-read \(try curve.authenticator.reload()) authorized keys from \(curve.authenticator.directory)") } catch {
-                    Self.log("keeping the previous authorized keys: \(error)")
-                }
-            }
-        } else if EndpointScope(endpoint: endpoint) == .network {
-            Self.log("warning: listening on \(endpoint) without CURVE: anyone who can reach this port can register "
-                + "workers, store results and submit builds. Make keys with `testfleet keygen` and start with "
-                + "--curve-key FILE --authorized-keys DIR")
-        }
+        announceSecurity(curve, endpoint: endpoint)
+        let dashboard = try http.map { try startDashboard(HTTPAddress($0), coordinator: coordinator, notifier: notifier) }
+        notifier?.check()
         let stop = DispatchSemaphore(value: 0)
         Signals.onTerminate { stop.signal() }
         stop.wait()
         FileHandle.standardError.write(Data("testfleet coordinator: stopping (results so far are stored)\n".utf8))
+        dashboard?.stop()
         coordinator.shutdown()
         lifecycle.waitUntilIdle()
+        notifier?.waitUntilIdle(timeout: 30)
     }
 
-    /// The coordinator's key and the allow-list, when --curve-key is given.
-    func curveSecurity() throws -> CurveServerSecurity? {
-        guard let curveKey, let authorizedKeys else { return nil }
-        do {
-            let keyPair = try CurveKeyPair.load(secretKeyFile: curveKey)
-            let authenticator = try ZAPAuthenticator(authorizedKeys: authorizedKeys) { Self.log($0) }
-            return CurveServerSecurity(keyPair: keyPair, authenticator: authenticator)
-        } catch { throw TestfleetError.badInput(error.description) }
+    /// Serves the HTTP side on its own store connections; the coordinator's figures come from
+    /// its published snapshot.
+    func startDashboard(_ address: HTTPAddress, coordinator: CoordinatorService, notifier: WebhookNotifier?) throws -> DashboardServer {
+        var token: String?
+        if let httpTokenFile {
+            guard let text = try? String(contentsOfFile: httpTokenFile, encoding: .utf8) else {
+                throw TestfleetError.badInput("cannot read the token file \(httpTokenFile)")
+            }
+            token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if token!.isEmpty { throw TestfleetError.badInput("the token file \(httpTokenFile) is empty; put a secret token in it") }
+        }
+        let configuration = DashboardConfiguration(
+            metrics: { coordinator.metrics() }, loopTurning: { coordinator.isTurning() }, token: token,
+            quarantineChanged: { notifier?.check() })
+        let server = DashboardServer(store: try store.open(), configuration: configuration)
+        let port: Int
+        do { port = try server.startBlocking(host: address.host, port: address.port) } catch {
+            throw TestfleetError.infrastructure("\(error)")
+        }
+        FileHandle.standardError.write(Data("testfleet coordinator: HTTP on http://\(address.host):\(port)\(token == nil ? " (read-only: no --http-token-file)" : "")\n".utf8))
+        return server
     }
+}
 
-    static func log(_ line: String) {
-        FileHandle.standardError.write(Data("testfleet coordinator: \(line)\n".utf8))
+/// `--http HOST:PORT`.
+struct HTTPAddress {
+    var host: String
+    var port: Int
+
+    init(_ text: String) throws {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw ValidationError("--http must be HOST:PORT, e.g. 127.0.0.1:8080, got '\(text)'")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        self.host = host.isEmpty ? "0.0.0.0" : host
+        self.port = port
     }
 }

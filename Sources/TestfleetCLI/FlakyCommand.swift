@@ -17,6 +17,9 @@ struct FlakyCommand: ParsableCommand {
     @Flag(help: "Print a Markdown report suited to a PR comment.")
     var markdown = false
 
+    @Option(help: "With --markdown: a PR comment for this branch only (its own breaks; its failures known flaky or broken elsewhere).")
+    var branch: String?
+
     @Flag(help: "Include stable tests too.")
     var all = false
 
@@ -24,6 +27,7 @@ struct FlakyCommand: ParsableCommand {
 
     func validate() throws {
         if json && markdown { throw ValidationError("--json and --markdown are exclusive; pick one") }
+        if branch != nil && !markdown { throw ValidationError("--branch needs --markdown (a PR comment for that branch)") }
     }
 
     func run() throws {
@@ -32,6 +36,10 @@ struct FlakyCommand: ParsableCommand {
         do { analysis = try FlakyAnalyzer.analyze(store: store).analysis } catch { throw TestfleetError.infrastructure("\(error)") }
         if json {
             print(FlakyReport.json(analysis, includeStable: all))
+        } else if markdown, let branch {
+            guard try store.hasBranch(branch) else { throw TestfleetError.badInput("no build of branch '\(branch)' in \(store.path)") }
+            print(MarkdownReport.render(analysis, branch: branch, failedOnBranch: try store.testsFailed(onBranch: branch)),
+                  terminator: "")
         } else if markdown {
             print(MarkdownReport.render(analysis), terminator: "")
         } else {

@@ -33,7 +33,13 @@ struct ReportCommand: ParsableCommand {
             builds = try store.buildTrends(branch: branch, limit: limit)
             lint = try store.lintTrends(limit: limit)
         } catch { throw TestfleetError.infrastructure("\(error)") }
-        let html = TrendReport.html(builds: builds, lint: lint)
+        let flaky: String
+        do {
+            let (history, analysis) = try FlakyAnalyzer.analyze(store: store)
+            let reasons = Dictionary(try store.quarantined().map { ($0.test, $0.reason) }, uniquingKeysWith: { a, _ in a })
+            flaky = FlakySection.html(analysis, history: history, reasons: reasons)
+        } catch { throw TestfleetError.infrastructure("\(error)") }
+        let html = TrendReport.html(builds: builds, lint: lint, flakySection: flaky)
         let folder = URL(fileURLWithPath: out)
         let file = folder.appendingPathComponent("index.html")
         do {

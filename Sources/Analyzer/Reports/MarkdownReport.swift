@@ -52,3 +52,41 @@ public enum MarkdownReport {
         return "\((value / 360).rounded() / 10) h"
     }
 }
+
+extension MarkdownReport {
+    /// A PR comment for one branch, about the tests that failed in its newest build
+    /// (`failedOnBranch`): those failing on this branch only (its own doing: a break the analysis
+    /// found on the branch, or a failure nothing else explains), and those known flaky or broken
+    /// on the target branch too (not its doing).
+    public static func render(_ analysis: FlakyAnalysis, branch: String, failedOnBranch: Set<String>, limit: Int = 25) -> String {
+        var lines = ["### testfleet: tests on `\(cell(branch))`", ""]
+        let breaks = Dictionary(FlakyReport.branchBreakRows(analysis).filter { $0.branchBreak?.branch == branch }.map { ($0.name, $0) },
+                                uniquingKeysWith: { first, _ in first })
+        let known = FlakyReport.rows(analysis).filter { failedOnBranch.contains($0.name) && breaks[$0.name] == nil }
+        let knownNames = Set(known.map(\.name))
+        let own = Set(breaks.keys).union(failedOnBranch.subtracting(knownNames)).sorted()
+        if own.isEmpty && known.isEmpty {
+            lines.append("No test failed in this branch's newest build.")
+            return lines.joined(separator: "\n") + "\n"
+        }
+        if !own.isEmpty {
+            lines += ["**Failing on this branch only** (not known flaky or broken on the target branch: likely this change):", ""]
+            for name in own.prefix(limit) {
+                let since = breaks[name]?.branchBreak.map { " — fails every attempt since `\($0.sinceCommit)` (\($0.builds) build(s))" } ?? ""
+                lines.append("- `\(cell(name))`\(since)")
+            }
+            if own.count > limit { lines.append("- … and \(own.count - limit) more") }
+            lines.append("")
+        }
+        if !known.isEmpty {
+            lines += ["**Failed here, known on the target branch too** (not this branch's doing):", "",
+                      "| test | state | flake rate | evidence |", "|---|---|---|---|"]
+            for test in known.prefix(limit) {
+                lines.append("| `\(cell(test.name))` | \(test.state.rawValue) | \(FlakyReport.percent(test.flakeRate)) | "
+                    + "\(cell(FlakyReport.evidence(test))) |")
+            }
+            if known.count > limit { lines += ["", "… and \(known.count - limit) more."] }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

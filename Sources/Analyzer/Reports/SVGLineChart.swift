@@ -16,6 +16,8 @@ public struct SVGLineChart: Sendable {
         }
     }
 
+    /// Names the chart in the page (`data-chart`), so a reader (a test, a script) finds it.
+    public var id: String
     public var title: String
     public var unit: String
     public var labels: [String]
@@ -23,7 +25,8 @@ public struct SVGLineChart: Sendable {
     public var width = 720.0
     public var height = 240.0
 
-    public init(title: String, unit: String, labels: [String], series: [Series]) {
+    public init(id: String = "", title: String, unit: String, labels: [String], series: [Series]) {
+        self.id = id
         self.title = title
         self.unit = unit
         self.labels = labels
@@ -57,7 +60,7 @@ public struct SVGLineChart: Sendable {
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
             viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(escape(title))" \
-            font-family="sans-serif" font-size="11">
+            data-chart="\(escape(id))" font-family="sans-serif" font-size="11">
             <text x="\(left)" y="16" font-size="13" font-weight="bold">\(escape(title))</text>
 
             """
@@ -74,14 +77,20 @@ public struct SVGLineChart: Sendable {
             svg += "<text x=\"\(x(i))\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(escape(label))</text>\n"
         }
         for (n, line) in series.enumerated() {
-            let points = line.values.enumerated().filter { $0.element.isFinite }
-                .map { "\(String(format: "%.1f", x($0.offset))),\(String(format: "%.1f", y($0.element)))" }
+            let plotted = line.values.enumerated().filter { $0.element.isFinite }
+            let points = plotted.map { "\(String(format: "%.1f", x($0.offset))),\(String(format: "%.1f", y($0.element)))" }
             if points.count > 1 {
                 svg += "<polyline fill=\"none\" stroke=\"\(line.color)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\"/>\n"
             }
-            for point in points {
+            // Each point carries its value and position, so the page can be checked against the
+            // data it was drawn from (and a reader can hover a value).
+            let seriesName = escape(line.name)
+            for (point, (index, value)) in zip(points, plotted) {
                 let xy = point.split(separator: ",")
-                svg += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"2.5\" fill=\"\(line.color)\"/>"
+                let label = index < labels.count ? escape(labels[index]) : ""
+                svg += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"2.5\" fill=\"\(line.color)\" data-series=\"\(seriesName)\" "
+                    + "data-index=\"\(index)\" data-label=\"\(label)\" data-value=\"\(value)\"><title>\(seriesName) \(label): "
+                    + "\(Self.format(value))\(escape(unit))</title></circle>"
             }
             let legendX = left + 150 * Double(n)
             svg += "\n<rect x=\"\(legendX)\" y=\"\(height - 14)\" width=\"10\" height=\"10\" fill=\"\(line.color)\"/>"

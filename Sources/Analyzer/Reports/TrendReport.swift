@@ -6,28 +6,10 @@ public import Store
 public enum TrendReport {
     /// - Parameters:
     ///   - builds: oldest first (`Store.buildTrends`).
-    ///   - flakyMarkdown: the analyser's flaky-test section, shown as preformatted text.
+    ///   - flakySection: the flaky-test section's HTML (`FlakySection.html`).
     public static func html(builds: [BuildTrendRow], lint: [LintTrendRow] = [], generatedAt: Date = Date(),
-                            flakyMarkdown: String? = nil) -> String {
-        let labels = builds.map { $0.commit.map { String($0.prefix(7)) } ?? String($0.build.suffix(6)) }
-        let counts = SVGLineChart(title: "Tests per build", unit: "", labels: labels, series: [
-            .init(name: "total", color: "#1f77b4", values: builds.map { Double($0.tests) }),
-            .init(name: "passed", color: "#2ca02c", values: builds.map { Double($0.passed) }),
-            .init(name: "skipped", color: "#7f7f7f", values: builds.map { Double($0.skipped) }),
-        ])
-        let failures = SVGLineChart(title: "Failures and flakes per build", unit: "", labels: labels, series: [
-            .init(name: "failed (every attempt)", color: "#d62728", values: builds.map { Double($0.failed) }),
-            .init(name: "passed on retry", color: "#ff7f0e", values: builds.map { Double($0.passedOnRetry) }),
-        ])
-        let flakeRate = SVGLineChart(title: "Flake rate (passed on retry / tests)", unit: "%", labels: labels, series: [
-            .init(name: "flake rate", color: "#9467bd",
-                  values: builds.map { $0.tests == 0 ? 0 : 100 * Double($0.passedOnRetry) / Double($0.tests) }),
-        ])
-        let durations = SVGLineChart(title: "Build duration", unit: "s", labels: labels, series: [
-            .init(name: "wall time", color: "#17becf", values: builds.map { $0.wallSeconds ?? .nan }),
-            .init(name: "test time / 10", color: "#bcbd22", values: builds.map { $0.testSeconds / 10 }),
-        ])
-        let lintChart = lint.isEmpty ? "" : "<figure>\(lintGraph(lint).render())</figure>"
+                            flakySection: String? = nil) -> String {
+        let figures = charts(builds: builds, lint: lint).map { "<figure>\($0.render())</figure>" }.joined(separator: "\n")
         let simulatedNote = builds.contains(where: \.simulated)
             ? "<p class=\"sim\">Builds marked SIMULATED ran the simulated suite: their results say nothing about real code.</p>"
             : ""
@@ -40,7 +22,7 @@ public enum TrendReport {
             rows += "<td>\(build.skipped)</td><td>\(build.passedOnRetry)</td>"
             rows += "<td>\(build.wallSeconds.map { String(format: "%.1f", $0) } ?? "—")</td></tr>\n"
         }
-        let flaky = flakyMarkdown.map { "<h2>Flaky and broken tests</h2>\n<pre>\(HTMLText.escape($0))</pre>" } ?? ""
+        let flaky = flakySection ?? ""
         let stamp = ISO8601DateFormatter().string(from: generatedAt)
         return """
             <!doctype html>
@@ -50,15 +32,12 @@ public enum TrendReport {
             table { border-collapse: collapse } td, th { padding: 2px 8px; border-bottom: 1px solid #eee; text-align: right }
             td:first-child, th:first-child { text-align: left } tr.fail td { background: #fdecea }
             .sim { color: #8a6d3b } figure { margin: 1em 0 }
+            \(FlakySection.css)
             </style></head><body>
             <h1>testfleet report</h1>
             <p>\(builds.count) most recent finished builds; generated \(stamp).</p>
             \(simulatedNote)
-            <figure>\(counts.render())</figure>
-            <figure>\(failures.render())</figure>
-            <figure>\(flakeRate.render())</figure>
-            <figure>\(durations.render())</figure>
-            \(lintChart)
+            \(figures)
             \(flaky)
             <h2>Builds, newest first</h2>
             <table><tr><th>build</th><th>commit</th><th>branch</th><th>verdict</th><th>tests</th><th>passed</th>
@@ -67,6 +46,39 @@ public enum TrendReport {
             </body></html>
 
             """
+    }
+
+    /// The trend charts, in page order, each with its `id`: `tests` (total, passed, skipped),
+    /// `failures` (failed every attempt, passed on retry), `flake-rate` (percent of tests that
+    /// passed on retry), `duration` (wall seconds, test seconds / 10), and `lint` per tool when
+    /// violations were recorded. The report and the dashboard's trends page both draw these.
+    public static func charts(builds: [BuildTrendRow], lint: [LintTrendRow] = []) -> [SVGLineChart] {
+        let labels = builds.map { $0.commit.map { String($0.prefix(7)) } ?? String($0.build.suffix(6)) }
+        var charts = [
+            SVGLineChart(id: "tests", title: "Tests per build", unit: "", labels: labels, series: [
+                .init(name: "total", color: "#1f77b4", values: builds.map { Double($0.tests) }),
+                .init(name: "passed", color: "#2ca02c", values: builds.map { Double($0.passed) }),
+                .init(name: "skipped", color: "#7f7f7f", values: builds.map { Double($0.skipped) }),
+            ]),
+            SVGLineChart(id: "failures", title: "Failures and flakes per build", unit: "", labels: labels, series: [
+                .init(name: "failed (every attempt)", color: "#d62728", values: builds.map { Double($0.failed) }),
+                .init(name: "passed on retry", color: "#ff7f0e", values: builds.map { Double($0.passedOnRetry) }),
+            ]),
+            SVGLineChart(id: "flake-rate", title: "Flake rate (passed on retry / tests)", unit: "%", labels: labels, series: [
+                .init(name: "flake rate", color: "#9467bd", values: builds.map(flakeRatePercent)),
+            ]),
+            SVGLineChart(id: "duration", title: "Build duration", unit: "s", labels: labels, series: [
+                .init(name: "wall time", color: "#17becf", values: builds.map { $0.wallSeconds ?? .nan }),
+                .init(name: "test time / 10", color: "#bcbd22", values: builds.map { $0.testSeconds / 10 }),
+            ]),
+        ]
+        if !lint.isEmpty { charts.append(lintGraph(lint)) }
+        return charts
+    }
+
+    /// Percent of a build's tests that passed on a retry (0 for an empty build).
+    public static func flakeRatePercent(_ build: BuildTrendRow) -> Double {
+        build.tests == 0 ? 0 : 100 * Double(build.passedOnRetry) / Double(build.tests)
     }
 
     /// One line per lint tool over the builds (or commits) that recorded violations.
@@ -81,7 +93,7 @@ public enum TrendReport {
             for row in rows where row.tool == tool { values[position[row.key]!] = Double(row.count) }
             return .init(name: tool, color: palette[n % palette.count], values: values)
         }
-        return SVGLineChart(title: "Lint and import violations", unit: "",
+        return SVGLineChart(id: "lint", title: "Lint and import violations", unit: "",
                             labels: keys.map { String($0.suffix(7)) }, series: series)
     }
 }

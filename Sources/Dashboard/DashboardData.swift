@@ -1,0 +1,78 @@
+import Analyzer
+import Dispatch
+import Foundation
+import Model
+import Store
+
+/// The dashboard's reads of the store. They run on a dispatch queue of their own, never on the
+/// Swift concurrency pool (two threads on this machine kind; a store read must not stall every
+/// request) and never on the coordinator's loop: the dashboard holds its own `Store` (its own
+/// GRDB `DatabasePool`, readers beside the coordinator's writer in WAL mode) and never writes
+/// but for quarantine decisions.
+final class DashboardData: Sendable {
+    let store: Store
+    private let queue = DispatchQueue(label: "testfleet-dashboard-reads", attributes: .concurrent)
+    /// The newest full analysis and the store's change stamp when it was made.
+    private let cache = LockedBox<(stamp: StoreChangeStamp, history: AttemptHistory, analysis: FlakyAnalysis)?>(nil)
+
+    /// Verdicts judged since the store last changed, by build (pollers of one build's page or
+    /// `/api/builds/{id}` cost one gate per change, not one per request).
+    private let verdicts = LockedBox<(stamp: StoreChangeStamp?, byBuild: [String: (Verdict, StoredBuild, BuildSelection?)])>((nil, [:]))
+
+    init(store: Store) { self.store = store }
+
+    /// A build's record, its gate verdict judged now (never saving the snapshot) and its
+    /// selection; nil for an unknown build. Cached until the store changes.
+    func judged(_ id: String) async throws -> (verdict: Verdict, record: StoredBuild, selection: BuildSelection?)? {
+        try await read { [verdicts] store in
+            let stamp = try store.changeStamp()
+            if let cached = verdicts.update({ entry -> (Verdict, StoredBuild, BuildSelection?)? in
+                if entry.stamp != stamp { entry = (stamp, [:]) }
+                return entry.byBuild[id]
+            }) {
+                // A running build's results move without moving the stamp: judge those afresh.
+                if cached.1.isFinished { return cached }
+            }
+            guard let record = try store.build(id),
+                  let evaluation = try StoredGate.evaluate(store: store, build: id, saveSnapshot: false) else { return nil }
+            let judged = (evaluation.verdict, record, try store.selection(build: id))
+            verdicts.update { entry in if entry.stamp == stamp { entry.byBuild[id] = judged } }
+            return judged
+        }
+    }
+
+    /// Runs `body` on the read queue and returns its value to the caller's task.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Store) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { [store] in continuation.resume(with: Result { try body(store) }) }
+        }
+    }
+
+    /// The flaky analysis of the whole store, recomputed only when a build was added or finished
+    /// or a quarantine decision was taken since the last one. Never saves the snapshot (no write).
+    func analysis() async throws -> (history: AttemptHistory, analysis: FlakyAnalysis) {
+        try await read { [cache] store in
+            let stamp = try store.changeStamp()
+            if let cached = cache.value, cached.stamp == stamp { return (cached.history, cached.analysis) }
+            let (history, analysis) = try FlakyAnalyzer.analyze(store: store, saveSnapshot: false)
+            cache.value = (stamp, history, analysis)
+            return (history, analysis)
+        }
+    }
+}
+
+/// A value behind a lock (the dashboard's caches).
+final class LockedBox<Value>: @unchecked Sendable {
+    private var stored: Value
+    private let lock = NSLock()
+    init(_ value: Value) { stored = value }
+    var value: Value {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); defer { lock.unlock() }; stored = newValue }
+    }
+    func update<T>(_ body: (inout Value) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&stored)
+    }
+}

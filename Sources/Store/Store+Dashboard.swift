@@ -1,0 +1,105 @@
+import GRDB
+
+/// One build for lists (`/api/builds`, the builds page): its identity, state and counts, each
+/// test counted once by its last attempt. Running builds count what is stored so far.
+public struct BuildListRow: Sendable, Hashable {
+    public var build: String
+    public var commit: String?
+    public var branch: String?
+    public var state: String
+    public var verdict: String?
+    public var simulated: Bool
+    public var createdAt: Double
+    public var finishedAt: Double?
+    public var tests: Int
+    public var passed: Int
+    public var failed: Int
+    public var skipped: Int
+    /// Tests that failed and then passed on a retry.
+    public var passedOnRetry: Int
+}
+
+/// Marks that move whenever anything a dashboard shows could have changed: a new build, a
+/// finished build, a quarantine decision. Equal stamps mean a cached analysis is still current.
+public struct StoreChangeStamp: Sendable, Hashable {
+    public var newestBuild: Int64
+    public var finishedBuilds: Int
+    public var newestQuarantineEvent: Int64
+}
+
+extension Store {
+    /// The newest `limit` builds (optionally of one branch), newest first, with their counts.
+    /// One grouped scan of their key ranges.
+    public func buildList(branch: String? = nil, limit: Int = 50) throws(StoreError) -> [BuildListRow] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                WITH recent AS (
+                  SELECT id, commit_sha, branch, state, verdict, simulated, created_at, finished_at, rowid AS position
+                  FROM build WHERE (?1 IS NULL OR branch = ?1) ORDER BY rowid DESC LIMIT ?2
+                ), per_test AS (
+                  -- SQLite takes the bare `outcome` from the row of the one max() aggregate: the
+                  -- last attempt's (so no other max() or min() may appear here).
+                  SELECT r.build_id, r.test, max(r.attempt) AS attempts, r.outcome,
+                         sum(r.outcome IN ('failed', 'error')) > 0 AS any_failed
+                  FROM result r JOIN recent ON recent.id = r.build_id
+                  GROUP BY r.build_id, r.test
+                )
+                SELECT recent.id, recent.commit_sha, recent.branch, recent.state, recent.verdict, recent.simulated,
+                       recent.created_at, recent.finished_at,
+                       count(per_test.test) AS tests,
+                       coalesce(sum(per_test.outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS passed,
+                       coalesce(sum(per_test.outcome IN ('failed', 'error')), 0) AS failed,
+                       coalesce(sum(per_test.outcome = 'skipped'), 0) AS skipped,
+                       coalesce(sum(per_test.any_failed AND per_test.outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS retried
+                FROM recent LEFT JOIN per_test ON per_test.build_id = recent.id
+                GROUP BY recent.id
+                ORDER BY recent.position DESC
+                """, arguments: [branch, limit]
+            ).map { row in
+                BuildListRow(build: row["id"], commit: row["commit_sha"], branch: row["branch"], state: row["state"],
+                             verdict: row["verdict"], simulated: row["simulated"], createdAt: row["created_at"],
+                             finishedAt: row["finished_at"], tests: row["tests"], passed: row["passed"], failed: row["failed"],
+                             skipped: row["skipped"], passedOnRetry: row["retried"])
+            }
+        }
+    }
+
+    /// Whether any build of `branch` is stored.
+    public func hasBranch(_ branch: String) throws(StoreError) -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM build WHERE branch = ? LIMIT 1", arguments: [branch]) ?? false }
+    }
+
+    /// Branches with stored builds, by name.
+    public func branches() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT branch FROM build WHERE branch IS NOT NULL ORDER BY branch") }
+    }
+
+    /// See `StoreChangeStamp`: three index lookups.
+    public func changeStamp() throws(StoreError) -> StoreChangeStamp {
+        try read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT coalesce(max(rowid), 0) FROM build),
+                       (SELECT count(*) FROM build WHERE state = 'finished'),
+                       (SELECT coalesce(max(seq), 0) FROM quarantine_event)
+                """)!
+            return StoreChangeStamp(newestBuild: row[0], finishedBuilds: row[1], newestQuarantineEvent: row[2])
+        }
+    }
+
+    /// Answers a trivial query: the store is open and readable (a readiness probe).
+    public func ping() throws(StoreError) {
+        try read { db in _ = try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    /// Tests with a failed attempt in the newest finished build of `branch` (a PR comment's
+    /// subject), by name.
+    public func testsFailed(onBranch branch: String) throws(StoreError) -> Set<String> {
+        try read { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT DISTINCT r.test FROM result r
+                WHERE r.build_id = (SELECT id FROM build WHERE branch = ? AND state = 'finished' ORDER BY rowid DESC LIMIT 1)
+                  AND r.outcome IN ('failed', 'error')
+                """, arguments: [branch]))
+        }
+    }
+}
