@@ -99,7 +99,7 @@ let package = Package(
             name: "testfleet-bench",
             dependencies: [
                 "Model", "Wire", "Store", "Planning", "Selection", "JUnit", "Analyzer", "Adapters", "SelectionSources", "BenchSupport",
-                grdbSQLite,
+                "Builds", grdbSQLite,
             ],
             path: "bench/Sources/testfleet-bench",
             swiftSettings: strict),
@@ -117,7 +117,8 @@ let package = Package(
         .testTarget(
             name: "SelectionTests", dependencies: ["Selection", "SelectionSources", "Config", "Model", "Adapters", "TestSupport"],
             swiftSettings: strict),
-        .testTarget(name: "BuildsTests", dependencies: ["Builds", "Store", "Model"], swiftSettings: strict),
+        .testTarget(
+            name: "BuildsTests", dependencies: ["Builds", "Store", "Model", "Analyzer", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AnalyzerTests", dependencies: ["Analyzer", "Store", "Model", "BenchSupport"], swiftSettings: strict),
         .testTarget(
             name: "BenchSupportTests", dependencies: ["BenchSupport", "Planning", "Analyzer", "Model"], swiftSettings: strict),

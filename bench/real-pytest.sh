@@ -1,32 +1,60 @@
 #!/usr/bin/env bash
-# real-pytest: a real third-party pytest suite (networkx, whose wheel ships its tests: ~6,000
-# tests) through `testfleet run --local 2`, against `pytest -n 2` (pytest-xdist) in the same run.
-# Checks that testfleet's per-outcome counts equal a plain serial pytest run's, then alternates
-# testfleet and xdist RUNS times each and prints medians; the JSON line is last.
+# real-pytest: a real third-party pytest suite through `testfleet run --local 2` (default flags:
+# retries and confirmation runs on), against plain serial pytest and `pytest -n 2` (pytest-xdist)
+# in the same run. PROJECT picks the suite:
+#   networkx        networkx 3.6.1 (its wheel ships its tests: ~6,200 tests)
+#   more-itertools  more-itertools 11.2.1 sdist (~770 tests with ~21,000 subtests)
+#   dateutil        python-dateutil sdist (has genuinely failing tests on this machine)
+# MODES lists the values of TESTFLEET_WARM to measure with the same binary (0: a new pytest
+# process per grant, 1: warm pytest sessions); default "0 1". Round 0 builds each mode on a fresh
+# store; rounds 1..RUNS are later runs on it (history and inventory cache). Each round runs every
+# mode once, then `pytest -n 2` once. Every testfleet build's per-outcome counts (final attempts)
+# must equal serial pytest's. Prints medians and ratios; the JSON line is last.
 # The venv lives in .build-bench/venv (VENV=… to reuse another); nothing is installed system-wide.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS="${RUNS:-5}"; WORKERS="${WORKERS:-2}"; PACKAGE="${PACKAGE:-networkx==3.6.1}"
-VENV="${VENV:-.build-bench/venv}"
+RUNS="${RUNS:-3}"; WORKERS="${WORKERS:-2}"; PROJECT="${PROJECT:-networkx}"; MODES="${MODES:-0 1}"
+VENV="${VENV:-.build-bench/venv}"; SRC="${SRC:-.build-bench/src}"
 bin="$PWD/.build/release/testfleet"
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import networkx, pytest, xdist' 2>/dev/null; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q "$PACKAGE" pytest pytest-xdist
-fi
+need() { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import pytest, xdist, $1" 2>/dev/null; }
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+# An sdist unpacked under $SRC and installed editable (its tests live beside the package).
+sdist() {  # sdist PIP-NAME VERSION -> directory
+  local dir; dir=$(ls -d "$SRC/$3"-"$2" 2>/dev/null || true)
+  if [ -z "$dir" ]; then
+    mkdir -p "$SRC"; "$VENV/bin/pip" download -q --no-binary :all: --no-deps -d "$SRC" "$1==$2" >/dev/null
+    tar -xzf "$SRC/$3-$2.tar.gz" -C "$SRC"; dir="$SRC/$3-$2"
+  fi
+  echo "$(cd "$dir" && pwd)"
+}
+case "$PROJECT" in
+  networkx)
+    need networkx || "$VENV/bin/pip" install -q networkx==3.6.1 pytest pytest-xdist
+    dir=$("$VENV/bin/python" -c 'import networkx, os; print(os.path.dirname(networkx.__file__))')
+    version=$("$VENV/bin/python" -c 'import networkx; print(networkx.__version__)') ;;
+  more-itertools)
+    dir=$(sdist more-itertools 11.2.1 more_itertools)
+    need more_itertools || "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist
+    version=11.2.1 ;;
+  dateutil)
+    dir=$(sdist python-dateutil "${DATEUTIL_VERSION:-4.0.0}" python_dateutil)
+    need dateutil || "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist hypothesis freezegun
+    version="${DATEUTIL_VERSION:-4.0.0}" ;;
+  *) echo "PROJECT must be networkx, more-itertools or dateutil" >&2; exit 2 ;;
+esac
 py="$(cd "$VENV/bin" && pwd)/python"
-pkg=$("$py" -c 'import networkx, os; print(os.path.dirname(networkx.__file__))')
-version=$("$py" -c 'import networkx; print(networkx.__version__)')
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+export TESTFLEET_CACHE="$work/cache"
 cat > "$work/testfleet.toml" <<TOML
 [[suite]]
-name = "networkx"
+name = "$PROJECT"
 adapter = "pytest"
-dir = "$pkg"
+dir = "$dir"
 command = "$py -m pytest -p no:cacheprovider"
 timeout_s = 300
 TOML
 now() { date +%s.%N; }
-# pytest's summary line as outcome=count pairs (error → error, errors → error).
+# pytest's summary line as outcome=count pairs (error → error, errors → error; "N subtests passed" left out).
 summary() { grep -E '(passed|failed|error).* in [0-9.]+s' | tail -1 | sed -E 's/^=+ //; s/ in [0-9.]+s.*//' |
   tr ',' '\n' | awk 'NF==2 { o=$2; if (o=="errors") o="error"; print o"="$1 }' | sort | paste -sd' '; }
 stored() { python3 - "$1" "$2" <<'PY'
@@ -37,34 +65,56 @@ rows = c.execute("""SELECT outcome, count(*) FROM result r WHERE build_id = ?1 A
 print(" ".join(f"{o}={n}" for o, n in sorted(rows)))
 PY
 }
-echo "suite: networkx $version tests in $pkg; $WORKERS workers; $RUNS runs each"
+echo "suite: $PROJECT $version tests in $dir; $WORKERS workers; modes TESTFLEET_WARM=$MODES; 1 first + $RUNS later runs each; $(uptime)"
 t0=$(now)
-serial=$(cd "$pkg" && "$py" -m pytest -p no:cacheprovider -q 2>&1 | summary || true)
+serial=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider -q 2>&1 | summary || true)
 [ -n "$serial" ] || { echo "could not read serial pytest's summary line" >&2; exit 1; }
 serial_s=$(echo "$(now) - $t0" | bc -l)
 echo "plain serial pytest: $serial in $(printf %.1f "$serial_s") s"
-tf=(); xd=(); db="$work/fleet.db"
-for i in $(seq "$RUNS"); do
+declare -A first later
+xd=()
+for mode in $MODES; do rm -f "$work/fleet-$mode.db"; first[$mode]=""; later[$mode]=""; done
+# Rounds: every mode once per round (so each mode sees the same minutes of a shared machine's
+# load), then one `pytest -n 2` run. Round 0 runs on fresh stores.
+for i in $(seq 0 "$RUNS"); do
+  for mode in $MODES; do
+    db="$work/fleet-$mode.db"; build="warm$mode-run-$i"
+    [ "$i" = 0 ] && rm -rf "$TESTFLEET_CACHE"
+    t0=$(now)
+    TESTFLEET_WARM=$mode "$bin" run --local "$WORKERS" --suite "$work/testfleet.toml" --db "$db" --build "$build" --quiet \
+      --json "$work/v.json" >/dev/null 2>"$work/stderr-$build" || true
+    t=$(echo "$(now) - $t0" | bc -l)
+    if [ "$i" = 0 ]; then first[$mode]="$t"; else later[$mode]+="$t "; fi
+    got=$(stored "$db" "$build")
+    [ "$got" = "$serial" ] || { echo "TESTFLEET_WARM=$mode $build: testfleet counts '$got' differ from serial pytest '$serial'" >&2
+                                tail -5 "$work/stderr-$build" >&2; exit 1; }
+    notes=$(grep -c "warm session" "$work/stderr-$build" || true)
+    echo "round $i$([ "$i" = 0 ] && echo ' (fresh store)'): TESTFLEET_WARM=$mode testfleet $(printf %.2f "$t") s ($got; warm-session log lines: $notes)"
+  done
   t0=$(now)
-  "$bin" run --local "$WORKERS" --suite "$work/testfleet.toml" --db "$db" --build "run-$i" --retries 0 --quiet \
-    --json "$work/v.json" >/dev/null || true
-  t1=$(now); tf+=("$(echo "$t1 - $t0" | bc -l)")
-  got=$(stored "$db" "run-$i")
-  [ "$got" = "$serial" ] || { echo "run $i: testfleet counts '$got' differ from serial pytest '$serial'" >&2; exit 1; }
-  t0=$(now)
-  xcounts=$(cd "$pkg" && "$py" -m pytest -p no:cacheprovider -q -n "$WORKERS" 2>&1 | summary || true)
-  t1=$(now); xd+=("$(echo "$t1 - $t0" | bc -l)")
-  echo "run $i: testfleet $(printf %.2f "${tf[-1]}") s ($got); pytest -n $WORKERS $(printf %.2f "${xd[-1]}") s ($xcounts)"
+  xcounts=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider -q -n "$WORKERS" 2>&1 | summary || true)
+  x=$(echo "$(now) - $t0" | bc -l); xd+=("$x")
+  echo "round $i: pytest -n $WORKERS $(printf %.2f "$x") s ($xcounts)"
 done
-python3 - "$version" "$WORKERS" "${tf[*]}" "${xd[*]}" "$serial" "$serial_s" <<'PY'
+args=()
+for mode in $MODES; do args+=("$mode=${first[$mode]}=${later[$mode]}"); done
+python3 - "$PROJECT $version" "$WORKERS" "${xd[*]}" "$serial" "$serial_s" "${args[@]}" <<'PY'
 import json, statistics, sys
-version, workers = sys.argv[1], int(sys.argv[2])
-tf = [float(x) for x in sys.argv[3].split()]; xd = [float(x) for x in sys.argv[4].split()]
-mt, mx = statistics.median(tf), statistics.median(xd)
-print(f"testfleet run --local {workers}: median {mt:.2f} s (runs: {', '.join(f'{x:.2f}' for x in tf)})")
-print(f"pytest -n {workers} (xdist):      median {mx:.2f} s (runs: {', '.join(f'{x:.2f}' for x in xd)})")
-print(f"ratio testfleet / xdist: {mt/mx:.2f} (target <= 1.0: {'met' if mt <= mx else 'NOT met'})")
-print(json.dumps({"bench": "real-pytest", "suite": f"networkx {version}", "counts": sys.argv[5], "workers": workers,
-                  "serial_pytest_s": round(float(sys.argv[6]), 2), "testfleet_median_s": round(mt, 2),
-                  "xdist_median_s": round(mx, 2), "ratio": round(mt / mx, 3), "runs": len(tf), "met": mt <= mx}))
+suite, workers = sys.argv[1], int(sys.argv[2])
+xd = [float(x) for x in sys.argv[3].split()]; serial, serial_s = sys.argv[4], float(sys.argv[5])
+mx = statistics.median(xd); half = serial_s / 2
+out = {"bench": "real-pytest", "suite": suite, "counts": serial, "workers": workers, "serial_pytest_s": round(serial_s, 2),
+       "xdist_median_s": round(mx, 2), "xdist_runs": [round(x, 2) for x in xd]}
+print(f"serial pytest {serial_s:.2f} s (serial/2 = {half:.2f} s); pytest -n {workers} median {mx:.2f} s (runs: {', '.join(f'{x:.2f}' for x in xd)})")
+for arg in sys.argv[6:]:
+    mode, first, later = arg.split("=")
+    first = float(first); later = [float(x) for x in later.split()]
+    ml = statistics.median(later)
+    print(f"TESTFLEET_WARM={mode}: first run {first:.2f} s = {first/mx:.2f} x pytest -n {workers} (target <= 1.0: {'met' if first <= mx else 'NOT met'}); "
+          f"later runs median {ml:.2f} s = {ml/half:.2f} x serial/2 (target <= 1.15: {'met' if ml <= 1.15 * half else 'NOT met'}), "
+          f"{ml/mx:.2f} x pytest -n {workers} (runs: {', '.join(f'{x:.2f}' for x in later)})")
+    out[f"warm{mode}"] = {"first_s": round(first, 2), "first_vs_xdist": round(first / mx, 3), "later_median_s": round(ml, 2),
+                          "later_vs_half_serial": round(ml / half, 3), "later_vs_xdist": round(ml / mx, 3),
+                          "later_runs": [round(x, 2) for x in later]}
+print(json.dumps(out))
 PY

@@ -12,6 +12,9 @@ Prints one line per mutant and, last, one line of JSON with the figures.
 
 Usage: python selection_mutants.py TESTFLEET REPOS_DIR PROJECT[:N[:BODY]]...
   N modules get the import mutant, the first BODY of them also a body mutant.
+
+Django's own suite is not run by pytest: see selection_mutants_django.py for its truth (the test
+modules not selected, run by tests/runtests.py under the mutant).
 """
 import ast
 import json
@@ -21,6 +24,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import selection_mutants_django as django_suite
 
 RESULT = re.compile(r"^(FAILED|ERROR) (\S+?)(?: - .*)?$")
 GIT = ["git", "-c", "user.email=bench@testfleet", "-c", "user.name=bench"]
@@ -51,12 +56,12 @@ def pytest_failures(repo):
     return failed, seconds
 
 
-def modules_of(repo, count):
+def modules_of(repo, count, package=None):
     """N non-test modules of the project's package, spread over it in path order."""
     files = [line for line in git(repo, "ls-files", "*.py").splitlines()
              if not re.search(r"(^|/)(tests?|testing|docs|examples|benchmarks?)/", line)
-             and not Path(line).name.startswith(("test_", "conftest", "setup"))
-             and "/" in line]
+             and not Path(line).name.startswith(("test_", "tests.", "conftest", "setup"))
+             and "/" in line and (package is None or line.startswith(package + "/"))]
     files.sort()
     if len(files) <= count:
         return files
@@ -105,10 +110,16 @@ def select(testfleet, repo):
 
 def run_project(testfleet, repo, count, bodies):
     git(repo, "checkout", "-q", "main")
-    baseline, full_seconds = pytest_failures(repo)
-    print(f"== {repo.name}: baseline full run {full_seconds:.1f} s, {len(baseline)} failing at baseline", flush=True)
+    django = django_suite.is_django(repo)
+    if django:
+        baseline, full_seconds = set(), 0.0
+        print(f"== {repo.name}: Django's runtests.py; truth = the test modules not selected, run under each mutant",
+              flush=True)
+    else:
+        baseline, full_seconds = pytest_failures(repo)
+        print(f"== {repo.name}: baseline full run {full_seconds:.1f} s, {len(baseline)} failing at baseline", flush=True)
     mutants = []
-    for position, module in enumerate(modules_of(repo, count)):
+    for position, module in enumerate(modules_of(repo, count, "django" if django else None)):
         source = (repo / module).read_text()
         kinds = [("import", mutate_import(source), "")]
         if position < bodies:
@@ -121,18 +132,28 @@ def run_project(testfleet, repo, count, bodies):
             # Only the module: an editable install rewrites files such as *.egg-info/SOURCES.txt,
             # which would otherwise ride along (and, being unknown paths, run everything).
             git(repo, "commit", "-qm", f"mutant {kind} {module}", "--", module)
-            failed, seconds = pytest_failures(repo)
             run_all, selected, everything, reasons, select_seconds = select(testfleet, repo)
-            new = failed - baseline
-            truth = everything if "<conftest>" in new else {test_file(n) for n in new}
-            missed = set() if run_all else truth - selected
+            if django:
+                # Only what was not selected can be missed (see selection_mutants_django.py).
+                missed, checked, seconds = (set(), 0, 0.0) if run_all else \
+                    django_suite.missed_files(repo, git, selected, everything)
+                truth = missed
+            else:
+                failed, seconds = pytest_failures(repo)
+                new = failed - baseline
+                truth = everything if "<conftest>" in new else {test_file(n) for n in new}
+                missed = set() if run_all else truth - selected
             share = 1.0 if run_all else len(selected) / max(1, len(everything))
             mutants.append({"module": module, "kind": kind, "function": function, "truth": len(truth),
                             "selected": len(everything) if run_all else len(selected), "test_files": len(everything),
                             "run_all": run_all, "missed": sorted(missed), "share": share,
                             "pytest_s": round(seconds, 2), "select_s": round(select_seconds, 3)})
             label = f"{kind} {module}" + (f" ({function})" if function else "")
-            print(f"  {label}: truth {len(truth)} files, selected {mutants[-1]['selected']}/{len(everything)}"
+            if django:
+                mutants[-1]["truth"] = None
+                mutants[-1]["checked_not_selected"] = checked
+            truth_text = f"{checked} not selected run, {len(missed)} of them fail" if django else f"truth {len(truth)} files"
+            print(f"  {label}: {truth_text}, selected {mutants[-1]['selected']}/{len(everything)}"
                   f"{' (run all: ' + reasons[0][:90] + ')' if run_all else ''}, missed {len(missed)}"
                   f"{' ' + str(sorted(missed)[:5]) if missed else ''}", flush=True)
             git(repo, "checkout", "-q", "main")

@@ -50,9 +50,12 @@ func makePipe(extraFlags: Int32 = 0) -> [Int32]? {
 
 extension ProcessRunner {
     /// Starts `command` as the leader of a new process group, stdin from /dev/null, stdout and
-    /// stderr both into `outputFD`. Returns the pid (which is also the process group id).
+    /// stderr both into `outputFD`, and `channels` as the child's descriptors 3, 4, … (a warm
+    /// session's request and result pipes); every other descriptor is closed in the child.
+    /// Returns the pid (which is also the process group id).
     static func spawn(
-        _ command: Command, directory: String?, environment overlay: [String: String], outputFD: Int32
+        _ command: Command, directory: String?, environment overlay: [String: String], outputFD: Int32,
+        channels: [Int32] = []
     ) throws(ProcessRunnerError) -> pid_t {
         var argv: [String]
         var directory = directory
@@ -104,7 +107,15 @@ extension ProcessRunner {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
         posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
-        if let addClosefrom { _ = addClosefrom(&actions, 3) }
+        // Through high numbers first, so a source that happens to be 3 or 4 is not overwritten
+        // before it is copied; dup2 clears close-on-exec on the copy.
+        for (index, fd) in channels.enumerated() { posix_spawn_file_actions_adddup2(&actions, fd, Int32(900 + index)) }
+        for index in channels.indices { posix_spawn_file_actions_adddup2(&actions, Int32(900 + index), Int32(3 + index)) }
+        if let addClosefrom {
+            _ = addClosefrom(&actions, Int32(3 + channels.count))
+        } else {
+            for index in channels.indices { posix_spawn_file_actions_addclose(&actions, Int32(900 + index)) }
+        }
         if let dir = directory, let addChdir {
             let status = addChdir(&actions, dir)
             if status != 0 { throw ProcessRunnerError("cannot change to '\(dir)': \(String(cString: strerror(status)))") }

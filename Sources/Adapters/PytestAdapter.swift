@@ -27,6 +27,9 @@ public import SelectionSources
 /// - A requested id pytest refuses (`not found`, `found no collectors`) makes pytest run nothing;
 ///   it is reported as `.error` (with its module's collection error when there is one) and the
 ///   batch reruns without it. An id missing from the XML is `.error` ("not reported by pytest").
+/// - Warm sessions (`PytestAdapter+Warm.swift`): the worker runs first attempts through
+///   `runWarm` in a pytest process it keeps per slot, suite and commit; what follows here is the
+///   cold path, used for retries, confirmation runs and whatever a warm session cannot run.
 /// - Timeout: the batch gets `timeout × count`, capped at `max(timeout, 2 h)`, plus
 ///   `startupAllowance` (30 s); when it expires pytest gets SIGINT (it then writes the XML of
 ///   what finished), SIGKILL after the runner's grace, and every test without a result is
@@ -159,12 +162,12 @@ public struct PytestAdapter: TestAdapter {
         return batch
     }
 
-    private func command(_ suite: SuiteDefinition, _ arguments: [String]) -> String {
+    func command(_ suite: SuiteDefinition, _ arguments: [String]) -> String {
         ([suite.command ?? Self.defaultCommand] + arguments.map(PytestNodeIDs.shellQuoted)).joined(separator: " ")
     }
 
     /// The suite's environment, plus UTF-8 stdio so node ids print intact whatever the locale.
-    private func environment(_ suite: SuiteDefinition) -> [String: String] {
+    func environment(_ suite: SuiteDefinition) -> [String: String] {
         var environment = suite.environment
         if environment["PYTHONIOENCODING"] == nil { environment["PYTHONIOENCODING"] = "utf-8" }
         return environment

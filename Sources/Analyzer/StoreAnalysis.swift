@@ -5,11 +5,13 @@ public import Store
 /// decisions and the suite-wide snapshot. The statistics stay in the store-free files.
 extension AttemptHistory {
     /// Converts a stored history. Builds keep their creation order. Commits are ordered along the
-    /// target branches (`targetBranches`) by the first of their builds that ran them there (a
-    /// re-run of an old commit keeps the old position); commits only side branches (PRs) ran
-    /// come after all of them, so a PR that ran a commit before main did never decides where
-    /// that commit sits on main. A build without a commit stands for a commit of its own,
-    /// labelled "(build ID)".
+    /// target branches (`targetBranches`): by git ancestry where a build carries its commit's
+    /// first-parent position (`commitPosition`, set where the repository was at hand), else by the
+    /// first of their target-branch builds (a re-run of an old commit keeps the old position; a
+    /// commit without a position follows the newest positioned commit seen before it). Commits
+    /// only side branches (PRs) ran come after all of them, so a PR that ran a commit before main
+    /// did never decides where that commit sits on main. A build without a commit stands for a
+    /// commit of its own, labelled "(build ID)".
     public init(stored: StoredHistory, targetBranches: Set<String> = AnalyzerConfiguration.defaultTargetBranches) {
         var commitIDs: [String: Int32] = [:]
         var shas: [String] = []
@@ -19,13 +21,35 @@ extension AttemptHistory {
         func isTarget(_ build: StoredHistory.Build) -> Bool {
             build.branch.map { $0.isEmpty || targetBranches.contains($0) } ?? true
         }
-        for pass in [true, false] {
-            for build in stored.builds where isTarget(build) == pass {
-                let sha = build.commit ?? "(build \(build.id))"
-                if commitIDs[sha] == nil {
-                    commitIDs[sha] = Int32(shas.count)
-                    shas.append(sha)
+        // Target commits: (ancestry position, first sight) sort keys; a commit seen without a
+        // position takes the newest position seen before it, so it stays where it arrived.
+        var keys: [(position: Int64, sight: Int)] = []
+        var ancestry: Int64 = -1
+        for build in stored.builds where isTarget(build) {
+            let sha = build.commit ?? "(build \(build.id))"
+            if let position = build.commitPosition { ancestry = max(ancestry, position) }
+            if let id = commitIDs[sha] {
+                // A commit first seen without a position learns it from a later build.
+                if let position = build.commitPosition, keys[Int(id)].position != position {
+                    keys[Int(id)].position = position
                 }
+                continue
+            }
+            commitIDs[sha] = Int32(shas.count)
+            shas.append(sha)
+            keys.append((build.commitPosition ?? ancestry, keys.count))
+        }
+        if keys.indices.dropFirst().contains(where: { (keys[$0 - 1].position, keys[$0 - 1].sight) > (keys[$0].position, keys[$0].sight) }) {
+            let order = keys.indices.sorted { (keys[$0].position, keys[$0].sight) < (keys[$1].position, keys[$1].sight) }
+            let sorted = order.map { shas[$0] }
+            shas = sorted
+            for (position, sha) in sorted.enumerated() { commitIDs[sha] = Int32(position) }
+        }
+        for build in stored.builds where !isTarget(build) {
+            let sha = build.commit ?? "(build \(build.id))"
+            if commitIDs[sha] == nil {
+                commitIDs[sha] = Int32(shas.count)
+                shas.append(sha)
             }
         }
         for (index, build) in stored.builds.enumerated() {

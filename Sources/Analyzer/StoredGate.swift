@@ -87,6 +87,8 @@ public enum StoredGate {
                                                    using: context, manual: manual)
             input.addHistory(analysed, prior: context.prior, regressionRate: context.regressionRate)
         }
+        // The record of pruned days (rollups) behind the bounded window of raw results.
+        input.addRollups(try store.rollupTotals(tests: tests))
         // A person's quarantine holds even for a test the analysis has no attempts for.
         for entry in try store.quarantined() where entry.manual && wanted.contains(entry.test) {
             input.quarantined.insert(entry.test)

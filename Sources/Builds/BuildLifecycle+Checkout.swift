@@ -35,6 +35,8 @@ extension BuildLifecycle {
             throw .badInput("--bundle needs the suite file inside a git checkout ('\(folder)' is not in one)")
         }
         var planned = try BuildLifecycle(store: store, refresh: nil).plan(spec)
+        // Branch, base (merge-base) and first-parent position, after selection read --base as given.
+        if repository != nil { planned.spec = placeInGit(planned.spec, directory: folder) }
         guard let repository, planned.spec.hasWorkspace || bundled else { return planned }
         let root = URL(fileURLWithPath: repository.root).resolvingSymlinksInPath().path
         for index in planned.suites.indices {

@@ -25,6 +25,10 @@ public struct BuildSpec: Sendable, Hashable {
     public var bundle: String?
     /// Which builds get workers first (higher first); nil: `defaultPriority(branch:)`.
     public var priority: Int?
+    /// Where `commit` sits on its target branch's first-parent line (its number of first-parent
+    /// ancestors plus one, `git rev-list --first-parent --count`), computed where the repository
+    /// is at hand; nil elsewhere, and for a side branch's (a PR's) build. Commit order follows it.
+    public var commitPosition: Int?
 
     public init(id: String, suite: String, commit: String? = nil, branch: String? = nil, base: String? = nil,
                 head: String? = nil, maxAttempts: Int = 1, confirmAttempts: Int = 0, confirmLimit: Int = 10,

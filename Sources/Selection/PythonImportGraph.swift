@@ -31,9 +31,9 @@ public struct PythonImportGraph: Sendable {
     /// roots were found, with one such import each (`file:line import name`): evidence of a layout
     /// the configuration did not describe.
     public let inferredRoots: [(root: String, example: String)]
-    /// Keyed by substrings so lookups of a name's prefixes (hundreds of thousands per graph)
-    /// allocate nothing.
-    let indexByName: [Substring: Int]
+    /// Module names by index, looked up by bytes (see `ByteStringTable`): resolving a graph looks
+    /// up hundreds of thousands of names and prefixes.
+    let names: ByteStringTable
     private let indexByPath: [String: Int]
 
     /// Builds the graph from scanned files. Two files claiming one module name (a `pkg.py` next
@@ -46,61 +46,78 @@ public struct PythonImportGraph: Sendable {
     /// package of that top-level name: selection must not lose an edge to a layout it was not told
     /// about, and an edge too many only makes it run more. Off for grimp-compatible graphs.
     public init(files: [PythonSourceFile], roots: [String] = [], infersRoots: Bool = false) {
-        let ordered = files.sorted {
-            ($0.module, $0.isPackage ? 0 : 1, $0.path) < ($1.module, $1.isPackage ? 0 : 1, $1.path)
+        // Sorting positions, not the files: a file carries its imports, and moving 28,000 of them
+        // around is most of a sort's cost.
+        let moduleNames = files.map(\.module)
+        let order = files.indices.sorted { a, b in
+            if moduleNames[a] != moduleNames[b] { return moduleNames[a] < moduleNames[b] }
+            if files[a].isPackage != files[b].isPackage { return files[a].isPackage }
+            return files[a].path < files[b].path
         }
-        var unique: [PythonSourceFile] = []
-        unique.reserveCapacity(ordered.count)
-        for file in ordered where unique.last?.module != file.module { unique.append(file) }
+        var unique: [Int] = []
+        unique.reserveCapacity(order.count)
+        for position in order where unique.last.map({ moduleNames[$0] != moduleNames[position] }) ?? true {
+            unique.append(position)
+        }
 
-        modules = unique.map(\.module)
-        paths = unique.map(\.path)
-        isPackage = unique.map(\.isPackage)
-        var byName: [Substring: Int] = [:]
-        byName.reserveCapacity(unique.count)
-        for (index, name) in modules.enumerated() { byName[Substring(name)] = index }
-        indexByName = byName
+        modules = unique.map { moduleNames[$0] }
+        paths = unique.map { files[$0].path }
+        isPackage = unique.map { files[$0].isPackage }
+        var table = ByteStringTable(expectedCount: unique.count)
+        for name in modules { table.insert(name) }
+        self.names = table
         var byPath: [String: Int] = [:]
-        byPath.reserveCapacity(files.count)
+        byPath.reserveCapacity(unique.count)
         for (index, path) in paths.enumerated() { byPath[path] = index }
         indexByPath = byPath
 
-        let resolver = RootResolver(
-            names: byName, roots: roots, modules: unique.map { ($0.module, $0.isPackage) }, infers: infersRoots)
-        var inferred: [String: String] = [:]
+        var resolver = RootResolver(
+            names: table, roots: roots, modules: unique.map { (files[$0].module, files[$0].isPackage) }, infers: infersRoots)
         var allImports: [[Int]] = []
         var allLines: [[Int]] = []
         var allStars: [[Int]] = []
         allImports.reserveCapacity(unique.count)
         allLines.reserveCapacity(unique.count)
-        for (importer, file) in unique.enumerated() {
-            var lineByTarget: [Int: Int] = [:]
+        allStars.reserveCapacity(unique.count)
+        // The importer that last claimed each target: deduplicates a module's targets in constant
+        // time, keeping the line of the first statement that reached each.
+        var claimedBy = [Int](repeating: -1, count: unique.count)
+        var targets: [(target: Int, line: Int)] = []
+        var found: [Int] = []
+        for (importer, position) in unique.enumerated() {
+            let file = files[position]
+            targets.removeAll(keepingCapacity: true)
             var stars: [Int] = []
             for statement in file.imports.imports {
-                for target in resolver.resolve(statement, in: file, inferred: &inferred) where target != importer {
-                    if lineByTarget[target] == nil { lineByTarget[target] = statement.line }
+                found.removeAll(keepingCapacity: true)
+                resolver.resolve(statement, in: file, into: &found)
+                for target in found where target != importer {
+                    if claimedBy[target] != importer {
+                        claimedBy[target] = importer
+                        targets.append((target, statement.line))
+                    }
                     if statement.name == "*" { stars.append(target) }
                 }
             }
+            targets.sort { $0.target < $1.target }
             allStars.append(stars)
-            let targets = lineByTarget.keys.sorted()
-            allImports.append(targets)
-            allLines.append(targets.map { lineByTarget[$0]! })
+            allImports.append(targets.map(\.target))
+            allLines.append(targets.map(\.line))
         }
         imports = allImports
         importLines = allLines
-        dynamicImportLines = unique.map(\.imports.dynamicImportLines)
+        dynamicImportLines = unique.map { files[$0].imports.dynamicImportLines }
         starImports = allStars
         self.roots = roots
-        inferredRoots = inferred.keys.sorted().map { ($0, inferred[$0]!) }
+        inferredRoots = resolver.inferred.keys.sorted().map { ($0, resolver.inferred[$0]!) }
         parentPackage = modules.map { name in
-            let dot = name.lastIndex(of: ".")
-            return dot.flatMap { Self.nearestExisting(name[..<$0], names: byName) }
+            guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+            return Self.nearestExisting(name[..<dot], names: table)
         }
     }
 
     /// The index of the module named `name`.
-    public func index(ofModule name: String) -> Int? { indexByName[Substring(name)] }
+    public func index(ofModule name: String) -> Int? { names.find(name) }
 
     /// The index of the module whose file is at the root-relative `path`.
     public func index(ofPath path: String) -> Int? { indexByPath[path] }
@@ -121,27 +138,6 @@ public struct PythonImportGraph: Sendable {
 
     // MARK: - Resolution
 
-    /// The internal modules one import statement refers to: zero, one, or two (the root-relative
-    /// and the pytest-base-relative reading of an absolute import).
-    static func resolve(_ statement: PythonImport, in file: PythonSourceFile, names: [Substring: Int]) -> [Int] {
-        let target = statement.target
-        if statement.level > 0 {
-            guard
-                let base = relativeBase(
-                    of: file.module, isPackage: file.isPackage || statement.anchoredAtModuleName, level: statement.level)
-            else { return [] }
-            return nearestExisting(Substring(base + "." + target), names: names).map { [$0] } ?? []
-        }
-        var found: [Int] = []
-        if let direct = nearestExisting(Substring(target), names: names) { found.append(direct) }
-        if let importBase = file.importBase, let viaBase = nearestExisting(Substring(importBase + "." + target), names: names),
-            viaBase != found.first
-        {
-            found.append(viaBase)
-        }
-        return found
-    }
-
     /// The package a relative import with `level` dots starts from: the module itself for a
     /// package's `__init__`, its parent otherwise, then one more parent per extra dot.
     static func relativeBase(of module: String, isPackage: Bool, level: Int) -> String? {
@@ -152,13 +148,23 @@ public struct PythonImportGraph: Sendable {
     }
 
     /// `name` if it is a module, else its nearest ancestor that is.
-    static func nearestExisting(_ name: Substring, names: [Substring: Int]) -> Int? {
-        var candidate = Substring(name)
+    static func nearestExisting(_ name: some StringProtocol, names: ByteStringTable) -> Int? {
+        var text = String(name)
+        return text.withUTF8 { nearestExisting($0, keeping: 0, names: names) }
+    }
+
+    /// The bytes `name` if they name a module, else the nearest prefix ending before one of its
+    /// dots that does. With `keeping` > 0 the name is `root.target` and `root` (its first
+    /// `keeping` bytes) is a `sys.path` directory: candidates stay longer than it, since the
+    /// directory is not a module of the import.
+    static func nearestExisting(_ name: UnsafeBufferPointer<UInt8>, keeping: Int, names: ByteStringTable) -> Int? {
+        var length = name.count
         while true {
-            if let index = names[candidate] { return index }
-            // The UTF-8 view: a `Character` search walks grapheme boundaries, ten times slower.
-            guard let dot = candidate.utf8.lastIndex(of: UInt8(ascii: ".")) else { return nil }
-            candidate = candidate[..<dot]
+            if let index = names.find(UnsafeBufferPointer(rebasing: name[0..<length])) { return index }
+            var dot = length - 1
+            while dot >= 0, name[dot] != UInt8(ascii: ".") { dot -= 1 }
+            guard dot >= 0, keeping == 0 || dot > keeping else { return nil }
+            length = dot
         }
     }
 }

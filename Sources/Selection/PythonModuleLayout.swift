@@ -31,9 +31,22 @@ public struct PythonModuleLayout: Sendable {
         }
         var entries: [Entry] = []
         entries.reserveCapacity(paths.count)
+        // A mono-repo's 28,000 files live in about a thousand directories: each directory's
+        // import base is found once.
+        var importBases: [Substring: String?] = [:]
         for path in paths where path.hasSuffix(".py") {
-            guard let entry = entry(for: path, rootPackage: rootPackage, mode: mode, packages: packageDirectories)
+            guard var entry = entry(for: path, rootPackage: rootPackage, mode: mode, packages: packageDirectories)
             else { continue }
+            if rootPackage == nil, let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                let directory = path[..<slash]
+                if let known = importBases[directory] {
+                    entry.importBase = known
+                } else {
+                    let base = importBase(of: path, packages: packageDirectories, rootPackage: rootPackage)
+                    importBases[directory] = .some(base)
+                    entry.importBase = base
+                }
+            }
             entries.append(entry)
         }
         return entries
@@ -57,7 +70,8 @@ public struct PythonModuleLayout: Sendable {
             }
         }
         let (module, isPackage) = PythonSourceFile.moduleName(forPath: path, rootPackage: rootPackage)
-        return Entry(path: path, module: module, isPackage: isPackage, importBase: importBase(of: path, packages: packages, rootPackage: rootPackage))
+        // The import base depends on the directory only; `entries` fills it in.
+        return Entry(path: path, module: module, isPackage: isPackage, importBase: nil)
     }
 
     /// The module prefix of the nearest ancestor directory without `__init__.py` (what pytest's
@@ -84,6 +98,6 @@ public struct PythonModuleLayout: Sendable {
 extension Substring {
     /// `a/b/c` → `a.b.c`.
     fileprivate func slashesToDots() -> String {
-        String(map { $0 == "/" ? "." : $0 })
+        String(decoding: utf8.map { $0 == UInt8(ascii: "/") ? UInt8(ascii: ".") : $0 }, as: UTF8.self)
     }
 }

@@ -48,7 +48,14 @@ public struct PythonSourceFile: Sendable, Hashable {
     /// Whether a file name is a test module by pytest's default `python_files` patterns
     /// (`test_*.py`, `*_test.py`).
     public static func isTestFileName(_ name: some StringProtocol) -> Bool {
-        guard name.hasSuffix(".py") else { return false }
-        return name.hasPrefix("test_") || name.hasSuffix("_test.py")
+        // On the UTF-8 view: the generic `hasSuffix` walks a reversed collection of characters.
+        let bytes = name.utf8
+        func ends(with suffix: StaticString) -> Bool {
+            let count = suffix.utf8CodeUnitCount
+            guard bytes.count >= count else { return false }
+            return bytes.suffix(count).elementsEqual(UnsafeBufferPointer(start: suffix.utf8Start, count: count))
+        }
+        guard ends(with: ".py") else { return false }
+        return bytes.starts(with: "test_".utf8) || ends(with: "_test.py")
     }
 }

@@ -73,6 +73,14 @@ public struct GitRepository: Sendable {
     /// Repository-relative paths and blob ids of the files in `commit` under `directory` ("" for
     /// all); submodules (commits, not blobs) are left out.
     public func blobs(at commit: String, under directory: String) throws(TestfleetError) -> [(path: String, blob: String)] {
+        try blobIDs(at: commit, under: directory, dropping: 0).map { ($0.path, $0.blob.description) }
+    }
+
+    /// `blobs(at:under:)` with ids as numbers and the first `dropping` bytes of each path left
+    /// out (the directory's own prefix).
+    func blobIDs(at commit: String, under directory: String, dropping: Int) throws(TestfleetError)
+        -> [(path: String, blob: GitObjectID)]
+    {
         var arguments = ["ls-tree", "-r", "-z", "--full-tree", commit]
         if !directory.isEmpty { arguments += ["--", directory] }
         let output = try git(arguments)
@@ -82,24 +90,29 @@ public struct GitRepository: Sendable {
         // Records `<mode> blob <id>\t<path>\0`, read in place (a mono-repo lists 30,000 of them).
         return output.standardOutput.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
-            var result: [(path: String, blob: String)] = []
+            var result: [(path: String, blob: GitObjectID)] = []
             var start = 0
             while start < bytes.count {
                 var end = start
-                var spaces: [Int] = []
+                var spaces = (-1, -1)
                 var tab = -1
                 while end < bytes.count, bytes[end] != 0 {
-                    if tab < 0, bytes[end] == UInt8(ascii: " ") { spaces.append(end) }
-                    if tab < 0, bytes[end] == UInt8(ascii: "\t") { tab = end }
+                    if tab < 0 {
+                        if bytes[end] == UInt8(ascii: " ") {
+                            if spaces.0 < 0 { spaces.0 = end } else if spaces.1 < 0 { spaces.1 = end } else { spaces = (-2, -2) }
+                        } else if bytes[end] == UInt8(ascii: "\t") {
+                            tab = end
+                        }
+                    }
                     end += 1
                 }
                 defer { start = end + 1 }
-                guard tab > 0, spaces.count == 2,
-                    UnsafeBufferPointer(rebasing: bytes[(spaces[0] + 1)..<spaces[1]]).elementsEqual("blob".utf8)
+                guard tab > 0, spaces.0 >= 0, spaces.1 >= 0,
+                    UnsafeBufferPointer(rebasing: bytes[(spaces.0 + 1)..<spaces.1]).elementsEqual("blob".utf8),
+                    tab + 1 + dropping <= end,
+                    let blob = GitObjectID(hex: UnsafeBufferPointer(rebasing: bytes[(spaces.1 + 1)..<tab]))
                 else { continue }
-                result.append((
-                    String(decoding: UnsafeBufferPointer(rebasing: bytes[(tab + 1)..<end]), as: UTF8.self),
-                    String(decoding: UnsafeBufferPointer(rebasing: bytes[(spaces[1] + 1)..<tab]), as: UTF8.self)))
+                result.append((String(decoding: UnsafeBufferPointer(rebasing: bytes[(tab + 1 + dropping)..<end]), as: UTF8.self), blob))
             }
             return result
         }

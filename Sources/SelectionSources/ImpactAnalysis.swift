@@ -58,10 +58,9 @@ public enum ImpactAnalysis {
 
     /// The files under `directory` at `commit`, paths relative to it, with their blob ids.
     static func innerFiles(_ repository: GitRepository, at commit: String, directory: String) throws(TestfleetError)
-        -> [(path: String, blob: String)]
+        -> [(path: String, blob: GitObjectID)]
     {
-        let prefix = directory.isEmpty ? "" : directory + "/"
-        return try repository.blobs(at: commit, under: directory).map { (String($0.path.dropFirst(prefix.count)), $0.blob) }
+        try repository.blobIDs(at: commit, under: directory, dropping: directory.isEmpty ? 0 : directory.utf8.count + 1)
     }
 
     /// The import graph of the Python files among `files` (relative to `directory`), module names
@@ -69,19 +68,25 @@ public enum ImpactAnalysis {
     /// looked up under the layout's roots and, failing those, wherever they can be found. Only
     /// blobs missing from `cache` are read and scanned.
     static func pythonGraph(
-        _ repository: GitRepository, directory: String, files: [(path: String, blob: String)], layout: PythonProjectLayout,
-        cache: inout ScanCache
+        _ repository: GitRepository, directory: String, files: [(path: String, blob: GitObjectID)],
+        layout: PythonProjectLayout, cache: inout ScanCache
     ) throws(TestfleetError) -> PythonImportGraph {
         let rootPackage = files.contains { $0.path == "__init__.py" } ? directory.split(separator: "/").last.map(String.init) : nil
         let python = files.filter { $0.path.hasSuffix(".py") }
-        var blobByPath: [String: String] = [:]
-        for file in python { blobByPath[file.path] = file.blob }
         let entries = PythonModuleLayout.entries(paths: python.map(\.path), rootPackage: rootPackage, mode: .complete)
-        let blobs = entries.map { blobByPath[$0.path]! }
+        // The complete mode keeps every file, in order; the lookup is for any other.
+        let blobs: [GitObjectID]
+        if entries.count == python.count {
+            blobs = python.map(\.blob)
+        } else {
+            var blobByPath: [String: GitObjectID] = [:]
+            for file in python { blobByPath[file.path] = file.blob }
+            blobs = entries.map { blobByPath[$0.path]! }
+        }
         var imports = blobs.map { cache.imports(of: $0) }
         let missing = imports.indices.filter { imports[$0] == nil }
         if !missing.isEmpty {
-            let scanned = PythonSourceTree.scan(try repository.contents(objects: missing.map { blobs[$0] }))
+            let scanned = PythonSourceTree.scan(try repository.contents(objects: missing.map { blobs[$0].description }))
             for (index, result) in zip(missing, scanned) {
                 imports[index] = result
                 cache.store(result, for: blobs[index])

@@ -55,6 +55,7 @@ public enum PythonProjectSettings {
         }
         var arguments = suite.environment["PYTEST_ADDOPTS"].map { words($0) } ?? []
         arguments += suite.command.map { words($0) } ?? []
+        if let command = suite.command { addRunner(words(command), layout: &layout) }
         applyArguments(arguments, source: "the suite's command or PYTEST_ADDOPTS", layout: &layout)
         layout.addLayoutRoots(paths: paths)
         return layout
@@ -134,6 +135,46 @@ public enum PythonProjectSettings {
                 layout.plugins.append(.init(module: plugin, reason: "-p \(plugin) in \(source)"))
             }
             index += 1
+        }
+    }
+
+    /// A suite command that runs Python on a script or module (`python tests/runtests.py`,
+    /// Django's runner; `python -m pytest`) loads that runner, and what it imports, for every test:
+    /// it is a plugin of every test, like a conftest.py at the top.
+    static func addRunner(_ words: [String], layout: inout PythonProjectLayout) {
+        guard let program = words.first?.split(separator: "/").last, program.hasPrefix("python") else { return }
+        var index = 1
+        while index < words.count {
+            let word = words[index]
+            if word == "-m", index + 1 < words.count {
+                let module = words[index + 1]
+                layout.plugins.append(.init(module: module, reason: "the suite's command runs python -m \(module)"))
+                return
+            }
+            if word.hasPrefix("-") {
+                // Options taking a value as the next word; the rest stand alone.
+                if ["-W", "-X", "-c"].contains(word) { index += 1 }
+                if word == "-c" { return }
+                index += 1
+                continue
+            }
+            guard word.hasSuffix(".py") else { return }
+            var parts: [Substring] = []
+            for part in word.dropLast(3).split(separator: "/") where part != "." {
+                if part == ".." {
+                    guard !parts.isEmpty else {
+                        layout.notes.append("the suite's command runs \(word), outside the suite directory: a change to it is an unknown path")
+                        return
+                    }
+                    parts.removeLast()
+                } else {
+                    parts.append(part)
+                }
+            }
+            guard !word.hasPrefix("/"), !parts.isEmpty else { return }
+            let module = parts.joined(separator: ".")
+            layout.plugins.append(.init(module: module, reason: "the suite's command runs \(word) for every test"))
+            return
         }
     }
 

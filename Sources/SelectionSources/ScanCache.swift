@@ -15,9 +15,9 @@ import Selection
 /// missing, foreign or damaged file is an empty cache: the cache can only save work, never
 /// change a selection.
 struct ScanCache {
-    private(set) var entries: [String: PythonSourceImports] = [:]
-    /// Blob ids used by this run: the file keeps only these.
-    private var used: Set<String> = []
+    private(set) var entries: [GitObjectID: PythonSourceImports] = [:]
+    /// Blob ids used by this run (repeats possible): the file keeps only these.
+    private var used: [GitObjectID] = []
     let path: String
 
     static let fileName = "testfleet-scan-cache"
@@ -33,15 +33,15 @@ struct ScanCache {
     }
 
     /// The cached imports of `blob`, marking it used.
-    mutating func imports(of blob: String) -> PythonSourceImports? {
+    mutating func imports(of blob: GitObjectID) -> PythonSourceImports? {
         guard let found = entries[blob] else { return nil }
-        used.insert(blob)
+        used.append(blob)
         return found
     }
 
-    mutating func store(_ imports: PythonSourceImports, for blob: String) {
+    mutating func store(_ imports: PythonSourceImports, for blob: GitObjectID) {
         entries[blob] = imports
-        used.insert(blob)
+        used.append(blob)
         changed = true
     }
 
@@ -52,9 +52,9 @@ struct ScanCache {
     /// the old file or the new one); a failure only loses the cache.
     func save() {
         var text = Self.header + "\n"
-        for blob in used.sorted() {
+        for (name, blob) in Set(used).map({ ($0.description, $0) }).sorted(by: { $0.0 < $1.0 }) {
             guard let imports = entries[blob] else { continue }
-            text += blob + "\t" + imports.dynamicImportLines.map(String.init).joined(separator: ",") + "\n"
+            text += name + "\t" + imports.dynamicImportLines.map(String.init).joined(separator: ",") + "\n"
             for statement in imports.imports {
                 let kind = switch statement.kind {
                 case .plain: "p"
@@ -81,12 +81,14 @@ struct ScanCache {
 
     /// nil when the header does not match or a line is damaged. Parsed byte by byte: a
     /// mono-repo's cache holds ~200,000 lines, read on every run.
-    static func decode(_ data: Data) -> [String: PythonSourceImports]? {
-        data.withUnsafeBytes { raw -> [String: PythonSourceImports]? in
+    static func decode(_ data: Data) -> [GitObjectID: PythonSourceImports]? {
+        data.withUnsafeBytes { raw -> [GitObjectID: PythonSourceImports]? in
             let bytes = raw.bindMemory(to: UInt8.self)
             var lineStart = 0
-            var result: [String: PythonSourceImports] = [:]
-            var current: (blob: String, imports: PythonSourceImports)?
+            var result: [GitObjectID: PythonSourceImports] = [:]
+            // About 170 bytes per blob in a mono-repo's cache: reserving saves the rehashes.
+            result.reserveCapacity(bytes.count / 128)
+            var current: (blob: GitObjectID, imports: PythonSourceImports)?
             var fields: [Range<Int>] = []
             func text(_ range: Range<Int>) -> String {
                 String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
@@ -146,7 +148,8 @@ struct ScanCache {
                         if let value = number(numberStart..<index) { dynamic.append(value) }
                         numberStart = index + 1
                     }
-                    current = (text(fields[0]), PythonSourceImports(imports: [], dynamicImportLines: dynamic))
+                    guard let blob = GitObjectID(hex: UnsafeBufferPointer(rebasing: bytes[fields[0]])) else { return nil }
+                    current = (blob, PythonSourceImports(imports: [], dynamicImportLines: dynamic))
                 }
             }
             if let finished = current { result[finished.blob] = finished.imports }

@@ -14,12 +14,13 @@ extension Store {
             try db.execute(
                 sql: """
                     INSERT INTO build (id, suite, simulated, commit_sha, branch, base, head, max_attempts,
-                                       confirm_attempts, confirm_limit, test_count, source, created_at, owner)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       confirm_attempts, confirm_limit, test_count, source, created_at, owner,
+                                       commit_position)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [spec.id, spec.suite, spec.isSimulated, spec.commit, spec.branch, spec.base, spec.head,
                             spec.maxAttempts, spec.confirmAttempts, spec.confirmLimit, testCount, source,
-                            Date().timeIntervalSince1970, owner])
+                            Date().timeIntervalSince1970, owner, spec.commitPosition])
         }
     }
 
@@ -62,13 +63,18 @@ extension Store {
         }
     }
 
+    /// The newest build (by creation), nil in an empty store.
+    public func latestBuild() throws(StoreError) -> StoredBuild? {
+        try read { db in try Row.fetchOne(db, sql: "SELECT * FROM build ORDER BY rowid DESC LIMIT 1").map(Self.storedBuild) }
+    }
+
     /// All builds in the order they were created (oldest first).
     public func allBuilds() throws(StoreError) -> [StoredBuild] {
         try read { db in try Row.fetchAll(db, sql: "SELECT * FROM build ORDER BY rowid").map(Self.storedBuild) }
     }
 
     static func storedBuild(_ row: Row) -> StoredBuild {
-        StoredBuild(
+        var stored = StoredBuild(
             spec: BuildSpec(
                 id: row["id"], suite: row["suite"], commit: row["commit_sha"], branch: row["branch"],
                 base: row["base"], head: row["head"], maxAttempts: row["max_attempts"],
@@ -77,5 +83,7 @@ extension Store {
             createdAt: row["created_at"], finishedAt: row["finished_at"], source: row["source"],
             ended: (row["ended"] as String?).flatMap(StoredBuild.Ending.init(rawValue:)), endedReason: row["ended_reason"],
             owner: row["owner"])
+        stored.spec.commitPosition = row["commit_position"]
+        return stored
     }
 }

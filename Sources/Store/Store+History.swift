@@ -17,6 +17,9 @@ public struct StoredHistory: Sendable {
         public var simulated: Bool
         /// The gate suspected an infrastructure outage when it judged this build.
         public var outage = false
+        /// The commit's place on its target branch's first-parent line, where git was at hand
+        /// (`BuildSpec.commitPosition`); nil: order by the target branch's own builds.
+        public var commitPosition: Int64?
 
         public init(seq: Int64, id: String, commit: String?, branch: String?, base: String?, verdict: Verdict.Decision?,
                     simulated: Bool, outage: Bool = false) {
@@ -63,12 +66,15 @@ extension Store {
     /// The build table in creation order (no results): enough for latest-green.
     public func buildHistory() throws(StoreError) -> [StoredHistory.Build] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT rowid, id, commit_sha, branch, base, verdict, simulated, outage FROM build ORDER BY rowid")
-                .map { row in
-                    StoredHistory.Build(seq: row[0], id: row[1], commit: row[2], branch: row[3], base: row[4],
-                                        verdict: (row[5] as String?).flatMap(Verdict.Decision.init(rawValue:)), simulated: row[6],
-                                        outage: row[7])
-                }
+            try Row.fetchAll(
+                db, sql: "SELECT rowid, id, commit_sha, branch, base, verdict, simulated, outage, commit_position FROM build ORDER BY rowid"
+            ).map { row in
+                var build = StoredHistory.Build(seq: row[0], id: row[1], commit: row[2], branch: row[3], base: row[4],
+                                                verdict: (row[5] as String?).flatMap(Verdict.Decision.init(rawValue:)),
+                                                simulated: row[6], outage: row[7])
+                build.commitPosition = row[8]
+                return build
+            }
         }
     }
 

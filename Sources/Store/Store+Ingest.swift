@@ -40,7 +40,11 @@ extension Store {
     /// Hot path: the test cases are sorted by name and inserted in key order through one raw
     /// prepared statement; attempts number on from what the build holds (read once, and only
     /// non-empty for a re-opened build).
-    public func ingest(build spec: BuildSpec, testCases: [[TestResult]]) throws(StoreError) -> IngestReport {
+    ///
+    /// `createdAt` (Unix time) dates a new build row (default: now): simulated histories span days.
+    public func ingest(build spec: BuildSpec, testCases: [[TestResult]], createdAt: Double? = nil) throws(StoreError)
+        -> IngestReport
+    {
         // Every row's parent is the build row made or checked just below, and each output row
         // follows its result row: the per-row foreign-key lookups would only repeat that.
         try writeWithoutForeignKeyChecks { db in
@@ -52,11 +56,12 @@ extension Store {
             if source == nil {
                 try db.execute(
                     sql: """
-                        INSERT INTO build (id, suite, simulated, commit_sha, branch, base, max_attempts, test_count, source, created_at)
-                        VALUES (?, ?, 0, ?, ?, ?, ?, 0, 'ingest', ?)
+                        INSERT INTO build (id, suite, simulated, commit_sha, branch, base, max_attempts, test_count, source,
+                                           created_at, commit_position)
+                        VALUES (?, ?, 0, ?, ?, ?, ?, 0, 'ingest', ?, ?)
                         """,
                     arguments: [spec.id, spec.suite, spec.commit, spec.branch, spec.base, min(max(spec.maxAttempts, 1), 10),
-                                Date().timeIntervalSince1970])
+                                createdAt ?? Date().timeIntervalSince1970, spec.commitPosition])
             } else {
                 // Re-opened: a later file may change the verdict, which `finishBuild` sets again.
                 try db.execute(sql: "UPDATE build SET state = 'running', verdict = NULL, finished_at = NULL WHERE id = ?",

@@ -191,7 +191,37 @@ extension Store {
                 ) WITHOUT ROWID;
                 """)
         }
-        migrator.registerMigration("v12 suites of a build") { db in
+        migrator.registerMigration("v11-history-commit-position") { db in
+            // Where a build's commit sits on its target branch's first-parent line, where the
+            // repository was at hand (`run`/`submit`/`ingest junit` in a checkout): commit order
+            // follows git ancestry instead of the order builds happened to arrive in.
+            try db.execute(sql: "ALTER TABLE build ADD COLUMN commit_position INTEGER CHECK (commit_position >= 0)")
+        }
+        migrator.registerMigration("v12-history-rollups") { db in
+            // Per-test daily figures, kept forever once `prune` deletes the raw rows of a day:
+            // what trends and long-range analysis read, and what the gate adds to a test's
+            // bounded window of raw results. `rollup_day` lists the days already rolled up.
+            try db.execute(sql: """
+                CREATE TABLE test_rollup (
+                  test TEXT NOT NULL,
+                  day INTEGER NOT NULL,
+                  branch_class TEXT NOT NULL CHECK (branch_class IN ('target', 'side')),
+                  builds INTEGER NOT NULL CHECK (builds >= 0),
+                  runs INTEGER NOT NULL CHECK (runs >= 0),
+                  failures INTEGER NOT NULL CHECK (failures >= 0),
+                  flaky_failures INTEGER NOT NULL CHECK (flaky_failures >= 0),
+                  failed_builds INTEGER NOT NULL CHECK (failed_builds >= 0),
+                  duration_p50 REAL NOT NULL,
+                  duration_p90 REAL NOT NULL,
+                  duration_max REAL NOT NULL,
+                  PRIMARY KEY (test, day, branch_class)
+                ) WITHOUT ROWID;
+                -- No index by day: it would repeat every key (test names included) for a rare query.
+                CREATE TABLE rollup_day (day INTEGER PRIMARY KEY NOT NULL, builds INTEGER NOT NULL, rolled_at REAL NOT NULL);
+                CREATE INDEX build_created ON build(created_at);
+                """)
+        }
+        migrator.registerMigration("v13 suites of a build") { db in
             // The [[suite]] names and adapters of a build, so its JUnit export names each
             // <testsuite> after its suite and derives `classname` the way that framework does.
             // `tests` (names, one per line) only when the build has more than one suite: with one

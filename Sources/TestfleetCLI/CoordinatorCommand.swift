@@ -31,6 +31,12 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(help: "How many of the newest builds that background analysis reads.")
     var analysisWindow: Int = 500
 
+    @Option(help: "Prune raw results older than this many days (rolling up each day first) when starting and every --prune-every-hours (default: keep everything).")
+    var keepDays: Int?
+
+    @Option(help: "Hours between two scheduled prunes (with --keep-days).")
+    var pruneEveryHours: Double = 1
+
     @Option(name: .customLong("arch-wait"), help: "A build with tests pinned to an arch no connected worker serves (or refused by every worker) ends after this many seconds, exit 3 naming the arch.")
     var archWait: Double = 300
 
@@ -67,6 +73,8 @@ struct CoordinatorCommand: ParsableCommand {
         guard leaseGrace >= 0 else { throw ValidationError("--lease-grace must be 0 or more seconds") }
         guard maxSlotsPerWorker >= 1 else { throw ValidationError("--max-slots-per-worker must be at least 1") }
         guard refreshAnalysisEvery >= 0 else { throw ValidationError("--refresh-analysis-every must be 0 or more") }
+        if let keepDays { guard keepDays >= 1 else { throw ValidationError("--keep-days must be 1 or more, got \(keepDays)") } }
+        guard pruneEveryHours > 0 else { throw ValidationError("--prune-every-hours must be more than 0") }
         guard analysisWindow >= 1 else { throw ValidationError("--analysis-window must be at least 1 build") }
         guard bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://") else {
             throw ValidationError("--bind must be a tcp:// or ipc:// endpoint, got '\(bind)'")
@@ -98,12 +106,19 @@ struct CoordinatorCommand: ParsableCommand {
         do { endpoint = try coordinator.start() } catch { throw TestfleetError.infrastructure("\(error)") }
         FileHandle.standardError.write(Data("testfleet coordinator: listening on \(endpoint), store \(store.path)\n".utf8))
         announceSecurity(curve, endpoint: endpoint)
+        let retention = keepDays.map { days in
+            RetentionSchedule(store: store, keepDays: days, interval: pruneEveryHours * 3_600) { line in
+                FileHandle.standardError.write(Data("testfleet coordinator: \(line)\n".utf8))
+            }
+        }
+        retention?.start()
         let dashboard = try http.map { try startDashboard(HTTPAddress($0), coordinator: coordinator, notifier: notifier) }
         notifier?.check()
         let stop = DispatchSemaphore(value: 0)
         Signals.onTerminate { stop.signal() }
         stop.wait()
         FileHandle.standardError.write(Data("testfleet coordinator: stopping (results so far are stored)\n".utf8))
+        retention?.stop()
         dashboard?.stop()
         coordinator.shutdown()
         lifecycle.waitUntilIdle()

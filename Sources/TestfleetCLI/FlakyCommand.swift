@@ -1,5 +1,6 @@
 import Analyzer
 import ArgumentParser
+import Builds
 import Foundation
 import Model
 import Store
@@ -23,17 +24,27 @@ struct FlakyCommand: ParsableCommand {
     @Flag(help: "Include stable tests too.")
     var all = false
 
+    @Option(help: "Analyse the newest builds holding about this many results (estimated from the newest build's test count), so the cost stays flat as history grows; 0: the whole store.")
+    var windowResults: Int = AnalysisRefresh().resultBudget
+
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
         if json && markdown { throw ValidationError("--json and --markdown are exclusive; pick one") }
+        guard windowResults >= 0 else { throw ValidationError("--window-results must be 0 or more, got \(windowResults)") }
         if branch != nil && !markdown { throw ValidationError("--branch needs --markdown (a PR comment for that branch)") }
     }
 
     func run() throws {
         let store = try self.store.open()
         let analysis: FlakyAnalysis
-        do { analysis = try FlakyAnalyzer.analyze(store: store).analysis } catch { throw TestfleetError.infrastructure("\(error)") }
+        do {
+            var lastBuilds: Int?
+            if windowResults > 0, let newest = try store.latestBuild() {
+                lastBuilds = AnalysisRefresh(window: Int.max, resultBudget: windowResults).builds(testsPerBuild: newest.testCount)
+            }
+            analysis = try FlakyAnalyzer.analyze(store: store, lastBuilds: lastBuilds).analysis
+        } catch { throw TestfleetError.infrastructure("\(error)") }
         if json {
             print(FlakyReport.json(analysis, includeStable: all))
         } else if markdown, let branch {

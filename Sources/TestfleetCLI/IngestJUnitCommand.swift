@@ -36,6 +36,9 @@ struct IngestJUnitCommand: ParsableCommand {
     @Option(help: "The build's base: the merge-base of --commit with the branch it targets (for a PR build: `git merge-base origin/main HEAD`).")
     var base: String?
 
+    @Option(help: "A checkout holding --commit (default: the current directory when it is one): the build's place on its branch's first-parent line, and a PR build's merge-base, come from it.")
+    var repository: String?
+
     @Option(help: "The build to record into (created, or added to when an earlier ingest made it; default: a new id).")
     var build: String?
 
@@ -76,8 +79,15 @@ struct IngestJUnitCommand: ParsableCommand {
                 + "\ntestfleet: nothing was recorded from any of the \(files.count) file(s); fix or leave out the bad file")
         }
         let arch = self.arch.flatMap(Arch.init(parsing:)) ?? .current
-        let spec = BuildSpec(id: build ?? "ingest-" + BuildOptions.newBuildID(), suite: "junit:" + files.joined(separator: ","),
+        var spec = BuildSpec(id: build ?? "ingest-" + BuildOptions.newBuildID(), suite: "junit:" + files.joined(separator: ","),
                              commit: commit, branch: branch, base: base)
+        // Where the repository is at hand and holds the commit: commit order from git ancestry.
+        let placed = BuildLifecycle.placeInGit(spec, directory: repository ?? FileManager.default.currentDirectoryPath)
+        if placed.commit != nil, placed.commitPosition != nil || placed.base != base {
+            spec.commitPosition = placed.commitPosition
+            spec.base = placed.base
+        }
+        trace.mark("placed in git")
         var counts = Counts()
         var testCases: [[TestResult]] = []
         testCases.reserveCapacity(parsed.reduce(0) { $0 + $1.count })

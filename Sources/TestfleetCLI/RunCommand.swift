@@ -47,7 +47,11 @@ struct RunCommand: ParsableCommand {
         let lifecycle = BuildLifecycle(store: store, root: root) { line in
             if !quiet { FileHandle.standardError.write(Data("testfleet: \(line)\n".utf8)) }
         }
-        let planned = try lifecycle.plan(spec)
+        var planned = try lifecycle.plan(spec)
+        // Branch, commit, base and first-parent position from the checkout, after selection
+        // (which reads --base as the user gave it).
+        planned.spec = BuildLifecycle.placeInGit(
+            planned.spec, directory: root ?? (URL(fileURLWithPath: spec.suite).standardizedFileURL.path as NSString).deletingLastPathComponent)
         mark("planned \(planned.tests.count) tests")
         let printer = ProgressPrinter(quiet: options.quiet)
         if !options.quiet {

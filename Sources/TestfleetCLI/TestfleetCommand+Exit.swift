@@ -18,6 +18,10 @@ extension TestfleetCommand {
             exitForArgumentParser(error)
         } catch let error as CleanExit {
             exitForArgumentParser(error)
+        } catch where exitCode(for: error) == .success {
+            // A command with only subcommands asks for its help from `run()` (`testfleet`,
+            // `testfleet --help`) through the parser's own error type.
+            exitForArgumentParser(error)
         } catch {
             OpenStores.checkpointAll()
             exit(with: TestfleetError(error))

@@ -10,7 +10,7 @@ public struct TestfleetCommand: ParsableCommand {
         subcommands: [
             RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, SubmitCommand.self, SelectCommand.self,
             GraphCommand.self, ReportCommand.self, IngestCommand.self, GateCommand.self, FlakyCommand.self,
-            LatestGreenCommand.self, QuarantineCommand.self, CancelCommand.self, KeygenCommand.self,
+            LatestGreenCommand.self, QuarantineCommand.self, CancelCommand.self, PruneCommand.self, KeygenCommand.self,
             WorkerProbeCommand.self,
         ]
     )

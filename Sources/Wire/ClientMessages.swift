@@ -33,6 +33,7 @@ public struct Submit: Sendable, Equatable {
         if let plan { w.message(13) { plan.writePlan(to: &$0) } }
         // Tag 20 onwards: the fleet's fields (tags below are left for the build's payload).
         if let priority = spec.priority { w.int(20, priority + Self.priorityOffset) }
+        if let position = spec.commitPosition { w.int(21, position) }
     }
 
     /// Priorities go on the wire shifted, so a negative one survives the unsigned varint.
@@ -59,6 +60,7 @@ public struct Submit: Sendable, Equatable {
             case 12: bundleData = Array(r.bytes(f))
             case 13: planReader = r.nested(f)
             case 20: spec.priority = r.int(f) - Self.priorityOffset
+            case 21: spec.commitPosition = max(0, r.int(f))
             default: break
             }
         }

@@ -44,14 +44,22 @@ final class SlotPool: GrantRunner, Sendable {
             FileHandle.standardError.write(Data("testfleet worker \(config.id): workspace: \(line)\n".utf8))
         }
         for slot in 0..<config.slots {
-            let thread = Thread { [self] in runSlot(retriesOnly: false) }
+            let thread = Thread { [self] in
+                // The slot's warm pytest processes live and die with its thread.
+                let warm = config.warmSessions ? PytestWarmSessions(cacheDirectory: config.cacheDirectory) { line in
+                    FileHandle.standardError.write(Data("testfleet worker \(config.id) slot \(slot): \(line)\n".utf8))
+                } : nil
+                runSlot(retriesOnly: false, warm: warm)
+                warm?.shutdown()
+            }
             thread.name = "testfleet-slot-\(slot)"
             thread.start()
         }
         // The retry lane: a grant of retries sent while every slot is busy starts at once
         // instead of queueing behind the build's ordinary grants (the coordinator sends at most
         // one such grant at a time).
-        let lane = Thread { [self] in runSlot(retriesOnly: true) }
+        // Retries run cold (a fresh process), never warm: see `run(_:warm:)`.
+        let lane = Thread { [self] in runSlot(retriesOnly: true, warm: nil) }
         lane.name = "testfleet-retry-lane"
         lane.start()
     }
@@ -109,9 +117,9 @@ final class SlotPool: GrantRunner, Sendable {
         !assign.tests.isEmpty && assign.tests.allSatisfy { $0.attempt > 1 }
     }
 
-    private func runSlot(retriesOnly: Bool) {
+    private func runSlot(retriesOnly: Bool, warm: PytestWarmSessions?) {
         while let assign = take(retriesOnly: retriesOnly) {
-            runInWorkspace(assign)
+            runInWorkspace(assign, warm: warm)
             revoked.withLock { _ = $0.remove(assign.lease) }
             post(.leaseDone(assign.lease))
         }
@@ -129,21 +137,33 @@ final class SlotPool: GrantRunner, Sendable {
     /// Runs a grant where its build's code is: the commit checked out in this worker's cache and
     /// the suite's `setup` done there first. When that fails the whole lease is a fault of this
     /// worker (reported as such, so the tests go elsewhere), never a test failure.
-    func runInWorkspace(_ assign: Assign) {
-        guard let source = assign.workspace else { return run(assign) }
+    func runInWorkspace(_ assign: Assign, warm: PytestWarmSessions? = nil) {
+        guard let source = assign.workspace else { return run(assign, warm: warm) }
         var assign = assign
         do {
             let checkout = try workspaces.acquire(source)
             defer { workspaces.release(source.commit) }
             assign.suite.directory = try workspaces.prepare(assign.suite, checkout: checkout, commit: source.commit)
-            run(assign)
+            run(assign, warm: warm)
         } catch {
             post(.fault(lease: assign.lease, build: assign.build, message: error.message))
         }
     }
 
+    /// What makes a warm pytest process reusable for a grant: the same suite definition over the
+    /// same code (the commit; without one, the build, since files may change between builds).
+    static func warmKey(_ assign: Assign) -> String {
+        let suite = assign.suite
+        let code = assign.workspace.map { "commit:" + $0.commit } ?? "build:" + assign.build
+        let environment = suite.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        return ([suite.name, suite.directory, suite.command ?? "", code] + environment).joined(separator: "\u{0}")
+    }
+
     /// Runs one grant; every granted test is reported exactly once, whatever the adapter does.
-    func run(_ assign: Assign) {
+    /// A pytest grant of first attempts goes to the slot's warm session when it has one; every
+    /// later attempt runs cold, in a fresh process, so state leaked by other tests in a warm
+    /// process can never turn a failure into a pass.
+    func run(_ assign: Assign, warm: PytestWarmSessions? = nil) {
         var unreported: [String: Int] = [:]
         for test in assign.tests { unreported[test.name] = test.attempt }
         let stamp = { [config] (result: AdapterResult, attempt: Int) -> TestResult in
@@ -159,11 +179,16 @@ final class SlotPool: GrantRunner, Sendable {
                 // runs `name`, and the result goes back under the copy's name.
                 let perArch = assign.suite.arch == .every, arch = config.arch
                 let names = byAttempt[attempt]!.map { perArch ? PerArchName.original(of: $0.name) : $0.name }
-                adapter.run(names, of: assign.suite, attempt: attempt) { result in
+                let report = { (result: AdapterResult) in
                     var result = result
                     if perArch { result.name = PerArchName.copy(of: result.name, for: arch) }
                     guard let expected = unreported.removeValue(forKey: result.name) else { return }
-                    post(.result(lease: assign.lease, build: assign.build, stamp(result, expected)))
+                    self.post(.result(lease: assign.lease, build: assign.build, stamp(result, expected)))
+                }
+                if attempt == 1, let warm, let pytest = adapter as? PytestAdapter {
+                    pytest.runWarm(names, of: assign.suite, key: Self.warmKey(assign), sessions: warm, report: report)
+                } else {
+                    adapter.run(names, of: assign.suite, attempt: attempt, report: report)
                 }
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 public import Model
 public import Transport
 public import Workspaces
@@ -25,6 +26,9 @@ public struct WorkerConfig: Sendable {
     /// A file touched about every second while the coordinator is heard from (a liveness
     /// probe checks its age: `testfleet worker-probe`); nil: none.
     public var healthFile: String?
+    /// Keep one pytest process per slot, suite and commit and feed it grants (first attempts
+    /// only). On unless `TESTFLEET_WARM=0` is in the environment (benchmarks measure both).
+    public var warmSessions: Bool = ProcessInfo.processInfo.environment["TESTFLEET_WARM"] != "0"
 
     public init(endpoint: String, id: String, arch: Arch = .current, slots: Int = 1, heartbeatMilliseconds: Int = 1000,
                 exitOnGoodbye: Bool = false, cacheDirectory: String = WorkspaceCache.defaultRoot, cacheLimitBytes: Int64 = 0,

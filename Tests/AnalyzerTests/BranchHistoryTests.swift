@@ -98,4 +98,20 @@ import Testing
         #expect(history.commitSHAs == ["c1", "c2", "c3", "c9"])
         #expect(CommitOrder.latestGreen(history.builds, branch: "main")?.sha == "c2")
     }
+
+    /// Git positions order main's commits whatever order their builds came in; a build without
+    /// one (its repository was not at hand) stays after the newest positioned commit seen before it.
+    @Test func commitOrderFollowsGitPositionsWhereBuildsCarryThem() throws {
+        func build(_ seq: Int64, _ commit: String, _ position: Int64?, _ verdict: Verdict.Decision) -> StoredHistory.Build {
+            var build = StoredHistory.Build(seq: seq, id: "b\(seq)", commit: commit, branch: "main", base: nil, verdict: verdict,
+                                            simulated: false)
+            build.commitPosition = position
+            return build
+        }
+        let builds = [build(1, "c1", 1, .pass), build(2, "c3", 3, .fail), build(3, "c2", 2, .pass), build(4, "x", nil, .fail),
+                      build(5, "c4", 4, .fail)]
+        let history = AttemptHistory(stored: StoredHistory(builds: builds))
+        #expect(history.commitSHAs == ["c1", "c2", "c3", "x", "c4"])
+        #expect(CommitOrder.latestGreen(history.builds, branch: "main")?.sha == "c2")
+    }
 }

@@ -50,6 +50,15 @@ import Store
         #expect(failureLists[1] == expected)
     }
 
+    @Test func helpExitsZeroOnStdoutForTheRootAndForGroups() throws {
+        for arguments in [["--help"], [], ["ingest"], ["ingest", "--help"], ["run", "--help"]] {
+            let run = try Testfleet.run(arguments, in: directory)
+            #expect(run.code == 0, "\(arguments): \(run.stderr)")
+            #expect(run.stdout.contains("USAGE: testfleet"), "\(arguments): \(run.stdout)")
+            #expect(!run.stderr.contains("CommandError"), "\(arguments): \(run.stderr)")
+        }
+    }
+
     @Test func badUsageAndBadInputExitTwoNamingTheProblem() throws {
         let cases: [([String], String)] = [
             (["run", "--suite", "sim:10", "--locl", "2"], "--locl"),

@@ -23,6 +23,7 @@ enum Testfleet {
         }
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let id = UUID().uuidString
         let out = directory + "/out-\(id).txt", err = directory + "/err-\(id).txt"

@@ -72,6 +72,43 @@ import Testing
         #expect(complete.count == 10)
     }
 
+    /// Thousands of modules under several configured roots (the name table grows many times):
+    /// every import resolves to the module a plain rule over the names predicts, through the
+    /// nearest existing ancestor, under the root that holds it, never to the root itself.
+    @Test func manyModulesUnderManyRootsResolveLikeTheNamesSay() {
+        var files: [(String, String)] = []
+        var expected: Set<String> = []
+        for lib in 0..<6 {
+            files.append(("libs/l\(lib)/src/p\(lib)/__init__.py", ""))
+            for module in 0..<400 {
+                let name = "p\(lib).m\(module)"
+                var source = "import os\n"
+                if module > 0 {
+                    source += "from p\(lib) import m\(module - 1)\n"  // a submodule
+                    expected.insert("\(name) -> p\(lib).m\(module - 1)")
+                }
+                if lib > 0 {
+                    source += "import p\(lib - 1).m\(module).helper\n"  // a name in a module: its nearest ancestor
+                    expected.insert("\(name) -> p\(lib - 1).m\(module)")
+                }
+                source += "from p\(lib) import missing\n"  // a name in the package
+                expected.insert("\(name) -> p\(lib)")
+                files.append(("libs/l\(lib)/src/p\(lib)/m\(module).py", source))
+            }
+        }
+        let roots = (0..<6).map { "libs.l\($0).src" }
+        let graph = sourceGraph(files, roots: roots, infersRoots: true)
+        let edges = Set(graph.edges.map { edge -> String in
+            func short(_ name: String) -> String { name.split(separator: ".").dropFirst(3).joined(separator: ".") }
+            return "\(short(edge.importer)) -> \(short(edge.imported))"
+        })
+        #expect(graph.modules.count == 6 * 401)
+        #expect(edges == expected)
+        #expect(graph.index(ofModule: "libs.l3.src.p3.m17") != nil)
+        #expect(graph.index(ofModule: "libs.l3.src.p3.m400") == nil)
+        #expect(graph.modules(importedAs: "p2.m5.anything") == [graph.index(ofModule: "libs.l2.src.p2.m5")!])
+    }
+
     @Test func graphJSONShape() {
         let g = graph([("a.py", "import b\n"), ("b.py", "")])
         #expect(g.jsonText == #"{"modules": 2, "imports": [["a", "b"]]}"#)

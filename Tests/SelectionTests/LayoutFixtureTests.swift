@@ -132,6 +132,36 @@ import Testing
         #expect(selected == failing)
     }
 
+    /// Django's layout: the suite's command runs a script (`python tests/runtests.py`) that
+    /// imports the package before any test, so a test file importing nothing still fails when the
+    /// package breaks.
+    @Test func runnerScriptOfTheSuiteCommandReachesEveryTest() throws {
+        var files = Self.shop
+        files["tests/runtests.py"] = "import sys\nimport shop\nimport pytest\n\nsys.exit(pytest.main(sys.argv[1:]))\n"
+        let repository = try repository(files, change: ["src/shop/__init__.py": "raise RuntimeError('broken')\n"])
+        let suite = SuiteDefinition(
+            name: "unit", adapter: .pytest, directory: repository.root, command: "python3 tests/runtests.py", environment: installed)
+        let report = try ImpactAnalysis.select(
+            in: repository.root, base: "main", head: "change", suites: [suite], rules: ImpactRules(),
+            providers: AdapterRegistry.impactProvider(for:))
+        let selected = Set(report.selection.selected.compactMap(\.test))
+        #expect(!report.selection.runsEverything)
+        // The real runner fails the test file that imports nothing.
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        run.arguments = ["python3", "tests/runtests.py", "-q", "-p", "no:cacheprovider", "tests/test_plain.py"]
+        run.currentDirectoryURL = URL(fileURLWithPath: repository.root)
+        run.environment = ProcessInfo.processInfo.environment.merging(installed) { $1 }
+        run.standardOutput = FileHandle.nullDevice
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        run.waitUntilExit()
+        #expect(run.terminationStatus != 0)
+        #expect(selected.contains("tests/test_plain.py"))
+        let chain = report.selection.selected.first { $0.test == "tests/test_plain.py" }?.reasons.first ?? []
+        #expect(chain.contains { $0.contains("the suite's command runs tests/runtests.py for every test") })
+    }
+
     @Test func moduleNoTestNeedsRunsItsPackageOrEverything() throws {
         var files = Self.shop
         files["tools/report.py"] = "print('report')\n"

@@ -1,3 +1,4 @@
+public import Store
 extension GateInput {
     /// Adds what the analyser knows of the build's failing tests: quarantine (a person's,
     /// automatic, provisional), each test's posterior over its flake rate, how often it failed
@@ -26,6 +27,22 @@ extension GateInput {
             if test.quarantine != nil && !(neverPassed && test.quarantine != .manual) { quarantined.insert(test.name) }
             if test.quarantine == .manual { manuallyQuarantined.insert(test.name) }
             if test.quarantine == .provisional { provisionallyQuarantined.insert(test.name) }
+        }
+    }
+}
+
+extension GateInput {
+    /// Adds the long record of days whose raw results were pruned (`Store.rollupTotals`, target
+    /// branch only) to the failing tests' posteriors, so a test's known flakiness outlives the
+    /// raw window: its flaky failures, over its attempts outside builds that failed every attempt
+    /// (those may be breaks, which say nothing about its flake rate).
+    public mutating func addRollups(_ totals: [String: RollupTotals]) {
+        for (test, total) in totals where total.runs > 0 {
+            let brokenFailures = max(total.failures - total.flakyFailures, 0)
+            let attempts = max(total.runs - brokenFailures, total.flakyFailures)
+            let posterior = flakePosteriors[test] ?? unknownTestPrior
+            flakePosteriors[test] = posterior.posterior(failures: total.flakyFailures, attempts: attempts)
+            if total.flakyFailures > 0 { flakyHistory.insert(test) }
         }
     }
 }

@@ -32,7 +32,8 @@ enum BranchGateEvalBench {
         let synthetic = SyntheticBranchHistory(parameters)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("testfleet-branch-gate-\(getpid())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let keep = ProcessInfo.processInfo.environment["KEEP_DB"] != nil  // to look at a false block afterwards
+        defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
         let db = directory + "/fleet.db"
         let prBuilds = synthetic.builds.filter { $0.branch != "main" }
         print("SYNTHETIC branch history (seed \(parameters.seed)): \(parameters.tests) tests, \(parameters.mainCommits) main builds, \(prBuilds.count) PR builds of \(parameters.pullRequests) PRs, \(synthetic.prOnlyBroken.count) hot tests only PRs broke, main breaks \(synthetic.testNames[synthetic.mainBreakTest]) at main commit \(synthetic.mainBreakCommit); retries \(parameters.retries)")
@@ -64,6 +65,7 @@ enum BranchGateEvalBench {
                 if !blocking.isEmpty {
                     falseBlocks += 1
                     for name in blocking { falseBlockCauses[name, default: 0] += 1 }
+                    if keep { print("false block: \(build.id): \((verdict["reasons"] as? [String] ?? []).joined(separator: "; ")) (store \(db))") }
                 }
             }
             let own = build.broken.subtracting([synthetic.mainBreakTest]).map { synthetic.testNames[$0] }

@@ -1,4 +1,4 @@
-// `bench/run ingest-gate-eval [--tests N] [--builds N] [--seed S] [--retries R] [--confirm C]`:
+// `bench/run ingest-gate-eval [--tests N] [--builds N] [--seed S] [--retries R] [--confirm C] [--broken-share F]`:
 // the flaky-eval generator's SYNTHETIC history through the user-facing ingest path. Each build
 // becomes one JUnit file (retries as Surefire `<rerunFailure>`s), recorded with the real
 // `testfleet ingest junit` process and then judged with `testfleet gate --build` right after,
@@ -22,6 +22,11 @@ enum IngestGateEvalBench {
         parameters.confirmRetries = 0  // another CI: its own retries only
         var index = 0
         while index < arguments.count {
+            if arguments[index] == "--broken-share", index + 1 < arguments.count, let share = Double(arguments[index + 1]) {
+                parameters.brokenShare = max(0, min(share, 1))  // fewer broken tests: more clean builds to judge
+                index += 2
+                continue
+            }
             guard index + 1 < arguments.count, let value = Int(arguments[index + 1]) else {
                 throw Usage(description: "ingest-gate-eval: '\(arguments[index])' needs a number")
             }
@@ -31,7 +36,7 @@ enum IngestGateEvalBench {
             case "--seed": parameters.seed = UInt64(value)
             case "--retries": parameters.retries = max(0, min(value, 9))
             case "--confirm": parameters.confirmRetries = max(0, min(value, 20))
-            default: throw Usage(description: "ingest-gate-eval: unknown argument '\(arguments[index])' (use --tests --builds --seed --retries --confirm)")
+            default: throw Usage(description: "ingest-gate-eval: unknown argument '\(arguments[index])' (use --tests --builds --seed --retries --confirm --broken-share)")
             }
             index += 2
         }
@@ -44,11 +49,14 @@ enum IngestGateEvalBench {
         let keep = ProcessInfo.processInfo.environment["KEEP_DB"] != nil  // to look at a false block afterwards
         defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
         let db = directory + "/fleet.db"
-        print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds, \(history.records.count) attempts, retries ≤ \(parameters.retries), confirmation runs \(parameters.confirmRetries); each build: `testfleet ingest junit` then `testfleet gate --build`")
+        print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds, broken share \(parameters.brokenShare), \(history.records.count) attempts, retries ≤ \(parameters.retries), confirmation runs \(parameters.confirmRetries); each build: `testfleet ingest junit` then `testfleet gate --build`")
 
         var ingestSeconds: [Double] = [], gateSeconds: [Double] = []
         var falseBlocks = 0, clean = 0, missed = 0, regressions = 0
         var causes: [String: Int] = [:]
+        // Earlier builds in which each test failed some attempt: how much record a false block had.
+        var failedBefore: [Int32: Int] = [:]
+        var record = (first: 0, thin: 0, known: 0)
         var recordIndex = 0
         for build in 0..<history.builds.count {
             var attempts: [Int32: [AttemptRecord]] = [:]
@@ -82,6 +90,7 @@ enum IngestGateEvalBench {
                 .map { history.testNames[$0] })
             regressions += reallyBroken.count
             missed += reallyBroken.subtracting(blocking).count
+            for (test, records) in attempts where records.contains(where: { $0.outcome.isFailure }) { failedBefore[test, default: 0] += 1 }
             guard !synthetic.buildTruth[build].outage else { continue }
             clean += synthetic.buildTruth[build].realRegression ? 0 : 1
             let wrong = blocking.subtracting(reallyBroken)
@@ -89,8 +98,14 @@ enum IngestGateEvalBench {
                 falseBlocks += 1
                 if keep { print("false block: \(id) by \(wrong.sorted().joined(separator: ", ")) (store \(db))") }
                 for name in wrong {
-                    let truth = synthetic.truth[history.testNames.firstIndex(of: name)!]
+                    let test = history.testNames.firstIndex(of: name)!
+                    let truth = synthetic.truth[test]
                     causes["\(truth.kind.rawValue)@\(fmt(truth.rate, 3))", default: 0] += 1
+                    switch failedBefore[Int32(test), default: 1] - 1 {  // this build counted already
+                    case 0: record.first += 1
+                    case 1...2: record.thin += 1
+                    default: record.known += 1
+                    }
                 }
             }
         }
@@ -98,6 +113,7 @@ enum IngestGateEvalBench {
         let missedRate = Double(missed) / Double(max(regressions, 1))
         let size = (try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? 0
         print("false blocks \(fmt(100 * falseBlockRate, 1))% (\(falseBlocks)/\(clean) clean builds), missed regressions \(missed)/\(regressions)")
+        print("false-blocking tests by earlier failing builds: none (first episode) \(record.first), 1–2 (thin record) \(record.thin), 3 or more (known record) \(record.known)")
         if !causes.isEmpty {
             print("false-block causes (kind@rate × tests): " + causes.sorted { $0.value > $1.value }.prefix(12).map { "\($0.key)×\($0.value)" }.joined(separator: ", "))
         }
@@ -107,7 +123,8 @@ enum IngestGateEvalBench {
             + "\"seed\":\(parameters.seed),\"attempts\":\(history.records.count),\"false_blocks\":\(falseBlocks),\"clean_builds\":\(clean),"
             + "\"false_block_rate\":\(fmt(falseBlockRate, 4)),\"missed_regressions\":\(missed),\"regressions\":\(regressions),"
             + "\"missed_regression_rate\":\(fmt(missedRate, 4)),\"ingest_median_s\":\(fmt(median(ingestSeconds), 4)),"
-            + "\"gate_median_s\":\(fmt(median(gateSeconds), 4))}")
+            + "\"gate_median_s\":\(fmt(median(gateSeconds), 4)),\"blocks_first_episode\":\(record.first),"
+            + "\"blocks_thin_record\":\(record.thin),\"blocks_known_record\":\(record.known)}")
     }
 
     /// The release `testfleet` beside this binary, or `TESTFLEET_BIN`.

@@ -13,6 +13,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "flaky-eval": FlakyEvalBench.run,
     "ingest-gate-eval": IngestGateEvalBench.run,
     "branch-gate-eval": BranchGateEvalBench.run,
+    "retention-scale": RetentionScaleBench.run,
     "analysis": AnalysisBench.run,
 ]
 

@@ -1,0 +1,146 @@
+import Foundation
+public import Model
+
+/// Warm sessions: a first attempt's tests run in a pytest process the slot keeps per suite and
+/// commit, which imported the project once and collects only what each grant names (modules
+/// already imported are not imported again). See `PytestWarmPlugin` for the process's side.
+///
+/// - Each test keeps its own `timeout_s`: past it the process group is killed, the test is
+///   `.error` with its output, and the rest of the grant runs in a new process.
+/// - A test that kills the process (a segfault, `os._exit`) is `.error` with its output (the
+///   fault handler's traceback), and the rest of the grant runs in a new process.
+/// - Node ids the session cannot collect (a collection error, an id pytest refuses) and every
+///   grant whose session cannot start (an old pytest, a broken conftest) run on the cold path,
+///   which reports them as before; the worker log says why.
+/// - Retries never come here: the worker runs attempts past the first cold, in a fresh process,
+///   so state a test leaked into the warm process cannot make a failed test pass.
+extension PytestAdapter {
+    /// New processes one grant may start after crashes and timeouts before the rest goes cold.
+    static let warmRestartLimit = 10
+
+    /// Runs `tests` (a first attempt) in `sessions`' process for `key`, falling back to `run`.
+    public func runWarm(_ tests: [String], of suite: SuiteDefinition, key: String, sessions: PytestWarmSessions,
+                        report: (AdapterResult) -> Void) {
+        var seen = Set<String>()
+        let order = tests.filter { seen.insert($0).inserted }
+        var remaining = seen
+        var cold: [String] = []
+        var restarts = 0
+        grants: while !remaining.isEmpty {
+            let pending = order.filter { remaining.contains($0) }
+            guard let process = warmProcess(for: key, suite, sessions), process.send(pending) else {
+                sessions.discard(key)
+                cold += pending
+                break
+            }
+            var running: (id: String, started: Double, deadline: Double)?
+            var idleDeadline = ProcessRunner.now() + startupAllowance + suite.timeout
+            while true {
+                let event = process.next(until: running?.deadline ?? idleDeadline)
+                if case .message(let message) = event {
+                    if let id = message["start"] as? String {
+                        process.markOutput()
+                        let now = ProcessRunner.now()
+                        running = (id, now, now + suite.timeout)
+                    } else if let id = message["result"] as? String {
+                        running = nil
+                        idleDeadline = ProcessRunner.now() + startupAllowance + suite.timeout
+                        guard remaining.remove(id) != nil else { continue }
+                        report(Self.warmResult(id, message, cap: suite.outputCap))
+                    } else if let missing = message["missing"] as? [String] {
+                        let ours = missing.filter { remaining.remove($0) != nil }
+                        cold += ours
+                        sessions.log("pytest warm session: \(ours.count) node id(s) not collected there, running them cold: "
+                                     + String(describing: message["why"] ?? "").suffix(300))
+                    } else if message["done"] != nil {
+                        // Neither run nor missing: cannot happen with this plugin, but never lose a test.
+                        cold += order.filter { remaining.contains($0) }
+                        remaining.removeAll()
+                        continue grants
+                    }
+                    continue
+                }
+                let timedOut: Bool
+                if case .timedOut = event { timedOut = true } else { timedOut = false }
+                process.stop()
+                sessions.discard(key)
+                if let running, remaining.remove(running.id) != nil {
+                    report(warmFailure(running.id, process, timedOut: timedOut, seconds: ProcessRunner.now() - running.started, suite: suite))
+                } else {
+                    // Died or hung outside any test (collecting): the cold path reports it properly.
+                    sessions.log("pytest warm session \(timedOut ? "hung" : "died (\(process.ending ?? "?"))") while collecting; "
+                                 + "running the grant's \(remaining.count) remaining test(s) cold")
+                    cold += order.filter { remaining.contains($0) }
+                    remaining.removeAll()
+                }
+                restarts += 1
+                if restarts > Self.warmRestartLimit && !remaining.isEmpty {
+                    sessions.log("pytest warm session restarted \(restarts) times in one grant; running the rest cold")
+                    cold += order.filter { remaining.contains($0) }
+                    remaining.removeAll()
+                }
+                continue grants
+            }
+        }
+        if !cold.isEmpty { run(cold, of: suite, attempt: 1, report: report) }
+    }
+
+    /// The live process for `key`, started (and waited for until the plugin is ready) if needed;
+    /// nil when it cannot start, which the log says and which sends this key's grants cold.
+    private func warmProcess(for key: String, _ suite: SuiteDefinition, _ sessions: PytestWarmSessions) -> PytestWarmProcess? {
+        if let process = sessions.process(for: key) { return process }
+        if sessions.isRefused(key) { return nil }
+        let why: String
+        do {
+            let plugin = try sessions.plugin()
+            var environment = environment(suite)
+            let inherited = suite.environment["PYTHONPATH"] ?? ProcessInfo.processInfo.environment["PYTHONPATH"]
+            environment["PYTHONPATH"] = plugin + (inherited.map { $0.isEmpty ? "" : ":" + $0 } ?? "")
+            let line = command(suite, ["-p", "no:cacheprovider", "-p", PytestWarmPlugin.moduleName, "--maxfail=2147483647"])
+            let process = try PytestWarmProcess(commandLine: line, directory: suite.directory, environment: environment,
+                                                outputCap: max(suite.outputCap, 64 << 10))
+            switch process.next(until: ProcessRunner.now() + startupAllowance + suite.timeout) {
+            case .message(let message) where message["ready"] != nil:
+                sessions.keep(process, for: key)
+                return process
+            case .message(let message):
+                process.stop()
+                why = "it said \(message) instead of ready"
+            case .exited:
+                process.stop()
+                why = "it exited (\(process.ending ?? "?")) before it was ready; its output ends:\n"
+                    + Self.tail(String(decoding: process.output.bytes, as: UTF8.self), 2000)
+            case .timedOut:
+                process.stop()
+                why = "it was not ready within \(ShellAdapter.seconds(startupAllowance + suite.timeout)) s"
+            }
+        } catch {
+            why = "\(error)"
+        }
+        sessions.refuse(key)
+        sessions.log("pytest warm session for suite '\(suite.name)' could not start, running its grants cold: \(why)")
+        return nil
+    }
+
+    static func warmResult(_ id: String, _ message: [String: Any], cap: Int) -> AdapterResult {
+        let outcome = (message["outcome"] as? String).flatMap(Outcome.init(rawValue:)) ?? .error
+        let text = Array((message["output"] as? String ?? "").utf8)
+        let kept = text.count > cap ? Array(text.suffix(cap)) : text
+        return AdapterResult(name: id, outcome: outcome, duration: (message["duration"] as? Double) ?? 0,
+                             output: kept, outputDropped: text.count - kept.count)
+    }
+
+    /// The test that was running when the process died or ran out of time.
+    private func warmFailure(_ id: String, _ process: PytestWarmProcess, timedOut: Bool, seconds: Double,
+                             suite: SuiteDefinition) -> AdapterResult {
+        let why = timedOut
+            ? "[testfleet] test timed out after \(ShellAdapter.seconds(suite.timeout))s (its timeout_s); killed with its warm pytest process\n"
+            : "[testfleet] the warm pytest process died while this test ran (\(process.ending ?? "?")); its output:\n"
+        let header = Array(why.utf8)
+        let output = process.output
+        let room = max(0, suite.outputCap - header.count)
+        let kept = Array(output.bytes.suffix(room))
+        return AdapterResult(name: id, outcome: .error, duration: seconds,
+                             output: header + kept, outputDropped: output.dropped + output.bytes.count - kept.count)
+    }
+}

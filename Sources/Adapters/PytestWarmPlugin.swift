@@ -1,0 +1,196 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// The pytest plugin a warm session loads (`-p testfleet_warm`, its directory first on
+/// `PYTHONPATH`). It is written into the worker's cache directory once per content, so an
+/// upgraded testfleet never runs an old copy. Its protocol is in its docstring.
+enum PytestWarmPlugin {
+    static let moduleName = "testfleet_warm"
+
+    /// Writes the plugin under `cacheDirectory` (atomically: workers share the cache) and returns
+    /// the directory to put on `PYTHONPATH`.
+    static func install(under cacheDirectory: String) throws -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: names the content's version
+        for byte in source.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let directory = (cacheDirectory as NSString).appendingPathComponent("pytest-warm-" + String(hash, radix: 16))
+        let file = (directory as NSString).appendingPathComponent(moduleName + ".py")
+        if FileManager.default.fileExists(atPath: file) { return directory }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = file + ".\(getpid()).\(UUID().uuidString)"
+        try Data(source.utf8).write(to: URL(fileURLWithPath: temporary))
+        if rename(temporary, file) != 0 {
+            try? FileManager.default.removeItem(atPath: temporary)
+            if !FileManager.default.fileExists(atPath: file) {
+                throw ProcessRunnerError("cannot write \(file): \(String(cString: strerror(errno)))")
+            }
+        }
+        return directory
+    }
+
+    /// The plugin's Python source.
+    static let source = #"""
+"""testfleet's warm pytest session (loaded with -p testfleet_warm; written by the worker).
+
+The process imports and configures once, skips the initial collection, then serves grants: a
+request is one JSON line on fd TESTFLEET_WARM_IN ({"ids": [...]}); the grant's node ids are
+collected (modules already imported stay in sys.modules, so this is cheap the second time) and
+run through pytest's own pytest_runtest_protocol hook, one JSON line per event on fd
+TESTFLEET_WARM_OUT: {"start": id} before a test, {"result": id, "outcome", "duration", "output"}
+after it, {"missing": [ids]} for ids collection did not yield, {"done": n} at the grant's end.
+The worker watches each test's own timeout and restarts the process when a test kills it.
+"""
+import json
+import os
+import sys
+
+import pytest
+
+# Taken out of the environment at once: a test's subprocesses must not see them.
+_CHANNELS = (os.environ.pop("TESTFLEET_WARM_IN", None), os.environ.pop("TESTFLEET_WARM_OUT", None))
+_CAP = os.environ.pop("TESTFLEET_WARM_OUTPUT_CAP", "1048576")
+_ACTIVE = _CHANNELS[0] is not None and _CHANNELS[1] is not None
+_reports = {}
+_collected = {}
+
+
+def _open_channels():
+    fd_in, fd_out = int(_CHANNELS[0]), int(_CHANNELS[1])
+    for fd in (fd_in, fd_out):
+        # Tests that start subprocesses must not inherit the worker's pipes.
+        os.set_inheritable(fd, False)
+    return os.fdopen(fd_in, "r", encoding="utf-8"), os.fdopen(fd_out, "w", encoding="utf-8", buffering=1)
+
+
+def _send(channel, message):
+    channel.write(json.dumps(message, ensure_ascii=False) + "\n")
+    channel.flush()
+
+
+def _cap():
+    try:
+        return max(0, int(_CAP))
+    except ValueError:
+        return 1048576
+
+
+def _outcome(reports):
+    """testfleet's outcome word for one test's reports, as pytest's JUnit XML would have it."""
+    for report in reports:
+        if hasattr(report, "wasxfail"):
+            if report.skipped:
+                return "xfailed"
+            if report.passed and report.when == "call":
+                return "xpassed"
+    for report in reports:
+        if report.when == "setup" and report.failed:
+            return "error"
+    if any(r.when == "call" and r.failed for r in reports):
+        return "failed"
+    if any(r.skipped for r in reports):
+        return "skipped"
+    if any(r.failed for r in reports):
+        return "error"
+    return "passed" if reports else "error"
+
+
+def _text(report):
+    """A report's long representation; a skip's is its reason (pytest keeps a tuple)."""
+    if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        return str(report.longrepr[2])
+    return report.longreprtext
+
+
+def _output(reports, outcome):
+    if outcome == "passed":
+        return ""
+    parts = []
+    for report in reports:
+        if report.failed or report.skipped:
+            text = _text(report)
+            if text:
+                parts.append(text)
+    last = reports[-1] if reports else None
+    if last is not None:
+        for title, content in last.sections:
+            parts.append("----------------------------- " + title + " -----------------------------\n" + content)
+    text = "\n".join(parts)
+    cap = _cap()
+    return text[-cap:] if len(text) > cap else text
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session):
+    if not _ACTIVE:
+        return None
+    session.items = []
+    return True
+
+
+def pytest_collectreport(report):
+    if _ACTIVE:
+        _collected[report.nodeid] = report
+
+
+def pytest_runtest_logreport(report):
+    if _ACTIVE:
+        _reports.setdefault(report.nodeid, []).append(report)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    if not _ACTIVE:
+        return None
+    requests, results = _open_channels()
+    _send(results, {"ready": pytest.__version__})
+    for line in requests:
+        line = line.strip()
+        if not line:
+            continue
+        ids = json.loads(line).get("ids", [])
+        _serve(session, ids, results)
+    return True
+
+
+def _serve(session, ids, results):
+    session.shouldfail = False
+    session.shouldstop = False
+    _collected.clear()
+    try:
+        items = list(session.perform_collect(ids))
+    except BaseException as error:  # a UsageError for an id pytest refuses, a collection crash
+        _send(results, {"missing": ids, "why": repr(error)[-2000:]})
+        _send(results, {"done": 0})
+        return
+    wanted = set(ids)
+    by_id = {}
+    for item in items:
+        if item.nodeid in wanted and item.nodeid not in by_id:
+            by_id[item.nodeid] = item
+    missing = []
+    for node_id in ids:
+        if node_id in by_id:
+            continue
+        report = _collected.get(node_id)
+        if report is not None and report.skipped:
+            # A module skipped as a whole (importorskip): one skipped test, as in a plain run.
+            _send(results, {"result": node_id, "outcome": "skipped", "duration": 0.0, "output": _text(report)})
+        else:
+            missing.append(node_id)
+    if missing:
+        _send(results, {"missing": missing, "why": "not collected"})
+    order = [by_id[i] for i in ids if i in by_id]
+    for index, item in enumerate(order):
+        following = order[index + 1] if index + 1 < len(order) else None
+        _reports.pop(item.nodeid, None)
+        _send(results, {"start": item.nodeid})
+        item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
+        reports = _reports.pop(item.nodeid, [])
+        outcome = _outcome(reports)
+        _send(results, {"result": item.nodeid, "outcome": outcome,
+                        "duration": sum(getattr(r, "duration", 0.0) for r in reports),
+                        "output": _output(reports, outcome)})
+    _send(results, {"done": len(order)})
+"""#
+}

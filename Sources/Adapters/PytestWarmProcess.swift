@@ -1,0 +1,192 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// One live warm pytest process (see `PytestWarmPlugin`): the leader of its own process group,
+/// with a request pipe (its fd 3), a result pipe (its fd 4) and its stdout and stderr on a third
+/// pipe whose tail is kept since the last `markOutput()` (the output of the test now running,
+/// which is what a crash or a hang leaves behind).
+final class PytestWarmProcess {
+    /// What the process said or did next.
+    enum Event {
+        /// One JSON line from the plugin.
+        case message([String: Any])
+        /// The result pipe closed: the process died (crashed, was killed, or exited).
+        case exited
+        /// The deadline passed first.
+        case timedOut
+    }
+
+    let pid: pid_t
+    private var requestFD: Int32
+    private var resultFD: Int32
+    private var outputFD: Int32
+    private var pending: [UInt8] = []
+    private var tail: OutputTail
+    private let outputCap: Int
+    private var stopped = false
+    /// How the process ended, once `stop()` reaped it: "killed by signal 11", "exit status 1".
+    private(set) var ending: String?
+
+    /// Starts `commandLine` (through `/bin/sh -c`) in `directory`.
+    init(commandLine: String, directory: String, environment: [String: String], outputCap: Int) throws(ProcessRunnerError) {
+        // A write to the pipe of a process that just died must fail with EPIPE, not kill us.
+        signal(SIGPIPE, SIG_IGN)
+        guard let request = makePipe(), let result = makePipe(), let output = makePipe() else {
+            throw ProcessRunnerError("cannot create a pipe: \(String(cString: strerror(errno)))")
+        }
+        var environment = environment
+        environment["TESTFLEET_WARM_IN"] = "3"
+        environment["TESTFLEET_WARM_OUT"] = "4"
+        environment["TESTFLEET_WARM_OUTPUT_CAP"] = String(outputCap)
+        do {
+            pid = try ProcessRunner.spawn(.shell(commandLine), directory: directory, environment: environment,
+                                          outputFD: output[1], channels: [request[0], result[1]])
+        } catch {
+            for fd in request + result + output { close(fd) }
+            throw error
+        }
+        close(request[0])
+        close(result[1])
+        close(output[1])
+        requestFD = request[1]
+        resultFD = result[0]
+        outputFD = output[0]
+        for fd in [resultFD, outputFD] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        self.outputCap = outputCap
+        tail = OutputTail(capacity: outputCap)
+    }
+
+    deinit { stop() }
+
+    /// Forgets the output so far: from here on the tail is the next test's.
+    func markOutput() { tail = OutputTail(capacity: outputCap) }
+
+    /// The output since the last mark, and the bytes dropped from its front.
+    var output: (bytes: [UInt8], dropped: Int) { (tail.bytes, tail.dropped) }
+
+    /// Sends one grant's node ids. False when the process is gone.
+    func send(_ ids: [String]) -> Bool {
+        guard !stopped, let body = try? JSONSerialization.data(withJSONObject: ["ids": ids]) else { return false }
+        var bytes = [UInt8](body)
+        bytes.append(UInt8(ascii: "\n"))
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(requestFD, $0.baseAddress, $0.count) }
+            if written > 0 {
+                offset += written
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Waits until the next line from the plugin, the process's death, or `deadline` (monotonic
+    /// seconds), reading its output meanwhile.
+    func next(until deadline: Double) -> Event {
+        while true {
+            if let line = takeLine() {
+                if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] {
+                    return .message(object)
+                }
+                continue  // not ours (cannot happen on fd 4 unless a test wrote there): skip it
+            }
+            if resultFD < 0 {
+                drainOutput(for: 0.3)
+                return .exited
+            }
+            let now = ProcessRunner.now()
+            if now >= deadline {
+                readOutput()
+                return .timedOut
+            }
+            var fds = [pollfd(fd: resultFD, events: Int16(POLLIN), revents: 0)]
+            if outputFD >= 0 { fds.append(pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0)) }
+            let wait = Int32(min(1000, max(1, ((deadline - now) * 1000).rounded(.up))))
+            _ = poll(&fds, nfds_t(fds.count), wait)
+            readResults()
+            // A line first: output read now may have been written after it (a test's crash
+            // report after its "start"), and handling "start" clears the tail.
+            if pending.contains(UInt8(ascii: "\n")) { continue }
+            readOutput()
+        }
+    }
+
+    /// Kills the whole process group and reaps the leader. Idempotent.
+    func stop() {
+        guard !stopped else { return }
+        stopped = true
+        kill(-pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let lowBits = status & 0x7f
+        ending = lowBits == 0 ? "exit status \((status >> 8) & 0xff)" : "killed by signal \(lowBits)"
+        for fd in [requestFD, resultFD, outputFD] where fd >= 0 { close(fd) }
+        requestFD = -1
+        resultFD = -1
+        outputFD = -1
+    }
+
+    /// A complete line from the result pipe, if one is buffered.
+    private func takeLine() -> [UInt8]? {
+        guard let end = pending.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let line = Array(pending[..<end])
+        pending.removeSubrange(...end)
+        return line
+    }
+
+    private func readResults() {
+        guard resultFD >= 0 else { return }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(resultFD, $0.baseAddress, $0.count) }
+            if count > 0 {
+                pending.append(contentsOf: chunk[..<count])
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) {
+                    close(resultFD)
+                    resultFD = -1
+                }
+                return
+            }
+        }
+    }
+
+    private func readOutput() {
+        guard outputFD >= 0 else { return }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        for _ in 0..<64 {
+            let count = chunk.withUnsafeMutableBytes { read(outputFD, $0.baseAddress, $0.count) }
+            if count > 0 {
+                chunk.withUnsafeBytes { tail.append(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                if count == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) {
+                    close(outputFD)
+                    outputFD = -1
+                }
+                return
+            }
+        }
+    }
+
+    /// After a death: what the process (its fault handler) wrote last, until the pipe closes or
+    /// `seconds` pass (a straggling child may hold it open).
+    private func drainOutput(for seconds: Double) {
+        let until = ProcessRunner.now() + seconds
+        while outputFD >= 0 {
+            let left = until - ProcessRunner.now()
+            if left <= 0 { return }
+            var fds = [pollfd(fd: outputFD, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&fds, 1, Int32(max(1, (left * 1000).rounded(.up))))
+            readOutput()
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Model
+import Testing
+@testable import Adapters
+
+/// Warm pytest sessions on a real pytest and the fixture project Tests/Fixtures/pytest-warm:
+/// tests that crash their process or hang in it, and the process count that shows the session
+/// stayed warm. Every process start goes through a wrapper that appends a line to a file.
+@Suite(.serialized) struct PytestWarmTests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/pytest-warm").path
+    static let outcomesFixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/pytest").path
+    static let environment = ["PYTHONDONTWRITEBYTECODE": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"]
+
+    let scratch: TemporaryDirectory
+    var starts: String { scratch.path + "/starts" }
+
+    init() throws { scratch = try TemporaryDirectory() }
+
+    /// The suite, its command counting the pytest processes it starts.
+    func suite(directory: String = fixture, timeout: Double = 60) -> SuiteDefinition {
+        let command = "sh -c 'echo start >> \"\(starts)\"; exec python3 -m pytest \"$@\"' pytest"
+        return SuiteDefinition(name: "warm", adapter: .pytest, directory: directory, command: command, timeout: timeout,
+                               environment: Self.environment)
+    }
+
+    func processStarts() -> Int {
+        ((try? String(contentsOfFile: starts, encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
+
+    /// Runs one grant warm and returns each test's result in the order reported.
+    func runWarm(_ ids: [String], _ suite: SuiteDefinition, _ sessions: PytestWarmSessions) -> [String: AdapterResult] {
+        var results: [String: AdapterResult] = [:]
+        var reported = 0
+        PytestAdapter().runWarm(ids, of: suite, key: "k", sessions: sessions) {
+            reported += 1
+            results[$0.name] = $0
+        }
+        #expect(reported == Set(ids).count, "one result per requested id")
+        return results
+    }
+
+    func sessions(_ log: LogLines = LogLines()) -> PytestWarmSessions {
+        PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) }
+    }
+
+    @Test func grantsReuseOneProcessWithEveryOutcomeLikeTheColdPath() throws {
+        let suite = suite(directory: Self.outcomesFixture)
+        let ids = try PytestAdapter().inventory(of: SuiteDefinition(
+            name: "warm", adapter: .pytest, directory: Self.outcomesFixture, environment: Self.environment))
+        let log = LogLines()
+        let sessions = sessions(log)
+        defer { sessions.shutdown() }
+        try? FileManager.default.removeItem(atPath: starts)
+        let first = runWarm(Array(ids.prefix(8)), suite, sessions)
+        let second = runWarm(Array(ids.dropFirst(8)), suite, sessions)
+        let warm = first.merging(second) { a, _ in a }
+
+        var coldResults: [String: AdapterResult] = [:]
+        PytestAdapter().run(ids, of: SuiteDefinition(name: "warm", adapter: .pytest, directory: Self.outcomesFixture,
+                                                     environment: Self.environment), attempt: 1) { coldResults[$0.name] = $0 }
+        for id in ids {
+            #expect(warm[id]?.outcome == coldResults[id]?.outcome, "\(id): warm \(String(describing: warm[id]?.outcome)) vs cold")
+        }
+        // The module that fails to import is not collectable warm: it went cold (one more start).
+        #expect(warm["tests/test_collection_error.py"]?.outcome == .error)
+        #expect(processStarts() == 2, "one warm process for both grants, one cold run for the broken module")
+        #expect(log.lines.contains { $0.contains("not collected there, running them cold") })
+        let failed = try #require(warm["tests/test_outcomes.py::test_fails"])
+        #expect(String(decoding: failed.output, as: UTF8.self).contains("arithmetic is broken"))
+    }
+
+    @Test func aTestThatSegfaultsTheProcessIsAnErrorWithItsOutputAndTheRestStillRuns() throws {
+        let sessions = sessions()
+        defer { sessions.shutdown() }
+        let ids = ["tests/test_crash.py::test_before_crash", "tests/test_crash.py::test_segfaults",
+                   "tests/test_crash.py::test_after_crash", "tests/test_poison.py::test_poisons"]
+        let results = runWarm(ids, suite(), sessions)
+        #expect(results[ids[0]]?.outcome == .passed)
+        let crashed = try #require(results[ids[1]])
+        #expect(crashed.outcome == .error)
+        let output = String(decoding: crashed.output, as: UTF8.self)
+        #expect(output.contains("died while this test ran"), "\(output)")
+        #expect(output.contains("Segmentation fault"), "the fault handler's report is the test's output: \(output)")
+        #expect(output.contains("test_segfaults"), "the traceback names the test: \(output)")
+        #expect(results[ids[2]]?.outcome == .passed, "the test after the crash ran, in a new process")
+        #expect(results[ids[3]]?.outcome == .passed)
+        #expect(processStarts() == 2, "the first process and its replacement")
+    }
+
+    @Test func aHangingTestIsKilledAtItsOwnTimeoutAndTheOthersFinish() throws {
+        let sessions = sessions()
+        defer { sessions.shutdown() }
+        let ids = ["tests/test_hang.py::test_quick_before_hang", "tests/test_hang.py::test_hangs",
+                   "tests/test_hang.py::test_quick_after_hang", "tests/test_crash.py::test_before_crash"]
+        let timeout = 3.0
+        let started = ProcessRunner.now()
+        let results = runWarm(ids, suite(timeout: timeout), sessions)
+        let elapsed = ProcessRunner.now() - started
+        let hung = try #require(results[ids[1]])
+        #expect(hung.outcome == .error)
+        let output = String(decoding: hung.output, as: UTF8.self)
+        #expect(output.contains("timed out after 3s"), "\(output)")
+        // Killed at its own timeout_s, not the grant's (4 tests × 3 s).
+        #expect(hung.duration >= timeout && hung.duration < timeout + 2, "killed after \(hung.duration) s")
+        #expect(results[ids[0]]?.outcome == .passed)
+        #expect(results[ids[2]]?.outcome == .passed)
+        #expect(results[ids[3]]?.outcome == .passed)
+        #expect(elapsed < timeout * Double(ids.count), "the grant took \(elapsed) s")
+    }
+
+    @Test func aModuleSkippedAtCollectionIsOneSkippedTestWithoutAColdRun() throws {
+        let log = LogLines()
+        let sessions = sessions(log)
+        defer { sessions.shutdown() }
+        let ids = ["tests/test_skipped_module.py", "tests/test_crash.py::test_before_crash"]
+        let results = runWarm(ids, suite(), sessions)
+        let skipped = try #require(results[ids[0]])
+        #expect(skipped.outcome == .skipped)
+        #expect(String(decoding: skipped.output, as: UTF8.self).contains("testfleet_no_such_module"))
+        #expect(results[ids[1]]?.outcome == .passed)
+        #expect(processStarts() == 1, "answered by the warm process: \(log.lines)")
+    }
+
+    @Test func aSessionThatCannotStartFallsBackToTheColdPathAndSaysSo() throws {
+        let log = LogLines()
+        let sessions = sessions(log)
+        defer { sessions.shutdown() }
+        // A pytest that refuses the plugin's options, as an old or odd pytest would.
+        var broken = suite()
+        broken.command = "sh -c 'case \"$*\" in *testfleet_warm*) echo no such plugin >&2; exit 4;; esac; "
+            + "exec python3 -m pytest \"$@\"' pytest"
+        let ids = ["tests/test_poison.py::test_poisons", "tests/test_crash.py::test_before_crash"]
+        let results = runWarm(ids, broken, sessions)
+        #expect(results.values.allSatisfy { $0.outcome == .passed }, "\(results)")
+        #expect(log.lines.contains { $0.contains("could not start, running its grants cold") && $0.contains("no such plugin") },
+                "\(log.lines)")
+    }
+}
+
+/// Lines logged from any thread.
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    func append(_ line: String) { lock.lock(); stored.append(line); lock.unlock() }
+    var lines: [String] { lock.lock(); defer { lock.unlock() }; return stored }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Model
+import Store
+import Testing
+import Wire
+
+/// `testfleet run --local 1` (real coordinator, real worker process, warm pytest sessions on) on
+/// Tests/Fixtures/pytest-warm: a segfault in the warm process is stored as that test's error with
+/// its output while the tests after it pass, and state a test leaked into the warm process never
+/// makes a retry pass.
+@Suite(.serialized) struct WarmPytestRunTests {
+    let directory = Testfleet.temporaryDirectory()
+
+    @Test func crashesAndPoisonedStateThroughTheRealBinary() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/pytest-warm").path
+        // The hanging test is the adapter tests' (PytestWarmTests): here its retries would only cost time.
+        try """
+            [[suite]]
+            name = "warm"
+            adapter = "pytest"
+            dir = "\(fixture)"
+            timeout_s = 120
+            env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1", PYTEST_ADDOPTS = "--ignore=tests/test_hang.py" }
+            """.write(toFile: directory + "/testfleet.toml", atomically: true, encoding: .utf8)
+        let run = try Testfleet.run(["run", "--local", "1", "--retries", "1", "--confirm-runs", "0", "--suite", "testfleet.toml",
+                                     "--db", "d.db", "--build", "w", "--quiet"], in: directory, timeout: 600,
+                                    environment: ["TESTFLEET_WARM": "1", "TESTFLEET_CACHE": directory + "/cache"])
+        #expect(run.code == 1, "the segfault and the poison-dependent test fail the gate: \(run.stderr)")
+        let store = try Store(path: directory + "/d.db")
+        var byTest: [String: [Int: StoredResult]] = [:]
+        for result in try store.results(build: "w") { byTest[result.test, default: [:]][result.attempt] = result }
+
+        let crash = "tests/test_crash.py::test_segfaults"
+        #expect(byTest[crash]?[1]?.outcome == .error)
+        let stored = try #require(try store.output(build: "w", test: crash, attempt: 1))
+        let text = String(decoding: try OutputCodec.decompress(stored.lz4, originalSize: stored.size), as: UTF8.self)
+        #expect(text.contains("Segmentation fault") && text.contains("test_segfaults"), "its output: \(text)")
+        #expect(byTest["tests/test_crash.py::test_after_crash"]?[1]?.outcome == .passed, "the test after the crash ran")
+        #expect(byTest["tests/test_crash.py::test_before_crash"]?[1]?.outcome == .passed)
+
+        // Every attempt of the test that needs poisoned state failed: its retry ran in a fresh process.
+        let needsPoison = try #require(byTest["tests/test_poison.py::test_needs_poison"])
+        #expect(needsPoison.count == 2 && needsPoison.values.allSatisfy { $0.outcome == .failed }, "\(needsPoison)")
+        #expect(byTest["tests/test_poison.py::test_poisons"]?[1]?.outcome == .passed)
+        #expect(byTest["tests/test_hang.py::test_hangs"] == nil)
+    }
+}
