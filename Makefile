@@ -16,6 +16,7 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 	@python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
+	@command -v kubernetes-validate >/dev/null 2>&1 || python3 -m pip install -q kubernetes-validate
 	@# The dashboard's tests: /metrics through Prometheus' own parser, pages in headless Chromium.
 	@python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install -q prometheus_client
 	@command -v chromium >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -27,8 +28,10 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product testfleet
 
-# Unit and integration tests (real ZeroMQ, real SQLite, real fixture projects).
+# Unit and integration tests (real ZeroMQ, real SQLite, real fixture projects), and the
+# Kubernetes manifests checked offline against the API schemas.
 test: deps
+	./deploy/check-manifests.sh
 	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test
 

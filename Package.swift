@@ -5,7 +5,7 @@
 //   CZMQ, CLZ4        system-library shims
 //   Model             value types, no dependencies
 //   Wire              versioned message encoding + LZ4 payload codec
-//   Transport         ZeroMQ sockets and poller
+//   Transport         ZeroMQ sockets and poller, CURVE keys and the ZAP allow-list
 //   Store             SQLite through GRDB (migrations) with a raw-statement ingest path
 //   Selection         pure: rules, globs, Python import graph, Swift target graph, the selector
 //   Config            the whole suite file (testfleet.toml): [[suite]] and [rules]

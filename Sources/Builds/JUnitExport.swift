@@ -12,7 +12,8 @@ public enum JUnitExport {
         guard let record = try store.build(build) else { throw TestfleetError.badInput("no build '\(build)' in \(store.path)") }
         let results = try store.results(build: build)
         let outputs = try store.outputs(build: build)
-        let suite = record.simulated ? "\(record.spec.suite) (SIMULATED)" : record.spec.suite
+        let suites = try store.suites(build: build)
+        let membership = SuiteMembership(suites, fallback: record.spec.suite, simulated: record.simulated)
         var cases: [JUnitTestCase] = []
         var start = 0
         while start < results.count {
@@ -35,12 +36,16 @@ public enum JUnitExport {
                 output = (stored.dropped > 0 ? "[… \(stored.dropped) bytes of output dropped …]\n" : "")
                     + String(decoding: bytes, as: UTF8.self)
             }
+            let suite = membership.suite(of: final.test)
+            let (classname, name) = JUnitNaming.split(final.test, adapter: suite.adapter, suite: suite.name)
             cases.append(JUnitTestCase(
-                testfleetName: final.test, suite: suite, outcome: final.outcome, duration: final.duration,
+                classname: classname, testName: name, suite: suite.label, outcome: final.outcome, duration: final.duration,
                 earlierAttempts: earlier.map(\.outcome), output: output))
             start = end
         }
-        return cases
+        // One <testsuite> per suite, in plan order (the writer groups by first appearance).
+        return cases.enumerated().sorted { (membership.order[$0.element.suite] ?? 0, $0.offset) < (membership.order[$1.element.suite] ?? 0, $1.offset) }
+            .map(\.element)
     }
 
     /// The build's JUnit XML as bytes, for a `submit --junit` client (`format` must be "junit").
@@ -56,4 +61,33 @@ public enum JUnitExport {
             throw TestfleetError.infrastructure("cannot write JUnit XML to \(path): \(error)")
         }
     }
+}
+
+/// Which suite each test of a stored build belongs to, for the export's <testsuite> elements.
+struct SuiteMembership {
+    struct Suite {
+        var name: String
+        var adapter: AdapterKind?
+        /// The <testsuite name>: the suite's name, marked when simulated.
+        var label: String
+    }
+
+    let suites: [Suite]
+    var byTest: [String: Int] = [:]
+    /// Label → position, so suites come out in plan order.
+    var order: [String: Int] = [:]
+
+    init(_ stored: [StoredSuite], fallback: String, simulated: Bool) {
+        let mark = simulated ? " (SIMULATED)" : ""
+        var suites = stored.map { Suite(name: $0.name, adapter: $0.adapter, label: $0.name + mark) }
+        // An ingested build (or one stored before suites were recorded) is one suite named by its spec.
+        if suites.isEmpty { suites = [Suite(name: fallback, adapter: nil, label: fallback + mark)] }
+        self.suites = suites
+        for (position, suite) in stored.enumerated() {
+            for test in suite.tests ?? [] { byTest[test] = position }
+        }
+        for (position, suite) in suites.enumerated() where order[suite.label] == nil { order[suite.label] = position }
+    }
+
+    func suite(of test: String) -> Suite { suites[byTest[test] ?? 0] }
 }

@@ -1,4 +1,5 @@
 import Foundation
+public import Transport
 
 /// How a coordinator behaves on the wire.
 public struct CoordinatorConfig: Sendable {
@@ -28,10 +29,13 @@ public struct CoordinatorConfig: Sendable {
     /// no build at start; running builds of a dead owner are marked abandoned instead. Nil for
     /// the service, which resumes the builds it left running.
     public var owner: String?
+    /// CURVE encryption and the client allow-list (nil: plaintext, anyone may connect).
+    public var curve: CurveServerSecurity?
 
     public init(endpoint: String, heartbeatMilliseconds: Int = 1000, workerTimeoutMilliseconds: Int = 5000,
                 grantsPerSlot: Int = 2, expectedWorkers: Int = 0, maxSlotsPerWorker: Int = 256,
-                archWaitMilliseconds: Int = 300_000, leaseGraceMilliseconds: Int = 900_000, owner: String? = nil) {
+                archWaitMilliseconds: Int = 300_000, leaseGraceMilliseconds: Int = 900_000, owner: String? = nil,
+                curve: CurveServerSecurity? = nil) {
         self.endpoint = endpoint
         self.heartbeatMilliseconds = heartbeatMilliseconds
         self.workerTimeoutMilliseconds = workerTimeoutMilliseconds
@@ -41,6 +45,7 @@ public struct CoordinatorConfig: Sendable {
         self.archWaitMilliseconds = max(0, archWaitMilliseconds)
         self.leaseGraceMilliseconds = max(0, leaseGraceMilliseconds)
         self.owner = owner
+        self.curve = curve
     }
 
     /// The owner id of this process (`host:pid`), for `owner`.

@@ -20,6 +20,7 @@ extension CoordinatorLoop {
         }
         do {
             try store.createBuild(planned.spec, testCount: planned.tests.count, owner: config.owner)
+            try store.recordSuites(of: planned)
             if let selection = planned.selection { try store.recordSelection(build: planned.spec.id, selection) }
         } catch {
             reject(planned.spec.id, TestfleetError(error), watcher: watcher)
@@ -98,6 +99,7 @@ extension CoordinatorLoop {
             var stored: StoredAttempts = [:]
             if record == nil {
                 try service.store.createBuild(planned.spec, testCount: planned.tests.count)
+                try service.store.recordSuites(of: planned)
                 if let selection = planned.selection { try service.store.recordSelection(build: spec.id, selection) }
             } else {
                 stored = try storedAttempts(of: spec.id, store: service.store)  // a restarted coordinator, resubmitted

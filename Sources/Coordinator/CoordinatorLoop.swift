@@ -51,8 +51,18 @@ final class CoordinatorLoop {
         core = CoordinatorCore(config: service.config, session: UUID().uuidString,
                                firstLease: .random(in: 1...(UInt64.max >> 1)), profile: profile)
         socket = try ZMQSocket(service.context, kind: .router)
-        endpoint = try socket.bind(service.config.endpoint)
-        try resumeUnfinishedBuilds()
+        if let curve = service.config.curve {
+            // The ZAP handler is bound before the socket, so no handshake ever goes unchecked.
+            try socket.makeCurveServer(secretKey: curve.keyPair.secretKey)
+            try curve.authenticator.start(context: service.context, monitor: HandshakeMonitor.start(on: socket))
+        }
+        do {
+            endpoint = try socket.bind(service.config.endpoint)
+            try resumeUnfinishedBuilds()
+        } catch {
+            service.config.curve?.authenticator.stop()
+            throw error
+        }
     }
 
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
@@ -93,6 +103,7 @@ final class CoordinatorLoop {
         }
         core.sayGoodbye()
         carryOut()
+        service.config.curve?.authenticator.stop()
     }
 
     /// Drains every waiting message (bounded, so housekeeping still runs under a flood).

@@ -46,4 +46,16 @@ extension Store {
                 """, arguments: [build, commit]).map { ($0[0], $0[1]) }
         }
     }
+
+    /// The stored violations of one tool for a commit, in path and line order.
+    public func lintViolations(tool: String, commit: String) throws(StoreError) -> [LintViolation] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT path, line, col, code, message FROM lint_violation WHERE tool = ? AND commit_sha = ?
+                ORDER BY path, line, col, code
+                """, arguments: [tool, commit]).map {
+                LintViolation(path: $0[0], line: $0[1], column: $0[2], code: $0[3], message: $0[4])
+            }
+        }
+    }
 }

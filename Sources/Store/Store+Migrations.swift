@@ -226,6 +226,22 @@ extension Store {
             // default), so a coordinator that restarts resumes it at the same place in the queue.
             try db.execute(sql: "ALTER TABLE build ADD COLUMN priority INTEGER")
         }
+        migrator.registerMigration("v14 suites of a build") { db in
+            // The [[suite]] names and adapters of a build, so its JUnit export names each
+            // <testsuite> after its suite and derives `classname` the way that framework does.
+            // `tests` (names, one per line) only when the build has more than one suite: with one
+            // suite every test is its, and the common build pays nothing.
+            try db.execute(sql: """
+                CREATE TABLE build_suite (
+                  build_id TEXT NOT NULL REFERENCES build(id) ON DELETE CASCADE,
+                  position INTEGER NOT NULL CHECK (position >= 0),
+                  name TEXT NOT NULL,
+                  adapter TEXT NOT NULL,
+                  tests TEXT,
+                  PRIMARY KEY (build_id, position)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

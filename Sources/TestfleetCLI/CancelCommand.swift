@@ -11,7 +11,7 @@ struct CancelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cancel",
         abstract: "Cancel a build running on a coordinator.",
-        discussion: "Exit codes: 0 cancelled, 2 the build is not running there, 3 the coordinator did not answer.")
+        discussion: "Exit codes: 0 cancelled, 2 the build is not running there or the coordinator refused this client's keys, 3 the coordinator did not answer.")
 
     @Option(help: "The coordinator's endpoint.")
     var coordinator: String
@@ -25,6 +25,8 @@ struct CancelCommand: ParsableCommand {
     @Option(help: "Give up (exit 3) after this many seconds without an answer.")
     var timeout: Double = 10
 
+    @OptionGroup var curve: ClientCurveOptions
+
     func validate() throws {
         guard (1...200).contains(build.count) else { throw ValidationError("--build must be 1 to 200 characters") }
         guard coordinator.hasPrefix("tcp://") || coordinator.hasPrefix("ipc://") else {
@@ -33,11 +35,8 @@ struct CancelCommand: ParsableCommand {
     }
 
     func run() throws {
-        let socket: ZMQSocket
-        do {
-            socket = try ZMQSocket(ZMQContext(), kind: .dealer)
-            try socket.connect(coordinator)
-        } catch { throw TestfleetError.infrastructure("cannot connect to \(coordinator): \(error)") }
+        let connection = try CoordinatorConnection(endpoint: coordinator, keys: curve.keys())
+        let socket = connection.socket
         let request = Message.cancel(CancelBuild(build: build, reason: reason)).encode()
         var poller = ZMQPoller()
         let item = poller.add(socket)
@@ -49,6 +48,7 @@ struct CancelCommand: ParsableCommand {
                 lastSent = Date()
             }
             _ = try? poller.poll(milliseconds: 200)
+            try connection.checkHandshake()
             guard poller.isReadable(item) else { continue }
             while let frames = try? socket.receive(), let payload = frames.last {
                 switch try? Message.decode(payload) {

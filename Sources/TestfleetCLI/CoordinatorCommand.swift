@@ -5,6 +5,7 @@ import Dashboard
 import Foundation
 import Model
 import Store
+import Transport
 
 /// `testfleet coordinator`: the long-running service. Builds come from `testfleet submit`;
 /// builds left running by a previous process are resumed from the store.
@@ -45,6 +46,12 @@ struct CoordinatorCommand: ParsableCommand {
     @Option(name: .customLong("max-slots-per-worker"), help: "The most slots of one worker used, whatever the worker claims.")
     var maxSlotsPerWorker: Int = 256
 
+    @Option(name: .customLong("curve-key"), help: "This coordinator's CURVE secret key file (NAME.key from `testfleet keygen`): connections are encrypted and only clients in --authorized-keys may connect.")
+    var curveKey: String?
+
+    @Option(name: .customLong("authorized-keys"), help: "A directory of the public keys (*.pub) of the workers and CI clients that may connect; re-read on SIGHUP.")
+    var authorizedKeys: String?
+
     @Option(help: "Serve the HTTP API, metrics and pages on HOST:PORT, e.g. 127.0.0.1:8080 (port 0: any free port).")
     var http: String?
 
@@ -72,6 +79,9 @@ struct CoordinatorCommand: ParsableCommand {
         guard bind.hasPrefix("tcp://") || bind.hasPrefix("ipc://") else {
             throw ValidationError("--bind must be a tcp:// or ipc:// endpoint, got '\(bind)'")
         }
+        guard (curveKey == nil) == (authorizedKeys == nil) else {
+            throw ValidationError("--curve-key and --authorized-keys go together: the coordinator's key and the directory of keys that may connect")
+        }
         guard (10...60_000).contains(heartbeatMilliseconds) else { throw ValidationError("--heartbeat-ms must be 10 to 60000") }
         guard workerTimeoutMilliseconds >= 2 * heartbeatMilliseconds else {
             throw ValidationError("--worker-timeout-ms must be at least twice --heartbeat-ms")
@@ -79,6 +89,7 @@ struct CoordinatorCommand: ParsableCommand {
     }
 
     func run() throws {
+        let curve = try curveSecurity()
         let store = try self.store.open()
         let lifecycle = BuildLifecycle(
             store: store, refresh: AnalysisRefresh(every: refreshAnalysisEvery, window: analysisWindow)
@@ -88,11 +99,13 @@ struct CoordinatorCommand: ParsableCommand {
         let coordinator = CoordinatorService(
             config: CoordinatorConfig(endpoint: bind, heartbeatMilliseconds: heartbeatMilliseconds,
                                       workerTimeoutMilliseconds: workerTimeoutMilliseconds, maxSlotsPerWorker: maxSlotsPerWorker,
-                                      archWaitMilliseconds: Int(archWait * 1000), leaseGraceMilliseconds: Int(leaseGrace * 1000)),
+                                      archWaitMilliseconds: Int(archWait * 1000), leaseGraceMilliseconds: Int(leaseGrace * 1000),
+                                      curve: curve),
             lifecycle: lifecycle, finished: { _ in notifier?.check() })
         let endpoint: String
         do { endpoint = try coordinator.start() } catch { throw TestfleetError.infrastructure("\(error)") }
         FileHandle.standardError.write(Data("testfleet coordinator: listening on \(endpoint), store \(store.path)\n".utf8))
+        announceSecurity(curve, endpoint: endpoint)
         let retention = keepDays.map { days in
             RetentionSchedule(store: store, keepDays: days, interval: pruneEveryHours * 3_600) { line in
                 FileHandle.standardError.write(Data("testfleet coordinator: \(line)\n".utf8))

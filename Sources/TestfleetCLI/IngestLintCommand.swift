@@ -7,10 +7,14 @@ import Store
 struct IngestLintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
-        abstract: "Record lint/import-rule violations from a report file (`path:line:col: CODE message` lines, or ruff JSON).",
+        abstract: "Record lint/import-rule violations from a report file (compiler-style lines, import-linter's report, or ruff JSON).",
         discussion: """
             Text reports: one `path:line[:col]: CODE message` per line (flake8, ruff --output-format concise, \
-            pylint parseable, mypy); other lines are skipped and counted. JSON: ruff --output-format json. \
+            pylint parseable); mypy (`path:line: error: message  [code]`) and SwiftLint \
+            (`path:line:col: warning: message (rule_id)`) keep their rule codes. import-linter: the report \
+            `lint-imports` prints (each broken import chain is one finding, coded by its contract's name). \
+            JSON: ruff --output-format json. For mypy, swiftlint and import-linter a line that is not theirs \
+            is an error (exit 2, naming the line); other tools' stray lines are skipped and counted. \
             Prints the count per code.
             """)
 
@@ -43,10 +47,11 @@ struct IngestLintCommand: ParsableCommand {
             data = contents
         }
         let parsed: LintReportParser.Parsed
-        do { parsed = try LintReportParser.parse(String(decoding: data, as: UTF8.self)) } catch {
+        do { parsed = try LintReportParser.parse(String(decoding: data, as: UTF8.self), tool: tool) } catch {
             throw TestfleetError.badInput("\(file): \(error)")
         }
-        if parsed.violations.isEmpty && parsed.skippedLines > 0 {
+        let cleanImportReport = ImportLinterReport.isReport(String(decoding: data, as: UTF8.self))
+        if parsed.violations.isEmpty && parsed.skippedLines > 0 && !cleanImportReport {
             throw TestfleetError.badInput("\(file): none of its \(parsed.skippedLines) line(s) is a `path:line[:col]: CODE message` finding; nothing recorded")
         }
         let store = try self.store.open()

@@ -1,15 +1,23 @@
 import Foundation
 import Store
 
-/// Reads lint/import-checker reports for `testfleet ingest lint`. Two formats:
+/// Reads lint/import-checker reports for `testfleet ingest lint`. Formats:
 ///
-/// - text, one finding per line: `path:line:col: CODE message` or `path:line: CODE message`
+/// - text, one finding per line: `path:line[:col]: CODE message` or `path:line: CODE message`
 ///   (flake8's default, `ruff check --output-format concise`, pylint `--output-format=parseable`,
-///   mypy, import-linter style checkers, and any tool that prints compiler-style lines). CODE is
-///   the first word when it looks like a rule id (`E501`, `F401`, `C0301`, `import-cycle` in
-///   brackets or not); ruff's `[*]` fixable marker is dropped. Lines that are not findings
-///   (ruff's "Found 3 errors.", blank lines) are counted as skipped, not errors.
+///   and any tool that prints compiler-style lines). CODE is the first word when it looks like a
+///   rule id (`E501`, `F401`, `C0301`); ruff's `[*]` fixable marker is dropped.
+/// - compiler-style lines with a severity (`error:`, `warning:`) and the rule at the end: mypy's
+///   `path:line[:col[:endline:endcol]]: error: message  [code]` and SwiftLint's
+///   `path:line:col: warning: Rule Violation: message (rule_id)`. mypy's `note:` lines belong to
+///   the finding before them and are not findings.
+/// - import-linter's report (`lint-imports`): "Contracts: N kept, M broken." and a section per
+///   broken contract; each import chain is one finding (`LintReportParser+ImportLinter.swift`).
 /// - ruff's JSON (`--output-format json`): an array of `{code, message, filename, location: {row, column}}`.
+///
+/// For the tools whose whole output is known (mypy, SwiftLint, import-linter) a line that is
+/// neither a finding nor one of the tool's own progress or summary lines makes the report
+/// malformed (exit 2, naming the line). For other tools such lines are counted as skipped.
 enum LintReportParser {
     struct Parsed {
         var violations: [LintViolation] = []
@@ -21,18 +29,95 @@ enum LintReportParser {
         var description: String
     }
 
-    static func parse(_ text: String) throws(BadReport) -> Parsed {
+    /// Tools whose output is known line by line: anything else in their report is malformed.
+    enum StrictTool: String {
+        case mypy, swiftlint
+    }
+
+    static func parse(_ text: String, tool: String = "") throws(BadReport) -> Parsed {
         let trimmed = text.drop { $0.isWhitespace }
         if trimmed.first == "[" { return try parseRuffJSON(Data(text.utf8)) }
+        let toolName = tool.lowercased()
+        if ImportLinterReport.isReport(text) || toolName == "import-linter" || toolName == "lint-imports" {
+            return try ImportLinterReport.parse(text)
+        }
+        let strict = StrictTool(rawValue: toolName)
         var parsed = Parsed()
-        for line in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
-            if let violation = parseLine(line) {
-                parsed.violations.append(violation)
-            } else if !line.allSatisfy(\.isWhitespace) {
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            if line.allSatisfy(\.isWhitespace) { continue }
+            if let finding = parseFinding(line) {
+                switch finding {
+                case .violation(let violation): parsed.violations.append(violation)
+                case .note: parsed.skippedLines += 1
+                }
+            } else if let strict, !isKnownNoise(line, of: strict) {
+                throw BadReport(description: "line \(index + 1) is not a \(strict.rawValue) finding or summary: '\(line.prefix(200))'")
+            } else {
                 parsed.skippedLines += 1
             }
         }
         return parsed
+    }
+
+    enum Finding {
+        case violation(LintViolation)
+        /// mypy's `note:` line: more about the finding before it.
+        case note
+    }
+
+    /// One compiler-style line: `path:line[:col[:endline:endcol]]: [severity:] rest`.
+    static func parseFinding(_ line: Substring) -> Finding? {
+        guard let violation = parseLine(line) else { return nil }
+        var rest = Substring(violation.message)
+        var severity: Substring?
+        for word in ["error:", "warning:", "note:"] where rest.hasPrefix(word) {
+            severity = word.dropLast()
+            rest = rest.dropFirst(word.count).drop { $0 == " " }
+        }
+        guard let severity else { return .violation(violation) }
+        if severity == "note" { return .note }
+        var finding = violation
+        finding.message = String(rest)
+        // mypy: `message  [code]`.
+        if rest.hasSuffix("]"), let open = rest.lastIndex(of: "["), rest[..<open].hasSuffix("  ") {
+            let code = rest[rest.index(after: open)..<rest.index(before: rest.endIndex)]
+            if isRuleName(code) {
+                finding.code = String(code)
+                finding.message = rest[..<open].trimmingCharacters(in: .whitespaces)
+            }
+        } else if rest.hasSuffix(")"), let open = rest.lastIndex(of: "("), rest[..<open].hasSuffix(" ") {
+            // SwiftLint: `Rule Name Violation: message (rule_id)`.
+            let code = rest[rest.index(after: open)..<rest.index(before: rest.endIndex)]
+            if isRuleName(code) && code.contains(where: { $0 == "_" || $0.isLowercase }) && !code.contains(" ") {
+                finding.code = String(code)
+                finding.message = rest[..<open].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        if finding.code.isEmpty {
+            let (code, message) = splitCode(finding.message)
+            finding.code = code
+            finding.message = message
+        }
+        return .violation(finding)
+    }
+
+    /// `return-value`, `import-not-found`, `line_length`: lowercase words with `-` or `_`.
+    static func isRuleName(_ word: Substring) -> Bool {
+        !word.isEmpty && word.count <= 64 && word.first!.isLetter
+            && word.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" || $0 == "_" }
+    }
+
+    /// The progress and summary lines mypy and SwiftLint print beside their findings.
+    static func isKnownNoise(_ line: Substring, of tool: StrictTool) -> Bool {
+        let text = line.trimmingCharacters(in: .whitespaces)
+        switch tool {
+        case .mypy:
+            return text.hasPrefix("Found ") && text.contains(" error") || text.hasPrefix("Success: no issues found")
+                || text.hasPrefix("mypy: ") || text.hasPrefix("(checked ")
+        case .swiftlint:
+            return text.hasPrefix("Linting ") || text.hasPrefix("Done linting!") || text.hasPrefix("Loading configuration")
+                || text.hasPrefix("Found ") && text.contains("violation")
+        }
     }
 
     /// `path:line[:col]: [CODE] message`. The path ends at the first `:DIGITS:` so paths with
@@ -52,6 +137,18 @@ enum LintReportParser {
             var m = k
             while m < chars.count, let d = digit(chars[m]) { column = column * 10 + d; m += 1 }
             if m > k, m < chars.count, chars[m] == UInt8(ascii: ":") { k = m + 1 } else { column = 0 }
+            // mypy --show-error-end: `:endline:endcol` after the column.
+            if column > 0 {
+                var e = k, seen = 0
+                while seen < 2 {
+                    var f = e
+                    while f < chars.count, digit(chars[f]) != nil { f += 1 }
+                    guard f > e, f < chars.count, chars[f] == UInt8(ascii: ":") else { break }
+                    e = f + 1
+                    seen += 1
+                }
+                if seen == 2 { k = e }
+            }
             let rest = String(decoding: chars[k...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
             let (code, message) = splitCode(rest)
             return LintViolation(path: path, line: lineNumber, column: column, code: code, message: message)

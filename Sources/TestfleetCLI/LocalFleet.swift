@@ -20,6 +20,12 @@ final class LocalFleet: @unchecked Sendable {
                                  "--heartbeat-ms", String(heartbeatMilliseconds), "--exit-on-goodbye"]
             process.standardOutput = FileHandle.nullDevice
             process.standardInput = FileHandle.nullDevice
+            // The local coordinator is plaintext on a private ipc socket: CURVE keys a CI machine
+            // exports for its `submit` must not make the local workers speak CURVE to it.
+            var environment = ProcessInfo.processInfo.environment
+            environment["TESTFLEET_CURVE_KEY"] = nil
+            environment["TESTFLEET_COORDINATOR_KEY"] = nil
+            process.environment = environment
             process.terminationHandler = { [weak self] p in
                 guard let self else { return }
                 self.lock.lock()

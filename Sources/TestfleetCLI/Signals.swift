@@ -14,4 +14,13 @@ enum Signals {
             sources.append(source)
         }
     }
+
+    /// Runs `handler` on every SIGHUP (the coordinator re-reads its authorised keys).
+    static func onHangup(_ handler: @escaping @Sendable () -> Void) {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler(handler: handler)
+        source.resume()
+        sources.append(source)
+    }
 }

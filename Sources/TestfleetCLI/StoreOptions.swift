@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Model
 import Store
+import Transport
 
 /// `--db PATH`, shared by every command that reads or writes the store.
 struct StoreOptions: ParsableArguments {
@@ -10,8 +11,34 @@ struct StoreOptions: ParsableArguments {
 
     var path: String { db ?? ProcessInfo.processInfo.environment["TESTFLEET_DB"] ?? ".testfleet/fleet.db" }
 
-    /// Opens the store; a store that cannot be opened is an infrastructure failure.
+    /// Opens the store; a store that cannot be opened is an infrastructure failure. The store is
+    /// checkpointed when the command exits (`OpenStores`).
     func open() throws -> Store {
-        do { return try Store(path: path) } catch { throw TestfleetError.infrastructure("\(error)") }
+        do { return OpenStores.register(try Store(path: path)) } catch { throw TestfleetError.infrastructure("\(error)") }
+    }
+}
+
+/// The stores this process opened. A command ends with `exit()`, which closes no database, so
+/// the last results would stay in the `-wal` file beside the `.db`; a CI step that keeps only
+/// the `.db` as an artifact would lose the build. Before exiting, every store is checkpointed.
+enum OpenStores {
+    private static let stores = Locked<[Store]>([])
+
+    static func register(_ store: Store) -> Store {
+        stores.withLock { $0.append(store) }
+        return store
+    }
+
+    /// Checkpoints (TRUNCATE) every store opened; a failure is reported, never fatal.
+    static func checkpointAll() {
+        for store in stores.withLock({ $0 }) {
+            do {
+                if try !store.checkpoint() {
+                    FileHandle.standardError.write(Data("testfleet: note: another process is reading \(store.path); its -wal file still holds part of it\n".utf8))
+                }
+            } catch {
+                FileHandle.standardError.write(Data("testfleet: warning: \(error)\n".utf8))
+            }
+        }
     }
 }

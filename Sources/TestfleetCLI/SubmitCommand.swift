@@ -15,7 +15,7 @@ struct SubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
         abstract: "Submit a build to a running coordinator and wait for its verdict.",
-        discussion: "Exit codes: 0 pass, 1 gate failed, 2 bad usage or input, 3 infrastructure failure.")
+        discussion: "Exit codes: 0 pass, 1 gate failed, 2 bad usage or input (including a coordinator that refuses this client's CURVE keys, or its lack of them), 3 infrastructure failure.")
 
     @Option(help: "The coordinator's endpoint.")
     var coordinator: String
@@ -37,14 +37,14 @@ struct SubmitCommand: ParsableCommand {
     @Option(help: "Serve this build before builds of lower priority (default: 10 for main, master and release/* branches, 0 otherwise).")
     var priority: Int?
 
+    @OptionGroup var curve: ClientCurveOptions
+
     func run() throws {
+        let keys = try curve.keys()  // a key problem shows before the planning work
         var (spec, plan, bundleBytes) = try planHere()
         spec.priority = priority
-        let socket: ZMQSocket
-        do {
-            socket = try ZMQSocket(ZMQContext(), kind: .dealer)
-            try socket.connect(coordinator)
-        } catch { throw TestfleetError.infrastructure("cannot connect to \(coordinator): \(error)") }
+        let connection = try CoordinatorConnection(endpoint: coordinator, keys: keys)
+        let socket = connection.socket
         // SIGINT/SIGTERM (a CI job stopped) cancels the build, so its workers go to other builds.
         let interrupted = Locked(false)
         Signals.onTerminate { interrupted.withLock { $0 = true } }
@@ -79,6 +79,10 @@ struct SubmitCommand: ParsableCommand {
                 lastSent = Date()
             }
             _ = try? poller.poll(milliseconds: 200)
+            do { try connection.checkHandshake() } catch {
+                printer.finish()
+                throw error
+            }
             guard poller.isReadable(item) else { continue }
             while let frames = try? socket.receive(), let payload = frames.last {
                 guard let message = try? Message.decode(payload) else { continue }

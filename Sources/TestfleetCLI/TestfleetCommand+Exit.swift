@@ -23,8 +23,10 @@ extension TestfleetCommand {
             // `testfleet --help`) through the parser's own error type.
             exitForArgumentParser(error)
         } catch {
+            OpenStores.checkpointAll()
             exit(with: TestfleetError(error))
         }
+        OpenStores.checkpointAll()
         Foundation.exit(0)
     }
 

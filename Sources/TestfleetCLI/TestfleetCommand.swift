@@ -10,7 +10,8 @@ public struct TestfleetCommand: ParsableCommand {
         subcommands: [
             RunCommand.self, CoordinatorCommand.self, WorkerCommand.self, SubmitCommand.self, SelectCommand.self,
             GraphCommand.self, ReportCommand.self, IngestCommand.self, GateCommand.self, FlakyCommand.self,
-            LatestGreenCommand.self, QuarantineCommand.self, CancelCommand.self, PruneCommand.self,
+            LatestGreenCommand.self, QuarantineCommand.self, CancelCommand.self, PruneCommand.self, KeygenCommand.self,
+            WorkerProbeCommand.self,
         ]
     )
 

@@ -34,6 +34,11 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("cache-gb"), help: "Keep the cache under this many GB, evicting the least recently used checkouts and bundles (0: no limit).")
     var cacheGB: Double = 20
 
+    @OptionGroup var curve: ClientCurveOptions
+
+    @Option(name: .customLong("health-file"), help: "Touch this file about every second while the coordinator is heard from; `testfleet worker-probe --health-file` checks its age (a Kubernetes probe).")
+    var healthFile: String?
+
     func validate() throws {
         guard cacheGB >= 0, cacheGB.isFinite else { throw ValidationError("--cache-gb must be 0 or more") }
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
@@ -50,7 +55,8 @@ struct WorkerCommand: ParsableCommand {
         let service = WorkerService(config: WorkerConfig(
             endpoint: connect, id: workerID, arch: reported, slots: slots,
             heartbeatMilliseconds: heartbeatMilliseconds, exitOnGoodbye: exitOnGoodbye,
-            cacheDirectory: cache ?? WorkspaceCache.defaultRoot, cacheLimitBytes: Int64(cacheGB * 1e9)))
+            cacheDirectory: cache ?? WorkspaceCache.defaultRoot, cacheLimitBytes: Int64(cacheGB * 1e9),
+            curve: try curve.keys(), healthFile: healthFile))
         Signals.onTerminate { service.requestStop() }
         let code = service.run()
         if code != 0 { throw TestfleetError(exitCode: code) }

@@ -8,11 +8,17 @@ import Glibc
 public final class ZMQSocket {
     public enum Kind {
         case router, dealer
+        /// The ZAP handler's socket (request/reply with libzmq's security mechanism).
+        case reply
+        /// One end of a socket monitor's event stream.
+        case pair
 
         var raw: Int32 {
             switch self {
             case .router: ZMQ_ROUTER
             case .dealer: ZMQ_DEALER
+            case .reply: ZMQ_REP
+            case .pair: ZMQ_PAIR
             }
         }
     }
@@ -49,6 +55,11 @@ public final class ZMQSocket {
 
     /// The routing id a ROUTER peer sees; stable across reconnects, so a coordinator that
     /// restarts recognises the worker's results.
+    /// Sets a byte-string option (keys, domains).
+    public func setBytes(_ option: Int32, _ bytes: [UInt8]) throws(ZMQError) {
+        guard zmq_setsockopt(raw, option, bytes, bytes.count) == 0 else { throw ZMQError("zmq_setsockopt(\(option))") }
+    }
+
     public func setIdentity(_ identity: String) throws(ZMQError) {
         let bytes = Array(identity.utf8.prefix(255))
         guard zmq_setsockopt(raw, ZMQ_ROUTING_ID, bytes, bytes.count) == 0 else { throw ZMQError("set routing id") }

@@ -1,5 +1,6 @@
 import Foundation
 public import Model
+public import Transport
 public import Workspaces
 
 /// How a worker connects and what it offers.
@@ -20,12 +21,18 @@ public struct WorkerConfig: Sendable {
     public var cacheDirectory: String
     /// The cache is kept under this many bytes, least recently used first out (0: no limit).
     public var cacheLimitBytes: Int64
+    /// CURVE keys for the coordinator connection (nil: plaintext).
+    public var curve: CurveClientKeys?
+    /// A file touched about every second while the coordinator is heard from (a liveness
+    /// probe checks its age: `testfleet worker-probe`); nil: none.
+    public var healthFile: String?
     /// Keep one pytest process per slot, suite and commit and feed it grants (first attempts
     /// only). On unless `TESTFLEET_WARM=0` is in the environment (benchmarks measure both).
     public var warmSessions: Bool = ProcessInfo.processInfo.environment["TESTFLEET_WARM"] != "0"
 
     public init(endpoint: String, id: String, arch: Arch = .current, slots: Int = 1, heartbeatMilliseconds: Int = 1000,
-                exitOnGoodbye: Bool = false, cacheDirectory: String = WorkspaceCache.defaultRoot, cacheLimitBytes: Int64 = 0) {
+                exitOnGoodbye: Bool = false, cacheDirectory: String = WorkspaceCache.defaultRoot, cacheLimitBytes: Int64 = 0,
+                curve: CurveClientKeys? = nil, healthFile: String? = nil) {
         self.endpoint = endpoint
         self.id = id
         self.arch = arch
@@ -34,5 +41,7 @@ public struct WorkerConfig: Sendable {
         self.exitOnGoodbye = exitOnGoodbye
         self.cacheDirectory = cacheDirectory
         self.cacheLimitBytes = cacheLimitBytes
+        self.curve = curve
+        self.healthFile = healthFile
     }
 }

@@ -49,6 +49,8 @@ public final class WorkerService: Sendable {
         var poller = ZMQPoller()
         let socketItem = poller.add(session.transport.socket)
         let wakeItem = poller.add(fd: slots.wake.fd)
+        var health = WorkerHealth(config: config, socket: session.transport.socket)
+        let monitorItem = health.monitor.map { poller.add($0.pollable) }
         // The process that started a local worker; if it dies (the worker is re-parented), the
         // local run is over and nobody will stop this worker.
         let parent = getppid()
@@ -64,6 +66,8 @@ public final class WorkerService: Sendable {
                 case .stay: break
                 }
             }
+            if let monitorItem, poller.isReadable(monitorItem) { health.readHandshakes() }
+            health.update(connected: WorkerHealth.isConnected(session, now: now), now: now)
             session.reportFinished(now: now)
             if config.exitOnGoodbye && getppid() != parent { return 0 }
             if session.endTurn(now: now, stopRequested: stopRequested.withLock { $0 }) == .leave { return 0 }

@@ -18,6 +18,7 @@ struct DealerTransport: WorkerTransport {
     init(context: ZMQContext, config: WorkerConfig) throws {
         socket = try ZMQSocket(context, kind: .dealer)
         try socket.setIdentity(config.id)
+        if let curve = config.curve { try socket.makeCurveClient(curve) }
         try socket.connect(config.endpoint)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import JUnit
 import Model
 import Store
 import Testing
@@ -62,6 +63,19 @@ import Testing
         }
         #expect(framework[.failed, default: 0] > 0 && framework[.error, default: 0] > 0, "pytest said: \(summary)")
         #expect(ours == framework, "pytest alone: \(summary)")
+
+        // Our JUnit names its one <testsuite> after the suite and each classname as pytest's own
+        // --junitxml does (module path with dots, then the class): the same (classname, name) pairs.
+        let exported = try JUnitParser.parse(contentsOf: directory + "/py.xml")
+        #expect(Set(exported.map(\.suite)) == ["pytest-fixture"])
+        _ = try Self.shell("python3 -m pytest -p no:cacheprovider --continue-on-collection-errors --junitxml=\(directory)/own.xml", in: dir)
+        let own = try JUnitParser.parse(contentsOf: directory + "/own.xml")
+        // pytest reports a module that fails to collect as one error case named after the file;
+        // testfleet has no test there to name, so compare the tests both ran.
+        let pairs = { (cases: [JUnitTestCase]) in Set(cases.filter { !$0.classname.isEmpty }.map { "\($0.classname) :: \($0.testName)" }) }
+        let collected = pairs(own).filter { !$0.contains("test_collection_error") }
+        #expect(!collected.isEmpty && collected.isSubset(of: pairs(exported)),
+                "pytest's own: \(collected.sorted()) ours: \(pairs(exported).sorted())")
     }
 
     @Test func goFixtureCountsEqualPlainGoTest() throws {
@@ -86,6 +100,12 @@ import Testing
         for outcome in final.values { framework[outcome, default: 0] += 1 }
         #expect(!final.isEmpty, "go test said: \(output.prefix(2000))")
         #expect(ours == framework)
+
+        // classname = the package's import path, name = the top-level test (as go-junit-report).
+        let exported = try JUnitParser.parse(contentsOf: directory + "/go.xml")
+        #expect(Set(exported.map(\.suite)) == ["go-fixture"])
+        #expect(Set(exported.map { $0.classname + "." + $0.testName }) == Set(final.keys))
+        #expect(exported.allSatisfy { $0.classname.hasPrefix("example.com/") && !$0.testName.contains(".") })
     }
 
     /// One build only: the fixture package takes tens of seconds to compile.
@@ -113,5 +133,20 @@ import Testing
         }
         #expect(framework[.failed, default: 0] > 0, "swift test said: \(output.suffix(2000))")
         #expect(ours == framework)
+
+        // classname = the test's type (Module.Class for XCTest, Module.Suite for Swift Testing),
+        // name = the method or function, as swift test's own --xunit-output writes it.
+        let exported = try JUnitParser.parse(contentsOf: directory + "/swift.xml")
+        #expect(Set(exported.map(\.suite)) == ["swift-fixture"])
+        let listed = try Self.shell("swift test list --skip-build", in: dir).split(separator: "\n").map(String.init)
+            .filter { $0.hasPrefix("ArithmeticTests.") }
+        #expect(!listed.isEmpty)
+        for name in listed {
+            // `Module.Type/method`, or `Module.function()` for a test outside any type.
+            let slash = name.lastIndex(of: "/"), dot = name.firstIndex(of: ".")!
+            let classname = slash.map { String(name[..<$0]).replacingOccurrences(of: "/", with: ".") } ?? String(name[..<dot])
+            let method = String(name[name.index(after: slash ?? dot)...])
+            #expect(exported.contains { $0.classname == classname && $0.testName == method }, "\(name) in \(exported.map { "\($0.classname) \($0.testName)" })")
+        }
     }
 }

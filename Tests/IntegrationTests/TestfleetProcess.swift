@@ -18,6 +18,9 @@ enum Testfleet {
     /// blocks on a full pipe.
     static func start(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Running {
         let process = Process()
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }

@@ -90,3 +90,23 @@ import Testing
         #expect(try JUnitParser.parse(contentsOf: path).count == cases.count)
     }
 }
+
+/// `classname` and `name` per adapter, as each framework's own JUnit output names them.
+@Suite struct JUnitNamingTests {
+    @Test func eachAdapterSplitsItsNamesLikeItsFramework() {
+        func split(_ test: String, _ adapter: AdapterKind?, suite: String = "unit") -> [String] {
+            let (classname, name) = JUnitNaming.split(test, adapter: adapter, suite: suite)
+            return [classname, name]
+        }
+        #expect(split("tests/api/test_cart.py::TestTotal::test_sum[a::b-1]", .pytest) == ["tests.api.test_cart.TestTotal", "test_sum[a::b-1]"])
+        #expect(split("test_top.py::test_x", .pytest) == ["test_top", "test_x"])
+        #expect(split("CartTests.TotalTests/testSum", .swift) == ["CartTests.TotalTests", "testSum"])
+        #expect(split("CartTests.Outer/Inner/sum(value:)", .swift) == ["CartTests.Outer.Inner", "sum(value:)"])
+        #expect(split("CartTests.sum()", .swift) == ["CartTests", "sum()"])
+        #expect(split("example.com/shop/cart.TestSum", .go) == ["example.com/shop/cart", "TestSum"])
+        #expect(split("example.com/shop/v1.2/cart.ExampleTotal", .go) == ["example.com/shop/v1.2/cart", "ExampleTotal"])
+        #expect(split("api-up", .shell, suite: "smoke") == ["smoke", "api-up"])
+        #expect(split("sim::t000042", .simulated) == ["sim", "t000042"])
+        #expect(split("com.example.CalcTest::adds", nil) == ["com.example.CalcTest", "adds"])
+    }
+}
