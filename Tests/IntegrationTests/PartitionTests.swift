@@ -147,19 +147,7 @@ struct NetworkNamespace {
 
     /// Runs a program inside the namespace (`ip netns exec` becomes it: the pid is the program's).
     func start(_ arguments: [String], in directory: String) throws -> Testfleet.Running {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.ip!)
-        process.arguments = ["netns", "exec", name] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let id = UUID().uuidString
-        let out = directory + "/out-\(id).txt", err = directory + "/err-\(id).txt"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return Testfleet.Running(process: process, stdoutPath: out, stderrPath: err)
+        try Testfleet.start(["netns", "exec", name] + arguments, in: directory, executable: Self.ip!)
     }
 
     /// The link goes down: packets either way are dropped, no connection is closed.

@@ -16,12 +16,11 @@ enum Testfleet {
 
     /// Starts `testfleet ARGS` in `directory`; output goes to files so a chatty process never
     /// blocks on a full pipe.
-    static func start(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Running {
+    /// `executable` replaces the testfleet binary (a wrapper such as `ip netns exec`).
+    static func start(_ arguments: [String], in directory: String, environment: [String: String] = [:],
+                      executable: String? = nil) throws -> Running {
         let process = Process()
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = arguments
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
