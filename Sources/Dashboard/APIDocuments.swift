@@ -4,6 +4,10 @@ import Store
 
 /// The JSON documents of the API, encoded as `gate --json` encodes verdicts (JSONEncoder, sorted
 /// keys): one shape everywhere. `finished_at` is Unix time in seconds.
+///
+/// The documents spell out `encode(to:)` because the synthesized one leaves a nil field out,
+/// and the contract's keys (`commit`, `branch`, `verdict`, `finished_at`, …) are always present,
+/// `null` when unknown, so a client never has to tell "missing" from "not yet".
 enum APIDocuments {
     static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
