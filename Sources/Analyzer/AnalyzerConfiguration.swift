@@ -25,6 +25,9 @@ public struct AnalyzerConfiguration: Sendable, Hashable {
     public var workerFailureFactor = 10.0
     /// A (worker, build) cell needs this many attempts before it can be judged.
     public var workerMinimumAttempts = 10
+    /// …and failures of at least this many different tests that the tests do not reproduce
+    /// elsewhere (one flaky or broken test never makes its worker look bad).
+    public var workerMinimumFailingTests = 3
     /// Width of the credible interval reported with each flake rate.
     public var credibleLevel = 0.95
     /// Flagged flaky tests enter quarantine on their own when true.

@@ -88,6 +88,9 @@ public enum FlakyAnalyzer {
             flakyBuilds: draft.flakyBuilds, allFailedBuilds: draft.allFailedBuilds,
             branchBreak: branchBreak(scan, history: history))
         classify(&analysis, draft: draft, configuration: configuration)
+        // A test the target branch itself breaks (ongoing) fails on every branch: a PR failing it
+        // too shows the known break, not one of its own.
+        if draft.latestBreak?.isOngoing == true { analysis.branchBreak = nil }
         Quarantine.apply(to: &analysis, manual: manual, configuration: configuration)
         return analysis
     }

@@ -1,5 +1,6 @@
 /// Failures that belong to the infrastructure, not to tests: outage builds (most tests fail) and
-/// bad workers (a worker failing far more than the rest of the fleet, in one build or overall).
+/// bad workers (a worker failing far more than the rest of the fleet, in one build or overall,
+/// across several tests, with failures the tests do not reproduce on other workers).
 /// Their attempts are left out of every test's flakiness evidence.
 public struct InfrastructureEffects: Sendable {
     /// One flag per build index: the build was an infrastructure outage.
@@ -56,10 +57,21 @@ public struct InfrastructureEffects: Sendable {
         var buildArch = [Tally](repeating: Tally(), count: buildCount * 2)
         var cells: [Int64: Tally] = [:]
         var workerArch: [Int32: Int] = [:]
+        // The distinct tests whose failures count against each cell: a bad worker fails many
+        // different tests, while one flaky test failing where it happened to run is the test's.
+        var cellTests: [Int64: Set<Int32>] = [:]
+        let testCaused = testCausedFailures(in: history)
         for record in history.records where record.isEvidence {
             let arm = record.arch == .x86_64 ? 0 : 1
             buildArch[Int(record.build) * 2 + arm].add(record)
-            cells[cellKey(build: record.build, worker: record.worker), default: Tally()].add(record)
+            let key = cellKey(build: record.build, worker: record.worker)
+            if record.outcome.isFailure, testCaused.contains(cellKey(build: record.build, worker: record.test)) {
+                // The test fails wherever it runs: the attempt counts, its failure is not the worker's.
+                cells[key, default: Tally()].attempts += 1
+            } else {
+                cells[key, default: Tally()].add(record)
+                if record.outcome.isFailure { cellTests[key, default: []].insert(record.test) }
+            }
             workerArch[record.worker] = arm
         }
         var badCells = Set<Int64>()
@@ -70,7 +82,8 @@ public struct InfrastructureEffects: Sendable {
             let pool = buildArch[build * 2 + (workerArch[worker] ?? 0)]
             let restAttempts = pool.attempts - cell.attempts
             let restShare = restAttempts > 0 ? Double(pool.failures - cell.failures) / Double(restAttempts) : 0
-            if isBad(attempts: cell.attempts, failures: cell.failures, restShare: restShare, configuration: configuration) {
+            if isBad(attempts: cell.attempts, failures: cell.failures, tests: cellTests[key]?.count ?? 0,
+                     restShare: restShare, configuration: configuration) {
                 badCells.insert(key)
                 setAside[build].firstAttempts += cell.firstAttempts
                 setAside[build].firstFailures += cell.firstFailures
@@ -88,8 +101,10 @@ public struct InfrastructureEffects: Sendable {
         // Workers overall, outside outages, against the rest of their arch's pool.
         var workerTotals: [Int32: Tally] = [:]
         var poolTotals = [Tally(), Tally()]
+        var workerTests: [Int32: Set<Int32>] = [:]
         for (key, cell) in cells where !outage[Int(key >> 32)] {
             let worker = Int32(truncatingIfNeeded: key)
+            if let tests = cellTests[key] { workerTests[worker, default: []].formUnion(tests) }
             workerTotals[worker, default: Tally()].attempts += cell.attempts
             workerTotals[worker, default: Tally()].failures += cell.failures
             poolTotals[workerArch[worker] ?? 0].attempts += cell.attempts
@@ -100,7 +115,8 @@ public struct InfrastructureEffects: Sendable {
             let pool = poolTotals[workerArch[worker] ?? 0]
             let restAttempts = pool.attempts - total.attempts
             let restShare = restAttempts > 0 ? Double(pool.failures - total.failures) / Double(restAttempts) : 0
-            if isBad(attempts: total.attempts, failures: total.failures, restShare: restShare, configuration: configuration) {
+            if isBad(attempts: total.attempts, failures: total.failures, tests: workerTests[worker]?.count ?? 0,
+                     restShare: restShare, configuration: configuration) {
                 badWorkers.insert(worker)
             }
         }
@@ -108,10 +124,38 @@ public struct InfrastructureEffects: Sendable {
                                      badCells: badCells)
     }
 
-    private static func isBad(attempts: Int, failures: Int, restShare: Double, configuration: AnalyzerConfiguration)
-        -> Bool
+    /// The (build, test) pairs, keyed like cells, whose failures are the test's own: it failed on
+    /// two or more workers of the build, or failed at least twice and never passed in it. A bad
+    /// worker's failures pass when retried elsewhere; a broken test's do not, and a break whose
+    /// retries happened to land on one worker must not make that worker look bad (that would
+    /// discount the first failing build and date the break one commit late).
+    static func testCausedFailures(in history: AttemptHistory) -> Set<Int64> {
+        struct Failures { var worker: Int32; var count = 1; var workers = 1; var passed = false }
+        var failures: [Int64: Failures] = [:]
+        for record in history.records where record.isEvidence && record.outcome.isFailure {
+            let key = cellKey(build: record.build, worker: record.test)
+            if var seen = failures[key] {
+                seen.count += 1
+                if seen.worker != record.worker { seen.workers = 2 }
+                failures[key] = seen
+            } else {
+                failures[key] = Failures(worker: record.worker)
+            }
+        }
+        guard !failures.isEmpty else { return [] }
+        for record in history.records where record.outcome == .passed {
+            let key = cellKey(build: record.build, worker: record.test)
+            if failures[key]?.passed == false { failures[key]!.passed = true }
+        }
+        return Set(failures.compactMap { key, seen in seen.workers > 1 || (seen.count > 1 && !seen.passed) ? key : nil })
+    }
+
+    private static func isBad(attempts: Int, failures: Int, tests: Int, restShare: Double,
+                              configuration: AnalyzerConfiguration) -> Bool
     {
-        guard attempts >= configuration.workerMinimumAttempts else { return false }
+        guard attempts >= configuration.workerMinimumAttempts, tests >= configuration.workerMinimumFailingTests else {
+            return false
+        }
         let share = Double(failures) / Double(attempts)
         return share >= configuration.workerFailureShare && share >= configuration.workerFailureFactor * restShare
     }

@@ -135,6 +135,34 @@ import BenchSupport
         #expect(analysis.tests[0].evidence.infrastructureDiscounted == 3)  // both attempts in b3, the bad one in b4
     }
 
+    /// A break whose every attempt of its first build landed on one worker (with a flaky test's
+    /// first failure beside it) leaves that worker looking ten times worse than the other: the
+    /// failures are the test's own, so the worker is not flagged and the break dates from that build.
+    @Test func aBreakRetriedOnOneWorkerDoesNotMakeTheWorkerBad() throws {
+        var builder = AttemptHistory.Builder()
+        for (index, commit) in ["a1", "a2", "a3", "a4", "a5"].enumerated() {
+            let build = builder.build(id: "b\(index)", commit: commit)
+            let broken = index >= 3
+            // In the first broken build worker "one" runs the broken test's 8 attempts and two
+            // stable ones; the second broken build splits the attempts between the workers.
+            for test in 0..<20 {
+                builder.attempt("ok\(test)", build: build, attempt: 1, outcome: .passed,
+                                worker: index == 3 && test >= 2 ? "two" : test % 2 == 0 ? "one" : "two")
+            }
+            builder.attempt("flaky", build: build, attempt: 1, outcome: .failed, worker: "one")
+            builder.attempt("flaky", build: build, attempt: 2, outcome: .passed, worker: "two")
+            for attempt in 1...(broken ? 8 : 1) {
+                builder.attempt("broken", build: build, attempt: attempt, outcome: broken ? .failed : .passed,
+                                worker: index == 3 || attempt % 2 == 1 ? "one" : "two")
+            }
+        }
+        let analysis = FlakyAnalyzer.analyze(builder.history)
+        #expect(analysis.flaggedWorkers.isEmpty)
+        let broken = try #require(analysis.tests.first { $0.name == "broken" })
+        #expect(broken.state == .broken)
+        #expect(broken.sinceCommit == "a4")
+    }
+
     @Test func aarch64OnlyBreakAndFlake() throws {
         var builder = AttemptHistory.Builder()
         for build in 0..<12 {
