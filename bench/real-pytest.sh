@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"; WORKERS="${WORKERS:-2}"; PROJECT="${PROJECT:-networkx}"; MODES="${MODES:-0 1}"
 VENV="${VENV:-.build-bench/venv}"; SRC="${SRC:-.build-bench/src}"
-bin="$PWD/.build/release/testfleet"
+bin="${BIN:-$PWD/.build/release/testfleet}"
 need() { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import pytest, xdist, $1" 2>/dev/null; }
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 # An sdist unpacked under $SRC and installed editable (its tests live beside the package).
