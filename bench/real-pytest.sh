@@ -12,6 +12,8 @@
 # store; rounds 1..RUNS are later runs on it (history and inventory cache). Each round runs every
 # mode once, then `pytest -n 2` once. Every testfleet build's per-outcome counts (final attempts)
 # must equal serial pytest's. Prints medians and ratios; the JSON line is last.
+# PYTEST_ARGS (e.g. "--ignore=tests/property" for dateutil, whose hypothesis tests take minutes
+# on a loaded machine) go to every pytest run: serial, xdist and testfleet's suite command.
 # The venv lives in .build-bench/venv (VENV=… to reuse another); nothing is installed system-wide.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,7 +54,7 @@ cat > "$work/testfleet.toml" <<TOML
 name = "$PROJECT"
 adapter = "pytest"
 dir = "$dir"
-command = "$py -m pytest -p no:cacheprovider"
+command = "$py -m pytest -p no:cacheprovider ${PYTEST_ARGS:-}"
 timeout_s = 300
 TOML
 now() { date +%s.%N; }
@@ -69,7 +71,7 @@ PY
 }
 echo "suite: $PROJECT $version tests in $dir; $WORKERS workers; modes TESTFLEET_WARM=$MODES; 1 first + $RUNS later runs each; $(uptime)"
 t0=$(now)
-serial=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider -q 2>&1 | summary || true)
+serial=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-} -q 2>&1 | summary || true)
 [ -n "$serial" ] || { echo "could not read serial pytest's summary line" >&2; exit 1; }
 serial_s=$(echo "$(now) - $t0" | bc -l)
 echo "plain serial pytest: $serial in $(printf %.1f "$serial_s") s"
@@ -100,7 +102,7 @@ for i in $(seq 0 "$RUNS"); do
     echo "round $i: default flags / --retries 0 = $(printf %.3f "${retry_ratios[-1]}")"
   fi
   t0=$(now)
-  xcounts=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider -q -n "$WORKERS" 2>&1 | summary || true)
+  xcounts=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-} -q -n "$WORKERS" 2>&1 | summary || true)
   x=$(echo "$(now) - $t0" | bc -l); xd+=("$x")
   echo "round $i: pytest -n $WORKERS $(printf %.2f "$x") s ($xcounts)"
 done
