@@ -12,14 +12,18 @@ import Store
 final class DashboardData: Sendable {
     let store: Store
     private let queue = DispatchQueue(label: "testfleet-dashboard-reads", attributes: .concurrent)
-    /// The newest full analysis and the store's change stamp when it was made.
-    private let cache = LockedBox<(stamp: StoreChangeStamp, history: AttemptHistory, analysis: FlakyAnalysis)?>(nil)
+    /// The flaky analysis pages and `/api/flaky` show: in a coordinator, the one its background
+    /// refresher publishes (shared with the webhook); else one of the dashboard's own.
+    let shared: SharedAnalysis
 
     /// Verdicts judged since the store last changed, by build (pollers of one build's page or
     /// `/api/builds/{id}` cost one gate per change, not one per request).
     private let verdicts = LockedBox<(stamp: StoreChangeStamp?, byBuild: [String: (Verdict, StoredBuild, BuildSelection?)])>((nil, [:]))
 
-    init(store: Store) { self.store = store }
+    init(store: Store, shared: SharedAnalysis?) {
+        self.store = store
+        self.shared = shared ?? SharedAnalysis(store: store)
+    }
 
     /// A build's record, its gate verdict judged now (never saving the snapshot) and its
     /// selection; nil for an unknown build. Cached until the store changes.
@@ -48,15 +52,14 @@ final class DashboardData: Sendable {
         }
     }
 
-    /// The flaky analysis of the whole store, recomputed only when a build was added or finished
-    /// or a quarantine decision was taken since the last one. Never saves the snapshot (no write).
+    /// The flaky analysis to show (`SharedAnalysis.current`): in a coordinator the newest its
+    /// refresher published, so a request never analyses; without one, the dashboard's own,
+    /// remade only when a build was added or finished or a quarantine decision was taken since,
+    /// one at a time. Never saves the snapshot (no write).
     func analysis() async throws -> (history: AttemptHistory, analysis: FlakyAnalysis) {
-        try await read { [cache] store in
-            let stamp = try store.changeStamp()
-            if let cached = cache.value, cached.stamp == stamp { return (cached.history, cached.analysis) }
-            let (history, analysis) = try FlakyAnalyzer.analyze(store: store, saveSnapshot: false)
-            cache.value = (stamp, history, analysis)
-            return (history, analysis)
+        try await read { [shared] _ in
+            let entry = try shared.current()
+            return (entry.history, entry.analysis)
         }
     }
 }
