@@ -56,8 +56,9 @@ public final class SharedAnalysis: @unchecked Sendable {
     public func current() throws(StoreError) -> Entry {
         while true {
             let stamp: StoreChangeStamp? = hasProducer ? nil : try store.changeStamp()
+            // The newest published one as it is, without waiting for one being made: a reader
+            // never waits for an analysis unless there is none it may show.
             let decision: Entry? = condition.withLock {
-                while making { condition.wait() }
                 guard let newest else { return nil }
                 return stamp == nil || newest.stamp == stamp ? newest : nil
             }

@@ -37,8 +37,13 @@ final class DashboardData: Sendable {
                 // A running build's results move without moving the stamp: judge those afresh.
                 if cached.1.isFinished { return cached }
             }
+            // A running build is judged afresh at every request (its results move): its failing
+            // tests against the snapshot, never with a full analysis, which a page polled while
+            // builds run would otherwise cost at every poll on a small store.
             guard let record = try store.build(id),
-                  let evaluation = try StoredGate.evaluate(store: store, build: id, saveSnapshot: false) else { return nil }
+                  let evaluation = try StoredGate.evaluate(
+                      store: store, build: id, fullAnalysisLimit: record.isFinished ? StoredGate.fullAnalysisLimit : 0,
+                      saveSnapshot: false) else { return nil }
             let judged = (evaluation.verdict, record, try store.selection(build: id))
             verdicts.update { entry in if entry.stamp == stamp { entry.byBuild[id] = judged } }
             return judged
