@@ -20,6 +20,10 @@ final class DashboardData: Sendable {
     /// `/api/builds/{id}` cost one gate per change, not one per request).
     private let verdicts = LockedBox<(stamp: StoreChangeStamp?, byBuild: [String: (Verdict, StoredBuild, BuildSelection?)])>((nil, [:]))
 
+    /// Finished builds' counts, by build: they never change, and a list polled while big builds
+    /// are stored must not count every result of the newest 50 builds at each request.
+    private let finishedCounts = LockedBox<[String: BuildListRow.Counts]>([:])
+
     init(store: Store, shared: SharedAnalysis?) {
         self.store = store
         self.shared = shared ?? SharedAnalysis(store: store)
@@ -47,6 +51,25 @@ final class DashboardData: Sendable {
             let judged = (evaluation.verdict, record, try store.selection(build: id))
             verdicts.update { entry in if entry.stamp == stamp { entry.byBuild[id] = judged } }
             return judged
+        }
+    }
+
+    /// `Store.buildList`, with finished builds' counts kept from earlier requests (only running
+    /// builds, and finished ones not seen before, are counted).
+    func buildList(branch: String?, limit: Int) async throws -> [BuildListRow] {
+        try await read { [finishedCounts] store in
+            let rows = try store.recentBuilds(branch: branch, limit: limit)
+            let known = finishedCounts.value
+            let counts = try store.buildCounts(rows.filter { $0.state != "finished" || known[$0.build] == nil }.map(\.build))
+            finishedCounts.update { cache in
+                if cache.count > 20_000 { cache.removeAll() }
+                for row in rows where row.state == "finished" { cache[row.build] = counts[row.build] ?? known[row.build] ?? .init() }
+            }
+            return rows.map { row in
+                var row = row
+                row.counts = counts[row.build] ?? known[row.build] ?? .init()
+                return row
+            }
         }
     }
 

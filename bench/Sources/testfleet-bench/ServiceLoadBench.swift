@@ -148,12 +148,17 @@ enum ServiceLoadBench {
         json["grant_load"] = line("grant, under load", grants.filter { inLoad($0.sentAt) }.map(\.seconds))
         json["api_baseline"] = line("API, baseline (all endpoints)", requests.filter { inBaseline($0.sentAt) }.map(\.seconds))
         json["api_load"] = line("API, under load (all endpoints)", requests.filter { inLoad($0.sentAt) }.map(\.seconds))
-        var perEndpoint: [String: Any] = [:]
+        var perEndpoint: [String: Any] = [:], perEndpointBaseline: [String: Any] = [:]
+        for name in ["/api/builds", "/api/builds/ID", "/api/flaky", "/api/latest-green", "/metrics"] {
+            let chosen = requests.filter { inBaseline($0.sentAt) && endpointName($0.path) == name }
+            perEndpointBaseline[name] = line("  baseline: \(name)", chosen.map(\.seconds))
+        }
         for name in ["/api/builds", "/api/builds/ID", "/api/flaky", "/api/latest-green", "/metrics"] {
             let chosen = requests.filter { inLoad($0.sentAt) && endpointName($0.path) == name }
             perEndpoint[name] = line("  under load: \(name)", chosen.map(\.seconds))
         }
         json["api_load_by_endpoint"] = perEndpoint
+        json["api_baseline_by_endpoint"] = perEndpointBaseline
         let loadRequests = requests.filter { inLoad($0.sentAt) }
         // 404 is a right answer on a store without the thing asked for (no green build of main
         // yet); anything else but 200 is a failure.
