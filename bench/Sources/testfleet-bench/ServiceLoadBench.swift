@@ -4,7 +4,9 @@
 //
 // Real processes: a release `testfleet coordinator --http 127.0.0.1:PORT` (fresh store, loopback
 // TCP) and `--workers` real `testfleet worker` processes (one slot each) running SIMULATED tests
-// (`sim:` suites: nothing under test; `--ms` mean sleep per test, 0 = no-op; `--flaky` a seeded
+// (`sim:` suites: nothing under test; `--ms` mean sleep per test, default 20 ms so the 100,000
+// tests take about half a minute on 64 slots and the API is polled under load that long, 0 = no-op
+// (the builds are then done in 4 s); `--flaky` a seeded
 // fraction failing half their attempts, so retries happen and "one final result per test" is
 // checked on real retries). Builds are pinned to this machine's arch, planned here, as
 // grant-latency does.
@@ -21,7 +23,7 @@ import Wire
 
 enum ServiceLoadBench {
     static func run(_ arguments: [String]) throws {
-        var workers = 64, builds = 10, tests = 10_000, rate = 20.0, meanMs = 0.0, flaky = 0.001
+        var workers = 64, builds = 10, tests = 10_000, rate = 20.0, meanMs = 20.0, flaky = 0.001
         var baselineSeconds = 10.0, probeTests = 20_000, timeout = 1_800.0
         var rest = arguments[...]
         while let flag = rest.popFirst() {
