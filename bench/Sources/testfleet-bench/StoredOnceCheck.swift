@@ -36,27 +36,26 @@ struct StoredOnceCheck {
         }
         defer { sqlite3_close(db) }
         sqlite3_busy_timeout(db, 10_000)
-        func integers(_ sql: String) throws -> [Int] {
+        /// Runs `sql` with the build id as ?1 and hands each row to `row`.
+        func each(_ sql: String, _ row: (OpaquePointer) -> Void) throws {
             var statement: OpaquePointer?
-            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else {
+            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
                 throw BenchFailure("\(sql): \(String(cString: sqlite3_errmsg(db)))")
             }
             defer { sqlite3_finalize(statement) }
             sqlite3_bind_text(statement, 1, id, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
-            guard sqlite3_step(statement) == SQLITE_ROW else { return [] }
-            return (0..<sqlite3_column_count(statement)).map { Int(sqlite3_column_int64(statement, $0)) }
+            while sqlite3_step(statement) == SQLITE_ROW { row(statement) }
+        }
+        func integers(_ sql: String) throws -> [Int] {
+            var out: [Int] = []
+            try each(sql) { statement in
+                if out.isEmpty { out = (0..<sqlite3_column_count(statement)).map { Int(sqlite3_column_int64(statement, $0)) } }
+            }
+            return out
         }
         func strings(_ sql: String) throws -> [String] {
-            var statement: OpaquePointer?
-            guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK else {
-                throw BenchFailure("\(sql): \(String(cString: sqlite3_errmsg(db)))")
-            }
-            defer { sqlite3_finalize(statement) }
-            sqlite3_bind_text(statement, 1, id, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
             var out: [String] = []
-            while sqlite3_step(statement) == SQLITE_ROW {
-                out.append(sqlite3_column_text(statement, 0).map { String(cString: $0) } ?? "")
-            }
+            try each(sql) { statement in out.append(sqlite3_column_text(statement, 0).map { String(cString: $0) } ?? "") }
             return out
         }
         var build = Build(id: id)
