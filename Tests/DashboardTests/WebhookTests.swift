@@ -60,7 +60,9 @@ import Testing
         let notifier = WebhookNotifier(url: url, store: h.store, analysis: SharedAnalysis(store: h.store), attempts: 4, firstBackoff: 0.05)
         let expected = try await Self.drive(h, notifier)
 
-        #expect(Self.described(receiver.events) == expected)
+        // De-duplicated by delivery id, as receivers do: on a machine too loaded to answer within
+        // the 10 s timeout an event may come twice, with its one id.
+        #expect(Self.described(receiver.distinctEvents) == expected)
         let kinds = receiver.events.map { $0["event"] as? String ?? "" }
         #expect(kinds.contains("broken") && kinds.contains("quarantined") && kinds.contains("unquarantined"), "\(kinds)")
         #expect(receiver.postCount == receiver.events.count + 2, "the two refused posts were retried")
@@ -73,7 +75,7 @@ import Testing
         let restarted = WebhookNotifier(url: url, store: h.store, analysis: SharedAnalysis(store: h.store))
         restarted.check()
         try await idle(restarted)
-        #expect(receiver.events.count == expected.count)
+        #expect(receiver.distinctEvents.count == expected.count && Set(receiver.deliveryHeaders).count == expected.count)
         #expect(try h.store.pendingAlerts().isEmpty)
     }
 
@@ -121,8 +123,10 @@ import Testing
         try await idle(up)
         up.check()
         try await idle(up)
-        #expect(receiver.events.map { $0["test"] as? String } == ["t::x"] && receiver.events.first?["state"] as? String == "broken")
-        #expect(receiver.deliveryHeaders == queued.map(\.delivery))
+        // De-duplicated by id (a loaded machine may answer after the timeout: then it came twice).
+        let distinct = receiver.distinctEvents
+        #expect(distinct.map { $0["test"] as? String } == ["t::x"] && distinct.first?["state"] as? String == "broken")
+        #expect(Set(receiver.deliveryHeaders) == Set(queued.map(\.delivery)), "the id it was queued with, on every post")
         #expect(try h.store.pendingAlerts().isEmpty)
     }
 }
