@@ -57,11 +57,14 @@ extension Store {
     }
 
     /// Marks a queued event done: `refused` when the receiver answered a 4xx that a retry would
-    /// not change, else delivered.
-    public func markAlertDone(delivery: String, refused: Bool = false) throws(StoreError) {
+    /// not change, else delivered. Events done more than `keepDays` ago are dropped meanwhile
+    /// (the outbox is a queue and a short record, not an archive).
+    public func markAlertDone(delivery: String, refused: Bool = false, keepDays: Double = 30) throws(StoreError) {
+        let now = Date().timeIntervalSince1970
         try write { db in
             try db.execute(sql: "UPDATE alert_outbox SET delivered_at = ?, outcome = ? WHERE delivery = ? AND delivered_at IS NULL",
-                           arguments: [Date().timeIntervalSince1970, refused ? "refused" : "delivered", delivery])
+                           arguments: [now, refused ? "refused" : "delivered", delivery])
+            try db.execute(sql: "DELETE FROM alert_outbox WHERE delivered_at < ?", arguments: [now - keepDays * 86_400])
         }
     }
 }

@@ -170,12 +170,16 @@ enum ServiceLoadBench {
         print(String(format: "API requests under load: %d (%.1f/s achieved of %.0f/s), %d answered 404 (nothing yet), %d failed%@",
                      loadRequests.count, achieved, rate, notFound, failed.count,
                      failed.isEmpty ? "" : " (statuses: \(Set(failed.map(\.status)).sorted()))"))
+        // The write-ahead log: readers overlapping at every moment keep SQLite from restarting it.
+        let walBytes = ((try? FileManager.default.attributesOfItem(atPath: fleet.storePath + "-wal"))?[.size] as? Int) ?? 0
+        let dbBytes = ((try? FileManager.default.attributesOfItem(atPath: fleet.storePath))?[.size] as? Int) ?? 0
+        print(String(format: "store at the end: %.1f MB in the .db, %.1f MB in its WAL", Double(dbBytes) / 1e6, Double(walBytes) / 1e6))
         print("load: \(uptime())")
 
         json.merge([
             "benchmark": "service-load", "simulated_tests": true, "workers": workers, "builds": builds, "tests_per_build": tests,
             "ms": meanMs, "flaky": flaky, "rate_per_s": rate, "rate_achieved_per_s": achieved, "api_failed": failed.count, "api_404": notFound,
-            "stored_exactly_once": storedOnce, "results_stored": rows, "load_seconds": loadEnd - loadStart,
+            "stored_exactly_once": storedOnce, "wal_mb": Double(walBytes) / 1e6, "db_mb": Double(dbBytes) / 1e6, "results_stored": rows, "load_seconds": loadEnd - loadStart,
             "grant_p99_load_ms": (json["grant_load"] as? [String: Any])?["p99_ms"] ?? NSNull(),
             "api_p99_load_ms": (json["api_load"] as? [String: Any])?["p99_ms"] ?? NSNull(),
         ]) { $1 }
