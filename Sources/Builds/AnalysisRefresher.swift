@@ -1,5 +1,6 @@
 import Analyzer
 import Foundation
+import Model
 import Store
 
 /// Runs a full flaky analysis of the newest builds after a build when `SnapshotRefresh` says one
@@ -44,21 +45,31 @@ final class AnalysisRefresher: @unchecked Sendable {
             analyse(lastBuilds: builds)
             return
         }
-        let thread = Thread { [self] in analyse(lastBuilds: builds) }
-        thread.name = "testfleet-analysis"
-        thread.start()
+        // Lower priority: beside a coordinator, its loop's grants go first on a busy machine.
+        BackgroundPriority.detach(name: "testfleet-analysis") { [self] in analyse(lastBuilds: builds) }
     }
 
     private func analyse(lastBuilds: Int) {
         defer { lock.withLock { running = false } }
         let started = Date()
         do {
-            let (history, _) = try FlakyAnalyzer.analyze(store: store, lastBuilds: lastBuilds)
+            let (results, builds) = try Self.analyse(store: store, lastBuilds: lastBuilds)
             log("flaky analysis refreshed in \(String(format: "%.1f", Date().timeIntervalSince(started))) s "
-                + "(\(history.records.count) results, \(history.builds.count) builds)")
+                + "(\(results) results, \(builds) builds)")
         } catch {
             log("flaky analysis refresh failed (the gate keeps the previous snapshot): \(error)")
         }
+        // The analysis's tens of megabytes go back to the system, not to the allocator's free
+        // lists: a long-running coordinator's memory stays what its builds need between refreshes.
+        #if os(Linux)
+        _ = glibcMallocTrim(0)
+        #endif
+    }
+
+    /// One refresh; returns how much it read. Everything it allocated is freed when it returns.
+    private static func analyse(store: Store, lastBuilds: Int) throws -> (results: Int, builds: Int) {
+        let (history, _) = try FlakyAnalyzer.analyze(store: store, lastBuilds: lastBuilds)
+        return (history.records.count, history.builds.count)
     }
 
     /// Waits until a refresh in progress has finished (for a clean shutdown).
@@ -67,3 +78,10 @@ final class AnalysisRefresher: @unchecked Sendable {
         while isRunning && Date() < deadline { usleep(50_000) }
     }
 }
+
+#if os(Linux)
+/// glibc's `malloc_trim` (malloc.h, which the Glibc module does not export): returns free heap
+/// memory of every arena to the system.
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif
