@@ -108,9 +108,13 @@ final class CoordinatorLoop {
         service.config.curve?.authenticator.stop()
     }
 
-    /// Drains every waiting message (bounded, so housekeeping still runs under a flood).
+    /// Drains waiting messages for up to `receiveBudgetMilliseconds` (at least one), so under a
+    /// flood of results the turn still reaches its controls (a build admitted, results stored)
+    /// and housekeeping; what is left waits in the socket for the next turn.
     func receiveAll() {
+        let start = Self.now()
         for _ in 0..<20_000 {
+            if Self.now() &- start >= Self.receiveBudgetMilliseconds { return }
             let frames: [[UInt8]]?
             do { frames = try socket.receive() } catch {
                 log("receive failed: \(error)")
@@ -167,6 +171,8 @@ final class CoordinatorLoop {
 
     /// Milliseconds of controls one turn works off before it receives again.
     static let controlBudgetMilliseconds: UInt64 = 20
+    /// Milliseconds one turn receives messages for at most.
+    static let receiveBudgetMilliseconds: UInt64 = 20
     /// Stored results one turn applies at most (≈ 1 µs each on an idle machine).
     static let resultsPerTurn = 4096
 
