@@ -82,7 +82,8 @@ final class AnalysisRefresher: @unchecked Sendable {
             let seq = (try? store.latestBuildSeq()) ?? 0, results = (try? store.approximateResultCount()) ?? 0
             builds = refresh.builds(testsPerBuild: results / Int(max(seq, 1)))
         }
-        let thread = Thread { [self] in
+        // Lower priority: beside a coordinator, its loop's grants go first on a busy machine.
+        BackgroundPriority.detach(name: "testfleet-analysis") { [self] in
             while true {
                 let started = Date()
                 publish(to: shared, lastBuilds: builds, started: started)
@@ -96,8 +97,6 @@ final class AnalysisRefresher: @unchecked Sendable {
                 if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
             }
         }
-        thread.name = "testfleet-analysis"
-        thread.start()
     }
 
     private func publish(to shared: SharedAnalysis, lastBuilds: Int, started: Date) {
