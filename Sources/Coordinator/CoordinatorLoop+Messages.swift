@@ -77,8 +77,14 @@ extension CoordinatorLoop {
             }
             let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             service.post(.stored(batches, failedBuilds: failedBuilds, milliseconds: milliseconds))
+            // Between writes, the batch already handed back: a polled dashboard's readers would
+            // otherwise keep SQLite's log from ever restarting.
+            store.checkpointIfLogExceeds(Self.logLimitBytes)
         }
     }
+
+    /// The write-ahead log size past which the store queue checkpoints and empties it.
+    static let logLimitBytes = 64 << 20
 
     /// Batches the store queue wrote, back on the loop: acknowledged and applied.
     func stored(_ batches: [ReceivedBatch], failedBuilds: Set<String>, milliseconds: Double) {

@@ -1,5 +1,6 @@
 import GRDB
 import Foundation
+import Synchronization
 
 /// testfleet's one store type: an SQLite file (WAL) opened through GRDB, with forward-only named
 /// migrations. Records and queries go through GRDB; the hot result-ingest loop uses a raw
@@ -8,6 +9,8 @@ public final class Store: Sendable {
     /// The path of the database file.
     public let path: String
     let pool: DatabasePool
+    /// When `checkpointIfLogExceeds` may try again after a try that readers kept from finishing.
+    let logCheckpointBackoff = Mutex<UInt64>(0)
 
     /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
     public init(path: String) throws(StoreError) {
