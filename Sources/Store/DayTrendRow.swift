@@ -20,18 +20,12 @@ public struct DayTrendRow: Sendable, Hashable {
 
     /// Adds one finished build.
     public mutating func add(_ build: BuildTrendRow) {
-        builds += 1
-        if build.simulated { simulatedBuilds += 1 }
-        tests += build.tests
-        passed += build.passed
-        failed += build.failed
-        skipped += build.skipped
-        passedOnRetry += build.passedOnRetry
-        testSeconds += build.testSeconds
-        if let wall = build.wallSeconds {
-            timedBuilds += 1
-            wallSeconds += wall
-        }
+        var one = DayTrendRow(day: day)
+        (one.builds, one.simulatedBuilds) = (1, build.simulated ? 1 : 0)
+        (one.tests, one.passed, one.failed, one.skipped) = (build.tests, build.passed, build.failed, build.skipped)
+        (one.passedOnRetry, one.testSeconds) = (build.passedOnRetry, build.testSeconds)
+        (one.timedBuilds, one.wallSeconds) = build.wallSeconds.map { (1, $0) } ?? (0, 0)
+        add(one)
     }
 
     /// Adds another row of the same day (the other branch class).

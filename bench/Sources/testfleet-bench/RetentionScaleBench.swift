@@ -110,17 +110,33 @@ enum RetentionScaleBench {
             print(line)
             rows.append("{\"day\":\(day + 1),\"results\":\(results),\"ingest_per_s\":\(Int(rate)),\"prune_s\":\(String(format: "%.3f", pruneSeconds)),\"file_bytes\":\(file),\"wal_bytes\":\(wal),\"live_bytes\":\(live),\"rollup_bytes\":\(rollupBytes)}")
         }
-        // Day 30: the commands a user runs, as processes.
+        // Day 30: the commands a user runs, as processes; with BASELINE_BIN, that binary's too on
+        // the same store, interleaved run by run (a same-run baseline on a noisy machine).
+        let baseline = ProcessInfo.processInfo.environment["BASELINE_BIN"]
         var flakySeconds: [Double] = [], gateSeconds: [Double] = []
+        var baselineFlaky: [Double] = [], baselineGate: [Double] = []
         for _ in 0..<3 {
             let (status, _, seconds) = try IngestGateEvalBench.runProcess(binary, ["flaky", "--json", "--db", path])
             guard status == 0 else { throw Usage(description: "testfleet flaky exited \(status)") }
             flakySeconds.append(seconds)
+            if let baseline, case let (0, _, seconds) = try IngestGateEvalBench.runProcess(baseline, ["flaky", "--json", "--db", path]) {
+                baselineFlaky.append(seconds)
+            }
         }
         for _ in 0..<5 {
             let (status, _, seconds) = try IngestGateEvalBench.runProcess(binary, ["gate", "--build", lastBuild, "--db", path, "--json"])
             guard status == 0 || status == 1 else { throw Usage(description: "testfleet gate exited \(status)") }
             gateSeconds.append(seconds)
+            if let baseline, case let (code, _, seconds) = try IngestGateEvalBench.runProcess(
+                baseline, ["gate", "--build", lastBuild, "--db", path, "--json"]), code == 0 || code == 1
+            {
+                baselineGate.append(seconds)
+            }
+        }
+        if let baseline {
+            print("baseline \(baseline): " + String(format: "flaky --json median %.2f s (%d runs), gate --build median %.3f s (%d runs), same store, interleaved",
+                         IngestGateEvalBench.median(baselineFlaky), baselineFlaky.count,
+                         IngestGateEvalBench.median(baselineGate), baselineGate.count))
         }
         // The same gate in this process (no process start, no store open), and the daily trends
         // over every simulated day (pruned days from their rollups).
