@@ -18,6 +18,15 @@ extension FlakyAnalyzer {
         /// Builds outside breaks, and those of them in which every attempt failed.
         var flakyBuilds = 0
         var allFailedBuilds = 0
+
+        /// Adds the record from before the window: its failures and attempts join the flaky
+        /// figures (arch unknown, so not the per-arch ones that decide an arch confinement).
+        mutating func addLongRange(_ record: LongRangeRecord) {
+            flakyFailures += record.flakyFailures
+            flakyAttempts += record.attempts
+            evidence.rolledUpFlakyFailures += record.flakyFailures
+            evidence.rolledUpAttempts += record.attempts
+        }
     }
 
     static let archs: [Arch] = [.x86_64, .aarch64]

@@ -10,7 +10,11 @@ import Model
 /// and quarantine.
 public enum FlakyAnalyzer {
     /// Analyses a history. `manual` holds people's quarantine decisions (newest per test wins).
+    /// `longRange` holds tests' records from before the history's window (pruned days' rollups):
+    /// added to each test's flaky evidence (its flag, posterior and quarantine) as evidence that
+    /// came before the window; breaks, flips and the suite prior are read from the window alone.
     public static func analyze(_ history: AttemptHistory, manual: [ManualQuarantine] = [],
+                               longRange: [String: LongRangeRecord] = [:],
                                configuration: AnalyzerConfiguration = AnalyzerConfiguration()) -> FlakyAnalysis
     {
         let infrastructure = InfrastructureEffects.detect(in: history, configuration: configuration)
@@ -27,7 +31,14 @@ public enum FlakyAnalyzer {
             }
         }
         let prior = BetaBinomial.fitPrior(failures: priorFailures, attempts: priorAttempts)
-        let drafts = scans.map { draft(for: $0, prior: prior, configuration: configuration) }
+        var drafts = ParallelMap.map(count: scans.count, makeScratch: { () }) { test, _ in
+            draft(for: scans[test], prior: prior, configuration: configuration)
+        }
+        if !longRange.isEmpty {
+            for (test, name) in history.testNames.enumerated() {
+                if let record = longRange[name] { drafts[test].addLongRange(record) }
+            }
+        }
 
         let ambient = configuration.ambientFailureRate ?? estimateAmbientRate(drafts, floor: configuration.ambientFailureFloor)
         var pValues = [Double](repeating: 1, count: drafts.count)
@@ -122,14 +133,10 @@ public enum FlakyAnalyzer {
             order[next[Int(record.test)]] = Int32(index)
             next[Int(record.test)] += 1
         }
-        var scratch: [AttemptRecord] = []
-        var scans: [TestScan] = []
-        scans.reserveCapacity(testCount)
-        for test in 0..<testCount {
-            scans.append(TestScan.scan(records: history.records, order: order[starts[test]..<starts[test + 1]],
-                                       infrastructure: infrastructure, sideBranch: sideBranch, scratch: &scratch))
+        return ParallelMap.map(count: testCount, makeScratch: { [AttemptRecord]() }) { test, scratch in
+            TestScan.scan(records: history.records, order: order[starts[test]..<starts[test + 1]],
+                          infrastructure: infrastructure, sideBranch: sideBranch, scratch: &scratch)
         }
-        return scans
     }
 
     /// The ambient rate: flaky failures per attempt over tests with at most one flaky failure.

@@ -101,7 +101,7 @@ extension ManualQuarantine {
 
 extension FlakyAnalyzer {
     /// Loads the whole store (or its newest `lastBuilds` builds), analyses it with people's
-    /// quarantine decisions, and saves the suite-wide figures so a later gate can re-judge a few
+    /// quarantine decisions and the rollups of pruned days (`LongRangeRecord`), and saves the suite-wide figures so a later gate can re-judge a few
     /// tests without a full pass.
     public static func analyze(store: Store, configuration: AnalyzerConfiguration = AnalyzerConfiguration(),
                                lastBuilds: Int? = nil, saveSnapshot: Bool = true) throws(StoreError)
@@ -114,7 +114,9 @@ extension FlakyAnalyzer {
         // 20 bytes a result, 10 MB of a coordinator's refresh of 500 builds of 1,000 tests.
         stored = StoredHistory()
         let manual = try ManualQuarantine.load(from: store, builds: builds)
-        let analysis = analyze(history, manual: manual, configuration: configuration)
+        // Pruned days are in no window of raw results: their rollups are the tests' older record.
+        let longRange = LongRangeRecord.records(try store.allRollupTotals())
+        let analysis = analyze(history, manual: manual, longRange: longRange, configuration: configuration)
         // Readers beside a running coordinator (the dashboard) pass false: they never take the
         // store's write lock, which the coordinator's result writes need.
         guard saveSnapshot else { return (history, analysis) }

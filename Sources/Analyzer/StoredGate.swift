@@ -13,6 +13,12 @@ public enum StoredGate {
     /// failing tests against the newest snapshot (`testfleet flaky` refreshes it).
     public static let fullAnalysisLimit = 50_000
 
+    /// On a bigger store, the newest builds whose raw results of the failing tests the gate
+    /// reads (point lookups: failing tests × builds): the cost stays flat however many days the
+    /// raw window keeps and however many builds a day brings. Older evidence reaches the gate
+    /// through the tests' rollups (pruned days) and the snapshot's suite-wide figures.
+    public static let historyBuilds = 500
+
     /// Judges build `id`; nil when the store has no such build.
     ///
     /// - Parameter written: the build as the ingest call that made it wrote it (its summary and
@@ -77,7 +83,7 @@ public enum StoredGate {
             input.addHistory(analysis.tests.lazy.filter { wanted.contains($0.name) }, prior: analysis.prior,
                              regressionRate: analysis.regressionRate)
         } else {
-            let stored = try store.loadHistory(tests: tests)
+            let stored = try store.loadHistory(tests: tests, lastBuilds: historyBuilds)
             let history = AttemptHistory(stored: stored, targetBranches: configuration.targetBranches)
             let manual = try ManualQuarantine.load(from: store, builds: stored.builds)
             let snapshot = try store.snapshot()

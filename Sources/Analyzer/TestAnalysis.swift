@@ -14,6 +14,10 @@ public struct TestEvidence: Sendable, Hashable {
     public var commits = 0
     /// Attempts discounted as infrastructure (outage builds, bad workers).
     public var infrastructureDiscounted = 0
+    /// From before the analysed window (`LongRangeRecord`, pruned days' rollups): flaky failures
+    /// and the attempts they are out of, included in the test's flaky figures.
+    public var rolledUpFlakyFailures = 0
+    public var rolledUpAttempts = 0
 
     public var flipRate: Double { commits > 1 ? Double(flips) / Double(commits - 1) : 0 }
 }

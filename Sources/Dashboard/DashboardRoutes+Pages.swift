@@ -66,6 +66,16 @@ extension DashboardServer {
         let (rows, _) = try await trendData(branch: branch, limit: limit, branchClass: branchClass)
         let lint = try await data.read { try $0.lintTrends(limit: limit) }
         let figures = TrendReport.charts(builds: rows, lint: lint).map { "<figure>\($0.render())</figure>" }.joined(separator: "\n")
+        // One point a UTC day over `days` (default 90): pruned days come from their rollups.
+        let dayCount = try parameters.integer("days", default: 90, in: 0...3_650)
+        let today = TestRollup.day(of: Date().timeIntervalSince1970)
+        let dayRows = dayCount == 0 ? [] : try await data.read { store in
+            try store.dayTrends(fromDay: today - dayCount + 1, toDay: today,
+                                branchClass: branchClass.map { $0 ? .target : .side },
+                                targetBranches: AnalyzerConfiguration.defaultTargetBranches)
+        }
+        let daily = dayRows.isEmpty ? "" : "<h2>Daily, last \(dayCount) days</h2>\n<p>Days marked * were pruned: read from their rollups.</p>\n"
+            + TrendReport.dailyCharts(days: dayRows).map { "<figure>\($0.render())</figure>" }.joined(separator: "\n")
         let scope = branch.map { "branch " + HTMLLayout.escape($0) }
             ?? branchClass.map { $0 ? "target branches (main, master, trunk, release/*)" : "side branches (pull requests)" }
             ?? "all branches"
@@ -76,6 +86,7 @@ extension DashboardServer {
             <code>?branch=B&amp;limit=N</code>.</p>
             \(rows.contains(where: \.simulated) ? "<p class=\"sim\">Some builds ran the SIMULATED suite.</p>" : "")
             \(figures)
+            \(daily)
             """
         return Responses.html(HTMLLayout.page(title: "trends", body: body))
     }

@@ -116,6 +116,7 @@ private struct HistoryLoader {
     var testBytes: [[UInt8]] = []
     var workerBytes: [[UInt8]] = []
     var workerIDs: [String: Int32] = [:]
+    var lastWorker: Int32 = -1
 
     init(builds: [StoredHistory.Build]) {
         history.builds = builds
@@ -133,9 +134,16 @@ private struct HistoryLoader {
     }
 
     mutating func internWorker(_ name: UnsafeBufferPointer<UInt8>) -> Int32 {
+        // Consecutive rows mostly come from the same worker (a lease's tests): try it first.
+        if lastWorker >= 0, ByteComparison.equal(workerBytes[Int(lastWorker)], name) { return lastWorker }
+        lastWorker = findWorker(name)
+        return lastWorker
+    }
+
+    private mutating func findWorker(_ name: UnsafeBufferPointer<UInt8>) -> Int32 {
         // Fleets are small: a byte comparison against each known worker beats hashing a new String.
         if workerBytes.count <= 64 {
-            for (id, bytes) in workerBytes.enumerated() where bytes.elementsEqual(name) { return Int32(id) }
+            for (id, bytes) in workerBytes.enumerated() where ByteComparison.equal(bytes, name) { return Int32(id) }
         }
         let text = String(decoding: name, as: UTF8.self)
         if let id = workerIDs[text] { return id }
@@ -167,7 +175,7 @@ private struct HistoryLoader {
         var keep: [Bool] = []
         while sqlite3_step(handle) == SQLITE_ROW {
             let buildName = Self.column(handle, 0)
-            if !buildName.elementsEqual(currentBuild) {
+            if !ByteComparison.equal(currentBuild, buildName) {
                 currentBuild = Array(buildName)
                 build = buildIndex[String(decoding: buildName, as: UTF8.self)] ?? -1
                 if !order.isEmpty { previousOrder = order }
@@ -178,19 +186,19 @@ private struct HistoryLoader {
             guard build >= 0 else { continue }  // a result without its build row (cannot happen with the FK)
             let name = Self.column(handle, 1)
             var test: Int32
-            if lastTest >= 0, testBytes[Int(lastTest)].elementsEqual(name) {
+            if lastTest >= 0, ByteComparison.equal(testBytes[Int(lastTest)], name) {
                 test = lastTest  // a retry of the same test
             } else {
                 // Walk the previous build's sorted names up to this one (memcmp order = SQLite's BINARY).
                 test = -1
                 while cursor < previousOrder.count {
                     let candidate = testBytes[Int(previousOrder[cursor])]
-                    if candidate.elementsEqual(name) {
+                    if ByteComparison.equal(candidate, name) {
                         test = previousOrder[cursor]
                         cursor += 1
                         break
                     }
-                    if candidate.lexicographicallyPrecedes(name) { cursor += 1 } else { break }
+                    if ByteComparison.precedes(candidate, name) { cursor += 1 } else { break }
                 }
                 if test < 0 { test = internTest(name) }
                 order.append(test)

@@ -262,6 +262,43 @@ extension Store {
                 CREATE INDEX alert_outbox_pending ON alert_outbox (seq) WHERE delivered_at IS NULL;
                 """)
         }
+        migrator.registerMigration("v15 scale3 rollup totals and day trends") { db in
+            // `rollup_total`: each test's rollups summed over every rolled-up day, kept up to date
+            // by `rollUp`, so the long record behind the raw window is one row per test (the
+            // flaky analysis reads every test's, the gate a few) however many days are kept.
+            // `trend_day`: each rolled-up day's build totals per branch class, folded as the trend
+            // graphs fold builds, so a trend of 90 days still shows the days `prune` deleted.
+            try db.execute(sql: """
+                CREATE TABLE rollup_total (
+                  test TEXT NOT NULL,
+                  branch_class TEXT NOT NULL CHECK (branch_class IN ('target', 'side')),
+                  builds INTEGER NOT NULL CHECK (builds >= 0),
+                  runs INTEGER NOT NULL CHECK (runs >= 0),
+                  failures INTEGER NOT NULL CHECK (failures >= 0),
+                  flaky_failures INTEGER NOT NULL CHECK (flaky_failures >= 0),
+                  failed_builds INTEGER NOT NULL CHECK (failed_builds >= 0),
+                  PRIMARY KEY (test, branch_class)
+                ) WITHOUT ROWID;
+                INSERT INTO rollup_total (test, branch_class, builds, runs, failures, flaky_failures, failed_builds)
+                  SELECT test, branch_class, sum(builds), sum(runs), sum(failures), sum(flaky_failures), sum(failed_builds)
+                  FROM test_rollup GROUP BY test, branch_class;
+                CREATE TABLE trend_day (
+                  day INTEGER NOT NULL,
+                  branch_class TEXT NOT NULL CHECK (branch_class IN ('target', 'side')),
+                  builds INTEGER NOT NULL CHECK (builds >= 0),
+                  simulated_builds INTEGER NOT NULL CHECK (simulated_builds >= 0),
+                  tests INTEGER NOT NULL CHECK (tests >= 0),
+                  passed INTEGER NOT NULL CHECK (passed >= 0),
+                  failed INTEGER NOT NULL CHECK (failed >= 0),
+                  skipped INTEGER NOT NULL CHECK (skipped >= 0),
+                  passed_on_retry INTEGER NOT NULL CHECK (passed_on_retry >= 0),
+                  test_seconds REAL NOT NULL,
+                  timed_builds INTEGER NOT NULL CHECK (timed_builds >= 0),
+                  wall_seconds REAL NOT NULL,
+                  PRIMARY KEY (day, branch_class)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

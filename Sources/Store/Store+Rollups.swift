@@ -16,6 +16,10 @@ public struct PruneReport: Sendable, Hashable {
 /// A test's rollups summed over days (`Store.rollupTotals`).
 public struct RollupTotals: Sendable, Hashable {
     public var builds = 0, runs = 0, failures = 0, flakyFailures = 0, failedBuilds = 0
+
+    public init(builds: Int = 0, runs: Int = 0, failures: Int = 0, flakyFailures: Int = 0, failedBuilds: Int = 0) {
+        (self.builds, self.runs, self.failures, self.flakyFailures, self.failedBuilds) = (builds, runs, failures, flakyFailures, failedBuilds)
+    }
 }
 
 extension Store {
@@ -31,12 +35,11 @@ extension Store {
                 SELECT id, branch, created_at FROM build
                 WHERE created_at < ? AND state = 'finished'
                   AND CAST(created_at / 86400 AS INTEGER) NOT IN (SELECT day FROM rollup_day)
-                ORDER BY created_at
+                ORDER BY created_at, rowid
                 """, arguments: [cutoff])
             var days: [Int: [(id: String, side: Bool)]] = [:]
             for row in rows {
-                let branch: String? = row[1]
-                let side = branch.map { !$0.isEmpty && !targetBranches.contains($0) } ?? false
+                let side = TestRollup.branchClass(of: row[1], targetBranches: targetBranches) == .side
                 days[TestRollup.day(of: row[2]), default: []].append((row[0], side))
             }
             // A day is rolled up whole, once: `cutoff` falls on a day boundary in `prune`.
@@ -51,6 +54,14 @@ extension Store {
                   failed_builds = failed_builds + excluded.failed_builds,
                   duration_p50 = excluded.duration_p50, duration_p90 = excluded.duration_p90,
                   duration_max = max(duration_max, excluded.duration_max)
+                """)
+            let addToTotal = try db.makeStatement(sql: """
+                INSERT INTO rollup_total (test, branch_class, builds, runs, failures, flaky_failures, failed_builds)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (test, branch_class) DO UPDATE SET
+                  builds = builds + excluded.builds, runs = runs + excluded.runs, failures = failures + excluded.failures,
+                  flaky_failures = flaky_failures + excluded.flaky_failures,
+                  failed_builds = failed_builds + excluded.failed_builds
                 """)
             for (day, builds) in days.sorted(by: { $0.key < $1.key }) {
                 var accumulators: [String: RollupAccumulator] = [:]
@@ -89,7 +100,11 @@ extension Store {
                         test, day, side ? "side" : "target", total.builds, total.runs, total.failures, total.flakyFailures,
                         total.failedBuilds, p50, p90, maximum,
                     ])
+                    try addToTotal.execute(arguments: [
+                        test, side ? "side" : "target", total.builds, total.runs, total.failures, total.flakyFailures, total.failedBuilds,
+                    ])
                 }
+                try Self.rollUpTrends(db, day: day, buildIDs: builds.map(\.id), targetBranches: targetBranches)
                 try db.execute(sql: "INSERT OR REPLACE INTO rollup_day (day, builds, rolled_at) VALUES (?, ?, ?)",
                                arguments: [day, builds.count, Date().timeIntervalSince1970])
             }
@@ -138,6 +153,22 @@ extension Store {
         }
     }
 
+    /// Every test's rollups of `branchClass` summed over every rolled-up day (`rollup_total`):
+    /// the long record the flaky analysis adds to its window of raw results.
+    public func allRollupTotals(branchClass: TestRollup.BranchClass = .target) throws(StoreError) -> [String: RollupTotals] {
+        try read { db in
+            var totals: [String: RollupTotals] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT test, builds, runs, failures, flaky_failures, failed_builds FROM rollup_total WHERE branch_class = ?
+                """, arguments: [branchClass.rawValue])
+            while let row = try rows.next() {
+                totals[row[0]] = RollupTotals(builds: row[1], runs: row[2], failures: row[3], flakyFailures: row[4],
+                                              failedBuilds: row[5])
+            }
+            return totals
+        }
+    }
+
     /// Each of `tests`' rollups of `branchClass` summed over every rolled-up day (tests without
     /// any are left out): the long record behind a bounded window of raw results.
     public func rollupTotals(tests: [String], branchClass: TestRollup.BranchClass = .target) throws(StoreError)
@@ -147,8 +178,7 @@ extension Store {
         return try read { db in
             var totals: [String: RollupTotals] = [:]
             let statement = try db.cachedStatement(sql: """
-                SELECT sum(builds), sum(runs), sum(failures), sum(flaky_failures), sum(failed_builds)
-                FROM test_rollup WHERE test = ? AND branch_class = ?
+                SELECT builds, runs, failures, flaky_failures, failed_builds FROM rollup_total WHERE test = ? AND branch_class = ?
                 """)
             for test in tests {
                 guard let row = try Row.fetchOne(statement, arguments: [test, branchClass.rawValue]),

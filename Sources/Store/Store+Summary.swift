@@ -57,7 +57,7 @@ extension BuildSummary {
 
         /// The next attempt; `name` differs from the previous call's when a new test starts.
         mutating func add(name: UnsafeBufferPointer<UInt8>, outcome: Outcome) {
-            if !name.elementsEqual(current) {
+            if !ByteComparison.equal(current, name) {
                 close()
                 current.removeAll(keepingCapacity: true)
                 current.append(contentsOf: name)

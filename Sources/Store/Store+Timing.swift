@@ -136,7 +136,7 @@ extension Store {
             let h = scan.handle
             while sqlite3_step(h) == SQLITE_ROW {
                 let name = Self.bytes(h, 0)
-                if !name.elementsEqual(current) {
+                if !ByteComparison.equal(current, name) {
                     try flush()
                     current.removeAll(keepingCapacity: true)
                     current.append(contentsOf: name)

@@ -21,41 +21,113 @@ public struct BuildTrendRow: Sendable, Hashable {
 
 extension Store {
     /// Per-build totals of the newest `limit` finished builds (optionally of one branch), oldest
-    /// first. One grouped scan in SQLite; SQLite takes a bare column of a `max()` aggregate from
-    /// the row holding the maximum, which gives each test's final outcome.
+    /// first.
     public func buildTrends(branch: String? = nil, limit: Int = 200) throws(StoreError) -> [BuildTrendRow] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                WITH recent AS (
-                  SELECT id, commit_sha, branch, created_at, finished_at, simulated, verdict, rowid AS position
-                  FROM build WHERE state = 'finished' AND (?1 IS NULL OR branch = ?1)
-                  ORDER BY rowid DESC LIMIT ?2
-                ), per_test AS (
-                  SELECT r.build_id, r.test, max(r.attempt) AS attempts, r.outcome, sum(r.duration) AS seconds
-                  FROM result r JOIN recent ON recent.id = r.build_id
-                  GROUP BY r.build_id, r.test
-                )
-                SELECT recent.id, recent.commit_sha, recent.branch, recent.created_at, recent.finished_at,
-                       recent.simulated, recent.verdict,
-                       count(per_test.test) AS tests,
-                       coalesce(sum(per_test.outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS passed,
-                       coalesce(sum(per_test.outcome IN ('failed', 'error')), 0) AS failed,
-                       coalesce(sum(per_test.outcome = 'skipped'), 0) AS skipped,
-                       coalesce(sum(per_test.attempts > 1 AND per_test.outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS retried,
-                       coalesce(sum(per_test.seconds), 0) AS seconds
-                FROM recent LEFT JOIN per_test ON per_test.build_id = recent.id
-                GROUP BY recent.id
-                ORDER BY recent.position
-                """, arguments: [branch, limit])
-            return rows.map { row in
-                let created: Double = row["created_at"]
-                let finished: Double? = row["finished_at"]
-                return BuildTrendRow(
-                    build: row["id"], commit: row["commit_sha"], branch: row["branch"], createdAt: created,
-                    wallSeconds: finished.map { $0 - created }, simulated: row["simulated"], verdict: row["verdict"],
-                    tests: row["tests"], passed: row["passed"], failed: row["failed"], skipped: row["skipped"],
-                    passedOnRetry: row["retried"], testSeconds: row["seconds"])
+            try Self.trendRows(db, filter: "state = 'finished' AND (?1 IS NULL OR branch = ?1) ORDER BY rowid DESC LIMIT ?2",
+                               arguments: [branch, limit])
+        }
+    }
+
+    /// Per-day totals (`DayTrendRow`) of the UTC days `fromDay...toDay` that had finished builds,
+    /// oldest first: days `prune` rolled up from their rollup (`trend_day`), the others folded
+    /// from their builds now, the same way. `branchClass` nil: both classes summed; a build on
+    /// one of `targetBranches` (or on no branch) is `target`, any other `side`, as in `rollUp`.
+    public func dayTrends(fromDay: Int, toDay: Int, branchClass: TestRollup.BranchClass? = nil,
+                          targetBranches: Set<String>) throws(StoreError) -> [DayTrendRow]
+    {
+        try read { db in
+            var days: [Int: DayTrendRow] = [:]
+            let rolled = Set(try Int.fetchAll(db, sql: "SELECT day FROM rollup_day WHERE day BETWEEN ? AND ?",
+                                              arguments: [fromDay, toDay]))
+            for row in try Row.fetchAll(db, sql: """
+                SELECT day, builds, simulated_builds, tests, passed, failed, skipped, passed_on_retry, test_seconds,
+                       timed_builds, wall_seconds
+                FROM trend_day WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR branch_class = ?3)
+                """, arguments: [fromDay, toDay, branchClass?.rawValue])
+            {
+                var day = DayTrendRow(day: row[0])
+                day.rolledUp = true
+                (day.builds, day.simulatedBuilds, day.tests, day.passed, day.failed) = (row[1], row[2], row[3], row[4], row[5])
+                (day.skipped, day.passedOnRetry, day.testSeconds, day.timedBuilds, day.wallSeconds) = (row[6], row[7], row[8], row[9], row[10])
+                days[day.day, default: DayTrendRow(day: day.day)].add(day)
             }
+            let builds = try Self.trendRows(db, filter: """
+                state = 'finished' AND created_at >= ?1 AND created_at < ?2 ORDER BY created_at, rowid
+                """, arguments: [Double(fromDay) * 86_400, Double(toDay + 1) * 86_400])
+            for build in builds {
+                let day = TestRollup.day(of: build.createdAt)
+                guard !rolled.contains(day) else { continue }  // a running build's leftovers of a pruned day
+                if let branchClass, TestRollup.branchClass(of: build.branch, targetBranches: targetBranches) != branchClass {
+                    continue
+                }
+                days[day, default: DayTrendRow(day: day)].add(build)
+            }
+            return days.values.sorted { $0.day < $1.day }
+        }
+    }
+
+    /// Per-build trend rows of the builds `filter` picks (a WHERE clause on `build`, with its
+    /// ORDER BY and LIMIT), oldest first. One grouped scan in SQLite; SQLite takes a bare column
+    /// of a `max()` aggregate from the row holding the maximum, which gives each test's final
+    /// outcome.
+    static func trendRows(_ db: Database, filter: String, arguments: StatementArguments) throws -> [BuildTrendRow] {
+        let rows = try Row.fetchAll(db, sql: """
+            WITH recent AS (
+              SELECT id, commit_sha, branch, created_at, finished_at, simulated, verdict, rowid AS position
+              FROM build WHERE \(filter)
+            ), per_test AS (
+              SELECT r.build_id, r.test, max(r.attempt) AS attempts, r.outcome, sum(r.duration) AS seconds
+              FROM result r JOIN recent ON recent.id = r.build_id
+              GROUP BY r.build_id, r.test
+            )
+            SELECT recent.id, recent.commit_sha, recent.branch, recent.created_at, recent.finished_at,
+                   recent.simulated, recent.verdict,
+                   count(per_test.test) AS tests,
+                   coalesce(sum(per_test.outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS passed,
+                   coalesce(sum(per_test.outcome IN ('failed', 'error')), 0) AS failed,
+                   coalesce(sum(per_test.outcome = 'skipped'), 0) AS skipped,
+                   coalesce(sum(per_test.attempts > 1 AND per_test.outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS retried,
+                   coalesce(sum(per_test.seconds), 0) AS seconds
+            FROM recent LEFT JOIN per_test ON per_test.build_id = recent.id
+            GROUP BY recent.id
+            ORDER BY recent.position
+            """, arguments: arguments)
+        return rows.map { row in
+            let created: Double = row["created_at"]
+            let finished: Double? = row["finished_at"]
+            return BuildTrendRow(
+                build: row["id"], commit: row["commit_sha"], branch: row["branch"], createdAt: created,
+                wallSeconds: finished.map { $0 - created }, simulated: row["simulated"], verdict: row["verdict"],
+                tests: row["tests"], passed: row["passed"], failed: row["failed"], skipped: row["skipped"],
+                passedOnRetry: row["retried"], testSeconds: row["seconds"])
+        }
+    }
+
+    /// Adds a day's finished builds to its `trend_day` rows (inside `rollUp`'s transaction).
+    static func rollUpTrends(_ db: Database, day: Int, buildIDs: [String], targetBranches: Set<String>) throws {
+        var classes: [TestRollup.BranchClass: DayTrendRow] = [:]
+        for id in buildIDs {
+            for build in try trendRows(db, filter: "id = ?1", arguments: [id]) {
+                classes[TestRollup.branchClass(of: build.branch, targetBranches: targetBranches), default: DayTrendRow(day: day)]
+                    .add(build)
+            }
+        }
+        for (branchClass, row) in classes {
+            try db.execute(sql: """
+                INSERT INTO trend_day (day, branch_class, builds, simulated_builds, tests, passed, failed, skipped,
+                                       passed_on_retry, test_seconds, timed_builds, wall_seconds)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (day, branch_class) DO UPDATE SET
+                  builds = builds + excluded.builds, simulated_builds = simulated_builds + excluded.simulated_builds,
+                  tests = tests + excluded.tests, passed = passed + excluded.passed, failed = failed + excluded.failed,
+                  skipped = skipped + excluded.skipped, passed_on_retry = passed_on_retry + excluded.passed_on_retry,
+                  test_seconds = test_seconds + excluded.test_seconds, timed_builds = timed_builds + excluded.timed_builds,
+                  wall_seconds = wall_seconds + excluded.wall_seconds
+                """, arguments: [
+                    day, branchClass.rawValue, row.builds, row.simulatedBuilds, row.tests, row.passed, row.failed, row.skipped,
+                    row.passedOnRetry, row.testSeconds, row.timedBuilds, row.wallSeconds,
+                ])
         }
     }
 }

@@ -41,6 +41,12 @@ public struct TestRollup: Sendable, Hashable {
         self.durationMax = durationMax
     }
 
+    /// A build's class: `target` on one of `targetBranches` or on no branch, else `side`.
+    public static func branchClass(of branch: String?, targetBranches: Set<String>) -> BranchClass {
+        guard let branch, !branch.isEmpty, !targetBranches.contains(branch) else { return .target }
+        return .side
+    }
+
     /// The UTC day of a Unix time.
     public static func day(of time: Double) -> Int { Int((time / 86_400).rounded(.down)) }
 }

@@ -21,6 +21,22 @@ import Store
         #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>"))
     }
 
+    @Test func dailyChartsDrawPerBuildMeansAndMarkRolledUpDays() throws {
+        var pruned = DayTrendRow(day: 20_000)
+        pruned.rolledUp = true
+        (pruned.builds, pruned.tests, pruned.failed, pruned.passedOnRetry) = (4, 400, 2, 8)
+        var raw = DayTrendRow(day: 20_001)
+        (raw.builds, raw.tests, raw.timedBuilds, raw.wallSeconds) = (2, 100, 2, 30)
+        let charts = TrendReport.dailyCharts(days: [pruned, raw])
+        #expect(charts.map(\.id) == ["daily-tests", "daily-failures", "daily-flake-rate", "daily-duration"])
+        let tests = try #require(charts.first)
+        #expect(tests.labels == ["2024-10-04*", "2024-10-05"])
+        #expect(tests.series.first { $0.name == "total" }?.values == [100, 50], "per-build means, not day sums")
+        #expect(charts[1].series[0].values == [0.5, 0])
+        #expect(charts[2].series[0].values == [2, 0])
+        #expect(charts[3].series[0].values[0].isNaN && charts[3].series[0].values[1] == 15, "a day without wall times has no point")
+    }
+
     /// Real store: three builds with retries and failures, read back as trends and rendered.
     @Test func trendsComeFromTheStore() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tf-trend-\(UUID().uuidString).db").path

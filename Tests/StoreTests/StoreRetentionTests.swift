@@ -78,6 +78,45 @@ import Testing
         #expect(try store.rollups(test: "t::flaky").count == 5)
     }
 
+    @Test func dayTrendsShowPrunedDaysWithTheValuesTheyHadBeforePruning() throws {
+        let store = try makeStore()
+        let (first, last) = (TestRollup.day(of: Self.start), TestRollup.day(of: Self.start) + 4)
+        var before: [TestRollup.BranchClass?: [DayTrendRow]] = [:]
+        for branchClass in [nil, TestRollup.BranchClass.target, .side] {
+            before[branchClass] = try store.dayTrends(fromDay: first - 30, toDay: last, branchClass: branchClass, targetBranches: ["main"])
+        }
+        let all = try #require(before[nil])
+        #expect(all.map(\.day) == Array(first...last))
+        #expect(all.allSatisfy { !$0.rolledUp && $0.builds == 2 && $0.tests == 4 && $0.failed == 1 && $0.passedOnRetry == 1 })
+
+        _ = try store.prune(keepDays: 2, now: Self.start + 4 * Self.day, targetBranches: ["main"])
+        for branchClass in [nil, TestRollup.BranchClass.target, .side] {
+            let after = try store.dayTrends(fromDay: first - 30, toDay: last, branchClass: branchClass, targetBranches: ["main"])
+            let earlier = try #require(before[branchClass])
+            #expect(after.map(\.day) == earlier.map(\.day), "every day is still there after its raw rows went")
+            #expect(after.map(\.rolledUp) == [true, true, true, false, false])
+            for (was, now) in zip(earlier, after) {
+                #expect((now.builds, now.simulatedBuilds, now.tests, now.passed) == (was.builds, was.simulatedBuilds, was.tests, was.passed))
+                #expect((now.failed, now.skipped, now.passedOnRetry, now.timedBuilds) == (was.failed, was.skipped, was.passedOnRetry, was.timedBuilds))
+                #expect(abs(now.testSeconds - was.testSeconds) < 1e-9)
+                #expect(abs(now.wallSeconds - was.wallSeconds) < 1e-6)
+            }
+        }
+        #expect(try store.dayTrends(fromDay: first, toDay: last, branchClass: .side, targetBranches: ["main"])
+            .allSatisfy { $0.failed == 1 && $0.passedOnRetry == 0 }, "the PR's break is the side class's")
+    }
+
+    @Test func rollupTotalsAreKeptPerTestAcrossPrunes() throws {
+        let store = try makeStore()
+        _ = try store.prune(keepDays: 3, now: Self.start + 4 * Self.day, targetBranches: ["main"])
+        _ = try store.prune(keepDays: 1, now: Self.start + 4 * Self.day, targetBranches: ["main"])
+        let expected = RollupTotals(builds: 4, runs: 8, failures: 4, flakyFailures: 4, failedBuilds: 0)
+        #expect(try store.allRollupTotals()["t::flaky"] == expected, "two prunes add up, like the days they rolled up")
+        #expect(try store.rollupTotals(tests: ["t::flaky"])["t::flaky"] == expected)
+        #expect(try store.allRollupTotals(branchClass: .side)["t::pr"]?.failedBuilds == 4)
+        #expect(try store.allRollupTotals()["t::pr"] == nil)
+    }
+
     @Test func keepDaysBelowOneIsRefused() throws {
         let store = try Store(path: directory + "/fleet.db")
         let error = try #require(throws: StoreError.self) { try store.prune(keepDays: 0, targetBranches: ["main"]) }

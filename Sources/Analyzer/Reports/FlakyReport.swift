@@ -76,6 +76,9 @@ public enum FlakyReport {
             parts.append("\(test.flakyFailures) flaky failures in \(test.flakyAttempts) attempts\(test.state == .broken ? "" : archNote) "
                 + "(rate \(percent(test.flakeRate)), 95% interval \(percent(test.flakeInterval.lowerBound))–\(percent(test.flakeInterval.upperBound)))")
         }
+        if test.evidence.rolledUpFlakyFailures > 0 {
+            parts.append("\(test.evidence.rolledUpFlakyFailures) of them in \(test.evidence.rolledUpAttempts) attempts on pruned days (rollups)")
+        }
         if test.evidence.sameCommitMixed > 0 {
             parts.append("passed and failed on the same commit and arch \(test.evidence.sameCommitMixed)×")
         }

@@ -7,9 +7,14 @@ public enum TrendReport {
     /// - Parameters:
     ///   - builds: oldest first (`Store.buildTrends`).
     ///   - flakySection: the flaky-test section's HTML (`FlakySection.html`).
-    public static func html(builds: [BuildTrendRow], lint: [LintTrendRow] = [], generatedAt: Date = Date(),
-                            flakySection: String? = nil) -> String {
-        let figures = charts(builds: builds, lint: lint).map { "<figure>\($0.render())</figure>" }.joined(separator: "\n")
+    ///   - days: per-day totals for the daily charts (`Store.dayTrends`); empty: none.
+    public static func html(builds: [BuildTrendRow], lint: [LintTrendRow] = [], days: [DayTrendRow] = [],
+                            generatedAt: Date = Date(), flakySection: String? = nil) -> String {
+        var figures = charts(builds: builds, lint: lint).map { "<figure>\($0.render())</figure>" }.joined(separator: "\n")
+        if !days.isEmpty {
+            figures += "\n<h2>Daily, \(days.count) days</h2>\n<p>Days marked * were pruned: read from their rollups.</p>\n"
+                + dailyCharts(days: days).map { "<figure>\($0.render())</figure>" }.joined(separator: "\n")
+        }
         let simulatedNote = builds.contains(where: \.simulated)
             ? "<p class=\"sim\">Builds marked SIMULATED ran the simulated suite: their results say nothing about real code.</p>"
             : ""
@@ -74,6 +79,39 @@ public enum TrendReport {
         ]
         if !lint.isEmpty { charts.append(lintGraph(lint)) }
         return charts
+    }
+
+    /// The daily trend charts over `days` (`Store.dayTrends`, oldest first), each point a UTC
+    /// day's per-build means: days whose raw results were pruned come from their rollups, so a
+    /// long range shows every day. Ids: `daily-tests`, `daily-failures`, `daily-flake-rate`,
+    /// `daily-duration`.
+    public static func dailyCharts(days: [DayTrendRow]) -> [SVGLineChart] {
+        let labels = days.map { dayLabel($0.day) + ($0.rolledUp ? "*" : "") }
+        return [
+            SVGLineChart(id: "daily-tests", title: "Tests per build, daily mean (* from rollups)", unit: "", labels: labels, series: [
+                .init(name: "builds", color: "#8c564b", values: days.map { Double($0.builds) }),
+                .init(name: "total", color: "#1f77b4", values: days.map { $0.perBuild($0.tests) }),
+                .init(name: "passed", color: "#2ca02c", values: days.map { $0.perBuild($0.passed) }),
+                .init(name: "skipped", color: "#7f7f7f", values: days.map { $0.perBuild($0.skipped) }),
+            ]),
+            SVGLineChart(id: "daily-failures", title: "Failures and flakes per build, daily mean", unit: "", labels: labels, series: [
+                .init(name: "failed (every attempt)", color: "#d62728", values: days.map { $0.perBuild($0.failed) }),
+                .init(name: "passed on retry", color: "#ff7f0e", values: days.map { $0.perBuild($0.passedOnRetry) }),
+            ]),
+            SVGLineChart(id: "daily-flake-rate", title: "Flake rate per day (passed on retry / tests)", unit: "%", labels: labels,
+                         series: [.init(name: "flake rate", color: "#9467bd", values: days.map(\.flakeRatePercent))]),
+            SVGLineChart(id: "daily-duration", title: "Build duration, daily mean", unit: "s", labels: labels, series: [
+                .init(name: "wall time", color: "#17becf", values: days.map(\.meanWallSeconds)),
+                .init(name: "test time / 10", color: "#bcbd22", values: days.map { $0.meanTestSeconds / 10 }),
+            ]),
+        ]
+    }
+
+    /// "2024-10-04" for a day number.
+    static func dayLabel(_ day: Int) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(day) * 86_400))
     }
 
     /// Percent of a build's tests that passed on a retry (0 for an empty build).

@@ -110,27 +110,62 @@ enum RetentionScaleBench {
             print(line)
             rows.append("{\"day\":\(day + 1),\"results\":\(results),\"ingest_per_s\":\(Int(rate)),\"prune_s\":\(String(format: "%.3f", pruneSeconds)),\"file_bytes\":\(file),\"wal_bytes\":\(wal),\"live_bytes\":\(live),\"rollup_bytes\":\(rollupBytes)}")
         }
-        // Day 30: the commands a user runs, as processes.
+        // Day 30: the commands a user runs, as processes; with BASELINE_BIN, that binary's too on
+        // the same store, interleaved run by run (a same-run baseline on a noisy machine).
+        let baseline = ProcessInfo.processInfo.environment["BASELINE_BIN"]
         var flakySeconds: [Double] = [], gateSeconds: [Double] = []
+        var baselineFlaky: [Double] = [], baselineGate: [Double] = []
         for _ in 0..<3 {
             let (status, _, seconds) = try IngestGateEvalBench.runProcess(binary, ["flaky", "--json", "--db", path])
             guard status == 0 else { throw Usage(description: "testfleet flaky exited \(status)") }
             flakySeconds.append(seconds)
+            if let baseline, case let (0, _, seconds) = try IngestGateEvalBench.runProcess(baseline, ["flaky", "--json", "--db", path]) {
+                baselineFlaky.append(seconds)
+            }
         }
         for _ in 0..<5 {
             let (status, _, seconds) = try IngestGateEvalBench.runProcess(binary, ["gate", "--build", lastBuild, "--db", path, "--json"])
             guard status == 0 || status == 1 else { throw Usage(description: "testfleet gate exited \(status)") }
             gateSeconds.append(seconds)
+            if let baseline, case let (code, _, seconds) = try IngestGateEvalBench.runProcess(
+                baseline, ["gate", "--build", lastBuild, "--db", path, "--json"]), code == 0 || code == 1
+            {
+                baselineGate.append(seconds)
+            }
         }
+        if let baseline {
+            print("baseline \(baseline): " + String(format: "flaky --json median %.2f s (%d runs), gate --build median %.3f s (%d runs), same store, interleaved",
+                         IngestGateEvalBench.median(baselineFlaky), baselineFlaky.count,
+                         IngestGateEvalBench.median(baselineGate), baselineGate.count))
+        }
+        // The same gate in this process (no process start, no store open), and the daily trends
+        // over every simulated day (pruned days from their rollups).
+        var inProcessGate: [Double] = []
+        for _ in 0..<5 {
+            let started = Date()
+            _ = try lifecycle.verdict(of: lastBuild)
+            inProcessGate.append(Date().timeIntervalSince(started))
+        }
+        let trendsStarted = Date()
+        let firstDayNumber = TestRollup.day(of: firstDay)
+        let dayRows = try store.dayTrends(fromDay: firstDayNumber, toDay: firstDayNumber + days - 1,
+                                          targetBranches: ["main", "master", "trunk"])
+        let trendsSeconds = Date().timeIntervalSince(trendsStarted)
+        print(String(format: "day trends over %d days: %d days shown (%d from rollups), %.3f s; gate in-process median %.1f ms",
+                     days, dayRows.count, dayRows.filter(\.rolledUp).count, trendsSeconds,
+                     IngestGateEvalBench.median(inProcessGate) * 1000))
         let rollupRows = try store.rollups().count
         let flaky = IngestGateEvalBench.median(flakySeconds), gate = IngestGateEvalBench.median(gateSeconds)
         let early = IngestGateEvalBench.median(Array(ingestRates.prefix(7)))
         let late = IngestGateEvalBench.median(Array(ingestRates.suffix(7)))
+        let flakyRuns = flakySeconds.map { String(format: "%.2f", $0) }.joined(separator: ", ")
         print(String(format: "day %d: testfleet flaky --json median %.2f s, gate --build median %.3f s (processes); ingest median days 1–7 %.0f /s, last 7 days %.0f /s; %d rollup rows",
-                     days, flaky, gate, early, late, rollupRows))
+                     days, flaky, gate, early, late, rollupRows) + " (flaky runs: \(flakyRuns) s)")
         print("(SYNTHETIC history, simulated days)")
         print("{\"benchmark\":\"retention-scale\",\"synthetic\":true,\"tests\":\(tests),\"builds_per_day\":\(buildsPerDay),\"days\":\(days),"
             + "\"keep_days\":\(keepDays),\"flaky_s\":\(String(format: "%.3f", flaky)),\"gate_s\":\(String(format: "%.3f", gate)),"
+            + "\"gate_in_process_ms\":\(String(format: "%.1f", IngestGateEvalBench.median(inProcessGate) * 1000)),"
+            + "\"trend_days\":\(dayRows.count),\"trend_days_rolled_up\":\(dayRows.filter(\.rolledUp).count),"
             + "\"ingest_per_s_first7\":\(Int(early)),\"ingest_per_s_last7\":\(Int(late)),\"rollup_rows\":\(rollupRows),"
             + "\"per_day\":[\(rows.joined(separator: ","))]}")
     }
