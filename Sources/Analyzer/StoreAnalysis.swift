@@ -102,13 +102,16 @@ extension ManualQuarantine {
 extension FlakyAnalyzer {
     /// Loads the whole store (or its newest `lastBuilds` builds), analyses it with people's
     /// quarantine decisions, and saves the suite-wide figures so a later gate can re-judge a few
-    /// tests without a full pass.
+    /// tests without a full pass. `leavingOut`: a build whose attempts are not analysed (the
+    /// build the gate is judging: see `AttemptHistory.leavingOut(build:)`).
     public static func analyze(store: Store, configuration: AnalyzerConfiguration = AnalyzerConfiguration(),
-                               lastBuilds: Int? = nil, saveSnapshot: Bool = true) throws(StoreError)
+                               lastBuilds: Int? = nil, saveSnapshot: Bool = true,
+                               leavingOut judged: String? = nil) throws(StoreError)
         -> (history: AttemptHistory, analysis: FlakyAnalysis)
     {
         let stored = try store.loadHistory(lastBuilds: lastBuilds)
-        let history = AttemptHistory(stored: stored, targetBranches: configuration.targetBranches)
+        var history = AttemptHistory(stored: stored, targetBranches: configuration.targetBranches)
+        if let judged { history = history.leavingOut(build: judged) }
         let manual = try ManualQuarantine.load(from: store, builds: stored.builds)
         let analysis = analyze(history, manual: manual, configuration: configuration)
         // Readers beside a running coordinator (the dashboard) pass false: they never take the
