@@ -37,6 +37,7 @@ public enum StoredGate {
         var input = GateInput(build: id, commit: record.spec.commit, suite: record.spec.suite, simulated: record.simulated,
                               results: results,
                               wallSeconds: record.finishedAt.map { $0 - record.createdAt })
+        input.confirmationRuns = record.spec.confirmAttempts
         if let selection = try store.selection(build: id) {
             // What `--base/--head` selection left out, and a stale base refused by the watermark.
             input.skippedBySelection = selection.skipped.map(\.test)

@@ -57,6 +57,10 @@ import Testing
         #expect(judged.verdict.quarantined.count == 40)
         #expect(judged.verdict.reasons.first?.hasPrefix("t::thin failed all 3 attempts") == true)
         #expect(judged.slipProbability < configuration.buildCoverLimit)
+        // A build that gave its failures confirmation runs keeps issue 5's rule: quarantine excuses.
+        input.confirmationRuns = 5
+        #expect(Gate.evaluate(input, configuration: configuration).verdict.verdict == .pass)
+        input.confirmationRuns = 0
         // Without the thin one the build passes: forty excused failures risk 40 · 6e-4 ≈ 2.4 %.
         input.results.removeAll { $0.test == "t::thin" }
         #expect(Gate.evaluate(input, configuration: configuration).verdict.verdict == .pass)
