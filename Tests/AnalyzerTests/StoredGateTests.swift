@@ -115,7 +115,7 @@ import Store
     /// flaky history included: with quarantine off, a test that flaked at ~50 % and then failed
     /// every attempt blocks, unless the opt-in flaky-history cover is on.
     @Test(arguments: [StoredGate.fullAnalysisLimit, 0])
-    func theOptInFlakyHistoryCoverJudgesStoredBuilds(fullAnalysisLimit: Int) throws {
+    func theFlakyHistoryCoverJudgesStoredBuilds(fullAnalysisLimit: Int) throws {
         let store = try Store(path: directory + "/cover-\(fullAnalysisLimit).db")
         for index in 0..<8 {
             let id = "h\(index)"
