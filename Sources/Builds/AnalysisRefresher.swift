@@ -7,18 +7,32 @@ import Store
 /// suite-wide figures current without anyone running `testfleet flaky`. On a thread of its own
 /// (the coordinator: the gate never waits for it) or inline (`AnalysisRefresh.inline`: a
 /// one-shot command, where nothing else would ever refresh them).
+///
+/// With `shared` (the coordinator serves HTTP or a webhook) it is that analysis's producer: it
+/// refreshes after every finished build and when asked (`refreshNow`), publishing each analysis
+/// there, so the dashboard and the webhook read it instead of analysing themselves. Builds that
+/// finish while a refresh runs are folded into one more refresh after it, no sooner than
+/// `sharedSpacing` seconds after the previous one started.
 final class AnalysisRefresher: @unchecked Sendable {
     let store: Store
     let refresh: AnalysisRefresh
+    let shared: SharedAnalysis?
+    let sharedSpacing: TimeInterval
     let log: @Sendable (String) -> Void
-    /// Guards `running` (the only mutable state).
+    /// Guards `running` and `again`.
     private let lock = NSLock()
     private var running = false
+    /// A refresh for `shared` was asked for while one ran.
+    private var again = false
 
-    init(store: Store, refresh: AnalysisRefresh, log: @escaping @Sendable (String) -> Void) {
+    init(store: Store, refresh: AnalysisRefresh, shared: SharedAnalysis? = nil, sharedSpacing: TimeInterval = 2,
+         log: @escaping @Sendable (String) -> Void) {
         self.store = store
         self.refresh = refresh
+        self.shared = refresh.every > 0 && !refresh.inline ? shared : nil
+        self.sharedSpacing = sharedSpacing
         self.log = log
+        self.shared?.attachProducer()
     }
 
     private var isRunning: Bool { lock.withLock { running } }
@@ -26,6 +40,10 @@ final class AnalysisRefresher: @unchecked Sendable {
     /// Called after each finished build (`testsPerBuild`: its test count); returns at once
     /// unless the refresh is inline.
     func buildFinished(testsPerBuild: Int) {
+        if shared != nil {
+            refreshNow(lastBuilds: refresh.builds(testsPerBuild: testsPerBuild))
+            return
+        }
         guard refresh.every > 0, !isRunning else { return }
         let due: Bool
         do {
@@ -47,6 +65,51 @@ final class AnalysisRefresher: @unchecked Sendable {
         let thread = Thread { [self] in analyse(lastBuilds: builds) }
         thread.name = "testfleet-analysis"
         thread.start()
+    }
+
+    /// With a shared analysis: starts a refresh in the background now, or one more after the
+    /// refresh in progress. `lastBuilds` nil: the window for the store's average build.
+    func refreshNow(lastBuilds: Int? = nil) {
+        guard let shared else { return }
+        let start = lock.withLock { () -> Bool in
+            if running { again = true; return false }
+            running = true
+            return true
+        }
+        guard start else { return }
+        let builds: Int
+        if let lastBuilds { builds = lastBuilds } else {
+            let seq = (try? store.latestBuildSeq()) ?? 0, results = (try? store.approximateResultCount()) ?? 0
+            builds = refresh.builds(testsPerBuild: results / Int(max(seq, 1)))
+        }
+        let thread = Thread { [self] in
+            while true {
+                let started = Date()
+                publish(to: shared, lastBuilds: builds, started: started)
+                let more = lock.withLock { () -> Bool in
+                    if again { again = false; return true }
+                    running = false
+                    return false
+                }
+                guard more else { return }
+                let wait = sharedSpacing - Date().timeIntervalSince(started)
+                if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+            }
+        }
+        thread.name = "testfleet-analysis"
+        thread.start()
+    }
+
+    private func publish(to shared: SharedAnalysis, lastBuilds: Int, started: Date) {
+        do {
+            let entry = try shared.refresh(lastBuilds: lastBuilds, saveSnapshot: true)
+            if Date().timeIntervalSince(started) >= 1 {
+                log("flaky analysis refreshed in \(String(format: "%.1f", Date().timeIntervalSince(started))) s "
+                    + "(\(entry.history.records.count) results, \(entry.history.builds.count) builds)")
+            }
+        } catch {
+            log("flaky analysis refresh failed (the dashboard and webhook keep the previous one): \(error)")
+        }
     }
 
     private func analyse(lastBuilds: Int) {

@@ -1,4 +1,4 @@
-import Analyzer
+public import Analyzer
 import Foundation
 public import Model
 public import Store
@@ -22,13 +22,22 @@ public struct BuildLifecycle: Sendable {
     /// - Parameters:
     ///   - refresh: when finished builds refresh the analysis snapshot, in the background or
     ///     inline (nil: never; a command that only reads, such as `gate`).
+    ///   - shared: the analysis the dashboard and webhook read; the background refresh becomes
+    ///     its producer and refreshes it after every finished build (needs a background refresh:
+    ///     `every` > 0, not inline; else its readers analyse for themselves).
     ///   - log: where the background analysis reports (stderr, with the command's prefix).
-    public init(store: Store, root: String? = nil, refresh: AnalysisRefresh? = AnalysisRefresh(),
+    public init(store: Store, root: String? = nil, refresh: AnalysisRefresh? = AnalysisRefresh(), shared: SharedAnalysis? = nil,
                 log: @escaping @Sendable (String) -> Void = { _ in })
     {
         self.store = store
         self.root = root
-        self.refresher = refresh.map { AnalysisRefresher(store: store, refresh: $0, log: log) }
+        self.refresher = refresh.map { AnalysisRefresher(store: store, refresh: $0, shared: shared, log: log) }
+    }
+
+    /// Refreshes the shared analysis in the background now (at start, after a quarantine
+    /// decision); nothing without one.
+    public func refreshSharedAnalysis() {
+        refresher?.refreshNow()
     }
 
     /// Finishes a build whose results are all stored, in this order: the gate, the stored

@@ -1,3 +1,4 @@
+public import Analyzer
 public import Model
 
 /// What the dashboard serves besides the store: the coordinator's live figures, the write token,
@@ -11,12 +12,16 @@ public struct DashboardConfiguration: Sendable {
     public var token: String?
     /// Called after a quarantine add or release through the API.
     public var quarantineChanged: (@Sendable () -> Void)?
+    /// The coordinator's shared flaky analysis (its refresher publishes it; nil: the dashboard
+    /// makes its own when the store changed).
+    public var analysis: SharedAnalysis?
 
     public init(metrics: (@Sendable () -> FleetMetrics)? = nil, loopTurning: (@Sendable () -> Bool)? = nil,
-                token: String? = nil, quarantineChanged: (@Sendable () -> Void)? = nil) {
+                token: String? = nil, quarantineChanged: (@Sendable () -> Void)? = nil, analysis: SharedAnalysis? = nil) {
         self.metrics = metrics
         self.loopTurning = loopTurning
         self.token = token
         self.quarantineChanged = quarantineChanged
+        self.analysis = analysis
     }
 }

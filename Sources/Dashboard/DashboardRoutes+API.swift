@@ -82,7 +82,7 @@ extension DashboardServer {
     func builds(_ parameters: RequestParameters) async throws -> Response {
         let limit = try parameters.integer("limit", default: 50, in: 1...10_000)
         let branch = try await knownBranch(parameters, required: false)
-        let rows = try await data.read { try $0.buildList(branch: branch, limit: limit) }
+        let rows = try await data.buildList(branch: branch, limit: limit)
         return Responses.json(try APIDocuments.encode(rows.map(APIDocuments.BuildItem.init)))
     }
 

@@ -18,7 +18,8 @@ extension DashboardServer {
     func buildsPage(_ parameters: RequestParameters) async throws -> Response {
         let limit = try parameters.integer("limit", default: 100, in: 1...10_000)
         let branch = try await knownBranch(parameters, required: false)
-        let (rows, branches) = try await data.read { store in (try store.buildList(branch: branch, limit: limit), try store.branches()) }
+        let rows = try await data.buildList(branch: branch, limit: limit)
+        let branches = try await data.read { try $0.branches() }
         let options = (["<option value=\"\">all branches</option>"] + branches.map { name in
             "<option value=\"\(HTMLLayout.escape(name))\"\(name == branch ? " selected" : "")>\(HTMLLayout.escape(name))</option>"
         }).joined()

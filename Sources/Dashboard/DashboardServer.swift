@@ -17,7 +17,7 @@ public final class DashboardServer: Sendable {
     /// - Parameter store: a store of the dashboard's own (open the coordinator's file again), so
     ///   its reads use their own connections.
     public init(store: Store, configuration: DashboardConfiguration) {
-        data = DashboardData(store: store)
+        data = DashboardData(store: store, shared: configuration.analysis)
         self.configuration = configuration
     }
 

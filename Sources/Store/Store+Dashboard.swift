@@ -17,6 +17,21 @@ public struct BuildListRow: Sendable, Hashable {
     public var skipped: Int
     /// Tests that failed and then passed on a retry.
     public var passedOnRetry: Int
+
+    /// A build's counts (each test once, by its last attempt).
+    public struct Counts: Sendable, Hashable {
+        public var tests = 0, passed = 0, failed = 0, skipped = 0, passedOnRetry = 0
+
+        public init(tests: Int = 0, passed: Int = 0, failed: Int = 0, skipped: Int = 0, passedOnRetry: Int = 0) {
+            (self.tests, self.passed, self.failed, self.skipped, self.passedOnRetry) = (tests, passed, failed, skipped, passedOnRetry)
+        }
+    }
+
+    /// The counts of this row.
+    public var counts: Counts {
+        get { Counts(tests: tests, passed: passed, failed: failed, skipped: skipped, passedOnRetry: passedOnRetry) }
+        set { (tests, passed, failed, skipped, passedOnRetry) = (newValue.tests, newValue.passed, newValue.failed, newValue.skipped, newValue.passedOnRetry) }
+    }
 }
 
 /// Marks that move whenever anything a dashboard shows could have changed: a new build, a
@@ -29,38 +44,57 @@ public struct StoreChangeStamp: Sendable, Hashable {
 
 extension Store {
     /// The newest `limit` builds (optionally of one branch), newest first, with their counts.
-    /// One grouped scan of their key ranges.
     public func buildList(branch: String? = nil, limit: Int = 50) throws(StoreError) -> [BuildListRow] {
+        let rows = try recentBuilds(branch: branch, limit: limit)
+        let counts = try buildCounts(rows.map(\.build))
+        return rows.map { row in
+            var row = row
+            if let found = counts[row.build] { row.counts = found }
+            return row
+        }
+    }
+
+    /// The newest `limit` builds (optionally of one branch), newest first, their counts left at 0
+    /// (`buildCounts` fills them; a dashboard keeps finished builds' counts, which never change).
+    public func recentBuilds(branch: String? = nil, limit: Int = 50) throws(StoreError) -> [BuildListRow] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                WITH recent AS (
-                  SELECT id, commit_sha, branch, state, verdict, simulated, created_at, finished_at, rowid AS position
-                  FROM build WHERE (?1 IS NULL OR branch = ?1) ORDER BY rowid DESC LIMIT ?2
-                ), per_test AS (
-                  -- SQLite takes the bare `outcome` from the row of the one max() aggregate: the
-                  -- last attempt's (so no other max() or min() may appear here).
-                  SELECT r.build_id, r.test, max(r.attempt) AS attempts, r.outcome,
-                         sum(r.outcome IN ('failed', 'error')) > 0 AS any_failed
-                  FROM result r JOIN recent ON recent.id = r.build_id
-                  GROUP BY r.build_id, r.test
-                )
-                SELECT recent.id, recent.commit_sha, recent.branch, recent.state, recent.verdict, recent.simulated,
-                       recent.created_at, recent.finished_at,
-                       count(per_test.test) AS tests,
-                       coalesce(sum(per_test.outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS passed,
-                       coalesce(sum(per_test.outcome IN ('failed', 'error')), 0) AS failed,
-                       coalesce(sum(per_test.outcome = 'skipped'), 0) AS skipped,
-                       coalesce(sum(per_test.any_failed AND per_test.outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS retried
-                FROM recent LEFT JOIN per_test ON per_test.build_id = recent.id
-                GROUP BY recent.id
-                ORDER BY recent.position DESC
+                SELECT id, commit_sha, branch, state, verdict, simulated, created_at, finished_at
+                FROM build WHERE (?1 IS NULL OR branch = ?1) ORDER BY rowid DESC LIMIT ?2
                 """, arguments: [branch, limit]
             ).map { row in
                 BuildListRow(build: row["id"], commit: row["commit_sha"], branch: row["branch"], state: row["state"],
                              verdict: row["verdict"], simulated: row["simulated"], createdAt: row["created_at"],
-                             finishedAt: row["finished_at"], tests: row["tests"], passed: row["passed"], failed: row["failed"],
-                             skipped: row["skipped"], passedOnRetry: row["retried"])
+                             finishedAt: row["finished_at"], tests: 0, passed: 0, failed: 0, skipped: 0, passedOnRetry: 0)
             }
+        }
+    }
+
+    /// Each build's counts, each test counted once by its last attempt: one scan of the build's
+    /// key range each (builds without results are absent).
+    public func buildCounts(_ builds: [String]) throws(StoreError) -> [String: BuildListRow.Counts] {
+        try read { db in
+            let statement = try db.cachedStatement(sql: """
+                WITH per_test AS (
+                  -- SQLite takes the bare `outcome` from the row of the one max() aggregate: the
+                  -- last attempt's (so no other max() or min() may appear here).
+                  SELECT test, max(attempt) AS attempts, outcome, sum(outcome IN ('failed', 'error')) > 0 AS any_failed
+                  FROM result WHERE build_id = ? GROUP BY test
+                )
+                SELECT count(*) AS tests,
+                       coalesce(sum(outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS passed,
+                       coalesce(sum(outcome IN ('failed', 'error')), 0) AS failed,
+                       coalesce(sum(outcome = 'skipped'), 0) AS skipped,
+                       coalesce(sum(any_failed AND outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS retried
+                FROM per_test
+                """)
+            var counts: [String: BuildListRow.Counts] = [:]
+            for build in builds {
+                guard let row = try Row.fetchOne(statement, arguments: [build]), (row["tests"] as Int) > 0 else { continue }
+                counts[build] = BuildListRow.Counts(tests: row["tests"], passed: row["passed"], failed: row["failed"],
+                                                    skipped: row["skipped"], passedOnRetry: row["retried"])
+            }
+            return counts
         }
     }
 

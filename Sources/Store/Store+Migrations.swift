@@ -242,6 +242,26 @@ extension Store {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v15 webhook outbox") { db in
+            // Each announced state change, written in the same transaction that records the
+            // state as announced, with the delivery id it keeps across retries and restarts;
+            // `delivered_at` once the receiver answered (2xx, or a 4xx refusal: `outcome`).
+            try db.execute(sql: """
+                CREATE TABLE alert_outbox (
+                  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                  delivery TEXT NOT NULL UNIQUE CHECK (length(delivery) > 0),
+                  test TEXT NOT NULL,
+                  state TEXT NOT NULL,
+                  body TEXT NOT NULL,
+                  created_at REAL NOT NULL,
+                  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                  delivered_at REAL,
+                  outcome TEXT CHECK (outcome IN ('delivered', 'refused')),
+                  CHECK ((delivered_at IS NULL) = (outcome IS NULL))
+                );
+                CREATE INDEX alert_outbox_pending ON alert_outbox (seq) WHERE delivered_at IS NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import Analyzer
 import ArgumentParser
 import Builds
 import Coordinator
@@ -91,17 +92,31 @@ struct CoordinatorCommand: ParsableCommand {
     func run() throws {
         let curve = try curveSecurity()
         let store = try self.store.open()
+        // The flaky analysis the dashboard and the webhook show, made by the background refresh
+        // after each finished build (never by a request or a webhook check).
+        let shared = http != nil || webhook != nil ? SharedAnalysis(store: store) : nil
         let lifecycle = BuildLifecycle(
-            store: store, refresh: AnalysisRefresh(every: refreshAnalysisEvery, window: analysisWindow)
+            store: store, refresh: AnalysisRefresh(every: refreshAnalysisEvery, window: analysisWindow), shared: shared
         ) { line in FileHandle.standardError.write(Data("testfleet coordinator: \(line)\n".utf8)) }
         let log: @Sendable (String) -> Void = { line in FileHandle.standardError.write(Data("testfleet coordinator: \(line)\n".utf8)) }
-        let notifier = try webhook.map { url in WebhookNotifier(url: URL(string: url)!, store: try self.store.open(), log: log) }
+        var notifier: WebhookNotifier?
+        if let webhook, let shared {
+            let posting = WebhookNotifier(url: URL(string: webhook)!, store: try self.store.open(), analysis: shared, log: log)
+            shared.onPublish { _ in posting.check() }
+            notifier = posting
+        }
+        // Without a background refresh (--refresh-analysis-every 0) nothing publishes: the
+        // webhook checks (analysing when the store changed) after each build and decision.
+        let produced = shared?.hasProducer ?? false
+        let changed: @Sendable () -> Void = { [notifier] in if produced { lifecycle.refreshSharedAnalysis() } else { notifier?.check() } }
+        var finished: (@Sendable (String) -> Void)?
+        if !produced, let notifier { finished = { _ in notifier.check() } }
         let coordinator = CoordinatorService(
             config: CoordinatorConfig(endpoint: bind, heartbeatMilliseconds: heartbeatMilliseconds,
                                       workerTimeoutMilliseconds: workerTimeoutMilliseconds, maxSlotsPerWorker: maxSlotsPerWorker,
                                       archWaitMilliseconds: Int(archWait * 1000), leaseGraceMilliseconds: Int(leaseGrace * 1000),
                                       curve: curve),
-            lifecycle: lifecycle, finished: { _ in notifier?.check() })
+            lifecycle: lifecycle, finished: finished)
         let endpoint: String
         do { endpoint = try coordinator.start() } catch { throw TestfleetError.infrastructure("\(error)") }
         FileHandle.standardError.write(Data("testfleet coordinator: listening on \(endpoint), store \(store.path)\n".utf8))
@@ -112,8 +127,12 @@ struct CoordinatorCommand: ParsableCommand {
             }
         }
         retention?.start()
-        let dashboard = try http.map { try startDashboard(HTTPAddress($0), coordinator: coordinator, notifier: notifier) }
-        notifier?.check()
+        let dashboard = try http.map {
+            try startDashboard(HTTPAddress($0), coordinator: coordinator, analysis: shared, changed: changed)
+        }
+        // The first analysis (the notifier's check follows its publication): builds finished
+        // before this start, or while the coordinator was down, are announced now.
+        changed()
         let stop = DispatchSemaphore(value: 0)
         Signals.onTerminate { stop.signal() }
         stop.wait()
@@ -127,7 +146,8 @@ struct CoordinatorCommand: ParsableCommand {
 
     /// Serves the HTTP side on its own store connections; the coordinator's figures come from
     /// its published snapshot.
-    func startDashboard(_ address: HTTPAddress, coordinator: CoordinatorService, notifier: WebhookNotifier?) throws -> DashboardServer {
+    func startDashboard(_ address: HTTPAddress, coordinator: CoordinatorService, analysis: SharedAnalysis?,
+                        changed: @escaping @Sendable () -> Void) throws -> DashboardServer {
         var token: String?
         if let httpTokenFile {
             guard let text = try? String(contentsOfFile: httpTokenFile, encoding: .utf8) else {
@@ -138,7 +158,7 @@ struct CoordinatorCommand: ParsableCommand {
         }
         let configuration = DashboardConfiguration(
             metrics: { coordinator.metrics() }, loopTurning: { coordinator.isTurning() }, token: token,
-            quarantineChanged: { notifier?.check() })
+            quarantineChanged: changed, analysis: analysis)
         let server = DashboardServer(store: try store.open(), configuration: configuration)
         let port: Int
         do { port = try server.startBlocking(host: address.host, port: address.port) } catch {

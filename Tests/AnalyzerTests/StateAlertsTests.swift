@@ -34,9 +34,10 @@ import Testing
         #expect(StateAlerts.changes(analysis, announced: ["t::b": "broken"]).isEmpty, "announced already: nothing")
         let left = StateAlerts.changes(analysis, announced: ["t::a": "quarantined", "t::b": "broken"])
         #expect(left.map(\.kind) == ["unquarantined"] && left.first?.state == .stable)
-        let json = StateAlerts.json(first[0], at: 12.5)
+        let json = StateAlerts.json(first[0], at: 12.5, delivery: "d-1")
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
-        #expect(object?["event"] as? String == "broken" && object?["previous_state"] is NSNull && object?["at"] as? Double == 12.5)
+        #expect(object?["event"] as? String == "broken" && object?["previous_state"] is NSNull && object?["at"] as? Double == 12.5
+                && object?["delivery"] as? String == "d-1")
     }
 
     @Test func analysingWithoutSavingLeavesTheSnapshotAlone() throws {

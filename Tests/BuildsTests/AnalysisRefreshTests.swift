@@ -1,3 +1,4 @@
+import Analyzer
 import Builds
 import Foundation
 import Model
@@ -34,6 +35,42 @@ import Testing
         let store = try Store(path: directory + "/none.db")
         try fill(store, builds: 20, lifecycle: BuildLifecycle(store: store, refresh: nil))
         #expect(try store.snapshot() == nil)
+    }
+
+    /// With a shared analysis (the coordinator serving HTTP or a webhook), the background refresh
+    /// publishes after every finished build, and readers, however often they read, never analyse:
+    /// a change the refresher was not told about stays unseen until it is asked to refresh.
+    @Test func readersOfTheSharedAnalysisNeverAnalyseBesideTheRefresher() throws {
+        let store = try Store(path: directory + "/shared.db")
+        let shared = SharedAnalysis(store: store)
+        let lifecycle = BuildLifecycle(store: store, refresh: AnalysisRefresh(every: 20), shared: shared)
+        #expect(shared.hasProducer)
+        for n in 1...5 {
+            let results = ["t::a", "t::b"].map { test in
+                let outcomes: [Outcome] = test == "t::b" && n >= 3 ? [.failed, .failed] : [.passed]
+                return outcomes.enumerated().map {
+                    TestResult(test: test, attempt: $0.offset + 1, outcome: $0.element, duration: 0.1, worker: "w", arch: .x86_64)
+                }
+            }
+            _ = try lifecycle.ingest(results, into: BuildSpec(id: "s\(n)", suite: "junit:x", commit: "c\(n)", branch: "main",
+                                                          maxAttempts: 2))
+            for _ in 0..<20 { _ = try shared.current() }  // readers polling while the refresher works
+        }
+        lifecycle.waitUntilIdle(timeout: 60)
+        let entry = try shared.current()
+        #expect(entry.stamp == (try store.changeStamp()), "the newest build is in the published analysis")
+        #expect(entry.analysis.tests.first { $0.name == "t::b" }?.state == .broken)
+        let made = shared.analysesMade
+        #expect(made <= 6, "\(made) analyses for 5 builds and 100 reads")
+
+        try store.quarantine(test: "t::b", reason: "tracked")  // the store changes; nobody told the refresher
+        for _ in 0..<50 { _ = try shared.current() }
+        #expect(shared.analysesMade == made, "reads made no analysis")
+        #expect(try shared.current().stamp != (try store.changeStamp()))
+        lifecycle.refreshSharedAnalysis()
+        lifecycle.waitUntilIdle(timeout: 60)
+        #expect(shared.analysesMade == made + 1)
+        #expect(try shared.current().analysis.tests.first { $0.name == "t::b" }?.state == .quarantined)
     }
 
     @Test func theWindowIsBoundedByResultsNotOnlyBuilds() {

@@ -1,4 +1,5 @@
 import Analyzer
+import Builds
 import Dashboard
 import Foundation
 import Model
@@ -84,6 +85,30 @@ import Testing
         }
         let unknown = try await h.get("/api/builds?branch=nope")
         #expect(unknown.status == 404 && unknown.error != nil)
+    }
+
+    /// Counts kept between requests: a running build's are at most a second old, and a build
+    /// listed while it ran shows its final counts once finished.
+    @Test func aBuildListedWhileRunningShowsItsFinalCountsOnceFinished() async throws {
+        let h = try await seeded()
+        try h.store.createBuild(BuildSpec(id: "live", suite: "unit", commit: "c9", branch: "main", maxAttempts: 3), testCount: 3)
+        func result(_ test: String, _ attempt: Int, _ outcome: Outcome) -> TestResult {
+            TestResult(test: test, attempt: attempt, outcome: outcome, duration: 0.1, worker: "w0", arch: .x86_64)
+        }
+        _ = try h.store.recordResults(build: "live", [result("t::a", 1, .passed)])
+        func live() async throws -> [String: Any] {
+            try await h.get("/api/builds").array.first { $0["build"] as? String == "live" } ?? [:]
+        }
+        let running = try await live()
+        #expect(running["state"] as? String == "running" && (running["counts"] as? [String: Int])?["total"] == 1)
+        _ = try h.store.recordResults(build: "live", [result("t::b", 1, .failed), result("t::b", 2, .passed), result("t::c", 1, .skipped)])
+        try await Task.sleep(for: .milliseconds(1_100))
+        #expect((try await live()["counts"] as? [String: Int])?["total"] == 3, "a running build's counts are at most a second old")
+        _ = try BuildLifecycle(store: h.store, refresh: nil).finish(build: "live")
+        let finished = try await live()
+        #expect(finished["state"] as? String == "finished")
+        #expect(finished["counts"] as? [String: Int] == ["total": 3, "passed": 2, "failed": 0, "skipped": 1, "flaky": 1], "\(finished)")
+        #expect(try await live()["counts"] as? [String: Int] == finished["counts"] as? [String: Int], "kept once finished")
     }
 
     @Test func oneBuildIsTheGateVerdictPlusItsState() async throws {

@@ -41,11 +41,12 @@ public enum StateAlerts {
         return events.sorted { $0.test < $1.test }
     }
 
-    /// The JSON body of one event (one object, keys sorted).
-    public static func json(_ event: Event, at time: Double) -> String {
+    /// The JSON body of one event (one object, keys sorted). `delivery`: the id the event keeps
+    /// across retries and restarts (receivers de-duplicate by it).
+    public static func json(_ event: Event, at time: Double, delivery: String) -> String {
         let previous = event.previous.map(JSONText.quoted) ?? "null"
         let since = event.sinceCommit.map(JSONText.quoted) ?? "null"
-        return "{\"at\": \(time), \"event\": \(JSONText.quoted(event.kind)), \"evidence\": \(JSONText.quoted(event.evidence)), "
+        return "{\"at\": \(time), \"delivery\": \(JSONText.quoted(delivery)), \"event\": \(JSONText.quoted(event.kind)), \"evidence\": \(JSONText.quoted(event.evidence)), "
             + "\"flake_rate\": \(FlakyReport.jsonNumber(event.flakeRate)), \"previous_state\": \(previous), "
             + "\"since_commit\": \(since), \"state\": \(JSONText.quoted(event.state.rawValue)), \"test\": \(JSONText.quoted(event.test))}"
     }

@@ -70,9 +70,13 @@ extension Submit {
     /// A simulated build planned here, every test pinned to `arch` (so only workers of that arch
     /// take it): the coordinator validates the plan and predicts from its history, as for any
     /// build `submit` planned in a CI checkout.
-    static func pinned(_ id: String, _ suite: SimulatedSuite, to arch: Arch, priority: Int? = nil) -> Submit {
+    static func pinned(_ id: String, _ suite: SimulatedSuite, to arch: Arch, priority: Int? = nil,
+                       branch: String? = nil, commit: String? = nil, maxAttempts: Int = 1) -> Submit {
         var spec = BuildSpec(id: id, suite: suite.spec)
         spec.priority = priority
+        spec.branch = branch
+        spec.commit = commit
+        spec.maxAttempts = maxAttempts
         let tests = (0..<suite.count).map { TestCase(name: suite.name(of: $0), suite: 0, arch: arch, index: $0) }
         let plan = PlannedBuild(spec: spec, suites: [.simulated(suite)], tests: tests, grantCost: 0.000_2)
         return Submit(spec: spec, plan: plan)

@@ -18,6 +18,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "balance": BalanceBench.run,
     "grant-latency": GrantLatencyBench.run,
     "coordinator-rss": CoordinatorRSSBench.run,
+    "service-load": ServiceLoadBench.run,
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
