@@ -6,16 +6,20 @@
 #   more-itertools  more-itertools 11.2.1 sdist (~770 tests with ~21,000 subtests)
 #   dateutil        python-dateutil sdist (has genuinely failing tests on this machine)
 # MODES lists the values of TESTFLEET_WARM to measure with the same binary (0: a new pytest
-# process per grant, 1: warm pytest sessions); default "0 1". Round 0 builds each mode on a fresh
+# process per grant, 1: warm pytest sessions); default "0 1". A mode may end in `r0` (e.g. "1r0"):
+# the same with `--retries 0`, to price failure handling: MODES="1 1r0" on a suite with genuinely
+# failing tests (dateutil) prints each round's default/retries-0 ratio (target <= 1.15). Round 0 builds each mode on a fresh
 # store; rounds 1..RUNS are later runs on it (history and inventory cache). Each round runs every
 # mode once, then `pytest -n 2` once. Every testfleet build's per-outcome counts (final attempts)
 # must equal serial pytest's. Prints medians and ratios; the JSON line is last.
+# PYTEST_ARGS (e.g. "--ignore=tests/property" for dateutil, whose hypothesis tests take minutes
+# on a loaded machine) go to every pytest run: serial, xdist and testfleet's suite command.
 # The venv lives in .build-bench/venv (VENV=… to reuse another); nothing is installed system-wide.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"; WORKERS="${WORKERS:-2}"; PROJECT="${PROJECT:-networkx}"; MODES="${MODES:-0 1}"
 VENV="${VENV:-.build-bench/venv}"; SRC="${SRC:-.build-bench/src}"
-bin="$PWD/.build/release/testfleet"
+bin="${BIN:-$PWD/.build/release/testfleet}"
 need() { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import pytest, xdist, $1" 2>/dev/null; }
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 # An sdist unpacked under $SRC and installed editable (its tests live beside the package).
@@ -50,7 +54,7 @@ cat > "$work/testfleet.toml" <<TOML
 name = "$PROJECT"
 adapter = "pytest"
 dir = "$dir"
-command = "$py -m pytest -p no:cacheprovider"
+command = "$py -m pytest -p no:cacheprovider ${PYTEST_ARGS:-}"
 timeout_s = 300
 TOML
 now() { date +%s.%N; }
@@ -67,12 +71,12 @@ PY
 }
 echo "suite: $PROJECT $version tests in $dir; $WORKERS workers; modes TESTFLEET_WARM=$MODES; 1 first + $RUNS later runs each; $(uptime)"
 t0=$(now)
-serial=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider -q 2>&1 | summary || true)
+serial=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-} -q 2>&1 | summary || true)
 [ -n "$serial" ] || { echo "could not read serial pytest's summary line" >&2; exit 1; }
 serial_s=$(echo "$(now) - $t0" | bc -l)
 echo "plain serial pytest: $serial in $(printf %.1f "$serial_s") s"
-declare -A first later
-xd=()
+declare -A first later round_t
+xd=(); retry_ratios=()
 for mode in $MODES; do rm -f "$work/fleet-$mode.db"; first[$mode]=""; later[$mode]=""; done
 # Rounds: every mode once per round (so each mode sees the same minutes of a shared machine's
 # load), then one `pytest -n 2` run. Round 0 runs on fresh stores.
@@ -81,9 +85,11 @@ for i in $(seq 0 "$RUNS"); do
     db="$work/fleet-$mode.db"; build="warm$mode-run-$i"
     [ "$i" = 0 ] && rm -rf "$TESTFLEET_CACHE"
     t0=$(now)
-    TESTFLEET_WARM=$mode "$bin" run --local "$WORKERS" --suite "$work/testfleet.toml" --db "$db" --build "$build" --quiet \
-      --json "$work/v.json" >/dev/null 2>"$work/stderr-$build" || true
+    retries=(); case "$mode" in *r*) retries=(--retries "${mode#*r}") ;; esac
+    TESTFLEET_WARM=${mode%%r*} "$bin" run --local "$WORKERS" --suite "$work/testfleet.toml" --db "$db" --build "$build" --quiet \
+      "${retries[@]}" --json "$work/v.json" >/dev/null 2>"$work/stderr-$build" || true
     t=$(echo "$(now) - $t0" | bc -l)
+    round_t[$mode]="$t"
     if [ "$i" = 0 ]; then first[$mode]="$t"; else later[$mode]+="$t "; fi
     got=$(stored "$db" "$build")
     [ "$got" = "$serial" ] || { echo "TESTFLEET_WARM=$mode $build: testfleet counts '$got' differ from serial pytest '$serial'" >&2
@@ -91,15 +97,19 @@ for i in $(seq 0 "$RUNS"); do
     notes=$(grep -c "warm session" "$work/stderr-$build" || true)
     echo "round $i$([ "$i" = 0 ] && echo ' (fresh store)'): TESTFLEET_WARM=$mode testfleet $(printf %.2f "$t") s ($got; warm-session log lines: $notes)"
   done
+  if [ -n "${round_t[1]:-}" ] && [ -n "${round_t[1r0]:-}" ]; then
+    retry_ratios+=("$(echo "${round_t[1]} / ${round_t[1r0]}" | bc -l)")
+    echo "round $i: default flags / --retries 0 = $(printf %.3f "${retry_ratios[-1]}")"
+  fi
   t0=$(now)
-  xcounts=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider -q -n "$WORKERS" 2>&1 | summary || true)
+  xcounts=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-} -q -n "$WORKERS" 2>&1 | summary || true)
   x=$(echo "$(now) - $t0" | bc -l); xd+=("$x")
   echo "round $i: pytest -n $WORKERS $(printf %.2f "$x") s ($xcounts)"
 done
 args=()
 for mode in $MODES; do args+=("$mode=${first[$mode]}=${later[$mode]}"); done
-python3 - "$PROJECT $version" "$WORKERS" "${xd[*]}" "$serial" "$serial_s" "${args[@]}" <<'PY'
-import json, statistics, sys
+RETRY_RATIOS="${retry_ratios[*]}" python3 - "$PROJECT $version" "$WORKERS" "${xd[*]}" "$serial" "$serial_s" "${args[@]}" <<'PY'
+import json, os, statistics, sys
 suite, workers = sys.argv[1], int(sys.argv[2])
 xd = [float(x) for x in sys.argv[3].split()]; serial, serial_s = sys.argv[4], float(sys.argv[5])
 mx = statistics.median(xd); half = serial_s / 2
@@ -116,5 +126,10 @@ for arg in sys.argv[6:]:
     out[f"warm{mode}"] = {"first_s": round(first, 2), "first_vs_xdist": round(first / mx, 3), "later_median_s": round(ml, 2),
                           "later_vs_half_serial": round(ml / half, 3), "later_vs_xdist": round(ml / mx, 3),
                           "later_runs": [round(x, 2) for x in later]}
+rr = [float(x) for x in os.environ.get("RETRY_RATIOS", "").split()]
+if rr:
+    m = statistics.median(rr)
+    print(f"failure cost: default flags / --retries 0, median of {len(rr)} rounds = {m:.3f} (target <= 1.15: {'met' if m <= 1.15 else 'NOT met'})")
+    out["default_vs_retries0"] = {"median": round(m, 3), "rounds": [round(x, 3) for x in rr]}
 print(json.dumps(out))
 PY

@@ -26,8 +26,10 @@ public struct GoTestAdapter: TestAdapter {
         self.buildTimeout = buildTimeout
     }
 
-    /// `go test` of a compiled package binary starts in about half a second.
-    public var grantCost: Double { 0.5 }
+    /// `go test` of a compiled package binary starts in about half a second; with warm go (on
+    /// unless `TESTFLEET_WARM=0`, as for the worker) a grant starts a binary already compiled:
+    /// tens of milliseconds per package. 0.1 keeps a first build's even split per worker.
+    public var grantCost: Double { WarmSetting.enabled ? 0.1 : 0.5 }
     /// Unit tests take milliseconds (see `PytestAdapter.typicalTestSeconds`).
     public var typicalTestSeconds: Double? { 0.05 }
     /// Go sources and the module files decide what `go test -list` finds.
@@ -51,6 +53,13 @@ public struct GoTestAdapter: TestAdapter {
     }
 
     public func run(_ tests: [String], of suite: SuiteDefinition, attempt: Int, report: (AdapterResult) -> Void) {
+        run(tests, of: suite, binary: { _ in nil }, report: report)
+    }
+
+    /// Runs `tests` package by package, each through the binary `binary` gives for it (nil:
+    /// plain `go test`).
+    func run(_ tests: [String], of suite: SuiteDefinition, binary: (String) -> GoTestBinaries.Binary?,
+             report: (AdapterResult) -> Void) {
         var seen = Set<String>()
         var packages: [String] = []
         var byPackage: [String: [String]] = [:]
@@ -67,24 +76,40 @@ public struct GoTestAdapter: TestAdapter {
         var round = 0
         for package in packages {
             var remaining = byPackage[package] ?? []
+            let compiled = remaining.isEmpty ? nil : binary(package)
             while !remaining.isEmpty {
                 round += 1
-                remaining = runOnce(remaining, package: package, suite: suite, console: scratch + "/run-\(round).log", report: report)
+                remaining = runOnce(remaining, package: package, suite: suite, console: scratch + "/run-\(round).log",
+                                    binary: compiled, report: report)
             }
         }
     }
 
-    /// Runs `names` (all of `package`) in one `go test`; reports what it can and returns the
-    /// tests to run again (those a panic kept from starting).
-    private func runOnce(
-        _ names: [String], package: String, suite: SuiteDefinition, console: String, report: (AdapterResult) -> Void
+    /// Runs `names` (all of `package`) in one `go test` (or, given `binary`, one start of the
+    /// package's compiled test binary under test2json: the same event stream); reports what it
+    /// can and returns the tests to run again (those a panic or a hang kept from starting).
+    func runOnce(
+        _ names: [String], package: String, suite: SuiteDefinition, console: String, binary: GoTestBinaries.Binary? = nil,
+        report: (AdapterResult) -> Void
     ) -> [String] {
         let tests = names.compactMap { GoTestEventStream.split($0)?.test }
         let testTimeout = max(1, suite.timeout * Double(names.count))
-        let arguments = [
-            "test", "-json", "-count=1", "-timeout", "\(SwiftGoConsoleCapture.seconds(testTimeout.rounded(.up)))s",
-            "-run", GoTestEventStream.runRegex(for: tests), package,
-        ]
+        let timeoutFlag = "\(SwiftGoConsoleCapture.seconds(testTimeout.rounded(.up)))s"
+        let pattern = GoTestEventStream.runRegex(for: tests)
+        let command: [String]
+        let directory: String
+        let allowance: Double
+        if let binary {
+            // What `go test -json` runs: the binary in its package's folder, through test2json.
+            command = [binary.toolchain.test2json, "-t", "-p", package, binary.path, binary.toolchain.verboseFlag,
+                       "-test.paniconexit0", "-test.count=1", "-test.timeout=" + timeoutFlag, "-test.run=" + pattern]
+            directory = binary.directory
+            allowance = 60
+        } else {
+            command = words(suite) + ["test", "-json", "-count=1", "-timeout", timeoutFlag, "-run", pattern, package]
+            directory = suite.directory
+            allowance = buildTimeout
+        }
         // go's own -timeout covers the whole binary and prints where it hung; the stall watch
         // enforces the per-test timeout (no test started or ended for `timeout` seconds) once the
         // first test began, so compiling is not counted against a test.
@@ -92,8 +117,8 @@ public struct GoTestAdapter: TestAdapter {
         let stalled: Bool
         do {
             (run, stalled) = try SwiftGoConsoleCapture.run(
-                words(suite) + arguments, consoleFile: console, runner: runner, directory: suite.directory,
-                environment: suite.environment, timeout: testTimeout + buildTimeout, cancellation: cancellation,
+                command, consoleFile: console, runner: runner, directory: directory,
+                environment: suite.environment, timeout: testTimeout + allowance, cancellation: cancellation,
                 stall: StallWatch(seconds: suite.timeout, armOnFirstProgress: true, isProgress: Self.isProgressLine))
         } catch {
             for name in names { report(Self.error(name, "cannot run go: \(error.message)", cap: suite.outputCap)) }
@@ -141,7 +166,7 @@ public struct GoTestAdapter: TestAdapter {
         return []
     }
 
-    private func words(_ suite: SuiteDefinition) -> [String] {
+    func words(_ suite: SuiteDefinition) -> [String] {
         SwiftGoConsoleCapture.words(of: suite.command, fallback: "go")
     }
 

@@ -19,6 +19,8 @@ struct GoTestEventStream: Sendable {
         var outcome: Outcome?
         var elapsed: Double
         var output: OutputTail
+        /// Seconds into the day of the test's first event (its `run`), from the event's `Time`.
+        var started: Double?
     }
 
     /// By `package.TestName`.
@@ -44,6 +46,7 @@ struct GoTestEventStream: Sendable {
         var Test: String?
         var Output: String?
         var Elapsed: Double?
+        var Time: String?
     }
 
     /// Feeds one line (without its newline).
@@ -80,7 +83,8 @@ struct GoTestEventStream: Sendable {
         let key = Self.name(package: package, test: topLevel)
         let isSubtest = topLevel != test
         if records[key] == nil {
-            records[key] = Record(outcome: nil, elapsed: 0, output: OutputTail(capacity: outputCap))
+            records[key] = Record(outcome: nil, elapsed: 0, output: OutputTail(capacity: outputCap),
+                                  started: event.Time.flatMap(Self.secondsIntoDay))
         }
         switch event.Action {
         case "output":
@@ -88,10 +92,28 @@ struct GoTestEventStream: Sendable {
         case "pass", "fail", "skip":
             guard !isSubtest else { break }
             records[key]?.outcome = event.Action == "pass" ? .passed : event.Action == "fail" ? .failed : .skipped
-            records[key]?.elapsed = event.Elapsed ?? 0
+            // The wall time from `run` to the verdict when longer than go's own figure: go 1.19
+            // reports a parent of parallel subtests as taking 0.01 s when they took a second, and
+            // the scheduler needs what the test costs a worker.
+            var wall = 0.0
+            if let started = records[key]?.started, let ended = event.Time.flatMap(Self.secondsIntoDay) {
+                wall = ended >= started ? ended - started : ended + 86_400 - started
+            }
+            records[key]?.elapsed = max(event.Elapsed ?? 0, wall)
         default:
             break  // run, pause, cont, bench
         }
+    }
+
+    /// `2026-11-26T23:35:17.097319317Z` (any zone suffix) → seconds since that day's midnight in
+    /// the stamp's own zone: differences within one stream are all that is needed.
+    static func secondsIntoDay(_ stamp: String) -> Double? {
+        guard let t = stamp.firstIndex(of: "T") else { return nil }
+        let clock = stamp[stamp.index(after: t)...].prefix { $0.isNumber || $0 == ":" || $0 == "." }
+        let parts = clock.split(separator: ":")
+        guard parts.count == 3, let hours = Double(parts[0]), let minutes = Double(parts[1]),
+              let seconds = Double(parts[2]) else { return nil }
+        return hours * 3600 + minutes * 60 + seconds
     }
 
     /// `example.com/fixture/mathx` + `TestAdd` → `example.com/fixture/mathx.TestAdd`.

@@ -34,15 +34,18 @@ enum PytestWarmPlugin {
 """testfleet's warm pytest session (loaded with -p testfleet_warm; written by the worker).
 
 The process imports and configures once, skips the initial collection, then serves grants: a
-request is one JSON line on fd TESTFLEET_WARM_IN ({"ids": [...]}); the grant's node ids are
-collected (modules already imported stay in sys.modules, so this is cheap the second time) and
-run through pytest's own pytest_runtest_protocol hook, one JSON line per event on fd
+request is one JSON line on fd TESTFLEET_WARM_IN ({"ids": [...]}); each file of a grant is
+collected whole the first time a grant names it and its items are kept, as pytest-xdist's workers
+keep theirs (collecting a file a second time in one session is not what a plain run does, and
+it can differ: a conftest's parametrised fixtures, for one, are not applied again). The grant's
+items are run through pytest's own pytest_runtest_protocol hook, one JSON line per event on fd
 TESTFLEET_WARM_OUT: {"start": id} before a test, {"result": id, "outcome", "duration", "output"}
 after it, {"missing": [ids]} for ids collection did not yield, {"done": n} at the grant's end.
 The worker watches each test's own timeout and restarts the process when a test kills it.
 """
 import json
 import os
+import pathlib
 import sys
 
 import pytest
@@ -53,6 +56,10 @@ _CAP = os.environ.pop("TESTFLEET_WARM_OUTPUT_CAP", "1048576")
 _ACTIVE = _CHANNELS[0] is not None and _CHANNELS[1] is not None
 _reports = {}
 _collected = {}
+# Items by node id, and the skip report of each file skipped whole, for the files collected so far.
+_items = {}
+_skipped_files = {}
+_files_done = set()
 
 
 def _open_channels():
@@ -150,36 +157,75 @@ def pytest_runtestloop(session):
             continue
         ids = json.loads(line).get("ids", [])
         _serve(session, ids, results)
+    # Closed here: a suite that turns warnings into errors would fail the exit on open files.
+    requests.close()
+    results.close()
     return True
+
+
+def _file_of(node_id):
+    return node_id.split("::", 1)[0]
+
+
+def _queue_conftests_again(session):
+    """pytest 9.1+ gives a conftest's fixtures to the Directory node of the first collection
+    only (it queues the conftest once, when it is imported); a later collection makes new nodes
+    that would not see them, so a conftest's parametrised fixtures silently vanish. Queue the
+    conftests below the rootdir again; the rootdir's and those above it belong to the session."""
+    pending = getattr(session._fixturemanager, "_pending_conftests", None)
+    if pending is None:  # pytest before 9.1 scopes conftest fixtures by node id: nothing to do
+        return
+    root = pathlib.Path(os.path.abspath(str(session.config.rootpath)))
+    manager = session.config.pluginmanager
+    for plugin in manager.get_plugins():
+        name = manager.get_name(plugin) or ""
+        if not name.endswith("conftest.py"):
+            continue
+        # Keyed as pytest keys them: the absolute path, symlinks kept.
+        directory = pathlib.Path(os.path.abspath(name)).parent
+        if directory != root and root in directory.parents:
+            pending.setdefault(directory, plugin)
+
+
+def _collect_files(session, files):
+    """Collects files not collected before, keeping their items; returns why it failed, or None."""
+    files = [f for f in files if f not in _files_done]
+    if not files:
+        return None
+    _collected.clear()
+    if _files_done:
+        _queue_conftests_again(session)
+    try:
+        items = list(session.perform_collect(files))
+    except BaseException as error:  # a UsageError for a path pytest refuses, a collection crash
+        return repr(error)[-2000:]
+    finally:
+        _files_done.update(files)
+    for item in items:
+        _items.setdefault(item.nodeid, item)
+    for node_id, report in _collected.items():
+        if report.skipped and node_id in files:
+            _skipped_files[node_id] = report
+    return None
 
 
 def _serve(session, ids, results):
     session.shouldfail = False
     session.shouldstop = False
-    _collected.clear()
-    try:
-        items = list(session.perform_collect(ids))
-    except BaseException as error:  # a UsageError for an id pytest refuses, a collection crash
-        _send(results, {"missing": ids, "why": repr(error)[-2000:]})
-        _send(results, {"done": 0})
-        return
-    wanted = set(ids)
-    by_id = {}
-    for item in items:
-        if item.nodeid in wanted and item.nodeid not in by_id:
-            by_id[item.nodeid] = item
+    why = _collect_files(session, list(dict.fromkeys(_file_of(i) for i in ids)))
+    by_id = {i: _items[i] for i in ids if i in _items}
     missing = []
     for node_id in ids:
         if node_id in by_id:
             continue
-        report = _collected.get(node_id)
-        if report is not None and report.skipped:
+        report = _skipped_files.get(_file_of(node_id))
+        if report is not None:
             # A module skipped as a whole (importorskip): one skipped test, as in a plain run.
             _send(results, {"result": node_id, "outcome": "skipped", "duration": 0.0, "output": _text(report)})
         else:
             missing.append(node_id)
     if missing:
-        _send(results, {"missing": missing, "why": "not collected"})
+        _send(results, {"missing": missing, "why": why or "not collected"})
     order = [by_id[i] for i in ids if i in by_id]
     for index, item in enumerate(order):
         following = order[index + 1] if index + 1 < len(order) else None

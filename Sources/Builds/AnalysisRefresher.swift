@@ -1,5 +1,6 @@
 import Analyzer
 import Foundation
+import Model
 import Store
 
 /// Runs a full flaky analysis of the newest builds after a build when `SnapshotRefresh` says one
@@ -62,9 +63,8 @@ final class AnalysisRefresher: @unchecked Sendable {
             analyse(lastBuilds: builds)
             return
         }
-        let thread = Thread { [self] in analyse(lastBuilds: builds) }
-        thread.name = "testfleet-analysis"
-        thread.start()
+        // Lower priority: beside a coordinator, its loop's grants go first on a busy machine.
+        BackgroundPriority.detach(name: "testfleet-analysis") { [self] in analyse(lastBuilds: builds) }
     }
 
     /// With a shared analysis: starts a refresh in the background now, or one more after the
@@ -82,7 +82,8 @@ final class AnalysisRefresher: @unchecked Sendable {
             let seq = (try? store.latestBuildSeq()) ?? 0, results = (try? store.approximateResultCount()) ?? 0
             builds = refresh.builds(testsPerBuild: results / Int(max(seq, 1)))
         }
-        let thread = Thread { [self] in
+        // Lower priority: beside a coordinator, its loop's grants go first on a busy machine.
+        BackgroundPriority.detach(name: "testfleet-analysis") { [self] in
             while true {
                 let started = Date()
                 publish(to: shared, lastBuilds: builds, started: started)
@@ -96,8 +97,6 @@ final class AnalysisRefresher: @unchecked Sendable {
                 if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
             }
         }
-        thread.name = "testfleet-analysis"
-        thread.start()
     }
 
     private func publish(to shared: SharedAnalysis, lastBuilds: Int, started: Date) {
@@ -116,12 +115,23 @@ final class AnalysisRefresher: @unchecked Sendable {
         defer { lock.withLock { running = false } }
         let started = Date()
         do {
-            let (history, _) = try FlakyAnalyzer.analyze(store: store, lastBuilds: lastBuilds)
+            let (results, builds) = try Self.analyse(store: store, lastBuilds: lastBuilds)
             log("flaky analysis refreshed in \(String(format: "%.1f", Date().timeIntervalSince(started))) s "
-                + "(\(history.records.count) results, \(history.builds.count) builds)")
+                + "(\(results) results, \(builds) builds)")
         } catch {
             log("flaky analysis refresh failed (the gate keeps the previous snapshot): \(error)")
         }
+        // The analysis's tens of megabytes go back to the system, not to the allocator's free
+        // lists: a long-running coordinator's memory stays what its builds need between refreshes.
+        #if os(Linux)
+        _ = glibcMallocTrim(0)
+        #endif
+    }
+
+    /// One refresh; returns how much it read. Everything it allocated is freed when it returns.
+    private static func analyse(store: Store, lastBuilds: Int) throws -> (results: Int, builds: Int) {
+        let (history, _) = try FlakyAnalyzer.analyze(store: store, lastBuilds: lastBuilds)
+        return (history.records.count, history.builds.count)
     }
 
     /// Waits until a refresh in progress has finished (for a clean shutdown).
@@ -130,3 +140,10 @@ final class AnalysisRefresher: @unchecked Sendable {
         while isRunning && Date() < deadline { usleep(50_000) }
     }
 }
+
+#if os(Linux)
+/// glibc's `malloc_trim` (malloc.h, which the Glibc module does not export): returns free heap
+/// memory of every arena to the system.
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif

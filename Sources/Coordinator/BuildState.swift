@@ -45,7 +45,8 @@ final class BuildState {
     /// infrastructure error carrying this, not a verdict.
     var infrastructureFault: String?
     var lastProgressAt: UInt64 = 0
-    let startedAt: UInt64
+    /// Coordinator clock when the core started dispatching it.
+    var startedAt: UInt64
     /// Served before builds of lower priority (`BuildSpec.effectivePriority`).
     let priority: Int
     /// Predicted seconds of work granted so far (plus each grant's cost): among builds of equal
@@ -73,6 +74,17 @@ final class BuildState {
         for test in planned.tests { if let arch = test.arch { unfinishedPinned[arch, default: 0] += 1 } }
     }
 
+    /// A new build with everything that costs time in proportion to its tests done — statuses,
+    /// the queue sorted longest first, the test-name index results are looked up in: for a
+    /// submitted build this runs off the coordinator loop (a million tests take a fifth of a
+    /// second), so the loop only links the finished object in (`CoordinatorCore.start`).
+    static func prepared(_ planned: PlannedBuild, stored: [String: (attempt: Int, outcome: Outcome, worker: String)]) -> BuildState {
+        let build = BuildState(planned: planned, now: 0)
+        build.queueUnfinished(stored: stored)
+        build.indexNames()
+        return build
+    }
+
     /// Queues every test that has no final result yet, given what the store already holds
     /// (empty for a new build; a restarted coordinator passes each test's highest stored attempt).
     func queueUnfinished(stored: [String: (attempt: Int, outcome: Outcome, worker: String)]) {
@@ -88,12 +100,16 @@ final class BuildState {
     }
 
     func index(of name: String) -> Int? {
-        if indexByName == nil {
-            var map = [String: Int](minimumCapacity: planned.tests.count)
-            for test in planned.tests { map[test.name] = test.index }
-            indexByName = map
-        }
+        if indexByName == nil { indexNames() }
         return indexByName![name]
+    }
+
+    /// Builds the test-name index (once).
+    func indexNames() {
+        guard indexByName == nil else { return }
+        var map = [String: Int](minimumCapacity: planned.tests.count)
+        for test in planned.tests { map[test.name] = test.index }
+        indexByName = map
     }
 
     func markFinal(_ index: Int, failed: Bool, attempt: Int) {

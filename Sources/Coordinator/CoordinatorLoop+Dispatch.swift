@@ -9,7 +9,7 @@ import Wire
 /// the core says is complete, and answering clients.
 ///
 /// Nothing slow runs on the loop: planning or accepting a submitted plan and storing a new build
-/// run on `admissions`, the verdict (the gate, the timing fold) and report rendering on `work`;
+/// run on a thread of their own (lower priority), the verdict (the gate, the timing fold) and report rendering on `work`;
 /// each posts its result back as a control, so grants and acknowledgements never wait on them.
 extension CoordinatorLoop {
     /// Takes a planned build in from this process (`run --local`): stores it, queues it.
@@ -63,7 +63,9 @@ extension CoordinatorLoop {
         admitting[spec.id] = [client]
         let service = self.service
         let bundleArrived = spec.bundle.map { bundles[$0] != nil } ?? true
-        admissions.async {
+        // A thread each, of lower priority: a small build is not admitted after a million-test
+        // plan, and planning does not take the loop's CPU on a loaded machine.
+        BackgroundPriority.detach(name: "testfleet-admission") {
             service.post(Self.admission(of: submit, bundleArrived: bundleArrived, service: service))
         }
     }
@@ -104,17 +106,21 @@ extension CoordinatorLoop {
             } else {
                 stored = try storedAttempts(of: spec.id, store: service.store)  // a restarted coordinator, resubmitted
             }
-            return .admit(planned, stored: stored)
+            return .admit(HandOff(value: BuildState.prepared(planned, stored: stored)))
         } catch {
             return .refuse(spec.id, TestfleetError(error))
         }
     }
 
     /// The admission's result, back on the loop: start the build for every client that waits.
-    func admitted(_ planned: PlannedBuild, stored: StoredAttempts) {
-        let clients = admitting.removeValue(forKey: planned.spec.id) ?? []
-        if builds[planned.spec.id] == nil { start(planned, stored: stored, watcher: clients.first) }
-        for client in clients { builds[planned.spec.id]?.watchers.insert(client) }
+    func admitted(_ prepared: HandOff<BuildState>) {
+        let id = prepared.value.id
+        let clients = admitting.removeValue(forKey: id) ?? []
+        if builds[id] == nil {
+            core.start(prepared.value, watcher: clients.first, now: Self.now())
+            carryOut()
+        }
+        for client in clients { builds[id]?.watchers.insert(client) }
     }
 
     /// Refuses a build: a client hears the error (bad input or infrastructure, by its code); an

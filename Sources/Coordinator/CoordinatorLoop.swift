@@ -21,8 +21,10 @@ final class CoordinatorLoop {
     var carrying: [CoordinatorEffect] = []
     /// With TESTFLEET_TRACE set: where the loop's time goes (milliseconds), printed per build.
     let profile = LoopProfile(enabled: ProcessInfo.processInfo.environment["TESTFLEET_TRACE"] != nil)
-    /// Where admissions run, off the loop, one at a time; they post their result back.
-    let admissions = DispatchQueue(label: "testfleet-coordinator-admissions")
+    /// Where finished builds are freed (see `free`).
+    let freeing = DispatchQueue(label: "testfleet-coordinator-freeing")
+    /// Where big submits are decoded, off the loop, in the order they came; each is posted back.
+    let decoding = DispatchQueue(label: "testfleet-coordinator-decoding")
     /// Where verdicts (gate, stored verdict, timing fold) and reports run, off the loop, one at
     /// a time (two timing folds must not interleave); they post their result back.
     let work = DispatchQueue(label: "testfleet-coordinator-work")
@@ -106,9 +108,13 @@ final class CoordinatorLoop {
         service.config.curve?.authenticator.stop()
     }
 
-    /// Drains every waiting message (bounded, so housekeeping still runs under a flood).
+    /// Drains waiting messages for up to `receiveBudgetMilliseconds` (at least one), so under a
+    /// flood of results the turn still reaches its controls (a build admitted, results stored)
+    /// and housekeeping; what is left waits in the socket for the next turn.
     func receiveAll() {
+        let start = Self.now()
         for _ in 0..<20_000 {
+            if Self.now() &- start >= Self.receiveBudgetMilliseconds { return }
             let frames: [[UInt8]]?
             do { frames = try socket.receive() } catch {
                 log("receive failed: \(error)")
@@ -132,25 +138,28 @@ final class CoordinatorLoop {
         for (position, control) in pending.enumerated() {
             // A backlog (results stored faster than applied on a starved machine) is worked off
             // over several turns: heartbeats and grants in between, or workers time out.
-            if Self.now() &- turnStart >= Self.controlBudgetMilliseconds {
-                let rest = pending[position...]
-                service.controls.withLock { $0.insert(contentsOf: rest, at: 0) }
-                service.wake.signal()
-                return
-            }
+            if Self.now() &- turnStart >= Self.controlBudgetMilliseconds { return putBack(pending[position...]) }
             let started = profile.enabled ? Self.now() : 0
             defer {
                 if profile.enabled, Self.now() &- started >= 20 { log("slow control: \(Self.now() &- started) ms: \(control.name)") }
             }
             switch control {
             case .submit(let planned): admit(planned, watcher: nil)
-            case .admit(let planned, let stored): admitted(planned, stored: stored)
+            case .admit(let prepared): admitted(prepared)
+            case .submitted(let submit, let client): admitSubmitted(submit, client: client)
             case .refuse(let build, let error): reject(build, error, watcher: nil)
             case .answered(let outcome): answered(outcome)
             case .finished(let outcome): finished(outcome)
             case .reply(let message, let client): send(message, to: client)
             case .stored(let batches, let failedBuilds, let milliseconds):
-                stored(batches, failedBuilds: failedBuilds, milliseconds: milliseconds)
+                // A big backlog (100,000 results of a turn the machine starved) is applied a
+                // slice a turn, the rest after this turn's messages, in order.
+                let slice = Self.sliceEnd(of: batches)
+                stored(Array(batches[..<slice]), failedBuilds: failedBuilds, milliseconds: milliseconds)
+                if slice < batches.count {
+                    let rest = CoordinatorService.Control.stored(Array(batches[slice...]), failedBuilds: failedBuilds, milliseconds: 0)
+                    return putBack([rest] + pending[(position + 1)...])
+                }
             case .endStored(let build): endingOutcomes[build] = nil
             case .workerLost(let pid):
                 core.workerLost(pid: pid)
@@ -162,23 +171,58 @@ final class CoordinatorLoop {
 
     /// Milliseconds of controls one turn works off before it receives again.
     static let controlBudgetMilliseconds: UInt64 = 20
+    /// Milliseconds one turn receives messages for at most.
+    static let receiveBudgetMilliseconds: UInt64 = 20
+    /// Stored results one turn applies at most (≈ 1 µs each on an idle machine).
+    static let resultsPerTurn = 4096
+
+    /// Controls left for the next turn, ahead of any posted meanwhile.
+    func putBack<Rest: Collection<CoordinatorService.Control>>(_ rest: Rest) {
+        guard !rest.isEmpty else { return }
+        service.controls.withLock { $0.insert(contentsOf: rest, at: 0) }
+        service.wake.signal()
+    }
+
+    /// How many of `batches` one turn applies: whole batches up to `resultsPerTurn` results (one
+    /// at least).
+    static func sliceEnd(of batches: [ReceivedBatch]) -> Int {
+        var end = 0, results = 0
+        while end < batches.count && (end == 0 || results + batches[end].batch.results.count <= resultsPerTurn) {
+            results += batches[end].batch.results.count
+            end += 1
+        }
+        return end
+    }
 
     /// Carries out, in order, everything the core decided since the last call. Called after
     /// every call into the core, so nothing it decided waits behind the next message.
     func carryOut() {
+        var retired: [BuildState] = []
         while !core.effects.isEmpty {
             swap(&core.effects, &carrying)
             for effect in carrying {
                 switch effect {
                 case .send(let message, let identity): send(withBundle(message, to: identity), to: identity)
-                case .finish(let build, let progress): finish(build, progress: progress)
-                case .end(let build, let how, let reason, let progress): end(build, how: how, reason: reason, progress: progress)
+                case .finish(let build, let progress):
+                    finish(build, progress: progress)
+                    retired.append(build)
+                case .end(let build, let how, let reason, let progress):
+                    end(build, how: how, reason: reason, progress: progress)
+                    retired.append(build)
                 case .progress(let progress): service.progressHandler?(progress)
                 case .log(let text): log(text)
                 }
             }
             carrying.removeAll(keepingCapacity: true)
         }
+        if !retired.isEmpty { free(HandOff(value: retired)) }
+    }
+
+    /// Frees builds that left the core off the loop: a million-test build's statuses, queue and
+    /// name index take tens of milliseconds to free. The loop has let go of them by the time
+    /// this runs (the delay makes sure its last reference, `retired`, is gone).
+    func free(_ builds: HandOff<[BuildState]>) {
+        freeing.asyncAfter(deadline: .now() + .milliseconds(100)) { withExtendedLifetime(builds) {} }
     }
 
     /// Sends at once. A peer gone from the network is dropped (its leases requeued); the core's

@@ -15,7 +15,9 @@ public final class CoordinatorService: Sendable {
         case workerLost(pid: Int)
         case shutdown
         /// Results of work done off the loop, posted back to it.
-        case admit(PlannedBuild, stored: StoredAttempts)
+        case admit(HandOff<BuildState>)
+        /// A large `submit` decoded off the loop, from `client`.
+        case submitted(Submit, client: [UInt8])
         case refuse(String, TestfleetError)
         case answered(BuildOutcome)
         case finished(BuildOutcome)
@@ -32,7 +34,8 @@ public final class CoordinatorService: Sendable {
             case .submit(let planned): "submit \(planned.spec.id)"
             case .workerLost(let pid): "worker process \(pid) lost"
             case .shutdown: "shutdown"
-            case .admit(let planned, _): "admit \(planned.spec.id) (\(planned.tests.count) tests)"
+            case .admit(let prepared): "admit \(prepared.value.id) (\(prepared.value.total) tests)"
+            case .submitted(let submit, _): "submitted \(submit.spec.id)"
             case .refuse(let build, _): "refuse \(build)"
             case .answered(let outcome): "answered \(outcome.build)"
             case .finished(let outcome): "finished \(outcome.build)"

@@ -81,6 +81,12 @@ public enum Message: Sendable, Equatable {
         return w.bytes
     }
 
+    /// Whether a frame holds a `submit` (a build's whole plan: megabytes for 100,000 tests), so a
+    /// receiver can decode it on another thread; says nothing about whether it decodes.
+    public static func isSubmit(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 3 && bytes[0] == magic && bytes[2] == 9
+    }
+
     /// Reads one frame. Returns nil for a kind this version does not know (ignore it); throws for
     /// bytes that are not a testfleet message at all.
     public static func decode(_ bytes: [UInt8]) throws(WireError) -> Message? {

@@ -37,12 +37,17 @@ final class SlotPool: GrantRunner, Sendable {
     private let available = NSCondition()
     private let closed = Locked(false)
     private let revoked = Locked<Set<UInt64>>([])
+    /// Compiled go test binaries, shared by the slots (nil when warm sessions are off).
+    let goBinaries: GoTestBinaries?
 
     init(config: WorkerConfig) {
         self.config = config
         workspaces = WorkspaceCache(root: config.cacheDirectory, limitBytes: config.cacheLimitBytes) { line in
             FileHandle.standardError.write(Data("testfleet worker \(config.id): workspace: \(line)\n".utf8))
         }
+        goBinaries = config.warmSessions ? GoTestBinaries(cacheDirectory: config.cacheDirectory) { line in
+            FileHandle.standardError.write(Data("testfleet worker \(config.id): \(line)\n".utf8))
+        } : nil
         for slot in 0..<config.slots {
             let thread = Thread { [self] in
                 // The slot's warm pytest processes live and die with its thread.
@@ -187,6 +192,10 @@ final class SlotPool: GrantRunner, Sendable {
                 }
                 if attempt == 1, let warm, let pytest = adapter as? PytestAdapter {
                     pytest.runWarm(names, of: assign.suite, key: Self.warmKey(assign), sessions: warm, report: report)
+                } else if let goBinaries, let go = adapter as? GoTestAdapter {
+                    // Every attempt: each grant is a new process of the binary (see GoTestAdapter+Warm).
+                    go.runWarm(names, of: assign.suite, code: assign.workspace?.commit, build: assign.build,
+                               binaries: goBinaries, report: report)
                 } else {
                     adapter.run(names, of: assign.suite, attempt: attempt, report: report)
                 }

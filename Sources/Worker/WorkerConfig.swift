@@ -1,4 +1,5 @@
 import Foundation
+import Adapters
 public import Model
 public import Transport
 public import Workspaces
@@ -28,7 +29,7 @@ public struct WorkerConfig: Sendable {
     public var healthFile: String?
     /// Keep one pytest process per slot, suite and commit and feed it grants (first attempts
     /// only). On unless `TESTFLEET_WARM=0` is in the environment (benchmarks measure both).
-    public var warmSessions: Bool = ProcessInfo.processInfo.environment["TESTFLEET_WARM"] != "0"
+    public var warmSessions: Bool = WarmSetting.enabled
 
     public init(endpoint: String, id: String, arch: Arch = .current, slots: Int = 1, heartbeatMilliseconds: Int = 1000,
                 exitOnGoodbye: Bool = false, cacheDirectory: String = WorkspaceCache.defaultRoot, cacheLimitBytes: Int64 = 0,

@@ -139,3 +139,20 @@ import Testing
         #expect(GoTestEventStream.runRegex(for: ["TestA", "TestB"]) == "^(TestA|TestB)$")
     }
 }
+
+/// A parent whose parallel subtests took a second: go 1.19 reports its `Elapsed` as 0.01 s; the
+/// record keeps the wall time between its `run` and its verdict, which is what a worker paid.
+@Suite struct GoTestEventWallTimeTests {
+    @Test func aTestTakesAtLeastTheWallTimeFromRunToVerdict() {
+        var stream = GoTestEventStream(outputCap: 4096)
+        stream.feed(#"{"Time":"2026-11-26T23:59:59.500000000Z","Action":"run","Package":"p","Test":"TestDiff"}"#)
+        stream.feed(#"{"Time":"2026-11-27T00:00:00.700000000Z","Action":"run","Package":"p","Test":"TestDiff/a"}"#)
+        stream.feed(#"{"Time":"2026-11-27T00:00:00.750000000Z","Action":"pass","Package":"p","Test":"TestDiff","Elapsed":0.01}"#)
+        stream.feed(#"{"Action":"run","Package":"p","Test":"TestNoTime"}"#)
+        stream.feed(#"{"Action":"pass","Package":"p","Test":"TestNoTime","Elapsed":0.3}"#)
+        #expect(abs((stream.records["p.TestDiff"]?.elapsed ?? 0) - 1.25) < 1e-6, "across midnight")
+        #expect(stream.records["p.TestNoTime"]?.elapsed == 0.3)
+        #expect(GoTestEventStream.secondsIntoDay("2026-11-26T01:02:03.5+01:00") == 3723.5)
+        #expect(GoTestEventStream.secondsIntoDay("nonsense") == nil)
+    }
+}

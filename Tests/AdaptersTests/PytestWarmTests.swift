@@ -110,6 +110,28 @@ import Testing
         #expect(elapsed < timeout * Double(ids.count), "the grant took \(elapsed) s")
     }
 
+    /// Grants that split one file and visit another between its halves: every test keeps its
+    /// conftest-parametrised copies (pytest 9.1+ would drop them on a second collection).
+    @Test func grantsSplittingFilesKeepTheConftestsParametrisedFixtures() throws {
+        let directory = URL(fileURLWithPath: Self.fixture).deletingLastPathComponent()
+            .appendingPathComponent("pytest-warm-conftest").path
+        let ids = try PytestAdapter().inventory(of: SuiteDefinition(
+            name: "warm", adapter: .pytest, directory: directory, environment: Self.environment))
+        #expect(ids.count == 8)
+        let one = ids.filter { $0.hasPrefix("tests/test_one.py") }, two = ids.filter { $0.hasPrefix("tests/test_two.py") }
+        let log = LogLines()
+        let sessions = sessions(log)
+        defer { sessions.shutdown() }
+        try? FileManager.default.removeItem(atPath: starts)
+        var results: [String: AdapterResult] = [:]
+        for grant in [Array(one.prefix(3)), two, Array(one.dropFirst(3))] {
+            results.merge(runWarm(grant, suite(directory: directory), sessions)) { a, _ in a }
+        }
+        #expect(Set(results.keys) == Set(ids))
+        #expect(results.values.allSatisfy { $0.outcome == .passed })
+        #expect(processStarts() == 1, "all three grants in the one warm process: \(log.lines)")
+    }
+
     @Test func aModuleSkippedAtCollectionIsOneSkippedTestWithoutAColdRun() throws {
         let log = LogLines()
         let sessions = sessions(log)

@@ -1,0 +1,6 @@
+import pytest
+
+
+@pytest.fixture(params=["a", "b"])
+def source(request):
+    return request.param

@@ -1,0 +1,2 @@
+def test_other(source):
+    assert source in ("a", "b")
