@@ -52,3 +52,17 @@ public struct AttemptHistory: Sendable {
         position >= 0 && Int(position) < commitSHAs.count ? commitSHAs[Int(position)] : nil
     }
 }
+
+extension AttemptHistory {
+    /// The same history without the attempts of build `id` (the build itself stays listed, so
+    /// indices and commit order do not move): what was known *before* that build, which is what
+    /// the gate must weigh the build's own failures against. Counted in, a build's failures
+    /// would be their own evidence: three failures of a 2 %-flaky test read as an ongoing break
+    /// (no longer quarantined), and a new break would lend itself a flaky record.
+    public func leavingOut(build id: String) -> AttemptHistory {
+        guard let index = builds.firstIndex(where: { $0.id == id }).map(Int32.init) else { return self }
+        var copy = self
+        copy.records.removeAll { $0.build == index }
+        return copy
+    }
+}

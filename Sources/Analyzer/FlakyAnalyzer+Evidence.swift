@@ -65,8 +65,18 @@ extension FlakyAnalyzer {
             ChangePointDetector.Observation(commit: observations[$0].commit, passes: observations[$0].totalPasses,
                                             failures: observations[$0].totalFailures)
         }
+        // A side branch's builds in which the test passed are same-commit evidence of its rate
+        // (a failure there beside a pass is flakiness, whoever's commit it is): the rate a run of
+        // failures on main is weighed against includes them. Without this a 48 %-flaky test
+        // whose failures so far fell on PR builds read as broken at its first failure on main.
+        var sideFailures = 0, sideAttempts = 0
+        for observation in observations where observation.sideBranch && observation.totalPasses > 0 {
+            sideFailures += observation.totalFailures
+            sideAttempts += observation.totalFailures + observation.totalPasses
+        }
+        let breakPrior = prior.posterior(failures: sideFailures, attempts: sideAttempts)
         let wholeBreaks = ChangePointDetector.droppingRepeatedBlips(ChangePointDetector.breaks(
-            in: whole, prior: prior, likelihood: configuration.brokenLikelihood,
+            in: whole, prior: breakPrior, likelihood: configuration.brokenLikelihood,
             minimumFailures: configuration.minimumBrokenFailures))
         note(wholeBreaks, positions: alongTarget, arch: nil, bits: 3, draft: &draft)
 
@@ -83,7 +93,7 @@ extension FlakyAnalyzer {
             }
             guard sequence.contains(where: { $0.failures > 0 }) else { continue }
             let found = ChangePointDetector.droppingRepeatedBlips(ChangePointDetector.breaks(
-                in: sequence, prior: prior, likelihood: configuration.brokenLikelihood,
+                in: sequence, prior: breakPrior, likelihood: configuration.brokenLikelihood,
                 minimumFailures: configuration.minimumBrokenFailures))
             note(found, positions: positions, arch: archs[arm], bits: arm == 0 ? 1 : 2, draft: &draft)
         }

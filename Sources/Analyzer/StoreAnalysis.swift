@@ -101,15 +101,19 @@ extension ManualQuarantine {
 
 extension FlakyAnalyzer {
     /// Loads the whole store (or its newest `lastBuilds` builds), analyses it with people's
-    /// quarantine decisions and the rollups of pruned days (`LongRangeRecord`), and saves the suite-wide figures so a later gate can re-judge a few
-    /// tests without a full pass.
+    /// quarantine decisions and the rollups of pruned days (`LongRangeRecord`), and saves the
+    /// suite-wide figures so a later gate can re-judge a few tests without a full pass.
+    /// `leavingOut`: a build whose attempts are not analysed (the build the gate is judging: see
+    /// `AttemptHistory.leavingOut(build:)`).
     public static func analyze(store: Store, configuration: AnalyzerConfiguration = AnalyzerConfiguration(),
-                               lastBuilds: Int? = nil, saveSnapshot: Bool = true) throws(StoreError)
+                               lastBuilds: Int? = nil, saveSnapshot: Bool = true,
+                               leavingOut judged: String? = nil) throws(StoreError)
         -> (history: AttemptHistory, analysis: FlakyAnalysis)
     {
         var stored = try store.loadHistory(lastBuilds: lastBuilds)
         let builds = stored.builds
-        let history = AttemptHistory(stored: stored, targetBranches: configuration.targetBranches)
+        var history = AttemptHistory(stored: stored, targetBranches: configuration.targetBranches)
+        if let judged { history = history.leavingOut(build: judged) }
         // The stored rows are let go of once converted, before the analysis allocates its own:
         // 20 bytes a result, 10 MB of a coordinator's refresh of 500 builds of 1,000 tests.
         stored = StoredHistory()

@@ -43,6 +43,7 @@ public enum StoredGate {
         var input = GateInput(build: id, commit: record.spec.commit, suite: record.spec.suite, simulated: record.simulated,
                               results: results,
                               wallSeconds: record.finishedAt.map { $0 - record.createdAt })
+        input.confirmationRuns = record.spec.confirmAttempts
         if let selection = try store.selection(build: id) {
             // What `--base/--head` selection left out, and a stale base refused by the watermark.
             input.skippedBySelection = selection.skipped.map(\.test)
@@ -53,7 +54,7 @@ public enum StoredGate {
         input.unlistedPassed = summary.tests - notable.count - skipped
         if !notable.isEmpty {
             try judgeHistory(of: notable, into: &input, store: store, configuration: configuration,
-                             fullAnalysisLimit: fullAnalysisLimit, saveSnapshot: saveSnapshot)
+                             fullAnalysisLimit: fullAnalysisLimit, saveSnapshot: saveSnapshot, judging: id)
         }
         var evaluation = Gate.evaluate(input, configuration: configuration)
         var verdict = evaluation.verdict
@@ -72,19 +73,23 @@ public enum StoredGate {
     }
 
     /// Adds the failing tests' history (`GateInput.addHistory`): from a full analysis on a small
-    /// store, else by re-judging those tests against the snapshot.
+    /// store, else by re-judging those tests against the snapshot. Either way without the
+    /// attempts of the build being judged (`judging`), which is stored by now: a build is weighed
+    /// against what was known before it, as the flaky-eval benchmark measures the gate.
     static func judgeHistory(of tests: [String], into input: inout GateInput, store: Store,
                              configuration: AnalyzerConfiguration, fullAnalysisLimit: Int,
-                             saveSnapshot: Bool = true) throws(StoreError)
+                             saveSnapshot: Bool = true, judging: String? = nil) throws(StoreError)
     {
         let wanted = Set(tests)
         if try store.approximateResultCount() <= fullAnalysisLimit {
-            let (_, analysis) = try FlakyAnalyzer.analyze(store: store, configuration: configuration, saveSnapshot: saveSnapshot)
+            let (_, analysis) = try FlakyAnalyzer.analyze(store: store, configuration: configuration, saveSnapshot: saveSnapshot,
+                                                          leavingOut: judging)
             input.addHistory(analysis.tests.lazy.filter { wanted.contains($0.name) }, prior: analysis.prior,
                              regressionRate: analysis.regressionRate)
         } else {
             let stored = try store.loadHistory(tests: tests, lastBuilds: historyBuilds)
-            let history = AttemptHistory(stored: stored, targetBranches: configuration.targetBranches)
+            var history = AttemptHistory(stored: stored, targetBranches: configuration.targetBranches)
+            if let judging { history = history.leavingOut(build: judging) }
             let manual = try ManualQuarantine.load(from: store, builds: stored.builds)
             let snapshot = try store.snapshot()
             let context = FlakyAnalyzer.context(snapshot: snapshot, history: history, testCount: history.testNames.count,

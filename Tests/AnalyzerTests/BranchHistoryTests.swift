@@ -26,6 +26,29 @@ import Testing
         }
     }
 
+    /// A test flaking on PR builds (a failure, then a pass on the same commit) that then fails
+    /// every attempt of one main build: its PR record says ~50 %, so three failures on main are
+    /// ordinary flakiness, not a break of main (branch-gate-eval seed 4 had it blocking main).
+    @Test func sameCommitFlakinessOnPRsIsWhatAFailureOnMainIsWeighedAgainst() throws {
+        var builder = AttemptHistory.Builder()
+        Self.mainBuilds(&builder, from: 0, count: 5)
+        for pr in 1...3 {
+            let index = builder.build(id: "pr\(pr)-1", commit: "p\(pr)-1", branch: "pr/\(pr)", base: "m0")
+            AnalyzerHistoryTests.addStable(&builder, build: index)
+            builder.attempt("suite::hot", build: index, attempt: 1, outcome: .failed, worker: "w1")
+            builder.attempt("suite::hot", build: index, attempt: 2, outcome: .passed, worker: "w2")
+        }
+        let index = builder.build(id: "main-5", commit: "m5")
+        AnalyzerHistoryTests.addStable(&builder, build: index)
+        for attempt in 1...3 {
+            builder.attempt("suite::hot", build: index, attempt: attempt, outcome: .failed, worker: "w\(attempt)")
+        }
+        let hot = try #require(FlakyAnalyzer.analyze(builder.history).tests.first { $0.name == "suite::hot" })
+        #expect(hot.state != .broken)
+        #expect(hot.latestBreak == nil)
+        #expect(hot.flakyFailures == 6)
+    }
+
     @Test func prBreaksAreNeitherFlakyNorBrokenOnMainNorQuarantined() throws {
         var builder = AttemptHistory.Builder()
         Self.mainBuilds(&builder, from: 0, count: 5)

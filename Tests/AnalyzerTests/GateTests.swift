@@ -119,6 +119,10 @@ import Testing
     @Test func aCoverLimitBlocksAQuarantinedTestItsRateCannotExplain() {
         let results = (1...3).map { GateTests.attempt("t::low", $0, .failed) }
         var configuration = AnalyzerConfiguration()
+        // By default quarantine covers any failure, but the build's family-wise bound does not:
+        // P(real) ≈ 0.986 alone exceeds it.
+        #expect(Gate.evaluate(Self.input(results), configuration: configuration).verdict.verdict == .fail)
+        configuration.buildCoverLimit = 2
         #expect(Gate.evaluate(Self.input(results), configuration: configuration).verdict.verdict == .pass)
         configuration.quarantineCoverLimit = 0.5
         // π ρ³ = 1e-4 · 0.729 against (1 − π) · 0.01³ ≈ 1e-6: P(real) ≈ 0.986 ⇒ blocks.

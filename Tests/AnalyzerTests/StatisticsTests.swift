@@ -36,6 +36,19 @@ import Testing
         #expect(BetaBinomial.fitPrior(failures: [0, 0], attempts: [10, 10]) == BetaBinomial(alpha: 0.5, beta: 50))
     }
 
+    /// A young store: 1,000 tests with 3 attempts each, one failure in all, so no spread shows.
+    /// The moment estimate of ρ is negative; the fit must not turn that into a prior worth a
+    /// million attempts, only into one worth what a typical test ran (3 attempts: α + β ≤ 3).
+    @Test func aYoungStoresPriorWeighsNoMoreThanATypicalTestsRecord() {
+        var failures = [Int](repeating: 0, count: 1_000)
+        failures[7] = 1
+        let prior = BetaBinomial.fitPrior(failures: failures, attempts: [Int](repeating: 3, count: 1_000))
+        #expect(prior.alpha + prior.beta <= 3 + 1e-9)
+        #expect(abs(prior.mean - 1.0 / 3_000) < 1e-9)
+        // So a test that then fails 2 of its next 3 attempts is seen as flaky, not as ~0.03 %.
+        #expect(prior.posterior(failures: 2, attempts: 3).mean > 0.3)
+    }
+
     @Test func benjaminiHochbergOnATinyList() {
         // Sorted 0.005, 0.01, 0.03, 0.04 against 0.0125, 0.025, 0.0375, 0.05: the 4th passes ⇒ all.
         #expect(FalseDiscovery.benjaminiHochberg([0.01, 0.04, 0.03, 0.005], q: 0.05) == [0, 1, 2, 3])

@@ -115,7 +115,7 @@ import Store
     /// flaky history included: with quarantine off, a test that flaked at ~50 % and then failed
     /// every attempt blocks, unless the opt-in flaky-history cover is on.
     @Test(arguments: [StoredGate.fullAnalysisLimit, 0])
-    func theOptInFlakyHistoryCoverJudgesStoredBuilds(fullAnalysisLimit: Int) throws {
+    func theFlakyHistoryCoverJudgesStoredBuilds(fullAnalysisLimit: Int) throws {
         let store = try Store(path: directory + "/cover-\(fullAnalysisLimit).db")
         for index in 0..<8 {
             let id = "h\(index)"
@@ -129,6 +129,7 @@ import Store
         var configuration = AnalyzerConfiguration()
         configuration.autoQuarantine = false
         configuration.provisionalQuarantine = false
+        configuration.flakyHistoryCoverLimit = nil  // issue 5's first rule: every attempt failing blocks
         let blocked = try #require(try StoredGate.evaluate(store: store, build: "h7", configuration: configuration,
                                                            fullAnalysisLimit: fullAnalysisLimit))
         #expect(blocked.verdict.verdict == .fail)
@@ -137,6 +138,37 @@ import Store
                                                            fullAnalysisLimit: fullAnalysisLimit))
         #expect(covered.verdict.verdict == .pass)
         #expect(covered.verdict.reasons.contains { $0.contains("flaky history") })
+    }
+
+    /// A build is weighed against what was known before it. A test failing one attempt in four
+    /// builds then fails every attempt in two builds running: counted in, the judged build's own
+    /// three failures made the pair an "ongoing break" (0.2⁶ < 10⁻⁴) that blocked and lifted the
+    /// quarantine; against the record before it, three failures at ~20 % are ordinary.
+    @Test(arguments: [StoredGate.fullAnalysisLimit, 0])
+    func aBuildIsJudgedAgainstTheHistoryBeforeIt(fullAnalysisLimit: Int) throws {
+        let store = try Store(path: directory + "/before-\(fullAnalysisLimit).db")
+        for index in 0..<42 {
+            let id = "p\(index)"
+            try store.createBuild(BuildSpec(id: id, suite: "unit", commit: "c\(index)", branch: "main", maxAttempts: 3), testCount: 21)
+            var results = (1...20).map { attempt("ok\($0)", 1, .passed) }
+            results += index >= 40 ? (1...3).map { attempt("bursty", $0, .failed) }
+                : index % 4 == 0 ? [attempt("bursty", 1, .failed), attempt("bursty", 2, .passed)] : [attempt("bursty", 1, .passed)]
+            try store.recordResults(build: id, results)
+            if index == 39 { _ = try FlakyAnalyzer.analyze(store: store) }  // leaves a snapshot
+        }
+        for id in ["p40", "p41"] {
+            let judged = try #require(try StoredGate.evaluate(store: store, build: id, fullAnalysisLimit: fullAnalysisLimit))
+            #expect(judged.verdict.verdict == .pass, "\(id): \(judged.verdict.reasons)")
+            #expect(judged.verdict.quarantined == ["bursty"])
+            #expect(judged.slipProbability < AnalyzerConfiguration().buildCoverLimit)
+        }
+        // The history the gate weighed has none of the judged build's attempts.
+        let history = try AttemptHistory.load(from: store)
+        let before = history.leavingOut(build: "p41")
+        #expect(before.builds.count == history.builds.count)
+        #expect(before.records.count == history.records.count - 23)
+        #expect(!before.records.contains { $0.build == 41 })
+        #expect(history.leavingOut(build: "nope").records.count == history.records.count)
     }
 
     @Test func aPassWithSkippedTestsSaysSo() throws {

@@ -39,6 +39,11 @@ public struct GateInput: Sendable {
     /// Tests with flaky failures before this build (outside breaks and infrastructure): what
     /// `AnalyzerConfiguration.flakyHistoryCoverLimit` weighs.
     public var flakyHistory: Set<String> = []
+    /// Confirmation runs the build gave a test that failed every ordinary attempt
+    /// (`BuildSpec.confirmAttempts`). 0 (an ingested JUnit file, `--retries 0`): the build's
+    /// failures have no fresh evidence beside them, so the failures quarantine or a flaky history
+    /// excuse are bounded together (`AnalyzerConfiguration.buildCoverLimit`).
+    public var confirmationRuns = 0
     /// Tests left out of `results` because every attempt passed (or was skipped): a caller that
     /// reads only the failing tests' attempts still gets whole-build counts and outage checks.
     public var unlistedPassed = 0

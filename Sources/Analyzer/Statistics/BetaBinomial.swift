@@ -66,7 +66,13 @@ public struct BetaBinomial: Sendable, Hashable {
             let deviation = Double(failures[index]) / n - mu
             spread += n * deviation * deviation
         }
-        let rho = min(max((spread / (mu * (1 - mu)) - tests) / excess, 1e-6), 0.5)
+        // ρ no lower than 1/(1 + mean attempts per test): the prior never weighs more than a
+        // typical test's own record. Without this floor a young store (a few attempts per test,
+        // too few to show the spread) fitted a prior worth a million attempts at the suite mean,
+        // so a 50 %-flaky test's thin record could not move its rate off ~0.3 % and its first
+        // failure of every attempt read as a certain regression (branch-gate-eval, seed 2).
+        let floor = max(1e-6, 1 / (1 + totalAttempts / tests))
+        let rho = min(max((spread / (mu * (1 - mu)) - tests) / excess, floor), 0.5)
         let concentration = 1 / rho - 1
         return BetaBinomial(alpha: mu * concentration, beta: (1 - mu) * concentration)
     }

@@ -55,6 +55,8 @@ public enum FlakyEvaluation {
         /// (broken test, build) pairs in which a really broken test ran.
         public var regressionBuilds: Int
         public var missedRegressionRate: Double
+        /// The gate's reasons for each false block ("build N: …"), to see what blocked and why.
+        public var falseBlockReasons: [String] = []
     }
 
     /// A detector's view at one point: which tests it calls flaky, which it quarantines.
@@ -156,7 +158,7 @@ public enum FlakyEvaluation {
         var priorFailures = [Int](repeating: 0, count: truth.count)
         var pendingFailures: [Int32] = []
         var firstEpisodeBlocks = 0
-        var falseBlockBuilds: [Int] = []
+        var falseBlockBuilds: [Int] = [], falseBlockReasons: [String] = []
         var missedDetails: [String] = []
         var changedSinceCheckpoint = Set<Int32>()
         for build in 0..<history.builds.count {
@@ -204,6 +206,7 @@ public enum FlakyEvaluation {
             for test in truth.indices where flaky[test] && detectedAt[test] < 0 { detectedAt[test] = build }
             var input = GateInput(build: history.builds[build].id, commit: history.builds[build].sha, suite: "synthetic",
                                   simulated: true, results: results)
+            input.confirmationRuns = synthetic.parameters.confirmRetries
             var configuration = gate
             if let analysis = checkpoint?.analysis {
                 input.addHistory(failedTests.sorted().map { reanalysed[$0] ?? analysis.tests[Int($0)] },
@@ -237,6 +240,7 @@ public enum FlakyEvaluation {
                 if !wrongful.isEmpty {
                     falseBlocks += 1
                     falseBlockBuilds.append(build)
+                    falseBlockReasons.append("build \(build): " + evaluation.verdict.reasons.filter { $0.contains("failed all") }.prefix(3).joined(separator: "; "))
                 }
                 // A block by a test that had never failed but for infrastructure is a first episode: no
                 // detector could have known; the rule "failed every attempt blocks" decides it.
@@ -272,7 +276,7 @@ public enum FlakyEvaluation {
             brokenCulpritAccuracy: broken?.culprit, brokenTests: broken?.tests ?? 0, falseBlocks: falseBlocks,
             cleanBuilds: clean, falseBlockRate: clean > 0 ? Double(falseBlocks) / Double(clean) : 0,
             falseBlockCauses: falseBlockCauses, falseBlockBuilds: falseBlockBuilds, firstEpisodeBlocks: firstEpisodeBlocks, missedRegressions: missed, missedDetails: missedDetails, regressionBuilds: regressions,
-            missedRegressionRate: regressions > 0 ? Double(missed) / Double(regressions) : 0)
+            missedRegressionRate: regressions > 0 ? Double(missed) / Double(regressions) : 0, falseBlockReasons: falseBlockReasons)
     }
 
     /// Broken-test latency and culprit accuracy for testfleet: for each truly broken test whose

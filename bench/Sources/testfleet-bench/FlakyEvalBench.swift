@@ -140,6 +140,7 @@ enum FlakyEvalBench {
         for score in scores where !score.falseBlockCauses.isEmpty {
             let causes = score.falseBlockCauses.sorted { $0.key < $1.key }.prefix(12).map { "\($0.key)×\($0.value)" }
             print("false blocks, \(score.detector): \(score.falseBlocks) builds, \(score.firstEpisodeBlocks) of them by a test's first failure episode; causes: " + causes.joined(separator: ", ") + (score.falseBlockCauses.count > 12 ? " …" : ""))
+            if score.detector.hasPrefix("testfleet") { for reason in score.falseBlockReasons.prefix(5) { print("  \(reason)") } }
         }
         let targets = [
             ("precision >= 0.95 (tests >= 1%)", mine.precisionAtLeast1Percent >= 0.95),

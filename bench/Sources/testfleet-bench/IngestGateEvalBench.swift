@@ -90,13 +90,20 @@ enum IngestGateEvalBench {
                 .map { history.testNames[$0] })
             regressions += reallyBroken.count
             missed += reallyBroken.subtracting(blocking).count
+            if keep, !reallyBroken.subtracting(blocking).isEmpty {
+                let reasons = (verdict["reasons"] as? [String] ?? []).joined(separator: "; ")
+                print("missed regression: \(id) let \(reallyBroken.subtracting(blocking).sorted().joined(separator: ", ")) through: \(reasons)")
+            }
             for (test, records) in attempts where records.contains(where: { $0.outcome.isFailure }) { failedBefore[test, default: 0] += 1 }
             guard !synthetic.buildTruth[build].outage else { continue }
             clean += synthetic.buildTruth[build].realRegression ? 0 : 1
             let wrong = blocking.subtracting(reallyBroken)
             if !wrong.isEmpty, !synthetic.buildTruth[build].realRegression {
                 falseBlocks += 1
-                if keep { print("false block: \(id) by \(wrong.sorted().joined(separator: ", ")) (store \(db))") }
+                if keep {
+                    let reasons = (verdict["reasons"] as? [String] ?? []).filter { $0.contains("failed all") }.prefix(3)
+                    print("false block: \(id) by \(wrong.sorted().joined(separator: ", ")) (store \(db)): \(reasons.joined(separator: "; "))")
+                }
                 for name in wrong {
                     let test = history.testNames.firstIndex(of: name)!
                     let truth = synthetic.truth[test]
