@@ -12,9 +12,11 @@ extension CoordinatorLoop {
         return .assign(assign)
     }
 
-    /// Drops the bundles no running build needs, and the record of which worker has which.
+    /// Drops the bundles no running or admitting build needs, and the record of which worker
+    /// has which.
     func forgetBundlesNoLongerNeeded() {
         let needed = Set(builds.values.filter { !$0.finished }.compactMap(\.planned.spec.bundle))
+            .union(admittingBundles.values)
         for address in bundles.keys where !needed.contains(address) { bundles[address] = nil }
         for identity in bundlesSent.keys { bundlesSent[identity]?.formIntersection(needed) }
     }

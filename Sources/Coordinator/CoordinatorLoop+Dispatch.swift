@@ -61,6 +61,7 @@ extension CoordinatorLoop {
             return
         }
         admitting[spec.id] = [client]
+        admittingBundles[spec.id] = spec.bundle
         let service = self.service
         let bundleArrived = spec.bundle.map { bundles[$0] != nil } ?? true
         // A thread each, of lower priority: a small build is not admitted after a million-test
@@ -116,6 +117,7 @@ extension CoordinatorLoop {
     func admitted(_ prepared: HandOff<BuildState>) {
         let id = prepared.value.id
         let clients = admitting.removeValue(forKey: id) ?? []
+        admittingBundles[id] = nil
         if builds[id] == nil {
             core.start(prepared.value, watcher: clients.first, now: Self.now())
             carryOut()
@@ -128,6 +130,7 @@ extension CoordinatorLoop {
     func reject(_ build: String, _ error: TestfleetError, watcher: [UInt8]?) {
         log("build \(build) rejected: \(error.message)")
         let clients = (admitting.removeValue(forKey: build) ?? []).union(watcher.map { [$0] } ?? [])
+        admittingBundles[build] = nil
         if clients.isEmpty {
             let verdict = Verdict(build: build, commit: nil, verdict: .fail, counts: .init(), failures: [],
                                   reasons: [error.message], simulated: false, suite: "")
@@ -138,6 +141,7 @@ extension CoordinatorLoop {
 
     /// A build already finished when it was submitted again: its verdict, to whoever asked.
     func answered(_ outcome: BuildOutcome) {
+        admittingBundles[outcome.build] = nil
         for client in admitting.removeValue(forKey: outcome.build) ?? [] { sendVerdict(outcome, to: client) }
     }
 

@@ -33,6 +33,9 @@ final class CoordinatorLoop {
     let storing = DispatchQueue(label: "testfleet-coordinator-store")
     /// Submitted builds being admitted off the loop, with the clients waiting for each.
     var admitting: [String: Set<[UInt8]>] = [:]
+    /// The source bundle each bundled build being admitted names: kept until it starts, since
+    /// the bytes arrived with its submit and a build finishing meanwhile must not drop them.
+    var admittingBundles: [String: String] = [:]
     /// Watchers of builds whose verdict is being computed off the loop: the core has already
     /// let go of a finished build, and whoever waits must still hear its verdict.
     var finishingWatchers: [String: Set<[UInt8]>] = [:]
