@@ -28,15 +28,7 @@ adapter = "go"
 dir = "$dir"
 timeout_s = 120
 TOML
-now() { date +%s.%N; }
-stored() { python3 - "$1" "$2" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-rows = c.execute("""SELECT outcome, count(*) FROM result r WHERE build_id = ?1 AND attempt =
-  (SELECT max(attempt) FROM result WHERE build_id = ?1 AND test = r.test) GROUP BY outcome""", (sys.argv[2],)).fetchall()
-print(" ".join(f"{o}={n}" for o, n in sorted(rows)))
-PY
-}
+. bench/lib.sh  # now, stored (the script runs from the repository root)
 # go's own verdicts on top-level tests (subtests are part of their parent, as testfleet counts).
 expected=$(cd "$dir" && go test -json -count=1 ./... 2>/dev/null | python3 -c '
 import json, sys, collections

@@ -57,18 +57,10 @@ dir = "$dir"
 command = "$py -m pytest -p no:cacheprovider ${PYTEST_ARGS:-}"
 timeout_s = 300
 TOML
-now() { date +%s.%N; }
+. bench/lib.sh  # now, stored (the script runs from the repository root)
 # pytest's summary line as outcome=count pairs (error → error, errors → error; "N subtests passed" left out).
 summary() { grep -E '(passed|failed|error).* in [0-9.]+s' | tail -1 | sed -E 's/^=+ //; s/ in [0-9.]+s.*//' |
   tr ',' '\n' | awk 'NF==2 { o=$2; if (o=="errors") o="error"; print o"="$1 }' | sort | paste -sd' '; }
-stored() { python3 - "$1" "$2" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-rows = c.execute("""SELECT outcome, count(*) FROM result r WHERE build_id = ?1 AND attempt =
-  (SELECT max(attempt) FROM result WHERE build_id = ?1 AND test = r.test) GROUP BY outcome""", (sys.argv[2],)).fetchall()
-print(" ".join(f"{o}={n}" for o, n in sorted(rows)))
-PY
-}
 echo "suite: $PROJECT $version tests in $dir; $WORKERS workers; modes TESTFLEET_WARM=$MODES; 1 first + $RUNS later runs each; $(uptime)"
 t0=$(now)
 serial=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-} -q 2>&1 | summary || true)

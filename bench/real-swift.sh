@@ -43,15 +43,7 @@ adapter = "swift"
 dir = "$dir"
 timeout_s = 300
 TOML
-now() { date +%s.%N; }
-stored() { python3 - "$1" "$2" <<'PY'
-import sqlite3, sys
-c = sqlite3.connect(sys.argv[1])
-rows = c.execute("""SELECT outcome, count(*) FROM result r WHERE build_id = ?1 AND attempt =
-  (SELECT max(attempt) FROM result WHERE build_id = ?1 AND test = r.test) GROUP BY outcome""", (sys.argv[2],)).fetchall()
-print(" ".join(f"{o}={n}" for o, n in sorted(rows)))
-PY
-}
+. bench/lib.sh  # now, stored (the script runs from the repository root)
 # XCTest's own summary: "Executed 212 tests, with 0 failures (0 unexpected)" (skips counted apart).
 t0=$(now)
 line=$(cd "$dir" && swift test --skip-build 2>&1 | grep -E "Executed [0-9]+ tests?, with" | tail -1 || true)
