@@ -47,30 +47,28 @@ import Testing
         ])
     }
 
+    /// A module whose package p does not compile and whose package q panics and hangs: what the
+    /// cold and the warm go paths must both report without losing a test.
+    static let badModule = [
+        "p/p_test.go": "package p\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) { undefinedThing() }\n",
+        "q/q_test.go": """
+            package q
+
+            import (
+            	"testing"
+            	"time"
+            )
+
+            func TestA(t *testing.T) {}
+            func TestPanics(t *testing.T) { panic("panic on purpose") }
+            func TestAfterPanic(t *testing.T) {}
+            func TestHangs(t *testing.T) { time.Sleep(time.Minute) }
+            func TestAfterHang(t *testing.T) {}
+            """,
+    ]
+
     @Test func buildFailurePanicAndHangAreReportedNotLost() throws {
-        let dir = try Self.makeModule([
-            "p/p_test.go": """
-                package p
-
-                import "testing"
-
-                func TestX(t *testing.T) { undefinedThing() }
-                """,
-            "q/q_test.go": """
-                package q
-
-                import (
-                	"testing"
-                	"time"
-                )
-
-                func TestA(t *testing.T) {}
-                func TestPanics(t *testing.T) { panic("panic on purpose") }
-                func TestAfterPanic(t *testing.T) {}
-                func TestHangs(t *testing.T) { time.Sleep(time.Minute) }
-                func TestAfterHang(t *testing.T) {}
-                """,
-        ])
+        let dir = try Self.makeModule(Self.badModule)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let suite = SuiteDefinition(name: "bad", adapter: .go, directory: dir, timeout: 2)
         #expect(throws: TestfleetError.self) { try GoTestAdapter().inventory(of: suite) }

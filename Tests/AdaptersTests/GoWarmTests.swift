@@ -85,23 +85,7 @@ import Testing
     }
 
     @Test func buildFailurePanicAndHangAreReportedAndTheRestOfTheGrantRuns() throws {
-        let dir = try GoTestAdapterTests.makeModule([
-            "p/p_test.go": "package p\n\nimport \"testing\"\n\nfunc TestX(t *testing.T) { undefinedThing() }\n",
-            "q/q_test.go": """
-                package q
-
-                import (
-                	"testing"
-                	"time"
-                )
-
-                func TestA(t *testing.T) {}
-                func TestPanics(t *testing.T) { panic("panic on purpose") }
-                func TestAfterPanic(t *testing.T) {}
-                func TestHangs(t *testing.T) { time.Sleep(time.Minute) }
-                func TestAfterHang(t *testing.T) {}
-                """,
-        ])
+        let dir = try GoTestAdapterTests.makeModule(GoTestAdapterTests.badModule)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let suite = SuiteDefinition(name: "bad", adapter: .go, directory: dir, timeout: 2)
         let names = [
