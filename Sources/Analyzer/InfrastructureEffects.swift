@@ -12,6 +12,9 @@ public struct InfrastructureEffects: Sendable {
     /// (build, worker) cells flagged on their own, keyed by `cellKey`.
     public var badCells: Set<Int64>
 
+    /// A (build, test) pair as one key, for `testCausedFailures`.
+    static func testKey(build: Int32, test: Int32) -> Int64 { Int64(build) << 32 | Int64(UInt32(bitPattern: test)) }
+
     @inlinable
     static func cellKey(build: Int32, worker: Int32) -> Int64 { Int64(build) << 32 | Int64(UInt32(bitPattern: worker)) }
 
@@ -65,7 +68,7 @@ public struct InfrastructureEffects: Sendable {
             let arm = record.arch == .x86_64 ? 0 : 1
             buildArch[Int(record.build) * 2 + arm].add(record)
             let key = cellKey(build: record.build, worker: record.worker)
-            if record.outcome.isFailure, testCaused.contains(cellKey(build: record.build, worker: record.test)) {
+            if record.outcome.isFailure, testCaused.contains(testKey(build: record.build, test: record.test)) {
                 // The test fails wherever it runs: the attempt counts, its failure is not the worker's.
                 cells[key, default: Tally()].attempts += 1
             } else {
@@ -124,7 +127,7 @@ public struct InfrastructureEffects: Sendable {
                                      badCells: badCells)
     }
 
-    /// The (build, test) pairs, keyed like cells, whose failures are the test's own: it failed on
+    /// The (build, test) pairs (`testKey`) whose failures are the test's own: it failed on
     /// two or more workers of the build, or failed at least twice and never passed in it. A bad
     /// worker's failures pass when retried elsewhere; a broken test's do not, and a break whose
     /// retries happened to land on one worker must not make that worker look bad (that would
@@ -133,7 +136,7 @@ public struct InfrastructureEffects: Sendable {
         struct Failures { var worker: Int32; var count = 1; var workers = 1; var passed = false }
         var failures: [Int64: Failures] = [:]
         for record in history.records where record.isEvidence && record.outcome.isFailure {
-            let key = cellKey(build: record.build, worker: record.test)
+            let key = testKey(build: record.build, test: record.test)
             if var seen = failures[key] {
                 seen.count += 1
                 if seen.worker != record.worker { seen.workers = 2 }
@@ -144,7 +147,7 @@ public struct InfrastructureEffects: Sendable {
         }
         guard !failures.isEmpty else { return [] }
         for record in history.records where record.outcome == .passed {
-            let key = cellKey(build: record.build, worker: record.test)
+            let key = testKey(build: record.build, test: record.test)
             if failures[key]?.passed == false { failures[key]!.passed = true }
         }
         return Set(failures.compactMap { key, seen in seen.workers > 1 || (seen.count > 1 && !seen.passed) ? key : nil })
