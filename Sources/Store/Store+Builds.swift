@@ -25,12 +25,14 @@ extension Store {
     }
 
     /// Marks a build finished with its verdict, and whether the gate suspected an
-    /// infrastructure outage in it (most tests failed every attempt).
+    /// infrastructure outage in it (most tests failed every attempt); its trend totals are
+    /// written in the same transaction (`build_total`).
     public func finishBuild(_ id: String, verdict: Verdict.Decision, outage: Bool = false) throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: "UPDATE build SET state = 'finished', verdict = ?, outage = ?, finished_at = ? WHERE id = ?",
                 arguments: [verdict.rawValue, outage, Date().timeIntervalSince1970, id])
+            if db.changesCount > 0 { try Self.recordBuildTotal(db, build: id) }
         }
     }
 
@@ -45,6 +47,7 @@ extension Store {
                                      ended_reason = ? WHERE id = ? AND state = 'running'
                     """,
                 arguments: [Date().timeIntervalSince1970, how.rawValue, reason, id])
+            if db.changesCount > 0 { try Self.recordBuildTotal(db, build: id) }
         }
     }
 

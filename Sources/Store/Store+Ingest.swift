@@ -66,6 +66,7 @@ extension Store {
                 // Re-opened: a later file may change the verdict, which `finishBuild` sets again.
                 try db.execute(sql: "UPDATE build SET state = 'running', verdict = NULL, finished_at = NULL WHERE id = ?",
                                arguments: [spec.id])
+                try Self.forgetBuildTotal(db, build: spec.id)
             }
             // Ingested names arrive in the file's order, not key order, so a big file inserts all
             // over the primary-key B-tree; with SQLite's default 2 MB page cache every insert
