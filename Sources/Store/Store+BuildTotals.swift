@@ -1,4 +1,48 @@
 import GRDB
+public import Model
+
+/// One build's figures for trend graphs (`BuildTrendRow`): each test counted once, by its last
+/// attempt, and the machine time of every attempt.
+public struct BuildTotal: Sendable, Hashable {
+    public var tests = 0, passed = 0, failed = 0, skipped = 0
+    /// Tests that failed and then passed on a retry.
+    public var passedOnRetry = 0
+    public var testSeconds = 0.0
+
+    public init() {}
+
+    /// Folds attempts given test by test, each test's attempts in order (how an ingest of a new
+    /// build writes them): the same figures `Store.buildTotalSelect` reads back.
+    struct Folder {
+        private var total = BuildTotal()
+        private var attempts = 0, last = Outcome.passed, seconds = 0.0
+
+        mutating func add(attempt: Int, outcome: Outcome, duration: Double) {
+            if attempt >= attempts { (attempts, last) = (attempt, outcome) }
+            seconds += duration
+        }
+
+        /// The current test is complete.
+        mutating func endTest() {
+            guard attempts > 0 else { return }
+            total.tests += 1
+            switch last {
+            case .passed, .xfailed, .xpassed:
+                total.passed += 1
+                if attempts > 1 { total.passedOnRetry += 1 }
+            case .failed, .error: total.failed += 1
+            case .skipped: total.skipped += 1
+            }
+            total.testSeconds += seconds
+            (attempts, seconds) = (0, 0)
+        }
+
+        mutating func finish() -> BuildTotal {
+            endTest()
+            return total
+        }
+    }
+}
 
 /// Each finished build's trend totals (`build_total`), written when the build finishes, so a
 /// trend over days reads one row per build instead of grouping every raw result of those days
@@ -30,6 +74,14 @@ extension Store {
             INSERT OR REPLACE INTO build_total (build_id, tests, passed, failed, skipped, passed_on_retry, test_seconds)
             SELECT ?1, tests, passed, failed, skipped, retried, seconds FROM (\(buildTotalSelect))
             """, arguments: [id])
+    }
+
+    /// Writes totals already folded (an ingest that wrote the whole build folded them as it wrote).
+    static func recordBuildTotal(_ db: Database, build id: String, _ total: BuildTotal) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO build_total (build_id, tests, passed, failed, skipped, passed_on_retry, test_seconds)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, total.tests, total.passed, total.failed, total.skipped, total.passedOnRetry, total.testSeconds])
     }
 
     /// Drops build `id`'s totals: results are being added to it.

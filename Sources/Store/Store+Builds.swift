@@ -26,13 +26,15 @@ extension Store {
 
     /// Marks a build finished with its verdict, and whether the gate suspected an
     /// infrastructure outage in it (most tests failed every attempt); its trend totals are
-    /// written in the same transaction (`build_total`).
-    public func finishBuild(_ id: String, verdict: Verdict.Decision, outage: Bool = false) throws(StoreError) {
+    /// written in the same transaction (`build_total`): `total` when the caller folded them as
+    /// it wrote the whole build (`IngestReport.WrittenBuild.total`), else read from its results.
+    public func finishBuild(_ id: String, verdict: Verdict.Decision, outage: Bool = false, total: BuildTotal? = nil) throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: "UPDATE build SET state = 'finished', verdict = ?, outage = ?, finished_at = ? WHERE id = ?",
                 arguments: [verdict.rawValue, outage, Date().timeIntervalSince1970, id])
-            if db.changesCount > 0 { try Self.recordBuildTotal(db, build: id) }
+            guard db.changesCount > 0 else { return }
+            if let total { try Self.recordBuildTotal(db, build: id, total) } else { try Self.recordBuildTotal(db, build: id) }
         }
     }
 

@@ -44,6 +44,21 @@ import Testing
         #expect(try store.buildTrends().first?.tests == 40)
     }
 
+    @Test func theTotalAnIngestFoldsAsItWritesIsTheOneItsRowsGive() throws {
+        let store = try Store(path: path)
+        // A name twice in one call (a rerun listed apart), an xfail, an error after a pass.
+        let more = cases + [attempts("t::flaky", [.failed]), attempts("t::x", [.xfailed]), attempts("t::e", [.passed, .error])]
+        let report = try store.ingest(build: BuildSpec(id: "b1", suite: "junit", commit: "c1", branch: "main"), testCases: more)
+        let written = try #require(report.written?.total)
+        let read = try store.read { db in try Store.foldBuildTotal(db, build: "b1") }
+        #expect((written.tests, written.passed, written.failed, written.skipped) == (read.tests, read.passed, read.failed, read.skipped))
+        #expect(written.passedOnRetry == read.passedOnRetry)
+        #expect(abs(written.testSeconds - read.testSeconds) < 1e-9)
+        #expect((written.tests, written.passed, written.failed, written.passedOnRetry) == (6, 2, 3, 0))
+        try store.finishBuild("b1", verdict: .fail, total: written)
+        expectFigures(try store.buildTrends().first, tests: 6, passed: 2, failed: 3, skipped: 1, retried: 0, seconds: 2.5)
+    }
+
     @Test func resultsAddedLaterDropTheTotalAndTheTrendFoldsThemIn() throws {
         let store = try Store(path: path)
         let spec = BuildSpec(id: "b1", suite: "junit", commit: "c1", branch: "main")
