@@ -53,7 +53,7 @@ public struct BuildLifecycle: Sendable {
         guard let record = try lookUp(id) else { throw .badInput("no build '\(id)' in \(store.path)") }
         let verdict = try judge(id, written: written)
         if record.isFinished { return verdict }
-        do { try store.finishBuild(id, verdict: verdict.verdict, outage: verdict.outageSuspected) } catch {
+        do { try store.finishBuild(id, verdict: verdict.verdict, outage: verdict.outageSuspected, total: written?.total) } catch {
             throw TestfleetError(error)
         }
         if record.source == "run" { TimingHistory.fold(store: store, build: id) }

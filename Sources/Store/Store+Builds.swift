@@ -25,12 +25,16 @@ extension Store {
     }
 
     /// Marks a build finished with its verdict, and whether the gate suspected an
-    /// infrastructure outage in it (most tests failed every attempt).
-    public func finishBuild(_ id: String, verdict: Verdict.Decision, outage: Bool = false) throws(StoreError) {
+    /// infrastructure outage in it (most tests failed every attempt); its trend totals are
+    /// written in the same transaction (`build_total`): `total` when the caller folded them as
+    /// it wrote the whole build (`IngestReport.WrittenBuild.total`), else read from its results.
+    public func finishBuild(_ id: String, verdict: Verdict.Decision, outage: Bool = false, total: BuildTotal? = nil) throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: "UPDATE build SET state = 'finished', verdict = ?, outage = ?, finished_at = ? WHERE id = ?",
                 arguments: [verdict.rawValue, outage, Date().timeIntervalSince1970, id])
+            guard db.changesCount > 0 else { return }
+            if let total { try Self.recordBuildTotal(db, build: id, total) } else { try Self.recordBuildTotal(db, build: id) }
         }
     }
 
@@ -45,6 +49,7 @@ extension Store {
                                      ended_reason = ? WHERE id = ? AND state = 'running'
                     """,
                 arguments: [Date().timeIntervalSince1970, how.rawValue, reason, id])
+            if db.changesCount > 0 { try Self.recordBuildTotal(db, build: id) }
         }
     }
 

@@ -9,6 +9,9 @@ extension Store {
     /// the `.db` alone is not yet complete).
     @discardableResult
     public func checkpoint(waitSeconds: Double = 2) throws(StoreError) -> Bool {
+        // An empty or absent log has nothing to copy: a command that only read (`gate`, `flaky`
+        // with nothing to save) exits without taking the write lock or syncing the file.
+        if logBytes == 0 { return true }
         do {
             return try pool.writeWithoutTransaction { db in
                 // A command sharing the store with a busy coordinator must not wait long at exit:

@@ -22,6 +22,8 @@ public struct IngestReport: Sendable, Hashable {
     public struct WrittenBuild: Sendable, Hashable {
         public var summary: BuildSummary
         public var notableResults: [TestResult]
+        /// Its trend totals, folded as they were written (what `finishBuild` stores).
+        public var total: BuildTotal
     }
 }
 
@@ -66,6 +68,7 @@ extension Store {
                 // Re-opened: a later file may change the verdict, which `finishBuild` sets again.
                 try db.execute(sql: "UPDATE build SET state = 'running', verdict = NULL, finished_at = NULL WHERE id = ?",
                                arguments: [spec.id])
+                try Self.forgetBuildTotal(db, build: spec.id)
             }
             // Ingested names arrive in the file's order, not key order, so a big file inserts all
             // over the primary-key B-tree; with SQLite's default 2 MB page cache every insert
@@ -140,6 +143,7 @@ extension Store {
     /// attempts of each test that failed at least once.
     private struct WrittenFolder {
         var folder = BuildSummary.Folder()
+        var totals = BuildTotal.Folder()
         var notable: [TestResult] = []
         var attempts: [TestResult] = []
         var failed = false
@@ -153,10 +157,12 @@ extension Store {
                                       duration: result.duration.isFinite ? max(0, result.duration) : 0,
                                       worker: result.worker, arch: result.arch)
             attempts.append(numbered)
+            totals.add(attempt: attempt, outcome: result.outcome, duration: numbered.duration)
             if result.outcome.isFailure { failed = true }
         }
 
         mutating func endTest() {
+            totals.endTest()
             if failed { notable.append(contentsOf: attempts) }
             attempts.removeAll(keepingCapacity: true)
             failed = false
@@ -172,7 +178,7 @@ extension Store {
             }
             summary.failures.sort(by: byteOrder)
             summary.passedOnRetry.sort(by: byteOrder)
-            return IngestReport.WrittenBuild(summary: summary, notableResults: notable)
+            return IngestReport.WrittenBuild(summary: summary, notableResults: notable, total: totals.finish())
         }
     }
 

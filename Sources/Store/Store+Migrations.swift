@@ -299,6 +299,29 @@ extension Store {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v16 scale4 build totals") { db in
+            // Each finished build's trend totals (`Store+BuildTotals.swift`), written when it
+            // finishes, so trends read one row per build instead of its raw results. Existing
+            // finished builds are totalled here, once (one pass over the raw window).
+            try db.execute(sql: """
+                CREATE TABLE build_total (
+                  build_id TEXT PRIMARY KEY NOT NULL REFERENCES build(id) ON DELETE CASCADE,
+                  tests INTEGER NOT NULL CHECK (tests >= 0),
+                  passed INTEGER NOT NULL CHECK (passed >= 0),
+                  failed INTEGER NOT NULL CHECK (failed >= 0),
+                  skipped INTEGER NOT NULL CHECK (skipped >= 0),
+                  passed_on_retry INTEGER NOT NULL CHECK (passed_on_retry >= 0),
+                  test_seconds REAL NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO build_total (build_id, tests, passed, failed, skipped, passed_on_retry, test_seconds)
+                  SELECT build_id, count(*), coalesce(sum(outcome IN ('passed', 'xfailed', 'xpassed')), 0),
+                         coalesce(sum(outcome IN ('failed', 'error')), 0), coalesce(sum(outcome = 'skipped'), 0),
+                         coalesce(sum(attempts > 1 AND outcome IN ('passed', 'xfailed', 'xpassed')), 0), coalesce(sum(seconds), 0)
+                  FROM (SELECT build_id, max(attempt) AS attempts, outcome, sum(duration) AS seconds FROM result
+                        WHERE build_id IN (SELECT id FROM build WHERE state = 'finished') GROUP BY build_id, test)
+                  GROUP BY build_id;
+                """)
+        }
         return migrator
     }
 }

@@ -33,6 +33,8 @@ extension Store {
 
     static func insert(_ batches: [[TestResult]], build: String, into db: Database) throws -> Int {
         guard let connection = db.sqliteConnection else { throw StoreError("the store connection is closed") }
+        // A finished build's totals would no longer match its rows (a late attempt).
+        try forgetBuildTotal(db, build: build)
         var inserter = try ResultInserter(connection)
         defer { inserter.finalize() }
         var inserted = 0

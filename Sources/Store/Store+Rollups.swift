@@ -129,6 +129,7 @@ extension Store {
             report.resultsDeleted = db.changesCount
             try db.execute(sql: "DELETE FROM selection_skip WHERE build_id IN (\(old))", arguments: [report.cutoff])
             try db.execute(sql: "DELETE FROM build_selection WHERE build_id IN (\(old))", arguments: [report.cutoff])
+            try db.execute(sql: "DELETE FROM build_total WHERE build_id IN (\(old))", arguments: [report.cutoff])
             try db.execute(sql: "DELETE FROM build WHERE created_at < ?1 AND state = 'finished'", arguments: [report.cutoff])
             report.buildsDeleted = db.changesCount
         }

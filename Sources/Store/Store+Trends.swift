@@ -68,39 +68,35 @@ extension Store {
     }
 
     /// Per-build trend rows of the builds `filter` picks (a WHERE clause on `build`, with its
-    /// ORDER BY and LIMIT), oldest first. One grouped scan in SQLite; SQLite takes a bare column
-    /// of a `max()` aggregate from the row holding the maximum, which gives each test's final
-    /// outcome.
+    /// ORDER BY and LIMIT), oldest first. Each build's totals come from `build_total` (written
+    /// when it finished); a build without one (still running, or given late results) is folded
+    /// from its results now (`Store+BuildTotals.swift`), so the rows read the same either way.
     static func trendRows(_ db: Database, filter: String, arguments: StatementArguments) throws -> [BuildTrendRow] {
         let rows = try Row.fetchAll(db, sql: """
             WITH recent AS (
               SELECT id, commit_sha, branch, created_at, finished_at, simulated, verdict, rowid AS position
               FROM build WHERE \(filter)
-            ), per_test AS (
-              SELECT r.build_id, r.test, max(r.attempt) AS attempts, r.outcome, sum(r.duration) AS seconds
-              FROM result r JOIN recent ON recent.id = r.build_id
-              GROUP BY r.build_id, r.test
             )
             SELECT recent.id, recent.commit_sha, recent.branch, recent.created_at, recent.finished_at,
-                   recent.simulated, recent.verdict,
-                   count(per_test.test) AS tests,
-                   coalesce(sum(per_test.outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS passed,
-                   coalesce(sum(per_test.outcome IN ('failed', 'error')), 0) AS failed,
-                   coalesce(sum(per_test.outcome = 'skipped'), 0) AS skipped,
-                   coalesce(sum(per_test.attempts > 1 AND per_test.outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS retried,
-                   coalesce(sum(per_test.seconds), 0) AS seconds
-            FROM recent LEFT JOIN per_test ON per_test.build_id = recent.id
-            GROUP BY recent.id
+                   recent.simulated, recent.verdict, t.tests, t.passed, t.failed, t.skipped, t.passed_on_retry, t.test_seconds
+            FROM recent LEFT JOIN build_total t ON t.build_id = recent.id
             ORDER BY recent.position
             """, arguments: arguments)
-        return rows.map { row in
+        return try rows.map { row in
+            let id: String = row["id"]
             let created: Double = row["created_at"]
             let finished: Double? = row["finished_at"]
+            let total = if let tests = row["tests"] as Int? {
+                (tests: tests, passed: row["passed"] as Int, failed: row["failed"] as Int, skipped: row["skipped"] as Int,
+                 passedOnRetry: row["passed_on_retry"] as Int, testSeconds: row["test_seconds"] as Double)
+            } else {
+                try foldBuildTotal(db, build: id)
+            }
             return BuildTrendRow(
-                build: row["id"], commit: row["commit_sha"], branch: row["branch"], createdAt: created,
+                build: id, commit: row["commit_sha"], branch: row["branch"], createdAt: created,
                 wallSeconds: finished.map { $0 - created }, simulated: row["simulated"], verdict: row["verdict"],
-                tests: row["tests"], passed: row["passed"], failed: row["failed"], skipped: row["skipped"],
-                passedOnRetry: row["retried"], testSeconds: row["seconds"])
+                tests: total.tests, passed: total.passed, failed: total.failed, skipped: total.skipped,
+                passedOnRetry: total.passedOnRetry, testSeconds: total.testSeconds)
         }
     }
 

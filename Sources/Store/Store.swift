@@ -11,6 +11,12 @@ public final class Store: Sendable {
     let pool: DatabasePool
     /// When `checkpointIfLogExceeds` may try again after a try that readers kept from finishing.
     let logCheckpointBackoff = Mutex<UInt64>(0)
+    /// Whether this process wrote to the store (a migration included) since opening it.
+    let wrote = Mutex(false)
+
+    /// Whether this process changed the store since it opened it: a command that only read
+    /// (`gate`, `flaky` on a big store) leaves the log as it found it at exit (`OpenStores`).
+    public var hasWritten: Bool { wrote.withLock { $0 } }
 
     /// Opens (creating if needed) the store at `path` and migrates it to the current schema.
     public init(path: String) throws(StoreError) {
@@ -29,7 +35,7 @@ public final class Store: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrate(pool)
+            if try Self.migrate(pool) { wrote.withLock { $0 = true } }
         } catch {
             throw StoreError("cannot open the store at \(path): \(error)")
         }
@@ -37,12 +43,19 @@ public final class Store: Sendable {
 
     /// Migrates, tolerating another process migrating the same file at the same moment (a
     /// coordinator and a CLI command starting together): the loser retries and finds the work done.
-    static func migrate(_ pool: DatabasePool) throws {
+    /// Returns whether it migrated (false: the store was at the current schema already).
+    @discardableResult
+    static func migrate(_ pool: DatabasePool) throws -> Bool {
+        // A store already at this schema (every command after the first) is checked on a read
+        // snapshot: migrating takes the write lock, which a busy coordinator's writes would make
+        // a short command such as `gate` wait for, and adds a write transaction to its start-up.
+        let migrator = self.migrator
+        if (try? pool.read({ try migrator.hasCompletedMigrations($0) })) == true { return false }
         var attempt = 0
         while true {
             do {
                 try migrator.migrate(pool)
-                return
+                return true
             } catch {
                 attempt += 1
                 if attempt >= 10 { throw error }
@@ -53,6 +66,7 @@ public final class Store: Sendable {
 
     /// Runs `body` in one write transaction.
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        wrote.withLock { $0 = true }
         do { return try pool.write(body) } catch let error as StoreError { throw error } catch { throw StoreError("\(error)") }
     }
 
@@ -60,6 +74,7 @@ public final class Store: Sendable {
     /// parent rows `body` itself creates or checks first (SQLite would look the parent up again
     /// for every row). The pragma cannot change inside a transaction, so it is set around it.
     func writeWithoutForeignKeyChecks<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        wrote.withLock { $0 = true }
         do {
             return try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA foreign_keys = OFF")

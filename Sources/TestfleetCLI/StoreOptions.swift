@@ -29,9 +29,12 @@ enum OpenStores {
         return store
     }
 
-    /// Checkpoints (TRUNCATE) every store opened; a failure is reported, never fatal.
+    /// Checkpoints (TRUNCATE) every store this process wrote to; a failure is reported, never
+    /// fatal. A store only read is left alone: its log holds nothing of this process, and an
+    /// emptied log makes the next command's open write to it again (GRDB keeps a WAL non-empty),
+    /// so each read-only command would pay a write and two syncs (the gate's start-up, issue 13).
     static func checkpointAll() {
-        for store in stores.withLock({ $0 }) {
+        for store in stores.withLock({ $0 }) where store.hasWritten {
             do {
                 if try !store.checkpoint() {
                     FileHandle.standardError.write(Data("testfleet: note: another process is reading \(store.path); its -wal file still holds part of it\n".utf8))

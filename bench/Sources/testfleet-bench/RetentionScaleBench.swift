@@ -3,8 +3,10 @@
 // `testfleet ingest junit` runs after parsing, gate and inline snapshot refresh included) into
 // one store, pruned after each day with `Store.prune` (rollups first) when --keep-days > 0.
 // Per day: ingest rate, prune time, store size (file and live pages). On the last day:
-// `testfleet flaky --json` and `testfleet gate --build` as processes (the release binary beside
-// this one, or TESTFLEET_BIN). Days are simulated: builds are dated a day apart.
+// `testfleet flaky --json`, `testfleet gate --build` and `testfleet report --days` as processes
+// (the release binary beside this one, or TESTFLEET_BIN), timed spawn to exit (`ProcessClock`),
+// with `testfleet gate --help` as the floor any command pays to start. Days are simulated:
+// builds are dated a day apart, from 2024-10-04 on.
 import Builds
 import Foundation
 import Model
@@ -113,30 +115,34 @@ enum RetentionScaleBench {
         // Day 30: the commands a user runs, as processes; with BASELINE_BIN, that binary's too on
         // the same store, interleaved run by run (a same-run baseline on a noisy machine).
         let baseline = ProcessInfo.processInfo.environment["BASELINE_BIN"]
-        var flakySeconds: [Double] = [], gateSeconds: [Double] = []
-        var baselineFlaky: [Double] = [], baselineGate: [Double] = []
+        var flakySeconds: [Double] = [], gateSeconds: [Double] = [], startSeconds: [Double] = []
+        var baselineFlaky: [Double] = [], baselineGate: [Double] = [], baselineStart: [Double] = []
         for _ in 0..<3 {
-            let (status, _, seconds) = try IngestGateEvalBench.runProcess(binary, ["flaky", "--json", "--db", path])
+            let (status, seconds) = try ProcessClock.time(binary, ["flaky", "--json", "--db", path])
             guard status == 0 else { throw Usage(description: "testfleet flaky exited \(status)") }
             flakySeconds.append(seconds)
-            if let baseline, case let (0, _, seconds) = try IngestGateEvalBench.runProcess(baseline, ["flaky", "--json", "--db", path]) {
+            if let baseline, case let (0, seconds) = try ProcessClock.time(baseline, ["flaky", "--json", "--db", path]) {
                 baselineFlaky.append(seconds)
             }
         }
-        for _ in 0..<5 {
-            let (status, _, seconds) = try IngestGateEvalBench.runProcess(binary, ["gate", "--build", lastBuild, "--db", path, "--json"])
+        let gateArguments = ["gate", "--build", lastBuild, "--db", path, "--json"]
+        for _ in 0..<9 {
+            let (status, seconds) = try ProcessClock.time(binary, gateArguments)
             guard status == 0 || status == 1 else { throw Usage(description: "testfleet gate exited \(status)") }
             gateSeconds.append(seconds)
-            if let baseline, case let (code, _, seconds) = try IngestGateEvalBench.runProcess(
-                baseline, ["gate", "--build", lastBuild, "--db", path, "--json"]), code == 0 || code == 1
-            {
-                baselineGate.append(seconds)
+            startSeconds.append(try ProcessClock.time(binary, ["gate", "--help"]).seconds)
+            if let baseline {
+                if case let (code, seconds) = try ProcessClock.time(baseline, gateArguments), code == 0 || code == 1 {
+                    baselineGate.append(seconds)
+                }
+                baselineStart.append(try ProcessClock.time(baseline, ["gate", "--help"]).seconds)
             }
         }
         if let baseline {
-            print("baseline \(baseline): " + String(format: "flaky --json median %.2f s (%d runs), gate --build median %.3f s (%d runs), same store, interleaved",
+            print("baseline \(baseline): " + String(format: "flaky --json median %.2f s (%d runs), gate --build median %.1f ms (%d runs; gate --help %.1f ms), same store, interleaved",
                          IngestGateEvalBench.median(baselineFlaky), baselineFlaky.count,
-                         IngestGateEvalBench.median(baselineGate), baselineGate.count))
+                         IngestGateEvalBench.median(baselineGate) * 1000, baselineGate.count,
+                         IngestGateEvalBench.median(baselineStart) * 1000))
         }
         // The same gate in this process (no process start, no store open), and the daily trends
         // over every simulated day (pruned days from their rollups).
@@ -151,20 +157,40 @@ enum RetentionScaleBench {
         let dayRows = try store.dayTrends(fromDay: firstDayNumber, toDay: firstDayNumber + days - 1,
                                           targetBranches: ["main", "master", "trunk"])
         let trendsSeconds = Date().timeIntervalSince(trendsStarted)
-        print(String(format: "day trends over %d days: %d days shown (%d from rollups), %.3f s; gate in-process median %.1f ms",
-                     days, dayRows.count, dayRows.filter(\.rolledUp).count, trendsSeconds,
-                     IngestGateEvalBench.median(inProcessGate) * 1000))
+        let buildTrendsStarted = Date()
+        let buildRows = try store.buildTrends(limit: 100)
+        let buildTrendsSeconds = Date().timeIntervalSince(buildTrendsStarted)
+        let totalled = try buildRows.filter { try store.hasBuildTotal($0.build) }.count
+        print(String(format: "day trends over %d days: %d days shown (%d from rollups), %.3f s; build trends of the newest %d builds (%d from build totals) %.3f s; gate in-process median %.1f ms",
+                     days, dayRows.count, dayRows.filter(\.rolledUp).count, trendsSeconds, buildRows.count, totalled,
+                     buildTrendsSeconds, IngestGateEvalBench.median(inProcessGate) * 1000))
+        // `report` charts the last N days up to today; the simulated days lie in 2024, so N
+        // reaches back to them (the days between hold no builds and cost nothing).
+        let reportDays = TestRollup.day(of: Date().timeIntervalSince1970) - firstDayNumber + 1
+        let reportDirectory = directory + "/report"
+        var reportSeconds: [Double] = []
+        for _ in 0..<3 {
+            let (status, seconds) = try ProcessClock.time(binary, ["report", "--out", reportDirectory, "--days", "\(reportDays)", "--db", path])
+            guard status == 0 else { throw Usage(description: "testfleet report exited \(status)") }
+            reportSeconds.append(seconds)
+        }
+        print(String(format: "testfleet report --days %d (the %d simulated days; its flaky section included) median %.2f s (%@ s); testfleet gate --help median %.1f ms",
+                     reportDays, days, IngestGateEvalBench.median(reportSeconds),
+                     reportSeconds.map { String(format: "%.2f", $0) }.joined(separator: ", "),
+                     IngestGateEvalBench.median(startSeconds) * 1000))
         let rollupRows = try store.rollups().count
         let flaky = IngestGateEvalBench.median(flakySeconds), gate = IngestGateEvalBench.median(gateSeconds)
         let early = IngestGateEvalBench.median(Array(ingestRates.prefix(7)))
         let late = IngestGateEvalBench.median(Array(ingestRates.suffix(7)))
         let flakyRuns = flakySeconds.map { String(format: "%.2f", $0) }.joined(separator: ", ")
-        print(String(format: "day %d: testfleet flaky --json median %.2f s, gate --build median %.3f s (processes); ingest median days 1–7 %.0f /s, last 7 days %.0f /s; %d rollup rows",
+        print(String(format: "day %d: testfleet flaky --json median %.2f s, gate --build median %.3f s (processes, spawn to exit); ingest median days 1–7 %.0f /s, last 7 days %.0f /s; %d rollup rows",
                      days, flaky, gate, early, late, rollupRows) + " (flaky runs: \(flakyRuns) s)")
         print("(SYNTHETIC history, simulated days)")
         print("{\"benchmark\":\"retention-scale\",\"synthetic\":true,\"tests\":\(tests),\"builds_per_day\":\(buildsPerDay),\"days\":\(days),"
             + "\"keep_days\":\(keepDays),\"flaky_s\":\(String(format: "%.3f", flaky)),\"gate_s\":\(String(format: "%.3f", gate)),"
             + "\"gate_in_process_ms\":\(String(format: "%.1f", IngestGateEvalBench.median(inProcessGate) * 1000)),"
+            + "\"gate_help_ms\":\(String(format: "%.1f", IngestGateEvalBench.median(startSeconds) * 1000)),"
+            + "\"trends_s\":\(String(format: "%.3f", trendsSeconds)),\"report_s\":\(String(format: "%.3f", IngestGateEvalBench.median(reportSeconds))),"
             + "\"trend_days\":\(dayRows.count),\"trend_days_rolled_up\":\(dayRows.filter(\.rolledUp).count),"
             + "\"ingest_per_s_first7\":\(Int(early)),\"ingest_per_s_last7\":\(Int(late)),\"rollup_rows\":\(rollupRows),"
             + "\"per_day\":[\(rows.joined(separator: ","))]}")
