@@ -66,7 +66,10 @@ import Store
     }
 
     func expectSame(_ whole: FlakyAnalysis, _ streamed: FlakyAnalysis, _ label: String) {
-        #expect(streamed.tests == whole.tests, "\(label): per-test analyses")
+        #expect(streamed.tests.count == whole.tests.count, "\(label)")
+        // The first test that differs, by name (the whole arrays would bury it).
+        let differing = zip(streamed.tests, whole.tests).first { $0 != $1 }
+        #expect(differing == nil, "\(label): \(differing.map { "\($0.0.name): streamed \($0.0), whole \($0.1)" } ?? "")")
         #expect(streamed.prior == whole.prior, "\(label)")
         #expect(streamed.ambientFailureRate == whole.ambientFailureRate, "\(label)")
         #expect(streamed.regressionRate == whole.regressionRate, "\(label)")
