@@ -19,20 +19,30 @@ public enum FlakyAnalyzer {
     {
         let infrastructure = InfrastructureEffects.detect(in: history, configuration: configuration)
         let scans = scanTests(history, infrastructure: infrastructure, configuration: configuration)
+        return analyze(tables: history, infrastructure: infrastructure, testCount: scans.count, scanOf: { scans[$0] },
+                       manual: manual, longRange: longRange, configuration: configuration)
+    }
 
+    /// The analysis from each test's scan (`scanOf(test)`, for tests `0..<testCount`; called
+    /// several times per test, from any thread) and the history's tables (`history`'s records
+    /// are not read): the whole history's scans, or `analyzeStreamed`'s compact ones.
+    static func analyze(tables history: AttemptHistory, infrastructure: InfrastructureEffects, testCount: Int,
+                        scanOf: (Int) -> TestScan, manual: [ManualQuarantine], longRange: [String: LongRangeRecord],
+                        configuration: AnalyzerConfiguration) -> FlakyAnalysis
+    {
         // Prior from builds in which each test passed at least once: this leaves out breaks
         // (not yet detected at this point) without needing the prior to find them.
-        var priorFailures = [Int](repeating: 0, count: scans.count)
-        var priorAttempts = [Int](repeating: 0, count: scans.count)
-        for (test, scan) in scans.enumerated() {
-            for observation in scan.observations where observation.totalPasses > 0 {
+        var priorFailures = [Int](repeating: 0, count: testCount)
+        var priorAttempts = [Int](repeating: 0, count: testCount)
+        for test in 0..<testCount {
+            for observation in scanOf(test).observations where observation.totalPasses > 0 {
                 priorFailures[test] += observation.totalFailures
                 priorAttempts[test] += observation.totalFailures + observation.totalPasses
             }
         }
         let prior = BetaBinomial.fitPrior(failures: priorFailures, attempts: priorAttempts)
-        var drafts = ParallelMap.map(count: scans.count, makeScratch: { () }) { test, _ in
-            draft(for: scans[test], prior: prior, configuration: configuration)
+        var drafts = ParallelMap.map(count: testCount, makeScratch: { () }) { test, _ in
+            draft(for: scanOf(test), prior: prior, configuration: configuration)
         }
         if !longRange.isEmpty {
             for (test, name) in history.testNames.enumerated() {
@@ -54,7 +64,7 @@ public enum FlakyAnalyzer {
 
         var observationsTotal = 0, breakStarts = 0
         for (test, draft) in drafts.enumerated() {
-            observationsTotal += scans[test].observations.count
+            observationsTotal += scanOf(test).observations.count
             breakStarts += draft.breakStarts
         }
         let regressionRate = max(Double(breakStarts) / Double(max(observationsTotal, 1)), 1e-5)
@@ -66,7 +76,7 @@ public enum FlakyAnalyzer {
         tests.reserveCapacity(drafts.count)
         for (test, draft) in drafts.enumerated() {
             tests.append(finish(
-                test: Int32(test), scan: scans[test], draft: draft, pValue: pValues[test], flagged: flagged[test],
+                test: Int32(test), scan: scanOf(test), draft: draft, pValue: pValues[test], flagged: flagged[test],
                 prior: prior, history: history, manual: latestManual[history.testNames[test]],
                 configuration: configuration, intervals: &intervals))
         }

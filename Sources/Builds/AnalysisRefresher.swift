@@ -128,10 +128,13 @@ final class AnalysisRefresher: @unchecked Sendable {
         #endif
     }
 
-    /// One refresh; returns how much it read. Everything it allocated is freed when it returns.
+    /// One refresh; returns how much it read. Streamed (`analyzeStreamed`): its working set is
+    /// the window's tests and builds plus 8 bytes a result, not the window's records, so a
+    /// coordinator's memory does not grow with the window. Everything it allocated is freed
+    /// when it returns.
     private static func analyse(store: Store, lastBuilds: Int) throws -> (results: Int, builds: Int) {
-        let (history, _) = try FlakyAnalyzer.analyze(store: store, lastBuilds: lastBuilds)
-        return (history.records.count, history.builds.count)
+        let analysis = try FlakyAnalyzer.analyzeStreamed(store: store, lastBuilds: lastBuilds)
+        return (analysis.tests.reduce(0) { $0 + $1.totalAttempts }, analysis.buildIDs.count)
     }
 
     /// Waits until a refresh in progress has finished (for a clean shutdown).

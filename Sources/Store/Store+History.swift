@@ -62,20 +62,25 @@ public struct StoredHistory: Sendable {
     }
 }
 
+extension StoredHistory.Build {
+    /// The build table in creation order.
+    static func fetchAllInOrder(_ db: Database) throws -> [StoredHistory.Build] {
+        try Row.fetchAll(
+            db, sql: "SELECT rowid, id, commit_sha, branch, base, verdict, simulated, outage, commit_position FROM build ORDER BY rowid"
+        ).map { row in
+            var build = StoredHistory.Build(seq: row[0], id: row[1], commit: row[2], branch: row[3], base: row[4],
+                                            verdict: (row[5] as String?).flatMap(Verdict.Decision.init(rawValue:)),
+                                            simulated: row[6], outage: row[7])
+            build.commitPosition = row[8]
+            return build
+        }
+    }
+}
+
 extension Store {
     /// The build table in creation order (no results): enough for latest-green.
     public func buildHistory() throws(StoreError) -> [StoredHistory.Build] {
-        try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT rowid, id, commit_sha, branch, base, verdict, simulated, outage, commit_position FROM build ORDER BY rowid"
-            ).map { row in
-                var build = StoredHistory.Build(seq: row[0], id: row[1], commit: row[2], branch: row[3], base: row[4],
-                                                verdict: (row[5] as String?).flatMap(Verdict.Decision.init(rawValue:)),
-                                                simulated: row[6], outage: row[7])
-                build.commitPosition = row[8]
-                return build
-            }
-        }
+        try read { db in try StoredHistory.Build.fetchAllInOrder(db) }
     }
 
     /// Loads every stored attempt, or only those of `tests`, interned.
@@ -101,7 +106,13 @@ extension Store {
             } else {
                 // Past SQLite's bound-parameter limit the scan reads everything and the loader
                 // skips rows of builds outside the window.
-                try loader.scan(connection: connection, only: tests.map(Set.init), onlyLoadedBuilds: windowed && builds.count <= 30_000)
+                var attempts: [StoredHistory.Attempt] = []
+                attempts.reserveCapacity(1 << 16)
+                try loader.scan(connection: connection, only: tests.map(Set.init), onlyLoadedBuilds: windowed && builds.count <= 30_000) {
+                    attempts.append($0)
+                }
+                loader.history.attempts = attempts
+                if tests != nil { loader.compactTests() }
             }
             return loader.history
         }
@@ -109,7 +120,7 @@ extension Store {
 }
 
 /// The interning state of one history load.
-private struct HistoryLoader {
+struct HistoryLoader {
     var history = StoredHistory()
     var buildIndex: [String: Int32] = [:]
     var testIDs: [String: Int32] = [:]
@@ -156,17 +167,35 @@ private struct HistoryLoader {
 
     /// The whole result table in key order (build id, test, attempt), or with `onlyLoadedBuilds`
     /// the key ranges of the loader's builds (an IN list on the key's first column: SQLite walks
-    /// the ranges in key order, no sort).
-    mutating func scan(connection: OpaquePointer, only wanted: Set<String>?, onlyLoadedBuilds: Bool = false) throws {
+    /// the ranges in key order, no sort), each attempt handed to `visit` (none kept here).
+    /// `testsFrom`/`testsBelow` narrow it to test names in [from, below) (byte order, SQLite's
+    /// BINARY collation): with the IN list, a range of the key's second column in each build.
+    mutating func scan(connection: OpaquePointer, only wanted: Set<String>?, onlyLoadedBuilds: Bool = false,
+                       testsFrom: String? = nil, testsBelow: String? = nil,
+                       visit: (StoredHistory.Attempt) throws -> Void) throws {
         let ids = history.builds.map(\.id)
-        let filter = onlyLoadedBuilds ? "WHERE build_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))" : ""
+        var conditions: [String] = []
+        if onlyLoadedBuilds { conditions.append("build_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))") }
+        if testsFrom != nil { conditions.append("test >= ?") }
+        if testsBelow != nil { conditions.append("test < ?") }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let statement = try RawStatement(
             connection,
             "SELECT build_id, test, attempt, outcome, duration, worker, arch FROM result \(filter) ORDER BY build_id, test, attempt")
         defer { statement.finalize() }
-        if onlyLoadedBuilds { for (position, id) in ids.enumerated() { statement.bindText(Int32(position + 1), id) } }
+        var parameter: Int32 = 1
+        if onlyLoadedBuilds {
+            for id in ids {
+                statement.bindText(parameter, id)
+                parameter += 1
+            }
+        }
+        if let testsFrom {
+            statement.bindText(parameter, testsFrom)
+            parameter += 1
+        }
+        if let testsBelow { statement.bindText(parameter, testsBelow) }
         let handle = statement.handle
-        history.attempts.reserveCapacity(1 << 16)
         var currentBuild: [UInt8] = []
         var build: Int32 = -1
         var previousOrder: [Int32] = [], order: [Int32] = []
@@ -203,14 +232,14 @@ private struct HistoryLoader {
                 if test < 0 { test = internTest(name) }
                 order.append(test)
                 lastTest = test
-                if Int(test) >= keep.count {
-                    keep.append(wanted.map { $0.contains(history.testNames[Int(test)]) } ?? true)
+                // Names interned by an earlier pass (`HistoryStream`) may come in any id order.
+                while Int(test) >= keep.count {
+                    keep.append(wanted.map { $0.contains(history.testNames[keep.count]) } ?? true)
                 }
             }
             guard keep[Int(test)] else { continue }
-            history.attempts.append(attempt(handle, test: test, build: build, firstColumn: 2))
+            try visit(attempt(handle, test: test, build: build, firstColumn: 2))
         }
-        if wanted != nil { compactTests() }
     }
 
     /// Point lookups on the result key for each (build, test).
