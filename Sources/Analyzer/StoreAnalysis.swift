@@ -120,7 +120,14 @@ extension FlakyAnalyzer {
         let manual = try ManualQuarantine.load(from: store, builds: builds)
         // Pruned days are in no window of raw results: their rollups are the tests' older record.
         let longRange = LongRangeRecord.records(try store.allRollupTotals())
-        let analysis = analyze(history, manual: manual, longRange: longRange, configuration: configuration)
+        var analysis = analyze(history, manual: manual, longRange: longRange, configuration: configuration)
+        // Order dependence needs where each attempt ran, which only the store has (a table of
+        // its own); the gate judging one build does not report it, so it skips the reads.
+        if judged == nil {
+            for (test, dependency) in try configuration.orderDependence.dependencies(in: history, store: store) {
+                analysis.tests[Int(test)].orderDependency = dependency
+            }
+        }
         // Readers beside a running coordinator (the dashboard) pass false: they never take the
         // store's write lock, which the coordinator's result writes need.
         guard saveSnapshot else { return (history, analysis) }
