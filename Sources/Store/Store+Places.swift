@@ -33,13 +33,19 @@ extension Store {
 
     /// The tests each of `processes` ran, in run order (by position), through the process index.
     public func processRuns(_ processes: some Collection<Int64>) throws(StoreError) -> [Int64: [(position: Int, test: String)]] {
-        guard !processes.isEmpty else { return [:] }
+        try processRuns(before: Dictionary(processes.map { ($0, Int.max) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// The tests each process ran before its position limit (`limits`: process → position), in
+    /// run order: only the part of a long process anything is asked about is read.
+    public func processRuns(before limits: [Int64: Int]) throws(StoreError) -> [Int64: [(position: Int, test: String)]] {
+        guard !limits.isEmpty else { return [:] }
         return try read { db in
             var runs: [Int64: [(position: Int, test: String)]] = [:]
             let statement = try db.cachedStatement(
-                sql: "SELECT position, test FROM result_place WHERE process = ? ORDER BY position")
-            for process in Set(processes) {
-                let rows = try Row.fetchCursor(statement, arguments: [process])
+                sql: "SELECT position, test FROM result_place WHERE process = ? AND position < ? ORDER BY position")
+            for (process, limit) in limits {
+                let rows = try Row.fetchCursor(statement, arguments: [process, Int64(clamping: limit)])
                 var list: [(position: Int, test: String)] = []
                 while let row = try rows.next() { list.append((row[0], row[1])) }
                 runs[process] = list

@@ -70,6 +70,17 @@ import Store
         #expect(FlakyReport.orderEvidence(found).contains("1 other test ran before it just as often"))
     }
 
+    @Test func aDependencyTheRunsCannotSingleOutIsNotNamed() {
+        // Fails in every long process, passes alone: any of the ten tests before it could be it.
+        let before = (0..<10).map { "t\($0)" }
+        let observations = (0..<8).map { _ in run(true, after: before) } + (0..<8).map { _ in run(false, after: []) }
+        #expect(rule.judge(observations) == nil)
+        #expect(OrderDependenceRule(maximumTies: 9).judge(observations)?.dependsOn == "t9")
+        // A pass after t0..t7 (but not t8, t9) leaves two: named, with the tie said.
+        let found = rule.judge(observations + [run(false, after: Array(before.prefix(8)))])
+        #expect(found?.dependsOn == "t9" && found?.equallySupported == 1)
+    }
+
     // MARK: through a store
 
     @Test func fromStoredPlacesToTheFlakyReport() throws {
@@ -85,12 +96,15 @@ import Store
             // One warm process per build: ten quiet tests, the polluter, the victim, a coin.
             let warm = RunPlace.newProcess(), fresh = RunPlace.newProcess()
             var results = (0..<10).map { attempt("t::ok\($0)", 1, .passed, RunPlace(process: warm, position: $0)) }
-            results.append(attempt("t::pollutes", 1, .passed, RunPlace(process: warm, position: 10)))
-            results.append(attempt("t::polluted", 1, .failed, RunPlace(process: warm, position: 11)))
+            // The last two builds ran the victim's module first: after the quiet tests, it passed.
+            let pollutedFirst = index >= 6
+            results.append(attempt("t::pollutes", 1, .passed, RunPlace(process: warm, position: pollutedFirst ? 11 : 10)))
+            results.append(attempt("t::polluted", 1, pollutedFirst ? .passed : .failed,
+                                   RunPlace(process: warm, position: pollutedFirst ? 10 : 11)))
             let coin = random.nextDouble() < 0.4
             results.append(attempt("t::coin", 1, coin ? .failed : .passed, RunPlace(process: warm, position: 12)))
             // The retries run in a fresh process.
-            results.append(attempt("t::polluted", 2, .passed, RunPlace(process: fresh, position: 0)))
+            if !pollutedFirst { results.append(attempt("t::polluted", 2, .passed, RunPlace(process: fresh, position: 0))) }
             if coin {
                 results.append(attempt("t::coin", 2, random.nextDouble() < 0.4 ? .failed : .passed, RunPlace(process: fresh, position: 1)))
             }
@@ -98,10 +112,11 @@ import Store
             try store.finishBuild(id, verdict: .pass)
         }
         #expect(try store.hasPlaces())
-        let analysis = try FlakyAnalyzer.analyze(store: store).analysis
+        let (history, analysis) = try FlakyAnalyzer.analyze(store: store)
         let polluted = try #require(analysis.tests.first { $0.name == "t::polluted" })
         #expect(polluted.orderDependency?.dependsOn == "t::pollutes")
-        #expect(polluted.orderDependency?.failuresAfter == 8 && polluted.orderDependency?.passesWithout == 8)
+        #expect(polluted.orderDependency?.failuresAfter == 6 && polluted.orderDependency?.passesWithout == 8)
+        #expect(polluted.orderDependency?.passesAfter == 0 && polluted.orderDependency?.equallySupported == 0)
         #expect(analysis.tests.first { $0.name == "t::coin" }?.orderDependency == nil)
         #expect(analysis.tests.filter { $0.orderDependency != nil }.map(\.name) == ["t::polluted"])
 
@@ -110,6 +125,9 @@ import Store
         #expect(json.contains("\"order_dependent\": true, \"depends_on\": \"t::pollutes\"}"))
         #expect(FlakyReport.evidence(polluted).hasPrefix("order-dependent: fails only after t::pollutes ran before it"))
         #expect(MarkdownReport.render(analysis).contains("order-dependent"))
+        let html = FlakySection.html(analysis, history: history)
+        #expect(html.contains("data-test=\"t::polluted\" data-state=\"\(polluted.state.rawValue)\" data-depends-on=\"t::pollutes\""))
+        #expect(html.contains("\(polluted.state.rawValue), order-dependent"))
     }
 }
 

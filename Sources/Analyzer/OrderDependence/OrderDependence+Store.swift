@@ -3,13 +3,17 @@ public import Store
 
 extension OrderDependenceRule {
     /// Every test of `history` with an order dependency, by test id. Reads the places of the
-    /// attempts of tests that failed at least `minimumFailures` times in the history (key
-    /// lookups), then the run order of the processes those attempts ran in. A store without
-    /// places (filled by `ingest junit`, or by workers older than places) costs one query.
+    /// attempts of tests that failed at least `minimumFailures` times and passed at least
+    /// `minimumPassesWithout` times in the history (key lookups), then the run order of the
+    /// processes those attempts ran in (each process once: at most the window's places). A
+    /// store without places (filled by `ingest junit`, or by older workers) costs one query.
     public func dependencies(in history: AttemptHistory, store: Store) throws(StoreError) -> [Int32: OrderDependency] {
-        var failures: [Int32: Int] = [:]
-        for record in history.records where record.outcome.isFailure { failures[record.test, default: 0] += 1 }
-        let suspects = Set(failures.filter { $0.value >= minimumFailures }.keys)
+        var failures: [Int32: Int] = [:], passes: [Int32: Int] = [:]
+        for record in history.records {
+            if record.outcome.isFailure { failures[record.test, default: 0] += 1 }
+            else if record.outcome == .passed { passes[record.test, default: 0] += 1 }
+        }
+        let suspects = Set(failures.filter { $0.value >= minimumFailures && passes[$0.key, default: 0] >= minimumPassesWithout }.keys)
         guard !suspects.isEmpty, try store.hasPlaces() else { return [:] }
         var attempts: [Int32: [(key: AttemptKey, failed: Bool)]] = [:]
         for record in history.records where suspects.contains(record.test) && record.isEvidence {
@@ -20,32 +24,45 @@ extension OrderDependenceRule {
         let places = try store.places(of: attempts.values.flatMap { $0.map(\.key) })
         // Only tests with enough placed failures need their processes read.
         attempts = attempts.filter { _, list in list.lazy.filter { $0.failed && places[$0.key] != nil }.count >= minimumFailures }
-        let runs = try store.processRuns(Set(attempts.values.joined().compactMap { places[$0.key]?.process }))
+        // Each process once, up to the last suspect attempt in it, as test → its first position
+        // there, shared by every suspect that ran in it.
+        var limits: [Int64: Int] = [:]
+        for entry in attempts.values.joined() {
+            if let place = places[entry.key] { limits[place.process] = max(limits[place.process] ?? 0, place.position) }
+        }
+        var firstPositions: [Int64: [String: Int]] = [:]
+        for (process, run) in try store.processRuns(before: limits) {
+            var first: [String: Int] = [:]
+            first.reserveCapacity(run.count)
+            for entry in run where first[entry.test] == nil { first[entry.test] = entry.position }
+            firstPositions[process] = first
+        }
         var found: [Int32: OrderDependency] = [:]
         for (test, list) in attempts {
             let name = history.testNames[Int(test)]
             let placed = list.compactMap { entry in places[entry.key].map { (place: $0, failed: entry.failed) } }
-            let failing = placed.filter(\.failed).map { OrderObservation(failed: true, before: Self.before($0.place, in: runs, excluding: name)) }
-            let possible = candidates(failing)
-            guard !possible.isEmpty else { continue }
-            // Passes only need to say which of the possible dependencies ran before them.
-            let passing = placed.filter { !$0.failed }.map {
-                OrderObservation(failed: false, before: Self.before($0.place, in: runs, excluding: name).filter { possible.contains($0.key) })
+            let failingPlaces = placed.filter(\.failed).map(\.place)
+            // The possible dependencies ran before every failure: start from the first failing
+            // run's predecessors and keep those found before each later one.
+            guard let first = failingPlaces.first else { continue }
+            var possible = Set((firstPositions[first.process] ?? [:]).lazy.filter { $0.value < first.position && $0.key != name }.map(\.key))
+            for place in failingPlaces.dropFirst() where !possible.isEmpty {
+                let positions = firstPositions[place.process] ?? [:]
+                possible = possible.filter { positions[$0].map { $0 < place.position } ?? false }
             }
-            if let dependency = judge(failing + passing) { found[test] = dependency }
+            guard !possible.isEmpty else { continue }
+            let observations = placed.map { entry in
+                let positions = firstPositions[entry.place.process] ?? [:]
+                var before: [String: Int] = [:]
+                for candidate in possible {
+                    if let position = positions[candidate], position < entry.place.position {
+                        before[candidate] = entry.place.position - position
+                    }
+                }
+                return OrderObservation(failed: entry.failed, before: before)
+            }
+            if let dependency = judge(observations) { found[test] = dependency }
         }
         return found
-    }
-
-    /// The tests that ran before `place` in its process, each with how many places earlier
-    /// (a test run twice there keeps its nearest run), other than `test` itself.
-    static func before(_ place: RunPlace, in runs: [Int64: [(position: Int, test: String)]], excluding test: String)
-        -> [String: Int]
-    {
-        var before: [String: Int] = [:]
-        for entry in runs[place.process] ?? [] where entry.position < place.position && entry.test != test {
-            before[entry.test] = place.position - entry.position
-        }
-        return before
     }
 }
