@@ -130,7 +130,7 @@ final class AnalysisRefresher: @unchecked Sendable {
 
     /// One refresh; returns how much it read. Everything it allocated is freed when it returns.
     private static func analyse(store: Store, lastBuilds: Int) throws -> (results: Int, builds: Int) {
-        let (history, _) = try FlakyAnalyzer.analyze(store: store, lastBuilds: lastBuilds)
+        let (history, _) = try FlakyAnalyzer.analyze(store: store, lastBuilds: lastBuilds, findingOrderDependence: false)
         return (history.records.count, history.builds.count)
     }
 

@@ -8,18 +8,27 @@ import Store
 /// from places stored in a real SQLite store through `FlakyAnalyzer.analyze(store:)` and the
 /// reports.
 @Suite struct OrderDependenceTests {
-    let rule = OrderDependenceRule()
+
+    /// Test names as the rule's ids (their order decides ties on distance, like history ids).
+    static let names = ["a", "b", "x", "far", "near"] + (0..<10).map { "t\($0)" }
+
+    func id(_ name: String) -> Int32 { Int32(Self.names.firstIndex(of: name)!) }
 
     /// A run of the test with `before` (nearest last) ahead of it in its process.
     func run(_ failed: Bool, after before: [String]) -> OrderObservation {
-        OrderObservation(failed: failed, before: Dictionary(uniqueKeysWithValues: before.reversed().enumerated().map { ($1, $0 + 1) }))
+        OrderObservation(failed: failed, before: Dictionary(uniqueKeysWithValues: before.reversed().enumerated().map { (id($1), $0 + 1) }))
+    }
+
+    /// The judgement, with the dependency's name.
+    func judge(_ observations: [OrderObservation], _ rule: OrderDependenceRule = OrderDependenceRule()) -> OrderDependency? {
+        rule.judge(observations).map { $0.named(Self.names[Int($0.dependsOn)]) }
     }
 
     @Test func namesTheTestEveryFailureCameAfter() throws {
         // Five warm runs: `a` ran before and the test failed; five fresh retries alone passed.
         let observations = (0..<5).map { _ in run(true, after: ["x", "a"]) } + (0..<5).map { _ in run(false, after: []) }
             + [run(false, after: ["x"])]
-        let found = try #require(rule.judge(observations))
+        let found = try #require(judge(observations))
         #expect(found.dependsOn == "a", "x also ran before a pass, a never did")
         #expect(found.failuresAfter == 5 && found.passesAfter == 0 && found.passesWithout == 6)
         #expect(found.equallySupported == 0)
@@ -35,17 +44,17 @@ import Store
 
     @Test func neverFromTooFewObservations() {
         // Two failures after `a`, however many clean retries: below the minimum of three.
-        #expect(rule.judge([run(true, after: ["a"]), run(true, after: ["a"])] + (0..<20).map { _ in run(false, after: []) }) == nil)
+        #expect(judge([run(true, after: ["a"]), run(true, after: ["a"])] + (0..<20).map { _ in run(false, after: []) }) == nil)
         // Four failures and four fresh passes: p = 1/70, not significant at 1%.
-        #expect(rule.judge((0..<4).map { _ in run(true, after: ["a"]) } + (0..<4).map { _ in run(false, after: []) }) == nil)
+        #expect(judge((0..<4).map { _ in run(true, after: ["a"]) } + (0..<4).map { _ in run(false, after: []) }) == nil)
         // No pass without `a` before: nothing separates "after a" from "in any process".
-        #expect(rule.judge((0..<8).map { _ in run(true, after: ["a"]) } + (0..<8).map { _ in run(false, after: ["a"]) }) == nil)
+        #expect(judge((0..<8).map { _ in run(true, after: ["a"]) } + (0..<8).map { _ in run(false, after: ["a"]) }) == nil)
     }
 
     @Test func oneFailureWithoutTheCandidateRefutesIt() {
         let observations = (0..<8).map { _ in run(true, after: ["a"]) } + [run(true, after: [])]
             + (0..<8).map { _ in run(false, after: []) }
-        #expect(rule.judge(observations) == nil)
+        #expect(judge(observations) == nil)
     }
 
     @Test func randomFlakinessIsNotNamed() {
@@ -59,12 +68,12 @@ import Store
             if failed { observations.append(run(random.nextDouble() < 1.0 / 3, after: [])) }
         }
         #expect(observations.filter(\.failed).count >= 3)
-        #expect(rule.judge(observations) == nil)
+        #expect(judge(observations) == nil)
     }
 
     @Test func tiesNameTheNearestAndCountTheOthers() throws {
         let observations = (0..<6).map { _ in run(true, after: ["far", "near"]) } + (0..<6).map { _ in run(false, after: []) }
-        let found = try #require(rule.judge(observations))
+        let found = try #require(judge(observations))
         #expect(found.dependsOn == "near")
         #expect(found.equallySupported == 1)
         #expect(FlakyReport.orderEvidence(found).contains("1 other test ran before it just as often"))
@@ -74,10 +83,10 @@ import Store
         // Fails in every long process, passes alone: any of the ten tests before it could be it.
         let before = (0..<10).map { "t\($0)" }
         let observations = (0..<8).map { _ in run(true, after: before) } + (0..<8).map { _ in run(false, after: []) }
-        #expect(rule.judge(observations) == nil)
-        #expect(OrderDependenceRule(maximumTies: 9).judge(observations)?.dependsOn == "t9")
+        #expect(judge(observations) == nil)
+        #expect(judge(observations, OrderDependenceRule(maximumTies: 9))?.dependsOn == "t9")
         // A pass after t0..t7 (but not t8, t9) leaves two: named, with the tie said.
-        let found = rule.judge(observations + [run(false, after: Array(before.prefix(8)))])
+        let found = judge(observations + [run(false, after: Array(before.prefix(8)))])
         #expect(found?.dependsOn == "t9" && found?.equallySupported == 1)
     }
 

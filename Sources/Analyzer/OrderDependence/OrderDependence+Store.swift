@@ -30,22 +30,35 @@ extension OrderDependenceRule {
         for entry in attempts.values.joined() {
             if let place = places[entry.key] { limits[place.process] = max(limits[place.process] ?? 0, place.position) }
         }
-        var firstPositions: [Int64: [String: Int]] = [:]
+        var extraNames: [String] = []
+        // Names become ids once, as rows are read: the rule then hashes integers, not strings.
+        var ids = Dictionary(history.testNames.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        var firstPositions: [Int64: [Int32: Int]] = [:]
         for (process, run) in try store.processRuns(before: limits) {
-            var first: [String: Int] = [:]
+            var first: [Int32: Int] = [:]
             first.reserveCapacity(run.count)
-            for entry in run where first[entry.test] == nil { first[entry.test] = entry.position }
+            for entry in run {
+                let id: Int32
+                if let known = ids[entry.test] {
+                    id = known
+                } else {
+                    // A test of a build outside the window that shared the process.
+                    id = Int32(history.testNames.count + extraNames.count)
+                    ids[entry.test] = id
+                    extraNames.append(entry.test)
+                }
+                if first[id] == nil { first[id] = entry.position }
+            }
             firstPositions[process] = first
         }
         var found: [Int32: OrderDependency] = [:]
         for (test, list) in attempts {
-            let name = history.testNames[Int(test)]
             let placed = list.compactMap { entry in places[entry.key].map { (place: $0, failed: entry.failed) } }
             let failingPlaces = placed.filter(\.failed).map(\.place)
             // The possible dependencies ran before every failure: start from the first failing
             // run's predecessors and keep those found before each later one.
             guard let first = failingPlaces.first else { continue }
-            var possible = Set((firstPositions[first.process] ?? [:]).lazy.filter { $0.value < first.position && $0.key != name }.map(\.key))
+            var possible = Set((firstPositions[first.process] ?? [:]).lazy.filter { $0.value < first.position && $0.key != test }.map(\.key))
             for place in failingPlaces.dropFirst() where !possible.isEmpty {
                 let positions = firstPositions[place.process] ?? [:]
                 possible = possible.filter { positions[$0].map { $0 < place.position } ?? false }
@@ -53,7 +66,7 @@ extension OrderDependenceRule {
             guard !possible.isEmpty else { continue }
             let observations = placed.map { entry in
                 let positions = firstPositions[entry.place.process] ?? [:]
-                var before: [String: Int] = [:]
+                var before: [Int32: Int] = [:]
                 for candidate in possible {
                     if let position = positions[candidate], position < entry.place.position {
                         before[candidate] = entry.place.position - position
@@ -61,7 +74,10 @@ extension OrderDependenceRule {
                 }
                 return OrderObservation(failed: entry.failed, before: before)
             }
-            if let dependency = judge(observations) { found[test] = dependency }
+            if let judgement = judge(observations) {
+                let id = Int(judgement.dependsOn)
+                found[test] = judgement.named(id < history.testNames.count ? history.testNames[id] : extraNames[id - history.testNames.count])
+            }
         }
         return found
     }

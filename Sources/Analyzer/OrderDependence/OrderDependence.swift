@@ -5,14 +5,15 @@ import Darwin
 #endif
 
 /// One attempt at the test under study, placed in its process (`RunPlace`): whether it failed,
-/// and which tests ran before it in that process.
+/// and which tests ran before it in that process. Tests are ids (`AttemptHistory.testNames`
+/// positions, or the caller's own): the rule hashes them millions of times on a big store.
 public struct OrderObservation: Sendable, Hashable {
     public var failed: Bool
     /// Each test that ran earlier in the same process, with how many places earlier (1: the
     /// test just before it).
-    public var before: [String: Int]
+    public var before: [Int32: Int]
 
-    public init(failed: Bool, before: [String: Int]) {
+    public init(failed: Bool, before: [Int32: Int]) {
         self.failed = failed
         self.before = before
     }
@@ -65,7 +66,7 @@ public struct OrderDependency: Sendable, Hashable {
 ///    rarely clears this: it must fail in every D-run and never elsewhere.
 ///
 /// Among the tests meeting 1–4, D is the one with the smallest p-value (fewest passes after it),
-/// then the one that ran nearest before T on average, then by name.
+/// then the one that ran nearest before T on average, then by id.
 ///
 /// 5. D must be (nearly) singled out: at most `maximumTies` other tests have exactly its
 ///    evidence. When T fails only in long processes and passes alone, every test that always
@@ -86,8 +87,24 @@ public struct OrderDependenceRule: Sendable, Hashable {
         self.maximumTies = maximumTies
     }
 
+    /// What `judge` found, with the dependency as a test id.
+    public struct Judgement: Sendable, Hashable {
+        public var dependsOn: Int32
+        public var failuresAfter: Int
+        public var passesAfter: Int
+        public var passesWithout: Int
+        public var pValue: Double
+        public var equallySupported: Int
+
+        /// The reportable form, with the dependency's name.
+        public func named(_ name: String) -> OrderDependency {
+            OrderDependency(dependsOn: name, failuresAfter: failuresAfter, passesAfter: passesAfter, passesWithout: passesWithout,
+                            pValue: pValue, equallySupported: equallySupported)
+        }
+    }
+
     /// The tests that ran before every failing observation: the only possible dependencies.
-    public func candidates(_ failing: [OrderObservation]) -> Set<String> {
+    public func candidates(_ failing: [OrderObservation]) -> Set<Int32> {
         guard var common = failing.first.map({ Set($0.before.keys) }) else { return [] }
         for observation in failing.dropFirst() where !common.isEmpty {
             common.formIntersection(observation.before.keys)
@@ -95,14 +112,15 @@ public struct OrderDependenceRule: Sendable, Hashable {
         return common
     }
 
-    /// The test's order dependency, or nil when the observations do not support one.
-    public func judge(_ observations: [OrderObservation]) -> OrderDependency? {
+    /// The test's order dependency, or nil when the observations do not support one. Ties on
+    /// distance go to the lower id.
+    public func judge(_ observations: [OrderObservation]) -> Judgement? {
         let failing = observations.filter(\.failed)
         guard failing.count >= minimumFailures else { return nil }
         let candidates = candidates(failing)
         guard !candidates.isEmpty else { return nil }
         let passing = observations.filter { !$0.failed }
-        var qualifying: [(name: String, passesAfter: Int, distance: Double)] = []
+        var qualifying: [(name: Int32, passesAfter: Int, distance: Double)] = []
         for name in candidates {
             let passesAfter = passing.lazy.filter { $0.before[name] != nil }.count
             guard passing.count - passesAfter >= minimumPassesWithout else { continue }
@@ -116,8 +134,8 @@ public struct OrderDependenceRule: Sendable, Hashable {
         let p = Self.fisherAllAfter(failures: failing.count, passesAfter: best.passesAfter,
                                     passesWithout: passing.count - best.passesAfter)
         guard p <= significance else { return nil }
-        return OrderDependency(dependsOn: best.name, failuresAfter: failing.count, passesAfter: best.passesAfter,
-                               passesWithout: passing.count - best.passesAfter, pValue: p, equallySupported: tied)
+        return Judgement(dependsOn: best.name, failuresAfter: failing.count, passesAfter: best.passesAfter,
+                         passesWithout: passing.count - best.passesAfter, pValue: p, equallySupported: tied)
     }
 
     /// One-sided Fisher exact p-value of a 2×2 table with no failure outside the D-runs: the
