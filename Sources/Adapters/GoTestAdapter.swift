@@ -136,7 +136,7 @@ public struct GoTestAdapter: TestAdapter {
             }
             var result = AdapterResult(
                 name: name, outcome: record.outcome ?? .error, duration: record.elapsed, output: record.output.bytes,
-                outputDropped: record.output.dropped)
+                outputDropped: record.output.dropped, place: stream.place(of: name))
             if record.outcome == nil {
                 result.append(stream.packageOutput[package], cap: suite.outputCap)
                 result.appendNote("this test started but never finished: go test \(how)", cap: suite.outputCap)

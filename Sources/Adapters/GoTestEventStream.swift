@@ -21,6 +21,10 @@ struct GoTestEventStream: Sendable {
         var output: OutputTail
         /// Seconds into the day of the test's first event (its `run`), from the event's `Time`.
         var started: Double?
+        /// Its place among its package's top-level tests in run order (`RunPlace.position`):
+        /// from its `run` event, or its last `cont` for a parallel test that paused. Nil when
+        /// no `run` was seen.
+        var position: Int?
     }
 
     /// By `package.TestName`.
@@ -33,6 +37,10 @@ struct GoTestEventStream: Sendable {
     /// Lines that are not events.
     private(set) var looseOutput: OutputTail
     private let outputCap: Int
+    /// Each package's test binary is a process of its own: its identity (`RunPlace.process`),
+    /// and how many top-level tests started in it so far.
+    private(set) var processes: [String: Int64] = [:]
+    private var started: [String: Int] = [:]
 
     init(outputCap: Int) {
         self.outputCap = outputCap
@@ -87,6 +95,12 @@ struct GoTestEventStream: Sendable {
                                   started: event.Time.flatMap(Self.secondsIntoDay))
         }
         switch event.Action {
+        case "run" where !isSubtest, "cont" where !isSubtest:
+            // A package's top-level tests run one at a time in source order (a parallel one
+            // resumes after the serial ones: its `cont`), so this order is the process's.
+            if processes[package] == nil { processes[package] = RunPlace.newProcess() }
+            records[key]?.position = started[package, default: 0]
+            started[package, default: 0] += 1
         case "output":
             if let text = event.Output { records[key]?.output.append(Array(text.utf8)) }
         case "pass", "fail", "skip":
@@ -103,6 +117,14 @@ struct GoTestEventStream: Sendable {
         default:
             break  // run, pause, cont, bench
         }
+    }
+
+    /// Where `name`'s test ran: its package's process and its position there (nil when it never
+    /// started).
+    func place(of name: String) -> RunPlace? {
+        guard let position = records[name]?.position, let package = Self.split(name)?.package,
+              let process = processes[package] else { return nil }
+        return RunPlace(process: process, position: position)
     }
 
     /// `2026-11-26T23:35:17.097319317Z` (any zone suffix) → seconds since that day's midnight in

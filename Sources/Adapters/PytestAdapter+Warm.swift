@@ -45,8 +45,11 @@ extension PytestAdapter {
                     } else if let id = message["result"] as? String {
                         running = nil
                         idleDeadline = ProcessRunner.now() + startupAllowance + suite.timeout
+                        let place = process.nextPlace()  // every test run there counts, even one not ours
                         guard remaining.remove(id) != nil else { continue }
-                        report(Self.warmResult(id, message, cap: suite.outputCap))
+                        var result = Self.warmResult(id, message, cap: suite.outputCap)
+                        result.place = place
+                        report(result)
                     } else if let missing = message["missing"] as? [String] {
                         let ours = missing.filter { remaining.remove($0) != nil }
                         cold += ours
@@ -65,7 +68,10 @@ extension PytestAdapter {
                 process.stop()
                 sessions.discard(key)
                 if let running, remaining.remove(running.id) != nil {
-                    report(warmFailure(running.id, process, timedOut: timedOut, seconds: ProcessRunner.now() - running.started, suite: suite))
+                    var result = warmFailure(running.id, process, timedOut: timedOut, seconds: ProcessRunner.now() - running.started,
+                                             suite: suite)
+                    result.place = process.nextPlace()
+                    report(result)
                 } else {
                     // Died or hung outside any test (collecting): the cold path reports it properly.
                     sessions.log("pytest warm session \(timedOut ? "hung" : "died (\(process.ending ?? "?"))") while collecting; "

@@ -6,30 +6,34 @@ import Model
 struct PytestBatch {
     var timeout: Double
     var run: ProcessRunner.Run?
+    /// pytest writes them in run order: a case's index is its position in the process.
     var cases: [JUnitTestCase] = [] {
-        didSet { byKey = Dictionary(cases.map { (PytestNodeIDs.JUnitKey(classname: $0.classname, name: $0.testName), $0) },
+        didSet { byKey = Dictionary(cases.indices.map { (PytestNodeIDs.JUnitKey(classname: cases[$0].classname, name: cases[$0].testName), $0) },
                                     uniquingKeysWith: { first, _ in first }) }
     }
+    /// The pytest process's identity (`RunPlace.process`).
+    var process = RunPlace.newProcess()
     var refused: [String: String] = [:]
     var unexpectedPasses: Set<String> = []
     /// Why there are no results at all (pytest did not start, its XML was unreadable).
     var problem: String?
-    private var byKey: [PytestNodeIDs.JUnitKey: JUnitTestCase] = [:]
+    private var byKey: [PytestNodeIDs.JUnitKey: Int] = [:]
 
     init(timeout: Double) { self.timeout = timeout }
 
     /// The module-level collection error (`classname=""`, `name="tests.test_x"`) covering `id`.
     func collectionError(for id: String) -> JUnitTestCase? {
         let module = PytestNodeIDs.junitKey(of: PytestNodeIDs.module(of: id))
-        guard let found = byKey[module], found.outcome == .error else { return nil }
+        guard let found = byKey[module].map({ cases[$0] }), found.outcome == .error else { return nil }
         return found
     }
 
     func result(for id: String, suite: SuiteDefinition) -> AdapterResult {
         let key = PytestNodeIDs.junitKey(of: id)
         // An ini `junit_prefix` puts a prefix before the classname; accept that as a fallback.
-        let found = byKey[key] ?? cases.first { $0.testName == key.name && $0.classname.hasSuffix("." + key.classname) }
-        if let found {
+        let index = byKey[key] ?? cases.firstIndex { $0.testName == key.name && $0.classname.hasSuffix("." + key.classname) }
+        if let index {
+            let found = cases[index]
             var outcome = found.outcome
             if outcome == .passed && unexpectedPasses.contains(id) { outcome = .xpassed }
             var text = found.output
@@ -39,7 +43,8 @@ struct PytestBatch {
             let bytes = Array(text.utf8)
             let kept = bytes.count > suite.outputCap ? Array(bytes.suffix(suite.outputCap)) : bytes
             return AdapterResult(name: id, outcome: outcome, duration: found.duration, output: kept,
-                                 outputDropped: found.outputDropped + bytes.count - kept.count)
+                                 outputDropped: found.outputDropped + bytes.count - kept.count,
+                                 place: RunPlace(process: process, position: index))
         }
         if let collection = collectionError(for: id) {
             return AdapterResult(

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Model
 
 /// One live warm pytest process (see `PytestWarmPlugin`): the leader of its own process group,
 /// with a request pipe (its fd 3), a result pipe (its fd 4) and its stdout and stderr on a third
@@ -19,6 +20,11 @@ final class PytestWarmProcess {
     }
 
     let pid: pid_t
+    /// This process's identity for the results it runs (`RunPlace.process`).
+    let runID = RunPlace.newProcess()
+    /// Results this process reported so far: the next one's position (grants add up, so a
+    /// test of a later grant counts every test of the earlier ones as before it).
+    private var reported = 0
     private var requestFD: Int32
     private var resultFD: Int32
     private var outputFD: Int32
@@ -61,6 +67,13 @@ final class PytestWarmProcess {
     deinit { stop() }
 
     /// Forgets the output so far: from here on the tail is the next test's.
+    /// The place of the result being reported now, counted in report order (the plugin runs
+    /// tests one at a time and reports each as it finishes).
+    func nextPlace() -> RunPlace {
+        defer { reported += 1 }
+        return RunPlace(process: runID, position: reported)
+    }
+
     func markOutput() { tail = OutputTail(capacity: outputCap) }
 
     /// The output since the last mark, and the bytes dropped from its front.

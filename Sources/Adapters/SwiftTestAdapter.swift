@@ -154,7 +154,7 @@ public struct SwiftTestAdapter: TestAdapter {
             }
             report(AdapterResult(
                 name: name, outcome: outcome, duration: record.duration, output: record.output.bytes,
-                outputDropped: record.output.dropped))
+                outputDropped: record.output.dropped, place: xctest.place(of: key)))
         }
         let abnormal = run.timedOut || run.signal != nil || xctest.current != nil || !xctest.finished
         if !notStarted.isEmpty {

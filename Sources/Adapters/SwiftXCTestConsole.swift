@@ -17,9 +17,22 @@ struct SwiftXCTestConsole: Sendable {
         var outcome: Outcome?
         var duration: Double
         var output: OutputTail
+        /// Its place among the tests this XCTest process started, in run order.
+        var position: Int? = nil
     }
 
+    /// The XCTest process's identity (`RunPlace.process`): one `swift test` run runs its XCTest
+    /// tests one after another in one process, so their `started` order is the process's order.
+    /// (Swift Testing runs tests in parallel: its results carry no place.)
+    let process = RunPlace.newProcess()
+    private var started = 0
+
     private(set) var records: [String: Record] = [:]
+    /// Where the test with console key `key` ran (nil: it never started).
+    func place(of key: String) -> RunPlace? {
+        records[key]?.position.map { RunPlace(process: process, position: $0) }
+    }
+
     /// The test whose output the next lines are.
     private(set) var current: String?
     /// XCTest printed its closing `Test Suite 'All tests' passed|failed` line: it was not cut short.
@@ -35,7 +48,8 @@ struct SwiftXCTestConsole: Sendable {
         if line.hasPrefix("Test Case '"), let (key, rest) = Self.quoted(line.dropFirst("Test Case '".count)) {
             if rest.hasPrefix(" started") {
                 current = key
-                var record = Record(outcome: nil, duration: 0, output: OutputTail(capacity: outputCap))
+                var record = Record(outcome: nil, duration: 0, output: OutputTail(capacity: outputCap), position: started)
+                started += 1
                 record.output.append(Array(line.utf8) + [10])
                 records[key] = record
                 return

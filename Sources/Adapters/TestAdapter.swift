@@ -11,13 +11,18 @@ public struct AdapterResult: Sendable, Hashable {
     public var output: [UInt8]
     /// Bytes dropped from the front of the output because of the cap.
     public var outputDropped: Int
+    /// The process the test ran in and its position there, when the adapter knows them (see
+    /// `RunPlace`); nil for a test that never ran (refused, never reported).
+    public var place: RunPlace?
 
-    public init(name: String, outcome: Outcome, duration: Double, output: [UInt8] = [], outputDropped: Int = 0) {
+    public init(name: String, outcome: Outcome, duration: Double, output: [UInt8] = [], outputDropped: Int = 0,
+                place: RunPlace? = nil) {
         self.name = name
         self.outcome = outcome
         self.duration = duration
         self.output = output
         self.outputDropped = outputDropped
+        self.place = place
     }
 }
 

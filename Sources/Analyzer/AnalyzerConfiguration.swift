@@ -82,6 +82,9 @@ public struct AnalyzerConfiguration: Sendable, Hashable {
     public var targetBranches: Set<String> = AnalyzerConfiguration.defaultTargetBranches
     public static let defaultTargetBranches: Set<String> = ["main", "master", "trunk"]
 
+    /// When a test is named order-dependent (see `OrderDependenceRule`).
+    public var orderDependence = OrderDependenceRule()
+
     public init() {}
 
     /// Whether a build on `branch` ("" or nil: none given) is a side branch's (a PR's).

@@ -104,10 +104,11 @@ extension FlakyAnalyzer {
     /// quarantine decisions and the rollups of pruned days (`LongRangeRecord`), and saves the
     /// suite-wide figures so a later gate can re-judge a few tests without a full pass.
     /// `leavingOut`: a build whose attempts are not analysed (the build the gate is judging: see
-    /// `AttemptHistory.leavingOut(build:)`).
+    /// `AttemptHistory.leavingOut(build:)`). `findingOrderDependence: false` skips reading where
+    /// attempts ran (`TestAnalysis.orderDependency` stays nil), for callers that report nothing.
     public static func analyze(store: Store, configuration: AnalyzerConfiguration = AnalyzerConfiguration(),
                                lastBuilds: Int? = nil, saveSnapshot: Bool = true,
-                               leavingOut judged: String? = nil) throws(StoreError)
+                               leavingOut judged: String? = nil, findingOrderDependence: Bool = true) throws(StoreError)
         -> (history: AttemptHistory, analysis: FlakyAnalysis)
     {
         var stored = try store.loadHistory(lastBuilds: lastBuilds)
@@ -120,7 +121,14 @@ extension FlakyAnalyzer {
         let manual = try ManualQuarantine.load(from: store, builds: builds)
         // Pruned days are in no window of raw results: their rollups are the tests' older record.
         let longRange = LongRangeRecord.records(try store.allRollupTotals())
-        let analysis = analyze(history, manual: manual, longRange: longRange, configuration: configuration)
+        var analysis = analyze(history, manual: manual, longRange: longRange, configuration: configuration)
+        // Order dependence needs where each attempt ran, which only the store has (a table of
+        // its own); the gate judging one build does not report it, so it skips the reads.
+        if judged == nil && findingOrderDependence {
+            for (test, dependency) in try configuration.orderDependence.dependencies(in: history, store: store) {
+                analysis.tests[Int(test)].orderDependency = dependency
+            }
+        }
         // Readers beside a running coordinator (the dashboard) pass false: they never take the
         // store's write lock, which the coordinator's result writes need.
         guard saveSnapshot else { return (history, analysis) }

@@ -83,7 +83,7 @@ public enum StoredGate {
         let wanted = Set(tests)
         if try store.approximateResultCount() <= fullAnalysisLimit {
             let (_, analysis) = try FlakyAnalyzer.analyze(store: store, configuration: configuration, saveSnapshot: saveSnapshot,
-                                                          leavingOut: judging)
+                                                          leavingOut: judging, findingOrderDependence: false)
             input.addHistory(analysis.tests.lazy.filter { wanted.contains($0.name) }, prior: analysis.prior,
                              regressionRate: analysis.regressionRate)
         } else {

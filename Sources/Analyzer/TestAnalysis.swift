@@ -96,6 +96,10 @@ public struct TestAnalysis: Sendable, Hashable {
     /// The newest side branch's break of this test, while it lasts (the branch's newest build
     /// of the test failed every attempt).
     public var branchBreak: BranchBreak?
+    /// Set when the test fails only after another test ran before it in the same process
+    /// (`OrderDependenceRule`): a bug of the suite, reported with the test it depends on. Its
+    /// state stays what the flaky analysis found (usually flaky: the fresh retry passes).
+    public var orderDependency: OrderDependency?
 
     /// The observed share of builds in which the test failed every attempt (0 when it never did).
     public var allFailedBuildRate: Double { flakyBuilds > 0 ? Double(allFailedBuilds) / Double(flakyBuilds) : 0 }

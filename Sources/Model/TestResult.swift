@@ -16,10 +16,13 @@ public struct TestResult: Sendable, Hashable {
     public var outputSize: Int
     /// Bytes of output dropped from the front because the test printed more than the cap.
     public var outputDropped: Int
+    /// The process it ran in and its position there; nil when the framework does not say
+    /// (JUnit files, older workers).
+    public var place: RunPlace?
 
     public init(
         test: String, attempt: Int, outcome: Outcome, duration: Double, worker: String, arch: Arch,
-        compressedOutput: [UInt8] = [], outputSize: Int = 0, outputDropped: Int = 0
+        compressedOutput: [UInt8] = [], outputSize: Int = 0, outputDropped: Int = 0, place: RunPlace? = nil
     ) {
         self.test = test
         self.attempt = attempt
@@ -30,5 +33,6 @@ public struct TestResult: Sendable, Hashable {
         self.compressedOutput = compressedOutput
         self.outputSize = outputSize
         self.outputDropped = outputDropped
+        self.place = place
     }
 }

@@ -8,6 +8,7 @@ struct ResultInserter {
     let connection: OpaquePointer
     private let result: RawStatement
     private var output: RawStatement?
+    private var place: RawStatement?
 
     init(_ connection: OpaquePointer) throws {
         self.connection = connection
@@ -21,6 +22,7 @@ struct ResultInserter {
     func finalize() {
         result.finalize()
         output?.finalize()
+        place?.finalize()
     }
 
     /// Inserts one attempt as `name`/`attempt` (callers may renumber) and its output, if any.
@@ -37,6 +39,7 @@ struct ResultInserter {
         result.bindStatic(7, attempt.arch.storedText)
         try result.step()
         guard sqlite3_changes(connection) > 0 else { return false }
+        if let runPlace = attempt.place { try insertPlace(runPlace, name: name, number: number, build: build) }
         guard !attempt.compressedOutput.isEmpty || attempt.outputDropped > 0 else { return true }
         if output == nil {
             output = try RawStatement(connection, """
@@ -54,5 +57,24 @@ struct ResultInserter {
         out.bindBlob(6, attempt.compressedOutput)
         try out.step()
         return true
+    }
+
+    /// The attempt's process and position (`result_place`), prepared on first need: only
+    /// workers that know the process send places.
+    private mutating func insertPlace(_ runPlace: RunPlace, name: String, number: Int, build: UnsafeBufferPointer<UInt8>) throws {
+        if place == nil {
+            place = try RawStatement(connection, """
+                INSERT INTO result_place (build_id, test, attempt, process, position) VALUES (?,?,?,?,?)
+                ON CONFLICT (build_id, test, attempt) DO NOTHING
+                """)
+        }
+        let statement = place!
+        statement.reset()
+        statement.bindText(1, build)
+        statement.bindText(2, name)
+        statement.bindInt(3, number)
+        statement.bindInt(4, Int(runPlace.process))
+        statement.bindInt(5, max(0, runPlace.position))
+        try statement.step()
     }
 }

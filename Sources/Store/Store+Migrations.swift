@@ -322,6 +322,24 @@ extension Store {
                   GROUP BY build_id;
                 """)
         }
+        migrator.registerMigration("v17 order4 result process places") { db in
+            // Where each attempt ran (`RunPlace`): its test process and position there, for the
+            // order-dependence check. A table of its own (not columns of `result`) so the hot
+            // result rows keep their shape and a store filled by `ingest junit` (JUnit has no
+            // process identity) holds no rows here at all. Looked up by result key, and by
+            // process for "what ran before it".
+            try db.execute(sql: """
+                CREATE TABLE result_place (
+                  build_id TEXT NOT NULL REFERENCES build(id) ON DELETE CASCADE,
+                  test TEXT NOT NULL,
+                  attempt INTEGER NOT NULL,
+                  process INTEGER NOT NULL CHECK (process != 0),
+                  position INTEGER NOT NULL CHECK (position >= 0),
+                  PRIMARY KEY (build_id, test, attempt)
+                ) WITHOUT ROWID;
+                CREATE INDEX result_place_process ON result_place (process, position);
+                """)
+        }
         return migrator
     }
 }

@@ -125,6 +125,7 @@ extension Store {
         try writeWithoutForeignKeyChecks { db in
             let old = "SELECT id FROM build WHERE created_at < ?1 AND state = 'finished'"
             try db.execute(sql: "DELETE FROM output WHERE build_id IN (\(old))", arguments: [report.cutoff])
+            try db.execute(sql: "DELETE FROM result_place WHERE build_id IN (\(old))", arguments: [report.cutoff])
             try db.execute(sql: "DELETE FROM result WHERE build_id IN (\(old))", arguments: [report.cutoff])
             report.resultsDeleted = db.changesCount
             try db.execute(sql: "DELETE FROM selection_skip WHERE build_id IN (\(old))", arguments: [report.cutoff])

@@ -12,7 +12,7 @@ struct FlakyCommand: ParsableCommand {
         commandName: "flaky",
         abstract: "Flaky, broken, quarantined and fixed tests with their evidence, ranked by harm.")
 
-    @Flag(help: "Print a JSON array: [{test, state, flake_rate, evidence, since_commit}, …]; a PR's break also has \"branch\".")
+    @Flag(help: "Print a JSON array: [{test, state, flake_rate, evidence, since_commit}, …]; a PR's break also has \"branch\", an order-dependent test \"order_dependent\" and \"depends_on\".")
     var json = false
 
     @Flag(help: "Print a Markdown report suited to a PR comment.")
@@ -59,7 +59,8 @@ struct FlakyCommand: ParsableCommand {
             if rows.isEmpty && branchBreaks.isEmpty { print("no flaky or broken tests among \(analysis.tests.count) tests") }
             for test in rows {
                 let since = test.sinceCommit.map { " since \($0)" } ?? ""
-                print("\(test.state.rawValue)\(since)  \(test.name)  rate \(String(format: "%.3g%%", test.flakeRate * 100))")
+                let dependsOn = test.orderDependency.map { " on \($0.dependsOn)" } ?? ""
+                print("\(FlakyReport.stateLabel(test))\(dependsOn)\(since)  \(test.name)  rate \(String(format: "%.3g%%", test.flakeRate * 100))")
                 print("    \(FlakyReport.evidence(test))")
             }
             for test in branchBreaks {

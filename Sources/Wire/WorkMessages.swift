@@ -119,6 +119,12 @@ public struct ResultBatch: Sendable, Equatable {
                 if !result.compressedOutput.isEmpty { $0.bytes(5, result.compressedOutput) }
                 $0.int(6, result.outputSize)
                 $0.int(7, result.outputDropped)
+                // Optional (an older coordinator skips unknown fields): the process and the
+                // position in it. A process id is never 0, so its presence marks the place's.
+                if let place = result.place {
+                    $0.uint(8, UInt64(place.process))
+                    $0.int(9, place.position)
+                }
             }
         }
         if let fault {
@@ -154,6 +160,7 @@ public struct ResultBatch: Sendable, Equatable {
             case 4:
                 var inner = r.nested(f)
                 var result = TestResult(test: "", attempt: 1, outcome: .error, duration: 0, worker: "", arch: .x86_64)
+                var process: Int64 = 0, position = 0
                 while let (t, g) = try inner.next() {
                     switch t {
                     case 1: result.test = inner.string(g)
@@ -163,9 +170,12 @@ public struct ResultBatch: Sendable, Equatable {
                     case 5: result.compressedOutput = Array(inner.bytes(g))
                     case 6: result.outputSize = inner.int(g)
                     case 7: result.outputDropped = inner.int(g)
+                    case 8: process = Int64(truncatingIfNeeded: inner.uint(g) & UInt64(Int64.max))
+                    case 9: position = inner.int(g)
                     default: break
                     }
                 }
+                if process != 0 { result.place = RunPlace(process: process, position: position) }
                 guard !result.test.isEmpty else { throw WireError("result without a test name") }
                 results.append(result)
             default: break

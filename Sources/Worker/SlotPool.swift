@@ -174,7 +174,7 @@ final class SlotPool: GrantRunner, Sendable {
         let stamp = { [config] (result: AdapterResult, attempt: Int) -> TestResult in
             TestResult(test: result.name, attempt: attempt, outcome: result.outcome, duration: result.duration,
                        worker: config.id, arch: config.arch, compressedOutput: OutputCodec.compress(result.output),
-                       outputSize: result.output.count, outputDropped: result.outputDropped)
+                       outputSize: result.output.count, outputDropped: result.outputDropped, place: result.place)
         }
         if let adapter = AdapterRegistry.adapter(for: assign.suite.adapter) {
             // Retries can mix attempts in one grant; an adapter runs one attempt number at a time.

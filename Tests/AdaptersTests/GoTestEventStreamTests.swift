@@ -61,6 +61,32 @@ import Testing
     }
 
     /// go 1.19: a panicking test fails, later tests never start, the binary exits.
+    @Test func topLevelTestsArePlacedInRunOrderPerPackageProcess() throws {
+        let stream = Self.feed(#"""
+            {"Action":"run","Package":"p","Test":"TestFirst"}
+            {"Action":"pass","Package":"p","Test":"TestFirst","Elapsed":0}
+            {"Action":"run","Package":"p","Test":"TestParallel"}
+            {"Action":"pause","Package":"p","Test":"TestParallel"}
+            {"Action":"run","Package":"p","Test":"TestSerial"}
+            {"Action":"run","Package":"p","Test":"TestSerial/sub"}
+            {"Action":"pass","Package":"p","Test":"TestSerial/sub","Elapsed":0}
+            {"Action":"pass","Package":"p","Test":"TestSerial","Elapsed":0}
+            {"Action":"cont","Package":"p","Test":"TestParallel"}
+            {"Action":"pass","Package":"p","Test":"TestParallel","Elapsed":0}
+            {"Action":"run","Package":"q","Test":"TestOther"}
+            {"Action":"pass","Package":"q","Test":"TestOther","Elapsed":0}
+            """#)
+        let first = try #require(stream.place(of: "p.TestFirst"))
+        let serial = try #require(stream.place(of: "p.TestSerial"))
+        let parallel = try #require(stream.place(of: "p.TestParallel"))
+        #expect(first.process == serial.process && serial.process == parallel.process)
+        // The subtest takes no place; the parallel test counts from where it resumed.
+        #expect([first.position, serial.position, parallel.position] == [0, 2, 3])
+        let other = try #require(stream.place(of: "q.TestOther"))
+        #expect(other.process != first.process && other.position == 0)
+        #expect(stream.place(of: "p.TestNeverRan") == nil)
+    }
+
     @Test func aPanicLeavesLaterTestsWithoutRecords() {
         let stream = Self.feed("""
             {"Time":"2026-11-26T23:38:41.950993907Z","Action":"run","Package":"example.com/bad/q","Test":"TestP"}

@@ -27,6 +27,20 @@ import Testing
         return results
     }
 
+    @Test func aBatchPlacesItsTestsInOneProcessInRunOrder() throws {
+        let directory = URL(fileURLWithPath: Self.fixture).deletingLastPathComponent().appendingPathComponent("pytest-order").path
+        let ids = ["tests/test_order.py::test_a", "tests/test_order.py::test_b", "tests/test_order.py::test_independent"]
+        let results = run(ids, suite(directory: directory))
+        let places = ids.compactMap { results[$0]?.place }
+        #expect(places.count == 3 && Set(places.map(\.process)).count == 1)
+        #expect(places.map(\.position) == [0, 1, 2], "pytest ran them in argument order")
+        #expect(results[ids[1]]?.outcome == .failed, "test_b ran after test_a in one process")
+        // Alone, in a process of its own, test_b passes.
+        let alone = run([ids[1]], suite(directory: directory))
+        #expect(alone[ids[1]]?.outcome == .passed && alone[ids[1]]?.place?.position == 0)
+        #expect(alone[ids[1]]?.place?.process != places[0].process)
+    }
+
     @Test func inventoryKeepsNodeIdsIntactAndListsBrokenModules() throws {
         let ids = try PytestAdapter().inventory(of: suite())
         #expect(ids.count == 18)

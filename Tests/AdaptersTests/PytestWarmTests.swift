@@ -69,6 +69,19 @@ import Testing
         #expect(log.lines.contains { $0.contains("not collected there, running them cold") })
         let failed = try #require(warm["tests/test_outcomes.py::test_fails"])
         #expect(String(decoding: failed.output, as: UTF8.self).contains("arithmetic is broken"))
+
+        // Places (for order dependence): both grants ran in one process, positions counting on
+        // from the first grant into the second; the cold run was a process of its own.
+        let ranWarm = ids.filter { $0 != "tests/test_collection_error.py" }
+        let warmProcesses = Set(ranWarm.compactMap { warm[$0]?.place?.process })
+        #expect(warmProcesses.count == 1, "\(ranWarm.map { warm[$0]?.place as Any })")
+        let positions = ranWarm.compactMap { warm[$0]?.place?.position }
+        #expect(positions.count == ranWarm.count && Set(positions).count == positions.count)
+        let firstGrant = ranWarm.filter { ids.prefix(8).contains($0) }.compactMap { warm[$0]?.place?.position }
+        let secondGrant = ranWarm.filter { ids.dropFirst(8).contains($0) }.compactMap { warm[$0]?.place?.position }
+        #expect((firstGrant.max() ?? -1) < (secondGrant.min() ?? Int.max))
+        let coldProcesses = Set(coldResults.values.compactMap { $0.place?.process })
+        #expect(!coldProcesses.isEmpty && coldProcesses.isDisjoint(with: warmProcesses))
     }
 
     @Test func aTestThatSegfaultsTheProcessIsAnErrorWithItsOutputAndTheRestStillRuns() throws {

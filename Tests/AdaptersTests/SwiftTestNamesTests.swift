@@ -132,6 +132,14 @@ import Testing
         #expect(!console.finished)
         let failure = String(decoding: console.records["AdditionXCTests.testDeliberateFailure"]?.output.bytes ?? [], as: UTF8.self)
         #expect(failure.contains("XCTAssertEqual failed"))
+
+        // Places: one process, positions in `started` order; the test that never started has none.
+        let keys = ["AdditionXCTests.testAddsSmallNumbers", "AdditionXCTests.testDeliberateFailure", "AdditionXCTests.testSkipped",
+                    "CrashX.testA", "CrashX.testCrash"]
+        let places = keys.compactMap { console.place(of: $0) }
+        #expect(places.count == keys.count && Set(places.map(\.process)) == [console.process])
+        #expect(places.map(\.position) == places.map(\.position).sorted() && Set(places.map(\.position)).count == keys.count)
+        #expect(console.place(of: "CrashX.testZ") == nil)
     }
 
     @Test func xctestConsoleSeesTheEndOfARun() {

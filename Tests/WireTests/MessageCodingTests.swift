@@ -18,6 +18,32 @@ import Model
         #expect(try OutputCodec.decompress(back.results[1].compressedOutput, originalSize: output.count) == output)
     }
 
+    @Test func resultPlacesRoundTripAndAreOptional() throws {
+        let batch = ResultBatch(lease: 7, build: "b1", sequence: 4, results: [
+            TestResult(test: "t::first", attempt: 1, outcome: .passed, duration: 0.1, worker: "w1", arch: .x86_64,
+                       place: RunPlace(process: Int64.max, position: 0)),
+            TestResult(test: "t::second", attempt: 1, outcome: .failed, duration: 0.1, worker: "w1", arch: .x86_64,
+                       place: RunPlace(process: 12345, position: 7)),
+            TestResult(test: "t::unplaced", attempt: 2, outcome: .passed, duration: 0.1, worker: "w1", arch: .x86_64),
+        ])
+        let decoded = try #require(try Message.decode(Message.results(batch).encode()))
+        #expect(decoded == .results(batch))
+        // What an older worker sends (no fields 8 and 9) reads as results without a place.
+        var w = WireWriter()
+        w.uint(1, 7)
+        w.string(2, "b1")
+        w.uint(3, 5)
+        w.message(4) {
+            $0.string(1, "t::old")
+            $0.int(2, 1)
+            $0.uint(3, 1)
+        }
+        var r = WireReader(w.bytes)
+        let old = try ResultBatch(from: &r)
+        #expect(old.results.map(\.test) == ["t::old"])
+        #expect(old.results[0].place == nil)
+    }
+
     @Test func assignCarriesTheSuite() throws {
         var suite = SuiteDefinition(name: "unit", adapter: .shell, directory: "/tmp", command: nil, timeout: 2.5,
                                     arch: .only(.aarch64), environment: ["A": "1", "B": "two"],

@@ -3,11 +3,31 @@ import Model
 ///
 /// JSON rows have exactly these keys, in this order (docs/architecture.md, "Formats"):
 /// `{"test": "…", "state": "flaky|broken|stable|quarantined|fixed", "flake_rate": 0.0,
-/// "evidence": "…", "since_commit": "…"|null}`, plus `"branch": "…"` on a side branch's break.
+/// "evidence": "…", "since_commit": "…"|null}`, plus `"branch": "…"` on a side branch's break,
+/// and `"order_dependent": true, "depends_on": "…"` on a test that fails only after another test
+/// ran before it in the same process (`OrderDependenceRule`; its `state` is what the flaky
+/// analysis found, usually flaky).
 public enum FlakyReport {
-    /// Tests to report: every non-stable test (every test with `includeStable`), most harmful first.
+    /// Tests to report: every non-stable or order-dependent test (every test with
+    /// `includeStable`), most harmful first.
     public static func rows(_ analysis: FlakyAnalysis, includeStable: Bool = false) -> [TestAnalysis] {
-        analysis.tests.filter { includeStable || $0.state != .stable }.sorted(by: moreHarmful)
+        analysis.tests.filter { includeStable || $0.state != .stable || $0.orderDependency != nil }.sorted(by: moreHarmful)
+    }
+
+    /// The state as reports print it: `flaky`, `broken (aarch64)`, `flaky, order-dependent`.
+    public static func stateLabel(_ test: TestAnalysis) -> String {
+        test.state.rawValue + (test.arch.map { " (\($0.rawValue))" } ?? "")
+            + (test.orderDependency == nil ? "" : ", order-dependent")
+    }
+
+    /// The evidence sentence of an order dependency.
+    public static func orderEvidence(_ found: OrderDependency) -> String {
+        let others = found.equallySupported == 0 ? ""
+            : " (\(found.equallySupported) other test\(found.equallySupported == 1 ? "" : "s") ran before it just as often; "
+                + "this one ran nearest)"
+        return "order-dependent: fails only after \(found.dependsOn) ran before it in the same process\(others): "
+            + "all \(found.failuresAfter) failures came after it, \(found.passesWithout) passes without it before "
+            + "(fresh retries, other processes), \(found.passesAfter) passes with it (Fisher p = \(pValue(found.pValue)))"
     }
 
     /// Harm order: builds failed, then retry time, then flake rate, then name (stable output).
@@ -39,7 +59,9 @@ public enum FlakyReport {
             let since = test.sinceCommit.map(JSONText.quoted) ?? "null"
             return "{\"test\": \(JSONText.quoted(test.name)), \"state\": \"\(test.state.rawValue)\", "
                 + "\"flake_rate\": \(jsonNumber(test.flakeRate)), \"evidence\": \(JSONText.quoted(evidence(test))), "
-                + "\"since_commit\": \(since)}"
+                + "\"since_commit\": \(since)"
+                + (test.orderDependency.map { ", \"order_dependent\": true, \"depends_on\": \(JSONText.quoted($0.dependsOn))" } ?? "")
+                + "}"
         }
         for test in branchBreakRows(analysis) {
             let found = test.branchBreak!
@@ -53,6 +75,7 @@ public enum FlakyReport {
     /// One sentence of evidence, strongest first.
     public static func evidence(_ test: TestAnalysis) -> String {
         var parts: [String] = []
+        if let found = test.orderDependency { parts.append(orderEvidence(found)) }
         let archNote = test.arch.map { " on \($0.rawValue) only" } ?? ""
         switch test.state {
         case .broken:
@@ -103,6 +126,10 @@ public enum FlakyReport {
         if percent >= 10 { return "\(Int(percent.rounded()))%" }
         if percent >= 0.1 { return "\((percent * 10).rounded() / 10)%" }
         return "\((percent * 1000).rounded() / 1000)%"
+    }
+
+    static func pValue(_ value: Double) -> String {
+        value >= 0.001 ? "\((value * 1000).rounded() / 1000)" : "< 0.001"
     }
 
     static func jsonNumber(_ value: Double) -> String {

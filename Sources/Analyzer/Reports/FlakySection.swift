@@ -64,7 +64,7 @@ public enum FlakySection {
         html += "<table class=\"flaky\"><tr><th>test</th><th>state</th><th>flake rate</th><th>failed builds</th>"
             + "<th>quarantine</th><th>history (newest right)</th><th>evidence</th></tr>\n"
         for test in rows {
-            let state = test.state.rawValue + (test.arch.map { " (\($0.rawValue))" } ?? "")
+            let state = FlakyReport.stateLabel(test)
             let quarantine: String
             if let reason = test.quarantine {
                 quarantine = reason.rawValue + (reasons[test.name].map { ": " + HTMLText.escape($0) } ?? "")
@@ -76,7 +76,8 @@ public enum FlakySection {
                 return "<i class=\"\(entry.cell.rawValue)\" data-outcome=\"\(entry.cell.rawValue)\" "
                     + "title=\"\(HTMLText.escape(build.id)) @ \(HTMLText.escape(build.sha)): \(entry.cell.rawValue)\"></i>"
             }.joined()
-            html += "<tr data-test=\"\(HTMLText.escape(test.name))\" data-state=\"\(test.state.rawValue)\">"
+            let dependsOn = test.orderDependency.map { " data-depends-on=\"\(HTMLText.escape($0.dependsOn))\"" } ?? ""
+            html += "<tr data-test=\"\(HTMLText.escape(test.name))\" data-state=\"\(test.state.rawValue)\"\(dependsOn)>"
                 + "<td>\(HTMLText.escape(test.name))</td><td class=\"state-\(test.state.rawValue)\">\(HTMLText.escape(state))</td>"
                 + "<td data-value=\"\(test.flakeRate)\">\(FlakyReport.percent(test.flakeRate))</td>"
                 + "<td>\(test.harm.failedBuilds)</td><td>\(quarantine)</td>"

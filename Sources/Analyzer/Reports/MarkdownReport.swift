@@ -18,7 +18,7 @@ public enum MarkdownReport {
             lines += ["", "| # | test | state | flake rate (95% interval) | failed builds | retry time | since |",
                       "|---|---|---|---|---|---|---|"]
             for (rank, test) in rows.prefix(limit).enumerated() {
-                let state = test.state.rawValue + (test.arch.map { " (\($0.rawValue))" } ?? "")
+                let state = FlakyReport.stateLabel(test)
                 let rate = "\(FlakyReport.percent(test.flakeRate)) (\(FlakyReport.percent(test.flakeInterval.lowerBound))–\(FlakyReport.percent(test.flakeInterval.upperBound)))"
                 lines.append("| \(rank + 1) | `\(cell(test.name))` | \(state) | \(rate) | \(test.harm.failedBuilds) | "
                     + "\(seconds(test.harm.retrySeconds)) | \(test.sinceCommit.map { "`\($0)`" } ?? "—") |")
@@ -82,7 +82,7 @@ extension MarkdownReport {
             lines += ["**Failed here, known on the target branch too** (not this branch's doing):", "",
                       "| test | state | flake rate | evidence |", "|---|---|---|---|"]
             for test in known.prefix(limit) {
-                lines.append("| `\(cell(test.name))` | \(test.state.rawValue) | \(FlakyReport.percent(test.flakeRate)) | "
+                lines.append("| `\(cell(test.name))` | \(FlakyReport.stateLabel(test)) | \(FlakyReport.percent(test.flakeRate)) | "
                     + "\(cell(FlakyReport.evidence(test))) |")
             }
             if known.count > limit { lines += ["", "… and \(known.count - limit) more."] }
