@@ -63,16 +63,16 @@ public struct AnalyzerConfiguration: Sendable, Hashable {
     /// 5's first rule, kept while confirmation runs were the only evidence measured); on by
     /// default since the gate weighs history from before the judged build (issue 13).
     public var flakyHistoryCoverLimit: Double? = 0.5
-    /// The family-wise bound over one build's failures without confirmation runs
-    /// (`GateInput.wasConfirmed`: `ingest junit` carries only what CI ran; tests past the
-    /// confirmation limit; what `gate --confirm` did not rerun): the failures of every attempt that quarantine
+    /// The family-wise bound over one build without the coordinator's confirmation runs
+    /// (`GateInput.confirmationRuns` 0: `ingest junit` carries only what CI ran, plus whatever
+    /// `gate --confirm` reran, which keeps the bound): the failures of every attempt that quarantine
     /// or a flaky history excuse (each under its own limit above) are excused likeliest-flaky
     /// first only while the probability that *any* of them is a real regression
     /// (`Gate.slipProbability` over them) stays below this; the others block. This is what keeps
     /// a quarantined test with a thin, noisy record that breaks from passing (P(real) 0.33 on
     /// ingest-gate-eval seed 2), and, being per build, it does not block more often as the suite
     /// grows: a build of 20,000 tests has a few known-flaky tests failing every attempt, each at
-    /// P(real) ~10⁻⁴. Failures with confirmation runs keep issue 5's rule (on flaky-eval a bound
+    /// P(real) ~10⁻⁴. Builds with confirmation runs keep issue 5's rule (on flaky-eval a bound
     /// blocked bursty tests that failed their confirmations too, and caught nothing more).
     public var buildCoverLimit = 0.05
 

@@ -44,11 +44,6 @@ public enum StoredGate {
                               results: results,
                               wallSeconds: record.finishedAt.map { $0 - record.createdAt })
         input.confirmationRuns = record.spec.confirmAttempts
-        if record.spec.confirmAttempts > 0 {
-            // Confirmation runs are numbered past the build's ordinary attempts (the coordinator's
-            // and `gate --confirm`'s alike): a failure without any stays under the build's bound.
-            input.confirmedTests = Set(results.lazy.filter { $0.attempt > record.spec.maxAttempts }.map(\.test))
-        }
         if let selection = try store.selection(build: id) {
             // What `--base/--head` selection left out, and a stale base refused by the watermark.
             input.skippedBySelection = selection.skipped.map(\.test)

@@ -44,9 +44,12 @@ extension BuildLifecycle {
     /// Judges stored build `id`; when tests block it that no quarantine or flaky record excuses,
     /// reruns each of them (up to `settings.limit` tests) from `settings.suiteFile`, one fresh
     /// process per rerun, up to `settings.runs` times, stopping at its first pass; stores the
-    /// reruns as confirmation attempts of the build, then judges it again with the rule builds
-    /// with confirmation runs get (`Gate`): a pass on a rerun is flaky evidence and does not
-    /// block, a test failing every rerun too blocks. The stored verdict is updated.
+    /// reruns as attempts of the build, then judges it again: a pass on a rerun makes it a pass
+    /// on retry (flaky, not blocking), a test failing every rerun too keeps blocking. Unlike the
+    /// coordinator's confirmation runs, these do not lift the build's family-wise bound
+    /// (`AnalyzerConfiguration.buildCoverLimit`): they went only to failures it (or no cover)
+    /// blocked, and lifting it let a quarantined test that broke, and failed all eight
+    /// attempts, through (ingest-gate-eval seed 2, build 81). The stored verdict is updated.
     ///
     /// Nothing to confirm (the build passes, or only a failed watermark check blocks it): the
     /// verdict, with no reruns. Unknown build or unusable suite file: bad input.
@@ -96,7 +99,7 @@ extension BuildLifecycle {
                 }
             }
         }
-        do { try store.recordConfirmations(build: id, results, runs: settings.runs, limit: settings.limit) } catch {
+        do { try store.recordConfirmations(build: id, results) } catch {
             throw TestfleetError(error)
         }
         var verdict = try verdict(of: id)

@@ -61,17 +61,6 @@ import Testing
         // A build that gave its failures confirmation runs keeps issue 5's rule: quarantine excuses.
         input.confirmationRuns = 5
         #expect(Gate.evaluate(input, configuration: configuration).verdict.verdict == .pass)
-        // Per failure (`gate --confirm` reruns only what blocks): the confirmed one keeps issue
-        // 5's rule, the forty without confirmation runs stay bounded together.
-        input.confirmedTests = ["t::thin"]
-        #expect(Gate.evaluate(input, configuration: configuration).verdict.verdict == .pass)
-        configuration.buildCoverLimit = 0.01  // 40 · 6e-4 no longer fits: the bound still holds for the unconfirmed
-        let bounded = Gate.evaluate(input, configuration: configuration).verdict.blocking
-        #expect(!bounded.contains("t::thin") && (10...39).contains(bounded.count), "\(bounded.count) of the unconfirmed block")
-        configuration.buildCoverLimit = AnalyzerConfiguration().buildCoverLimit
-        input.confirmedTests = []  // confirmation runs elsewhere in the build, none for these
-        #expect(Gate.evaluate(input, configuration: configuration).verdict.blocking == ["t::thin"])
-        input.confirmedTests = nil
         input.confirmationRuns = 0
         // Without the thin one the build passes: forty excused failures risk 40 · 6e-4 ≈ 2.4 %.
         input.results.removeAll { $0.test == "t::thin" }

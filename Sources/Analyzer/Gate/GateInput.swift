@@ -44,10 +44,6 @@ public struct GateInput: Sendable {
     /// failures have no fresh evidence beside them, so the failures quarantine or a flaky history
     /// excuse are bounded together (`AnalyzerConfiguration.buildCoverLimit`).
     public var confirmationRuns = 0
-    /// The tests that got confirmation runs in this build, when not every test that failed its
-    /// ordinary attempts did (`testfleet gate --confirm` reruns only what it cannot excuse; the
-    /// coordinator stops at `confirmLimit`); nil: all of them did, as `confirmationRuns` says.
-    public var confirmedTests: Set<String>?
     /// Tests left out of `results` because every attempt passed (or was skipped): a caller that
     /// reads only the failing tests' attempts still gets whole-build counts and outage checks.
     public var unlistedPassed = 0
@@ -68,13 +64,6 @@ public struct GateInput: Sendable {
         self.skippedBySelection = skippedBySelection
         self.rebaseRequired = rebaseRequired
         self.wallSeconds = wallSeconds
-    }
-}
-
-extension GateInput {
-    /// Whether `test`'s failures in this build had confirmation runs beside them.
-    public func wasConfirmed(_ test: String) -> Bool {
-        confirmationRuns > 0 && (confirmedTests?.contains(test) ?? true)
     }
 }
 
