@@ -63,8 +63,9 @@ public struct AnalyzerConfiguration: Sendable, Hashable {
     /// 5's first rule, kept while confirmation runs were the only evidence measured); on by
     /// default since the gate weighs history from before the judged build (issue 13).
     public var flakyHistoryCoverLimit: Double? = 0.5
-    /// The family-wise bound over one build without confirmation runs (`GateInput.confirmationRuns`
-    /// 0: `ingest junit` carries only what CI ran): the failures of every attempt that quarantine
+    /// The family-wise bound over one build without the coordinator's confirmation runs
+    /// (`GateInput.confirmationRuns` 0: `ingest junit` carries only what CI ran, plus whatever
+    /// `gate --confirm` reran, which keeps the bound): the failures of every attempt that quarantine
     /// or a flaky history excuse (each under its own limit above) are excused likeliest-flaky
     /// first only while the probability that *any* of them is a real regression
     /// (`Gate.slipProbability` over them) stays below this; the others block. This is what keeps

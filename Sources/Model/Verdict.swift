@@ -45,12 +45,15 @@ public struct Verdict: Sendable, Codable, Hashable {
     public var skippedBySelection: [String]
     /// So many tests failed that the infrastructure, not the code, is the likelier cause.
     public var outageSuspected: Bool
+    /// The tests that block this build: failed every attempt and nothing (quarantine, a flaky
+    /// record, a pass on a confirmation run) excused them. The rest of `failures` did not block.
+    public var blocking: [String]
 
     public init(
         build: String, commit: String?, verdict: Decision, counts: Counts, failures: [Failure], reasons: [String],
         simulated: Bool, suite: String, wallSeconds: Double? = nil, passedOnRetry: [String] = [],
         quarantined: [String] = [], slipProbability: Double = 0, skippedBySelection: [String] = [],
-        outageSuspected: Bool = false
+        outageSuspected: Bool = false, blocking: [String] = []
     ) {
         self.build = build
         self.commit = commit
@@ -66,6 +69,7 @@ public struct Verdict: Sendable, Codable, Hashable {
         self.slipProbability = slipProbability
         self.skippedBySelection = skippedBySelection
         self.outageSuspected = outageSuspected
+        self.blocking = blocking
     }
 
     enum CodingKeys: String, CodingKey {
@@ -76,6 +80,7 @@ public struct Verdict: Sendable, Codable, Hashable {
         case slipProbability = "slip_probability"
         case skippedBySelection = "skipped_by_selection"
         case outageSuspected = "outage_suspected"
+        case blocking
     }
 
     /// Reads verdicts written before the evidence fields existed as well (they default to none).
@@ -95,5 +100,6 @@ public struct Verdict: Sendable, Codable, Hashable {
         slipProbability = try c.decodeIfPresent(Double.self, forKey: .slipProbability) ?? 0
         skippedBySelection = try c.decodeIfPresent([String].self, forKey: .skippedBySelection) ?? []
         outageSuspected = try c.decodeIfPresent(Bool.self, forKey: .outageSuspected) ?? false
+        blocking = try c.decodeIfPresent([String].self, forKey: .blocking) ?? []
     }
 }

@@ -4,13 +4,19 @@ import Foundation
 import Model
 import Store
 
-/// `testfleet gate --build ID [--json]`: the deploy verdict of a stored build, re-judged now
-/// (with today's quarantine). Exit 0 pass, 1 fail.
+/// `testfleet gate --build ID [--json] [--confirm --suite FILE]`: the deploy verdict of a stored
+/// build, re-judged now (with today's quarantine). Exit 0 pass, 1 fail, 2 bad input (unknown
+/// build, unusable suite file), 3 store failure.
 struct GateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate",
-        abstract: "The deploy verdict of a stored build (exit 0 pass, 1 fail).",
-        discussion: "Quarantined tests' failures and tests that passed on retry do not block; a test that failed every attempt does.")
+        abstract: "The deploy verdict of a stored build (exit 0 pass, 1 fail, 2 bad input, 3 store failure).",
+        discussion: """
+            Quarantined tests' failures and tests that passed on retry do not block; a test that failed every attempt \
+            does, unless its flaky record explains it. With --confirm, the tests that would block are rerun here from \
+            --suite (each rerun a fresh process, up to --confirm-runs times, stopping at the first pass), stored as \
+            confirmation runs of the build, and the build judged again: a pass on a rerun is flakiness and does not block.
+            """)
 
     @Option(help: "The build to judge.")
     var build: String
@@ -18,11 +24,36 @@ struct GateCommand: ParsableCommand {
     @Flag(help: "Print the verdict JSON (the verdict, its counts and failures, plus the evidence fields) instead of the summary.")
     var json = false
 
+    @Flag(help: "Rerun the failing tests the gate cannot excuse (from --suite) before deciding; stores the reruns and the verdict.")
+    var confirm = false
+
+    @Option(help: "With --confirm: the suite file (testfleet.toml) holding the tests, in the checkout of the build's commit.")
+    var suite: String?
+
+    @Option(help: "With --confirm: reruns per failing test at most (stops at the first pass).")
+    var confirmRuns: Int = 5
+
+    @Option(help: "With --confirm: at most this many failing tests are rerun (more point to a broad break or an outage).")
+    var confirmLimit: Int = 10
+
     @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if confirm, suite == nil { throw ValidationError("--confirm needs --suite FILE: the suite file whose tests are rerun") }
+        if !confirm, suite != nil { throw ValidationError("--suite is used only with --confirm") }
+        guard (1...20).contains(confirmRuns) else { throw ValidationError("--confirm-runs must be from 1 to 20, got \(confirmRuns)") }
+        guard confirmLimit >= 1 else { throw ValidationError("--confirm-limit must be 1 or more, got \(confirmLimit)") }
+    }
 
     func run() throws {
         let store = try self.store.open()
-        let verdict = try BuildLifecycle(store: store, refresh: nil).verdict(of: build)
+        let lifecycle = BuildLifecycle(store: store, refresh: nil)
+        let verdict = if confirm, let suite {
+            try lifecycle.confirm(build: build, settings: ConfirmationSettings(suiteFile: suite, runs: confirmRuns,
+                                                                             limit: confirmLimit)).verdict
+        } else {
+            try lifecycle.verdict(of: build)
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

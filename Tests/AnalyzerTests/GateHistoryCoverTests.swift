@@ -56,6 +56,7 @@ import Testing
         #expect(judged.verdict.verdict == .fail)
         #expect(judged.verdict.quarantined.count == 40)
         #expect(judged.verdict.reasons.first?.hasPrefix("t::thin failed all 3 attempts") == true)
+        #expect(judged.verdict.blocking == ["t::thin"], "what blocks is named; the excused ones are not")
         #expect(judged.slipProbability < configuration.buildCoverLimit)
         // A build that gave its failures confirmation runs keeps issue 5's rule: quarantine excuses.
         input.confirmationRuns = 5

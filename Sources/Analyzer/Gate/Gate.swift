@@ -71,9 +71,11 @@ public enum Gate {
         // Family-wise: excuse the likeliest-flaky failures first while the probability that any
         // excused one is a real regression stays below `buildCoverLimit`; the rest block. One
         // test at P(real) 0.4 blocks however it is quarantined; forty at 10⁻⁴ each do not.
-        // A build with confirmation runs keeps issue 5's rule (quarantine excuses whatever its
-        // own limits allow): a bursty test failing its confirmations too is not told from a break
-        // by rate^f, and the runs already asked the code itself.
+        // A build with confirmation runs from the coordinator keeps issue 5's rule (quarantine
+        // excuses whatever its own limits allow): a bursty test failing its confirmations too is
+        // not told from a break by rate^f, and the runs already asked the code itself. Reruns
+        // `gate --confirm` made do not change the rule: they went only to failures this bound (or
+        // no cover at all) blocked, and one that failed every rerun as well must keep blocking.
         let bound = input.confirmationRuns > 0 ? Double.infinity : configuration.buildCoverLimit
         var noneReal = 1.0
         for candidate in candidates.sorted(by: { ($0.real, $0.outcome.test) < ($1.real, $1.outcome.test) }) {
@@ -130,7 +132,7 @@ public enum Gate {
             build: input.build, commit: input.commit, verdict: decision, counts: counts, failures: failures,
             reasons: reasons, simulated: input.simulated, suite: input.suite, wallSeconds: input.wallSeconds,
             passedOnRetry: retried, quarantined: quarantinedFailing, slipProbability: slip,
-            skippedBySelection: input.skippedBySelection, outageSuspected: outage)
+            skippedBySelection: input.skippedBySelection, outageSuspected: outage, blocking: blocking.map(\.test))
         return GateEvaluation(verdict: verdict, slipProbability: slip, skippedBySelection: input.skippedBySelection,
                               outageSuspected: outage)
     }

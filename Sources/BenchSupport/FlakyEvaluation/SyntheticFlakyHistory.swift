@@ -46,6 +46,10 @@ public struct SyntheticFlakyHistory: Sendable {
     /// The worker that went bad, and the builds during which it was bad.
     public var badWorker: String
     public var badWorkerBuilds: Range<Int>
+    /// Per test: the flaky kinds' rate, a bursty test's bursts (builds) and its rate inside them.
+    var baseRates: [Double]
+    var bursts: [[Range<Int>]]
+    var burstRates: [Double]
 
     /// Whether the generator made this attempt fail for infrastructure reasons (an outage build,
     /// or the bad worker during its bad spell), whatever the test's own kind.
@@ -138,23 +142,17 @@ public struct SyntheticFlakyHistory: Sendable {
                     }
                     let arch: Arch = Int(worker) < parameters.workersPerArch ? .x86_64 : .aarch64
                     var kindProbability = 0.0
-                    switch kind {
-                    case .stable: break
-                    case .flaky: kindProbability = baseRates[test]
-                    case .aarch64Flaky: kindProbability = arch == .aarch64 ? baseRates[test] : 0
-                    case .bursty: kindProbability = bursts[test].contains { $0.contains(build) } ? burstRates[test] : 0.0005
-                    case .orderDependent:
+                    if kind == .orderDependent {
                         let polluter = Int(polluters[test])
                         kindProbability = attempt == 1 && firstWorker[polluter] == worker
                             && firstPosition[polluter] < firstPosition[test] ? 0.9 : 0
-                    case .broken:
-                        if truth[test].isBroken(at: commit) { kindProbability = 1 }
+                    } else {
+                        kindProbability = Self.kindProbability(truth[test], arch: arch, build: build, commit: commit,
+                                                               baseRate: baseRates[test], bursts: bursts[test], burstRate: burstRates[test])
                     }
                     let badWorkerNow = worker == badWorker && badRange.contains(build)
-                    var probability = kindProbability
-                    if outage { probability = max(probability, 0.85) }
-                    if badWorkerNow { probability = max(probability, 0.7) }
-                    probability = 1 - (1 - probability) * (1 - parameters.ambientFailureRate)
+                    let probability = Self.attemptProbability(kindProbability, outage: outage, badWorker: badWorkerNow,
+                                                              ambient: parameters.ambientFailureRate)
                     if !outage && !badWorkerNow {
                         kindSums[test] += kindProbability
                         kindCounts[test] += 1
@@ -184,6 +182,52 @@ public struct SyntheticFlakyHistory: Sendable {
         self.buildTruth = buildTruth
         self.badWorker = workerNames[Int(badWorker)]
         self.badWorkerBuilds = badRange
+        self.baseRates = baseRates
+        self.bursts = bursts
+        self.burstRates = burstRates
+    }
+
+    /// A test's own failure probability on one attempt (order-dependent tests aside: they need
+    /// the build's order, see the generator loop): the rates and breaks every attempt is drawn from.
+    static func kindProbability(_ truth: SyntheticTruth, arch: Arch, build: Int, commit: Int32, baseRate: Double,
+                                bursts: [Range<Int>], burstRate: Double) -> Double
+    {
+        switch truth.kind {
+        case .stable, .orderDependent: 0
+        case .flaky: baseRate
+        case .aarch64Flaky: arch == .aarch64 ? baseRate : 0
+        case .bursty: bursts.contains { $0.contains(build) } ? burstRate : 0.0005
+        case .broken: truth.isBroken(at: commit) ? 1 : 0
+        }
+    }
+
+    /// The test's probability with the build's infrastructure on top (an outage, the bad worker,
+    /// ambient noise), as every generated attempt has it.
+    static func attemptProbability(_ kind: Double, outage: Bool, badWorker: Bool, ambient: Double) -> Double {
+        var probability = kind
+        if outage { probability = max(probability, 0.85) }
+        if badWorker { probability = max(probability, 0.7) }
+        return 1 - (1 - probability) * (1 - ambient)
+    }
+
+    /// Whether **simulated** confirmation run `run` (1, 2, …) of `test` in `build` fails: a rerun
+    /// in a fresh process after the build's attempts, drawn exactly as the generator draws a
+    /// confirmation run on the `run` path (the test's rate or break at the build's commit, its
+    /// bursts, an outage, the bad worker, ambient noise), on a worker of either arch picked at
+    /// random, with no test before it in the process (order-dependent tests pass). Its own seeded
+    /// stream: the history is the same with or without these draws.
+    public func confirmationRunFails(test: Int, build: Int, run: Int) -> Bool {
+        let index = (UInt64(build) * UInt64(parameters.tests) + UInt64(test)) * 64 + UInt64(run)
+        let workers = parameters.workersPerArch * 2
+        let worker = Int(SeededRandom.bits(seed: parameters.seed, index: index, stream: 91) % UInt64(workers))
+        let arch: Arch = worker < parameters.workersPerArch ? .x86_64 : .aarch64
+        let kind = Self.kindProbability(truth[test], arch: arch, build: build, commit: history.builds[build].commit,
+                                        baseRate: baseRates[test], bursts: bursts[test], burstRate: burstRates[test])
+        let probability = Self.attemptProbability(kind, outage: buildTruth[build].outage,
+                                                  badWorker: history.workerNames[worker] == badWorker && badWorkerBuilds.contains(build),
+                                                  ambient: parameters.ambientFailureRate)
+        let draw = Double(SeededRandom.bits(seed: parameters.seed, index: index, stream: 92) >> 11) * 0x1.0p-53
+        return draw < probability
     }
 
     private static func makeTruth(_ parameters: Parameters, commits: Int, random: inout SyntheticRandom)

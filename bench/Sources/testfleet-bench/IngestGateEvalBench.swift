@@ -1,9 +1,15 @@
-// `bench/run ingest-gate-eval [--tests N] [--builds N] [--seed S] [--retries R] [--confirm C] [--broken-share F]`:
-// the flaky-eval generator's SYNTHETIC history through the user-facing ingest path. Each build
-// becomes one JUnit file (retries as Surefire `<rerunFailure>`s), recorded with the real
-// `testfleet ingest junit` process and then judged with `testfleet gate --build` right after,
-// nothing in between: the gate a CI that brings results from elsewhere gets, build by build.
-// Scored against the generator's ground truth as flaky-eval scores its gate.
+// `bench/run ingest-gate-eval [--tests N] [--builds N] [--seed S] [--retries R] [--confirm C] [--broken-share F]
+// [--gate-confirm R]`: the flaky-eval generator's SYNTHETIC history through the user-facing ingest
+// path. Each build becomes one JUnit file (retries as Surefire `<rerunFailure>`s), recorded with
+// the real `testfleet ingest junit` process and then judged with `testfleet gate --build` right
+// after, nothing in between: the gate a CI that brings results from elsewhere gets, build by
+// build. Scored against the generator's ground truth as flaky-eval scores its gate.
+//
+// `--gate-confirm R`: the gate is `testfleet gate --build ID --confirm --confirm-runs R --suite
+// FILE`, where FILE is a SIMULATED shell suite ("simulated-confirmations") holding the build's
+// tests that failed every attempt; each rerun is a fresh `sh` process whose outcome was drawn
+// by the generator (`SyntheticFlakyHistory.confirmationRunFails`: the test's rates and breaks,
+// as flaky-eval's `run` path draws its confirmation runs). The gate decides what to rerun.
 import Analyzer
 import BenchSupport
 import Foundation
@@ -20,6 +26,7 @@ enum IngestGateEvalBench {
         parameters.tests = 2_000
         parameters.builds = 160
         parameters.confirmRetries = 0  // another CI: its own retries only
+        var gateConfirm = 0  // reruns per test `gate --confirm` may make (0: plain `gate`)
         var index = 0
         while index < arguments.count {
             if arguments[index] == "--broken-share", index + 1 < arguments.count, let share = Double(arguments[index + 1]) {
@@ -36,7 +43,8 @@ enum IngestGateEvalBench {
             case "--seed": parameters.seed = UInt64(value)
             case "--retries": parameters.retries = max(0, min(value, 9))
             case "--confirm": parameters.confirmRetries = max(0, min(value, 20))
-            default: throw Usage(description: "ingest-gate-eval: unknown argument '\(arguments[index])' (use --tests --builds --seed --retries --confirm --broken-share)")
+            case "--gate-confirm": gateConfirm = max(0, min(value, 20))
+            default: throw Usage(description: "ingest-gate-eval: unknown argument '\(arguments[index])' (use --tests --builds --seed --retries --confirm --broken-share --gate-confirm)")
             }
             index += 2
         }
@@ -49,7 +57,9 @@ enum IngestGateEvalBench {
         let keep = ProcessInfo.processInfo.environment["KEEP_DB"] != nil  // to look at a false block afterwards
         defer { if !keep { try? FileManager.default.removeItem(atPath: directory) } }
         let db = directory + "/fleet.db"
-        print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds, broken share \(parameters.brokenShare), \(history.records.count) attempts, retries ≤ \(parameters.retries), confirmation runs \(parameters.confirmRetries); each build: `testfleet ingest junit` then `testfleet gate --build`")
+        print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds, broken share \(parameters.brokenShare), \(history.records.count) attempts, retries ≤ \(parameters.retries), confirmation runs \(parameters.confirmRetries); each build: `testfleet ingest junit` then `testfleet gate --build`"
+            + (gateConfirm > 0 ? " --confirm --confirm-runs \(gateConfirm) with a SIMULATED suite (reruns drawn from the generator's rates and breaks)" : ""))
+        var reruns: [Int] = [], rerunTests: [Int] = []
 
         var ingestSeconds: [Double] = [], gateSeconds: [Double] = []
         var falseBlocks = 0, clean = 0, missed = 0, regressions = 0
@@ -77,14 +87,34 @@ enum IngestGateEvalBench {
                                                                        "--branch", "main", "--build", id, "--arch", "x86_64",
                                                                        "--worker", "ci", "--db", db, "--json"])
             guard ingestStatus == 0 else { throw Usage(description: "ingest of \(id) exited \(ingestStatus)") }
-            let (gateStatus, output, gateTime) = try runProcess(binary, ["gate", "--build", id, "--db", db, "--json"])
+            var gateArguments = ["gate", "--build", id, "--db", db, "--json"]
+            var draws: [String: Int] = [:]  // draw file → reruns it holds
+            if gateConfirm > 0 {
+                draws = try writeConfirmationSuite(synthetic, build: build, attempts: attempts, runs: gateConfirm, directory: directory)
+                gateArguments += ["--confirm", "--confirm-runs", String(gateConfirm), "--suite", directory + "/confirm.toml"]
+            }
+            let (gateStatus, output, gateTime) = try runProcess(binary, gateArguments)
             guard gateStatus == 0 || gateStatus == 1 else { throw Usage(description: "gate of \(id) exited \(gateStatus)") }
             ingestSeconds.append(ingestTime)
             gateSeconds.append(gateTime)
+            if gateConfirm > 0 {
+                // Reruns made: the draws each rerun consumed.
+                var made = 0, tests = 0
+                for (path, count) in draws {
+                    let left = (try? String(contentsOfFile: path, encoding: .utf8))?.count ?? count
+                    made += count - left
+                    tests += count > left ? 1 : 0
+                }
+                reruns.append(made)
+                rerunTests.append(tests)
+            }
             let verdict = try JSONSerialization.jsonObject(with: output) as? [String: Any] ?? [:]
-            let failures = (verdict["failures"] as? [[String: Any]] ?? []).compactMap { $0["test"] as? String }
-            let quarantined = Set(verdict["quarantined"] as? [String] ?? [])
-            let blocking = Set(failures.filter { !quarantined.contains($0) })
+            // What the gate says blocks (not "failures minus quarantined": a failure a flaky
+            // record excuses is in neither list, and does not block).
+            let blocking = Set(verdict["blocking"] as? [String] ?? [])
+            if verdict["verdict"] as? String == "pass", !blocking.isEmpty {
+                throw Usage(description: "gate of \(id) passed while naming blocking tests")
+            }
             let commit = history.builds[build].commit
             let reallyBroken = Set(synthetic.truth.indices.lazy.filter { synthetic.truth[$0].isBroken(at: commit) }
                 .map { history.testNames[$0] })
@@ -124,6 +154,12 @@ enum IngestGateEvalBench {
         if !causes.isEmpty {
             print("false-block causes (kind@rate × tests): " + causes.sorted { $0.value > $1.value }.prefix(12).map { "\($0.key)×\($0.value)" }.joined(separator: ", "))
         }
+        if gateConfirm > 0 {
+            let rerunBuilds = reruns.filter { $0 > 0 }.count
+            print("gate --confirm (SIMULATED reruns): \(reruns.reduce(0, +)) reruns of \(rerunTests.reduce(0, +)) tests in \(rerunBuilds) of \(reruns.count) builds; "
+                + "per build: tests rerun mean \(fmt(Double(rerunTests.reduce(0, +)) / Double(max(reruns.count, 1)), 2)), max \(rerunTests.max() ?? 0); "
+                + "reruns mean \(fmt(Double(reruns.reduce(0, +)) / Double(max(reruns.count, 1)), 2)), max \(reruns.max() ?? 0)")
+        }
         print("ingest per build median \(fmt(median(ingestSeconds), 3)) s, gate median \(fmt(median(gateSeconds), 3)) s (last \(fmt(gateSeconds.last ?? 0, 3)) s, process start included), store \(size / 1_000_000) MB")
         print("(SYNTHETIC history; total \(fmt(Date().timeIntervalSince(started), 1)) s)")
         print("{\"benchmark\":\"ingest-gate-eval\",\"synthetic\":true,\"tests\":\(parameters.tests),\"builds\":\(parameters.builds),"
@@ -131,7 +167,34 @@ enum IngestGateEvalBench {
             + "\"false_block_rate\":\(fmt(falseBlockRate, 4)),\"missed_regressions\":\(missed),\"regressions\":\(regressions),"
             + "\"missed_regression_rate\":\(fmt(missedRate, 4)),\"ingest_median_s\":\(fmt(median(ingestSeconds), 4)),"
             + "\"gate_median_s\":\(fmt(median(gateSeconds), 4)),\"blocks_first_episode\":\(record.first),"
-            + "\"blocks_thin_record\":\(record.thin),\"blocks_known_record\":\(record.known)}")
+            + "\"blocks_thin_record\":\(record.thin),\"blocks_known_record\":\(record.known),\"gate_confirm_runs\":\(gateConfirm),"
+            + "\"reruns\":\(reruns.reduce(0, +)),\"rerun_tests\":\(rerunTests.reduce(0, +)),\"rerun_tests_max_per_build\":\(rerunTests.max() ?? 0),"
+            + "\"gate_max_s\":\(fmt(gateSeconds.max() ?? 0, 4))}")
+    }
+
+    /// The SIMULATED suite `gate --confirm` reruns from for one build: a shell suite with each
+    /// test that failed every attempt, whose command plays the generator's next confirmation draw
+    /// for it (`P` passes, `F` fails) from a file, one draw per process. Returns each draw file
+    /// with how many draws it holds.
+    static func writeConfirmationSuite(_ synthetic: SyntheticFlakyHistory, build: Int, attempts: [Int32: [AttemptRecord]],
+                                       runs: Int, directory: String) throws -> [String: Int]
+    {
+        let drawDirectory = directory + "/draws"
+        try? FileManager.default.removeItem(atPath: drawDirectory)
+        try FileManager.default.createDirectory(atPath: drawDirectory, withIntermediateDirectories: true)
+        var toml = "# SIMULATED: each rerun plays a draw of the synthetic generator, not real code.\n"
+            + "[[suite]]\nname = \"simulated-confirmations\"\nadapter = \"shell\"\ndir = \"\(directory)\"\ntimeout_s = 30\n\n[suite.tests]\n"
+        var files: [String: Int] = [:]
+        for (test, records) in attempts.sorted(by: { $0.key < $1.key }) where records.allSatisfy({ $0.outcome.isFailure }) {
+            let path = "\(drawDirectory)/\(test)"
+            let draws = (1...runs).map { synthetic.confirmationRunFails(test: Int(test), build: build, run: $0) ? "F" : "P" }.joined()
+            try draws.write(toFile: path, atomically: false, encoding: .utf8)
+            files[path] = runs
+            let command = "s=$(cat '\(path)'); printf %s \"${s#?}\" > '\(path)'; case \"$s\" in P*) exit 0;; *) echo 'simulated failure (SIMULATED confirmation run)'; exit 1;; esac"
+            toml += "\"\(synthetic.history.testNames[Int(test)])\" = \"\(command.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"\n"
+        }
+        try toml.write(toFile: directory + "/confirm.toml", atomically: true, encoding: .utf8)
+        return files
     }
 
     /// The release `testfleet` beside this binary, or `TESTFLEET_BIN`.
