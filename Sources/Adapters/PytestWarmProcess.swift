@@ -28,6 +28,8 @@ final class PytestWarmProcess {
     private var stopped = false
     /// How the process ended, once `stop()` reaped it: "killed by signal 11", "exit status 1".
     private(set) var ending: String?
+    /// Whether its plugin said it is ready (set by whoever read that line).
+    var isReady = false
 
     /// Starts `commandLine` (through `/bin/sh -c`) in `directory`.
     init(commandLine: String, directory: String, environment: [String: String], outputCap: Int) throws(ProcessRunnerError) {
