@@ -12,15 +12,37 @@ public import Model
 /// - Node ids the session cannot collect (a collection error, an id pytest refuses) and every
 ///   grant whose session cannot start (an old pytest, a broken conftest) run on the cold path,
 ///   which reports them as before; the worker log says why.
-/// - Retries never come here: the worker runs attempts past the first cold, in a fresh process,
-///   so state a test leaked into the warm process cannot make a failed test pass.
+/// - Retries never come here: the worker runs attempts past the first in a fork server's child
+///   (`PytestAdapter+Fork.swift`), a process in which no other test ever ran, so state a test
+///   leaked into the warm process cannot make a failed test pass.
 extension PytestAdapter {
     /// New processes one grant may start after crashes and timeouts before the rest goes cold.
     static let warmRestartLimit = 10
 
+    /// Where a served grant's process comes from: a slot's warm session or a worker's fork server.
+    struct ServingProcesses {
+        /// The process to send the grant to; nil sends the rest of the grant cold.
+        let acquire: () -> PytestWarmProcess?
+        /// The process is alive and between grants.
+        let release: (PytestWarmProcess) -> Void
+        /// The process died or hung; it is stopped already.
+        let discard: (PytestWarmProcess) -> Void
+        let log: (String) -> Void
+    }
+
     /// Runs `tests` (a first attempt) in `sessions`' process for `key`, falling back to `run`.
     public func runWarm(_ tests: [String], of suite: SuiteDefinition, key: String, sessions: PytestWarmSessions,
                         report: (AdapterResult) -> Void) {
+        let processes = ServingProcesses(
+            acquire: { warmProcess(for: key, suite, sessions) }, release: { _ in }, discard: { _ in sessions.discard(key) },
+            log: sessions.log)
+        serve(tests, of: suite, attempt: 1, from: processes, report: report)
+    }
+
+    /// Runs `tests` through processes that take grants over a pipe, each test watched for its own
+    /// timeout and for the process dying under it; what they cannot run goes to the cold path.
+    func serve(_ tests: [String], of suite: SuiteDefinition, attempt: Int, from processes: ServingProcesses,
+               report: (AdapterResult) -> Void) {
         var seen = Set<String>()
         let order = tests.filter { seen.insert($0).inserted }
         var remaining = seen
@@ -28,14 +50,21 @@ extension PytestAdapter {
         var restarts = 0
         grants: while !remaining.isEmpty {
             let pending = order.filter { remaining.contains($0) }
-            guard let process = warmProcess(for: key, suite, sessions), process.send(pending) else {
-                sessions.discard(key)
+            guard let process = processes.acquire() else {
+                cold += pending
+                break
+            }
+            guard process.send(pending) else {
+                process.stop()
+                processes.discard(process)
                 cold += pending
                 break
             }
             var running: (id: String, started: Double, deadline: Double)?
             var idleDeadline = ProcessRunner.now() + startupAllowance + suite.timeout
-            while true {
+            var died: String?
+            var timedOut = false
+            events: while true {
                 let event = process.next(until: running?.deadline ?? idleDeadline)
                 if case .message(let message) = event {
                     if let id = message["start"] as? String {
@@ -53,42 +82,51 @@ extension PytestAdapter {
                     } else if let missing = message["missing"] as? [String] {
                         let ours = missing.filter { remaining.remove($0) != nil }
                         cold += ours
-                        sessions.log("pytest warm session: \(ours.count) node id(s) not collected there, running them cold: "
-                                     + String(describing: message["why"] ?? "").suffix(300))
+                        processes.log("pytest warm session: \(ours.count) node id(s) not collected there, running them cold: "
+                                      + String(describing: message["why"] ?? "").suffix(300))
                     } else if message["done"] != nil {
+                        processes.release(process)
                         // Neither run nor missing: cannot happen with this plugin, but never lose a test.
                         cold += order.filter { remaining.contains($0) }
                         remaining.removeAll()
                         continue grants
+                    } else if let why = message["died"] as? String {
+                        // A fork server's child died; the server itself lives on.
+                        died = why
+                        break events
                     }
                     continue
                 }
-                let timedOut: Bool
-                if case .timedOut = event { timedOut = true } else { timedOut = false }
+                if case .timedOut = event { timedOut = true }
+                break events
+            }
+            if died != nil {
+                processes.release(process)
+            } else {
                 process.stop()
-                sessions.discard(key)
-                if let running, remaining.remove(running.id) != nil {
-                    var result = warmFailure(running.id, process, timedOut: timedOut, seconds: ProcessRunner.now() - running.started,
-                                             suite: suite)
-                    result.place = process.nextPlace()
-                    report(result)
-                } else {
-                    // Died or hung outside any test (collecting): the cold path reports it properly.
-                    sessions.log("pytest warm session \(timedOut ? "hung" : "died (\(process.ending ?? "?"))") while collecting; "
-                                 + "running the grant's \(remaining.count) remaining test(s) cold")
-                    cold += order.filter { remaining.contains($0) }
-                    remaining.removeAll()
-                }
-                restarts += 1
-                if restarts > Self.warmRestartLimit && !remaining.isEmpty {
-                    sessions.log("pytest warm session restarted \(restarts) times in one grant; running the rest cold")
-                    cold += order.filter { remaining.contains($0) }
-                    remaining.removeAll()
-                }
-                continue grants
+                processes.discard(process)
+            }
+            let ending = died ?? process.ending ?? "?"
+            if let running, remaining.remove(running.id) != nil {
+                var result = warmFailure(running.id, process, timedOut: timedOut, ending: ending,
+                                         seconds: ProcessRunner.now() - running.started, suite: suite)
+                result.place = process.nextPlace()
+                report(result)
+            } else if died == nil {
+                // Died or hung outside any test (collecting): the cold path reports it properly.
+                processes.log("pytest warm session \(timedOut ? "hung" : "died (\(ending))") while collecting; "
+                              + "running the grant's \(remaining.count) remaining test(s) cold")
+                cold += order.filter { remaining.contains($0) }
+                remaining.removeAll()
+            }
+            restarts += 1
+            if restarts > Self.warmRestartLimit && !remaining.isEmpty {
+                processes.log("pytest warm session restarted \(restarts) times in one grant; running the rest cold")
+                cold += order.filter { remaining.contains($0) }
+                remaining.removeAll()
             }
         }
-        if !cold.isEmpty { run(cold, of: suite, attempt: 1, report: report) }
+        if !cold.isEmpty { run(cold, of: suite, attempt: attempt, report: report) }
     }
 
     /// The live process for `key`, started (and waited for until the plugin is ready) if needed;
@@ -98,27 +136,12 @@ extension PytestAdapter {
         if sessions.isRefused(key) { return nil }
         let why: String
         do {
-            let plugin = try sessions.plugin()
-            var environment = environment(suite)
-            let inherited = suite.environment["PYTHONPATH"] ?? ProcessInfo.processInfo.environment["PYTHONPATH"]
-            environment["PYTHONPATH"] = plugin + (inherited.map { $0.isEmpty ? "" : ":" + $0 } ?? "")
-            let line = command(suite, ["-p", "no:cacheprovider", "-p", PytestWarmPlugin.moduleName, "--maxfail=2147483647"])
-            let process = try PytestWarmProcess(commandLine: line, directory: suite.directory, environment: environment,
-                                                outputCap: max(suite.outputCap, 64 << 10))
-            switch process.next(until: ProcessRunner.now() + startupAllowance + suite.timeout) {
-            case .message(let message) where message["ready"] != nil:
+            let process = try startServingProcess(suite, plugin: try sessions.plugin(), forking: false)
+            if let problem = awaitReady(process, suite) {
+                why = problem
+            } else {
                 sessions.keep(process, for: key)
                 return process
-            case .message(let message):
-                process.stop()
-                why = "it said \(message) instead of ready"
-            case .exited:
-                process.stop()
-                why = "it exited (\(process.ending ?? "?")) before it was ready; its output ends:\n"
-                    + Self.tail(String(decoding: process.output.bytes, as: UTF8.self), 2000)
-            case .timedOut:
-                process.stop()
-                why = "it was not ready within \(ShellAdapter.seconds(startupAllowance + suite.timeout)) s"
             }
         } catch {
             why = "\(error)"
@@ -126,6 +149,38 @@ extension PytestAdapter {
         sessions.refuse(key)
         sessions.log("pytest warm session for suite '\(suite.name)' could not start, running its grants cold: \(why)")
         return nil
+    }
+
+    /// Starts a pytest process with the plugin loaded (a warm session, or a fork server when
+    /// `forking`), without waiting for it to be ready.
+    func startServingProcess(_ suite: SuiteDefinition, plugin: String, forking: Bool) throws -> PytestWarmProcess {
+        var environment = environment(suite)
+        let inherited = suite.environment["PYTHONPATH"] ?? ProcessInfo.processInfo.environment["PYTHONPATH"]
+        environment["PYTHONPATH"] = plugin + (inherited.map { $0.isEmpty ? "" : ":" + $0 } ?? "")
+        if forking { environment["TESTFLEET_WARM_FORK"] = "1" }
+        let line = command(suite, ["-p", "no:cacheprovider", "-p", PytestWarmPlugin.moduleName, "--maxfail=2147483647"])
+        return try PytestWarmProcess(commandLine: line, directory: suite.directory, environment: environment,
+                                     outputCap: max(suite.outputCap, 64 << 10), forksPerGrant: forking)
+    }
+
+    /// Waits until `process` says it is ready; nil then, else why not (the process is stopped).
+    func awaitReady(_ process: PytestWarmProcess, _ suite: SuiteDefinition) -> String? {
+        if process.isReady { return nil }
+        switch process.next(until: ProcessRunner.now() + startupAllowance + suite.timeout) {
+        case .message(let message) where message["ready"] != nil:
+            process.isReady = true
+            return nil
+        case .message(let message):
+            process.stop()
+            return "it said \(message) instead of ready"
+        case .exited:
+            process.stop()
+            return "it exited (\(process.ending ?? "?")) before it was ready; its output ends:\n"
+                + Self.tail(String(decoding: process.output.bytes, as: UTF8.self), 2000)
+        case .timedOut:
+            process.stop()
+            return "it was not ready within \(ShellAdapter.seconds(startupAllowance + suite.timeout)) s"
+        }
     }
 
     static func warmResult(_ id: String, _ message: [String: Any], cap: Int) -> AdapterResult {
@@ -137,11 +192,11 @@ extension PytestAdapter {
     }
 
     /// The test that was running when the process died or ran out of time.
-    private func warmFailure(_ id: String, _ process: PytestWarmProcess, timedOut: Bool, seconds: Double,
+    private func warmFailure(_ id: String, _ process: PytestWarmProcess, timedOut: Bool, ending: String, seconds: Double,
                              suite: SuiteDefinition) -> AdapterResult {
         let why = timedOut
             ? "[testfleet] test timed out after \(ShellAdapter.seconds(suite.timeout))s (its timeout_s); killed with its warm pytest process\n"
-            : "[testfleet] the warm pytest process died while this test ran (\(process.ending ?? "?")); its output:\n"
+            : "[testfleet] the pytest process died while this test ran (\(ending)); its output:\n"
         let header = Array(why.utf8)
         let output = process.output
         let room = max(0, suite.outputCap - header.count)

@@ -42,6 +42,13 @@ items are run through pytest's own pytest_runtest_protocol hook, one JSON line p
 TESTFLEET_WARM_OUT: {"start": id} before a test, {"result": id, "outcome", "duration", "output"}
 after it, {"missing": [ids]} for ids collection did not yield, {"done": n} at the grant's end.
 The worker watches each test's own timeout and restarts the process when a test kills it.
+
+With TESTFLEET_WARM_FORK=1 the process is a fork server (a "zygote") for retries and
+confirmation runs: it imports, configures and collects like a warm session but never runs a
+test itself; each grant's tests run in a child forked after collection, so every grant starts
+from a process in which no test ever ran (what a fresh pytest process gives, at the cost of a
+fork). The child writes the start/result lines; the server writes {"done": n} after the child
+exited normally, or {"died": why} (and no "done") when it crashed or exited early.
 """
 import json
 import os
@@ -54,6 +61,9 @@ import pytest
 _CHANNELS = (os.environ.pop("TESTFLEET_WARM_IN", None), os.environ.pop("TESTFLEET_WARM_OUT", None))
 _CAP = os.environ.pop("TESTFLEET_WARM_OUTPUT_CAP", "1048576")
 _ACTIVE = _CHANNELS[0] is not None and _CHANNELS[1] is not None
+_FORK = os.environ.pop("TESTFLEET_WARM_FORK", "") == "1"
+# A forked child's exit status once it reported every test of its grant.
+_CHILD_DONE = 77
 _reports = {}
 _collected = {}
 # Items by node id, and the skip report of each file skipped whole, for the files collected so far.
@@ -227,6 +237,56 @@ def _serve(session, ids, results):
     if missing:
         _send(results, {"missing": missing, "why": why or "not collected"})
     order = [by_id[i] for i in ids if i in by_id]
+    if _FORK:
+        _run_forked(order, results)
+    else:
+        _run(order, results)
+        _send(results, {"done": len(order)})
+
+
+def _run_forked(order, results):
+    """Runs `order` in a child forked from this server, which never runs a test itself."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        status = _CHILD_DONE
+        try:
+            _reseed_after_fork()
+            _run(order, results)
+            results.flush()
+        except BaseException:  # pytest.exit() or a crash of the protocol itself: the server says so
+            import traceback
+            traceback.print_exc()
+            status = 70
+        finally:
+            os._exit(status)
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _CHILD_DONE:
+        _send(results, {"done": len(order)})
+    elif os.WIFSIGNALED(status):
+        _send(results, {"died": "killed by signal %d" % os.WTERMSIG(status)})
+    else:
+        _send(results, {"died": "exit status %d" % os.WEXITSTATUS(status)})
+
+
+def _reseed_after_fork():
+    """A fresh process draws fresh random numbers: `random` reseeds itself in a forked child
+    (os.register_at_fork); numpy's global generator, when loaded, is reseeded here."""
+    numpy_random = sys.modules.get("numpy.random")
+    if numpy_random is not None:
+        try:
+            numpy_random.seed()
+        except Exception:
+            pass
+
+
+def _run(order, results):
     for index, item in enumerate(order):
         following = order[index + 1] if index + 1 < len(order) else None
         _reports.pop(item.nodeid, None)
@@ -237,6 +297,5 @@ def _serve(session, ids, results):
         _send(results, {"result": item.nodeid, "outcome": outcome,
                         "duration": sum(getattr(r, "duration", 0.0) for r in reports),
                         "output": _output(reports, outcome)})
-    _send(results, {"done": len(order)})
 """#
 }

@@ -20,11 +20,14 @@ final class PytestWarmProcess {
     }
 
     let pid: pid_t
-    /// This process's identity for the results it runs (`RunPlace.process`).
-    let runID = RunPlace.newProcess()
-    /// Results this process reported so far: the next one's position (grants add up, so a
-    /// test of a later grant counts every test of the earlier ones as before it).
+    /// The identity of the process the results run in (`RunPlace.process`).
+    private var runID = RunPlace.newProcess()
+    /// Results reported there so far: the next one's position (a warm session's grants add up,
+    /// so a test of a later grant counts every test of the earlier ones as before it).
     private var reported = 0
+    /// A fork server (`TESTFLEET_WARM_FORK=1`): each grant runs in a new child in which no test
+    /// ran before, so each grant is a process of its own for the order-dependence check.
+    let forksPerGrant: Bool
     private var requestFD: Int32
     private var resultFD: Int32
     private var outputFD: Int32
@@ -34,9 +37,13 @@ final class PytestWarmProcess {
     private var stopped = false
     /// How the process ended, once `stop()` reaped it: "killed by signal 11", "exit status 1".
     private(set) var ending: String?
+    /// Whether its plugin said it is ready (set by whoever read that line).
+    var isReady = false
 
     /// Starts `commandLine` (through `/bin/sh -c`) in `directory`.
-    init(commandLine: String, directory: String, environment: [String: String], outputCap: Int) throws(ProcessRunnerError) {
+    init(commandLine: String, directory: String, environment: [String: String], outputCap: Int,
+         forksPerGrant: Bool = false) throws(ProcessRunnerError) {
+        self.forksPerGrant = forksPerGrant
         // A write to the pipe of a process that just died must fail with EPIPE, not kill us.
         signal(SIGPIPE, SIG_IGN)
         guard let request = makePipe(), let result = makePipe(), let output = makePipe() else {
@@ -66,7 +73,6 @@ final class PytestWarmProcess {
 
     deinit { stop() }
 
-    /// Forgets the output so far: from here on the tail is the next test's.
     /// The place of the result being reported now, counted in report order (the plugin runs
     /// tests one at a time and reports each as it finishes).
     func nextPlace() -> RunPlace {
@@ -74,6 +80,7 @@ final class PytestWarmProcess {
         return RunPlace(process: runID, position: reported)
     }
 
+    /// Forgets the output so far: from here on the tail is the next test's.
     func markOutput() { tail = OutputTail(capacity: outputCap) }
 
     /// The output since the last mark, and the bytes dropped from its front.
@@ -82,6 +89,10 @@ final class PytestWarmProcess {
     /// Sends one grant's node ids. False when the process is gone.
     func send(_ ids: [String]) -> Bool {
         guard !stopped, let body = try? JSONSerialization.data(withJSONObject: ["ids": ids]) else { return false }
+        if forksPerGrant {
+            runID = RunPlace.newProcess()
+            reported = 0
+        }
         var bytes = [UInt8](body)
         bytes.append(UInt8(ascii: "\n"))
         var offset = 0

@@ -39,6 +39,9 @@ final class SlotPool: GrantRunner, Sendable {
     private let revoked = Locked<Set<UInt64>>([])
     /// Compiled go test binaries, shared by the slots (nil when warm sessions are off).
     let goBinaries: GoTestBinaries?
+    /// pytest fork servers for retries and confirmation runs, shared by the slots and the retry
+    /// lane (nil when warm sessions are off: then every retry is a fresh pytest process).
+    let pytestForkServers: PytestForkServers?
 
     init(config: WorkerConfig) {
         self.config = config
@@ -46,6 +49,9 @@ final class SlotPool: GrantRunner, Sendable {
             FileHandle.standardError.write(Data("testfleet worker \(config.id): workspace: \(line)\n".utf8))
         }
         goBinaries = config.warmSessions ? GoTestBinaries(cacheDirectory: config.cacheDirectory) { line in
+            FileHandle.standardError.write(Data("testfleet worker \(config.id): \(line)\n".utf8))
+        } : nil
+        pytestForkServers = config.warmSessions ? PytestForkServers(cacheDirectory: config.cacheDirectory) { line in
             FileHandle.standardError.write(Data("testfleet worker \(config.id): \(line)\n".utf8))
         } : nil
         for slot in 0..<config.slots {
@@ -63,7 +69,7 @@ final class SlotPool: GrantRunner, Sendable {
         // The retry lane: a grant of retries sent while every slot is busy starts at once
         // instead of queueing behind the build's ordinary grants (the coordinator sends at most
         // one such grant at a time).
-        // Retries run cold (a fresh process), never warm: see `run(_:warm:)`.
+        // Retries never run warm: see `run(_:warm:)`.
         let lane = Thread { [self] in runSlot(retriesOnly: true, warm: nil) }
         lane.name = "testfleet-retry-lane"
         lane.start()
@@ -101,6 +107,7 @@ final class SlotPool: GrantRunner, Sendable {
         closed.withLock { $0 = true }
         available.broadcast()
         available.unlock()
+        pytestForkServers?.shutdown()
     }
 
     private func take(retriesOnly: Bool) -> Assign? {
@@ -166,8 +173,9 @@ final class SlotPool: GrantRunner, Sendable {
 
     /// Runs one grant; every granted test is reported exactly once, whatever the adapter does.
     /// A pytest grant of first attempts goes to the slot's warm session when it has one; every
-    /// later attempt runs cold, in a fresh process, so state leaked by other tests in a warm
-    /// process can never turn a failure into a pass.
+    /// later attempt runs in a child of the worker's fork server (a process in which no other
+    /// test ran) or, with warm sessions off, in a fresh process, so state leaked by other tests
+    /// in a warm process can never turn a failure into a pass.
     func run(_ assign: Assign, warm: PytestWarmSessions? = nil) {
         var unreported: [String: Int] = [:]
         for test in assign.tests { unreported[test.name] = test.attempt }
@@ -184,14 +192,23 @@ final class SlotPool: GrantRunner, Sendable {
                 // runs `name`, and the result goes back under the copy's name.
                 let perArch = assign.suite.arch == .every, arch = config.arch
                 let names = byAttempt[attempt]!.map { perArch ? PerArchName.original(of: $0.name) : $0.name }
+                let pytest = adapter as? PytestAdapter
                 let report = { (result: AdapterResult) in
+                    // A failed first attempt: its retries will want this worker's fork server,
+                    // which gets ready while the slot runs the rest of the grant.
+                    if attempt == 1, result.outcome.isFailure, let pytest, let servers = self.pytestForkServers {
+                        pytest.prestartForkServer(for: assign.suite, key: Self.warmKey(assign), servers: servers)
+                    }
                     var result = result
                     if perArch { result.name = PerArchName.copy(of: result.name, for: arch) }
                     guard let expected = unreported.removeValue(forKey: result.name) else { return }
                     self.post(.result(lease: assign.lease, build: assign.build, stamp(result, expected)))
                 }
-                if attempt == 1, let warm, let pytest = adapter as? PytestAdapter {
+                if attempt == 1, let warm, let pytest {
                     pytest.runWarm(names, of: assign.suite, key: Self.warmKey(assign), sessions: warm, report: report)
+                } else if attempt > 1, let servers = pytestForkServers, let pytest {
+                    pytest.runForked(names, of: assign.suite, attempt: attempt, key: Self.warmKey(assign), servers: servers,
+                                     report: report)
                 } else if let goBinaries, let go = adapter as? GoTestAdapter {
                     // Every attempt: each grant is a new process of the binary (see GoTestAdapter+Warm).
                     go.runWarm(names, of: assign.suite, code: assign.workspace?.commit, build: assign.build,

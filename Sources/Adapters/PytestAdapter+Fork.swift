@@ -1,0 +1,63 @@
+import Foundation
+public import Model
+
+/// Retries and confirmation runs through a worker's fork server (`PytestForkServers`): the
+/// server imported the project and collects what a grant names, but never runs a test; each
+/// grant runs in a child forked from it. The child is a process in which no other test ran (as
+/// the cold path's fresh pytest process), so state a test leaked elsewhere cannot fake a pass,
+/// while a retry costs a fork instead of pytest's start-up and the module's collection again.
+///
+/// - A test that kills its child (a segfault, `os._exit`) is `.error` with its output; the server
+///   forks a new child for the rest of the grant.
+/// - A test past its `timeout_s` is killed with the server and the child; the rest of the grant
+///   runs under a new server.
+/// - A server that cannot start, and ids it cannot collect, go to the cold path.
+extension PytestAdapter {
+    /// Runs `tests` (attempt `attempt` > 1) in a child of `servers`' server for `key`.
+    public func runForked(_ tests: [String], of suite: SuiteDefinition, attempt: Int, key: String,
+                          servers: PytestForkServers, report: (AdapterResult) -> Void) {
+        let processes = ServingProcesses(
+            acquire: { forkServer(for: key, suite, servers) },
+            release: { servers.giveBack(key, $0) },
+            discard: { _ in servers.discard(key) },
+            log: servers.log)
+        serve(tests, of: suite, attempt: attempt, from: processes, report: report)
+    }
+
+    /// Starts `key`'s fork server without waiting for it (a first attempt just failed on this
+    /// worker: its retries or confirmation runs will want it). Does nothing when it exists.
+    public func prestartForkServer(for suite: SuiteDefinition, key: String, servers: PytestForkServers) {
+        servers.prestart(key) {
+            do {
+                return try startServingProcess(suite, plugin: try servers.plugin(), forking: true)
+            } catch {
+                servers.log("pytest fork server for suite '\(suite.name)' could not start, running its retries cold: \(error)")
+                return nil
+            }
+        }
+    }
+
+    /// `key`'s server, borrowed (and started, and waited for until ready, if needed); nil when
+    /// it cannot start, which the log says and which sends this key's retries cold.
+    private func forkServer(for key: String, _ suite: SuiteDefinition, _ servers: PytestForkServers) -> PytestWarmProcess? {
+        let process: PytestWarmProcess
+        switch servers.borrow(key) {
+        case .refused:
+            return nil
+        case .server(let lent):
+            process = lent
+        case .start:
+            do {
+                process = try startServingProcess(suite, plugin: try servers.plugin(), forking: true)
+            } catch {
+                servers.refuse(key)
+                servers.log("pytest fork server for suite '\(suite.name)' could not start, running its retries cold: \(error)")
+                return nil
+            }
+        }
+        guard let why = awaitReady(process, suite) else { return process }
+        servers.refuse(key)
+        servers.log("pytest fork server for suite '\(suite.name)' could not start, running its retries cold: \(why)")
+        return nil
+    }
+}

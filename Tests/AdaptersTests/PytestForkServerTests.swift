@@ -1,0 +1,88 @@
+import Foundation
+import Model
+import Testing
+@testable import Adapters
+
+/// Retries through a pytest fork server on a real pytest and Tests/Fixtures/pytest-warm: each
+/// grant runs in a child forked from a server that never runs a test, so one process start
+/// serves many retry grants while every grant still starts from a state no test touched.
+@Suite(.serialized) struct PytestForkServerTests {
+    static let fixture = PytestWarmTests.fixture
+    static let needsPoison = "tests/test_poison.py::test_needs_poison"
+    static let poisons = "tests/test_poison.py::test_poisons"
+
+    let scratch: TemporaryDirectory
+    var starts: String { scratch.path + "/starts" }
+
+    init() throws { scratch = try TemporaryDirectory() }
+
+    /// The suite, its command counting the pytest processes it starts.
+    func suite(timeout: Double = 60) -> SuiteDefinition {
+        let command = "sh -c 'echo start >> \"\(starts)\"; exec python3 -m pytest \"$@\"' pytest"
+        return SuiteDefinition(name: "warm", adapter: .pytest, directory: Self.fixture, command: command, timeout: timeout,
+                               environment: PytestWarmTests.environment)
+    }
+
+    func processStarts() -> Int {
+        ((try? String(contentsOfFile: starts, encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
+
+    func runForked(_ ids: [String], attempt: Int = 2, _ suite: SuiteDefinition, _ servers: PytestForkServers) -> [String: AdapterResult] {
+        var results: [String: AdapterResult] = [:]
+        var reported = 0
+        PytestAdapter().runForked(ids, of: suite, attempt: attempt, key: "k", servers: servers) {
+            reported += 1
+            results[$0.name] = $0
+        }
+        #expect(reported == Set(ids).count, "one result per requested id")
+        return results
+    }
+
+    @Test func stateOneGrantLeaksNeverReachesTheNextAndOneServerServesThemAll() throws {
+        let log = LogLines()
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }
+        defer { servers.shutdown() }
+        // Poisoned within one grant (one child): the test after the poisoning one sees it, as in
+        // any one pytest process; this is the control that the fixture's poison works.
+        let together = runForked([Self.poisons, Self.needsPoison], suite(), servers)
+        #expect(together[Self.needsPoison]?.outcome == .passed, "the control: poison within one child")
+        // The next grants are new children of a server that never ran a test: no poison.
+        for attempt in 3...6 {
+            let alone = runForked([Self.needsPoison], attempt: attempt, suite(), servers)
+            #expect(alone[Self.needsPoison]?.outcome == .failed, "attempt \(attempt) saw state leaked by an earlier grant")
+        }
+        #expect(processStarts() == 1, "one fork server for five grants: \(log.lines)")
+    }
+
+    @Test func aPrestartedServerIsUsedAndAChildsSegfaultIsAnErrorWhileTheServerLivesOn() throws {
+        let log = LogLines()
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }
+        defer { servers.shutdown() }
+        PytestAdapter().prestartForkServer(for: suite(), key: "k", servers: servers)
+        PytestAdapter().prestartForkServer(for: suite(), key: "k", servers: servers)
+        let ids = ["tests/test_crash.py::test_before_crash", "tests/test_crash.py::test_segfaults",
+                   "tests/test_crash.py::test_after_crash", Self.needsPoison]
+        let results = runForked(ids, suite(), servers)
+        #expect(results[ids[0]]?.outcome == .passed)
+        let crashed = try #require(results[ids[1]])
+        #expect(crashed.outcome == .error)
+        let output = String(decoding: crashed.output, as: UTF8.self)
+        #expect(output.contains("died while this test ran (killed by signal 11)"), "\(output)")
+        #expect(output.contains("Segmentation fault") && output.contains("test_segfaults"), "the fault handler's report: \(output)")
+        #expect(results[ids[2]]?.outcome == .passed, "the test after the crash ran, in a new child")
+        #expect(results[ids[3]]?.outcome == .failed)
+        #expect(processStarts() == 1, "the prestarted server, never restarted: \(log.lines)")
+    }
+
+    @Test func aHangingRetryIsKilledAtItsOwnTimeoutAndTheRestRunsUnderANewServer() throws {
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
+        defer { servers.shutdown() }
+        let ids = ["tests/test_hang.py::test_hangs", "tests/test_hang.py::test_quick_after_hang"]
+        let results = runForked(ids, suite(timeout: 3), servers)
+        let hung = try #require(results[ids[0]])
+        #expect(hung.outcome == .error)
+        #expect(hung.duration >= 3 && hung.duration < 5, "killed after \(hung.duration) s")
+        #expect(results[ids[1]]?.outcome == .passed)
+        #expect(processStarts() == 2, "the hung server and its replacement")
+    }
+}
