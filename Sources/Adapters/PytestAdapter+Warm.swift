@@ -92,6 +92,7 @@ extension PytestAdapter {
                         continue grants
                     } else if let why = message["died"] as? String {
                         // A fork server's child died; the server itself lives on.
+                        process.readWrittenOutput()
                         died = why
                         break events
                     }

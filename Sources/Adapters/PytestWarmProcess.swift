@@ -140,6 +140,11 @@ final class PytestWarmProcess {
         }
     }
 
+    /// Reads the output already written. A fork server says a child died only after reaping it,
+    /// so by then everything the child wrote (a fault handler's report) is in the pipe, while
+    /// the line saying so may have been read first.
+    func readWrittenOutput() { readOutput() }
+
     /// Kills the whole process group and reaps the leader. Idempotent.
     func stop() {
         guard !stopped else { return }

@@ -165,7 +165,9 @@ import Testing
         #expect(half.code == 2 && half.stderr.contains("--coordinator-key"), "\(half.stderr)")
         // A key's text where a file is expected is refused as "no such file", never used.
         let secret = try String(contentsOfFile: pair.key, encoding: .utf8).split(separator: "\n").last.map(String.init) ?? ""
-        let inline = try Testfleet.run(["cancel", "--coordinator", "tcp://127.0.0.1:1", "--build", "x", "--curve-key", secret,
+        // `--curve-key=…`: a Z85 key may start with "-", which would otherwise read as an option
+        // (1 key in 85: this check failed now and then before).
+        let inline = try Testfleet.run(["cancel", "--coordinator", "tcp://127.0.0.1:1", "--build", "x", "--curve-key=\(secret)",
                                         "--coordinator-key", pair.pub], in: directory, timeout: 20)
         #expect(inline.code == 2 && inline.stderr.contains("cannot read"), "\(inline.stderr)")
         let again = try Testfleet.run(["keygen", "--name", "k", "--out", "keys"], in: directory, timeout: 20)
