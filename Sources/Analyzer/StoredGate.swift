@@ -31,6 +31,17 @@ public enum StoredGate {
                                 written: IngestReport.WrittenBuild? = nil,
                                 saveSnapshot: Bool = true) throws(StoreError) -> GateEvaluation?
     {
+        try evaluateWithTotal(store: store, build: id, configuration: configuration, fullAnalysisLimit: fullAnalysisLimit,
+                              written: written, saveSnapshot: saveSnapshot)?.evaluation
+    }
+
+    /// `evaluate`, and the build's trend totals from the same pass over its results.
+    public static func evaluateWithTotal(store: Store, build id: String,
+                                         configuration: AnalyzerConfiguration = AnalyzerConfiguration(),
+                                         fullAnalysisLimit: Int = StoredGate.fullAnalysisLimit,
+                                         written: IngestReport.WrittenBuild? = nil,
+                                         saveSnapshot: Bool = true) throws(StoreError) -> (evaluation: GateEvaluation, total: BuildTotal?)?
+    {
         guard let record = try store.build(id) else { return nil }
         let summary = if let written { written.summary } else { try store.summary(build: id) }
         let notable = (summary.failures + summary.passedOnRetry).map(\.test)
@@ -69,7 +80,7 @@ public enum StoredGate {
         }
         if record.simulated { verdict.reasons.append("simulated suite: these results say nothing about real code") }
         evaluation.verdict = verdict
-        return evaluation
+        return (evaluation, summary.total)
     }
 
     /// Adds the failing tests' history (`GateInput.addHistory`): from a full analysis on a small

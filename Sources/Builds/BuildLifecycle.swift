@@ -51,9 +51,10 @@ public struct BuildLifecycle: Sendable {
     /// `finish(build:)`, judging from what an ingest just wrote when it made the whole build.
     func finish(build id: String, written: IngestReport.WrittenBuild?) throws(TestfleetError) -> Verdict {
         guard let record = try lookUp(id) else { throw .badInput("no build '\(id)' in \(store.path)") }
-        let verdict = try judge(id, written: written)
+        let (verdict, total) = try judge(id, written: written)
         if record.isFinished { return verdict }
-        do { try store.finishBuild(id, verdict: verdict.verdict, outage: verdict.outageSuspected, total: written?.total) } catch {
+        // The totals folded while judging: finishing does not scan the build again.
+        do { try store.finishBuild(id, verdict: verdict.verdict, outage: verdict.outageSuspected, total: written?.total ?? total) } catch {
             throw TestfleetError(error)
         }
         if record.source == "run" { TimingHistory.fold(store: store, build: id) }
@@ -64,7 +65,7 @@ public struct BuildLifecycle: Sendable {
     /// The gate's verdict on a stored build, judged now (with today's quarantine); stores nothing.
     public func verdict(of id: String) throws(TestfleetError) -> Verdict {
         guard try lookUp(id) != nil else { throw .badInput("no build '\(id)' in \(store.path)") }
-        return try judge(id)
+        return try judge(id).verdict
     }
 
     /// Waits until a background analysis in progress has finished (before the process exits).
@@ -78,15 +79,17 @@ public struct BuildLifecycle: Sendable {
 
     /// The analyser's gate (`StoredGate`): quarantined tests' failures do not block, a pass on
     /// retry is flaky evidence and does not block, a test that failed every attempt blocks.
-    private func judge(_ id: String, written: IngestReport.WrittenBuild? = nil) throws(TestfleetError) -> Verdict {
+    private func judge(_ id: String, written: IngestReport.WrittenBuild? = nil) throws(TestfleetError)
+        -> (verdict: Verdict, total: BuildTotal?)
+    {
         let started = Date()
-        let evaluation: GateEvaluation?
-        do { evaluation = try StoredGate.evaluate(store: store, build: id, written: written) } catch { throw TestfleetError(error) }
-        guard let evaluation else { throw .badInput("no build '\(id)' in \(store.path)") }
+        let judged: (evaluation: GateEvaluation, total: BuildTotal?)?
+        do { judged = try StoredGate.evaluateWithTotal(store: store, build: id, written: written) } catch { throw TestfleetError(error) }
+        guard let (evaluation, total) = judged else { throw .badInput("no build '\(id)' in \(store.path)") }
         if ProcessInfo.processInfo.environment["TESTFLEET_TRACE"] != nil {
             FileHandle.standardError.write(Data(String(format: "trace verdict of %@ took %.1f ms\n", id,
                                                        Date().timeIntervalSince(started) * 1000).utf8))
         }
-        return evaluation.verdict
+        return (evaluation.verdict, total)
     }
 }

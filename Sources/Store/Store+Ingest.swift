@@ -150,7 +150,7 @@ extension Store {
 
         mutating func add(_ result: TestResult, name: String, attempt: Int) {
             var bytes = name
-            bytes.withUTF8 { folder.add(name: $0, outcome: result.outcome) }
+            bytes.withUTF8 { _ = folder.add(name: $0, outcome: result.outcome) }
             // As the row stores it (and `Store.results` would read it): the number given here,
             // a clean duration, no output (the gate reads none).
             let numbered = TestResult(test: name, attempt: attempt, outcome: result.outcome,
@@ -178,7 +178,9 @@ extension Store {
             }
             summary.failures.sort(by: byteOrder)
             summary.passedOnRetry.sort(by: byteOrder)
-            return IngestReport.WrittenBuild(summary: summary, notableResults: notable, total: totals.finish())
+            let total = totals.finish()
+            summary.total = total
+            return IngestReport.WrittenBuild(summary: summary, notableResults: notable, total: total)
         }
     }
 

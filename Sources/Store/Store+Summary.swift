@@ -19,27 +19,42 @@ public struct BuildSummary: Sendable, Hashable {
     public var failures: [Notable] = []
     /// Tests that failed and then passed on a later attempt, in name order.
     public var passedOnRetry: [Notable] = []
+    /// The build's trend totals (`build_total`), folded in the same pass (`Store.summary`, or
+    /// an ingest as it writes), so finishing a build need not scan it again.
+    public var total: BuildTotal?
 }
 
 extension Store {
     /// Folds a build's results per test in one pass over the primary key (no sort, no row
-    /// objects): 100,000 results take a few tens of milliseconds.
+    /// objects): 100,000 results take a few tens of milliseconds. The pass also folds the
+    /// build's trend totals (`BuildSummary.total`), by `Store.buildTotalSelect`'s rule.
     public func summary(build: String) throws(StoreError) -> BuildSummary {
         try read { db in
             guard let connection = db.sqliteConnection else { throw StoreError("the store connection is closed") }
             let statement = try RawStatement(
-                connection, "SELECT test, outcome FROM result WHERE build_id = ? ORDER BY build_id, test, attempt")
+                connection,
+                "SELECT test, outcome, attempt, duration FROM result WHERE build_id = ? ORDER BY build_id, test, attempt")
             defer { statement.finalize() }
             statement.bindText(1, build)
             var folder = BuildSummary.Folder()
+            var totals = BuildTotal.Folder()
+            var tests = 0
             while sqlite3_step(statement.handle) == SQLITE_ROW {
                 let length = Int(sqlite3_column_bytes(statement.handle, 0))
                 let name = UnsafeBufferPointer(start: sqlite3_column_text(statement.handle, 0), count: length)
                 let outcomeLength = Int(sqlite3_column_bytes(statement.handle, 1))
                 let outcomeText = String(decoding: UnsafeBufferPointer(start: sqlite3_column_text(statement.handle, 1), count: outcomeLength), as: UTF8.self)
-                folder.add(name: name, outcome: Outcome(rawValue: outcomeText) ?? .error)
+                let outcome = Outcome(rawValue: outcomeText) ?? .error
+                if folder.add(name: name, outcome: outcome) {
+                    if tests > 0 { totals.endTest() }
+                    tests += 1
+                }
+                totals.add(attempt: Int(sqlite3_column_int64(statement.handle, 2)), outcome: outcome,
+                           duration: sqlite3_column_double(statement.handle, 3))
             }
-            return folder.finish()
+            var summary = folder.finish()
+            summary.total = totals.finish()
+            return summary
         }
     }
 }
@@ -56,8 +71,11 @@ extension BuildSummary {
         private var passedAfterFailure = false
 
         /// The next attempt; `name` differs from the previous call's when a new test starts.
-        mutating func add(name: UnsafeBufferPointer<UInt8>, outcome: Outcome) {
-            if !ByteComparison.equal(current, name) {
+        /// Returns whether it did.
+        @discardableResult
+        mutating func add(name: UnsafeBufferPointer<UInt8>, outcome: Outcome) -> Bool {
+            let starts = !ByteComparison.equal(current, name)
+            if starts {
                 close()
                 current.removeAll(keepingCapacity: true)
                 current.append(contentsOf: name)
@@ -68,6 +86,7 @@ extension BuildSummary {
             attempts += 1
             last = outcome
             if last.isFailure { sawFailure = true } else if sawFailure && last == .passed { passedAfterFailure = true }
+            return starts
         }
 
         mutating func finish() -> BuildSummary {

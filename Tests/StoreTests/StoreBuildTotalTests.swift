@@ -55,6 +55,11 @@ import Testing
         #expect(written.passedOnRetry == read.passedOnRetry)
         #expect(abs(written.testSeconds - read.testSeconds) < 1e-9)
         #expect((written.tests, written.passed, written.failed, written.passedOnRetry) == (6, 2, 3, 0))
+        // The gate's summary pass folds the same totals (what a coordinator's finish stores).
+        let summed = try #require(try store.summary(build: "b1").total)
+        #expect((summed.tests, summed.passed, summed.failed, summed.skipped, summed.passedOnRetry)
+                == (read.tests, read.passed, read.failed, read.skipped, read.passedOnRetry))
+        #expect(abs(summed.testSeconds - read.testSeconds) < 1e-9)
         try store.finishBuild("b1", verdict: .fail, total: written)
         expectFigures(try store.buildTrends().first, tests: 6, passed: 2, failed: 3, skipped: 1, retried: 0, seconds: 2.5)
     }
