@@ -131,15 +131,7 @@ extension BuildLifecycle {
         var found: [(test: String, suite: Int, name: String)] = []
         for (index, suite) in suites.enumerated() where !pending.isEmpty {
             guard let adapter = AdapterRegistry.adapter(for: suite.adapter) else { continue }
-            let names: [String]
-            do {
-                names = try InventoryCache.names(for: suite, extensions: adapter.inventoryFileExtensions, store: store) {
-                    try adapter.inventory(of: suite)
-                }
-            } catch let error as TestfleetError { throw error } catch {
-                throw .badInput("suite '\(suite.name)': could not list its tests: \(error)")
-            }
-            for name in names {
+            for name in try testNames(of: suite, adapter: adapter, store: store) {
                 let split = JUnitNaming.split(name, adapter: suite.adapter, suite: suite.name)
                 for key in [name, split.classname + "::" + split.name] where pending.remove(key) != nil {
                     found.append((key, index, name))

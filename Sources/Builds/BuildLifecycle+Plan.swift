@@ -34,15 +34,7 @@ extension BuildLifecycle {
                 throw .badInput("suite '\(suite.name)': the \(suite.adapter.rawValue) adapter is not available in this build of testfleet")
             }
             adapters.append(adapter)
-            let names: [String]
-            do {
-                names = try InventoryCache.names(for: suite, extensions: adapter.inventoryFileExtensions, store: store) {
-                    try adapter.inventory(of: suite)
-                }
-            } catch let error as TestfleetError { throw error } catch {
-                throw .badInput("suite '\(suite.name)': could not list its tests: \(error)")
-            }
-            for name in names where selection?.keep(suite: suite.name, test: name) ?? true {
+            for name in try Self.testNames(of: suite, adapter: adapter, store: store) where selection?.keep(suite: suite.name, test: name) ?? true {
                 switch suite.arch {
                 case .any: tests.append(TestCase(name: name, suite: index))
                 case .only(let arch): tests.append(TestCase(name: name, suite: index, arch: arch))
@@ -59,6 +51,18 @@ extension BuildLifecycle {
 
     /// Predictions from the timing history (each framework's typical duration where nothing is
     /// known), then grants of whole files for frameworks that collect every file they are given.
+    /// The suite's test names, from the inventory cache or its adapter; a suite that cannot be
+    /// listed is bad input.
+    static func testNames(of suite: SuiteDefinition, adapter: any TestAdapter, store: Store) throws(TestfleetError) -> [String] {
+        do {
+            return try InventoryCache.names(for: suite, extensions: adapter.inventoryFileExtensions, store: store) {
+                try adapter.inventory(of: suite)
+            }
+        } catch let error as TestfleetError { throw error } catch {
+            throw .badInput("suite '\(suite.name)': could not list its tests: \(error)")
+        }
+    }
+
     func predict(_ tests: inout [TestCase], adapters: [any TestAdapter]) throws(TestfleetError) {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
