@@ -43,7 +43,8 @@ case "$PROJECT" in
     version=11.2.1 ;;
   dateutil)
     dir=$(sdist python-dateutil "${DATEUTIL_VERSION:-4.0.0}" python_dateutil)
-    need dateutil || "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist hypothesis freezegun
+    # pytest-cov registers the `no_cover` mark its tests use (and its config makes warnings errors).
+    need "dateutil, pytest_cov" || "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist hypothesis freezegun pytest-cov
     version="${DATEUTIL_VERSION:-4.0.0}" ;;
   attrs)
     dir=$(sdist attrs 26.1.0 attrs)
