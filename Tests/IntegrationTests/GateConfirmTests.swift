@@ -69,10 +69,11 @@ import Testing
         #expect(answer["passed_on_retry"] as? [String] == ["tests.test_confirm::test_flaky"])
         #expect((answer["reasons"] as? [String] ?? []).contains { $0.hasPrefix("confirmation: reran 2 test(s)") })
         // pytest's run, then a rerun that failed and one that passed (the first pass ends it);
-        // the broken test: pytest's run and five failed reruns, each its own pytest process.
+        // the broken test: pytest's run and eight failed reruns (the default), each its own
+        // pytest process.
         let stored = try outcomes("b1")
         #expect(stored["tests.test_confirm::test_flaky"] == [.failed, .failed, .passed])
-        #expect(stored["tests.test_confirm::test_broken"] == Array(repeating: .failed, count: 6))
+        #expect(stored["tests.test_confirm::test_broken"] == Array(repeating: .failed, count: 9))
         #expect(stored["tests.test_confirm::test_ok"] == [.passed])
         let build = try #require(try Store(path: directory + "/d.db").build("b1"))
         #expect(build.verdict == "fail")
