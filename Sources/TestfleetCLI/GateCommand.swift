@@ -33,8 +33,8 @@ struct GateCommand: ParsableCommand {
     // 8, not the coordinator's 5: these reruns keep the build's family-wise bound (see
     // BuildLifecycle+Confirm), so a flaky test needs a pass among them to stop blocking; with 5 a
     // 30 %-flaky test with no history failing all 3 + 5 attempts still blocked 1 clean build in
-    // 63 of the SYNTHETIC ingest-gate-eval (seed 1), with 8 none, at one more rerun per blocking
-    // test on average and 3 more per real break.
+    // 63 of the SYNTHETIC ingest-gate-eval (seed 1), with 8 none; the cost is the 3 more reruns
+    // of each real break (which fails them all), ~2.8 more per rerun test there.
     @Option(help: "With --confirm: reruns per failing test at most (stops at the first pass).")
     var confirmRuns: Int = 8
 
