@@ -111,6 +111,22 @@ import Store
         #expect(evaluation.verdict.failures.map(\.test) == ["never"])
     }
 
+    /// One attempt per build (`--retries 0`, or a JUnit file without reruns): a test that failed
+    /// in the build before and fails again has never passed, so its first failure is no flaky
+    /// record. Found on dateutil: three genuinely failing tests passed the gate on the second
+    /// `run --retries 0`, "their history explains it better than a regression".
+    @Test func failingAgainAfterAFailedFirstBuildIsNoFlakyRecord() throws {
+        let store = try Store(path: directory + "/again.db")
+        for index in 0..<2 {
+            try store.createBuild(BuildSpec(id: "a\(index)", suite: "unit", commit: "c\(index)", branch: "main", maxAttempts: 1),
+                                  testCount: 41)
+            try store.recordResults(build: "a\(index)", (1...40).map { attempt("ok\($0)", 1, .passed) } + [attempt("bad", 1, .failed)])
+        }
+        let evaluation = try #require(try StoredGate.evaluate(store: store, build: "a1"))
+        #expect(evaluation.verdict.verdict == .fail, "\(evaluation.verdict.reasons)")
+        #expect(evaluation.verdict.failures.map(\.test) == ["bad"])
+    }
+
     /// History reaches stored builds the way flaky-eval measures it (`GateInput.addHistory`), the
     /// flaky history included: with quarantine off, a test that flaked at ~50 % and then failed
     /// every attempt blocks, unless the opt-in flaky-history cover is on.

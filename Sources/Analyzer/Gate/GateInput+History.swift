@@ -18,12 +18,14 @@ extension GateInput {
         for test in analysed {
             flakePosteriors[test.name] = test.posterior(prior: prior)  // its mean is test.flakeRate
             if test.allFailedBuilds > 0 { allFailedBuildRates[test.name] = test.allFailedBuildRate }
-            // An ongoing break is not a flaky record: its failures must keep blocking.
-            if test.flakyFailures > 0 && test.state != .broken { flakyHistory.insert(test.name) }
             // Flakiness needs a pass somewhere: a test that never passed is not "confirmed flaky"
             // however the suite's prior weighs it (a tiny suite with one very flaky test can make
-            // three failures look like bad luck), so only a person's quarantine covers it.
+            // three failures look like bad luck), so only a person's quarantine covers it, and
+            // its failures are no flaky record (a test failing its one attempt in two builds
+            // in a row, as `--retries 0` or a JUnit file without reruns gives it, is broken).
             let neverPassed = test.totalFailures == test.totalAttempts
+            // An ongoing break is not a flaky record either: its failures must keep blocking.
+            if test.flakyFailures > 0 && test.state != .broken && !neverPassed { flakyHistory.insert(test.name) }
             if test.quarantine != nil && !(neverPassed && test.quarantine != .manual) { quarantined.insert(test.name) }
             if test.quarantine == .manual { manuallyQuarantined.insert(test.name) }
             if test.quarantine == .provisional { provisionallyQuarantined.insert(test.name) }
