@@ -54,7 +54,7 @@ public struct BuildLifecycle: Sendable {
         let (verdict, total) = try judge(id, written: written)
         if record.isFinished { return verdict }
         // The totals folded while judging: finishing does not scan the build again.
-        do { try store.finishBuild(id, verdict: verdict.verdict, outage: verdict.outageSuspected, total: written?.total ?? total) } catch {
+        do { try store.finishBuild(id, verdict: verdict.verdict, outage: verdict.outageSuspected, total: total) } catch {
             throw TestfleetError(error)
         }
         if record.source == "run" { TimingHistory.fold(store: store, build: id) }

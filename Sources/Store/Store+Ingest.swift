@@ -22,8 +22,9 @@ public struct IngestReport: Sendable, Hashable {
     public struct WrittenBuild: Sendable, Hashable {
         public var summary: BuildSummary
         public var notableResults: [TestResult]
-        /// Its trend totals, folded as they were written (what `finishBuild` stores).
-        public var total: BuildTotal
+        /// Its trend totals, folded as they were written (what `finishBuild` stores); the
+        /// summary carries them, as `Store.summary(build:)`'s does.
+        public var total: BuildTotal { summary.total ?? BuildTotal() }
     }
 }
 
@@ -178,9 +179,8 @@ extension Store {
             }
             summary.failures.sort(by: byteOrder)
             summary.passedOnRetry.sort(by: byteOrder)
-            let total = totals.finish()
-            summary.total = total
-            return IngestReport.WrittenBuild(summary: summary, notableResults: notable, total: total)
+            summary.total = totals.finish()
+            return IngestReport.WrittenBuild(summary: summary, notableResults: notable)
         }
     }
 
