@@ -44,13 +44,11 @@ extension BuildLifecycle {
                 }
             }
         }
-        if !tests.isEmpty { try predict(&tests, adapters: adapters) }
+        if !tests.isEmpty { try predict(&tests, adapters: adapters, suite: spec.suite) }
         let cost = adapters.map(\.grantCost).max() ?? 0
         return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record)
     }
 
-    /// Predictions from the timing history (each framework's typical duration where nothing is
-    /// known), then grants of whole files for frameworks that collect every file they are given.
     /// The suite's test names, from the inventory cache or its adapter; a suite that cannot be
     /// listed is bad input.
     static func testNames(of suite: SuiteDefinition, adapter: any TestAdapter, store: Store) throws(TestfleetError) -> [String] {
@@ -63,7 +61,10 @@ extension BuildLifecycle {
         }
     }
 
-    func predict(_ tests: inout [TestCase], adapters: [any TestAdapter]) throws(TestfleetError) {
+    /// Predictions from the timing history (each framework's typical duration where nothing is
+    /// known), then grants of whole files for frameworks that collect every file they are given,
+    /// and the tests that failed in the suite's previous build first.
+    func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], suite: String) throws(TestfleetError) {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
         model.assignPredictions(to: &tests, anyArchAs: .current,
@@ -71,7 +72,11 @@ extension BuildLifecycle {
         let grouped = Set(adapters.indices.filter { adapters[$0].fileCollectionSeconds != nil })
         if !grouped.isEmpty {
             let overhead = grouped.compactMap { adapters[$0].fileCollectionSeconds }.max() ?? 0
-            tests = FileGrouping.group(tests, suites: grouped, fileOverhead: overhead)
+            tests = FileGrouping.group(tests, suites: grouped, fileOverhead: overhead,
+                                       soloSeconds: max(overhead, 0.001) * FileGrouping.soloFactor)
+        }
+        do { FailedFirst.prioritise(&tests, failed: try store.testsFailedInLatestBuild(suite: suite)) } catch {
+            throw TestfleetError(error)
         }
     }
 }

@@ -11,7 +11,16 @@ public import Model
 /// importing and collecting a module): it is added to the first test of each file, so grant
 /// budgets count it. Without it a tail of 200 small modules looked like 2 s of work and went
 /// out as one 10 s grant while the other worker sat idle.
+///
+/// A test predicted at least `soloSeconds` is a unit of its own (with its file's loading cost),
+/// not part of its file's group: longest-first must be able to start it first. Kept inside its
+/// file, more-itertools' 12.5 s `test_primes` ran wherever its module's slice of tests happened
+/// to reach it, and one worker finished 13 s after the other.
 public enum FileGrouping {
+    /// A test this many times its file's loading cost is worth loading the file once more for
+    /// (on another worker): the extra load is at most 1/20 of the test.
+    public static let soloFactor = 20.0
+
     private struct Key: Hashable {
         var suite: Int
         var arch: Arch?
@@ -19,7 +28,8 @@ public enum FileGrouping {
     }
 
     /// `tests` regrouped; tests of suites not in `suites` keep their order and get no group.
-    public static func group(_ tests: [TestCase], suites: Set<Int>, fileOverhead: Double = 0) -> [TestCase] {
+    public static func group(_ tests: [TestCase], suites: Set<Int>, fileOverhead: Double = 0,
+                             soloSeconds: Double = .infinity) -> [TestCase] {
         guard !suites.isEmpty, !tests.isEmpty else { return tests }
         var groupOf = [Int](repeating: 0, count: tests.count)
         var groupIDs: [Key: Int] = [:]
@@ -29,6 +39,12 @@ public enum FileGrouping {
             guard suites.contains(test.suite) else {
                 groupOf[position] = totals.count  // a group of its own
                 totals.append(0)
+                sizes.append(1)
+                continue
+            }
+            if test.predicted >= soloSeconds {  // a group of its own that loads its file
+                groupOf[position] = totals.count
+                totals.append(fileOverhead + test.predicted)
                 sizes.append(1)
                 continue
             }

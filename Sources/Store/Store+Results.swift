@@ -67,6 +67,19 @@ extension Store {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM result WHERE build_id = ?", arguments: [build]) ?? 0 }
     }
 
+    /// Tests with a failed or errored attempt in the newest finished `run` build of `suite` (the
+    /// suite file a build names): the planner starts them first, as pytest's `--failed-first`.
+    public func testsFailedInLatestBuild(suite: String) throws(StoreError) -> Set<String> {
+        try read { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT DISTINCT test FROM result
+                WHERE build_id = (SELECT id FROM build WHERE suite = ? AND source = 'run' AND state = 'finished'
+                                  ORDER BY rowid DESC LIMIT 1)
+                  AND outcome IN ('failed', 'error')
+                """, arguments: [suite]))
+        }
+    }
+
     /// The stored (compressed) output of one attempt: LZ4 bytes, original size, bytes dropped.
     public func output(build: String, test: String, attempt: Int) throws(StoreError) -> (lz4: [UInt8], size: Int, dropped: Int)? {
         try read { db in

@@ -36,6 +36,19 @@ import Model
         #expect(grouped.map(\.groupWork) == [3.25, 3.25, 0.75])
     }
 
+    @Test func aLongTestLeavesItsFileSoLongestFirstStartsIt() {
+        let tests = [test("r.py::a", 1), test("r.py::primes", 12), test("r.py::b", 1), test("m.py::c", 3), test("m.py::d", 4)]
+        let grouped = FileGrouping.group(tests, suites: [0], fileOverhead: 0.25, soloSeconds: 5)
+        #expect(grouped.map(\.name) == ["r.py::a", "r.py::b", "r.py::primes", "m.py::c", "m.py::d"])
+        #expect(grouped.map(\.groupWork) == [2.25, 2.25, 12.25, 7.25, 7.25])
+        var queue = PendingQueue()
+        queue.add(grouped)
+        // The long test goes first and alone, then m.py whole, then the rest of r.py.
+        #expect(queue.pop(for: .x86_64, maxCount: 10, workBudget: 3).map(\.name) == ["r.py::primes"])
+        #expect(queue.pop(for: .x86_64, maxCount: 10, workBudget: 3).map(\.name) == ["m.py::c"])
+        #expect(queue.pop(for: .x86_64, maxCount: 10, workBudget: 100).map(\.name) == ["m.py::d", "r.py::a", "r.py::b"])
+    }
+
     @Test func aNameWithoutAFileSeparatorIsItsOwnFile() {
         #expect(FileGrouping.filePart(of: "tests/test_x.py::TestA::test[a::b]") == "tests/test_x.py")
         #expect(FileGrouping.filePart(of: "plain") == "plain")

@@ -29,6 +29,22 @@ import Model
         #expect(output.size == 9)
     }
 
+    @Test func theLatestFinishedBuildsFailuresOfASuiteAreListed() throws {
+        let store = try openStore()
+        #expect(try store.testsFailedInLatestBuild(suite: "s.toml").isEmpty)
+        for (id, suite) in [("old", "s.toml"), ("new", "s.toml"), ("other", "o.toml"), ("running", "s.toml")] {
+            try store.createBuild(BuildSpec(id: id, suite: suite, maxAttempts: 2), testCount: 3)
+        }
+        _ = try store.recordResults(build: "old", [result("t::old", 1, .failed)])
+        _ = try store.recordResults(build: "new", [result("t::a", 1, .failed), result("t::a", 2, .passed), result("t::b", 1, .error),
+                                                   result("t::c", 1, .passed), result("t::d", 1, .skipped)])
+        _ = try store.recordResults(build: "other", [result("t::o", 1, .failed)])
+        _ = try store.recordResults(build: "running", [result("t::r", 1, .failed)])
+        for id in ["old", "new", "other"] { try store.finishBuild(id, verdict: .fail) }
+        // The newest finished build of this suite file: a flaky pass still counts, other suites and running builds do not.
+        #expect(try store.testsFailedInLatestBuild(suite: "s.toml") == ["t::a", "t::b"])
+    }
+
     @Test func schemaConstraintsRejectNonsense() throws {
         let store = try openStore()
         // A result for a build that does not exist violates the foreign key.

@@ -1,0 +1,20 @@
+public import Model
+
+/// Tests that failed in the suite's previous build go out first, each on its own (as pytest's
+/// `--failed-first`). A real break usually fails again, and then its retries and confirmation
+/// runs follow one after another: started first, that chain overlaps the rest of the build
+/// instead of trailing it (dateutil, three broken tests: the chain of the last one to fail was
+/// the build's final seconds). It also reports the build's likely failures soonest.
+///
+/// Only the order changes: a test's `predicted` (what grant budgets count) stays as it was.
+public enum FailedFirst {
+    /// Gives each test named in `failed` a queue key above every other test's, keeping the
+    /// longer of them first; the tests of its file stay together without it.
+    public static func prioritise(_ tests: inout [TestCase], failed: Set<String>) {
+        guard !failed.isEmpty else { return }
+        let top = tests.reduce(0.0) { max($0, $1.queueKey) }
+        for index in tests.indices where failed.contains(tests[index].name) {
+            tests[index].groupWork = top + 1 + tests[index].predicted
+        }
+    }
+}
