@@ -40,24 +40,33 @@ extension PytestAdapter {
     /// `key`'s server, borrowed (and started, and waited for until ready, if needed); nil when
     /// it cannot start, which the log says and which sends this key's retries cold.
     private func forkServer(for key: String, _ suite: SuiteDefinition, _ servers: PytestForkServers) -> PytestWarmProcess? {
-        let process: PytestWarmProcess
-        switch servers.borrow(key) {
-        case .refused:
-            return nil
-        case .server(let lent):
-            process = lent
-        case .start:
-            do {
-                process = try startServingProcess(suite, plugin: try servers.plugin(), forking: true)
-            } catch {
-                servers.refuse(key)
-                servers.log("pytest fork server for suite '\(suite.name)' could not start, running its retries cold: \(error)")
+        // A session's twin that did not get ready is discarded and a server started instead.
+        for _ in 0..<2 {
+            let process: PytestWarmProcess
+            switch servers.borrow(key) {
+            case .refused:
                 return nil
+            case .server(let lent):
+                process = lent
+            case .start:
+                do {
+                    process = try startServingProcess(suite, plugin: try servers.plugin(), forking: true)
+                } catch {
+                    servers.refuse(key)
+                    servers.log("pytest fork server for suite '\(suite.name)' could not start, running its retries cold: \(error)")
+                    return nil
+                }
             }
+            guard let why = awaitReady(process, suite) else { return process }
+            if !process.isOwnChild {
+                servers.discard(key)
+                servers.log("a warm session's twin fork server for suite '\(suite.name)' did not get ready, starting one: \(why)")
+                continue
+            }
+            servers.refuse(key)
+            servers.log("pytest fork server for suite '\(suite.name)' could not start, running its retries cold: \(why)")
+            return nil
         }
-        guard let why = awaitReady(process, suite) else { return process }
-        servers.refuse(key)
-        servers.log("pytest fork server for suite '\(suite.name)' could not start, running its retries cold: \(why)")
         return nil
     }
 }

@@ -31,10 +31,12 @@ extension PytestAdapter {
     }
 
     /// Runs `tests` (a first attempt) in `sessions`' process for `key`, falling back to `run`.
+    /// A session started here forks the worker's fork server for `key` (its twin) when
+    /// `servers` has none yet, so retries find one ready without a pytest start-up of their own.
     public func runWarm(_ tests: [String], of suite: SuiteDefinition, key: String, sessions: PytestWarmSessions,
-                        report: (AdapterResult) -> Void) {
+                        servers: PytestForkServers? = nil, report: (AdapterResult) -> Void) {
         let processes = ServingProcesses(
-            acquire: { warmProcess(for: key, suite, sessions) }, release: { _ in }, discard: { _ in sessions.discard(key) },
+            acquire: { warmProcess(for: key, suite, sessions, servers) }, release: { _ in }, discard: { _ in sessions.discard(key) },
             log: sessions.log)
         serve(tests, of: suite, attempt: 1, from: processes, report: report)
     }
@@ -132,12 +134,22 @@ extension PytestAdapter {
 
     /// The live process for `key`, started (and waited for until the plugin is ready) if needed;
     /// nil when it cannot start, which the log says and which sends this key's grants cold.
-    private func warmProcess(for key: String, _ suite: SuiteDefinition, _ sessions: PytestWarmSessions) -> PytestWarmProcess? {
+    private func warmProcess(for key: String, _ suite: SuiteDefinition, _ sessions: PytestWarmSessions,
+                             _ servers: PytestForkServers?) -> PytestWarmProcess? {
         if let process = sessions.process(for: key) { return process }
         if sessions.isRefused(key) { return nil }
         let why: String
         do {
-            let process = try startServingProcess(suite, plugin: try sessions.plugin(), forking: false)
+            let process = try startServingProcess(suite, plugin: try sessions.plugin(), forking: false,
+                                                  withTwin: servers?.wantsServer(key) ?? false)
+            if let twin = process.takeTwin() {
+                var adopted = false
+                servers?.prestart(key) {
+                    adopted = true
+                    return twin
+                }
+                if !adopted { twin.stop() }
+            }
             if let problem = awaitReady(process, suite) {
                 why = problem
             } else {
@@ -153,15 +165,18 @@ extension PytestAdapter {
     }
 
     /// Starts a pytest process with the plugin loaded (a warm session, or a fork server when
-    /// `forking`), without waiting for it to be ready.
-    func startServingProcess(_ suite: SuiteDefinition, plugin: String, forking: Bool) throws -> PytestWarmProcess {
+    /// `forking`; a session `withTwin` forks a fork server too), without waiting for it to be ready.
+    func startServingProcess(_ suite: SuiteDefinition, plugin: String, forking: Bool, withTwin: Bool = false) throws
+        -> PytestWarmProcess
+    {
         var environment = environment(suite)
         let inherited = suite.environment["PYTHONPATH"] ?? ProcessInfo.processInfo.environment["PYTHONPATH"]
         environment["PYTHONPATH"] = plugin + (inherited.map { $0.isEmpty ? "" : ":" + $0 } ?? "")
         if forking { environment["TESTFLEET_WARM_FORK"] = "1" }
         let line = command(suite, ["-p", "no:cacheprovider", "-p", PytestWarmPlugin.moduleName, "--maxfail=2147483647"])
         return try PytestWarmProcess(commandLine: line, directory: suite.directory, environment: environment,
-                                     outputCap: max(suite.outputCap, 64 << 10), forksPerGrant: forking)
+                                     outputCap: max(suite.outputCap, 64 << 10), forksPerGrant: forking,
+                                     withTwin: withTwin && !forking)
     }
 
     /// Waits until `process` says it is ready; nil then, else why not (the process is stopped).
@@ -169,7 +184,7 @@ extension PytestAdapter {
         if process.isReady { return nil }
         switch process.next(until: ProcessRunner.now() + startupAllowance + suite.timeout) {
         case .message(let message) where message["ready"] != nil:
-            process.isReady = true
+            process.readyLine(message)
             return nil
         case .message(let message):
             process.stop()

@@ -50,6 +50,14 @@ public final class PytestForkServers: @unchecked Sendable {
         return .start
     }
 
+    /// Whether the key has no server (idle, lent or starting) and may get one: a warm session
+    /// starting for it should fork its twin.
+    func wantsServer(_ key: String) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return !lent.contains(key) && !refused.contains(key) && !idle.contains { $0.key == key }
+    }
+
     /// Starts the key's server ahead of its first grant (a first attempt just failed here, so a
     /// retry or confirmation run is coming), without waiting for it: `spawn` only starts the
     /// process, which gets ready while the worker runs other tests.

@@ -49,6 +49,12 @@ test itself; each grant's tests run in a child forked after collection, so every
 from a process in which no test ever ran (what a fresh pytest process gives, at the cost of a
 fork). The child writes the start/result lines; the server writes {"done": n} after the child
 exited normally, or {"died": why} (and no "done") when it crashed or exited early.
+
+With TESTFLEET_WARM_TWIN="IN,OUT,OUTPUT" (three more descriptors) a warm session first forks its
+twin: a fork server, in a session of its own, that talks over IN and OUT and writes its output
+(and its children's) to OUTPUT. It is forked once everything is imported and configured and
+before any collection or test, which is the state a fork server started on its own reaches, for
+the cost of a fork instead of a second pytest start-up. Its ready line carries its "pid".
 """
 import json
 import os
@@ -62,6 +68,7 @@ _CHANNELS = (os.environ.pop("TESTFLEET_WARM_IN", None), os.environ.pop("TESTFLEE
 _CAP = os.environ.pop("TESTFLEET_WARM_OUTPUT_CAP", "1048576")
 _ACTIVE = _CHANNELS[0] is not None and _CHANNELS[1] is not None
 _FORK = os.environ.pop("TESTFLEET_WARM_FORK", "") == "1"
+_TWIN = os.environ.pop("TESTFLEET_WARM_TWIN", "")
 # A forked child's exit status once it reported every test of its grant.
 _CHILD_DONE = 77
 _reports = {}
@@ -159,8 +166,13 @@ def pytest_runtest_logreport(report):
 def pytest_runtestloop(session):
     if not _ACTIVE:
         return None
+    if _TWIN and not _FORK:
+        _fork_twin()
     requests, results = _open_channels()
-    _send(results, {"ready": pytest.__version__})
+    ready = {"ready": pytest.__version__}
+    if _FORK:
+        ready["pid"] = os.getpid()
+    _send(results, ready)
     for line in requests:
         line = line.strip()
         if not line:
@@ -171,6 +183,55 @@ def pytest_runtestloop(session):
     requests.close()
     results.close()
     return True
+
+
+def _fork_twin():
+    """Forks this session's twin fork server (see the docstring); returns in the session."""
+    global _FORK, _CHANNELS
+    fd_in, fd_out, fd_output = (int(fd) for fd in _TWIN.split(","))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    middle = os.fork()
+    if middle == 0:
+        # Forked twice so that the twin is nobody's child here: the session never waits for it.
+        try:
+            if os.fork() != 0:
+                os._exit(0)
+            os.setsid()  # out of the session's process group, which a timeout kills whole
+            _redirect_output(fd_output)
+            os.close(int(_CHANNELS[0]))
+            os.close(int(_CHANNELS[1]))
+            _CHANNELS = (str(fd_in), str(fd_out))
+            _FORK = True
+            return
+        except BaseException:
+            os._exit(70)
+    # The session: only the twin holds these now, so its death closes them for the worker.
+    for fd in (fd_in, fd_out, fd_output):
+        os.close(fd)
+    while True:
+        try:
+            os.waitpid(middle, 0)
+            break
+        except InterruptedError:
+            continue
+
+
+def _redirect_output(fd_output):
+    """Points every descriptor on the session's output (stdout, stderr, pytest's saved copies
+    that capturing restores, the fault handler's) at `fd_output` instead."""
+    shared = os.fstat(1)
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd == fd_output:
+            continue
+        try:
+            info = os.fstat(fd)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) == (shared.st_dev, shared.st_ino):
+            os.dup2(fd_output, fd, inheritable=fd in (1, 2))
+    os.close(fd_output)
 
 
 def _file_of(node_id):

@@ -8,6 +8,11 @@ import Model
 /// with a request pipe (its fd 3), a result pipe (its fd 4) and its stdout and stderr on a third
 /// pipe whose tail is kept since the last `markOutput()` (the output of the test now running,
 /// which is what a crash or a hang leaves behind).
+///
+/// A warm session may be started with a twin (`withTwin`): a fork server the plugin forks off
+/// once it is configured (see `PytestWarmPlugin`). The twin is not this worker's child (it is
+/// forked twice, in a session of its own); it has its own three pipes, and its pid comes with
+/// its ready line.
 final class PytestWarmProcess {
     /// What the process said or did next.
     enum Event {
@@ -19,7 +24,12 @@ final class PytestWarmProcess {
         case timedOut
     }
 
-    let pid: pid_t
+    /// The process (group leader); 0 for a twin until its ready line names it.
+    private(set) var pid: pid_t
+    /// False for a twin: it cannot be waited for, and it is killed only while its pipe is open.
+    let isOwnChild: Bool
+    /// The twin fork server started with this session, until `takeTwin()`.
+    private var twin: PytestWarmProcess?
     /// The identity of the process the results run in (`RunPlace.process`).
     private var runID = RunPlace.newProcess()
     /// Results reported there so far: the next one's position (a warm session's grants add up,
@@ -42,33 +52,71 @@ final class PytestWarmProcess {
 
     /// Starts `commandLine` (through `/bin/sh -c`) in `directory`.
     init(commandLine: String, directory: String, environment: [String: String], outputCap: Int,
-         forksPerGrant: Bool = false) throws(ProcessRunnerError) {
+         forksPerGrant: Bool = false, withTwin: Bool = false) throws(ProcessRunnerError) {
         self.forksPerGrant = forksPerGrant
+        isOwnChild = true
         // A write to the pipe of a process that just died must fail with EPIPE, not kill us.
         signal(SIGPIPE, SIG_IGN)
-        guard let request = makePipe(), let result = makePipe(), let output = makePipe() else {
-            throw ProcessRunnerError("cannot create a pipe: \(String(cString: strerror(errno)))")
+        var pipes: [[Int32]] = []
+        for _ in 0..<(withTwin ? 6 : 3) {
+            guard let pipe = makePipe() else {
+                for fd in pipes.joined() { close(fd) }
+                throw ProcessRunnerError("cannot create a pipe: \(String(cString: strerror(errno)))")
+            }
+            pipes.append(pipe)
         }
+        let (request, result, output) = (pipes[0], pipes[1], pipes[2])
         var environment = environment
         environment["TESTFLEET_WARM_IN"] = "3"
         environment["TESTFLEET_WARM_OUT"] = "4"
         environment["TESTFLEET_WARM_OUTPUT_CAP"] = String(outputCap)
+        var channels = [request[0], result[1]]
+        if withTwin {
+            environment["TESTFLEET_WARM_TWIN"] = "5,6,7"
+            channels += [pipes[3][0], pipes[4][1], pipes[5][1]]
+        }
         do {
             pid = try ProcessRunner.spawn(.shell(commandLine), directory: directory, environment: environment,
-                                          outputFD: output[1], channels: [request[0], result[1]])
+                                          outputFD: output[1], channels: channels)
         } catch {
-            for fd in request + result + output { close(fd) }
+            for fd in pipes.joined() { close(fd) }
             throw error
         }
-        close(request[0])
-        close(result[1])
-        close(output[1])
+        for fd in channels + [output[1]] { close(fd) }
         requestFD = request[1]
         resultFD = result[0]
         outputFD = output[0]
         for fd in [resultFD, outputFD] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         self.outputCap = outputCap
         tail = OutputTail(capacity: outputCap)
+        if withTwin {
+            twin = PytestWarmProcess(twinRequest: pipes[3][1], result: pipes[4][0], output: pipes[5][0], outputCap: outputCap)
+        }
+    }
+
+    /// A twin fork server's end of its pipes.
+    private init(twinRequest: Int32, result: Int32, output: Int32, outputCap: Int) {
+        pid = 0
+        isOwnChild = false
+        forksPerGrant = true
+        requestFD = twinRequest
+        resultFD = result
+        outputFD = output
+        for fd in [resultFD, outputFD] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        self.outputCap = outputCap
+        tail = OutputTail(capacity: outputCap)
+    }
+
+    /// The twin started with this session (once; nil without one). Whoever takes it stops it.
+    func takeTwin() -> PytestWarmProcess? {
+        defer { twin = nil }
+        return twin
+    }
+
+    /// A twin's ready line names its pid.
+    func readyLine(_ message: [String: Any]) {
+        isReady = true
+        if !isOwnChild, pid == 0, let named = message["pid"] as? Int, named > 1 { pid = pid_t(named) }
     }
 
     deinit { stop() }
@@ -149,15 +197,32 @@ final class PytestWarmProcess {
     func stop() {
         guard !stopped else { return }
         stopped = true
-        kill(-pid, SIGKILL)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let lowBits = status & 0x7f
-        ending = lowBits == 0 ? "exit status \((status >> 8) & 0xff)" : "killed by signal \(lowBits)"
+        twin?.stop()
+        if isOwnChild {
+            kill(-pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            let lowBits = status & 0x7f
+            ending = lowBits == 0 ? "exit status \((status >> 8) & 0xff)" : "killed by signal \(lowBits)"
+        } else {
+            // Not our child: its pid is only trusted while its pipe is open (a dead twin's pid
+            // may belong to someone else by now). Closing the pipes stops a twin that never said
+            // its pid: it reads end-of-file and exits.
+            if pid > 1 && !resultPipeClosed() { kill(-pid, SIGKILL) }
+            ending = "its fork server ended"
+        }
         for fd in [requestFD, resultFD, outputFD] where fd >= 0 { close(fd) }
         requestFD = -1
         resultFD = -1
         outputFD = -1
+    }
+
+    /// Whether the other end of the result pipe is closed (the process is gone).
+    private func resultPipeClosed() -> Bool {
+        guard resultFD >= 0 else { return true }
+        var fds = [pollfd(fd: resultFD, events: Int16(POLLIN), revents: 0)]
+        _ = poll(&fds, 1, 0)
+        return fds[0].revents & Int16(POLLHUP | POLLERR) != 0
     }
 
     /// A complete line from the result pipe, if one is buffered.

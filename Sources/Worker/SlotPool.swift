@@ -205,7 +205,8 @@ final class SlotPool: GrantRunner, Sendable {
                     self.post(.result(lease: assign.lease, build: assign.build, stamp(result, expected)))
                 }
                 if attempt == 1, let warm, let pytest {
-                    pytest.runWarm(names, of: assign.suite, key: Self.warmKey(assign), sessions: warm, report: report)
+                    pytest.runWarm(names, of: assign.suite, key: Self.warmKey(assign), sessions: warm, servers: pytestForkServers,
+                                   report: report)
                 } else if attempt > 1, let servers = pytestForkServers, let pytest {
                     pytest.runForked(names, of: assign.suite, attempt: attempt, key: Self.warmKey(assign), servers: servers,
                                      report: report)

@@ -74,6 +74,38 @@ import Testing
         #expect(processStarts() == 1, "the prestarted server, never restarted: \(log.lines)")
     }
 
+    @Test func aWarmSessionsTwinServesRetriesWithoutAStartOfItsOwnAndKeepsTheirOutput() throws {
+        let log = LogLines()
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }
+        defer { servers.shutdown() }
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) }
+        defer { sessions.shutdown() }
+        var first: [String: AdapterResult] = [:]
+        PytestAdapter().runWarm([Self.poisons], of: suite(), key: "k", sessions: sessions, servers: servers) { first[$0.name] = $0 }
+        #expect(first[Self.poisons]?.outcome == .passed)
+        // The session poisoned its own process; its twin was forked before any test ran.
+        let ids = ["tests/test_crash.py::test_segfaults", "tests/test_crash.py::test_after_crash", Self.needsPoison]
+        let results = runForked(ids, suite(), servers)
+        let crashed = try #require(results[ids[0]])
+        #expect(crashed.outcome == .error)
+        let output = String(decoding: crashed.output, as: UTF8.self)
+        #expect(output.contains("Segmentation fault") && output.contains("test_segfaults"), "the fault handler's report: \(output)")
+        #expect(results[ids[1]]?.outcome == .passed, "the test after the crash ran, in a new child")
+        #expect(results[ids[2]]?.outcome == .failed, "no state of the session's tests")
+        #expect(processStarts() == 1, "the session's start only: the twin is a fork of it: \(log.lines)")
+        // A hang in the twin's child kills the twin at the test's timeout; a started server takes over.
+        let hang = ["tests/test_hang.py::test_hangs", "tests/test_hang.py::test_quick_after_hang"]
+        let hung = runForked(hang, attempt: 3, suite(timeout: 3), servers)
+        #expect(hung[hang[0]]?.outcome == .error)
+        #expect(hung[hang[1]]?.outcome == .passed)
+        #expect(processStarts() == 2, "the session, then one server after the twin was killed: \(log.lines)")
+        // The session itself lives on.
+        var again: [String: AdapterResult] = [:]
+        PytestAdapter().runWarm([Self.needsPoison], of: suite(), key: "k", sessions: sessions, servers: servers) { again[$0.name] = $0 }
+        #expect(again[Self.needsPoison]?.outcome == .passed, "the same warm process, still poisoned")
+        #expect(processStarts() == 2)
+    }
+
     @Test func aHangingRetryIsKilledAtItsOwnTimeoutAndTheRestRunsUnderANewServer() throws {
         let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
         defer { servers.shutdown() }
