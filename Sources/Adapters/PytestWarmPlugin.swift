@@ -56,6 +56,7 @@ twin: a fork server, in a session of its own, that talks over IN and OUT and wri
 before any collection or test, which is the state a fork server started on its own reaches, for
 the cost of a fork instead of a second pytest start-up. Its ready line carries its "pid".
 """
+import gc
 import json
 import os
 import pathlib
@@ -309,6 +310,9 @@ def _run_forked(order, results):
     """Runs `order` in a child forked from this server, which never runs a test itself."""
     sys.stdout.flush()
     sys.stderr.flush()
+    # The server's objects move to the collector's permanent generation: a child's collections
+    # then never walk (and so copy-on-write copy) the pages of every object it inherited.
+    gc.freeze()
     pid = os.fork()
     if pid == 0:
         status = _CHILD_DONE

@@ -63,7 +63,8 @@ extension BuildLifecycle {
 
     /// Predictions from the timing history (each framework's typical duration where nothing is
     /// known), then grants of whole files for frameworks that collect every file they are given,
-    /// and the tests that failed in the suite's previous build first.
+    /// and the tests that failed in the suite's previous build first (those still broken, that
+    /// failed every attempt there and never passed, get no confirmation runs: `TestCase.confirms`).
     func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], suite: String) throws(TestfleetError) {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
@@ -75,8 +76,11 @@ extension BuildLifecycle {
             tests = FileGrouping.group(tests, suites: grouped, fileOverhead: overhead,
                                        soloSeconds: max(overhead, 0.001) * FileGrouping.soloFactor)
         }
-        do { FailedFirst.prioritise(&tests, failed: try store.testsFailedInLatestBuild(suite: suite)) } catch {
-            throw TestfleetError(error)
+        let previous: LatestFailures
+        do { previous = try store.latestFailures(suite: suite) } catch { throw TestfleetError(error) }
+        FailedFirst.prioritise(&tests, failed: previous.failed)
+        if !previous.stillBroken.isEmpty {
+            for index in tests.indices where previous.stillBroken.contains(tests[index].name) { tests[index].confirms = false }
         }
     }
 }

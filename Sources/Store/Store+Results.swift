@@ -67,16 +67,44 @@ extension Store {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM result WHERE build_id = ?", arguments: [build]) ?? 0 }
     }
 
-    /// Tests with a failed or errored attempt in the newest finished `run` build of `suite` (the
-    /// suite file a build names): the planner starts them first, as pytest's `--failed-first`.
-    public func testsFailedInLatestBuild(suite: String) throws(StoreError) -> Set<String> {
+    /// What the newest finished `run` build of `suite` (the suite file a build names) failed:
+    /// the tests with a failed or errored attempt (the planner starts them first, as pytest's
+    /// `--failed-first`), and among them the still broken: every attempt failed there (at least
+    /// two, and at least the build's ordinary ones), and no attempt ever passed in the newest
+    /// `historyBuilds` builds or the rollups of older days. A test that never passed has no flaky
+    /// record and no automatic quarantine, so only a pass can change its verdict.
+    public func latestFailures(suite: String, historyBuilds: Int = 500, candidateLimit: Int = 100) throws(StoreError)
+        -> LatestFailures
+    {
         try read { db in
-            Set(try String.fetchAll(db, sql: """
-                SELECT DISTINCT test FROM result
-                WHERE build_id = (SELECT id FROM build WHERE suite = ? AND source = 'run' AND state = 'finished'
-                                  ORDER BY rowid DESC LIMIT 1)
-                  AND outcome IN ('failed', 'error')
-                """, arguments: [suite]))
+            guard let build = try Row.fetchOne(db, sql: """
+                SELECT id, max_attempts FROM build WHERE suite = ? AND source = 'run' AND state = 'finished'
+                ORDER BY rowid DESC LIMIT 1
+                """, arguments: [suite]) else { return LatestFailures() }
+            let ordinary: Int = build[1]
+            var failures = LatestFailures()
+            var candidates: [String] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT test, count(*), sum(outcome IN ('failed', 'error')) FROM result
+                WHERE build_id = ? GROUP BY test HAVING sum(outcome IN ('failed', 'error')) > 0
+                """, arguments: [build[0] as String])
+            while let row = try rows.next() {
+                let test: String = row[0], attempts: Int = row[1], failed: Int = row[2]
+                failures.failed.insert(test)
+                if failed == attempts && attempts >= max(2, ordinary) { candidates.append(test) }
+            }
+            // Point lookups per candidate (the result key starts with the build): a handful of
+            // broken tests cost milliseconds; past the limit (an outage) nobody is skipped.
+            guard candidates.count <= candidateLimit else { return failures }
+            let passed = try db.makeStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM result WHERE test = ?1 AND outcome IN ('passed', 'xpassed')
+                                 AND build_id IN (SELECT id FROM build ORDER BY rowid DESC LIMIT ?2))
+                    OR EXISTS (SELECT 1 FROM rollup_total WHERE test = ?1 AND runs > failures)
+                """)
+            for test in candidates where try Bool.fetchOne(passed, arguments: [test, historyBuilds]) == false {
+                failures.stillBroken.insert(test)
+            }
+            return failures
         }
     }
 
@@ -121,5 +149,18 @@ extension Arch {
         case .x86_64: "x86_64"
         case .aarch64: "aarch64"
         }
+    }
+}
+
+/// What a suite's previous build failed (`Store.latestFailures`).
+public struct LatestFailures: Sendable, Equatable {
+    /// Tests with a failed or errored attempt.
+    public var failed: Set<String> = []
+    /// Tests that failed every attempt there and never passed (`Store.latestFailures`).
+    public var stillBroken: Set<String> = []
+
+    public init(failed: Set<String> = [], stillBroken: Set<String> = []) {
+        self.failed = failed
+        self.stillBroken = stillBroken
     }
 }
