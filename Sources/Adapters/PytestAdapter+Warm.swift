@@ -41,6 +41,13 @@ extension PytestAdapter {
         serve(tests, of: suite, attempt: 1, from: processes, report: report)
     }
 
+    /// Starts `key`'s warm session (and its twin fork server, when `servers` has none for the
+    /// key) and waits until it is ready, before any grant: a grant for the key then finds it
+    /// imported and configured. A session that cannot start is logged, and the key's grants go cold.
+    public func prewarm(_ suite: SuiteDefinition, key: String, sessions: PytestWarmSessions, servers: PytestForkServers?) {
+        _ = warmProcess(for: key, suite, sessions, servers)
+    }
+
     /// Runs `tests` through processes that take grants over a pipe, each test watched for its own
     /// timeout and for the process dying under it; what they cannot run goes to the cold path.
     func serve(_ tests: [String], of suite: SuiteDefinition, attempt: Int, from processes: ServingProcesses,

@@ -63,8 +63,8 @@ extension BuildLifecycle {
 
     /// Predictions from the timing history (each framework's typical duration where nothing is
     /// known), then grants of whole files for frameworks that collect every file they are given,
-    /// and the tests that failed in the suite's previous build first (those still broken, that
-    /// failed every attempt there and never passed, get no confirmation runs: `TestCase.confirms`).
+    /// and the tests that failed every attempt of the suite's previous build first (those still
+    /// broken, that never passed either, get no confirmation runs: `TestCase.confirms`).
     func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], suite: String) throws(TestfleetError) {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
@@ -78,7 +78,7 @@ extension BuildLifecycle {
         }
         let previous: LatestFailures
         do { previous = try store.latestFailures(suite: suite) } catch { throw TestfleetError(error) }
-        FailedFirst.prioritise(&tests, failed: previous.failed)
+        FailedFirst.prioritise(&tests, failed: previous.failedThroughout)
         if !previous.stillBroken.isEmpty {
             for index in tests.indices where previous.stillBroken.contains(tests[index].name) { tests[index].confirms = false }
         }

@@ -68,9 +68,10 @@ extension Store {
     }
 
     /// What the newest finished `run` build of `suite` (the suite file a build names) failed:
-    /// the tests with a failed or errored attempt (the planner starts them first, as pytest's
-    /// `--failed-first`), and among them the still broken: every attempt failed there (at least
-    /// two, and at least the build's ordinary ones), and no attempt ever passed in the newest
+    /// the tests that failed every attempt there (the planner starts them first, as pytest's
+    /// `--failed-first`; a test that passed on a retry keeps its place, so the order-dependence
+    /// check still sees it where it ran), and among them the still broken: at least two attempts
+    /// and at least the build's ordinary ones, and no attempt ever passed in the newest
     /// `historyBuilds` builds or the rollups of older days. A test that never passed has no flaky
     /// record and no automatic quarantine, so only a pass can change its verdict.
     public func latestFailures(suite: String, historyBuilds: Int = 500, candidateLimit: Int = 100) throws(StoreError)
@@ -90,8 +91,9 @@ extension Store {
                 """, arguments: [build[0] as String])
             while let row = try rows.next() {
                 let test: String = row[0], attempts: Int = row[1], failed: Int = row[2]
-                failures.failed.insert(test)
-                if failed == attempts && attempts >= max(2, ordinary) { candidates.append(test) }
+                guard failed == attempts else { continue }
+                failures.failedThroughout.insert(test)
+                if attempts >= max(2, ordinary) { candidates.append(test) }
             }
             // Point lookups per candidate (the result key starts with the build): a handful of
             // broken tests cost milliseconds; past the limit (an outage) nobody is skipped.
@@ -154,13 +156,13 @@ extension Arch {
 
 /// What a suite's previous build failed (`Store.latestFailures`).
 public struct LatestFailures: Sendable, Equatable {
-    /// Tests with a failed or errored attempt.
-    public var failed: Set<String> = []
+    /// Tests whose every attempt failed or errored.
+    public var failedThroughout: Set<String> = []
     /// Tests that failed every attempt there and never passed (`Store.latestFailures`).
     public var stillBroken: Set<String> = []
 
-    public init(failed: Set<String> = [], stillBroken: Set<String> = []) {
-        self.failed = failed
+    public init(failedThroughout: Set<String> = [], stillBroken: Set<String> = []) {
+        self.failedThroughout = failedThroughout
         self.stillBroken = stillBroken
     }
 }

@@ -10,7 +10,10 @@ final class LocalFleet: @unchecked Sendable {
 
     /// Starts `count` workers connected to `endpoint`. `onExit` runs with the pid of a worker
     /// that ended on its own (not by `stop()`).
-    init(count: Int, endpoint: String, heartbeatMilliseconds: Int, onExit: @escaping @Sendable (Int32, Int32) -> Void) throws {
+    /// `prewarm` (a suite file and a build id) lets the workers start the build's warm pytest
+    /// sessions while the coordinator is still collecting its tests.
+    init(count: Int, endpoint: String, heartbeatMilliseconds: Int, prewarm: (suite: String, build: String)? = nil,
+         onExit: @escaping @Sendable (Int32, Int32) -> Void) throws {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let runID = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         for index in 0..<count {
@@ -18,6 +21,7 @@ final class LocalFleet: @unchecked Sendable {
             process.executableURL = executable
             process.arguments = ["worker", "--connect", endpoint, "--id", "local-\(runID)-\(index + 1)",
                                  "--heartbeat-ms", String(heartbeatMilliseconds), "--exit-on-goodbye"]
+                + (prewarm.map { ["--prewarm-suite", $0.suite, "--prewarm-build", $0.build] } ?? [])
             process.standardOutput = FileHandle.nullDevice
             process.standardInput = FileHandle.nullDevice
             // The local coordinator is plaintext on a private ipc socket: CURVE keys a CI machine

@@ -47,21 +47,7 @@ struct RunCommand: ParsableCommand {
         let lifecycle = BuildLifecycle(store: store, root: root) { line in
             if !quiet { FileHandle.standardError.write(Data("testfleet: \(line)\n".utf8)) }
         }
-        var planned = try lifecycle.plan(spec)
-        // Branch, commit, base and first-parent position from the checkout, after selection
-        // (which reads --base as the user gave it).
-        planned.spec = BuildLifecycle.placeInGit(
-            planned.spec, directory: root ?? (URL(fileURLWithPath: spec.suite).standardizedFileURL.path as NSString).deletingLastPathComponent)
-        mark("planned \(planned.tests.count) tests")
         let printer = ProgressPrinter(quiet: options.quiet)
-        if !options.quiet {
-            let label = spec.isSimulated ? " (SIMULATED suite)" : ""
-            FileHandle.standardError.write(Data(
-                "testfleet: build \(spec.id): \(planned.tests.count) tests from \(options.suite)\(label) on \(local) local workers\n".utf8))
-            if let selection = planned.selection {
-                FileHandle.standardError.write(Data(selection.summaryLine.utf8))
-            }
-        }
         let endpoint = "ipc://\(NSTemporaryDirectory())testfleet-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sock"
         let coordinator = CoordinatorService(
             // Local workers are all this machine's arch: a test pinned to another one fails the
@@ -72,10 +58,42 @@ struct RunCommand: ParsableCommand {
             lifecycle: lifecycle, progress: { printer.update($0) })
         let bound: String
         do { bound = try coordinator.start() } catch { throw TestfleetError.infrastructure("\(error)") }
-        let fleet = try LocalFleet(count: local, endpoint: bound, heartbeatMilliseconds: heartbeatMilliseconds) { pid, status in
-            if status != 0 { coordinator.workerLost(pid: pid) }
+        // The workers start before the plan: while this process collects the suite's tests (a
+        // whole pytest collection on a first build), they import and configure the build's warm
+        // pytest sessions on the cores collection leaves idle.
+        let prewarm = spec.isSimulated ? nil : (suite: URL(fileURLWithPath: spec.suite).standardizedFileURL.path, build: spec.id)
+        let fleet: LocalFleet
+        do {
+            fleet = try LocalFleet(count: local, endpoint: bound, heartbeatMilliseconds: heartbeatMilliseconds, prewarm: prewarm) {
+                pid, status in
+                if status != 0 { coordinator.workerLost(pid: pid) }
+            }
+        } catch {
+            coordinator.shutdown()
+            throw error
         }
         mark("workers spawned")
+        var planned: PlannedBuild
+        do {
+            planned = try lifecycle.plan(spec)
+        } catch {
+            coordinator.shutdown()
+            fleet.stop()
+            throw error
+        }
+        // Branch, commit, base and first-parent position from the checkout, after selection
+        // (which reads --base as the user gave it).
+        planned.spec = BuildLifecycle.placeInGit(
+            planned.spec, directory: root ?? (URL(fileURLWithPath: spec.suite).standardizedFileURL.path as NSString).deletingLastPathComponent)
+        mark("planned \(planned.tests.count) tests")
+        if !options.quiet {
+            let label = spec.isSimulated ? " (SIMULATED suite)" : ""
+            FileHandle.standardError.write(Data(
+                "testfleet: build \(spec.id): \(planned.tests.count) tests from \(options.suite)\(label) on \(local) local workers\n".utf8))
+            if let selection = planned.selection {
+                FileHandle.standardError.write(Data(selection.summaryLine.utf8))
+            }
+        }
         coordinator.submit(planned)
         var outcome: BuildOutcome?
         while outcome == nil {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Config
 import Foundation
 import Model
 import Worker
@@ -39,7 +40,18 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("health-file"), help: "Touch this file about every second while the coordinator is heard from; `testfleet worker-probe --health-file` checks its age (a Kubernetes probe).")
     var healthFile: String?
 
+    @Option(name: .customLong("prewarm-suite"),
+            help: ArgumentHelp("A suite file whose pytest suites get a warm session before the first grant (`run --local` passes its own).",
+                               visibility: .hidden))
+    var prewarmSuite: String?
+
+    @Option(name: .customLong("prewarm-build"), help: ArgumentHelp("The build those sessions are for.", visibility: .hidden))
+    var prewarmBuild: String?
+
     func validate() throws {
+        guard (prewarmSuite == nil) == (prewarmBuild == nil) else {
+            throw ValidationError("--prewarm-suite and --prewarm-build go together")
+        }
         guard cacheGB >= 0, cacheGB.isFinite else { throw ValidationError("--cache-gb must be 0 or more") }
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
             throw ValidationError("--connect must be a tcp:// or ipc:// endpoint, got '\(connect)'")
@@ -52,11 +64,17 @@ struct WorkerCommand: ParsableCommand {
         let workerID = id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
         let (reported, note) = MachineArch.reported(override: arch.flatMap(Arch.init(parsing:)))
         if let note { FileHandle.standardError.write(Data("testfleet worker: \(note)\n".utf8)) }
-        let service = WorkerService(config: WorkerConfig(
+        var config = WorkerConfig(
             endpoint: connect, id: workerID, arch: reported, slots: slots,
             heartbeatMilliseconds: heartbeatMilliseconds, exitOnGoodbye: exitOnGoodbye,
             cacheDirectory: cache ?? WorkspaceCache.defaultRoot, cacheLimitBytes: Int64(cacheGB * 1e9),
-            curve: try curve.keys(), healthFile: healthFile))
+            curve: try curve.keys(), healthFile: healthFile)
+        if let prewarmSuite, let prewarmBuild, config.warmSessions {
+            // Only a head start: a suite file that cannot be read now fails the build's planning anyway.
+            let suites = (try? SuiteFile.load(path: prewarmSuite).suites) ?? []
+            config.prewarm = suites.filter { $0.adapter == .pytest }.map { PrewarmSession(suite: $0, build: prewarmBuild) }
+        }
+        let service = WorkerService(config: config)
         Signals.onTerminate { service.requestStop() }
         let code = service.run()
         if code != 0 { throw TestfleetError(exitCode: code) }

@@ -60,6 +60,7 @@ final class SlotPool: GrantRunner, Sendable {
                 let warm = config.warmSessions ? PytestWarmSessions(cacheDirectory: config.cacheDirectory) { line in
                     FileHandle.standardError.write(Data("testfleet worker \(config.id) slot \(slot): \(line)\n".utf8))
                 } : nil
+                if let warm { prewarm(into: warm) }
                 runSlot(retriesOnly: false, warm: warm)
                 warm?.shutdown()
             }
@@ -162,11 +163,23 @@ final class SlotPool: GrantRunner, Sendable {
         }
     }
 
+    /// Starts the configured warm sessions (`WorkerConfig.prewarm`) in this slot before it takes
+    /// a grant; the first of a key also forks the worker's fork server (its twin).
+    private func prewarm(into warm: PytestWarmSessions) {
+        for session in config.prewarm.prefix(2) where session.suite.adapter == .pytest {
+            guard let pytest = AdapterRegistry.adapter(for: .pytest) as? PytestAdapter else { return }
+            pytest.prewarm(session.suite, key: Self.warmKey(suite: session.suite, code: "build:" + session.build),
+                           sessions: warm, servers: pytestForkServers)
+        }
+    }
+
     /// What makes a warm pytest process reusable for a grant: the same suite definition over the
     /// same code (the commit; without one, the build, since files may change between builds).
     static func warmKey(_ assign: Assign) -> String {
-        let suite = assign.suite
-        let code = assign.workspace.map { "commit:" + $0.commit } ?? "build:" + assign.build
+        warmKey(suite: assign.suite, code: assign.workspace.map { "commit:" + $0.commit } ?? "build:" + assign.build)
+    }
+
+    static func warmKey(suite: SuiteDefinition, code: String) -> String {
         let environment = suite.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         return ([suite.name, suite.directory, suite.command ?? "", code] + environment).joined(separator: "\u{0}")
     }

@@ -30,6 +30,9 @@ public struct WorkerConfig: Sendable {
     /// Keep one pytest process per slot, suite and commit and feed it grants (first attempts
     /// only). On unless `TESTFLEET_WARM=0` is in the environment (benchmarks measure both).
     public var warmSessions: Bool = WarmSetting.enabled
+    /// Warm sessions to start before any grant arrives (`run --local` names its build's pytest
+    /// suites, so the sessions import and configure while the coordinator collects the tests).
+    public var prewarm: [PrewarmSession] = []
 
     public init(endpoint: String, id: String, arch: Arch = .current, slots: Int = 1, heartbeatMilliseconds: Int = 1000,
                 exitOnGoodbye: Bool = false, cacheDirectory: String = WorkspaceCache.defaultRoot, cacheLimitBytes: Int64 = 0,
@@ -44,5 +47,17 @@ public struct WorkerConfig: Sendable {
         self.cacheLimitBytes = cacheLimitBytes
         self.curve = curve
         self.healthFile = healthFile
+    }
+}
+
+/// A warm session a worker starts before its first grant: the suite as the build's grants will
+/// carry it, and the build (the code a local run's grants name).
+public struct PrewarmSession: Sendable {
+    public var suite: SuiteDefinition
+    public var build: String
+
+    public init(suite: SuiteDefinition, build: String) {
+        self.suite = suite
+        self.build = build
     }
 }
