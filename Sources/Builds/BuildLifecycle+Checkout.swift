@@ -63,7 +63,7 @@ extension BuildLifecycle {
             adapters.append(adapter)
         }
         var tests = plan.tests
-        try predict(&tests, adapters: adapters, suite: plan.spec.suite)
+        try predict(&tests, adapters: adapters, spec: plan.spec)
         return PlannedBuild(spec: plan.spec, suites: plan.suites, tests: tests, grantCost: plan.grantCost, selection: plan.selection)
     }
 }

@@ -44,7 +44,7 @@ extension BuildLifecycle {
                 }
             }
         }
-        if !tests.isEmpty { try predict(&tests, adapters: adapters, suite: spec.suite) }
+        if !tests.isEmpty { try predict(&tests, adapters: adapters, spec: spec) }
         let cost = adapters.map(\.grantCost).max() ?? 0
         return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record)
     }
@@ -65,7 +65,7 @@ extension BuildLifecycle {
     /// known), then grants of whole files for frameworks that collect every file they are given,
     /// and the tests that failed every attempt of the suite's previous build first (those still
     /// broken, that never passed either, get no confirmation runs: `TestCase.confirms`).
-    func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], suite: String) throws(TestfleetError) {
+    func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], spec: BuildSpec) throws(TestfleetError) {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
         model.assignPredictions(to: &tests, anyArchAs: .current,
@@ -77,7 +77,9 @@ extension BuildLifecycle {
                                        soloSeconds: max(overhead, 0.001) * FileGrouping.soloFactor)
         }
         let previous: LatestFailures
-        do { previous = try store.latestFailures(suite: suite) } catch { throw TestfleetError(error) }
+        do {
+            previous = try store.latestFailures(suite: spec.suite, minimumFailures: spec.maxAttempts + spec.confirmAttempts)
+        } catch { throw TestfleetError(error) }
         FailedFirst.prioritise(&tests, failed: previous.failedThroughout)
         if !previous.stillBroken.isEmpty {
             for index in tests.indices where previous.stillBroken.contains(tests[index].name) { tests[index].confirms = false }

@@ -71,11 +71,13 @@ extension Store {
     /// the tests that failed every attempt there (the planner starts them first, as pytest's
     /// `--failed-first`; a test that passed on a retry keeps its place, so the order-dependence
     /// check still sees it where it ran), and among them the still broken: at least two attempts
-    /// and at least the build's ordinary ones, and no attempt ever passed in the newest
-    /// `historyBuilds` builds or the rollups of older days. A test that never passed has no flaky
-    /// record and no automatic quarantine, so only a pass can change its verdict.
-    public func latestFailures(suite: String, historyBuilds: Int = 500, candidateLimit: Int = 100) throws(StoreError)
-        -> LatestFailures
+    /// and at least the build's ordinary ones there, at least `minimumFailures` failed attempts
+    /// in all, and no attempt ever passed, in the newest `historyBuilds` builds or the rollups of
+    /// older days. A test that never passed has no flaky record and no automatic quarantine, so
+    /// only a pass can change its verdict; the failures asked for are those of one build with
+    /// all its confirmation runs (a flaky test at 50 % fails them all one time in 256).
+    public func latestFailures(suite: String, minimumFailures: Int, historyBuilds: Int = 500, candidateLimit: Int = 100)
+        throws(StoreError) -> LatestFailures
     {
         try read { db in
             guard let build = try Row.fetchOne(db, sql: """
@@ -98,13 +100,18 @@ extension Store {
             // Point lookups per candidate (the result key starts with the build): a handful of
             // broken tests cost milliseconds; past the limit (an outage) nobody is skipped.
             guard candidates.count <= candidateLimit else { return failures }
-            let passed = try db.makeStatement(sql: """
-                SELECT EXISTS (SELECT 1 FROM result WHERE test = ?1 AND outcome IN ('passed', 'xpassed')
-                                 AND build_id IN (SELECT id FROM build ORDER BY rowid DESC LIMIT ?2))
-                    OR EXISTS (SELECT 1 FROM rollup_total WHERE test = ?1 AND runs > failures)
+            let record = try db.makeStatement(sql: """
+                SELECT (SELECT count(*) FROM result WHERE test = ?1 AND outcome IN ('passed', 'xpassed')
+                          AND build_id IN (SELECT id FROM build ORDER BY rowid DESC LIMIT ?2))
+                     + (SELECT coalesce(sum(runs - failures), 0) FROM rollup_total WHERE test = ?1),
+                       (SELECT count(*) FROM result WHERE test = ?1 AND outcome IN ('failed', 'error')
+                          AND build_id IN (SELECT id FROM build ORDER BY rowid DESC LIMIT ?2))
+                     + (SELECT coalesce(sum(failures), 0) FROM rollup_total WHERE test = ?1)
                 """)
-            for test in candidates where try Bool.fetchOne(passed, arguments: [test, historyBuilds]) == false {
-                failures.stillBroken.insert(test)
+            for test in candidates {
+                guard let row = try Row.fetchOne(record, arguments: [test, historyBuilds]) else { continue }
+                let passes: Int = row[0], failed: Int = row[1]
+                if passes == 0 && failed >= minimumFailures { failures.stillBroken.insert(test) }
             }
             return failures
         }
@@ -158,7 +165,8 @@ extension Arch {
 public struct LatestFailures: Sendable, Equatable {
     /// Tests whose every attempt failed or errored.
     public var failedThroughout: Set<String> = []
-    /// Tests that failed every attempt there and never passed (`Store.latestFailures`).
+    /// Tests that failed every attempt there, enough times in all, and never passed
+    /// (`Store.latestFailures`).
     public var stillBroken: Set<String> = []
 
     public init(failedThroughout: Set<String> = [], stillBroken: Set<String> = []) {

@@ -6,7 +6,8 @@ public import Analyzer
 /// commit X and fixed at Y, infrastructure-outage builds, a worker that goes bad for a while,
 /// and ambient noise. Failed attempts are retried (on another worker, alternating arch); a test
 /// that failed every ordinary attempt gets confirmation runs unless it failed every attempt of
-/// the previous build too and never passed, as the coordinator plans them.
+/// the previous build too, failed as often in all as one fully confirmed build, and never
+/// passed, as the coordinator plans them.
 ///
 /// Generation is separate from evaluation: `history` is what a store would hold, `truth` and
 /// `buildTruth` are what only the generator knows. `results(ofBuild:)` gives a build's attempts
@@ -123,6 +124,7 @@ public struct SyntheticFlakyHistory: Sendable {
         // never passed: the coordinator gives them no confirmation runs (`TestCase.confirms`).
         var stillBroken = [Bool](repeating: false, count: testCount)
         var everPassed = [Bool](repeating: false, count: testCount)
+        var failedAttempts = [Int](repeating: 0, count: testCount)
         var firstWorker = [Int32](repeating: 0, count: testCount)
         var firstPosition = [Double](repeating: 0, count: testCount)
         for build in 0..<buildCount {
@@ -174,7 +176,7 @@ public struct SyntheticFlakyHistory: Sendable {
                             test: Int32(test), build: Int32(build), commit: commit, worker: worker, duration: duration,
                             attempt: UInt8(attempt), outcome: failed ? .failed : .passed, arch: arch))
                         recorded += 1
-                        if failed { failures += 1 } else { everPassed[test] = true }
+                        if failed { failures += 1; failedAttempts[test] += 1 } else { everPassed[test] = true }
                     }
                     // Ordinary retries stop at the first pass; confirmation runs go out together
                     // (as the coordinator sends them), so all of them run and are recorded.
@@ -184,6 +186,7 @@ public struct SyntheticFlakyHistory: Sendable {
                     worker = Int32(otherArchBase + random.int(0...(parameters.workersPerArch - 1)))
                 }
                 stillBroken[test] = !everPassed[test] && failures == recorded && recorded >= max(2, 1 + parameters.retries)
+                    && failedAttempts[test] >= 1 + parameters.retries + parameters.confirmRetries
             }
             buildTruth.append(SyntheticBuildTruth(outage: outage, realRegression: regression))
         }
