@@ -63,8 +63,7 @@ extension BuildLifecycle {
 
     /// Predictions from the timing history (each framework's typical duration where nothing is
     /// known), then grants of whole files for frameworks that collect every file they are given,
-    /// and the tests that failed every attempt of the suite's previous build first (those still
-    /// broken, that never passed either, get no confirmation runs: `TestCase.confirms`).
+    /// and the tests that failed every attempt of the suite's previous build first.
     func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], spec: BuildSpec) throws(TestfleetError) {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
@@ -76,13 +75,8 @@ extension BuildLifecycle {
             tests = FileGrouping.group(tests, suites: grouped, fileOverhead: overhead,
                                        soloSeconds: max(overhead, 0.001) * FileGrouping.soloFactor)
         }
-        let previous: LatestFailures
-        do {
-            previous = try store.latestFailures(suite: spec.suite, minimumFailures: spec.maxAttempts + spec.confirmAttempts)
-        } catch { throw TestfleetError(error) }
-        FailedFirst.prioritise(&tests, failed: previous.failedThroughout)
-        if !previous.stillBroken.isEmpty {
-            for index in tests.indices where previous.stillBroken.contains(tests[index].name) { tests[index].confirms = false }
+        do { FailedFirst.prioritise(&tests, failed: try store.testsFailingEveryAttemptOfLatestBuild(suite: spec.suite)) } catch {
+            throw TestfleetError(error)
         }
     }
 }

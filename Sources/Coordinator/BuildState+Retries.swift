@@ -53,14 +53,12 @@ extension BuildState {
     /// Whether a test whose attempt `attempt` failed runs again: a retry while ordinary attempts
     /// remain; then, once all of them failed, confirmation runs while the build's budget of
     /// confirming tests lasts (a test that fails every attempt blocks the deploy, so it is worth
-    /// a few more runs to tell a burst of flakiness from a real break), except a test still
-    /// broken since the previous build (`TestCase.confirms`).
+    /// a few more runs to tell a burst of flakiness from a real break).
     func wantsAnotherAttempt(_ index: Int, after attempt: Int) -> Bool {
         let spec = planned.spec
         if attempt < spec.maxAttempts { return true }
         if !status[index].confirming {
-            guard attempt == spec.maxAttempts, spec.confirmAttempts > 0, planned.tests[index].confirms,
-                  confirmingCount < spec.confirmLimit else { return false }
+            guard attempt == spec.maxAttempts, spec.confirmAttempts > 0, confirmingCount < spec.confirmLimit else { return false }
             status[index].confirming = true
             confirmingCount += 1
         }

@@ -12,14 +12,6 @@ public struct TestCase: Sendable, Hashable {
     public var groupWork: Double = 0
     /// When set, only a worker of this arch may run it (`every`-arch tests become one case per arch).
     public var arch: Arch?
-    /// False for a test still broken: it failed every attempt of its suite's previous build (at
-    /// least two, so at least one retry elsewhere), failed at least as often in all as one build
-    /// with every confirmation run, and never passed in the store's history. When
-    /// it fails every ordinary attempt again it gets no confirmation runs. Those runs tell a
-    /// burst of flakiness from a break; a test that never passed has no flaky record, so only a
-    /// pass could change its verdict, and a break that persists would pay them (its duration,
-    /// times the runs) in every build until it is fixed.
-    public var confirms = true
     /// Position in the build's list of tests (lets a coordinator find a test's state without
     /// hashing its name).
     public var index: Int

@@ -67,53 +67,18 @@ extension Store {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM result WHERE build_id = ?", arguments: [build]) ?? 0 }
     }
 
-    /// What the newest finished `run` build of `suite` (the suite file a build names) failed:
-    /// the tests that failed every attempt there (the planner starts them first, as pytest's
-    /// `--failed-first`; a test that passed on a retry keeps its place, so the order-dependence
-    /// check still sees it where it ran), and among them the still broken: at least two attempts
-    /// and at least the build's ordinary ones there, at least `minimumFailures` failed attempts
-    /// in all, and no attempt ever passed, in the newest `historyBuilds` builds or the rollups of
-    /// older days. A test that never passed has no flaky record and no automatic quarantine, so
-    /// only a pass can change its verdict; the failures asked for are those of one build with
-    /// all its confirmation runs (a flaky test at 50 % fails them all one time in 256).
-    public func latestFailures(suite: String, minimumFailures: Int, historyBuilds: Int = 500, candidateLimit: Int = 100)
-        throws(StoreError) -> LatestFailures
-    {
+    /// Tests that failed every attempt of the newest finished `run` build of `suite` (the suite
+    /// file a build names): the planner starts them first, as pytest's `--failed-first`. A test
+    /// that passed on a retry is not one of them: its chain was one retry, and moving it would
+    /// hide the order it fails in from the order-dependence check.
+    public func testsFailingEveryAttemptOfLatestBuild(suite: String) throws(StoreError) -> Set<String> {
         try read { db in
-            guard let build = try Row.fetchOne(db, sql: """
-                SELECT id, max_attempts FROM build WHERE suite = ? AND source = 'run' AND state = 'finished'
-                ORDER BY rowid DESC LIMIT 1
-                """, arguments: [suite]) else { return LatestFailures() }
-            let ordinary: Int = build[1]
-            var failures = LatestFailures()
-            var candidates: [String] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT test, count(*), sum(outcome IN ('failed', 'error')) FROM result
-                WHERE build_id = ? GROUP BY test HAVING sum(outcome IN ('failed', 'error')) > 0
-                """, arguments: [build[0] as String])
-            while let row = try rows.next() {
-                let test: String = row[0], attempts: Int = row[1], failed: Int = row[2]
-                guard failed == attempts else { continue }
-                failures.failedThroughout.insert(test)
-                if attempts >= max(2, ordinary) { candidates.append(test) }
-            }
-            // Point lookups per candidate (the result key starts with the build): a handful of
-            // broken tests cost milliseconds; past the limit (an outage) nobody is skipped.
-            guard candidates.count <= candidateLimit else { return failures }
-            let record = try db.makeStatement(sql: """
-                SELECT (SELECT count(*) FROM result WHERE test = ?1 AND outcome IN ('passed', 'xpassed')
-                          AND build_id IN (SELECT id FROM build ORDER BY rowid DESC LIMIT ?2))
-                     + (SELECT coalesce(sum(runs - failures), 0) FROM rollup_total WHERE test = ?1),
-                       (SELECT count(*) FROM result WHERE test = ?1 AND outcome IN ('failed', 'error')
-                          AND build_id IN (SELECT id FROM build ORDER BY rowid DESC LIMIT ?2))
-                     + (SELECT coalesce(sum(failures), 0) FROM rollup_total WHERE test = ?1)
-                """)
-            for test in candidates {
-                guard let row = try Row.fetchOne(record, arguments: [test, historyBuilds]) else { continue }
-                let passes: Int = row[0], failed: Int = row[1]
-                if passes == 0 && failed >= minimumFailures { failures.stillBroken.insert(test) }
-            }
-            return failures
+            Set(try String.fetchAll(db, sql: """
+                SELECT test FROM result
+                WHERE build_id = (SELECT id FROM build WHERE suite = ? AND source = 'run' AND state = 'finished'
+                                  ORDER BY rowid DESC LIMIT 1)
+                GROUP BY test HAVING min(outcome IN ('failed', 'error')) = 1
+                """, arguments: [suite]))
         }
     }
 
@@ -158,19 +123,5 @@ extension Arch {
         case .x86_64: "x86_64"
         case .aarch64: "aarch64"
         }
-    }
-}
-
-/// What a suite's previous build failed (`Store.latestFailures`).
-public struct LatestFailures: Sendable, Equatable {
-    /// Tests whose every attempt failed or errored.
-    public var failedThroughout: Set<String> = []
-    /// Tests that failed every attempt there, enough times in all, and never passed
-    /// (`Store.latestFailures`).
-    public var stillBroken: Set<String> = []
-
-    public init(failedThroughout: Set<String> = [], stillBroken: Set<String> = []) {
-        self.failedThroughout = failedThroughout
-        self.stillBroken = stillBroken
     }
 }

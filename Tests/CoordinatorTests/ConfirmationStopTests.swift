@@ -41,26 +41,6 @@ import Wire
         #expect(fleet.build("b1")?.failedCount == 1)
     }
 
-    @Test func aTestStillBrokenSinceThePreviousBuildGetsNoConfirmationRuns() throws {
-        let fleet = FleetHarness()
-        fleet.hello("w1")
-        var still = TestCase(name: "still", suite: 0)
-        still.confirms = false
-        fleet.start(tests: [still, TestCase(name: "new", suite: 0, index: 1)], maxAttempts: 2, confirmAttempts: 3)
-        var granted: [String: [Int]] = [:]
-        var grants = 0
-        while let grant = fleet.assigns(to: "w1").dropFirst(grants).first {
-            grants += 1
-            for test in grant.tests { granted[test.name, default: []].append(test.attempt) }
-            fleet.report("w1", grant, .failed)
-        }
-        // Both failed both ordinary attempts; only the one not broken before was confirmed.
-        #expect(granted["still"] == [1, 2])
-        #expect(granted["new"] == [1, 2, 3, 4, 5])
-        #expect(fleet.finished == ["b1"])
-        #expect(fleet.build("b1")?.failedCount == 2)
-    }
-
     @Test func onlyConfirmLimitTestsGetConfirmationRuns() throws {
         let fleet = FleetHarness()
         fleet.hello("w1")

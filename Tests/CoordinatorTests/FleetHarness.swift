@@ -43,17 +43,11 @@ final class FleetHarness {
     /// Starts a build of `tests` (one suite; a grant cost that sizes one even share per worker).
     func start(_ tests: [String], id: String = "b1", maxAttempts: Int = 1, confirmAttempts: Int = 0,
                confirmLimit: Int = 10) {
-        start(tests: tests.map { TestCase(name: $0, suite: 0) }, id: id, maxAttempts: maxAttempts,
-              confirmAttempts: confirmAttempts, confirmLimit: confirmLimit)
-    }
-
-    /// Starts a build of planned `tests` (suite 0).
-    func start(tests: [TestCase], id: String = "b1", maxAttempts: Int = 1, confirmAttempts: Int = 0, confirmLimit: Int = 10) {
         let spec = BuildSpec(id: id, suite: "sim:unit", maxAttempts: maxAttempts, confirmAttempts: confirmAttempts,
                              confirmLimit: confirmLimit)
         let planned = PlannedBuild(
             spec: spec, suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")],
-            tests: tests, grantCost: 1)
+            tests: tests.map { TestCase(name: $0, suite: 0) }, grantCost: 1)
         core.start(planned, stored: [:], watcher: nil, now: now)
         drain()
     }

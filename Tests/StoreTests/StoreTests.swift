@@ -29,28 +29,22 @@ import Model
         #expect(output.size == 9)
     }
 
-    @Test func theLatestFinishedBuildsFailuresOfASuiteAreListed() throws {
+    @Test func theTestsFailingEveryAttemptOfASuitesLatestFinishedBuildAreListed() throws {
         let store = try openStore()
-        #expect(try store.latestFailures(suite: "s.toml", minimumFailures: 3) == LatestFailures())
-        for (id, suite) in [("older", "s.toml"), ("old", "s.toml"), ("new", "s.toml"), ("other", "o.toml"), ("running", "s.toml")] {
+        #expect(try store.testsFailingEveryAttemptOfLatestBuild(suite: "s.toml").isEmpty)
+        for (id, suite) in [("old", "s.toml"), ("new", "s.toml"), ("other", "o.toml"), ("running", "s.toml")] {
             try store.createBuild(BuildSpec(id: id, suite: suite, maxAttempts: 2), testCount: 3)
         }
-        _ = try store.recordResults(build: "older", [result("t::f", 1, .passed)])
         _ = try store.recordResults(build: "old", [result("t::old", 1, .failed)])
         _ = try store.recordResults(build: "new", [result("t::a", 1, .failed), result("t::a", 2, .passed), result("t::b", 1, .error),
                                                    result("t::b", 2, .failed), result("t::c", 1, .passed), result("t::d", 1, .skipped),
-                                                   result("t::e", 1, .failed), result("t::f", 1, .failed), result("t::f", 2, .failed)])
+                                                   result("t::e", 1, .failed)])
         _ = try store.recordResults(build: "other", [result("t::o", 1, .failed)])
         _ = try store.recordResults(build: "running", [result("t::r", 1, .failed)])
-        for id in ["older", "old", "new", "other"] { try store.finishBuild(id, verdict: .fail) }
+        for id in ["old", "new", "other"] { try store.finishBuild(id, verdict: .fail) }
         // The newest finished build of this suite file (not other suites, not running builds):
-        // every attempt failed (t::a passed on its retry). Still broken: at least its 2 ordinary
-        // attempts, and never a pass (t::f passed in an older build: it keeps its confirmation runs).
-        let failures = try store.latestFailures(suite: "s.toml", minimumFailures: 3)
-        #expect(failures.failedThroughout == ["t::b", "t::e", "t::f"])
-        // t::b failed 2 attempts in all: enough for a minimum of 2, not of 3.
-        #expect(failures.stillBroken.isEmpty)
-        #expect(try store.latestFailures(suite: "s.toml", minimumFailures: 2).stillBroken == ["t::b"])
+        // every attempt failed (t::a passed on its retry).
+        #expect(try store.testsFailingEveryAttemptOfLatestBuild(suite: "s.toml") == ["t::b", "t::e"])
     }
 
     @Test func schemaConstraintsRejectNonsense() throws {

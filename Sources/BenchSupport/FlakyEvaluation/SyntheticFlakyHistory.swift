@@ -4,10 +4,7 @@ public import Analyzer
 /// A **synthetic** CI history with ground truth, for `bench/run flaky-eval`: independent flaky
 /// tests (0.1 %–50 %), bursty ones, aarch64-only ones, order-dependent ones, tests broken at
 /// commit X and fixed at Y, infrastructure-outage builds, a worker that goes bad for a while,
-/// and ambient noise. Failed attempts are retried (on another worker, alternating arch); a test
-/// that failed every ordinary attempt gets confirmation runs unless it failed every attempt of
-/// the previous build too, failed as often in all as one fully confirmed build, and never
-/// passed, as the coordinator plans them.
+/// and ambient noise. Failed attempts are retried (on another worker, alternating arch).
 ///
 /// Generation is separate from evaluation: `history` is what a store would hold, `truth` and
 /// `buildTruth` are what only the generator knows. `results(ofBuild:)` gives a build's attempts
@@ -120,11 +117,6 @@ public struct SyntheticFlakyHistory: Sendable {
         var buildTruth: [SyntheticBuildTruth] = []
         var kindSums = [Double](repeating: 0, count: testCount)
         var kindCounts = [Int](repeating: 0, count: testCount)
-        // Tests that failed every attempt of the previous build (at least the ordinary ones) and
-        // never passed: the coordinator gives them no confirmation runs (`TestCase.confirms`).
-        var stillBroken = [Bool](repeating: false, count: testCount)
-        var everPassed = [Bool](repeating: false, count: testCount)
-        var failedAttempts = [Int](repeating: 0, count: testCount)
         var firstWorker = [Int32](repeating: 0, count: testCount)
         var firstPosition = [Double](repeating: 0, count: testCount)
         for build in 0..<buildCount {
@@ -142,15 +134,11 @@ public struct SyntheticFlakyHistory: Sendable {
                 let kind = truth[test].kind
                 if truth[test].isBroken(at: commit) { regression = true }
                 var worker = firstWorker[test]
-                // A still-broken test's confirmation runs are drawn but not run (not recorded), so
-                // every other test sees the same random numbers as without the rule.
-                var unrecorded = false
-                var recorded = 0, failures = 0
                 for attempt in 1...(1 + parameters.retries + parameters.confirmRetries) {
                     if attempt == 2 + parameters.retries {
                         // Every ordinary attempt failed: confirmation runs, while the build's budget lasts.
                         guard confirming < parameters.confirmLimit else { break }
-                        if stillBroken[test] { unrecorded = true } else { confirming += 1 }
+                        confirming += 1
                     }
                     let arch: Arch = Int(worker) < parameters.workersPerArch ? .x86_64 : .aarch64
                     var kindProbability = 0.0
@@ -165,19 +153,15 @@ public struct SyntheticFlakyHistory: Sendable {
                     let badWorkerNow = worker == badWorker && badRange.contains(build)
                     let probability = Self.attemptProbability(kindProbability, outage: outage, badWorker: badWorkerNow,
                                                               ambient: parameters.ambientFailureRate)
-                    if !outage && !badWorkerNow && !unrecorded {
+                    if !outage && !badWorkerNow {
                         kindSums[test] += kindProbability
                         kindCounts[test] += 1
                     }
                     let failed = random.unit() < probability
                     let duration = baseDurations[test] * Float(0.8 + 0.4 * random.unit())
-                    if !unrecorded {
-                        records.append(AttemptRecord(
-                            test: Int32(test), build: Int32(build), commit: commit, worker: worker, duration: duration,
-                            attempt: UInt8(attempt), outcome: failed ? .failed : .passed, arch: arch))
-                        recorded += 1
-                        if failed { failures += 1; failedAttempts[test] += 1 } else { everPassed[test] = true }
-                    }
+                    records.append(AttemptRecord(
+                        test: Int32(test), build: Int32(build), commit: commit, worker: worker, duration: duration,
+                        attempt: UInt8(attempt), outcome: failed ? .failed : .passed, arch: arch))
                     // Ordinary retries stop at the first pass; confirmation runs go out together
                     // (as the coordinator sends them), so all of them run and are recorded.
                     if !failed && attempt < 2 + parameters.retries { break }
@@ -185,8 +169,6 @@ public struct SyntheticFlakyHistory: Sendable {
                     let otherArchBase = arch == .x86_64 ? parameters.workersPerArch : 0
                     worker = Int32(otherArchBase + random.int(0...(parameters.workersPerArch - 1)))
                 }
-                stillBroken[test] = !everPassed[test] && failures == recorded && recorded >= max(2, 1 + parameters.retries)
-                    && failedAttempts[test] >= 1 + parameters.retries + parameters.confirmRetries
             }
             buildTruth.append(SyntheticBuildTruth(outage: outage, realRegression: regression))
         }
