@@ -20,6 +20,7 @@ import Wire
             name = "warm"
             adapter = "pytest"
             dir = "\(fixture)"
+            command = "sh -c 'echo \\"$*\\" >> \\"\(directory)/starts\\"; exec python3 -m pytest \\"$@\\"' pytest"
             timeout_s = 120
             env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1", PYTEST_ADDOPTS = "--ignore=tests/test_hang.py" }
             """.write(toFile: directory + "/testfleet.toml", atomically: true, encoding: .utf8)
@@ -44,5 +45,13 @@ import Wire
         #expect(needsPoison.count == 2 && needsPoison.values.allSatisfy { $0.outcome == .failed }, "\(needsPoison)")
         #expect(byTest["tests/test_poison.py::test_poisons"]?[1]?.outcome == .passed)
         #expect(byTest["tests/test_hang.py::test_hangs"] == nil)
+
+        // pytest processes started: the plan's collection, the worker's warm session (started
+        // while the plan collected) and the one that replaced it after the segfault. The retries
+        // ran in the first session's twin fork server, forked from it: no server start of its own.
+        let starts = (try String(contentsOfFile: directory + "/starts", encoding: .utf8)).split(separator: "\n")
+        #expect(starts.filter { $0.contains("--collect-only") }.count == 1, "\(starts)")
+        #expect(starts.filter { $0.contains("testfleet_warm") }.count == 2, "\(starts)")
+        #expect(starts.count == 3, "\(starts)")
     }
 }
