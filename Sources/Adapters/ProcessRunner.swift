@@ -100,6 +100,7 @@ public struct ProcessRunner: Sendable {
         var exitedAt: Double?
         var drainUntil: Double?
         var stopping: (timedOut: Bool, killAt: Double?)?  // set once SIGTERM went out
+        var escaped: [pid_t] = []  // descendants outside the group, found when stopping began
         var idleWait = 0.001  // poll interval while the pipe is closed and the leader still runs
 
         while true {
@@ -116,13 +117,15 @@ public struct ProcessRunner: Sendable {
                 if stopping == nil {
                     if let deadline, now >= deadline {
                         stopping = (true, now + terminationGrace)
-                        kill(-pid, stopSignal)
+                        escaped = Self.escapedTargets(of: pid)
+                        Self.signalAll(pid, escaped: escaped, stopSignal)
                     } else if cancellation?.isCancelled == true {
                         stopping = (false, now + terminationGrace)
-                        kill(-pid, stopSignal)
+                        escaped = Self.escapedTargets(of: pid)
+                        Self.signalAll(pid, escaped: escaped, stopSignal)
                     }
                 } else if let killAt = stopping?.killAt, now >= killAt {
-                    kill(-pid, SIGKILL)
+                    Self.signalAll(pid, escaped: escaped, SIGKILL)
                     stopping?.killAt = nil
                 }
             }
@@ -161,8 +164,9 @@ public struct ProcessRunner: Sendable {
         }
 
         // Nothing of the test may outlive the run; the leader is still unreaped, so `pid` still
-        // names this group.
-        kill(-pid, SIGKILL)
+        // names this group. What escaped it is killed only when the run was stopped: a finished
+        // run's escaped descendants (a daemon a test meant to start) are not a timeout's business.
+        Self.signalAll(pid, escaped: escaped, SIGKILL)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let end = exitedAt ?? Self.now()

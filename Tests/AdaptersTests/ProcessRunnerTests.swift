@@ -59,6 +59,19 @@ import Testing
         #expect(waitUntilGone(grandchild))
     }
 
+    @Test func timeoutKillsADescendantThatLeftTheGroupAsSwiftTestsXCTestBinaryDoes() throws {
+        let dir = try TemporaryDirectory()
+        let pidFile = dir.path + "/escaped.pid"
+        // setsid: a new session and process group, out of reach of the run's group kill.
+        let run = try runner.run(
+            .shell("setsid sh -c 'echo $$ > \"\(pidFile)\"; exec sleep 100' & while [ ! -s '\(pidFile)' ]; do sleep 0.01; done; wait"),
+            timeout: 0.5)
+        #expect(run.timedOut)
+        let escaped = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(waitUntilGone(escaped), "the escaped sleep outlived the run")
+    }
+
     @Test func timeoutEscalatesToSIGKILLWhenSIGTERMIsIgnored() throws {
         let dir = try TemporaryDirectory()
         let pidFile = dir.path + "/stubborn.pid"
