@@ -149,14 +149,7 @@ extension PytestAdapter {
         do {
             let process = try startServingProcess(suite, plugin: try sessions.plugin(), forking: false,
                                                   withTwin: servers?.wantsServer(key) ?? false)
-            if let twin = process.takeTwin() {
-                var adopted = false
-                servers?.prestart(key) {
-                    adopted = true
-                    return twin
-                }
-                if !adopted { twin.stop() }
-            }
+            if let twin = process.takeTwin() { servers?.adopt(key, twin) }
             if let problem = awaitReady(process, suite) {
                 why = problem
             } else {

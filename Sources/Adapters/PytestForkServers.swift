@@ -55,7 +55,23 @@ public final class PytestForkServers: @unchecked Sendable {
     func wantsServer(_ key: String) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        return !lent.contains(key) && !refused.contains(key) && !idle.contains { $0.key == key }
+        return lacksServer(key)
+    }
+
+    /// The key has no server and was not refused one. The caller holds `condition`.
+    private func lacksServer(_ key: String) -> Bool {
+        !lent.contains(key) && !refused.contains(key) && !idle.contains { $0.key == key }
+    }
+
+    /// Takes a warm session's twin as the key's server, or stops it when the key got one
+    /// meanwhile (another slot's session).
+    func adopt(_ key: String, _ twin: PytestWarmProcess) {
+        var adopted = false
+        prestart(key) {
+            adopted = true
+            return twin
+        }
+        if !adopted { twin.stop() }
     }
 
     /// Starts the key's server ahead of its first grant (a first attempt just failed here, so a
@@ -63,7 +79,7 @@ public final class PytestForkServers: @unchecked Sendable {
     /// process, which gets ready while the worker runs other tests.
     func prestart(_ key: String, spawn: () -> PytestWarmProcess?) {
         condition.lock()
-        let wanted = !lent.contains(key) && !refused.contains(key) && !idle.contains { $0.key == key }
+        let wanted = lacksServer(key)
         if wanted { lent.insert(key) }
         condition.unlock()
         guard wanted else { return }
