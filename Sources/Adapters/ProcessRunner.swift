@@ -115,12 +115,9 @@ public struct ProcessRunner: Sendable {
             if let drainUntil, now >= drainUntil { break }  // a straggler holds the pipe
             if exitedAt == nil {
                 if stopping == nil {
-                    if let deadline, now >= deadline {
-                        stopping = (true, now + terminationGrace)
-                        escaped = Self.escapedTargets(of: pid)
-                        Self.signalAll(pid, escaped: escaped, stopSignal)
-                    } else if cancellation?.isCancelled == true {
-                        stopping = (false, now + terminationGrace)
+                    let timedOut = deadline.map { now >= $0 } ?? false
+                    if timedOut || cancellation?.isCancelled == true {
+                        stopping = (timedOut, now + terminationGrace)
                         escaped = Self.escapedTargets(of: pid)
                         Self.signalAll(pid, escaped: escaped, stopSignal)
                     }
