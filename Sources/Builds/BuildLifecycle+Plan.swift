@@ -75,7 +75,12 @@ extension BuildLifecycle {
             tests = FileGrouping.group(tests, suites: grouped, fileOverhead: overhead,
                                        soloSeconds: max(overhead, 0.001) * FileGrouping.soloFactor)
         }
-        do { FailedFirst.prioritise(&tests, failed: try store.testsFailingEveryAttemptOfLatestBuild(suite: spec.suite)) } catch {
+        // The previous build's failures as its gate saw them (`Store.summary`): every attempt
+        // failed. A test that passed on a retry keeps its place (see `FailedFirst`).
+        do {
+            guard let previous = try store.latestFinishedRunBuild(suite: spec.suite) else { return }
+            FailedFirst.prioritise(&tests, failed: Set(try store.summary(build: previous).failures.map(\.test)))
+        } catch {
             throw TestfleetError(error)
         }
     }

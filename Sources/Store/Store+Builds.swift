@@ -68,6 +68,15 @@ extension Store {
         }
     }
 
+    /// The newest finished `run` build of `suite` (the suite file a build names), nil when none.
+    public func latestFinishedRunBuild(suite: String) throws(StoreError) -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: """
+                SELECT id FROM build WHERE suite = ? AND source = 'run' AND state = 'finished' ORDER BY rowid DESC LIMIT 1
+                """, arguments: [suite])
+        }
+    }
+
     /// The newest build (by creation), nil in an empty store.
     public func latestBuild() throws(StoreError) -> StoredBuild? {
         try read { db in try Row.fetchOne(db, sql: "SELECT * FROM build ORDER BY rowid DESC LIMIT 1").map(Self.storedBuild) }

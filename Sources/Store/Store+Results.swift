@@ -67,21 +67,6 @@ extension Store {
         try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM result WHERE build_id = ?", arguments: [build]) ?? 0 }
     }
 
-    /// Tests that failed every attempt of the newest finished `run` build of `suite` (the suite
-    /// file a build names): the planner starts them first, as pytest's `--failed-first`. A test
-    /// that passed on a retry is not one of them: its chain was one retry, and moving it would
-    /// hide the order it fails in from the order-dependence check.
-    public func testsFailingEveryAttemptOfLatestBuild(suite: String) throws(StoreError) -> Set<String> {
-        try read { db in
-            Set(try String.fetchAll(db, sql: """
-                SELECT test FROM result
-                WHERE build_id = (SELECT id FROM build WHERE suite = ? AND source = 'run' AND state = 'finished'
-                                  ORDER BY rowid DESC LIMIT 1)
-                GROUP BY test HAVING min(outcome IN ('failed', 'error')) = 1
-                """, arguments: [suite]))
-        }
-    }
-
     /// The stored (compressed) output of one attempt: LZ4 bytes, original size, bytes dropped.
     public func output(build: String, test: String, attempt: Int) throws(StoreError) -> (lz4: [UInt8], size: Int, dropped: Int)? {
         try read { db in
