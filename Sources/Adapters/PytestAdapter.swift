@@ -74,13 +74,17 @@ public struct PytestAdapter: TestAdapter {
                 environment: environment(suite), timeout: max(300, suite.timeout), outputCap: 64 << 20,
                 cancellation: cancellation)
             let output = String(decoding: run.output, as: UTF8.self)
-            // 0: collected; 2: collected with collection errors; 5: no tests.
-            guard !run.timedOut, let status = run.exitStatus, [0, 2, 5].contains(status) else {
+            let parsed = PytestNodeIDs.parseCollection(output)
+            // 0: collected; 2: collected with collection errors; 5: no tests; 1: collection
+            // errors under --continue-on-collection-errors (a command's or addopts'), which
+            // makes them "failed tests" rather than an interruption.
+            guard !run.timedOut, let status = run.exitStatus,
+                  [0, 2, 5].contains(status) || (status == 1 && !parsed.brokenModules.isEmpty)
+            else {
                 let why = run.timedOut ? "timed out" : run.exitStatus.map { "exit status \($0)" } ?? "signal \(run.signal ?? 0)"
                 throw TestfleetError.badInput("suite '\(suite.name)': pytest --collect-only failed (\(why)) in \(suite.directory); its output ends:\n"
                                 + Self.tail(output, 3000))
             }
-            let parsed = PytestNodeIDs.parseCollection(output)
             if status == 5 || !parsed.nodeIDs.isEmpty || !parsed.brokenModules.isEmpty {
                 // Modules skipped at collection count as one skipped test each in a plain run
                 // (`-rfEs` keeps pytest's default `fE` summary, whose ERROR lines name broken modules).

@@ -52,6 +52,17 @@ import Testing
         #expect(ids.last == "tests/test_collection_error.py")
     }
 
+    /// Found on Pygments 2.21.0 (a suite nobody tuned on): with `--continue-on-collection-errors`
+    /// in the command (or the project's addopts), `pytest --collect-only` exits 1, not 2, when a
+    /// module fails to import, and the build could not be planned at all.
+    @Test func inventoryWithContinueOnCollectionErrorsStillListsTheBrokenModule() throws {
+        let plain = try PytestAdapter().inventory(of: suite())
+        let continuing = try PytestAdapter().inventory(
+            of: suite(command: "python3 -m pytest --continue-on-collection-errors"))
+        #expect(continuing == plain)
+        #expect(continuing.last == "tests/test_collection_error.py")
+    }
+
     @Test func countsPerOutcomeEqualPlainPytest() throws {
         let dir = try TemporaryDirectory()
         // One pytest process per run call: the wrapper counts its invocations.
