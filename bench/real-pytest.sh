@@ -6,6 +6,10 @@
 #   more-itertools  more-itertools 11.2.1 sdist (~770 tests with ~21,000 subtests)
 #   dateutil        python-dateutil sdist (has genuinely failing tests on this machine)
 #   attrs           attrs 26.1.0 sdist (~1,390 tests, hypothesis; one genuinely failing test here)
+#   pygments        Pygments 2.21.0 sdist (~5,350 tests; tests/contrast needs a package not
+#                   installed: one collection error, so every runner gets
+#                   --continue-on-collection-errors). pytest itself imports Pygments, so this
+#                   suite gets a venv of its own (.build-bench/venv-pygments).
 # MODES lists the values of TESTFLEET_WARM to measure with the same binary (0: a new pytest
 # process per grant, 1: warm pytest sessions); default "0 1". A mode may end in `r0` (e.g. "1r0"):
 # the same with `--retries 0`, to price failure handling: MODES="1 1r0" on a suite with genuinely
@@ -19,7 +23,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"; WORKERS="${WORKERS:-2}"; PROJECT="${PROJECT:-networkx}"; MODES="${MODES:-0 1}"
-VENV="${VENV:-.build-bench/venv}"; SRC="${SRC:-.build-bench/src}"
+default_venv=.build-bench/venv; [ "$PROJECT" = pygments ] && default_venv=.build-bench/venv-pygments
+VENV="${VENV:-$default_venv}"; SRC="${SRC:-.build-bench/src}"
 bin="${BIN:-$PWD/.build/release/testfleet}"
 need() { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import pytest, xdist, $1" 2>/dev/null; }
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
@@ -50,7 +55,13 @@ case "$PROJECT" in
     dir=$(sdist attrs 26.1.0 attrs)
     need attr || "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist hypothesis pympler cloudpickle
     version=26.1.0 ;;
-  *) echo "PROJECT must be networkx, more-itertools, dateutil or attrs" >&2; exit 2 ;;
+  pygments)
+    dir=$(sdist pygments 2.21.0 pygments)
+    "$VENV/bin/python" -c "import pygments, xdist, sys; sys.exit(0 if pygments.__file__.startswith('$dir') else 1)" 2>/dev/null ||
+      "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist
+    PYTEST_ARGS="${PYTEST_ARGS:---continue-on-collection-errors}"
+    version=2.21.0 ;;
+  *) echo "PROJECT must be networkx, more-itertools, dateutil, attrs or pygments" >&2; exit 2 ;;
 esac
 py="$(cd "$VENV/bin" && pwd)/python"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -64,9 +75,10 @@ command = "$py -m pytest -p no:cacheprovider ${PYTEST_ARGS:-}"
 timeout_s = 300
 TOML
 . bench/lib.sh  # now, stored (the script runs from the repository root)
-# pytest's summary line as outcome=count pairs (error → error, errors → error; "N subtests passed" left out).
+# pytest's summary line as outcome=count pairs (error → error, errors → error; "N subtests passed"
+# and "N warnings" left out).
 summary() { grep -E '(passed|failed|error).* in [0-9.]+s' | tail -1 | sed -E 's/^=+ //; s/ in [0-9.]+s.*//' |
-  tr ',' '\n' | awk 'NF==2 { o=$2; if (o=="errors") o="error"; print o"="$1 }' | sort | paste -sd' '; }
+  tr ',' '\n' | awk 'NF==2 && $2 !~ /^warning/ { o=$2; if (o=="errors") o="error"; print o"="$1 }' | sort | paste -sd' '; }
 echo "suite: $PROJECT $version tests in $dir; $WORKERS workers; modes TESTFLEET_WARM=$MODES; 1 first + $RUNS later runs each; $(uptime)"
 t0=$(now)
 serial=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-} -q 2>&1 | summary || true)
