@@ -9,9 +9,11 @@ public import Model
 ///   `.error` with its output, and the rest of the grant runs in a new process.
 /// - A test that kills the process (a segfault, `os._exit`) is `.error` with its output (the
 ///   fault handler's traceback), and the rest of the grant runs in a new process.
-/// - Node ids the session cannot collect (a collection error, an id pytest refuses) and every
-///   grant whose session cannot start (an old pytest, a broken conftest) run on the cold path,
-///   which reports them as before; the worker log says why.
+/// - A module that cannot be collected (its import fails) is answered by the session from its
+///   collection report, an error as the cold path reports it, without a process of its own.
+/// - Node ids the session does not find (an id pytest refuses, a test renamed since the
+///   inventory) and every grant whose session cannot start (an old pytest, a broken conftest)
+///   run on the cold path, which reports them as before; the worker log says why.
 /// - Retries never come here: the worker runs attempts past the first in a fork server's child
 ///   (`PytestAdapter+Fork.swift`), a process in which no other test ever ran, so state a test
 ///   leaked into the warm process cannot make a failed test pass.

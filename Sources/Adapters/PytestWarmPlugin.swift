@@ -41,6 +41,9 @@ it can differ: a conftest's parametrised fixtures, for one, are not applied agai
 items are run through pytest's own pytest_runtest_protocol hook, one JSON line per event on fd
 TESTFLEET_WARM_OUT: {"start": id} before a test, {"result": id, "outcome", "duration", "output"}
 after it, {"missing": [ids]} for ids collection did not yield, {"done": n} at the grant's end.
+A module skipped whole is one skipped result and a module that cannot be collected one error
+result (with pytest's collection report), each named as the inventory names it, as a plain run
+reports them.
 The worker watches each test's own timeout and restarts the process when a test kills it.
 
 With TESTFLEET_WARM_FORK=1 the process is a fork server (a "zygote") for retries and
@@ -74,9 +77,11 @@ _TWIN = os.environ.pop("TESTFLEET_WARM_TWIN", "")
 _CHILD_DONE = 77
 _reports = {}
 _collected = {}
-# Items by node id, and the skip report of each file skipped whole, for the files collected so far.
+# Items by node id, and the skip report of each file skipped whole (or the failed report of each
+# file that could not be collected), for the files collected so far.
 _items = {}
 _skipped_files = {}
+_broken_files = {}
 _files_done = set()
 
 
@@ -278,6 +283,8 @@ def _collect_files(session, files):
     for node_id, report in _collected.items():
         if report.skipped and node_id in files:
             _skipped_files[node_id] = report
+        elif report.failed and node_id in files:
+            _broken_files[node_id] = report
     return None
 
 
@@ -291,9 +298,16 @@ def _serve(session, ids, results):
         if node_id in by_id:
             continue
         report = _skipped_files.get(_file_of(node_id))
+        broken = _broken_files.get(_file_of(node_id))
         if report is not None:
             # A module skipped as a whole (importorskip): one skipped test, as in a plain run.
             _send(results, {"result": node_id, "outcome": "skipped", "duration": 0.0, "output": _text(report)})
+        elif broken is not None:
+            # A module that cannot be collected (its import fails): the module id the inventory
+            # lists, or a test id in it, is an error with pytest's collection report, as the
+            # cold path reports it.
+            _send(results, {"result": node_id, "outcome": "error", "duration": 0.0,
+                            "output": _output([broken], "error")})
         else:
             missing.append(node_id)
     if missing:

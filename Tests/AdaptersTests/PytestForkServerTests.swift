@@ -54,6 +54,27 @@ import Testing
         #expect(processStarts() == 1, "one fork server for five grants: \(log.lines)")
     }
 
+    @Test func aModuleThatCannotBeImportedIsAnsweredByTheServerFromItsCollectionReport() throws {
+        let log = LogLines()
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }
+        defer { servers.shutdown() }
+        var outcomes = suite()
+        outcomes.directory = PytestWarmTests.outcomesFixture
+        // The module id the inventory lists for it, a stale test id in it, and a test that runs.
+        let ids = ["tests/test_collection_error.py", "tests/test_collection_error.py::test_never_collected",
+                   "tests/test_outcomes.py::test_passes"]
+        for attempt in 2...4 {
+            let results = runForked(ids, attempt: attempt, outcomes, servers)
+            for id in ids.prefix(2) {
+                let broken = try #require(results[id])
+                #expect(broken.outcome == .error, "\(id), attempt \(attempt)")
+                #expect(String(decoding: broken.output, as: UTF8.self).contains("ModuleNotFoundError"), "\(id)")
+            }
+            #expect(results[ids[2]]?.outcome == .passed)
+        }
+        #expect(processStarts() == 1, "three attempts, no cold run for the broken module: \(log.lines)")
+    }
+
     @Test func aPrestartedServerIsUsedAndAChildsSegfaultIsAnErrorWhileTheServerLivesOn() throws {
         let log = LogLines()
         let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }

@@ -63,22 +63,25 @@ import Testing
         for id in ids {
             #expect(warm[id]?.outcome == coldResults[id]?.outcome, "\(id): warm \(String(describing: warm[id]?.outcome)) vs cold")
         }
-        // The module that fails to import is not collectable warm: it went cold (one more start).
-        #expect(warm["tests/test_collection_error.py"]?.outcome == .error)
-        #expect(processStarts() == 2, "one warm process for both grants, one cold run for the broken module")
-        #expect(log.lines.contains { $0.contains("not collected there, running them cold") })
+        // The module that fails to import is answered by the session from its collection report:
+        // an error with pytest's traceback, as the cold run reports it, and no process of its own.
+        let broken = try #require(warm["tests/test_collection_error.py"])
+        #expect(broken.outcome == .error)
+        #expect(String(decoding: broken.output, as: UTF8.self).contains("testfleet_module_that_does_not_exist"),
+                "\(String(decoding: broken.output, as: UTF8.self))")
+        #expect(processStarts() == 1, "one warm process for both grants, the broken module included")
+        #expect(!log.lines.contains { $0.contains("running them cold") }, "\(log.lines)")
         let failed = try #require(warm["tests/test_outcomes.py::test_fails"])
         #expect(String(decoding: failed.output, as: UTF8.self).contains("arithmetic is broken"))
 
         // Places (for order dependence): both grants ran in one process, positions counting on
-        // from the first grant into the second; the cold run was a process of its own.
-        let ranWarm = ids.filter { $0 != "tests/test_collection_error.py" }
-        let warmProcesses = Set(ranWarm.compactMap { warm[$0]?.place?.process })
-        #expect(warmProcesses.count == 1, "\(ranWarm.map { warm[$0]?.place as Any })")
-        let positions = ranWarm.compactMap { warm[$0]?.place?.position }
-        #expect(positions.count == ranWarm.count && Set(positions).count == positions.count)
-        let firstGrant = ranWarm.filter { ids.prefix(8).contains($0) }.compactMap { warm[$0]?.place?.position }
-        let secondGrant = ranWarm.filter { ids.dropFirst(8).contains($0) }.compactMap { warm[$0]?.place?.position }
+        // from the first grant into the second; the cold run (for comparison) was a process of its own.
+        let warmProcesses = Set(ids.compactMap { warm[$0]?.place?.process })
+        #expect(warmProcesses.count == 1, "\(ids.map { warm[$0]?.place as Any })")
+        let positions = ids.compactMap { warm[$0]?.place?.position }
+        #expect(positions.count == ids.count && Set(positions).count == positions.count)
+        let firstGrant = ids.prefix(8).compactMap { warm[$0]?.place?.position }
+        let secondGrant = ids.dropFirst(8).compactMap { warm[$0]?.place?.position }
         #expect((firstGrant.max() ?? -1) < (secondGrant.min() ?? Int.max))
         let coldProcesses = Set(coldResults.values.compactMap { $0.place?.process })
         #expect(!coldProcesses.isEmpty && coldProcesses.isDisjoint(with: warmProcesses))
