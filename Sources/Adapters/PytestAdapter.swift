@@ -40,15 +40,21 @@ public struct PytestAdapter: TestAdapter {
     public var cancellation: RunCancellation?
     /// Seconds added to a batch's timeout for pytest's start-up and collection.
     public var startupAllowance: Double
+    /// The cache directory whose `python-bytecode` keeps compiled bytecode when the environment
+    /// forbids writing it beside the sources (see `PythonBytecode`).
+    public var cacheRoot: String
+    /// The environment its processes inherit (this process's), under the suite's `env`.
+    var inheritedEnvironment: [String: String] = ProcessInfo.processInfo.environment
 
     /// `runner`'s stop signal is replaced by SIGINT: pytest then stops like on Ctrl-C and still
     /// writes its JUnit XML, so the tests that finished before a batch timeout keep their results.
     public init(runner: ProcessRunner = ProcessRunner(terminationGrace: 5), cancellation: RunCancellation? = nil,
-                startupAllowance: Double = 30) {
+                startupAllowance: Double = 30, cacheRoot: String = CacheRoot.defaultPath) {
         self.runner = runner
         self.runner.stopSignal = SIGINT
         self.cancellation = cancellation
         self.startupAllowance = startupAllowance
+        self.cacheRoot = cacheRoot
     }
 
     /// A pytest process imports its modules before the first test: half a second.
@@ -170,9 +176,12 @@ public struct PytestAdapter: TestAdapter {
         ([suite.command ?? Self.defaultCommand] + arguments.map(PytestNodeIDs.shellQuoted)).joined(separator: " ")
     }
 
-    /// The suite's environment, plus UTF-8 stdio so node ids print intact whatever the locale.
+    /// The suite's environment, plus UTF-8 stdio so node ids print intact whatever the locale,
+    /// and bytecode kept under the cache where the environment forbids writing it beside sources.
     func environment(_ suite: SuiteDefinition) -> [String: String] {
-        var environment = suite.environment
+        var environment = PythonBytecode.environment(
+            suite: suite.environment, inherited: inheritedEnvironment, cacheRoot: cacheRoot)
+        environment.merge(suite.environment) { _, own in own }
         if environment["PYTHONIOENCODING"] == nil { environment["PYTHONIOENCODING"] = "utf-8" }
         return environment
     }

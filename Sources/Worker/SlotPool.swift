@@ -167,10 +167,17 @@ final class SlotPool: GrantRunner, Sendable {
     /// a grant; the first of a key also forks the worker's fork server (its twin).
     private func prewarm(into warm: PytestWarmSessions) {
         for session in config.prewarm.prefix(2) where session.suite.adapter == .pytest {
-            guard let pytest = AdapterRegistry.adapter(for: .pytest) as? PytestAdapter else { return }
+            guard let pytest = adapter(for: .pytest) as? PytestAdapter else { return }
             pytest.prewarm(session.suite, key: Self.warmKey(suite: session.suite, code: "build:" + session.build),
                            sessions: warm, servers: pytestForkServers)
         }
+    }
+
+    /// The adapter for `kind`, keeping what it caches in this worker's cache directory.
+    private func adapter(for kind: AdapterKind) -> (any TestAdapter)? {
+        guard var pytest = AdapterRegistry.adapter(for: kind) as? PytestAdapter else { return AdapterRegistry.adapter(for: kind) }
+        pytest.cacheRoot = config.cacheDirectory
+        return pytest
     }
 
     /// What makes a warm pytest process reusable for a grant: the same suite definition over the
@@ -197,7 +204,7 @@ final class SlotPool: GrantRunner, Sendable {
                        worker: config.id, arch: config.arch, compressedOutput: OutputCodec.compress(result.output),
                        outputSize: result.output.count, outputDropped: result.outputDropped, place: result.place)
         }
-        if let adapter = AdapterRegistry.adapter(for: assign.suite.adapter) {
+        if let adapter = adapter(for: assign.suite.adapter) {
             // Retries can mix attempts in one grant; an adapter runs one attempt number at a time.
             let byAttempt = Dictionary(grouping: assign.tests, by: \.attempt)
             for attempt in byAttempt.keys.sorted() {

@@ -1,9 +1,11 @@
+import Adapters
 import Foundation
 
 extension WorkspaceCache {
     /// Past `limitBytes`, removes the least recently used checkouts (and their setup markers)
-    /// and bundles until the cache fits, skipping checkouts a running grant holds. Mirrors stay:
-    /// they are what makes the next fetch of a repository small.
+    /// (with their setup markers and the Python bytecode compiled from them) and bundles until
+    /// the cache fits, skipping checkouts a running grant holds. Mirrors stay: they are what
+    /// makes the next fetch of a repository small.
     func evictIfNeeded() {
         guard limitBytes > 0 else { return }
         var total = Self.size(of: root)
@@ -21,8 +23,11 @@ extension WorkspaceCache {
             candidates.append((date, file, nil))
         }
         for candidate in candidates.sorted(by: { $0.date < $1.date }) where total > limitBytes {
-            let freed = Self.size(of: candidate.path)
+            var freed = Self.size(of: candidate.path)
             if let commit = candidate.commit {
+                let bytecode = PythonBytecode.mirror(of: candidate.path, under: root)
+                freed += Self.size(of: bytecode)
+                try? files.removeItem(atPath: bytecode)
                 try? files.removeItem(atPath: readyMarker(commit))
                 for marker in (try? files.contentsOfDirectory(atPath: path("state"))) ?? [] where marker.hasPrefix(commit + ".") {
                     try? files.removeItem(atPath: path("state", marker))

@@ -30,10 +30,7 @@ public final class WorkspaceCache: Sendable {
     }
 
     /// The default cache directory: `$TESTFLEET_CACHE`, else `~/.cache/testfleet`.
-    public static var defaultRoot: String {
-        if let path = ProcessInfo.processInfo.environment["TESTFLEET_CACHE"], !path.isEmpty { return path }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/testfleet").path
-    }
+    public static var defaultRoot: String { CacheRoot.defaultPath }
 
     /// Takes note of a bundle's bytes as a grant brings them (on the thread that receives
     /// grants, before any slot runs them), so every slot finds them. Cheap: no I/O.
