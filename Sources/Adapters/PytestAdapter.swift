@@ -40,8 +40,8 @@ public struct PytestAdapter: TestAdapter {
     public var cancellation: RunCancellation?
     /// Seconds added to a batch's timeout for pytest's start-up and collection.
     public var startupAllowance: Double
-    /// The cache directory whose `python-bytecode` keeps compiled bytecode when the environment
-    /// forbids writing it beside the sources (see `PythonBytecode`).
+    /// The cache directory whose `python-bytecode` keeps pytest's rewritten modules when the
+    /// environment forbids writing bytecode beside the sources (see `PythonBytecode`).
     public var cacheRoot: String
     /// The environment its processes inherit (this process's), under the suite's `env`.
     var inheritedEnvironment: [String: String] = ProcessInfo.processInfo.environment
@@ -176,12 +176,9 @@ public struct PytestAdapter: TestAdapter {
         ([suite.command ?? Self.defaultCommand] + arguments.map(PytestNodeIDs.shellQuoted)).joined(separator: " ")
     }
 
-    /// The suite's environment, plus UTF-8 stdio so node ids print intact whatever the locale,
-    /// and bytecode kept under the cache where the environment forbids writing it beside sources.
+    /// The suite's environment, plus UTF-8 stdio so node ids print intact whatever the locale.
     func environment(_ suite: SuiteDefinition) -> [String: String] {
-        var environment = PythonBytecode.environment(
-            suite: suite.environment, inherited: inheritedEnvironment, cacheRoot: cacheRoot)
-        environment.merge(suite.environment) { _, own in own }
+        var environment = suite.environment
         if environment["PYTHONIOENCODING"] == nil { environment["PYTHONIOENCODING"] = "utf-8" }
         return environment
     }

@@ -53,6 +53,16 @@ from a process in which no test ever ran (what a fresh pytest process gives, at 
 fork). The child writes the start/result lines; the server writes {"done": n} after the child
 exited normally, or {"died": why} (and no "done") when it crashed or exited early.
 
+With TESTFLEET_WARM_LIST=PATH the session collects the whole suite before it says it is ready
+and writes the node ids, as `pytest --collect-only` would list them (a module that cannot be
+imported and a test module skipped whole are one id each), to PATH as a JSON list (atomically),
+or why it could not to PATH.failed; its grants then collect nothing. A build's first plan takes
+its tests from there: collecting once per worker, as pytest-xdist does, instead of once more.
+
+With TESTFLEET_WARM_REWRITE_CACHE=DIR and bytecode writing off (PYTHONDONTWRITEBYTECODE), the
+modules pytest rewrites (conftest files, plugins, test modules) are cached under DIR, the
+source's absolute path mirrored below it, instead of rewritten again by every process.
+
 With TESTFLEET_WARM_TWIN="IN,OUT,OUTPUT" (three more descriptors) a warm session first forks its
 twin: a fork server, in a session of its own, that talks over IN and OUT and writes its output
 (and its children's) to OUTPUT. It is forked once everything is imported and configured and
@@ -73,6 +83,8 @@ _CAP = os.environ.pop("TESTFLEET_WARM_OUTPUT_CAP", "1048576")
 _ACTIVE = _CHANNELS[0] is not None and _CHANNELS[1] is not None
 _FORK = os.environ.pop("TESTFLEET_WARM_FORK", "") == "1"
 _TWIN = os.environ.pop("TESTFLEET_WARM_TWIN", "")
+_LIST = os.environ.pop("TESTFLEET_WARM_LIST", "")
+_REWRITE_CACHE = os.environ.pop("TESTFLEET_WARM_REWRITE_CACHE", "")
 # A forked child's exit status once it reported every test of its grant.
 _CHILD_DONE = 77
 _reports = {}
@@ -83,6 +95,44 @@ _items = {}
 _skipped_files = {}
 _broken_files = {}
 _files_done = set()
+
+
+def _cache_rewritten_modules(directory):
+    """Points pytest's cache of rewritten modules at `directory` and writes it even though
+    bytecode writing is off, which keeps pytest from caching them anywhere. Only pytest's own
+    rewrite cache moves: other modules load as the environment says. A pytest whose rewrite
+    module lacks these functions is left alone (each process then rewrites, as before)."""
+    try:
+        from _pytest.assertion import rewrite
+    except ImportError:
+        return
+    if not all(hasattr(rewrite, name) for name in ("get_cache_dir", "_rewrite_test", "_write_pyc", "try_makedirs", "PYC_TAIL")):
+        return
+    root = pathlib.Path(directory)
+    rewrite_test = rewrite._rewrite_test
+
+    class _Untraced:
+        @staticmethod
+        def trace(*_args):
+            pass
+
+    def get_cache_dir(file_path):
+        return root.joinpath(*pathlib.Path(file_path).parts[1:-1])
+
+    def rewrite_and_keep(fn, config):
+        stamp, code = rewrite_test(fn, config)
+        cache_dir = get_cache_dir(fn)
+        if rewrite.try_makedirs(cache_dir):
+            rewrite._write_pyc(_Untraced, code, stamp, cache_dir / (fn.name[:-3] + rewrite.PYC_TAIL))
+        return stamp, code
+
+    rewrite.get_cache_dir = get_cache_dir
+    rewrite._rewrite_test = rewrite_and_keep
+
+
+# Before pytest imports the plugins, conftest files and test modules it rewrites.
+if _REWRITE_CACHE and sys.dont_write_bytecode:
+    _cache_rewritten_modules(_REWRITE_CACHE)
 
 
 def _open_channels():
@@ -175,6 +225,8 @@ def pytest_runtestloop(session):
     if _TWIN and not _FORK:
         _fork_twin()
     requests, results = _open_channels()
+    if _LIST and not _FORK:
+        _list_everything(session, _LIST)
     ready = {"ready": pytest.__version__}
     if _FORK:
         ready["pid"] = os.getpid()
@@ -286,6 +338,47 @@ def _collect_files(session, files):
         elif report.failed and node_id in files:
             _broken_files[node_id] = report
     return None
+
+
+def _is_test_module(node_id):
+    name = node_id.rsplit("/", 1)[-1]
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+
+
+def _list_everything(session, path):
+    """Collects the suite as configured and writes its ids to `path` (see the docstring)."""
+    _collected.clear()
+    try:
+        items = list(session.perform_collect())
+    except BaseException as error:  # a UsageError, a conftest that fails, an interrupt
+        _write_atomically(path + ".failed", repr(error)[-2000:])
+        return
+    ids = []
+    for item in items:
+        if item.nodeid not in _items:
+            _items[item.nodeid] = item
+            ids.append(item.nodeid)
+        _files_done.add(_file_of(item.nodeid))
+    for node_id, report in _collected.items():
+        if not node_id or "::" in node_id:
+            continue
+        if report.failed:
+            # pytest's short summary names these ERROR lines; the inventory lists each once.
+            _broken_files[node_id] = report
+        elif report.skipped and _is_test_module(node_id):
+            _skipped_files[node_id] = report
+        else:
+            continue
+        _files_done.add(node_id)
+        ids.append(node_id)
+    _write_atomically(path, json.dumps(ids, ensure_ascii=False))
+
+
+def _write_atomically(path, text):
+    temporary = "%s.%d.tmp" % (path, os.getpid())
+    with open(temporary, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(temporary, path)
 
 
 def _serve(session, ids, results):

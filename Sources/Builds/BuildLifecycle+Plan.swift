@@ -34,7 +34,7 @@ extension BuildLifecycle {
                 throw .badInput("suite '\(suite.name)': the \(suite.adapter.rawValue) adapter is not available in this build of testfleet")
             }
             adapters.append(adapter)
-            for name in try Self.testNames(of: suite, adapter: adapter, store: store) where selection?.keep(suite: suite.name, test: name) ?? true {
+            for name in try Self.testNames(of: suite, adapter: adapter, store: store, handed: handedInventory) where selection?.keep(suite: suite.name, test: name) ?? true {
                 switch suite.arch {
                 case .any: tests.append(TestCase(name: name, suite: index))
                 case .only(let arch): tests.append(TestCase(name: name, suite: index, arch: arch))
@@ -49,15 +49,27 @@ extension BuildLifecycle {
         return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record)
     }
 
-    /// The suite's test names, from the inventory cache or its adapter; a suite that cannot be
-    /// listed is bad input.
-    static func testNames(of suite: SuiteDefinition, adapter: any TestAdapter, store: Store) throws(TestfleetError) -> [String] {
+    /// The suite's test names, from the inventory cache, else from `handedInventory`, else from
+    /// its adapter; a suite that cannot be listed is bad input.
+    static func testNames(of suite: SuiteDefinition, adapter: any TestAdapter, store: Store,
+                          handed: (@Sendable (SuiteDefinition) -> [String]?)? = nil) throws(TestfleetError) -> [String] {
         do {
             return try InventoryCache.names(for: suite, extensions: adapter.inventoryFileExtensions, store: store) {
-                try adapter.inventory(of: suite)
+                try handed?(suite) ?? adapter.inventory(of: suite)
             }
         } catch let error as TestfleetError { throw error } catch {
             throw .badInput("suite '\(suite.name)': could not list its tests: \(error)")
+        }
+    }
+
+    /// The pytest suites of `spec` whose test list the inventory cache does not hold now: the
+    /// next `plan(_:)` collects them (or takes them from `handedInventory`). Empty for a
+    /// simulated spec, and for a suite file that cannot be read (planning reports that).
+    public func pytestSuitesToList(_ spec: BuildSpec) -> [SuiteDefinition] {
+        guard !spec.isSimulated, let file = try? SuiteFile.load(path: spec.suite) else { return [] }
+        return file.suites.filter { suite in
+            suite.adapter == .pytest && !InventoryCache.isCached(
+                suite, extensions: AdapterRegistry.adapter(for: .pytest)?.inventoryFileExtensions, store: store)
         }
     }
 

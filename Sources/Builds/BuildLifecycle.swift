@@ -17,6 +17,10 @@ public struct BuildLifecycle: Sendable {
     public let store: Store
     /// A directory in the git repository for `--base/--head` selection (default: the suite file's).
     public var root: String?
+    /// Where a suite's test list can come from instead of its adapter's own listing, when the
+    /// inventory cache has none: `run --local` has its workers' warm pytest sessions collect the
+    /// suite once and hand over the ids. Nil from it: the adapter lists the suite as usual.
+    public var handedInventory: (@Sendable (SuiteDefinition) -> [String]?)?
     let refresher: AnalysisRefresher?
 
     /// - Parameters:

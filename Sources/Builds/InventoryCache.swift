@@ -22,7 +22,7 @@ enum InventoryCache {
         throws -> [String]
     {
         guard let extensions, let fingerprint = fingerprint(of: suite, extensions: extensions) else { return try list() }
-        let key = "\(suite.adapter.rawValue)|\(suite.name)|\(suite.directory)"
+        let key = Self.key(suite)
         if let cached = try? store.cachedInventory(suiteKey: key, fingerprint: fingerprint, maxAge: maxAge) { return cached }
         let names = try list()
         if !names.contains(where: { $0.contains("\n") }) {
@@ -30,6 +30,14 @@ enum InventoryCache {
         }
         return names
     }
+
+    /// Whether `names(for:…)` would answer from the cache now, without listing the suite.
+    static func isCached(_ suite: SuiteDefinition, extensions: Set<String>?, store: Store) -> Bool {
+        guard let extensions, let fingerprint = fingerprint(of: suite, extensions: extensions) else { return false }
+        return (try? store.cachedInventory(suiteKey: key(suite), fingerprint: fingerprint, maxAge: maxAge)) != nil
+    }
+
+    static func key(_ suite: SuiteDefinition) -> String { "\(suite.adapter.rawValue)|\(suite.name)|\(suite.directory)" }
 
     static func fingerprint(of suite: SuiteDefinition, extensions: Set<String>) -> String? {
         var hash = FNV1a()

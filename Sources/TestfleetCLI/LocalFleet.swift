@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Worker
 
 /// N worker processes of this same binary, started for one local run. The fleet reports a worker
 /// that dies (so its leases are requeued at once) and stops the rest when the run is over.
@@ -11,8 +12,9 @@ final class LocalFleet: @unchecked Sendable {
     /// Starts `count` workers connected to `endpoint`. `onExit` runs with the pid of a worker
     /// that ended on its own (not by `stop()`).
     /// `prewarm` (a suite file and a build id) lets the workers start the build's warm pytest
-    /// sessions while the coordinator is still collecting its tests.
-    init(count: Int, endpoint: String, heartbeatMilliseconds: Int, prewarm: (suite: String, build: String)? = nil,
+    /// sessions while the coordinator plans; with a `listing` directory those sessions collect
+    /// their whole suite and write its node ids there, for the plan (`PrewarmSession.listing`).
+    init(count: Int, endpoint: String, heartbeatMilliseconds: Int, prewarm: (suite: String, build: String, listing: String?)? = nil,
          onExit: @escaping @Sendable (Int32, Int32) -> Void) throws {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let runID = String(UInt32.random(in: 0...UInt32.max), radix: 16)
@@ -22,6 +24,7 @@ final class LocalFleet: @unchecked Sendable {
             process.arguments = ["worker", "--connect", endpoint, "--id", "local-\(runID)-\(index + 1)",
                                  "--heartbeat-ms", String(heartbeatMilliseconds), "--exit-on-goodbye"]
                 + (prewarm.map { ["--prewarm-suite", $0.suite, "--prewarm-build", $0.build] } ?? [])
+                + (prewarm?.listing.map { ["--prewarm-listing", $0] } ?? [])
             process.standardOutput = FileHandle.nullDevice
             process.standardInput = FileHandle.nullDevice
             // The local coordinator is plaintext on a private ipc socket: CURVE keys a CI machine
@@ -50,6 +53,31 @@ final class LocalFleet: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return exited == processes.count
+    }
+
+    /// The node ids a worker's warm session wrote to `listing` (`PrewarmSession.listing`), once
+    /// one has; nil, at once, when a session said it will not (its reason goes to `log`), when
+    /// every worker has exited, or after `timeout` seconds: the caller then lists the suite itself.
+    func handedInventory(_ listing: String, timeout: Double, log: (String) -> Void) -> [String]? {
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        let marker = PrewarmSession.failureMarker(of: listing)
+        while Date() < deadline {
+            if let data = FileManager.default.contents(atPath: listing) {
+                guard let ids = try? JSONDecoder().decode([String].self, from: data) else {
+                    log("a worker's listing \(listing) is not a JSON list of node ids")
+                    return nil
+                }
+                return ids
+            }
+            if let why = FileManager.default.contents(atPath: marker) {
+                log(String(decoding: why, as: UTF8.self))
+                return nil
+            }
+            if allExited { return nil }
+            usleep(10_000)
+        }
+        log("no listing within \(Int(timeout)) s")
+        return nil
     }
 
     /// Asks workers to stop (SIGTERM: they finish in-flight work), then kills stragglers.

@@ -5,6 +5,7 @@ import Foundation
 import Model
 import Store
 import Wire
+import Worker
 
 /// `testfleet run`: one build, here and now, with an in-process coordinator and N local worker
 /// processes talking ZeroMQ over an ipc socket.
@@ -61,7 +62,16 @@ struct RunCommand: ParsableCommand {
         // The workers start before the plan: while this process collects the suite's tests (a
         // whole pytest collection on a first build), they import and configure the build's warm
         // pytest sessions on the cores collection leaves idle.
-        let prewarm = spec.isSimulated ? nil : (suite: URL(fileURLWithPath: spec.suite).standardizedFileURL.path, build: spec.id)
+        //
+        // A pytest suite the inventory cache has no list for (a first build) is collected whole
+        // by those sessions, as pytest-xdist's workers collect theirs, and the plan takes its
+        // node ids from them instead of a `pytest --collect-only` of its own first.
+        let toList = lifecycle.pytestSuitesToList(spec)
+        let listing = toList.isEmpty ? nil : NSTemporaryDirectory() + "testfleet-listing-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        if let listing { try? FileManager.default.createDirectory(atPath: listing, withIntermediateDirectories: true) }
+        defer { if let listing { try? FileManager.default.removeItem(atPath: listing) } }
+        let prewarm = spec.isSimulated
+            ? nil : (suite: URL(fileURLWithPath: spec.suite).standardizedFileURL.path, build: spec.id, listing: listing)
         let fleet: LocalFleet
         do {
             fleet = try LocalFleet(count: local, endpoint: bound, heartbeatMilliseconds: heartbeatMilliseconds, prewarm: prewarm) {
@@ -73,9 +83,23 @@ struct RunCommand: ParsableCommand {
             throw error
         }
         mark("workers spawned")
+        var planner = lifecycle
+        if let listing {
+            let listed = Set(toList.map(\.name))
+            planner.handedInventory = { [fleet] suite in
+                guard listed.contains(suite.name) else { return nil }
+                return fleet.handedInventory(PrewarmSession.listingPath(in: listing, suite: suite.name), timeout: suite.timeout + 60) {
+                    why in
+                    if !quiet {
+                        FileHandle.standardError.write(Data(
+                            "testfleet: suite '\(suite.name)': the workers' pytest sessions did not list its tests (\(why)); collecting them here\n".utf8))
+                    }
+                }
+            }
+        }
         var planned: PlannedBuild
         do {
-            planned = try lifecycle.plan(spec)
+            planned = try planner.plan(spec)
         } catch {
             coordinator.shutdown()
             fleet.stop()

@@ -48,9 +48,14 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("prewarm-build"), help: ArgumentHelp("The build those sessions are for.", visibility: .hidden))
     var prewarmBuild: String?
 
+    @Option(name: .customLong("prewarm-listing"),
+            help: ArgumentHelp("A directory where those sessions write each suite's node ids after collecting all of them.",
+                               visibility: .hidden))
+    var prewarmListing: String?
+
     func validate() throws {
-        guard (prewarmSuite == nil) == (prewarmBuild == nil) else {
-            throw ValidationError("--prewarm-suite and --prewarm-build go together")
+        guard (prewarmSuite == nil) == (prewarmBuild == nil), prewarmListing == nil || prewarmSuite != nil else {
+            throw ValidationError("--prewarm-suite and --prewarm-build go together (and --prewarm-listing needs them)")
         }
         guard cacheGB >= 0, cacheGB.isFinite else { throw ValidationError("--cache-gb must be 0 or more") }
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
@@ -69,10 +74,17 @@ struct WorkerCommand: ParsableCommand {
             heartbeatMilliseconds: heartbeatMilliseconds, exitOnGoodbye: exitOnGoodbye,
             cacheDirectory: cache ?? WorkspaceCache.defaultRoot, cacheLimitBytes: Int64(cacheGB * 1e9),
             curve: try curve.keys(), healthFile: healthFile)
-        if let prewarmSuite, let prewarmBuild, config.warmSessions {
+        if let prewarmSuite, let prewarmBuild {
             // Only a head start: a suite file that cannot be read now fails the build's planning anyway.
-            let suites = (try? SuiteFile.load(path: prewarmSuite).suites) ?? []
-            config.prewarm = suites.filter { $0.adapter == .pytest }.map { PrewarmSession(suite: $0, build: prewarmBuild) }
+            let suites = ((try? SuiteFile.load(path: prewarmSuite).suites) ?? []).filter { $0.adapter == .pytest }
+            let listing = { (suite: SuiteDefinition) in prewarmListing.map { PrewarmSession.listingPath(in: $0, suite: suite.name) } }
+            if config.warmSessions {
+                config.prewarm = suites.map { PrewarmSession(suite: $0, build: prewarmBuild, listing: listing($0)) }
+            } else {
+                for case let path? in suites.map(listing) {  // no session will list them: the run lists them itself
+                    try? Data("warm sessions are off".utf8).write(to: URL(fileURLWithPath: PrewarmSession.failureMarker(of: path)))
+                }
+            }
         }
         let service = WorkerService(config: config)
         Signals.onTerminate { service.requestStop() }

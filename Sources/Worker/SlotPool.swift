@@ -164,12 +164,17 @@ final class SlotPool: GrantRunner, Sendable {
     }
 
     /// Starts the configured warm sessions (`WorkerConfig.prewarm`) in this slot before it takes
-    /// a grant; the first of a key also forks the worker's fork server (its twin).
+    /// a grant; the first of a key also forks the worker's fork server (its twin). A session
+    /// asked for a listing that could not start says so beside it, so its reader does not wait.
     private func prewarm(into warm: PytestWarmSessions) {
         for session in config.prewarm.prefix(2) where session.suite.adapter == .pytest {
             guard let pytest = adapter(for: .pytest) as? PytestAdapter else { return }
-            pytest.prewarm(session.suite, key: Self.warmKey(suite: session.suite, code: "build:" + session.build),
-                           sessions: warm, servers: pytestForkServers)
+            let started = pytest.prewarm(session.suite, key: Self.warmKey(suite: session.suite, code: "build:" + session.build),
+                                         sessions: warm, servers: pytestForkServers, listing: session.listing)
+            if !started, let listing = session.listing {
+                try? Data("the warm pytest session could not start (worker \(config.id)'s log says why)".utf8)
+                    .write(to: URL(fileURLWithPath: PrewarmSession.failureMarker(of: listing)), options: .atomic)
+            }
         }
     }
 

@@ -55,9 +55,23 @@ public struct WorkerConfig: Sendable {
 public struct PrewarmSession: Sendable {
     public var suite: SuiteDefinition
     public var build: String
+    /// Where the session writes the suite's node ids once it has collected all of them (the
+    /// plan's inventory), or nil to collect only what grants name.
+    public var listing: String?
 
-    public init(suite: SuiteDefinition, build: String) {
+    public init(suite: SuiteDefinition, build: String, listing: String? = nil) {
         self.suite = suite
         self.build = build
+        self.listing = listing
     }
+
+    /// The listing file for the suite named `suite` in `directory`: the same path for the
+    /// `run` that reads it and the workers that write it (the name, hex-encoded, is any text).
+    public static func listingPath(in directory: String, suite: String) -> String {
+        (directory as NSString).appendingPathComponent(suite.utf8.map { String(format: "%02x", $0) }.joined() + ".json")
+    }
+
+    /// Written beside a listing when it will not come (the session could not start or collect):
+    /// the reader then lists the suite itself.
+    public static func failureMarker(of listing: String) -> String { listing + ".failed" }
 }

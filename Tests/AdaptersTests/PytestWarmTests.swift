@@ -148,6 +148,39 @@ import Testing
         #expect(processStarts() == 1, "all three grants in the one warm process: \(log.lines)")
     }
 
+    @Test func aListingSessionWritesWhatTheInventoryListsAndThenCollectsNothingMore() throws {
+        for directory in [Self.outcomesFixture, Self.fixture] {  // a module that cannot be imported; one skipped whole
+            try? FileManager.default.removeItem(atPath: starts)
+            let log = LogLines()
+            let sessions = sessions(log)
+            defer { sessions.shutdown() }
+            let listing = scratch.path + "/listing-\(UUID().uuidString).json"
+            #expect(PytestAdapter().prewarm(suite(directory: directory), key: "k", sessions: sessions, servers: nil, listing: listing))
+            let listed = try JSONDecoder().decode([String].self, from: Data(contentsOf: URL(fileURLWithPath: listing)))
+            let inventory = try PytestAdapter().inventory(of: SuiteDefinition(
+                name: "warm", adapter: .pytest, directory: directory, environment: Self.environment))
+            #expect(listed.sorted() == inventory.sorted(), "\(directory)")
+            guard directory == Self.outcomesFixture else { continue }
+            // Every listed id runs in that session: no collection, no cold run, one result each.
+            let results = runWarm(listed, suite(directory: directory), sessions)
+            #expect(results["tests/test_collection_error.py"]?.outcome == .error)
+            #expect(results["tests/test_outcomes.py::test_fails"]?.outcome == .failed)
+            #expect(processStarts() == 1, "\(log.lines)")
+        }
+    }
+
+    @Test func aListingThatCannotBeCollectedSaysWhyBesideIt() throws {
+        let sessions = sessions()
+        defer { sessions.shutdown() }
+        var broken = suite()
+        broken.environment["PYTEST_ADDOPTS"] = "tests/test_no_such_file.py"
+        let listing = scratch.path + "/listing.json"
+        PytestAdapter().prewarm(broken, key: "k", sessions: sessions, servers: nil, listing: listing)
+        #expect(!FileManager.default.fileExists(atPath: listing))
+        let why = (try? String(contentsOfFile: listing + ".failed", encoding: .utf8)) ?? ""
+        #expect(why.contains("test_no_such_file"), "\(why)")
+    }
+
     @Test func aModuleSkippedAtCollectionIsOneSkippedTestWithoutAColdRun() throws {
         let log = LogLines()
         let sessions = sessions(log)

@@ -3,43 +3,52 @@ import Model
 import Testing
 @testable import Adapters
 
-/// Where pytest processes keep compiled bytecode: the rule (pure), then a real pytest run under
-/// an environment that forbids bytecode beside the sources.
+/// pytest's rewritten modules under PYTHONDONTWRITEBYTECODE: the rule (pure), then real warm
+/// sessions that keep them in the cache, and a second session that reuses them.
 struct PythonBytecodeTests {
-    @Test func bytecodeMovesToTheCacheOnlyWhenTheInheritedEnvironmentForbidsItAndNothingElseDecides() {
+    @Test func rewrittenModulesAreCachedOnlyWhereBytecodeMayNotBeWrittenBesideTheSources() {
         let cache = "/var/cache/tf"
-        let forbidding = ["PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin"]
-        #expect(PythonBytecode.environment(suite: [:], inherited: forbidding, cacheRoot: cache)
-                == ["PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": "/var/cache/tf/python-bytecode"])
-        // Python writes __pycache__ beside the sources as usual: nothing to change.
-        #expect(PythonBytecode.environment(suite: [:], inherited: ["PATH": "/usr/bin"], cacheRoot: cache).isEmpty)
-        #expect(PythonBytecode.environment(suite: [:], inherited: ["PYTHONDONTWRITEBYTECODE": ""], cacheRoot: cache).isEmpty)
-        // The suite's own env, or a prefix the machine chose, decides.
-        #expect(PythonBytecode.environment(suite: ["PYTHONDONTWRITEBYTECODE": "1"], inherited: forbidding, cacheRoot: cache).isEmpty)
-        #expect(PythonBytecode.environment(suite: ["PYTHONPYCACHEPREFIX": "/p"], inherited: forbidding, cacheRoot: cache).isEmpty)
-        #expect(PythonBytecode.environment(
-            suite: [:], inherited: forbidding.merging(["PYTHONPYCACHEPREFIX": "/p"]) { a, _ in a }, cacheRoot: cache).isEmpty)
+        #expect(PythonBytecode.rewriteCache(suite: [:], inherited: ["PYTHONDONTWRITEBYTECODE": "1"], cacheRoot: cache)
+                == "/var/cache/tf/python-bytecode")
+        #expect(PythonBytecode.rewriteCache(suite: ["PYTHONDONTWRITEBYTECODE": "1"], inherited: [:], cacheRoot: cache) != nil)
+        // pytest caches them beside the sources itself: nothing to do.
+        #expect(PythonBytecode.rewriteCache(suite: [:], inherited: ["PATH": "/usr/bin"], cacheRoot: cache) == nil)
+        #expect(PythonBytecode.rewriteCache(suite: [:], inherited: ["PYTHONDONTWRITEBYTECODE": ""], cacheRoot: cache) == nil)
+        // The suite's env is what the process gets.
+        #expect(PythonBytecode.rewriteCache(suite: ["PYTHONDONTWRITEBYTECODE": ""], inherited: ["PYTHONDONTWRITEBYTECODE": "1"],
+                                            cacheRoot: cache) == nil)
         #expect(PythonBytecode.mirror(of: "/var/cache/tf/trees/abc", under: cache) == "/var/cache/tf/python-bytecode/var/cache/tf/trees/abc")
     }
 
-    @Test func aRunUnderDontWriteBytecodeKeepsTheTreeCleanAndItsBytecodeInTheCache() throws {
+    @Test func warmSessionsKeepRewrittenModulesInTheCacheAndTheNextSessionReusesThem() throws {
         let project = try TemporaryDirectory()
         let cache = try TemporaryDirectory()
         try "import helper\n\ndef test_uses_helper():\n    assert helper.VALUE == 3\n"
             .write(toFile: project.path + "/test_bytecode.py", atomically: true, encoding: .utf8)
         try "VALUE = 3\n".write(toFile: project.path + "/helper.py", atomically: true, encoding: .utf8)
-        var adapter = PytestAdapter(cacheRoot: cache.path)
-        adapter.inheritedEnvironment["PYTHONDONTWRITEBYTECODE"] = "1"
-        adapter.inheritedEnvironment["PYTHONPYCACHEPREFIX"] = nil
+        try "import pytest\n".write(toFile: project.path + "/conftest.py", atomically: true, encoding: .utf8)
         let suite = SuiteDefinition(name: "bytecode", adapter: .pytest, directory: project.path,
-                                    environment: ["PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"])
-        var outcome: Outcome?
-        adapter.run(["test_bytecode.py::test_uses_helper"], of: suite, attempt: 1) { outcome = $0.outcome }
-        #expect(outcome == .passed)
-        #expect(!FileManager.default.fileExists(atPath: project.path + "/__pycache__"), "the source tree stays clean")
+                                    environment: ["PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1"])
         let mirror = PythonBytecode.mirror(of: URL(fileURLWithPath: project.path).resolvingSymlinksInPath().path, under: cache.path)
-        let compiled = (try? FileManager.default.contentsOfDirectory(atPath: mirror)) ?? []
-        #expect(compiled.contains { $0.hasPrefix("helper.") && $0.hasSuffix(".pyc") }, "the imported module: \(compiled)")
-        #expect(compiled.contains { $0.hasPrefix("test_bytecode.") && $0.contains("pytest") }, "the rewritten test module: \(compiled)")
+        let test = "test_bytecode.py::test_uses_helper"
+        var written: [String: Date] = [:]
+        for session in 1...2 {
+            let sessions = PytestWarmSessions(cacheDirectory: cache.path) { _ in }
+            defer { sessions.shutdown() }
+            var outcome: Outcome?
+            PytestAdapter(cacheRoot: cache.path).runWarm([test], of: suite, key: "k", sessions: sessions) { outcome = $0.outcome }
+            #expect(outcome == .passed, "session \(session)")
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: mirror)) ?? []
+            let rewritten = files.filter { $0.contains("pytest") && $0.hasSuffix(".pyc") }.sorted()
+            #expect(rewritten.count == 2 && rewritten.contains { $0.hasPrefix("test_bytecode.") }
+                    && rewritten.contains { $0.hasPrefix("conftest.") }, "the conftest and the test module: \(files)")
+            #expect(!files.contains { $0.hasPrefix("helper.") }, "a module pytest does not rewrite loads as the environment says")
+            let dates = Dictionary(uniqueKeysWithValues: rewritten.map {
+                ($0, (try? FileManager.default.attributesOfItem(atPath: mirror + "/" + $0)[.modificationDate] as? Date) ?? .distantPast)
+            })
+            if session == 2 { #expect(dates == written, "the second session read them and wrote nothing") }
+            written = dates
+        }
+        #expect(!FileManager.default.fileExists(atPath: project.path + "/__pycache__"), "the source tree stays clean")
     }
 }
