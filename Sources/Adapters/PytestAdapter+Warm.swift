@@ -3,7 +3,8 @@ public import Model
 
 /// Warm sessions: a first attempt's tests run in a pytest process the slot keeps per suite and
 /// commit, which imported the project once and collects only what each grant names (modules
-/// already imported are not imported again). See `PytestWarmPlugin` for the process's side.
+/// already imported are not imported again), or, asked for a listing before a first build's
+/// plan, the whole suite once up front. See `PytestWarmPlugin` for the process's side.
 ///
 /// - Each test keeps its own `timeout_s`: past it the process group is killed, the test is
 ///   `.error` with its output, and the rest of the grant runs in a new process.

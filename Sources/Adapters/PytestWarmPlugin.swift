@@ -225,6 +225,7 @@ def pytest_runtestloop(session):
     if _TWIN and not _FORK:
         _fork_twin()
     requests, results = _open_channels()
+    _keep_directory_collectors(session)
     if _LIST and not _FORK:
         _list_everything(session, _LIST)
     ready = {"ready": pytest.__version__}
@@ -314,6 +315,41 @@ def _queue_conftests_again(session):
         directory = pathlib.Path(os.path.abspath(name)).parent
         if directory != root and root in directory.parents:
             pending.setdefault(directory, plugin)
+
+
+def _keep_directory_collectors(session):
+    """Keeps the directory collectors, and what they collected, across the session's
+    collections. pytest collects every directory above a path again on each perform_collect
+    call: each grant listed every entry of the directories its files are in (running the ignore
+    and collect hooks for each) anew, seconds over a build where test files sit in hundreds of
+    directories (Pygments' example files). One plain collection keeps them, and so does this;
+    files created in those directories after they were listed are not seen, as in a plain run.
+    Needs pytest's Directory nodes (8.0+); an older pytest is left as it is."""
+    directory = getattr(pytest, "Directory", None)
+    collect_path = getattr(session, "_collect_path", None)
+    collect_one = getattr(session, "_collect_one_node", None)
+    if directory is None or collect_path is None or collect_one is None:
+        return
+    roots = {}
+    collected = {}
+
+    def kept_collect_path(path, path_cache):
+        if path not in roots:
+            roots[path] = collect_path(path, path_cache)
+        return roots[path]
+
+    def kept_collect_one_node(node, handle_dupes=True):
+        report = collected.get(node) if isinstance(node, directory) else None
+        if report is not None:
+            session._collection_cache[node] = report
+            return report, False
+        report, duplicate = collect_one(node, handle_dupes)
+        if isinstance(node, directory) and report.passed:
+            collected[node] = report
+        return report, duplicate
+
+    session._collect_path = kept_collect_path
+    session._collect_one_node = kept_collect_one_node
 
 
 def _collect_files(session, files):
