@@ -10,12 +10,14 @@ import Store
         let project = directory + "/proj"
         try FileManager.default.createDirectory(atPath: project + "/tests", withIntermediateDirectories: true)
         try "def test_a():\n    pass\n\ndef test_b():\n    pass\n".write(toFile: project + "/tests/test_one.py", atomically: true, encoding: .utf8)
-        // A wrapper that logs every collection, so the test can see which builds collected.
+        // A wrapper that logs every collection of the whole suite, so the test can see which
+        // builds collected: the run's own `--collect-only`, or a warm session asked to list it.
         let log = directory + "/collections.log"
         let wrapper = directory + "/pytest-logged"
         try """
             #!/bin/sh
             case "$*" in *--collect-only*) echo collect >> "\(log)" ;; esac
+            if [ -n "$TESTFLEET_WARM_LIST" ]; then echo collect >> "\(log)"; fi
             exec python3 -m pytest "$@"
             """.write(toFile: wrapper, atomically: true, encoding: .utf8)
         chmod(wrapper, 0o755)
