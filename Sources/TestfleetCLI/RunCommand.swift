@@ -59,13 +59,11 @@ struct RunCommand: ParsableCommand {
             lifecycle: lifecycle, progress: { printer.update($0) })
         let bound: String
         do { bound = try coordinator.start() } catch { throw TestfleetError.infrastructure("\(error)") }
-        // The workers start before the plan: while this process collects the suite's tests (a
-        // whole pytest collection on a first build), they import and configure the build's warm
-        // pytest sessions on the cores collection leaves idle.
-        //
-        // A pytest suite the inventory cache has no list for (a first build) is collected whole
-        // by those sessions, as pytest-xdist's workers collect theirs, and the plan takes its
-        // node ids from them instead of a `pytest --collect-only` of its own first.
+        // The workers start before the plan: they import and configure the build's warm pytest
+        // sessions while this process plans. A pytest suite the inventory cache has no list for
+        // (a first build) is collected whole by those sessions, as pytest-xdist's workers
+        // collect theirs, and the plan takes its node ids from them instead of a `pytest
+        // --collect-only` of its own first.
         let toList = lifecycle.pytestSuitesToList(spec)
         let listing = toList.isEmpty ? nil : NSTemporaryDirectory() + "testfleet-listing-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         if let listing { try? FileManager.default.createDirectory(atPath: listing, withIntermediateDirectories: true) }

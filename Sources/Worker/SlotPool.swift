@@ -167,14 +167,19 @@ final class SlotPool: GrantRunner, Sendable {
     /// a grant; the first of a key also forks the worker's fork server (its twin). A session
     /// asked for a listing that could not start says so beside it, so its reader does not wait.
     private func prewarm(into warm: PytestWarmSessions) {
-        for session in config.prewarm.prefix(2) where session.suite.adapter == .pytest {
-            guard let pytest = adapter(for: .pytest) as? PytestAdapter else { return }
+        func giveUp(_ listing: String?, _ why: String) {
+            guard let listing else { return }
+            try? Data(why.utf8).write(to: URL(fileURLWithPath: PrewarmSession.failureMarker(of: listing)), options: .atomic)
+        }
+        for (index, session) in config.prewarm.enumerated() where session.suite.adapter == .pytest {
+            // A slot keeps two warm sessions (`PytestWarmSessions.keep`): a third would stop the first.
+            guard index < 2, let pytest = adapter(for: .pytest) as? PytestAdapter else {
+                giveUp(session.listing, "only a suite file's first two pytest suites get warm sessions before the first grant")
+                continue
+            }
             let started = pytest.prewarm(session.suite, key: Self.warmKey(suite: session.suite, code: "build:" + session.build),
                                          sessions: warm, servers: pytestForkServers, listing: session.listing)
-            if !started, let listing = session.listing {
-                try? Data("the warm pytest session could not start (worker \(config.id)'s log says why)".utf8)
-                    .write(to: URL(fileURLWithPath: PrewarmSession.failureMarker(of: listing)), options: .atomic)
-            }
+            if !started { giveUp(session.listing, "the warm pytest session could not start (worker \(config.id)'s log says why)") }
         }
     }
 
