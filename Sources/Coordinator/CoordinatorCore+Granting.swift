@@ -25,31 +25,45 @@ extension CoordinatorCore {
                                                          retries: !freshOnly)
             else { return }
             let lane = isRetry && toLane
-            let id = nextLease
-            nextLease &+= 1
-            var remaining: [Int: Int] = [:]
-            remaining.reserveCapacity(tests.count)
-            var granted: [GrantedTest] = []
-            granted.reserveCapacity(tests.count)
-            var work = build.planned.grantCost + 0.001 * Double(tests.count)
-            for (index, attempt) in tests {
-                remaining[index] = attempt
-                work += build.planned.tests[index].predicted
-                granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt))
+            // An assign carries one suite (its directory, command, environment): a chunk that
+            // spans suites goes out as one lease per suite, in the chunk's order.
+            var bySuite: [Int: [(index: Int, attempt: Int)]] = [:]
+            var suiteOrder: [Int] = []
+            for test in tests {
+                let suite = build.planned.tests[test.index].suite
+                if bySuite[suite] == nil { suiteOrder.append(suite) }
+                bySuite[suite, default: []].append(test)
             }
-            build.grantedWork += work
-            build.inFlightWork += work
-            let indices = tests.map(\.index)
-            let budget = leaseBudget(build, tests: indices)
-            let life = budget &* UInt64(max(1, config.grantsPerSlot))
-            leases[id] = Lease(id: id, worker: worker.identity, build: build.id, remaining: remaining,
-                               deadline: clock &+ life, budget: budget, work: work, retryLane: lane)
-            worker.leases.insert(id)
-            let suite = suiteForGrant(build, tests: indices)
-            send(.assign(Assign(lease: id, build: build.id, suite: suite,
-                                deadlineMilliseconds: Int(min(life, UInt64(Int.max))), tests: granted,
-                                workspace: build.workspace)), to: worker.identity)
+            for suite in suiteOrder { lease(bySuite[suite]!, of: build, to: worker, lane: lane) }
         }
+    }
+
+    /// Makes one lease of `tests` (all of one suite) for `worker` and sends its assign.
+    private func lease(_ tests: [(index: Int, attempt: Int)], of build: BuildState, to worker: WorkerEntry, lane: Bool) {
+        let id = nextLease
+        nextLease &+= 1
+        var remaining: [Int: Int] = [:]
+        remaining.reserveCapacity(tests.count)
+        var granted: [GrantedTest] = []
+        granted.reserveCapacity(tests.count)
+        var work = build.planned.grantCost + 0.001 * Double(tests.count)
+        for (index, attempt) in tests {
+            remaining[index] = attempt
+            work += build.planned.tests[index].predicted
+            granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt))
+        }
+        build.grantedWork += work
+        build.inFlightWork += work
+        let indices = tests.map(\.index)
+        let budget = leaseBudget(build, tests: indices)
+        let life = budget &* UInt64(max(1, config.grantsPerSlot))
+        leases[id] = Lease(id: id, worker: worker.identity, build: build.id, remaining: remaining,
+                           deadline: clock &+ life, budget: budget, work: work, retryLane: lane)
+        worker.leases.insert(id)
+        let suite = suiteForGrant(build, tests: indices)
+        send(.assign(Assign(lease: id, build: build.id, suite: suite,
+                            deadlineMilliseconds: Int(min(life, UInt64(Int.max))), tests: granted,
+                            workspace: build.workspace)), to: worker.identity)
     }
 
     /// Running builds in the order they get workers: higher priority first; among equal

@@ -37,4 +37,38 @@ import Testing
         #expect(outcomes["tests/test_outcomes.py::test_fails"] == .failed)
         #expect(outcomes["tests/test_collection_error.py"] == .error, "\(outcomes.keys.sorted())")
     }
+
+    /// Three pytest suites in one build: the third gets no warm session before the first grant,
+    /// so the run lists it itself at once; and no grant mixes suites (an assign carries one
+    /// suite's directory: a mixed one ran the others' tests where they are not, and their first
+    /// attempts failed).
+    @Test func threePytestSuitesInOneBuildEachRunInTheirOwnDirectoryWithoutWaiting() throws {
+        for name in ["a", "b", "c"] {
+            try FileManager.default.createDirectory(atPath: directory + "/p" + name, withIntermediateDirectories: true)
+            try "def test_one():\n    pass\n\ndef test_two():\n    pass\n"
+                .write(toFile: directory + "/p\(name)/test_\(name).py", atomically: true, encoding: .utf8)
+        }
+        let suites = ["a", "b", "c"].map { name in
+            """
+            [[suite]]
+            name = "\(name)"
+            adapter = "pytest"
+            dir = "p\(name)"
+            command = "python3 -m pytest -p no:cacheprovider"
+            timeout_s = 30
+            env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1" }
+            """
+        }
+        try suites.joined(separator: "\n").write(toFile: directory + "/testfleet.toml", atomically: true, encoding: .utf8)
+        let started = Date()
+        let run = try Testfleet.run(["run", "--local", "1", "--suite", "testfleet.toml", "--db", "d.db", "--build", "b"],
+                                    in: directory, timeout: 300, environment: ["TESTFLEET_CACHE": directory + "/cache"])
+        #expect(run.code == 0, "\(run.stderr)")
+        #expect(Date().timeIntervalSince(started) < 30, "no wait for a listing that never comes")
+        #expect(run.stderr.contains("suite 'c'") && run.stderr.contains("first two"), "\(run.stderr)")
+        #expect(!run.stderr.contains("suite 'a'") && !run.stderr.contains("suite 'b'"), "\(run.stderr)")
+        let results = try Store(path: directory + "/d.db").results(build: "b")
+        #expect(results.count == 6 && results.allSatisfy { $0.attempt == 1 && $0.outcome == .passed },
+                "every test passed its first attempt: \(results.map { "\($0.test) \($0.attempt) \($0.outcome)" })")
+    }
 }
