@@ -352,27 +352,37 @@ def _keep_directory_collectors(session):
     session._collect_one_node = kept_collect_one_node
 
 
+def _collect(session, args):
+    """Collects `args` (None: the suite as configured), keeping its items, and the report of each
+    module skipped whole or that could not be collected; returns the items. Raises what pytest
+    raises (a UsageError for a path it refuses, a collection crash)."""
+    _collected.clear()
+    if _files_done:
+        _queue_conftests_again(session)
+    items = list(session.perform_collect(args))
+    for item in items:
+        _items.setdefault(item.nodeid, item)
+    for node_id, report in _collected.items():
+        if not node_id or "::" in node_id:
+            continue
+        if report.skipped:
+            _skipped_files[node_id] = report
+        elif report.failed:
+            _broken_files[node_id] = report
+    return items
+
+
 def _collect_files(session, files):
     """Collects files not collected before, keeping their items; returns why it failed, or None."""
     files = [f for f in files if f not in _files_done]
     if not files:
         return None
-    _collected.clear()
-    if _files_done:
-        _queue_conftests_again(session)
     try:
-        items = list(session.perform_collect(files))
-    except BaseException as error:  # a UsageError for a path pytest refuses, a collection crash
+        _collect(session, files)
+    except BaseException as error:
         return repr(error)[-2000:]
     finally:
         _files_done.update(files)
-    for item in items:
-        _items.setdefault(item.nodeid, item)
-    for node_id, report in _collected.items():
-        if report.skipped and node_id in files:
-            _skipped_files[node_id] = report
-        elif report.failed and node_id in files:
-            _broken_files[node_id] = report
     return None
 
 
@@ -383,31 +393,18 @@ def _is_test_module(node_id):
 
 def _list_everything(session, path):
     """Collects the suite as configured and writes its ids to `path` (see the docstring)."""
-    _collected.clear()
     try:
-        items = list(session.perform_collect())
-    except BaseException as error:  # a UsageError, a conftest that fails, an interrupt
+        items = _collect(session, None)
+    except BaseException as error:  # also a conftest that fails, an interrupt
         _write_atomically(path + ".failed", repr(error)[-2000:])
         return
-    ids = []
-    for item in items:
-        if item.nodeid not in _items:
-            _items[item.nodeid] = item
-            ids.append(item.nodeid)
-        _files_done.add(_file_of(item.nodeid))
-    for node_id, report in _collected.items():
-        if not node_id or "::" in node_id:
-            continue
-        if report.failed:
-            # pytest's short summary names these ERROR lines; the inventory lists each once.
-            _broken_files[node_id] = report
-        elif report.skipped and _is_test_module(node_id):
-            _skipped_files[node_id] = report
-        else:
-            continue
-        _files_done.add(node_id)
-        ids.append(node_id)
-    _write_atomically(path, json.dumps(ids, ensure_ascii=False))
+    ids = list(dict.fromkeys(item.nodeid for item in items))
+    # pytest's short summary names the broken modules (ERROR lines) and the test modules skipped
+    # whole (SKIPPED lines); `--collect-only` lists each once.
+    modules = [node_id for node_id, report in _collected.items() if node_id and "::" not in node_id
+               and (report.failed or (report.skipped and _is_test_module(node_id)))]
+    _files_done.update(_file_of(node_id) for node_id in ids + modules)
+    _write_atomically(path, json.dumps(ids + modules, ensure_ascii=False))
 
 
 def _write_atomically(path, text):
