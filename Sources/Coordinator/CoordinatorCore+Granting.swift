@@ -25,17 +25,25 @@ extension CoordinatorCore {
                                                          retries: !freshOnly)
             else { return }
             let lane = isRetry && toLane
-            // An assign carries one suite (its directory, command, environment): a chunk that
-            // spans suites goes out as one lease per suite, in the chunk's order.
-            var bySuite: [Int: [(index: Int, attempt: Int)]] = [:]
-            var suiteOrder: [Int] = []
-            for test in tests {
-                let suite = build.planned.tests[test.index].suite
-                if bySuite[suite] == nil { suiteOrder.append(suite) }
-                bySuite[suite, default: []].append(test)
-            }
-            for suite in suiteOrder { lease(bySuite[suite]!, of: build, to: worker, lane: lane) }
+            for part in Self.bySuite(tests, of: build) { lease(part, of: build, to: worker, lane: lane) }
         }
+    }
+
+    /// An assign carries one suite (its directory, command, environment): a chunk that spans
+    /// suites goes out as one lease per suite, in the chunk's order. Almost every chunk is of
+    /// one suite, and is returned as it is.
+    static func bySuite(_ tests: [(index: Int, attempt: Int)], of build: BuildState) -> [[(index: Int, attempt: Int)]] {
+        guard let first = tests.first.map({ build.planned.tests[$0.index].suite }),
+              tests.contains(where: { build.planned.tests[$0.index].suite != first })
+        else { return [tests] }
+        var parts: [Int: [(index: Int, attempt: Int)]] = [:]
+        var order: [Int] = []
+        for test in tests {
+            let suite = build.planned.tests[test.index].suite
+            if parts[suite] == nil { order.append(suite) }
+            parts[suite, default: []].append(test)
+        }
+        return order.map { parts[$0]! }
     }
 
     /// Makes one lease of `tests` (all of one suite) for `worker` and sends its assign.
