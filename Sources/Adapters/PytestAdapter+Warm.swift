@@ -178,7 +178,7 @@ extension PytestAdapter {
                              listing: String? = nil) throws -> PytestWarmProcess
     {
         var environment = environment(suite)
-        let inherited = suite.environment["PYTHONPATH"] ?? ProcessInfo.processInfo.environment["PYTHONPATH"]
+        let inherited = suite.environment["PYTHONPATH"] ?? inheritedEnvironment["PYTHONPATH"]
         environment["PYTHONPATH"] = plugin + (inherited.map { $0.isEmpty ? "" : ":" + $0 } ?? "")
         if forking { environment["TESTFLEET_WARM_FORK"] = "1" }
         if let listing, !forking { environment["TESTFLEET_WARM_LIST"] = listing }

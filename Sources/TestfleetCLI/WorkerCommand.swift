@@ -2,8 +2,8 @@ import ArgumentParser
 import Config
 import Foundation
 import Model
+import Adapters
 import Worker
-import Workspaces
 
 /// `testfleet worker`: one worker (a pod in production). SIGTERM finishes the work in flight.
 struct WorkerCommand: ParsableCommand {
@@ -72,7 +72,7 @@ struct WorkerCommand: ParsableCommand {
         var config = WorkerConfig(
             endpoint: connect, id: workerID, arch: reported, slots: slots,
             heartbeatMilliseconds: heartbeatMilliseconds, exitOnGoodbye: exitOnGoodbye,
-            cacheDirectory: cache ?? WorkspaceCache.defaultRoot, cacheLimitBytes: Int64(cacheGB * 1e9),
+            cacheDirectory: cache ?? CacheRoot.defaultPath, cacheLimitBytes: Int64(cacheGB * 1e9),
             curve: try curve.keys(), healthFile: healthFile)
         if let prewarmSuite, let prewarmBuild {
             // Only a head start: a suite file that cannot be read now fails the build's planning anyway.

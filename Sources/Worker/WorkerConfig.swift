@@ -1,8 +1,7 @@
 import Foundation
-import Adapters
+public import Adapters
 public import Model
 public import Transport
-public import Workspaces
 
 /// How a worker connects and what it offers.
 public struct WorkerConfig: Sendable {
@@ -35,7 +34,7 @@ public struct WorkerConfig: Sendable {
     public var prewarm: [PrewarmSession] = []
 
     public init(endpoint: String, id: String, arch: Arch = .current, slots: Int = 1, heartbeatMilliseconds: Int = 1000,
-                exitOnGoodbye: Bool = false, cacheDirectory: String = WorkspaceCache.defaultRoot, cacheLimitBytes: Int64 = 0,
+                exitOnGoodbye: Bool = false, cacheDirectory: String = CacheRoot.defaultPath, cacheLimitBytes: Int64 = 0,
                 curve: CurveClientKeys? = nil, healthFile: String? = nil) {
         self.endpoint = endpoint
         self.id = id

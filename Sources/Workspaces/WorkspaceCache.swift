@@ -29,8 +29,6 @@ public final class WorkspaceCache: Sendable {
         self.log = log
     }
 
-    /// The default cache directory: `$TESTFLEET_CACHE`, else `~/.cache/testfleet`.
-    public static var defaultRoot: String { CacheRoot.defaultPath }
 
     /// Takes note of a bundle's bytes as a grant brings them (on the thread that receives
     /// grants, before any slot runs them), so every slot finds them. Cheap: no I/O.
