@@ -24,7 +24,10 @@ extension BuildState {
         let spec = planned.spec
         if attempt > spec.maxAttempts {
             status[index].confirmationFailures += 1
-            if status[index].confirmationFailures >= spec.confirmAttempts { markFinal(index, failed: true, attempt: attempt) }
+            if status[index].confirmationFailures >= spec.confirmAttempts {
+                markFinal(index, failed: true, attempt: attempt)
+                if !cannotPass { failedConfirmations.append(index) }
+            }
             return false
         }
         // An ordinary attempt below the latest one failing again (a requeued copy) adds nothing.
@@ -41,11 +44,21 @@ extension BuildState {
     /// Queues what follows failed attempt `attempt`: the next ordinary retry, or, after the last
     /// ordinary attempt, every confirmation run together.
     private func queueAttempts(_ index: Int, after attempt: Int, avoiding worker: String?) {
-        let last = attempt < planned.spec.maxAttempts ? attempt + 1 : planned.spec.maxAttempts + planned.spec.confirmAttempts
+        let maxAttempts = planned.spec.maxAttempts
+        let last = attempt < maxAttempts ? attempt + 1 : maxAttempts + planned.spec.confirmAttempts
         // The first goes to another worker; the rest of a confirmation wave to any free slot,
         // the failing worker's included, so they run side by side even on two workers.
-        for next in (attempt + 1)...last {
-            retries.append(Retry(index: index, attempt: next, avoidWorker: next == attempt + 1 ? worker : nil))
+        let wave = ((attempt + 1)...last).map { Retry(index: index, attempt: $0, avoidWorker: $0 == attempt + 1 ? worker : nil) }
+        if attempt < maxAttempts {
+            retries.append(contentsOf: wave)
+        } else {
+            // Confirmation runs wait cheapest test first: the first test confirmed broken can
+            // end the others' (`stopConfirming`), and a cheap one is confirmed soonest.
+            let predicted = planned.tests[index].predicted
+            let position = retries.firstIndex {
+                $0.attempt > maxAttempts && planned.tests[$0.index].predicted > predicted
+            } ?? retries.endIndex
+            retries.insert(contentsOf: wave, at: position)
         }
         status[index].attempt = last
     }
@@ -58,11 +71,30 @@ extension BuildState {
         let spec = planned.spec
         if attempt < spec.maxAttempts { return true }
         if !status[index].confirming {
-            guard attempt == spec.maxAttempts, spec.confirmAttempts > 0, confirmingCount < spec.confirmLimit else { return false }
+            guard attempt == spec.maxAttempts, spec.confirmAttempts > 0, confirmingCount < spec.confirmLimit, !cannotPass else {
+                return false
+            }
             status[index].confirming = true
             confirmingCount += 1
+            confirmingTests.append(index)
         }
         return attempt < spec.maxAttempts + spec.confirmAttempts
+    }
+
+    /// The build cannot pass any more (a test that failed every confirmation run blocks it, and
+    /// the gate cannot excuse that test): confirmation runs only ever turn a block into a pass,
+    /// so the ones not yet granted are dropped and the tests being confirmed end as failed, as
+    /// if the build's budget of confirming tests had run out (the core revokes the runs already
+    /// granted: `CoordinatorCore.answered`). Ordinary retries go on: they tell a flaky test from
+    /// a broken one in the record, whatever the verdict.
+    func stopConfirming() {
+        cannotPass = true
+        failedConfirmations.removeAll()
+        let lastOrdinary = planned.spec.maxAttempts
+        retries.removeAll { $0.attempt > lastOrdinary }
+        for index in confirmingTests where !status[index].final {
+            markFinal(index, failed: true, attempt: status[index].attempt)
+        }
     }
 
     /// A restarted coordinator picks a test up from its highest stored attempt. The store's
@@ -75,6 +107,7 @@ extension BuildState {
         if last.attempt > spec.maxAttempts {
             status[index].confirming = true
             confirmingCount += 1
+            confirmingTests.append(index)
         }
         guard last.outcome.isFailure else {
             markFinal(index, failed: false, attempt: last.attempt)
@@ -102,8 +135,8 @@ extension BuildState {
     /// Takes retries for a worker: ones it did not fail itself, unless it is the only worker (or,
     /// for a test pinned to an arch, the only worker of that arch: else the retry waits forever).
     /// One grant holds one suite, one attempt number and each test once: one fresh process runs
-    /// the failed tests of every module together, and a test's confirmation runs go to separate
-    /// grants, which run side by side.
+    /// the failed tests of every module together. A confirmation run is a grant of its own (it
+    /// shares its process with no other test), and a test's go side by side.
     func takeRetries(for worker: String, arch: Arch, onlyWorker: Bool, onlyOfArch: Bool = false,
                      limit: Int) -> [(index: Int, attempt: Int)] {
         var taken: [(index: Int, attempt: Int)] = []
@@ -114,9 +147,12 @@ extension BuildState {
             let test = planned.tests[retry.index]
             let archOK = test.arch == nil || test.arch == arch
             let alone = onlyWorker || (test.arch != nil && onlyOfArch)
-            // A grant runs one suite (its first test's) at one attempt number.
+            // A grant runs one suite (its first test's) at one attempt number; a confirmation
+            // run has a grant of its own, so each reports as soon as it ran and a cheap test's
+            // never waits behind a slow one's.
             let fits = taken.first.map {
-                $0.attempt == retry.attempt && planned.tests[$0.index].suite == test.suite
+                $0.attempt == retry.attempt && $0.attempt <= planned.spec.maxAttempts
+                    && planned.tests[$0.index].suite == test.suite
             } ?? true
             if taken.count < limit && archOK && fits && !takenTests.contains(retry.index)
                 && (alone || retry.avoidWorker != worker)

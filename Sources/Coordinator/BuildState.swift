@@ -36,6 +36,14 @@ final class BuildState {
     var failedCount = 0
     /// Tests that got confirmation runs (at most `spec.confirmLimit`).
     var confirmingCount = 0
+    /// Tests that failed every attempt, confirmation runs included, that the core has not yet
+    /// asked the shell about (`CoordinatorEffect.askWhetherBlocking`).
+    var failedConfirmations: [Int] = []
+    /// The tests that got confirmation runs (`confirmingCount` of them).
+    var confirmingTests: [Int] = []
+    /// A test failed every confirmation run and the gate cannot excuse it: the build fails
+    /// whatever else happens, so no test of it gets confirmation runs any more.
+    var cannotPass = false
     var watchers: Set<[UInt8]> = []
     var finished = false
     /// Workers that could not prepare this build's workspace (fetch or setup failed), with what

@@ -115,7 +115,9 @@ extension CoordinatorCore {
                 leases[lease.id] = lease
             }
         }
-        if let build = builds[batch.build], build.isComplete, !build.finished { finish(build) }
+        if let build = builds[batch.build], !build.finished {
+            if build.isComplete { finish(build) } else { askAboutFailedConfirmations(of: build) }
+        }
         // A failure's retries go out now, to busy workers' retry lanes too, not at the next timer.
         if retriesQueued { grantAll(retryLanes: true) }
     }

@@ -16,6 +16,10 @@ enum CoordinatorEffect {
     /// A running build's progress, for the service's progress handler (its watchers get it as
     /// `.send` effects of their own).
     case progress(BuildProgress)
+    /// A test of this build failed every attempt, its confirmation runs included: ask the store
+    /// whether the gate could still excuse it (`Store.mayExcuseFailure`) and tell the core
+    /// (`CoordinatorCore.answered(build:test:blocks:)`).
+    case askWhetherBlocking(build: String, test: String)
     /// A line for the coordinator's log.
     case log(String)
 }

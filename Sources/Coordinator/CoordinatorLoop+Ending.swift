@@ -63,3 +63,23 @@ extension CoordinatorLoop {
         return kill(pid, 0) == 0 || errno == EPERM
     }
 }
+
+extension CoordinatorLoop {
+    /// Asks the store, on the storing queue (after the results that ended the test, and off the
+    /// loop: it looks the test up in every stored build), whether the gate could excuse `test`
+    /// failing every attempt of `build`. A store that cannot answer counts as "it could": the
+    /// build's confirmation runs then go on, as they would without asking.
+    func askWhetherBlocking(build: String, test: String) {
+        let store = self.store, service = self.service
+        storing.async {
+            let excusable: Bool
+            do {
+                excusable = try store.mayExcuseFailure(of: test, in: build)
+            } catch {
+                Self.log("could not look up the record of \(test): \(error); build \(build) keeps its confirmation runs")
+                excusable = true
+            }
+            service.post(.blocking(build: build, test: test, blocks: !excusable))
+        }
+    }
+}

@@ -164,6 +164,9 @@ final class CoordinatorLoop {
                     return putBack([rest] + pending[(position + 1)...])
                 }
             case .endStored(let build): endingOutcomes[build] = nil
+            case .blocking(let build, let test, let blocks):
+                core.answered(build: build, test: test, blocks: blocks)
+                carryOut()
             case .workerLost(let pid):
                 core.workerLost(pid: pid)
                 carryOut()
@@ -213,6 +216,7 @@ final class CoordinatorLoop {
                     end(build, how: how, reason: reason, progress: progress)
                     retired.append(build)
                 case .progress(let progress): service.progressHandler?(progress)
+                case .askWhetherBlocking(let build, let test): askWhetherBlocking(build: build, test: test)
                 case .log(let text): log(text)
                 }
             }

@@ -26,6 +26,8 @@ public final class CoordinatorService: Sendable {
         case stored([ReceivedBatch], failedBuilds: Set<String>, milliseconds: Double)
         /// The store queue wrote how a build ended.
         case endStored(String)
+        /// The store's answer to `CoordinatorEffect.askWhetherBlocking`.
+        case blocking(build: String, test: String, blocks: Bool)
 
         /// What kind of control it is, for the log (never its payload: a million-test plan
         /// described as text takes half a minute).
@@ -42,6 +44,7 @@ public final class CoordinatorService: Sendable {
             case .reply: "reply"
             case .stored(let batches, _, _): "stored \(batches.count) batches (\(batches.reduce(0) { $0 + $1.batch.results.count }) results)"
             case .endStored(let build): "ending of \(build) stored"
+            case .blocking(let build, let test, _): "whether \(test) blocks \(build)"
             }
         }
     }

@@ -42,12 +42,12 @@ final class FleetHarness {
 
     /// Starts a build of `tests` (one suite; a grant cost that sizes one even share per worker).
     func start(_ tests: [String], id: String = "b1", maxAttempts: Int = 1, confirmAttempts: Int = 0,
-               confirmLimit: Int = 10) {
+               confirmLimit: Int = 10, predicted: [Double]? = nil) {
         let spec = BuildSpec(id: id, suite: "sim:unit", maxAttempts: maxAttempts, confirmAttempts: confirmAttempts,
                              confirmLimit: confirmLimit)
         let planned = PlannedBuild(
             spec: spec, suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")],
-            tests: tests.map { TestCase(name: $0, suite: 0) }, grantCost: 1)
+            tests: tests.enumerated().map { TestCase(name: $1, suite: 0, predicted: predicted?[$0] ?? 0) }, grantCost: 1)
         core.start(planned, stored: [:], watcher: nil, now: now)
         drain()
     }
@@ -92,6 +92,20 @@ final class FleetHarness {
             if case .end(let build, _, _, _) = effect, build.id == id { return build }
         }
         return nil
+    }
+
+    /// The (build, test) pairs the core asked about (`askWhetherBlocking`), in order.
+    var askedWhetherBlocking: [String] {
+        effects.compactMap {
+            if case .askWhetherBlocking(let build, let test) = $0 { return "\(build)/\(test)" }
+            return nil
+        }
+    }
+
+    /// Answers the core's question about `test` of `build` as the store would.
+    func answerWhetherBlocking(build: String = "b1", test: String, blocks: Bool) {
+        core.answered(build: build, test: test, blocks: blocks)
+        drain()
     }
 
     /// The builds the core said to finish, in order.

@@ -5,12 +5,19 @@ import Store
 
 /// Confirmation runs through the real binary: a test that fails all its retries runs up to
 /// `--confirm-runs` more times, all at once, and its first pass ends it (a pass on retry);
-/// every run is stored, and no more than `--confirm-limit` tests of a build get them.
+/// every run is stored, no more than `--confirm-limit` tests of a build get them, and none once
+/// the build cannot pass.
 @Suite(.serialized) struct ConfirmationRunTests {
     let directory = Testfleet.temporaryDirectory()
 
-    /// `burst` fails its first three runs (a counter file), then passes; `brokenA`/`brokenB` always fail.
-    func writeSuite() throws {
+    /// While the file `flaky` exists `burst`, `brokenA` and `brokenB` fail their first run and
+    /// pass the next (a flaky record). Without it `burst` fails its first three runs (a counter
+    /// file), then passes; `brokenA`/`brokenB` always fail; `slowBroken` (only with `slow`)
+    /// fails after a second.
+    func writeSuite(slow: Bool = false) throws {
+        func flakyOr(_ name: String, _ otherwise: String) -> String {
+            "if [ -f flaky ]; then [ -f \(name).flipped ] || { touch \(name).flipped; false; }; else \(otherwise); fi"
+        }
         let text = """
             [[suite]]
             name = "confirm"
@@ -18,21 +25,28 @@ import Store
             timeout_s = 60
             [suite.tests]
             ok = "true"
-            burst = "n=$(cat burst.count 2>/dev/null || echo 0); echo $((n + 1)) > burst.count; [ $n -ge 3 ]"
-            brokenA = "false"
-            brokenB = "false"
+            burst = "\(flakyOr("burst", "n=$(cat burst.count 2>/dev/null || echo 0); echo $((n + 1)) > burst.count; [ $n -ge 3 ]"))"
+            brokenA = "\(flakyOr("brokenA", "false"))"
+            brokenB = "\(flakyOr("brokenB", "false"))"
 
-            """
+            """ + (slow ? "slowBroken = \"sleep 1; false\"\n" : "")
         try text.write(toFile: directory + "/suite.toml", atomically: true, encoding: .utf8)
     }
 
-    /// Runs build `build` of the suite with `options`; it must fail the gate (two tests never
-    /// pass). Returns each test's outcomes in attempt order.
-    func run(_ build: String, _ options: [String]) throws -> [String: [Outcome]] {
-        try writeSuite()
+    /// Runs build `build` of the suite with `options`; it must fail the gate (tests that never
+    /// pass), unless `flaky`. Returns each test's outcomes in attempt order.
+    func run(_ build: String, _ options: [String], slow: Bool = false, flaky: Bool = false, code: Int32? = nil) throws
+        -> [String: [Outcome]]
+    {
+        try writeSuite(slow: slow)
+        if flaky {
+            try "".write(toFile: directory + "/flaky", atomically: true, encoding: .utf8)
+        } else {
+            try? FileManager.default.removeItem(atPath: directory + "/flaky")
+        }
         let run = try Testfleet.run(["run", "--local", "2", "--suite", "suite.toml", "--db", "d.db", "--build", build, "--quiet"]
                                     + options, in: directory, timeout: 180)
-        #expect(run.code == 1, "two tests never pass: \(run.stderr)")
+        #expect(run.code == code ?? (flaky ? 0 : 1), "tests that never pass fail the gate: \(run.stderr)")
         var byTest: [String: [(Int, Outcome)]] = [:]
         for result in try Store(path: directory + "/d.db").results(build: build) {
             byTest[result.test, default: []].append((result.attempt, result.outcome))
@@ -41,7 +55,13 @@ import Store
     }
 
     @Test func aTestFailingAllRetriesGetsConfirmationRunsUntilItPasses() throws {
-        let byTest = try run("b1", ["--retries", "2", "--confirm-runs", "3", "--json", "b1.json"])
+        // The failing tests failed and passed on retry before (a flaky record): a failure of
+        // each could be flakiness the gate may excuse, so the build could pass until the end and
+        // every one gets its confirmation runs.
+        let before = try run("b0", [], flaky: true)
+        #expect(before["brokenA"] == [.failed, .passed] && before["brokenB"] == [.failed, .passed], "\(before)")
+        // (Their flaky record also lets the gate excuse them here: the build passes.)
+        let byTest = try run("b1", ["--retries", "2", "--confirm-runs", "3", "--json", "b1.json"], code: 0)
         #expect(byTest["ok"] == [.passed])
         // burst: 3 failed attempts, then confirmation runs 4-6 side by side; those that started
         // before the first pass was stored ran (and are stored), at least one of them passed.
@@ -55,6 +75,22 @@ import Store
         #expect(verdict["passed_on_retry"] as? [String] == ["burst"])
         let failures = try #require(verdict["failures"] as? [[String: Any]])
         #expect(Set(failures.compactMap { $0["test"] as? String }) == ["brokenA", "brokenB"])
+    }
+
+    /// `brokenA` and `brokenB` never passed: once one of them failed every confirmation run the
+    /// build cannot pass (the gate cannot excuse it), so the other tests get no more
+    /// confirmation runs. `slowBroken` still gets its ordinary retries, on the other worker.
+    @Test func aTestThatNeverPassedFailingEveryConfirmationRunEndsTheOthers() throws {
+        let byTest = try run("b3", ["--retries", "2", "--confirm-runs", "3"], slow: true)
+        #expect(byTest["ok"] == [.passed])
+        let broken = ["brokenA", "brokenB"].compactMap { byTest[$0] }
+        #expect(broken.count == 2 && broken.allSatisfy { $0.allSatisfy { $0 == .failed } })
+        #expect(broken.contains { $0.count == 6 }, "one of them was confirmed broken: \(byTest)")
+        // Three attempts a second each: its confirmation runs would start after the cut.
+        #expect(byTest["slowBroken"] == [.failed, .failed, .failed], "\(byTest)")
+        let store = try Store(path: directory + "/d.db")
+        let workers = Set(try store.results(build: "b3").filter { $0.test == "slowBroken" }.map(\.worker))
+        #expect(workers.count == 2, "its retries went to the other worker: \(workers)")
     }
 
     @Test func atMostConfirmLimitTestsOfABuildGetConfirmationRuns() throws {

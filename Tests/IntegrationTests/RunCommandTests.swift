@@ -38,10 +38,12 @@ import Store
             let failures = try #require(v["failures"] as? [[String: Any]])
             failureLists.append(failures.compactMap { $0["test"] as? String })
             // A test that fails every time is retried (twice by default) and fails every attempt;
-            // the first 10 to do so (the default --confirm-limit) get 5 confirmation runs too.
+            // the first to do so gets 5 confirmation runs too, and failing all of them (with no
+            // flaky record) it makes the build lost: the others' confirmation runs are dropped,
+            // those under way revoked, and at most 10 (the default --confirm-limit) got any.
             let attempts = failures.compactMap { $0["attempts"] as? Int }
-            #expect(attempts.count == failures.count && attempts.allSatisfy { $0 == 3 || $0 == 8 })
-            #expect(attempts.filter { $0 == 8 }.count == min(10, attempts.count))
+            #expect(attempts.count == failures.count && attempts.allSatisfy { (3...8).contains($0) }, "\(attempts)")
+            #expect(attempts.contains(8) && attempts.filter { $0 > 3 }.count <= 10, "\(attempts)")
         }
         let expected = (0..<2000).filter(SimulatedSuite(count: 2000, seed: 7, failFraction: 0.01).alwaysFails)
             .map { SimulatedSuite(count: 2000).name(of: $0) }
