@@ -22,6 +22,11 @@ public struct SyntheticFlakyHistory: Sendable {
         public var confirmRetries = 5
         /// Tests per build that get confirmation runs (`BuildSpec.confirmLimit`).
         public var confirmLimit = 10
+        /// A test that failed every confirmation run and has no flaky record (it did not both
+        /// fail and pass in earlier builds: the gate cannot excuse it, `Store.mayExcuseFailure`)
+        /// ends the build's confirmation runs: the tests after it (in test order, standing for the
+        /// coordinator's order of time) get none (`BuildState.stopConfirming`).
+        public var stopConfirmingOnceLost = true
         public var flakyShare = 0.03
         public var burstyShare = 0.005
         public var aarch64FlakyShare = 0.005
@@ -119,11 +124,21 @@ public struct SyntheticFlakyHistory: Sendable {
         var kindCounts = [Int](repeating: 0, count: testCount)
         var firstWorker = [Int32](repeating: 0, count: testCount)
         var firstPosition = [Double](repeating: 0, count: testCount)
+        // Whether a test passed, and failed, in an earlier build: one that did not do both has no
+        // flaky record and cannot be excused.
+        var everPassed = [Bool](repeating: false, count: testCount)
+        var everFailed = [Bool](repeating: false, count: testCount)
+        var passedNow: [Int] = [], failedNow: [Int] = []
         for build in 0..<buildCount {
             let commit = buildCommits[build]
             let outage = build >= 10 && random.chance(parameters.outageShare)
             var regression = false
             var confirming = 0
+            var cannotPass = false
+            for test in passedNow { everPassed[test] = true }
+            for test in failedNow { everFailed[test] = true }
+            passedNow.removeAll(keepingCapacity: true)
+            failedNow.removeAll(keepingCapacity: true)
             builds.append(HistoryBuild(index: Int32(build), id: "synthetic-" + format5(build), commit: commit,
                                       sha: commitSHAs[Int(commit)], branch: "main"))
             for test in 0..<testCount {
@@ -134,12 +149,20 @@ public struct SyntheticFlakyHistory: Sendable {
                 let kind = truth[test].kind
                 if truth[test].isBroken(at: commit) { regression = true }
                 var worker = firstWorker[test]
+                var passes = 0, attempts = 0
+                // Confirmation runs the build no longer runs (it cannot pass) are drawn all the
+                // same, and not recorded: the random stream, and so the rest of the history, is
+                // the one `--keep-confirming` draws, and the two differ only by the runs dropped.
+                var dropped = false
                 for attempt in 1...(1 + parameters.retries + parameters.confirmRetries) {
                     if attempt == 2 + parameters.retries {
-                        // Every ordinary attempt failed: confirmation runs, while the build's budget lasts.
+                        // Every ordinary attempt failed: confirmation runs, while the build's budget
+                        // lasts and while it can still pass.
                         guard confirming < parameters.confirmLimit else { break }
                         confirming += 1
+                        dropped = cannotPass
                     }
+                    if !dropped { attempts = attempt }
                     let arch: Arch = Int(worker) < parameters.workersPerArch ? .x86_64 : .aarch64
                     var kindProbability = 0.0
                     if kind == .orderDependent {
@@ -159,15 +182,25 @@ public struct SyntheticFlakyHistory: Sendable {
                     }
                     let failed = random.unit() < probability
                     let duration = baseDurations[test] * Float(0.8 + 0.4 * random.unit())
-                    records.append(AttemptRecord(
-                        test: Int32(test), build: Int32(build), commit: commit, worker: worker, duration: duration,
-                        attempt: UInt8(attempt), outcome: failed ? .failed : .passed, arch: arch))
+                    if !dropped {
+                        if !failed { passes += 1 }
+                        records.append(AttemptRecord(
+                            test: Int32(test), build: Int32(build), commit: commit, worker: worker, duration: duration,
+                            attempt: UInt8(attempt), outcome: failed ? .failed : .passed, arch: arch))
+                    }
                     // Ordinary retries stop at the first pass; confirmation runs go out together
                     // (as the coordinator sends them), so all of them run and are recorded.
                     if !failed && attempt < 2 + parameters.retries { break }
                     // Retry on another worker of the other arch.
                     let otherArchBase = arch == .x86_64 ? parameters.workersPerArch : 0
                     worker = Int32(otherArchBase + random.int(0...(parameters.workersPerArch - 1)))
+                }
+                if passes > 0 { passedNow.append(test) }
+                if passes < attempts { failedNow.append(test) }
+                if parameters.stopConfirmingOnceLost, passes == 0, parameters.confirmRetries > 0,
+                   attempts == 1 + parameters.retries + parameters.confirmRetries, !(everPassed[test] && everFailed[test])
+                {
+                    cannotPass = true
                 }
             }
             buildTruth.append(SyntheticBuildTruth(outage: outage, realRegression: regression))
