@@ -12,9 +12,9 @@ import Model
         var queue = PendingQueue()
         queue.add(grouped)
         #expect(queue.predictedWork == 11.6)
-        // The previous build's failures first (the longer one first), then longest-first as before.
-        #expect(queue.pop(for: .x86_64, maxCount: 1, workBudget: 100).map(\.name) == ["c.py::broken"])
+        // The previous build's failures first (the cheaper one first), then longest-first as before.
         #expect(queue.pop(for: .x86_64, maxCount: 1, workBudget: 100).map(\.name) == ["a.py::broken"])
+        #expect(queue.pop(for: .x86_64, maxCount: 1, workBudget: 100).map(\.name) == ["c.py::broken"])
         #expect(queue.pop(for: .x86_64, maxCount: 10, workBudget: 100).map(\.name) == ["b.py::long", "a.py::x", "a.py::y"])
     }
 
