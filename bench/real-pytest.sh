@@ -6,6 +6,9 @@
 #   more-itertools  more-itertools 11.2.1 sdist (~770 tests with ~21,000 subtests)
 #   dateutil        python-dateutil sdist (has genuinely failing tests on this machine)
 #   attrs           attrs 26.1.0 sdist (~1,390 tests, hypothesis; one genuinely failing test here)
+#   jsonschema      jsonschema 4.23.0 sdist (~7,200 tests, most of a millisecond: the JSON-Schema
+#                   test suite it vendors); its own venv (.build-bench/venv-jsonschema), since it
+#                   depends on attrs, which the shared venv holds as an editable checkout.
 #   pygments        Pygments 2.21.0 sdist (~5,350 tests; tests/contrast needs a package not
 #                   installed: one collection error, so every runner gets
 #                   --continue-on-collection-errors). pytest itself imports Pygments, so this
@@ -23,7 +26,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"; WORKERS="${WORKERS:-2}"; PROJECT="${PROJECT:-networkx}"; MODES="${MODES:-0 1}"
-default_venv=.build-bench/venv; [ "$PROJECT" = pygments ] && default_venv=.build-bench/venv-pygments
+default_venv=.build-bench/venv
+case "$PROJECT" in pygments|jsonschema) default_venv=.build-bench/venv-$PROJECT ;; esac
 VENV="${VENV:-$default_venv}"; SRC="${SRC:-.build-bench/src}"
 bin="${BIN:-$PWD/.build/release/testfleet}"
 need() { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import pytest, xdist, $1" 2>/dev/null; }
@@ -55,13 +59,17 @@ case "$PROJECT" in
     dir=$(sdist attrs 26.1.0 attrs)
     need attr || "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist hypothesis pympler cloudpickle
     version=26.1.0 ;;
+  jsonschema)
+    dir=$(sdist jsonschema 4.23.0 jsonschema)
+    need jsonschema || "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist
+    version=4.23.0 ;;
   pygments)
     dir=$(sdist pygments 2.21.0 pygments)
     "$VENV/bin/python" -c "import pygments, xdist, sys; sys.exit(0 if pygments.__file__.startswith('$dir') else 1)" 2>/dev/null ||
       "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist
     PYTEST_ARGS="${PYTEST_ARGS:---continue-on-collection-errors}"
     version=2.21.0 ;;
-  *) echo "PROJECT must be networkx, more-itertools, dateutil, attrs or pygments" >&2; exit 2 ;;
+  *) echo "PROJECT must be networkx, more-itertools, dateutil, attrs, jsonschema or pygments" >&2; exit 2 ;;
 esac
 py="$(cd "$VENV/bin" && pwd)/python"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
