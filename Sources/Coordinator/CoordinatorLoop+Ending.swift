@@ -14,9 +14,10 @@ extension CoordinatorLoop {
         // Stored off the loop, after the results already on their way to the store; until then
         // a client submitting the build again hears this outcome (the store still says running).
         endingOutcomes[build.id] = outcome
-        let store = self.store, service = self.service, id = build.id, watchers = build.watchers
+        let store = self.store, service = self.service, id = build.id, watchers = build.watchers, inbox = storeInbox
         let message = Self.verdictMessage(outcome)
         storing.async {
+            Self.writeStoreInbox(inbox, store: store, service: service)
             do {
                 try store.endBuild(id, how: how, reason: reason)
             } catch {
@@ -70,8 +71,9 @@ extension CoordinatorLoop {
     /// failing every attempt of `build`. A store that cannot answer counts as "it could": the
     /// build's confirmation runs then go on, as they would without asking.
     func askWhetherBlocking(build: String, test: String) {
-        let store = self.store, service = self.service
+        let store = self.store, service = self.service, inbox = storeInbox
         storing.async {
+            Self.writeStoreInbox(inbox, store: store, service: service)
             let excusable: Bool
             do {
                 excusable = try store.mayExcuseFailure(of: test, in: build)

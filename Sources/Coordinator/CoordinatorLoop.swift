@@ -31,6 +31,8 @@ final class CoordinatorLoop {
     /// Where result batches are stored, off the loop, in the order they arrived (and build
     /// endings, so one is stored after its results); each posts back `.stored`.
     let storing = DispatchQueue(label: "testfleet-coordinator-store")
+    /// Result batches waiting for the store queue's next write (group commit, `flushInbox`).
+    let storeInbox = Locked(StoreInbox())
     /// Submitted builds being admitted off the loop, with the clients waiting for each.
     var admitting: [String: Set<[UInt8]>] = [:]
     /// The source bundle each bundled build being admitted names: kept until it starts, since
