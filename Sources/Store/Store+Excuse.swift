@@ -1,4 +1,5 @@
 import GRDB
+import Model
 
 extension Store {
     /// Whether the gate could excuse `test` failing every attempt of `build`; false only when
@@ -13,34 +14,30 @@ extension Store {
     /// the other builds and the rollups (days pruned from the raw results) hold both a failure
     /// and an attempt that did not fail (skipped included), or a flaky failure. A test that
     /// never failed before (the usual regression) or never passed (a new or broken test)
-    /// cannot be excused. Every stored build is looked at, not the gate's window of recent
-    /// ones (so this is never looser than the gate): one primary-key seek each, on the
+    /// cannot be excused. Every stored build is looked at (`loadHistory`'s point lookups), not
+    /// the gate's window of recent ones, so this is never looser than the gate; it runs on the
     /// coordinator's store queue, at most `confirmLimit` times a build.
     public func mayExcuseFailure(of test: String, in build: String) throws(StoreError) -> Bool {
-        try read { db in
-            let outcomes = try db.cachedStatement(sql: "SELECT DISTINCT outcome FROM result WHERE build_id = ? AND test = ?")
-            func isFailure(_ outcome: String) -> Bool { outcome == "failed" || outcome == "error" }
-            if try String.fetchAll(outcomes, arguments: [build, test]).contains(where: { !isFailure($0) }) { return true }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM quarantine WHERE test = ?", arguments: [test]) == true { return true }
-            var failed = false, notFailed = false
-            if let row = try Row.fetchOne(db, sql: """
-                SELECT sum(failures) AS failures, sum(runs - failures) AS others, sum(flaky_failures) AS flaky
-                FROM test_rollup WHERE test = ?
+        let rollup = try read { db -> (quarantined: Bool, failures: Int, others: Int, flaky: Int) in
+            let quarantined = try Bool.fetchOne(db, sql: "SELECT 1 FROM quarantine WHERE test = ?", arguments: [test]) == true
+            let row = try Row.fetchOne(db, sql: """
+                SELECT sum(failures), sum(runs - failures), sum(flaky_failures) FROM test_rollup WHERE test = ?
                 """, arguments: [test])
-            {
-                if (row["flaky"] as Int?) ?? 0 > 0 { return true }
-                failed = (row["failures"] as Int?) ?? 0 > 0
-                notFailed = (row["others"] as Int?) ?? 0 > 0
-            }
-            // Newest first: a flaky test most likely failed and passed recently.
-            let builds = try String.fetchCursor(db, sql: "SELECT id FROM build WHERE id <> ? ORDER BY created_at DESC",
-                                                arguments: [build])
-            while !(failed && notFailed), let other = try builds.next() {
-                for outcome in try String.fetchAll(outcomes, arguments: [other, test]) {
-                    if isFailure(outcome) { failed = true } else { notFailed = true }
-                }
-            }
-            return failed && notFailed
+            return (quarantined, row?[0] ?? 0, row?[1] ?? 0, row?[2] ?? 0)
         }
+        if rollup.quarantined || rollup.flaky > 0 { return true }
+        let history = try loadHistory(tests: [test])
+        var failed = rollup.failures > 0, notFailed = rollup.others > 0
+        for attempt in history.attempts {
+            let failure = attempt.outcome.isFailure
+            if history.builds[Int(attempt.build)].id == build {
+                if !failure { return true }
+            } else if failure {
+                failed = true
+            } else {
+                notFailed = true
+            }
+        }
+        return failed && notFailed
     }
 }
