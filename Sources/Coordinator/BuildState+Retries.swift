@@ -71,11 +71,10 @@ extension BuildState {
         let spec = planned.spec
         if attempt < spec.maxAttempts { return true }
         if !status[index].confirming {
-            guard attempt == spec.maxAttempts, spec.confirmAttempts > 0, confirmingCount < spec.confirmLimit, !cannotPass else {
+            guard attempt == spec.maxAttempts, spec.confirmAttempts > 0, confirmingTests.count < spec.confirmLimit, !cannotPass else {
                 return false
             }
             status[index].confirming = true
-            confirmingCount += 1
             confirmingTests.append(index)
         }
         return attempt < spec.maxAttempts + spec.confirmAttempts
@@ -85,7 +84,7 @@ extension BuildState {
     /// the gate cannot excuse that test): confirmation runs only ever turn a block into a pass,
     /// so the ones not yet granted are dropped and the tests being confirmed end as failed, as
     /// if the build's budget of confirming tests had run out (the core revokes the runs already
-    /// granted: `CoordinatorCore.answered`). Ordinary retries go on: they tell a flaky test from
+    /// granted: `CoordinatorCore.blockingAnswered`). Ordinary retries go on: they tell a flaky test from
     /// a broken one in the record, whatever the verdict.
     func stopConfirming() {
         cannotPass = true
@@ -106,7 +105,6 @@ extension BuildState {
         status[index].lastWorker = last.worker
         if last.attempt > spec.maxAttempts {
             status[index].confirming = true
-            confirmingCount += 1
             confirmingTests.append(index)
         }
         guard last.outcome.isFailure else {

@@ -34,12 +34,10 @@ final class BuildState {
     var status: [TestStatus]
     var finalCount = 0
     var failedCount = 0
-    /// Tests that got confirmation runs (at most `spec.confirmLimit`).
-    var confirmingCount = 0
     /// Tests that failed every attempt, confirmation runs included, that the core has not yet
     /// asked the shell about (`CoordinatorEffect.askWhetherBlocking`).
     var failedConfirmations: [Int] = []
-    /// The tests that got confirmation runs (`confirmingCount` of them).
+    /// The tests that got confirmation runs (at most `spec.confirmLimit`).
     var confirmingTests: [Int] = []
     /// A test failed every confirmation run and the gate cannot excuse it: the build fails
     /// whatever else happens, so no test of it gets confirmation runs any more.

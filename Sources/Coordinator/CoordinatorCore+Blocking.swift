@@ -13,15 +13,14 @@ extension CoordinatorCore {
     /// Asks about each test of `build` that just failed its last confirmation run.
     func askAboutFailedConfirmations(of build: BuildState) {
         guard !build.failedConfirmations.isEmpty else { return }
-        let failed = build.failedConfirmations
+        let failed = build.failedConfirmations  // empty once the build cannot pass (stopConfirming)
         build.failedConfirmations.removeAll()
-        guard !build.cannotPass else { return }
         for index in failed { effects.append(.askWhetherBlocking(build: build.id, test: build.planned.tests[index].name)) }
     }
 
     /// The shell's answer: `blocks` when the gate cannot excuse `test` failing every attempt of
     /// `build` (`Store.mayExcuseFailure` said no).
-    func answered(build id: String, test: String, blocks: Bool) {
+    func blockingAnswered(build id: String, test: String, blocks: Bool) {
         guard blocks, let build = builds[id], !build.finished, !build.cannotPass else { return }
         build.stopConfirming()
         if build.isComplete {

@@ -18,7 +18,7 @@ enum CoordinatorEffect {
     case progress(BuildProgress)
     /// A test of this build failed every attempt, its confirmation runs included: ask the store
     /// whether the gate could still excuse it (`Store.mayExcuseFailure`) and tell the core
-    /// (`CoordinatorCore.answered(build:test:blocks:)`).
+    /// (`CoordinatorCore.blockingAnswered`).
     case askWhetherBlocking(build: String, test: String)
     /// A line for the coordinator's log.
     case log(String)

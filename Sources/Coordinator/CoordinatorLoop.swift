@@ -167,7 +167,7 @@ final class CoordinatorLoop {
                 }
             case .endStored(let build): endingOutcomes[build] = nil
             case .blocking(let build, let test, let blocks):
-                core.answered(build: build, test: test, blocks: blocks)
+                core.blockingAnswered(build: build, test: test, blocks: blocks)
                 carryOut()
             case .workerLost(let pid):
                 core.workerLost(pid: pid)

@@ -29,29 +29,38 @@ import Wire
         return (fleet, g2, w2)
     }
 
-    @Test func aTestThatCannotBeExcusedEndsTheOtherTestsConfirmationRuns() throws {
+    /// `t1FailsEverything`, the store's answer about t1, then t2 failing its one ordinary
+    /// attempt: returns the harness and the tests granted after that failure.
+    func t2FailsAfterTheAnswer(blocks: Bool) throws -> (FleetHarness, [GrantedTest]) {
         let (fleet, g2, w2) = try t1FailsEverything()
-        fleet.answerWhetherBlocking(test: "t1", blocks: true)
+        fleet.answerWhetherBlocking(test: "t1", blocks: blocks)
         let before = fleet.effects.count
         fleet.report(w2, g2, .failed)
-        // t2 failed its one ordinary attempt: with the build lost, no confirmation run goes out.
         let later = Array(fleet.effects.dropFirst(before))
-        #expect(fleet.assigns(to: "w1", in: later).isEmpty && fleet.assigns(to: "w2", in: later).isEmpty)
+        return (fleet, (fleet.assigns(to: "w1", in: later) + fleet.assigns(to: "w2", in: later)).flatMap(\.tests))
+    }
+
+    @Test func aTestThatCannotBeExcusedEndsTheOtherTestsConfirmationRuns() throws {
+        let (fleet, granted) = try t2FailsAfterTheAnswer(blocks: true)
+        // With the build lost, no confirmation run of t2 goes out.
+        #expect(granted.isEmpty)
         #expect(fleet.finished == ["b1"])
         #expect(fleet.build("b1")?.failedCount == 2)
         #expect(fleet.askedWhetherBlocking == ["b1/t1"])
     }
 
     @Test func aTestTheGateMayExcuseLeavesTheOthersTheirConfirmationRuns() throws {
-        let (fleet, g2, w2) = try t1FailsEverything()
-        fleet.answerWhetherBlocking(test: "t1", blocks: false)
-        let before = fleet.effects.count
-        fleet.report(w2, g2, .failed)
-        let later = Array(fleet.effects.dropFirst(before))
-        let confirmations = (fleet.assigns(to: "w1", in: later) + fleet.assigns(to: "w2", in: later)).flatMap(\.tests)
-        #expect(confirmations.map(\.attempt).sorted() == [2, 3])
-        #expect(confirmations.allSatisfy { $0.name == "t2" })
+        let (fleet, granted) = try t2FailsAfterTheAnswer(blocks: false)
+        #expect(granted.map(\.attempt).sorted() == [2, 3])
+        #expect(granted.allSatisfy { $0.name == "t2" })
         #expect(fleet.finished.isEmpty)
+    }
+
+    /// The grants (and their workers) holding a confirmation run of `test`.
+    func confirmations(of test: String, in fleet: FleetHarness) -> [(worker: String, grant: Assign)] {
+        ["w1", "w2"].flatMap { worker in
+            fleet.assigns(to: worker).filter { $0.tests.contains { $0.name == test && $0.attempt > 1 } }.map { (worker, $0) }
+        }
     }
 
     @Test func confirmationRunsUnderWayEndWithTheBuildAndLateResultsChangeNothing() throws {
@@ -62,14 +71,9 @@ import Wire
         let ordinary = try ["w1", "w2"].map { worker in (worker, try #require(fleet.assigns(to: worker).first)) }
         // Both fail their one ordinary attempt: each gets two confirmation runs.
         for (worker, grant) in ordinary { fleet.report(worker, grant, .failed) }
-        func confirmations(of test: String) -> [(worker: String, grant: Assign)] {
-            ["w1", "w2"].flatMap { worker in
-                fleet.assigns(to: worker).filter { $0.tests.contains { $0.name == test && $0.attempt > 1 } }.map { (worker, $0) }
-            }
-        }
-        let t2Running = confirmations(of: "t2")
+        let t2Running = confirmations(of: "t2", in: fleet)
         #expect(!t2Running.isEmpty, "no confirmation run of t2 under way")
-        for (worker, grant) in confirmations(of: "t1") {
+        for (worker, grant) in confirmations(of: "t1", in: fleet) {
             fleet.report(worker, lease: grant.lease, grant.tests.filter { $0.name == "t1" }.map { ($0.name, $0.attempt, .failed) })
         }
         #expect(fleet.askedWhetherBlocking == ["b1/t1"])
@@ -99,21 +103,16 @@ import Wire
         for (worker, grant) in ordinary {
             fleet.report(worker, lease: grant.lease, grant.tests.filter { $0.name != "t3" }.map { ($0.name, $0.attempt, .failed) })
         }
-        func confirmations(of test: String) -> [(worker: String, grant: Assign)] {
-            ["w1", "w2"].flatMap { worker in
-                fleet.assigns(to: worker).filter { $0.tests.contains { $0.name == test && $0.attempt > 1 } }.map { (worker, $0) }
-            }
-        }
         // One test per confirmation grant.
-        #expect((confirmations(of: "t1") + confirmations(of: "t2")).allSatisfy { $0.grant.tests.count == 1 })
+        #expect((confirmations(of: "t1", in: fleet) + confirmations(of: "t2", in: fleet)).allSatisfy { $0.grant.tests.count == 1 })
         var reported: Set<UInt64> = []
         while fleet.askedWhetherBlocking.isEmpty {
-            let (worker, grant) = try #require(confirmations(of: "t1").first { !reported.contains($0.grant.lease) },
+            let (worker, grant) = try #require(confirmations(of: "t1", in: fleet).first { !reported.contains($0.grant.lease) },
                                                "t1's confirmation runs stopped going out")
             reported.insert(grant.lease)
             fleet.report(worker, grant, .failed)
         }
-        let t2Running = confirmations(of: "t2")
+        let t2Running = confirmations(of: "t2", in: fleet)
         #expect(!t2Running.isEmpty, "no confirmation run of t2 under way")
         let before = fleet.effects.count
         fleet.answerWhetherBlocking(test: "t1", blocks: true)

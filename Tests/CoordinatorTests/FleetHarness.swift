@@ -104,7 +104,7 @@ final class FleetHarness {
 
     /// Answers the core's question about `test` of `build` as the store would.
     func answerWhetherBlocking(build: String = "b1", test: String, blocks: Bool) {
-        core.answered(build: build, test: test, blocks: blocks)
+        core.blockingAnswered(build: build, test: test, blocks: blocks)
         drain()
     }
 
