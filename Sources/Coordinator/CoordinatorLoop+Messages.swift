@@ -63,19 +63,21 @@ extension CoordinatorLoop {
     /// written together, one transaction per build. Tests of a millisecond send a batch of one
     /// result each, and a transaction per batch cost the store ~0.4 ms and a few 16 KiB pages
     /// of log each (jsonschema's 7,700 tests: 3,900 transactions, ~300 MB of log, checkpoints
-    /// that stalled a write for a second). Grants never wait for the store; a retry waits this
-    /// much longer to be queued.
+    /// that stalled a write for a second). Grants never wait for the store. A failure does not
+    /// wait: its retry is queued only once it is stored, and a failing test's chain of attempts
+    /// is what a failing build's end waits for; it takes what waits with it.
     func flushInbox() {
         guard !core.received.isEmpty else { return }
         let received = core.takeReceived()
+        let failure = received.contains { $0.batch.results.contains { $0.outcome.isFailure } }
         let schedule = storeInbox.withLock { inbox -> Bool in
             inbox.batches.append(contentsOf: received)
             defer { inbox.scheduled = true }
-            return !inbox.scheduled
+            return failure || !inbox.scheduled
         }
         guard schedule else { return }
         let store = self.store, service = self.service, inbox = storeInbox
-        storing.asyncAfter(deadline: .now() + .milliseconds(Self.groupCommitMilliseconds)) {
+        storing.asyncAfter(deadline: .now() + .milliseconds(failure ? 0 : Self.groupCommitMilliseconds)) {
             Self.writeStoreInbox(inbox, store: store, service: service)
         }
     }
