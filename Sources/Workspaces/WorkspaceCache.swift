@@ -29,7 +29,6 @@ public final class WorkspaceCache: Sendable {
         self.log = log
     }
 
-
     /// Takes note of a bundle's bytes as a grant brings them (on the thread that receives
     /// grants, before any slot runs them), so every slot finds them. Cheap: no I/O.
     public func received(_ source: WorkspaceSource) {

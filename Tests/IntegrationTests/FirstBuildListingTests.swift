@@ -9,8 +9,7 @@ import Testing
     let directory = Testfleet.temporaryDirectory()
 
     @Test func aSessionThatCannotStartLeavesTheListingToTheRunWhichCollectsAndSaysSo() throws {
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/pytest").path
+        let fixture = Testfleet.fixture("pytest")
         // Every pytest start is logged; one that loads the warm plugin fails as an old pytest would.
         try """
             [[suite]]

@@ -11,8 +11,7 @@ import Testing
     let directory = Testfleet.temporaryDirectory()
 
     static func fixture(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/\(name)").path
+        Testfleet.fixture(name)
     }
 
     /// Runs the suite file through `testfleet run --local 2 --retries 0` and returns the final

@@ -9,8 +9,7 @@ import Testing
 /// fails every rerun and does.
 @Suite(.serialized) struct GateConfirmTests {
     let directory = Testfleet.temporaryDirectory()
-    let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/pytest-confirm").path
+    let fixture = Testfleet.fixture("pytest-confirm")
 
     /// The suite file (the fixture, its counters in `state`) and a JUnit file from a real pytest
     /// run of `selection` whose counters start from zero.

@@ -9,8 +9,7 @@ import Testing
     let directory = Testfleet.temporaryDirectory()
 
     static func fixture(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/lint/\(name)").path
+        Testfleet.fixture("lint/\(name)")
     }
 
     func ingest(_ tool: String, _ path: String, commit: String) throws -> Testfleet.Finished {

@@ -13,8 +13,7 @@ import Testing
     static let builds = 6
 
     @Test func warmSessionsNameTheTestAPollutedTestDependsOn() throws {
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/pytest-order").path
+        let fixture = Testfleet.fixture("pytest-order")
         try """
             [[suite]]
             name = "order"

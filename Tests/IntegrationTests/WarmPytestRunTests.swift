@@ -12,8 +12,7 @@ import Wire
     let directory = Testfleet.temporaryDirectory()
 
     @Test func crashesAndPoisonedStateThroughTheRealBinary() throws {
-        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/pytest-warm").path
+        let fixture = Testfleet.fixture("pytest-warm")
         // The hanging test is the adapter tests' (PytestWarmTests): here its retries would only cost time.
         try """
             [[suite]]
