@@ -9,6 +9,9 @@
 #   jsonschema      jsonschema 4.23.0 sdist (~7,200 tests, most of a millisecond: the JSON-Schema
 #                   test suite it vendors); its own venv (.build-bench/venv-jsonschema), since it
 #                   depends on attrs, which the shared venv holds as an editable checkout.
+#   astroid         astroid 3.3.8 sdist (~1,700 tests of ~30 ms; its suite depends on running in
+#                   collection order). Its own venv (.build-bench/venv-astroid): its brain tests
+#                   run or skip by which other packages are installed.
 #   pygments        Pygments 2.21.0 sdist (~5,350 tests; tests/contrast needs a package not
 #                   installed: one collection error, so every runner gets
 #                   --continue-on-collection-errors). pytest itself imports Pygments, so this
@@ -20,6 +23,8 @@
 # store; rounds 1..RUNS are later runs on it (history and inventory cache). Each round runs every
 # mode once, then `pytest -n 2` once. Every testfleet build's per-outcome counts (final attempts)
 # must equal serial pytest's. Prints medians and ratios; the JSON line is last.
+# SERIAL_RUNS (default 1) runs serial pytest that many times before the rounds and takes the
+# median as the baseline: on a noisy machine one run can be off by a quarter.
 # PYTEST_ARGS (e.g. "--ignore=tests/property" for dateutil, whose hypothesis tests take minutes
 # on a loaded machine) go to every pytest run: serial, xdist and testfleet's suite command.
 # The venv lives in .build-bench/venv (VENV=… to reuse another); nothing is installed system-wide.
@@ -27,7 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"; WORKERS="${WORKERS:-2}"; PROJECT="${PROJECT:-networkx}"; MODES="${MODES:-0 1}"
 default_venv=.build-bench/venv
-case "$PROJECT" in pygments|jsonschema) default_venv=.build-bench/venv-$PROJECT ;; esac
+case "$PROJECT" in pygments|jsonschema|astroid) default_venv=.build-bench/venv-$PROJECT ;; esac
 VENV="${VENV:-$default_venv}"; SRC="${SRC:-.build-bench/src}"
 bin="${BIN:-$PWD/.build/release/testfleet}"
 need() { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import pytest, xdist, $1" 2>/dev/null; }
@@ -63,13 +68,17 @@ case "$PROJECT" in
     dir=$(sdist jsonschema 4.23.0 jsonschema)
     need jsonschema || "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist
     version=4.23.0 ;;
+  astroid)
+    dir=$(sdist astroid 3.3.8 astroid)
+    need astroid || "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist
+    version=3.3.8 ;;
   pygments)
     dir=$(sdist pygments 2.21.0 pygments)
     "$VENV/bin/python" -c "import pygments, xdist, sys; sys.exit(0 if pygments.__file__.startswith('$dir') else 1)" 2>/dev/null ||
       "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist
     PYTEST_ARGS="${PYTEST_ARGS:---continue-on-collection-errors}"
     version=2.21.0 ;;
-  *) echo "PROJECT must be networkx, more-itertools, dateutil, attrs, jsonschema or pygments" >&2; exit 2 ;;
+  *) echo "PROJECT must be networkx, more-itertools, dateutil, attrs, jsonschema, astroid or pygments" >&2; exit 2 ;;
 esac
 py="$(cd "$VENV/bin" && pwd)/python"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -88,11 +97,16 @@ TOML
 summary() { grep -E '(passed|failed|error).* in [0-9.]+s' | tail -1 | sed -E 's/^=+ //; s/ in [0-9.]+s.*//' |
   tr ',' '\n' | awk 'NF==2 && $2 !~ /^warning/ { o=$2; if (o=="errors") o="error"; print o"="$1 }' | sort | paste -sd' '; }
 echo "suite: $PROJECT $version tests in $dir; $WORKERS workers; modes TESTFLEET_WARM=$MODES; 1 first + $RUNS later runs each; $(uptime)"
-t0=$(now)
-serial=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-} -q 2>&1 | summary || true)
-[ -n "$serial" ] || { echo "could not read serial pytest's summary line" >&2; exit 1; }
-serial_s=$(echo "$(now) - $t0" | bc -l)
-echo "plain serial pytest: $serial in $(printf %.1f "$serial_s") s"
+serial_runs=()
+for _ in $(seq 1 "${SERIAL_RUNS:-1}"); do
+  t0=$(now)
+  got=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-} -q 2>&1 | summary || true)
+  [ -n "$got" ] || { echo "could not read serial pytest's summary line" >&2; exit 1; }
+  [ -z "${serial:-}" ] || [ "$got" = "$serial" ] || { echo "serial pytest runs disagree: '$serial' then '$got'" >&2; exit 1; }
+  serial=$got; serial_runs+=("$(echo "$(now) - $t0" | bc -l)")
+  echo "plain serial pytest: $serial in $(printf %.1f "${serial_runs[-1]}") s"
+done
+serial_s=$(printf '%s\n' "${serial_runs[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 declare -A first later round_t
 xd=(); retry_ratios=()
 for mode in $MODES; do rm -f "$work/fleet-$mode.db"; first[$mode]=""; later[$mode]=""; done
@@ -113,7 +127,7 @@ for i in $(seq 0 "$RUNS"); do
     [ "$got" = "$serial" ] || { echo "TESTFLEET_WARM=$mode $build: testfleet counts '$got' differ from serial pytest '$serial'" >&2
                                 tail -5 "$work/stderr-$build" >&2; exit 1; }
     notes=$(grep -c "warm session" "$work/stderr-$build" || true)
-    echo "round $i$([ "$i" = 0 ] && echo ' (fresh store)'): TESTFLEET_WARM=$mode testfleet $(printf %.2f "$t") s ($got; warm-session log lines: $notes)"
+    echo "round $i$([ "$i" = 0 ] && echo ' (fresh store)'): TESTFLEET_WARM=$mode testfleet $(printf %.2f "$t") s ($got; passed only on a retry: $(rescued "$db" "$build"); warm-session log lines: $notes)"
   done
   if [ -n "${round_t[1]:-}" ] && [ -n "${round_t[1r0]:-}" ]; then
     retry_ratios+=("$(echo "${round_t[1]} / ${round_t[1r0]}" | bc -l)")

@@ -74,8 +74,8 @@ extension BuildLifecycle {
     }
 
     /// Predictions from the timing history (each framework's typical duration where nothing is
-    /// known), then grants of whole files for frameworks that collect every file they are given,
-    /// and the tests that failed every attempt of the suite's previous build first.
+    /// known), then collection order for frameworks that collect every file they are given, and
+    /// the tests that failed every attempt of the suite's previous build first.
     func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], spec: BuildSpec) throws(TestfleetError) {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
@@ -84,8 +84,8 @@ extension BuildLifecycle {
         let grouped = Set(adapters.indices.filter { adapters[$0].fileCollectionSeconds != nil })
         if !grouped.isEmpty {
             let overhead = grouped.compactMap { adapters[$0].fileCollectionSeconds }.max() ?? 0
-            tests = FileGrouping.group(tests, suites: grouped, fileOverhead: overhead,
-                                       soloSeconds: max(overhead, 0.001) * FileGrouping.soloFactor)
+            tests = CollectionOrder.arrange(tests, suites: grouped, fileOverhead: overhead,
+                                            soloSeconds: max(overhead, 0.001) * CollectionOrder.soloFactor)
         }
         // The previous build's failures as its gate saw them (`Store.summary`): every attempt
         // failed. A test that passed on a retry keeps its place (see `FailedFirst`).

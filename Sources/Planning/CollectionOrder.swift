@@ -1,0 +1,65 @@
+import Foundation
+public import Model
+
+/// Keeps the tests of suites whose framework collects every file it is given (pytest) in their
+/// collection order: the pending queue then hands each suite out as contiguous runs of the order
+/// the framework listed, so every worker process runs its tests in the order a plain run would,
+/// as pytest-xdist's workers do. Real suites depend on that order without saying so: astroid
+/// 3.3.8's `test_manager.py` swaps in a manager without its "brain" plugins, and the brain tests
+/// that sort before it pass only because they run first. When the planner handed out modules
+/// largest first instead, 74–113 of its tests failed in every later build and passed on retry:
+/// each build recorded them as flaky and paid for their retries.
+///
+/// Each such suite is one group: every test gets the suite's total predicted work as
+/// `groupWork`, so the queue (largest key first, ties in their given order) keeps the order.
+/// `fileOverhead` is the work of loading a file that no test's own duration shows (pytest
+/// importing and collecting a module): it is added to the first test of each file, so grant
+/// budgets count it.
+///
+/// The one exception is a test long enough to stretch the build when it starts late: predicted
+/// at least `longShare` of its suite's work (and at least `soloSeconds`). It goes out first,
+/// longest first, before the rest of its suite. more-itertools' 12.5 s `test_primes`, reached in
+/// order, ran last on one worker while the other sat idle.
+public enum CollectionOrder {
+    /// A test this share of its suite's work goes first (see the type's comment).
+    public static let longShare = 1.0 / 16
+    /// ... and only when it is this many times the file loading cost.
+    public static let soloFactor = 20.0
+
+    private struct Key: Hashable {
+        var suite: Int
+        var arch: Arch?
+    }
+
+    /// `tests` with queue keys that keep each of `suites` in its given order, but for its long
+    /// tests (none with the default `soloSeconds`); tests of other suites are left as they are.
+    public static func arrange(_ tests: [TestCase], suites: Set<Int>, fileOverhead: Double = 0,
+                               soloSeconds: Double = .infinity) -> [TestCase] {
+        guard !suites.isEmpty, !tests.isEmpty else { return tests }
+        var arranged = tests
+        var totals: [Key: Double] = [:]
+        var lastFile: [Key: Substring] = [:]
+        for index in arranged.indices where suites.contains(arranged[index].suite) {
+            let key = Key(suite: arranged[index].suite, arch: arranged[index].arch)
+            let file = filePart(of: arranged[index].name)
+            if lastFile[key] != file {
+                lastFile[key] = file
+                arranged[index].predicted += fileOverhead
+            }
+            totals[key, default: 0] += arranged[index].predicted
+        }
+        for index in arranged.indices where suites.contains(arranged[index].suite) {
+            let total = totals[Key(suite: arranged[index].suite, arch: arranged[index].arch)] ?? 0
+            let predicted = arranged[index].predicted
+            let long = predicted >= max(soloSeconds, total * longShare) && predicted > 0
+            arranged[index].groupWork = long ? total + predicted : max(total, .leastNonzeroMagnitude)
+        }
+        return arranged
+    }
+
+    /// A name's file part: up to the first `::`, or the whole name.
+    static func filePart(of name: String) -> Substring {
+        guard let separator = name.range(of: "::") else { return name[...] }
+        return name[..<separator.lowerBound]
+    }
+}

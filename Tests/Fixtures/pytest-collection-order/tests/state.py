@@ -1,0 +1,2 @@
+# Module state shared by every test of one process.
+PLUGINS = ["brain"]

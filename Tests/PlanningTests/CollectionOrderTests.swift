@@ -1,0 +1,72 @@
+import Testing
+import Model
+@testable import Planning
+
+@Suite struct CollectionOrderTests {
+    private func test(_ name: String, _ seconds: Double, suite: Int = 0) -> TestCase {
+        TestCase(name: name, suite: suite, predicted: seconds)
+    }
+
+    @Test func aSuiteKeepsItsGivenOrderUnderTheSuitesTotal() {
+        let tests = [test("b.py::y", 1), test("a.py::x", 1), test("a.py::z", 2), test("c.py::w", 0.5, suite: 1),
+                     test("b.py::v", 1)]
+        let arranged = CollectionOrder.arrange(tests, suites: [0])
+        // Nothing moves; suite 1 is left alone.
+        #expect(arranged.map(\.name) == tests.map(\.name))
+        #expect(arranged.map(\.groupWork) == [5, 5, 5, 0, 5])
+        #expect(arranged.map(\.queueKey) == [5, 5, 5, 0.5, 5])
+    }
+
+    @Test func theQueueHandsOutContiguousRunsInCollectionOrderWhileBudgetsCountEachTest() {
+        // The order a suite that depends on it needs: small.py's tests run before big.py's.
+        let tests = [test("small.py::a", 0.1), test("small.py::b", 0.1), test("big.py::slow", 0.9),
+                     test("big.py::fast", 0.2), test("mid.py::only", 0.8)]
+        var queue = PendingQueue()
+        queue.add(CollectionOrder.arrange(tests, suites: [0]))
+        #expect(queue.predictedWork == 2.1)
+        #expect(queue.pop(for: .x86_64, maxCount: 10, workBudget: 1).map(\.name) == ["small.py::a", "small.py::b", "big.py::slow"])
+        #expect(queue.pop(for: .x86_64, maxCount: 10, workBudget: 100).map(\.name) == ["big.py::fast", "mid.py::only"])
+    }
+
+    @Test func aFilesLoadingCostGoesOnItsFirstTest() {
+        let arranged = CollectionOrder.arrange([test("a.py::x", 1), test("a.py::y", 2), test("b.py::z", 0.5)], suites: [0],
+                                               fileOverhead: 0.25)
+        #expect(arranged.map(\.predicted) == [1.25, 2, 0.75])
+        #expect(arranged.map(\.groupWork) == [4, 4, 4])
+    }
+
+    @Test func aTestLongEnoughToStretchTheBuildGoesFirstLongestFirst() {
+        // 32 s in all: a test of 2 s (1/16) or more goes first; 1.5 s stays in its place.
+        var tests = (0..<20).map { test("m.py::t\($0)", 0.5) }
+        tests.insert(test("r.py::primes", 12), at: 15)
+        tests.insert(test("r.py::sieve", 8.5), at: 5)
+        tests.insert(test("m.py::slowish", 1.5), at: 3)
+        let arranged = CollectionOrder.arrange(tests, suites: [0], soloSeconds: 1)
+        var queue = PendingQueue()
+        queue.add(arranged)
+        #expect(queue.pop(for: .x86_64, maxCount: 10, workBudget: 1).map(\.name) == ["r.py::primes"])
+        #expect(queue.pop(for: .x86_64, maxCount: 10, workBudget: 1).map(\.name) == ["r.py::sieve"])
+        #expect(queue.pop(for: .x86_64, maxCount: 5, workBudget: 100).map(\.name)
+                == ["m.py::t0", "m.py::t1", "m.py::t2", "m.py::slowish", "m.py::t3"])
+    }
+
+    @Test func aLongTestMustAlsoOutweighItsFilesLoadingCostManyTimes() {
+        // 0.2 s is half of this tiny suite, but not 20 file loadings (0.5 s): it keeps its place.
+        let tests = [test("a.py::x", 0.1), test("a.py::y", 0.2), test("a.py::z", 0.1)]
+        let arranged = CollectionOrder.arrange(tests, suites: [0], soloSeconds: 0.5)
+        #expect(arranged.allSatisfy { abs($0.groupWork - 0.4) < 1e-9 })
+    }
+
+    @Test func eachArchCopyIsASuiteOfItsOwn() {
+        var x = test("a.py::x", 1), y = test("a.py::x", 3)
+        x.arch = .x86_64
+        y.arch = .aarch64
+        let arranged = CollectionOrder.arrange([x, y], suites: [0])
+        #expect(arranged.map(\.groupWork) == [1, 3])
+    }
+
+    @Test func aNameWithoutAFileSeparatorIsItsOwnFile() {
+        #expect(CollectionOrder.filePart(of: "tests/test_x.py::TestA::test[a::b]") == "tests/test_x.py")
+        #expect(CollectionOrder.filePart(of: "plain") == "plain")
+    }
+}
