@@ -50,7 +50,7 @@ public protocol TestAdapter: Sendable {
     var inventoryFileExtensions: Set<String>? { get }
 
     /// When the framework collects (imports) every file a process is given: what collecting one
-    /// file costs beyond its tests' durations, and grants then hand out whole files. Nil: tests
-    /// are scheduled one by one.
+    /// file costs beyond its tests' durations, and grants then hand out runs of its collection
+    /// order (`CollectionOrder`). Nil: tests are scheduled one by one, longest first.
     var fileCollectionSeconds: Double? { get }
 }

@@ -51,7 +51,7 @@ extension BuildLifecycle {
 
     /// The coordinator's side: checks a plan `submit` sent and gives its tests predictions from
     /// this store's timing history (the frameworks' typical durations where it knows nothing),
-    /// keeping whole files together for frameworks that collect per file. Runs no project command.
+    /// keeping collection order for frameworks that collect per file. Runs no project command.
     public func accept(_ plan: PlannedBuild) throws(TestfleetError) -> PlannedBuild {
         try plan.validate()
         guard !plan.tests.isEmpty else { return plan }

@@ -7,8 +7,8 @@ public struct TestCase: Sendable, Hashable {
     /// Expected duration in seconds (from history, or the suite's fallback).
     public var predicted: Double
     /// The predicted seconds of the group this test runs with (0: no group). A planner gives the
-    /// tests of one pytest module their module's total, so the queue keeps them together and a
-    /// grant takes whole modules: each pytest process then collects each module once.
+    /// tests of one pytest suite their suite's total, so the queue keeps them in their collection
+    /// order and a grant takes a run of it (see `CollectionOrder`).
     public var groupWork: Double = 0
     /// When set, only a worker of this arch may run it (`every`-arch tests become one case per arch).
     public var arch: Arch?

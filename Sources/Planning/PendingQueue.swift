@@ -2,8 +2,9 @@ public import Model
 
 /// Tests waiting to run, kept longest-predicted-first in one lane per arch constraint, with
 /// requeued work (from a lost worker) served before anything else. "Longest" is
-/// `TestCase.queueKey`: grouped tests (a pytest module's) sort by their group's work and stay
-/// together in their given order; work budgets always count each test's own prediction.
+/// `TestCase.queueKey`: grouped tests (a pytest suite's, see `CollectionOrder`) sort by their
+/// group's work and stay together in their given order; work budgets always count each test's
+/// own prediction.
 public struct PendingQueue: Sendable {
     /// Lanes: tests any worker may run, and tests pinned to one arch.
     private var anyArch = Lane()

@@ -46,6 +46,27 @@ import Testing
         #expect(error.message.contains("'nope'"))
     }
 
+    @Test func twoSuitesListingOneTestNameAreBadInputNamingBoth() throws {
+        // A build knows a test by its name: before, `run` waited forever for the second copy.
+        let path = try write("testfleet.toml", """
+            [[suite]]
+            name = "fast"
+            adapter = "shell"
+            [suite.tests]
+            t1 = "true"
+            [[suite]]
+            name = "slow"
+            adapter = "shell"
+            [suite.tests]
+            t2 = "true"
+            t1 = "sleep 1"
+            """)
+        let lifecycle = BuildLifecycle(store: store, refresh: nil)
+        let error = try #require(throws: TestfleetError.self) { try lifecycle.plan(BuildSpec(id: "dup", suite: path)) }
+        #expect(error.code == .badInput)
+        #expect(error.message.contains("test 't1'") && error.message.contains("'fast' and 'slow'"), "\(error.message)")
+    }
+
     @Test func planTakesEachFrameworksCostsFromItsAdapter() throws {
         let path = try write("testfleet.toml", """
             [[suite]]
