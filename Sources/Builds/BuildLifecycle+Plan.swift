@@ -34,7 +34,9 @@ extension BuildLifecycle {
                 throw .badInput("suite '\(suite.name)': the \(suite.adapter.rawValue) adapter is not available in this build of testfleet")
             }
             adapters.append(adapter)
-            for name in try Self.testNames(of: suite, adapter: adapter, store: store, handed: handedInventory) where selection?.keep(suite: suite.name, test: name) ?? true {
+            let names = try Self.testNames(of: suite, adapter: adapter, store: store, handed: handedInventory,
+                                           fingerprint: inventoryFingerprints[InventoryCache.key(suite)])
+            for name in names where selection?.keep(suite: suite.name, test: name) ?? true {
                 switch suite.arch {
                 case .any: tests.append(TestCase(name: name, suite: index))
                 case .only(let arch): tests.append(TestCase(name: name, suite: index, arch: arch))
@@ -66,11 +68,14 @@ extension BuildLifecycle {
     }
 
     /// The suite's test names, from the inventory cache, else from `handedInventory`, else from
-    /// its adapter; a suite that cannot be listed is bad input.
+    /// its adapter; a suite that cannot be listed is bad input. `fingerprint`: the suite's
+    /// inventory fingerprint when it was just taken.
     static func testNames(of suite: SuiteDefinition, adapter: any TestAdapter, store: Store,
-                          handed: (@Sendable (SuiteDefinition) -> [String]?)? = nil) throws(TestfleetError) -> [String] {
+                          handed: (@Sendable (SuiteDefinition) -> [String]?)? = nil,
+                          fingerprint: String? = nil) throws(TestfleetError) -> [String] {
         do {
-            return try InventoryCache.names(for: suite, extensions: adapter.inventoryFileExtensions, store: store) {
+            return try InventoryCache.names(for: suite, extensions: adapter.inventoryFileExtensions, store: store,
+                                            fingerprint: fingerprint) {
                 try handed?(suite) ?? adapter.inventory(of: suite)
             }
         } catch let error as TestfleetError { throw error } catch {
@@ -80,13 +85,20 @@ extension BuildLifecycle {
 
     /// The pytest suites of `spec` whose test list the inventory cache does not hold now: the
     /// next `plan(_:)` collects them (or takes them from `handedInventory`). Empty for a
-    /// simulated spec, and for a suite file that cannot be read (planning reports that).
-    public func pytestSuitesToList(_ spec: BuildSpec) -> [SuiteDefinition] {
-        guard !spec.isSimulated, let file = try? SuiteFile.load(path: spec.suite) else { return [] }
-        return file.suites.filter { suite in
-            suite.adapter == .pytest && !InventoryCache.isCached(
-                suite, extensions: AdapterRegistry.adapter(for: .pytest)?.inventoryFileExtensions, store: store)
+    /// simulated spec, and for a suite file that cannot be read (planning reports that). Also
+    /// the fingerprints it took, for `inventoryFingerprints`: walking a large repository's files
+    /// once per build is enough.
+    public func pytestSuitesToList(_ spec: BuildSpec) -> (suites: [SuiteDefinition], fingerprints: [String: String]) {
+        guard !spec.isSimulated, let file = try? SuiteFile.load(path: spec.suite) else { return ([], [:]) }
+        var fingerprints: [String: String] = [:]
+        let extensions = AdapterRegistry.adapter(for: .pytest)?.inventoryFileExtensions
+        let suites = file.suites.filter { suite in
+            guard suite.adapter == .pytest else { return false }
+            let check = InventoryCache.check(suite, extensions: extensions, store: store)
+            if let fingerprint = check.fingerprint { fingerprints[InventoryCache.key(suite)] = fingerprint }
+            return !check.cached
         }
+        return (suites, fingerprints)
     }
 
     /// Predictions from the timing history (each framework's typical duration where nothing is

@@ -21,6 +21,9 @@ public struct BuildLifecycle: Sendable {
     /// inventory cache has none: `run --local` has its workers' warm pytest sessions collect the
     /// suite once and hand over the ids. Nil from it: the adapter lists the suite as usual.
     public var handedInventory: (@Sendable (SuiteDefinition) -> [String]?)?
+    /// Inventory fingerprints already taken this run (`pytestSuitesToList`), by suite: planning
+    /// uses them instead of walking the suite's files a second time.
+    public var inventoryFingerprints: [String: String] = [:]
     let refresher: AnalysisRefresher?
 
     /// - Parameters:

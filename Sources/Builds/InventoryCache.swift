@@ -18,10 +18,11 @@ enum InventoryCache {
 
     /// The suite's test names: cached ones while its fingerprint holds, else `list()` (and the
     /// result cached). `extensions` are the adapter's `inventoryFileExtensions`; nil: no cache.
-    static func names(for suite: SuiteDefinition, extensions: Set<String>?, store: Store, list: () throws -> [String])
-        throws -> [String]
+    /// `fingerprint`: the suite's, when the caller just took it (`check`).
+    static func names(for suite: SuiteDefinition, extensions: Set<String>?, store: Store, fingerprint taken: String? = nil,
+                      list: () throws -> [String]) throws -> [String]
     {
-        guard let extensions, let fingerprint = fingerprint(of: suite, extensions: extensions) else { return try list() }
+        guard let extensions, let fingerprint = taken ?? fingerprint(of: suite, extensions: extensions) else { return try list() }
         let key = Self.key(suite)
         if let cached = try? store.cachedInventory(suiteKey: key, fingerprint: fingerprint, maxAge: maxAge) { return cached }
         let names = try list()
@@ -31,10 +32,11 @@ enum InventoryCache {
         return names
     }
 
-    /// Whether `names(for:…)` would answer from the cache now, without listing the suite.
-    static func isCached(_ suite: SuiteDefinition, extensions: Set<String>?, store: Store) -> Bool {
-        guard let extensions, let fingerprint = fingerprint(of: suite, extensions: extensions) else { return false }
-        return (try? store.cachedInventory(suiteKey: key(suite), fingerprint: fingerprint, maxAge: maxAge)) != nil
+    /// Whether `names(for:…)` would answer from the cache now, without listing the suite, and
+    /// the fingerprint that says so (nil: the suite is not cached at all).
+    static func check(_ suite: SuiteDefinition, extensions: Set<String>?, store: Store) -> (cached: Bool, fingerprint: String?) {
+        guard let extensions, let fingerprint = fingerprint(of: suite, extensions: extensions) else { return (false, nil) }
+        return ((try? store.cachedInventory(suiteKey: key(suite), fingerprint: fingerprint, maxAge: maxAge)) != nil, fingerprint)
     }
 
     static func key(_ suite: SuiteDefinition) -> String { "\(suite.adapter.rawValue)|\(suite.name)|\(suite.directory)" }

@@ -64,7 +64,7 @@ struct RunCommand: ParsableCommand {
         // (a first build) is collected whole by those sessions, as pytest-xdist's workers
         // collect theirs, and the plan takes its node ids from them instead of a `pytest
         // --collect-only` of its own first.
-        let toList = lifecycle.pytestSuitesToList(spec)
+        let (toList, fingerprints) = lifecycle.pytestSuitesToList(spec)
         let listing = toList.isEmpty ? nil : NSTemporaryDirectory() + "testfleet-listing-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         if let listing { try? FileManager.default.createDirectory(atPath: listing, withIntermediateDirectories: true) }
         defer { if let listing { try? FileManager.default.removeItem(atPath: listing) } }
@@ -82,6 +82,7 @@ struct RunCommand: ParsableCommand {
         }
         mark("workers spawned")
         var planner = lifecycle
+        planner.inventoryFingerprints = fingerprints
         if let listing {
             let listed = Set(toList.map(\.name))
             planner.handedInventory = { [fleet] suite in
