@@ -10,15 +10,17 @@ public import Model
 /// largest first instead, 74–113 of its tests failed in every later build and passed on retry:
 /// each build recorded them as flaky and paid for their retries.
 ///
-/// Each such suite is one group: every test gets the suite's total predicted work as
-/// `groupWork`, so the queue (largest key first, ties in their given order) keeps the order.
+/// Each such suite is one group: every test gets the same `groupWork`, so the queue (largest key
+/// first, ties in their given order) keeps the order. That key is `longShare` of the suite's
+/// predicted work: tests of other suites (go, shell) that are longer than that still start
+/// before the suite, as longest-first wants, and shorter ones after it.
 /// `fileOverhead` is the work of loading a file that no test's own duration shows (pytest
 /// importing and collecting a module): it is added to the first test of each file, so grant
 /// budgets count it.
 ///
 /// The one exception is a test long enough to stretch the build when it starts late: predicted
-/// at least `longShare` of its suite's work (and at least `soloSeconds`). It goes out first,
-/// longest first, before the rest of its suite. more-itertools' 12.5 s `test_primes`, reached in
+/// above `longShare` of its suite's work (and at least `soloSeconds`). It keeps its own
+/// prediction as its key, so it goes out before the rest of its suite, longest first. more-itertools' 12.5 s `test_primes`, reached in
 /// order, ran last on one worker while the other sat idle.
 public enum CollectionOrder {
     /// A test this share of its suite's work goes first (see the type's comment).
@@ -49,10 +51,10 @@ public enum CollectionOrder {
             totals[key, default: 0] += arranged[index].predicted
         }
         for index in arranged.indices where suites.contains(arranged[index].suite) {
-            let total = totals[Key(suite: arranged[index].suite, arch: arranged[index].arch)] ?? 0
+            let share = (totals[Key(suite: arranged[index].suite, arch: arranged[index].arch)] ?? 0) * longShare
             let predicted = arranged[index].predicted
-            let long = predicted >= max(soloSeconds, total * longShare) && predicted > 0
-            arranged[index].groupWork = long ? total + predicted : max(total, .leastNonzeroMagnitude)
+            let long = predicted > share && predicted >= soloSeconds
+            arranged[index].groupWork = long ? predicted : max(share, .leastNonzeroMagnitude)
         }
         return arranged
     }

@@ -13,8 +13,9 @@ import Model
         let arranged = CollectionOrder.arrange(tests, suites: [0])
         // Nothing moves; suite 1 is left alone.
         #expect(arranged.map(\.name) == tests.map(\.name))
-        #expect(arranged.map(\.groupWork) == [5, 5, 5, 0, 5])
-        #expect(arranged.map(\.queueKey) == [5, 5, 5, 0.5, 5])
+        let key = 5.0 / 16
+        #expect(arranged.map(\.groupWork) == [key, key, key, 0, key])
+        #expect(arranged.map(\.queueKey) == [key, key, key, 0.5, key])
     }
 
     @Test func theQueueHandsOutContiguousRunsInCollectionOrderWhileBudgetsCountEachTest() {
@@ -32,7 +33,7 @@ import Model
         let arranged = CollectionOrder.arrange([test("a.py::x", 1), test("a.py::y", 2), test("b.py::z", 0.5)], suites: [0],
                                                fileOverhead: 0.25)
         #expect(arranged.map(\.predicted) == [1.25, 2, 0.75])
-        #expect(arranged.map(\.groupWork) == [4, 4, 4])
+        #expect(arranged.map(\.groupWork) == [0.25, 0.25, 0.25])
     }
 
     @Test func aTestLongEnoughToStretchTheBuildGoesFirstLongestFirst() {
@@ -54,7 +55,7 @@ import Model
         // 0.2 s is half of this tiny suite, but not 20 file loadings (0.5 s): it keeps its place.
         let tests = [test("a.py::x", 0.1), test("a.py::y", 0.2), test("a.py::z", 0.1)]
         let arranged = CollectionOrder.arrange(tests, suites: [0], soloSeconds: 0.5)
-        #expect(arranged.allSatisfy { abs($0.groupWork - 0.4) < 1e-9 })
+        #expect(arranged.allSatisfy { abs($0.groupWork - 0.4 / 16) < 1e-9 })
     }
 
     @Test func eachArchCopyIsASuiteOfItsOwn() {
@@ -62,7 +63,18 @@ import Model
         x.arch = .x86_64
         y.arch = .aarch64
         let arranged = CollectionOrder.arrange([x, y], suites: [0])
-        #expect(arranged.map(\.groupWork) == [1, 3])
+        #expect(arranged.map(\.groupWork) == [1.0 / 16, 3.0 / 16])
+    }
+
+    @Test func anotherSuitesLongTestsStillStartBeforeThePytestSuiteAndItsShortOnesAfter() {
+        // 32 s of pytest (a key of 2 s) beside a shell suite with one 30 s test and one of 1 s.
+        let pytest = (0..<32).map { test("t.py::t\($0)", 1) }
+        let shell = [test("integration", 30, suite: 1), test("smoke", 1, suite: 1)]
+        var queue = PendingQueue()
+        queue.add(CollectionOrder.arrange(pytest + shell, suites: [0]))
+        #expect(queue.pop(for: .x86_64, maxCount: 1, workBudget: 1).map(\.name) == ["integration"])
+        #expect(queue.pop(for: .x86_64, maxCount: 32, workBudget: 100).map(\.name) == pytest.map(\.name))
+        #expect(queue.pop(for: .x86_64, maxCount: 1, workBudget: 100).map(\.name) == ["smoke"])
     }
 
     @Test func aNameWithoutAFileSeparatorIsItsOwnFile() {
