@@ -6,9 +6,9 @@ public struct TestCase: Sendable, Hashable {
     public var suite: Int
     /// Expected duration in seconds (from history, or the suite's fallback).
     public var predicted: Double
-    /// The predicted seconds of the group this test runs with (0: no group). A planner gives the
-    /// tests of one pytest suite their suite's total, so the queue keeps them in their collection
-    /// order and a grant takes a run of it (see `CollectionOrder`).
+    /// The queue key of the group this test runs with (0: no group). A planner gives the tests
+    /// of one pytest suite one key (a share of the suite's predicted seconds), so the queue keeps
+    /// them in their collection order and a grant takes a run of it (see `CollectionOrder`).
     public var groupWork: Double = 0
     /// When set, only a worker of this arch may run it (`every`-arch tests become one case per arch).
     public var arch: Arch?
