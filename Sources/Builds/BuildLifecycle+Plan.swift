@@ -46,25 +46,10 @@ extension BuildLifecycle {
                 }
             }
         }
-        try Self.requireUniqueNames(tests, suites: suites)
+        if let problem = PlannedBuild.duplicateNameProblem(tests, suites: suites) { throw .badInput(problem) }
         if !tests.isEmpty { try predict(&tests, adapters: adapters, spec: spec) }
         let cost = adapters.map(\.grantCost).max() ?? 0
         return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record)
-    }
-
-    /// A build knows a test by its name (results, retries, history), so two suites listing the
-    /// same name would share one test's state: the build waited forever for the second copy.
-    /// Bad input instead, naming the test and both suites.
-    static func requireUniqueNames(_ tests: [TestCase], suites: [SuiteDefinition]) throws(TestfleetError) {
-        var suiteOf: [String: Int] = [:]
-        suiteOf.reserveCapacity(tests.count)
-        for test in tests {
-            guard let other = suiteOf.updateValue(test.suite, forKey: test.name) else { continue }
-            let names = other == test.suite ? "suite '\(suites[other].name)' lists it twice"
-                : "suites '\(suites[other].name)' and '\(suites[test.suite].name)' both list it"
-            throw .badInput("test '\(test.name)': \(names); a build runs each test name once, so give each suite "
-                            + "its own tests (another directory, or pytest arguments that select others)")
-        }
     }
 
     /// The suite's test names, from the inventory cache, else from `handedInventory`, else from

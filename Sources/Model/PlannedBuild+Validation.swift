@@ -21,14 +21,30 @@ extension PlannedBuild {
         }
         guard tests.count <= 5_000_000 else { throw bad("\(tests.count) tests; at most 5000000") }
         guard grantCost.isFinite, (0...3600).contains(grantCost) else { throw bad("grant cost \(grantCost) s is not 0 to 3600") }
-        var names = Set<String>(minimumCapacity: tests.count)
         for test in tests {
             guard !test.name.isEmpty, test.name.utf8.count <= 4096 else { throw bad("a test name is empty or longer than 4096 bytes") }
             guard suites.indices.contains(test.suite) else { throw bad("test '\(test.name)' names suite #\(test.suite), which the plan does not have") }
             guard test.predicted.isFinite, test.predicted >= 0, test.groupWork.isFinite, test.groupWork >= 0 else {
                 throw bad("test '\(test.name)' has a prediction that is not a finite number of seconds")
             }
-            guard names.insert(test.name).inserted else { throw bad("test '\(test.name)' is listed twice") }
         }
+        if let problem = Self.duplicateNameProblem(tests, suites: suites) { throw bad(problem) }
+    }
+
+    /// Why `tests` cannot make one build when two of them share a name, naming the test and its
+    /// suites; nil when none do. A build knows a test by its name (results, retries, history):
+    /// two copies would share one test's state, and `run` waited forever for the second. Every
+    /// test's `suite` must index `suites`.
+    public static func duplicateNameProblem(_ tests: [TestCase], suites: [SuiteDefinition]) -> String? {
+        var suiteOf: [String: Int] = [:]
+        suiteOf.reserveCapacity(tests.count)
+        for test in tests {
+            guard let other = suiteOf.updateValue(test.suite, forKey: test.name) else { continue }
+            let names = other == test.suite ? "suite '\(suites[other].name)' lists it twice"
+                : "suites '\(suites[other].name)' and '\(suites[test.suite].name)' both list it"
+            return "test '\(test.name)': \(names); a build runs each test name once, so give each suite "
+                + "its own tests (another directory, or pytest arguments that select others)"
+        }
+        return nil
     }
 }
