@@ -106,7 +106,6 @@ for _ in $(seq 1 "${SERIAL_RUNS:-1}"); do
   serial=$got; serial_runs+=("$(echo "$(now) - $t0" | bc -l)")
   echo "plain serial pytest: $serial in $(printf %.1f "${serial_runs[-1]}") s"
 done
-serial_s=$(printf '%s\n' "${serial_runs[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
 declare -A first later round_t
 xd=(); retry_ratios=()
 for mode in $MODES; do rm -f "$work/fleet-$mode.db"; first[$mode]=""; later[$mode]=""; done
@@ -140,12 +139,13 @@ for i in $(seq 0 "$RUNS"); do
 done
 args=()
 for mode in $MODES; do args+=("$mode=${first[$mode]}=${later[$mode]}"); done
-RETRY_RATIOS="${retry_ratios[*]}" python3 - "$PROJECT $version" "$WORKERS" "${xd[*]}" "$serial" "$serial_s" "${args[@]}" <<'PY'
+RETRY_RATIOS="${retry_ratios[*]}" python3 - "$PROJECT $version" "$WORKERS" "${xd[*]}" "$serial" "${serial_runs[*]}" "${args[@]}" <<'PY'
 import json, os, statistics, sys
 suite, workers = sys.argv[1], int(sys.argv[2])
-xd = [float(x) for x in sys.argv[3].split()]; serial, serial_s = sys.argv[4], float(sys.argv[5])
+xd = [float(x) for x in sys.argv[3].split()]; serial = sys.argv[4]
+serial_runs = [float(x) for x in sys.argv[5].split()]; serial_s = statistics.median(serial_runs)
 mx = statistics.median(xd); half = serial_s / 2
-out = {"bench": "real-pytest", "suite": suite, "counts": serial, "workers": workers, "serial_pytest_s": round(serial_s, 2),
+out = {"bench": "real-pytest", "suite": suite, "counts": serial, "workers": workers, "serial_pytest_s": round(serial_s, 2), "serial_runs": [round(x, 2) for x in serial_runs],
        "xdist_median_s": round(mx, 2), "xdist_runs": [round(x, 2) for x in xd]}
 print(f"serial pytest {serial_s:.2f} s (serial/2 = {half:.2f} s); pytest -n {workers} median {mx:.2f} s (runs: {', '.join(f'{x:.2f}' for x in xd)})")
 for arg in sys.argv[6:]:
