@@ -15,18 +15,23 @@ extension BuildState {
             return false
         }
         if attempt < 64 { status[index].reported |= 1 << UInt64(attempt) }
+        // A test whose confirmation runs held others' back lets them go when it passes.
+        let wasHolding = status[index].confirming && !confirmationsHeldBack().isEmpty
         guard result.outcome.isFailure else {
             markFinal(index, failed: false, attempt: attempt)
             // Its confirmation runs not yet granted are dropped; running ones report into the void.
             retries.removeAll { $0.index == index }
-            return false
+            return wasHolding
         }
         let spec = planned.spec
         if attempt > spec.maxAttempts {
             status[index].confirmationFailures += 1
             if status[index].confirmationFailures >= spec.confirmAttempts {
                 markFinal(index, failed: true, attempt: attempt)
-                if !cannotPass { failedConfirmations.append(index) }
+                if !cannotPass {
+                    failedConfirmations.append(index)
+                    awaitingBlockingAnswer.insert(index)
+                }
             }
             return false
         }
@@ -89,11 +94,32 @@ extension BuildState {
     func stopConfirming() {
         cannotPass = true
         failedConfirmations.removeAll()
+        awaitingBlockingAnswer.removeAll()
         let lastOrdinary = planned.spec.maxAttempts
         retries.removeAll { $0.attempt > lastOrdinary }
         for index in confirmingTests where !status[index].final {
             markFinal(index, failed: true, attempt: status[index].attempt)
         }
+    }
+
+    /// Tests whose confirmation runs wait for an earlier test's: once a test being confirmed has
+    /// failed a confirmation run too (four or more failures in a row: most likely a real break),
+    /// the tests that started confirming after it wait until it is final and, if it failed them
+    /// all, until the store said whether the gate may excuse it. If it fails them all
+    /// and the gate cannot excuse it, the build cannot pass and their runs are dropped unrun
+    /// (`stopConfirming`); if it passes, or the gate excuses it, theirs go out then. The gate's
+    /// answer is the same either way; a build with several broken tests stops paying for every
+    /// one's confirmation runs at once (two or three tests' waves, five runs each, where one
+    /// decides). A wave with no failed run yet holds nothing back, so bursts of flaky tests still
+    /// confirm side by side. Earlier tests are never held by later ones: no two tests wait on
+    /// each other.
+    func confirmationsHeldBack() -> Set<Int> {
+        guard confirmingTests.count > 1, !cannotPass,
+              let first = confirmingTests.firstIndex(where: {
+                  (!status[$0].final && status[$0].confirmationFailures > 0) || awaitingBlockingAnswer.contains($0)
+              })
+        else { return [] }
+        return Set(confirmingTests[(first + 1)...].filter { !status[$0].final })
     }
 
     /// A restarted coordinator picks a test up from its highest stored attempt. The store's
@@ -141,8 +167,13 @@ extension BuildState {
         var takenTests: Set<Int> = []
         var kept: [Retry] = []
         kept.reserveCapacity(retries.count)
+        let held = confirmationsHeldBack()
         for retry in retries {
             let test = planned.tests[retry.index]
+            if !held.isEmpty && retry.attempt > planned.spec.maxAttempts && held.contains(retry.index) {
+                kept.append(retry)
+                continue
+            }
             let archOK = test.arch == nil || test.arch == arch
             let alone = onlyWorker || (test.arch != nil && onlyOfArch)
             // A grant runs one suite (its first test's) at one attempt number; a confirmation

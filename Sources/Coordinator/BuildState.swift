@@ -37,6 +37,9 @@ final class BuildState {
     /// Tests that failed every attempt, confirmation runs included, that the core has not yet
     /// asked the shell about (`CoordinatorEffect.askWhetherBlocking`).
     var failedConfirmations: [Int] = []
+    /// Tests that failed every confirmation run whose question to the store is not answered yet:
+    /// they still hold later tests' confirmation runs back (`confirmationsHeldBack`).
+    var awaitingBlockingAnswer: Set<Int> = []
     /// The tests that got confirmation runs (at most `spec.confirmLimit`).
     var confirmingTests: [Int] = []
     /// A test failed every confirmation run and the gate cannot excuse it: the build fails

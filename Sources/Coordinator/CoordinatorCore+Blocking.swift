@@ -21,7 +21,14 @@ extension CoordinatorCore {
     /// The shell's answer: `blocks` when the gate cannot excuse `test` failing every attempt of
     /// `build` (`Store.mayExcuseFailure` said no).
     func blockingAnswered(build id: String, test: String, blocks: Bool) {
-        guard blocks, let build = builds[id], !build.finished, !build.cannotPass else { return }
+        guard let build = builds[id], !build.finished, !build.cannotPass else { return }
+        guard blocks else {
+            // The gate may excuse it: the confirmation runs it held back go out now.
+            let held = !build.confirmationsHeldBack().isEmpty
+            if let index = build.index(of: test) { build.awaitingBlockingAnswer.remove(index) }
+            if held { grantAll(retryLanes: true) }
+            return
+        }
         build.stopConfirming()
         if build.isComplete {
             finish(build)  // which revokes the leases still out
