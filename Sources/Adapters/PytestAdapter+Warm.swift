@@ -178,8 +178,7 @@ extension PytestAdapter {
                              listing: String? = nil) throws -> PytestWarmProcess
     {
         var environment = environment(suite)
-        let inherited = suite.environment["PYTHONPATH"] ?? inheritedEnvironment["PYTHONPATH"]
-        environment["PYTHONPATH"] = plugin + (inherited.map { $0.isEmpty ? "" : ":" + $0 } ?? "")
+        environment["PYTHONPATH"] = PythonPluginFile.pythonPath(plugin, suite: suite.environment, inherited: inheritedEnvironment)
         if forking { environment["TESTFLEET_WARM_FORK"] = "1" }
         if let listing, !forking { environment["TESTFLEET_WARM_LIST"] = listing }
         if let cache = PythonBytecode.rewriteCache(suite: suite.environment, inherited: inheritedEnvironment, cacheRoot: cacheRoot) {

@@ -112,9 +112,16 @@ public struct PytestAdapter: TestAdapter {
     public func run(_ tests: [String], of suite: SuiteDefinition, attempt: Int, report: (AdapterResult) -> Void) {
         var seen = Set<String>()
         var pending = tests.filter { seen.insert($0).inserted }
+        var narrowing = Self.narrowingPlugin(for: suite, cacheRoot: cacheRoot)
         // Each round either runs the batch or removes at least one refused id and tries again.
         for _ in 0..<8 where !pending.isEmpty {
-            let batch = runBatch(pending, suite)
+            var batch = runBatch(pending, suite, narrowing: narrowing)
+            if narrowing != nil, let output = batch.run?.output,
+               PytestOnlyPlugin.wasRefused(String(decoding: output, as: UTF8.self)) {
+                Self.refuseNarrowing(for: suite)
+                narrowing = nil
+                batch = runBatch(pending, suite, narrowing: nil)
+            }
             if !batch.refused.isEmpty && batch.cases.allSatisfy({ $0.classname.isEmpty && !$0.testName.contains("::") }) {
                 for id in pending where batch.refused[id] != nil {
                     let collection = batch.collectionError(for: id)
@@ -135,8 +142,9 @@ public struct PytestAdapter: TestAdapter {
         }
     }
 
-    /// One pytest process over `ids`.
-    private func runBatch(_ ids: [String], _ suite: SuiteDefinition) -> PytestBatch {
+    /// One pytest process over `ids`; with `narrowing` (the `PytestOnlyPlugin`'s directory) they
+    /// replace the command's own file and directory arguments.
+    private func runBatch(_ ids: [String], _ suite: SuiteDefinition, narrowing: String?) -> PytestBatch {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("testfleet-pytest-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -147,6 +155,16 @@ public struct PytestAdapter: TestAdapter {
             "--junitxml=\(xmlPath)",
             "-o", "junit_logging=all", "-o", "junit_log_passing_tests=false",
         ]
+        var environment = environment(suite)
+        if let narrowing {
+            let idsFile = scratch.appendingPathComponent("only-ids.txt")
+            if (try? Data(ids.joined(separator: "\n").utf8).write(to: idsFile)) != nil {
+                environment[PytestOnlyPlugin.idsVariable] = idsFile.path
+                environment["PYTHONPATH"] = PythonPluginFile.pythonPath(narrowing, suite: suite.environment,
+                                                                        inherited: inheritedEnvironment)
+                arguments += ["-p", PytestOnlyPlugin.moduleName]
+            }
+        }
         if ids.reduce(0, { $0 + $1.utf8.count + 3 }) > 100_000 {
             let argfile = scratch.appendingPathComponent("node-ids.txt")
             try? Data(ids.joined(separator: "\n").utf8).write(to: argfile)
@@ -159,7 +177,7 @@ public struct PytestAdapter: TestAdapter {
         var batch = PytestBatch(timeout: timeout)
         do {
             let run = try runner.run(
-                .shell(command(suite, arguments)), in: suite.directory, environment: environment(suite),
+                .shell(command(suite, arguments)), in: suite.directory, environment: environment,
                 timeout: timeout, outputCap: max(suite.outputCap, 1 << 20), cancellation: cancellation)
             batch.run = run
             let output = String(decoding: run.output, as: UTF8.self)

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 
 /// The pytest plugin a warm session loads (`-p testfleet_warm`, its directory first on
@@ -9,24 +6,9 @@ import Foundation
 enum PytestWarmPlugin {
     static let moduleName = "testfleet_warm"
 
-    /// Writes the plugin under `cacheDirectory` (atomically: workers share the cache) and returns
-    /// the directory to put on `PYTHONPATH`.
+    /// Writes the plugin under `cacheDirectory` and returns the directory to put on `PYTHONPATH`.
     static func install(under cacheDirectory: String) throws -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: names the content's version
-        for byte in source.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        let directory = (cacheDirectory as NSString).appendingPathComponent("pytest-warm-" + String(hash, radix: 16))
-        let file = (directory as NSString).appendingPathComponent(moduleName + ".py")
-        if FileManager.default.fileExists(atPath: file) { return directory }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temporary = file + ".\(getpid()).\(UUID().uuidString)"
-        try Data(source.utf8).write(to: URL(fileURLWithPath: temporary))
-        if rename(temporary, file) != 0 {
-            try? FileManager.default.removeItem(atPath: temporary)
-            if !FileManager.default.fileExists(atPath: file) {
-                throw ProcessRunnerError("cannot write \(file): \(String(cString: strerror(errno)))")
-            }
-        }
-        return directory
+        try PythonPluginFile.install(source, moduleName: moduleName, under: cacheDirectory)
     }
 
     /// The plugin's Python source.
