@@ -12,6 +12,10 @@
 #   astroid         astroid 3.3.8 sdist (~1,700 tests of ~30 ms; its suite depends on running in
 #                   collection order). Its own venv (.build-bench/venv-astroid): its brain tests
 #                   run or skip by which other packages are installed.
+#   black           black 24.10.0 sdist (~380 tests, most of them formatting a sample file: 50 s
+#                   serial); its own venv (.build-bench/venv-black) with the click, pathspec and
+#                   pytest of its day (pytest < 8.4: its conftest reads config.inicfg, which
+#                   later pytest turns into an error under its warnings-as-errors settings).
 #   pygments        Pygments 2.21.0 sdist (~5,350 tests; tests/contrast needs a package not
 #                   installed: one collection error, so every runner gets
 #                   --continue-on-collection-errors). pytest itself imports Pygments, so this
@@ -32,7 +36,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"; WORKERS="${WORKERS:-2}"; PROJECT="${PROJECT:-networkx}"; MODES="${MODES:-0 1}"
 default_venv=.build-bench/venv
-case "$PROJECT" in pygments|jsonschema|astroid) default_venv=.build-bench/venv-$PROJECT ;; esac
+case "$PROJECT" in pygments|jsonschema|astroid|black) default_venv=.build-bench/venv-$PROJECT ;; esac
 VENV="${VENV:-$default_venv}"; SRC="${SRC:-.build-bench/src}"
 bin="${BIN:-$PWD/.build/release/testfleet}"
 need() { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import pytest, xdist, $1" 2>/dev/null; }
@@ -72,13 +76,17 @@ case "$PROJECT" in
     dir=$(sdist astroid 3.3.8 astroid)
     need astroid || "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist
     version=3.3.8 ;;
+  black)
+    dir=$(sdist black 24.10.0 black)
+    need black || "$VENV/bin/pip" install -q -e "$dir[d]" "pytest<8.4" pytest-xdist "click<8.2" "pathspec<0.13"
+    version=24.10.0 ;;
   pygments)
     dir=$(sdist pygments 2.21.0 pygments)
     "$VENV/bin/python" -c "import pygments, xdist, sys; sys.exit(0 if pygments.__file__.startswith('$dir') else 1)" 2>/dev/null ||
       "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist
     PYTEST_ARGS="${PYTEST_ARGS:---continue-on-collection-errors}"
     version=2.21.0 ;;
-  *) echo "PROJECT must be networkx, more-itertools, dateutil, attrs, jsonschema, astroid or pygments" >&2; exit 2 ;;
+  *) echo "PROJECT must be networkx, more-itertools, dateutil, attrs, jsonschema, astroid, black or pygments" >&2; exit 2 ;;
 esac
 py="$(cd "$VENV/bin" && pwd)/python"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
