@@ -4,4 +4,5 @@ extension TestAdapter {
     public var typicalTestSeconds: Double? { nil }
     public var inventoryFileExtensions: Set<String>? { nil }
     public var fileCollectionSeconds: Double? { nil }
+    public var testOverheadSeconds: Double { 0 }
 }

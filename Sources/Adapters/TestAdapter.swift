@@ -53,4 +53,9 @@ public protocol TestAdapter: Sendable {
     /// file costs beyond its tests' durations, and grants then hand out runs of its collection
     /// order (`CollectionOrder`). Nil: tests are scheduled one by one, longest first.
     var fileCollectionSeconds: Double? { get }
+
+    /// Seconds each test takes beyond the duration it reports (the framework's own per-test
+    /// hooks and reporting, testfleet's round trip for its result): added to every prediction,
+    /// so a grant of a thousand 1 ms tests is sized by what it takes, not by its durations alone.
+    var testOverheadSeconds: Double { get }
 }

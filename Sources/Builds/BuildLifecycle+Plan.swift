@@ -87,13 +87,17 @@ extension BuildLifecycle {
     }
 
     /// Predictions from the timing history (each framework's typical duration where nothing is
-    /// known), then collection order for frameworks that collect every file they are given, and
+    /// known) plus the framework's per-test overhead, then collection order for frameworks that collect every file they are given, and
     /// the tests that failed every attempt of the suite's previous build first.
     func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], spec: BuildSpec) throws(TestfleetError) {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
         model.assignPredictions(to: &tests, anyArchAs: .current,
                                 fallbackBySuite: adapters.map { $0.typicalTestSeconds ?? TimingModel.fallbackSeconds })
+        let overheads = adapters.map(\.testOverheadSeconds)
+        if overheads.contains(where: { $0 > 0 }) {
+            for index in tests.indices { tests[index].predicted += overheads[tests[index].suite] }
+        }
         let grouped = Set(adapters.indices.filter { adapters[$0].fileCollectionSeconds != nil })
         if !grouped.isEmpty {
             let overhead = grouped.compactMap { adapters[$0].fileCollectionSeconds }.max() ?? 0

@@ -86,6 +86,26 @@ import Testing
         #expect(simulated.grantCost == 0.000_2)
     }
 
+    /// pytest's per-test overhead (its hooks, the result's trip) sits on every prediction, and
+    /// loading a file on the first test of each file in collection order.
+    @Test func pytestPredictionsCountItsPerTestOverhead() throws {
+        let project = directory + "/project"
+        try FileManager.default.createDirectory(atPath: project, withIntermediateDirectories: true)
+        try "def test_a():\n    pass\n\ndef test_b():\n    pass\n".write(toFile: project + "/test_m.py", atomically: true, encoding: .utf8)
+        let path = try write("py.toml", """
+            [[suite]]
+            name = "py"
+            adapter = "pytest"
+            dir = "\(project)"
+            env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1" }
+            """)
+        let planned = try BuildLifecycle(store: store, refresh: nil).plan(BuildSpec(id: "p", suite: path))
+        #expect(planned.tests.map(\.name) == ["test_m.py::test_a", "test_m.py::test_b"])
+        let typical = 0.05, overhead = 0.000_5, fileLoad = 0.025
+        #expect(abs(planned.tests[0].predicted - (typical + overhead + fileLoad)) < 1e-9, "\(planned.tests[0].predicted)")
+        #expect(abs(planned.tests[1].predicted - (typical + overhead)) < 1e-9, "\(planned.tests[1].predicted)")
+    }
+
     @Test func aSuiteFileWithABadKeyIsBadInputNamingTheKey() throws {
         let path = try write("bad.toml", """
             [[suite]]
