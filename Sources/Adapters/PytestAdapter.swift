@@ -162,6 +162,7 @@ public struct PytestAdapter: TestAdapter {
             "-o", "junit_logging=all", "-o", "junit_log_passing_tests=false",
         ]
         var environment = environment(suite)
+        var narrowed = false
         if let narrowing {
             let idsFile = scratch.appendingPathComponent("only-ids.txt")
             if (try? Data(ids.joined(separator: "\n").utf8).write(to: idsFile)) != nil {
@@ -169,9 +170,14 @@ public struct PytestAdapter: TestAdapter {
                 environment["PYTHONPATH"] = PythonPluginFile.pythonPath(narrowing, suite: suite.environment,
                                                                         inherited: inheritedEnvironment)
                 arguments += ["-p", PytestOnlyPlugin.moduleName]
+                narrowed = true
             }
         }
-        if ids.reduce(0, { $0 + $1.utf8.count + 3 }) > 100_000 {
+        if narrowed {
+            // The plugin hands pytest the ids; on the command line they would follow the
+            // command's own paths after `--`, which pytest before 9 refuses ("unrecognized
+            // arguments": black 24.10.0's `pytest tests` under pytest 8.3 failed every test).
+        } else if ids.reduce(0, { $0 + $1.utf8.count + 3 }) > 100_000 {
             let argfile = scratch.appendingPathComponent("node-ids.txt")
             try? Data(ids.joined(separator: "\n").utf8).write(to: argfile)
             arguments.append("@" + argfile.path)
