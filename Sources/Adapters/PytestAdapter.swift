@@ -122,8 +122,7 @@ public struct PytestAdapter: TestAdapter {
         // Each round either runs the batch or removes at least one refused id and tries again.
         for _ in 0..<8 where !pending.isEmpty {
             var batch = runBatch(pending, suite, narrowing: narrowing)
-            if narrowing != nil, let output = batch.run?.output,
-               PytestOnlyPlugin.wasRefused(String(decoding: output, as: UTF8.self)) {
+            if batch.narrowingRefused {
                 Self.refuseNarrowing(for: suite)
                 narrowing = nil
                 batch = runBatch(pending, suite, narrowing: nil)
@@ -162,25 +161,20 @@ public struct PytestAdapter: TestAdapter {
             "-o", "junit_logging=all", "-o", "junit_log_passing_tests=false",
         ]
         var environment = environment(suite)
-        var narrowed = false
-        if let narrowing {
-            let idsFile = scratch.appendingPathComponent("only-ids.txt")
-            if (try? Data(ids.joined(separator: "\n").utf8).write(to: idsFile)) != nil {
-                environment[PytestOnlyPlugin.idsVariable] = idsFile.path
-                environment["PYTHONPATH"] = PythonPluginFile.pythonPath(narrowing, suite: suite.environment,
-                                                                        inherited: inheritedEnvironment)
-                arguments += ["-p", PytestOnlyPlugin.moduleName]
-                narrowed = true
-            }
-        }
-        if narrowed {
-            // The plugin hands pytest the ids; on the command line they would follow the
-            // command's own paths after `--`, which pytest before 9 refuses ("unrecognized
-            // arguments": black 24.10.0's `pytest tests` under pytest 8.3 failed every test).
-        } else if ids.reduce(0, { $0 + $1.utf8.count + 3 }) > 100_000 {
-            let argfile = scratch.appendingPathComponent("node-ids.txt")
-            try? Data(ids.joined(separator: "\n").utf8).write(to: argfile)
-            arguments.append("@" + argfile.path)
+        // One id per line: the narrowing plugin's input, or pytest's `@argfile` for a long list.
+        let idsFile = scratch.appendingPathComponent("node-ids.txt")
+        let idsWritten = (try? Data(ids.joined(separator: "\n").utf8).write(to: idsFile)) != nil
+        // With the plugin the ids go through it alone: on the command line they would follow
+        // the command's own paths after `--`, which pytest before 9 refuses ("unrecognized
+        // arguments": black 24.10.0's `pytest tests` under pytest 8.3 failed every test).
+        let narrowed = narrowing != nil && idsWritten
+        if let narrowing, narrowed {
+            environment[PytestOnlyPlugin.idsVariable] = idsFile.path
+            environment["PYTHONPATH"] = PythonPluginFile.pythonPath(narrowing, suite: suite.environment,
+                                                                    inherited: inheritedEnvironment)
+            arguments += ["-p", PytestOnlyPlugin.moduleName]
+        } else if idsWritten && ids.reduce(0, { $0 + $1.utf8.count + 3 }) > 100_000 {
+            arguments.append("@" + idsFile.path)
         } else {
             arguments.append("--")
             arguments += ids
@@ -193,6 +187,7 @@ public struct PytestAdapter: TestAdapter {
                 timeout: timeout, outputCap: max(suite.outputCap, 1 << 20), cancellation: cancellation)
             batch.run = run
             let output = String(decoding: run.output, as: UTF8.self)
+            batch.narrowingRefused = narrowed && PytestOnlyPlugin.wasRefused(output)
             batch.refused = PytestNodeIDs.refusedArguments(in: output, requested: ids)
             batch.unexpectedPasses = PytestNodeIDs.unexpectedPasses(in: output, requested: Set(ids))
             if FileManager.default.fileExists(atPath: xmlPath) {

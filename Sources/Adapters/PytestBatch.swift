@@ -15,6 +15,8 @@ struct PytestBatch {
     var process = RunPlace.newProcess()
     var refused: [String: String] = [:]
     var unexpectedPasses: Set<String> = []
+    /// pytest could not import the narrowing plugin (`PytestOnlyPlugin.wasRefused`).
+    var narrowingRefused = false
     /// Why there are no results at all (pytest did not start, its XML was unreadable).
     var problem: String?
     private var byKey: [PytestNodeIDs.JUnitKey: Int] = [:]
