@@ -87,8 +87,9 @@ extension BuildLifecycle {
     }
 
     /// Predictions from the timing history (each framework's typical duration where nothing is
-    /// known) plus the framework's per-test overhead, then collection order for frameworks that collect every file they are given, and
-    /// the tests that failed every attempt of the suite's previous build first.
+    /// known) plus the framework's per-test overhead, then collection order for frameworks that
+    /// collect every file they are given, and the tests that failed every attempt of the suite's
+    /// previous build first.
     func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], spec: BuildSpec) throws(TestfleetError) {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }

@@ -15,9 +15,9 @@ extension BuildState {
             return false
         }
         if attempt < 64 { status[index].reported |= 1 << UInt64(attempt) }
-        // A test whose confirmation runs held others' back lets them go when it passes.
-        let wasHolding = status[index].confirming && !confirmationsHeldBack().isEmpty
         guard result.outcome.isFailure else {
+            // A test whose confirmation runs held others' back lets them go when it passes.
+            let wasHolding = status[index].confirming && !confirmationsHeldBack().isEmpty
             markFinal(index, failed: false, attempt: attempt)
             // Its confirmation runs not yet granted are dropped; running ones report into the void.
             retries.removeAll { $0.index == index }

@@ -20,8 +20,9 @@ public import Model
 ///
 /// The one exception is a test long enough to stretch the build when it starts late: predicted
 /// above `longShare` of its suite's work (and at least `soloSeconds`). It keeps its own
-/// prediction as its key, so it goes out before the rest of its suite, longest first. more-itertools' 12.5 s `test_primes`, reached in
-/// order, ran last on one worker while the other sat idle.
+/// prediction as its key, so it goes out before the rest of its suite, longest first:
+/// more-itertools' 12.5 s `test_primes`, reached in order, ran last on one worker while the
+/// other sat idle.
 public enum CollectionOrder {
     /// A test this share of its suite's work goes first (see the type's comment).
     public static let longShare = 1.0 / 16
