@@ -36,12 +36,14 @@ extension PytestAdapter {
     /// Runs `tests` (a first attempt) in `sessions`' process for `key`, falling back to `run`.
     /// A session started here forks the worker's fork server for `key` (its twin) when
     /// `servers` has none yet, so retries find one ready without a pytest start-up of their own.
+    /// With `reclaim`, the coordinator may take back the grant's tests that have not started
+    /// (see `GrantReclaim`); the grant's cold remainder, if any, runs after `reclaim` is closed.
     public func runWarm(_ tests: [String], of suite: SuiteDefinition, key: String, sessions: PytestWarmSessions,
-                        servers: PytestForkServers? = nil, report: (AdapterResult) -> Void) {
+                        servers: PytestForkServers? = nil, reclaim: GrantReclaim? = nil, report: (AdapterResult) -> Void) {
         let processes = ServingProcesses(
             acquire: { warmProcess(for: key, suite, sessions, servers) }, release: { _ in }, discard: { _ in sessions.discard(key) },
             log: sessions.log)
-        serve(tests, of: suite, attempt: 1, from: processes, report: report)
+        serve(tests, of: suite, attempt: 1, from: processes, reclaim: reclaim, report: report)
     }
 
     /// Starts `key`'s warm session (and its twin fork server, when `servers` has none for the
@@ -58,7 +60,7 @@ extension PytestAdapter {
     /// Runs `tests` through processes that take grants over a pipe, each test watched for its own
     /// timeout and for the process dying under it; what they cannot run goes to the cold path.
     func serve(_ tests: [String], of suite: SuiteDefinition, attempt: Int, from processes: ServingProcesses,
-               report: (AdapterResult) -> Void) {
+               reclaim: GrantReclaim? = nil, report: (AdapterResult) -> Void) {
         var seen = Set<String>()
         let order = tests.filter { seen.insert($0).inserted }
         var remaining = seen
@@ -81,6 +83,9 @@ extension PytestAdapter {
             var died: String?
             var timedOut = false
             events: while true {
+                if let request = reclaim?.take(), !process.sendDrop(keepThrough: request.keepThrough, reclaim: request.id) {
+                    reclaim?.unanswered()
+                }
                 let event = process.next(until: running?.deadline ?? idleDeadline)
                 if case .message(let message) = event {
                     if let id = message["start"] as? String {
@@ -100,7 +105,12 @@ extension PytestAdapter {
                         cold += ours
                         processes.log("pytest warm session: \(ours.count) node id(s) not collected there, running them cold: "
                                       + String(describing: message["why"] ?? "").suffix(300))
+                    } else if let dropped = message["dropped"] as? [String] {
+                        // Given back to the coordinator: another worker runs them.
+                        let ours = dropped.filter { remaining.remove($0) != nil }
+                        reclaim?.answered(id: (message["reclaim"] as? NSNumber)?.uint64Value ?? 0, handedBack: ours)
                     } else if message["done"] != nil {
+                        reclaim?.unanswered()
                         processes.release(process)
                         // Neither run nor missing: cannot happen with this plugin, but never lose a test.
                         cold += order.filter { remaining.contains($0) }
@@ -117,6 +127,7 @@ extension PytestAdapter {
                 if case .timedOut = event { timedOut = true }
                 break events
             }
+            reclaim?.unanswered()
             if died != nil {
                 processes.release(process)
             } else {
@@ -143,6 +154,7 @@ extension PytestAdapter {
                 remaining.removeAll()
             }
         }
+        reclaim?.close()
         if !cold.isEmpty { run(cold, of: suite, attempt: attempt, report: report) }
     }
 

@@ -27,6 +27,10 @@ A module skipped whole is one skipped result and a module that cannot be collect
 result (with pytest's collection report), each named as the inventory names it, as a plain run
 reports them.
 The worker watches each test's own timeout and restarts the process when a test kills it.
+While a grant runs the worker may send {"drop_after": id, "reclaim": n}: before its next test the
+session gives back the grant's tests after `id` that have not started, and says which with
+{"dropped": [ids], "reclaim": n} (see _hand_back). One that arrives after the grant ended is
+ignored: the grant's {"done"} told the worker that nothing was given back.
 
 With TESTFLEET_WARM_FORK=1 the process is a fork server (a "zygote") for retries and
 confirmation runs: it imports, configures and collects like a warm session but never runs a
@@ -55,6 +59,7 @@ import gc
 import json
 import os
 import pathlib
+import select
 import sys
 
 import pytest
@@ -122,7 +127,7 @@ def _open_channels():
     for fd in (fd_in, fd_out):
         # Tests that start subprocesses must not inherit the worker's pipes.
         os.set_inheritable(fd, False)
-    return os.fdopen(fd_in, "r", encoding="utf-8"), os.fdopen(fd_out, "w", encoding="utf-8", buffering=1)
+    return fd_in, os.fdopen(fd_out, "w", encoding="utf-8", buffering=1)
 
 
 def _send(channel, message):
@@ -207,6 +212,7 @@ def pytest_runtestloop(session):
     if _TWIN and not _FORK:
         _fork_twin()
     requests, results = _open_channels()
+    requests = _Requests(requests)
     _keep_directory_collectors(session)
     if _LIST and not _FORK:
         _list_everything(session, _LIST)
@@ -214,12 +220,12 @@ def pytest_runtestloop(session):
     if _FORK:
         ready["pid"] = os.getpid()
     _send(results, ready)
-    for line in requests:
-        line = line.strip()
-        if not line:
-            continue
-        ids = json.loads(line).get("ids", [])
-        _serve(session, ids, results)
+    while True:
+        request = requests.next()
+        if request is None:
+            break
+        if "ids" in request:  # a reclaim that came after its grant ended: the worker knows
+            _serve(session, request["ids"], results, requests)
     # Closed here: a suite that turns warnings into errors would fail the exit on open files.
     requests.close()
     results.close()
@@ -396,7 +402,7 @@ def _write_atomically(path, text):
     os.replace(temporary, path)
 
 
-def _serve(session, ids, results):
+def _serve(session, ids, results, requests):
     session.shouldfail = False
     session.shouldstop = False
     why = _collect_files(session, list(dict.fromkeys(_file_of(i) for i in ids)))
@@ -424,7 +430,7 @@ def _serve(session, ids, results):
     if _FORK:
         _run_forked(order, results)
     else:
-        _run(order, results)
+        _run(order, results, requests)
         _send(results, {"done": len(order)})
 
 
@@ -473,9 +479,16 @@ def _reseed_after_fork():
             pass
 
 
-def _run(order, results):
-    for index, item in enumerate(order):
-        following = order[index + 1] if index + 1 < len(order) else None
+def _run(order, results, requests=None):
+    index = 0
+    while index < len(order):
+        if requests is not None:
+            for request in requests.poll():
+                if "drop_after" in request:
+                    _hand_back(order, index, request, results)
+        item = order[index]
+        index += 1
+        following = order[index] if index < len(order) else None
         _reports.pop(item.nodeid, None)
         _send(results, {"start": item.nodeid})
         item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
@@ -484,5 +497,5 @@ def _run(order, results):
         _send(results, {"result": item.nodeid, "outcome": outcome,
                         "duration": sum(getattr(r, "duration", 0.0) for r in reports),
                         "output": _output(reports, outcome)})
-"""#
+"""# + reclaimSource
 }

@@ -136,11 +136,22 @@ final class PytestWarmProcess {
 
     /// Sends one grant's node ids. False when the process is gone.
     func send(_ ids: [String]) -> Bool {
-        guard !stopped, let body = try? JSONSerialization.data(withJSONObject: ["ids": ids]) else { return false }
+        guard !stopped else { return false }
         if forksPerGrant {
             runID = RunPlace.newProcess()
             reported = 0
         }
+        return writeLine(["ids": ids])
+    }
+
+    /// Asks the running grant to give back its tests after `keepThrough` that have not started;
+    /// the plugin answers `{"dropped": [ids], "reclaim": reclaim}` before its next test.
+    func sendDrop(keepThrough: String, reclaim: UInt64) -> Bool {
+        !stopped && writeLine(["drop_after": keepThrough, "reclaim": reclaim])
+    }
+
+    private func writeLine(_ object: [String: Any]) -> Bool {
+        guard let body = try? JSONSerialization.data(withJSONObject: object) else { return false }
         var bytes = [UInt8](body)
         bytes.append(UInt8(ascii: "\n"))
         var offset = 0

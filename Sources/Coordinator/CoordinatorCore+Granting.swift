@@ -23,7 +23,11 @@ extension CoordinatorCore {
             let toLane = ordinary > 0 && laneFree
             guard let (build, tests, isRetry) = nextWork(for: worker, running: ordinary, toLane: toLane, pending: room,
                                                          retries: !freshOnly)
-            else { return }
+            else {
+                // Idle with no queue to take from: maybe another worker's lease can spare some.
+                if ordinary == 0 && laneFree { reclaimWork(for: worker) }
+                return
+            }
             let lane = isRetry && toLane
             for part in Self.bySuite(tests, of: build) { lease(part, of: build, to: worker, lane: lane) }
         }
@@ -65,8 +69,10 @@ extension CoordinatorCore {
         let indices = tests.map(\.index)
         let budget = leaseBudget(build, tests: indices)
         let life = budget &* UInt64(max(1, config.grantsPerSlot))
-        leases[id] = Lease(id: id, worker: worker.identity, build: build.id, remaining: remaining,
-                           deadline: clock &+ life, budget: budget, work: work, retryLane: lane)
+        var lease = Lease(id: id, worker: worker.identity, build: build.id, remaining: remaining,
+                          deadline: clock &+ life, budget: budget, work: work, retryLane: lane)
+        if !lane { lease.order = indices }
+        leases[id] = lease
         worker.leases.insert(id)
         let suite = suiteForGrant(build, tests: indices)
         send(.assign(Assign(lease: id, build: build.id, suite: suite,

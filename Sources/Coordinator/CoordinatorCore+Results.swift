@@ -23,6 +23,13 @@ extension CoordinatorCore {
             refuse(batch, from: identity, "lease \(batch.lease) of build \(batch.build) is not held by worker \(worker.id)")
             return
         }
+        if batch.answersReclaim != nil {
+            handedBack(batch, build: build)
+            if batch.results.isEmpty {
+                send(.ack(Ack(sequence: batch.sequence)), to: identity)
+                return
+            }
+        }
         if let fault = batch.fault {
             // Nothing to store: the worker could not prepare the build's workspace.
             send(.ack(Ack(sequence: batch.sequence)), to: identity)

@@ -35,6 +35,10 @@ final class CoordinatorCore {
     var clock: UInt64 = 0
     /// Leases taken back past their deadline since start (for metrics).
     var leaseExpiries = 0
+    /// The next `Reclaim`'s id.
+    var nextReclaim: UInt64 = 1
+    /// Tests workers gave back unrun, for workers that had run out of work (for metrics).
+    var testsHandedBack = 0
     /// What to do, in order, since the shell last took them (it swaps this out, so the buffer is
     /// reused rather than reallocated every turn).
     var effects: [CoordinatorEffect] = []
@@ -79,7 +83,7 @@ final class CoordinatorCore {
             break
         case .error(let error):
             effects.append(.log("peer \(printable(identity)) reported: \(error.code): \(error.message)"))
-        case .welcome, .assign, .ack, .progress, .verdict, .report, .revoke:
+        case .welcome, .assign, .ack, .progress, .verdict, .report, .revoke, .reclaim:
             send(.error(ErrorMessage(code: "bad-message", message: "a coordinator does not accept this kind")), to: identity)
         }
     }

@@ -158,7 +158,8 @@ extension CoordinatorLoop {
                                   reasons: [fault], simulated: spec.isSimulated, suite: spec.suite)
             return finished(BuildOutcome(build: build.id, verdict: verdict, exitCode: TestfleetError.Code.infrastructure.rawValue))
         }
-        if profile.enabled { log("all results stored at \(Self.now() &- build.startedAt) ms; \(profile)") }
+        if profile.enabled { log("all results stored at \(Self.now() &- build.startedAt) ms; \(profile); "
+            + "\(core.testsHandedBack) test(s) handed back since start") }
         let service = self.service, id = build.id
         work.async {
             let outcome: BuildOutcome

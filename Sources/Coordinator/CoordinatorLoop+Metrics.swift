@@ -30,6 +30,7 @@ extension CoordinatorLoop {
         for outcome in Outcome.allCases { metrics.results[outcome.rawValue] = counters.results[Int(outcome.code)] }
         metrics.buildsFinished = counters.buildsFinished
         metrics.leaseExpiries = core.leaseExpiries
+        metrics.testsHandedBack = core.testsHandedBack
         metrics.publishedAtUptimeMilliseconds = now
         service.published.withLock { $0 = metrics }
     }

@@ -60,6 +60,13 @@ struct Lease {
     /// next grant at once — not after the store, which may wait behind an off-loop write.
     var arrived: Set<Int> = []
     var notArrived: Int
+    /// The granted tests in the order the worker runs them (ordinary leases; retry-lane ones
+    /// are never reclaimed and leave it empty).
+    var order: [Int] = []
+    /// The id of the `Reclaim` sent for it and not yet answered.
+    var reclaim: UInt64?
+    /// Its worker answered a reclaim with nothing (its runner cannot stop early): not asked again.
+    var keepsItsTests = false
 
     init(id: UInt64, worker: [UInt8], build: String, remaining: [Int: Int], deadline: UInt64, budget: UInt64,
          work: Double, retryLane: Bool) {

@@ -28,6 +28,9 @@ enum MetricsText {
                labelled("arch", metrics.workers, always: Arch.allCases.map(\.rawValue)))
         family("testfleet_lease_expiries_total", "counter", "Leases taken back because they outlived their deadline.",
                [("", String(metrics.leaseExpiries))])
+        family("testfleet_tests_handed_back_total", "counter",
+               "Tests a worker gave back unrun so that a worker which had run out of work could take them.",
+               [("", String(metrics.testsHandedBack))])
         family("testfleet_loop_last_turn_age_seconds", "gauge", "Seconds since the coordinator loop last published these figures.",
                [("", String(loopAgeSeconds))])
         return out

@@ -14,6 +14,8 @@ public struct FleetMetrics: Sendable, Hashable {
     public var workers: [String: Int] = [:]
     /// Leases taken back because they outlived their deadline, since start.
     public var leaseExpiries = 0
+    /// Tests workers gave back unrun (a reclaim for a worker that ran out of work), since start.
+    public var testsHandedBack = 0
     /// Monotonic milliseconds (`DispatchTime` uptime) of the loop turn that published this
     /// snapshot: a reader compares it with the clock to tell whether the loop still turns.
     public var publishedAtUptimeMilliseconds: UInt64 = 0

@@ -34,6 +34,48 @@ public typealias Refusal = LeaseNotice
 /// Coordinator → worker: a lease taken back (see `LeaseNotice`).
 public typealias Revoke = LeaseNotice
 
+/// Coordinator → worker: a worker ran out of work while this lease still holds much, so give
+/// back the lease's tests after `keepThrough` (in the grant's order) that have not started. The
+/// worker answers with a `ResultBatch` whose `answersReclaim` is `id` and whose `handedBack`
+/// lists the tests it will not run — none when its runner cannot stop a grant early. An older
+/// worker ignores the message; the lease then simply runs to its end.
+public struct Reclaim: Sendable, Equatable {
+    public var lease: UInt64
+    /// The lease's build (the answer names it, as every result batch does).
+    public var build: String
+    /// Names this request; the answer carries it back.
+    public var id: UInt64
+    /// The last test the worker keeps; every later one not started yet is given back.
+    public var keepThrough: String
+    public init(lease: UInt64, build: String, id: UInt64, keepThrough: String) {
+        self.lease = lease
+        self.build = build
+        self.id = id
+        self.keepThrough = keepThrough
+    }
+    func write(to w: inout WireWriter) {
+        w.uint(1, lease)
+        w.uint(2, id)
+        w.string(3, keepThrough)
+        w.string(4, build)
+    }
+    init(from r: inout WireReader) throws(WireError) {
+        self.init(lease: 0, build: "", id: 0, keepThrough: "")
+        while let (tag, f) = try r.next() {
+            switch tag {
+            case 1: lease = r.uint(f)
+            case 2: id = r.uint(f)
+            case 3: keepThrough = r.string(f)
+            case 4: build = r.string(f)
+            default: break
+            }
+        }
+        guard lease != 0, id != 0, !build.isEmpty, !keepThrough.isEmpty else {
+            throw WireError("a reclaim without a lease, build, id or test")
+        }
+    }
+}
+
 /// Client → coordinator: stop this build (`testfleet cancel`, or a `submit` interrupted by
 /// SIGINT/SIGTERM). Its leases are taken back at once; the client gets its (cancelled) verdict.
 public struct CancelBuild: Sendable, Equatable {

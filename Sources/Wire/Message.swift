@@ -21,6 +21,7 @@ public enum Message: Sendable, Equatable {
     case refusal(Refusal)
     case revoke(Revoke)
     case cancel(CancelBuild)
+    case reclaim(Reclaim)
 
     /// The version this build of testfleet speaks. Bump it when meaning changes, not for added
     /// fields (those are ignored by older peers anyway).
@@ -52,6 +53,7 @@ public enum Message: Sendable, Equatable {
         case .refusal: 15
         case .revoke: 16
         case .cancel: 17
+        case .reclaim: 18
         }
     }
 
@@ -77,6 +79,7 @@ public enum Message: Sendable, Equatable {
         case .refusal(let m): m.write(to: &w)
         case .revoke(let m): m.write(to: &w)
         case .cancel(let m): m.write(to: &w)
+        case .reclaim(let m): m.write(to: &w)
         }
         return w.bytes
     }
@@ -113,6 +116,7 @@ public enum Message: Sendable, Equatable {
         case 15: return .refusal(try Refusal(from: &r))
         case 16: return .revoke(try Revoke(from: &r))
         case 17: return .cancel(try CancelBuild(from: &r))
+        case 18: return .reclaim(try Reclaim(from: &r))
         default: return nil
         }
     }

@@ -92,13 +92,21 @@ public struct ResultBatch: Sendable, Equatable {
     /// or the suite's setup failed): an infrastructure fault of this worker for this build,
     /// never a test result. The batch then carries no results; the lease's tests go elsewhere.
     public var fault: WorkspaceFault?
+    /// Set when the batch answers the coordinator's `Reclaim` with this id: `handedBack` then
+    /// lists the lease's tests the worker will not run (none when it could not stop early).
+    public var answersReclaim: UInt64?
+    /// Tests of the lease given back unrun, in answer to `answersReclaim`.
+    public var handedBack: [String]
 
-    public init(lease: UInt64, build: String, sequence: UInt64, results: [TestResult], fault: WorkspaceFault? = nil) {
+    public init(lease: UInt64, build: String, sequence: UInt64, results: [TestResult], fault: WorkspaceFault? = nil,
+                answersReclaim: UInt64? = nil, handedBack: [String] = []) {
         self.lease = lease
         self.build = build
         self.sequence = sequence
         self.results = results
         self.fault = fault
+        self.answersReclaim = answersReclaim
+        self.handedBack = handedBack
     }
 
     func write(to w: inout WireWriter) {
@@ -133,6 +141,8 @@ public struct ResultBatch: Sendable, Equatable {
                 $0.string(2, fault.message)
             }
         }
+        if let answersReclaim { w.uint(8, answersReclaim) }
+        for name in handedBack { w.string(9, name) }
     }
 
     init(from r: inout WireReader) throws(WireError) {
@@ -141,6 +151,8 @@ public struct ResultBatch: Sendable, Equatable {
         sequence = 0
         results = []
         fault = nil
+        answersReclaim = nil
+        handedBack = []
         var worker = ""
         var arch = Arch.x86_64
         while let (tag, f) = try r.next() {
@@ -157,6 +169,8 @@ public struct ResultBatch: Sendable, Equatable {
                     if t == 1 { fault.worker = inner.string(g) } else if t == 2 { fault.message = inner.string(g) }
                 }
                 self.fault = fault
+            case 8: answersReclaim = r.uint(f)
+            case 9: handedBack.append(r.string(f))
             case 4:
                 var inner = r.nested(f)
                 var result = TestResult(test: "", attempt: 1, outcome: .error, duration: 0, worker: "", arch: .x86_64)

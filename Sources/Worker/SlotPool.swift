@@ -11,6 +11,8 @@ enum Outgoing {
     case leaseDone(UInt64)
     /// The lease could not run here at all (workspace fetch or setup failed): see `WorkspaceFault`.
     case fault(lease: UInt64, build: String, message: String)
+    /// The answer to a `Reclaim`: the lease's tests given back unrun (maybe none).
+    case handedBack(lease: UInt64, build: String, reclaim: UInt64, tests: [String])
 }
 
 /// Where a session's grants run and where their results come back from: the slot threads in
@@ -23,6 +25,9 @@ protocol GrantRunner {
     /// The coordinator took this lease back: drop it if it has not started, report nothing more
     /// of it (a test already running ends on its own timeout at worst).
     func cancel(lease: UInt64)
+    /// The coordinator wants the lease's tests after `reclaim.keepThrough` that have not started;
+    /// answered (maybe with none) by a `.handedBack` among the finished items.
+    func reclaim(_ reclaim: Reclaim)
 }
 
 /// The threads that run grants. Each slot takes one grant at a time and runs it through its
@@ -37,6 +42,9 @@ final class SlotPool: GrantRunner, Sendable {
     private let available = NSCondition()
     private let closed = Locked(false)
     private let revoked = Locked<Set<UInt64>>([])
+    /// Leases running in a warm session, which can give back tests they have not started.
+    /// `perArch`: its tests are per-arch copies (`name@arch`), which the session runs as `name`.
+    private let reclaimable = Locked<[UInt64: (reclaim: GrantReclaim, perArch: Bool)]>([:])
     /// Compiled go test binaries, shared by the slots (nil when warm sessions are off).
     let goBinaries: GoTestBinaries?
     /// pytest fork servers for retries and confirmation runs, shared by the slots and the retry
@@ -94,6 +102,27 @@ final class SlotPool: GrantRunner, Sendable {
             return list.count != before
         }
         if dropped { revoked.withLock { _ = $0.remove(lease) } }
+    }
+
+    func reclaim(_ reclaim: Reclaim) {
+        let build = reclaim.build
+        // A grant still queued here (prefetched) gives back its tail at once.
+        let fromQueue = queue.withLock { list -> [String]? in
+            guard let at = list.firstIndex(where: { $0.lease == reclaim.lease }) else { return nil }
+            guard let keep = list[at].tests.firstIndex(where: { $0.name == reclaim.keepThrough }) else { return [] }
+            defer { list[at].tests.removeSubrange((keep + 1)...) }
+            return list[at].tests[(keep + 1)...].map(\.name)
+        }
+        if let fromQueue {
+            post(.handedBack(lease: reclaim.lease, build: build, reclaim: reclaim.id, tests: fromQueue))
+        } else if let running = reclaimable.withLock({ $0[reclaim.lease] }),
+                  running.reclaim.request(id: reclaim.id, keepThrough: running.perArch
+                      ? PerArchName.original(of: reclaim.keepThrough) : reclaim.keepThrough) {
+            return  // answered by the slot serving it
+        } else {
+            // Not running in a warm session (or it ended): nothing can be stopped early.
+            post(.handedBack(lease: reclaim.lease, build: build, reclaim: reclaim.id, tests: []))
+        }
     }
 
     func takeFinished() -> [Outgoing] {
@@ -235,8 +264,17 @@ final class SlotPool: GrantRunner, Sendable {
                     self.post(.result(lease: assign.lease, build: assign.build, stamp(result, expected)))
                 }
                 if attempt == 1, let warm, let pytest {
+                    let lease = assign.lease, build = assign.build
+                    let reclaim = GrantReclaim { [self] id, tests in
+                        let names = perArch ? tests.map { PerArchName.copy(of: $0, for: arch) } : tests
+                        for name in names { unreported[name] = nil }
+                        post(.handedBack(lease: lease, build: build, reclaim: id, tests: names))
+                    }
+                    reclaimable.withLock { $0[lease] = (reclaim, perArch) }
                     pytest.runWarm(names, of: assign.suite, key: Self.warmKey(assign), sessions: warm, servers: pytestForkServers,
-                                   report: report)
+                                   reclaim: reclaim, report: report)
+                    reclaimable.withLock { $0[lease] = nil }
+                    reclaim.close()
                 } else if attempt > 1, let servers = pytestForkServers, let pytest {
                     pytest.runForked(names, of: assign.suite, attempt: attempt, key: Self.warmKey(assign), servers: servers,
                                      report: report)

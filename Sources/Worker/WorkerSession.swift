@@ -99,6 +99,10 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
             // The build was cancelled or the lease outlived its deadline: it is not ours anymore.
             leasesHeld.remove(revoke.lease)
             runner.cancel(lease: revoke.lease)
+        case .reclaim(let reclaim):
+            // Answered through the runner even for a lease this worker no longer holds (it
+            // finished meanwhile): the coordinator waits for every reclaim's answer.
+            runner.reclaim(reclaim)
         case .goodbye:
             session = nil
             if config.exitOnGoodbye { return .leave }
@@ -132,6 +136,11 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
                 current!.results.append(result)
             case .leaseDone(let lease):
                 finished.append(lease)
+            case .handedBack(let lease, let build, let reclaim, let tests):
+                // After the lease's results so far: the coordinator reads them in order.
+                if let c = current { sendBatch(c, now: now) }
+                current = nil
+                sendBatch((lease, build, []), now: now, answering: (reclaim, tests))
             case .fault(let lease, let build, let message):
                 if let c = current { sendBatch(c, now: now) }
                 current = nil
@@ -144,11 +153,12 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
     }
 
     mutating func sendBatch(_ batch: (lease: UInt64, build: String, results: [TestResult]), now: UInt64,
-                            fault: WorkspaceFault? = nil) {
+                            fault: WorkspaceFault? = nil, answering reclaim: (id: UInt64, tests: [String])? = nil) {
         let sequence = nextSequence
         nextSequence += 1
         let bytes = Message.results(ResultBatch(lease: batch.lease, build: batch.build, sequence: sequence,
-                                                results: batch.results, fault: fault)).encode()
+                                                results: batch.results, fault: fault, answersReclaim: reclaim?.id,
+                                                handedBack: reclaim?.tests ?? [])).encode()
         unacked[sequence] = (bytes, now)
         transport.send(bytes)
     }

@@ -72,6 +72,10 @@ import Model
             .progress(BuildProgress(build: "b", done: 1, total: 2, failed: 0, workers: 4)),
             .verdict(VerdictMessage(build: "b", json: "{}", exitCode: 1)),
             .error(ErrorMessage(code: "bad-message", message: "why")),
+            .reclaim(Reclaim(lease: 9, build: "b", id: 3, keepThrough: "tests/test_a.py::test_x[1]")),
+            .results(ResultBatch(lease: 9, build: "b", sequence: 4, results: [], answersReclaim: 3,
+                                 handedBack: ["tests/test_a.py::test_y", "tests/test_a.py::test_z"])),
+            .results(ResultBatch(lease: 9, build: "b", sequence: 5, results: [], answersReclaim: 3)),
         ]
         for message in messages {
             #expect(try Message.decode(message.encode()) == message)

@@ -26,10 +26,13 @@ final class ListRunner: GrantRunner {
     var grants: [Assign] = []
     var finished: [Outgoing] = []
     var cancelled: [UInt64] = []
+    var reclaims: [Reclaim] = []
 
     func enqueue(_ assign: Assign) { grants.append(assign) }
 
     func cancel(lease: UInt64) { cancelled.append(lease) }
+
+    func reclaim(_ reclaim: Reclaim) { reclaims.append(reclaim) }
 
     func takeFinished() -> [Outgoing] {
         defer { finished.removeAll() }

@@ -66,4 +66,92 @@ import Wire
         let control = results(of: assign(4, [(Self.needsPoison, 1)]), on: pool)
         #expect(control[Self.needsPoison]?.outcome == .passed, "the warm process kept the poisoned state")
     }
+
+    static let slowHead = "tests/test_handback.py::test_slow_head"
+    static func quick(_ n: Int) -> String { "tests/test_handback.py::test_quick[\(n)]" }
+
+    /// Runs `pool` until `lease` is done; returns its results and every hand-back of it.
+    func finish(_ lease: UInt64, on pool: SlotPool) -> (results: [String: TestResult], handedBack: [(UInt64, [String])]) {
+        var results: [String: TestResult] = [:], handedBack: [(UInt64, [String])] = []
+        let deadline = Date(timeIntervalSinceNow: 120)
+        while Date() < deadline {
+            for item in pool.takeFinished() {
+                switch item {
+                case .result(let l, _, let result) where l == lease: results[result.test] = result
+                case .handedBack(let l, _, let reclaim, let tests) where l == lease: handedBack.append((reclaim, tests))
+                case .leaseDone(let l) where l == lease: return (results, handedBack)
+                default: break
+                }
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        Issue.record("lease \(lease) did not finish within 120 s")
+        return (results, handedBack)
+    }
+
+    @Test func aRunningWarmGrantGivesBackItsUnstartedTailAndRunsTheRest() throws {
+        var config = WorkerConfig(endpoint: "tcp://127.0.0.1:0", id: "w-warm", arch: .x86_64, slots: 1, cacheDirectory: cache)
+        config.warmSessions = true
+        let pool = SlotPool(config: config)
+        defer {
+            pool.close()
+            try? FileManager.default.removeItem(atPath: cache)
+        }
+        let marker = cache + "-started"
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        var grant = assign(1, [(Self.slowHead, 1)] + (0..<8).map { (Self.quick($0), 1) })
+        grant.suite.environment["TESTFLEET_FIXTURE_STARTED"] = marker
+        pool.enqueue(grant)
+        let started = Date(timeIntervalSinceNow: 60)
+        while !FileManager.default.fileExists(atPath: marker) && Date() < started { Thread.sleep(forTimeInterval: 0.02) }
+        #expect(FileManager.default.fileExists(atPath: marker), "the slow first test started")
+
+        // While the first test runs: keep through quick[1]. quick[0] stays whatever is asked
+        // (pytest set up for it as the running test's next item).
+        pool.reclaim(Reclaim(lease: 1, build: "b1", id: 7, keepThrough: Self.quick(1)))
+        let (results, handedBack) = finish(1, on: pool)
+        let tail = (2..<8).map(Self.quick)
+        #expect(handedBack.count == 1 && handedBack.first?.0 == 7, "one answer, to reclaim 7: \(handedBack)")
+        #expect(handedBack.first?.1 == tail, "the unstarted tail, in order")
+        #expect(Set(results.keys) == [Self.slowHead, Self.quick(0), Self.quick(1)], "the rest ran, nothing else: \(results.keys)")
+        #expect(results.values.allSatisfy { $0.outcome == .passed })
+
+        // Asked once the grant has ended: nothing to give back, and it says so.
+        pool.reclaim(Reclaim(lease: 1, build: "b1", id: 8, keepThrough: Self.quick(1)))
+        let late = pool.takeFinished()
+        #expect(late.count == 1, "\(late)")
+        if case .handedBack(1, "b1", 8, let tests)? = late.first { #expect(tests.isEmpty) } else { Issue.record("\(late)") }
+    }
+
+    @Test func aQueuedGrantGivesBackItsTailAtOnce() throws {
+        var config = WorkerConfig(endpoint: "tcp://127.0.0.1:0", id: "w-warm", arch: .x86_64, slots: 1, cacheDirectory: cache)
+        config.warmSessions = true
+        let pool = SlotPool(config: config)
+        defer {
+            pool.close()
+            try? FileManager.default.removeItem(atPath: cache)
+        }
+        let marker = cache + "-started"
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        var running = assign(1, [(Self.slowHead, 1)])
+        running.suite.environment["TESTFLEET_FIXTURE_STARTED"] = marker
+        pool.enqueue(running)
+        let started = Date(timeIntervalSinceNow: 60)
+        while !FileManager.default.fileExists(atPath: marker) && Date() < started { Thread.sleep(forTimeInterval: 0.02) }
+        // The one slot is busy, so this grant waits in the queue (a prefetched grant).
+        pool.enqueue(assign(2, (0..<8).map { (Self.quick($0), 1) }))
+        pool.reclaim(Reclaim(lease: 2, build: "b1", id: 9, keepThrough: Self.quick(4)))
+        // Answered at once, while the first grant still runs.
+        let answer = pool.takeFinished()
+        #expect(answer.count == 1, "\(answer)")
+        if case .handedBack(2, "b1", 9, let tests)? = answer.first {
+            #expect(tests == (5..<8).map(Self.quick))
+        } else {
+            Issue.record("\(answer)")
+        }
+        #expect(finish(1, on: pool).results[Self.slowHead]?.outcome == .passed)
+        let (results, handedBack) = finish(2, on: pool)
+        #expect(handedBack.isEmpty)
+        #expect(Set(results.keys) == Set((0...4).map(Self.quick)), "\(results.keys)")
+    }
 }

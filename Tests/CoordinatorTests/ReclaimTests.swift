@@ -1,0 +1,116 @@
+@testable import Coordinator
+import Model
+import Testing
+import Wire
+
+/// Work stealing at a build's end: a worker with nothing left to take gets the unstarted half of
+/// another worker's lease, which that worker gives back when asked (`Reclaim`).
+@Suite struct ReclaimTests {
+    static let tests = (0..<24).map { "t\($0)" }
+
+    /// w1 holds a lease of 12 one-second tests and runs none of them; w2 runs everything else
+    /// until the queue is empty. Returns w1's lease.
+    func fleetWithIdleSecondWorker() throws -> (FleetHarness, Assign) {
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        fleet.start(Self.tests, predicted: Array(repeating: 1, count: Self.tests.count))
+        let held = try #require(fleet.assigns(to: "w1").first)
+        #expect(held.tests.count == 12, "half of 24 s of work for the lone worker")
+        fleet.hello("w2")
+        var done = 0
+        while let next = fleet.assigns(to: "w2").dropFirst(done).first {
+            fleet.report("w2", next, .passed)
+            done += 1
+        }
+        #expect(fleet.core.builds["b1"]?.pending.count(for: .x86_64) == 0, "the queue ran dry")
+        return (fleet, held)
+    }
+
+    var reclaims: (FleetHarness) -> [Reclaim] {
+        { fleet in
+            fleet.effects.compactMap { if case .send(.reclaim(let r), FleetHarness.identity("w1")) = $0 { r } else { nil } }
+        }
+    }
+
+    @Test func anIdleWorkerGetsTheUnstartedHalfOfAnotherWorkersLease() throws {
+        let (fleet, held) = try fleetWithIdleSecondWorker()
+        let reclaim = try #require(reclaims(fleet).first, "the idle worker's turn asked w1 for work")
+        #expect(reclaims(fleet).count == 1, "one request at a time per lease")
+        #expect(reclaim.lease == held.lease && reclaim.build == "b1")
+        #expect(reclaim.keepThrough == held.tests[5].name, "w1 keeps the first half of its 12 s")
+        let tail = held.tests[6...].map(\.name)
+
+        let grantsBefore = fleet.assigns(to: "w2").count
+        let answer = ResultBatch(lease: held.lease, build: "b1", sequence: 900, results: [], answersReclaim: reclaim.id,
+                                 handedBack: tail)
+        fleet.core.receive(.results(answer), from: FleetHarness.identity("w1"), now: fleet.now)
+        fleet.drain()
+        #expect(fleet.effects.contains { if case .send(.ack(let a), FleetHarness.identity("w1")) = $0 { a.sequence == 900 } else { false } })
+        let stolen = try #require(fleet.assigns(to: "w2").dropFirst(grantsBefore).first, "w2 got some of the tail")
+        #expect(Set(stolen.tests.map(\.name)).isSubset(of: Set(tail)))
+        #expect(fleet.core.leases[held.lease]?.remaining.count == 6)
+
+        // w1 cannot report a test it gave back; the build still needs every test once.
+        fleet.report("w1", lease: held.lease, [(tail[0], 1, .passed)])
+        #expect(fleet.core.leases[held.lease]?.remaining.count == 6, "refused: not the lease's anymore")
+        fleet.report("w1", lease: held.lease, held.tests[..<6].map { ($0.name, 1, .passed) })
+        // Whoever frees up first takes the rest of the tail from the queue.
+        var done = ["w1": 1, "w2": grantsBefore]
+        while let (worker, next) = ["w1", "w2"].lazy.compactMap({ w in fleet.assigns(to: w).dropFirst(done[w]!).first.map { (w, $0) } }).first {
+            fleet.report(worker, next, .passed)
+            done[worker]! += 1
+        }
+        #expect(fleet.finished == ["b1"])
+        #expect(fleet.build("b1")?.finalCount == Self.tests.count)
+    }
+
+    @Test func aLeaseThatGivesBackNothingIsNotAskedAgain() throws {
+        let (fleet, held) = try fleetWithIdleSecondWorker()
+        let reclaim = try #require(reclaims(fleet).first)
+        fleet.core.receive(.results(ResultBatch(lease: held.lease, build: "b1", sequence: 901, results: [],
+                                                answersReclaim: reclaim.id)), from: FleetHarness.identity("w1"), now: fleet.now)
+        fleet.drain()
+        #expect(fleet.core.leases[held.lease]?.keepsItsTests == true)
+        fleet.now += 500
+        fleet.heartbeat(from: "w1")
+        fleet.heartbeat(from: "w2")
+        fleet.housekeeping()
+        #expect(reclaims(fleet).count == 1, "w1's runner cannot stop early: not asked again")
+        #expect(fleet.core.leases[held.lease]?.remaining.count == 12)
+    }
+
+    @Test func anAnswerToAnotherRequestOrAResentOneChangesNothing() throws {
+        let (fleet, held) = try fleetWithIdleSecondWorker()
+        let reclaim = try #require(reclaims(fleet).first)
+        let tail = held.tests[6...].map(\.name)
+        for (sequence, id) in [(902, reclaim.id + 1), (903, reclaim.id), (904, reclaim.id)] {
+            fleet.core.receive(.results(ResultBatch(lease: held.lease, build: "b1", sequence: UInt64(sequence), results: [],
+                                                    answersReclaim: id, handedBack: tail)),
+                               from: FleetHarness.identity("w1"), now: fleet.now)
+            fleet.drain()
+        }
+        #expect(fleet.core.leases[held.lease]?.remaining.count == 6)
+        #expect(fleet.core.testsHandedBack == 6, "the tail went back to the queue once")
+    }
+
+    /// Pure: the split keeps the running test and the one set up next, and gives back the tail
+    /// worth about half of what waits.
+    @Test func theSplitKeepsTheFirstTwoAndCutsAtHalfThePredictedWork() throws {
+        let fleet = FleetHarness()
+        fleet.start(["a", "b", "c", "d", "e"], predicted: [5, 0.1, 0.1, 0.1, 0.1])
+        let build = try #require(fleet.core.builds["b1"])
+        var lease = Lease(id: 1, worker: [1], build: "b1", remaining: [0: 1, 1: 1, 2: 1, 3: 1, 4: 1], deadline: 0, budget: 0,
+                          work: 0, retryLane: false)
+        lease.order = [0, 1, 2, 3, 4]
+        let split = try #require(CoordinatorCore.reclaimSplit(lease, build))
+        #expect(split.keepThrough == 1, "a, the long one, runs; b is set up next; c, d, e go")
+        #expect(abs(split.work - 0.3) < 1e-9)
+
+        lease.arrived = [0]
+        lease.order = [0, 1, 2, 3, 4]
+        let later = try #require(CoordinatorCore.reclaimSplit(lease, build))
+        #expect(later.keepThrough == 2, "b and c stay, d and e (half of 0.4 s) go")
+        lease.arrived = [0, 1, 2]
+        #expect(CoordinatorCore.reclaimSplit(lease, build) == nil, "two waiting: nothing to give")
+    }
+}
