@@ -196,7 +196,9 @@ extension PytestAdapter {
         if let cache = PythonBytecode.rewriteCache(suite: suite.environment, inherited: inheritedEnvironment, cacheRoot: cacheRoot) {
             environment["TESTFLEET_WARM_REWRITE_CACHE"] = cache
         }
-        let line = command(suite, ["-p", "no:cacheprovider", "-p", PytestWarmPlugin.moduleName, "--maxfail=2147483647"])
+        let line = PythonPluginFile.command(
+            command(suite, ["-p", "no:cacheprovider", "-p", PytestWarmPlugin.moduleName, "--maxfail=2147483647"]),
+            reaching: plugin)
         return try PytestWarmProcess(commandLine: line, directory: suite.directory, environment: environment,
                                      outputCap: max(suite.outputCap, 64 << 10), forksPerGrant: forking,
                                      withTwin: withTwin && !forking)

@@ -176,14 +176,18 @@ public struct PytestAdapter: TestAdapter {
         } else if idsWritten && ids.reduce(0, { $0 + $1.utf8.count + 3 }) > 100_000 {
             arguments.append("@" + idsFile.path)
         } else {
-            arguments.append("--")
+            // No `--` before them: pytest before 9 refuses anything after `--` that follows a
+            // path of the command's own. A node id never starts with "-", and the option just
+            // before it (`-o`) takes exactly one value.
             arguments += ids
         }
         let timeout = min(suite.timeout * Double(ids.count), max(suite.timeout, 7200)) + startupAllowance
         var batch = PytestBatch(timeout: timeout)
         do {
+            let line = command(suite, arguments)
             let run = try runner.run(
-                .shell(command(suite, arguments)), in: suite.directory, environment: environment,
+                .shell(narrowing.map { narrowed ? PythonPluginFile.command(line, reaching: $0) : line } ?? line),
+                in: suite.directory, environment: environment,
                 timeout: timeout, outputCap: max(suite.outputCap, 1 << 20), cancellation: cancellation)
             batch.run = run
             let output = String(decoding: run.output, as: UTF8.self)
