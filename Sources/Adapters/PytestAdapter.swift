@@ -107,7 +107,9 @@ public struct PytestAdapter: TestAdapter {
                 // Modules skipped at collection count as one skipped test each in a plain run
                 // (`-rfEs` keeps pytest's default `fE` summary, whose ERROR lines name broken modules).
                 return parsed.nodeIDs + parsed.brokenModules
-                    + PytestNodeIDs.skippedModules(in: output, excluding: parsed.nodeIDs + parsed.brokenModules)
+                    + PytestNodeIDs.skippedModules(in: output, excluding: parsed.nodeIDs + parsed.brokenModules) {
+                        PytestNodeIDs.testModules(under: $0, in: suite.directory)
+                    }
             }
             lastOutput = output
         }

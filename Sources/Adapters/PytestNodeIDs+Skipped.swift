@@ -1,3 +1,5 @@
+import Foundation
+
 extension PytestNodeIDs {
     /// Test modules skipped as a whole while collecting (`pytest.importorskip("numpy")` at module
     /// level, `pytest.skip(allow_module_level=True)`), from the short summary of `pytest
@@ -10,18 +12,49 @@ extension PytestNodeIDs {
     /// back. Only paths that look like test modules (`test_*.py`, `*_test.py`, pytest's default
     /// `python_files`) count: a skip raised from a helper module names the helper, which is not
     /// a node id.
-    static func skippedModules(in output: String, excluding known: [String]) -> [String] {
+    ///
+    /// A package whose `__init__.py` skips skips every test module below it, and pytest's summary
+    /// names only the `__init__.py`, with their count: `SKIPPED [13] pkg/tests/__init__.py:7`.
+    /// Those modules come from `testModules(under:)` (the package's directory relative to the
+    /// suite's), and count only when there are exactly as many as the line says; otherwise the
+    /// line is passed over, as a helper's skip is.
+    static func skippedModules(in output: String, excluding known: [String],
+                               testModules: (_ under: String) -> [String] = { _ in [] }) -> [String] {
         var modules: [String] = []
         var seen = Set(known.map(module(of:)))
         for line in output.split(separator: "\n") where line.hasPrefix("SKIPPED [") {
             guard let close = line.firstIndex(of: "]") else { continue }
+            let count = Int(line[line.index(line.startIndex, offsetBy: 9)..<close]) ?? 0
             let location = line[line.index(after: close)...].drop { $0 == " " }
             guard let colon = location.firstIndex(of: ":") else { continue }
             let path = String(location[..<colon])
             let file = path.split(separator: "/").last ?? ""
-            guard path.hasSuffix(".py"), file.hasPrefix("test_") || file.hasSuffix("_test.py") else { continue }
+            if file == "__init__.py" {
+                let package = String(path.dropLast("__init__.py".count + 1))
+                let below = testModules(package)
+                guard below.count == count else { continue }
+                for module in below where seen.insert(module).inserted { modules.append(module) }
+                continue
+            }
+            guard path.hasSuffix(".py"), isTestModule(file) else { continue }
             if seen.insert(path).inserted { modules.append(path) }
         }
         return modules
+    }
+
+    /// pytest's default `python_files`: `test_*.py` and `*_test.py`.
+    static func isTestModule<S: StringProtocol>(_ file: S) -> Bool {
+        file.hasSuffix(".py") && (file.hasPrefix("test_") || file.hasSuffix("_test.py"))
+    }
+
+    /// The test modules below `package` (relative to `directory`), sorted, as relative paths.
+    static func testModules(under package: String, in directory: String) -> [String] {
+        let root = (directory as NSString).appendingPathComponent(package)
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        var found: [String] = []
+        while let relative = walker.nextObject() as? String {
+            if isTestModule((relative as NSString).lastPathComponent) { found.append(package + "/" + relative) }
+        }
+        return found.sorted()
     }
 }

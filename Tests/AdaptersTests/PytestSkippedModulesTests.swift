@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Adapters
@@ -23,5 +24,32 @@ import Testing
         ])
         // Run as a node id, pytest reports the module under this JUnit key.
         #expect(PytestNodeIDs.junitKey(of: "pkg/tests/test_numpy.py") == .init(classname: "", name: "pkg.tests.test_numpy"))
+    }
+
+    /// A package's `__init__.py` that skips: the summary names it once, with its modules' count.
+    @Test func aSkippingPackageInitListsTheTestModulesBelowIt() {
+        let output = """
+            no tests collected in 0.07s
+
+            =========================== short test summary info ============================
+            SKIPPED [3] pkg/md/__init__.py:7: unittest.case.SkipTest: needs recommonmark
+            SKIPPED [2] pkg/other/__init__.py:1: a count that does not match what is on disk
+            """
+        let onDisk = ["pkg/md": ["pkg/md/sub/test_c.py", "pkg/md/test_a.py", "pkg/md/test_b.py"],
+                      "pkg/other": ["pkg/other/test_x.py"]]
+        #expect(PytestNodeIDs.skippedModules(in: output, excluding: []) { onDisk[$0] ?? [] } == [
+            "pkg/md/sub/test_c.py", "pkg/md/test_a.py", "pkg/md/test_b.py",
+        ])
+    }
+
+    @Test func theTestModulesBelowAPackageComeFromDisk() throws {
+        let dir = try TemporaryDirectory()
+        for file in ["pkg/md/__init__.py", "pkg/md/test_a.py", "pkg/md/helper.py", "pkg/md/sub/b_test.py", "pkg/md/sub/data.txt"] {
+            let path = dir.path + "/" + file
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            try "".write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        #expect(PytestNodeIDs.testModules(under: "pkg/md", in: dir.path) == ["pkg/md/sub/b_test.py", "pkg/md/test_a.py"])
     }
 }
