@@ -1,10 +1,15 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// How a coordinator's `Reclaim` reaches a grant running in a warm pytest session.
 ///
-/// The worker's socket thread files the request here. The slot thread serving the grant passes
-/// it to the plugin at its next message from the plugin (a test's start or end), and the plugin
-/// answers before its next test. The answer goes to `answer`, which the worker sends on.
+/// The worker's socket thread hands the request in here. While the grant's process runs, it is
+/// written at once to that process's request pipe (a descriptor of its own, `attach`), so the
+/// plugin sees it before its next test even while a long test runs. Between processes it waits,
+/// and the serving loop sends it to the next one. The answer goes to `answer`, which the worker
+/// sends on.
 ///
 /// Every filed request is answered exactly once: with the tests given back, or with none when
 /// the grant ended or its process died first. A request the grant cannot take (it has ended,
@@ -18,6 +23,8 @@ public final class GrantReclaim: @unchecked Sendable {
     private var filed: (id: UInt64, keepThrough: String)?
     private var sent: UInt64?
     private var open = true
+    /// The running process's request pipe, while one runs the grant.
+    private var pipe: Int32 = -1
     private let answer: Answer
 
     public init(answer: @escaping Answer) { self.answer = answer }
@@ -27,19 +34,50 @@ public final class GrantReclaim: @unchecked Sendable {
     public func request(id: UInt64, keepThrough: String) -> Bool {
         lock.withLock {
             guard open, filed == nil, sent == nil else { return false }
-            filed = (id, keepThrough)
+            if pipe >= 0 {
+                guard Self.write(Self.line(keepThrough: keepThrough, id: id), to: pipe) else { return false }
+                sent = id
+            } else {
+                filed = (id, keepThrough)
+            }
             return true
         }
     }
 
-    /// The filed request, for the serving loop to send to its process now.
-    func take() -> (id: UInt64, keepThrough: String)? {
-        lock.withLock {
+    /// The plugin's request line for a reclaim.
+    static func line(keepThrough: String, id: UInt64) -> [UInt8] {
+        let object: [String: Any] = ["drop_after": keepThrough, "reclaim": id]
+        return ((try? JSONSerialization.data(withJSONObject: object)).map { [UInt8]($0) } ?? []) + [UInt8(ascii: "\n")]
+    }
+
+    private static func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            if written > 0 {
+                offset += written
+            } else if !(written < 0 && errno == EINTR) {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// A process now runs the grant and has its grant line: requests go to `fd` (which this
+    /// object closes) from now on.
+    /// A request that waited for a process is written now.
+    func attach(_ fd: Int32?) {
+        guard let fd else { return }
+        let failed = lock.withLock { () -> UInt64? in
+            if pipe >= 0 { Glibc.close(pipe) }
+            pipe = fd
             guard let request = filed else { return nil }
             filed = nil
+            guard Self.write(Self.line(keepThrough: request.keepThrough, id: request.id), to: fd) else { return request.id }
             sent = request.id
-            return request
+            return nil
         }
+        if let failed { answer(failed, []) }
     }
 
     /// The process answered request `id` with `handedBack`.
@@ -52,9 +90,12 @@ public final class GrantReclaim: @unchecked Sendable {
         if matches { answer(id, handedBack) }
     }
 
-    /// The process that was sent a request is gone (or its grant ended) without answering it.
-    func unanswered() {
+    /// The process serving the grant is done with it (the grant ended, or the process died):
+    /// its pipe is closed, and a request it was sent and did not answer is answered with nothing.
+    func processEnded() {
         let id = lock.withLock { () -> UInt64? in
+            if pipe >= 0 { Glibc.close(pipe) }
+            pipe = -1
             defer { sent = nil }
             return sent
         }
@@ -65,6 +106,8 @@ public final class GrantReclaim: @unchecked Sendable {
     /// later requests are refused.
     public func close() {
         let ids = lock.withLock { () -> [UInt64] in
+            if pipe >= 0 { Glibc.close(pipe) }
+            pipe = -1
             defer {
                 open = false
                 filed = nil

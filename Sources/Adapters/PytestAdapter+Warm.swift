@@ -78,14 +78,12 @@ extension PytestAdapter {
                 cold += pending
                 break
             }
+            reclaim?.attach(process.duplicateRequestDescriptor())
             var running: (id: String, started: Double, deadline: Double)?
             var idleDeadline = ProcessRunner.now() + startupAllowance + suite.timeout
             var died: String?
             var timedOut = false
             events: while true {
-                if let request = reclaim?.take(), !process.sendDrop(keepThrough: request.keepThrough, reclaim: request.id) {
-                    reclaim?.unanswered()
-                }
                 let event = process.next(until: running?.deadline ?? idleDeadline)
                 if case .message(let message) = event {
                     if let id = message["start"] as? String {
@@ -110,7 +108,7 @@ extension PytestAdapter {
                         let ours = dropped.filter { remaining.remove($0) != nil }
                         reclaim?.answered(id: (message["reclaim"] as? NSNumber)?.uint64Value ?? 0, handedBack: ours)
                     } else if message["done"] != nil {
-                        reclaim?.unanswered()
+                        reclaim?.processEnded()
                         processes.release(process)
                         // Neither run nor missing: cannot happen with this plugin, but never lose a test.
                         cold += order.filter { remaining.contains($0) }
@@ -127,7 +125,7 @@ extension PytestAdapter {
                 if case .timedOut = event { timedOut = true }
                 break events
             }
-            reclaim?.unanswered()
+            reclaim?.processEnded()
             if died != nil {
                 processes.release(process)
             } else {

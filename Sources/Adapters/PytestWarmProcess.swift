@@ -144,10 +144,13 @@ final class PytestWarmProcess {
         return writeLine(["ids": ids])
     }
 
-    /// Asks the running grant to give back its tests after `keepThrough` that have not started;
-    /// the plugin answers `{"dropped": [ids], "reclaim": reclaim}` before its next test.
-    func sendDrop(keepThrough: String, reclaim: UInt64) -> Bool {
-        !stopped && writeLine(["drop_after": keepThrough, "reclaim": reclaim])
+    /// A second descriptor for the request pipe (close-on-exec), for a `GrantReclaim` to write a
+    /// reclaim on while the grant runs; nil once stopped. Taken only after a grant's line is
+    /// written and closed before the next, so two writers never interleave on the pipe.
+    func duplicateRequestDescriptor() -> Int32? {
+        guard !stopped, requestFD >= 0 else { return nil }
+        let fd = fcntl(requestFD, F_DUPFD_CLOEXEC, 0)
+        return fd >= 0 ? fd : nil
     }
 
     private func writeLine(_ object: [String: Any]) -> Bool {

@@ -1,0 +1,123 @@
+extension PytestWarmPlugin {
+    /// The part of the plugin's source that runs a grant's items (in the session, or in a child
+    /// of a fork server), reads the worker's requests, and gives back a grant's tests after a
+    /// point, not yet started, when the coordinator wants them for a worker that ran out of
+    /// work. Appended to `source`: one module.
+    static let runningSource = #"""
+
+def _run_forked(order, results):
+    """Runs `order` in a child forked from this server, which never runs a test itself."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # The server's objects move to the collector's permanent generation: a child's collections
+    # then never walk (and so copy-on-write copy) the pages of every object it inherited.
+    gc.freeze()
+    pid = os.fork()
+    if pid == 0:
+        status = _CHILD_DONE
+        try:
+            _reseed_after_fork()
+            _run(order, results)
+            results.flush()
+        except BaseException:  # pytest.exit() or a crash of the protocol itself: the server says so
+            import traceback
+            traceback.print_exc()
+            status = 70
+        finally:
+            os._exit(status)
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+            break
+        except InterruptedError:
+            continue
+    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _CHILD_DONE:
+        _send(results, {"done": len(order)})
+    elif os.WIFSIGNALED(status):
+        _send(results, {"died": "killed by signal %d" % os.WTERMSIG(status)})
+    else:
+        _send(results, {"died": "exit status %d" % os.WEXITSTATUS(status)})
+
+
+def _reseed_after_fork():
+    """A fresh process draws fresh random numbers: `random` reseeds itself in a forked child
+    (os.register_at_fork); numpy's global generator, when loaded, is reseeded here."""
+    numpy_random = sys.modules.get("numpy.random")
+    if numpy_random is not None:
+        try:
+            numpy_random.seed()
+        except Exception:
+            pass
+
+
+def _run(order, results, requests=None):
+    index = 0
+    while index < len(order):
+        if requests is not None:
+            for request in requests.poll():
+                if "drop_after" in request:
+                    _hand_back(order, index, request, results)
+        item = order[index]
+        index += 1
+        following = order[index] if index < len(order) else None
+        _reports.pop(item.nodeid, None)
+        _send(results, {"start": item.nodeid})
+        item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
+        reports = _reports.pop(item.nodeid, [])
+        outcome = _outcome(reports)
+        _send(results, {"result": item.nodeid, "outcome": outcome,
+                        "duration": sum(getattr(r, "duration", 0.0) for r in reports),
+                        "output": _output(reports, outcome)})
+
+
+class _Requests:
+    """The worker's requests, one JSON object per line, read from the raw descriptor: a grant
+    ({"ids"}) between grants, and a reclaim ({"drop_after"}) while one runs, which `poll` sees
+    without blocking (a buffered file object could hold it where select() cannot see it)."""
+
+    def __init__(self, fd):
+        self._fd = fd
+        self._buffer = bytearray()
+        self._requests = []
+        self._ended = False
+
+    def _read(self):
+        chunk = os.read(self._fd, 1 << 16)
+        if not chunk:
+            self._ended = True
+        self._buffer += chunk
+        *lines, rest = self._buffer.split(b"\n")
+        self._buffer = bytearray(rest)
+        self._requests += [json.loads(line) for line in lines if line.strip()]
+
+    def next(self):
+        """The next request, waiting for it; None once the worker closed the pipe."""
+        while not self._requests and not self._ended:
+            self._read()
+        return self._requests.pop(0) if self._requests else None
+
+    def poll(self):
+        """The requests that have arrived, without waiting."""
+        while not self._ended and select.select([self._fd], [], [], 0)[0]:
+            self._read()
+        taken, self._requests = self._requests, []
+        return taken
+
+    def close(self):
+        os.close(self._fd)
+
+
+def _hand_back(order, index, request, results):
+    """Gives back the tests of `order` after request["drop_after"], before order[index] starts.
+    That test stays (pytest set up for it when it was named the previous test's next item), and
+    so does everything before it; the rest is cut from `order` and listed in the answer."""
+    ids = [item.nodeid for item in order]
+    try:
+        cut = ids.index(request["drop_after"]) + 1
+    except ValueError:
+        cut = len(ids)  # not in this grant: nothing to give back
+    cut = max(cut, index + 1)
+    del order[cut:]
+    _send(results, {"dropped": ids[cut:], "reclaim": request.get("reclaim")})
+"""#
+}
