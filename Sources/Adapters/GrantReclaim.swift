@@ -35,7 +35,7 @@ public final class GrantReclaim: @unchecked Sendable {
         lock.withLock {
             guard open, filed == nil, sent == nil else { return false }
             if pipe >= 0 {
-                guard Self.write(Self.line(keepThrough: keepThrough, id: id), to: pipe) else { return false }
+                guard Self.send(keepThrough: keepThrough, id: id, to: pipe) else { return false }
                 sent = id
             } else {
                 filed = (id, keepThrough)
@@ -44,23 +44,9 @@ public final class GrantReclaim: @unchecked Sendable {
         }
     }
 
-    /// The plugin's request line for a reclaim.
-    static func line(keepThrough: String, id: UInt64) -> [UInt8] {
-        let object: [String: Any] = ["drop_after": keepThrough, "reclaim": id]
-        return ((try? JSONSerialization.data(withJSONObject: object)).map { [UInt8]($0) } ?? []) + [UInt8(ascii: "\n")]
-    }
-
-    private static func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            if written > 0 {
-                offset += written
-            } else if !(written < 0 && errno == EINTR) {
-                return false
-            }
-        }
-        return true
+    /// Writes the plugin's reclaim request to `fd`.
+    private static func send(keepThrough: String, id: UInt64, to fd: Int32) -> Bool {
+        PytestWarmProcess.writeLine(["drop_after": keepThrough, "reclaim": id], to: fd)
     }
 
     /// A process now runs the grant and has its grant line: requests go to `fd` (which this
@@ -73,7 +59,7 @@ public final class GrantReclaim: @unchecked Sendable {
             pipe = fd
             guard let request = filed else { return nil }
             filed = nil
-            guard Self.write(Self.line(keepThrough: request.keepThrough, id: request.id), to: fd) else { return request.id }
+            guard Self.send(keepThrough: request.keepThrough, id: request.id, to: fd) else { return request.id }
             sent = request.id
             return nil
         }

@@ -188,15 +188,13 @@ extension PytestAdapter {
                              listing: String? = nil) throws -> PytestWarmProcess
     {
         var environment = environment(suite)
-        environment["PYTHONPATH"] = PythonPluginFile.pythonPath(plugin, suite: suite.environment, inherited: inheritedEnvironment)
         if forking { environment["TESTFLEET_WARM_FORK"] = "1" }
         if let listing, !forking { environment["TESTFLEET_WARM_LIST"] = listing }
         if let cache = PythonBytecode.rewriteCache(suite: suite.environment, inherited: inheritedEnvironment, cacheRoot: cacheRoot) {
             environment["TESTFLEET_WARM_REWRITE_CACHE"] = cache
         }
-        let line = PythonPluginFile.command(
-            command(suite, ["-p", "no:cacheprovider", "-p", PytestWarmPlugin.moduleName, "--maxfail=2147483647"]),
-            reaching: plugin)
+        let line = command(suite, ["-p", "no:cacheprovider", "-p", PytestWarmPlugin.moduleName, "--maxfail=2147483647"],
+                           loading: plugin, into: &environment)
         return try PytestWarmProcess(commandLine: line, directory: suite.directory, environment: environment,
                                      outputCap: max(suite.outputCap, 64 << 10), forksPerGrant: forking,
                                      withTwin: withTwin && !forking)

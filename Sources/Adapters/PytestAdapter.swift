@@ -170,10 +170,8 @@ public struct PytestAdapter: TestAdapter {
         // the command's own paths after `--`, which pytest before 9 refuses ("unrecognized
         // arguments": black 24.10.0's `pytest tests` under pytest 8.3 failed every test).
         let narrowed = narrowing != nil && idsWritten
-        if let narrowing, narrowed {
+        if narrowed {
             environment[PytestOnlyPlugin.idsVariable] = idsFile.path
-            environment["PYTHONPATH"] = PythonPluginFile.pythonPath(narrowing, suite: suite.environment,
-                                                                    inherited: inheritedEnvironment)
             arguments += ["-p", PytestOnlyPlugin.moduleName]
         } else if idsWritten && ids.reduce(0, { $0 + $1.utf8.count + 3 }) > 100_000 {
             arguments.append("@" + idsFile.path)
@@ -186,10 +184,13 @@ public struct PytestAdapter: TestAdapter {
         let timeout = min(suite.timeout * Double(ids.count), max(suite.timeout, 7200)) + startupAllowance
         var batch = PytestBatch(timeout: timeout)
         do {
-            let line = command(suite, arguments)
+            let line = if let narrowing, narrowed {
+                command(suite, arguments, loading: narrowing, into: &environment)
+            } else {
+                command(suite, arguments)
+            }
             let run = try runner.run(
-                .shell(narrowing.map { narrowed ? PythonPluginFile.command(line, reaching: $0) : line } ?? line),
-                in: suite.directory, environment: environment,
+                .shell(line), in: suite.directory, environment: environment,
                 timeout: timeout, outputCap: max(suite.outputCap, 1 << 20), cancellation: cancellation)
             batch.run = run
             let output = String(decoding: run.output, as: UTF8.self)
@@ -211,6 +212,15 @@ public struct PytestAdapter: TestAdapter {
 
     func command(_ suite: SuiteDefinition, _ arguments: [String]) -> String {
         ([suite.command ?? Self.defaultCommand] + arguments.map(PytestNodeIDs.shellQuoted)).joined(separator: " ")
+    }
+
+    /// The command line for a run that loads a testfleet plugin from `directory`: the directory
+    /// goes first on the `PYTHONPATH` of `environment`, and onto a `PYTHONPATH` the suite's
+    /// command assigns itself (which would replace the environment's).
+    func command(_ suite: SuiteDefinition, _ arguments: [String], loading directory: String,
+                 into environment: inout [String: String]) -> String {
+        environment["PYTHONPATH"] = PythonPluginFile.pythonPath(directory, suite: suite.environment, inherited: inheritedEnvironment)
+        return PythonPluginFile.command(command(suite, arguments), reaching: directory)
     }
 
     /// The suite's environment, plus UTF-8 stdio so node ids print intact whatever the locale.

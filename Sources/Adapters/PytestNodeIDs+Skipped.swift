@@ -22,9 +22,10 @@ extension PytestNodeIDs {
                                testModules: (_ under: String) -> [String] = { _ in [] }) -> [String] {
         var modules: [String] = []
         var seen = Set(known.map(module(of:)))
-        for line in output.split(separator: "\n") where line.hasPrefix("SKIPPED [") {
+        let prefix = "SKIPPED ["
+        for line in output.split(separator: "\n") where line.hasPrefix(prefix) {
             guard let close = line.firstIndex(of: "]") else { continue }
-            let count = Int(line[line.index(line.startIndex, offsetBy: 9)..<close]) ?? 0
+            let count = Int(line.dropFirst(prefix.count)[..<close]) ?? 0
             let location = line[line.index(after: close)...].drop { $0 == " " }
             guard let colon = location.firstIndex(of: ":") else { continue }
             let path = String(location[..<colon])

@@ -141,7 +141,7 @@ final class PytestWarmProcess {
             runID = RunPlace.newProcess()
             reported = 0
         }
-        return writeLine(["ids": ids])
+        return Self.writeLine(["ids": ids], to: requestFD)
     }
 
     /// A second descriptor for the request pipe (close-on-exec), for a `GrantReclaim` to write a
@@ -153,13 +153,14 @@ final class PytestWarmProcess {
         return fd >= 0 ? fd : nil
     }
 
-    private func writeLine(_ object: [String: Any]) -> Bool {
+    /// Writes `object` as one JSON line to a plugin's request pipe `fd`. False when it could not.
+    static func writeLine(_ object: [String: Any], to fd: Int32) -> Bool {
         guard let body = try? JSONSerialization.data(withJSONObject: object) else { return false }
         var bytes = [UInt8](body)
         bytes.append(UInt8(ascii: "\n"))
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(requestFD, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             if written > 0 {
                 offset += written
             } else if written < 0 && errno == EINTR {

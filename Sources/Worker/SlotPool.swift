@@ -105,7 +105,6 @@ final class SlotPool: GrantRunner, Sendable {
     }
 
     func reclaim(_ reclaim: Reclaim) {
-        let build = reclaim.build
         // A grant still queued here (prefetched) gives back its tail at once.
         let fromQueue = queue.withLock { list -> [String]? in
             guard let at = list.firstIndex(where: { $0.lease == reclaim.lease }) else { return nil }
@@ -114,14 +113,14 @@ final class SlotPool: GrantRunner, Sendable {
             return list[at].tests[(keep + 1)...].map(\.name)
         }
         if let fromQueue {
-            post(.handedBack(lease: reclaim.lease, build: build, reclaim: reclaim.id, tests: fromQueue))
+            post(.handedBack(lease: reclaim.lease, build: reclaim.build, reclaim: reclaim.id, tests: fromQueue))
         } else if let running = reclaimable.withLock({ $0[reclaim.lease] }),
                   running.reclaim.request(id: reclaim.id, keepThrough: running.perArch
                       ? PerArchName.original(of: reclaim.keepThrough) : reclaim.keepThrough) {
             return  // answered by the slot serving it
         } else {
             // Not running in a warm session (or it ended): nothing can be stopped early.
-            post(.handedBack(lease: reclaim.lease, build: build, reclaim: reclaim.id, tests: []))
+            post(.handedBack(lease: reclaim.lease, build: reclaim.build, reclaim: reclaim.id, tests: []))
         }
     }
 
