@@ -24,30 +24,40 @@ import Wire
     /// Runs `assign` on `pool` and returns its results once the lease is done.
     func results(of assign: Assign, on pool: SlotPool) -> [String: TestResult] {
         pool.enqueue(assign)
-        var results: [String: TestResult] = [:]
-        let deadline = Date(timeIntervalSinceNow: 120)
-        while Date() < deadline {
-            for item in pool.takeFinished() {
-                switch item {
-                case .result(let lease, _, let result) where lease == assign.lease: results[result.test] = result
-                case .leaseDone(let lease) where lease == assign.lease: return results
-                default: break
-                }
-            }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        Issue.record("lease \(assign.lease) did not finish within 120 s")
-        return results
+        return finish(assign.lease, on: pool).results
+    }
+
+    /// A one-slot pool with warm sessions, its cache under `cache`.
+    func warmPool() -> SlotPool {
+        var config = WorkerConfig(endpoint: "tcp://127.0.0.1:0", id: "w-warm", arch: .x86_64, slots: 1, cacheDirectory: cache)
+        config.warmSessions = true
+        return SlotPool(config: config)
+    }
+
+    func close(_ pool: SlotPool) {
+        pool.close()
+        try? FileManager.default.removeItem(atPath: cache)
+        try? FileManager.default.removeItem(atPath: marker)
+    }
+
+    /// Where `test_slow_head` says it started.
+    var marker: String { cache + "-started" }
+
+    /// Enqueues `grant` with `test_slow_head` told to say when it starts, and waits until it has
+    /// (false: it did not within a minute).
+    @discardableResult
+    func startSlowHead(_ grant: Assign, on pool: SlotPool) -> Bool {
+        var grant = grant
+        grant.suite.environment["TESTFLEET_FIXTURE_STARTED"] = marker
+        pool.enqueue(grant)
+        let started = Date(timeIntervalSinceNow: 60)
+        while !FileManager.default.fileExists(atPath: marker) && Date() < started { Thread.sleep(forTimeInterval: 0.02) }
+        return FileManager.default.fileExists(atPath: marker)
     }
 
     @Test func aTestThatPoisonsModuleStateDoesNotMakeAnotherPassOnRetry() throws {
-        var config = WorkerConfig(endpoint: "tcp://127.0.0.1:0", id: "w-warm", arch: .x86_64, slots: 1, cacheDirectory: cache)
-        config.warmSessions = true
-        let pool = SlotPool(config: config)
-        defer {
-            pool.close()
-            try? FileManager.default.removeItem(atPath: cache)
-        }
+        let pool = warmPool()
+        defer { close(pool) }
         // First attempts, warm: the test needing the poison runs first and fails; the other
         // then poisons the warm process's module state.
         let first = results(of: assign(1, [(Self.needsPoison, 1), (Self.poisons, 1)]), on: pool)
@@ -90,21 +100,10 @@ import Wire
     }
 
     @Test func aRunningWarmGrantGivesBackItsUnstartedTailAndRunsTheRest() throws {
-        var config = WorkerConfig(endpoint: "tcp://127.0.0.1:0", id: "w-warm", arch: .x86_64, slots: 1, cacheDirectory: cache)
-        config.warmSessions = true
-        let pool = SlotPool(config: config)
-        defer {
-            pool.close()
-            try? FileManager.default.removeItem(atPath: cache)
-        }
-        let marker = cache + "-started"
-        defer { try? FileManager.default.removeItem(atPath: marker) }
-        var grant = assign(1, [(Self.slowHead, 1)] + (0..<8).map { (Self.quick($0), 1) })
-        grant.suite.environment["TESTFLEET_FIXTURE_STARTED"] = marker
-        pool.enqueue(grant)
-        let started = Date(timeIntervalSinceNow: 60)
-        while !FileManager.default.fileExists(atPath: marker) && Date() < started { Thread.sleep(forTimeInterval: 0.02) }
-        #expect(FileManager.default.fileExists(atPath: marker), "the slow first test started")
+        let pool = warmPool()
+        defer { close(pool) }
+        #expect(startSlowHead(assign(1, [(Self.slowHead, 1)] + (0..<8).map { (Self.quick($0), 1) }), on: pool),
+                "the slow first test started")
 
         // While the first test runs: keep through quick[1]. quick[0] stays whatever is asked
         // (pytest set up for it as the running test's next item).
@@ -124,20 +123,9 @@ import Wire
     }
 
     @Test func aQueuedGrantGivesBackItsTailAtOnce() throws {
-        var config = WorkerConfig(endpoint: "tcp://127.0.0.1:0", id: "w-warm", arch: .x86_64, slots: 1, cacheDirectory: cache)
-        config.warmSessions = true
-        let pool = SlotPool(config: config)
-        defer {
-            pool.close()
-            try? FileManager.default.removeItem(atPath: cache)
-        }
-        let marker = cache + "-started"
-        defer { try? FileManager.default.removeItem(atPath: marker) }
-        var running = assign(1, [(Self.slowHead, 1)])
-        running.suite.environment["TESTFLEET_FIXTURE_STARTED"] = marker
-        pool.enqueue(running)
-        let started = Date(timeIntervalSinceNow: 60)
-        while !FileManager.default.fileExists(atPath: marker) && Date() < started { Thread.sleep(forTimeInterval: 0.02) }
+        let pool = warmPool()
+        defer { close(pool) }
+        startSlowHead(assign(1, [(Self.slowHead, 1)]), on: pool)
         // The one slot is busy, so this grant waits in the queue (a prefetched grant).
         pool.enqueue(assign(2, (0..<8).map { (Self.quick($0), 1) }))
         pool.reclaim(Reclaim(lease: 2, build: "b1", id: 9, keepThrough: Self.quick(4)))
