@@ -49,12 +49,12 @@ extension PytestAdapter {
     /// Starts `key`'s warm session (and its twin fork server, when `servers` has none for the
     /// key) and waits until it is ready, before any grant: a grant for the key then finds it
     /// imported and configured. With a `listing` path the session first collects the whole suite
-    /// and writes its node ids there (see `PytestWarmPlugin`). A session that cannot start is
+    /// (its `share` of the files, when given) and writes its node ids there (see `PytestWarmPlugin`). A session that cannot start is
     /// logged, the key's grants go cold, and the result is false.
     @discardableResult
     public func prewarm(_ suite: SuiteDefinition, key: String, sessions: PytestWarmSessions, servers: PytestForkServers?,
-                        listing: String? = nil) -> Bool {
-        warmProcess(for: key, suite, sessions, servers, listing: listing) != nil
+                        listing: String? = nil, share: PytestListingShare? = nil) -> Bool {
+        warmProcess(for: key, suite, sessions, servers, listing: listing, share: share) != nil
     }
 
     /// Runs `tests` through processes that take grants over a pipe, each test watched for its own
@@ -159,13 +159,14 @@ extension PytestAdapter {
     /// The live process for `key`, started (and waited for until the plugin is ready) if needed;
     /// nil when it cannot start, which the log says and which sends this key's grants cold.
     private func warmProcess(for key: String, _ suite: SuiteDefinition, _ sessions: PytestWarmSessions,
-                             _ servers: PytestForkServers?, listing: String? = nil) -> PytestWarmProcess? {
+                             _ servers: PytestForkServers?, listing: String? = nil,
+                             share: PytestListingShare? = nil) -> PytestWarmProcess? {
         if let process = sessions.process(for: key) { return process }
         if sessions.isRefused(key) { return nil }
         let why: String
         do {
             let process = try startServingProcess(suite, plugin: try sessions.plugin(), forking: false,
-                                                  withTwin: servers?.wantsServer(key) ?? false, listing: listing)
+                                                  withTwin: servers?.wantsServer(key) ?? false, listing: listing, share: share)
             if let twin = process.takeTwin() { servers?.adopt(key, twin) }
             if let problem = awaitReady(process, suite) {
                 why = problem
@@ -183,13 +184,17 @@ extension PytestAdapter {
 
     /// Starts a pytest process with the plugin loaded (a warm session, or a fork server when
     /// `forking`; a session `withTwin` forks a fork server too; one with a `listing` path writes
-    /// the suite's node ids there), without waiting for it to be ready.
+    /// the suite's node ids there, of its `share` of the files when given), without waiting for it
+    /// to be ready.
     func startServingProcess(_ suite: SuiteDefinition, plugin: String, forking: Bool, withTwin: Bool = false,
-                             listing: String? = nil) throws -> PytestWarmProcess
+                             listing: String? = nil, share: PytestListingShare? = nil) throws -> PytestWarmProcess
     {
         var environment = environment(suite)
         if forking { environment["TESTFLEET_WARM_FORK"] = "1" }
-        if let listing, !forking { environment["TESTFLEET_WARM_LIST"] = listing }
+        if let listing, !forking {
+            environment["TESTFLEET_WARM_LIST"] = listing
+            if let share, share.count > 1 { environment["TESTFLEET_WARM_SHARD"] = share.text }
+        }
         if let cache = PythonBytecode.rewriteCache(suite: suite.environment, inherited: inheritedEnvironment, cacheRoot: cacheRoot) {
             environment["TESTFLEET_WARM_REWRITE_CACHE"] = cache
         }

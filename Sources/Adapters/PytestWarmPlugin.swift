@@ -45,6 +45,17 @@ imported and a test module skipped whole are one id each), to PATH as a JSON lis
 or why it could not to PATH.failed; its grants then collect nothing. A build's first plan takes
 its tests from there: collecting once per worker, as pytest-xdist does, instead of once more.
 
+With TESTFLEET_WARM_SHARD="I/N" as well, the listing imports and collects only this session's
+share of the suite's files (share I of N; another session collects each other share), so a
+fleet of N sessions collects each file once instead of N times. Each file pytest would collect
+goes, in collection order, to the share that holds the fewest bytes of source so far (ties: the
+lowest), which every session computes alike; a file of another share is not imported (its
+collector reports nothing). PATH then gets {"files": [every file's id, in collection order],
+"ids": [this share's test ids], "modules": [its modules listed as one id each]}, for the reader
+to merge the N listings in the order one session's whole listing has. A pytest
+without directory collectors (before 8.0) collects everything and writes {"ids": [...]}. Files
+of other shares are collected as usual when a grant names them.
+
 With TESTFLEET_WARM_REWRITE_CACHE=DIR and bytecode writing off (PYTHONDONTWRITEBYTECODE), the
 modules pytest rewrites (conftest files, plugins, test modules) are cached under DIR, the
 source's absolute path mirrored below it, instead of rewritten again by every process.
@@ -71,6 +82,7 @@ _ACTIVE = _CHANNELS[0] is not None and _CHANNELS[1] is not None
 _FORK = os.environ.pop("TESTFLEET_WARM_FORK", "") == "1"
 _TWIN = os.environ.pop("TESTFLEET_WARM_TWIN", "")
 _LIST = os.environ.pop("TESTFLEET_WARM_LIST", "")
+_SHARD = os.environ.pop("TESTFLEET_WARM_SHARD", "")
 _REWRITE_CACHE = os.environ.pop("TESTFLEET_WARM_REWRITE_CACHE", "")
 # A forked child's exit status once it reported every test of its grant.
 _CHILD_DONE = 77
@@ -82,6 +94,8 @@ _items = {}
 _skipped_files = {}
 _broken_files = {}
 _files_done = set()
+# This session's share of the files while a sharded listing collects (see _Shares), else None.
+_shares = None
 
 
 def _cache_rewritten_modules(directory):
@@ -327,6 +341,8 @@ def _keep_directory_collectors(session):
         return roots[path]
 
     def kept_collect_one_node(node, handle_dupes=True):
+        if _shares is not None and isinstance(node, pytest.File) and not _shares.mine(node):
+            return _shares.unimported(node), False
         report = collected.get(node) if isinstance(node, directory) else None
         if report is not None:
             session._collection_cache[node] = report
@@ -379,20 +395,63 @@ def _is_test_module(node_id):
     return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
 
 
+class _Shares:
+    """Which files of a sharded listing this session collects (see the docstring)."""
+
+    def __init__(self, spec):
+        index, count = (int(part) for part in spec.split("/"))
+        if not 0 <= index < count:
+            raise ValueError("share %d of %d" % (index, count))
+        self.index = index
+        self.loads = [0] * count
+        self.owners = {}
+        self.files = []
+
+    def mine(self, node):
+        owner = self.owners.get(node.nodeid)
+        if owner is None:
+            try:
+                size = os.path.getsize(str(node.path))
+            except (OSError, AttributeError):
+                size = 0
+            owner = min(range(len(self.loads)), key=lambda share: (self.loads[share], share))
+            self.loads[owner] += max(size, 1)
+            self.owners[node.nodeid] = owner
+            self.files.append(node.nodeid)
+        return owner == self.index
+
+    @staticmethod
+    def unimported(node):
+        from _pytest.reports import CollectReport
+        return CollectReport(node.nodeid, "passed", None, [])
+
+
 def _list_everything(session, path):
-    """Collects the suite as configured and writes its ids to `path` (see the docstring)."""
+    """Collects the suite as configured (this session's share of its files, when sharded) and
+    writes its ids to `path` (see the docstring)."""
+    global _shares
+    sharded = bool(_SHARD) and getattr(session, "_collect_one_node", None) is not None \
+        and getattr(pytest, "Directory", None) is not None
     try:
+        _shares = _Shares(_SHARD) if sharded else None
         items = _collect(session, None)
-    except BaseException as error:  # also a conftest that fails, an interrupt
+    except BaseException as error:  # also a conftest that fails, an interrupt, a bad share
         _write_atomically(path + ".failed", repr(error)[-2000:])
         return
+    finally:
+        shares, _shares = _shares, None
     ids = list(dict.fromkeys(item.nodeid for item in items))
     # pytest's short summary names the broken modules (ERROR lines) and the test modules skipped
     # whole (SKIPPED lines); `--collect-only` lists each once.
     modules = [node_id for node_id, report in _collected.items() if node_id and "::" not in node_id
                and (report.failed or (report.skipped and _is_test_module(node_id)))]
     _files_done.update(_file_of(node_id) for node_id in ids + modules)
-    _write_atomically(path, json.dumps(ids + modules, ensure_ascii=False))
+    listed = ids + modules
+    if shares is not None:
+        listed = {"files": shares.files, "ids": ids, "modules": modules}
+    elif _SHARD:
+        listed = {"ids": listed}
+    _write_atomically(path, json.dumps(listed, ensure_ascii=False))
 
 
 def _write_atomically(path, text):

@@ -120,8 +120,8 @@ extension CoordinatorCore {
             // A share of what the whole fleet holds at once: every slot's grants, prefetched included.
             let shares = policy.shares(slotsOnline: slotsOnline, expectedWorkers: config.expectedWorkers,
                                        grantCost: build.planned.grantCost)
-            let cases = scheduler.nextGrant(
-                from: &build.pending, arch: worker.arch, workers: shares, grantCost: build.planned.grantCost)
+            let cases = scheduler.nextGrant(from: &build.pending, arch: worker.arch, home: build.planned.homes[worker.id],
+                                            workers: shares, grantCost: build.planned.grantCost)
             if !cases.isEmpty { return (build, cases.map { ($0.index, 1) }, false) }
         }
         return nil

@@ -8,6 +8,9 @@ public struct PlannedBuild: Sendable, Equatable {
     public var grantCost: Double
     /// What impact selection kept and skipped (nil without `--base/--head`); stored with the build.
     public var selection: BuildSelection?
+    /// Worker id → the share (`TestCase.home`) its warm session collected. Set by a local run
+    /// whose workers split the first listing; empty otherwise, and never sent over the wire.
+    public var homes: [String: UInt8] = [:]
 
     public init(
         spec: BuildSpec, suites: [SuiteDefinition], tests: [TestCase], grantCost: Double,

@@ -12,6 +12,10 @@ public struct TestCase: Sendable, Hashable {
     public var groupWork: Double = 0
     /// When set, only a worker of this arch may run it (`every`-arch tests become one case per arch).
     public var arch: Arch?
+    /// The worker share whose warm session already collected this test's file (a first build's
+    /// listing, split among local workers: `PlannedBuild.homes`), nil when none did. The queue
+    /// gives it to that worker first; any other worker may still take it.
+    public var home: UInt8?
     /// Position in the build's list of tests (lets a coordinator find a test's state without
     /// hashing its name).
     public var index: Int

@@ -27,6 +27,12 @@ public struct GuidedScheduling: Scheduling {
     }
 
     public func nextGrant(from queue: inout PendingQueue, arch: Arch, workers: Int, grantCost: Double) -> [TestCase] {
+        nextGrant(from: &queue, arch: arch, home: nil, workers: workers, grantCost: grantCost)
+    }
+
+    /// Sizes the grant from all the work the worker could take; its home's tests go first (see
+    /// `PendingQueue.pop`).
+    public func nextGrant(from queue: inout PendingQueue, arch: Arch, home: UInt8?, workers: Int, grantCost: Double) -> [TestCase] {
         let waiting = queue.count(for: arch)
         guard waiting > 0 else { return [] }
         let share = divisor * Double(max(workers, 1))
@@ -36,9 +42,9 @@ public struct GuidedScheduling: Scheduling {
             // grant) and nothing says how long tests take, shrinking chunks would mostly buy
             // more start-ups: one even share per worker is the better bet.
             let countShare = max(1, Int((Double(waiting) / (grantCost >= 0.1 ? Double(max(workers, 1)) : share)).rounded(.up)))
-            return queue.pop(for: arch, maxCount: min(countShare, maxTests), workBudget: .infinity)
+            return queue.pop(for: arch, home: home, maxCount: min(countShare, maxTests), workBudget: .infinity)
         }
         let budget = max(work / share, minimumGrantCosts * grantCost)
-        return queue.pop(for: arch, maxCount: maxTests, workBudget: budget)
+        return queue.pop(for: arch, home: home, maxCount: maxTests, workBudget: budget)
     }
 }

@@ -5,10 +5,15 @@ public import Model
 /// `TestCase.queueKey`: grouped tests (a pytest suite's, see `CollectionOrder`) sort by their
 /// group's work and stay together in their given order; work budgets always count each test's
 /// own prediction.
+///
+/// Tests with a `home` (any arch) wait in their home's lane: a worker asking with that home
+/// takes them as if they were in the any-arch lane, and any other worker takes them only once
+/// nothing else it could run waits, from the home with the most work left (see `pop`).
 public struct PendingQueue: Sendable {
-    /// Lanes: tests any worker may run, and tests pinned to one arch.
+    /// Lanes: tests any worker may run, tests pinned to one arch, tests with a home.
     private var anyArch = Lane()
     private var pinned: [Arch: Lane] = [:]
+    private var homed: [UInt8: Lane] = [:]
 
     public init() {}
 
@@ -17,15 +22,19 @@ public struct PendingQueue: Sendable {
     /// tests and n waiting ones: the new tests are sorted and merged, never the whole lane.
     public mutating func add(_ tests: [TestCase]) {
         guard !tests.isEmpty else { return }
-        if tests.allSatisfy({ $0.arch == nil }) {
+        if tests.allSatisfy({ $0.arch == nil && $0.home == nil }) {
             anyArch.add(tests)
             return
         }
         var byLane: [Arch?: [TestCase]] = [:]
-        for test in tests { byLane[test.arch, default: []].append(test) }
+        var byHome: [UInt8: [TestCase]] = [:]
+        for test in tests {
+            if test.arch == nil, let home = test.home { byHome[home, default: []].append(test) } else { byLane[test.arch, default: []].append(test) }
+        }
         for (arch, list) in byLane {
             if let arch { pinned[arch, default: Lane()].add(list) } else { anyArch.add(list) }
         }
+        for (home, list) in byHome { homed[home, default: Lane()].add(list) }
     }
 
     /// Puts tests back at the very front: work of a lost worker goes out before anything else, in
@@ -37,25 +46,28 @@ public struct PendingQueue: Sendable {
     }
 
     /// Tests waiting in all lanes.
-    public var count: Int { anyArch.count + pinned.values.reduce(0) { $0 + $1.count } }
+    public var count: Int { anyArch.count + pinned.values.reduce(0) { $0 + $1.count } + homedCount }
 
     public var isEmpty: Bool { count == 0 }
 
     /// Tests a worker of `arch` could take.
-    public func count(for arch: Arch) -> Int { anyArch.count + (pinned[arch]?.count ?? 0) }
+    public func count(for arch: Arch) -> Int { anyArch.count + (pinned[arch]?.count ?? 0) + homedCount }
 
     /// Predicted seconds of work a worker of `arch` could take.
-    public func predictedWork(for arch: Arch) -> Double { anyArch.work + (pinned[arch]?.work ?? 0) }
+    public func predictedWork(for arch: Arch) -> Double { anyArch.work + (pinned[arch]?.work ?? 0) + homedWork }
 
     /// Predicted seconds of work in all lanes.
-    public var predictedWork: Double { anyArch.work + pinned.values.reduce(0) { $0 + $1.work } }
+    public var predictedWork: Double { anyArch.work + pinned.values.reduce(0) { $0 + $1.work } + homedWork }
+
+    private var homedCount: Int { homed.values.reduce(0) { $0 + $1.count } }
+    private var homedWork: Double { homed.values.reduce(0) { $0 + $1.work } }
 
     /// The test a worker of `arch` would get next (requeued work first, then the longest), or
     /// nil when none waits.
     public func peekLongest(for arch: Arch) -> TestCase? {
         let lane = pinned[arch]
         switch (lane?.peek(), anyArch.peek()) {
-        case (nil, nil): return nil
+        case (nil, nil): return homed.values.compactMap { $0.peek() }.max { $0.queueKey < $1.queueKey }
         case (let p?, nil): return p
         case (nil, let a?): return a
         case (let p?, let a?): return Self.prefersPinned(lane!, p, anyArch, a) ? p : a
@@ -64,7 +76,59 @@ public struct PendingQueue: Sendable {
 
     /// Removes up to `maxCount` tests for a worker of `arch`, longest first (urgent ones first of
     /// all), stopping once their predicted work reaches `workBudget` (at least one test is taken).
-    public mutating func pop(for arch: Arch, maxCount: Int, workBudget: Double) -> [TestCase] {
+    /// A worker with a `home` takes that home's tests as any-arch ones; once nothing else it
+    /// could run waits, any worker takes from the home with the most work left.
+    public mutating func pop(for arch: Arch, home: UInt8? = nil, maxCount: Int, workBudget: Double) -> [TestCase] {
+        guard !homed.isEmpty else { return popUnhomed(for: arch, maxCount: maxCount, workBudget: workBudget) }
+        var own = home.flatMap { homed.removeValue(forKey: $0) } ?? Lane()
+        defer { if let home, own.count > 0 { homed[home] = own } }
+        let taken = popWithHome(&own, for: arch, maxCount: maxCount, workBudget: workBudget)
+        if !taken.isEmpty || maxCount <= 0 { return taken }
+        // Nothing else waits for this worker: the home with the most work left lends some.
+        guard let richest = homed.max(by: { $0.value.work < $1.value.work || ($0.value.work == $1.value.work && $0.key > $1.key) })?.key,
+              var lane = homed.removeValue(forKey: richest)
+        else { return [] }
+        let run = lane.popRun(maxCount: maxCount, workBudget: workBudget)
+        if lane.count > 0 { homed[richest] = lane }
+        return run
+    }
+
+    /// `pop` over the pinned lane, the any-arch lane and `own` (the asking worker's home): urgent
+    /// work first, then the largest key; on equal keys the home's tests first, in their order.
+    private mutating func popWithHome(_ own: inout Lane, for arch: Arch, maxCount: Int, workBudget: Double) -> [TestCase] {
+        var lane = pinned.removeValue(forKey: arch) ?? Lane()
+        defer { if lane.count > 0 { pinned[arch] = lane } }
+        var taken: [TestCase] = []
+        var work = 0.0
+        func rank(_ candidate: Lane) -> (urgent: Bool, key: Double)? {
+            candidate.peek().map { (candidate.hasUrgent, $0.queueKey) }
+        }
+        func outranks(_ a: (urgent: Bool, key: Double)?, _ b: (urgent: Bool, key: Double)?) -> Bool {
+            guard let a else { return false }
+            guard let b else { return true }
+            return a.urgent != b.urgent ? a.urgent : a.key >= b.key
+        }
+        while taken.count < maxCount {
+            if !taken.isEmpty && work >= workBudget { break }
+            let (p, a, o) = (rank(lane), rank(anyArch), rank(own))
+            let test: TestCase
+            if o != nil && outranks(o, a) && outranks(o, p) {
+                test = own.pop()
+            } else if a != nil && outranks(a, p) {
+                test = anyArch.pop()
+            } else if p != nil {
+                test = lane.pop()
+            } else {
+                break
+            }
+            work += test.predicted
+            taken.append(test)
+        }
+        return taken
+    }
+
+    /// `pop` over the any-arch and pinned lanes only.
+    private mutating func popUnhomed(for arch: Arch, maxCount: Int, workBudget: Double) -> [TestCase] {
         // The common case — one lane has work for this arch and nothing is requeued — takes a
         // contiguous run of the sorted lane in one copy.
         if maxCount > 0 && !anyArch.hasUrgent && (pinned[arch]?.count ?? 0) == 0 {
@@ -95,9 +159,10 @@ public struct PendingQueue: Sendable {
     /// first, then all lanes merged longest-predicted first (ties: the any-arch lane, then pinned
     /// lanes in `Arch` order, each in its own order).
     public mutating func removeAll() -> [TestCase] {
-        var lanes = [anyArch] + Arch.allCases.compactMap { pinned[$0] }
+        var lanes = [anyArch] + Arch.allCases.compactMap { pinned[$0] } + homed.keys.sorted().compactMap { homed[$0] }
         anyArch = Lane()
         pinned = [:]
+        homed = [:]
         var urgent: [TestCase] = []
         var rest: [TestCase] = []
         for index in lanes.indices {

@@ -14,6 +14,10 @@ public protocol Scheduling: Sendable {
     /// (process start-up, messages). Returns an empty array only when no test for `arch` is waiting.
     func nextGrant(from queue: inout PendingQueue, arch: Arch, workers: Int, grantCost: Double) -> [TestCase]
 
+    /// The same for a worker whose warm session collected the files of `home` (`TestCase.home`).
+    /// Default: ignores the home.
+    func nextGrant(from queue: inout PendingQueue, arch: Arch, home: UInt8?, workers: Int, grantCost: Double) -> [TestCase]
+
     /// When the caller should ask for work on a worker's behalf. Default: `.whenIdle`.
     var refill: RefillTrigger { get }
 
@@ -64,6 +68,10 @@ public struct GrantRequest: Sendable, Hashable {
 
 extension Scheduling {
     public var refill: RefillTrigger { .whenIdle }
+
+    public func nextGrant(from queue: inout PendingQueue, arch: Arch, home: UInt8?, workers: Int, grantCost: Double) -> [TestCase] {
+        nextGrant(from: &queue, arch: arch, workers: workers, grantCost: grantCost)
+    }
 
     public mutating func prepare(queue: inout PendingQueue, workers: [Arch], grantCost: Double) {}
 

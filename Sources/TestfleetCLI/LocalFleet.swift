@@ -1,3 +1,4 @@
+import Adapters
 import Foundation
 import Model
 import Worker
@@ -8,23 +9,31 @@ final class LocalFleet: @unchecked Sendable {
     private var processes: [Process] = []
     private let lock = NSLock()
     private var exited = 0
+    /// The workers' ids, in order: worker `i` lists share `i` of a first build's pytest suites.
+    let workerIDs: [String]
+    /// Suite name → file id → the share that collected it, from the listings taken so far.
+    private var shareOfFile: [String: [String: Int]] = [:]
 
     /// Starts `count` workers connected to `endpoint`. `onExit` runs with the pid of a worker
     /// that ended on its own (not by `stop()`).
     /// `prewarm` (a suite file and a build id) lets the workers start the build's warm pytest
     /// sessions while the coordinator plans; with a `listing` directory those sessions collect
-    /// their whole suite and write its node ids there, for the plan (`PrewarmSession.listing`).
+    /// their suite and write its node ids there, for the plan (`PrewarmSession.listing`): each
+    /// worker a share of the files (`PytestListingShare`), so no file is collected twice.
     init(count: Int, endpoint: String, heartbeatMilliseconds: Int, prewarm: (suite: String, build: String, listing: String?)? = nil,
          onExit: @escaping @Sendable (Int32, Int32) -> Void) throws {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let runID = String(UInt32.random(in: 0...UInt32.max), radix: 16)
+        workerIDs = (0..<count).map { "local-\(runID)-\($0 + 1)" }
         for index in 0..<count {
             let process = Process()
             process.executableURL = executable
-            process.arguments = ["worker", "--connect", endpoint, "--id", "local-\(runID)-\(index + 1)",
+            let share = count > 1 ? PytestListingShare(index: index, count: count) : nil
+            process.arguments = ["worker", "--connect", endpoint, "--id", workerIDs[index],
                                  "--heartbeat-ms", String(heartbeatMilliseconds), "--exit-on-goodbye"]
                 + (prewarm.map { ["--prewarm-suite", $0.suite, "--prewarm-build", $0.build] } ?? [])
                 + (prewarm?.listing.map { ["--prewarm-listing", $0] } ?? [])
+                + (prewarm?.listing != nil ? share.map { ["--prewarm-share", $0.text] } ?? [] : [])
             process.standardOutput = FileHandle.nullDevice
             process.standardInput = FileHandle.nullDevice
             // The local coordinator is plaintext on a private ipc socket: CURVE keys a CI machine
@@ -55,29 +64,59 @@ final class LocalFleet: @unchecked Sendable {
         return exited == processes.count
     }
 
-    /// The node ids a worker's warm session wrote to `listing` (`PrewarmSession.listing`), once
-    /// one has; nil, at once, when a session said it will not (its reason goes to `log`), when
-    /// every worker has exited, or after `timeout` seconds: the caller then lists the suite itself.
-    func handedInventory(_ listing: String, timeout: Double, log: (String) -> Void) -> [String]? {
+    /// The node ids the workers' warm sessions wrote for the suite named `suite` in the listing
+    /// `directory`, each worker its share, merged in collection order (`PytestListingShare.merge`);
+    /// `shareOfFile(suite:)` then says which worker collected each file. Nil, at once, when a
+    /// session said it will not list (its reason goes to `log`), when every worker has exited,
+    /// or after `timeout` seconds: the caller then lists the suite itself.
+    func handedInventory(in directory: String, suite: String, timeout: Double, log: (String) -> Void) -> [String]? {
+        let shares = processes.count > 1 ? (0..<processes.count).compactMap { PytestListingShare(index: $0, count: processes.count) } : []
+        let paths = shares.isEmpty
+            ? [PrewarmSession.listingPath(in: directory, suite: suite)]
+            : shares.map { PrewarmSession.listingPath(in: directory, suite: suite, share: $0) }
         let deadline = Date(timeIntervalSinceNow: timeout)
-        let marker = PrewarmSession.failureMarker(of: listing)
+        var listings: [Data?] = Array(repeating: nil, count: paths.count)
         while Date() < deadline {
-            if let data = FileManager.default.contents(atPath: listing) {
-                guard let ids = try? JSONDecoder().decode([String].self, from: data) else {
-                    log("a worker's listing \(listing) is not a JSON list of node ids")
+            for (index, path) in paths.enumerated() where listings[index] == nil {
+                if let why = FileManager.default.contents(atPath: PrewarmSession.failureMarker(of: path)) {
+                    log(String(decoding: why, as: UTF8.self))
                     return nil
                 }
-                return ids
+                listings[index] = FileManager.default.contents(atPath: path)
             }
-            if let why = FileManager.default.contents(atPath: marker) {
-                log(String(decoding: why, as: UTF8.self))
-                return nil
-            }
+            if listings.allSatisfy({ $0 != nil }) { break }
             if allExited { return nil }
             usleep(10_000)
         }
-        log("no listing within \(Int(timeout)) s")
-        return nil
+        guard listings.allSatisfy({ $0 != nil }) else {
+            log("no listing within \(Int(timeout)) s")
+            return nil
+        }
+        if shares.isEmpty {
+            guard let ids = try? JSONDecoder().decode([String].self, from: listings[0]!) else {
+                log("a worker's listing \(paths[0]) is not a JSON list of node ids")
+                return nil
+            }
+            return ids
+        }
+        do {
+            let merged = try PytestListingShare.merge(listings.map { $0! })
+            lock.lock()
+            shareOfFile[suite] = merged.shareOfFile
+            lock.unlock()
+            return merged.ids
+        } catch {
+            log("the workers' listings could not be merged: \(error)")
+            return nil
+        }
+    }
+
+    /// File id → the worker (its index in `workerIDs`) that collected it, for a suite whose
+    /// listing the workers shared; empty for any other.
+    func shareOfFile(suite: String) -> [String: Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return shareOfFile[suite] ?? [:]
     }
 
     /// Asks workers to stop (SIGTERM: they finish in-flight work), then kills stragglers.

@@ -87,7 +87,7 @@ struct RunCommand: ParsableCommand {
             let listed = Set(toList.map(\.name))
             planner.handedInventory = { [fleet] suite in
                 guard listed.contains(suite.name) else { return nil }
-                return fleet.handedInventory(PrewarmSession.listingPath(in: listing, suite: suite.name), timeout: suite.timeout + 60) {
+                return fleet.handedInventory(in: listing, suite: suite.name, timeout: suite.timeout + 60) {
                     why in
                     if !quiet {
                         FileHandle.standardError.write(Data(
@@ -108,6 +108,7 @@ struct RunCommand: ParsableCommand {
         // (which reads --base as the user gave it).
         planned.spec = BuildLifecycle.placeInGit(
             planned.spec, directory: root ?? (URL(fileURLWithPath: spec.suite).standardizedFileURL.path as NSString).deletingLastPathComponent)
+        Self.giveHomes(&planned, fleet: fleet)
         mark("planned \(planned.tests.count) tests")
         if !options.quiet {
             let label = spec.isSimulated ? " (SIMULATED suite)" : ""

@@ -53,9 +53,20 @@ struct WorkerCommand: ParsableCommand {
                                visibility: .hidden))
     var prewarmListing: String?
 
+    @Option(name: .customLong("prewarm-share"),
+            help: ArgumentHelp("I/N: those sessions collect share I (from 0) of the suite's files, another worker each other share.",
+                               visibility: .hidden))
+    var prewarmShare: String?
+
     func validate() throws {
         guard (prewarmSuite == nil) == (prewarmBuild == nil), prewarmListing == nil || prewarmSuite != nil else {
             throw ValidationError("--prewarm-suite and --prewarm-build go together (and --prewarm-listing needs them)")
+        }
+        if let prewarmShare {
+            guard prewarmListing != nil else { throw ValidationError("--prewarm-share needs --prewarm-listing") }
+            guard PytestListingShare(parsing: prewarmShare) != nil else {
+                throw ValidationError("--prewarm-share must be I/N with 0 <= I < N <= 256, got '\(prewarmShare)'")
+            }
         }
         guard cacheGB >= 0, cacheGB.isFinite else { throw ValidationError("--cache-gb must be 0 or more") }
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
@@ -77,9 +88,12 @@ struct WorkerCommand: ParsableCommand {
         if let prewarmSuite, let prewarmBuild {
             // Only a head start: a suite file that cannot be read now fails the build's planning anyway.
             let suites = ((try? SuiteFile.load(path: prewarmSuite).suites) ?? []).filter { $0.adapter == .pytest }
-            let listing = { (suite: SuiteDefinition) in prewarmListing.map { PrewarmSession.listingPath(in: $0, suite: suite.name) } }
+            let share = prewarmShare.flatMap(PytestListingShare.init(parsing:))
+            let listing = { (suite: SuiteDefinition) in
+                prewarmListing.map { PrewarmSession.listingPath(in: $0, suite: suite.name, share: share) }
+            }
             if config.warmSessions {
-                config.prewarm = suites.map { PrewarmSession(suite: $0, build: prewarmBuild, listing: listing($0)) }
+                config.prewarm = suites.map { PrewarmSession(suite: $0, build: prewarmBuild, listing: listing($0), share: share) }
             } else {
                 for case let path? in suites.map(listing) {  // no session will list them: the run lists them itself
                     try? Data("warm sessions are off".utf8).write(to: URL(fileURLWithPath: PrewarmSession.failureMarker(of: path)))

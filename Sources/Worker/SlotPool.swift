@@ -206,7 +206,8 @@ final class SlotPool: GrantRunner, Sendable {
                 continue
             }
             let started = pytest.prewarm(session.suite, key: Self.warmKey(suite: session.suite, code: "build:" + session.build),
-                                         sessions: warm, servers: pytestForkServers, listing: session.listing)
+                                         sessions: warm, servers: pytestForkServers, listing: session.listing,
+                                         share: session.share)
             if !started { giveUp(session.listing, "the warm pytest session could not start (worker \(config.id)'s log says why)") }
         }
     }

@@ -57,17 +57,22 @@ public struct PrewarmSession: Sendable {
     /// Where the session writes the suite's node ids once it has collected all of them (the
     /// plan's inventory), or nil to collect only what grants name.
     public var listing: String?
+    /// The share of the suite's files the listing collects (nil: all of them).
+    public var share: PytestListingShare?
 
-    public init(suite: SuiteDefinition, build: String, listing: String? = nil) {
+    public init(suite: SuiteDefinition, build: String, listing: String? = nil, share: PytestListingShare? = nil) {
         self.suite = suite
         self.build = build
         self.listing = listing
+        self.share = share
     }
 
     /// The listing file for the suite named `suite` in `directory`: the same path for the
     /// `run` that reads it and the workers that write it (the name, hex-encoded, is any text).
-    public static func listingPath(in directory: String, suite: String) -> String {
-        (directory as NSString).appendingPathComponent(suite.utf8.map { String(format: "%02x", $0) }.joined() + ".json")
+    /// A `share`'s listing has a path of its own beside it.
+    public static func listingPath(in directory: String, suite: String, share: PytestListingShare? = nil) -> String {
+        let path = (directory as NSString).appendingPathComponent(suite.utf8.map { String(format: "%02x", $0) }.joined() + ".json")
+        return share?.path(beside: path) ?? path
     }
 
     /// Written beside a listing when it will not come (the session could not start or collect):

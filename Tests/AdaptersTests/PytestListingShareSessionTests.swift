@@ -1,0 +1,55 @@
+import Foundation
+import Model
+import Testing
+@testable import Adapters
+
+/// A first build's listing split between warm sessions on a real pytest: each session collects
+/// its share of the files, the merged listing equals one session's whole listing, in order, and
+/// a session still runs tests of files another share collected.
+@Suite(.serialized) struct PytestListingShareSessionTests {
+    let scratch: TemporaryDirectory
+
+    init() throws { scratch = try TemporaryDirectory() }
+
+    private func suite(_ directory: String) -> SuiteDefinition {
+        SuiteDefinition(name: "shared", adapter: .pytest, directory: directory, command: "python3 -m pytest",
+                        timeout: 60, environment: PytestWarmTests.environment)
+    }
+
+    /// Starts a listing session (of `share`, when given) and returns its listing's bytes.
+    private func list(_ directory: String, share: PytestListingShare?, sessions: PytestWarmSessions) throws -> Data {
+        let path = scratch.path + "/listing-\(UUID().uuidString).json"
+        #expect(PytestAdapter().prewarm(suite(directory), key: "k", sessions: sessions, servers: nil, listing: path, share: share))
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    @Test func sharedListingsMergeIntoTheWholeListingAndEverySessionRunsAnyFile() throws {
+        // A module that cannot be imported; one skipped whole; several test files.
+        for directory in [PytestWarmTests.outcomesFixture, PytestWarmTests.fixture] {
+            let log = LogLines()
+            let whole = PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) }
+            defer { whole.shutdown() }
+            let everything = try JSONDecoder().decode([String].self, from: try list(directory, share: nil, sessions: whole))
+
+            let shares = [PytestListingShare(index: 0, count: 2)!, PytestListingShare(index: 1, count: 2)!]
+            let sessions = shares.map { _ in PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) } }
+            defer { sessions.forEach { $0.shutdown() } }
+            let listings = try zip(shares, sessions).map { try list(directory, share: $0, sessions: $1) }
+            let merged = try PytestListingShare.merge(listings)
+            #expect(merged.ids == everything, "\(directory)")
+            let owners = Set(merged.shareOfFile.values)
+            #expect(owners == [0, 1], "both shares collected files: \(merged.shareOfFile)")
+
+            // Share 0's session runs a test of a file share 1 collected (collecting it now).
+            guard let foreign = merged.ids.first(where: { merged.shareOfFile[String(PytestListingShare.fileID(of: $0))] == 1 }) else {
+                Issue.record("no file of share 1 in \(merged.shareOfFile)")
+                continue
+            }
+            var results: [AdapterResult] = []
+            PytestAdapter().runWarm([foreign], of: suite(directory), key: "k", sessions: sessions[0]) { results.append($0) }
+            var reference: [AdapterResult] = []
+            PytestAdapter().runWarm([foreign], of: suite(directory), key: "k", sessions: whole) { reference.append($0) }
+            #expect(results.map(\.outcome) == reference.map(\.outcome) && results.count == 1, "\(foreign): \(results) \(log.lines)")
+        }
+    }
+}

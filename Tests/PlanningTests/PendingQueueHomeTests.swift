@@ -1,0 +1,55 @@
+import Testing
+import Model
+@testable import Planning
+
+/// Tests with a home (`TestCase.home`): the worker whose session collected their files takes
+/// them first, in their order; another worker takes them only once nothing else it could run waits.
+@Suite struct PendingQueueHomeTests {
+    private func test(_ name: String, _ seconds: Double, home: UInt8? = nil, arch: Arch? = nil, key: Double = 0) -> TestCase {
+        var test = TestCase(name: name, suite: 0, predicted: seconds, arch: arch)
+        test.home = home
+        test.groupWork = key
+        return test
+    }
+
+    @Test func eachWorkerTakesItsHomesTestsInOrderAndOthersOnlyWhenNothingElseWaits() {
+        var queue = PendingQueue()
+        // One pytest suite in collection order (one group key), files split between two homes.
+        queue.add([test("a.py::1", 1, home: 0, key: 4), test("b.py::1", 1, home: 1, key: 4), test("a.py::2", 1, home: 0, key: 4),
+                   test("b.py::2", 1, home: 1, key: 4), test("b.py::3", 1, home: 1, key: 4)])
+        #expect(queue.count == 5 && queue.count(for: .x86_64) == 5 && queue.predictedWork == 5)
+        #expect(queue.pop(for: .x86_64, home: 0, maxCount: 10, workBudget: 1.5).map(\.name) == ["a.py::1", "a.py::2"])
+        #expect(queue.pop(for: .x86_64, home: 1, maxCount: 10, workBudget: 1).map(\.name) == ["b.py::1"])
+        // Home 0 has nothing left: it borrows from home 1, which keeps its order.
+        #expect(queue.pop(for: .x86_64, home: 0, maxCount: 1, workBudget: .infinity).map(\.name) == ["b.py::2"])
+        #expect(queue.pop(for: .x86_64, home: 1, maxCount: 10, workBudget: .infinity).map(\.name) == ["b.py::3"])
+        #expect(queue.isEmpty && queue.predictedWork == 0)
+    }
+
+    @Test func aLongerTestWithoutAHomeAndRequeuedWorkStillGoFirst() {
+        var queue = PendingQueue()
+        queue.add([test("a.py::1", 1, home: 0, key: 2), test("a.py::2", 1, home: 0, key: 2), test("go:long", 9), test("go:short", 0.5)])
+        queue.requeueFirst([test("lost", 0.1)])
+        let order = queue.pop(for: .x86_64, home: 0, maxCount: 10, workBudget: .infinity).map(\.name)
+        #expect(order == ["lost", "go:long", "a.py::1", "a.py::2", "go:short"])
+    }
+
+    @Test func aWorkerWithoutAHomeTakesOtherWorkFirstThenTheRichestHome() {
+        var queue = PendingQueue()
+        queue.add([test("a.py::1", 1, home: 0, key: 1), test("b.py::1", 2, home: 1, key: 3), test("b.py::2", 2, home: 1, key: 3),
+                   test("arm", 1, arch: .aarch64), test("any", 0.1)])
+        #expect(queue.pop(for: .aarch64, maxCount: 10, workBudget: .infinity).map(\.name) == ["arm", "any"])
+        // Home 1 holds 4 s, home 0 holds 1 s.
+        #expect(queue.pop(for: .aarch64, maxCount: 10, workBudget: 2).map(\.name) == ["b.py::1"])
+        #expect(queue.peekLongest(for: .x86_64)?.name == "b.py::2")
+        #expect(queue.removeAll().map(\.name) == ["b.py::2", "a.py::1"])
+        #expect(queue.isEmpty)
+    }
+
+    @Test func aPinnedTestIgnoresItsHome() {
+        var queue = PendingQueue()
+        queue.add([test("arm.py::1", 1, home: 0, arch: .aarch64)])
+        #expect(queue.pop(for: .x86_64, home: 0, maxCount: 10, workBudget: .infinity).isEmpty)
+        #expect(queue.pop(for: .aarch64, home: 1, maxCount: 10, workBudget: .infinity).map(\.name) == ["arm.py::1"])
+    }
+}
