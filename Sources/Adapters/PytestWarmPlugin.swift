@@ -45,12 +45,17 @@ imported and a test module skipped whole are one id each), to PATH as a JSON lis
 or why it could not to PATH.failed; its grants then collect nothing. A build's first plan takes
 its tests from there: collecting once per worker, as pytest-xdist does, instead of once more.
 
-With TESTFLEET_WARM_SHARD="I/N" as well, the listing imports and collects only this session's
-share of the suite's files (share I of N; another session collects each other share), so a
-fleet of N sessions collects each file once instead of N times. Each file pytest would collect
-goes, in collection order, to the share that holds the fewest bytes of source so far (ties: the
-lowest), which every session computes alike; a file of another share is not imported (its
-collector reports nothing). PATH then gets {"files": [every file's id, in collection order],
+With TESTFLEET_WARM_SHARD="I/N" as well, the listing collects only this session's share of the
+suite's files (share I of N; another session collects each other share), so a fleet of N
+sessions makes each file's items once instead of N times (most of collection's cost: networkx's
+test modules import in 0.5 s and collect in 13 s). Each file pytest would collect goes, in
+collection order, to the share that holds the fewest bytes of source so far (ties: the lowest),
+which every session computes alike. A test module of another share reports no items, but it is
+still imported once this session's own files are collected (errors and skips ignored: its own
+share reports them), as a plain run imports every test module before its first test; suites
+rely on that (jsonschema's test_import_cli passes only once test_cli.py has imported
+jsonschema.cli). By then its own share has rewritten its asserts and cached the result (on
+disk, see TESTFLEET_WARM_REWRITE_CACHE), which is most of what importing it costs. PATH then gets {"files": [every file's id, in collection order],
 "ids": [this share's test ids], "modules": [its modules listed as one id each]}, for the reader
 to merge the N listings in the order one session's whole listing has. A pytest
 without directory collectors (before 8.0) collects everything and writes {"ids": [...]}. Files
@@ -342,7 +347,7 @@ def _keep_directory_collectors(session):
 
     def kept_collect_one_node(node, handle_dupes=True):
         if _shares is not None and isinstance(node, pytest.File) and not _shares.mine(node):
-            return _shares.unimported(node), False
+            return _shares.deferred(node), False
         report = collected.get(node) if isinstance(node, directory) else None
         if report is not None:
             session._collection_cache[node] = report
@@ -406,6 +411,7 @@ class _Shares:
         self.loads = [0] * count
         self.owners = {}
         self.files = []
+        self.others = []
 
     def mine(self, node):
         owner = self.owners.get(node.nodeid)
@@ -420,10 +426,21 @@ class _Shares:
             self.files.append(node.nodeid)
         return owner == self.index
 
-    @staticmethod
-    def unimported(node):
+    def deferred(self, node):
+        """A report of no items for a file of another share, whose module `import_others` imports."""
         from _pytest.reports import CollectReport
+        if isinstance(node, pytest.Module):
+            self.others.append(node)
         return CollectReport(node.nodeid, "passed", None, [])
+
+    def import_others(self):
+        for node in self.others:
+            try:
+                node.obj
+            except KeyboardInterrupt:
+                raise
+            except BaseException:  # a module that cannot be imported or skips itself whole
+                pass
 
 
 def _list_everything(session, path):
@@ -440,6 +457,8 @@ def _list_everything(session, path):
         return
     finally:
         shares, _shares = _shares, None
+    if shares is not None:
+        shares.import_others()
     ids = list(dict.fromkeys(item.nodeid for item in items))
     # pytest's short summary names the broken modules (ERROR lines) and the test modules skipped
     # whole (SKIPPED lines); `--collect-only` lists each once.

@@ -52,4 +52,21 @@ import Testing
             #expect(results.map(\.outcome) == reference.map(\.outcome) && results.count == 1, "\(foreign): \(results) \(log.lines)")
         }
     }
+
+    /// A test module of another share is imported all the same, as a plain run imports every
+    /// test module before its first test: a test that relies on that passes in either share.
+    @Test func aShareImportsTheOtherSharesModulesAsAPlainRunDoes() throws {
+        let directory = URL(fileURLWithPath: PytestWarmTests.fixture).deletingLastPathComponent().appendingPathComponent("pytest-shares").path
+        let log = LogLines()
+        let shares = [PytestListingShare(index: 0, count: 2)!, PytestListingShare(index: 1, count: 2)!]
+        let sessions = shares.map { _ in PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) } }
+        defer { sessions.forEach { $0.shutdown() } }
+        let merged = try PytestListingShare.merge(try zip(shares, sessions).map { try list(directory, share: $0, sessions: $1) })
+        let needy = "tests/test_zz_needs_marker.py::test_needs_the_marker_module_imported"
+        #expect(merged.shareOfFile == ["tests/test_aa_marker.py": 0, "tests/test_zz_needs_marker.py": 1])
+        #expect(merged.ids == ["tests/test_aa_marker.py::test_marker", needy])
+        var results: [AdapterResult] = []
+        PytestAdapter().runWarm([needy], of: suite(directory), key: "k", sessions: sessions[1]) { results.append($0) }
+        #expect(results.map(\.outcome) == [.passed], "\(results.map { String(decoding: $0.output, as: UTF8.self) }) \(log.lines)")
+    }
 }

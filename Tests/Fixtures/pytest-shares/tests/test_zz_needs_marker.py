@@ -1,0 +1,5 @@
+import builtins
+
+
+def test_needs_the_marker_module_imported():
+    assert getattr(builtins, "TESTFLEET_FIXTURE_MARKER_IMPORTED", False)
