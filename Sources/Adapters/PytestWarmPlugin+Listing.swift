@@ -1,0 +1,92 @@
+extension PytestWarmPlugin {
+    /// The part of the plugin's source that lists a first build's suite for the plan (the whole
+    /// suite, or this session's share of its files) before the session says it is ready.
+    /// Appended to `source`: one module.
+    static let listingSource = #"""
+
+def _is_test_module(node_id):
+    name = node_id.rsplit("/", 1)[-1]
+    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+
+
+class _Shares:
+    """Which files of a sharded listing this session collects (see the docstring)."""
+
+    def __init__(self, spec):
+        index, count = (int(part) for part in spec.split("/"))
+        if not 0 <= index < count:
+            raise ValueError("share %d of %d" % (index, count))
+        self.index = index
+        self.loads = [0] * count
+        self.owners = {}
+        self.files = []
+        self.others = []
+
+    def mine(self, node):
+        owner = self.owners.get(node.nodeid)
+        if owner is None:
+            try:
+                size = os.path.getsize(str(node.path))
+            except (OSError, AttributeError):
+                size = 0
+            owner = min(range(len(self.loads)), key=lambda share: (self.loads[share], share))
+            self.loads[owner] += max(size, 1)
+            self.owners[node.nodeid] = owner
+            self.files.append(node.nodeid)
+        return owner == self.index
+
+    def deferred(self, node):
+        """A report of no items for a file of another share, whose module `import_others` imports."""
+        from _pytest.reports import CollectReport
+        if isinstance(node, pytest.Module):
+            self.others.append(node)
+        return CollectReport(node.nodeid, "passed", None, [])
+
+    def import_others(self):
+        for node in self.others:
+            try:
+                node.obj
+            except KeyboardInterrupt:
+                raise
+            except BaseException:  # a module that cannot be imported or skips itself whole
+                pass
+
+
+def _list_everything(session, path):
+    """Collects the suite as configured (this session's share of its files, when sharded) and
+    writes its ids to `path` (see the docstring)."""
+    global _shares
+    sharded = bool(_SHARD) and getattr(session, "_collect_one_node", None) is not None \
+        and getattr(pytest, "Directory", None) is not None
+    try:
+        _shares = _Shares(_SHARD) if sharded else None
+        items = _collect(session, None)
+    except BaseException as error:  # also a conftest that fails, an interrupt, a bad share
+        _write_atomically(path + ".failed", repr(error)[-2000:])
+        return
+    finally:
+        shares, _shares = _shares, None
+    if shares is not None:
+        shares.import_others()
+    ids = list(dict.fromkeys(item.nodeid for item in items))
+    # pytest's short summary names the broken modules (ERROR lines) and the test modules skipped
+    # whole (SKIPPED lines); `--collect-only` lists each once.
+    modules = [node_id for node_id, report in _collected.items() if node_id and "::" not in node_id
+               and (report.failed or (report.skipped and _is_test_module(node_id)))]
+    _files_done.update(_file_of(node_id) for node_id in ids + modules)
+    listed = ids + modules
+    if shares is not None:
+        listed = {"files": shares.files, "ids": ids, "modules": modules}
+    elif _SHARD:
+        listed = {"ids": listed}
+    _write_atomically(path, json.dumps(listed, ensure_ascii=False))
+
+
+def _write_atomically(path, text):
+    temporary = "%s.%d.tmp" % (path, os.getpid())
+    with open(temporary, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(temporary, path)
+
+"""#
+}
