@@ -5,7 +5,9 @@ public import Model
 /// grants are small so the workers finish together even when predictions are off.
 ///
 /// A grant takes predicted work `max(remaining / (divisor × workers), minimumGrantCosts × c)`
-/// for the asking worker's arch, longest tests first (a test longer than that goes alone).
+/// for the asking worker's arch, longest tests first (a test longer than that goes alone), to the
+/// nearest test once past the floor: a long test that would overshoot the budget by more than
+/// stopping falls short of it waits for the next grant.
 /// Why these shapes: with chunks of `remaining / (d·N)` a worker makes about `d · ln(W / (N·b))`
 /// grants in all, so the grant cost stays a fraction of a percent of the work, while the last
 /// grants are only `b` (the floor) long, which bounds how unevenly workers finish. The floor is
@@ -44,7 +46,7 @@ public struct GuidedScheduling: Scheduling {
             let countShare = max(1, Int((Double(waiting) / (grantCost >= 0.1 ? Double(max(workers, 1)) : share)).rounded(.up)))
             return queue.pop(for: arch, home: home, maxCount: min(countShare, maxTests), workBudget: .infinity)
         }
-        let budget = max(work / share, minimumGrantCosts * grantCost)
-        return queue.pop(for: arch, home: home, maxCount: maxTests, workBudget: budget)
+        let floor = minimumGrantCosts * grantCost
+        return queue.pop(for: arch, home: home, maxCount: maxTests, workBudget: max(work / share, floor), shortOfBudgetFrom: floor)
     }
 }

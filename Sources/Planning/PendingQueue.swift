@@ -75,27 +75,31 @@ public struct PendingQueue: Sendable {
     }
 
     /// Removes up to `maxCount` tests for a worker of `arch`, longest first (urgent ones first of
-    /// all), stopping once their predicted work reaches `workBudget` (at least one test is taken).
+    /// all), stopping once their predicted work reaches `workBudget`, or, once it holds `floor`,
+    /// at the test nearest the budget (`Budget.stops`; nil: never short of it). At least one test
+    /// is taken.
     /// A worker with a `home` takes that home's tests as any-arch ones; once nothing else it
     /// could run waits, any worker takes from the home with the most work left.
-    public mutating func pop(for arch: Arch, home: UInt8? = nil, maxCount: Int, workBudget: Double) -> [TestCase] {
-        guard !homed.isEmpty else { return popUnhomed(for: arch, maxCount: maxCount, workBudget: workBudget) }
+    public mutating func pop(for arch: Arch, home: UInt8? = nil, maxCount: Int, workBudget: Double,
+                             shortOfBudgetFrom floor: Double? = nil) -> [TestCase] {
+        let budget = Budget(work: workBudget, floor: floor ?? workBudget)
+        guard !homed.isEmpty else { return popUnhomed(for: arch, maxCount: maxCount, budget: budget) }
         var own = home.flatMap { homed.removeValue(forKey: $0) } ?? Lane()
         defer { if let home, own.count > 0 { homed[home] = own } }
-        let taken = popWithHome(&own, for: arch, maxCount: maxCount, workBudget: workBudget)
+        let taken = popWithHome(&own, for: arch, maxCount: maxCount, budget: budget)
         if !taken.isEmpty || maxCount <= 0 { return taken }
         // Nothing else waits for this worker: the home with the most work left lends some.
         guard let richest = homed.max(by: { $0.value.work < $1.value.work || ($0.value.work == $1.value.work && $0.key > $1.key) })?.key,
               var lane = homed.removeValue(forKey: richest)
         else { return [] }
-        let run = lane.popRun(maxCount: maxCount, workBudget: workBudget)
+        let run = lane.popRun(maxCount: maxCount, budget: budget)
         if lane.count > 0 { homed[richest] = lane }
         return run
     }
 
     /// `pop` over the pinned lane, the any-arch lane and `own` (the asking worker's home): urgent
     /// work first, then the largest key; on equal keys the home's tests first, in their order.
-    private mutating func popWithHome(_ own: inout Lane, for arch: Arch, maxCount: Int, workBudget: Double) -> [TestCase] {
+    private mutating func popWithHome(_ own: inout Lane, for arch: Arch, maxCount: Int, budget: Budget) -> [TestCase] {
         var lane = pinned.removeValue(forKey: arch) ?? Lane()
         defer { if lane.count > 0 { pinned[arch] = lane } }
         var taken: [TestCase] = []
@@ -109,30 +113,26 @@ public struct PendingQueue: Sendable {
             return a.urgent != b.urgent ? a.urgent : a.key >= b.key
         }
         while taken.count < maxCount {
-            if !taken.isEmpty && work >= workBudget { break }
             let (p, a, o) = (rank(lane), rank(anyArch), rank(own))
-            let test: TestCase
-            if o != nil && outranks(o, a) && outranks(o, p) {
-                test = own.pop()
-            } else if a != nil && outranks(a, p) {
-                test = anyArch.pop()
-            } else if p != nil {
-                test = lane.pop()
-            } else {
-                break
-            }
+            let from = o != nil && outranks(o, a) && outranks(o, p) ? 2 : a != nil && outranks(a, p) ? 1 : p != nil ? 0 : -1
+            guard let next = [lane, anyArch, own][safe: from]?.peek(),
+                  taken.isEmpty || !budget.stops(taken: work, next: next.predicted)
+            else { break }
+            let test = from == 2 ? own.pop() : from == 1 ? anyArch.pop() : lane.pop()
             work += test.predicted
             taken.append(test)
         }
         return taken
     }
 
+
+
     /// `pop` over the any-arch and pinned lanes only.
-    private mutating func popUnhomed(for arch: Arch, maxCount: Int, workBudget: Double) -> [TestCase] {
+    private mutating func popUnhomed(for arch: Arch, maxCount: Int, budget: Budget) -> [TestCase] {
         // The common case — one lane has work for this arch and nothing is requeued — takes a
         // contiguous run of the sorted lane in one copy.
         if maxCount > 0 && !anyArch.hasUrgent && (pinned[arch]?.count ?? 0) == 0 {
-            return anyArch.popRun(maxCount: maxCount, workBudget: workBudget)
+            return anyArch.popRun(maxCount: maxCount, budget: budget)
         }
         var taken: [TestCase] = []
         var work = 0.0
@@ -141,14 +141,16 @@ public struct PendingQueue: Sendable {
         var lane = pinned.removeValue(forKey: arch) ?? Lane()
         defer { if lane.count > 0 { pinned[arch] = lane } }
         while taken.count < maxCount {
-            if !taken.isEmpty && work >= workBudget { break }
-            let test: TestCase
+            let pinnedFirst: Bool
+            let next: TestCase
             switch (lane.peek(), anyArch.peek()) {
             case (nil, nil): return taken
-            case (.some, nil): test = lane.pop()
-            case (nil, .some): test = anyArch.pop()
-            case (let p?, let a?): test = Self.prefersPinned(lane, p, anyArch, a) ? lane.pop() : anyArch.pop()
+            case (let p?, nil): (pinnedFirst, next) = (true, p)
+            case (nil, let a?): (pinnedFirst, next) = (false, a)
+            case (let p?, let a?): pinnedFirst = Self.prefersPinned(lane, p, anyArch, a); next = pinnedFirst ? p : a
             }
+            if !taken.isEmpty && budget.stops(taken: work, next: next.predicted) { break }
+            let test = pinnedFirst ? lane.pop() : anyArch.pop()
             work += test.predicted
             taken.append(test)
         }
@@ -263,12 +265,13 @@ private struct Lane: Sendable {
     }
 
     /// Takes the longest tests (no urgent ones wait) until `maxCount` or the work budget is
-    /// reached, at least one.
-    mutating func popRun(maxCount: Int, workBudget: Double) -> [TestCase] {
+    /// reached (`Budget.stops`), at least one.
+    mutating func popRun(maxCount: Int, budget: Budget) -> [TestCase] {
         var end = head, taken = 0.0
         while end < order.count && end - head < maxCount {
-            if end > head && taken >= workBudget { break }
-            taken += storage[Int(order[end])].predicted
+            let next = storage[Int(order[end])].predicted
+            if end > head && budget.stops(taken: taken, next: next) { break }
+            taken += next
             end += 1
         }
         let run = order[head..<end].map { storage[Int($0)] }
@@ -302,4 +305,25 @@ private struct Lane: Sendable {
         }
         if count == 0 { work = 0 }
     }
+}
+
+/// How much predicted work one `pop` takes.
+struct Budget {
+    var work: Double
+    /// A grant stops short of `work` only once it holds this much (a grant's start-up must stay
+    /// a small share of it).
+    var floor: Double
+
+    /// Whether a grant already holding `taken` seconds stops before a test of `next` seconds:
+    /// once the budget is reached, or, past the floor, when taking the test would overshoot the
+    /// budget by more than stopping falls short of it. Two of a build's longest tests then never
+    /// share a grant that one of them nearly fills (dateutil: its 4.2 s and 3.1 s tests went to
+    /// one worker in one 5 s grant, and that worker ran 2.5 s longer than the other).
+    func stops(taken: Double, next: Double) -> Bool {
+        taken >= work || (taken >= floor && taken + next - work > work - taken)
+    }
+}
+
+private extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

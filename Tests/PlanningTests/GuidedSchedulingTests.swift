@@ -29,6 +29,22 @@ import Model
         #expect(strategy.nextGrant(from: &queue, arch: .x86_64, workers: 8, grantCost: 0.5).isEmpty)
     }
 
+    @Test func twoLongTestsDoNotShareAGrantTheFirstNearlyFills() {
+        // dateutil's shape: 20 s of work, two workers sharing it (budget 20 / 4 = 5 s), warm
+        // grants (c = 0.05 s, floor 0.2 s). 4.2 s reaches nearer 5 s than 4.2 + 3.1 does, so the
+        // 3.1 s test waits for the other worker's grant.
+        let long = [4.2, 3.1, 2.1].enumerated().map { TestCase(name: "long\($0.offset)", suite: 0, predicted: $0.element) }
+        let short = (0..<106).map { TestCase(name: "s\($0)", suite: 0, predicted: 0.1) }
+        var queue = queue(long + short)
+        let strategy = GuidedScheduling()
+        #expect(strategy.nextGrant(from: &queue, arch: .x86_64, workers: 2, grantCost: 0.05).map(\.name) == ["long0"])
+        #expect(strategy.nextGrant(from: &queue, arch: .x86_64, workers: 2, grantCost: 0.05).map(\.name) == ["long1"])
+        // Below the floor a grant still fills up to the budget (a start-up must stay a small share).
+        var costly = self.queue([4.0, 3, 3, 2].enumerated().map { TestCase(name: "t\($0.offset)", suite: 0, predicted: $0.element) })
+        #expect(strategy.nextGrant(from: &costly, arch: .x86_64, workers: 2, grantCost: 1).map(\.name) == ["t0"])
+        #expect(strategy.nextGrant(from: &costly, arch: .x86_64, workers: 2, grantCost: 1).map(\.name) == ["t1", "t2"])
+    }
+
     @Test func grantsShrinkAsTheQueueDrainsDownToTheFloor() {
         // 1000 one-second tests, 4 workers, c = 0.5 s: the first grant is 1000 / (2·4) = 125 s.
         var queue = queue((0..<1000).map { TestCase(name: "t\($0)", suite: 0, predicted: 1) })
@@ -38,7 +54,7 @@ import Model
             sizes.append(strategy.nextGrant(from: &queue, arch: .x86_64, workers: 4, grantCost: 0.5).count)
         }
         #expect(sizes.first == 125)
-        #expect(sizes[1] == 110)  // ⌈875 / 8⌉ seconds
+        #expect(sizes[1] == 109)  // 875 / 8 = 109.4 s, to the nearest test
         #expect(sizes == sizes.sorted(by: >))
         // The floor: 4 grant costs = 2 s, so the last grants are 2 tests (or what is left).
         #expect(sizes.dropLast().allSatisfy { $0 >= 2 })
