@@ -1,4 +1,5 @@
 public import Foundation
+import Model
 
 /// One warm session's share of a first build's pytest listing: with N local workers each
 /// session imports and collects about 1/N of the suite's files (`PytestWarmPlugin`), instead of
@@ -34,7 +35,7 @@ public struct PytestListingShare: Sendable, Hashable {
     public struct Merged: Sendable, Equatable {
         /// Every id, in collection order.
         public var ids: [String]
-        /// File id (a test id up to its first `::`) → the share that collected it.
+        /// File id (`TestFile.of` a test id) → the share that collected it.
         public var shareOfFile: [String: Int]
     }
 
@@ -73,7 +74,7 @@ public struct PytestListingShare: Sendable, Hashable {
         for (share, listing) in decoded.enumerated() {
             for (id, isModule) in listing.ids.map({ ($0, false) }) + (listing.modules ?? []).map({ ($0, true) })
             where seen.insert(id).inserted {
-                let file = String(fileID(of: id))
+                let file = String(TestFile.of(id))
                 guard known.contains(file) else {
                     unplaced.append(id)
                     continue
@@ -88,12 +89,6 @@ public struct PytestListingShare: Sendable, Hashable {
         ids += unplaced
         for file in files { ids += modulesOfFile[file] ?? [] }
         return Merged(ids: ids, shareOfFile: shareOfFile)
-    }
-
-    /// A test id's file: up to its first `::`, or the whole id (a module listed as one test).
-    public static func fileID(of id: String) -> Substring {
-        guard let separator = id.range(of: "::") else { return id[...] }
-        return id[..<separator.lowerBound]
     }
 
     /// Listings that cannot be merged.

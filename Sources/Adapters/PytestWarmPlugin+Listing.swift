@@ -52,14 +52,13 @@ class _Shares:
                 pass
 
 
-def _list_everything(session, path):
-    """Collects the suite as configured (this session's share of its files, when sharded) and
-    writes its ids to `path` (see the docstring)."""
+def _list_everything(session, path, can_share):
+    """Collects the suite as configured (this session's share of its files, when sharded and
+    `can_share`: the directory collectors are kept, where files are filtered) and writes its ids
+    to `path` (see the docstring)."""
     global _shares
-    sharded = bool(_SHARD) and getattr(session, "_collect_one_node", None) is not None \
-        and getattr(pytest, "Directory", None) is not None
     try:
-        _shares = _Shares(_SHARD) if sharded else None
+        _shares = _Shares(_SHARD) if _SHARD and can_share else None
         items = _collect(session, None)
     except BaseException as error:  # also a conftest that fails, an interrupt, a bad share
         _write_atomically(path + ".failed", repr(error)[-2000:])

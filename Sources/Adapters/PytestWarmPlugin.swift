@@ -232,9 +232,9 @@ def pytest_runtestloop(session):
         _fork_twin()
     requests, results = _open_channels()
     requests = _Requests(requests)
-    _keep_directory_collectors(session)
+    kept = _keep_directory_collectors(session)
     if _LIST and not _FORK:
-        _list_everything(session, _LIST)
+        _list_everything(session, _LIST, can_share=kept)
     ready = {"ready": pytest.__version__}
     if _FORK:
         ready["pid"] = os.getpid()
@@ -331,12 +331,13 @@ def _keep_directory_collectors(session):
     and collect hooks for each) anew, seconds over a build where test files sit in hundreds of
     directories (Pygments' example files). One plain collection keeps them, and so does this;
     files created in those directories after they were listed are not seen, as in a plain run.
-    Needs pytest's Directory nodes (8.0+); an older pytest is left as it is."""
+    Needs pytest's Directory nodes (8.0+); an older pytest is left as it is. Returns whether
+    they are kept: a sharded listing filters files there (see _Shares)."""
     directory = getattr(pytest, "Directory", None)
     collect_path = getattr(session, "_collect_path", None)
     collect_one = getattr(session, "_collect_one_node", None)
     if directory is None or collect_path is None or collect_one is None:
-        return
+        return False
     roots = {}
     collected = {}
 
@@ -359,6 +360,7 @@ def _keep_directory_collectors(session):
 
     session._collect_path = kept_collect_path
     session._collect_one_node = kept_collect_one_node
+    return True
 
 
 def _collect(session, args):

@@ -44,7 +44,7 @@ public enum CollectionOrder {
         var lastFile: [Key: Substring] = [:]
         for index in arranged.indices where suites.contains(arranged[index].suite) {
             let key = Key(suite: arranged[index].suite, arch: arranged[index].arch)
-            let file = filePart(of: arranged[index].name)
+            let file = TestFile.of(arranged[index].name)
             if lastFile[key] != file {
                 lastFile[key] = file
                 arranged[index].predicted += fileOverhead
@@ -58,11 +58,5 @@ public enum CollectionOrder {
             arranged[index].groupWork = long ? predicted : max(share, .leastNonzeroMagnitude)
         }
         return arranged
-    }
-
-    /// A name's file part: up to the first `::`, or the whole name.
-    static func filePart(of name: String) -> Substring {
-        guard let separator = name.range(of: "::") else { return name[...] }
-        return name[..<separator.lowerBound]
     }
 }

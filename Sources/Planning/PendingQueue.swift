@@ -65,13 +65,9 @@ public struct PendingQueue: Sendable {
     /// The test a worker of `arch` would get next (requeued work first, then the longest), or
     /// nil when none waits.
     public func peekLongest(for arch: Arch) -> TestCase? {
-        let lane = pinned[arch]
-        switch (lane?.peek(), anyArch.peek()) {
-        case (nil, nil): return homed.values.compactMap { $0.peek() }.max { $0.queueKey < $1.queueKey }
-        case (let p?, nil): return p
-        case (nil, let a?): return a
-        case (let p?, let a?): return Self.prefersPinned(lane!, p, anyArch, a) ? p : a
-        }
+        let lane = pinned[arch] ?? Lane()
+        if let head = lane.isAhead(of: anyArch) ? lane.peek() : anyArch.peek() { return head }
+        return homed.values.compactMap { $0.peek() }.max { $0.queueKey < $1.queueKey }
     }
 
     /// Removes up to `maxCount` tests for a worker of `arch`, longest first (urgent ones first of
@@ -83,10 +79,14 @@ public struct PendingQueue: Sendable {
     public mutating func pop(for arch: Arch, home: UInt8? = nil, maxCount: Int, workBudget: Double,
                              shortOfBudgetFrom floor: Double? = nil) -> [TestCase] {
         let budget = Budget(work: workBudget, floor: floor ?? workBudget)
-        guard !homed.isEmpty else { return popUnhomed(for: arch, maxCount: maxCount, budget: budget) }
+        // The common case — one lane has work for this arch and nothing is requeued — takes a
+        // contiguous run of the sorted lane in one copy.
+        if homed.isEmpty && maxCount > 0 && !anyArch.hasUrgent && (pinned[arch]?.count ?? 0) == 0 {
+            return anyArch.popRun(maxCount: maxCount, budget: budget)
+        }
         var own = home.flatMap { homed.removeValue(forKey: $0) } ?? Lane()
         defer { if let home, own.count > 0 { homed[home] = own } }
-        let taken = popWithHome(&own, for: arch, maxCount: maxCount, budget: budget)
+        let taken = popMerged(&own, for: arch, maxCount: maxCount, budget: budget)
         if !taken.isEmpty || maxCount <= 0 { return taken }
         // Nothing else waits for this worker: the home with the most work left lends some.
         guard let richest = homed.max(by: { $0.value.work < $1.value.work || ($0.value.work == $1.value.work && $0.key > $1.key) })?.key,
@@ -97,60 +97,22 @@ public struct PendingQueue: Sendable {
         return run
     }
 
-    /// `pop` over the pinned lane, the any-arch lane and `own` (the asking worker's home): urgent
-    /// work first, then the largest key; on equal keys the home's tests first, in their order.
-    private mutating func popWithHome(_ own: inout Lane, for arch: Arch, maxCount: Int, budget: Budget) -> [TestCase] {
-        var lane = pinned.removeValue(forKey: arch) ?? Lane()
-        defer { if lane.count > 0 { pinned[arch] = lane } }
-        var taken: [TestCase] = []
-        var work = 0.0
-        func rank(_ candidate: Lane) -> (urgent: Bool, key: Double)? {
-            candidate.peek().map { (candidate.hasUrgent, $0.queueKey) }
-        }
-        func outranks(_ a: (urgent: Bool, key: Double)?, _ b: (urgent: Bool, key: Double)?) -> Bool {
-            guard let a else { return false }
-            guard let b else { return true }
-            return a.urgent != b.urgent ? a.urgent : a.key >= b.key
-        }
-        while taken.count < maxCount {
-            let (p, a, o) = (rank(lane), rank(anyArch), rank(own))
-            let from = o != nil && outranks(o, a) && outranks(o, p) ? 2 : a != nil && outranks(a, p) ? 1 : p != nil ? 0 : -1
-            guard let next = [lane, anyArch, own][safe: from]?.peek(),
-                  taken.isEmpty || !budget.stops(taken: work, next: next.predicted)
-            else { break }
-            let test = from == 2 ? own.pop() : from == 1 ? anyArch.pop() : lane.pop()
-            work += test.predicted
-            taken.append(test)
-        }
-        return taken
-    }
-
-
-
-    /// `pop` over the any-arch and pinned lanes only.
-    private mutating func popUnhomed(for arch: Arch, maxCount: Int, budget: Budget) -> [TestCase] {
-        // The common case — one lane has work for this arch and nothing is requeued — takes a
-        // contiguous run of the sorted lane in one copy.
-        if maxCount > 0 && !anyArch.hasUrgent && (pinned[arch]?.count ?? 0) == 0 {
-            return anyArch.popRun(maxCount: maxCount, budget: budget)
-        }
-        var taken: [TestCase] = []
-        var work = 0.0
+    /// `pop` over the pinned lane, the any-arch lane and `own` (the asking worker's home; empty
+    /// when it has none), one test at a time: urgent work first, then the larger key; on equal
+    /// keys the home's tests, then pinned ones, then any-arch ones.
+    private mutating func popMerged(_ own: inout Lane, for arch: Arch, maxCount: Int, budget: Budget) -> [TestCase] {
         // The pinned lane is moved out of the dictionary while popping, so every pop mutates it in
         // place instead of going through a dictionary lookup per test.
         var lane = pinned.removeValue(forKey: arch) ?? Lane()
         defer { if lane.count > 0 { pinned[arch] = lane } }
+        var taken: [TestCase] = []
+        var work = 0.0
         while taken.count < maxCount {
-            let pinnedFirst: Bool
-            let next: TestCase
-            switch (lane.peek(), anyArch.peek()) {
-            case (nil, nil): return taken
-            case (let p?, nil): (pinnedFirst, next) = (true, p)
-            case (nil, let a?): (pinnedFirst, next) = (false, a)
-            case (let p?, let a?): pinnedFirst = Self.prefersPinned(lane, p, anyArch, a); next = pinnedFirst ? p : a
-            }
+            let fromOwn = own.isAhead(of: lane) && own.isAhead(of: anyArch)
+            let fromPinned = !fromOwn && lane.isAhead(of: anyArch)
+            guard let next = fromOwn ? own.peek() : fromPinned ? lane.peek() : anyArch.peek() else { break }
             if !taken.isEmpty && budget.stops(taken: work, next: next.predicted) { break }
-            let test = pinnedFirst ? lane.pop() : anyArch.pop()
+            let test = fromOwn ? own.pop() : fromPinned ? lane.pop() : anyArch.pop()
             work += test.predicted
             taken.append(test)
         }
@@ -172,12 +134,6 @@ public struct PendingQueue: Sendable {
             rest.append(contentsOf: lanes[index].remainingSorted)
         }
         return urgent + Lane.sortedLongestFirst(rest)
-    }
-
-    /// Between the heads of two lanes: urgent (requeued) work first, then the longer test.
-    private static func prefersPinned(_ pinnedLane: Lane, _ p: TestCase, _ anyLane: Lane, _ a: TestCase) -> Bool {
-        let pUrgent = pinnedLane.hasUrgent, aUrgent = anyLane.hasUrgent
-        return pUrgent != aUrgent ? pUrgent : p.queueKey >= a.queueKey
     }
 }
 
@@ -283,6 +239,14 @@ private struct Lane: Sendable {
 
     func peek() -> TestCase? { urgent.last ?? (head < order.count ? storage[Int(order[head])] : nil) }
 
+    /// Whether this lane's head goes before `other`'s: it has one and `other` has none, or it is
+    /// urgent (requeued) and `other`'s is not, or, as urgent as it, its key is at least as large.
+    func isAhead(of other: Lane) -> Bool {
+        guard let mine = peek() else { return false }
+        guard let theirs = other.peek() else { return true }
+        return hasUrgent != other.hasUrgent ? hasUrgent : mine.queueKey >= theirs.queueKey
+    }
+
     mutating func pop() -> TestCase {
         let test: TestCase
         if let last = urgent.popLast() {
@@ -322,8 +286,4 @@ struct Budget {
     func stops(taken: Double, next: Double) -> Bool {
         taken >= work || (taken >= floor && taken + next - work > work - taken)
     }
-}
-
-private extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }

@@ -11,6 +11,8 @@ final class LocalFleet: @unchecked Sendable {
     private var exited = 0
     /// The workers' ids, in order: worker `i` lists share `i` of a first build's pytest suites.
     let workerIDs: [String]
+    /// The listing shares, worker `i` share `i`; none for a single worker (it lists everything).
+    private let shares: [PytestListingShare]
     /// Suite name → file id → the share that collected it, from the listings taken so far.
     private var shareOfFile: [String: [String: Int]] = [:]
 
@@ -25,10 +27,11 @@ final class LocalFleet: @unchecked Sendable {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let runID = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         workerIDs = (0..<count).map { "local-\(runID)-\($0 + 1)" }
+        shares = count > 1 ? (0..<count).compactMap { PytestListingShare(index: $0, count: count) } : []
         for index in 0..<count {
             let process = Process()
             process.executableURL = executable
-            let share = count > 1 ? PytestListingShare(index: index, count: count) : nil
+            let share = shares.isEmpty ? nil : shares[index]
             process.arguments = ["worker", "--connect", endpoint, "--id", workerIDs[index],
                                  "--heartbeat-ms", String(heartbeatMilliseconds), "--exit-on-goodbye"]
                 + (prewarm.map { ["--prewarm-suite", $0.suite, "--prewarm-build", $0.build] } ?? [])
@@ -66,11 +69,10 @@ final class LocalFleet: @unchecked Sendable {
 
     /// The node ids the workers' warm sessions wrote for the suite named `suite` in the listing
     /// `directory`, each worker its share, merged in collection order (`PytestListingShare.merge`);
-    /// `shareOfFile(suite:)` then says which worker collected each file. Nil, at once, when a
+    /// `sharesOfFiles` then says which worker collected each file. Nil, at once, when a
     /// session said it will not list (its reason goes to `log`), when every worker has exited,
     /// or after `timeout` seconds: the caller then lists the suite itself.
     func handedInventory(in directory: String, suite: String, timeout: Double, log: (String) -> Void) -> [String]? {
-        let shares = processes.count > 1 ? (0..<processes.count).compactMap { PytestListingShare(index: $0, count: processes.count) } : []
         let paths = shares.isEmpty
             ? [PrewarmSession.listingPath(in: directory, suite: suite)]
             : shares.map { PrewarmSession.listingPath(in: directory, suite: suite, share: $0) }
@@ -111,12 +113,12 @@ final class LocalFleet: @unchecked Sendable {
         }
     }
 
-    /// File id → the worker (its index in `workerIDs`) that collected it, for a suite whose
-    /// listing the workers shared; empty for any other.
-    func shareOfFile(suite: String) -> [String: Int] {
+    /// Suite name → file id → the worker (its index in `workerIDs`) that collected it, for the
+    /// suites whose listing the workers shared.
+    var sharesOfFiles: [String: [String: Int]] {
         lock.lock()
         defer { lock.unlock() }
-        return shareOfFile[suite] ?? [:]
+        return shareOfFile
     }
 
     /// Asks workers to stop (SIGTERM: they finish in-flight work), then kills stragglers.

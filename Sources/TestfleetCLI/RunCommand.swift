@@ -108,7 +108,7 @@ struct RunCommand: ParsableCommand {
         // (which reads --base as the user gave it).
         planned.spec = BuildLifecycle.placeInGit(
             planned.spec, directory: root ?? (URL(fileURLWithPath: spec.suite).standardizedFileURL.path as NSString).deletingLastPathComponent)
-        Self.giveHomes(&planned, fleet: fleet)
+        planned.giveHomes(shareOfFile: fleet.sharesOfFiles, workers: fleet.workerIDs)
         mark("planned \(planned.tests.count) tests")
         if !options.quiet {
             let label = spec.isSimulated ? " (SIMULATED suite)" : ""

@@ -23,6 +23,18 @@ import Testing
         return try Data(contentsOf: URL(fileURLWithPath: path))
     }
 
+    /// Two sessions, each listing its share of `directory`'s files, and their merged listing.
+    private func listInTwoShares(_ directory: String, log: LogLines) throws -> (merged: PytestListingShare.Merged, sessions: [PytestWarmSessions]) {
+        let shares = [PytestListingShare(index: 0, count: 2)!, PytestListingShare(index: 1, count: 2)!]
+        let sessions = shares.map { _ in PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) } }
+        do {
+            return (try PytestListingShare.merge(try zip(shares, sessions).map { try list(directory, share: $0, sessions: $1) }), sessions)
+        } catch {
+            sessions.forEach { $0.shutdown() }
+            throw error
+        }
+    }
+
     @Test func sharedListingsMergeIntoTheWholeListingAndEverySessionRunsAnyFile() throws {
         // A module that cannot be imported; one skipped whole; several test files.
         for directory in [PytestWarmTests.outcomesFixture, PytestWarmTests.fixture] {
@@ -31,17 +43,14 @@ import Testing
             defer { whole.shutdown() }
             let everything = try JSONDecoder().decode([String].self, from: try list(directory, share: nil, sessions: whole))
 
-            let shares = [PytestListingShare(index: 0, count: 2)!, PytestListingShare(index: 1, count: 2)!]
-            let sessions = shares.map { _ in PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) } }
+            let (merged, sessions) = try listInTwoShares(directory, log: log)
             defer { sessions.forEach { $0.shutdown() } }
-            let listings = try zip(shares, sessions).map { try list(directory, share: $0, sessions: $1) }
-            let merged = try PytestListingShare.merge(listings)
             #expect(merged.ids == everything, "\(directory)")
             let owners = Set(merged.shareOfFile.values)
             #expect(owners == [0, 1], "both shares collected files: \(merged.shareOfFile)")
 
             // Share 0's session runs a test of a file share 1 collected (collecting it now).
-            guard let foreign = merged.ids.first(where: { merged.shareOfFile[String(PytestListingShare.fileID(of: $0))] == 1 }) else {
+            guard let foreign = merged.ids.first(where: { merged.shareOfFile[String(TestFile.of($0))] == 1 }) else {
                 Issue.record("no file of share 1 in \(merged.shareOfFile)")
                 continue
             }
@@ -58,10 +67,8 @@ import Testing
     @Test func aShareImportsTheOtherSharesModulesAsAPlainRunDoes() throws {
         let directory = URL(fileURLWithPath: PytestWarmTests.fixture).deletingLastPathComponent().appendingPathComponent("pytest-shares").path
         let log = LogLines()
-        let shares = [PytestListingShare(index: 0, count: 2)!, PytestListingShare(index: 1, count: 2)!]
-        let sessions = shares.map { _ in PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) } }
+        let (merged, sessions) = try listInTwoShares(directory, log: log)
         defer { sessions.forEach { $0.shutdown() } }
-        let merged = try PytestListingShare.merge(try zip(shares, sessions).map { try list(directory, share: $0, sessions: $1) })
         let needy = "tests/test_zz_needs_marker.py::test_needs_the_marker_module_imported"
         #expect(merged.shareOfFile == ["tests/test_aa_marker.py": 0, "tests/test_zz_needs_marker.py": 1])
         #expect(merged.ids == ["tests/test_aa_marker.py::test_marker", needy])

@@ -78,7 +78,7 @@ import Model
     }
 
     @Test func aNameWithoutAFileSeparatorIsItsOwnFile() {
-        #expect(CollectionOrder.filePart(of: "tests/test_x.py::TestA::test[a::b]") == "tests/test_x.py")
-        #expect(CollectionOrder.filePart(of: "plain") == "plain")
+        #expect(TestFile.of("tests/test_x.py::TestA::test[a::b]") == "tests/test_x.py")
+        #expect(TestFile.of("plain") == "plain")
     }
 }
