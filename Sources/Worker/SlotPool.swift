@@ -124,6 +124,14 @@ final class SlotPool: GrantRunner, Sendable {
         }
     }
 
+    /// Whether something waits to go out and all of it is test results (which may wait a little
+    /// to go out together).
+    var finishedAreResultsOnly: Bool {
+        outbox.withLock { list in
+            !list.isEmpty && list.allSatisfy { if case .result = $0 { true } else { false } }
+        }
+    }
+
     func takeFinished() -> [Outgoing] {
         outbox.withLock { list -> [Outgoing] in
             defer { list.removeAll(keepingCapacity: true) }

@@ -42,6 +42,9 @@ public final class WorkerService: Sendable {
 
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds / 1_000_000 }
 
+    /// How long (ms) results may wait after a batch went out, to go out with the ones that follow.
+    static let resultWindow: UInt64 = 10
+
     /// The socket thread: waits for a frame or a slot's wake-up, then lets the session handle
     /// what came, report what finished and run its timers.
     func loop(_ session: WorkerSession<DealerTransport, SlotPool>) -> Int32 {
@@ -55,8 +58,11 @@ public final class WorkerService: Sendable {
         // local run is over and nobody will stop this worker.
         let parent = getppid()
         session.start(now: Self.now())
+        var lastReport: UInt64 = 0
+        var holdUntil: UInt64?
         while true {
-            _ = try? poller.poll(milliseconds: 50)
+            let wait = holdUntil.map { Int(clamping: $0 &- min($0, Self.now())) } ?? 50
+            _ = try? poller.poll(milliseconds: min(50, max(wait, 0)))
             let now = Self.now()
             if poller.isReadable(wakeItem) { slots.wake.drain() }
             if poller.isReadable(socketItem) {
@@ -68,7 +74,16 @@ public final class WorkerService: Sendable {
             }
             if let monitorItem, poller.isReadable(monitorItem) { health.readHandshakes() }
             health.update(connected: WorkerHealth.isConnected(session, now: now), now: now)
-            session.reportFinished(now: now)
+            // Results of quick tests wait up to `resultWindow` to go out together: one frame and
+            // one wake-up of the coordinator per batch, not per test. Anything else (a lease
+            // done, a hand-back, a fault) and a stop send everything at once.
+            if now < lastReport + Self.resultWindow && slots.finishedAreResultsOnly
+                && !stopRequested.withLock({ $0 }) {
+                holdUntil = lastReport + Self.resultWindow
+            } else {
+                holdUntil = nil
+                if session.reportFinished(now: now) { lastReport = now }
+            }
             if config.exitOnGoodbye && getppid() != parent { return 0 }
             if session.endTurn(now: now, stopRequested: stopRequested.withLock { $0 }) == .leave { return 0 }
         }

@@ -120,9 +120,11 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
     }
 
     /// Sends the runner's finished results, in batches per lease, and notes finished leases.
-    mutating func reportFinished(now: UInt64) {
+    /// Returns whether there was anything to send.
+    @discardableResult
+    mutating func reportFinished(now: UInt64) -> Bool {
         let items = runner.takeFinished()
-        guard !items.isEmpty else { return }
+        guard !items.isEmpty else { return false }
         var current: (lease: UInt64, build: String, results: [TestResult])?
         var finished: [UInt64] = []
         for item in items {
@@ -150,6 +152,7 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
         }
         if let c = current { sendBatch(c, now: now) }
         for lease in finished { leasesHeld.remove(lease) }
+        return true
     }
 
     mutating func sendBatch(_ batch: (lease: UInt64, build: String, results: [TestResult]), now: UInt64,
