@@ -91,8 +91,15 @@ extension PytestAdapter {
                         let now = ProcessRunner.now()
                         running = (id, now, now + suite.timeout)
                     } else if let id = message["result"] as? String {
-                        running = nil
-                        idleDeadline = ProcessRunner.now() + startupAllowance + suite.timeout
+                        let now = ProcessRunner.now()
+                        idleDeadline = now + startupAllowance + suite.timeout
+                        // The result line also says which test starts now (one line per test).
+                        if let next = message["next"] as? String {
+                            process.markOutput()
+                            running = (next, now, now + suite.timeout)
+                        } else {
+                            running = nil
+                        }
                         let place = process.nextPlace()  // every test run there counts, even one not ours
                         guard remaining.remove(id) != nil else { continue }
                         var result = Self.warmResult(id, message, cap: suite.outputCap)

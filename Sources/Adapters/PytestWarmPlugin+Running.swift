@@ -5,6 +5,28 @@ extension PytestWarmPlugin {
     /// work. Appended to `source`: one module.
     static let runningSource = #"""
 
+class _Discard(io.TextIOBase):
+    """A text file that keeps nothing (and holds no descriptor to leave open at exit)."""
+
+    def write(self, text):
+        return len(text)
+
+
+def _silence_terminal(config):
+    """Points the terminal reporter at nothing. A session's results go over the result pipe; its
+    progress (a dot per test, flushed) went to the output pipe, where each write woke the worker
+    and cost both processes a switch per test for text no one reads. What a test itself writes
+    outside capture, and a crash's report (the fault handler writes to the descriptor), still
+    reach the output pipe. A pytest without _pytest._io.TerminalWriter is left as it is."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    try:
+        from _pytest._io import TerminalWriter
+    except ImportError:
+        return
+    if reporter is not None and hasattr(reporter, "_tw"):
+        reporter._tw = TerminalWriter(_Discard())
+
+
 def _run_forked(order, results):
     """Runs `order` in a child forked from this server, which never runs a test itself."""
     sys.stdout.flush()
@@ -51,6 +73,10 @@ def _reseed_after_fork():
 
 
 def _run(order, results, requests=None):
+    """Runs `order`, saying which test starts first and, with each result, which starts next:
+    one line (one wakeup of the worker) per test, where a start line of its own made two."""
+    if order:
+        _send(results, {"start": order[0].nodeid})
     index = 0
     while index < len(order):
         if requests is not None:
@@ -61,13 +87,16 @@ def _run(order, results, requests=None):
         index += 1
         following = order[index] if index < len(order) else None
         _reports.pop(item.nodeid, None)
-        _send(results, {"start": item.nodeid})
         item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
         reports = _reports.pop(item.nodeid, [])
         outcome = _outcome(reports)
-        _send(results, {"result": item.nodeid, "outcome": outcome,
-                        "duration": sum(getattr(r, "duration", 0.0) for r in reports),
-                        "output": _output(reports, outcome)})
+        message = {"result": item.nodeid, "outcome": outcome,
+                   "duration": sum(getattr(r, "duration", 0.0) for r in reports),
+                   "output": _output(reports, outcome)}
+        if following is not None:
+            # A hand-back never takes the test named here (see _hand_back): it runs next.
+            message["next"] = following.nodeid
+        _send(results, message)
 
 
 class _Requests:

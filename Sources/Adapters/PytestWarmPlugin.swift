@@ -16,13 +16,17 @@ enum PytestWarmPlugin {
 """testfleet's warm pytest session (loaded with -p testfleet_warm; written by the worker).
 
 The process imports and configures once, skips the initial collection, then serves grants: a
-request is one JSON line on fd TESTFLEET_WARM_IN ({"ids": [...]}); each file of a grant is
-collected whole the first time a grant names it and its items are kept, as pytest-xdist's workers
-keep theirs (collecting a file a second time in one session is not what a plain run does, and
-it can differ: a conftest's parametrised fixtures, for one, are not applied again). The grant's
+request is one JSON line on fd TESTFLEET_WARM_IN ({"ids": [...]}); what a grant names is
+collected the first time a grant names it (each id's top-level class or function under its
+file's one module node, see _collect_for; whole files on a pytest before 8.0) and its items are
+kept, as pytest-xdist's workers keep theirs (collecting a file a second time in one session is
+not what a plain run does, and it can differ: a conftest's parametrised fixtures, for one, are
+not applied again). The grant's
 items are run through pytest's own pytest_runtest_protocol hook, one JSON line per event on fd
-TESTFLEET_WARM_OUT: {"start": id} before a test, {"result": id, "outcome", "duration", "output"}
-after it, {"missing": [ids]} for ids collection did not yield, {"done": n} at the grant's end.
+TESTFLEET_WARM_OUT: {"start": id} before the grant's first test, {"result": id, "outcome",
+"duration", "output", "next": id} after each test ("next" names the test that starts now, absent
+after the last), {"missing": [ids]} for ids collection did not yield, {"done": n} at the grant's
+end.
 A module skipped whole is one skipped result and a module that cannot be collected one error
 result (with pytest's collection report), each named as the inventory names it, as a plain run
 reports them.
@@ -36,7 +40,7 @@ With TESTFLEET_WARM_FORK=1 the process is a fork server (a "zygote") for retries
 confirmation runs: it imports, configures and collects like a warm session but never runs a
 test itself; each grant's tests run in a child forked after collection, so every grant starts
 from a process in which no test ever ran (what a fresh pytest process gives, at the cost of a
-fork). The child writes the start/result lines; the server writes {"done": n} after the child
+fork). The child writes the start and result lines; the server writes {"done": n} after the child
 exited normally, or {"died": why} (and no "done") when it crashed or exited early.
 
 With TESTFLEET_WARM_LIST=PATH the session collects the whole suite before it says it is ready
@@ -72,6 +76,7 @@ before any collection or test, which is the state a fork server started on its o
 the cost of a fork instead of a second pytest start-up. Its ready line carries its "pid".
 """
 import gc
+import io
 import json
 import os
 import pathlib
@@ -99,6 +104,9 @@ _items = {}
 _skipped_files = {}
 _broken_files = {}
 _files_done = set()
+# The units (see _unit_of) collected so far, and whether a grant collects units or whole files.
+_units_done = set()
+_by_unit = False
 # This session's share of the files while a sharded listing collects (see _Shares), else None.
 _shares = None
 
@@ -228,11 +236,14 @@ def pytest_runtest_logreport(report):
 def pytest_runtestloop(session):
     if not _ACTIVE:
         return None
+    _silence_terminal(session.config)
     if _TWIN and not _FORK:
         _fork_twin()
     requests, results = _open_channels()
     requests = _Requests(requests)
+    global _by_unit
     kept = _keep_directory_collectors(session)
+    _by_unit = kept
     if _LIST and not _FORK:
         _list_everything(session, _LIST, can_share=kept)
     ready = {"ready": pytest.__version__}
@@ -300,107 +311,10 @@ def _redirect_output(fd_output):
     os.close(fd_output)
 
 
-def _file_of(node_id):
-    return node_id.split("::", 1)[0]
-
-
-def _queue_conftests_again(session):
-    """pytest 9.1+ gives a conftest's fixtures to the Directory node of the first collection
-    only (it queues the conftest once, when it is imported); a later collection makes new nodes
-    that would not see them, so a conftest's parametrised fixtures silently vanish. Queue the
-    conftests below the rootdir again; the rootdir's and those above it belong to the session."""
-    pending = getattr(session._fixturemanager, "_pending_conftests", None)
-    if pending is None:  # pytest before 9.1 scopes conftest fixtures by node id: nothing to do
-        return
-    root = pathlib.Path(os.path.abspath(str(session.config.rootpath)))
-    manager = session.config.pluginmanager
-    for plugin in manager.get_plugins():
-        name = manager.get_name(plugin) or ""
-        if not name.endswith("conftest.py"):
-            continue
-        # Keyed as pytest keys them: the absolute path, symlinks kept.
-        directory = pathlib.Path(os.path.abspath(name)).parent
-        if directory != root and root in directory.parents:
-            pending.setdefault(directory, plugin)
-
-
-def _keep_directory_collectors(session):
-    """Keeps the directory collectors, and what they collected, across the session's
-    collections. pytest collects every directory above a path again on each perform_collect
-    call: each grant listed every entry of the directories its files are in (running the ignore
-    and collect hooks for each) anew, seconds over a build where test files sit in hundreds of
-    directories (Pygments' example files). One plain collection keeps them, and so does this;
-    files created in those directories after they were listed are not seen, as in a plain run.
-    Needs pytest's Directory nodes (8.0+); an older pytest is left as it is. Returns whether
-    they are kept: a sharded listing filters files there (see _Shares)."""
-    directory = getattr(pytest, "Directory", None)
-    collect_path = getattr(session, "_collect_path", None)
-    collect_one = getattr(session, "_collect_one_node", None)
-    if directory is None or collect_path is None or collect_one is None:
-        return False
-    roots = {}
-    collected = {}
-
-    def kept_collect_path(path, path_cache):
-        if path not in roots:
-            roots[path] = collect_path(path, path_cache)
-        return roots[path]
-
-    def kept_collect_one_node(node, handle_dupes=True):
-        if _shares is not None and isinstance(node, pytest.File) and not _shares.mine(node):
-            return _shares.deferred(node), False
-        report = collected.get(node) if isinstance(node, directory) else None
-        if report is not None:
-            session._collection_cache[node] = report
-            return report, False
-        report, duplicate = collect_one(node, handle_dupes)
-        if isinstance(node, directory) and report.passed:
-            collected[node] = report
-        return report, duplicate
-
-    session._collect_path = kept_collect_path
-    session._collect_one_node = kept_collect_one_node
-    return True
-
-
-def _collect(session, args):
-    """Collects `args` (None: the suite as configured), keeping its items, and the report of each
-    module skipped whole or that could not be collected; returns the items. Raises what pytest
-    raises (a UsageError for a path it refuses, a collection crash)."""
-    _collected.clear()
-    if _files_done:
-        _queue_conftests_again(session)
-    items = list(session.perform_collect(args))
-    for item in items:
-        _items.setdefault(item.nodeid, item)
-    for node_id, report in _collected.items():
-        if not node_id or "::" in node_id:
-            continue
-        if report.skipped:
-            _skipped_files[node_id] = report
-        elif report.failed:
-            _broken_files[node_id] = report
-    return items
-
-
-def _collect_files(session, files):
-    """Collects files not collected before, keeping their items; returns why it failed, or None."""
-    files = [f for f in files if f not in _files_done]
-    if not files:
-        return None
-    try:
-        _collect(session, files)
-    except BaseException as error:
-        return repr(error)[-2000:]
-    finally:
-        _files_done.update(files)
-    return None
-
-
 def _serve(session, ids, results, requests):
     session.shouldfail = False
     session.shouldstop = False
-    why = _collect_files(session, list(dict.fromkeys(_file_of(i) for i in ids)))
+    why = _collect_for(session, ids)
     by_id = {i: _items[i] for i in ids if i in _items}
     missing = []
     for node_id in ids:
@@ -428,5 +342,5 @@ def _serve(session, ids, results, requests):
         _run(order, results, requests)
         _send(results, {"done": len(order)})
 
-"""# + listingSource + runningSource
+"""# + collectingSource + listingSource + runningSource
 }

@@ -41,7 +41,11 @@ final class PytestWarmProcess {
     private var requestFD: Int32
     private var resultFD: Int32
     private var outputFD: Int32
+    /// Bytes read from the result pipe; lines before `pendingStart` were taken already.
     private var pending: [UInt8] = []
+    private var pendingStart = 0
+    /// One read buffer for both pipes, so a read does not allocate.
+    private var chunk = [UInt8](repeating: 0, count: 65536)
     private var tail: OutputTail
     private let outputCap: Int
     private var stopped = false
@@ -198,7 +202,7 @@ final class PytestWarmProcess {
             readResults()
             // A line first: output read now may have been written after it (a test's crash
             // report after its "start"), and handling "start" clears the tail.
-            if pending.contains(UInt8(ascii: "\n")) { continue }
+            if pending[pendingStart...].contains(UInt8(ascii: "\n")) { continue }
             readOutput()
         }
     }
@@ -242,15 +246,21 @@ final class PytestWarmProcess {
 
     /// A complete line from the result pipe, if one is buffered.
     private func takeLine() -> [UInt8]? {
-        guard let end = pending.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-        let line = Array(pending[..<end])
-        pending.removeSubrange(...end)
+        guard let end = pending[pendingStart...].firstIndex(of: UInt8(ascii: "\n")) else {
+            // Everything before the partial line is taken: drop it (once, not per line).
+            if pendingStart > 0 {
+                pending.removeSubrange(..<pendingStart)
+                pendingStart = 0
+            }
+            return nil
+        }
+        let line = Array(pending[pendingStart..<end])
+        pendingStart = end + 1
         return line
     }
 
     private func readResults() {
         guard resultFD >= 0 else { return }
-        var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(resultFD, $0.baseAddress, $0.count) }
             if count > 0 {
@@ -269,7 +279,6 @@ final class PytestWarmProcess {
 
     private func readOutput() {
         guard outputFD >= 0 else { return }
-        var chunk = [UInt8](repeating: 0, count: 65536)
         for _ in 0..<64 {
             let count = chunk.withUnsafeMutableBytes { read(outputFD, $0.baseAddress, $0.count) }
             if count > 0 {

@@ -148,6 +148,33 @@ import Testing
         #expect(processStarts() == 1, "all three grants in the one warm process: \(log.lines)")
     }
 
+    /// Grants collect the classes and functions they name, one unit at a time under the one
+    /// module node: a grant of one class does not collect the other, nothing is collected twice,
+    /// and the module is imported once.
+    @Test func grantsCollectOnlyTheClassesAndFunctionsTheyName() throws {
+        let directory = URL(fileURLWithPath: Self.fixture).deletingLastPathComponent()
+            .appendingPathComponent("pytest-units").path
+        let logFile = scratch.path + "/units.log"
+        var warm = suite(directory: directory)
+        warm.environment["UNITS_LOG"] = logFile
+        let file = "tests/test_units.py"
+        let sessions = sessions()
+        defer { sessions.shutdown() }
+        func collected() -> [String] {
+            ((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        let first = runWarm(["\(file)::TestFirst::test_one"], warm, sessions)
+        #expect(first.values.map(\.outcome) == [.passed])
+        #expect(collected() == ["imported", "collected \(file)::TestFirst::test_one", "collected \(file)::TestFirst::test_two"])
+        let second = runWarm(["\(file)::TestSecond::test_three", "\(file)::test_param[2]", "\(file)::TestFirst::test_two"],
+                             warm, sessions)
+        #expect(second.count == 3 && second.values.allSatisfy { $0.outcome == .passed }, "\(second)")
+        #expect(collected().sorted() == ["collected \(file)::TestFirst::test_one", "collected \(file)::TestFirst::test_two",
+                                         "collected \(file)::TestSecond::test_three", "collected \(file)::test_param[1]",
+                                         "collected \(file)::test_param[2]", "imported"])
+        #expect(processStarts() == 1)
+    }
+
     @Test func aListingSessionWritesWhatTheInventoryListsAndThenCollectsNothingMore() throws {
         for directory in [Self.outcomesFixture, Self.fixture] {  // a module that cannot be imported; one skipped whole
             try? FileManager.default.removeItem(atPath: starts)

@@ -1,0 +1,141 @@
+extension PytestWarmPlugin {
+    /// The part of the plugin's source that collects what a grant names: the collectors kept
+    /// across the session's collections, and each id's unit (its top-level class or function)
+    /// collected once. Appended to `source`: one module.
+    static let collectingSource = #"""
+
+def _file_of(node_id):
+    return node_id.split("::", 1)[0]
+
+
+def _queue_conftests_again(session):
+    """pytest 9.1+ gives a conftest's fixtures to the Directory node of the first collection
+    only (it queues the conftest once, when it is imported); a later collection makes new nodes
+    that would not see them, so a conftest's parametrised fixtures silently vanish. Queue the
+    conftests below the rootdir again; the rootdir's and those above it belong to the session."""
+    pending = getattr(session._fixturemanager, "_pending_conftests", None)
+    if pending is None:  # pytest before 9.1 scopes conftest fixtures by node id: nothing to do
+        return
+    root = pathlib.Path(os.path.abspath(str(session.config.rootpath)))
+    manager = session.config.pluginmanager
+    for plugin in manager.get_plugins():
+        name = manager.get_name(plugin) or ""
+        if not name.endswith("conftest.py"):
+            continue
+        # Keyed as pytest keys them: the absolute path, symlinks kept.
+        directory = pathlib.Path(os.path.abspath(name)).parent
+        if directory != root and root in directory.parents:
+            pending.setdefault(directory, plugin)
+
+
+def _keep_directory_collectors(session):
+    """Keeps the directory collectors, and what they collected, across the session's
+    collections. pytest collects every directory above a path again on each perform_collect
+    call: each grant listed every entry of the directories its files are in (running the ignore
+    and collect hooks for each) anew, seconds over a build where test files sit in hundreds of
+    directories (Pygments' example files). One plain collection keeps them, and so does this;
+    files created in those directories after they were listed are not seen, as in a plain run.
+    A file's own collection (its module imported, its classes and functions listed) is kept
+    too, so a grant can collect one class of it after another grant collected another, under
+    the same module node (see _collect_for).
+    Needs pytest's Directory nodes (8.0+); an older pytest is left as it is. Returns whether
+    they are kept: a sharded listing filters files there (see _Shares)."""
+    directory = getattr(pytest, "Directory", None)
+    collect_path = getattr(session, "_collect_path", None)
+    collect_one = getattr(session, "_collect_one_node", None)
+    if directory is None or collect_path is None or collect_one is None:
+        return False
+    roots = {}
+    collected = {}
+
+    def kept_collect_path(path, path_cache):
+        if path not in roots:
+            roots[path] = collect_path(path, path_cache)
+        return roots[path]
+
+    def kept_collect_one_node(node, handle_dupes=True):
+        if _shares is not None and isinstance(node, pytest.File) and not _shares.mine(node):
+            return _shares.deferred(node), False
+        kept = isinstance(node, (directory, pytest.File))
+        report = collected.get(node) if kept else None
+        if report is not None:
+            session._collection_cache[node] = report
+            return report, False
+        report, duplicate = collect_one(node, handle_dupes)
+        if kept and report.passed:
+            collected[node] = report
+        return report, duplicate
+
+    session._collect_path = kept_collect_path
+    session._collect_one_node = kept_collect_one_node
+    return True
+
+
+def _collect(session, args):
+    """Collects `args` (None: the suite as configured), keeping its items, and the report of each
+    module skipped whole or that could not be collected; returns the items. Raises what pytest
+    raises (a UsageError for a path it refuses, a collection crash)."""
+    _collected.clear()
+    if _files_done or _units_done:
+        _queue_conftests_again(session)
+    try:
+        items = list(session.perform_collect(args))
+    finally:
+        # Also when pytest refuses an argument: a module that cannot be imported or skips
+        # itself whole has no class to name, and its report says so.
+        for node_id, report in _collected.items():
+            if not node_id or "::" in node_id:
+                continue
+            if report.skipped:
+                _skipped_files[node_id] = report
+            elif report.failed:
+                _broken_files[node_id] = report
+    for item in items:
+        _items.setdefault(item.nodeid, item)
+    return items
+
+
+def _unit_of(node_id):
+    """What a grant collects for `node_id`: its file's top-level class or function
+    ("file::Name", every parametrisation), or its file when it names no more than that."""
+    file, _, rest = node_id.partition("::")
+    if not rest:
+        return file
+    return file + "::" + rest.split("::", 1)[0].split("[", 1)[0]
+
+
+def _collect_for(session, ids):
+    """Collects what `ids` need that this session has not collected; returns why it failed, or
+    None. Where the collectors are kept (_by_unit), a grant collects the units its ids are in,
+    not their whole files: two sessions that split a suite's big test file by class then make
+    each class's items once between them (jsonschema's 7,255 tests sit in one file: collected
+    whole by both, it cost each session 1.4 s). Ids that their units did not yield (a unit
+    pytest cannot name, a module that fails) get their files collected whole, as before."""
+    def needed(part):
+        return list(dict.fromkeys(
+            part(i) for i in ids if i not in _items and _file_of(i) not in _files_done
+            and _file_of(i) not in _skipped_files and _file_of(i) not in _broken_files))
+
+    why = None
+    if _by_unit:
+        units = [unit for unit in needed(_unit_of) if unit not in _units_done]
+        if units:
+            try:
+                _collect(session, units)
+            except BaseException as error:
+                why = repr(error)[-2000:]
+            finally:
+                _units_done.update(units)
+    files = needed(_file_of)
+    if files:
+        try:
+            _collect(session, files)
+            why = None
+        except BaseException as error:
+            why = repr(error)[-2000:]
+        finally:
+            _files_done.update(files)
+    return why
+
+"""#
+}
