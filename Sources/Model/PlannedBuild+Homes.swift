@@ -15,3 +15,69 @@ extension PlannedBuild {
         for (share, worker) in workers.enumerated() { homes[worker] = UInt8(share) }
     }
 }
+
+extension PlannedBuild {
+    /// Gives a later build's tests of `suites` (suites a warm pytest session runs, queued in
+    /// their collection order) homes in contiguous runs: worker `i` of `workers` gets the `i`th
+    /// of as many runs of about equal predicted work, each cut where a unit (`TestFile.unit`: a
+    /// top-level class or function) ends. Each worker's session then collects the units of its
+    /// own run, and another session collects one only when it borrows that unit's tests after
+    /// its own run is done. Without homes the queue dealt each suite out in turns, so both
+    /// sessions collected nearly every unit: jsonschema's one 7,255-test file cost each of them
+    /// 1.4 s.
+    ///
+    /// Only tests that wait at their suite's shared queue key get a home (`CollectionOrder`): a
+    /// long test that goes out on its own, and the previous build's failures (`FailedFirst`),
+    /// stay for any worker to take first. Tests pinned to an arch keep none. Nothing changes with
+    /// fewer than two workers, or when a test already has a home (a first build's shared
+    /// listing gave them).
+    public mutating func giveHomes(inRunsOf suites: Set<Int>, workers: [String]) {
+        guard workers.count > 1, workers.count <= Int(UInt8.max), !suites.isEmpty,
+              !tests.contains(where: { $0.home != nil }) else { return }
+        var given = false
+        for suite in suites {
+            let candidates = tests.indices.filter { tests[$0].suite == suite && tests[$0].arch == nil }
+            var keyCounts: [Double: Int] = [:]
+            for index in candidates { keyCounts[tests[index].groupWork, default: 0] += 1 }
+            guard let shared = keyCounts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key,
+                  shared > 0 else { continue }
+            let members = candidates.filter { tests[$0].groupWork == shared }
+            let runs = Self.runs(of: members.map { (unit: TestFile.unit(of: tests[$0].name), work: max(tests[$0].predicted, 0)) },
+                                 count: workers.count)
+            for (position, index) in members.enumerated() { tests[index].home = runs[position] }
+            given = given || !members.isEmpty
+        }
+        guard given else { return }
+        for (run, worker) in workers.enumerated() { homes[worker] = UInt8(run) }
+    }
+
+    /// The run (0..<count) of each of `tests`, in order: contiguous runs of about equal work,
+    /// each cut at the unit boundary nearest its share of the total.
+    static func runs(of tests: [(unit: Substring, work: Double)], count: Int) -> [UInt8] {
+        guard !tests.isEmpty, count > 1 else { return [UInt8](repeating: 0, count: tests.count) }
+        // Where each unit ends (an index into `tests`) and the work up to there.
+        var ends: [(end: Int, work: Double)] = []
+        var total = 0.0
+        for (index, test) in tests.enumerated() {
+            total += test.work
+            if index + 1 == tests.count || tests[index + 1].unit != test.unit { ends.append((index + 1, total)) }
+        }
+        var cuts: [Int] = []
+        var next = 0
+        for run in 1..<count {
+            let target = total * Double(run) / Double(count)
+            // The first boundary at or past the target, or the one before it when that is nearer.
+            while next < ends.count - 1 && ends[next].work < target { next += 1 }
+            var pick = next
+            if pick > 0, target - ends[pick - 1].work < ends[pick].work - target { pick -= 1 }
+            cuts.append(max(ends[pick].end, cuts.last ?? 0))
+        }
+        var assigned = [UInt8](repeating: 0, count: tests.count)
+        var run = 0
+        for index in tests.indices {
+            while run < cuts.count && index >= cuts[run] { run += 1 }
+            assigned[index] = UInt8(run)
+        }
+        return assigned
+    }
+}

@@ -6,4 +6,15 @@ public enum TestFile {
         guard let separator = name.range(of: "::") else { return name[...] }
         return name[..<separator.lowerBound]
     }
+
+    /// What a warm pytest session collects for `name` on its own: the file and its first name
+    /// below it without parameters (a top-level class or function: `f.py::TestX` for
+    /// `f.py::TestX::test_y[1]`), or the file for a name that is no more than that.
+    public static func unit(of name: String) -> Substring {
+        guard let separator = name.range(of: "::") else { return name[...] }
+        let rest = name[separator.upperBound...]
+        var end = rest.range(of: "::")?.lowerBound ?? rest.endIndex
+        if let bracket = rest[..<end].firstIndex(of: "[") { end = bracket }
+        return name[..<end]
+    }
 }

@@ -109,6 +109,9 @@ struct RunCommand: ParsableCommand {
         planned.spec = BuildLifecycle.placeInGit(
             planned.spec, directory: root ?? (URL(fileURLWithPath: spec.suite).standardizedFileURL.path as NSString).deletingLastPathComponent)
         planned.giveHomes(shareOfFile: fleet.sharesOfFiles, workers: fleet.workerIDs)
+        // A later build (no shared listing): runs of each pytest suite's collection order.
+        planned.giveHomes(inRunsOf: Set(planned.suites.indices.filter { planned.suites[$0].adapter == .pytest }),
+                          workers: fleet.workerIDs)
         mark("planned \(planned.tests.count) tests")
         if !options.quiet {
             let label = spec.isSimulated ? " (SIMULATED suite)" : ""

@@ -1,7 +1,8 @@
 import Testing
 @testable import Model
 
-/// Homes from a shared listing (pure): each test's home is the share that collected its file.
+/// Homes (pure): from a shared listing, each test's home is the share that collected its file;
+/// in a later build, contiguous runs of a suite's collection order cut where a unit ends.
 @Suite struct PlannedBuildHomesTests {
     @Test func testsOfASharedSuiteGetTheirFilesShareAndWorkersTheirs() {
         let suites = [SuiteDefinition(name: "py", adapter: .pytest, directory: "/p"),
@@ -18,5 +19,51 @@ import Testing
                                     tests: [TestCase(name: "t/test_a.py::x", suite: 0)], grantCost: 0)
         unshared.giveHomes(shareOfFile: [:], workers: ["w1", "w2"])
         #expect(unshared.tests[0].home == nil && unshared.homes.isEmpty)
+    }
+
+    @Test func aUnitIsTheFileAndItsFirstNameWithoutParameters() {
+        #expect(TestFile.unit(of: "t/test_b.py::T::y[a::b]") == "t/test_b.py::T")
+        #expect(TestFile.unit(of: "t/test_b.py::f[x::y]") == "t/test_b.py::f")
+        #expect(TestFile.unit(of: "t/test_b.py::Outer::Inner::t") == "t/test_b.py::Outer")
+        #expect(TestFile.unit(of: "t/test_broken.py") == "t/test_broken.py")
+    }
+
+    /// Two workers, one suite in collection order: the runs meet at the unit boundary nearest
+    /// half the work; a test that goes out on its own (its own larger key) and a pinned one keep
+    /// no home.
+    @Test func laterBuildsGetContiguousRunsCutWhereAUnitEnds() {
+        func test(_ name: String, _ predicted: Double, groupWork: Double = 100, arch: Arch? = nil) -> TestCase {
+            var test = TestCase(name: name, suite: 0, arch: arch)
+            test.predicted = predicted
+            test.groupWork = groupWork
+            return test
+        }
+        let suites = [SuiteDefinition(name: "py", adapter: .pytest, directory: "/p")]
+        var planned = PlannedBuild(spec: BuildSpec(id: "b", suite: "s"), suites: suites, tests: [
+            test("f.py::A::a1", 1), test("f.py::A::a2", 1), test("f.py::A::a3", 1),
+            test("f.py::B::b1[1]", 1), test("f.py::B::b1[2]", 1),
+            test("f.py::long", 30, groupWork: 30), test("g.py::c", 1, arch: .aarch64),
+            test("g.py::d", 1), test("g.py::e", 3),
+        ], grantCost: 0)
+        planned.giveHomes(inRunsOf: [0], workers: ["w1", "w2"])
+        // Work A 3, B 2, d 1, e 3 = 9: half is 4.5, and B's end (5) is nearer than A's (3).
+        #expect(planned.tests.map(\.home) == [0, 0, 0, 0, 0, nil, nil, 1, 1])
+        #expect(planned.homes == ["w1": 0, "w2": 1])
+
+        var one = planned
+        one.homes = [:]
+        for index in one.tests.indices { one.tests[index].home = nil }
+        one.giveHomes(inRunsOf: [0], workers: ["w1"])
+        #expect(one.tests.allSatisfy { $0.home == nil } && one.homes.isEmpty)
+        var notPytest = one
+        notPytest.giveHomes(inRunsOf: [], workers: ["w1", "w2"])
+        #expect(notPytest.tests.allSatisfy { $0.home == nil } && notPytest.homes.isEmpty)
+    }
+
+    @Test func runsOfEqualWorkForThreeWorkersAndUnitsLargerThanARun() {
+        let tests: [(unit: Substring, work: Double)] = [("a", 1), ("a", 1), ("b", 1), ("c", 1), ("c", 1), ("d", 1)]
+        #expect(PlannedBuild.runs(of: tests, count: 3) == [0, 0, 1, 1, 1, 2])
+        let oneUnit: [(unit: Substring, work: Double)] = [("a", 1), ("a", 1), ("a", 1)]
+        #expect(PlannedBuild.runs(of: oneUnit, count: 2) == [0, 0, 0])
     }
 }
