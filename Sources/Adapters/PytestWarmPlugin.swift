@@ -66,8 +66,10 @@ without directory collectors (before 8.0) collects everything and writes {"ids":
 of other shares are collected as usual when a grant names them.
 
 With TESTFLEET_WARM_REWRITE_CACHE=DIR and bytecode writing off (PYTHONDONTWRITEBYTECODE), the
-modules pytest rewrites (conftest files, plugins, test modules) are cached under DIR, the
-source's absolute path mirrored below it, instead of rewritten again by every process.
+modules pytest rewrites (conftest files, plugins, test modules) and every module without fresh
+bytecode beside its source (the project's own, above all) are cached under DIR, the source's
+absolute path mirrored below it, instead of compiled again by every process (see
+_cache_bytecode).
 
 With TESTFLEET_WARM_TWIN="IN,OUT,OUTPUT" (three more descriptors) a warm session first forks its
 twin: a fork server, in a session of its own, that talks over IN and OUT and writes its output
@@ -109,44 +111,6 @@ _units_done = set()
 _by_unit = False
 # This session's share of the files while a sharded listing collects (see _Shares), else None.
 _shares = None
-
-
-def _cache_rewritten_modules(directory):
-    """Points pytest's cache of rewritten modules at `directory` and writes it even though
-    bytecode writing is off, which keeps pytest from caching them anywhere. Only pytest's own
-    rewrite cache moves: other modules load as the environment says. A pytest whose rewrite
-    module lacks these functions is left alone (each process then rewrites, as before)."""
-    try:
-        from _pytest.assertion import rewrite
-    except ImportError:
-        return
-    if not all(hasattr(rewrite, name) for name in ("get_cache_dir", "_rewrite_test", "_write_pyc", "try_makedirs", "PYC_TAIL")):
-        return
-    root = pathlib.Path(directory)
-    rewrite_test = rewrite._rewrite_test
-
-    class _Untraced:
-        @staticmethod
-        def trace(*_args):
-            pass
-
-    def get_cache_dir(file_path):
-        return root.joinpath(*pathlib.Path(file_path).parts[1:-1])
-
-    def rewrite_and_keep(fn, config):
-        stamp, code = rewrite_test(fn, config)
-        cache_dir = get_cache_dir(fn)
-        if rewrite.try_makedirs(cache_dir):
-            rewrite._write_pyc(_Untraced, code, stamp, cache_dir / (fn.name[:-3] + rewrite.PYC_TAIL))
-        return stamp, code
-
-    rewrite.get_cache_dir = get_cache_dir
-    rewrite._rewrite_test = rewrite_and_keep
-
-
-# Before pytest imports the plugins, conftest files and test modules it rewrites.
-if _REWRITE_CACHE and sys.dont_write_bytecode:
-    _cache_rewritten_modules(_REWRITE_CACHE)
 
 
 def _open_channels():
@@ -342,5 +306,5 @@ def _serve(session, ids, results, requests):
         _run(order, results, requests)
         _send(results, {"done": len(order)})
 
-"""# + collectingSource + listingSource + runningSource
+"""# + collectingSource + listingSource + runningSource + bytecodeSource
 }

@@ -3,8 +3,9 @@ import Model
 import Testing
 @testable import Adapters
 
-/// pytest's rewritten modules under PYTHONDONTWRITEBYTECODE: the rule (pure), then real warm
-/// sessions that keep them in the cache, and a second session that reuses them.
+/// Bytecode under PYTHONDONTWRITEBYTECODE: the rule (pure), then real warm sessions that keep
+/// pytest's rewritten modules and the project's compiled ones in the cache, and a second
+/// session that reuses them.
 struct PythonBytecodeTests {
     @Test func rewrittenModulesAreCachedOnlyWhereBytecodeMayNotBeWrittenBesideTheSources() {
         let cache = "/var/cache/tf"
@@ -20,12 +21,21 @@ struct PythonBytecodeTests {
         #expect(PythonBytecode.mirror(of: "/var/cache/tf/trees/abc", under: cache) == "/var/cache/tf/python-bytecode/var/cache/tf/trees/abc")
     }
 
-    @Test func warmSessionsKeepRewrittenModulesInTheCacheAndTheNextSessionReusesThem() throws {
+    @Test func warmSessionsKeepBytecodeInTheCacheAndTheNextSessionReusesIt() throws {
         let project = try TemporaryDirectory()
         let cache = try TemporaryDirectory()
-        try "import helper\n\ndef test_uses_helper():\n    assert helper.VALUE == 3\n"
+        try "import helper\nfrom vendor import shipped\n\ndef test_uses_helper():\n    assert helper.VALUE == 3 == shipped.VALUE\n"
             .write(toFile: project.path + "/test_bytecode.py", atomically: true, encoding: .utf8)
         try "VALUE = 3\n".write(toFile: project.path + "/helper.py", atomically: true, encoding: .utf8)
+        // A module that ships its bytecode beside it, as installed packages do.
+        try FileManager.default.createDirectory(atPath: project.path + "/vendor", withIntermediateDirectories: true)
+        try "VALUE = 3\n".write(toFile: project.path + "/vendor/shipped.py", atomically: true, encoding: .utf8)
+        let compile = Process()
+        compile.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        compile.arguments = ["python3", "-m", "py_compile", project.path + "/vendor/shipped.py"]
+        try compile.run()
+        compile.waitUntilExit()
+        #expect(compile.terminationStatus == 0)
         try "import pytest\n".write(toFile: project.path + "/conftest.py", atomically: true, encoding: .utf8)
         let suite = SuiteDefinition(name: "bytecode", adapter: .pytest, directory: project.path,
                                     environment: ["PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1"])
@@ -42,8 +52,11 @@ struct PythonBytecodeTests {
             let rewritten = files.filter { $0.contains("pytest") && $0.hasSuffix(".pyc") }.sorted()
             #expect(rewritten.count == 2 && rewritten.contains { $0.hasPrefix("test_bytecode.") }
                     && rewritten.contains { $0.hasPrefix("conftest.") }, "the conftest and the test module: \(files)")
-            #expect(!files.contains { $0.hasPrefix("helper.") }, "a module pytest does not rewrite loads as the environment says")
-            let dates = Dictionary(uniqueKeysWithValues: rewritten.map {
+            #expect(files.contains { $0.hasPrefix("helper.") && $0.hasSuffix(".pyc") }, "the project's module compiled once: \(files)")
+            let vendored = (try? FileManager.default.contentsOfDirectory(atPath: mirror + "/vendor")) ?? []
+            #expect(!vendored.contains { $0.hasPrefix("shipped.") }, "bytecode beside its source is read from there: \(vendored)")
+            let cached = files.filter { $0.hasSuffix(".pyc") }
+            let dates = Dictionary(uniqueKeysWithValues: cached.map {
                 ($0, (try? FileManager.default.attributesOfItem(atPath: mirror + "/" + $0)[.modificationDate] as? Date) ?? .distantPast)
             })
             if session == 2 { #expect(dates == written, "the second session read them and wrote nothing") }
