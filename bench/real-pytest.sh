@@ -122,7 +122,8 @@ for mode in $MODES; do rm -f "$work/fleet-$mode.db"; first[$mode]=""; later[$mod
 for i in $(seq 0 "$RUNS"); do
   for mode in $MODES; do
     db="$work/fleet-$mode.db"; build="warm$mode-run-$i"
-    [ "$i" = 0 ] && rm -rf "$TESTFLEET_CACHE"
+    # A process of the previous build may still be ending: remove the cache until it is gone.
+    if [ "$i" = 0 ]; then for _ in 1 2 3 4 5; do rm -rf "$TESTFLEET_CACHE" 2>/dev/null && break; sleep 1; done; fi
     t0=$(now)
     retries=(); case "$mode" in *r*) retries=(--retries "${mode#*r}") ;; esac
     TESTFLEET_WARM=${mode%%r*} "$bin" run --local "$WORKERS" --suite "$work/testfleet.toml" --db "$db" --build "$build" --quiet \

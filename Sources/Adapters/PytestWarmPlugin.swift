@@ -223,6 +223,13 @@ def pytest_runtestloop(session):
     # Closed here: a suite that turns warnings into errors would fail the exit on open files.
     requests.close()
     results.close()
+    if _FORK:
+        # A fork server ran no test: nothing of pytest's session end is its to do, and doing it
+        # (plugins importing, and caching bytecode, after the run ended) raced the removal of
+        # the worker's cache.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     return True
 
 
