@@ -3,7 +3,7 @@ import Config
 import Foundation
 public import Model
 import SelectionSources
-public import Store
+import Store
 
 /// `submit`'s side of a fleet build: planned where the code is, in the CI job's checkout.
 extension BuildLifecycle {

@@ -76,7 +76,7 @@ public struct SimulatedFleet: Sendable {
     /// Runs `tests` (their `predicted` is what the scheduler sees) where a test really takes
     /// `actualSeconds(test)`.
     public func run(tests: [TestCase], actualSeconds: (TestCase) -> Double) -> Outcome {
-        var scheduler = self.scheduler
+        let scheduler = self.scheduler
         var queue = PendingQueue()
         queue.add(tests)
         let shares = sizedFor ?? policy.shares(slotsOnline: slots.reduce(0, +), expectedWorkers: 0, grantCost: grantCost)
