@@ -83,23 +83,21 @@ extension PytestAdapter {
             var idleDeadline = ProcessRunner.now() + startupAllowance + suite.timeout
             var died: String?
             var timedOut = false
+            /// `id` starts now: its own timeout runs, and the output from here on is its.
+            func starts(_ id: String?) {
+                let now = ProcessRunner.now()
+                if id != nil { process.markOutput() }
+                running = id.map { ($0, now, now + suite.timeout) }
+            }
             events: while true {
                 let event = process.next(until: running?.deadline ?? idleDeadline)
                 if case .message(let message) = event {
                     if let id = message["start"] as? String {
-                        process.markOutput()
-                        let now = ProcessRunner.now()
-                        running = (id, now, now + suite.timeout)
+                        starts(id)
                     } else if let id = message["result"] as? String {
-                        let now = ProcessRunner.now()
-                        idleDeadline = now + startupAllowance + suite.timeout
+                        idleDeadline = ProcessRunner.now() + startupAllowance + suite.timeout
                         // The result line also says which test starts now (one line per test).
-                        if let next = message["next"] as? String {
-                            process.markOutput()
-                            running = (next, now, now + suite.timeout)
-                        } else {
-                            running = nil
-                        }
+                        starts(message["next"] as? String)
                         let place = process.nextPlace()  // every test run there counts, even one not ours
                         guard remaining.remove(id) != nil else { continue }
                         var result = Self.warmResult(id, message, cap: suite.outputCap)

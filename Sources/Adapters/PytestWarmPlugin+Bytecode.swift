@@ -6,21 +6,20 @@ extension PytestWarmPlugin {
     static let bytecodeSource = #"""
 
 def _fresh_beside(pyc, source):
-    """Whether `pyc` (bytecode beside the source, in __pycache__) exists and matches `source`,
-    as the import system checks it: installed packages ship such bytecode."""
+    """Whether `pyc` (bytecode beside the source, in __pycache__) exists and the import system
+    would take it for `source` (its own checks): installed packages ship such bytecode."""
+    from importlib import _bootstrap_external as external
     try:
         with open(pyc, "rb") as f:
-            header = f.read(16)
+            data = f.read(16)
         stat = os.stat(source)
-    except OSError:
-        return False
-    import importlib.util
-    if len(header) < 16 or header[:4] != importlib.util.MAGIC_NUMBER:
-        return False
-    if int.from_bytes(header[4:8], "little") & 1:  # hash-based: the import system checks it
+        details = {"name": source, "path": pyc}
+        if external._classify_pyc(data, source, details) & 1:  # hash-based: checked on load
+            return True
+        external._validate_timestamp_pyc(data, int(stat.st_mtime), stat.st_size, source, details)
         return True
-    return (int.from_bytes(header[8:12], "little") == int(stat.st_mtime) & 0xFFFFFFFF
-            and int.from_bytes(header[12:16], "little") == stat.st_size & 0xFFFFFFFF)
+    except (OSError, ImportError, EOFError, AttributeError):
+        return False
 
 
 def _cache_bytecode(directory):

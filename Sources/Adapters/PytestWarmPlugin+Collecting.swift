@@ -112,30 +112,35 @@ def _collect_for(session, ids):
     whole by both, it cost each session 1.4 s). Ids that their units did not yield (a unit
     pytest cannot name, a module that fails) get their files collected whole, as before."""
     def needed(part):
-        return list(dict.fromkeys(
-            part(i) for i in ids if i not in _items and _file_of(i) not in _files_done
-            and _file_of(i) not in _skipped_files and _file_of(i) not in _broken_files))
+        wanted = []
+        for node_id in ids:
+            file = _file_of(node_id)
+            if (node_id not in _items and file not in _files_done
+                    and file not in _skipped_files and file not in _broken_files):
+                wanted.append(part(node_id))
+        return list(dict.fromkeys(wanted))
 
     why = None
     if _by_unit:
         units = [unit for unit in needed(_unit_of) if unit not in _units_done]
         if units:
-            try:
-                _collect(session, units)
-            except BaseException as error:
-                why = repr(error)[-2000:]
-            finally:
-                _units_done.update(units)
+            why = _collect_once(session, units, _units_done)
     files = needed(_file_of)
     if files:
-        try:
-            _collect(session, files)
-            why = None
-        except BaseException as error:
-            why = repr(error)[-2000:]
-        finally:
-            _files_done.update(files)
+        why = _collect_once(session, files, _files_done)
     return why
+
+
+def _collect_once(session, args, done):
+    """Collects `args` and notes them in `done` (also when it fails: a grant never collects
+    them again); returns why it failed, or None."""
+    try:
+        _collect(session, args)
+    except BaseException as error:
+        return repr(error)[-2000:]
+    finally:
+        done.update(args)
+    return None
 
 """#
 }

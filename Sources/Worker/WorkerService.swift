@@ -59,10 +59,10 @@ public final class WorkerService: Sendable {
         let parent = getppid()
         session.start(now: Self.now())
         var lastReport: UInt64 = 0
-        var holdUntil: UInt64?
+        var holding = false
         while true {
-            let wait = holdUntil.map { Int(clamping: $0 &- min($0, Self.now())) } ?? 50
-            _ = try? poller.poll(milliseconds: min(50, max(wait, 0)))
+            let due = lastReport + Self.resultWindow, before = Self.now()
+            _ = try? poller.poll(milliseconds: holding ? Int(due - min(due, before)) : 50)
             let now = Self.now()
             if poller.isReadable(wakeItem) { slots.wake.drain() }
             if poller.isReadable(socketItem) {
@@ -77,15 +77,11 @@ public final class WorkerService: Sendable {
             // Results of quick tests wait up to `resultWindow` to go out together: one frame and
             // one wake-up of the coordinator per batch, not per test. Anything else (a lease
             // done, a hand-back, a fault) and a stop send everything at once.
-            if now < lastReport + Self.resultWindow && slots.finishedAreResultsOnly
-                && !stopRequested.withLock({ $0 }) {
-                holdUntil = lastReport + Self.resultWindow
-            } else {
-                holdUntil = nil
-                if session.reportFinished(now: now) { lastReport = now }
-            }
+            let stopping = stopRequested.withLock { $0 }
+            holding = now < lastReport + Self.resultWindow && !stopping && slots.finishedAreResultsOnly
+            if !holding && session.reportFinished(now: now) { lastReport = now }
             if config.exitOnGoodbye && getppid() != parent { return 0 }
-            if session.endTurn(now: now, stopRequested: stopRequested.withLock { $0 }) == .leave { return 0 }
+            if session.endTurn(now: now, stopRequested: stopping) == .leave { return 0 }
         }
     }
 }
