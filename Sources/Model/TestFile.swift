@@ -9,7 +9,9 @@ public enum TestFile {
 
     /// What a warm pytest session collects for `name` on its own: the file and its first name
     /// below it without parameters (a top-level class or function: `f.py::TestX` for
-    /// `f.py::TestX::test_y[1]`), or the file for a name that is no more than that.
+    /// `f.py::TestX::test_y[1]`), or the file for a name that is no more than that. The warm
+    /// session's plugin cuts ids the same way (`_unit_of` in `PytestWarmPlugin+Collecting`):
+    /// homes in runs are cut where its units end.
     public static func unit(of name: String) -> Substring {
         guard let separator = name.range(of: "::") else { return name[...] }
         let rest = name[separator.upperBound...]
