@@ -72,6 +72,7 @@ extension CoordinatorCore {
         var lease = Lease(id: id, worker: worker.identity, build: build.id, remaining: remaining,
                           deadline: clock &+ life, budget: budget, work: work, retryLane: lane)
         if !lane { lease.order = indices }
+        lease.grantedAt = clock
         leases[id] = lease
         worker.leases.insert(id)
         let suite = suiteForGrant(build, tests: indices)

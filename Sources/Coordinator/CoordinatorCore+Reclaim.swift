@@ -14,23 +14,26 @@ import Wire
 /// A worker whose runner cannot stop a grant early (anything but a warm pytest session) answers
 /// with nothing, and that lease is not asked again. Retries' leases are never reclaimed.
 extension CoordinatorCore {
-    /// Predicted seconds a reclaim must move at least: less would save the idle worker less than
-    /// it may spend collecting those tests' modules.
+    /// Expected seconds (see `reclaimSplit`) a reclaim must move at least: less would save the
+    /// idle worker less than it may spend collecting those tests' modules.
     static let reclaimFloorSeconds = 0.5
+    static let reclaimFloorMilliseconds = UInt64(reclaimFloorSeconds * 1000)
 
-    /// Asks the lease whose waiting tests hold the most predicted work (past the two its worker
+    /// Asks the lease whose waiting tests hold the most expected work (past the two its worker
     /// has started or set up) for the half of it at its end, on behalf of `thief`, an idle
     /// worker of the same arch. Nothing happens when no lease has enough to give.
     func reclaimWork(for thief: WorkerEntry) {
         var best: (lease: Lease, keepThrough: Int, work: Double)?
         for lease in leases.values where !lease.retryLane && !lease.keepsItsTests && lease.reclaim == nil {
-            // What it was granted bounds what it can give: most leases at a build's end are
-            // small, and are passed over before their tests are looked at.
-            guard lease.work >= Self.reclaimFloorSeconds, lease.notArrived >= 3,
-                  lease.worker != thief.identity, workers[lease.worker]?.arch == thief.arch,
+            guard lease.notArrived >= 3, lease.worker != thief.identity, let victim = workers[lease.worker],
+                  victim.arch == thief.arch else { continue }
+            // Most leases at a build's end are small and on time: passed over before their tests
+            // are looked at.
+            let runningFor = started(lease, on: victim) ? lease.runningFor(now: clock, workerRanOutAt: victim.lastRanOutAt) : 0
+            guard lease.work * max(1, lease.pace) >= Self.reclaimFloorSeconds || runningFor >= Self.reclaimFloorMilliseconds,
                   let build = builds[lease.build], !build.finished,
                   !thief.shunnedBuilds.contains(build.id), build.faultedWorkers[thief.id] == nil,
-                  let split = Self.reclaimSplit(lease, build),
+                  let split = Self.reclaimSplit(lease, build, runningFor: runningFor),
                   split.work >= max(Self.reclaimFloorSeconds, 4 * build.planned.grantCost), split.work > best?.work ?? 0
             else { continue }
             best = (lease, split.keepThrough, split.work)
@@ -43,20 +46,48 @@ extension CoordinatorCore {
         send(.reclaim(Reclaim(lease: best.lease.id, build: build.id, id: id, keepThrough: keepThrough)), to: best.lease.worker)
     }
 
+    /// Whether `worker` has started `lease`: a worker runs its grants in the order they came, as
+    /// many at once as it has slots, so a lease behind `slots` earlier ones still running waits.
+    func started(_ lease: Lease, on worker: WorkerEntry) -> Bool {
+        var ahead = 0
+        for id in worker.leases where id < lease.id {
+            if let other = leases[id], !other.retryLane, !other.ranOut { ahead += 1 }
+        }
+        return ahead < max(1, worker.slots)
+    }
+
     /// Where to cut a lease: its tests still waiting (no result arrived), in the order its worker
-    /// runs them, split so the tail holds about half their predicted work. The first two stay:
+    /// runs them, split so the tail holds about half their expected work. The first two stay:
     /// one is running, and pytest has set up for the next. Nil when fewer than three wait.
-    static func reclaimSplit(_ lease: Lease, _ build: BuildState) -> (keepThrough: Int, work: Double)? {
+    ///
+    /// Expected work is predicted work times `outrun(...)`: how far the lease's running test
+    /// (`runningFor` milliseconds so far) or its latest result outran their predictions.
+    static func reclaimSplit(_ lease: Lease, _ build: BuildState, runningFor: UInt64 = 0) -> (keepThrough: Int, work: Double)? {
         let waiting = lease.order.filter { lease.remaining[$0] != nil && !lease.arrived.contains($0) }
         guard waiting.count >= 3 else { return nil }
         let predicted = waiting.map { build.planned.tests[$0].predicted }
+        let scale = outrun(pace: lease.pace, runningSeconds: Double(runningFor) / 1000, runningPredicted: predicted[0])
         let half = predicted.reduce(0, +) / 2
         var cut = waiting.count, tail = 0.0
         while cut > 2 && tail < half {
             cut -= 1
             tail += predicted[cut]
         }
-        return (waiting[cut - 1], tail)
+        return (waiting[cut - 1], tail * scale)
+    }
+
+    /// How many times their predictions a lease's waiting tests are likely to take: 1, or more
+    /// when its latest result took `pace` times its prediction, or its running test has already
+    /// run `runningSeconds` against `runningPredicted`.
+    ///
+    /// Why: a first build predicts every test of a suite it has no history of alike (dateutil:
+    /// 50 ms each), and a suite's slow tests sit together in a file, so one lease holds them all.
+    /// Its predicted tail stays under `reclaimFloorSeconds` while its worker runs seconds of them
+    /// and the other worker idles. Slow tests' neighbours are likely slow too; once the running
+    /// one has outrun its prediction, so, likely, will they. Predictions from history rarely
+    /// miss by much, so a later build's reclaims are as before.
+    static func outrun(pace: Double, runningSeconds: Double, runningPredicted: Double) -> Double {
+        max(1, pace, runningSeconds / max(runningPredicted, 0.001))
     }
 
     /// A worker answered a reclaim of `batch.lease`: the tests it gave back that the lease still

@@ -68,6 +68,7 @@ extension CoordinatorCore {
         let wasRunning = !lease.ranOut, deadline = max(lease.deadline, clock &+ lease.budget)
         noteArrived(accepted, lease: batch.lease, build: build, deadline: deadline)
         let ranOut = wasRunning && leases[batch.lease]?.ranOut == true
+        if ranOut { worker.lastRanOutAt = clock }
         // The worker ran the whole grant: its next one goes out now, while these results are
         // stored (the lease itself ends once they are). Retries wait for the store: these
         // results may end their tests or queue retries of their own.
@@ -80,8 +81,11 @@ extension CoordinatorCore {
         guard var lease = leases.removeValue(forKey: id) else { return }
         lease.deadline = deadline
         for result in results {
-            if let index = build.index(of: result.test), lease.arrived.insert(index).inserted { lease.notArrived -= 1 }
+            guard let index = build.index(of: result.test), lease.arrived.insert(index).inserted else { continue }
+            lease.notArrived -= 1
+            lease.pace = max(0, result.duration) / max(build.planned.tests[index].predicted, 0.001)
         }
+        lease.lastArrivalAt = clock
         leases[id] = lease
     }
 

@@ -17,6 +17,9 @@ final class WorkerEntry {
     var shunnedBuilds: Set<String> = []
     var lastSeen: UInt64
     var leases: Set<UInt64> = []
+    /// When one of its leases last ran out (core clock, ms): a lease that waited behind it has
+    /// run since about then, which is what `Lease.runningFor` counts from.
+    var lastRanOutAt: UInt64 = 0
 
     init(identity: [UInt8], hello: HelloInfo, capacity: Int, now: UInt64) {
         self.identity = identity
@@ -67,6 +70,12 @@ struct Lease {
     var reclaim: UInt64?
     /// Its worker answered a reclaim with nothing (its runner cannot stop early): not asked again.
     var keepsItsTests = false
+    /// When it was granted, and when its latest result arrived (core clock, ms).
+    var grantedAt: UInt64 = 0
+    var lastArrivalAt: UInt64 = 0
+    /// Its latest result's seconds over that test's predicted seconds: above 1, the predictions
+    /// of what it still holds are likely low too (a first build's guesses; see `reclaimSplit`).
+    var pace = 0.0
 
     init(id: UInt64, worker: [UInt8], build: String, remaining: [Int: Int], deadline: UInt64, budget: UInt64,
          work: Double, retryLane: Bool) {
@@ -83,4 +92,12 @@ struct Lease {
 
     /// The worker no longer runs any of it (every result arrived).
     var ranOut: Bool { notArrived <= 0 }
+
+    /// Milliseconds its running test has run for, at most: since its latest result, its grant, or
+    /// the worker's previous lease running out (before that it waited its turn), whichever is
+    /// latest. With several slots another slot's lease may be what ran out: an underestimate,
+    /// which only makes a reclaim less likely.
+    func runningFor(now: UInt64, workerRanOutAt: UInt64) -> UInt64 {
+        now &- min(now, max(grantedAt, lastArrivalAt, workerRanOutAt))
+    }
 }

@@ -59,11 +59,11 @@ final class FleetHarness {
 
     /// A worker reports results of a lease; the batch is stored, then acknowledged and applied.
     func report(_ worker: String, lease: UInt64, build: String = "b1", _ results: [(String, Int, Outcome)],
-                sequence: UInt64? = nil) {
+                sequence: UInt64? = nil, duration: Double = 0.01) {
         let sequence = sequence ?? nextSequence
         nextSequence = max(nextSequence, sequence + 1)
         let batch = ResultBatch(lease: lease, build: build, sequence: sequence, results: results.map {
-            TestResult(test: $0.0, attempt: $0.1, outcome: $0.2, duration: 0.01, worker: worker, arch: .x86_64)
+            TestResult(test: $0.0, attempt: $0.1, outcome: $0.2, duration: duration, worker: worker, arch: .x86_64)
         })
         core.receive(.results(batch), from: Self.identity(worker), now: now)
         core.resultsStored(core.takeReceived(), failedBuilds: [])

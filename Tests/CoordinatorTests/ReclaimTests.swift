@@ -93,6 +93,69 @@ import Wire
         #expect(fleet.core.testsHandedBack == 6, "the tail went back to the queue once")
     }
 
+    /// A first build's guesses: every test predicted at 62.5 ms. w1 took all 24 before w2 came,
+    /// and its unstarted half, 0.75 s, is not worth the 4 grant costs a reclaim must move here.
+    /// Once its running test has run far past its 62.5 ms, or a result took far longer than
+    /// predicted, the tail counts that many times over and is worth taking.
+    func fleetOfGuesses() throws -> (FleetHarness, Assign) {
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        fleet.start(Self.tests, predicted: Array(repeating: 0.0625, count: Self.tests.count))
+        let held = try #require(fleet.assigns(to: "w1").first)
+        #expect(held.tests.count == 24, "1.5 s of work is one grant")
+        fleet.hello("w2")
+        return (fleet, held)
+    }
+
+    @Test func aLeaseOutrunningItsPredictionsGivesBackWhatItsPredictionsWouldKeep() throws {
+        let (fleet, held) = try fleetOfGuesses()
+        #expect(reclaims(fleet).isEmpty, "on time: 0.75 s predicted is not worth a reclaim")
+        fleet.now += 300
+        fleet.heartbeat(from: "w1")
+        fleet.heartbeat(from: "w2")
+        fleet.housekeeping()
+        #expect(reclaims(fleet).isEmpty, "0.3 s in: 4.8 times over, 3.6 s, still under 4 grant costs")
+        fleet.now += 1700
+        fleet.heartbeat(from: "w1")
+        fleet.heartbeat(from: "w2")
+        fleet.housekeeping()
+        let reclaim = try #require(reclaims(fleet).first, "its first test ran 2 s against 62.5 ms predicted")
+        #expect(reclaim.lease == held.lease && reclaim.keepThrough == held.tests[11].name)
+
+        // The same lease, its first test reported at 2 s: the pace of what arrived says the same.
+        let (paced, lease) = try fleetOfGuesses()
+        paced.report("w1", lease: lease.lease, [(lease.tests[0].name, 1, .passed)], duration: 2)
+        paced.housekeeping()
+        let asked = try #require(reclaims(paced).first, "a result 32 times its prediction")
+        #expect(asked.keepThrough == lease.tests[11].name, "23 wait: the last 12 hold half their work")
+    }
+
+    /// Pure: how many times over a lease's waiting tests are expected to take.
+    @Test func outrunIsTheLargerOfTheRunningTestsAndTheLatestResultsOverrun() {
+        #expect(CoordinatorCore.outrun(pace: 0, runningSeconds: 0, runningPredicted: 1) == 1, "never below 1")
+        #expect(CoordinatorCore.outrun(pace: 0.5, runningSeconds: 0.5, runningPredicted: 1) == 1)
+        #expect(CoordinatorCore.outrun(pace: 3, runningSeconds: 0.5, runningPredicted: 1) == 3)
+        #expect(CoordinatorCore.outrun(pace: 3, runningSeconds: 2, runningPredicted: 0.05) == 40)
+        #expect(CoordinatorCore.outrun(pace: 0, runningSeconds: 1, runningPredicted: 0) == 1000, "no prediction: 1 ms")
+    }
+
+    /// A lease its worker has not started (an earlier one fills its one slot) has no running
+    /// test: time since its grant is not time its tests took.
+    @Test func aLeaseWaitingBehindAnotherHasNotStarted() throws {
+        let (fleet, held) = try fleetWithIdleSecondWorker()
+        let core = fleet.core
+        let worker = try #require(core.workers[FleetHarness.identity("w1")])
+        let first = try #require(core.leases[held.lease])
+        #expect(core.started(first, on: worker))
+        let queued = Lease(id: held.lease + 1000, worker: worker.identity, build: "b1", remaining: [23: 1], deadline: .max,
+                           budget: .max, work: 1, retryLane: false)
+        core.leases[queued.id] = queued
+        worker.leases.insert(queued.id)
+        #expect(!core.started(queued, on: worker), "behind the first in w1's one slot")
+        core.leases[held.lease]?.notArrived = 0
+        #expect(core.started(queued, on: worker), "the first ran out: it runs now")
+    }
+
     /// Pure: the split keeps the running test and the one set up next, and gives back the tail
     /// worth about half of what waits.
     @Test func theSplitKeepsTheFirstTwoAndCutsAtHalfThePredictedWork() throws {
