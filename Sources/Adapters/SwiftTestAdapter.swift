@@ -10,7 +10,8 @@ public import SelectionSources
 ///   `Module.Class/test` (XCTest), `Module.Suite/test()` and `Module.test()` (Swift Testing).
 /// - A batch: one build (`swift build --build-tests`, which takes SwiftPM's lock on `.build`, so
 ///   workers sharing a directory build once and wait for each other only while building; skipped
-///   when this process built the same sources already, see `SwiftBuildStamp`), then
+///   when this or an earlier worker, or a run's inventory, built the same sources already, see
+///   `SwiftBuildStamp`), then
 ///   one `swift test --skip-build --ignore-lock --filter REGEX --xunit-output FILE` for the whole
 ///   batch. `--ignore-lock` lets several workers run tests from one build at once; without it a
 ///   running `swift test` holds the lock and serialises them.
@@ -30,8 +31,8 @@ public struct SwiftTestAdapter: TestAdapter {
     public var cancellation: RunCancellation?
     /// Seconds allowed for `swift build --build-tests`.
     public var buildTimeout: Double
-    /// Skip the build step when this process already built the package and neither its sources
-    /// nor its test products changed since (`SwiftBuildStamp`).
+    /// Skip the build step when the package was built (by this process, or one sharing its
+    /// cache) and neither its sources nor its test products changed since (`SwiftBuildStamp`).
     public var reuseBuilds: Bool
 
     public init(
@@ -44,8 +45,10 @@ public struct SwiftTestAdapter: TestAdapter {
         self.reuseBuilds = reuseBuilds
     }
 
-    /// `swift test` checks the build before it runs a test: about two seconds.
-    public var grantCost: Double { 2 }
+    /// A grant is one `swift test --skip-build`: SwiftPM loads the package (its manifests from
+    /// SwiftPM's cache) and lists the bundle's tests before the first one runs, about 0.5 s
+    /// (swift-algorithms, this machine). The build itself is once per worker, not per grant.
+    public var grantCost: Double { 0.5 }
     /// Unit tests take milliseconds (see `PytestAdapter.typicalTestSeconds`).
     public var typicalTestSeconds: Double? { 0.05 }
     /// Swift sources and the resolved packages decide what `swift test list` finds.
