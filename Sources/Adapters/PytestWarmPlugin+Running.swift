@@ -31,6 +31,8 @@ def _run_forked(order, results):
     """Runs `order` in a child forked from this server, which never runs a test itself."""
     sys.stdout.flush()
     sys.stderr.flush()
+    known = _regex_keys()
+    learned = _regex_list()
     # The server's objects move to the collector's permanent generation: a child's collections
     # then never walk (and so copy-on-write copy) the pages of every object it inherited.
     gc.freeze()
@@ -41,6 +43,7 @@ def _run_forked(order, results):
             _reseed_after_fork()
             _run(order, results)
             results.flush()
+            _save_regexes(learned, known)
         except BaseException:  # pytest.exit() or a crash of the protocol itself: the server says so
             import traceback
             traceback.print_exc()
@@ -59,6 +62,8 @@ def _run_forked(order, results):
         _send(results, {"died": "killed by signal %d" % os.WTERMSIG(status)})
     else:
         _send(results, {"died": "exit status %d" % os.WEXITSTATUS(status)})
+    # After the answer: the worker has the grant's results while this server compiles.
+    _learn_regexes(learned)
 
 
 def _reseed_after_fork():

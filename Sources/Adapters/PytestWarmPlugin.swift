@@ -80,10 +80,13 @@ the cost of a fork instead of a second pytest start-up. Its ready line carries i
 import gc
 import io
 import json
+import marshal
 import os
 import pathlib
+import re
 import select
 import sys
+import warnings
 
 import pytest
 
@@ -313,5 +316,5 @@ def _serve(session, ids, results, requests):
         _run(order, results, requests)
         _send(results, {"done": len(order)})
 
-"""# + collectingSource + listingSource + runningSource + bytecodeSource
+"""# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource
 }

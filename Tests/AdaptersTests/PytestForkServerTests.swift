@@ -75,6 +75,34 @@ import Testing
         #expect(processStarts() == 1, "three attempts, no cold run for the broken module: \(log.lines)")
     }
 
+    /// A child's compiled regular expressions come back to its server, so later children find
+    /// them in `re`'s cache instead of compiling them again; plain pytest runs never do.
+    @Test func laterChildrenInheritThePatternsAnEarlierChildCompiled() throws {
+        let fixture = URL(fileURLWithPath: Self.fixture).deletingLastPathComponent().appendingPathComponent("pytest-regex").path
+        let regexLog = scratch.path + "/regexes"
+        var environment = PytestWarmTests.environment
+        environment["REGEX_LOG"] = regexLog
+        let suite = SuiteDefinition(name: "regex", adapter: .pytest, directory: fixture, command: "python3 -m pytest",
+                                    timeout: 60, environment: environment)
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
+        defer { servers.shutdown() }
+        let test = "tests/test_regex_cache.py::test_compiles_a_pattern"
+        for attempt in 2...4 {
+            #expect(runForked([test], attempt: attempt, suite, servers)[test]?.outcome == .passed)
+        }
+        let seen = try String(contentsOfFile: regexLog, encoding: .utf8).split(separator: "\n")
+        #expect(seen == ["compiled", "cached", "cached"], "the first child compiled it, its server learned it")
+
+        // The control: a plain pytest process compiles it every time.
+        try FileManager.default.removeItem(atPath: regexLog)
+        for _ in 1...2 {
+            let plain = try ProcessRunner().run(.argv(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", test]),
+                                                in: fixture, environment: environment, timeout: 60, outputCap: 1 << 16)
+            #expect(plain.succeeded, "\(String(decoding: plain.output, as: UTF8.self))")
+        }
+        #expect(try String(contentsOfFile: regexLog, encoding: .utf8).split(separator: "\n") == ["compiled", "compiled"])
+    }
+
     @Test func aPrestartedServerIsUsedAndAChildsSegfaultIsAnErrorWhileTheServerLivesOn() throws {
         let log = LogLines()
         let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }
