@@ -30,7 +30,7 @@ extension CoordinatorCore {
             // Most leases at a build's end are small and on time: passed over before their tests
             // are looked at.
             let runningFor = started(lease, on: victim) ? lease.runningFor(now: clock, workerRanOutAt: victim.lastRanOutAt) : 0
-            guard lease.work * max(1, lease.pace) >= Self.reclaimFloorSeconds || runningFor >= Self.reclaimFloorMilliseconds,
+            guard lease.work * lease.pace >= Self.reclaimFloorSeconds || runningFor >= Self.reclaimFloorMilliseconds,
                   let build = builds[lease.build], !build.finished,
                   !thief.shunnedBuilds.contains(build.id), build.faultedWorkers[thief.id] == nil,
                   let split = Self.reclaimSplit(lease, build, runningFor: runningFor),
@@ -77,8 +77,8 @@ extension CoordinatorCore {
     }
 
     /// How many times their predictions a lease's waiting tests are likely to take: 1, or more
-    /// when its latest result took `pace` times its prediction, or its running test has already
-    /// run `runningSeconds` against `runningPredicted`.
+    /// when its latest result took `pace` times its prediction (see `overrun`), or its running
+    /// test has already run `runningSeconds` against `runningPredicted`.
     ///
     /// Why: a first build predicts every test of a suite it has no history of alike (dateutil:
     /// 50 ms each), and a suite's slow tests sit together in a file, so one lease holds them all.
@@ -87,8 +87,18 @@ extension CoordinatorCore {
     /// one has outrun its prediction, so, likely, will they. Predictions from history rarely
     /// miss by much, so a later build's reclaims are as before.
     static func outrun(pace: Double, runningSeconds: Double, runningPredicted: Double) -> Double {
-        max(1, pace, runningSeconds / max(runningPredicted, 0.001))
+        max(1, pace, overrun(seconds: runningSeconds, predicted: runningPredicted))
     }
+
+    /// `seconds` over `predicted`, when a test took (or has run) at least `outrunSlackSeconds`
+    /// longer than predicted; else 1. Why the slack: a millisecond test's result waits up to
+    /// 10 ms in its worker's batch, and a scheduling hiccup is as long, which would make it look
+    /// ten times late and a lease of such tests worth splitting for nothing.
+    static func overrun(seconds: Double, predicted: Double) -> Double {
+        seconds - predicted >= outrunSlackSeconds ? seconds / max(predicted, 0.001) : 1
+    }
+
+    static let outrunSlackSeconds = 0.25
 
     /// A worker answered a reclaim of `batch.lease`: the tests it gave back that the lease still
     /// waits for leave the lease, go to the front of their build's queue, and from there to

@@ -83,7 +83,7 @@ extension CoordinatorCore {
         for result in results {
             guard let index = build.index(of: result.test), lease.arrived.insert(index).inserted else { continue }
             lease.notArrived -= 1
-            lease.pace = max(0, result.duration) / max(build.planned.tests[index].predicted, 0.001)
+            lease.pace = Self.overrun(seconds: max(0, result.duration), predicted: build.planned.tests[index].predicted)
         }
         lease.lastArrivalAt = clock
         leases[id] = lease

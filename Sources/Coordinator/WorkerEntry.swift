@@ -73,9 +73,10 @@ struct Lease {
     /// When it was granted, and when its latest result arrived (core clock, ms).
     var grantedAt: UInt64 = 0
     var lastArrivalAt: UInt64 = 0
-    /// Its latest result's seconds over that test's predicted seconds: above 1, the predictions
-    /// of what it still holds are likely low too (a first build's guesses; see `reclaimSplit`).
-    var pace = 0.0
+    /// Its latest result's seconds over that test's predicted seconds (1 unless it was late by
+    /// more than a slack, see `CoordinatorCore.overrun`): above 1, the predictions of what it
+    /// still holds are likely low too (a first build's guesses; see `reclaimSplit`).
+    var pace = 1.0
 
     init(id: UInt64, worker: [UInt8], build: String, remaining: [Int: Int], deadline: UInt64, budget: UInt64,
          work: Double, retryLane: Bool) {
