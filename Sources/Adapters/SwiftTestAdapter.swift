@@ -57,6 +57,13 @@ public struct SwiftTestAdapter: TestAdapter {
     /// The listed tests, in `swift test list` order. A package that does not build, or a
     /// `swift` that cannot be started, is a bad-input `TestfleetError` naming the suite and the tool's output.
     public func inventory(of suite: SuiteDefinition) throws -> [String] {
+        let result: Result<[String], any Error> = SwiftTemporaryDirectories.shared.withDirectory { directory in
+            Result { try listTests(of: SwiftTemporaryDirectories.suite(suite, in: directory)) }
+        }
+        return try result.get()
+    }
+
+    private func listTests(of suite: SuiteDefinition) throws -> [String] {
         let scratch = SwiftGoConsoleCapture.makeTemporaryDirectory(prefix: "testfleet-swift")
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         if let failure = build(suite, scratch: scratch) {
@@ -72,6 +79,12 @@ public struct SwiftTestAdapter: TestAdapter {
     }
 
     public func run(_ tests: [String], of suite: SuiteDefinition, attempt: Int, report: (AdapterResult) -> Void) {
+        SwiftTemporaryDirectories.shared.withDirectory { directory in
+            runGrant(tests, of: SwiftTemporaryDirectories.suite(suite, in: directory), report: report)
+        }
+    }
+
+    private func runGrant(_ tests: [String], of suite: SuiteDefinition, report: (AdapterResult) -> Void) {
         var seen = Set<String>()
         let unique = tests.filter { seen.insert($0).inserted }
         let valid = unique.filter(SwiftTestNames.isTestName)
@@ -219,7 +232,9 @@ public struct SwiftTestAdapter: TestAdapter {
 
     /// Builds the package and its tests; nil when that worked.
     private func build(_ suite: SuiteDefinition, scratch: String) -> (note: String, output: [UInt8], dropped: Int)? {
-        let key = ([suite.directory] + words(suite) + suite.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
+        // The lent TMPDIR (`SwiftTemporaryDirectories`) changes nothing a build makes.
+        let key = ([suite.directory] + words(suite)
+            + suite.environment.filter { $0.key != "TMPDIR" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })
             .joined(separator: "\u{0}")
         let sources = reuseBuilds ? SwiftBuildStamp.sources(of: suite.directory) : ""
         if reuseBuilds,

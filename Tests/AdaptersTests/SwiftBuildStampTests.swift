@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Testing
 
 @testable import Adapters
@@ -23,5 +24,27 @@ import Testing
         builder.markBuilt("/pkg\u{0}swift", fingerprint: "13:3400:99.5|P.xctest@8")
         #expect(SwiftBuildStamp(folder: folder).isBuilt("/pkg\u{0}swift", fingerprint: "13:3400:99.5|P.xctest@8"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 1)
+    }
+}
+
+/// The temporary directories lent to swift calls: one holder at a time, stable names, emptied.
+@Suite struct SwiftTemporaryDirectoriesTests {
+    @Test func eachHolderGetsItsOwnDirectoryEmptiedAfterAndTheNamesStay() throws {
+        let root = NSTemporaryDirectory() + "testfleet-swift-tmp-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let lender = SwiftTemporaryDirectories(root: root)
+        let (outer, inner) = lender.withDirectory { outer in
+            #expect(FileManager.default.createFile(atPath: (outer ?? "") + "/TemporaryDirectory.left", contents: nil))
+            return (outer, lender.withDirectory { $0 })
+        }
+        #expect(outer == root + "/0" && inner == root + "/1", "a holder's directory is not lent twice")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/0").isEmpty, "emptied after its holder")
+        #expect(lender.withDirectory { $0 } == root + "/0", "the same name again: SwiftPM's manifest cache keys on it")
+
+        let suite = SuiteDefinition(name: "s", adapter: .swift, directory: "/p")
+        #expect(SwiftTemporaryDirectories.suite(suite, in: root + "/0").environment["TMPDIR"] == root + "/0")
+        var own = suite
+        own.environment["TMPDIR"] = "/mine"
+        #expect(SwiftTemporaryDirectories.suite(own, in: root + "/0").environment["TMPDIR"] == "/mine", "the suite's own wins")
     }
 }

@@ -56,6 +56,16 @@ import Testing
             adapter.run(["ArithmeticTests.AdditionXCTests/testAddsSmallNumbers"], of: suite, attempt: 3, report: $0)
         }
         #expect(edited.map(\.outcome) == [.failed], "an edited test is rebuilt before it runs")
+
+        // SwiftPM's leftovers stayed in the directories lent to the calls, which are empty once
+        // their holders let go (a test running beside this one may hold one now).
+        let lent = SwiftTemporaryDirectories.shared.root
+        for name in try FileManager.default.contentsOfDirectory(atPath: lent) where !name.hasSuffix(".lock") {
+            let lock = open(lent + "/" + name + ".lock", O_RDWR)
+            defer { if lock >= 0 { close(lock) } }
+            guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else { continue }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: lent + "/" + name).isEmpty, "\(lent)/\(name)")
+        }
     }
 
     @Test func aCrashOrHangErrorsOnlyThatTestAndTheRestStillRun() throws {
