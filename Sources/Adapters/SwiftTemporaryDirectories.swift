@@ -17,7 +17,7 @@ struct SwiftTemporaryDirectories: Sendable {
     /// Runs `body` with a directory that no other thread or process holds (held by an `flock`
     /// on `<root>/<n>.lock`), then empties it. Nil when none can be had: the caller leaves
     /// `$TMPDIR` as it is.
-    func withDirectory<T>(_ body: (String?) -> T) -> T {
+    func withDirectory<T>(_ body: (String?) throws -> T) rethrows -> T {
         try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         for n in 0..<64 {
             let fd = open(root + "/\(n).lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
@@ -33,9 +33,9 @@ struct SwiftTemporaryDirectories: Sendable {
             let directory = root + "/\(n)"
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             defer { Self.empty(directory) }
-            return body(directory)
+            return try body(directory)
         }
-        return body(nil)
+        return try body(nil)
     }
 
     /// `suite` with `TMPDIR` set to `directory`, unless the suite sets it itself.

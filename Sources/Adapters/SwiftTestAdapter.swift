@@ -57,10 +57,9 @@ public struct SwiftTestAdapter: TestAdapter {
     /// The listed tests, in `swift test list` order. A package that does not build, or a
     /// `swift` that cannot be started, is a bad-input `TestfleetError` naming the suite and the tool's output.
     public func inventory(of suite: SuiteDefinition) throws -> [String] {
-        let result: Result<[String], any Error> = SwiftTemporaryDirectories.shared.withDirectory { directory in
-            Result { try listTests(of: SwiftTemporaryDirectories.suite(suite, in: directory)) }
+        try SwiftTemporaryDirectories.shared.withDirectory { directory in
+            try listTests(of: SwiftTemporaryDirectories.suite(suite, in: directory))
         }
-        return try result.get()
     }
 
     private func listTests(of suite: SuiteDefinition) throws -> [String] {

@@ -11,12 +11,8 @@ import Wire
     /// w1 holds a lease of 12 one-second tests and runs none of them; w2 runs everything else
     /// until the queue is empty. Returns w1's lease.
     func fleetWithIdleSecondWorker() throws -> (FleetHarness, Assign) {
-        let fleet = FleetHarness()
-        fleet.hello("w1")
-        fleet.start(Self.tests, predicted: Array(repeating: 1, count: Self.tests.count))
-        let held = try #require(fleet.assigns(to: "w1").first)
+        let (fleet, held) = try fleet(predicting: 1)
         #expect(held.tests.count == 12, "half of 24 s of work for the lone worker")
-        fleet.hello("w2")
         var done = 0
         while let next = fleet.assigns(to: "w2").dropFirst(done).first {
             fleet.report("w2", next, .passed)
@@ -98,11 +94,18 @@ import Wire
     /// Once its running test has run far past its 62.5 ms, or a result took far longer than
     /// predicted, the tail counts that many times over and is worth taking.
     func fleetOfGuesses() throws -> (FleetHarness, Assign) {
+        let (fleet, held) = try fleet(predicting: 0.0625)
+        #expect(held.tests.count == 24, "1.5 s of work is one grant")
+        return (fleet, held)
+    }
+
+    /// w1 alone takes its first grant of the 24 tests, each predicted at `seconds`; then w2
+    /// says hello. Returns w1's grant.
+    func fleet(predicting seconds: Double) throws -> (FleetHarness, Assign) {
         let fleet = FleetHarness()
         fleet.hello("w1")
-        fleet.start(Self.tests, predicted: Array(repeating: 0.0625, count: Self.tests.count))
+        fleet.start(Self.tests, predicted: Array(repeating: seconds, count: Self.tests.count))
         let held = try #require(fleet.assigns(to: "w1").first)
-        #expect(held.tests.count == 24, "1.5 s of work is one grant")
         fleet.hello("w2")
         return (fleet, held)
     }
