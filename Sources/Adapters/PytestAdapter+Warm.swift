@@ -108,6 +108,11 @@ extension PytestAdapter {
                         cold += ours
                         processes.log("pytest warm session: \(ours.count) node id(s) not collected there, running them cold: "
                                       + String(describing: message["why"] ?? "").suffix(300))
+                    } else if let standIns = message["stand_ins"] as? [String: String] {
+                        // Parametrisation ids made from a changing value (the time): see PytestWarmPlugin+StandIns.
+                        let pairs = standIns.sorted { $0.key < $1.key }.prefix(3).map { "\($0.key) as \($0.value)" }
+                        processes.log("pytest warm session: \(standIns.count) node id(s) no longer collected (their parameters "
+                                      + "change between collections) ran as the item now in their place: " + pairs.joined(separator: ", "))
                     } else if let dropped = message["dropped"] as? [String] {
                         // Given back to the coordinator: another worker runs them.
                         let ours = dropped.filter { remaining.remove($0) != nil }

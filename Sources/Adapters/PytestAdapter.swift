@@ -97,17 +97,17 @@ public struct PytestAdapter: TestAdapter {
             // errors under --continue-on-collection-errors (a command's or addopts'), which
             // makes them "failed tests" rather than an interruption.
             guard !run.timedOut, let status = run.exitStatus,
-                  [0, 2, 5].contains(status) || (status == 1 && !parsed.brokenModules.isEmpty)
+                  [0, 2, 5].contains(status) || (status == 1 && !parsed.brokenCollectors.isEmpty)
             else {
                 let why = run.timedOut ? "timed out" : run.exitStatus.map { "exit status \($0)" } ?? "signal \(run.signal ?? 0)"
                 throw TestfleetError.badInput("suite '\(suite.name)': pytest --collect-only failed (\(why)) in \(suite.directory); its output ends:\n"
                                 + Self.tail(output, 3000))
             }
-            if status == 5 || !parsed.nodeIDs.isEmpty || !parsed.brokenModules.isEmpty {
+            if status == 5 || !parsed.nodeIDs.isEmpty || !parsed.brokenCollectors.isEmpty {
                 // Modules skipped at collection count as one skipped test each in a plain run
                 // (`-rfEs` keeps pytest's default `fE` summary, whose ERROR lines name broken modules).
-                return parsed.nodeIDs + parsed.brokenModules
-                    + PytestNodeIDs.skippedModules(in: output, excluding: parsed.nodeIDs + parsed.brokenModules) {
+                return parsed.nodeIDs + parsed.brokenCollectors
+                    + PytestNodeIDs.skippedModules(in: output, excluding: parsed.nodeIDs + parsed.brokenCollectors) {
                         PytestNodeIDs.testModules(under: $0, in: suite.directory)
                     }
             }

@@ -30,10 +30,11 @@ enum PytestNodeIDs {
         var name: String
     }
 
-    /// Node ids and collection-error modules from `pytest --collect-only -q` output: the node id
-    /// lines up to the first blank line, then `ERROR path` lines of the short summary (modules
-    /// that failed to import; they become one test each so their error is reported, not lost).
-    static func parseCollection(_ output: String) -> (nodeIDs: [String], brokenModules: [String]) {
+    /// Node ids and collection errors from `pytest --collect-only -q` output: the node id lines
+    /// up to the first blank line, then `ERROR id` lines of the short summary (modules that
+    /// failed to import, classes that could not be collected; they become one test each so
+    /// their error is reported, not lost).
+    static func parseCollection(_ output: String) -> (nodeIDs: [String], brokenCollectors: [String]) {
         var nodeIDs: [String] = []
         var broken: [String] = []
         var inList = true
@@ -50,7 +51,7 @@ enum PytestNodeIDs {
             if text.hasPrefix("ERROR "), !text.hasPrefix("ERROR: ") {
                 var path = String(text.dropFirst(6))
                 if let dash = path.range(of: " - ") { path = String(path[..<dash.lowerBound]) }
-                if !path.contains("::") && !broken.contains(path) { broken.append(path) }
+                if !broken.contains(path) { broken.append(path) }
             }
         }
         return (nodeIDs, broken)

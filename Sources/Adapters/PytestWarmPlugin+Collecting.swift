@@ -79,12 +79,17 @@ def _collect(session, args):
     if _files_done or _units_done:
         _queue_conftests_again(session)
     try:
-        items = list(session.perform_collect(args))
+        with _collection_warnings(session):
+            items = list(session.perform_collect(args))
     finally:
         # Also when pytest refuses an argument: a module that cannot be imported or skips
         # itself whole has no class to name, and its report says so.
         for node_id, report in _collected.items():
-            if not node_id or "::" in node_id:
+            if not node_id:
+                continue
+            if "::" in node_id:
+                if report.failed:  # a class pytest could not collect: its own error, as in a plain run
+                    _broken_collectors[node_id] = report
                 continue
             if report.skipped:
                 _skipped_files[node_id] = report
@@ -93,6 +98,20 @@ def _collect(session, args):
     for item in items:
         _items.setdefault(item.nodeid, item)
     return items
+
+
+def _collection_warnings(session):
+    """The warning filters and recording pytest puts around its collection: the configured
+    filters apply, and whatever a test module changes at import (markdown's test_legacy.py calls
+    warnings.simplefilter("error")) ends with the collection, as in a plain run, instead of
+    holding for every test the session runs after it. A pytest without the helper: nothing."""
+    try:
+        from _pytest.warnings import catch_warnings_for_item
+    except ImportError:
+        import contextlib
+        return contextlib.nullcontext()
+    config = session.config
+    return catch_warnings_for_item(config, ihook=config.hook, when="collect", item=None)
 
 
 def _unit_of(node_id):

@@ -66,13 +66,15 @@ def _list_everything(session, path, can_share):
     finally:
         shares, _shares = _shares, None
     if shares is not None:
-        shares.import_others()
+        with _collection_warnings(session):
+            shares.import_others()
     ids = list(dict.fromkeys(item.nodeid for item in items))
-    # pytest's short summary names the broken modules (ERROR lines) and the test modules skipped
-    # whole (SKIPPED lines); `--collect-only` lists each once.
-    modules = [node_id for node_id, report in _collected.items() if node_id and "::" not in node_id
-               and (report.failed or (report.skipped and _is_test_module(node_id)))]
+    # pytest's short summary names the broken modules and classes (ERROR lines) and the test
+    # modules skipped whole (SKIPPED lines); `--collect-only` lists each once.
+    modules = [node_id for node_id, report in _collected.items() if node_id
+               and (report.failed or ("::" not in node_id and report.skipped and _is_test_module(node_id)))]
     _files_done.update(_file_of(node_id) for node_id in ids + modules)
+    _known_ids.update(ids)
     listed = ids + modules
     if shares is not None:
         listed = {"files": shares.files, "ids": ids, "modules": modules}

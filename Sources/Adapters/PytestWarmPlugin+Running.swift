@@ -81,7 +81,7 @@ def _run(order, results, requests=None):
     """Runs `order`, saying which test starts first and, with each result, which starts next:
     one line (one wakeup of the worker) per test, where a start line of its own made two."""
     if order:
-        _send(results, {"start": order[0].nodeid})
+        _send(results, {"start": _name(order[0])})
     index = 0
     while index < len(order):
         if requests is not None:
@@ -95,12 +95,12 @@ def _run(order, results, requests=None):
         item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
         reports = _reports.pop(item.nodeid, [])
         outcome = _outcome(reports)
-        message = {"result": item.nodeid, "outcome": outcome,
+        message = {"result": _name(item), "outcome": outcome,
                    "duration": sum(getattr(r, "duration", 0.0) for r in reports),
                    "output": _output(reports, outcome)}
         if following is not None:
             # A hand-back never takes the test named here (see _hand_back): it runs next.
-            message["next"] = following.nodeid
+            message["next"] = _name(following)
         _send(results, message)
 
 
@@ -145,7 +145,7 @@ def _hand_back(order, index, request, results):
     """Gives back the tests of `order` after request["drop_after"], before order[index] starts.
     That test stays (pytest set up for it when it was named the previous test's next item), and
     so does everything before it; the rest is cut from `order` and listed in the answer."""
-    ids = [item.nodeid for item in order]
+    ids = [_name(item) for item in order]
     try:
         cut = ids.index(request["drop_after"]) + 1
     except ValueError:

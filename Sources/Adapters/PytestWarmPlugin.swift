@@ -26,10 +26,13 @@ items are run through pytest's own pytest_runtest_protocol hook, one JSON line p
 TESTFLEET_WARM_OUT: {"start": id} before the grant's first test, {"result": id, "outcome",
 "duration", "output", "next": id} after each test ("next" names the test that starts now, absent
 after the last), {"missing": [ids]} for ids collection did not yield, {"done": n} at the grant's
-end.
-A module skipped whole is one skipped result and a module that cannot be collected one error
-result (with pytest's collection report), each named as the inventory names it, as a plain run
-reports them.
+end. An id that collection no longer yields because its parametrisation id is made from a value
+that changes between collections (the time, a random number, an address) is run as the item that
+now stands in its place, and reported under the id asked for ({"stand_ins": {id: item id}} says
+which; see _stand_ins).
+A module skipped whole is one skipped result and a module (or class) that cannot be collected
+one error result (with pytest's collection report), each named as the inventory names it, as a
+plain run reports them.
 The worker watches each test's own timeout and restarts the process when a test kills it.
 While a grant runs the worker may send {"drop_after": id, "reclaim": n}: before its next test the
 session gives back the grant's tests after `id` that have not started, and says which with
@@ -45,7 +48,7 @@ exited normally, or {"died": why} (and no "done") when it crashed or exited earl
 
 With TESTFLEET_WARM_LIST=PATH the session collects the whole suite before it says it is ready
 and writes the node ids, as `pytest --collect-only` would list them (a module that cannot be
-imported and a test module skipped whole are one id each), to PATH as a JSON list (atomically),
+imported, a class that cannot be collected and a test module skipped whole are one id each), to PATH as a JSON list (atomically),
 or why it could not to PATH.failed; its grants then collect nothing. A build's first plan takes
 its tests from there: collecting once per worker, as pytest-xdist does, instead of once more.
 
@@ -108,6 +111,8 @@ _collected = {}
 _items = {}
 _skipped_files = {}
 _broken_files = {}
+# The failed report of each class (or other collector below a module) that could not be collected.
+_broken_collectors = {}
 _files_done = set()
 # The units (see _unit_of) collected so far, and whether a grant collects units or whole files.
 _units_done = set()
@@ -288,6 +293,7 @@ def _redirect_output(fd_output):
 def _serve(session, ids, results, requests):
     session.shouldfail = False
     session.shouldstop = False
+    _known_ids.update(ids)
     why = _collect_for(session, ids)
     by_id = {i: _items[i] for i in ids if i in _items}
     missing = []
@@ -295,20 +301,28 @@ def _serve(session, ids, results, requests):
         if node_id in by_id:
             continue
         report = _skipped_files.get(_file_of(node_id))
-        broken = _broken_files.get(_file_of(node_id))
+        broken = _broken_files.get(_file_of(node_id)) or _broken_collector_of(node_id)
         if report is not None:
             # A module skipped as a whole (importorskip): one skipped test, as in a plain run.
             _send(results, {"result": node_id, "outcome": "skipped", "duration": 0.0, "output": _text(report)})
         elif broken is not None:
-            # A module that cannot be collected (its import fails): the module id the inventory
-            # lists, or a test id in it, is an error with pytest's collection report, as the
-            # cold path reports it.
+            # A module (or a class) that cannot be collected: the id the inventory lists, or a
+            # test id in it, is an error with pytest's collection report, as the cold path
+            # reports it.
             _send(results, {"result": node_id, "outcome": "error", "duration": 0.0,
                             "output": _output([broken], "error")})
         else:
             missing.append(node_id)
     if missing:
+        found = _stand_ins(missing, ids)
+        if found:
+            by_id.update(found)
+            missing = [node_id for node_id in missing if node_id not in found]
+            _send(results, {"stand_ins": {node_id: item.nodeid for node_id, item in found.items()}})
+    if missing:
         _send(results, {"missing": missing, "why": why or "not collected"})
+    _aliases.clear()
+    _aliases.update((item.nodeid, node_id) for node_id, item in by_id.items() if item.nodeid != node_id)
     order = [by_id[i] for i in ids if i in by_id]
     if _FORK:
         _run_forked(order, results)
@@ -316,5 +330,5 @@ def _serve(session, ids, results, requests):
         _run(order, results, requests)
         _send(results, {"done": len(order)})
 
-"""# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource
+"""# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource
 }

@@ -1,0 +1,75 @@
+extension PytestWarmPlugin {
+    /// The part of the plugin's source that finds, for an id collection no longer yields, the
+    /// item that stands in its place: the same test function, parametrised with a value that
+    /// changes from one collection to the next. Appended to `source`: one module.
+    ///
+    /// Why: a later build plans from the inventory a previous collection listed, and pytest
+    /// makes a parametrisation's id from its value. marshmallow parametrises a test with
+    /// `dt.datetime.now().strftime(…)`, so its ids name the second they were collected in
+    /// (`test_invalid_datetime_deserialization[07:06:41 2026-12-02]`); an hour later the ids the
+    /// plan holds exist nowhere, while a plain pytest run, which collects and runs in one go,
+    /// passes them. Such a test is still the same test: it is run as the item collected now and
+    /// reported under the id the inventory gave it, so counts and history match a plain run.
+    static let standInSource = #"""
+
+# Ids this process was asked for or listed (an item with one of these ids is no stand-in: the
+# plan runs it under its own id), the stand-in found for each id asked for so far (a retry in a
+# fork server, or a later grant, gets the same one), and, for the grant being run, the id each
+# stand-in item reports under.
+_known_ids = set()
+_stand_in_for = {}
+_aliases = {}
+_VOLATILE = re.compile(r"0x[0-9a-fA-F]+|[0-9]+")
+
+
+def _name(item):
+    """The id `item` is reported under: the id asked for when it stands in for one."""
+    return _aliases.get(item.nodeid, item.nodeid)
+
+
+def _shape(node_id):
+    """(function id, parameters with every number and address as 0): what a volatile id keeps
+    from one collection to the next."""
+    base, _, parameters = node_id.partition("[")
+    return base, _VOLATILE.sub("0", parameters)
+
+
+def _stand_ins(missing, asked):
+    """Items collected now for the parametrised ids in `missing`: per function, the items of
+    the same shape that no grant asked for by their own id, paired in collection order with the
+    missing ids in the order they were asked for. An id with no such item stays missing."""
+    found = {}
+    wanted = {}
+    for node_id in missing:
+        item = _stand_in_for.get(node_id)
+        if item is not None:
+            found[node_id] = item
+        elif "[" in node_id:
+            wanted.setdefault(_shape(node_id), []).append(node_id)
+    if not wanted:
+        return found
+    bases = {base for base, _ in wanted}
+    used = {item.nodeid for item in _stand_in_for.values()}
+    spare = {}
+    for node_id, item in _items.items():
+        if (node_id.partition("[")[0] in bases and node_id not in _known_ids and node_id not in used
+                and node_id not in asked):
+            spare.setdefault(_shape(node_id), []).append(item)
+    for key, ids in wanted.items():
+        for node_id, item in zip(ids, spare.get(key, [])):
+            found[node_id] = item
+            _stand_in_for[node_id] = item
+    return found
+
+
+def _broken_collector_of(node_id):
+    """The failed collection report of the class (or other collector below its module) that
+    holds `node_id`, or is it; None when none failed."""
+    parts = node_id.partition("[")[0].split("::")
+    for end in range(2, len(parts) + 1):
+        report = _broken_collectors.get("::".join(parts[:end]))
+        if report is not None:
+            return report
+    return None
+"""#
+}

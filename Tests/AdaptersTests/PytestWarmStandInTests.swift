@@ -1,0 +1,103 @@
+import Foundation
+import Model
+import Testing
+@testable import Adapters
+
+/// What a later build's warm session meets on a real pytest and Tests/Fixtures/pytest-volatile:
+/// an inventory another process listed, whose clock-made parametrisation ids no longer exist; a
+/// class that cannot be collected; a module that turns warnings into errors at import.
+@Suite(.serialized) struct PytestWarmStandInTests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/pytest-volatile").path
+    static let brokenClass = "tests/test_broken_class.py::TestBroken"
+
+    let scratch: TemporaryDirectory
+    var starts: String { scratch.path + "/starts" }
+
+    init() throws { scratch = try TemporaryDirectory() }
+
+    /// The suite, its command counting the pytest processes it starts.
+    var suite: SuiteDefinition {
+        let command = "sh -c 'echo start >> \"\(starts)\"; exec python3 -m pytest \"$@\"' pytest"
+        return SuiteDefinition(name: "volatile", adapter: .pytest, directory: Self.fixture, command: command,
+                               environment: PytestWarmTests.environment)
+    }
+
+    var processStarts: Int {
+        ((try? String(contentsOfFile: starts, encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
+
+    /// The inventory a previous build took: a plain `pytest --collect-only` in its own process.
+    func inventory() throws -> [String] {
+        try PytestAdapter().inventory(of: SuiteDefinition(name: "volatile", adapter: .pytest, directory: Self.fixture,
+                                                          environment: PytestWarmTests.environment))
+    }
+
+    func results(_ run: ((AdapterResult) -> Void) -> Void) -> [String: AdapterResult] {
+        var results: [String: AdapterResult] = [:]
+        run { results[$0.name] = $0 }
+        return results
+    }
+
+    @Test func aLaterSessionRunsClockMadeIdsAsTheItemsNowInTheirPlace() throws {
+        let listed = try inventory()
+        let clockMade = listed.filter { $0.hasPrefix("tests/test_volatile.py::test_value[") && $0 != "tests/test_volatile.py::test_value[fixed]" }
+        #expect(clockMade.count == 2, "\(listed)")
+        let log = LogLines()
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) }
+        defer { sessions.shutdown() }
+        let got = results { PytestAdapter().runWarm(listed, of: suite, key: "k", sessions: sessions, report: $0) }
+        #expect(Set(got.keys) == Set(listed), "one result per listed id, under the listed id")
+        for id in listed where id != Self.brokenClass {
+            #expect(got[id]?.outcome == .passed, "\(id): \(got[id].map { String(decoding: $0.output, as: UTF8.self) } ?? "none")")
+        }
+        #expect(processStarts == 1, "no cold run: \(log.lines)")
+        #expect(log.lines.contains { $0.contains("2 node id(s) no longer collected") }, "\(log.lines)")
+    }
+
+    @Test func aRetryInAForkServerFindsTheSameStandInEveryTime() throws {
+        let listed = try inventory()
+        let clockMade = try #require(listed.first { $0.hasPrefix("tests/test_volatile.py::test_value[at-") })
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
+        defer { servers.shutdown() }
+        for attempt in 2...4 {
+            let got = results { PytestAdapter().runForked([clockMade], of: suite, attempt: attempt, key: "k", servers: servers, report: $0) }
+            #expect(got[clockMade]?.outcome == .passed, "attempt \(attempt): \(got)")
+        }
+        #expect(processStarts == 1, "one fork server, no cold run")
+    }
+
+    @Test func aClassThatCannotBeCollectedIsOneErrorInTheListingAndInEveryRun() throws {
+        let listed = try inventory()
+        #expect(listed.contains(Self.brokenClass), "the cold inventory lists it: \(listed)")
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
+        defer { sessions.shutdown() }
+        let listing = scratch.path + "/listing.json"
+        #expect(PytestAdapter().prewarm(suite, key: "k", sessions: sessions, servers: nil, listing: listing))
+        let warmListed = try JSONDecoder().decode([String].self, from: Data(contentsOf: URL(fileURLWithPath: listing)))
+        #expect(warmListed.contains(Self.brokenClass), "the warm listing lists it: \(warmListed)")
+        let ids = [Self.brokenClass, "tests/test_broken_class.py::test_collected"]
+        let warm = results { PytestAdapter().runWarm(ids, of: suite, key: "k2", sessions: sessions, report: $0) }
+        let cold = results { PytestAdapter().run(ids, of: suite, attempt: 1, report: $0) }
+        for got in [warm, cold] {
+            let broken = try #require(got[Self.brokenClass])
+            #expect(broken.outcome == .error)
+            #expect(String(decoding: broken.output, as: UTF8.self).contains("no_such_argument"))
+            #expect(got[ids[1]]?.outcome == .passed)
+        }
+    }
+
+    @Test func aWarningFilterSetAtImportEndsWithCollectionAsInAPlainRun() throws {
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
+        defer { sessions.shutdown() }
+        // One grant collects the module that sets the filter, the next runs a test that warns.
+        let first = results {
+            PytestAdapter().runWarm(["tests/test_filter_at_import.py::test_imported"], of: suite, key: "k", sessions: sessions, report: $0)
+        }
+        #expect(first.values.first?.outcome == .passed)
+        let second = results { PytestAdapter().runWarm(["tests/test_warns.py::test_warns"], of: suite, key: "k", sessions: sessions, report: $0) }
+        let warns = try #require(second["tests/test_warns.py::test_warns"])
+        #expect(warns.outcome == .passed, "\(String(decoding: warns.output, as: UTF8.self))")
+        #expect(processStarts == 1)
+    }
+}
