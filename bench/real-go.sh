@@ -2,6 +2,7 @@
 # real-go: a real Go module from Debian's golang-*-dev sources through `testfleet run --local 2`
 # (default flags) against `go test -count=1 -p 2 ./...` in the same run, alternating.
 #   PROJECT=go-cmp  github.com/google/go-cmp (golang-github-google-go-cmp-dev; no dependencies)
+#   PROJECT=toml    github.com/BurntSushi/toml (golang-github-burntsushi-toml-dev; no dependencies)
 # MODES lists the values of TESTFLEET_WARM to measure with the same binary (0: one `go test` per
 # package per grant, 1: warm go, compiled test binaries reused); default "0 1". Round 0 builds each
 # mode on a fresh store and an empty worker cache; rounds 1..RUNS are later runs. Each round runs
@@ -15,7 +16,8 @@ RUNS="${RUNS:-5}"; WORKERS="${WORKERS:-2}"; PROJECT="${PROJECT:-go-cmp}"; MODES=
 bin="${BIN:-$PWD/.build/release/testfleet}"
 case "$PROJECT" in
   go-cmp) pkg=golang-github-google-go-cmp-dev; src=/usr/share/gocode/src/github.com/google/go-cmp ;;
-  *) echo "PROJECT must be go-cmp" >&2; exit 2 ;;
+  toml) pkg=golang-github-burntsushi-toml-dev; src=/usr/share/gocode/src/github.com/BurntSushi/toml ;;
+  *) echo "PROJECT must be go-cmp or toml" >&2; exit 2 ;;
 esac
 [ -f "$src/go.mod" ] || { echo "$src/go.mod missing: apt-get install $pkg" >&2; exit 2; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT

@@ -20,6 +20,10 @@
 #                   installed: one collection error, so every runner gets
 #                   --continue-on-collection-errors). pytest itself imports Pygments, so this
 #                   suite gets a venv of its own (.build-bench/venv-pygments).
+#   pypi            any other PyPI project whose sdist carries its tests, for suites this project
+#                   was not tuned on: PYPI=NAME==VERSION (its sdist is unpacked under $SRC and
+#                   installed editable) and PYPI_DEPS="…" (what its tests need, pip syntax).
+#                   Its own venv (.build-bench/venv-pypi-NAME).
 # MODES lists the values of TESTFLEET_WARM to measure with the same binary (0: a new pytest
 # process per grant, 1: warm pytest sessions); default "0 1". A mode may end in `r0` (e.g. "1r0"):
 # the same with `--retries 0`, to price failure handling: MODES="1 1r0" on a suite with genuinely
@@ -36,7 +40,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${RUNS:-3}"; WORKERS="${WORKERS:-2}"; PROJECT="${PROJECT:-networkx}"; MODES="${MODES:-0 1}"
 default_venv=.build-bench/venv
-case "$PROJECT" in pygments|jsonschema|astroid|black) default_venv=.build-bench/venv-$PROJECT ;; esac
+case "$PROJECT" in pygments|jsonschema|astroid|black) default_venv=.build-bench/venv-$PROJECT ;;
+  pypi) [[ "${PYPI:-}" == *==* ]] || { echo "PROJECT=pypi needs PYPI=NAME==VERSION" >&2; exit 2; }
+        default_venv=.build-bench/venv-pypi-${PYPI%%==*} ;; esac
 VENV="${VENV:-$default_venv}"; SRC="${SRC:-.build-bench/src}"
 bin="${BIN:-$PWD/.build/release/testfleet}"
 need() { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import pytest, xdist, $1" 2>/dev/null; }
@@ -86,7 +92,20 @@ case "$PROJECT" in
       "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist
     PYTEST_ARGS="${PYTEST_ARGS:---continue-on-collection-errors}"
     version=2.21.0 ;;
-  *) echo "PROJECT must be networkx, more-itertools, dateutil, attrs, jsonschema, astroid, black or pygments" >&2; exit 2 ;;
+  pypi)
+    name=${PYPI%%==*}; version=${PYPI#*==}
+    # The sdist's own file and folder names (normalised differently from project to project).
+    tarball=$(ls "$SRC"/*.tar.gz 2>/dev/null | grep -iE "/${name//[-_.]/[-_.]}-$version\.tar\.gz$" | head -1 || true)
+    if [ -z "$tarball" ]; then
+      mkdir -p "$SRC"; "$VENV/bin/pip" download -q --no-binary :all: --no-deps -d "$SRC" "$PYPI" >/dev/null
+      tarball=$(ls "$SRC"/*.tar.gz | grep -iE "/${name//[-_.]/[-_.]}-$version\.tar\.gz$" | head -1)
+    fi
+    top=$(tar -tzf "$tarball" | sed -n "1s,/.*,,p")
+    [ -d "$SRC/$top" ] || tar -xzf "$tarball" -C "$SRC"
+    dir="$(cd "$SRC/$top" && pwd)"
+    [ -f "$VENV/.installed" ] || { "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist ${PYPI_DEPS:-} && touch "$VENV/.installed"; }
+    PROJECT=$name ;;
+  *) echo "PROJECT must be networkx, more-itertools, dateutil, attrs, jsonschema, astroid, black, pygments or pypi" >&2; exit 2 ;;
 esac
 py="$(cd "$VENV/bin" && pwd)/python"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # real-swift: a real Swift package from the local package mirror through `testfleet run --local 2`
 # (default flags) against `swift test --parallel --num-workers 2` in the same run, alternating.
-#   PROJECT=swift-algorithms  apple/swift-algorithms 1.2.1 (212 XCTest tests; depends on swift-numerics)
+#   PROJECT=swift-algorithms       apple/swift-algorithms 1.2.1 (212 XCTest tests; depends on
+#                                  swift-numerics)
+#   PROJECT=swift-argument-parser  apple/swift-argument-parser 1.8.2 (XCTest; its example tests
+#                                  run the package's example executables)
 # The package is cloned from SwiftPM's repository cache (filled by resolving a throwaway package
 # that depends on it) into $SRC and built once (`swift build --build-tests`, not timed). Round 0 is
 # a fresh store; rounds 1..RUNS are later runs. Each round: testfleet once, then `swift test
@@ -14,7 +17,8 @@ RUNS="${RUNS:-5}"; WORKERS="${WORKERS:-2}"; PROJECT="${PROJECT:-swift-algorithms
 SRC="${SRC:-.build-bench/src}"; bin="${BIN:-$PWD/.build/release/testfleet}"
 case "$PROJECT" in
   swift-algorithms) url=https://github.com/apple/swift-algorithms; version=1.2.1 ;;
-  *) echo "PROJECT must be swift-algorithms" >&2; exit 2 ;;
+  swift-argument-parser) url=https://github.com/apple/swift-argument-parser; version=1.8.2 ;;
+  *) echo "PROJECT must be swift-algorithms or swift-argument-parser" >&2; exit 2 ;;
 esac
 dir="$SRC/$PROJECT-$version"
 if [ ! -f "$dir/Package.swift" ]; then
