@@ -38,12 +38,15 @@ extension PytestAdapter {
     /// `servers` has none yet, so retries find one ready without a pytest start-up of their own.
     /// With `reclaim`, the coordinator may take back the grant's tests that have not started
     /// (see `GrantReclaim`); the grant's cold remainder, if any, runs after `reclaim` is closed.
+    /// `modules`: the test files of the build's tests (`Assign.modules`), which the session
+    /// imports before its first test, as a plain run does.
     public func runWarm(_ tests: [String], of suite: SuiteDefinition, key: String, sessions: PytestWarmSessions,
-                        servers: PytestForkServers? = nil, reclaim: GrantReclaim? = nil, report: (AdapterResult) -> Void) {
+                        servers: PytestForkServers? = nil, reclaim: GrantReclaim? = nil, modules: [String] = [],
+                        report: (AdapterResult) -> Void) {
         let processes = ServingProcesses(
             acquire: { warmProcess(for: key, suite, sessions, servers) }, release: { _ in }, discard: { _ in sessions.discard(key) },
             log: sessions.log)
-        serve(tests, of: suite, attempt: 1, from: processes, reclaim: reclaim, report: report)
+        serve(tests, of: suite, attempt: 1, from: processes, reclaim: reclaim, modules: modules, report: report)
     }
 
     /// Starts `key`'s warm session (and its twin fork server, when `servers` has none for the
@@ -60,7 +63,7 @@ extension PytestAdapter {
     /// Runs `tests` through processes that take grants over a pipe, each test watched for its own
     /// timeout and for the process dying under it; what they cannot run goes to the cold path.
     func serve(_ tests: [String], of suite: SuiteDefinition, attempt: Int, from processes: ServingProcesses,
-               reclaim: GrantReclaim? = nil, report: (AdapterResult) -> Void) {
+               reclaim: GrantReclaim? = nil, modules: [String] = [], report: (AdapterResult) -> Void) {
         var seen = Set<String>()
         let order = tests.filter { seen.insert($0).inserted }
         var remaining = seen
@@ -72,7 +75,7 @@ extension PytestAdapter {
                 cold += pending
                 break
             }
-            guard process.send(pending) else {
+            guard process.send(pending, modules: modules) else {
                 process.stop()
                 processes.discard(process)
                 cold += pending

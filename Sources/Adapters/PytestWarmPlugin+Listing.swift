@@ -44,12 +44,46 @@ class _Shares:
 
     def import_others(self):
         for node in self.others:
+            _imported.add(node.nodeid)
             try:
                 node.obj
             except KeyboardInterrupt:
                 raise
             except BaseException:  # a module that cannot be imported or skips itself whole
                 pass
+
+
+class _ImportOnly(_Shares):
+    """A collection that collects no file: it only finds the test modules, for import_others."""
+
+    def __init__(self):
+        self.others = []
+
+    def mine(self, node):
+        return False
+
+
+def _import_modules(session, files):
+    """Imports the test modules among `files` (in order) that this session has not collected or
+    imported, without collecting them: a plain run imports every test module it collects before
+    its first test, and suites rely on that (structlog's callsite tests expect `multiprocessing`
+    to be imported by then, which another of its test modules does). A module that fails, or a
+    file pytest refuses, is left to the grant that collects it, which reports it as a plain run
+    does. A pytest without directory collectors (before 8.0) imports nothing here."""
+    global _shares
+    wanted = [f for f in files if f not in _files_done and f not in _imported]
+    _imported.update(wanted)
+    if not wanted or not _by_unit:
+        return
+    _shares = _ImportOnly()
+    try:
+        _collect(session, wanted)
+        with _collection_warnings(session):
+            _shares.import_others()
+    except BaseException:  # a file pytest refuses, an interrupt: the grants report what matters
+        pass
+    finally:
+        _shares = None
 
 
 def _list_everything(session, path, can_share):

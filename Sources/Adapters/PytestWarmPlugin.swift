@@ -16,7 +16,8 @@ enum PytestWarmPlugin {
 """testfleet's warm pytest session (loaded with -p testfleet_warm; written by the worker).
 
 The process imports and configures once, skips the initial collection, then serves grants: a
-request is one JSON line on fd TESTFLEET_WARM_IN ({"ids": [...]}); what a grant names is
+request is one JSON line on fd TESTFLEET_WARM_IN ({"ids": [...]}, and with a build's first
+grant "import": [the test files of the build's tests], imported first, see _import_modules); what a grant names is
 collected the first time a grant names it (each id's top-level class or function under its
 file's one module node, see _collect_for; whole files on a pytest before 8.0) and its items are
 kept, as pytest-xdist's workers keep theirs (collecting a file a second time in one session is
@@ -114,6 +115,8 @@ _broken_files = {}
 # The failed report of each class (or other collector below a module) that could not be collected.
 _broken_collectors = {}
 _files_done = set()
+# The test files imported without being collected (_import_modules, a sharded listing's others).
+_imported = set()
 # The units (see _unit_of) collected so far, and whether a grant collects units or whole files.
 _units_done = set()
 _by_unit = False
@@ -226,6 +229,8 @@ def pytest_runtestloop(session):
         request = requests.next()
         if request is None:
             break
+        if "import" in request:
+            _import_modules(session, request["import"])
         if "ids" in request:  # a reclaim that came after its grant ended: the worker knows
             _serve(session, request["ids"], results, requests)
     # Closed here: a suite that turns warnings into errors would fail the exit on open files.

@@ -35,6 +35,8 @@ final class PytestWarmProcess {
     /// Results reported there so far: the next one's position (a warm session's grants add up,
     /// so a test of a later grant counts every test of the earlier ones as before it).
     private var reported = 0
+    /// The hash of the last `modules` sent (a session imports a list once; see `send`).
+    private var modulesSent: Int?
     /// A fork server (`TESTFLEET_WARM_FORK=1`): each grant runs in a new child in which no test
     /// ran before, so each grant is a process of its own for the order-dependence check.
     let forksPerGrant: Bool
@@ -138,14 +140,20 @@ final class PytestWarmProcess {
     /// The output since the last mark, and the bytes dropped from its front.
     var output: (bytes: [UInt8], dropped: Int) { (tail.bytes, tail.dropped) }
 
-    /// Sends one grant's node ids. False when the process is gone.
-    func send(_ ids: [String]) -> Bool {
+    /// Sends one grant's node ids, and `modules` to import first unless this process was sent
+    /// them already. False when the process is gone.
+    func send(_ ids: [String], modules: [String] = []) -> Bool {
         guard !stopped else { return false }
         if forksPerGrant {
             runID = RunPlace.newProcess()
             reported = 0
         }
-        return Self.writeLine(["ids": ids], to: requestFD)
+        var request: [String: Any] = ["ids": ids]
+        if !modules.isEmpty, modules.hashValue != modulesSent {
+            request["import"] = modules
+            modulesSent = modules.hashValue
+        }
+        return Self.writeLine(request, to: requestFD)
     }
 
     /// A second descriptor for the request pipe (close-on-exec), for a `GrantReclaim` to write a

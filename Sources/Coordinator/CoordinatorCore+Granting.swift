@@ -76,9 +76,10 @@ extension CoordinatorCore {
         leases[id] = lease
         worker.leases.insert(id)
         let suite = suiteForGrant(build, tests: indices)
+        let modules = lane ? [] : build.testFilesToSend(suite: build.planned.tests[indices[0]].suite, to: worker.identity)
         send(.assign(Assign(lease: id, build: build.id, suite: suite,
                             deadlineMilliseconds: Int(min(life, UInt64(Int.max))), tests: granted,
-                            workspace: build.workspace)), to: worker.identity)
+                            workspace: build.workspace, modules: modules)), to: worker.identity)
     }
 
     /// Running builds in the order they get workers: higher priority first; among equal

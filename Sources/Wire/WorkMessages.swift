@@ -24,15 +24,21 @@ public struct Assign: Sendable, Equatable {
     public var tests: [GrantedTest]
     /// Where the worker materialises the build's code (nil: run in the suite's directory).
     public var workspace: WorkspaceSource?
+    /// pytest: the files of the build's tests of this suite, in the build's order, sent with a
+    /// worker's first lease of first attempts of the suite (empty otherwise). A warm session
+    /// imports them before its first test, as a plain run imports every module it collects
+    /// before running any (see `BuildState.testFiles`).
+    public var modules: [String]
 
     public init(lease: UInt64, build: String, suite: SuiteDefinition, deadlineMilliseconds: Int, tests: [GrantedTest],
-                workspace: WorkspaceSource? = nil) {
+                workspace: WorkspaceSource? = nil, modules: [String] = []) {
         self.lease = lease
         self.build = build
         self.suite = suite
         self.deadlineMilliseconds = deadlineMilliseconds
         self.tests = tests
         self.workspace = workspace
+        self.modules = modules
     }
 
     func write(to w: inout WireWriter) {
@@ -47,6 +53,7 @@ public struct Assign: Sendable, Equatable {
             }
         }
         if let workspace { w.message(6) { workspace.write(to: &$0) } }
+        for module in modules { w.string(7, module) }
     }
 
     init(from r: inout WireReader) throws(WireError) {
@@ -56,6 +63,7 @@ public struct Assign: Sendable, Equatable {
         deadlineMilliseconds = 0
         tests = []
         workspace = nil
+        modules = []
         while let (tag, f) = try r.next() {
             switch tag {
             case 1: lease = r.uint(f)
@@ -74,6 +82,7 @@ public struct Assign: Sendable, Equatable {
             case 6:
                 var inner = r.nested(f)
                 workspace = try WorkspaceSource(from: &inner)
+            case 7: modules.append(r.string(f))
             default: break
             }
         }

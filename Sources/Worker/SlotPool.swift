@@ -45,6 +45,9 @@ final class SlotPool: GrantRunner, Sendable {
     /// Leases running in a warm session, which can give back tests they have not started.
     /// `perArch`: its tests are per-arch copies (`name@arch`), which the session runs as `name`.
     private let reclaimable = Locked<[UInt64: (reclaim: GrantReclaim, perArch: Bool)]>([:])
+    /// The test files a build's first lease of a pytest suite carried (`Assign.modules`), by warm
+    /// key, for every slot's session of that key to import before its first test; the newest few.
+    private let testModules = Locked<[(key: String, files: [String])]>([])
     /// Compiled go test binaries, shared by the slots (nil when warm sessions are off).
     let goBinaries: GoTestBinaries?
     /// pytest fork servers for retries and confirmation runs, shared by the slots and the retry
@@ -220,6 +223,20 @@ final class SlotPool: GrantRunner, Sendable {
         }
     }
 
+    /// The test files for `key`'s sessions to import: `given` when the lease carried them (kept
+    /// for the key's other slots), else what an earlier lease of the key carried.
+    private func modules(for key: String, given: [String]) -> [String] {
+        testModules.withLock { kept in
+            if !given.isEmpty {
+                kept.removeAll { $0.key == key }
+                kept.append((key, given))
+                if kept.count > 4 { kept.removeFirst() }
+                return given
+            }
+            return kept.last { $0.key == key }?.files ?? []
+        }
+    }
+
     /// The adapter for `kind`, keeping what it caches in this worker's cache directory.
     private func adapter(for kind: AdapterKind) -> (any TestAdapter)? {
         guard var pytest = AdapterRegistry.adapter(for: kind) as? PytestAdapter else { return AdapterRegistry.adapter(for: kind) }
@@ -279,8 +296,9 @@ final class SlotPool: GrantRunner, Sendable {
                         post(.handedBack(lease: lease, build: build, reclaim: id, tests: names))
                     }
                     reclaimable.withLock { $0[lease] = (reclaim, perArch) }
-                    pytest.runWarm(names, of: assign.suite, key: Self.warmKey(assign), sessions: warm, servers: pytestForkServers,
-                                   reclaim: reclaim, report: report)
+                    let key = Self.warmKey(assign)
+                    pytest.runWarm(names, of: assign.suite, key: key, sessions: warm, servers: pytestForkServers,
+                                   reclaim: reclaim, modules: modules(for: key, given: assign.modules), report: report)
                     reclaimable.withLock { $0[lease] = nil }
                     reclaim.close()
                 } else if attempt > 1, let servers = pytestForkServers, let pytest {

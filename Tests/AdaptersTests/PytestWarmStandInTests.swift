@@ -87,6 +87,31 @@ import Testing
         }
     }
 
+    @Test func aSessionImportsTheBuildsTestModulesBeforeItsFirstTestAsAPlainRunDoes() throws {
+        let needs = "tests/test_needs_side_effect.py::test_sees"
+        // The control: a session that collects only the grant's own module.
+        let alone = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
+        defer { alone.shutdown() }
+        let without = results { PytestAdapter().runWarm([needs], of: suite, key: "k", sessions: alone, report: $0) }
+        #expect(without[needs]?.outcome == .failed)
+        // Sent the build's test files (as a worker's first lease carries them), it imports them first.
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
+        defer { sessions.shutdown() }
+        let modules = ["tests/test_import_side_effect.py", "tests/test_needs_side_effect.py", "tests/test_broken_class.py"]
+        let with = results {
+            PytestAdapter().runWarm([needs], of: suite, key: "k", sessions: sessions, modules: modules, report: $0)
+        }
+        #expect(with[needs]?.outcome == .passed, "\(with[needs].map { String(decoding: $0.output, as: UTF8.self) } ?? "none")")
+        // A module imported so still collects and runs when a later grant names it.
+        let later = results {
+            PytestAdapter().runWarm(["tests/test_import_side_effect.py::test_sets", Self.brokenClass], of: suite, key: "k",
+                                    sessions: sessions, modules: modules, report: $0)
+        }
+        #expect(later["tests/test_import_side_effect.py::test_sets"]?.outcome == .passed)
+        #expect(later[Self.brokenClass]?.outcome == .error)
+        #expect(processStarts == 2, "one session each, no cold run")
+    }
+
     @Test func aWarningFilterSetAtImportEndsWithCollectionAsInAPlainRun() throws {
         let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
         defer { sessions.shutdown() }

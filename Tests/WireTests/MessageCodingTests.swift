@@ -50,7 +50,7 @@ import Model
                                     shellTests: [ShellTest(name: "ok", command: "true")])
         suite.outputCap = 4096
         let assign = Assign(lease: 9, build: "b", suite: suite, deadlineMilliseconds: 5000,
-                            tests: [GrantedTest(name: "ok", attempt: 1)])
+                            tests: [GrantedTest(name: "ok", attempt: 1)], modules: ["tests/test_a.py", "tests/test_b.py"])
         #expect(try Message.decode(Message.assign(assign).encode()) == .assign(assign))
         let sim = Assign(lease: 1, build: "b", suite: .simulated(SimulatedSuite(count: 10, seed: 3, failFraction: 0.5)),
                          deadlineMilliseconds: 1, tests: [GrantedTest(name: "sim::t000001", attempt: 3)])
