@@ -35,15 +35,16 @@ def _regex_list():
 
 
 def _save_regexes(fd, known):
-    """In a child: lists the patterns in `re`'s cache that its server's cache (`known`) lacks."""
+    """In a child: lists the patterns in `re`'s cache that its server's cache (`known`) lacks,
+    and the source texts it parsed for failure reports (see _learn_source_trees)."""
     if fd is None:
         return
     try:
         learned = [(key[1], key[2]) for key in list(getattr(re, "_cache", {}))
                    if key not in known and isinstance(key, tuple) and len(key) == 3
                    and isinstance(key[1], (str, bytes)) and isinstance(key[2], int)]
-        if learned:
-            os.pwrite(fd, marshal.dumps(learned[-_REGEX_LIMIT:]), 0)
+        if learned or _new_source_texts:
+            os.pwrite(fd, marshal.dumps((learned[-_REGEX_LIMIT:], _new_source_texts[-_TREE_LIMIT:])), 0)
     except Exception:
         pass
 
@@ -53,9 +54,10 @@ def _learn_regexes(fd):
     if fd is None:
         return
     try:
-        learned = marshal.loads(os.pread(fd, os.fstat(fd).st_size, 0))
+        learned, texts = marshal.loads(os.pread(fd, os.fstat(fd).st_size, 0))
     except Exception:
         return
+    _learn_source_trees(texts if isinstance(texts, list) else [])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for pattern, flags in learned if isinstance(learned, list) else []:

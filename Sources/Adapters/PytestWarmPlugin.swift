@@ -212,6 +212,7 @@ def pytest_runtestloop(session):
     if not _ACTIVE:
         return None
     _silence_terminal(session.config)
+    _keep_source_trees()
     if _TWIN and not _FORK:
         _fork_twin()
     requests, results = _open_channels()
@@ -335,5 +336,5 @@ def _serve(session, ids, results, requests):
         _run(order, results, requests)
         _send(results, {"done": len(order)})
 
-"""# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource
+"""# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource
 }

@@ -103,6 +103,42 @@ import Testing
         #expect(try String(contentsOfFile: regexLog, encoding: .utf8).split(separator: "\n") == ["compiled", "compiled"])
     }
 
+    @Test func laterChildrenReportAFailureWithoutParsingItsSourceAgain() throws {
+        let fixture = URL(fileURLWithPath: Self.fixture).deletingLastPathComponent().appendingPathComponent("pytest-regex").path
+        let parseLog = scratch.path + "/parses"
+        var environment = PytestWarmTests.environment
+        environment["PARSE_LOG"] = parseLog
+        let suite = SuiteDefinition(name: "trees", adapter: .pytest, directory: fixture, command: "python3 -m pytest",
+                                    timeout: 60, environment: environment)
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
+        defer { servers.shutdown() }
+        let test = "tests/test_fails.py::test_fails"
+        func parsers() -> [String] {
+            ((try? String(contentsOfFile: parseLog, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        let first = try #require(runForked([test], attempt: 2, suite, servers)[test])
+        #expect(first.outcome == .failed)
+        let afterFirst = parsers()
+        #expect(!afterFirst.isEmpty, "the first child parsed the file to show its failure")
+        for attempt in 3...4 {
+            let later = try #require(runForked([test], attempt: attempt, suite, servers)[test])
+            #expect(later.outcome == .failed)
+            // The same report, from the tree the server learned.
+            #expect(String(decoding: later.output, as: UTF8.self).contains("assert 1 + 1 == expected + 1"))
+            #expect(String(decoding: later.output, as: UTF8.self) == String(decoding: first.output, as: UTF8.self))
+        }
+        // Only the first child and the server (learning it) parsed; the later children did not.
+        #expect(Set(parsers()).count == 2 && Set(parsers()) == Set(afterFirst), "\(afterFirst) then \(parsers())")
+
+        // The control: every plain pytest process parses it.
+        try FileManager.default.removeItem(atPath: parseLog)
+        for _ in 1...2 {
+            _ = try ProcessRunner().run(.argv(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", test]),
+                                        in: fixture, environment: environment, timeout: 60, outputCap: 1 << 16)
+        }
+        #expect(Set(parsers()).count == 2)
+    }
+
     @Test func aPrestartedServerIsUsedAndAChildsSegfaultIsAnErrorWhileTheServerLivesOn() throws {
         let log = LogLines()
         let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }
