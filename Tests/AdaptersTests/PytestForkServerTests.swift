@@ -127,8 +127,9 @@ import Testing
             #expect(String(decoding: later.output, as: UTF8.self).contains("assert 1 + 1 == expected + 1"))
             #expect(String(decoding: later.output, as: UTF8.self) == String(decoding: first.output, as: UTF8.self))
         }
-        // Only the first child and the server (learning it) parsed; the later children did not.
-        #expect(Set(parsers()).count == 2 && Set(parsers()) == Set(afterFirst), "\(afterFirst) then \(parsers())")
+        // Only the first child and its server (learning it after it answered, so maybe after
+        // `afterFirst` was read) parsed; the later children did not.
+        #expect(Set(parsers()).count == 2 && Set(afterFirst).isSubset(of: Set(parsers())), "\(afterFirst) then \(parsers())")
 
         // The control: every plain pytest process parses it.
         try FileManager.default.removeItem(atPath: parseLog)
