@@ -59,11 +59,11 @@ sessions makes each file's items once instead of N times (most of collection's c
 test modules import in 0.5 s and collect in 13 s). Each file pytest would collect goes, in
 collection order, to the share that holds the fewest bytes of source so far (ties: the lowest),
 which every session computes alike. A test module of another share reports no items, but it is
-still imported once this session's own files are collected (errors and skips ignored: its own
-share reports them), as a plain run imports every test module before its first test; suites
-rely on that (jsonschema's test_import_cli passes only once test_cli.py has imported
-jsonschema.cli). By then its own share has rewritten its asserts and cached the result (on
-disk, see TESTFLEET_WARM_REWRITE_CACHE), which is most of what importing it costs. PATH then gets {"files": [every file's id, in collection order],
+still imported before this session's first test (errors and skips ignored: its own share
+reports them), as a plain run imports every test module before its first test; suites rely on
+that (jsonschema's test_import_cli passes only once test_cli.py has imported jsonschema.cli).
+By then its own share has rewritten its asserts and cached the result (on disk, see
+TESTFLEET_WARM_REWRITE_CACHE), which is most of what importing it costs. PATH then gets {"files": [every file's id, in collection order],
 "ids": [this share's test ids], "modules": [its modules listed as one id each]}, for the reader
 to merge the N listings in the order one session's whole listing has. A pytest
 without directory collectors (before 8.0) collects everything and writes {"ids": [...]}. Files
@@ -115,8 +115,10 @@ _broken_files = {}
 # The failed report of each class (or other collector below a module) that could not be collected.
 _broken_collectors = {}
 _files_done = set()
-# The test files imported without being collected (_import_modules, a sharded listing's others).
+# The test files imported without being collected (_import_modules, a sharded listing's others),
+# and the other shares' modules a listing found, which the first grant imports (_import_deferred).
 _imported = set()
+_deferred = []
 # The units (see _unit_of) collected so far, and whether a grant collects units or whole files.
 _units_done = set()
 _by_unit = False
@@ -300,6 +302,7 @@ def _serve(session, ids, results, requests):
     session.shouldfail = False
     session.shouldstop = False
     _known_ids.update(ids)
+    _import_deferred(session)
     why = _collect_for(session, ids)
     by_id = {i: _items[i] for i in ids if i in _items}
     missing = []
