@@ -36,14 +36,11 @@ class _Shares:
         return owner == self.index
 
     def deferred(self, node):
-        """A report of no items for a file of another share, whose module `import_others` imports."""
+        """A report of no items for a file of another share, whose module _import_deferred imports."""
         from _pytest.reports import CollectReport
         if isinstance(node, pytest.Module):
             self.others.append(node)
         return CollectReport(node.nodeid, "passed", None, [])
-
-    def import_others(self):
-        _import_nodes(self.others)
 
 
 def _import_nodes(nodes):
@@ -74,7 +71,7 @@ def _import_deferred(session):
 
 
 class _ImportOnly(_Shares):
-    """A collection that collects no file: it only finds the test modules, for import_others."""
+    """A collection that collects no file: it only finds the test modules, for _import_deferred."""
 
     def __init__(self):
         self.others = []
@@ -91,7 +88,7 @@ def _import_modules(session, files):
     file pytest refuses, is left to the grant that collects it, which reports it as a plain run
     does. A pytest without directory collectors (before 8.0) imports nothing here."""
     global _shares
-    _import_deferred(session)
+    _import_deferred(session)  # a listing's own deferred modules first: they are not wanted again
     wanted = [f for f in files if f not in _files_done and f not in _imported]
     _imported.update(wanted)
     if not wanted or not _by_unit:
@@ -99,12 +96,12 @@ def _import_modules(session, files):
     _shares = _ImportOnly()
     try:
         _collect(session, wanted)
-        with _collection_warnings(session):
-            _shares.import_others()
+        _deferred.extend(_shares.others)
     except BaseException:  # a file pytest refuses, an interrupt: the grants report what matters
         pass
     finally:
         _shares = None
+    _import_deferred(session)
 
 
 def _list_everything(session, path, can_share):

@@ -1,6 +1,7 @@
 extension PytestWarmPlugin {
     /// The part of the plugin's source by which a fork server learns the regular expressions
-    /// its children compiled. Appended to `source`: one module.
+    /// its children compiled (and, through the same file, the source trees they parsed: see
+    /// `sourceTreeSource`). Appended to `source`: one module.
     ///
     /// Why: libraries build their patterns on first use in each process. A retry of a docutils
     /// test that highlights code spent 0.17 s of its 0.25 s in `re.compile`, building Pygments'
@@ -13,7 +14,7 @@ extension PytestWarmPlugin {
     static let regexSource = #"""
 
 _REGEX_LIMIT = 512  # `re` keeps at most this many compiled patterns
-_regex_file = []  # the server's anonymous file its children list their patterns in (made once)
+_learning_fd = []  # the server's anonymous file its children list what they learned in (made once)
 
 
 def _regex_keys():
@@ -21,20 +22,20 @@ def _regex_keys():
     return set(cache) if isinstance(cache, dict) else set()
 
 
-def _regex_list():
+def _learning_file():
     """The server's anonymous file, emptied for its next child; None where there is none. It
     has no name, so a server killed mid-grant leaves nothing behind."""
     try:
-        if not _regex_file:
-            _regex_file.append(os.memfd_create("testfleet-regexes"))
-        fd = _regex_file[0]
+        if not _learning_fd:
+            _learning_fd.append(os.memfd_create("testfleet-learned"))
+        fd = _learning_fd[0]
         os.ftruncate(fd, 0)
         return fd
     except (AttributeError, OSError):
         return None
 
 
-def _save_regexes(fd, known):
+def _save_learned(fd, known):
     """In a child: lists the patterns in `re`'s cache that its server's cache (`known`) lacks,
     and the source texts it parsed for failure reports (see _learn_source_trees)."""
     if fd is None:
@@ -49,8 +50,8 @@ def _save_regexes(fd, known):
         pass
 
 
-def _learn_regexes(fd):
-    """In a fork server: compiles the patterns its last child listed."""
+def _learn_from_child(fd):
+    """In a fork server: compiles the patterns its last child listed and parses its source texts."""
     if fd is None:
         return
     try:

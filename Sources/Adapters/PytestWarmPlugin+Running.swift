@@ -32,7 +32,7 @@ def _run_forked(order, results):
     sys.stdout.flush()
     sys.stderr.flush()
     known = _regex_keys()
-    learned = _regex_list()
+    learned = _learning_file()
     # The server's objects move to the collector's permanent generation: a child's collections
     # then never walk (and so copy-on-write copy) the pages of every object it inherited.
     gc.freeze()
@@ -43,7 +43,7 @@ def _run_forked(order, results):
             _reseed_after_fork()
             _run(order, results)
             results.flush()
-            _save_regexes(learned, known)
+            _save_learned(learned, known)
         except BaseException:  # pytest.exit() or a crash of the protocol itself: the server says so
             import traceback
             traceback.print_exc()
@@ -63,7 +63,7 @@ def _run_forked(order, results):
     else:
         _send(results, {"died": "exit status %d" % os.WEXITSTATUS(status)})
     # After the answer: the worker has the grant's results while this server compiles.
-    _learn_regexes(learned)
+    _learn_from_child(learned)
 
 
 def _reseed_after_fork():

@@ -40,7 +40,7 @@ def _keep_source_trees():
                 astnode = _parse_source(text)
                 if astnode is None:  # what pytest does with a text that does not parse
                     return original(lineno, source, assertion, None)
-                if _FORK:  # a fork server's child: its server learns it (see _save_regexes)
+                if _FORK:  # a fork server's child: its server learns it (see _save_learned)
                     _new_source_texts.append(text)
         return original(lineno, source, assertion, astnode)
 

@@ -12,23 +12,16 @@ extension BuildState {
     /// has not been sent them in this build; empty otherwise.
     func testFilesToSend(suite: Int, to worker: [UInt8]) -> [String] {
         guard planned.suites.indices.contains(suite), planned.suites[suite].adapter == .pytest,
-              testFilesSent.insert(worker + [0] + Array(String(suite).utf8)).inserted
+              testFilesSent[suite, default: []].insert(worker).inserted
         else { return [] }
         if let known = testFiles[suite] { return known }
-        var seen = Set<String>()
+        var seen = Set<Substring>()
         var files: [String] = []
         for test in planned.tests where test.suite == suite {
-            let file = Self.file(ofNodeID: PerArchName.original(of: test.name))
-            if seen.insert(file).inserted { files.append(file) }
+            let file = TestFile.of(PerArchName.original(of: test.name))
+            if seen.insert(file).inserted { files.append(String(file)) }
         }
         testFiles[suite] = files
         return files
-    }
-
-    /// The file part of a pytest node id: `tests/test_x.py::T::t[a::b]` → `tests/test_x.py`.
-    static func file(ofNodeID id: String) -> String {
-        let end = id.firstIndex(of: "[") ?? id.endIndex
-        guard let separator = id[..<end].firstRange(of: "::") else { return String(id[..<end]) }
-        return String(id[..<separator.lowerBound])
     }
 }

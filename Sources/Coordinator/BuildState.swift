@@ -70,10 +70,10 @@ final class BuildState {
     /// Since when (coordinator clock) some of its work has had no connected worker to take it.
     var unservableSince: UInt64?
     private var indexByName: [String: Int]?
-    /// The files of each pytest suite's tests, once computed, and the (worker, suite) pairs that
-    /// were sent them (`testFilesToSend`).
+    /// The files of each pytest suite's tests, once computed, and per suite the workers that were
+    /// sent them (`testFilesToSend`).
     var testFiles: [Int: [String]] = [:]
-    var testFilesSent: Set<[UInt8]> = []
+    var testFilesSent: [Int: Set<[UInt8]>] = [:]
 
     var id: String { planned.spec.id }
     var total: Int { planned.tests.count }

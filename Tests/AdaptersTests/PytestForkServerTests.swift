@@ -77,45 +77,54 @@ import Testing
 
     /// A child's compiled regular expressions come back to its server, so later children find
     /// them in `re`'s cache instead of compiling them again; plain pytest runs never do.
-    @Test func laterChildrenInheritThePatternsAnEarlierChildCompiled() throws {
+    /// The pytest-regex fixture as a suite whose tests log to the file named by `variable`
+    /// (in the scratch directory; returned as `log`).
+    func loggingSuite(_ variable: String) -> (suite: SuiteDefinition, log: String) {
         let fixture = URL(fileURLWithPath: Self.fixture).deletingLastPathComponent().appendingPathComponent("pytest-regex").path
-        let regexLog = scratch.path + "/regexes"
+        let log = scratch.path + "/" + variable
         var environment = PytestWarmTests.environment
-        environment["REGEX_LOG"] = regexLog
-        let suite = SuiteDefinition(name: "regex", adapter: .pytest, directory: fixture, command: "python3 -m pytest",
-                                    timeout: 60, environment: environment)
+        environment[variable] = log
+        return (SuiteDefinition(name: "learning", adapter: .pytest, directory: fixture, command: "python3 -m pytest",
+                                timeout: 60, environment: environment), log)
+    }
+
+    /// The lines of `log` so far (none when it does not exist yet).
+    func lines(_ log: String) -> [String] {
+        ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// The control: `test` run twice in plain pytest processes, each its own start.
+    func runPlainTwice(_ test: String, _ suite: SuiteDefinition) throws -> [ProcessRunner.Run] {
+        try (1...2).map { _ in
+            try ProcessRunner().run(.argv(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", test]),
+                                    in: suite.directory, environment: suite.environment, timeout: 60, outputCap: 1 << 16)
+        }
+    }
+
+    @Test func laterChildrenInheritThePatternsAnEarlierChildCompiled() throws {
+        let (suite, regexLog) = loggingSuite("REGEX_LOG")
         let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
         defer { servers.shutdown() }
         let test = "tests/test_regex_cache.py::test_compiles_a_pattern"
         for attempt in 2...4 {
             #expect(runForked([test], attempt: attempt, suite, servers)[test]?.outcome == .passed)
         }
-        let seen = try String(contentsOfFile: regexLog, encoding: .utf8).split(separator: "\n")
-        #expect(seen == ["compiled", "cached", "cached"], "the first child compiled it, its server learned it")
+        #expect(lines(regexLog) == ["compiled", "cached", "cached"], "the first child compiled it, its server learned it")
 
         // The control: a plain pytest process compiles it every time.
         try FileManager.default.removeItem(atPath: regexLog)
-        for _ in 1...2 {
-            let plain = try ProcessRunner().run(.argv(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", test]),
-                                                in: fixture, environment: environment, timeout: 60, outputCap: 1 << 16)
+        for plain in try runPlainTwice(test, suite) {
             #expect(plain.succeeded, "\(String(decoding: plain.output, as: UTF8.self))")
         }
-        #expect(try String(contentsOfFile: regexLog, encoding: .utf8).split(separator: "\n") == ["compiled", "compiled"])
+        #expect(lines(regexLog) == ["compiled", "compiled"])
     }
 
     @Test func laterChildrenReportAFailureWithoutParsingItsSourceAgain() throws {
-        let fixture = URL(fileURLWithPath: Self.fixture).deletingLastPathComponent().appendingPathComponent("pytest-regex").path
-        let parseLog = scratch.path + "/parses"
-        var environment = PytestWarmTests.environment
-        environment["PARSE_LOG"] = parseLog
-        let suite = SuiteDefinition(name: "trees", adapter: .pytest, directory: fixture, command: "python3 -m pytest",
-                                    timeout: 60, environment: environment)
+        let (suite, parseLog) = loggingSuite("PARSE_LOG")
         let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
         defer { servers.shutdown() }
         let test = "tests/test_fails.py::test_fails"
-        func parsers() -> [String] {
-            ((try? String(contentsOfFile: parseLog, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-        }
+        func parsers() -> [String] { lines(parseLog) }
         let first = try #require(runForked([test], attempt: 2, suite, servers)[test])
         #expect(first.outcome == .failed)
         let afterFirst = parsers()
@@ -133,10 +142,7 @@ import Testing
 
         // The control: every plain pytest process parses it.
         try FileManager.default.removeItem(atPath: parseLog)
-        for _ in 1...2 {
-            _ = try ProcessRunner().run(.argv(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", test]),
-                                        in: fixture, environment: environment, timeout: 60, outputCap: 1 << 16)
-        }
+        _ = try runPlainTwice(test, suite)
         #expect(Set(parsers()).count == 2)
     }
 

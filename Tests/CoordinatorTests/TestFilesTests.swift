@@ -44,9 +44,9 @@ import Wire
         #expect(fleet.assigns(to: "w1").allSatisfy { $0.modules.isEmpty })
     }
 
-    @Test func aNodeIDsFileIsItsPathUpToTheFirstSeparatorOutsideItsParameters() {
-        #expect(BuildState.file(ofNodeID: "tests/test_x.py::T::t[a::b]") == "tests/test_x.py")
-        #expect(BuildState.file(ofNodeID: "tests/test_x.py") == "tests/test_x.py")
-        #expect(BuildState.file(ofNodeID: "tests/test_x.py::t") == "tests/test_x.py")
+    @Test func aNodeIDsFileIsItsPathUpToTheFirstSeparator() {
+        #expect(TestFile.of("tests/test_x.py::T::t[a::b]") == "tests/test_x.py")
+        #expect(TestFile.of("tests/test_x.py") == "tests/test_x.py")
+        #expect(TestFile.of("tests/test_x.py::t") == "tests/test_x.py")
     }
 }
