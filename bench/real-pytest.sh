@@ -133,6 +133,14 @@ for _ in $(seq 1 "${SERIAL_RUNS:-1}"); do
   serial=$got; serial_runs+=("$(echo "$(now) - $t0" | bc -l)")
   echo "plain serial pytest: $serial in $(printf %.1f "${serial_runs[-1]}") s"
 done
+# What no split of the tests can make parallel: pytest's start, the suite's imports and its
+# collection (`--collect-only`, timed once). A runner whose processes each start pytest and
+# import the suite, as pytest-xdist's do, needs at best F + (S - F)/2 for what a serial run does
+# in S; the later-run target (1.15 x S/2) is out of its reach when F is more than ~15% of S.
+t0=$(now)
+(cd "$dir" && "$py" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-} -q --collect-only >/dev/null 2>&1 || true)
+collect_s=$(echo "$(now) - $t0" | bc -l)
+echo "plain pytest --collect-only: $(printf %.2f "$collect_s") s"
 declare -A first later round_t
 xd=(); retry_ratios=()
 for mode in $MODES; do rm -f "$work/fleet-$mode.db"; first[$mode]=""; later[$mode]=""; done
@@ -167,7 +175,7 @@ for i in $(seq 0 "$RUNS"); do
 done
 args=()
 for mode in $MODES; do args+=("$mode=${first[$mode]}=${later[$mode]}"); done
-RETRY_RATIOS="${retry_ratios[*]}" python3 - "$PROJECT $version" "$WORKERS" "${xd[*]}" "$serial" "${serial_runs[*]}" "${args[@]}" <<'PY'
+COLLECT_S="$collect_s" RETRY_RATIOS="${retry_ratios[*]}" python3 - "$PROJECT $version" "$WORKERS" "${xd[*]}" "$serial" "${serial_runs[*]}" "${args[@]}" <<'PY'
 import json, os, statistics, sys
 suite, workers = sys.argv[1], int(sys.argv[2])
 xd = [float(x) for x in sys.argv[3].split()]; serial = sys.argv[4]
@@ -176,6 +184,11 @@ mx = statistics.median(xd); half = serial_s / 2
 out = {"bench": "real-pytest", "suite": suite, "counts": serial, "workers": workers, "serial_pytest_s": round(serial_s, 2), "serial_runs": [round(x, 2) for x in serial_runs],
        "xdist_median_s": round(mx, 2), "xdist_runs": [round(x, 2) for x in xd]}
 print(f"serial pytest {serial_s:.2f} s (serial/2 = {half:.2f} s); pytest -n {workers} median {mx:.2f} s (runs: {', '.join(f'{x:.2f}' for x in xd)})")
+collect = min(float(os.environ["COLLECT_S"]), serial_s)
+floor = (collect + (serial_s - collect) / workers) / half
+out.update({"collect_only_s": round(collect, 2), "collect_in_every_process_floor": round(floor, 3)})
+print(f"pytest --collect-only {collect:.2f} s: {workers} processes that each start pytest and collect the suite "
+      f"need at best {floor:.2f} x serial/2")
 for arg in sys.argv[6:]:
     mode, first, later = arg.split("=")
     first = float(first); later = [float(x) for x in later.split()]
