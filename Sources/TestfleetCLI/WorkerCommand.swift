@@ -83,7 +83,7 @@ struct WorkerCommand: ParsableCommand {
         var config = WorkerConfig(
             endpoint: connect, id: workerID, arch: reported, slots: slots,
             heartbeatMilliseconds: heartbeatMilliseconds, exitOnGoodbye: exitOnGoodbye,
-            cacheDirectory: cache ?? CacheRoot.defaultPath, cacheLimitBytes: Int64(cacheGB * 1e9),
+            cacheDirectory: cache.map(CacheRoot.absolute) ?? CacheRoot.defaultPath, cacheLimitBytes: Int64(cacheGB * 1e9),
             curve: try curve.keys(), healthFile: healthFile)
         if let prewarmSuite, let prewarmBuild {
             // Only a head start: a suite file that cannot be read now fails the build's planning anyway.

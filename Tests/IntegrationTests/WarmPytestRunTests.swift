@@ -58,4 +58,26 @@ import Wire
         #expect(starts.filter { $0.contains("testfleet_warm") }.count == 2, "\(starts)")
         #expect(starts.count == 2, "\(starts)")
     }
+
+    /// A cache directory given relative to where `testfleet run` starts: the test processes run
+    /// in their suite's directory, and still find the plugins the cache holds.
+    @Test func aRelativeCacheDirectoryStillReachesTheWarmSessions() throws {
+        let fixture = Testfleet.fixture("pytest-warm")
+        try """
+            [[suite]]
+            name = "warm"
+            adapter = "pytest"
+            dir = "\(fixture)"
+            command = "python3 -m pytest tests/test_handback.py"
+            timeout_s = 120
+            env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1" }
+            """.write(toFile: directory + "/relative.toml", atomically: true, encoding: .utf8)
+        let run = try Testfleet.run(["run", "--local", "1", "--suite", "relative.toml", "--db", "r.db", "--build", "r"],
+                                    in: directory, timeout: 300, environment: ["TESTFLEET_WARM": "1", "TESTFLEET_CACHE": "relative-cache"])
+        #expect(run.code == 0, "\(run.stderr)")
+        #expect(!run.stderr.contains("could not start"), "\(run.stderr)")
+        let cached = try FileManager.default.contentsOfDirectory(atPath: directory + "/relative-cache")
+        #expect(cached.contains { $0.hasPrefix("testfleet-warm-") }, "\(cached)")
+        #expect(try Store(path: directory + "/r.db").results(build: "r").count == 9)
+    }
 }
