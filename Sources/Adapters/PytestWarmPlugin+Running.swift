@@ -84,22 +84,26 @@ def _run(order, results, requests=None):
         _send(results, {"start": _name(order[0])})
     index = 0
     while index < len(order):
-        if requests is not None:
-            for request in requests.poll():
-                if "drop_after" in request:
-                    _hand_back(order, index, request, results)
         item = order[index]
         index += 1
         following = order[index] if index < len(order) else None
         _reports.pop(item.nodeid, None)
         item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
+        if requests is not None and following is not None:
+            # A reclaim that came while the test ran is answered before its result, so a
+            # hand-back may take `following` too (see _hand_back).
+            for request in requests.poll():
+                if "drop_after" in request:
+                    _hand_back(order, index, request, results)
+            if index == len(order):
+                _teardown_after(item)
+                following = None
         reports = _reports.pop(item.nodeid, [])
         outcome = _outcome(reports)
         message = {"result": _name(item), "outcome": outcome,
                    "duration": sum(getattr(r, "duration", 0.0) for r in reports),
                    "output": _output(reports, outcome)}
         if following is not None:
-            # A hand-back never takes the test named here (see _hand_back): it runs next.
             message["next"] = _name(following)
         _send(results, message)
 
@@ -142,16 +146,35 @@ class _Requests:
 
 
 def _hand_back(order, index, request, results):
-    """Gives back the tests of `order` after request["drop_after"], before order[index] starts.
-    That test stays (pytest set up for it when it was named the previous test's next item), and
-    so does everything before it; the rest is cut from `order` and listed in the answer."""
+    """Gives back the tests of `order` after request["drop_after"] that have not started, once
+    order[index - 1] has run: they are cut from `order` and listed in the answer. order[index]
+    may go too, though pytest kept what it needs set up (it was named the ended test's next
+    item): the caller then tears that down (_teardown_after). Keeping it would leave a lease's
+    last two tests together for good: fasteners' first build ran two 5 s tests one after the
+    other in one session while the other idled, since the second was always the one set up."""
     ids = [_name(item) for item in order]
     try:
         cut = ids.index(request["drop_after"]) + 1
     except ValueError:
         cut = len(ids)  # not in this grant: nothing to give back
-    cut = max(cut, index + 1)
+    cut = max(cut, index)
     del order[cut:]
     _send(results, {"dropped": ids[cut:], "reclaim": request.get("reclaim")})
+
+
+def _teardown_after(item):
+    """Tears down what pytest kept set up after `item` for a next test that was given back, as
+    it tears down after a grant's last test. A finalizer that fails makes `item` an error, as
+    pytest reports a failing teardown after the last test of a run."""
+    from _pytest.runner import CallInfo
+    state = item.session._setupstate
+    if len(inspect.signature(state.teardown_exact).parameters) == 1:
+        teardown = lambda: state.teardown_exact(None)
+    else:  # pytest before 7.0: teardown_exact(item, nextitem)
+        teardown = lambda: state.teardown_exact(item, None)
+    call = CallInfo.from_call(teardown, when="teardown",
+                              reraise=(KeyboardInterrupt, getattr(pytest.exit, "Exception", KeyboardInterrupt)))
+    if call.excinfo is not None:
+        item.ihook.pytest_runtest_logreport(report=item.ihook.pytest_runtest_makereport(item=item, call=call))
 """#
 }

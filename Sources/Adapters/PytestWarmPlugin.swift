@@ -35,7 +35,7 @@ A module skipped whole is one skipped result and a module (or class) that cannot
 one error result (with pytest's collection report), each named as the inventory names it, as a
 plain run reports them.
 The worker watches each test's own timeout and restarts the process when a test kills it.
-While a grant runs the worker may send {"drop_after": id, "reclaim": n}: before its next test the
+While a grant runs the worker may send {"drop_after": id, "reclaim": n}: when its running test ends the
 session gives back the grant's tests after `id` that have not started, and says which with
 {"dropped": [ids], "reclaim": n} (see _hand_back). One that arrives after the grant ended is
 ignored: the grant's {"done"} told the worker that nothing was given back.
@@ -82,6 +82,7 @@ before any collection or test, which is the state a fork server started on its o
 the cost of a fork instead of a second pytest start-up. Its ready line carries its "pid".
 """
 import gc
+import inspect
 import io
 import json
 import marshal

@@ -19,13 +19,13 @@ extension CoordinatorCore {
     static let reclaimFloorSeconds = 0.5
     static let reclaimFloorMilliseconds = UInt64(reclaimFloorSeconds * 1000)
 
-    /// Asks the lease whose waiting tests hold the most expected work (past the two its worker
-    /// has started or set up) for the half of it at its end, on behalf of `thief`, an idle
-    /// worker of the same arch. Nothing happens when no lease has enough to give.
+    /// Asks the lease whose waiting tests hold the most expected work (past the one its worker
+    /// runs) for the half of it at its end, on behalf of `thief`, an idle worker of the same
+    /// arch. Nothing happens when no lease has enough to give.
     func reclaimWork(for thief: WorkerEntry) {
         var best: (lease: Lease, keepThrough: Int, work: Double)?
         for lease in leases.values where !lease.retryLane && !lease.keepsItsTests && lease.reclaim == nil {
-            guard lease.notArrived >= 3, lease.worker != thief.identity, let victim = workers[lease.worker],
+            guard lease.notArrived >= 2, lease.worker != thief.identity, let victim = workers[lease.worker],
                   victim.arch == thief.arch else { continue }
             // Most leases at a build's end are small and on time: passed over before their tests
             // are looked at.
@@ -57,19 +57,24 @@ extension CoordinatorCore {
     }
 
     /// Where to cut a lease: its tests still waiting (no result arrived), in the order its worker
-    /// runs them, split so the tail holds about half their expected work. The first two stay:
-    /// one is running, and pytest has set up for the next. Nil when fewer than three wait.
+    /// runs them, split so the tail holds about half their expected work. The first stays: it
+    /// is running (a warm session gives back the one it set up for next as well, and tears
+    /// down for it). Nil when fewer than two wait.
+    ///
+    /// Why not keep the one set up too: a lease's last two tests could then never part. In
+    /// fasteners' first build (slow tests unknown) one session ran two 5 s tests in a row while
+    /// the other worker idled for the second.
     ///
     /// Expected work is predicted work times `outrun(...)`: how far the lease's running test
     /// (`runningFor` milliseconds so far) or its latest result outran their predictions.
     static func reclaimSplit(_ lease: Lease, _ build: BuildState, runningFor: UInt64 = 0) -> (keepThrough: Int, work: Double)? {
         let waiting = lease.order.filter { lease.remaining[$0] != nil && !lease.arrived.contains($0) }
-        guard waiting.count >= 3 else { return nil }
+        guard waiting.count >= 2 else { return nil }
         let predicted = waiting.map { build.planned.tests[$0].predicted }
         let scale = outrun(pace: lease.pace, runningSeconds: Double(runningFor) / 1000, runningPredicted: predicted[0])
         let half = predicted.reduce(0, +) / 2
         var cut = waiting.count, tail = 0.0
-        while cut > 2 && tail < half {
+        while cut > 1 && tail < half {
             cut -= 1
             tail += predicted[cut]
         }

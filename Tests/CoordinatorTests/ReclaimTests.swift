@@ -163,9 +163,9 @@ import Wire
         #expect(core.started(queued, on: worker), "the first ran out: it runs now")
     }
 
-    /// Pure: the split keeps the running test and the one set up next, and gives back the tail
-    /// worth about half of what waits.
-    @Test func theSplitKeepsTheFirstTwoAndCutsAtHalfThePredictedWork() throws {
+    /// Pure: the split keeps the running test and gives back the tail worth about half of what
+    /// waits, the test set up next included when the tail needs it.
+    @Test func theSplitKeepsTheRunningTestAndCutsAtHalfThePredictedWork() throws {
         let fleet = FleetHarness()
         fleet.start(["a", "b", "c", "d", "e"], predicted: [5, 0.1, 0.1, 0.1, 0.1])
         let build = try #require(fleet.core.builds["b1"])
@@ -173,14 +173,16 @@ import Wire
                           work: 0, retryLane: false)
         lease.order = [0, 1, 2, 3, 4]
         let split = try #require(CoordinatorCore.reclaimSplit(lease, build))
-        #expect(split.keepThrough == 1, "a, the long one, runs; b is set up next; c, d, e go")
-        #expect(abs(split.work - 0.3) < 1e-9)
+        #expect(split.keepThrough == 0, "a, the long one, runs; b (set up next), c, d, e go")
+        #expect(abs(split.work - 0.4) < 1e-9)
 
         lease.arrived = [0]
-        lease.order = [0, 1, 2, 3, 4]
         let later = try #require(CoordinatorCore.reclaimSplit(lease, build))
         #expect(later.keepThrough == 2, "b and c stay, d and e (half of 0.4 s) go")
         lease.arrived = [0, 1, 2]
-        #expect(CoordinatorCore.reclaimSplit(lease, build) == nil, "two waiting: nothing to give")
+        let lastTwo = try #require(CoordinatorCore.reclaimSplit(lease, build))
+        #expect(lastTwo.keepThrough == 3, "the last two part: d runs, e goes")
+        lease.arrived = [0, 1, 2, 3]
+        #expect(CoordinatorCore.reclaimSplit(lease, build) == nil, "one waiting: nothing to give")
     }
 }

@@ -105,8 +105,7 @@ import Wire
         #expect(startSlowHead(assign(1, [(Self.slowHead, 1)] + (0..<8).map { (Self.quick($0), 1) }), on: pool),
                 "the slow first test started")
 
-        // While the first test runs: keep through quick[1]. quick[0] stays whatever is asked
-        // (pytest set up for it as the running test's next item).
+        // While the first test runs: keep through quick[1].
         pool.reclaim(Reclaim(lease: 1, build: "b1", id: 7, keepThrough: Self.quick(1)))
         let (results, handedBack) = finish(1, on: pool)
         let tail = (2..<8).map(Self.quick)
@@ -120,6 +119,39 @@ import Wire
         let late = pool.takeFinished()
         #expect(late.count == 1, "\(late)")
         if case .handedBack(1, "b1", 8, let tests)? = late.first { #expect(tests.isEmpty) } else { Issue.record("\(late)") }
+    }
+
+    /// The test pytest set up for next goes too when asked, and what was set up for it is torn
+    /// down then: a finalizer that fails there makes the test that ran an error, as pytest
+    /// reports a failing teardown after a run's last test.
+    @Test(arguments: [false, true])
+    func aHandBackCanTakeTheTestSetUpNext(teardownFails: Bool) throws {
+        let pool = warmPool()
+        defer { close(pool) }
+        var grant = assign(1, [(Self.slowHead, 1)] + (0..<8).map { (Self.quick($0), 1) })
+        if teardownFails { grant.suite.environment["TESTFLEET_FIXTURE_TEARDOWN_FAILS"] = "1" }
+        grant.suite.environment["TESTFLEET_FIXTURE_STARTED"] = marker  // as startSlowHead sets it: one session for both grants
+        #expect(startSlowHead(grant, on: pool), "the slow first test started")
+
+        pool.reclaim(Reclaim(lease: 1, build: "b1", id: 7, keepThrough: Self.slowHead))
+        let (ran, handedBack) = finish(1, on: pool)
+        #expect(handedBack.first?.1 == (0..<8).map(Self.quick), "all eight, quick[0] (set up next) too: \(handedBack)")
+        #expect(Set(ran.keys) == [Self.slowHead], "\(ran.keys)")
+        let head = try #require(ran[Self.slowHead])
+        if teardownFails {
+            #expect(head.outcome == .error, "\(head.outcome)")
+            let output = try OutputCodec.decompress(head.compressedOutput, originalSize: head.outputSize)
+            #expect(String(decoding: output, as: UTF8.self).contains("module_resource teardown failed"))
+        } else {
+            #expect(head.outcome == .passed)
+        }
+
+        // The session tore down cleanly: its next grant runs the module's tests from the start.
+        var next = assign(2, (0..<2).map { (Self.quick($0), 1) })
+        next.suite.environment = grant.suite.environment  // the same session
+        let again = results(of: next, on: pool)
+        #expect(again[Self.quick(0)]?.outcome == .passed && again[Self.quick(1)]?.outcome == (teardownFails ? .error : .passed),
+                "\(again.mapValues(\.outcome))")
     }
 
     @Test func aQueuedGrantGivesBackItsTailAtOnce() throws {
