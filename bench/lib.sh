@@ -19,3 +19,10 @@ print(c.execute("""SELECT count(*) FROM result f WHERE f.build_id = ?1 AND f.att
   AND p.test = f.test AND p.outcome IN ('passed', 'xfailed', 'skipped'))""", (sys.argv[2],)).fetchone()[0])
 PY
 }
+# The longest first attempt of a build's tests, in seconds.
+longest() { python3 - "$1" "$2" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+print(c.execute("SELECT coalesce(max(duration), 0) FROM result WHERE build_id = ? AND attempt = 1", (sys.argv[2],)).fetchone()[0])
+PY
+}

@@ -175,7 +175,9 @@ for i in $(seq 0 "$RUNS"); do
 done
 args=()
 for mode in $MODES; do args+=("$mode=${first[$mode]}=${later[$mode]}"); done
-COLLECT_S="$collect_s" RETRY_RATIOS="${retry_ratios[*]}" python3 - "$PROJECT $version" "$WORKERS" "${xd[*]}" "$serial" "${serial_runs[*]}" "${args[@]}" <<'PY'
+# The longest test of the last build (its first attempt): no split of the tests ends sooner.
+first_mode=${MODES%% *}; longest_s=$(longest "$work/fleet-$first_mode.db" "warm$first_mode-run-$RUNS")
+LONGEST_S="$longest_s" COLLECT_S="$collect_s" RETRY_RATIOS="${retry_ratios[*]}" python3 - "$PROJECT $version" "$WORKERS" "${xd[*]}" "$serial" "${serial_runs[*]}" "${args[@]}" <<'PY'
 import json, os, statistics, sys
 suite, workers = sys.argv[1], int(sys.argv[2])
 xd = [float(x) for x in sys.argv[3].split()]; serial = sys.argv[4]
@@ -186,9 +188,11 @@ out = {"bench": "real-pytest", "suite": suite, "counts": serial, "workers": work
 print(f"serial pytest {serial_s:.2f} s (serial/2 = {half:.2f} s); pytest -n {workers} median {mx:.2f} s (runs: {', '.join(f'{x:.2f}' for x in xd)})")
 collect = min(float(os.environ["COLLECT_S"]), serial_s)
 floor = (collect + (serial_s - collect) / workers) / half
-out.update({"collect_only_s": round(collect, 2), "collect_in_every_process_floor": round(floor, 3)})
+longest = float(os.environ.get("LONGEST_S") or 0)
+out.update({"collect_only_s": round(collect, 2), "collect_in_every_process_floor": round(floor, 3),
+            "longest_test_s": round(longest, 2), "longest_test_floor": round(longest / half, 3)})
 print(f"pytest --collect-only {collect:.2f} s: {workers} processes that each start pytest and collect the suite "
-      f"need at best {floor:.2f} x serial/2")
+      f"need at best {floor:.2f} x serial/2; the longest test ({longest:.2f} s) alone is {longest / half:.2f} x serial/2")
 for arg in sys.argv[6:]:
     mode, first, later = arg.split("=")
     first = float(first); later = [float(x) for x in later.split()]
