@@ -11,18 +11,25 @@ import Wire
 @Suite(.serialized) struct WarmPytestRunTests {
     let directory = Testfleet.temporaryDirectory()
 
-    @Test func crashesAndPoisonedStateThroughTheRealBinary() throws {
-        let fixture = Testfleet.fixture("pytest-warm")
-        // The hanging test is the adapter tests' (PytestWarmTests): here its retries would only cost time.
+    /// Writes `file`: one pytest suite on Tests/Fixtures/pytest-warm run by `command`, with
+    /// `env` (TOML, from its comma) added to the environment every test here needs.
+    func writeSuite(_ file: String, command: String, env: String = "") throws {
         try """
             [[suite]]
             name = "warm"
             adapter = "pytest"
-            dir = "\(fixture)"
-            command = "sh -c 'echo \\"$*\\" >> \\"\(directory)/starts\\"; exec python3 -m pytest \\"$@\\"' pytest"
+            dir = "\(Testfleet.fixture("pytest-warm"))"
+            command = "\(command)"
             timeout_s = 120
-            env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1", PYTEST_ADDOPTS = "--ignore=tests/test_hang.py" }
-            """.write(toFile: directory + "/testfleet.toml", atomically: true, encoding: .utf8)
+            env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1"\(env) }
+            """.write(toFile: directory + "/" + file, atomically: true, encoding: .utf8)
+    }
+
+    @Test func crashesAndPoisonedStateThroughTheRealBinary() throws {
+        // The hanging test is the adapter tests' (PytestWarmTests): here its retries would only cost time.
+        try writeSuite("testfleet.toml",
+                       command: #"sh -c 'echo \"$*\" >> \"\#(directory)/starts\"; exec python3 -m pytest \"$@\"' pytest"#,
+                       env: #", PYTEST_ADDOPTS = "--ignore=tests/test_hang.py""#)
         let run = try Testfleet.run(["run", "--local", "1", "--retries", "1", "--confirm-runs", "0", "--suite", "testfleet.toml",
                                      "--db", "d.db", "--build", "w", "--quiet"], in: directory, timeout: 600,
                                     environment: ["TESTFLEET_WARM": "1", "TESTFLEET_CACHE": directory + "/cache"])
@@ -62,16 +69,7 @@ import Wire
     /// A cache directory given relative to where `testfleet run` starts: the test processes run
     /// in their suite's directory, and still find the plugins the cache holds.
     @Test func aRelativeCacheDirectoryStillReachesTheWarmSessions() throws {
-        let fixture = Testfleet.fixture("pytest-warm")
-        try """
-            [[suite]]
-            name = "warm"
-            adapter = "pytest"
-            dir = "\(fixture)"
-            command = "python3 -m pytest tests/test_handback.py"
-            timeout_s = 120
-            env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1" }
-            """.write(toFile: directory + "/relative.toml", atomically: true, encoding: .utf8)
+        try writeSuite("relative.toml", command: "python3 -m pytest tests/test_handback.py")
         let run = try Testfleet.run(["run", "--local", "1", "--suite", "relative.toml", "--db", "r.db", "--build", "r"],
                                     in: directory, timeout: 300, environment: ["TESTFLEET_WARM": "1", "TESTFLEET_CACHE": "relative-cache"])
         #expect(run.code == 0, "\(run.stderr)")
