@@ -3,6 +3,9 @@
 # (default flags) against `go test -count=1 -p 2 ./...` in the same run, alternating.
 #   PROJECT=go-cmp  github.com/google/go-cmp (golang-github-google-go-cmp-dev; no dependencies)
 #   PROJECT=toml    github.com/BurntSushi/toml (golang-github-burntsushi-toml-dev; no dependencies)
+#   PROJECT=uuid    github.com/google/uuid (golang-github-google-uuid-dev; no dependencies)
+#   PROJECT=errors  github.com/pkg/errors (golang-github-pkg-errors-dev; no dependencies; Debian
+#                   ships it without a go.mod, so the copy gets one naming its import path)
 # MODES lists the values of TESTFLEET_WARM to measure with the same binary (0: one `go test` per
 # package per grant, 1: warm go, compiled test binaries reused); default "0 1". Round 0 builds each
 # mode on a fresh store and an empty worker cache; rounds 1..RUNS are later runs. Each round runs
@@ -17,11 +20,14 @@ bin="${BIN:-$PWD/.build/release/testfleet}"
 case "$PROJECT" in
   go-cmp) pkg=golang-github-google-go-cmp-dev; src=/usr/share/gocode/src/github.com/google/go-cmp ;;
   toml) pkg=golang-github-burntsushi-toml-dev; src=/usr/share/gocode/src/github.com/BurntSushi/toml ;;
-  *) echo "PROJECT must be go-cmp or toml" >&2; exit 2 ;;
+  uuid) pkg=golang-github-google-uuid-dev; src=/usr/share/gocode/src/github.com/google/uuid ;;
+  errors) pkg=golang-github-pkg-errors-dev; src=/usr/share/gocode/src/github.com/pkg/errors ;;
+  *) echo "PROJECT must be go-cmp, toml, uuid or errors" >&2; exit 2 ;;
 esac
-[ -f "$src/go.mod" ] || { echo "$src/go.mod missing: apt-get install $pkg" >&2; exit 2; }
+[ -d "$src" ] || { echo "$src missing: apt-get install $pkg" >&2; exit 2; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 dir="$work/module"; cp -r "$src" "$dir"
+[ -f "$dir/go.mod" ] || printf 'module %s\n\ngo 1.13\n' "${src#/usr/share/gocode/src/}" > "$dir/go.mod"
 export GOPROXY=off GOFLAGS=-mod=mod TESTFLEET_CACHE="$work/cache"
 cat > "$work/testfleet.toml" <<TOML
 [[suite]]
@@ -40,7 +46,7 @@ for line in sys.stdin:
     e = json.loads(line); t = e.get("Test", "")
     if t and "/" not in t and e["Action"] in ("pass", "fail", "skip"):
         n[{"pass": "passed", "fail": "failed", "skip": "skipped"}[e["Action"]]] += 1
-print(" ".join(f"{k}={v}" for k, v in sorted(n.items())))')
+print(" ".join(f"{k}={v}" for k, v in sorted(n.items())))' || true)
 echo "suite: $PROJECT ($(dpkg-query -W -f '${Version}' "$pkg" 2>/dev/null)) in $dir; go test counts: $expected; $WORKERS workers; modes TESTFLEET_WARM=$MODES; 1 first + $RUNS later runs; $(uptime)"
 declare -A first later ratios
 gt=()
