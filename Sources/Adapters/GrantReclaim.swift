@@ -20,7 +20,7 @@ public final class GrantReclaim: @unchecked Sendable {
     public typealias Answer = (_ reclaim: UInt64, _ handedBack: [String]) -> Void
 
     private let lock = NSLock()
-    private var filed: (id: UInt64, keepThrough: String)?
+    private var filed: (id: UInt64, keepThrough: String, alternate: Bool)?
     private var sent: UInt64?
     private var open = true
     /// The running process's request pipe, while one runs the grant.
@@ -29,24 +29,25 @@ public final class GrantReclaim: @unchecked Sendable {
 
     public init(answer: @escaping Answer) { self.answer = answer }
 
-    /// Files a request to give back the tests after `keepThrough`. False when the grant takes
+    /// Files a request to give back the tests after `keepThrough` (with `alternate`, every other
+    /// one of them: see `Reclaim.alternate`). False when the grant takes
     /// none now: then the caller answers `id` itself.
-    public func request(id: UInt64, keepThrough: String) -> Bool {
+    public func request(id: UInt64, keepThrough: String, alternate: Bool = false) -> Bool {
         lock.withLock {
             guard open, filed == nil, sent == nil else { return false }
             if pipe >= 0 {
-                guard Self.send(keepThrough: keepThrough, id: id, to: pipe) else { return false }
+                guard Self.send(keepThrough: keepThrough, alternate: alternate, id: id, to: pipe) else { return false }
                 sent = id
             } else {
-                filed = (id, keepThrough)
+                filed = (id, keepThrough, alternate)
             }
             return true
         }
     }
 
     /// Writes the plugin's reclaim request to `fd`.
-    private static func send(keepThrough: String, id: UInt64, to fd: Int32) -> Bool {
-        PytestWarmProcess.writeLine(["drop_after": keepThrough, "reclaim": id], to: fd)
+    private static func send(keepThrough: String, alternate: Bool, id: UInt64, to fd: Int32) -> Bool {
+        PytestWarmProcess.writeLine(["drop_after": keepThrough, "alternate": alternate, "reclaim": id], to: fd)
     }
 
     /// A process now runs the grant and has its grant line: requests go to `fd` (which this
@@ -59,7 +60,7 @@ public final class GrantReclaim: @unchecked Sendable {
             pipe = fd
             guard let request = filed else { return nil }
             filed = nil
-            guard Self.send(keepThrough: request.keepThrough, id: request.id, to: fd) else { return request.id }
+            guard Self.send(keepThrough: request.keepThrough, alternate: request.alternate, id: request.id, to: fd) else { return request.id }
             sent = request.id
             return nil
         }

@@ -146,8 +146,9 @@ class _Requests:
 
 
 def _hand_back(order, index, request, results):
-    """Gives back the tests of `order` after request["drop_after"] that have not started, once
-    order[index - 1] has run: they are cut from `order` and listed in the answer. order[index]
+    """Gives back the tests of `order` after request["drop_after"] that have not started (with
+    "alternate", every other one of them), once order[index - 1] has run: they are cut from
+    `order` and listed in the answer. order[index]
     may go too, though pytest kept what it needs set up (it was named the ended test's next
     item): the caller then tears that down (_teardown_after). Keeping it would leave a lease's
     last two tests together for good: fasteners' first build ran two 5 s tests one after the
@@ -158,8 +159,16 @@ def _hand_back(order, index, request, results):
     except ValueError:
         cut = len(ids)  # not in this grant: nothing to give back
     cut = max(cut, index)
-    del order[cut:]
-    _send(results, {"dropped": ids[cut:], "reclaim": request.get("reclaim")})
+    if request.get("alternate"):
+        # Every other test of the tail (its second, fourth, …): the first stays, so pytest's
+        # next test is still the one it set up for.
+        given = set(range(cut + 1, len(order), 2))
+        dropped = [ids[i] for i in sorted(given)]
+        order[:] = [item for i, item in enumerate(order) if i not in given]
+    else:
+        dropped = ids[cut:]
+        del order[cut:]
+    _send(results, {"dropped": dropped, "reclaim": request.get("reclaim")})
 
 
 def _teardown_after(item):

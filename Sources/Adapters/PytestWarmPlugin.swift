@@ -35,8 +35,9 @@ A module skipped whole is one skipped result and a module (or class) that cannot
 one error result (with pytest's collection report), each named as the inventory names it, as a
 plain run reports them.
 The worker watches each test's own timeout and restarts the process when a test kills it.
-While a grant runs the worker may send {"drop_after": id, "reclaim": n}: when its running test ends the
-session gives back the grant's tests after `id` that have not started, and says which with
+While a grant runs the worker may send {"drop_after": id, "reclaim": n} (and "alternate": true): when
+its running test ends the session gives back the grant's tests after `id` that have not started
+(or every other one of them), and says which with
 {"dropped": [ids], "reclaim": n} (see _hand_back). One that arrives after the grant ended is
 ignored: the grant's {"done"} told the worker that nothing was given back.
 

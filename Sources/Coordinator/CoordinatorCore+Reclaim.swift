@@ -23,7 +23,7 @@ extension CoordinatorCore {
     /// runs) for the half of it at its end, on behalf of `thief`, an idle worker of the same
     /// arch. Nothing happens when no lease has enough to give.
     func reclaimWork(for thief: WorkerEntry) {
-        var best: (lease: Lease, keepThrough: Int, work: Double)?
+        var best: (lease: Lease, split: Split)?
         for lease in leases.values where !lease.retryLane && !lease.keepsItsTests && lease.reclaim == nil {
             guard lease.notArrived >= 2, lease.worker != thief.identity, let victim = workers[lease.worker],
                   victim.arch == thief.arch else { continue }
@@ -34,16 +34,17 @@ extension CoordinatorCore {
                   let build = builds[lease.build], !build.finished,
                   !thief.shunnedBuilds.contains(build.id), build.faultedWorkers[thief.id] == nil,
                   let split = Self.reclaimSplit(lease, build, runningFor: runningFor),
-                  split.work >= max(Self.reclaimFloorSeconds, 4 * build.planned.grantCost), split.work > best?.work ?? 0
+                  split.work >= max(Self.reclaimFloorSeconds, 4 * build.planned.grantCost), split.work > best?.split.work ?? 0
             else { continue }
-            best = (lease, split.keepThrough, split.work)
+            best = (lease, split)
         }
         guard let best, let build = builds[best.lease.build] else { return }
         let id = nextReclaim
         nextReclaim &+= 1
         leases[best.lease.id]?.reclaim = id
-        let keepThrough = build.planned.tests[best.keepThrough].name
-        send(.reclaim(Reclaim(lease: best.lease.id, build: build.id, id: id, keepThrough: keepThrough)), to: best.lease.worker)
+        let keepThrough = build.planned.tests[best.split.keepThrough].name
+        send(.reclaim(Reclaim(lease: best.lease.id, build: build.id, id: id, keepThrough: keepThrough,
+                              alternate: best.split.alternate)), to: best.lease.worker)
     }
 
     /// Whether `worker` has started `lease`: a worker runs its grants in the order they came, as
@@ -56,29 +57,45 @@ extension CoordinatorCore {
         return ahead < max(1, worker.slots)
     }
 
+    /// Where to cut a lease: the test it keeps through, whether it gives back every other test
+    /// after that one or its whole tail, and the expected work given back.
+    struct Split: Equatable {
+        var keepThrough: Int
+        var alternate: Bool
+        var work: Double
+    }
+
     /// Where to cut a lease: its tests still waiting (no result arrived), in the order its worker
-    /// runs them, split so the tail holds about half their expected work. The first stays: it
-    /// is running (a warm session gives back the one it set up for next as well, and tears
-    /// down for it). Nil when fewer than two wait.
+    /// runs them. The first stays: it is running (a warm session gives back the one it set up
+    /// for next as well, and tears down for it). Nil when there is nothing to give.
     ///
-    /// Why not keep the one set up too: a lease's last two tests could then never part. In
-    /// fasteners' first build (slow tests unknown) one session ran two 5 s tests in a row while
-    /// the other worker idled for the second.
+    /// While the lease keeps to its predictions, the tail worth about half their expected work
+    /// goes, and each module's tests stay together. Once it has outrun them (`outrun` > 1: a
+    /// first build's guesses, a test slower than its history), where its slow tests sit is
+    /// unknown, and a tail is a blind bet: fasteners' first build gave its four fast last tests
+    /// to the idle worker and kept two 5 s ones, which then ran one after the other. Then every
+    /// other test after the one set up next goes instead, so slow neighbours are shared; the
+    /// price is modules set up on both workers.
     ///
     /// Expected work is predicted work times `outrun(...)`: how far the lease's running test
     /// (`runningFor` milliseconds so far) or its latest result outran their predictions.
-    static func reclaimSplit(_ lease: Lease, _ build: BuildState, runningFor: UInt64 = 0) -> (keepThrough: Int, work: Double)? {
+    static func reclaimSplit(_ lease: Lease, _ build: BuildState, runningFor: UInt64 = 0) -> Split? {
         let waiting = lease.order.filter { lease.remaining[$0] != nil && !lease.arrived.contains($0) }
         guard waiting.count >= 2 else { return nil }
         let predicted = waiting.map { build.planned.tests[$0].predicted }
         let scale = outrun(pace: lease.pace, runningSeconds: Double(runningFor) / 1000, runningPredicted: predicted[0])
+        if scale > 1 {
+            guard waiting.count >= 3 else { return nil }
+            let given = stride(from: 2, to: waiting.count, by: 2).reduce(0.0) { $0 + predicted[$1] }
+            return Split(keepThrough: waiting[0], alternate: true, work: given * scale)
+        }
         let half = predicted.reduce(0, +) / 2
         var cut = waiting.count, tail = 0.0
         while cut > 1 && tail < half {
             cut -= 1
             tail += predicted[cut]
         }
-        return (waiting[cut - 1], tail * scale)
+        return Split(keepThrough: waiting[cut - 1], alternate: false, work: tail * scale)
     }
 
     /// How many times their predictions a lease's waiting tests are likely to take: 1, or more

@@ -47,17 +47,24 @@ public struct Reclaim: Sendable, Equatable {
     public var id: UInt64
     /// The last test the worker keeps; every later one not started yet is given back.
     public var keepThrough: String
-    public init(lease: UInt64, build: String, id: UInt64, keepThrough: String) {
+    /// Give back only every other test after `keepThrough` (the second, the fourth, …), keeping
+    /// the rest: asked when the lease's tests have outrun their predictions, so where its slow
+    /// ones sit is unknown (a worker that ignores it gives back the whole tail, which the
+    /// coordinator takes as well).
+    public var alternate: Bool
+    public init(lease: UInt64, build: String, id: UInt64, keepThrough: String, alternate: Bool = false) {
         self.lease = lease
         self.build = build
         self.id = id
         self.keepThrough = keepThrough
+        self.alternate = alternate
     }
     func write(to w: inout WireWriter) {
         w.uint(1, lease)
         w.uint(2, id)
         w.string(3, keepThrough)
         w.string(4, build)
+        if alternate { w.uint(5, 1) }
     }
     init(from r: inout WireReader) throws(WireError) {
         self.init(lease: 0, build: "", id: 0, keepThrough: "")
@@ -67,6 +74,7 @@ public struct Reclaim: Sendable, Equatable {
             case 2: id = r.uint(f)
             case 3: keepThrough = r.string(f)
             case 4: build = r.string(f)
+            case 5: alternate = r.uint(f) != 0
             default: break
             }
         }

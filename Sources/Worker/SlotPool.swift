@@ -112,14 +112,16 @@ final class SlotPool: GrantRunner, Sendable {
         let fromQueue = queue.withLock { list -> [String]? in
             guard let at = list.firstIndex(where: { $0.lease == reclaim.lease }) else { return nil }
             guard let keep = list[at].tests.firstIndex(where: { $0.name == reclaim.keepThrough }) else { return [] }
-            defer { list[at].tests.removeSubrange((keep + 1)...) }
-            return list[at].tests[(keep + 1)...].map(\.name)
+            // The tail after `keep`, or every other test of it (the second, the fourth, …).
+            let given = Set(((keep + 1)..<list[at].tests.count).filter { !reclaim.alternate || ($0 - keep) % 2 == 0 })
+            defer { list[at].tests = list[at].tests.indices.filter { !given.contains($0) }.map { list[at].tests[$0] } }
+            return given.sorted().map { list[at].tests[$0].name }
         }
         if let fromQueue {
             post(.handedBack(lease: reclaim.lease, build: reclaim.build, reclaim: reclaim.id, tests: fromQueue))
         } else if let running = reclaimable.withLock({ $0[reclaim.lease] }),
                   running.reclaim.request(id: reclaim.id, keepThrough: running.perArch
-                      ? PerArchName.original(of: reclaim.keepThrough) : reclaim.keepThrough) {
+                      ? PerArchName.original(of: reclaim.keepThrough) : reclaim.keepThrough, alternate: reclaim.alternate) {
             return  // answered by the slot serving it
         } else {
             // Not running in a warm session (or it ended): nothing can be stopped early.

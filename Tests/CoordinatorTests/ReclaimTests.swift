@@ -110,7 +110,9 @@ import Wire
         return (fleet, held)
     }
 
-    @Test func aLeaseOutrunningItsPredictionsGivesBackWhatItsPredictionsWouldKeep() throws {
+    /// Once its tests outran their predictions, where its slow ones sit is unknown: the lease
+    /// keeps its running test and the one set up next, and gives back every other test after.
+    @Test func aLeaseOutrunningItsPredictionsGivesBackEveryOtherTest() throws {
         let (fleet, held) = try fleetOfGuesses()
         #expect(reclaims(fleet).isEmpty, "on time: 0.75 s predicted is not worth a reclaim")
         fleet.now += 300
@@ -123,14 +125,27 @@ import Wire
         fleet.heartbeat(from: "w2")
         fleet.housekeeping()
         let reclaim = try #require(reclaims(fleet).first, "its first test ran 2 s against 62.5 ms predicted")
-        #expect(reclaim.lease == held.lease && reclaim.keepThrough == held.tests[11].name)
+        #expect(reclaim.lease == held.lease && reclaim.keepThrough == held.tests[0].name && reclaim.alternate)
 
         // The same lease, its first test reported at 2 s: the pace of what arrived says the same.
         let (paced, lease) = try fleetOfGuesses()
         paced.report("w1", lease: lease.lease, [(lease.tests[0].name, 1, .passed)], duration: 2)
         paced.housekeeping()
         let asked = try #require(reclaims(paced).first, "a result 32 times its prediction")
-        #expect(asked.keepThrough == lease.tests[11].name, "23 wait: the last 12 hold half their work")
+        #expect(asked.keepThrough == lease.tests[1].name && asked.alternate, "t1 runs, t2 is set up next, t3, t5, … go")
+
+        // The answer names every other test; they leave the lease and go to the idle worker.
+        let given = stride(from: 3, to: lease.tests.count, by: 2).map { lease.tests[$0].name }
+        paced.core.receive(.results(ResultBatch(lease: lease.lease, build: "b1", sequence: 901, results: [],
+                                                answersReclaim: asked.id, handedBack: given)),
+                           from: FleetHarness.identity("w1"), now: paced.now)
+        paced.drain()
+        let kept = try #require(paced.core.leases[lease.lease])
+        #expect(kept.remaining.count == lease.tests.count - 1 - given.count)
+        let build = try #require(paced.core.builds["b1"])
+        #expect(kept.order.map { build.planned.tests[$0].name } == ([0, 1] + stride(from: 2, to: lease.tests.count, by: 2)).map { lease.tests[$0].name },
+                "t0 ran; t1 and the even ones after it stay, in order")
+        #expect(paced.assigns(to: "w2").contains { Set($0.tests.map(\.name)).isSubset(of: Set(given)) }, "w2 got some of them")
     }
 
     /// Pure: how many times over a lease's waiting tests are expected to take.
@@ -184,5 +199,13 @@ import Wire
         #expect(lastTwo.keepThrough == 3, "the last two part: d runs, e goes")
         lease.arrived = [0, 1, 2, 3]
         #expect(CoordinatorCore.reclaimSplit(lease, build) == nil, "one waiting: nothing to give")
+
+        // Its running test 2 s in against 0.1 s predicted: where the slow ones are is unknown.
+        lease.arrived = [0]
+        let outrun = try #require(CoordinatorCore.reclaimSplit(lease, build, runningFor: 2000))
+        #expect(outrun.alternate && outrun.keepThrough == 1, "b runs, c is set up next, d goes, e stays")
+        #expect(abs(outrun.work - 0.1 * 20) < 1e-9, "d's 0.1 s, twenty times over")
+        lease.arrived = [0, 1, 2]
+        #expect(CoordinatorCore.reclaimSplit(lease, build, runningFor: 2000) == nil, "d runs, e is set up: nothing to give")
     }
 }

@@ -73,6 +73,7 @@ import Model
             .verdict(VerdictMessage(build: "b", json: "{}", exitCode: 1)),
             .error(ErrorMessage(code: "bad-message", message: "why")),
             .reclaim(Reclaim(lease: 9, build: "b", id: 3, keepThrough: "tests/test_a.py::test_x[1]")),
+            .reclaim(Reclaim(lease: 9, build: "b", id: 4, keepThrough: "tests/test_a.py::test_x[1]", alternate: true)),
             .results(ResultBatch(lease: 9, build: "b", sequence: 4, results: [], answersReclaim: 3,
                                  handedBack: ["tests/test_a.py::test_y", "tests/test_a.py::test_z"])),
             .results(ResultBatch(lease: 9, build: "b", sequence: 5, results: [], answersReclaim: 3)),

@@ -154,6 +154,30 @@ import Wire
                 "\(again.mapValues(\.outcome))")
     }
 
+    /// Asked to alternate, a running grant and a queued one each give back every other test
+    /// after the one they keep through, and run the rest.
+    @Test func anAlternateReclaimGivesBackEveryOtherTest() throws {
+        let pool = warmPool()
+        defer { close(pool) }
+        #expect(startSlowHead(assign(1, [(Self.slowHead, 1)] + (0..<8).map { (Self.quick($0), 1) }), on: pool))
+        pool.enqueue(assign(2, (0..<8).map { (Self.quick($0), 1) }))
+        pool.reclaim(Reclaim(lease: 2, build: "b1", id: 9, keepThrough: Self.quick(0), alternate: true))
+        let answer = pool.takeFinished()
+        if case .handedBack(2, "b1", 9, let tests)? = answer.first {
+            #expect(tests == [2, 4, 6].map(Self.quick), "the queued grant keeps quick[1], gives quick[2], …")
+        } else {
+            Issue.record("\(answer)")
+        }
+        pool.reclaim(Reclaim(lease: 1, build: "b1", id: 7, keepThrough: Self.slowHead, alternate: true))
+        let (ran, handedBack) = finish(1, on: pool)
+        let odd = [1, 3, 5, 7].map(Self.quick)
+        #expect(handedBack.first?.1 == odd, "quick[0] (set up next) stays, then every other one: \(handedBack)")
+        #expect(Set(ran.keys) == Set([Self.slowHead] + [0, 2, 4, 6].map(Self.quick)), "\(ran.keys)")
+        let (queued, queuedBack) = finish(2, on: pool)
+        #expect(queuedBack.isEmpty, "\(queuedBack)")
+        #expect(Set(queued.keys) == Set([0, 1, 3, 5, 7].map(Self.quick)), "\(queued.keys)")
+    }
+
     @Test func aQueuedGrantGivesBackItsTailAtOnce() throws {
         let pool = warmPool()
         defer { close(pool) }
