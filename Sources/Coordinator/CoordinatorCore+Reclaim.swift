@@ -85,9 +85,9 @@ extension CoordinatorCore {
         let predicted = waiting.map { build.planned.tests[$0].predicted }
         let scale = outrun(pace: lease.pace, runningSeconds: Double(runningFor) / 1000, runningPredicted: predicted[0])
         if scale > 1 {
-            guard waiting.count >= 3 else { return nil }
-            let given = stride(from: 2, to: waiting.count, by: 2).reduce(0.0) { $0 + predicted[$1] }
-            return Split(keepThrough: waiting[0], alternate: true, work: given * scale)
+            let given = Reclaim.partition(Array(predicted.dropFirst()), alternate: true).given
+            guard !given.isEmpty else { return nil }
+            return Split(keepThrough: waiting[0], alternate: true, work: given.reduce(0, +) * scale)
         }
         let half = predicted.reduce(0, +) / 2
         var cut = waiting.count, tail = 0.0

@@ -59,6 +59,19 @@ public struct Reclaim: Sendable, Equatable {
         self.keepThrough = keepThrough
         self.alternate = alternate
     }
+    /// Splits the tests after `keepThrough` (`tail`, in the grant's order) into those the
+    /// worker keeps and those it gives back: all of them, or with `alternate` the second, the
+    /// fourth, … (the first stays: pytest has set up for it). One rule for the coordinator's
+    /// estimate and a worker's queued grant; the warm plugin's `_hand_back` slices the same way.
+    public static func partition<T>(_ tail: [T], alternate: Bool) -> (kept: [T], given: [T]) {
+        guard alternate else { return ([], tail) }
+        var kept: [T] = [], given: [T] = []
+        for (offset, element) in tail.enumerated() {
+            if offset % 2 == 0 { kept.append(element) } else { given.append(element) }
+        }
+        return (kept, given)
+    }
+
     func write(to w: inout WireWriter) {
         w.uint(1, lease)
         w.uint(2, id)

@@ -112,10 +112,9 @@ final class SlotPool: GrantRunner, Sendable {
         let fromQueue = queue.withLock { list -> [String]? in
             guard let at = list.firstIndex(where: { $0.lease == reclaim.lease }) else { return nil }
             guard let keep = list[at].tests.firstIndex(where: { $0.name == reclaim.keepThrough }) else { return [] }
-            // The tail after `keep`, or every other test of it (the second, the fourth, …).
-            let given = Set(((keep + 1)..<list[at].tests.count).filter { !reclaim.alternate || ($0 - keep) % 2 == 0 })
-            defer { list[at].tests = list[at].tests.indices.filter { !given.contains($0) }.map { list[at].tests[$0] } }
-            return given.sorted().map { list[at].tests[$0].name }
+            let (kept, given) = Reclaim.partition(Array(list[at].tests[(keep + 1)...]), alternate: reclaim.alternate)
+            list[at].tests = Array(list[at].tests[...keep]) + kept
+            return given.map(\.name)
         }
         if let fromQueue {
             post(.handedBack(lease: reclaim.lease, build: reclaim.build, reclaim: reclaim.id, tests: fromQueue))
