@@ -15,6 +15,7 @@ extension BuildState {
             return false
         }
         if attempt < 64 { status[index].reported |= 1 << UInt64(attempt) }
+        if attempt == 1 { status[index].firstPlace = result.place }
         guard result.outcome.isFailure else {
             // A test whose confirmation runs held others' back lets them go when it passes.
             let wasHolding = status[index].confirming && !confirmationsHeldBack().isEmpty
@@ -42,6 +43,10 @@ extension BuildState {
             return false
         }
         status[index].lastWorker = result.worker
+        if attempt == 1 {
+            let context = retryContext(of: index, failedAt: result.place)
+            if !context.isEmpty { retryContexts[index] = context }
+        }
         queueAttempts(index, after: attempt, avoiding: result.worker)
         return true
     }

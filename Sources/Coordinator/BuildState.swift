@@ -19,6 +19,8 @@ final class BuildState {
         var reported: UInt64 = 0
         /// Confirmation runs that failed; all of them failing makes the test fail.
         var confirmationFailures = 0
+        /// Where its first attempt ran (process and position), when the worker said.
+        var firstPlace: RunPlace?
     }
 
     /// A failed test waiting for one of its next attempts.
@@ -31,6 +33,8 @@ final class BuildState {
     let planned: PlannedBuild
     var pending = PendingQueue()
     var retries: [Retry] = []
+    /// The context of a first retry (`retryContext`), by test, for the tests that have one.
+    var retryContexts: [Int: [String]] = [:]
     var status: [TestStatus]
     var finalCount = 0
     var failedCount = 0

@@ -62,7 +62,8 @@ extension CoordinatorCore {
         for (index, attempt) in tests {
             remaining[index] = attempt
             work += build.planned.tests[index].predicted
-            granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt))
+            let context = attempt == 2 ? build.retryContexts[index] ?? [] : []
+            granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt, context: context))
         }
         build.grantedWork += work
         build.inFlightWork += work

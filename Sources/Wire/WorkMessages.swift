@@ -4,9 +4,14 @@ public import Model
 public struct GrantedTest: Sendable, Equatable {
     public var name: String
     public var attempt: Int
-    public init(name: String, attempt: Int) {
+    /// Tests the worker runs before this one in the same process, unreported: a pytest retry of
+    /// a test that failed without its file's earlier tests having run before it gets them, so it
+    /// runs as a plain pytest run would run it (`BuildState.retryContext`). Empty almost always.
+    public var context: [String]
+    public init(name: String, attempt: Int, context: [String] = []) {
         self.name = name
         self.attempt = attempt
+        self.context = context
     }
 }
 
@@ -50,6 +55,7 @@ public struct Assign: Sendable, Equatable {
             w.message(5) {
                 $0.string(1, test.name)
                 $0.int(2, test.attempt)
+                for name in test.context { $0.string(3, name) }  // an older worker skips it
             }
         }
         if let workspace { w.message(6) { workspace.write(to: &$0) } }
@@ -76,7 +82,12 @@ public struct Assign: Sendable, Equatable {
                 var inner = r.nested(f)
                 var test = GrantedTest(name: "", attempt: 1)
                 while let (t, g) = try inner.next() {
-                    if t == 1 { test.name = inner.string(g) } else if t == 2 { test.attempt = max(1, inner.int(g)) }
+                    switch t {
+                    case 1: test.name = inner.string(g)
+                    case 2: test.attempt = max(1, inner.int(g))
+                    case 3: test.context.append(inner.string(g))
+                    default: break
+                    }
                 }
                 tests.append(test)
             case 6:

@@ -276,7 +276,10 @@ final class SlotPool: GrantRunner, Sendable {
                 // An `every`-arch suite's tests come as per-arch copies `name@arch`; the adapter
                 // runs `name`, and the result goes back under the copy's name.
                 let perArch = assign.suite.arch == .every, arch = config.arch
-                let names = byAttempt[attempt]!.map { perArch ? PerArchName.original(of: $0.name) : $0.name }
+                let granted = byAttempt[attempt]!.map { perArch ? PerArchName.original(of: $0.name) : $0.name }
+                // A retry's context runs before it in the same process; its results are not
+                // ours (not in `unreported`), so `report` drops them.
+                let names = attempt > 1 ? Self.withContexts(granted, byAttempt[attempt]!.map(\.context)) : granted
                 let pytest = adapter as? PytestAdapter
                 let report = { (result: AdapterResult) in
                     // A failed first attempt: its retries will want this worker's fork server,

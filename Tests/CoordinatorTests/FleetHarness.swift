@@ -70,6 +70,17 @@ final class FleetHarness {
         drain()
     }
 
+    /// A worker reports results that say where they ran (`RunPlace`), as real workers do.
+    func report(_ worker: String, lease: UInt64, build: String = "b1", placed results: [(String, Int, Outcome, RunPlace)]) {
+        let batch = ResultBatch(lease: lease, build: build, sequence: nextSequence, results: results.map {
+            TestResult(test: $0.0, attempt: $0.1, outcome: $0.2, duration: 0.01, worker: worker, arch: .x86_64, place: $0.3)
+        })
+        nextSequence += 1
+        core.receive(.results(batch), from: Self.identity(worker), now: now)
+        core.resultsStored(core.takeReceived(), failedBuilds: [])
+        drain()
+    }
+
     /// Reports every test of `assign` with one outcome.
     func report(_ worker: String, _ assign: Assign, _ outcome: Outcome) {
         report(worker, lease: assign.lease, build: assign.build, assign.tests.map { ($0.name, $0.attempt, outcome) })

@@ -55,6 +55,10 @@ import Model
         let sim = Assign(lease: 1, build: "b", suite: .simulated(SimulatedSuite(count: 10, seed: 3, failFraction: 0.5)),
                          deadlineMilliseconds: 1, tests: [GrantedTest(name: "sim::t000001", attempt: 3)])
         #expect(try Message.decode(Message.assign(sim).encode()) == .assign(sim))
+        let retry = Assign(lease: 2, build: "b", suite: suite, deadlineMilliseconds: 1, tests: [
+            GrantedTest(name: "f.py::c", attempt: 2, context: ["f.py::a", "f.py::b"]), GrantedTest(name: "g.py::x", attempt: 2),
+        ])
+        #expect(try Message.decode(Message.assign(retry).encode()) == .assign(retry))
     }
 
     @Test func everyKindRoundTrips() throws {

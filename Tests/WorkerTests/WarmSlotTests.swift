@@ -77,6 +77,29 @@ import Wire
         #expect(control[Self.needsPoison]?.outcome == .passed, "the warm process kept the poisoned state")
     }
 
+    @Test func aRetrysContextRunsBeforeItInItsFreshProcessUnreported() throws {
+        let pool = warmPool()
+        defer { close(pool) }
+        // The context (what the coordinator sends: the file's tests a plain run runs first) runs
+        // in the same fresh process, so the test sees the state they leave, as in that run.
+        var grant = assign(1, [(Self.needsPoison, 2)])
+        grant.tests[0].context = [Self.poisons]
+        let retry = results(of: grant, on: pool)
+        #expect(retry[Self.needsPoison]?.outcome == .passed, "the context ran first in the retry's process")
+        #expect(retry[Self.needsPoison]?.attempt == 2)
+        #expect(retry[Self.poisons] == nil, "a context test is run, not reported")
+        // Control: without it the same retry fails.
+        let alone = results(of: assign(2, [(Self.needsPoison, 2)]), on: pool)
+        #expect(alone[Self.needsPoison]?.outcome == .failed)
+    }
+
+    @Test func contextsGoBeforeTheirTestsOnceEach() {
+        #expect(SlotPool.withContexts(["c"], [[]]) == ["c"])
+        #expect(SlotPool.withContexts(["c", "x"], [["a", "b"], []]) == ["a", "b", "c", "x"])
+        // Two failed tests of one file: the earlier runs where the later's context puts it.
+        #expect(SlotPool.withContexts(["c", "b"], [["a", "b"], ["a"]]) == ["a", "b", "c"])
+    }
+
     static let slowHead = "tests/test_handback.py::test_slow_head"
     static func quick(_ n: Int) -> String { "tests/test_handback.py::test_quick[\(n)]" }
 

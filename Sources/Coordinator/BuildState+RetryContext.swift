@@ -1,0 +1,60 @@
+import Model
+
+/// A pytest test can pass in a plain run only because an earlier test of its file ran first in
+/// the same process: pint 0.24.4's `test_issues86b` relies on the module-scoped registry that
+/// `test_issue86` just switched to converting offset units. Plain pytest (and serial CI) passes
+/// it; run alone it fails. When a grant boundary, a hand-back or another worker's share put such
+/// a test in a process where its file's earlier tests had not run, its first attempt failed, and
+/// so did every retry (each alone, in a fresh process): a build that serial pytest passes failed.
+///
+/// So the first retry of a pytest test whose first attempt failed without its file's earlier
+/// tests before it in its process carries them as its context: the worker runs them first, in
+/// the build's (collection) order, in the same fresh process, and reports only the test. That is
+/// exactly what a plain pytest run does before it, so a pass there is the pass serial pytest
+/// gives; it is still a pass on retry (recorded, the test shown as flaky), and state leaked by
+/// any other test, or by an order no plain run has, can still not fake one. A test whose first
+/// attempt did run after its file's earlier tests (the usual case: a grant is a run of the
+/// collection order) gets no context, and its retries run alone as before.
+extension BuildState {
+    /// At most this much predicted work runs as a retry's context (its nearest predecessors).
+    static let retryContextSeconds = 3.0
+    /// ... and at most this many tests.
+    static let retryContextTests = 2_000
+
+    /// The context for the first retry of test `index`, whose first attempt failed at `place`:
+    /// its file's tests before it in the build's order (same suite and arch; the nearest ones
+    /// within `retryContextSeconds`), or empty when it is not a pytest test, it is first in its
+    /// file, or every one of them ran before it in its process (by their first attempts'
+    /// places). Names are the frameworks' own (no per-arch suffix).
+    func retryContext(of index: Int, failedAt place: RunPlace?) -> [String] {
+        let test = planned.tests[index]
+        guard let place, planned.suites.indices.contains(test.suite), planned.suites[test.suite].adapter == .pytest,
+              index > 0
+        else { return [] }
+        let name = PerArchName.original(of: test.name)
+        let file = TestFile.of(name)
+        var before: [Int] = []
+        var j = index - 1
+        while j >= 0 {
+            let other = planned.tests[j]
+            guard other.suite == test.suite else { break }
+            let otherName = PerArchName.original(of: other.name)
+            guard TestFile.of(otherName) == file else { break }
+            if other.arch == test.arch { before.append(j) }
+            j -= 1
+        }
+        let ranBefore = before.allSatisfy {
+            guard let earlier = status[$0].firstPlace else { return false }
+            return earlier.process == place.process && earlier.position < place.position
+        }
+        guard !ranBefore else { return [] }
+        var context: [String] = []
+        var work = 0.0
+        for j in before {  // nearest first
+            work += planned.tests[j].predicted
+            if context.count >= Self.retryContextTests || (work > Self.retryContextSeconds && !context.isEmpty) { break }
+            context.append(PerArchName.original(of: planned.tests[j].name))
+        }
+        return context.reversed()
+    }
+}

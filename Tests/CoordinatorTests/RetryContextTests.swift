@@ -1,0 +1,90 @@
+@testable import Coordinator
+import Model
+import Testing
+import Wire
+
+/// The first retry of a pytest test whose first attempt ran without its file's earlier tests
+/// before it in its process carries them as its context (`BuildState.retryContext`); one that
+/// ran after them, a later retry, and a test of another framework get none.
+@Suite struct RetryContextTests {
+    static let a = "tests/test_f.py::test_a", b = "tests/test_f.py::test_b", c = "tests/test_f.py::test_c"
+    static let other = "tests/test_g.py::test_x"
+
+    /// One pytest build of `tests` (collection order) on one worker, its first lease returned.
+    func start(_ fleet: FleetHarness, _ tests: [String], predicted: [Double]? = nil,
+               adapter: AdapterKind = .pytest) throws -> Assign {
+        fleet.hello("w1")
+        let spec = BuildSpec(id: "b1", suite: "suite.toml", maxAttempts: 3)
+        let planned = PlannedBuild(
+            spec: spec, suites: [SuiteDefinition(name: "py", adapter: adapter, directory: "/")],
+            tests: tests.enumerated().map { TestCase(name: $1, suite: 0, predicted: predicted?[$0] ?? 0.01, index: $0) },
+            grantCost: 1)
+        fleet.core.start(planned, stored: [:], watcher: nil, now: fleet.now)
+        fleet.drain()
+        return try #require(fleet.assigns(to: "w1").first)
+    }
+
+    func retries(_ fleet: FleetHarness) -> [GrantedTest] {
+        fleet.assigns(to: "w1").dropFirst().flatMap(\.tests)
+    }
+
+    @Test func aTestThatFailedWithoutItsFilesEarlierTestsIsRetriedAfterThem() throws {
+        let fleet = FleetHarness()
+        let first = try start(fleet, [Self.a, Self.b, Self.c, Self.other])
+        // test_a and test_b ran in one process, test_c at the start of another (a hand-back, a
+        // second worker's share): test_c failed there.
+        let p1 = RunPlace(process: 11, position: 0), p2 = RunPlace(process: 22, position: 0)
+        fleet.report("w1", lease: first.lease, placed: [
+            (Self.a, 1, .passed, p1), (Self.b, 1, .passed, RunPlace(process: 11, position: 1)),
+            (Self.c, 1, .failed, p2), (Self.other, 1, .passed, RunPlace(process: 22, position: 1)),
+        ])
+        let retry = try #require(retries(fleet).first)
+        #expect(retry == GrantedTest(name: Self.c, attempt: 2, context: [Self.a, Self.b]))
+
+        // The retry fails even so: the next one runs alone, as every retry did before.
+        let lease = try #require(fleet.assigns(to: "w1").last).lease
+        fleet.report("w1", lease: lease, placed: [(Self.c, 2, .failed, RunPlace(process: 33, position: 2))])
+        #expect(retries(fleet).last == GrantedTest(name: Self.c, attempt: 3))
+    }
+
+    @Test func aTestThatFailedAfterItsFilesEarlierTestsIsRetriedAlone() throws {
+        let fleet = FleetHarness()
+        let first = try start(fleet, [Self.a, Self.b, Self.c])
+        fleet.report("w1", lease: first.lease, placed: [
+            (Self.a, 1, .passed, RunPlace(process: 11, position: 0)),
+            (Self.b, 1, .passed, RunPlace(process: 11, position: 1)),
+            (Self.c, 1, .failed, RunPlace(process: 11, position: 2)),
+        ])
+        #expect(retries(fleet) == [GrantedTest(name: Self.c, attempt: 2)])
+    }
+
+    @Test func theFirstTestOfAFileAndOtherFrameworksGetNoContext() throws {
+        let fleet = FleetHarness()
+        let first = try start(fleet, [Self.other, Self.a])
+        fleet.report("w1", lease: first.lease, placed: [
+            (Self.other, 1, .passed, RunPlace(process: 11, position: 0)),
+            (Self.a, 1, .failed, RunPlace(process: 22, position: 0)),
+        ])
+        #expect(retries(fleet) == [GrantedTest(name: Self.a, attempt: 2)])
+
+        let shell = FleetHarness()
+        let grant = try start(shell, [Self.a, Self.b], adapter: .shell)
+        shell.report("w1", lease: grant.lease, placed: [
+            (Self.a, 1, .passed, RunPlace(process: 11, position: 0)),
+            (Self.b, 1, .failed, RunPlace(process: 22, position: 0)),
+        ])
+        #expect(retries(shell) == [GrantedTest(name: Self.b, attempt: 2)])
+    }
+
+    @Test func aLongContextKeepsTheNearestEarlierTests() throws {
+        let fleet = FleetHarness()
+        // test_a is predicted past the context's budget: only test_b, just before test_c, goes.
+        let first = try start(fleet, [Self.a, Self.b, Self.c], predicted: [BuildState.retryContextSeconds, 0.5, 0.1])
+        fleet.report("w1", lease: first.lease, placed: [
+            (Self.a, 1, .passed, RunPlace(process: 11, position: 0)),
+            (Self.b, 1, .passed, RunPlace(process: 22, position: 0)),
+            (Self.c, 1, .failed, RunPlace(process: 22, position: 1)),
+        ])
+        #expect(retries(fleet).first == GrantedTest(name: Self.c, attempt: 2, context: [Self.b]))
+    }
+}
