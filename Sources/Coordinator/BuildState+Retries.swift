@@ -5,8 +5,9 @@ import Model
 /// free), and the first pass among them ends the test. Every attempt's result is stored; one
 /// arriving after the test is final changes nothing.
 extension BuildState {
-    /// Applies one stored result. Returns true when the test got further attempts queued.
-    func apply(_ result: TestResult, index: Int) -> Bool {
+    /// Applies one stored result of lease `lease` (0: unknown). Returns true when the test got
+    /// further attempts queued.
+    func apply(_ result: TestResult, index: Int, lease: UInt64 = 0) -> Bool {
         let attempt = result.attempt
         // A stale or duplicate report (a requeued lease's first worker finishing late, a
         // confirmation run still running when another passed) changes nothing: it is stored,
@@ -15,7 +16,10 @@ extension BuildState {
             return false
         }
         if attempt < 64 { status[index].reported |= 1 << UInt64(attempt) }
-        if attempt == 1 { status[index].firstPlace = result.place }
+        if attempt == 1 {
+            status[index].firstPlace = result.place
+            status[index].firstLease = lease
+        }
         guard result.outcome.isFailure else {
             // A test whose confirmation runs held others' back lets them go when it passes.
             let wasHolding = status[index].confirming && !confirmationsHeldBack().isEmpty
@@ -44,7 +48,7 @@ extension BuildState {
         }
         status[index].lastWorker = result.worker
         if attempt == 1 {
-            let context = retryContext(of: index, failedAt: result.place)
+            let context = retryContext(of: index, failedAt: result.place, lease: lease)
             if !context.isEmpty { retryContexts[index] = context }
         }
         queueAttempts(index, after: attempt, avoiding: result.worker)

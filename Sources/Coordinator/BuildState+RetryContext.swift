@@ -15,18 +15,25 @@ import Model
 /// any other test, or by an order no plain run has, can still not fake one. A test whose first
 /// attempt did run after its file's earlier tests (the usual case: a grant is a run of the
 /// collection order) gets no context, and its retries run alone as before.
+///
+/// "Before it" means in the same grant, too: a warm session tears its fixtures down after each
+/// grant's last test, so a module-scoped fixture that an earlier grant of the same process set
+/// up is made again for the next one. In pint's build that failed with contexts on,
+/// `test_issue86` ran just before `test_issues86b` in the same process, but in the grant
+/// before: the registry it had switched was gone.
 extension BuildState {
     /// At most this much predicted work runs as a retry's context (its nearest predecessors).
     static let retryContextSeconds = 3.0
     /// ... and at most this many tests.
     static let retryContextTests = 2_000
 
-    /// The context for the first retry of test `index`, whose first attempt failed at `place`:
-    /// its file's tests before it in the build's order (same suite and arch; the nearest ones
-    /// within `retryContextSeconds`), or empty when it is not a pytest test, it is first in its
-    /// file, or every one of them ran before it in its process (by their first attempts'
-    /// places). Names are the frameworks' own (no per-arch suffix).
-    func retryContext(of index: Int, failedAt place: RunPlace?) -> [String] {
+    /// The context for the first retry of test `index`, whose first attempt failed at `place`
+    /// in lease `lease`: its file's tests before it in the build's order (same suite and arch;
+    /// the nearest ones within `retryContextSeconds`), or empty when it is not a pytest test, it
+    /// is first in its file, or every one of them ran before it in its process and grant (by
+    /// their first attempts' places and leases; lease 0: not known, not compared). Names are the
+    /// frameworks' own (no per-arch suffix).
+    func retryContext(of index: Int, failedAt place: RunPlace?, lease: UInt64 = 0) -> [String] {
         let test = planned.tests[index]
         guard let place, planned.suites.indices.contains(test.suite), planned.suites[test.suite].adapter == .pytest,
               index > 0
@@ -46,6 +53,7 @@ extension BuildState {
         let ranBefore = before.allSatisfy {
             guard let earlier = status[$0].firstPlace else { return false }
             return earlier.process == place.process && earlier.position < place.position
+                && (lease == 0 || status[$0].firstLease == lease)
         }
         guard !ranBefore else { return [] }
         var context: [String] = []

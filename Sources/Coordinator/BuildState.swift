@@ -19,8 +19,10 @@ final class BuildState {
         var reported: UInt64 = 0
         /// Confirmation runs that failed; all of them failing makes the test fail.
         var confirmationFailures = 0
-        /// Where its first attempt ran (process and position), when the worker said.
+        /// Where its first attempt ran (process and position), when the worker said, and in
+        /// which lease (a warm pytest session keeps module fixtures only within one grant).
         var firstPlace: RunPlace?
+        var firstLease: UInt64 = 0
     }
 
     /// A failed test waiting for one of its next attempts.

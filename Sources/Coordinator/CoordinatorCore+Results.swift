@@ -115,7 +115,7 @@ extension CoordinatorCore {
                 if lease?.remaining[index] == result.attempt { lease?.remaining[index] = nil }
                 if running {
                     build.workMilliseconds += max(0, result.duration) * 1000
-                    if build.apply(result, index: index) { retriesQueued = true }
+                    if build.apply(result, index: index, lease: batch.lease) { retriesQueued = true }
                 }
             }
         }

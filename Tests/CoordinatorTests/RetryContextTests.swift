@@ -58,6 +58,16 @@ import Wire
         #expect(retries(fleet) == [GrantedTest(name: Self.c, attempt: 2)])
     }
 
+    @Test func anEarlierGrantInTheSameProcessIsNotContext() throws {
+        // A warm session tears its fixtures down after each grant: test_a ran before test_b in
+        // its process, but in another lease, so a module fixture it changed was made again.
+        let fleet = FleetHarness()
+        let first = try start(fleet, [Self.a, Self.b])
+        fleet.report("w1", lease: first.lease + 1000, placed: [(Self.a, 1, .passed, RunPlace(process: 11, position: 0))])
+        fleet.report("w1", lease: first.lease, placed: [(Self.b, 1, .failed, RunPlace(process: 11, position: 1))])
+        #expect(retries(fleet).first == GrantedTest(name: Self.b, attempt: 2, context: [Self.a]))
+    }
+
     @Test func theFirstTestOfAFileAndOtherFrameworksGetNoContext() throws {
         let fleet = FleetHarness()
         let first = try start(fleet, [Self.other, Self.a])
