@@ -68,6 +68,22 @@ import Wire
         #expect(retries(fleet).first == GrantedTest(name: Self.b, attempt: 2, context: [Self.a]))
     }
 
+    @Test func aTestMovedAheadOfItsFileGetsNoContext() throws {
+        // Failed-first (or long): its queue key is not its file's, so it ran first by design.
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        let spec = BuildSpec(id: "b1", suite: "suite.toml", maxAttempts: 3)
+        var tests = [Self.a, Self.b].enumerated().map { TestCase(name: $1, suite: 0, predicted: 0.01, index: $0) }
+        tests[0].groupWork = 1
+        tests[1].groupWork = 5
+        fleet.core.start(PlannedBuild(spec: spec, suites: [SuiteDefinition(name: "py", adapter: .pytest, directory: "/")],
+                                      tests: tests, grantCost: 1), stored: [:], watcher: nil, now: fleet.now)
+        fleet.drain()
+        let first = try #require(fleet.assigns(to: "w1").first)
+        fleet.report("w1", lease: first.lease, placed: [(Self.b, 1, .failed, RunPlace(process: 11, position: 0))])
+        #expect(retries(fleet).first == GrantedTest(name: Self.b, attempt: 2))
+    }
+
     @Test func theFirstTestOfAFileAndOtherFrameworksGetNoContext() throws {
         let fleet = FleetHarness()
         let first = try start(fleet, [Self.other, Self.a])
