@@ -4,9 +4,15 @@ extension PytestWarmPlugin {
     /// Appended to `source`: one module.
     static let listingSource = #"""
 
-def _is_test_module(node_id):
+def _is_test_module(node_id, patterns=("test_*.py", "*_test.py")):
+    """Whether `node_id` is a test module by the suite's `python_files` (pytest's default:
+    test_*.py, *_test.py; tqdm's are tests_*.py): a skip raised from a helper module names the
+    helper, which is not one. As in pytest, a pattern with a slash matches the path, one without
+    the file name."""
+    import fnmatch
     name = node_id.rsplit("/", 1)[-1]
-    return name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py"))
+    return name.endswith(".py") and any(fnmatch.fnmatch(node_id if "/" in pattern else name, pattern)
+                                        for pattern in patterns)
 
 
 class _Shares:
@@ -122,8 +128,9 @@ def _list_everything(session, path, can_share):
     ids = list(dict.fromkeys(item.nodeid for item in items))
     # pytest's short summary names the broken modules and classes (ERROR lines) and the test
     # modules skipped whole (SKIPPED lines); `--collect-only` lists each once.
+    patterns = session.config.getini("python_files") or ("test_*.py", "*_test.py")
     modules = [node_id for node_id, report in _collected.items() if node_id
-               and (report.failed or ("::" not in node_id and report.skipped and _is_test_module(node_id)))]
+               and (report.failed or ("::" not in node_id and report.skipped and _is_test_module(node_id, patterns)))]
     _files_done.update(_file_of(node_id) for node_id in ids + modules)
     _known_ids.update(ids)
     listed = ids + modules

@@ -25,6 +25,27 @@ import Wire
             """.write(toFile: directory + "/" + file, atomically: true, encoding: .utf8)
     }
 
+    /// A module skipped whole counts as one skipped test also when the suite names its test
+    /// modules its own way (`python_files`): tqdm's `tests_pandas.py` was lost from its count.
+    @Test func aModuleSkippedWholeUnderConfiguredPythonFilesIsCounted() throws {
+        try """
+            [[suite]]
+            name = "files"
+            adapter = "pytest"
+            dir = "\(Testfleet.fixture("pytest-python-files"))"
+            command = "python3 -m pytest"
+            timeout_s = 120
+            env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1" }
+            """.write(toFile: directory + "/files.toml", atomically: true, encoding: .utf8)
+        let run = try Testfleet.run(["run", "--local", "1", "--suite", "files.toml", "--db", "f.db", "--build", "f", "--quiet"],
+                                    in: directory, timeout: 300,
+                                    environment: ["TESTFLEET_WARM": "1", "TESTFLEET_CACHE": directory + "/cache"])
+        #expect(run.code == 0, "\(run.stderr)")
+        let outcomes = Dictionary(try Store(path: directory + "/f.db").results(build: "f").map { ($0.test, $0.outcome) },
+                                  uniquingKeysWith: { a, _ in a })
+        #expect(outcomes == ["checks/checks_plain.py::test_one": .passed, "checks/checks_skipped.py": .skipped], "\(outcomes)")
+    }
+
     @Test func crashesAndPoisonedStateThroughTheRealBinary() throws {
         // The hanging test is the adapter tests' (PytestWarmTests): here its retries would only cost time.
         try writeSuite("testfleet.toml",
