@@ -54,7 +54,8 @@ extension BuildState {
         // previous build, `FailedFirst`, or it is long enough to go first) runs without its
         // file's earlier tests by design; a failed-first test had its context retry then. Its
         // retries stay cheap (flask's four broken tests: failure cost 1.10 -> 1.24 with contexts).
-        if let nearest = before.first, planned.tests[nearest].groupWork != test.groupWork { return [] }
+        // (Its queue key is its own, not its file's; a file-mate moved ahead changes nothing.)
+        if !before.isEmpty, !before.contains(where: { planned.tests[$0].groupWork == test.groupWork }) { return [] }
         let ranBefore = before.allSatisfy {
             guard let earlier = status[$0].firstPlace else { return false }
             return earlier.process == place.process && earlier.position < place.position

@@ -84,6 +84,27 @@ import Wire
         #expect(retries(fleet).first == GrantedTest(name: Self.b, attempt: 2))
     }
 
+    @Test func aFileMateMovedAheadDoesNotTakeTheContextAway() throws {
+        // test_a went first (failed-first); test_b and test_c wait in their file's order.
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        let spec = BuildSpec(id: "b1", suite: "suite.toml", maxAttempts: 3)
+        var tests = [Self.a, Self.b, Self.c].enumerated().map { TestCase(name: $1, suite: 0, predicted: 0.01, index: $0) }
+        tests[0].groupWork = 5
+        tests[1].groupWork = 1
+        tests[2].groupWork = 1
+        fleet.core.start(PlannedBuild(spec: spec, suites: [SuiteDefinition(name: "py", adapter: .pytest, directory: "/")],
+                                      tests: tests, grantCost: 1), stored: [:], watcher: nil, now: fleet.now)
+        fleet.drain()
+        let first = try #require(fleet.assigns(to: "w1").first)
+        fleet.report("w1", lease: first.lease, placed: [
+            (Self.a, 1, .passed, RunPlace(process: 11, position: 0)),
+            (Self.b, 1, .passed, RunPlace(process: 22, position: 0)),
+            (Self.c, 1, .failed, RunPlace(process: 22, position: 1)),
+        ])
+        #expect(retries(fleet).first == GrantedTest(name: Self.c, attempt: 2, context: [Self.a, Self.b]))
+    }
+
     @Test func theFirstTestOfAFileAndOtherFrameworksGetNoContext() throws {
         let fleet = FleetHarness()
         let first = try start(fleet, [Self.other, Self.a])
