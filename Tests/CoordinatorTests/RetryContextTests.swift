@@ -10,15 +10,16 @@ import Wire
     static let a = "tests/test_f.py::test_a", b = "tests/test_f.py::test_b", c = "tests/test_f.py::test_c"
     static let other = "tests/test_g.py::test_x"
 
-    /// One pytest build of `tests` (collection order) on one worker, its first lease returned.
-    func start(_ fleet: FleetHarness, _ tests: [String], predicted: [Double]? = nil,
+    /// One pytest build of `tests` (collection order) on one worker, its first lease returned;
+    /// `groupWork`: the tests' queue keys (the planner's: a test moved ahead has its own).
+    func start(_ fleet: FleetHarness, _ tests: [String], predicted: [Double]? = nil, groupWork: [Double]? = nil,
                adapter: AdapterKind = .pytest) throws -> Assign {
         fleet.hello("w1")
         let spec = BuildSpec(id: "b1", suite: "suite.toml", maxAttempts: 3)
+        var cases = tests.enumerated().map { TestCase(name: $1, suite: 0, predicted: predicted?[$0] ?? 0.01, index: $0) }
+        for (index, key) in (groupWork ?? []).enumerated() { cases[index].groupWork = key }
         let planned = PlannedBuild(
-            spec: spec, suites: [SuiteDefinition(name: "py", adapter: adapter, directory: "/")],
-            tests: tests.enumerated().map { TestCase(name: $1, suite: 0, predicted: predicted?[$0] ?? 0.01, index: $0) },
-            grantCost: 1)
+            spec: spec, suites: [SuiteDefinition(name: "py", adapter: adapter, directory: "/")], tests: cases, grantCost: 1)
         fleet.core.start(planned, stored: [:], watcher: nil, now: fleet.now)
         fleet.drain()
         return try #require(fleet.assigns(to: "w1").first)
@@ -71,15 +72,7 @@ import Wire
     @Test func aTestMovedAheadOfItsFileGetsNoContext() throws {
         // Failed-first (or long): its queue key is not its file's, so it ran first by design.
         let fleet = FleetHarness()
-        fleet.hello("w1")
-        let spec = BuildSpec(id: "b1", suite: "suite.toml", maxAttempts: 3)
-        var tests = [Self.a, Self.b].enumerated().map { TestCase(name: $1, suite: 0, predicted: 0.01, index: $0) }
-        tests[0].groupWork = 1
-        tests[1].groupWork = 5
-        fleet.core.start(PlannedBuild(spec: spec, suites: [SuiteDefinition(name: "py", adapter: .pytest, directory: "/")],
-                                      tests: tests, grantCost: 1), stored: [:], watcher: nil, now: fleet.now)
-        fleet.drain()
-        let first = try #require(fleet.assigns(to: "w1").first)
+        let first = try start(fleet, [Self.a, Self.b], groupWork: [1, 5])
         fleet.report("w1", lease: first.lease, placed: [(Self.b, 1, .failed, RunPlace(process: 11, position: 0))])
         #expect(retries(fleet).first == GrantedTest(name: Self.b, attempt: 2))
     }
@@ -87,16 +80,7 @@ import Wire
     @Test func aFileMateMovedAheadDoesNotTakeTheContextAway() throws {
         // test_a went first (failed-first); test_b and test_c wait in their file's order.
         let fleet = FleetHarness()
-        fleet.hello("w1")
-        let spec = BuildSpec(id: "b1", suite: "suite.toml", maxAttempts: 3)
-        var tests = [Self.a, Self.b, Self.c].enumerated().map { TestCase(name: $1, suite: 0, predicted: 0.01, index: $0) }
-        tests[0].groupWork = 5
-        tests[1].groupWork = 1
-        tests[2].groupWork = 1
-        fleet.core.start(PlannedBuild(spec: spec, suites: [SuiteDefinition(name: "py", adapter: .pytest, directory: "/")],
-                                      tests: tests, grantCost: 1), stored: [:], watcher: nil, now: fleet.now)
-        fleet.drain()
-        let first = try #require(fleet.assigns(to: "w1").first)
+        let first = try start(fleet, [Self.a, Self.b, Self.c], groupWork: [5, 1, 1])
         fleet.report("w1", lease: first.lease, placed: [
             (Self.a, 1, .passed, RunPlace(process: 11, position: 0)),
             (Self.b, 1, .passed, RunPlace(process: 22, position: 0)),

@@ -11,14 +11,14 @@ import Wire
 @Suite(.serialized) struct WarmPytestRunTests {
     let directory = Testfleet.temporaryDirectory()
 
-    /// Writes `file`: one pytest suite on Tests/Fixtures/pytest-warm run by `command`, with
+    /// Writes `file`: one pytest suite on Tests/Fixtures/`fixture` run by `command`, with
     /// `env` (TOML, from its comma) added to the environment every test here needs.
-    func writeSuite(_ file: String, command: String, env: String = "") throws {
+    func writeSuite(_ file: String, fixture: String = "pytest-warm", command: String, env: String = "") throws {
         try """
             [[suite]]
             name = "warm"
             adapter = "pytest"
-            dir = "\(Testfleet.fixture("pytest-warm"))"
+            dir = "\(Testfleet.fixture(fixture))"
             command = "\(command)"
             timeout_s = 120
             env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1"\(env) }
@@ -28,15 +28,7 @@ import Wire
     /// A module skipped whole counts as one skipped test also when the suite names its test
     /// modules its own way (`python_files`): tqdm's `tests_pandas.py` was lost from its count.
     @Test func aModuleSkippedWholeUnderConfiguredPythonFilesIsCounted() throws {
-        try """
-            [[suite]]
-            name = "files"
-            adapter = "pytest"
-            dir = "\(Testfleet.fixture("pytest-python-files"))"
-            command = "python3 -m pytest"
-            timeout_s = 120
-            env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1" }
-            """.write(toFile: directory + "/files.toml", atomically: true, encoding: .utf8)
+        try writeSuite("files.toml", fixture: "pytest-python-files", command: "python3 -m pytest")
         let run = try Testfleet.run(["run", "--local", "1", "--suite", "files.toml", "--db", "f.db", "--build", "f", "--quiet"],
                                     in: directory, timeout: 300,
                                     environment: ["TESTFLEET_WARM": "1", "TESTFLEET_CACHE": directory + "/cache"])
