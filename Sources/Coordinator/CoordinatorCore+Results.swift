@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Model
 import Wire
 
@@ -61,6 +63,14 @@ extension CoordinatorCore {
             send(.ack(Ack(sequence: batch.sequence, refused: "no result of this batch is one lease \(batch.lease) waits for")),
                  to: identity)
             return
+        }
+        if profile.enabled {
+            // Failure handling's timeline (TESTFLEET_TRACE): when each failed or repeated attempt came back.
+            let at = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+            for result in accepted where result.attempt > 1 || result.outcome.isFailure {
+                effects.append(.log(String(format: "trace %.3f attempt %d %@ %@ on %@", at, result.attempt,
+                                           result.outcome.rawValue, result.test, worker.id)))
+            }
         }
         var checked = batch
         checked.results = accepted
