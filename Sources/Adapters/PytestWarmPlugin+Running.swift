@@ -81,6 +81,8 @@ def _run(order, results, requests=None):
     """Runs `order`, saying which test starts first and, with each result, which starts next:
     one line (one wakeup of the worker) per test, where a start line of its own made two."""
     if order:
+        if requests is not None:
+            _teardown_towards(order[0])
         _send(results, {"start": _name(order[0])})
     index = 0
     while index < len(order):
@@ -88,7 +90,10 @@ def _run(order, results, requests=None):
         index += 1
         following = order[index] if index < len(order) else None
         _reports.pop(item.nodeid, None)
-        item.ihook.pytest_runtest_protocol(item=item, nextitem=following)
+        # A long-lived session keeps its session-scoped fixtures after a grant's last test (see
+        # _SessionLevel); a forked child (no requests) ends with its grant and tears down all.
+        beyond = _SessionLevel(item) if following is None and requests is not None else following
+        item.ihook.pytest_runtest_protocol(item=item, nextitem=beyond)
         if requests is not None and following is not None:
             # A reclaim that came while the test ran is answered before its result, so a
             # hand-back may take `following` too (see _hand_back).
@@ -172,14 +177,15 @@ def _hand_back(order, index, request, results):
 
 def _teardown_after(item):
     """Tears down what pytest kept set up after `item` for a next test that was given back, as
-    it tears down after a grant's last test. A finalizer that fails makes `item` an error, as
-    pytest reports a failing teardown after the last test of a run."""
+    it tears down after a grant's last test (all but the session level, see _SessionLevel). A
+    finalizer that fails makes `item` an error, as pytest reports a failing teardown after the
+    last test that used what it tore down."""
     from _pytest.runner import CallInfo
     state = item.session._setupstate
     if len(inspect.signature(state.teardown_exact).parameters) == 1:
-        teardown = lambda: state.teardown_exact(None)
+        teardown = lambda: state.teardown_exact(_SessionLevel(item))
     else:  # pytest before 7.0: teardown_exact(item, nextitem)
-        teardown = lambda: state.teardown_exact(item, None)
+        teardown = lambda: state.teardown_exact(item, _SessionLevel(item))
     call = CallInfo.from_call(teardown, when="teardown",
                               reraise=(KeyboardInterrupt, getattr(pytest.exit, "Exception", KeyboardInterrupt)))
     if call.excinfo is not None:

@@ -230,25 +230,42 @@ def pytest_runtestloop(session):
     if _FORK:
         ready["pid"] = os.getpid()
     _send(results, ready)
-    while True:
-        request = requests.next()
-        if request is None:
-            break
-        if "import" in request:
-            _import_modules(session, request["import"])
-        if "ids" in request:  # a reclaim that came after its grant ended: the worker knows
-            _serve(session, request["ids"], results, requests)
-    # Closed here: a suite that turns warnings into errors would fail the exit on open files.
-    requests.close()
-    results.close()
-    if _FORK:
-        # A fork server ran no test: nothing of pytest's session end is its to do, and doing it
-        # (plugins importing, and caching bytecode, after the run ended) raced the removal of
-        # the worker's cache.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(0)
-    return True
+    status = 0
+    try:
+        while True:
+            request = requests.next()
+            if request is None:
+                break
+            if "import" in request:
+                _import_modules(session, request["import"])
+            if "ids" in request:  # a reclaim that came after its grant ended: the worker knows
+                _serve(session, request["ids"], results, requests)
+    except BaseException:  # pytest.exit() in a test, a broken pipe, a bug here: said, then the end below
+        import traceback
+        traceback.print_exc()
+        status = 70
+    # Nothing of pytest's session end is a warm process's to do: a fork server ran no test, and
+    # a session's set-up state is torn down here (_end_session); the rest (the cache plugin's
+    # last-failed list from one session's share of the tests, junitxml, plugins importing and
+    # caching bytecode after the run, which raced the removal of the worker's cache) would be a
+    # partial run's report, not the build's. The exit comes whatever happens on the way: a
+    # session whose worker is gone (its pipes broken) that went on into the interpreter's exit
+    # could wait forever there on a test's leftover threads (seen with tqdm's).
+    try:
+        if not _FORK:
+            _end_session(session, results)
+        for channel in (requests, results):
+            try:
+                channel.close()
+            except OSError:
+                pass
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+    finally:
+        os._exit(status)
 
 
 def _fork_twin():
@@ -341,5 +358,5 @@ def _serve(session, ids, results, requests):
         _run(order, results, requests)
         _send(results, {"done": len(order)})
 
-"""# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource
+"""# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource + sessionScopeSource
 }

@@ -220,6 +220,36 @@ final class PytestWarmProcess {
     /// the line saying so may have been read first.
     func readWrittenOutput() { readOutput() }
 
+    /// Ends an idle session the way a plain run ends: closing its request pipe lets it tear down
+    /// what it kept set up across grants (its session-scoped fixtures: a test database, a
+    /// server) and exit; after `deadline` (`ProcessRunner.now()` seconds) it is killed as
+    /// `stop()` kills it. Returns the report of a session teardown that failed, for the log (no
+    /// test is left to carry it). A fork server, which keeps nothing, is just stopped.
+    func finish(until deadline: Double) -> String? {
+        var failure: String?
+        if !stopped && isOwnChild && !forksPerGrant {
+            closeRequests()
+            waiting: while true {
+                switch next(until: deadline) {
+                case .message(let message):
+                    if let text = message["teardown"] as? String { failure = text }
+                case .exited, .timedOut:
+                    break waiting
+                }
+            }
+        }
+        stop()
+        return failure
+    }
+
+    /// Closes the request pipe: the session's end of it reads end-of-file, tears down and exits
+    /// (see `finish`). Several sessions closed first end side by side.
+    func closeRequests() {
+        guard !stopped, requestFD >= 0 else { return }
+        close(requestFD)
+        requestFD = -1
+    }
+
     /// Kills the whole process group and reaps the leader. Idempotent.
     func stop() {
         guard !stopped else { return }

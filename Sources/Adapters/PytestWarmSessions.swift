@@ -36,11 +36,27 @@ public final class PytestWarmSessions: @unchecked Sendable {
         return entry.process
     }
 
-    /// Keeps `process` for `key`, stopping the least recently used beyond `keep`.
+    /// How long a session closed while idle may take to tear down what it kept across grants
+    /// (its session-scoped fixtures) before it is killed.
+    static let teardownAllowance = 5.0
+
+    /// Keeps `process` for `key`, ending the least recently used beyond `keep`.
     func keep(_ process: PytestWarmProcess, for key: String) {
         discard(key)
         live.insert((key, process), at: 0)
-        while live.count > keep { live.removeLast().process.stop() }
+        while live.count > keep { finish([live.removeLast()]) }
+    }
+
+    /// Ends idle sessions: each tears its session-scoped fixtures down (all at once, within one
+    /// allowance), and a teardown that failed is logged, since no test is left to report it.
+    private func finish(_ entries: [(key: String, process: PytestWarmProcess)]) {
+        for entry in entries where !entry.process.forksPerGrant { entry.process.closeRequests() }
+        let deadline = ProcessRunner.now() + Self.teardownAllowance
+        let failures = entries.map { entry in (entry.key, entry.process.finish(until: deadline)) }
+        for case (let key, let failure?) in failures {
+            log("pytest warm session for \(key.prefix(80)): tearing down its session-scoped fixtures at its end failed "
+                + "(a plain run reports this against its last test):\n" + failure.suffix(2000))
+        }
     }
 
     /// Stops and forgets `key`'s process (after a crash or a timeout).
@@ -60,9 +76,9 @@ public final class PytestWarmSessions: @unchecked Sendable {
         return directory
     }
 
-    /// Stops every process (the slot is closing).
+    /// Ends every process (the slot is closing), letting each tear down what it kept.
     public func shutdown() {
-        for entry in live { entry.process.stop() }
+        finish(live)
         live.removeAll()
     }
 }
