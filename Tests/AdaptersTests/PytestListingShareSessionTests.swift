@@ -76,4 +76,25 @@ import Testing
         PytestAdapter().runWarm([needy], of: suite(directory), key: "k", sessions: sessions[1]) { results.append($0) }
         #expect(results.map(\.outcome) == [.passed], "\(results.map { String(decoding: $0.output, as: UTF8.self) }) \(log.lines)")
     }
+
+    /// A conftest that orders the suite across files (as pytest-django does) makes an order no
+    /// merge of shares can rebuild: the share that sees it lists the whole suite instead, in
+    /// pytest's order.
+    @Test func aSuiteOrderedAcrossFilesIsListedWholeByTheShareThatSeesIt() throws {
+        let directory = URL(fileURLWithPath: PytestWarmTests.fixture).deletingLastPathComponent().appendingPathComponent("pytest-reorder").path
+        let log = LogLines()
+        let whole = PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) }
+        defer { whole.shutdown() }
+        let everything = try JSONDecoder().decode([String].self, from: try list(directory, share: nil, sessions: whole))
+        #expect(everything == ["tests/test_a_first.py::test_plain", "tests/test_b_big.py::test_b", "tests/test_c.py::test_c",
+                               "tests/test_a_first.py::test_migrates"])
+        let (merged, sessions) = try listInTwoShares(directory, log: log)
+        defer { sessions.forEach { $0.shutdown() } }
+        #expect(merged.ids == everything, "pytest's order, not the files': \(merged.ids)")
+        #expect(merged.shareOfFile.isEmpty, "a whole listing, not merged shares: \(merged.shareOfFile)")
+        // The session that listed the whole suite from its child still runs its share's tests.
+        var results: [AdapterResult] = []
+        PytestAdapter().runWarm(everything, of: suite(directory), key: "k", sessions: sessions[0]) { results.append($0) }
+        #expect(results.count == 4 && results.allSatisfy { $0.outcome == .passed }, "\(results) \(log.lines)")
+    }
 }
