@@ -37,6 +37,8 @@ final class BuildState {
     var retries: [Retry] = []
     /// The context of a first retry (`retryContext`), by test, for the tests that have one.
     var retryContexts: [Int: [String]] = [:]
+    /// `outOfOrder`, once computed.
+    var outOfOrderCache: Set<Int>?
     var status: [TestStatus]
     var finalCount = 0
     var failedCount = 0

@@ -63,7 +63,8 @@ extension CoordinatorCore {
             remaining[index] = attempt
             work += build.planned.tests[index].predicted
             let context = attempt == 2 ? build.retryContexts[index] ?? [] : []
-            granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt, context: context))
+            let alone = attempt == 1 && build.outOfOrder.contains(index)
+            granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt, context: context, alone: alone))
         }
         build.grantedWork += work
         build.inFlightWork += work

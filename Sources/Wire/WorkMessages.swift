@@ -8,10 +8,17 @@ public struct GrantedTest: Sendable, Equatable {
     /// a test that failed without its file's earlier tests having run before it gets them, so it
     /// runs as a plain pytest run would run it (`BuildState.retryContext`). Empty almost always.
     public var context: [String]
-    public init(name: String, attempt: Int, context: [String] = []) {
+    /// A first attempt the planner moved out of its suite's collection order (a long test sent
+    /// first, a failure of the previous build): it runs in a process of its own (one per such
+    /// test), so what it
+    /// leaves behind (a migrated test database, a reloaded module) never reaches the tests a
+    /// warm session runs after it in their order (`BuildState.outOfOrder`).
+    public var alone: Bool
+    public init(name: String, attempt: Int, context: [String] = [], alone: Bool = false) {
         self.name = name
         self.attempt = attempt
         self.context = context
+        self.alone = alone
     }
 }
 
@@ -56,6 +63,7 @@ public struct Assign: Sendable, Equatable {
                 $0.string(1, test.name)
                 $0.int(2, test.attempt)
                 for name in test.context { $0.string(3, name) }  // an older worker skips it
+                if test.alone { $0.bool(4, true) }  // and this
             }
         }
         if let workspace { w.message(6) { workspace.write(to: &$0) } }
@@ -86,6 +94,7 @@ public struct Assign: Sendable, Equatable {
                     case 1: test.name = inner.string(g)
                     case 2: test.attempt = max(1, inner.int(g))
                     case 3: test.context.append(inner.string(g))
+                    case 4: test.alone = inner.int(g) != 0
                     default: break
                     }
                 }

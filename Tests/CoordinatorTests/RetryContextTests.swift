@@ -60,7 +60,7 @@ import Wire
     }
 
     @Test func anEarlierGrantInTheSameProcessIsNotContext() throws {
-        // A warm session tears its fixtures down after each grant: test_a ran before test_b in
+        // A warm session tears its module fixtures down after each grant: test_a ran before test_b in
         // its process, but in another lease, so a module fixture it changed was made again.
         let fleet = FleetHarness()
         let first = try start(fleet, [Self.a, Self.b])

@@ -93,6 +93,23 @@ import Wire
         #expect(alone[Self.needsPoison]?.outcome == .failed)
     }
 
+    @Test func aFirstAttemptMovedOutOfOrderRunsInAProcessOfItsOwn() throws {
+        let pool = warmPool()
+        defer { close(pool) }
+        // The coordinator sent the poisoning test first, out of collection order (`alone`): it
+        // runs in a fork server's child, so the warm session's tests after it never see its state.
+        var grant = assign(1, [(Self.poisons, 1), (Self.needsPoison, 1)])
+        grant.tests[0].alone = true
+        let first = results(of: grant, on: pool)
+        #expect(first[Self.poisons]?.outcome == .passed)
+        #expect(first[Self.needsPoison]?.outcome == .failed, "the warm session saw the state of a test run alone")
+        let places = [Self.poisons, Self.needsPoison].compactMap { first[$0]?.place?.process }
+        #expect(places.count == 2 && places[0] != places[1], "\(places)")
+        // Control: the same grant without the flag poisons the session.
+        let control = results(of: assign(2, [(Self.poisons, 1), (Self.needsPoison, 1)]), on: pool)
+        #expect(control[Self.needsPoison]?.outcome == .passed)
+    }
+
     @Test func contextsGoBeforeTheirTestsOnceEach() {
         #expect(SlotPool.withContexts(["c"], [[]]) == ["c"])
         #expect(SlotPool.withContexts(["c", "x"], [["a", "b"], []]) == ["a", "b", "c", "x"])

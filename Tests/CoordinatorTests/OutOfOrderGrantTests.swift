@@ -1,0 +1,45 @@
+@testable import Coordinator
+import Model
+import Testing
+import Wire
+
+/// A pytest test the planner sent first because it is long (its queue key is its own
+/// prediction) is granted `alone`, so the worker runs it in a process of its own; the tests kept
+/// in order, a failure of the previous build sent first, a retry, and a test of another
+/// framework are not.
+@Suite struct OutOfOrderGrantTests {
+    static let a = RetryContextTests.a, b = RetryContextTests.b, c = RetryContextTests.c
+
+    @Test func aTestMovedAheadIsGrantedAloneAndItsFileMatesAreNot() throws {
+        let fleet = FleetHarness()
+        // test_c is long: its key is its 5 s prediction, against the suite's shared 1; the queue
+        // sends it first.
+        let first = try RetryContextTests().start(fleet, [Self.a, Self.b, Self.c], predicted: [0.01, 0.01, 5], groupWork: [1, 1, 5])
+        let granted = fleet.assigns(to: "w1").flatMap(\.tests)
+        #expect(granted.first == GrantedTest(name: Self.c, attempt: 1, alone: true), "\(granted)")
+        #expect(granted.filter(\.alone).map(\.name) == [Self.c], "\(granted)")
+        // Its retry is a fork server's child anyway: no flag.
+        fleet.report("w1", lease: first.lease, placed: [(Self.c, 1, .failed, RunPlace(process: 11, position: 0))])
+        let retry = try #require(fleet.assigns(to: "w1").flatMap(\.tests).first { $0.attempt == 2 })
+        #expect(retry == GrantedTest(name: Self.c, attempt: 2))
+    }
+
+    @Test func aSuiteKeptInOrderAndAnotherFrameworkGetNoFlag() throws {
+        let fleet = FleetHarness()
+        _ = try RetryContextTests().start(fleet, [Self.a, Self.b, Self.c])
+        #expect(fleet.assigns(to: "w1").flatMap(\.tests).allSatisfy { !$0.alone })
+        let go = FleetHarness()
+        _ = try RetryContextTests().start(go, [Self.a, Self.b, Self.c], predicted: [0.01, 0.01, 5], groupWork: [1, 1, 5],
+                                          adapter: .go)
+        #expect(go.assigns(to: "w1").flatMap(\.tests).allSatisfy { !$0.alone })
+    }
+
+    @Test func aFailureOfThePreviousBuildSentFirstStaysInTheSession() throws {
+        // FailedFirst's key is above every other and not the test's prediction: pytest's own
+        // --failed-first order, which a warm session may run.
+        let fleet = FleetHarness()
+        _ = try RetryContextTests().start(fleet, [Self.a, Self.b, Self.c], groupWork: [1, 1, 7.5])
+        let granted = fleet.assigns(to: "w1").flatMap(\.tests)
+        #expect(granted.first?.name == Self.c && granted.allSatisfy { !$0.alone }, "\(granted)")
+    }
+}
