@@ -11,8 +11,8 @@ extension BuildState {
     /// tests of a pytest-django suite alone would set its test database up twenty times.
     /// djangorestframework-simplejwt's migration tests (TransactionTestCase, last in a plain run,
     /// 0.5 s: long enough to go first) migrated the session's test database back and forth
-    /// first, and a later file's tests failed after them (8 of 14 in 4 builds of 6 on a loaded
-    /// machine, all passing on retry: recorded as flaky).
+    /// first, and a later file's tests failed after them (14 first attempts in 4 builds of 6 on
+    /// a loaded machine, all passing on retry: recorded as flaky).
     var outOfOrder: Set<Int> {
         if let outOfOrderCache { return outOfOrderCache }
         struct Key: Hashable {
