@@ -184,12 +184,7 @@ def _list_whole_in_child(session, path):
             _list_everything(session, whole, can_share=False)
         finally:
             os._exit(0)
-    while True:
-        try:
-            os.waitpid(pid, 0)
-            break
-        except InterruptedError:
-            continue
+    _wait_for_child(pid)
     try:
         os.replace(whole, path)
         return True

@@ -50,12 +50,7 @@ def _run_forked(order, results):
             status = 70
         finally:
             os._exit(status)
-    while True:
-        try:
-            _, status = os.waitpid(pid, 0)
-            break
-        except InterruptedError:
-            continue
+    status = _wait_for_child(pid)
     if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _CHILD_DONE:
         _send(results, {"done": len(order)})
     elif os.WIFSIGNALED(status):
@@ -64,6 +59,15 @@ def _run_forked(order, results):
         _send(results, {"died": "exit status %d" % os.WEXITSTATUS(status)})
     # After the answer: the worker has the grant's results while this server compiles.
     _learn_from_child(learned)
+
+
+def _wait_for_child(pid):
+    """The exit status of child `pid`, once it ended."""
+    while True:
+        try:
+            return os.waitpid(pid, 0)[1]
+        except InterruptedError:
+            continue
 
 
 def _reseed_after_fork():
@@ -180,14 +184,7 @@ def _teardown_after(item):
     it tears down after a grant's last test (all but the session level, see _SessionLevel). A
     finalizer that fails makes `item` an error, as pytest reports a failing teardown after the
     last test that used what it tore down."""
-    from _pytest.runner import CallInfo
-    state = item.session._setupstate
-    if len(inspect.signature(state.teardown_exact).parameters) == 1:
-        teardown = lambda: state.teardown_exact(_SessionLevel(item))
-    else:  # pytest before 7.0: teardown_exact(item, nextitem)
-        teardown = lambda: state.teardown_exact(item, _SessionLevel(item))
-    call = CallInfo.from_call(teardown, when="teardown",
-                              reraise=(KeyboardInterrupt, getattr(pytest.exit, "Exception", KeyboardInterrupt)))
+    call = _teardown_call(lambda: _teardown_exact(item.session, item, _SessionLevel(item)))
     if call.excinfo is not None:
         item.ihook.pytest_runtest_logreport(report=item.ihook.pytest_runtest_makereport(item=item, call=call))
 """#

@@ -44,15 +44,30 @@ class _SessionLevel:
         return getattr(self._chain[-1], name)
 
 
-def _teardown_call(item, how):
-    """Runs `how` as a teardown of pytest's set-up state; returns its error report's text, or
-    None when it passed."""
+def _modern_setup_state(session):
+    """Whether pytest's SetupState is 7.0's or later: teardown_exact(nextitem), where an older
+    one takes (item, nextitem) and tears down towards the next test by itself."""
+    return len(inspect.signature(session._setupstate.teardown_exact).parameters) == 1
+
+
+def _teardown_exact(session, item, nextitem):
+    """Tears down what `nextitem` (None: nothing) does not share, after `item`, on either pytest."""
+    state = session._setupstate
+    if _modern_setup_state(session):
+        state.teardown_exact(nextitem)
+    else:
+        state.teardown_exact(item, nextitem)
+
+
+def _teardown_call(how):
+    """Runs `how` as pytest runs a teardown phase; its CallInfo (excinfo set when it failed)."""
     from _pytest.runner import CallInfo
-    call = CallInfo.from_call(how, when="teardown",
+    return CallInfo.from_call(how, when="teardown",
                               reraise=(KeyboardInterrupt, getattr(pytest.exit, "Exception", KeyboardInterrupt)))
-    if call.excinfo is None:
-        return None
-    return str(call.excinfo.getrepr(style="short"))
+
+
+def _failure_text(call):
+    return None if call.excinfo is None else str(call.excinfo.getrepr(style="short"))
 
 
 def _teardown_towards(item):
@@ -60,10 +75,9 @@ def _teardown_towards(item):
     (another directory's Dir nodes, which hold nothing; the session always stays). pytest 7+
     asserts that the set-up stack is a prefix of the next test's chain; an older pytest tears
     down towards the next test by itself."""
-    state = item.session._setupstate
-    if len(inspect.signature(state.teardown_exact).parameters) != 1 or not getattr(state, "stack", None):
+    if not _modern_setup_state(item.session) or not getattr(item.session._setupstate, "stack", None):
         return
-    error = _teardown_call(item, lambda: state.teardown_exact(item))
+    error = _failure_text(_teardown_call(lambda: _teardown_exact(item.session, item, item)))
     if error is not None:
         sys.stderr.write("testfleet warm session: tearing down before %s failed:\n%s\n" % (item.nodeid, error))
 
@@ -72,13 +86,9 @@ def _end_session(session, results):
     """The worker closed the session: tears down what it kept (the session-scoped fixtures), as
     a plain run does after its last test, and says whether that failed ({"ended": ...,
     "teardown": text}). The worker waits a moment for this before it kills the session."""
-    state = session._setupstate
     message = {"ended": True}
-    if getattr(state, "stack", None):
-        if len(inspect.signature(state.teardown_exact).parameters) == 1:
-            error = _teardown_call(session, lambda: state.teardown_exact(None))
-        else:  # pytest before 7.0: teardown_exact(item, nextitem)
-            error = _teardown_call(session, lambda: state.teardown_exact(session, None))
+    if getattr(session._setupstate, "stack", None):
+        error = _failure_text(_teardown_call(lambda: _teardown_exact(session, session, None)))
         if error is not None:
             message["teardown"] = error[-4000:]
     try:

@@ -50,7 +50,7 @@ public final class PytestWarmSessions: @unchecked Sendable {
     /// Ends idle sessions: each tears its session-scoped fixtures down (all at once, within one
     /// allowance), and a teardown that failed is logged, since no test is left to report it.
     private func finish(_ entries: [(key: String, process: PytestWarmProcess)]) {
-        for entry in entries where !entry.process.forksPerGrant { entry.process.closeRequests() }
+        for entry in entries { entry.process.closeRequests() }
         let deadline = ProcessRunner.now() + Self.teardownAllowance
         let failures = entries.map { entry in (entry.key, entry.process.finish(until: deadline)) }
         for case (let key, let failure?) in failures {

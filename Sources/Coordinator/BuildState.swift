@@ -37,8 +37,9 @@ final class BuildState {
     var retries: [Retry] = []
     /// The context of a first retry (`retryContext`), by test, for the tests that have one.
     var retryContexts: [Int: [String]] = [:]
-    /// `outOfOrder`, once computed.
-    var outOfOrderCache: Set<Int>?
+    /// Long pytest tests sent ahead of their suite's order, granted `alone`
+    /// (`testsSentAheadForLength`).
+    lazy var outOfOrder: Set<Int> = testsSentAheadForLength()
     var status: [TestStatus]
     var finalCount = 0
     var failedCount = 0

@@ -37,10 +37,7 @@ extension PlannedBuild {
         var given = false
         for suite in suites {
             let candidates = tests.indices.filter { tests[$0].suite == suite && tests[$0].arch == nil }
-            var keyCounts: [Double: Int] = [:]
-            for index in candidates { keyCounts[tests[index].groupWork, default: 0] += 1 }
-            guard let shared = keyCounts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key,
-                  shared > 0 else { continue }
+            guard let shared = Self.sharedGroupWork(candidates.map { tests[$0].groupWork }), shared > 0 else { continue }
             let members = candidates.filter { tests[$0].groupWork == shared }
             let runs = Self.runs(of: members.map { (unit: TestFile.unit(of: tests[$0].name), work: max(tests[$0].predicted, 0)) },
                                  count: workers.count)
@@ -49,6 +46,16 @@ extension PlannedBuild {
         }
         guard given else { return }
         for (run, worker) in workers.enumerated() { homes[worker] = UInt8(run) }
+    }
+
+    /// The queue key most of a suite's tests share (`CollectionOrder` keeps them in order under
+    /// it; ties: the smallest), given their keys; nil for none. A test with another key was sent
+    /// out of that order on purpose: a long one (its own prediction), a failure of the previous
+    /// build (`FailedFirst`: above every other key).
+    public static func sharedGroupWork(_ keys: [Double]) -> Double? {
+        var counts: [Double: Int] = [:]
+        for key in keys { counts[key, default: 0] += 1 }
+        return counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key
     }
 
     /// The run (0..<count) of each of `tests`, in order: contiguous runs of about equal work,

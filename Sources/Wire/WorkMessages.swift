@@ -8,11 +8,10 @@ public struct GrantedTest: Sendable, Equatable {
     /// a test that failed without its file's earlier tests having run before it gets them, so it
     /// runs as a plain pytest run would run it (`BuildState.retryContext`). Empty almost always.
     public var context: [String]
-    /// A first attempt the planner moved out of its suite's collection order (a long test sent
-    /// first, a failure of the previous build): it runs in a process of its own (one per such
-    /// test), so what it
-    /// leaves behind (a migrated test database, a reloaded module) never reaches the tests a
-    /// warm session runs after it in their order (`BuildState.outOfOrder`).
+    /// A first attempt the planner sent ahead of its suite's collection order because it is
+    /// long: it runs in a process of its own (one per such test), so what it leaves behind (a
+    /// migrated test database, a reloaded module) never reaches the tests a warm session runs
+    /// after it in their order (`BuildState.outOfOrder`).
     public var alone: Bool
     public init(name: String, attempt: Int, context: [String] = [], alone: Bool = false) {
         self.name = name

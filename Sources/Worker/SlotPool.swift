@@ -296,14 +296,15 @@ final class SlotPool: GrantRunner, Sendable {
                     // Tests moved out of collection order run first, each in a fork server's
                     // child of its own (two of them together leaked into each other too), then
                     // the rest in the warm session.
-                    let alone = Set(byAttempt[attempt]!.filter(\.alone).map { perArch ? PerArchName.original(of: $0.name) : $0.name })
+                    let alone = pytestForkServers == nil
+                        ? [] : Set(granted.indices.filter { byAttempt[attempt]![$0].alone }.map { granted[$0] })
                     if let servers = pytestForkServers {
                         for name in names where alone.contains(name) {
                             pytest.runForked([name], of: assign.suite, attempt: attempt, key: Self.warmKey(assign),
                                              servers: servers, report: report)
                         }
                     }
-                    let names = pytestForkServers == nil ? names : names.filter { !alone.contains($0) }
+                    let names = names.filter { !alone.contains($0) }
                     let lease = assign.lease, build = assign.build
                     let reclaim = GrantReclaim { [self] id, tests in
                         let names = perArch ? tests.map { PerArchName.copy(of: $0, for: arch) } : tests
