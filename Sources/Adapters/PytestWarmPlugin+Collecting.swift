@@ -55,7 +55,12 @@ def _keep_directory_collectors(session):
 
     def kept_collect_one_node(node, handle_dupes=True):
         if _shares is not None and isinstance(node, pytest.File) and not _shares.mine(node):
+            if _shares.lists_modules and isinstance(node, pytest.Module):
+                collect_and_keep(node, handle_dupes)
             return _shares.deferred(node), False
+        return collect_and_keep(node, handle_dupes)
+
+    def collect_and_keep(node, handle_dupes):
         kept = isinstance(node, (directory, pytest.File))
         report = collected.get(node) if kept else None
         if report is not None:

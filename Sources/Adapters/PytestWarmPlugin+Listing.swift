@@ -18,6 +18,9 @@ def _is_test_module(node_id, patterns=("test_*.py", "*_test.py")):
 class _Shares:
     """Which files of a sharded listing this session collects (see the docstring)."""
 
+    # Whether a file of another share still has its module's own level collected (see _ImportOnly).
+    lists_modules = False
+
     def __init__(self, spec):
         index, count = (int(part) for part in spec.split("/"))
         if not 0 <= index < count:
@@ -77,22 +80,34 @@ def _import_deferred(session):
 
 
 class _ImportOnly(_Shares):
-    """A collection that collects no file: it only finds the test modules, for _import_deferred."""
+    """A collection that finds the test modules and lists each one's own level (its classes and
+    functions, the functions' items made) as soon as it is imported, before the next module is,
+    but collects no class: a plain collection runs the suite's collection hooks between one
+    module's import and the next, and suites rely on that (django-ninja's conftest sets
+    NINJA_SKIP_REGISTRY in pytest_generate_tests, which its later test modules need when they
+    import). The module's listing is kept for the grants that collect its units."""
+
+    lists_modules = True
 
     def __init__(self):
-        self.others = []
+        pass
 
     def mine(self, node):
         return False
 
+    def deferred(self, node):
+        from _pytest.reports import CollectReport
+        return CollectReport(node.nodeid, "passed", None, [])
+
 
 def _import_modules(session, files):
     """Imports the test modules among `files` (in order) that this session has not collected or
-    imported, without collecting them: a plain run imports every test module it collects before
-    its first test, and suites rely on that (structlog's callsite tests expect `multiprocessing`
-    to be imported by then, which another of its test modules does). A module that fails, or a
-    file pytest refuses, is left to the grant that collects it, which reports it as a plain run
-    does. A pytest without directory collectors (before 8.0) imports nothing here."""
+    imported, each one's own level listed before the next is imported (see _ImportOnly) but no
+    class collected: a plain run imports every test module it collects before its first test,
+    and suites rely on that (structlog's callsite tests expect `multiprocessing` to be imported
+    by then, which another of its test modules does). A module that fails, or a file pytest
+    refuses, is left to the grant that collects it, which reports it as a plain run does. A
+    pytest without directory collectors (before 8.0) imports nothing here."""
     global _shares
     _import_deferred(session)  # a listing's own deferred modules first: they are not wanted again
     wanted = [f for f in files if f not in _files_done and f not in _imported]
@@ -102,12 +117,10 @@ def _import_modules(session, files):
     _shares = _ImportOnly()
     try:
         _collect(session, wanted)
-        _deferred.extend(_shares.others)
     except BaseException:  # a file pytest refuses, an interrupt: the grants report what matters
         pass
     finally:
         _shares = None
-    _import_deferred(session)
 
 
 def _list_everything(session, path, can_share):

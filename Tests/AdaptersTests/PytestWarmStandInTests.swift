@@ -5,7 +5,8 @@ import Testing
 
 /// What a later build's warm session meets on a real pytest and Tests/Fixtures/pytest-volatile:
 /// an inventory another process listed, whose clock-made parametrisation ids no longer exist; a
-/// class that cannot be collected; a module that turns warnings into errors at import.
+/// class that cannot be collected; a module that turns warnings into errors at import; modules that
+/// rely on what importing or collecting the modules before them did.
 @Suite(.serialized) struct PytestWarmStandInTests {
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures/pytest-volatile").path
@@ -110,6 +111,41 @@ import Testing
         #expect(later["tests/test_import_side_effect.py::test_sets"]?.outcome == .passed)
         #expect(later[Self.brokenClass]?.outcome == .error)
         #expect(processStarts == 2, "one session each, no cold run")
+    }
+
+    @Test func aSessionListsEachModuleItImportsBeforeTheNextAsAPlainCollectionDoes() throws {
+        let needs = "tests/test_needs_hook_side_effect.py::test_saw_hook"
+        let setter = "tests/test_import_side_effect.py::test_sets"
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
+        defer { sessions.shutdown() }
+        // The conftest's collection hook runs on the first module's functions before the second
+        // module is imported, as in a plain run; importing both first would miss it.
+        let modules = ["tests/test_import_side_effect.py", "tests/test_needs_hook_side_effect.py"]
+        let got = results { PytestAdapter().runWarm([needs], of: suite, key: "k", sessions: sessions, modules: modules, report: $0) }
+        #expect(got[needs]?.outcome == .passed, "\(got[needs].map { String(decoding: $0.output, as: UTF8.self) } ?? "none")")
+        // The module listed so still runs when a later grant names its test.
+        let later = results { PytestAdapter().runWarm([setter], of: suite, key: "k", sessions: sessions, modules: modules, report: $0) }
+        #expect(later[setter]?.outcome == .passed)
+        #expect(processStarts == 1)
+    }
+
+    @Test func aForkServerSentTheBuildsModulesImportsThemBeforeItsChildrenRun() throws {
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
+        defer { servers.shutdown() }
+        let ids = ["tests/test_needs_side_effect.py::test_sees", "tests/test_needs_hook_side_effect.py::test_saw_hook"]
+        let modules = ["tests/test_import_side_effect.py", "tests/test_needs_hook_side_effect.py", "tests/test_needs_side_effect.py"]
+        // Control: a server that collects only what its grant names misses what each needs (a
+        // server each: what one collected stays in it).
+        for id in ids {
+            let without = results { PytestAdapter().runForked([id], of: suite, attempt: 1, key: "k0" + id, servers: servers, report: $0) }
+            #expect(without[id]?.outcome == .failed, "\(id)")
+        }
+        let with = results {
+            PytestAdapter().runForked(ids, of: suite, attempt: 1, key: "k1", servers: servers, modules: modules, report: $0)
+        }
+        for id in ids {
+            #expect(with[id]?.outcome == .passed, "\(id): \(with[id].map { String(decoding: $0.output, as: UTF8.self) } ?? "none")")
+        }
     }
 
     @Test func aWarningFilterSetAtImportEndsWithCollectionAsInAPlainRun() throws {
