@@ -40,6 +40,11 @@ final class BuildState {
     /// Long pytest tests sent ahead of their suite's order, granted `alone`
     /// (`testsSentAheadForLength`).
     lazy var outOfOrder: Set<Int> = testsSentAheadForLength()
+    /// Each pytest suite's shared queue key (`pytestSharedOrderKeys`).
+    lazy var sharedOrderKeys: [OrderKey: Double] = pytestSharedOrderKeys()
+    /// Per worker and pytest suite, the last test in collection order granted to its sessions
+    /// (`grantsBehindOrder`).
+    var orderReached: [WorkerSuite: Int] = [:]
     var status: [TestStatus]
     var finalCount = 0
     var failedCount = 0
@@ -147,8 +152,11 @@ final class BuildState {
     /// Puts back tests whose lease was lost, unless they have moved on meanwhile.
     func requeue(_ remaining: [Int: Int]) {
         var front: [TestCase] = []
-        for (index, attempt) in remaining where !status[index].final && attempt <= status[index].attempt
-            && !isReported(index, attempt)
+        // In the plan's order (a pytest suite's collection order), not the dictionary's: a
+        // hand-back's tests went out again shuffled, so the grant that took them set each
+        // module up again and again, and ran a later module's tests before an earlier one's.
+        for (index, attempt) in remaining.sorted(by: { $0.key < $1.key })
+            where !status[index].final && attempt <= status[index].attempt && !isReported(index, attempt)
         {
             if attempt > 1 {
                 retries.append(Retry(index: index, attempt: attempt, avoidWorker: nil))
