@@ -47,16 +47,14 @@ public struct PytestListingShare: Sendable, Hashable {
     /// holds every id (a pytest that cannot share its collection collected it all): that one is
     /// taken as it is: a share whose plugins moved tests between files lists the whole suite so
     /// (djangorestframework-simplejwt's migration tests, run in their file's place instead of
-    /// last, broke the tests of a later file in the same process). One that could not, and says
-    /// "reordered", makes an order no merge can rebuild: an error, so the run collects the suite
-    /// whole itself. Listings that disagree on the files, or that are not the plugin's JSON,
-    /// are an error naming the problem (the run then collects the suite itself).
+    /// last, broke the tests of a later file in the same process). Listings that disagree on
+    /// the files, or that are not the plugin's JSON, are an error naming the problem (the run
+    /// then collects the suite itself).
     public static func merge(_ listings: [Data]) throws(ListingError) -> Merged {
         struct Listing: Decodable {
             var files: [String]?
             var ids: [String]
             var modules: [String]?
-            var reordered: Bool?
         }
         var decoded: [Listing] = []
         for (index, data) in listings.enumerated() {
@@ -65,11 +63,6 @@ public struct PytestListingShare: Sendable, Hashable {
             }
             if listing.files == nil { return Merged(ids: listing.ids, shareOfFile: [:]) }
             decoded.append(listing)
-        }
-        if let index = decoded.firstIndex(where: { $0.reordered == true }) {
-            throw ListingError(message: "share \(index)'s tests are not in their files' order: a plugin's "
-                + "pytest_collection_modifyitems orders the suite across files (pytest-django runs transactional tests "
-                + "last), an order only a collection of the whole suite shows")
         }
         guard let files = decoded.first?.files else { return Merged(ids: [], shareOfFile: [:]) }
         if let other = decoded.firstIndex(where: { $0.files != files }) {

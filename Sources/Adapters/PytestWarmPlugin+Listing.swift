@@ -148,11 +148,16 @@ def _list_everything(session, path, can_share):
     _known_ids.update(ids)
     listed = ids + modules
     if shares is not None:
-        listed = {"files": shares.files, "ids": ids, "modules": modules}
         if _moved_between_files(items, shares.files):
-            if _list_whole_in_child(session, path):
-                return
-            listed["reordered"] = True
+            # Only a collection of the whole suite has the order its plugins give it: this
+            # session collects the rest too, as a pytest-xdist worker collects everything, and
+            # lists the whole suite ({"ids"}, which the reader takes as it is). Then its grants
+            # collect nothing more (in a child instead, the listing was made and thrown away,
+            # and the session collected the other shares' units again as grants named them).
+            del _deferred[:]
+            _list_everything(session, path, can_share=False)
+            return
+        listed = {"files": shares.files, "ids": ids, "modules": modules}
     elif _SHARD:
         listed = {"ids": listed}
     _write_atomically(path, json.dumps(listed, ensure_ascii=False))
@@ -178,36 +183,6 @@ def _moved_between_files(items, files):
         seen.add(file)
         current, last = file, index
     return False
-
-
-def _list_whole_in_child(session, path):
-    """Lists the whole suite, in the order its plugins give it, from a child forked from this
-    session (imported and configured; its own share collected, which the child collects again
-    with the rest): {"ids": [...]}, which the reader takes as it is. This session keeps only its
-    share's collection, as before. Cheaper than the reader's fallback, a `pytest --collect-only`
-    of its own (djangorestframework-simplejwt's first build planned in 3.2 s that way, 0.8 s with
-    shares). Returns whether the child wrote the listing (else the caller writes its share's,
-    marked "reordered")."""
-    whole = path + ".whole"  # renamed once complete; a failure leaves only whole + ".failed"
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            _list_everything(session, whole, can_share=False)
-        finally:
-            os._exit(0)
-    _wait_for_child(pid)
-    try:
-        os.replace(whole, path)
-        return True
-    except OSError:
-        for leftover in (whole, whole + ".failed"):
-            try:
-                os.remove(leftover)
-            except OSError:
-                pass
-        return False
 
 
 def _write_atomically(path, text):

@@ -66,8 +66,9 @@ that (jsonschema's test_import_cli passes only once test_cli.py has imported jso
 By then its own share has rewritten its asserts and cached the result (on disk, see
 TESTFLEET_WARM_REWRITE_CACHE), which is most of what importing it costs. PATH then gets {"files": [every file's id, in collection order],
 "ids": [this share's test ids], "modules": [its modules listed as one id each]}, for the reader
-to merge the N listings in the order one session's whole listing has, and "reordered": true
-when the suite's plugins moved tests between files (no merge can rebuild that order). A pytest
+to merge the N listings in the order one session's whole listing has. When the suite's plugins
+moved tests between files (no merge can rebuild that order), the session collects the rest of
+the suite too and writes the whole listing, {"ids": [...]}, which the reader takes as it is. A pytest
 without directory collectors (before 8.0) collects everything and writes {"ids": [...]}. Files
 of other shares are collected as usual when a grant names them.
 

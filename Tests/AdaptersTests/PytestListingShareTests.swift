@@ -33,15 +33,6 @@ import Testing
         #expect(throws: PytestListingShare.ListingError.self) { try PytestListingShare.merge([Data("[\"a.py::x\"]".utf8)]) }
     }
 
-    @Test func aShareWhosePluginsMovedTestsBetweenFilesIsAnError() throws {
-        var moved = try JSONSerialization.jsonObject(with: listing(files: ["a.py", "b.py"], ids: ["a.py::x", "a.py::y"])) as! [String: Any]
-        moved["reordered"] = true
-        let error = #expect(throws: PytestListingShare.ListingError.self) {
-            try PytestListingShare.merge([try JSONSerialization.data(withJSONObject: moved), listing(files: ["a.py", "b.py"], ids: ["b.py::z"])])
-        }
-        #expect(error?.message.contains("share 0") == true, "\(String(describing: error))")
-    }
-
     @Test func sharesParseAndNameTheirFiles() {
         #expect(PytestListingShare(parsing: "1/2") == PytestListingShare(index: 1, count: 2))
         for bad in ["2/2", "-1/2", "1", "a/b", "0/0", "0/300"] { #expect(PytestListingShare(parsing: bad) == nil, "\(bad)") }
