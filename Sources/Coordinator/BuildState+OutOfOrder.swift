@@ -1,48 +1,33 @@
 import Model
 
 extension BuildState {
-    /// A pytest suite's tests of one arch (nil: not pinned), whose collection order the queue
-    /// keeps under one shared key.
-    struct OrderKey: Hashable {
-        var suite: Int
-        var arch: Arch?
-    }
-
-    /// The queue key most of each pytest suite's tests share (`PlannedBuild.sharedGroupWork`):
-    /// a test with it waits in its suite's collection order; one with another key was sent out
-    /// of that order on purpose. Computed once per build (`sharedOrderKeys` is lazy).
-    func pytestSharedOrderKeys() -> [OrderKey: Double] {
-        var keys: [OrderKey: [Double]] = [:]
-        for test in planned.tests where isPytest(test.suite) {
-            keys[OrderKey(suite: test.suite, arch: test.arch), default: []].append(test.groupWork)
-        }
-        return keys.compactMapValues(PlannedBuild.sharedGroupWork)
-    }
-
-    /// Whether test `index` waits in its pytest suite's collection order (see `sharedOrderKeys`).
-    func isInCollectionOrder(_ index: Int) -> Bool {
-        let test = planned.tests[index]
-        return sharedOrderKeys[OrderKey(suite: test.suite, arch: test.arch)] == test.groupWork
-    }
-
     /// `outOfOrder`: the pytest tests the planner sent first because they are long
     /// (`CollectionOrder`: their queue key is their own prediction, where the suite's other
     /// tests share one key per suite and arch, which keeps the order). Their first attempt is
     /// granted `alone`: it runs in a process of its own, not at the head of a warm session, so
-    /// what it leaves behind never reaches the tests the session then runs in their order. A
-    /// plain run never moves a test so. The previous build's failures, also sent first
-    /// (`FailedFirst`, a key above every other), stay in the session: that is pytest's own
-    /// `--failed-first`, and twenty failing tests of a pytest-django suite alone would set its
-    /// test database up twenty times. djangorestframework-simplejwt's migration tests
-    /// (TransactionTestCase, last in a plain run, 0.5 s: long enough to go first) migrated the
-    /// session's test database back and forth first, and a later file's tests failed after them
-    /// (14 first attempts in 4 builds of 6 on a loaded machine, all passing on retry: recorded
-    /// as flaky). Computed once per build (`outOfOrder` is lazy).
+    /// what it leaves behind never reaches the tests the session then runs in their order. A plain run never moves a test
+    /// so. The previous build's failures, also sent first (`FailedFirst`, a key above every
+    /// other), stay in the session: that is pytest's own `--failed-first`, and twenty failing
+    /// tests of a pytest-django suite alone would set its test database up twenty times.
+    /// djangorestframework-simplejwt's migration tests (TransactionTestCase, last in a plain run,
+    /// 0.5 s: long enough to go first) migrated the session's test database back and forth
+    /// first, and a later file's tests failed after them (14 first attempts in 4 builds of 6 on
+    /// a loaded machine, all passing on retry: recorded as flaky).
+    /// Computed once per build (`outOfOrder` is lazy).
     func testsSentAheadForLength() -> Set<Int> {
+        struct Key: Hashable {
+            var suite: Int
+            var arch: Arch?
+        }
+        var keys: [Key: [Double]] = [:]
+        for test in planned.tests where isPytest(test.suite) {
+            keys[Key(suite: test.suite, arch: test.arch), default: []].append(test.groupWork)
+        }
+        let shared = keys.mapValues(PlannedBuild.sharedGroupWork)
         var moved = Set<Int>()
         for (index, test) in planned.tests.enumerated() where isPytest(test.suite) {
             // A long test's key is its own prediction; a failure sent first has a higher one.
-            if let key = sharedOrderKeys[OrderKey(suite: test.suite, arch: test.arch)], test.groupWork != key,
+            if let key = shared[Key(suite: test.suite, arch: test.arch)] ?? nil, test.groupWork != key,
                test.groupWork == test.predicted {
                 moved.insert(index)
             }
@@ -50,7 +35,7 @@ extension BuildState {
         return moved
     }
 
-    func isPytest(_ suite: Int) -> Bool {
+    private func isPytest(_ suite: Int) -> Bool {
         planned.suites.indices.contains(suite) && planned.suites[suite].adapter == .pytest
     }
 }

@@ -40,11 +40,6 @@ final class BuildState {
     /// Long pytest tests sent ahead of their suite's order, granted `alone`
     /// (`testsSentAheadForLength`).
     lazy var outOfOrder: Set<Int> = testsSentAheadForLength()
-    /// Each pytest suite's shared queue key (`pytestSharedOrderKeys`).
-    lazy var sharedOrderKeys: [OrderKey: Double] = pytestSharedOrderKeys()
-    /// Per worker and pytest suite, the last test in collection order granted to its sessions
-    /// (`grantsBehindOrder`).
-    var orderReached: [WorkerSuite: Int] = [:]
     var status: [TestStatus]
     var finalCount = 0
     var failedCount = 0

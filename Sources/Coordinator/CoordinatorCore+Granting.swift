@@ -79,10 +79,9 @@ extension CoordinatorCore {
         worker.leases.insert(id)
         let suite = suiteForGrant(build, tests: indices)
         let modules = lane ? [] : build.testFilesToSend(suite: build.planned.tests[indices[0]].suite, to: worker.identity)
-        let fresh = !lane && tests.allSatisfy { $0.attempt == 1 } && build.grantsBehindOrder(indices, to: worker.identity)
         send(.assign(Assign(lease: id, build: build.id, suite: suite,
                             deadlineMilliseconds: Int(min(life, UInt64(Int.max))), tests: granted,
-                            workspace: build.workspace, modules: modules, fresh: fresh)), to: worker.identity)
+                            workspace: build.workspace, modules: modules)), to: worker.identity)
     }
 
     /// Running builds in the order they get workers: higher priority first; among equal

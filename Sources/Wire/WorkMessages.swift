@@ -40,14 +40,9 @@ public struct Assign: Sendable, Equatable {
     /// imports them before its first test, as a plain run imports every module it collects
     /// before running any (see `BuildState.testFiles`).
     public var modules: [String]
-    /// First attempts that sort, in their pytest suite's collection order, before tests the
-    /// worker's sessions already ran of this build (work borrowed at a build's end): the worker
-    /// runs them in a child of its fork server, a process in which no test ran, not in a warm
-    /// session (`BuildState.grantsBehindOrder`). An older worker ignores it.
-    public var fresh: Bool
 
     public init(lease: UInt64, build: String, suite: SuiteDefinition, deadlineMilliseconds: Int, tests: [GrantedTest],
-                workspace: WorkspaceSource? = nil, modules: [String] = [], fresh: Bool = false) {
+                workspace: WorkspaceSource? = nil, modules: [String] = []) {
         self.lease = lease
         self.build = build
         self.suite = suite
@@ -55,7 +50,6 @@ public struct Assign: Sendable, Equatable {
         self.tests = tests
         self.workspace = workspace
         self.modules = modules
-        self.fresh = fresh
     }
 
     func write(to w: inout WireWriter) {
@@ -73,7 +67,6 @@ public struct Assign: Sendable, Equatable {
         }
         if let workspace { w.message(6) { workspace.write(to: &$0) } }
         for module in modules { w.string(7, module) }
-        if fresh { w.bool(8, true) }
     }
 
     init(from r: inout WireReader) throws(WireError) {
@@ -84,7 +77,6 @@ public struct Assign: Sendable, Equatable {
         tests = []
         workspace = nil
         modules = []
-        fresh = false
         while let (tag, f) = try r.next() {
             switch tag {
             case 1: lease = r.uint(f)
@@ -110,7 +102,6 @@ public struct Assign: Sendable, Equatable {
                 var inner = r.nested(f)
                 workspace = try WorkspaceSource(from: &inner)
             case 7: modules.append(r.string(f))
-            case 8: fresh = r.int(f) != 0
             default: break
             }
         }

@@ -292,13 +292,7 @@ final class SlotPool: GrantRunner, Sendable {
                     guard let expected = unreported.removeValue(forKey: result.name) else { return }
                     self.post(.result(lease: assign.lease, build: assign.build, stamp(result, expected)))
                 }
-                if attempt == 1, assign.fresh, warm != nil, let servers = pytestForkServers, let pytest {
-                    // Borrowed tests that sort before what this worker's sessions ran: a
-                    // process in which no test ran, as a plain run would run them.
-                    let key = Self.warmKey(assign)
-                    pytest.runForked(names, of: assign.suite, attempt: attempt, key: key, servers: servers,
-                                     modules: modules(for: key, given: assign.modules), report: report)
-                } else if attempt == 1, let warm, let pytest {
+                if attempt == 1, let warm, let pytest {
                     // Tests moved out of collection order run first, each in a fork server's
                     // child of its own (two of them together leaked into each other too), then
                     // the rest in the warm session.

@@ -60,9 +60,6 @@ import Model
             GrantedTest(name: "h.py::long", attempt: 1, alone: true),
         ])
         #expect(try Message.decode(Message.assign(retry).encode()) == .assign(retry))
-        let borrowed = Assign(lease: 3, build: "b", suite: suite, deadlineMilliseconds: 1,
-                              tests: [GrantedTest(name: "f.py::a", attempt: 1)], fresh: true)
-        #expect(try Message.decode(Message.assign(borrowed).encode()) == .assign(borrowed))
     }
 
     @Test func everyKindRoundTrips() throws {

@@ -110,22 +110,6 @@ import Wire
         #expect(control[Self.needsPoison]?.outcome == .passed)
     }
 
-    @Test func aFreshGrantRunsInAProcessInWhichNoTestRan() throws {
-        let pool = warmPool()
-        defer { close(pool) }
-        // The session runs the poisoning test; then work borrowed from before it in the order
-        // comes `fresh`: a fork server's child, which never saw the session's state.
-        #expect(results(of: assign(1, [(Self.poisons, 1)]), on: pool)[Self.poisons]?.outcome == .passed)
-        var borrowed = assign(2, [(Self.needsPoison, 1)])
-        borrowed.fresh = true
-        let got = try #require(results(of: borrowed, on: pool)[Self.needsPoison])
-        #expect(got.outcome == .failed, "the fresh process saw the warm session's state")
-        #expect(got.attempt == 1)
-        // Control: the same grant without the flag runs in the session and sees it.
-        let control = results(of: assign(3, [(Self.needsPoison, 1)]), on: pool)
-        #expect(control[Self.needsPoison]?.outcome == .passed)
-    }
-
     @Test func contextsGoBeforeTheirTestsOnceEach() {
         #expect(SlotPool.withContexts(["c"], [[]]) == ["c"])
         #expect(SlotPool.withContexts(["c", "x"], [["a", "b"], []]) == ["a", "b", "c", "x"])
