@@ -13,17 +13,15 @@ public import Model
 ///   runs under a new server.
 /// - A server that cannot start, and ids it cannot collect, go to the cold path.
 extension PytestAdapter {
-    /// Runs `tests` (attempt `attempt` > 1, or first attempts that must not run in a warm
-    /// session) in a child of `servers`' server for `key`, which imports `modules` first as a
-    /// warm session does (`runWarm`).
+    /// Runs `tests` (attempt `attempt` > 1) in a child of `servers`' server for `key`.
     public func runForked(_ tests: [String], of suite: SuiteDefinition, attempt: Int, key: String,
-                          servers: PytestForkServers, modules: [String] = [], report: (AdapterResult) -> Void) {
+                          servers: PytestForkServers, report: (AdapterResult) -> Void) {
         let processes = ServingProcesses(
             acquire: { forkServer(for: key, suite, servers) },
             release: { servers.giveBack(key, $0) },
             discard: { _ in servers.discard(key) },
             log: servers.log)
-        serve(tests, of: suite, attempt: attempt, from: processes, modules: modules, report: report)
+        serve(tests, of: suite, attempt: attempt, from: processes, report: report)
     }
 
     /// Starts `key`'s fork server without waiting for it (a first attempt just failed on this

@@ -129,25 +129,6 @@ import Testing
         #expect(processStarts == 1)
     }
 
-    @Test func aForkServerSentTheBuildsModulesImportsThemBeforeItsChildrenRun() throws {
-        let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
-        defer { servers.shutdown() }
-        let ids = ["tests/test_needs_side_effect.py::test_sees", "tests/test_needs_hook_side_effect.py::test_saw_hook"]
-        let modules = ["tests/test_import_side_effect.py", "tests/test_needs_hook_side_effect.py", "tests/test_needs_side_effect.py"]
-        // Control: a server that collects only what its grant names misses what each needs (a
-        // server each: what one collected stays in it).
-        for id in ids {
-            let without = results { PytestAdapter().runForked([id], of: suite, attempt: 1, key: "k0" + id, servers: servers, report: $0) }
-            #expect(without[id]?.outcome == .failed, "\(id)")
-        }
-        let with = results {
-            PytestAdapter().runForked(ids, of: suite, attempt: 1, key: "k1", servers: servers, modules: modules, report: $0)
-        }
-        for id in ids {
-            #expect(with[id]?.outcome == .passed, "\(id): \(with[id].map { String(decoding: $0.output, as: UTF8.self) } ?? "none")")
-        }
-    }
-
     @Test func aWarningFilterSetAtImportEndsWithCollectionAsInAPlainRun() throws {
         let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
         defer { sessions.shutdown() }
