@@ -94,6 +94,7 @@ def _run(order, results, requests=None):
         index += 1
         following = order[index] if index < len(order) else None
         _reports.pop(item.nodeid, None)
+        _session_setup[0] = 0.0
         # A long-lived session keeps its session-scoped fixtures after a grant's last test (see
         # _SessionLevel); a forked child (no requests) ends with its grant and tears down all.
         beyond = _SessionLevel(item) if following is None and requests is not None else following
@@ -109,8 +110,10 @@ def _run(order, results, requests=None):
                 following = None
         reports = _reports.pop(item.nodeid, [])
         outcome = _outcome(reports)
+        # The test's own time: not the session-scoped fixtures its setup happened to make.
+        duration = sum(getattr(r, "duration", 0.0) for r in reports)
         message = {"result": _name(item), "outcome": outcome,
-                   "duration": sum(getattr(r, "duration", 0.0) for r in reports),
+                   "duration": max(0.0, duration - _session_setup[0]),
                    "output": _output(reports, outcome)}
         if following is not None:
             message["next"] = _name(following)

@@ -208,6 +208,31 @@ def pytest_collectreport(report):
         _collected[report.nodeid] = report
 
 
+# Seconds the running test's setup spent making session-scoped fixtures, and whether one is being
+# made now (see pytest_fixture_setup).
+_session_setup = [0.0, False]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Times the making of session-scoped fixtures, which a process does once, in the setup of
+    whichever test needs them first: that test's reported duration leaves it out (see _run).
+    Counted in, pytest-django's test database made the first test of every process look long
+    (0.3 s idle, 2.4 s under load), so the next build ran it alone, in a child that made the
+    database again, and the next build's first tests went alone too: more each build."""
+    if not _ACTIVE or fixturedef.scope != "session" or _session_setup[1]:
+        yield
+        return
+    import time
+    _session_setup[1] = True
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        _session_setup[1] = False
+        _session_setup[0] += time.perf_counter() - start
+
+
 def pytest_runtest_logreport(report):
     if _ACTIVE:
         _reports.setdefault(report.nodeid, []).append(report)

@@ -66,6 +66,21 @@ import Testing
         #expect(!log.lines.contains { $0.contains("failed") }, "\(log.lines)")
     }
 
+    @Test func aTestsDurationLeavesOutTheSessionFixturesItsSetupMade() throws {
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
+        defer { sessions.shutdown() }
+        var suite = suite()
+        suite.environment["SESSION_SETUP_SECONDS"] = "0.6"
+        let started = Date()
+        let results = runWarm(Self.a, suite, sessions)
+        // The database took 0.6 s, in the first test's setup; no test's own time holds it.
+        #expect(Date().timeIntervalSince(started) >= 0.6 && logged().contains("session setup"), "the control: it was made")
+        #expect(results.count == 3 && results.values.allSatisfy { $0.outcome == .passed })
+        for id in Self.a {
+            #expect((results[id]?.duration ?? 1) < 0.3, "\(id): \(results[id]?.duration ?? -1) s")
+        }
+    }
+
     @Test func aSessionTeardownThatFailsAtTheEndIsLogged() throws {
         let log = LogLines()
         let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) }

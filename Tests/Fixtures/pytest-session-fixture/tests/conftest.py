@@ -1,4 +1,5 @@
 import os
+import time
 
 import pytest
 
@@ -17,6 +18,8 @@ def database():
         raise RuntimeError("the session's database was already created in this process")
     _made.append(True)
     _log("session setup")
+    # As long as a test database takes to make, when the test says (SESSION_SETUP_SECONDS).
+    time.sleep(float(os.environ.get("SESSION_SETUP_SECONDS", "0")))
     yield "db"
     _log("session teardown")
     if os.environ.get("SESSION_TEARDOWN_FAILS"):
