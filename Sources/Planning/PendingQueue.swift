@@ -8,7 +8,7 @@ public import Model
 ///
 /// Tests with a `home` (any arch) wait in their home's lane: a worker asking with that home
 /// takes them as if they were in the any-arch lane, and any other worker takes them only once
-/// nothing else it could run waits, from the home with the most work left (see `pop`).
+/// nothing else it could run waits, from a later home if one has work (see `pop`).
 public struct PendingQueue: Sendable {
     /// Lanes: tests any worker may run, tests pinned to one arch, tests with a home.
     private var anyArch = Lane()
@@ -75,7 +75,8 @@ public struct PendingQueue: Sendable {
     /// at the test nearest the budget (`Budget.stops`; nil: never short of it). At least one test
     /// is taken.
     /// A worker with a `home` takes that home's tests as any-arch ones; once nothing else it
-    /// could run waits, any worker takes from the home with the most work left.
+    /// could run waits, it takes from the home with the most work left of those after its own,
+    /// or of all when none after it has any.
     public mutating func pop(for arch: Arch, home: UInt8? = nil, maxCount: Int, workBudget: Double,
                              shortOfBudgetFrom floor: Double? = nil) -> [TestCase] {
         let budget = Budget(work: workBudget, floor: floor ?? workBudget)
@@ -88,8 +89,13 @@ public struct PendingQueue: Sendable {
         defer { if let home, own.count > 0 { homed[home] = own } }
         let taken = popMerged(&own, for: arch, maxCount: maxCount, budget: budget)
         if !taken.isEmpty || maxCount <= 0 { return taken }
-        // Nothing else waits for this worker: the home with the most work left lends some.
-        guard let richest = homed.max(by: { $0.value.work < $1.value.work || ($0.value.work == $1.value.work && $0.key > $1.key) })?.key,
+        // Nothing else waits for this worker: a home after its own lends some, as their tests
+        // come after everything its session ran, as in a plain run (see
+        // `PlannedBuild.earlierRunsLighter`); only without one, any. Of those, the one with the
+        // most work left.
+        let later = home.map { own in homed.filter { $0.key > own } } ?? [:]
+        guard let richest = (later.isEmpty ? homed : later)
+            .max(by: { $0.value.work < $1.value.work || ($0.value.work == $1.value.work && $0.key > $1.key) })?.key,
               var lane = homed.removeValue(forKey: richest)
         else { return [] }
         let run = lane.popRun(maxCount: maxCount, budget: budget)

@@ -60,9 +60,26 @@ import Testing
         #expect(notPytest.tests.allSatisfy { $0.home == nil } && notPytest.homes.isEmpty)
     }
 
-    @Test func runsOfEqualWorkForThreeWorkersAndUnitsLargerThanARun() {
+    /// Earlier runs are a little lighter, so the worker of an earlier run tends to finish first
+    /// and borrow from a later one (in collection order): two workers get 45 % and 55 %, three
+    /// 30 %, 33.3 % and 36.7 %.
+    @Test func earlierRunsAreLighterSoTheirWorkersBorrowInOrder() {
+        #expect(abs(PlannedBuild.share(before: 1, of: 2) - 0.45) < 1e-9)
+        #expect(abs(PlannedBuild.share(before: 1, of: 3) - 0.3) < 1e-9)
+        #expect(abs(PlannedBuild.share(before: 2, of: 3) - 1.9 / 3) < 1e-9)
+        #expect(PlannedBuild.share(before: 3, of: 3) == 1)
+        // Twenty equal one-test units: an even split would cut after ten.
+        let units: [(unit: Substring, work: Double)] = (0..<20).map { (Substring("u\($0)"), 1) }
+        let runs = PlannedBuild.runs(of: units, count: 2)
+        #expect(runs.filter { $0 == 0 }.count == 9 && runs.filter { $0 == 1 }.count == 11)
+        #expect(runs == runs.sorted())
+    }
+
+    @Test func runsForThreeWorkersAndUnitsLargerThanARun() {
+        // 6 s of work: the cuts aim at 1.8 s and 3.8 s (30 %, 63.3 %); the nearest boundaries are
+        // the ends of a (2 s) and b (3 s), so c and d make the last run.
         let tests: [(unit: Substring, work: Double)] = [("a", 1), ("a", 1), ("b", 1), ("c", 1), ("c", 1), ("d", 1)]
-        #expect(PlannedBuild.runs(of: tests, count: 3) == [0, 0, 1, 1, 1, 2])
+        #expect(PlannedBuild.runs(of: tests, count: 3) == [0, 0, 1, 2, 2, 2])
         let oneUnit: [(unit: Substring, work: Double)] = [("a", 1), ("a", 1), ("a", 1)]
         #expect(PlannedBuild.runs(of: oneUnit, count: 2) == [0, 0, 0])
     }

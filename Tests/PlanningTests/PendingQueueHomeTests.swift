@@ -46,6 +46,20 @@ import Model
         #expect(queue.isEmpty)
     }
 
+    /// A worker that ran out lends from a home after its own, even a poorer one: those tests come
+    /// after what its session ran, as in a plain run. The last home's worker has none after it.
+    @Test func aWorkerBorrowsFromALaterHomeBeforeARicherEarlierOne() {
+        var queue = PendingQueue()
+        queue.add([test("a.py::1", 3, home: 0, key: 5), test("a.py::2", 3, home: 0, key: 5),
+                   test("b.py::1", 1, home: 1, key: 5), test("c.py::1", 1, home: 2, key: 5), test("c.py::2", 2, home: 2, key: 5)])
+        #expect(queue.pop(for: .x86_64, home: 1, maxCount: 1, workBudget: .infinity).map(\.name) == ["b.py::1"])
+        // Home 1 is empty; home 0 holds 6 s, home 2 holds 3 s: home 2 lends, from its front.
+        #expect(queue.pop(for: .x86_64, home: 1, maxCount: 1, workBudget: .infinity).map(\.name) == ["c.py::1"])
+        #expect(queue.pop(for: .x86_64, home: 2, maxCount: 1, workBudget: .infinity).map(\.name) == ["c.py::2"])
+        // Nothing after home 2 is left: the richest of all lends.
+        #expect(queue.pop(for: .x86_64, home: 2, maxCount: 1, workBudget: .infinity).map(\.name) == ["a.py::1"])
+    }
+
     @Test func aPinnedTestIgnoresItsHome() {
         var queue = PendingQueue()
         queue.add([test("arm.py::1", 1, home: 0, arch: .aarch64)])
