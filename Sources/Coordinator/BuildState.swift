@@ -59,6 +59,9 @@ final class BuildState {
     /// Workers that could not prepare this build's workspace (fetch or setup failed), with what
     /// they said: they get no more of its tests.
     var faultedWorkers: [String: String] = [:]
+    /// Worker id → the furthest (in plan order, which is a suite's collection order) test with a
+    /// home that it was granted: its session has run past there (see `backwardAndSmall`).
+    var furthestHomed: [String: Int] = [:]
     /// Set when every connected worker failed to prepare the workspace: the build ends with an
     /// infrastructure error carrying this, not a verdict.
     var infrastructureFault: String?

@@ -29,6 +29,10 @@ extension CoordinatorCore {
                 return
             }
             let lane = isRetry && toLane
+            if !isRetry && !build.planned.homes.isEmpty,
+               let furthest = tests.lazy.map(\.index).filter({ build.planned.tests[$0].home != nil }).max() {
+                build.furthestHomed[worker.id] = max(build.furthestHomed[worker.id] ?? furthest, furthest)
+            }
             for part in Self.bySuite(tests, of: build) { lease(part, of: build, to: worker, lane: lane) }
         }
     }
@@ -124,11 +128,21 @@ extension CoordinatorCore {
             // A share of what the whole fleet holds at once: every slot's grants, prefetched included.
             let shares = policy.shares(slotsOnline: slotsOnline, expectedWorkers: config.expectedWorkers,
                                        grantCost: build.planned.grantCost)
+            if !build.planned.homes.isEmpty { build.pending.attendedHomes = attendedHomes(of: build) }
             let cases = scheduler.nextGrant(from: &build.pending, arch: worker.arch, home: build.planned.homes[worker.id],
                                             workers: shares, grantCost: build.planned.grantCost)
             if !cases.isEmpty { return (build, cases.map { ($0.index, 1) }, false) }
         }
         return nil
+    }
+
+    /// The homes (`PlannedBuild.homes`) of `build` whose worker is connected and still takes its
+    /// work: only their tests wait for them (`PendingQueue.earlierHomeFloorSeconds`); a lost
+    /// worker's are anyone's.
+    func attendedHomes(of build: BuildState) -> Set<UInt8> {
+        Set(workers.values.compactMap { worker in
+            worker.shunnedBuilds.contains(build.id) || build.faultedWorkers[worker.id] != nil ? nil : build.planned.homes[worker.id]
+        })
     }
 
     /// Slots of the connected workers, each capped as its capacity is (grants are sized from it).

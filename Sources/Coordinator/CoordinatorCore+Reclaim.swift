@@ -1,4 +1,5 @@
 import Model
+import Planning
 import Wire
 
 /// Work stealing at a build's end. A worker that has run out of work, while no queue holds any
@@ -34,7 +35,8 @@ extension CoordinatorCore {
                   let build = builds[lease.build], !build.finished,
                   !thief.shunnedBuilds.contains(build.id), build.faultedWorkers[thief.id] == nil,
                   let split = Self.reclaimSplit(lease, build, runningFor: runningFor),
-                  split.work >= max(Self.reclaimFloorSeconds, 4 * build.planned.grantCost), split.work > best?.split.work ?? 0
+                  split.work >= max(Self.reclaimFloorSeconds, 4 * build.planned.grantCost), split.work > best?.split.work ?? 0,
+                  !Self.backwardAndSmall(split, lease, build, thief: thief)
             else { continue }
             best = (lease, split)
         }
@@ -45,6 +47,20 @@ extension CoordinatorCore {
         let keepThrough = build.planned.tests[best.split.keepThrough].name
         send(.reclaim(Reclaim(lease: best.lease.id, build: build.id, id: id, keepThrough: keepThrough,
                               alternate: best.split.alternate)), to: best.lease.worker)
+    }
+
+    /// Whether taking `split` of `lease` would have `thief`'s session run tests before ones later
+    /// in the suite's collection order that it already ran (`BuildState.furthestHomed`; builds
+    /// with homes only), for less predicted work than `PendingQueue.earlierHomeFloorSeconds`:
+    /// the queue does not lend an earlier home's last few tests either, for the same reason.
+    /// Expected work does not count here: scaled by a long test that outran its prediction
+    /// (pyrsistent's hypothesis tests, 2–3 s, predicted ~1 s), a hundred millisecond tests look
+    /// worth a reclaim, and every other one of them went to the idle worker, where 8–29 failed
+    /// after `vector_test.py` had reloaded a module.
+    static func backwardAndSmall(_ split: Split, _ lease: Lease, _ build: BuildState, thief: WorkerEntry) -> Bool {
+        guard let furthest = build.furthestHomed[thief.id], split.predicted < PendingQueue.earlierHomeFloorSeconds else { return false }
+        let waiting = lease.order.dropFirst().filter { lease.remaining[$0] != nil && !lease.arrived.contains($0) }
+        return waiting.contains { $0 < furthest && build.planned.tests[$0].home != nil }
     }
 
     /// Whether `worker` has started `lease`: a worker runs its grants in the order they came, as
@@ -63,6 +79,8 @@ extension CoordinatorCore {
         var keepThrough: Int
         var alternate: Bool
         var work: Double
+        /// The predicted work given back (`work` before `outrun`'s scale).
+        var predicted: Double
     }
 
     /// Where to cut a lease: its tests still waiting (no result arrived), in the order its worker
@@ -87,7 +105,7 @@ extension CoordinatorCore {
         if scale > 1 {
             let given = Reclaim.partition(Array(predicted.dropFirst()), alternate: true).given
             guard !given.isEmpty else { return nil }
-            return Split(keepThrough: waiting[0], alternate: true, work: given.reduce(0, +) * scale)
+            return Split(keepThrough: waiting[0], alternate: true, work: given.reduce(0, +) * scale, predicted: given.reduce(0, +))
         }
         let half = predicted.reduce(0, +) / 2
         var cut = waiting.count, tail = 0.0
@@ -95,7 +113,7 @@ extension CoordinatorCore {
             cut -= 1
             tail += predicted[cut]
         }
-        return Split(keepThrough: waiting[cut - 1], alternate: false, work: tail * scale)
+        return Split(keepThrough: waiting[cut - 1], alternate: false, work: tail * scale, predicted: tail)
     }
 
     /// How many times their predictions a lease's waiting tests are likely to take: 1, or more

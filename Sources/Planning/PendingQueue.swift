@@ -15,6 +15,19 @@ public struct PendingQueue: Sendable {
     private var pinned: [Arch: Lane] = [:]
     private var homed: [UInt8: Lane] = [:]
 
+    /// Homes whose worker is still there to run them; the coordinator keeps it current. A home
+    /// not in it lends to anyone (see `pop`).
+    public var attendedHomes: Set<UInt8> = []
+
+    /// Predicted seconds an earlier, attended home must still hold before a worker that ran out
+    /// borrows from it. Why: those tests would run after later ones in the borrower's session,
+    /// which a plain run never does, and a test that a later module breaks for the rest of its
+    /// process then fails (pyrsistent: 127–141 tests of a later build ran after `vector_test.py`
+    /// had reloaded `pyrsistent._pvector`, and 3–18 of them failed until retried). When less
+    /// than this waits, the home's own worker runs it once its long test ends, and the build
+    /// ends at most about this much later.
+    public static let earlierHomeFloorSeconds = 0.25
+
     public init() {}
 
     /// Adds tests; each lane stays sorted longest-predicted first (ties keep their given order,
@@ -76,7 +89,8 @@ public struct PendingQueue: Sendable {
     /// is taken.
     /// A worker with a `home` takes that home's tests as any-arch ones; once nothing else it
     /// could run waits, it takes from the home with the most work left of those after its own,
-    /// or of all when none after it has any.
+    /// or of all when none after it has any (an earlier home whose worker is still there only
+    /// when it holds `earlierHomeFloorSeconds` or more).
     public mutating func pop(for arch: Arch, home: UInt8? = nil, maxCount: Int, workBudget: Double,
                              shortOfBudgetFrom floor: Double? = nil) -> [TestCase] {
         let budget = Budget(work: workBudget, floor: floor ?? workBudget)
@@ -96,8 +110,10 @@ public struct PendingQueue: Sendable {
         let later = home.map { own in homed.filter { $0.key > own } } ?? [:]
         guard let richest = (later.isEmpty ? homed : later)
             .max(by: { $0.value.work < $1.value.work || ($0.value.work == $1.value.work && $0.key > $1.key) })?.key,
-              var lane = homed.removeValue(forKey: richest)
+              var lane = homed[richest]
         else { return [] }
+        if let home, richest < home, attendedHomes.contains(richest), lane.work < Self.earlierHomeFloorSeconds { return [] }
+        homed[richest] = nil
         let run = lane.popRun(maxCount: maxCount, budget: budget)
         if lane.count > 0 { homed[richest] = lane }
         return run

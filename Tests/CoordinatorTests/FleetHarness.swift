@@ -42,12 +42,16 @@ final class FleetHarness {
 
     /// Starts a build of `tests` (one suite; a grant cost that sizes one even share per worker).
     func start(_ tests: [String], id: String = "b1", maxAttempts: Int = 1, confirmAttempts: Int = 0,
-               confirmLimit: Int = 10, predicted: [Double]? = nil) {
+               confirmLimit: Int = 10, predicted: [Double]? = nil, homes: (tests: [UInt8], workers: [String: UInt8])? = nil) {
         let spec = BuildSpec(id: id, suite: "sim:unit", maxAttempts: maxAttempts, confirmAttempts: confirmAttempts,
                              confirmLimit: confirmLimit)
-        let planned = PlannedBuild(
+        var planned = PlannedBuild(
             spec: spec, suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")],
             tests: tests.enumerated().map { TestCase(name: $1, suite: 0, predicted: predicted?[$0] ?? 0) }, grantCost: 1)
+        if let homes {
+            for index in planned.tests.indices { planned.tests[index].home = homes.tests[index] }
+            planned.homes = homes.workers
+        }
         core.start(planned, stored: [:], watcher: nil, now: now)
         drain()
     }

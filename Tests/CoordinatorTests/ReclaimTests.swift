@@ -149,6 +149,36 @@ import Wire
     }
 
     /// Pure: how many times over a lease's waiting tests are expected to take.
+    /// Each worker's home holds half the tests (t0–t11 and t12–t23, 0.01 s each). w1 takes its
+    /// home and runs its first test for 2 s; w2 runs all of its home and is idle. Scaled by that
+    /// overrun, w1's waiting tests look worth a reclaim (as in
+    /// `aLeaseOutrunningItsPredictionsGivesBackEveryOtherTest`), but when w2's session already ran
+    /// later tests (its home is t12–t23), their predicted 0.1 s is not worth running them out of
+    /// order: w2 waits. When w2's home is t0–t11, the same lease is reclaimed.
+    @Test func anIdleWorkerDoesNotTakeAFewEarlierTestsOutOfOrder() throws {
+        func fleet(w1Home: UInt8) throws -> (FleetHarness, Assign) {
+            let fleet = FleetHarness()
+            fleet.hello("w1")
+            fleet.start(Self.tests, predicted: Array(repeating: 0.01, count: Self.tests.count),
+                        homes: (tests: Self.tests.indices.map { $0 < 12 ? 0 : 1 }, workers: ["w1": w1Home, "w2": 1 - w1Home]))
+            let held = try #require(fleet.assigns(to: "w1").first)
+            #expect(held.tests.map(\.name) == Array(Self.tests[w1Home == 0 ? 0..<12 : 12..<24]), "w1's home, in order")
+            fleet.hello("w2")
+            let own = try #require(fleet.assigns(to: "w2").first)
+            fleet.report("w2", own, .passed)
+            fleet.now += 2000
+            fleet.heartbeat(from: "w1")
+            fleet.heartbeat(from: "w2")
+            fleet.housekeeping()
+            return (fleet, held)
+        }
+        let (behind, _) = try fleet(w1Home: 0)
+        #expect(reclaims(behind).isEmpty, "w2 ran t12–t23: 0.1 s of t2–t11 is not worth running after them")
+        let (ahead, held) = try fleet(w1Home: 1)
+        let reclaim = try #require(reclaims(ahead).first, "w2 ran t0–t11: t14, t16, … come after them, reclaimed as ever")
+        #expect(reclaim.lease == held.lease && reclaim.alternate)
+    }
+
     @Test func outrunIsTheLargerOfTheRunningTestsAndTheLatestResultsOverrun() {
         #expect(CoordinatorCore.outrun(pace: 0, runningSeconds: 0, runningPredicted: 1) == 1, "never below 1")
         #expect(CoordinatorCore.outrun(pace: 0.5, runningSeconds: 0.5, runningPredicted: 1) == 1)

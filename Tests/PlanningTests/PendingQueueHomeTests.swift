@@ -60,6 +60,29 @@ import Model
         #expect(queue.pop(for: .x86_64, home: 2, maxCount: 1, workBudget: .infinity).map(\.name) == ["a.py::1"])
     }
 
+    /// A worker that ran out borrows from an earlier home (after later tests in its session) only
+    /// when it holds enough work to be worth it, or when that home's worker is gone.
+    @Test func anEarlierHomeLendsItsLastFewTestsOnlyWhenItsWorkerIsGone() {
+        var queue = PendingQueue()
+        queue.attendedHomes = [0, 1]
+        queue.add([test("a.py::1", 0.1, home: 0, key: 5), test("a.py::2", 0.1, home: 0, key: 5), test("b.py::1", 1, home: 1, key: 5)])
+        #expect(queue.pop(for: .x86_64, home: 1, maxCount: 10, workBudget: .infinity).map(\.name) == ["b.py::1"])
+        // 0.2 s waits at home 0, under the floor: home 0's worker runs it.
+        #expect(queue.pop(for: .x86_64, home: 1, maxCount: 10, workBudget: .infinity).isEmpty)
+        #expect(queue.count == 2)
+        // A worker without a home has no order to keep.
+        var homeless = queue
+        #expect(homeless.pop(for: .x86_64, maxCount: 1, workBudget: .infinity).map(\.name) == ["a.py::1"])
+        // Enough work waits: it is lent.
+        var richer = queue
+        richer.add([test("a.py::3", 0.3, home: 0, key: 5)])
+        #expect(richer.pop(for: .x86_64, home: 1, maxCount: 1, workBudget: .infinity).map(\.name) == ["a.py::1"])
+        // Home 0's worker is gone: anyone takes its tests.
+        queue.attendedHomes = [1]
+        #expect(queue.pop(for: .x86_64, home: 1, maxCount: 10, workBudget: .infinity).map(\.name) == ["a.py::1", "a.py::2"])
+        #expect(queue.isEmpty)
+    }
+
     @Test func aPinnedTestIgnoresItsHome() {
         var queue = PendingQueue()
         queue.add([test("arm.py::1", 1, home: 0, arch: .aarch64)])
