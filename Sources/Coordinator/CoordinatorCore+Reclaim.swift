@@ -59,8 +59,7 @@ extension CoordinatorCore {
     /// after `vector_test.py` had reloaded a module.
     static func backwardAndSmall(_ split: Split, _ lease: Lease, _ build: BuildState, thief: WorkerEntry) -> Bool {
         guard let furthest = build.furthestHomed[thief.id], split.predicted < PendingQueue.earlierHomeFloorSeconds else { return false }
-        let waiting = lease.order.dropFirst().filter { lease.remaining[$0] != nil && !lease.arrived.contains($0) }
-        return waiting.contains { $0 < furthest && build.planned.tests[$0].home != nil }
+        return lease.waiting.dropFirst().contains { $0 < furthest && build.planned.tests[$0].home != nil }
     }
 
     /// Whether `worker` has started `lease`: a worker runs its grants in the order they came, as
@@ -98,7 +97,7 @@ extension CoordinatorCore {
     /// Expected work is predicted work times `outrun(...)`: how far the lease's running test
     /// (`runningFor` milliseconds so far) or its latest result outran their predictions.
     static func reclaimSplit(_ lease: Lease, _ build: BuildState, runningFor: UInt64 = 0) -> Split? {
-        let waiting = lease.order.filter { lease.remaining[$0] != nil && !lease.arrived.contains($0) }
+        let waiting = lease.waiting
         guard waiting.count >= 2 else { return nil }
         let predicted = waiting.map { build.planned.tests[$0].predicted }
         let scale = outrun(pace: lease.pace, runningSeconds: Double(runningFor) / 1000, runningPredicted: predicted[0])

@@ -94,6 +94,10 @@ struct Lease {
     /// The worker no longer runs any of it (every result arrived).
     var ranOut: Bool { notArrived <= 0 }
 
+    /// Its tests whose results have not arrived, in the order its worker runs them: the first is
+    /// running, or next to run.
+    var waiting: [Int] { order.filter { remaining[$0] != nil && !arrived.contains($0) } }
+
     /// Milliseconds its running test has run for, at most: since its latest result, its grant, or
     /// the worker's previous lease running out (before that it waited its turn), whichever is
     /// latest. With several slots another slot's lease may be what ran out: an underestimate,

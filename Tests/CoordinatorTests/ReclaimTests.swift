@@ -148,7 +148,6 @@ import Wire
         #expect(paced.assigns(to: "w2").contains { Set($0.tests.map(\.name)).isSubset(of: Set(given)) }, "w2 got some of them")
     }
 
-    /// Pure: how many times over a lease's waiting tests are expected to take.
     /// Each worker's home holds half the tests (t0–t11 and t12–t23, 0.01 s each). w1 takes its
     /// home and runs its first test for 2 s; w2 runs all of its home and is idle. Scaled by that
     /// overrun, w1's waiting tests look worth a reclaim (as in
@@ -179,6 +178,7 @@ import Wire
         #expect(reclaim.lease == held.lease && reclaim.alternate)
     }
 
+    /// Pure: how many times over a lease's waiting tests are expected to take.
     @Test func outrunIsTheLargerOfTheRunningTestsAndTheLatestResultsOverrun() {
         #expect(CoordinatorCore.outrun(pace: 0, runningSeconds: 0, runningPredicted: 1) == 1, "never below 1")
         #expect(CoordinatorCore.outrun(pace: 0.5, runningSeconds: 0.5, runningPredicted: 1) == 1)
