@@ -78,11 +78,14 @@ bytecode beside its source (the project's own, above all) are cached under DIR, 
 absolute path mirrored below it, instead of compiled again by every process (see
 _cache_bytecode).
 
-With TESTFLEET_WARM_TWIN="IN,OUT,OUTPUT" (three more descriptors) a warm session first forks its
+With TESTFLEET_WARM_TWIN="IN,OUT,OUTPUT" (three more descriptors) a warm session also forks its
 twin: a fork server, in a session of its own, that talks over IN and OUT and writes its output
-(and its children's) to OUTPUT. It is forked once everything is imported and configured and
-before any collection or test, which is the state a fork server started on its own reaches, for
-the cost of a fork instead of a second pytest start-up. Its ready line carries its "pid".
+(and its children's) to OUTPUT, for the cost of a fork instead of a second pytest start-up. It
+is forked when the session's first grant comes, once the session imported the build's test
+modules and before it runs a test (or, when no grant came within _TWIN_IDLE_S of the ready line,
+as the session is then): a retry in the twin's child then starts where a plain run's first test
+starts, every test module imported, and its server imports and collects nothing again (a
+Django suite's retries paid 0.1 CPU-s per module and server). Its ready line carries its "pid".
 """
 import gc
 import inspect
@@ -104,6 +107,8 @@ _CAP = os.environ.pop("TESTFLEET_WARM_OUTPUT_CAP", "1048576")
 _ACTIVE = _CHANNELS[0] is not None and _CHANNELS[1] is not None
 _FORK = os.environ.pop("TESTFLEET_WARM_FORK", "") == "1"
 _TWIN = os.environ.pop("TESTFLEET_WARM_TWIN", "")
+# Seconds a session waits for its first grant before it forks its twin as it is (see the docstring).
+_TWIN_IDLE_S = 1.0
 _LIST = os.environ.pop("TESTFLEET_WARM_LIST", "")
 _SHARD = os.environ.pop("TESTFLEET_WARM_SHARD", "")
 _REWRITE_CACHE = os.environ.pop("TESTFLEET_WARM_REWRITE_CACHE", "")
@@ -244,8 +249,10 @@ def pytest_runtestloop(session):
         return None
     _silence_terminal(session.config)
     _keep_source_trees()
-    if _TWIN and not _FORK:
-        _fork_twin()
+    twin = bool(_TWIN) and not _FORK
+    if twin:
+        for fd in _TWIN.split(","):
+            os.set_inheritable(int(fd), False)  # a subprocess started by an import must not hold them
     requests, results = _open_channels()
     requests = _Requests(requests)
     global _by_unit
@@ -253,18 +260,30 @@ def pytest_runtestloop(session):
     _by_unit = kept
     if _LIST and not _FORK:
         _list_everything(session, _LIST, can_share=kept)
-    ready = {"ready": pytest.__version__}
-    if _FORK:
-        ready["pid"] = os.getpid()
-    _send(results, ready)
+    _send(results, _ready_line())
     status = 0
     try:
         while True:
+            if twin and not requests.waiting(_TWIN_IDLE_S):
+                twin = False
+                channels = _fork_twin(requests, results)
+                if channels is not None:  # the twin, with nothing asked of it yet
+                    requests, results = channels
+                    _send(results, _ready_line())
+                continue
             request = requests.next()
             if request is None:
                 break
             if "import" in request:
                 _import_modules(session, request["import"])
+            if twin and "ids" in request:
+                twin = False
+                _import_deferred(session)
+                channels = _fork_twin(requests, results)
+                if channels is not None:  # the twin: the grant is the session's
+                    requests, results = channels
+                    _send(results, _ready_line())
+                    continue
             if "ids" in request:  # a reclaim that came after its grant ended: the worker knows
                 _serve(session, request["ids"], results, requests)
     except BaseException:  # pytest.exit() in a test, a broken pipe, a bug here: said, then the end below
@@ -295,8 +314,16 @@ def pytest_runtestloop(session):
         os._exit(status)
 
 
-def _fork_twin():
-    """Forks this session's twin fork server (see the docstring); returns in the session."""
+def _ready_line():
+    ready = {"ready": pytest.__version__}
+    if _FORK:
+        ready["pid"] = os.getpid()
+    return ready
+
+
+def _fork_twin(requests, results):
+    """Forks this session's twin fork server (see the docstring) from the session as it is now.
+    Returns None in the session, and the twin's own (requests, results) channels in the twin."""
     global _FORK, _CHANNELS
     fd_in, fd_out, fd_output = (int(fd) for fd in _TWIN.split(","))
     sys.stdout.flush()
@@ -309,11 +336,15 @@ def _fork_twin():
                 os._exit(0)
             os.setsid()  # out of the session's process group, which a timeout kills whole
             _redirect_output(fd_output)
-            os.close(int(_CHANNELS[0]))
-            os.close(int(_CHANNELS[1]))
+            requests.close()
+            results.close()  # every line was flushed when sent: closing writes nothing
             _CHANNELS = (str(fd_in), str(fd_out))
             _FORK = True
-            return
+            # A fork server imports what a grant needs, not what a share's listing left for the
+            # session's first grant (forked before that grant, it would import them all).
+            del _deferred[:]
+            twin_requests, twin_results = _open_channels()
+            return _Requests(twin_requests), twin_results
         except BaseException:
             os._exit(70)
     # The session: only the twin holds these now, so its death closes them for the worker.
@@ -325,6 +356,7 @@ def _fork_twin():
             break
         except InterruptedError:
             continue
+    return None
 
 
 def _redirect_output(fd_output):

@@ -10,7 +10,8 @@ import Model
 /// which is what a crash or a hang leaves behind).
 ///
 /// A warm session may be started with a twin (`withTwin`): a fork server the plugin forks off
-/// once it is configured (see `PytestWarmPlugin`). The twin is not this worker's child (it is
+/// when its first grant comes, once it has imported the build's test modules (see
+/// `PytestWarmPlugin`); its ready line comes then. The twin is not this worker's child (it is
 /// forked twice, in a session of its own); it has its own three pipes, and its pid comes with
 /// its ready line.
 final class PytestWarmProcess {

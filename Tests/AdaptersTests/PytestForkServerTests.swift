@@ -198,6 +198,22 @@ import Testing
         #expect(processStarts() == 2)
     }
 
+    @Test func aSessionGivenNoGrantStillForksItsTwinForTheWorkersRetries() throws {
+        let log = LogLines()
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }
+        defer { servers.shutdown() }
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) }
+        defer { sessions.shutdown() }
+        // Started ahead of a build (as a local run's workers are) and then given no first attempt:
+        // the twin waits for the session's first grant only so long, then is forked as it is.
+        #expect(PytestAdapter().prewarm(suite(), key: "k", sessions: sessions, servers: servers))
+        let started = ProcessRunner.now()
+        let results = runForked([Self.poisons], suite(), servers)
+        #expect(results[Self.poisons]?.outcome == .passed)
+        #expect(ProcessRunner.now() - started < 10, "the retry waited \(ProcessRunner.now() - started) s")
+        #expect(processStarts() == 1, "the session's start only: the twin is a fork of it: \(log.lines)")
+    }
+
     @Test func aHangingRetryIsKilledAtItsOwnTimeoutAndTheRestRunsUnderANewServer() throws {
         let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
         defer { servers.shutdown() }

@@ -113,6 +113,31 @@ import Testing
         #expect(processStarts == 2, "one session each, no cold run")
     }
 
+    @Test func aRetryInTheSessionsTwinStartsWithTheBuildsTestModulesImportedAsAPlainRunsFirstTest() throws {
+        let needs = "tests/test_needs_side_effect.py::test_sees"
+        let modules = ["tests/test_import_side_effect.py", "tests/test_needs_side_effect.py"]
+        // The control: a fork server started on its own imports only what a retry names.
+        let alone = PytestForkServers(cacheDirectory: scratch.path) { _ in }
+        let without = results { PytestAdapter().runForked([needs], of: suite, attempt: 2, key: "k", servers: alone, report: $0) }
+        alone.shutdown()
+        #expect(without[needs]?.outcome == .failed)
+        let log = LogLines()
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }
+        defer { servers.shutdown() }
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) }
+        defer { sessions.shutdown() }
+        // The session's first grant (a first attempt elsewhere in the suite) imports the build's
+        // test modules; the twin is forked then, before the grant's test runs.
+        let first = results {
+            PytestAdapter().runWarm(["tests/test_volatile.py::test_value[fixed]"], of: suite, key: "k", sessions: sessions,
+                                    servers: servers, modules: modules, report: $0)
+        }
+        #expect(first["tests/test_volatile.py::test_value[fixed]"]?.outcome == .passed)
+        let retried = results { PytestAdapter().runForked([needs], of: suite, attempt: 2, key: "k", servers: servers, report: $0) }
+        #expect(retried[needs]?.outcome == .passed, "\(retried[needs].map { String(decoding: $0.output, as: UTF8.self) } ?? "none")")
+        #expect(processStarts == 2, "the control's server and the session: the twin is a fork: \(log.lines)")
+    }
+
     @Test func aSessionListsEachModuleItImportsBeforeTheNextAsAPlainCollectionDoes() throws {
         let needs = "tests/test_needs_hook_side_effect.py::test_saw_hook"
         let setter = "tests/test_import_side_effect.py::test_sets"
