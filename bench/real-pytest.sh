@@ -121,10 +121,29 @@ command = "$py -m pytest -p no:cacheprovider ${PYTEST_ARGS:-}"
 timeout_s = 300
 TOML
 . bench/lib.sh  # now, stored (the script runs from the repository root)
-# pytest's summary line as outcome=count pairs (error → error, errors → error; "N subtests passed"
-# and "N warnings" left out).
-summary() { grep -E '(passed|failed|error).* in [0-9.]+s' | tail -1 | sed -E 's/^=+ //; s/ in [0-9.]+s.*//' |
-  tr ',' '\n' | awk 'NF==2 && $2 !~ /^warning/ { o=$2; if (o=="errors") o="error"; print o"="$1 }' | sort | paste -sd' '; }
+# pytest's summary line as outcome=count pairs per test (error → error, errors → error; "N
+# subtests passed" and "N warnings" left out). pytest 9 counts a test whose subtests failed as
+# passed, and each failed subtest as failed (its SUBFAILED lines in the short summary); testfleet
+# records such a test once, as failed, which is what the gate must see: the pairs count it so.
+summary() { python3 -c '
+import re, sys
+text = sys.stdin.read()
+lines = [l for l in text.splitlines() if re.search(r"(passed|failed|error).* in [0-9.]+s", l)]
+if not lines:
+    sys.exit(0)
+counts = {}
+for part in re.sub(r" in [0-9.]+s.*", "", re.sub(r"^=+ ", "", lines[-1])).split(","):
+    words = part.split()
+    if len(words) == 2 and not words[1].startswith("warning"):
+        counts["error" if words[1] == "errors" else words[1]] = int(words[0])
+subfailed = re.findall(r"^SUBFAILED\(.*\) (\S+)", text, re.M)
+failed = set(re.findall(r"^FAILED (\S+)", text, re.M))
+if subfailed:
+    parents = set(subfailed) - failed
+    counts["failed"] = counts.get("failed", 0) - len(subfailed) + len(parents)
+    counts["passed"] = counts.get("passed", 0) - len(parents)
+print(" ".join(f"{k}={v}" for k, v in sorted(counts.items()) if v))
+'; }
 echo "suite: $PROJECT $version tests in $dir; $WORKERS workers; modes TESTFLEET_WARM=$MODES; 1 first + $RUNS later runs each; $(uptime)"
 # What no split of the tests can make parallel: pytest's start, the suite's imports and its
 # collection (`--collect-only`, timed once). A runner whose processes each start pytest and
@@ -183,8 +202,11 @@ for i in $(seq 0 "$RUNS"); do
   x=$(echo "$(now) - $t0" | bc -l); xd+=("$x")
   echo "round $i: pytest -n $WORKERS $(printf %.2f "$x") s ($xcounts)"
   # A suite pytest-xdist cannot run (django-ninja 1.3.0: its workers cannot import the Django
-  # project its conftest puts on the path, every node goes down and nothing runs) is no yardstick.
-  [ "$xcounts" = "$serial" ] || xdist_differs="'$xcounts' against serial's '$serial'"
+  # project its conftest puts on the path, every node goes down and nothing runs) is no yardstick:
+  # one whose xdist run ran under nine tenths of the tests serial pytest ran (xdist counts modules
+  # skipped whole differently: docutils' 15 skips are 3 there).
+  ran() { tr ' ' '\n' | awk -F= '$1 == "passed" || $1 == "failed" || $1 == "error" { n += $2 } END { print n + 0 }'; }
+  [ $(( $(ran <<<"$xcounts") * 10 )) -ge $(( $(ran <<<"$serial") * 9 )) ] || xdist_differs="'$xcounts' against serial's '$serial'"
 done
 args=()
 for mode in $MODES; do args+=("$mode=${first[$mode]}=${later[$mode]}"); done
