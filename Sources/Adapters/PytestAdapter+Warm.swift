@@ -49,6 +49,17 @@ extension PytestAdapter {
         serve(tests, of: suite, attempt: 1, from: processes, reclaim: reclaim, modules: modules, report: report)
     }
 
+    /// Has `key`'s warm session (started if need be) import the build's test `modules` now,
+    /// before its first grant: its twin fork server is forked then (see `PytestWarmPlugin`), so
+    /// first attempts sent to the fork server ahead of the session's grant (long tests, alone)
+    /// find it ready, with the modules imported, instead of waiting for a grant that comes after
+    /// them. Without a session (it cannot start) this does nothing: those tests then start a server.
+    public func prepareWarm(_ suite: SuiteDefinition, key: String, sessions: PytestWarmSessions,
+                            servers: PytestForkServers?, modules: [String]) {
+        guard let process = warmProcess(for: key, suite, sessions, servers) else { return }
+        if !process.sendImport(modules) { sessions.discard(key) }
+    }
+
     /// Starts `key`'s warm session (and its twin fork server, when `servers` has none for the
     /// key) and waits until it is ready, before any grant: a grant for the key then finds it
     /// imported and configured. With a `listing` path the session first collects the whole suite

@@ -17,7 +17,8 @@ enum PytestWarmPlugin {
 
 The process imports and configures once, skips the initial collection, then serves grants: a
 request is one JSON line on fd TESTFLEET_WARM_IN ({"ids": [...]}, and with a build's first
-grant "import": [the test files of the build's tests], imported first, see _import_modules); what a grant names is
+grant "import": [the test files of the build's tests], imported first, see _import_modules; an
+{"import"} alone is answered by nothing, see the twin below); what a grant names is
 collected the first time a grant names it (each id's top-level class or function under its
 file's one module node, see _collect_for; whole files on a pytest before 8.0) and its items are
 kept, as pytest-xdist's workers keep theirs (collecting a file a second time in one session is
@@ -81,9 +82,10 @@ _cache_bytecode).
 With TESTFLEET_WARM_TWIN="IN,OUT,OUTPUT" (three more descriptors) a warm session also forks its
 twin: a fork server, in a session of its own, that talks over IN and OUT and writes its output
 (and its children's) to OUTPUT, for the cost of a fork instead of a second pytest start-up. It
-is forked when the session's first grant comes, once the session imported the build's test
-modules and before it runs a test (or, when no grant came within _TWIN_IDLE_S of the ready line,
-as the session is then): a retry in the twin's child then starts where a plain run's first test
+is forked at the session's first request (a grant, or an {"import"} the worker sends ahead of
+the tests it runs in the fork server first), once the session imported the build's test modules
+and before it runs a test (or, when no request came within _TWIN_IDLE_S of the ready line, as
+the session is then): a retry in the twin's child then starts where a plain run's first test
 starts, every test module imported, and its server imports and collects nothing again (a
 Django suite's retries paid 0.1 CPU-s per module and server). Its ready line carries its "pid".
 """
@@ -276,11 +278,11 @@ def pytest_runtestloop(session):
                 break
             if "import" in request:
                 _import_modules(session, request["import"])
-            if twin and "ids" in request:
+            if twin:
                 twin = False
                 _import_deferred(session)
                 channels = _fork_twin(requests, results)
-                if channels is not None:  # the twin: the grant is the session's
+                if channels is not None:  # the twin: the request is the session's
                     requests, results = channels
                     _send(results, _ready_line())
                     continue
@@ -312,68 +314,6 @@ def pytest_runtestloop(session):
                 pass
     finally:
         os._exit(status)
-
-
-def _ready_line():
-    ready = {"ready": pytest.__version__}
-    if _FORK:
-        ready["pid"] = os.getpid()
-    return ready
-
-
-def _fork_twin(requests, results):
-    """Forks this session's twin fork server (see the docstring) from the session as it is now.
-    Returns None in the session, and the twin's own (requests, results) channels in the twin."""
-    global _FORK, _CHANNELS
-    fd_in, fd_out, fd_output = (int(fd) for fd in _TWIN.split(","))
-    sys.stdout.flush()
-    sys.stderr.flush()
-    middle = os.fork()
-    if middle == 0:
-        # Forked twice so that the twin is nobody's child here: the session never waits for it.
-        try:
-            if os.fork() != 0:
-                os._exit(0)
-            os.setsid()  # out of the session's process group, which a timeout kills whole
-            _redirect_output(fd_output)
-            requests.close()
-            results.close()  # every line was flushed when sent: closing writes nothing
-            _CHANNELS = (str(fd_in), str(fd_out))
-            _FORK = True
-            # A fork server imports what a grant needs, not what a share's listing left for the
-            # session's first grant (forked before that grant, it would import them all).
-            del _deferred[:]
-            twin_requests, twin_results = _open_channels()
-            return _Requests(twin_requests), twin_results
-        except BaseException:
-            os._exit(70)
-    # The session: only the twin holds these now, so its death closes them for the worker.
-    for fd in (fd_in, fd_out, fd_output):
-        os.close(fd)
-    while True:
-        try:
-            os.waitpid(middle, 0)
-            break
-        except InterruptedError:
-            continue
-    return None
-
-
-def _redirect_output(fd_output):
-    """Points every descriptor on the session's output (stdout, stderr, pytest's saved copies
-    that capturing restores, the fault handler's) at `fd_output` instead."""
-    shared = os.fstat(1)
-    for name in os.listdir("/proc/self/fd"):
-        fd = int(name)
-        if fd == fd_output:
-            continue
-        try:
-            info = os.fstat(fd)
-        except OSError:
-            continue
-        if (info.st_dev, info.st_ino) == (shared.st_dev, shared.st_ino):
-            os.dup2(fd_output, fd, inheritable=fd in (1, 2))
-    os.close(fd_output)
 
 
 def _serve(session, ids, results, requests):
@@ -417,5 +357,5 @@ def _serve(session, ids, results, requests):
         _run(order, results, requests)
         _send(results, {"done": len(order)})
 
-"""# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource + sessionScopeSource
+"""# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource + sessionScopeSource + twinSource
 }

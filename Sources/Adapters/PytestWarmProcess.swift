@@ -157,6 +157,15 @@ final class PytestWarmProcess {
         return Self.writeLine(request, to: requestFD)
     }
 
+    /// Sends `modules` to import now, ahead of any grant (`PytestAdapter.prepareWarm`), unless
+    /// this process was sent them already. The plugin answers nothing. False when it is gone.
+    func sendImport(_ modules: [String]) -> Bool {
+        guard !stopped else { return false }
+        guard modules.isEmpty || modules.hashValue != modulesSent else { return true }
+        if !modules.isEmpty { modulesSent = modules.hashValue }
+        return Self.writeLine(["import": modules], to: requestFD)
+    }
+
     /// A second descriptor for the request pipe (close-on-exec), for a `GrantReclaim` to write a
     /// reclaim on while the grant runs; nil once stopped. Taken only after a grant's line is
     /// written and closed before the next, so two writers never interleave on the pipe.

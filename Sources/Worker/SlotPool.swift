@@ -298,7 +298,10 @@ final class SlotPool: GrantRunner, Sendable {
                     // the rest in the warm session.
                     let alone = pytestForkServers == nil
                         ? [] : Set(granted.indices.filter { byAttempt[attempt]![$0].alone }.map { granted[$0] })
-                    if let servers = pytestForkServers {
+                    if let servers = pytestForkServers, !alone.isEmpty {
+                        // The session imports first: its twin, the fork server, is forked then.
+                        pytest.prepareWarm(assign.suite, key: Self.warmKey(assign), sessions: warm, servers: servers,
+                                           modules: modules(for: Self.warmKey(assign), given: assign.modules))
                         for name in names where alone.contains(name) {
                             pytest.runForked([name], of: assign.suite, attempt: attempt, key: Self.warmKey(assign),
                                              servers: servers, report: report)

@@ -138,6 +138,27 @@ import Testing
         #expect(processStarts == 2, "the control's server and the session: the twin is a fork: \(log.lines)")
     }
 
+    @Test func aSessionToldToImportAheadOfItsFirstGrantForksItsTwinThen() throws {
+        let needs = "tests/test_needs_side_effect.py::test_sees"
+        let modules = ["tests/test_import_side_effect.py", "tests/test_needs_side_effect.py"]
+        let log = LogLines()
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }
+        defer { servers.shutdown() }
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) }
+        defer { sessions.shutdown() }
+        // A worker's first lease whose long test runs alone in the fork server before the session's
+        // part: the session imports first, and the twin it forks then runs the test.
+        PytestAdapter().prepareWarm(suite, key: "k", sessions: sessions, servers: servers, modules: modules)
+        let alone = results { PytestAdapter().runForked([needs], of: suite, attempt: 1, key: "k", servers: servers, report: $0) }
+        #expect(alone[needs]?.outcome == .passed, "\(alone[needs].map { String(decoding: $0.output, as: UTF8.self) } ?? "none")")
+        // The session's grant after it: the modules are not imported again, and the test runs.
+        let later = results {
+            PytestAdapter().runWarm([needs], of: suite, key: "k", sessions: sessions, servers: servers, modules: modules, report: $0)
+        }
+        #expect(later[needs]?.outcome == .passed)
+        #expect(processStarts == 1, "the session only: the twin is a fork of it: \(log.lines)")
+    }
+
     @Test func aSessionListsEachModuleItImportsBeforeTheNextAsAPlainCollectionDoes() throws {
         let needs = "tests/test_needs_hook_side_effect.py::test_saw_hook"
         let setter = "tests/test_import_side_effect.py::test_sets"
