@@ -102,7 +102,9 @@ def _run(order, results, requests=None):
         # A long-lived session keeps its session-scoped fixtures after a grant's last test (see
         # _SessionLevel); a forked child (no requests) ends with its grant and tears down all.
         beyond = _SessionLevel(item) if following is None and requests is not None else following
+        started = _CLOCK[0]()
         item.ihook.pytest_runtest_protocol(item=item, nextitem=beyond)
+        elapsed = _CLOCK[0]() - started
         if requests is not None and following is not None:
             # A reclaim that came while the test ran is answered before its result, so a
             # hand-back may take `following` too (see _hand_back).
@@ -114,8 +116,10 @@ def _run(order, results, requests=None):
                 following = None
         reports = _reports.pop(item.nodeid, [])
         outcome = _outcome(reports)
-        # The test's own time: not the session-scoped fixtures its setup happened to make.
-        duration = sum(getattr(r, "duration", 0.0) for r in reports)
+        # The test's own time: not the session-scoped fixtures its setup happened to make, and
+        # never more than the real time it took (pytest measures with the clock a test may fake:
+        # freezegun's test_min_and_max reported 1.3e9 s, and was then planned as a long test).
+        duration = min(sum(getattr(r, "duration", 0.0) for r in reports), elapsed)
         message = {"result": _name(item), "outcome": outcome,
                    "duration": max(0.0, duration - _session_setup[0]),
                    "output": _output(reports, outcome)}

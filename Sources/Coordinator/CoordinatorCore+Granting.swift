@@ -1,3 +1,4 @@
+import Dispatch
 import Model
 import Planning
 import Wire
@@ -81,6 +82,12 @@ extension CoordinatorCore {
         lease.grantedAt = clock
         leases[id] = lease
         worker.leases.insert(id)
+        if profile.enabled, let retry = tests.first(where: { $0.attempt > 1 }) {
+            // Failure handling's timeline (TESTFLEET_TRACE): when each further attempt went out.
+            let at = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+            effects.append(.log(String(format: "trace %.3f leased attempt %d of %@ (%d test(s)%@) to %@", at, retry.attempt,
+                                       build.planned.tests[retry.index].name, tests.count, lane ? ", retry lane" : "", worker.id)))
+        }
         let suite = suiteForGrant(build, tests: indices)
         let modules = lane ? [] : build.testFilesToSend(suite: build.planned.tests[indices[0]].suite, to: worker.identity)
         send(.assign(Assign(lease: id, build: build.id, suite: suite,
