@@ -115,7 +115,7 @@ _CAP = os.environ.pop("TESTFLEET_WARM_OUTPUT_CAP", "1048576")
 _ACTIVE = _CHANNELS[0] is not None and _CHANNELS[1] is not None
 _FORK = os.environ.pop("TESTFLEET_WARM_FORK", "") == "1"
 _TWIN = os.environ.pop("TESTFLEET_WARM_TWIN", "")
-# Seconds a session waits for its first grant before it forks its twin as it is (see the docstring).
+# Seconds a session waits for its first request before it forks its twin as it is (see the docstring).
 _TWIN_IDLE_S = 1.0
 _LIST = os.environ.pop("TESTFLEET_WARM_LIST", "")
 _SHARD = os.environ.pop("TESTFLEET_WARM_SHARD", "")
@@ -272,23 +272,19 @@ def pytest_runtestloop(session):
     status = 0
     try:
         while True:
-            if twin and not requests.waiting(_TWIN_IDLE_S):
-                twin = False
-                channels = _fork_twin(requests, results)
-                if channels is not None:  # the twin, with nothing asked of it yet
-                    requests, results = channels
-                    _send(results, _ready_line())
-                continue
-            request = requests.next()
+            # A session with a twin to fork waits for its first request only so long.
+            idle = twin and not requests.waiting(_TWIN_IDLE_S)
+            request = {} if idle else requests.next()
             if request is None:
                 break
             if "import" in request:
                 _import_modules(session, request["import"])
             if twin:
                 twin = False
-                _import_deferred(session)
+                if not idle:  # idle, the other shares may still be listing (see _import_deferred)
+                    _import_deferred(session)
                 channels = _fork_twin(requests, results)
-                if channels is not None:  # the twin: the request is the session's
+                if channels is not None:  # the twin: the request, if any, is the session's
                     requests, results = channels
                     _send(results, _ready_line())
                     continue
