@@ -144,6 +144,8 @@ if subfailed:
     counts["passed"] = counts.get("passed", 0) - len(parents)
 print(" ".join(f"{k}={v}" for k, v in sorted(counts.items()) if v))
 '; }
+# The tests a run ran (passed, failed or errored), from summary()'s pairs.
+ran() { tr ' ' '\n' | awk -F= '$1 == "passed" || $1 == "failed" || $1 == "error" { n += $2 } END { print n + 0 }'; }
 echo "suite: $PROJECT $version tests in $dir; $WORKERS workers; modes TESTFLEET_WARM=$MODES; 1 first + $RUNS later runs each; $(uptime)"
 # What no split of the tests can make parallel: pytest's start, the suite's imports and its
 # collection (`--collect-only`, timed once). A runner whose processes each start pytest and
@@ -205,7 +207,6 @@ for i in $(seq 0 "$RUNS"); do
   # project its conftest puts on the path, every node goes down and nothing runs) is no yardstick:
   # one whose xdist run ran under nine tenths of the tests serial pytest ran (xdist counts modules
   # skipped whole differently: docutils' 15 skips are 3 there).
-  ran() { tr ' ' '\n' | awk -F= '$1 == "passed" || $1 == "failed" || $1 == "error" { n += $2 } END { print n + 0 }'; }
   [ $(( $(ran <<<"$xcounts") * 10 )) -ge $(( $(ran <<<"$serial") * 9 )) ] || xdist_differs="'$xcounts' against serial's '$serial'"
 done
 args=()

@@ -15,7 +15,7 @@ def _fork_twin(requests, results):
     """Forks this session's twin fork server (see the docstring) from the session as it is now.
     Returns None in the session, and the twin's own (requests, results) channels in the twin."""
     global _FORK, _CHANNELS
-    fd_in, fd_out, fd_output = (int(fd) for fd in _TWIN.split(","))
+    fd_in, fd_out, fd_output = _TWIN_FDS
     sys.stdout.flush()
     sys.stderr.flush()
     middle = os.fork()

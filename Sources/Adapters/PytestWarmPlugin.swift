@@ -114,7 +114,7 @@ _CHANNELS = (os.environ.pop("TESTFLEET_WARM_IN", None), os.environ.pop("TESTFLEE
 _CAP = os.environ.pop("TESTFLEET_WARM_OUTPUT_CAP", "1048576")
 _ACTIVE = _CHANNELS[0] is not None and _CHANNELS[1] is not None
 _FORK = os.environ.pop("TESTFLEET_WARM_FORK", "") == "1"
-_TWIN = os.environ.pop("TESTFLEET_WARM_TWIN", "")
+_TWIN_FDS = tuple(int(fd) for fd in os.environ.pop("TESTFLEET_WARM_TWIN", "").split(",") if fd)
 # Seconds a session waits for its first request before it forks its twin as it is (see the docstring).
 _TWIN_IDLE_S = 1.0
 _LIST = os.environ.pop("TESTFLEET_WARM_LIST", "")
@@ -257,10 +257,10 @@ def pytest_runtestloop(session):
         return None
     _silence_terminal(session.config)
     _keep_source_trees()
-    twin = bool(_TWIN) and not _FORK
+    twin = bool(_TWIN_FDS) and not _FORK
     if twin:
-        for fd in _TWIN.split(","):
-            os.set_inheritable(int(fd), False)  # a subprocess started by an import must not hold them
+        for fd in _TWIN_FDS:
+            os.set_inheritable(fd, False)  # a subprocess started by an import must not hold them
     requests, results = _open_channels()
     requests = _Requests(requests)
     global _by_unit

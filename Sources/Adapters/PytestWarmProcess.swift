@@ -150,10 +150,7 @@ final class PytestWarmProcess {
             reported = 0
         }
         var request: [String: Any] = ["ids": ids]
-        if !modules.isEmpty, modules.hashValue != modulesSent {
-            request["import"] = modules
-            modulesSent = modules.hashValue
-        }
+        if takeUnsent(modules) { request["import"] = modules }
         return Self.writeLine(request, to: requestFD)
     }
 
@@ -161,9 +158,15 @@ final class PytestWarmProcess {
     /// this process was sent them already. The plugin answers nothing. False when it is gone.
     func sendImport(_ modules: [String]) -> Bool {
         guard !stopped else { return false }
-        guard modules.isEmpty || modules.hashValue != modulesSent else { return true }
-        if !modules.isEmpty { modulesSent = modules.hashValue }
+        guard modules.isEmpty || takeUnsent(modules) else { return true }
         return Self.writeLine(["import": modules], to: requestFD)
+    }
+
+    /// Whether `modules` (not empty) are not the ones this process was sent last; they are now.
+    private func takeUnsent(_ modules: [String]) -> Bool {
+        guard !modules.isEmpty, modules.hashValue != modulesSent else { return false }
+        modulesSent = modules.hashValue
+        return true
     }
 
     /// A second descriptor for the request pipe (close-on-exec), for a `GrantReclaim` to write a

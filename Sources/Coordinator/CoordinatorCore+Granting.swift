@@ -1,4 +1,3 @@
-import Dispatch
 import Model
 import Planning
 import Wire
@@ -84,7 +83,7 @@ extension CoordinatorCore {
         worker.leases.insert(id)
         if profile.enabled, let retry = tests.first(where: { $0.attempt > 1 }) {
             // Failure handling's timeline (TESTFLEET_TRACE): when each further attempt went out.
-            let at = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+            let at = profile.now
             effects.append(.log(String(format: "trace %.3f leased attempt %d of %@ (%d test(s)%@) to %@", at, retry.attempt,
                                        build.planned.tests[retry.index].name, tests.count, lane ? ", retry lane" : "", worker.id)))
         }

@@ -77,9 +77,12 @@ extension CoordinatorCore {
     struct Split: Equatable {
         var keepThrough: Int
         var alternate: Bool
-        var work: Double
-        /// The predicted work given back (`work` before `outrun`'s scale).
+        /// The predicted work given back.
         var predicted: Double
+        /// How many times its predictions it is likely to take (`outrun`).
+        var scale: Double
+        /// The work given back as expected: predicted, times `scale`.
+        var work: Double { predicted * scale }
     }
 
     /// Where to cut a lease: its tests still waiting (no result arrived), in the order its worker
@@ -104,7 +107,7 @@ extension CoordinatorCore {
         if scale > 1 {
             let given = Reclaim.partition(Array(predicted.dropFirst()), alternate: true).given
             guard !given.isEmpty else { return nil }
-            return Split(keepThrough: waiting[0], alternate: true, work: given.reduce(0, +) * scale, predicted: given.reduce(0, +))
+            return Split(keepThrough: waiting[0], alternate: true, predicted: given.reduce(0, +), scale: scale)
         }
         let half = predicted.reduce(0, +) / 2
         var cut = waiting.count, tail = 0.0
@@ -112,7 +115,7 @@ extension CoordinatorCore {
             cut -= 1
             tail += predicted[cut]
         }
-        return Split(keepThrough: waiting[cut - 1], alternate: false, work: tail * scale, predicted: tail)
+        return Split(keepThrough: waiting[cut - 1], alternate: false, predicted: tail, scale: scale)
     }
 
     /// How many times their predictions a lease's waiting tests are likely to take: 1, or more

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Model
 import Wire
@@ -66,7 +65,7 @@ extension CoordinatorCore {
         }
         if profile.enabled {
             // Failure handling's timeline (TESTFLEET_TRACE): when each failed or repeated attempt came back.
-            let at = Double(DispatchTime.now().uptimeNanoseconds) / 1e9
+            let at = profile.now
             for result in accepted where result.attempt > 1 || result.outcome.isFailure {
                 effects.append(.log(String(format: "trace %.3f attempt %d %@ %@ on %@", at, result.attempt,
                                            result.outcome.rawValue, result.test, worker.id)))

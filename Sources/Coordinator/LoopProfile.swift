@@ -19,6 +19,9 @@ final class LoopProfile: CustomStringConvertible {
         return try body()
     }
 
+    /// Seconds on the monotonic clock: trace lines put events on one timeline with it.
+    var now: Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
     var description: String {
         "loop ms: receive+decode \(Int(receiving)), flush \(Int(flushing)), grant \(Int(granting)) (partly inside receive); store \(Int(storing)) (off the loop)"
     }

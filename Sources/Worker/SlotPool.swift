@@ -266,13 +266,14 @@ final class SlotPool: GrantRunner, Sendable {
         for test in assign.tests { unreported[test.name] = test.attempt }
         // No test takes longer than its grant has so far: a framework's own timing can come from
         // a clock the test faked (freezegun: pytest reported 1.3e9 s, which planning then believed).
-        let granted = ProcessInfo.processInfo.systemUptime
+        let grantStart = ProcessInfo.processInfo.systemUptime
         let stamp = { [config] (result: AdapterResult, attempt: Int) -> TestResult in
-            let duration = min(result.duration, ProcessInfo.processInfo.systemUptime - granted)
+            let duration = min(result.duration, ProcessInfo.processInfo.systemUptime - grantStart)
             return TestResult(test: result.name, attempt: attempt, outcome: result.outcome, duration: duration,
-                       worker: config.id, arch: config.arch, compressedOutput: OutputCodec.compress(result.output),
-                       outputSize: result.output.count, outputDropped: result.outputDropped, place: result.place)
+                              worker: config.id, arch: config.arch, compressedOutput: OutputCodec.compress(result.output),
+                              outputSize: result.output.count, outputDropped: result.outputDropped, place: result.place)
         }
+        let key = Self.warmKey(assign)
         if let adapter = adapter(for: assign.suite.adapter) {
             // Retries can mix attempts in one grant; an adapter runs one attempt number at a time.
             let byAttempt = Dictionary(grouping: assign.tests, by: \.attempt)
@@ -289,7 +290,7 @@ final class SlotPool: GrantRunner, Sendable {
                     // A failed first attempt: its retries will want this worker's fork server,
                     // which gets ready while the slot runs the rest of the grant.
                     if attempt == 1, result.outcome.isFailure, let pytest, let servers = self.pytestForkServers {
-                        pytest.prestartForkServer(for: assign.suite, key: Self.warmKey(assign), servers: servers)
+                        pytest.prestartForkServer(for: assign.suite, key: key, servers: servers)
                     }
                     var result = result
                     if perArch { result.name = PerArchName.copy(of: result.name, for: arch) }
@@ -302,12 +303,12 @@ final class SlotPool: GrantRunner, Sendable {
                     // the rest in the warm session.
                     let alone = pytestForkServers == nil
                         ? [] : Set(granted.indices.filter { byAttempt[attempt]![$0].alone }.map { granted[$0] })
+                    let modules = modules(for: key, given: assign.modules)
                     if let servers = pytestForkServers, !alone.isEmpty {
                         // The session imports first: its twin, the fork server, is forked then.
-                        pytest.prepareWarm(assign.suite, key: Self.warmKey(assign), sessions: warm, servers: servers,
-                                           modules: modules(for: Self.warmKey(assign), given: assign.modules))
+                        pytest.prepareWarm(assign.suite, key: key, sessions: warm, servers: servers, modules: modules)
                         for name in names where alone.contains(name) {
-                            pytest.runForked([name], of: assign.suite, attempt: attempt, key: Self.warmKey(assign),
+                            pytest.runForked([name], of: assign.suite, attempt: attempt, key: key,
                                              servers: servers, report: report)
                         }
                     }
@@ -319,14 +320,12 @@ final class SlotPool: GrantRunner, Sendable {
                         post(.handedBack(lease: lease, build: build, reclaim: id, tests: names))
                     }
                     reclaimable.withLock { $0[lease] = (reclaim, perArch) }
-                    let key = Self.warmKey(assign)
                     pytest.runWarm(names, of: assign.suite, key: key, sessions: warm, servers: pytestForkServers,
-                                   reclaim: reclaim, modules: modules(for: key, given: assign.modules), report: report)
+                                   reclaim: reclaim, modules: modules, report: report)
                     reclaimable.withLock { $0[lease] = nil }
                     reclaim.close()
                 } else if attempt > 1, let servers = pytestForkServers, let pytest {
-                    pytest.runForked(names, of: assign.suite, attempt: attempt, key: Self.warmKey(assign), servers: servers,
-                                     report: report)
+                    pytest.runForked(names, of: assign.suite, attempt: attempt, key: key, servers: servers, report: report)
                 } else if let goBinaries, let go = adapter as? GoTestAdapter {
                     // Every attempt: each grant is a new process of the binary (see GoTestAdapter+Warm).
                     go.runWarm(names, of: assign.suite, code: assign.workspace?.commit, build: assign.build,
