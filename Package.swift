@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "Model"], swiftSettings: strict),
         .testTarget(name: "JUnitTests", dependencies: ["JUnit", "Model"], swiftSettings: strict),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Model"], swiftSettings: strict),
-        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Model", "Wire"], swiftSettings: strict),
+        .testTarget(name: "CoordinatorTests", dependencies: ["Coordinator", "Model", "Store", "Wire"], swiftSettings: strict),
         .testTarget(name: "WorkerTests", dependencies: ["Worker", "Model", "Wire"], swiftSettings: strict),
         .testTarget(
             name: "WorkspacesTests", dependencies: ["Workspaces", "Model", "Wire", "TestSupport"], swiftSettings: strict),

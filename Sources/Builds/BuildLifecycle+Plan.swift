@@ -7,6 +7,10 @@ import Selection
 import Store
 
 extension BuildLifecycle {
+    /// Past this many failures in the previous build (a broad break, an outage) no test is
+    /// looked up as a known break: beyond `--confirm-limit` tests none gets confirmation runs.
+    static let knownBreakLookups = 100
+
     /// Turns a build spec into a planned build: the suites (a `sim:` spec, or the suite file,
     /// read once for its suites and its `[rules]`), impact selection (`--base/--head`), each
     /// suite's inventory from its adapter (or the inventory cache), and a prediction per test.
@@ -106,10 +110,15 @@ extension BuildLifecycle {
                                             soloSeconds: max(overhead, 0.001) * CollectionOrder.soloFactor)
         }
         // The previous build's failures as its gate saw them (`Store.summary`): every attempt
-        // failed. A test that passed on a retry keeps its place (see `FailedFirst`).
+        // failed. A test that passed on a retry keeps its place (see `FailedFirst`). Those that
+        // never passed in a build's worth of runs are known breaks: no confirmation runs.
         do {
             guard let previous = try store.latestFinishedRunBuild(suite: spec.suite) else { return }
-            FailedFirst.prioritise(&tests, failed: Set(try store.summary(build: previous).failures.map(\.test)))
+            let failed = Set(try store.summary(build: previous).failures.map(\.test))
+            FailedFirst.prioritise(&tests, failed: failed)
+            guard spec.confirmAttempts > 0, !failed.isEmpty, failed.count <= Self.knownBreakLookups else { return }
+            let known = try store.knownBreaks(among: failed.sorted(), minimumFailures: spec.maxAttempts + spec.confirmAttempts)
+            for index in tests.indices where known.contains(tests[index].name) { tests[index].knownBreak = true }
         } catch {
             throw TestfleetError(error)
         }

@@ -1,9 +1,15 @@
 import Model
 
-/// A failed test's further attempts: ordinary retries one after another, each on another worker;
-/// once every ordinary attempt failed, all confirmation runs at once (on whatever slots are
-/// free), and the first pass among them ends the test. Every attempt's result is stored; one
-/// arriving after the test is final changes nothing.
+/// A failed test's further attempts: its ordinary retries all at once (the first on another
+/// worker), then, once every ordinary attempt failed, all confirmation runs at once (on whatever
+/// slots are free); the first pass ends the test. Every attempt's result is stored; one arriving
+/// after the test is final changes nothing.
+///
+/// Side by side rather than one after another: a broken test's retries were a chain of fresh
+/// processes at the build's end (attempt 2, then 3, then the confirmation wave), and a test that
+/// is costly to start in a fresh process (freezegun's first `freeze_time` walks every loaded
+/// module) made that chain the build's tail. A flaky test whose first retry passes now costs one
+/// more run, recorded like any other (flaky-eval's generator draws it the same way).
 extension BuildState {
     /// Applies one stored result of lease `lease` (0: unknown). Returns true when the test got
     /// further attempts queued.
@@ -40,10 +46,19 @@ extension BuildState {
             }
             return false
         }
-        // An ordinary attempt below the latest one failing again (a requeued copy) adds nothing.
-        guard attempt == status[index].attempt else { return false }
-        guard wantsAnotherAttempt(index, after: attempt) else {
-            markFinal(index, failed: true, attempt: attempt)
+        // Ordinary retries run side by side: what follows waits for the last of them to fail.
+        let latest = status[index].attempt
+        guard (1...latest).allSatisfy({ isReported(index, $0) }) else { return false }
+        guard wantsAnotherAttempt(index, after: latest) else {
+            markFinal(index, failed: true, attempt: latest)
+            // A known break gets no confirmation runs; the store still says whether the gate may
+            // excuse it (a quarantine), as for a test that failed all of them.
+            if planned.tests[index].knownBreak && latest == planned.spec.maxAttempts && planned.spec.confirmAttempts > 0
+                && !cannotPass
+            {
+                failedConfirmations.append(index)
+                awaitingBlockingAnswer.insert(index)
+            }
             return false
         }
         status[index].lastWorker = result.worker
@@ -51,17 +66,17 @@ extension BuildState {
             let context = retryContext(of: index, failedAt: result.place, lease: lease)
             if !context.isEmpty { retryContexts[index] = context }
         }
-        queueAttempts(index, after: attempt, avoiding: result.worker)
+        queueAttempts(index, after: latest, avoiding: result.worker)
         return true
     }
 
-    /// Queues what follows failed attempt `attempt`: the next ordinary retry, or, after the last
-    /// ordinary attempt, every confirmation run together.
+    /// Queues what follows failed attempt `attempt`: every ordinary retry left together, or, after
+    /// the last ordinary attempt, every confirmation run together.
     private func queueAttempts(_ index: Int, after attempt: Int, avoiding worker: String?) {
         let maxAttempts = planned.spec.maxAttempts
-        let last = attempt < maxAttempts ? attempt + 1 : maxAttempts + planned.spec.confirmAttempts
-        // The first goes to another worker; the rest of a confirmation wave to any free slot,
-        // the failing worker's included, so they run side by side even on two workers.
+        let last = attempt < maxAttempts ? maxAttempts : maxAttempts + planned.spec.confirmAttempts
+        // The first goes to another worker; the rest of a wave to any free slot, the failing
+        // worker's included, so they run side by side even on two workers.
         let wave = ((attempt + 1)...last).map { Retry(index: index, attempt: $0, avoidWorker: $0 == attempt + 1 ? worker : nil) }
         if attempt < maxAttempts {
             retries.append(contentsOf: wave)
@@ -80,12 +95,15 @@ extension BuildState {
     /// Whether a test whose attempt `attempt` failed runs again: a retry while ordinary attempts
     /// remain; then, once all of them failed, confirmation runs while the build's budget of
     /// confirming tests lasts (a test that fails every attempt blocks the deploy, so it is worth
-    /// a few more runs to tell a burst of flakiness from a real break).
+    /// a few more runs to tell a burst of flakiness from a real break), unless it is a known
+    /// break (`TestCase.knownBreak`: it never passed in at least a build's worth of runs).
     func wantsAnotherAttempt(_ index: Int, after attempt: Int) -> Bool {
         let spec = planned.spec
         if attempt < spec.maxAttempts { return true }
         if !status[index].confirming {
-            guard attempt == spec.maxAttempts, spec.confirmAttempts > 0, confirmingTests.count < spec.confirmLimit, !cannotPass else {
+            guard attempt == spec.maxAttempts, spec.confirmAttempts > 0, confirmingTests.count < spec.confirmLimit, !cannotPass,
+                  !planned.tests[index].knownBreak
+            else {
                 return false
             }
             status[index].confirming = true
@@ -131,13 +149,15 @@ extension BuildState {
         return Set(confirmingTests[(first + 1)...].filter { !status[$0].final })
     }
 
-    /// A restarted coordinator picks a test up from its highest stored attempt. The store's
-    /// gate counts every stored attempt, so a confirmation run that passed below the highest one
-    /// still lets the test through; here a failed highest attempt just queues what is left.
+    /// A restarted coordinator picks a test up from its passing stored attempt if it has one, else
+    /// its highest; a failed highest attempt just queues what is left, taking every attempt
+    /// below it as failed (one lost with the old coordinator, beside a stored higher one, is not
+    /// run again).
     func resume(_ index: Int, last: (attempt: Int, outcome: Outcome, worker: String)) {
         let spec = planned.spec
         status[index].attempt = last.attempt
         status[index].lastWorker = last.worker
+        status[index].reported = last.attempt < 63 ? (1 << UInt64(last.attempt + 1)) - 2 : .max
         if last.attempt > spec.maxAttempts {
             status[index].confirming = true
             confirmingTests.append(index)

@@ -241,10 +241,12 @@ extension CoordinatorLoop {
         }
     }
 
-    /// The last stored attempt of each test of a build.
+    /// The last stored attempt of each test of a build, or its passing one: a pass ends a test
+    /// whatever ran beside it (retries and confirmation runs go out side by side).
     static func storedAttempts(of build: String, store: Store) throws -> StoredAttempts {
         var stored: StoredAttempts = [:]
         for result in try store.results(build: build) {  // ordered by attempt within a test
+            if let kept = stored[result.test], !kept.outcome.isFailure { continue }
             stored[result.test] = (result.attempt, result.outcome, result.worker)
         }
         return stored

@@ -16,6 +16,10 @@ public struct TestCase: Sendable, Hashable {
     /// listing, split among local workers: `PlannedBuild.homes`), nil when none did. The queue
     /// gives it to that worker first; any other worker may still take it.
     public var home: UInt8?
+    /// A known break: every stored run of it failed, at least a build's worth with confirmation
+    /// runs, and none passed (`Store.knownBreaks`). Failing its ordinary attempts again, it gets
+    /// no confirmation runs: they could only repeat what its history says.
+    public var knownBreak = false
     /// Position in the build's list of tests (lets a coordinator find a test's state without
     /// hashing its name).
     public var index: Int

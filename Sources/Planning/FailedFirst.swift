@@ -3,8 +3,8 @@ public import Model
 /// Tests that failed every attempt of the suite's previous build go out first, each on its own
 /// (as pytest's `--failed-first`, but not for a test that passed on a retry: its chain is one
 /// retry, and moving it would hide the order it fails in from the order-dependence check). A
-/// real break usually fails again, and then its retries and confirmation
-/// runs follow one after another: started first, that chain overlaps the rest of the build
+/// real break usually fails again, and then its retries and its confirmation runs follow,
+/// wave after wave: started first, that chain overlaps the rest of the build
 /// instead of trailing it (dateutil, three broken tests: the chain of the last one to fail was
 /// the build's final seconds). It also reports the build's likely failures soonest.
 ///

@@ -41,3 +41,32 @@ extension Store {
         return failed && notFailed
     }
 }
+
+extension Store {
+    /// Known breaks among `tests`: tests with at least `minimumFailures` stored failed attempts
+    /// (raw results and rollups of pruned days together) and not one attempt that did not fail.
+    /// A test that has failed every run it ever had, a build's confirmation runs included, gets
+    /// none when it fails its ordinary attempts again (`TestCase.knownBreak`): they could only
+    /// repeat its history, and the gate cannot excuse a test that never passed unless a person
+    /// quarantined it, which the coordinator still asks (`mayExcuseFailure`). Meant for the few
+    /// tests the previous build failed: each is looked up on its own.
+    public func knownBreaks(among tests: [String], minimumFailures: Int) throws(StoreError) -> Set<String> {
+        guard !tests.isEmpty, minimumFailures > 0 else { return [] }
+        var failures: [String: Int] = [:]
+        var passed: Set<String> = []
+        try read { db in
+            for test in tests {
+                let row = try Row.fetchOne(db, sql: "SELECT sum(failures), sum(runs - failures) FROM test_rollup WHERE test = ?",
+                                           arguments: [test])
+                failures[test] = row?[0] ?? 0
+                if (row?[1] ?? 0) > 0 { passed.insert(test) }
+            }
+        }
+        let history = try loadHistory(tests: tests.filter { !passed.contains($0) })
+        for attempt in history.attempts {
+            let test = history.testNames[Int(attempt.test)]
+            if attempt.outcome.isFailure { failures[test, default: 0] += 1 } else { passed.insert(test) }
+        }
+        return Set(tests.filter { !passed.contains($0) && failures[$0, default: 0] >= minimumFailures })
+    }
+}

@@ -13,6 +13,7 @@ extension PlannedBuild {
                 $0.double(3, test.predicted)
                 $0.double(4, test.groupWork)
                 if let arch = test.arch { $0.string(5, arch.rawValue) }
+                if test.knownBreak { $0.int(6, 1) }
             }
         }
         w.double(3, grantCost)
@@ -44,6 +45,7 @@ extension PlannedBuild {
                         let text = inner.string(g)
                         guard let arch = Arch(parsing: text) else { throw WireError("planned test '\(test.name)' has unknown arch '\(text)'") }
                         test.arch = arch
+                    case 6: test.knownBreak = inner.int(g) != 0
                     default: break
                     }
                 }

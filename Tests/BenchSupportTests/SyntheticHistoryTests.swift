@@ -33,11 +33,17 @@ import Analyzer
         for (index, record) in records.enumerated() where record.attempt > 1 {
             let previous = records[index - 1]
             #expect(previous.test == record.test && previous.build == record.build)
-            // Confirmation runs go out together: after the first, one may follow a pass.
-            if Int(record.attempt) <= firstConfirmation { #expect(previous.outcome.isFailure) }
+            // Retries, and confirmation runs, go out together: the first of each wave follows
+            // failures only (every ordinary attempt's, for a confirmation run), a later one may
+            // follow a pass.
+            if record.attempt == 2 { #expect(previous.outcome.isFailure) }
+            if Int(record.attempt) == firstConfirmation {
+                #expect(records[(index - firstConfirmation + 1)..<index].allSatisfy { $0.outcome.isFailure && $0.test == record.test })
+            }
             #expect(previous.arch != record.arch)
         }
-        // All confirmation runs of a test are recorded, however many passed.
+        // All retries, and all confirmation runs, of a test are recorded, however many passed.
+        #expect(records.filter { $0.attempt == 2 }.count == records.filter { Int($0.attempt) == 1 + Self.small.retries }.count)
         let confirmed = records.filter { Int($0.attempt) == firstConfirmation }.count
         let lastConfirmation = records.filter { Int($0.attempt) == 1 + Self.small.retries + Self.small.confirmRetries }.count
         #expect(confirmed == lastConfirmation)
@@ -46,6 +52,54 @@ import Analyzer
         var perBuild: [Int32: Set<Int32>] = [:]
         for record in records where record.attempt == 4 { perBuild[record.build, default: []].insert(record.test) }
         #expect(perBuild.values.allSatisfy { $0.count <= Self.small.confirmLimit })
+    }
+
+    @Test func retriesOneByOneStopAtTheFirstPassAndOtherwiseRecordTheSameHistory() {
+        var parameters = Self.small
+        parameters.retriesOneByOne = true
+        let oneByOne = SyntheticFlakyHistory(parameters).history.records
+        let together = SyntheticFlakyHistory(Self.small).history.records
+        for (index, record) in oneByOne.enumerated() where record.attempt > 1 && Int(record.attempt) <= 1 + parameters.retries {
+            #expect(oneByOne[index - 1].outcome.isFailure)
+        }
+        // One random stream: one by one records a subset of the side-by-side history.
+        #expect(oneByOne.count < together.count)
+        let key = { (record: AttemptRecord) in "\(record.build)/\(record.test)/\(record.attempt)/\(record.outcome)" }
+        #expect(Set(oneByOne.map(key)).isSubset(of: Set(together.map(key))))
+    }
+
+    /// A test whose every recorded run failed, a build's worth at least (here 1 + 0 retries + 1
+    /// confirmation run), and that never passed gets no confirmation run; with
+    /// `confirmKnownBreaks` it does, as before.
+    @Test func knownBreaksGetNoConfirmationRuns() {
+        var parameters = Self.small
+        parameters.retries = 0
+        parameters.confirmRetries = 1
+        parameters.flakyShare = 0.9  // rates up to 50 %: some fail every run of their first builds
+        func confirmationsOfKnownBreaks(_ parameters: SyntheticFlakyHistory.Parameters) -> (runs: Int, skips: Int) {
+            let synthetic = SyntheticFlakyHistory(parameters)
+            var failures: [Int32: Int] = [:], passed: Set<Int32> = []
+            var runs = 0
+            var build: Int32 = -1
+            var thisBuild: [AttemptRecord] = []
+            func fold() {
+                for record in thisBuild {
+                    if record.outcome.isFailure { failures[record.test, default: 0] += 1 } else { passed.insert(record.test) }
+                }
+                thisBuild.removeAll()
+            }
+            for record in synthetic.history.records {
+                if record.build != build { fold(); build = record.build }
+                if record.attempt == 2 && !passed.contains(record.test) && failures[record.test, default: 0] >= 2 { runs += 1 }
+                thisBuild.append(record)
+            }
+            return (runs, synthetic.knownBreakSkips)
+        }
+        let skipped = confirmationsOfKnownBreaks(parameters)
+        #expect(skipped.runs == 0 && skipped.skips > 0, "\(skipped)")
+        parameters.confirmKnownBreaks = true
+        let confirmed = confirmationsOfKnownBreaks(parameters)
+        #expect(confirmed.runs > 0 && confirmed.skips == 0, "\(confirmed)")
     }
 
     @Test func brokenTruthFailsEveryAttemptInsideItsWindow() {

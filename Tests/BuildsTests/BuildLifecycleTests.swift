@@ -119,4 +119,41 @@ import Testing
         #expect(error.code == .badInput)
         #expect(error.message.contains("colour"))
     }
+
+    /// A test that failed every run it ever had, a build's worth with confirmation runs at least,
+    /// is planned as a known break; one that passed once, or failed fewer runs, is not.
+    @Test func planMarksThePreviousBuildsNeverPassingTestsAsKnownBreaks() throws {
+        let path = try write("testfleet.toml", """
+            [[suite]]
+            name = "unit"
+            adapter = "shell"
+            [suite.tests]
+            broken = "false"
+            young = "false"
+            relapsed = "false"
+            fine = "true"
+            """)
+        let lifecycle = BuildLifecycle(store: store, refresh: nil)
+        func attempts(_ test: String, _ outcomes: [Outcome]) -> [TestResult] {
+            outcomes.enumerated().map {
+                TestResult(test: test, attempt: $0.offset + 1, outcome: $0.element, duration: 0.01, worker: "w", arch: .current)
+            }
+        }
+        let eight = [Outcome](repeating: .failed, count: 8)
+        let older = BuildSpec(id: "b1", suite: path, maxAttempts: 3, confirmAttempts: 5)
+        try store.createBuild(older, testCount: 4)
+        try store.recordResults(build: "b1", attempts("relapsed", [.passed]) + attempts("fine", [.passed]))
+        _ = try lifecycle.finish(build: "b1")
+        let previous = BuildSpec(id: "b2", suite: path, maxAttempts: 3, confirmAttempts: 5)
+        try store.createBuild(previous, testCount: 4)
+        try store.recordResults(build: "b2", attempts("broken", eight) + attempts("young", [.failed, .failed, .failed])
+                                    + attempts("relapsed", eight) + attempts("fine", [.passed]))
+        _ = try lifecycle.finish(build: "b2")
+
+        let planned = try lifecycle.plan(BuildSpec(id: "b3", suite: path, maxAttempts: 3, confirmAttempts: 5))
+        #expect(planned.tests.filter(\.knownBreak).map(\.name) == ["broken"])
+        // Without confirmation runs there is nothing to leave out.
+        let plain = try lifecycle.plan(BuildSpec(id: "b4", suite: path, maxAttempts: 1))
+        #expect(plain.tests.filter(\.knownBreak).isEmpty)
+    }
 }

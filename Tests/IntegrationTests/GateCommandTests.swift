@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// The gate through the real binary: `testfleet run --local 2` on a shell suite with a flaky
-/// test (fails its first attempt, passes the retry, via a marker file), a test that breaks at a
+/// test (fails its first attempt, passes its retries, via a marker file each build starts
+/// without: its retries run side by side, so one may run after the other), a test that breaks at a
 /// known commit, and twenty stable tests; then `gate`, `quarantine`, `flaky` and `latest-green`.
 @Suite(.serialized) struct GateCommandTests {
     let directory = Testfleet.temporaryDirectory()
@@ -11,12 +12,13 @@ import Testing
     func writeSuite() throws {
         var text = "[[suite]]\nname = \"demo\"\nadapter = \"shell\"\ntimeout_s = 60\n[suite.tests]\n"
         for index in 1...20 { text += "ok\(index) = \"true\"\n" }
-        text += "flaky = \"if [ -f flaky.marker ]; then rm flaky.marker; exit 0; else touch flaky.marker; exit 1; fi\"\n"
+        text += "flaky = \"if [ -f flaky.marker ]; then exit 0; else touch flaky.marker; exit 1; fi\"\n"
         text += "broken = \"test ! -f broken.flag\"\n"
         try text.write(toFile: directory + "/suite.toml", atomically: true, encoding: .utf8)
     }
 
     func run(commit: String, build: String, branch: String = "main") throws -> (code: Int32, verdict: [String: Any], output: String) {
+        try? FileManager.default.removeItem(atPath: directory + "/flaky.marker")
         let run = try Testfleet.run(["run", "--local", "2", "--suite", "suite.toml", "--db", "d.db", "--commit", commit,
                                      "--branch", branch, "--build", build, "--json", "\(build).json", "--quiet"],
                                     in: directory, timeout: 180)

@@ -13,6 +13,7 @@ import Wire
                              repository: "https://git.example.com/shop.git", bundle: "sha256-00")
         var test = TestCase(name: "tests/test_a.py::test_one", suite: 0, predicted: 0.5, arch: .aarch64)
         test.groupWork = 1.5
+        test.knownBreak = true
         let selection = BuildSelection(base: "x", head: "y", diffBase: "x", selectedCount: 1, skippedCount: 1,
                                        skipped: [.init(suite: "unit", test: "tests/test_b.py::t", reason: "no path reaches it")])
         let plan = PlannedBuild(spec: spec, suites: [suite], tests: [test], grantCost: 0.4, selection: selection)

@@ -15,13 +15,23 @@ public struct SyntheticFlakyHistory: Sendable {
         public var builds = 240
         public var seed: UInt64 = 1
         public var workersPerArch = 6
-        /// Retries after a failed attempt.
+        /// Retries after a failed attempt, all at once (as the coordinator sends them), so all of
+        /// them are recorded.
         public var retries = 2
+        /// Ordinary retries one after another, stopping at the first pass (the coordinator before
+        /// it sent them side by side), for comparison. Both ways draw every ordinary retry, so the
+        /// two histories share one random stream and differ only by the runs not recorded.
+        public var retriesOneByOne = false
         /// Confirmation runs for a test that failed all `1 + retries` attempts, as the coordinator
         /// gives them (`BuildSpec.confirmAttempts`): all at once, so all of them are recorded.
         public var confirmRetries = 5
         /// Tests per build that get confirmation runs (`BuildSpec.confirmLimit`).
         public var confirmLimit = 10
+        /// Known breaks get confirmation runs too (the coordinator before `TestCase.knownBreak`),
+        /// for comparison: by default a test whose every recorded run failed, at least
+        /// `1 + retries + confirmRetries` of them, gets none, and, having no flaky record, ends
+        /// the build's confirmation runs once it failed its ordinary attempts.
+        public var confirmKnownBreaks = false
         /// A test that failed every confirmation run and has no flaky record (it did not both
         /// fail and pass in earlier builds: the gate cannot excuse it, `Store.mayExcuseFailure`)
         /// ends the build's confirmation runs: the tests after it (in test order, standing for the
@@ -51,6 +61,8 @@ public struct SyntheticFlakyHistory: Sendable {
     /// The worker that went bad, and the builds during which it was bad.
     public var badWorker: String
     public var badWorkerBuilds: Range<Int>
+    /// Times a known break failed its ordinary attempts and got no confirmation runs.
+    public var knownBreakSkips = 0
     /// Per test: the flaky kinds' rate, a bursty test's bursts (builds) and its rate inside them.
     var baseRates: [Double]
     var bursts: [[Range<Int>]]
@@ -129,6 +141,10 @@ public struct SyntheticFlakyHistory: Sendable {
         var everPassed = [Bool](repeating: false, count: testCount)
         var everFailed = [Bool](repeating: false, count: testCount)
         var passedNow: [Int] = [], failedNow: [Int] = []
+        // Recorded failed runs per test, for known breaks (never passed, a build's worth failed).
+        var failedRuns = [Int32](repeating: 0, count: testCount)
+        var failedRunsNow: [(test: Int, runs: Int32)] = []
+        let knownBreakRuns = Int32(1 + parameters.retries + parameters.confirmRetries)
         for build in 0..<buildCount {
             let commit = buildCommits[build]
             let outage = build >= 10 && random.chance(parameters.outageShare)
@@ -137,8 +153,10 @@ public struct SyntheticFlakyHistory: Sendable {
             var cannotPass = false
             for test in passedNow { everPassed[test] = true }
             for test in failedNow { everFailed[test] = true }
+            for entry in failedRunsNow { failedRuns[entry.test] += entry.runs }
             passedNow.removeAll(keepingCapacity: true)
             failedNow.removeAll(keepingCapacity: true)
+            failedRunsNow.removeAll(keepingCapacity: true)
             builds.append(HistoryBuild(index: Int32(build), id: "synthetic-" + format5(build), commit: commit,
                                       sha: commitSHAs[Int(commit)], branch: "main"))
             for test in 0..<testCount {
@@ -154,14 +172,18 @@ public struct SyntheticFlakyHistory: Sendable {
                 // same, and not recorded: the random stream, and so the rest of the history, is
                 // the one `--keep-confirming` draws, and the two differ only by the runs dropped.
                 var dropped = false
-                for attempt in 1...(1 + parameters.retries + parameters.confirmRetries) {
-                    if attempt == 2 + parameters.retries {
+                let lastOrdinary = 1 + parameters.retries
+                let knownBreak = !parameters.confirmKnownBreaks && !everPassed[test] && failedRuns[test] >= knownBreakRuns
+                for attempt in 1...(lastOrdinary + parameters.confirmRetries) {
+                    if attempt == lastOrdinary + 1 {
                         // Every ordinary attempt failed: confirmation runs, while the build's budget
                         // lasts and while it can still pass.
-                        guard confirming < parameters.confirmLimit else { break }
+                        guard passes == 0, !knownBreak, confirming < parameters.confirmLimit else { break }
                         confirming += 1
                         dropped = cannotPass
                     }
+                    // One by one, the retries after a pass would not have run.
+                    if parameters.retriesOneByOne && attempt <= lastOrdinary && passes > 0 { dropped = true }
                     if !dropped { attempts = attempt }
                     let arch: Arch = Int(worker) < parameters.workersPerArch ? .x86_64 : .aarch64
                     var kindProbability = 0.0
@@ -188,17 +210,23 @@ public struct SyntheticFlakyHistory: Sendable {
                             test: Int32(test), build: Int32(build), commit: commit, worker: worker, duration: duration,
                             attempt: UInt8(attempt), outcome: failed ? .failed : .passed, arch: arch))
                     }
-                    // Ordinary retries stop at the first pass; confirmation runs go out together
-                    // (as the coordinator sends them), so all of them run and are recorded.
-                    if !failed && attempt < 2 + parameters.retries { break }
+                    // A first attempt that passes ends the test; its retries, and its confirmation
+                    // runs, go out together (as the coordinator sends them), so all of them run.
+                    if !failed && attempt == 1 { break }
                     // Retry on another worker of the other arch.
                     let otherArchBase = arch == .x86_64 ? parameters.workersPerArch : 0
                     worker = Int32(otherArchBase + random.int(0...(parameters.workersPerArch - 1)))
                 }
                 if passes > 0 { passedNow.append(test) }
-                if passes < attempts { failedNow.append(test) }
+                if passes < attempts {
+                    failedNow.append(test)
+                    failedRunsNow.append((test, Int32(attempts - passes)))
+                }
+                if knownBreak && passes == 0 && attempts == lastOrdinary { knownBreakSkips += 1 }
+                // A known break failing its ordinary attempts never passed: nothing excuses it.
                 if parameters.stopConfirmingOnceLost, passes == 0, parameters.confirmRetries > 0,
-                   attempts == 1 + parameters.retries + parameters.confirmRetries, !(everPassed[test] && everFailed[test])
+                   attempts == 1 + parameters.retries + parameters.confirmRetries || (knownBreak && attempts == lastOrdinary),
+                   !(everPassed[test] && everFailed[test])
                 {
                     cannotPass = true
                 }

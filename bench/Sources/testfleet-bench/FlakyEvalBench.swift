@@ -1,9 +1,13 @@
-// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
+// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--retries-one-by-one] [--confirm-known-breaks] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
 // detection and gate against three baselines on a SYNTHETIC history with ground truth.
 // Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go
 // through a real store (SyntheticStoreIngest) and come back through the analyser's loader.
 // `--keep-confirming`: every test that failed its ordinary attempts gets its confirmation runs
 // even once the build cannot pass (the coordinator before it dropped them), for comparison.
+// `--retries-one-by-one`: ordinary retries stop at the first pass (the coordinator before it sent
+// them side by side), for comparison on the same random stream. `--confirm-known-breaks`: tests
+// that never passed in a build's worth of runs get confirmation runs too (the coordinator before
+// `TestCase.knownBreak`), for comparison.
 import Analyzer
 import BenchSupport
 import Foundation
@@ -29,6 +33,14 @@ enum FlakyEvalBench {
                 parameters.stopConfirmingOnceLost = false
                 index += 1
                 continue
+            case ("--retries-one-by-one", _):
+                parameters.retriesOneByOne = true
+                index += 1
+                continue
+            case ("--confirm-known-breaks", _):
+                parameters.confirmKnownBreaks = true
+                index += 1
+                continue
             case ("--quarantine-cover-limit", _):
                 guard index + 1 < arguments.count, let limit = Double(arguments[index + 1]) else {
                     throw AnalyzerBenchUsage("flaky-eval: --quarantine-cover-limit needs a probability (above 1: quarantine covers every failure)")
@@ -39,7 +51,7 @@ enum FlakyEvalBench {
                     throw AnalyzerBenchUsage("flaky-eval: --history-cover-limit needs a probability")
                 }
                 historyCoverLimit = limit
-            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming)")
+            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming --retries-one-by-one --confirm-known-breaks)")
             }
             index += 2
         }
@@ -53,10 +65,13 @@ enum FlakyEvalBench {
         let history = synthetic.history
         let kinds = Dictionary(grouping: synthetic.truth, by: \.kind).mapValues(\.count)
         print("gate: quarantine cover limit \(quarantineCoverLimit) (above 1: quarantine covers every failure), history cover limit \(historyCoverLimit) (row testfleet+history-cover)")
-        print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds over \(history.commitSHAs.count) commits, \(history.records.count) attempts, retries ≤ \(parameters.retries), then ≤ \(parameters.confirmRetries) confirmation runs for at most \(parameters.confirmLimit) tests a build"
-            + (parameters.stopConfirmingOnceLost ? ", until a test nothing can excuse failed them all" : ", all of them (--keep-confirming)"))
+        print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds over \(history.commitSHAs.count) commits, \(history.records.count) attempts, retries ≤ \(parameters.retries) "
+            + (parameters.retriesOneByOne ? "one by one to the first pass (--retries-one-by-one)" : "side by side") + ", then ≤ \(parameters.confirmRetries) confirmation runs for at most \(parameters.confirmLimit) tests a build"
+            + (parameters.stopConfirmingOnceLost ? ", until a test nothing can excuse failed them all" : ", all of them (--keep-confirming)")
+            + (parameters.confirmKnownBreaks ? ", known breaks included (--confirm-known-breaks)" : ", none for known breaks"))
         print("  ground truth: " + SyntheticTruth.Kind.allCases.map { "\($0.rawValue) \(kinds[$0] ?? 0)" }.joined(separator: ", "))
         print("  ingested into a temporary store in \(fmt(stored.ingestSeconds, 2)) s (Store.recordResults per build), loaded back in \(fmt(stored.loadSeconds, 2)) s (AttemptHistory.load(from:)); round trip identical")
+        print("  known breaks given no confirmation runs: \(synthetic.knownBreakSkips) times")
         print("  outage builds \(synthetic.buildTruth.filter(\.outage).count), builds with a real regression \(synthetic.buildTruth.filter(\.realRegression).count), bad worker \(synthetic.badWorker)")
 
         let baselineNames = ["same-commit", "fail-rate>=2%", "flip-EWMA(0.1)"]

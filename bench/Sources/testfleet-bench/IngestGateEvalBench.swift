@@ -25,7 +25,8 @@ enum IngestGateEvalBench {
         var parameters = SyntheticFlakyHistory.Parameters()
         parameters.tests = 2_000
         parameters.builds = 160
-        parameters.confirmRetries = 0  // another CI: its own retries only
+        parameters.confirmRetries = 0  // another CI: its own retries only,
+        parameters.retriesOneByOne = true  // one after another to the first pass (Surefire's reruns)
         var gateConfirm = 0  // reruns per test `gate --confirm` may make (0: plain `gate`)
         var index = 0
         while index < arguments.count {
