@@ -15,6 +15,13 @@ extension BuildState {
     /// a loaded machine, all passing on retry: recorded as flaky).
     /// Computed once per build (`outOfOrder` is lazy).
     func testsSentAheadForLength() -> Set<Int> {
+        testsSentAhead().filter { planned.tests[$0].groupWork == planned.tests[$0].predicted }
+    }
+
+    /// The pytest tests queued out of their suite's collection order on purpose: long ones and
+    /// the previous build's failures (their queue key is not the one the suite's other tests
+    /// share). Neither counts as where a warm session has got to (`furthestWarm`).
+    func testsSentAhead() -> Set<Int> {
         struct Key: Hashable {
             var suite: Int
             var arch: Arch?
@@ -27,8 +34,7 @@ extension BuildState {
         var moved = Set<Int>()
         for (index, test) in planned.tests.enumerated() where isPytest(test.suite) {
             // A long test's key is its own prediction; a failure sent first has a higher one.
-            if let key = shared[Key(suite: test.suite, arch: test.arch)] ?? nil, test.groupWork != key,
-               test.groupWork == test.predicted {
+            if let key = shared[Key(suite: test.suite, arch: test.arch)] ?? nil, test.groupWork != key {
                 moved.insert(index)
             }
         }

@@ -40,6 +40,8 @@ final class BuildState {
     /// Long pytest tests sent ahead of their suite's order, granted `alone`
     /// (`testsSentAheadForLength`).
     lazy var outOfOrder: Set<Int> = testsSentAheadForLength()
+    /// Pytest tests queued ahead of their suite's order on purpose (`testsSentAhead`).
+    lazy var sentAhead: Set<Int> = testsSentAhead()
     var status: [TestStatus]
     var finalCount = 0
     var failedCount = 0
@@ -62,6 +64,13 @@ final class BuildState {
     /// Worker id → the furthest (in plan order, which is a suite's collection order) test with a
     /// home that it was granted: its session has run past there (see `backwardAndSmall`).
     var furthestHomed: [String: Int] = [:]
+    /// Worker id and suite → the furthest (in plan order) first attempt of a pytest suite granted
+    /// to the worker's warm sessions: a later grant's tests before it are `GrantedTest.fresh`.
+    var furthestWarm: [WarmPlace: Int] = [:]
+    struct WarmPlace: Hashable {
+        var worker: String
+        var suite: Int
+    }
     /// Set when every connected worker failed to prepare the workspace: the build ends with an
     /// infrastructure error carrying this, not a verdict.
     var infrastructureFault: String?

@@ -63,12 +63,21 @@ extension CoordinatorCore {
         var granted: [GrantedTest] = []
         granted.reserveCapacity(tests.count)
         var work = build.planned.grantCost + 0.001 * Double(tests.count)
+        let warm = BuildState.WarmPlace(worker: worker.id, suite: build.planned.tests[tests[0].index].suite)
+        let pytest = build.planned.suites[warm.suite].adapter == .pytest
+        let furthest = pytest ? build.furthestWarm[warm] : nil
         for (index, attempt) in tests {
             remaining[index] = attempt
             work += build.planned.tests[index].predicted
             let context = attempt == 2 ? build.retryContexts[index] ?? [] : []
             let alone = attempt == 1 && build.outOfOrder.contains(index)
-            granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt, context: context, alone: alone))
+            // A test sent ahead on purpose (failed-first, long) neither runs fresh nor moves the
+            // session's place: pytest's own `--failed-first` runs failures first in its process.
+            let inOrder = pytest && attempt == 1 && !alone && !build.sentAhead.contains(index)
+            let fresh = inOrder && furthest.map { index < $0 } == true
+            granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt, context: context, alone: alone,
+                                       fresh: fresh))
+            if inOrder && !fresh { build.furthestWarm[warm] = max(build.furthestWarm[warm] ?? index, index) }
         }
         build.grantedWork += work
         build.inFlightWork += work

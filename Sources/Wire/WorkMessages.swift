@@ -13,11 +13,18 @@ public struct GrantedTest: Sendable, Equatable {
     /// migrated test database, a reloaded module) never reaches the tests a warm session runs
     /// after it in their order (`BuildState.outOfOrder`).
     public var alone: Bool
-    public init(name: String, attempt: Int, context: [String] = [], alone: Bool = false) {
+    /// A first attempt behind (in its suite's collection order) tests the worker's warm session
+    /// already ran, as a reclaimed tail lent to a worker that finished later files is: the
+    /// grant's such tests run together, in their order, in one process in which no test ran (a
+    /// fork server's child), never after later tests as no plain pytest run would
+    /// (`BuildState.furthestWarm`).
+    public var fresh: Bool
+    public init(name: String, attempt: Int, context: [String] = [], alone: Bool = false, fresh: Bool = false) {
         self.name = name
         self.attempt = attempt
         self.context = context
         self.alone = alone
+        self.fresh = fresh
     }
 }
 
@@ -63,6 +70,7 @@ public struct Assign: Sendable, Equatable {
                 $0.int(2, test.attempt)
                 for name in test.context { $0.string(3, name) }  // an older worker skips it
                 if test.alone { $0.bool(4, true) }  // and this
+                if test.fresh { $0.bool(5, true) }
             }
         }
         if let workspace { w.message(6) { workspace.write(to: &$0) } }
@@ -94,6 +102,7 @@ public struct Assign: Sendable, Equatable {
                     case 2: test.attempt = max(1, inner.int(g))
                     case 3: test.context.append(inner.string(g))
                     case 4: test.alone = inner.int(g) != 0
+                    case 5: test.fresh = inner.int(g) != 0
                     default: break
                     }
                 }

@@ -299,20 +299,28 @@ final class SlotPool: GrantRunner, Sendable {
                 }
                 if attempt == 1, let warm, let pytest {
                     // Tests moved out of collection order run first, each in a fork server's
-                    // child of its own (two of them together leaked into each other too), then
+                    // child of its own (two of them together leaked into each other too); then
+                    // those behind what the session already ran, together in one child; then
                     // the rest in the warm session.
-                    let alone = pytestForkServers == nil
-                        ? [] : Set(granted.indices.filter { byAttempt[attempt]![$0].alone }.map { granted[$0] })
+                    let flagged = { (flag: (GrantedTest) -> Bool) -> Set<String> in
+                        self.pytestForkServers == nil
+                            ? [] : Set(granted.indices.filter { flag(byAttempt[attempt]![$0]) }.map { granted[$0] })
+                    }
+                    let alone = flagged(\.alone), fresh = flagged(\.fresh)
                     let modules = modules(for: key, given: assign.modules)
-                    if let servers = pytestForkServers, !alone.isEmpty {
+                    if let servers = pytestForkServers, !alone.isEmpty || !fresh.isEmpty {
                         // The session imports first: its twin, the fork server, is forked then.
                         pytest.prepareWarm(assign.suite, key: key, sessions: warm, servers: servers, modules: modules)
                         for name in names where alone.contains(name) {
                             pytest.runForked([name], of: assign.suite, attempt: attempt, key: key,
                                              servers: servers, report: report)
                         }
+                        let behind = names.filter { fresh.contains($0) }
+                        if !behind.isEmpty {
+                            pytest.runForked(behind, of: assign.suite, attempt: attempt, key: key, servers: servers, report: report)
+                        }
                     }
-                    let names = names.filter { !alone.contains($0) }
+                    let names = names.filter { !alone.contains($0) && !fresh.contains($0) }
                     let lease = assign.lease, build = assign.build
                     let reclaim = GrantReclaim { [self] id, tests in
                         let names = perArch ? tests.map { PerArchName.copy(of: $0, for: arch) } : tests

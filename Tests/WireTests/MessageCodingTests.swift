@@ -57,7 +57,7 @@ import Model
         #expect(try Message.decode(Message.assign(sim).encode()) == .assign(sim))
         let retry = Assign(lease: 2, build: "b", suite: suite, deadlineMilliseconds: 1, tests: [
             GrantedTest(name: "f.py::c", attempt: 2, context: ["f.py::a", "f.py::b"]), GrantedTest(name: "g.py::x", attempt: 2),
-            GrantedTest(name: "h.py::long", attempt: 1, alone: true),
+            GrantedTest(name: "h.py::long", attempt: 1, alone: true), GrantedTest(name: "a.py::behind", attempt: 1, fresh: true),
         ])
         #expect(try Message.decode(Message.assign(retry).encode()) == .assign(retry))
     }

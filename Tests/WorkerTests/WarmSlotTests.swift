@@ -110,6 +110,32 @@ import Wire
         #expect(control[Self.needsPoison]?.outcome == .passed)
     }
 
+    @Test func firstAttemptsBehindWhatTheSessionRanRunTogetherInAFreshProcess() throws {
+        let pool = warmPool()
+        defer { close(pool) }
+        // The warm session runs the poisoning test.
+        let first = results(of: assign(1, [(Self.poisons, 1)]), on: pool)
+        let session = try #require(first[Self.poisons]?.place?.process)
+        // Tests behind it (`fresh`, as a reclaimed tail of an earlier file comes) run in one
+        // fork server's child, in their order, never in the poisoned session.
+        var behind = assign(2, [(Self.needsPoison, 1)])
+        behind.tests[0].fresh = true
+        let clean = results(of: behind, on: pool)
+        #expect(clean[Self.needsPoison]?.outcome == .failed, "a fresh test ran in the session after what it ran")
+        #expect(clean[Self.needsPoison]?.place.map { $0.process != session } == true)
+        var both = assign(3, [(Self.poisons, 1), (Self.needsPoison, 1)])
+        both.tests[0].fresh = true
+        both.tests[1].fresh = true
+        let together = results(of: both, on: pool)
+        #expect(together[Self.needsPoison]?.outcome == .passed, "the grant's fresh tests share one process, in order")
+        let places = [Self.poisons, Self.needsPoison].compactMap { together[$0]?.place }
+        #expect(places.count == 2 && places[0].process == places[1].process && places[0].process != session, "\(places)")
+        #expect(places.count == 2 && places[0].position < places[1].position, "\(places)")
+        // Control: without the flag the session's poison shows.
+        let control = results(of: assign(4, [(Self.needsPoison, 1)]), on: pool)
+        #expect(control[Self.needsPoison]?.outcome == .passed)
+    }
+
     @Test func contextsGoBeforeTheirTestsOnceEach() {
         #expect(SlotPool.withContexts(["c"], [[]]) == ["c"])
         #expect(SlotPool.withContexts(["c", "x"], [["a", "b"], []]) == ["a", "b", "c", "x"])
