@@ -61,11 +61,10 @@ final class BuildState {
     /// Workers that could not prepare this build's workspace (fetch or setup failed), with what
     /// they said: they get no more of its tests.
     var faultedWorkers: [String: String] = [:]
-    /// Worker id → the furthest (in plan order, which is a suite's collection order) test with a
-    /// home that it was granted: its session has run past there (see `backwardAndSmall`).
-    var furthestHomed: [String: Int] = [:]
-    /// Worker id and suite → the furthest (in plan order) first attempt of a pytest suite granted
-    /// to the worker's warm sessions: a later grant's tests before it are `GrantedTest.fresh`.
+    /// Worker id and suite → the furthest (in plan order, which is a suite's collection order)
+    /// first attempt granted to the worker in order (not sent ahead on purpose): its sessions
+    /// have run past there. A later grant's pytest tests before it are `GrantedTest.fresh`, and
+    /// a reclaim does not take a few of them (`backwardAndSmall`).
     var furthestWarm: [WarmPlace: Int] = [:]
     struct WarmPlace: Hashable {
         var worker: String

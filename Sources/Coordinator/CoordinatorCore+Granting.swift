@@ -29,10 +29,6 @@ extension CoordinatorCore {
                 return
             }
             let lane = isRetry && toLane
-            if !isRetry && !build.planned.homes.isEmpty,
-               let furthest = tests.lazy.map(\.index).filter({ build.planned.tests[$0].home != nil }).max() {
-                build.furthestHomed[worker.id] = max(build.furthestHomed[worker.id] ?? furthest, furthest)
-            }
             for part in Self.bySuite(tests, of: build) { lease(part, of: build, to: worker, lane: lane) }
         }
     }
@@ -65,7 +61,10 @@ extension CoordinatorCore {
         var work = build.planned.grantCost + 0.001 * Double(tests.count)
         let warm = BuildState.WarmPlace(worker: worker.id, suite: build.planned.tests[tests[0].index].suite)
         let pytest = build.planned.suites[warm.suite].adapter == .pytest
-        let furthest = pytest ? build.furthestWarm[warm] : nil
+        // Tracked where sessions keep their place: pytest's, and any build whose tests have homes.
+        let tracked = pytest || !build.planned.homes.isEmpty
+        let furthest = build.furthestWarm[warm]
+        var reached = furthest
         for (index, attempt) in tests {
             remaining[index] = attempt
             work += build.planned.tests[index].predicted
@@ -73,12 +72,13 @@ extension CoordinatorCore {
             let alone = attempt == 1 && build.outOfOrder.contains(index)
             // A test sent ahead on purpose (failed-first, long) neither runs fresh nor moves the
             // session's place: pytest's own `--failed-first` runs failures first in its process.
-            let inOrder = pytest && attempt == 1 && !alone && !build.sentAhead.contains(index)
-            let fresh = inOrder && furthest.map { index < $0 } == true
+            let inOrder = tracked && attempt == 1 && !alone && !build.sentAhead.contains(index)
+            let fresh = pytest && inOrder && furthest.map { index < $0 } == true
             granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt, context: context, alone: alone,
                                        fresh: fresh))
-            if inOrder && !fresh { build.furthestWarm[warm] = max(build.furthestWarm[warm] ?? index, index) }
+            if inOrder && !fresh { reached = max(reached ?? index, index) }
         }
+        if reached != furthest { build.furthestWarm[warm] = reached }
         build.grantedWork += work
         build.inFlightWork += work
         let indices = tests.map(\.index)

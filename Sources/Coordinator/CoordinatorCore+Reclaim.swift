@@ -50,15 +50,17 @@ extension CoordinatorCore {
     }
 
     /// Whether taking `split` of `lease` would have `thief`'s session run tests before ones later
-    /// in the suite's collection order that it already ran (`BuildState.furthestHomed`; builds
-    /// with homes only), for less predicted work than `PendingQueue.earlierHomeFloorSeconds`:
+    /// in the suite's collection order that it already ran (`BuildState.furthestWarm`; tests with
+    /// homes only), for less predicted work than `PendingQueue.earlierHomeFloorSeconds`:
     /// the queue does not lend an earlier home's last few tests either, for the same reason.
     /// Expected work does not count here: scaled by a long test that outran its prediction
     /// (pyrsistent's hypothesis tests, 2–3 s, predicted ~1 s), a hundred millisecond tests look
     /// worth a reclaim, and every other one of them went to the idle worker, where 8–29 failed
     /// after `vector_test.py` had reloaded a module.
     static func backwardAndSmall(_ split: Split, _ lease: Lease, _ build: BuildState, thief: WorkerEntry) -> Bool {
-        guard let furthest = build.furthestHomed[thief.id], split.predicted < PendingQueue.earlierHomeFloorSeconds else { return false }
+        guard let first = lease.waiting.first, split.predicted < PendingQueue.earlierHomeFloorSeconds,
+              let furthest = build.furthestWarm[BuildState.WarmPlace(worker: thief.id, suite: build.planned.tests[first].suite)]
+        else { return false }
         return lease.waiting.dropFirst().contains { $0 < furthest && build.planned.tests[$0].home != nil }
     }
 

@@ -18,14 +18,11 @@ extension Store {
     /// the gate's window of recent ones, so this is never looser than the gate; it runs on the
     /// coordinator's store queue, at most `confirmLimit` times a build.
     public func mayExcuseFailure(of test: String, in build: String) throws(StoreError) -> Bool {
-        let rollup = try read { db -> (quarantined: Bool, failures: Int, others: Int, flaky: Int) in
-            let quarantined = try Bool.fetchOne(db, sql: "SELECT 1 FROM quarantine WHERE test = ?", arguments: [test]) == true
-            let row = try Row.fetchOne(db, sql: """
-                SELECT sum(failures), sum(runs - failures), sum(flaky_failures) FROM test_rollup WHERE test = ?
-                """, arguments: [test])
-            return (quarantined, row?[0] ?? 0, row?[1] ?? 0, row?[2] ?? 0)
+        let (quarantined, rollup) = try read { db in
+            (try Bool.fetchOne(db, sql: "SELECT 1 FROM quarantine WHERE test = ?", arguments: [test]) == true,
+             try Self.rolledUp(test, db))
         }
-        if rollup.quarantined || rollup.flaky > 0 { return true }
+        if quarantined || rollup.flaky > 0 { return true }
         let history = try loadHistory(tests: [test])
         var failed = rollup.failures > 0, notFailed = rollup.others > 0
         for attempt in history.attempts {
@@ -56,10 +53,9 @@ extension Store {
         var passed: Set<String> = []
         try read { db in
             for test in tests {
-                let row = try Row.fetchOne(db, sql: "SELECT sum(failures), sum(runs - failures) FROM test_rollup WHERE test = ?",
-                                           arguments: [test])
-                failures[test] = row?[0] ?? 0
-                if (row?[1] ?? 0) > 0 { passed.insert(test) }
+                let rollup = try Self.rolledUp(test, db)
+                failures[test] = rollup.failures
+                if rollup.others > 0 { passed.insert(test) }
             }
         }
         let history = try loadHistory(tests: tests.filter { !passed.contains($0) })
@@ -68,5 +64,14 @@ extension Store {
             if attempt.outcome.isFailure { failures[test, default: 0] += 1 } else { passed.insert(test) }
         }
         return Set(tests.filter { !passed.contains($0) && failures[$0, default: 0] >= minimumFailures })
+    }
+
+    /// `test`'s attempts in the rollups of pruned days: failed ones, ones that did not fail
+    /// (skipped included), and failures in builds where it also passed.
+    static func rolledUp(_ test: String, _ db: Database) throws -> (failures: Int, others: Int, flaky: Int) {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT sum(failures), sum(runs - failures), sum(flaky_failures) FROM test_rollup WHERE test = ?
+            """, arguments: [test])
+        return (row?[0] ?? 0, row?[1] ?? 0, row?[2] ?? 0)
     }
 }

@@ -139,16 +139,15 @@ import Testing
                 TestResult(test: test, attempt: $0.offset + 1, outcome: $0.element, duration: 0.01, worker: "w", arch: .current)
             }
         }
+        func finished(_ id: String, _ results: [TestResult]) throws {
+            try store.createBuild(BuildSpec(id: id, suite: path, maxAttempts: 3, confirmAttempts: 5), testCount: 4)
+            try store.recordResults(build: id, results)
+            _ = try lifecycle.finish(build: id)
+        }
         let eight = [Outcome](repeating: .failed, count: 8)
-        let older = BuildSpec(id: "b1", suite: path, maxAttempts: 3, confirmAttempts: 5)
-        try store.createBuild(older, testCount: 4)
-        try store.recordResults(build: "b1", attempts("relapsed", [.passed]) + attempts("fine", [.passed]))
-        _ = try lifecycle.finish(build: "b1")
-        let previous = BuildSpec(id: "b2", suite: path, maxAttempts: 3, confirmAttempts: 5)
-        try store.createBuild(previous, testCount: 4)
-        try store.recordResults(build: "b2", attempts("broken", eight) + attempts("young", [.failed, .failed, .failed])
-                                    + attempts("relapsed", eight) + attempts("fine", [.passed]))
-        _ = try lifecycle.finish(build: "b2")
+        try finished("b1", attempts("relapsed", [.passed]) + attempts("fine", [.passed]))
+        try finished("b2", attempts("broken", eight) + attempts("young", [.failed, .failed, .failed])
+                         + attempts("relapsed", eight) + attempts("fine", [.passed]))
 
         let planned = try lifecycle.plan(BuildSpec(id: "b3", suite: path, maxAttempts: 3, confirmAttempts: 5))
         #expect(planned.tests.filter(\.knownBreak).map(\.name) == ["broken"])

@@ -74,9 +74,9 @@ import Wire
         #expect(!status.confirming)
     }
 
-    @Test func aRestartedCoordinatorResumesAPassBelowAFailedHigherAttemptAsAPass() throws {
-        // Attempt 2 passed and attempt 3, beside it, failed: the test is final, nothing is rerun.
-        let stored: StoredAttempts = ["t1": (2, .passed, "w2")]
+    /// A restarted coordinator with one worker resuming build "resumed" of `t1` (three attempts,
+    /// two confirmation runs) from what the store held of it.
+    func resumed(from stored: StoredAttempts) -> FleetHarness {
         let planned = PlannedBuild(
             spec: BuildSpec(id: "resumed", suite: "sim:unit", maxAttempts: 3, confirmAttempts: 2),
             suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")],
@@ -85,6 +85,12 @@ import Wire
         fleet.hello("w1")
         fleet.core.start(planned, stored: stored, watcher: nil, now: fleet.now)
         fleet.drain()
+        return fleet
+    }
+
+    @Test func aRestartedCoordinatorResumesAPassBelowAFailedHigherAttemptAsAPass() throws {
+        // Attempt 2 passed and attempt 3, beside it, failed: the test is final, nothing is rerun.
+        let fleet = resumed(from: ["t1": (2, .passed, "w2")])
         #expect(fleet.finished == ["resumed"])
         #expect(fleet.assigns(to: "w1").isEmpty)
     }
@@ -108,14 +114,7 @@ import Wire
 
     @Test func aRestartedCoordinatorTakesAttemptsBelowAFailedHighestOneAsFailed() throws {
         // Attempt 3 failed and attempt 2 was lost with the old coordinator: confirmation runs next.
-        let planned = PlannedBuild(
-            spec: BuildSpec(id: "resumed", suite: "sim:unit", maxAttempts: 3, confirmAttempts: 2),
-            suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")],
-            tests: [TestCase(name: "t1", suite: 0)], grantCost: 0)
-        let fleet = FleetHarness()
-        fleet.hello("w1")
-        fleet.core.start(planned, stored: ["t1": (3, .failed, "w2")], watcher: nil, now: fleet.now)
-        fleet.drain()
+        let fleet = resumed(from: ["t1": (3, .failed, "w2")])
         let granted = fleet.assigns(to: "w1").flatMap(\.tests).map(\.attempt).sorted()
         #expect(granted == [4, 5])
         let grants = fleet.assigns(to: "w1")
