@@ -22,7 +22,7 @@ struct BuildOptions: ParsableArguments {
     @Option(help: "Head revision of the change (for selection).")
     var head: String?
 
-    @Option(help: "Extra attempts for a failing test (run on another worker when there is one).")
+    @Option(help: "Extra attempts for a failing test (run on another worker when there is one; a known break, which never passed in a build's worth of runs, gets at most one).")
     var retries: Int = 2
 
     @Option(help: "Confirmation runs for a test that failed all its retries, stopping at its first pass (tells a burst of flakiness from a real break before the gate blocks on it; 0 turns them off, and --retries 0 means no reruns at all).")

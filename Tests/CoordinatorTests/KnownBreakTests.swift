@@ -3,8 +3,8 @@ import Model
 import Testing
 import Wire
 
-/// A known break (`TestCase.knownBreak`: it never passed in a build's worth of runs) gets its
-/// ordinary retries but no confirmation runs; the core asks whether the gate may excuse it, as
+/// A known break (`TestCase.knownBreak`: it never passed in a build's worth of runs) gets one
+/// retry (on another worker, when there is one) and no confirmation runs; the core asks whether the gate may excuse it, as
 /// for a test that failed all of them, and a "no" ends the other tests' confirmation runs.
 @Suite struct KnownBreakTests {
     /// One worker, `broken` (a known break) and `other`, three attempts and two confirmation
@@ -38,9 +38,9 @@ import Wire
         fleet.assigns(to: "w1").flatMap(\.tests).filter { $0.name == test }.map(\.attempt).sorted()
     }
 
-    @Test func aKnownBreakGetsItsRetriesButNoConfirmationRuns() throws {
+    @Test func aKnownBreakGetsOneRetryButNoConfirmationRuns() throws {
         let fleet = try bothFailTheirOrdinaryAttempts()
-        #expect(attempts(of: "broken", fleet) == [1, 2, 3])
+        #expect(attempts(of: "broken", fleet) == [1, 2])
         #expect(attempts(of: "other", fleet) == [1, 2, 3, 4, 5])
         let broken = try #require(fleet.build("b1")?.status[0])
         #expect(broken.final && broken.failed && !broken.confirming)
@@ -53,6 +53,30 @@ import Wire
         #expect(fleet.finished == ["b1"])
         #expect(fleet.build("b1")?.cannotPass == true)
         #expect(fleet.build("b1")?.failedCount == 2)
+    }
+
+    @Test func aKnownBreakThatPassesItsRetryPasses() throws {
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        fleet.hello("w2")
+        var test = TestCase(name: "fixed", suite: 0)
+        test.knownBreak = true
+        let planned = PlannedBuild(
+            spec: BuildSpec(id: "b1", suite: "sim:unit", maxAttempts: 3, confirmAttempts: 2),
+            suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")], tests: [test], grantCost: 1)
+        fleet.core.start(planned, stored: [:], watcher: nil, now: fleet.now)
+        fleet.drain()
+        let first = try #require((fleet.assigns(to: "w1") + fleet.assigns(to: "w2")).first)
+        let failedOn = fleet.assigns(to: "w1").isEmpty ? "w2" : "w1", other = failedOn == "w1" ? "w2" : "w1"
+        fleet.report(failedOn, first, .failed)
+        fleet.drain()
+        // Its one retry goes to the other worker, and passing it ends the test as passed.
+        let retry = try #require(fleet.assigns(to: other).first { $0.tests.contains { $0.attempt == 2 } })
+        #expect(!fleet.assigns(to: failedOn).contains { $0.tests.contains { $0.attempt > 1 } })
+        fleet.report(other, retry, .passed)
+        let status = try #require(fleet.build("b1")?.status[0])
+        #expect(status.final && !status.failed)
+        #expect(fleet.finished == ["b1"])
     }
 
     @Test func aQuarantinedKnownBreakLeavesTheOthersTheirConfirmationRuns() throws {
