@@ -76,6 +76,7 @@ import Analyzer
         parameters.retries = 0
         parameters.confirmRetries = 1
         parameters.flakyShare = 0.9  // rates up to 50 %: some fail every run of their first builds
+        parameters.stopConfirmingOnceLost = false  // a lost build's dropped runs aside
         func confirmationsOfKnownBreaks(_ parameters: SyntheticFlakyHistory.Parameters) -> (runs: Int, skips: Int) {
             let synthetic = SyntheticFlakyHistory(parameters)
             var failures: [Int32: Int] = [:], passed: Set<Int32> = []
@@ -103,12 +104,59 @@ import Analyzer
     }
 
     @Test func brokenTruthFailsEveryAttemptInsideItsWindow() {
-        let synthetic = SyntheticFlakyHistory(Self.small)
-        let broken = synthetic.truth.indices.filter { synthetic.truth[$0].kind == .broken }
-        #expect(!broken.isEmpty)
-        for record in synthetic.history.records where broken.contains(Int(record.test)) {
-            if synthetic.truth[Int(record.test)].isBroken(at: record.commit) { #expect(record.outcome == .failed) }
+        var parameters = Self.small
+        parameters.bornBrokenShare = 0.02
+        let synthetic = SyntheticFlakyHistory(parameters)
+        for kind in [SyntheticTruth.Kind.broken, .bornBroken] {
+            let broken = Set(synthetic.truth.indices.filter { synthetic.truth[$0].kind == kind })
+            #expect(!broken.isEmpty)
+            for record in synthetic.history.records where broken.contains(Int(record.test)) {
+                let truth = synthetic.truth[Int(record.test)]
+                if truth.isBroken(at: record.commit) { #expect(record.outcome == .failed) }
+                // A test written broken is not run before it was written.
+                if kind == .bornBroken { #expect(record.commit >= truth.brokenFrom!) }
+            }
         }
+    }
+
+    /// A known break gets one retry (`knownBreakRetries`, as the coordinator gives it), two with
+    /// `knownBreakRetries = 2`; both histories draw one random stream, so every first attempt is
+    /// the same.
+    @Test func knownBreaksGetOneRetryOnTheSameRandomStream() {
+        var parameters = Self.small
+        parameters.builds = 60
+        parameters.confirmRetries = 1
+        parameters.bornBrokenShare = 0.05
+        func retriesOfKnownBreaks(_ parameters: SyntheticFlakyHistory.Parameters) -> (attempts: Set<UInt8>, firsts: [AttemptRecord]) {
+            let synthetic = SyntheticFlakyHistory(parameters)
+            var failures: [Int32: Int] = [:], passed: Set<Int32> = []
+            var known: Set<Int32> = []
+            var attempts: Set<UInt8> = []
+            var build: Int32 = -1
+            var thisBuild: [AttemptRecord] = []
+            func fold() {
+                for record in thisBuild {
+                    if record.outcome.isFailure { failures[record.test, default: 0] += 1 } else { passed.insert(record.test) }
+                }
+                thisBuild.removeAll()
+            }
+            for record in synthetic.history.records {
+                if record.build != build {
+                    fold()
+                    build = record.build
+                    known = Set(failures.filter { !passed.contains($0.key) && $0.value >= 4 }.keys)
+                }
+                if known.contains(record.test) { attempts.insert(record.attempt) }
+                thisBuild.append(record)
+            }
+            return (attempts, synthetic.history.records.filter { $0.attempt == 1 })
+        }
+        let one = retriesOfKnownBreaks(parameters)
+        #expect(one.attempts == [1, 2], "\(one.attempts)")
+        parameters.knownBreakRetries = 2
+        let two = retriesOfKnownBreaks(parameters)
+        #expect(two.attempts == [1, 2, 3], "\(two.attempts)")
+        #expect(one.firsts == two.firsts)
     }
 
     @Test func evaluationScoresAPerfectOracleAsPerfect() {

@@ -3,7 +3,7 @@ public import Analyzer
 
 /// A **synthetic** CI history with ground truth, for `bench/run flaky-eval`: independent flaky
 /// tests (0.1 %–50 %), bursty ones, aarch64-only ones, order-dependent ones, tests broken at
-/// commit X and fixed at Y, infrastructure-outage builds, a worker that goes bad for a while,
+/// commit X and fixed at Y, tests written broken and fixed into flaky ones, infrastructure-outage builds, a worker that goes bad for a while,
 /// and ambient noise. Failed attempts are retried (on another worker, alternating arch).
 ///
 /// Generation is separate from evaluation: `history` is what a store would hold, `truth` and
@@ -32,6 +32,9 @@ public struct SyntheticFlakyHistory: Sendable {
         /// `1 + retries + confirmRetries` of them, gets none, and, having no flaky record, ends
         /// the build's confirmation runs once it failed its ordinary attempts.
         public var confirmKnownBreaks = false
+        /// Ordinary retries of a known break, at most (`BuildState.ordinaryAttempts`: one). Set
+        /// to `retries` for the coordinator before that rule.
+        public var knownBreakRetries = 1
         /// A test that failed every confirmation run and has no flaky record (it did not both
         /// fail and pass in earlier builds: the gate cannot excuse it, `Store.mayExcuseFailure`)
         /// ends the build's confirmation runs: the tests after it (in test order, standing for the
@@ -42,6 +45,9 @@ public struct SyntheticFlakyHistory: Sendable {
         public var aarch64FlakyShare = 0.005
         public var orderDependentShare = 0.005
         public var brokenShare = 0.005
+        /// Tests written broken (added between 10 % and 80 % of the history, never passing), fixed
+        /// into flaky ones 2–20 commits later (`SyntheticTruth.Kind.bornBroken`).
+        public var bornBrokenShare = 0.001
         /// Share of builds that are infrastructure outages (most attempts fail).
         public var outageShare = 0.02
         /// Per-attempt failures nobody's test causes (a killed pod).
@@ -121,6 +127,7 @@ public struct SyntheticFlakyHistory: Sendable {
             switch truth[test].kind {
             case .flaky: random.logUniform(0.001, 0.5)
             case .aarch64Flaky: random.logUniform(0.02, 0.4)
+            case .bornBroken: truth[test].rate
             default: 0
             }
         }
@@ -165,6 +172,8 @@ public struct SyntheticFlakyHistory: Sendable {
             }
             for test in 0..<testCount {
                 let kind = truth[test].kind
+                // A test written broken does not exist before its first commit.
+                if kind == .bornBroken, commit < truth[test].brokenFrom ?? 0 { continue }
                 if truth[test].isBroken(at: commit) { regression = true }
                 var worker = firstWorker[test]
                 var passes = 0, attempts = 0
@@ -174,13 +183,21 @@ public struct SyntheticFlakyHistory: Sendable {
                 var dropped = false
                 let lastOrdinary = 1 + parameters.retries
                 let knownBreak = !parameters.confirmKnownBreaks && !everPassed[test] && failedRuns[test] >= knownBreakRuns
+                let ordinary = knownBreak ? 1 + min(parameters.retries, parameters.knownBreakRetries) : lastOrdinary
+                // A failed first attempt draws every run it could lead to, recorded or not, so the
+                // variants (known breaks' runs, retries one by one) share one random stream.
                 for attempt in 1...(lastOrdinary + parameters.confirmRetries) {
+                    // A known break's retries beyond its own are not run.
+                    if attempt == ordinary + 1 && attempt <= lastOrdinary { dropped = true }
                     if attempt == lastOrdinary + 1 {
                         // Every ordinary attempt failed: confirmation runs, while the build's budget
                         // lasts and while it can still pass.
-                        guard passes == 0, !knownBreak, confirming < parameters.confirmLimit else { break }
-                        confirming += 1
-                        dropped = cannotPass
+                        if !dropped && passes == 0 && !knownBreak && confirming < parameters.confirmLimit {
+                            confirming += 1
+                            dropped = cannotPass
+                        } else {
+                            dropped = true
+                        }
                     }
                     // One by one, the retries after a pass would not have run.
                     if parameters.retriesOneByOne && attempt <= lastOrdinary && passes > 0 { dropped = true }
@@ -198,7 +215,7 @@ public struct SyntheticFlakyHistory: Sendable {
                     let badWorkerNow = worker == badWorker && badRange.contains(build)
                     let probability = Self.attemptProbability(kindProbability, outage: outage, badWorker: badWorkerNow,
                                                               ambient: parameters.ambientFailureRate)
-                    if !outage && !badWorkerNow {
+                    if !outage && !badWorkerNow && !truth[test].isBroken(at: commit) {
                         kindSums[test] += kindProbability
                         kindCounts[test] += 1
                     }
@@ -222,10 +239,10 @@ public struct SyntheticFlakyHistory: Sendable {
                     failedNow.append(test)
                     failedRunsNow.append((test, Int32(attempts - passes)))
                 }
-                if knownBreak && passes == 0 && attempts == lastOrdinary { knownBreakSkips += 1 }
+                if knownBreak && passes == 0 && attempts == ordinary { knownBreakSkips += 1 }
                 // A known break failing its ordinary attempts never passed: nothing excuses it.
                 if parameters.stopConfirmingOnceLost, passes == 0, parameters.confirmRetries > 0,
-                   attempts == 1 + parameters.retries + parameters.confirmRetries || (knownBreak && attempts == lastOrdinary),
+                   attempts == 1 + parameters.retries + parameters.confirmRetries || (knownBreak && attempts == ordinary),
                    !(everPassed[test] && everFailed[test])
                 {
                     cannotPass = true
@@ -259,6 +276,7 @@ public struct SyntheticFlakyHistory: Sendable {
         case .aarch64Flaky: arch == .aarch64 ? baseRate : 0
         case .bursty: bursts.contains { $0.contains(build) } ? burstRate : 0.0005
         case .broken: truth.isBroken(at: commit) ? 1 : 0
+        case .bornBroken: truth.isBroken(at: commit) ? 1 : baseRate
         }
     }
 
@@ -297,9 +315,9 @@ public struct SyntheticFlakyHistory: Sendable {
         let shares: [(SyntheticTruth.Kind, Double)] = [
             (.flaky, parameters.flakyShare), (.bursty, parameters.burstyShare),
             (.aarch64Flaky, parameters.aarch64FlakyShare), (.orderDependent, parameters.orderDependentShare),
-            (.broken, parameters.brokenShare),
+            (.broken, parameters.brokenShare), (.bornBroken, parameters.bornBrokenShare),
         ]
-        return (0..<parameters.tests).map { _ in
+        return (0..<parameters.tests).map { test in
             var draw = random.unit()
             var kind = SyntheticTruth.Kind.stable
             for (candidate, share) in shares {
@@ -314,6 +332,13 @@ public struct SyntheticFlakyHistory: Sendable {
                 let from = random.int(commits / 10...(commits * 9 / 10))
                 truth.brokenFrom = Int32(from)
                 truth.fixedAt = random.chance(0.7) ? Int32(from + random.int(3...40)) : nil
+            }
+            if kind == .bornBroken {
+                // Its own streams: the other tests' draws stay as they were.
+                let bits = { (stream: UInt64) in SeededRandom.bits(seed: parameters.seed, index: UInt64(test), stream: stream) }
+                truth.brokenFrom = Int32(commits / 10 + Int(bits(101) % UInt64(max(commits * 7 / 10, 1))))
+                truth.fixedAt = truth.brokenFrom! + Int32(2 + bits(103) % 19)
+                truth.rate = 0.05 * pow(10, Double(bits(102) >> 11) * 0x1.0p-53)  // 5 %–50 %, log-uniform
             }
             return truth
         }

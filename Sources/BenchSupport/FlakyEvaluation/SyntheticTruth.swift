@@ -12,10 +12,15 @@ public struct SyntheticTruth: Sendable, Hashable {
         case orderDependent = "order-dependent"
         /// Fails every attempt from commit `brokenFrom` until commit `fixedAt`.
         case broken
+        /// Written broken: added at commit `brokenFrom` (not run before), fails every attempt
+        /// until commit `fixedAt`, then at a flaky rate, as when a fix left it flaky. The tests a
+        /// known break's rule (`TestCase.knownBreak`) applies to.
+        case bornBroken = "born-broken"
     }
 
     public var kind: Kind
-    /// Realised mean per-attempt failure probability over the attempts it had (flaky kinds).
+    /// Realised mean per-attempt failure probability over the attempts it had outside a broken
+    /// window (flaky kinds).
     public var rate: Double
     /// Commit position of the break (broken only).
     public var brokenFrom: Int32?
@@ -26,7 +31,7 @@ public struct SyntheticTruth: Sendable, Hashable {
 
     /// Whether a broken test fails every attempt at this commit position.
     public func isBroken(at commit: Int32) -> Bool {
-        guard kind == .broken, let from = brokenFrom, commit >= from else { return false }
+        guard kind == .broken || kind == .bornBroken, let from = brokenFrom, commit >= from else { return false }
         return fixedAt.map { commit < $0 } ?? true
     }
 }

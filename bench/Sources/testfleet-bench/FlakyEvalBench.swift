@@ -1,4 +1,4 @@
-// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--retries-one-by-one] [--confirm-known-breaks] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
+// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--retries-one-by-one] [--confirm-known-breaks] [--known-break-retries K] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
 // detection and gate against three baselines on a SYNTHETIC history with ground truth.
 // Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go
 // through a real store (SyntheticStoreIngest) and come back through the analyser's loader.
@@ -7,7 +7,8 @@
 // `--retries-one-by-one`: ordinary retries stop at the first pass (the coordinator before it sent
 // them side by side), for comparison on the same random stream. `--confirm-known-breaks`: tests
 // that never passed in a build's worth of runs get confirmation runs too (the coordinator before
-// `TestCase.knownBreak`), for comparison.
+// `TestCase.knownBreak`), for comparison. `--known-break-retries K`: a known break's ordinary
+// retries (default 1, as `BuildState.ordinaryAttempts`; the coordinator before it: `--retries`).
 import Analyzer
 import BenchSupport
 import Foundation
@@ -29,6 +30,7 @@ enum FlakyEvalBench {
             case ("--retries", let value?): parameters.retries = max(0, min(value, 9))
             case ("--confirm", let value?): parameters.confirmRetries = max(0, min(value, 20))
             case ("--confirm-limit", let value?): parameters.confirmLimit = max(0, value)
+            case ("--known-break-retries", let value?): parameters.knownBreakRetries = max(0, value)
             case ("--keep-confirming", _):
                 parameters.stopConfirmingOnceLost = false
                 index += 1
@@ -51,7 +53,7 @@ enum FlakyEvalBench {
                     throw AnalyzerBenchUsage("flaky-eval: --history-cover-limit needs a probability")
                 }
                 historyCoverLimit = limit
-            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming --retries-one-by-one --confirm-known-breaks)")
+            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming --retries-one-by-one --confirm-known-breaks --known-break-retries K)")
             }
             index += 2
         }
@@ -68,10 +70,11 @@ enum FlakyEvalBench {
         print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds over \(history.commitSHAs.count) commits, \(history.records.count) attempts, retries ≤ \(parameters.retries) "
             + (parameters.retriesOneByOne ? "one by one to the first pass (--retries-one-by-one)" : "side by side") + ", then ≤ \(parameters.confirmRetries) confirmation runs for at most \(parameters.confirmLimit) tests a build"
             + (parameters.stopConfirmingOnceLost ? ", until a test nothing can excuse failed them all" : ", all of them (--keep-confirming)")
-            + (parameters.confirmKnownBreaks ? ", known breaks included (--confirm-known-breaks)" : ", none for known breaks"))
+            + (parameters.confirmKnownBreaks ? ", known breaks included (--confirm-known-breaks)"
+                : ", none for known breaks, which get ≤ \(min(parameters.knownBreakRetries, parameters.retries)) retries"))
         print("  ground truth: " + SyntheticTruth.Kind.allCases.map { "\($0.rawValue) \(kinds[$0] ?? 0)" }.joined(separator: ", "))
         print("  ingested into a temporary store in \(fmt(stored.ingestSeconds, 2)) s (Store.recordResults per build), loaded back in \(fmt(stored.loadSeconds, 2)) s (AttemptHistory.load(from:)); round trip identical")
-        print("  known breaks given no confirmation runs: \(synthetic.knownBreakSkips) times")
+        print("  known breaks that failed their ordinary attempts and got no confirmation runs: \(synthetic.knownBreakSkips) times")
         print("  outage builds \(synthetic.buildTruth.filter(\.outage).count), builds with a real regression \(synthetic.buildTruth.filter(\.realRegression).count), bad worker \(synthetic.badWorker)")
 
         let baselineNames = ["same-commit", "fail-rate>=2%", "flip-EWMA(0.1)"]
