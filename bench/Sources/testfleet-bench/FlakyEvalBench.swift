@@ -1,4 +1,4 @@
-// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--retries-one-by-one] [--confirm-known-breaks] [--known-break-retries K] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
+// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--retries-one-by-one] [--confirm-known-breaks] [--known-break-retries K] [--born-broken-share X] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
 // detection and gate against three baselines on a SYNTHETIC history with ground truth.
 // Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go
 // through a real store (SyntheticStoreIngest) and come back through the analyser's loader.
@@ -9,6 +9,8 @@
 // that never passed in a build's worth of runs get confirmation runs too (the coordinator before
 // `TestCase.knownBreak`), for comparison. `--known-break-retries K`: a known break's ordinary
 // retries (default 1, as `BuildState.ordinaryAttempts`; the coordinator before it: `--retries`).
+// `--born-broken-share X`: the share of tests written broken and fixed into flaky ones (default
+// 0.001), the tests that rule applies to.
 import Analyzer
 import BenchSupport
 import Foundation
@@ -43,6 +45,11 @@ enum FlakyEvalBench {
                 parameters.confirmKnownBreaks = true
                 index += 1
                 continue
+            case ("--born-broken-share", _):
+                guard index + 1 < arguments.count, let share = Double(arguments[index + 1]), (0...0.2).contains(share) else {
+                    throw AnalyzerBenchUsage("flaky-eval: --born-broken-share needs a share of the tests, 0 to 0.2")
+                }
+                parameters.bornBrokenShare = share
             case ("--quarantine-cover-limit", _):
                 guard index + 1 < arguments.count, let limit = Double(arguments[index + 1]) else {
                     throw AnalyzerBenchUsage("flaky-eval: --quarantine-cover-limit needs a probability (above 1: quarantine covers every failure)")
@@ -53,7 +60,7 @@ enum FlakyEvalBench {
                     throw AnalyzerBenchUsage("flaky-eval: --history-cover-limit needs a probability")
                 }
                 historyCoverLimit = limit
-            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming --retries-one-by-one --confirm-known-breaks --known-break-retries K)")
+            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming --retries-one-by-one --confirm-known-breaks --known-break-retries K --born-broken-share X)")
             }
             index += 2
         }
