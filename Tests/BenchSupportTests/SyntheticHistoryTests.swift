@@ -127,6 +127,7 @@ import Analyzer
         parameters.builds = 60
         parameters.confirmRetries = 1
         parameters.bornBrokenShare = 0.05
+        parameters.knownBreaksSeeChanges = false  // a fix's lapse aside (next test)
         func retriesOfKnownBreaks(_ parameters: SyntheticFlakyHistory.Parameters) -> (attempts: Set<UInt8>, firsts: [AttemptRecord]) {
             let synthetic = SyntheticFlakyHistory(parameters)
             var failures: [Int32: Int] = [:], passed: Set<Int32> = []
@@ -157,6 +158,27 @@ import Analyzer
         let two = retriesOfKnownBreaks(parameters)
         #expect(two.attempts == [1, 2, 3], "\(two.attempts)")
         #expect(one.firsts == two.firsts)
+    }
+
+    /// A known break's fix commit lifts the rule for the build after it (`KnownBreakLapse`): a
+    /// test written broken that fails its first run there gets every ordinary retry.
+    @Test func aKnownBreaksFixGetsEveryRetryInTheBuildAfterIt() {
+        var parameters = Self.small
+        parameters.builds = 80
+        parameters.bornBrokenShare = 0.1
+        let synthetic = SyntheticFlakyHistory(parameters)
+        let builds = synthetic.history.builds
+        var checked = 0
+        for test in synthetic.truth.indices where synthetic.truth[test].kind == .bornBroken {
+            guard let fixed = synthetic.truth[test].fixedAt,
+                  let after = builds.indices.first(where: { $0 > 0 && builds[$0].commit >= fixed && builds[$0 - 1].commit < fixed })
+            else { continue }
+            let runs = synthetic.history.records.filter { Int($0.test) == test && Int($0.build) == after }
+            guard runs.first(where: { $0.attempt == 1 })?.outcome == .failed else { continue }
+            #expect(runs.contains { Int($0.attempt) == 1 + parameters.retries }, "\(runs)")
+            checked += 1
+        }
+        #expect(checked > 0)
     }
 
     @Test func evaluationScoresAPerfectOracleAsPerfect() {

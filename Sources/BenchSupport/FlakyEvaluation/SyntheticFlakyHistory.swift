@@ -35,6 +35,10 @@ public struct SyntheticFlakyHistory: Sendable {
         /// Ordinary retries of a known break, at most (`BuildState.ordinaryAttempts`: one). Set
         /// to `retries` for the coordinator before that rule.
         public var knownBreakRetries = 1
+        /// A known break stays one only while nothing it depends on changed (`KnownBreakLapse`):
+        /// here, while its fix commit is not among the commits since the previous build. False:
+        /// the rule where no commits are known (a coordinator accepting a submitted plan).
+        public var knownBreaksSeeChanges = true
         /// A test that failed every confirmation run and has no flaky record (it did not both
         /// fail and pass in earlier builds: the gate cannot excuse it, `Store.mayExcuseFailure`)
         /// ends the build's confirmation runs: the tests after it (in test order, standing for the
@@ -182,7 +186,10 @@ public struct SyntheticFlakyHistory: Sendable {
                 // the one `--keep-confirming` draws, and the two differ only by the runs dropped.
                 var dropped = false
                 let lastOrdinary = 1 + parameters.retries
+                let fixedSincePrevious = build > 0 && parameters.knownBreaksSeeChanges
+                    && truth[test].fixedAt.map { $0 > buildCommits[build - 1] && $0 <= commit } == true
                 let knownBreak = !parameters.confirmKnownBreaks && !everPassed[test] && failedRuns[test] >= knownBreakRuns
+                    && !fixedSincePrevious
                 let ordinary = knownBreak ? 1 + min(parameters.retries, parameters.knownBreakRetries) : lastOrdinary
                 // A failed first attempt draws every run it could lead to, recorded or not, so the
                 // variants (known breaks' runs, retries one by one) share one random stream.

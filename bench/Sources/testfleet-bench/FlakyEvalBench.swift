@@ -1,4 +1,4 @@
-// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--retries-one-by-one] [--confirm-known-breaks] [--known-break-retries K] [--born-broken-share X] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
+// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--retries-one-by-one] [--confirm-known-breaks] [--known-break-retries K] [--born-broken-share X] [--known-breaks-blind] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
 // detection and gate against three baselines on a SYNTHETIC history with ground truth.
 // Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go
 // through a real store (SyntheticStoreIngest) and come back through the analyser's loader.
@@ -10,7 +10,8 @@
 // `TestCase.knownBreak`), for comparison. `--known-break-retries K`: a known break's ordinary
 // retries (default 1, as `BuildState.ordinaryAttempts`; the coordinator before it: `--retries`).
 // `--born-broken-share X`: the share of tests written broken and fixed into flaky ones (default
-// 0.001), the tests that rule applies to.
+// 0.001), the tests that rule applies to. `--known-breaks-blind`: a known break stays one even
+// in the build after its fix commit (the rule where no commits are known).
 import Analyzer
 import BenchSupport
 import Foundation
@@ -45,6 +46,10 @@ enum FlakyEvalBench {
                 parameters.confirmKnownBreaks = true
                 index += 1
                 continue
+            case ("--known-breaks-blind", _):
+                parameters.knownBreaksSeeChanges = false
+                index += 1
+                continue
             case ("--born-broken-share", _):
                 guard index + 1 < arguments.count, let share = Double(arguments[index + 1]), (0...0.2).contains(share) else {
                     throw AnalyzerBenchUsage("flaky-eval: --born-broken-share needs a share of the tests, 0 to 0.2")
@@ -60,7 +65,7 @@ enum FlakyEvalBench {
                     throw AnalyzerBenchUsage("flaky-eval: --history-cover-limit needs a probability")
                 }
                 historyCoverLimit = limit
-            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming --retries-one-by-one --confirm-known-breaks --known-break-retries K --born-broken-share X)")
+            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming --retries-one-by-one --confirm-known-breaks --known-break-retries K --born-broken-share X --known-breaks-blind)")
             }
             index += 2
         }
@@ -78,7 +83,8 @@ enum FlakyEvalBench {
             + (parameters.retriesOneByOne ? "one by one to the first pass (--retries-one-by-one)" : "side by side") + ", then ≤ \(parameters.confirmRetries) confirmation runs for at most \(parameters.confirmLimit) tests a build"
             + (parameters.stopConfirmingOnceLost ? ", until a test nothing can excuse failed them all" : ", all of them (--keep-confirming)")
             + (parameters.confirmKnownBreaks ? ", known breaks included (--confirm-known-breaks)"
-                : ", none for known breaks, which get ≤ \(min(parameters.knownBreakRetries, parameters.retries)) retries"))
+                : ", none for known breaks, which get ≤ \(min(parameters.knownBreakRetries, parameters.retries)) retries"
+                    + (parameters.knownBreaksSeeChanges ? " until a change touches them" : ", changes unseen (--known-breaks-blind)")))
         print("  ground truth: " + SyntheticTruth.Kind.allCases.map { "\($0.rawValue) \(kinds[$0] ?? 0)" }.joined(separator: ", "))
         print("  ingested into a temporary store in \(fmt(stored.ingestSeconds, 2)) s (Store.recordResults per build), loaded back in \(fmt(stored.loadSeconds, 2)) s (AttemptHistory.load(from:)); round trip identical")
         print("  known breaks that failed their ordinary attempts and got no confirmation runs: \(synthetic.knownBreakSkips) times")
