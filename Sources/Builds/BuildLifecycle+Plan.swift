@@ -52,7 +52,7 @@ extension BuildLifecycle {
         }
         if let problem = PlannedBuild.duplicateNameProblem(tests, suites: suites) { throw .badInput(problem) }
         if !tests.isEmpty {
-            try predict(&tests, adapters: adapters, spec: spec, lapse: file.map { KnownBreakLapse(file: $0, root: root) }, suites: suites)
+            try predict(&tests, adapters: adapters, spec: spec, lapse: file.map { KnownBreakLapse(file: $0, root: root) })
         }
         let cost = adapters.map(\.grantCost).max() ?? 0
         return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record)
@@ -95,10 +95,10 @@ extension BuildLifecycle {
     /// Predictions from the timing history (each framework's typical duration where nothing is
     /// known) plus the framework's per-test overhead, then collection order for frameworks that
     /// collect every file they are given, and the tests that failed every attempt of the suite's
-    /// previous build first. `lapse` (with the build's `suites`), where the repository is at hand,
-    /// lifts the known breaks that the change since the previous build can affect.
-    func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], spec: BuildSpec, lapse: KnownBreakLapse? = nil,
-                 suites: [SuiteDefinition] = []) throws(TestfleetError) {
+    /// previous build first. `lapse`, where the repository is at hand, lifts the known breaks that
+    /// the change since the previous build can affect.
+    func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], spec: BuildSpec, lapse: KnownBreakLapse? = nil)
+        throws(TestfleetError) {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
         model.assignPredictions(to: &tests, anyArchAs: .current,
@@ -123,7 +123,7 @@ extension BuildLifecycle {
             guard spec.confirmAttempts > 0, !failed.isEmpty, failed.count <= Self.knownBreakLookups else { return }
             var known = try store.knownBreaks(among: failed.sorted(), minimumFailures: spec.maxAttempts + spec.confirmAttempts)
             if !known.isEmpty, let lapse, let commit = spec.commit, let before = try store.build(previous)?.spec.commit,
-               before != commit, let touched = lapse.touched(known, of: tests, suites: suites, from: before, to: commit)
+               before != commit, let touched = lapse.touched(known, of: tests, from: before, to: commit)
             {
                 known.subtract(touched)
             }

@@ -18,6 +18,12 @@ struct SelectionFilter {
     /// directory.
     init?(spec: BuildSpec, file: SuiteFile, root: String?) throws(TestfleetError) {
         guard let base = spec.base, let head = spec.head else { return nil }
+        try self.init(base: base, head: head, file: file, root: root)
+    }
+
+    /// The selection of the change from `base` to `head` (`KnownBreakLapse` asks it about the
+    /// commits between two builds).
+    init(base: String, head: String, file: SuiteFile, root: String?) throws(TestfleetError) {
         let directory = root ?? URL(fileURLWithPath: file.path).deletingLastPathComponent().path
         report = try ImpactAnalysis.select(
             in: directory, base: base, head: head, suites: file.suites, rules: try ImpactRules(document: file.document),
