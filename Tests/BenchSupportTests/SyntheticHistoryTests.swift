@@ -68,6 +68,29 @@ import Analyzer
         #expect(Set(oneByOne.map(key)).isSubset(of: Set(together.map(key))))
     }
 
+    /// The runs of known breaks in `records` (in build order): of tests that, before the run's
+    /// build, had failed at least `minimumFailures` recorded runs and passed none.
+    static func knownBreakRuns(_ records: [AttemptRecord], minimumFailures: Int) -> [AttemptRecord] {
+        var failures: [Int32: Int] = [:], passed: Set<Int32> = []
+        var known: Set<Int32> = []
+        var build: Int32 = -1
+        var thisBuild: [AttemptRecord] = []
+        var runs: [AttemptRecord] = []
+        for record in records {
+            if record.build != build {
+                for earlier in thisBuild {
+                    if earlier.outcome.isFailure { failures[earlier.test, default: 0] += 1 } else { passed.insert(earlier.test) }
+                }
+                thisBuild.removeAll()
+                build = record.build
+                known = Set(failures.filter { !passed.contains($0.key) && $0.value >= minimumFailures }.keys)
+            }
+            if known.contains(record.test) { runs.append(record) }
+            thisBuild.append(record)
+        }
+        return runs
+    }
+
     /// A test whose every recorded run failed, a build's worth at least (here 1 + 0 retries + 1
     /// confirmation run), and that never passed gets no confirmation run; with
     /// `confirmKnownBreaks` it does, as before.
@@ -79,21 +102,7 @@ import Analyzer
         parameters.stopConfirmingOnceLost = false  // a lost build's dropped runs aside
         func confirmationsOfKnownBreaks(_ parameters: SyntheticFlakyHistory.Parameters) -> (runs: Int, skips: Int) {
             let synthetic = SyntheticFlakyHistory(parameters)
-            var failures: [Int32: Int] = [:], passed: Set<Int32> = []
-            var runs = 0
-            var build: Int32 = -1
-            var thisBuild: [AttemptRecord] = []
-            func fold() {
-                for record in thisBuild {
-                    if record.outcome.isFailure { failures[record.test, default: 0] += 1 } else { passed.insert(record.test) }
-                }
-                thisBuild.removeAll()
-            }
-            for record in synthetic.history.records {
-                if record.build != build { fold(); build = record.build }
-                if record.attempt == 2 && !passed.contains(record.test) && failures[record.test, default: 0] >= 2 { runs += 1 }
-                thisBuild.append(record)
-            }
+            let runs = Self.knownBreakRuns(synthetic.history.records, minimumFailures: 2).filter { $0.attempt == 2 }.count
             return (runs, synthetic.knownBreakSkips)
         }
         let skipped = confirmationsOfKnownBreaks(parameters)
@@ -129,28 +138,8 @@ import Analyzer
         parameters.bornBrokenShare = 0.05
         parameters.knownBreaksSeeChanges = false  // a fix's lapse aside (next test)
         func retriesOfKnownBreaks(_ parameters: SyntheticFlakyHistory.Parameters) -> (attempts: Set<UInt8>, firsts: [AttemptRecord]) {
-            let synthetic = SyntheticFlakyHistory(parameters)
-            var failures: [Int32: Int] = [:], passed: Set<Int32> = []
-            var known: Set<Int32> = []
-            var attempts: Set<UInt8> = []
-            var build: Int32 = -1
-            var thisBuild: [AttemptRecord] = []
-            func fold() {
-                for record in thisBuild {
-                    if record.outcome.isFailure { failures[record.test, default: 0] += 1 } else { passed.insert(record.test) }
-                }
-                thisBuild.removeAll()
-            }
-            for record in synthetic.history.records {
-                if record.build != build {
-                    fold()
-                    build = record.build
-                    known = Set(failures.filter { !passed.contains($0.key) && $0.value >= 4 }.keys)
-                }
-                if known.contains(record.test) { attempts.insert(record.attempt) }
-                thisBuild.append(record)
-            }
-            return (attempts, synthetic.history.records.filter { $0.attempt == 1 })
+            let records = SyntheticFlakyHistory(parameters).history.records
+            return (Set(Self.knownBreakRuns(records, minimumFailures: 4).map(\.attempt)), records.filter { $0.attempt == 1 })
         }
         let one = retriesOfKnownBreaks(parameters)
         #expect(one.attempts == [1, 2], "\(one.attempts)")
