@@ -22,8 +22,20 @@ enum FlakyEvalBench {
         var step = 5
         var historyCoverLimit = 0.5
         var quarantineCoverLimit = AnalyzerConfiguration().quarantineCoverLimit
+        // Flags without a value: each turns the generator back to the coordinator before one change.
+        let switches: [String: WritableKeyPath<SyntheticFlakyHistory.Parameters, Bool>] = [
+            "--retries-one-by-one": \.retriesOneByOne, "--confirm-known-breaks": \.confirmKnownBreaks,
+        ]
+        let offSwitches: [String: WritableKeyPath<SyntheticFlakyHistory.Parameters, Bool>] = [
+            "--keep-confirming": \.stopConfirmingOnceLost, "--known-breaks-blind": \.knownBreaksSeeChanges,
+        ]
         var index = 0
         while index < arguments.count {
+            if let flag = switches[arguments[index]] ?? offSwitches[arguments[index]] {
+                parameters[keyPath: flag] = switches[arguments[index]] != nil
+                index += 1
+                continue
+            }
             let value = index + 1 < arguments.count ? Int(arguments[index + 1]) : nil
             switch (arguments[index], value) {
             case ("--tests", let value?): parameters.tests = value
@@ -34,22 +46,6 @@ enum FlakyEvalBench {
             case ("--confirm", let value?): parameters.confirmRetries = max(0, min(value, 20))
             case ("--confirm-limit", let value?): parameters.confirmLimit = max(0, value)
             case ("--known-break-retries", let value?): parameters.knownBreakRetries = max(0, value)
-            case ("--keep-confirming", _):
-                parameters.stopConfirmingOnceLost = false
-                index += 1
-                continue
-            case ("--retries-one-by-one", _):
-                parameters.retriesOneByOne = true
-                index += 1
-                continue
-            case ("--confirm-known-breaks", _):
-                parameters.confirmKnownBreaks = true
-                index += 1
-                continue
-            case ("--known-breaks-blind", _):
-                parameters.knownBreaksSeeChanges = false
-                index += 1
-                continue
             case ("--born-broken-share", _):
                 guard index + 1 < arguments.count, let share = Double(arguments[index + 1]), (0...0.2).contains(share) else {
                     throw AnalyzerBenchUsage("flaky-eval: --born-broken-share needs a share of the tests, 0 to 0.2")
