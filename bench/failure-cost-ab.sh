@@ -16,12 +16,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] && [ -n "${PYPI:-}" ] || { echo "usage: PYPI=NAME==VERSION [ROUNDS=8] bench/failure-cost-ab.sh BIN [BIN…]" >&2; exit 2; }
 ROUNDS="${ROUNDS:-8}"
-name=${PYPI%%==*}; version=${PYPI#*==}
-src=$(ls -d .build-bench/src/*/ 2>/dev/null | grep -iE "/${name//[-_.]/[-_.]}-$version/$" | head -1 || true)
-python=.build-bench/venv-pypi-$name/bin/python
-[ -n "$src" ] && [ -x "$python" ] || {
+. bench/lib.sh  # stored, rescued, pypi_sdist
+name=${PYPI%%==*}
+venv=.build-bench/venv-pypi-$name
+[ -f "$venv/.installed" ] || {
   echo "failure-cost-ab: $PYPI is not prepared: run PROJECT=pypi PYPI=$PYPI bench/real-pytest.sh once first" >&2; exit 2; }
-src=$(cd "$src" && pwd); python=$(cd "$(dirname "$python")" && pwd)/python
+src=$(pypi_sdist "$PYPI" .build-bench/src "$venv/bin/pip"); python=$(cd "$venv/bin" && pwd)/python
 for bin in "$@"; do [ -x "$bin" ] || { echo "failure-cost-ab: $bin is not an executable" >&2; exit 2; }; done
 work=.build-bench/failure-cost-ab/$name; rm -rf "$work"; mkdir -p "$work"; work=$(cd "$work" && pwd)
 hz=$(getconf CLK_TCK)
@@ -52,13 +52,9 @@ for round in $(seq 0 "$ROUNDS"); do
       TESTFLEET_CACHE=$dir/cache "$bin" run --local 2 --suite "$dir/testfleet.toml" --db "$dir/db" --build "$build" \
         --quiet "${extra[@]}" >/dev/null 2>"$dir/err-$build" || true
       t1=$(date +%s.%N); cpu1=$(machine_cpu)
-      counts=$(sqlite3 "$dir/db" "select group_concat(o || '=' || c, ' ') from (select outcome o, count(*) c from result r
-        where build_id = '$build' and attempt = (select max(attempt) from result r2 where r2.build_id = r.build_id and r2.test = r.test)
-        group by outcome order by outcome)")
-      rescued=$(sqlite3 "$dir/db" "select count(distinct a.test) from result a join result b on a.build_id = b.build_id and a.test = b.test
-        where a.build_id = '$build' and a.attempt = 1 and a.outcome in ('failed', 'error') and b.attempt > 1 and b.outcome = 'passed'")
+      counts=$(stored "$dir/db" "$build"); retried_into_pass=$(rescued "$dir/db" "$build")
       wall=$(echo "$t1 - $t0" | bc -l); cpu=$(echo "($cpu1 - $cpu0) / $hz" | bc -l)
-      printf "bin%d %s round %d %s wall %.3f cpu %.2f %s rescued=%s\n" "$index" "$(basename "$bin")" "$round" "$flags" "$wall" "$cpu" "$counts" "$rescued" | tee -a "$results"
+      printf "bin%d %s round %d %s wall %.3f cpu %.2f %s rescued=%s\n" "$index" "$(basename "$bin")" "$round" "$flags" "$wall" "$cpu" "$counts" "$retried_into_pass" | tee -a "$results"
     done
   done
 done

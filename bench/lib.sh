@@ -26,3 +26,17 @@ c = sqlite3.connect(sys.argv[1])
 print(c.execute("SELECT coalesce(max(duration), 0) FROM result WHERE build_id = ? AND attempt = 1", (sys.argv[2],)).fetchone()[0])
 PY
 }
+# A PyPI project's sdist (NAME==VERSION) unpacked under SRC, downloaded with PIP when missing;
+# prints its directory. The sdist's file and folder names are normalised differently from
+# project to project: the tarball is matched loosely, and the folder is the tarball's own.
+pypi_sdist() {  # pypi_sdist NAME==VERSION SRC PIP
+  local name=${1%%==*} version=${1#*==} tarball top
+  tarball=$(ls "$2"/*.tar.gz 2>/dev/null | grep -iE "/${name//[-_.]/[-_.]}-$version\.tar\.gz$" | head -1 || true)
+  if [ -z "$tarball" ]; then
+    mkdir -p "$2"; "$3" download -q --no-binary :all: --no-deps -d "$2" "$1" >/dev/null
+    tarball=$(ls "$2"/*.tar.gz | grep -iE "/${name//[-_.]/[-_.]}-$version\.tar\.gz$" | head -1)
+  fi
+  top=$(tar -tzf "$tarball" | sed -n "1s,/.*,,p")
+  [ -d "$2/$top" ] || tar -xzf "$tarball" -C "$2"
+  echo "$(cd "$2/$top" && pwd)"
+}

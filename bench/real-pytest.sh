@@ -49,6 +49,7 @@ VENV="${VENV:-$default_venv}"; SRC="${SRC:-.build-bench/src}"
 bin="${BIN:-$PWD/.build/release/testfleet}"
 need() { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import pytest, xdist, $1" 2>/dev/null; }
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+. bench/lib.sh  # now, stored, pypi_sdist (the script runs from the repository root)
 # An sdist unpacked under $SRC and installed editable (its tests live beside the package).
 sdist() {  # sdist PIP-NAME VERSION -> directory
   local dir; dir=$(ls -d "$SRC/$3"-"$2" 2>/dev/null || true)
@@ -96,15 +97,7 @@ case "$PROJECT" in
     version=2.21.0 ;;
   pypi)
     name=${PYPI%%==*}; version=${PYPI#*==}
-    # The sdist's own file and folder names (normalised differently from project to project).
-    tarball=$(ls "$SRC"/*.tar.gz 2>/dev/null | grep -iE "/${name//[-_.]/[-_.]}-$version\.tar\.gz$" | head -1 || true)
-    if [ -z "$tarball" ]; then
-      mkdir -p "$SRC"; "$VENV/bin/pip" download -q --no-binary :all: --no-deps -d "$SRC" "$PYPI" >/dev/null
-      tarball=$(ls "$SRC"/*.tar.gz | grep -iE "/${name//[-_.]/[-_.]}-$version\.tar\.gz$" | head -1)
-    fi
-    top=$(tar -tzf "$tarball" | sed -n "1s,/.*,,p")
-    [ -d "$SRC/$top" ] || tar -xzf "$tarball" -C "$SRC"
-    dir="$(cd "$SRC/$top" && pwd)"
+    dir=$(pypi_sdist "$PYPI" "$SRC" "$VENV/bin/pip")
     [ -f "$VENV/.installed" ] || { "$VENV/bin/pip" install -q -e "$dir" pytest pytest-xdist ${PYPI_DEPS:-} && touch "$VENV/.installed"; }
     PROJECT=$name ;;
   *) echo "PROJECT must be networkx, more-itertools, dateutil, attrs, jsonschema, astroid, black, pygments or pypi" >&2; exit 2 ;;
@@ -120,7 +113,6 @@ dir = "$dir"
 command = "$py -m pytest -p no:cacheprovider ${PYTEST_ARGS:-}"
 timeout_s = 300
 TOML
-. bench/lib.sh  # now, stored (the script runs from the repository root)
 # pytest's summary line as outcome=count pairs per test (error → error, errors → error; "N
 # subtests passed" and "N warnings" left out). pytest 9 counts a test whose subtests failed as
 # passed, and each failed subtest as failed (its SUBFAILED lines in the short summary); testfleet
