@@ -6,9 +6,10 @@ public import Store
 
 /// The coordinator's HTTP side (Hummingbird 2): health and readiness probes, Prometheus
 /// metrics, the JSON API and server-rendered HTML pages over the store. It runs on Hummingbird's
-/// event loops and the Swift concurrency pool; store reads go to a dispatch queue of its own
-/// (`DashboardData`), and the coordinator's figures come from a published snapshot, so nothing
-/// here ever waits for the coordinator's loop, nor the loop for it.
+/// event loops and threads of its own (`ServingThreads`), not the Swift concurrency pool; store
+/// reads go to a dispatch queue of its own (`DashboardData`), and the coordinator's figures come
+/// from a published snapshot, so nothing here ever waits for the coordinator's loop, nor the
+/// loop for it, nor for a busy pool.
 public final class DashboardServer: Sendable {
     let data: DashboardData
     let configuration: DashboardConfiguration
@@ -48,7 +49,7 @@ public final class DashboardServer: Sendable {
                     continuation?.resume(returning: channel.localAddress?.port ?? port)
                 },
                 logger: logger)
-            task.value = Task {
+            task.value = Task(executorPreference: ServingThreads.shared) {
                 do {
                     try await app.run()
                 } catch {

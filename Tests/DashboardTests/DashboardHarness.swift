@@ -1,14 +1,11 @@
 import Builds
 import Dashboard
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Model
 import Store
 
 /// A real store in a temporary directory and a real dashboard serving it on a loopback port
-/// the OS picked; requests go over HTTP with URLSession.
+/// the OS picked; requests go over HTTP (`HTTPClient`).
 final class DashboardHarness: @unchecked Sendable {
     let directory: String
     let store: Store
@@ -62,7 +59,10 @@ final class DashboardHarness: @unchecked Sendable {
     }
 }
 
-/// Requests to a server on loopback over real HTTP (URLSession).
+/// Requests to a server on loopback over real HTTP/1.1: one connection per request, written and
+/// read with blocking sockets on a thread of its own, so a request's time is the server's alone.
+/// (With URLSession, requests here timed out at 30 s together under the full suite on 2 cores,
+/// while synchronous tests held the concurrency pool's threads.)
 struct HTTPClient: Sendable {
     var port: Int
 
@@ -79,14 +79,16 @@ struct HTTPClient: Sendable {
     }
 
     func request(_ method: String, _ path: String, body: String? = nil, token: String? = nil) async throws -> Answer {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, timeoutInterval: 30)
-        request.httpMethod = method
-        if let body { request.httpBody = Data(body.utf8) }
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as! HTTPURLResponse
-        return Answer(status: http.statusCode, body: String(decoding: data, as: UTF8.self),
-                      contentType: http.value(forHTTPHeaderField: "Content-Type") ?? "")
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        let payload = Array((body ?? "").utf8)
+        if body != nil || method != "GET" { head += "Content-Length: \(payload.count)\r\n" }
+        let bytes = Array((head + "\r\n").utf8) + payload
+        let port = self.port
+        let raw: [UInt8] = try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try LoopbackExchange(port: port).exchange(bytes) }) }.start()
+        }
+        return try Answer(parsing: raw)
     }
 
     func get(_ path: String) async throws -> Answer { try await request("GET", path) }
