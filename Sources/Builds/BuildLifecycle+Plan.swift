@@ -7,10 +7,6 @@ import Selection
 import Store
 
 extension BuildLifecycle {
-    /// Past this many failures in the previous build (a broad break, an outage) no test is
-    /// looked up as a known break: beyond `--confirm-limit` tests none gets confirmation runs.
-    static let knownBreakLookups = 100
-
     /// Turns a build spec into a planned build: the suites (a `sim:` spec, or the suite file,
     /// read once for its suites and its `[rules]`), impact selection (`--base/--head`), each
     /// suite's inventory from its adapter (or the inventory cache), and a prediction per test.
@@ -96,9 +92,10 @@ extension BuildLifecycle {
     /// known) plus the framework's per-test overhead, then collection order for frameworks that
     /// collect every file they are given, and the tests that failed every attempt of the suite's
     /// previous build first. `lapse`, where the repository is at hand, lifts the known breaks that
-    /// the change since the previous build can affect.
-    func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], spec: BuildSpec, lapse: KnownBreakLapse? = nil)
-        throws(TestfleetError) {
+    /// the change since the previous build can affect; `affected`, where `submit` measured that
+    /// change in its checkout, names them instead.
+    func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], spec: BuildSpec, lapse: KnownBreakLapse? = nil,
+                 affected: AffectedFailures? = nil) throws(TestfleetError) {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
         model.assignPredictions(to: &tests, anyArchAs: .current,
@@ -117,15 +114,17 @@ extension BuildLifecycle {
         // failed. A test that passed on a retry keeps its place (see `FailedFirst`). Those that
         // never passed in a build's worth of runs are known breaks: no confirmation runs.
         do {
-            guard let previous = try store.latestFinishedRunBuild(suite: spec.suite) else { return }
-            let failed = Set(try store.summary(build: previous).failures.map(\.test))
+            guard let previous = try store.previousRun(suite: spec.suite) else { return }
+            let failed = Set(previous.failures)
             FailedFirst.prioritise(&tests, failed: failed)
-            guard spec.confirmAttempts > 0, !failed.isEmpty, failed.count <= Self.knownBreakLookups else { return }
-            var known = try store.knownBreaks(among: failed.sorted(), minimumFailures: spec.maxAttempts + spec.confirmAttempts)
-            if !known.isEmpty, let lapse, let commit = spec.commit, let before = try store.build(previous)?.spec.commit,
-               before != commit, let touched = lapse.touched(known, of: tests, from: before, to: commit)
-            {
-                known.subtract(touched)
+            guard spec.confirmAttempts > 0, !failed.isEmpty, failed.count <= TestCase.knownBreakLookups else { return }
+            var known = try store.knownBreaks(among: previous.failures, minimumFailures: spec.maxAttempts + spec.confirmAttempts)
+            if !known.isEmpty, let commit = spec.commit, let before = previous.commit, before != commit {
+                if let affected {
+                    known.subtract(affected.tests)
+                } else if let touched = lapse?.touched(known, of: tests, from: before, to: commit) {
+                    known.subtract(touched)
+                }
             }
             for index in tests.indices where known.contains(tests[index].name) { tests[index].knownBreak = true }
         } catch {

@@ -8,9 +8,10 @@ import Model
 /// tests the change can affect, and those get the full treatment again: a fix that left a test
 /// flaky then has its retries and confirmation runs to pass on, as a new failure would.
 ///
-/// Only where the repository is at hand (planning from a suite file); a coordinator accepting a
-/// submitted plan has no checkout, and neither has a repository that lacks the previous commit
-/// (a shallow clone): there history alone decides, as it does when no commits are given.
+/// Only where the repository is at hand: planning from a suite file, or `submit` measuring the
+/// change for a coordinator that has no checkout (`BuildLifecycle.affectedFailures`). A
+/// repository that lacks the previous commit (a shallow clone) cannot tell: there history alone
+/// decides, as it does when no commits are given.
 struct KnownBreakLapse {
     let file: SuiteFile
     let root: String?

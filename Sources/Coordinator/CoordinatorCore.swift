@@ -54,8 +54,8 @@ final class CoordinatorCore {
 
     func send(_ message: Message, to identity: [UInt8]) { effects.append(.send(message, to: identity)) }
 
-    /// One decoded message from a peer. Client requests (`submit`, `reportRequest`) need the
-    /// planner and the store: the shell answers those itself.
+    /// One decoded message from a peer. Client requests (`submit`, `reportRequest`,
+    /// `previousBuildRequest`) need the planner and the store: the shell answers those itself.
     func receive(_ message: Message, from identity: [UInt8], now: UInt64) {
         clock = max(clock, now)
         if let worker = workers[identity] { worker.lastSeen = now }
@@ -79,11 +79,11 @@ final class CoordinatorCore {
             refused(refusal, from: identity)
         case .cancel(let cancel):
             self.cancel(cancel.build, reason: cancel.reason.isEmpty ? "cancelled by a client" : cancel.reason, by: identity)
-        case .submit, .reportRequest:
+        case .submit, .reportRequest, .previousBuildRequest:
             break
         case .error(let error):
             effects.append(.log("peer \(printable(identity)) reported: \(error.code): \(error.message)"))
-        case .welcome, .assign, .ack, .progress, .verdict, .report, .revoke, .reclaim:
+        case .welcome, .assign, .ack, .progress, .verdict, .report, .revoke, .reclaim, .previousBuild:
             send(.error(ErrorMessage(code: "bad-message", message: "a coordinator does not accept this kind")), to: identity)
         }
     }

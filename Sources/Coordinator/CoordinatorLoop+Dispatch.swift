@@ -220,6 +220,27 @@ extension CoordinatorLoop {
         }
     }
 
+    /// The suite's previous build and its failures, from the store off the loop: `submit` asks
+    /// before it plans (`PreviousBuildRequest`). Past `TestCase.knownBreakLookups` failures none
+    /// is listed: planning looks none of them up as a known break either. A store that cannot
+    /// be read answers "none": the build's known breaks then go by history alone, as before.
+    func sendPreviousBuild(_ request: PreviousBuildRequest, to client: [UInt8]) {
+        let service = self.service
+        work.async {
+            var answer = PreviousBuild(suite: request.suite, build: nil, commit: nil, failures: [])
+            do {
+                if let previous = try service.store.previousRun(suite: request.suite) {
+                    answer.build = previous.build
+                    answer.commit = previous.commit
+                    if previous.failures.count <= TestCase.knownBreakLookups { answer.failures = previous.failures }
+                }
+            } catch {
+                Self.log("cannot read the previous build of \(request.suite) for a client: \(error)")
+            }
+            service.post(.reply(.previousBuild(answer), to: client))
+        }
+    }
+
     /// After a restart: every `sim:` build the store holds as running is planned again and
     /// continues from its stored results. Other builds were planned by their submitter, whose
     /// `submit` sends the plan again while the coordinator is silent; they continue then.

@@ -30,6 +30,8 @@ extension CoordinatorLoop {
             admitSubmitted(submit, client: identity)
         case .reportRequest(let request):
             sendReport(request, to: identity)
+        case .previousBuildRequest(let request):
+            sendPreviousBuild(request, to: identity)
         default:
             break
         }

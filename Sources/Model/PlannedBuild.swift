@@ -11,6 +11,9 @@ public struct PlannedBuild: Sendable, Equatable {
     /// Worker id → the share (`TestCase.home`) its warm session collected. Set by a local run
     /// whose workers split the first listing; empty otherwise, and never sent over the wire.
     public var homes: [String: UInt8] = [:]
+    /// Set by `submit` where it could measure the change since the suite's previous build
+    /// (`BuildLifecycle.affectedFailures`); nil where it could not: history alone decides then.
+    public var affectedFailures: AffectedFailures?
 
     public init(
         spec: BuildSpec, suites: [SuiteDefinition], tests: [TestCase], grantCost: Double,

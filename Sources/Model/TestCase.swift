@@ -17,9 +17,13 @@ public struct TestCase: Sendable, Hashable {
     /// gives it to that worker first; any other worker may still take it.
     public var home: UInt8?
     /// A known break: every stored run of it failed, at least a build's worth with confirmation
-    /// runs, and none passed (`Store.knownBreaks`). Failing its ordinary attempts again, it gets
-    /// no confirmation runs: they could only repeat what its history says.
+    /// runs, and none passed (`Store.knownBreaks`), and nothing it depends on changed since the
+    /// previous build (the lapse). It gets one retry and no confirmation runs: more could only
+    /// repeat what its history says.
     public var knownBreak = false
+    /// Past this many failures in the previous build (a broad break, an outage) no test is
+    /// looked up as a known break: beyond `--confirm-limit` tests none gets confirmation runs.
+    public static let knownBreakLookups = 100
     /// Position in the build's list of tests (lets a coordinator find a test's state without
     /// hashing its name).
     public var index: Int

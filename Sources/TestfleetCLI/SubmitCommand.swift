@@ -44,6 +44,10 @@ struct SubmitCommand: ParsableCommand {
         var (spec, plan, bundleBytes) = try planHere()
         spec.priority = priority
         let connection = try CoordinatorConnection(endpoint: coordinator, keys: keys)
+        if var planned = plan {
+            try measureAffectedFailures(of: &planned, connection: connection)
+            plan = planned
+        }
         let socket = connection.socket
         // SIGINT/SIGTERM (a CI job stopped) cancels the build, so its workers go to other builds.
         let interrupted = Locked(false)

@@ -22,6 +22,8 @@ public enum Message: Sendable, Equatable {
     case revoke(Revoke)
     case cancel(CancelBuild)
     case reclaim(Reclaim)
+    case previousBuildRequest(PreviousBuildRequest)
+    case previousBuild(PreviousBuild)
 
     /// The version this build of testfleet speaks. Bump it when meaning changes, not for added
     /// fields (those are ignored by older peers anyway).
@@ -54,6 +56,8 @@ public enum Message: Sendable, Equatable {
         case .revoke: 16
         case .cancel: 17
         case .reclaim: 18
+        case .previousBuildRequest: 19
+        case .previousBuild: 20
         }
     }
 
@@ -80,6 +84,8 @@ public enum Message: Sendable, Equatable {
         case .revoke(let m): m.write(to: &w)
         case .cancel(let m): m.write(to: &w)
         case .reclaim(let m): m.write(to: &w)
+        case .previousBuildRequest(let m): m.write(to: &w)
+        case .previousBuild(let m): m.write(to: &w)
         }
         return w.bytes
     }
@@ -117,6 +123,8 @@ public enum Message: Sendable, Equatable {
         case 16: return .revoke(try Revoke(from: &r))
         case 17: return .cancel(try CancelBuild(from: &r))
         case 18: return .reclaim(try Reclaim(from: &r))
+        case 19: return .previousBuildRequest(try PreviousBuildRequest(from: &r))
+        case 20: return .previousBuild(try PreviousBuild(from: &r))
         default: return nil
         }
     }

@@ -18,6 +18,12 @@ extension PlannedBuild {
         }
         w.double(3, grantCost)
         if let selection { w.message(4) { selection.write(to: &$0) } }
+        if let affectedFailures {
+            w.message(5) {
+                $0.string(1, affectedFailures.since)
+                for test in affectedFailures.tests { $0.string(2, test) }
+            }
+        }
     }
 
     /// Reads a plan for `spec`; a test naming a suite the plan does not have is refused here,
@@ -27,6 +33,7 @@ extension PlannedBuild {
         var tests: [TestCase] = []
         var grantCost = 0.0
         var selection: BuildSelection?
+        var affected: AffectedFailures?
         while let (tag, f) = try r.next() {
             switch tag {
             case 1:
@@ -54,10 +61,23 @@ extension PlannedBuild {
             case 4:
                 var inner = r.nested(f)
                 selection = try BuildSelection(from: &inner)
+            case 5:
+                var inner = r.nested(f)
+                var read = AffectedFailures(since: "", tests: [])
+                while let (t, g) = try inner.next() {
+                    switch t {
+                    case 1: read.since = inner.string(g)
+                    case 2: read.tests.append(inner.string(g))
+                    default: break
+                    }
+                }
+                affected = read
             default: break
             }
         }
-        return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: grantCost, selection: selection)
+        var plan = PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: grantCost, selection: selection)
+        plan.affectedFailures = affected
+        return plan
     }
 }
 

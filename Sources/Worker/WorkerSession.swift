@@ -113,7 +113,8 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
             return .refused
         case .error(let error):
             FileHandle.standardError.write(Data("testfleet worker: coordinator says \(error.code): \(error.message)\n".utf8))
-        case .heartbeat, .hello, .ready, .results, .submit, .progress, .verdict, .reportRequest, .report, .refusal, .cancel:
+        case .heartbeat, .hello, .ready, .results, .submit, .progress, .verdict, .reportRequest, .report, .refusal, .cancel,
+             .previousBuildRequest, .previousBuild:
             break
         }
         return .stay

@@ -16,9 +16,16 @@ import Wire
         test.knownBreak = true
         let selection = BuildSelection(base: "x", head: "y", diffBase: "x", selectedCount: 1, skippedCount: 1,
                                        skipped: [.init(suite: "unit", test: "tests/test_b.py::t", reason: "no path reaches it")])
-        let plan = PlannedBuild(spec: spec, suites: [suite], tests: [test], grantCost: 0.4, selection: selection)
+        var plan = PlannedBuild(spec: spec, suites: [suite], tests: [test], grantCost: 0.4, selection: selection)
         let submit = Submit(spec: spec, plan: plan, bundleData: [1, 2, 3])
         #expect(try Message.decode(Message.submit(submit).encode()) == .submit(submit))
+        // The known breaks the change since the previous build can affect, as submit measured them.
+        plan.affectedFailures = AffectedFailures(since: String(repeating: "c", count: 40), tests: ["tests/test_a.py::test_one"])
+        let measured = Submit(spec: spec, plan: plan)
+        #expect(try Message.decode(Message.submit(measured).encode()) == .submit(measured))
+        plan.affectedFailures = AffectedFailures(since: String(repeating: "c", count: 40), tests: [])
+        let nothingAffected = Submit(spec: spec, plan: plan)
+        #expect(try Message.decode(Message.submit(nothingAffected).encode()) == .submit(nothingAffected))
     }
 
     @Test func anAssignCarriesItsWorkspaceAndAResultBatchItsFault() throws {
