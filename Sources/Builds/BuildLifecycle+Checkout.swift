@@ -70,14 +70,15 @@ extension BuildLifecycle {
     /// `submit`'s half of the known-break lapse, for a coordinator that has no checkout: of the
     /// previous build's `failures` (the coordinator names them, and that build's commit
     /// `since`), those the change from `since` to the plan's commit can affect, measured here by
-    /// selection's impact analysis. Nil where this checkout cannot tell (no commit, a simulated
-    /// suite, a repository without `since`: a shallow clone); the coordinator then goes by
-    /// history alone.
+    /// selection's impact analysis (`KnownBreakLapse`, which fetches `since` into a shallow
+    /// clone). Nil where this checkout cannot tell (no commit, a simulated suite, `since` out of
+    /// reach); the coordinator then goes by history alone.
     public static func affectedFailures(of plan: PlannedBuild, since: String, failures: [String]) -> AffectedFailures? {
         guard !failures.isEmpty, !plan.spec.isSimulated, let commit = plan.spec.commit else { return nil }
         if since == commit { return AffectedFailures(since: since, tests: []) }
         guard let file = try? SuiteFile.load(path: plan.spec.suite),
-              let touched = KnownBreakLapse(file: file, root: nil).touched(Set(failures), of: plan.tests, from: since, to: commit)
+              let touched = KnownBreakLapse(file: file, root: nil, remote: plan.spec.repository)
+                .touched(Set(failures), of: plan.tests, from: since, to: commit)
         else { return nil }
         return AffectedFailures(since: since, tests: touched.sorted())
     }

@@ -48,7 +48,7 @@ extension BuildLifecycle {
         }
         if let problem = PlannedBuild.duplicateNameProblem(tests, suites: suites) { throw .badInput(problem) }
         if !tests.isEmpty {
-            try predict(&tests, adapters: adapters, spec: spec, lapse: file.map { KnownBreakLapse(file: $0, root: root) })
+            try predict(&tests, adapters: adapters, spec: spec, lapse: file.map { KnownBreakLapse(file: $0, root: root, remote: spec.repository) })
         }
         let cost = adapters.map(\.grantCost).max() ?? 0
         return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record)

@@ -1,5 +1,7 @@
 import Config
+import Foundation
 import Model
+import SelectionSources
 
 /// The known breaks a change may have fixed: a test that failed every run of its history is a
 /// known break (`TestCase.knownBreak`: one retry, no confirmation runs) only while nothing it
@@ -10,15 +12,25 @@ import Model
 ///
 /// Only where the repository is at hand: planning from a suite file, or `submit` measuring the
 /// change for a coordinator that has no checkout (`BuildLifecycle.affectedFailures`). A
-/// repository that lacks the previous commit (a shallow clone) cannot tell: there history alone
-/// decides, as it does when no commits are given.
+/// checkout that lacks the previous commit (a shallow clone, as CI makes) fetches it from
+/// `origin`, else from `remote`; where that fails, history alone decides, as it does when no
+/// commits are given.
 struct KnownBreakLapse {
     let file: SuiteFile
     let root: String?
+    /// Where to fetch the previous commit from when the checkout has no `origin` (the build's
+    /// repository, `BuildSpec.repository`).
+    var remote: String? = nil
 
     /// Those of `known` (names of `tests`, planned from `file`'s suites) that the change from
     /// `previous` to `commit` can affect; nil when the analysis cannot run (it says nothing then).
     func touched(_ known: Set<String>, of tests: [TestCase], from previous: String, to commit: String) -> Set<String>? {
+        let directory = root ?? URL(fileURLWithPath: file.path).deletingLastPathComponent().path
+        guard let repository = try? GitRepository(containing: directory) else { return nil }
+        if (try? repository.commit(previous)) == nil {
+            guard let from = repository.remoteURL() != nil ? "origin" : remote, repository.ensureCommit(previous, from: from)
+            else { return nil }
+        }
         guard var selection = try? SelectionFilter(base: previous, head: commit, file: file, root: root) else { return nil }
         var touched: Set<String> = []
         for test in tests where known.contains(test.name) {

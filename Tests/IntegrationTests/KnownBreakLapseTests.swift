@@ -54,8 +54,10 @@ import TestSupport
     }
 
     /// The fleet: the coordinator has no checkout, so `submit` asks it for the previous build and
-    /// measures the change since in the CI checkout (`PlannedBuild.affectedFailures`). Two
-    /// workers fetch each commit from the repository into caches of their own.
+    /// measures the change since in the CI checkout (`PlannedBuild.affectedFailures`). Each build
+    /// is submitted from a clone of depth 1, as CI checks out, which lacks the previous build's
+    /// commit and fetches it. Two workers fetch each commit from the repository into caches of
+    /// their own.
     @Test func theFleetSeesTheChangeThroughSubmitsCheckout() throws {
         let (repository, first) = try project()
         let root = repository.root
@@ -72,9 +74,12 @@ import TestSupport
                                                   "--heartbeat-ms", "200", "--cache", home + "/cache\(i)"], in: home))
         }
         try checkTheLapse(repository, first: first) { build, commit in
+            let checkout = home + "/ci-" + build
+            try GitFixture.git(["clone", "-q", "--depth", "1", "file://" + root, checkout], in: home)
+            #expect(try GitFixture.git(["rev-parse", "HEAD"], in: checkout).trimmingCharacters(in: .whitespacesAndNewlines) == commit)
             let finished = try Testfleet.run(
                 ["submit", "--coordinator", endpoint, "--suite", "testfleet.toml", "--build", build, "--commit", commit,
-                 "--repository", root, "--quiet"], in: root, timeout: 300)
+                 "--repository", root, "--quiet"], in: checkout, timeout: 300)
             #expect(finished.code == 1, "\(finished.stderr)")
             #expect(!finished.stderr.contains("did not name the suite's previous build"), "\(finished.stderr)")
             return try Store(path: home + "/c.db").results(build: build).filter { $0.test == Self.broken }.map(\.attempt).max()
