@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Model
-import Transport
 import Wire
 
 /// `testfleet cancel`: stops a build on a running coordinator. Its leases are revoked at once
@@ -36,33 +35,16 @@ struct CancelCommand: ParsableCommand {
 
     func run() throws {
         let connection = try CoordinatorConnection(endpoint: coordinator, keys: curve.keys())
-        let socket = connection.socket
-        let request = Message.cancel(CancelBuild(build: build, reason: reason)).encode()
-        var poller = ZMQPoller()
-        let item = poller.add(socket)
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        var lastSent = Date.distantPast
-        while Date() < deadline {
-            if Date().timeIntervalSince(lastSent) > 2 {
-                try? socket.send([request])
-                lastSent = Date()
-            }
-            _ = try? poller.poll(milliseconds: 200)
-            try connection.checkHandshake()
-            guard poller.isReadable(item) else { continue }
-            while let frames = try? socket.receive(), let payload = frames.last {
-                switch try? Message.decode(payload) {
-                case .verdict(let verdict) where verdict.build == build:
-                    print("build \(build) cancelled")
-                    return
-                case .error(let error) where error.code == "not-running":
-                    throw TestfleetError.badInput("coordinator: \(error.message)")
-                case .error(let error):
-                    throw TestfleetError.infrastructure("coordinator: \(error.code): \(error.message)")
-                default: continue
-                }
+        let answered = try connection.ask(.cancel(CancelBuild(build: build, reason: reason)), until: Date(timeIntervalSinceNow: timeout),
+                                           resendSeconds: 2, pollMilliseconds: 200) { message -> Bool? in
+            switch message {
+            case .verdict(let verdict) where verdict.build == build: return true
+            case .error(let error) where error.code == "not-running": throw TestfleetError.badInput("coordinator: \(error.message)")
+            case .error(let error): throw TestfleetError.infrastructure("coordinator: \(error.code): \(error.message)")
+            default: return nil
             }
         }
-        throw TestfleetError.infrastructure("no answer from \(coordinator) within \(Int(timeout)) s")
+        guard answered != nil else { throw TestfleetError.infrastructure("no answer from \(coordinator) within \(Int(timeout)) s") }
+        print("build \(build) cancelled")
     }
 }

@@ -1,7 +1,6 @@
 import Builds
 import Foundation
 import Model
-import Transport
 import Wire
 
 extension SubmitCommand {
@@ -15,36 +14,25 @@ extension SubmitCommand {
     /// was: its known breaks then go by history alone.
     func measureAffectedFailures(of plan: inout PlannedBuild, connection: CoordinatorConnection) throws {
         guard !plan.spec.isSimulated, plan.spec.commit != nil, !plan.tests.isEmpty else { return }
-        let socket = connection.socket
-        let ask = Message.previousBuildRequest(PreviousBuildRequest(suite: plan.spec.suite)).encode()
-        var poller = ZMQPoller()
-        let item = poller.add(socket)
-        let deadline = Date(timeIntervalSinceNow: min(Self.previousBuildWaitSeconds, timeout))
-        var lastSent = Date.distantPast
-        while Date() < deadline {
-            if Date().timeIntervalSince(lastSent) >= 1 {
-                try? socket.send([ask])
-                lastSent = Date()
-            }
-            _ = try? poller.poll(milliseconds: 100)
-            try connection.checkHandshake()
-            guard poller.isReadable(item) else { continue }
-            while let frames = try? socket.receive(), let payload = frames.last {
-                switch try? Message.decode(payload) {
-                case .previousBuild(let previous)? where previous.suite == plan.spec.suite:
-                    if let since = previous.commit {
-                        plan.affectedFailures = BuildLifecycle.affectedFailures(of: plan, since: since, failures: previous.failures)
-                    }
-                    return
-                case .error(let error)?:
-                    throw TestfleetError(error.rejection.code, "coordinator: \(error.rejection.message)")
-                default: continue
-                }
+        let suite = plan.spec.suite
+        let previous = try connection.ask(.previousBuildRequest(PreviousBuildRequest(suite: suite)),
+                                          until: Date(timeIntervalSinceNow: min(Self.previousBuildWaitSeconds, timeout)),
+                                          resendSeconds: 1, pollMilliseconds: 100) { message -> PreviousBuild? in
+            switch message {
+            case .previousBuild(let previous) where previous.suite == suite: return previous
+            case .error(let error): throw TestfleetError(error.rejection.code, "coordinator: \(error.rejection.message)")
+            default: return nil
             }
         }
-        FileHandle.standardError.write(Data("""
-            testfleet: the coordinator at \(coordinator) did not name the suite's previous build within \
-            \(Int(Self.previousBuildWaitSeconds)) s; its known breaks go by history alone\n
-            """.utf8))
+        guard let previous else {
+            FileHandle.standardError.write(Data("""
+                testfleet: the coordinator at \(coordinator) did not name the suite's previous build within \
+                \(Int(Self.previousBuildWaitSeconds)) s; its known breaks go by history alone\n
+                """.utf8))
+            return
+        }
+        if let since = previous.commit {
+            plan.affectedFailures = BuildLifecycle.affectedFailures(of: plan, since: since, failures: previous.failures)
+        }
     }
 }
