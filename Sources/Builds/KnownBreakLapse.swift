@@ -1,5 +1,4 @@
 import Config
-import Foundation
 import Model
 import SelectionSources
 
@@ -25,13 +24,9 @@ struct KnownBreakLapse {
     /// Those of `known` (names of `tests`, planned from `file`'s suites) that the change from
     /// `previous` to `commit` can affect; nil when the analysis cannot run (it says nothing then).
     func touched(_ known: Set<String>, of tests: [TestCase], from previous: String, to commit: String) -> Set<String>? {
-        let directory = root ?? URL(fileURLWithPath: file.path).deletingLastPathComponent().path
-        guard let repository = try? GitRepository(containing: directory) else { return nil }
-        if (try? repository.commit(previous)) == nil {
-            guard let from = repository.remoteURL() != nil ? "origin" : remote, repository.ensureCommit(previous, from: from)
-            else { return nil }
-        }
-        guard var selection = try? SelectionFilter(base: previous, head: commit, file: file, root: root) else { return nil }
+        guard let repository = try? GitRepository(containing: SelectionFilter.directory(of: file, root: root)),
+              repository.ensureCommit(previous, elseFrom: remote),
+              var selection = try? SelectionFilter(base: previous, head: commit, file: file, root: root) else { return nil }
         var touched: Set<String> = []
         for test in tests where known.contains(test.name) {
             let suite = file.suites[test.suite]

@@ -24,11 +24,15 @@ struct SelectionFilter {
     /// The selection of the change from `base` to `head` (`KnownBreakLapse` asks it about the
     /// commits between two builds).
     init(base: String, head: String, file: SuiteFile, root: String?) throws(TestfleetError) {
-        let directory = root ?? URL(fileURLWithPath: file.path).deletingLastPathComponent().path
         report = try ImpactAnalysis.select(
-            in: directory, base: base, head: head, suites: file.suites, rules: try ImpactRules(document: file.document),
+            in: Self.directory(of: file, root: root), base: base, head: head, suites: file.suites, rules: try ImpactRules(document: file.document),
             providers: AdapterRegistry.impactProvider(for:))
         filter = ImpactSelection.Filter(report.selection)
+    }
+
+    /// Where selection looks for the repository: `root`, else the suite file's directory.
+    static func directory(of file: SuiteFile, root: String?) -> String {
+        root ?? URL(fileURLWithPath: file.path).deletingLastPathComponent().path
     }
 
     /// The gate reason when the high watermark refuses the build.

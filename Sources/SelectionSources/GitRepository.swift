@@ -176,18 +176,19 @@ extension GitRepository {
 }
 
 extension GitRepository {
-    /// Makes `commit` (a full SHA) present when it is not, fetching it from `remote` (a remote's
-    /// name or a URL): a shallow clone, as CI checks out, gets that commit alone (`--depth=1`,
-    /// enough to diff its tree); a full one what leads to it. Best effort, and never a prompt
-    /// for credentials or an endless wait on a stalled HTTP transfer: answers whether the commit
-    /// is here afterwards.
-    public func ensureCommit(_ commit: String, from remote: String) -> Bool {
+    /// Makes `commit` (a full SHA) present when it is not, fetching it from `origin`, else from
+    /// `remote` (a URL or path): a shallow clone, as CI checks out, gets that commit alone
+    /// (`--depth=1`, enough to diff its tree); a full one what leads to it. Best effort, and
+    /// never a prompt for credentials or an endless wait on a stalled HTTP transfer: answers
+    /// whether the commit is here afterwards.
+    public func ensureCommit(_ commit: String, elseFrom remote: String?) -> Bool {
         if (try? self.commit(commit)) != nil { return true }
+        guard let source = remoteURL() != nil ? "origin" : remote else { return false }
         let shallow = (try? git(["rev-parse", "--is-shallow-repository"])).map {
             String(decoding: $0.standardOutput, as: UTF8.self).trimmed == "true"
         } ?? false
         let fetch = ["-c", "core.askPass=true", "-c", "http.lowSpeedLimit=1000", "-c", "http.lowSpeedTime=20",
-                     "fetch", "--quiet", "--no-tags"] + (shallow ? ["--depth=1"] : []) + ["--end-of-options", remote, commit]
+                     "fetch", "--quiet", "--no-tags"] + (shallow ? ["--depth=1"] : []) + ["--end-of-options", source, commit]
         guard let output = try? git(fetch), output.status == 0 else { return false }
         return (try? self.commit(commit)) != nil
     }

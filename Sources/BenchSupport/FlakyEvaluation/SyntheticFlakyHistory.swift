@@ -37,7 +37,7 @@ public struct SyntheticFlakyHistory: Sendable {
         public var knownBreakRetries = 1
         /// A known break stays one only while nothing it depends on changed (`KnownBreakLapse`):
         /// here, while its fix commit is not among the commits since the previous build. False:
-        /// the rule where no commits are known (a coordinator accepting a submitted plan).
+        /// the rule where no commits are known (no `--commit`, or the previous one out of reach).
         public var knownBreaksSeeChanges = true
         /// A test that failed every confirmation run and has no flaky record (it did not both
         /// fail and pass in earlier builds: the gate cannot excuse it, `Store.mayExcuseFailure`)
