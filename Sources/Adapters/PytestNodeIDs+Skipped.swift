@@ -18,6 +18,13 @@ extension PytestNodeIDs {
     /// Those modules come from `testModules(under:)` (the package's directory relative to the
     /// suite's), and count only when there are exactly as many as the line says; otherwise the
     /// line is passed over, as a helper's skip is.
+    ///
+    /// A directory whose `conftest.py` skips at import (`pytest.skip(allow_module_level=True)`:
+    /// babel's `tests/benchmarks` without pytest-benchmark) is one skipped test in a plain run
+    /// (pytest 8+ loads a directory's conftest while collecting the directory, so the skip is
+    /// the directory collector's report), named by the conftest's line with a count of one. The
+    /// directory's path is its id; pytest runs it as a node id (given after its start-up, as
+    /// the narrowing plugin gives ids) and reports `<testcase classname="" name="tests.benchmarks">`.
     static func skippedModules(in output: String, excluding known: [String],
                                testModules: (_ under: String) -> [String] = { _ in [] }) -> [String] {
         var modules: [String] = []
@@ -30,6 +37,14 @@ extension PytestNodeIDs {
             guard let colon = location.firstIndex(of: ":") else { continue }
             let path = String(location[..<colon])
             let file = path.split(separator: "/").last ?? ""
+            if file == "conftest.py" {
+                let directory = String(path.dropLast("/conftest.py".count))
+                guard path.hasSuffix("/conftest.py"), count == 1, !directory.isEmpty, !directory.hasPrefix("/"),
+                      !directory.hasPrefix(".."), !known.contains(where: { $0.hasPrefix(directory + "/") })
+                else { continue }
+                if seen.insert(directory).inserted { modules.append(directory) }
+                continue
+            }
             if file == "__init__.py" {
                 let package = String(path.dropLast("__init__.py".count + 1))
                 let below = testModules(package)

@@ -139,11 +139,15 @@ def _list_everything(session, path, can_share):
     if shares is not None:
         _deferred.extend(shares.others)
     ids = list(dict.fromkeys(item.nodeid for item in items))
-    # pytest's short summary names the broken modules and classes (ERROR lines) and the test
-    # modules skipped whole (SKIPPED lines); `--collect-only` lists each once.
+    # pytest's short summary names the broken modules and classes (ERROR lines), the test
+    # modules skipped whole and the directories their conftest.py skips (SKIPPED lines);
+    # `--collect-only` lists each once.
     patterns = session.config.getini("python_files") or ("test_*.py", "*_test.py")
+    root = str(session.config.rootpath)
     modules = [node_id for node_id, report in _collected.items() if node_id
-               and (report.failed or ("::" not in node_id and report.skipped and _is_test_module(node_id, patterns)))]
+               and (report.failed or ("::" not in node_id and report.skipped
+                                      and (_is_test_module(node_id, patterns)
+                                           or os.path.isdir(os.path.join(root, node_id)))))]
     _files_done.update(_file_of(node_id) for node_id in ids + modules)
     _known_ids.update(ids)
     listed = ids + modules

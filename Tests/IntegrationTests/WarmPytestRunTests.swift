@@ -38,6 +38,27 @@ import Wire
         #expect(outcomes == ["checks/checks_plain.py::test_one": .passed, "checks/checks_skipped.py": .skipped], "\(outcomes)")
     }
 
+    /// A directory whose conftest.py skips it is one skipped test, as in a plain run (babel's
+    /// `tests/benchmarks` was lost from its count): in a warm session's listing and its grants,
+    /// in a later build's warm grants, and through the cold path's `--collect-only` and run.
+    @Test func aDirectorySkippedByItsConftestIsCounted() throws {
+        try writeSuite("dirs.toml", fixture: "pytest-skipped-directory", command: "python3 -m pytest")
+        let expected: [String: Outcome] = ["tests/test_plain.py::test_one": .passed,
+                                           "tests/benchmarks": .skipped, "tests/integration": .skipped]
+        for (warm, builds) in [("1", ["first", "later"]), ("0", ["cold"])] {
+            for build in builds {
+                let run = try Testfleet.run(["run", "--local", "2", "--suite", "dirs.toml", "--db", "dirs-\(warm).db",
+                                             "--build", build, "--quiet"], in: directory, timeout: 300,
+                                            environment: ["TESTFLEET_WARM": warm, "TESTFLEET_CACHE": directory + "/cache-\(warm)"])
+                #expect(run.code == 0, "\(build): \(run.stderr)")
+                let results = try Store(path: directory + "/dirs-\(warm).db").results(build: build)
+                let outcomes = Dictionary(results.map { ($0.test, $0.outcome) }, uniquingKeysWith: { a, _ in a })
+                #expect(outcomes == expected, "\(build): \(outcomes)")
+                #expect(results.allSatisfy { $0.attempt == 1 }, "\(build): nothing to retry")
+            }
+        }
+    }
+
     @Test func crashesAndPoisonedStateThroughTheRealBinary() throws {
         // The hanging test is the adapter tests' (PytestWarmTests): here its retries would only cost time.
         try writeSuite("testfleet.toml",
