@@ -114,7 +114,8 @@ command = "$py -m pytest -p no:cacheprovider ${PYTEST_ARGS:-}"
 timeout_s = 300
 TOML
 # pytest's summary line as outcome=count pairs per test (error → error, errors → error; "N
-# subtests passed" and "N warnings" left out). pytest 9 counts a test whose subtests failed as
+# subtests passed", "N warnings" and "N deselected" left out: a test the suite's own `-m` or
+# `-k` in addopts deselects is not a result, in pytest's JUnit XML nor in testfleet). pytest 9 counts a test whose subtests failed as
 # passed, and each failed subtest as failed (its SUBFAILED lines in the short summary); testfleet
 # records such a test once, as failed, which is what the gate must see: the pairs count it so.
 summary() { python3 -c '
@@ -126,7 +127,7 @@ if not lines:
 counts = {}
 for part in re.sub(r" in [0-9.]+s.*", "", re.sub(r"^=+ ", "", lines[-1])).split(","):
     words = part.split()
-    if len(words) == 2 and not words[1].startswith("warning"):
+    if len(words) == 2 and not words[1].startswith("warning") and words[1] != "deselected":
         counts["error" if words[1] == "errors" else words[1]] = int(words[0])
 subfailed = re.findall(r"^SUBFAILED\(.*\) (\S+)", text, re.M)
 failed = set(re.findall(r"^FAILED (\S+)", text, re.M))
