@@ -43,8 +43,11 @@ def _run_forked(order, results):
     pid = os.fork()
     if pid == 0:
         status = _CHILD_DONE
+        config = order[0].config if order else None
         try:
             _reseed_after_fork()
+            if config is not None:
+                _own_basetemp(config)
             _run(order, results)
             results.flush()
             _save_learned(learned, known)
@@ -53,6 +56,8 @@ def _run_forked(order, results):
             traceback.print_exc()
             status = 70
         finally:
+            if config is not None:
+                _release_basetemp(config)
             os._exit(status)
     status = _wait_for_child(pid)
     if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _CHILD_DONE:

@@ -304,6 +304,7 @@ def pytest_runtestloop(session):
     try:
         if not _FORK:
             _end_session(session, results)
+        _release_basetemp(session.config)
         for channel in (requests, results):
             try:
                 channel.close()
@@ -360,4 +361,5 @@ def _serve(session, ids, results, requests):
         _send(results, {"done": len(order)})
 
 """# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource + sessionScopeSource + twinSource
+    + tempDirectorySource
 }

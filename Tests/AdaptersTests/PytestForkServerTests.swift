@@ -10,6 +10,8 @@ import Testing
     static let fixture = PytestWarmTests.fixture
     static let needsPoison = "tests/test_poison.py::test_needs_poison"
     static let poisons = "tests/test_poison.py::test_poisons"
+    static let basetempFixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/pytest-basetemp").path
 
     let scratch: TemporaryDirectory
     var starts: String { scratch.path + "/starts" }
@@ -196,6 +198,38 @@ import Testing
         PytestAdapter().runWarm([Self.needsPoison], of: suite(), key: "k", sessions: sessions, servers: servers) { again[$0.name] = $0 }
         #expect(again[Self.needsPoison]?.outcome == .passed, "the same warm process, still poisoned")
         #expect(processStarts() == 2)
+    }
+
+    /// The fixture's conftest makes the session's base temporary directory at start, as
+    /// sphinx's does, so the twin forked from the session (and each child of it) inherited it.
+    /// Each child now makes its own: a file the session's test left there never reaches a
+    /// retry (sphinx's translation tests found a project an earlier process had built).
+    /// Each process unlocks the directory it made when it ends, as pytest's exit handler does
+    /// (a warm process ends with `os._exit`), so pytest's clean-up can remove it later.
+    @Test func aChildGetsABaseTemporaryDirectoryOfItsOwn() throws {
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
+        var suite = suite()
+        suite.directory = Self.basetempFixture
+        let notes = scratch.path + "/basetemps"
+        suite.environment["TESTFLEET_FIXTURE_BASETEMPS"] = notes
+        let leaves = "tests/test_basetemp.py::test_leaves_a_file", clean = "tests/test_basetemp.py::test_finds_its_directory_clean"
+        var first: [String: AdapterResult] = [:]
+        PytestAdapter().runWarm([leaves], of: suite, key: "k", sessions: sessions, servers: servers) { first[$0.name] = $0 }
+        #expect(first[leaves]?.outcome == .passed)
+        // The control: within one child, the test after the one that leaves the file finds it.
+        #expect(runForked([leaves, clean], suite, servers)[clean]?.outcome == .failed)
+        for attempt in 3...4 {
+            let alone = runForked([clean], attempt: attempt, suite, servers)
+            #expect(alone[clean]?.outcome == .passed, "attempt \(attempt): \(String(decoding: alone[clean]?.output ?? [], as: UTF8.self))")
+        }
+        #expect(processStarts() == 1, "the session's start only: the twin is a fork of it")
+        servers.shutdown()
+        sessions.shutdown()
+        let directories = Set(try String(contentsOfFile: notes, encoding: .utf8).split(separator: "\n").map(String.init))
+        #expect(directories.count == 4, "the session's and three children's: \(directories)")
+        let locked = directories.filter { FileManager.default.fileExists(atPath: $0 + "/.lock") }
+        #expect(locked.isEmpty, "still locked after their processes ended: \(locked)")
     }
 
     @Test func aSessionGivenNoGrantStillForksItsTwinForTheWorkersRetries() throws {
