@@ -37,17 +37,16 @@ extension PytestNodeIDs {
             guard let colon = location.firstIndex(of: ":") else { continue }
             let path = String(location[..<colon])
             let file = path.split(separator: "/").last ?? ""
+            let directory = String(path.dropLast(file.count + 1))  // "" for a file at the top
             if file == "conftest.py" {
-                let directory = String(path.dropLast("/conftest.py".count))
-                guard path.hasSuffix("/conftest.py"), count == 1, !directory.isEmpty, !directory.hasPrefix("/"),
-                      !directory.hasPrefix(".."), !known.contains(where: { $0.hasPrefix(directory + "/") })
+                guard count == 1, !directory.isEmpty, !directory.hasPrefix("/"), !directory.hasPrefix(".."),
+                      !known.contains(where: { $0.hasPrefix(directory + "/") })
                 else { continue }
                 if seen.insert(directory).inserted { modules.append(directory) }
                 continue
             }
             if file == "__init__.py" {
-                let package = String(path.dropLast("__init__.py".count + 1))
-                let below = testModules(package)
+                let below = testModules(directory)
                 guard below.count == count else { continue }
                 for module in below where seen.insert(module).inserted { modules.append(module) }
                 continue

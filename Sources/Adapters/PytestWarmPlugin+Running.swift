@@ -27,7 +27,7 @@ def _silence_terminal(config):
         reporter._tw = TerminalWriter(_Discard())
 
 
-def _run_forked(order, results):
+def _run_forked(session, order, results):
     """Runs `order` in a child forked from this server, which never runs a test itself."""
     sys.stdout.flush()
     sys.stderr.flush()
@@ -43,11 +43,9 @@ def _run_forked(order, results):
     pid = os.fork()
     if pid == 0:
         status = _CHILD_DONE
-        config = order[0].config if order else None
         try:
             _reseed_after_fork()
-            if config is not None:
-                _own_basetemp(config)
+            _own_basetemp(session.config)
             _run(order, results)
             results.flush()
             _save_learned(learned, known)
@@ -56,8 +54,7 @@ def _run_forked(order, results):
             traceback.print_exc()
             status = 70
         finally:
-            if config is not None:
-                _release_basetemp(config)
+            _release_basetemp(session.config)
             os._exit(status)
     status = _wait_for_child(pid)
     if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _CHILD_DONE:

@@ -355,7 +355,7 @@ def _serve(session, ids, results, requests):
     _aliases.update((item.nodeid, node_id) for node_id, item in by_id.items() if item.nodeid != node_id)
     order = [by_id[i] for i in ids if i in by_id]
     if _FORK:
-        _run_forked(order, results)
+        _run_forked(session, order, results)
     else:
         _run(order, results, requests)
         _send(results, {"done": len(order)})
