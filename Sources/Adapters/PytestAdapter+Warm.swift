@@ -31,6 +31,8 @@ extension PytestAdapter {
         /// The process died or hung; it is stopped already.
         let discard: (PytestWarmProcess) -> Void
         let log: (String) -> Void
+        /// The first test the process will run after this grant, when known (see `runWarm`).
+        var upcoming: () -> String? = { nil }
     }
 
     /// Runs `tests` (a first attempt) in `sessions`' process for `key`, falling back to `run`.
@@ -39,13 +41,16 @@ extension PytestAdapter {
     /// With `reclaim`, the coordinator may take back the grant's tests that have not started
     /// (see `GrantReclaim`); the grant's cold remainder, if any, runs after `reclaim` is closed.
     /// `modules`: the test files of the build's tests (`Assign.modules`), which the session
-    /// imports before its first test, as a plain run does.
+    /// imports before its first test, as a plain run does. `upcoming` names the first test the
+    /// session runs after this grant, when the caller knows it (its next grant, taken already):
+    /// the grant's last test then keeps its module's and class's fixtures set up as far as that
+    /// test shares them, as a plain run keeps them; without it they end with the grant.
     public func runWarm(_ tests: [String], of suite: SuiteDefinition, key: String, sessions: PytestWarmSessions,
                         servers: PytestForkServers? = nil, reclaim: GrantReclaim? = nil, modules: [String] = [],
-                        report: (AdapterResult) -> Void) {
+                        upcoming: @escaping () -> String? = { nil }, report: (AdapterResult) -> Void) {
         let processes = ServingProcesses(
             acquire: { warmProcess(for: key, suite, sessions, servers) }, release: { _ in }, discard: { _ in sessions.discard(key) },
-            log: sessions.log)
+            log: sessions.log, upcoming: upcoming)
         serve(tests, of: suite, attempt: 1, from: processes, reclaim: reclaim, modules: modules, report: report)
     }
 
@@ -127,6 +132,10 @@ extension PytestAdapter {
                         let pairs = standIns.sorted { $0.key < $1.key }.prefix(3).map { "\($0.key) as \($0.value)" }
                         processes.log("pytest warm session: \(standIns.count) node id(s) no longer collected (their parameters "
                                       + "change between collections) ran as the item now in their place: " + pairs.joined(separator: ", "))
+                    } else if message["holding"] != nil {
+                        // The grant's last test ran; its module stays set up as far as the next shares it.
+                        // A write that fails means the process is gone, which the next event says.
+                        _ = process.sendTowards(processes.upcoming())
                     } else if let dropped = message["dropped"] as? [String] {
                         // Given back to the coordinator: another worker runs them.
                         let ours = dropped.filter { remaining.remove($0) != nil }

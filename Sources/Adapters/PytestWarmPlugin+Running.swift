@@ -94,6 +94,10 @@ def _run(order, results, requests=None):
         if requests is not None:
             _teardown_towards(order[0])
         _send(results, {"start": _name(order[0])})
+    # A long-lived session keeps what a grant's last test was set up with until the worker says
+    # what comes next (see _settle); a forked child (no requests) ends with its grant and tears
+    # down all, as does a pytest before 7.0 (it tears down towards the next test by itself).
+    holds = requests is not None and bool(order) and _modern_setup_state(order[0].session)
     index = 0
     while index < len(order):
         item = order[index]
@@ -101,9 +105,9 @@ def _run(order, results, requests=None):
         following = order[index] if index < len(order) else None
         _reports.pop(item.nodeid, None)
         _session_setup[0] = 0.0
-        # A long-lived session keeps its session-scoped fixtures after a grant's last test (see
-        # _SessionLevel); a forked child (no requests) ends with its grant and tears down all.
-        beyond = _SessionLevel(item) if following is None and requests is not None else following
+        beyond = following
+        if following is None and requests is not None:
+            beyond = _parents_of(item) if holds else _session_level(item)
         started = _CLOCK[0]()
         item.ihook.pytest_runtest_protocol(item=item, nextitem=beyond)
         elapsed = _CLOCK[0]() - started
@@ -114,8 +118,11 @@ def _run(order, results, requests=None):
                 if "drop_after" in request:
                     _hand_back(order, index, request, results)
             if index == len(order):
-                _teardown_after(item)
+                if not holds:
+                    _teardown_after(item)
                 following = None
+        if following is None and holds:
+            _settle(item, results, requests)
         reports = _reports.pop(item.nodeid, [])
         outcome = _outcome(reports)
         # The test's own time: not the session-scoped fixtures its setup happened to make, and
@@ -176,11 +183,11 @@ class _Requests:
 def _hand_back(order, index, request, results):
     """Gives back the tests of `order` after request["drop_after"] that have not started (with
     "alternate", every other one of them), once order[index - 1] has run: they are cut from
-    `order` and listed in the answer. order[index]
-    may go too, though pytest kept what it needs set up (it was named the ended test's next
-    item): the caller then tears that down (_teardown_after). Keeping it would leave a lease's
-    last two tests together for good: fasteners' first build ran two 5 s tests one after the
-    other in one session while the other idled, since the second was always the one set up."""
+    `order` and listed in the answer. order[index] may go too, though pytest kept what it needs
+    set up (it was named the ended test's next item): the caller then settles as after a grant's
+    last test (_settle). Keeping it would leave a lease's last two tests together for good:
+    fasteners' first build ran two 5 s tests one after the other in one session while the other
+    idled, since the second was always the one set up."""
     ids = [_name(item) for item in order]
     try:
         cut = ids.index(request["drop_after"]) + 1
@@ -198,13 +205,35 @@ def _hand_back(order, index, request, results):
     _send(results, {"dropped": dropped, "reclaim": request.get("reclaim")})
 
 
-def _teardown_after(item):
-    """Tears down what pytest kept set up after `item` for a next test that was given back, as
-    it tears down after a grant's last test (all but the session level, see _SessionLevel). A
-    finalizer that fails makes `item` an error, as pytest reports a failing teardown after the
-    last test that used what it tore down."""
-    call = _teardown_call(lambda: _teardown_exact(item.session, item, _SessionLevel(item)))
+def _teardown_after(item, nextitem=None):
+    """Tears down what pytest kept set up after `item` that `nextitem` (None: the session level
+    only, see _session_level) does not share, as pytest tears down after a test. A finalizer
+    that fails makes `item` an error, as pytest reports a failing teardown after the last test
+    that used what it tore down; the caller reports `item` after this."""
+    call = _teardown_call(lambda: _teardown_exact(item.session, item, nextitem or _session_level(item)))
     if call.excinfo is not None:
         item.ihook.pytest_runtest_logreport(report=item.ihook.pytest_runtest_makereport(item=item, call=call))
+
+
+def _settle(item, results, requests):
+    """After a grant's last test, run with its module and class kept set up (_parents_of): asks
+    the worker which test this session runs next ({"holding": id}; the answer is {"towards": id},
+    or null when none is known) and tears down what that test does not share, before `item`'s
+    result goes out. So a file split between two grants of one session makes its module's
+    fixtures once, as a plain run does, and a module teardown that fails is still `item`'s
+    error. A reclaim that comes meanwhile has nothing left to take; a worker that is gone is
+    taken as "none"."""
+    _send(results, {"holding": _name(item)})
+    towards = None
+    while True:
+        request = requests.next()
+        if request is None:
+            break
+        if "towards" in request:
+            towards = request["towards"]
+            break
+        if "drop_after" in request:
+            _send(results, {"dropped": [], "reclaim": request.get("reclaim")})
+    _teardown_after(item, _towards(item, towards))
 """#
 }

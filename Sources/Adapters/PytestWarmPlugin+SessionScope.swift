@@ -1,18 +1,23 @@
 extension PytestWarmPlugin {
-    /// The part of the plugin's source that keeps a warm session's session-scoped fixtures set
-    /// up from one grant to the next, as a plain run (or a pytest-xdist worker) keeps them for
-    /// its whole life, and tears them down once, when the worker closes the session. Appended
-    /// to `source`: one module.
+    /// The part of the plugin's source that keeps a warm session's fixtures set up from one grant
+    /// to the next as far as its next test shares them, as a plain run (or a pytest-xdist worker,
+    /// which holds its last item until more come) keeps them, and tears the session's down once,
+    /// when the worker closes the session. Appended to `source`: one module.
     ///
-    /// Why: a grant's last test used to run with no next item, so pytest tore everything down
-    /// after it, and the next grant set the session's fixtures up again. Suites whose session
-    /// fixtures cannot be made twice in one process broke: djangorestframework (pytest-django)
-    /// failed 213 tests on their first attempt, each creating its test database a second time
-    /// ("near None: syntax error"), which a plain run never does. And every grant paid for them
-    /// again. Module- and class-scoped fixtures are still torn down at a grant's end: a failing
-    /// teardown of theirs is then reported against the grant's last test, as a plain run reports
-    /// it against the last test that used them. Only the session's teardown is deferred, as in
-    /// a plain run, to the session's end (`_end_session`).
+    /// Why the session's: a grant's last test used to run with no next item, so pytest tore
+    /// everything down after it, and the next grant set the session's fixtures up again. Suites
+    /// whose session fixtures cannot be made twice in one process broke: djangorestframework
+    /// (pytest-django) failed 213 tests on their first attempt, each creating its test database a
+    /// second time ("near None: syntax error"), which a plain run never does.
+    ///
+    /// Why the module's and class's too: sphinx 8.1.3's module-scoped autouse fixture clears its
+    /// shared build results each time it is made, while the built files stay on disk; made a
+    /// second time in one process, for the same file's next grant, the next build of a shared
+    /// project found nothing to do and `test_intl.py::test_xml_warnings` failed. So a grant's last
+    /// test keeps its module and class set up and the session asks the worker which test it runs
+    /// next (`_settle`): it tears down what that test does not share before it reports the last
+    /// test, so a failing module teardown is still that test's error, as in a plain run. Only the
+    /// session's teardown is deferred to the session's end (`_end_session`).
     static let sessionScopeSource = #"""
 
 def _is_session_level(node):
@@ -22,17 +27,17 @@ def _is_session_level(node):
     return getattr(node, "session", None) is node or type(node).__name__ == "Dir"
 
 
-class _SessionLevel:
-    """Stands for the next test of a grant's last test, which the session does not know yet
-    (the next grant may never come): pytest keeps set up exactly what its listchain() names,
-    the session-level part of the test's own chain. Anything else asked of it is its deepest
-    node's (a plugin may read nextitem.nodeid)."""
+class _ChainPrefix:
+    """Stands for the next test of `item`, which the session may not have collected (or may
+    never get): pytest keeps set up exactly what its listchain() names, the first nodes of the
+    item's own chain that `keep` holds for (at least the session). Anything else asked of it is
+    its deepest node's (a plugin may read nextitem.nodeid)."""
 
-    def __init__(self, item):
+    def __init__(self, item, keep):
         chain = item.listchain()
         kept = []
         for node in chain:
-            if not _is_session_level(node):
+            if not keep(node):
                 break
             kept.append(node)
         self._chain = kept or chain[:1]
@@ -42,6 +47,33 @@ class _SessionLevel:
 
     def __getattr__(self, name):
         return getattr(self._chain[-1], name)
+
+
+def _session_level(item):
+    """What a grant's end keeps when the session's next test is not known: the session level."""
+    return _ChainPrefix(item, _is_session_level)
+
+
+def _parents_of(item):
+    """What a grant's last test keeps until the worker says which test comes next: everything
+    but the test itself (its module, its class, their fixtures)."""
+    return _ChainPrefix(item, lambda node: node is not item)
+
+
+def _within(node_id, parent):
+    """Whether test id `node_id` lies under the collector whose node id is `parent`."""
+    return bool(parent) and (node_id == parent or node_id.startswith(parent + "::") or node_id.startswith(parent + "/"))
+
+
+def _towards(item, node_id):
+    """The next test `node_id` (None: not known) as pytest's next item after `item`: the item
+    itself once collected, else the part of `item`'s chain that the id lies under."""
+    if node_id is None:
+        return _session_level(item)
+    known = _items.get(node_id)
+    if known is not None:
+        return known
+    return _ChainPrefix(item, lambda node: _is_session_level(node) or _within(node_id, node.nodeid))
 
 
 def _modern_setup_state(session):

@@ -154,6 +154,16 @@ final class PytestWarmProcess {
         return Self.writeLine(request, to: requestFD)
     }
 
+    /// Answers a session's `holding` line: `id` is the test it runs next (nil: not known), so
+    /// it tears down only what that test does not share (see `PytestWarmPlugin`). An id too long
+    /// for one atomic pipe write (a reclaim may be written beside it) goes as not known, which
+    /// tears down as much as a grant's end always did. False when the process is gone.
+    func sendTowards(_ id: String?) -> Bool {
+        guard !stopped else { return false }
+        let towards: Any = id.flatMap { $0.utf8.count < 2048 ? $0 : nil } ?? NSNull()
+        return Self.writeLine(["towards": towards], to: requestFD)
+    }
+
     /// Sends `modules` to import now, ahead of any grant (`PytestAdapter.prepareWarm`), unless
     /// this process was sent them already. The plugin answers nothing. False when it is gone.
     func sendImport(_ modules: [String]) -> Bool {

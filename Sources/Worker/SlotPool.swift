@@ -38,7 +38,7 @@ final class SlotPool: GrantRunner, Sendable {
     let wake = EventSignal()
     /// Where grants of builds that name their code (a commit) get it.
     let workspaces: WorkspaceCache
-    private let queue = Locked<[Assign]>([])
+    let queue = Locked<[Assign]>([])
     private let available = NSCondition()
     private let closed = Locked(false)
     private let revoked = Locked<Set<UInt64>>([])
@@ -171,8 +171,15 @@ final class SlotPool: GrantRunner, Sendable {
     }
 
     private func runSlot(retriesOnly: Bool, warm: PytestWarmSessions?) {
-        while let assign = take(retriesOnly: retriesOnly) {
-            runInWorkspace(assign, warm: warm)
+        let lookahead = warm == nil ? nil : SlotLookahead()
+        while let assign = lookahead?.taken ?? take(retriesOnly: retriesOnly) {
+            if let lookahead, lookahead.taken != nil {
+                lookahead.taken = nil
+                // Taken early and cancelled since: dropped, as a cancelled queued grant is.
+                if revoked.withLock({ $0.remove(assign.lease) != nil }) { continue }
+            }
+            lookahead?.runningKey = Self.warmKey(assign)
+            runInWorkspace(assign, warm: warm, lookahead: lookahead)
             revoked.withLock { _ = $0.remove(assign.lease) }
             post(.leaseDone(assign.lease))
         }
@@ -190,14 +197,14 @@ final class SlotPool: GrantRunner, Sendable {
     /// Runs a grant where its build's code is: the commit checked out in this worker's cache and
     /// the suite's `setup` done there first. When that fails the whole lease is a fault of this
     /// worker (reported as such, so the tests go elsewhere), never a test failure.
-    func runInWorkspace(_ assign: Assign, warm: PytestWarmSessions? = nil) {
-        guard let source = assign.workspace else { return run(assign, warm: warm) }
+    func runInWorkspace(_ assign: Assign, warm: PytestWarmSessions? = nil, lookahead: SlotLookahead? = nil) {
+        guard let source = assign.workspace else { return run(assign, warm: warm, lookahead: lookahead) }
         var assign = assign
         do {
             let checkout = try workspaces.acquire(source)
             defer { workspaces.release(source.commit) }
             assign.suite.directory = try workspaces.prepare(assign.suite, checkout: checkout, commit: source.commit)
-            run(assign, warm: warm)
+            run(assign, warm: warm, lookahead: lookahead)
         } catch {
             post(.fault(lease: assign.lease, build: assign.build, message: error.message))
         }
@@ -261,7 +268,7 @@ final class SlotPool: GrantRunner, Sendable {
     /// later attempt runs in a child of the worker's fork server (a process in which no other
     /// test ran) or, with warm sessions off, in a fresh process, so state leaked by other tests
     /// in a warm process can never turn a failure into a pass.
-    func run(_ assign: Assign, warm: PytestWarmSessions? = nil) {
+    func run(_ assign: Assign, warm: PytestWarmSessions? = nil, lookahead: SlotLookahead? = nil) {
         var unreported: [String: Int] = [:]
         for test in assign.tests { unreported[test.name] = test.attempt }
         // No test takes longer than its grant has so far: a framework's own timing can come from
@@ -329,7 +336,8 @@ final class SlotPool: GrantRunner, Sendable {
                     }
                     reclaimable.withLock { $0[lease] = (reclaim, perArch) }
                     pytest.runWarm(names, of: assign.suite, key: key, sessions: warm, servers: pytestForkServers,
-                                   reclaim: reclaim, modules: modules, report: report)
+                                   reclaim: reclaim, modules: modules, upcoming: { lookahead.flatMap(self.upcomingTest) },
+                                   report: report)
                     reclaimable.withLock { $0[lease] = nil }
                     reclaim.close()
                 } else if attempt > 1, let servers = pytestForkServers, let pytest {

@@ -17,9 +17,10 @@ import Testing
 
     init() throws { scratch = try TemporaryDirectory() }
 
-    func suite(teardownFails: Bool = false) -> SuiteDefinition {
+    func suite(teardownFails: Bool = false, moduleTeardownFails: Bool = false) -> SuiteDefinition {
         var environment = ["PYTHONDONTWRITEBYTECODE": "1", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "SESSION_LOG": fixtureLog]
         if teardownFails { environment["SESSION_TEARDOWN_FAILS"] = "1" }
+        if moduleTeardownFails { environment["MODULE_TEARDOWN_FAILS"] = "1" }
         let command = "sh -c 'echo start >> \"\(starts)\"; exec python3 -m pytest \"$@\"' pytest"
         return SuiteDefinition(name: "session-scope", adapter: .pytest, directory: Self.fixture, command: command,
                                timeout: 60, environment: environment)
@@ -29,11 +30,26 @@ import Testing
         ((try? String(contentsOfFile: fixtureLog, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
-    func runWarm(_ ids: [String], _ suite: SuiteDefinition, _ sessions: PytestWarmSessions) -> [String: AdapterResult] {
+    func runWarm(_ ids: [String], _ suite: SuiteDefinition, _ sessions: PytestWarmSessions,
+                 upcoming: String? = nil) -> [String: AdapterResult] {
         var results: [String: AdapterResult] = [:]
-        PytestAdapter().runWarm(ids, of: suite, key: "k", sessions: sessions) { results[$0.name] = $0 }
+        PytestAdapter().runWarm(ids, of: suite, key: "k", sessions: sessions, upcoming: { upcoming }) { results[$0.name] = $0 }
         return results
     }
+
+    /// Runs `grants` one after another in one session, each told the next grant's first test
+    /// when `toldNext` (as a slot that took its next grant early tells it).
+    func runGrants(_ grants: [[String]], _ suite: SuiteDefinition, _ sessions: PytestWarmSessions,
+                   toldNext: Bool) -> [String: AdapterResult] {
+        var results: [String: AdapterResult] = [:]
+        for (index, grant) in grants.enumerated() {
+            let next = toldNext && index + 1 < grants.count ? grants[index + 1].first : nil
+            results.merge(runWarm(grant, suite, sessions, upcoming: next)) { first, _ in first }
+        }
+        return results
+    }
+
+    func count(_ line: String) -> Int { logged().filter { $0 == line }.count }
 
     static let a = ["tests/test_a.py::test_first", "tests/test_a.py::test_second", "tests/test_a.py::test_third"]
     static let b = ["tests/sub/test_b.py::test_uses_the_database", "tests/sub/test_b.py::test_uses_it_again"]
@@ -53,8 +69,8 @@ import Testing
         for (id, result) in results {
             #expect(result.outcome == .passed, "\(id): \(String(decoding: result.output, as: UTF8.self).suffix(800))")
         }
-        // Module-scoped fixtures still end with their grant (their teardown's failure then has a
-        // test of the grant to be reported against): test_a's connection was made twice.
+        // Not told its next test (see below), a session ends module-scoped fixtures with their
+        // grant: test_a's connection was made twice.
         #expect(logged().filter { $0 == "module setup" }.count == 2, "\(logged())")
         #expect(logged().filter { $0 == "module teardown" }.count == 2, "\(logged())")
         #expect(((try? String(contentsOfFile: starts, encoding: .utf8)) ?? "").split(separator: "\n").count == 1,
@@ -64,6 +80,37 @@ import Testing
         #expect(logged().filter { $0 == "session teardown" }.count == 1, "torn down once at the end: \(logged())")
         #expect(logged().last == "session teardown")
         #expect(!log.lines.contains { $0.contains("failed") }, "\(log.lines)")
+    }
+
+    @Test(arguments: [true, false])
+    func aFileSplitBetweenGrantsMakesItsModuleFixturesOnceWhenTheSessionKnowsItsNextTest(toldNext: Bool) throws {
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
+        defer { sessions.shutdown() }
+        // test_a.py in three grants, then the other directory's file.
+        let grants = Self.a.map { [$0] } + [Self.b]
+        let results = runGrants(grants, suite(), sessions, toldNext: toldNext)
+        #expect(results.count == 5 && results.values.allSatisfy { $0.outcome == .passed }, "\(results)")
+        // Told, the session keeps test_a's connection until the first test that is not test_a's,
+        // as a plain run does; not told (the control), each grant makes and closes its own.
+        #expect(count("module setup") == (toldNext ? 1 : 3), "\(logged())")
+        #expect(count("module teardown") == (toldNext ? 1 : 3), "\(logged())")
+        #expect(count("session setup") == 1 && count("session teardown") == 0, "\(logged())")
+    }
+
+    @Test func aModuleTeardownThatFailsAfterAKeptGrantIsTheErrorOfTheLastTestThatUsedIt() throws {
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
+        defer { sessions.shutdown() }
+        let grants = [Array(Self.a.prefix(2)), Array(Self.a.dropFirst(2)), Self.b]
+        let results = runGrants(grants, suite(moduleTeardownFails: true), sessions, toldNext: true)
+        // A plain run: test_third passes and errors in its teardown (JUnit: an error), the rest pass.
+        let third = try #require(results[Self.a[2]])
+        #expect(third.outcome == .error)
+        #expect(String(decoding: third.output, as: UTF8.self).contains("could not be closed"),
+                "\(String(decoding: third.output, as: UTF8.self).suffix(800))")
+        for id in Self.a.prefix(2) + Self.b {
+            #expect(results[id]?.outcome == .passed, "\(id): \(String(describing: results[id]))")
+        }
+        #expect(count("module setup") == 1 && count("module teardown") == 1, "\(logged())")
     }
 
     @Test func aTestsDurationLeavesOutTheSessionFixturesItsSetupMade() throws {

@@ -31,3 +31,5 @@ def connection(database):
     _log("module setup")
     yield database
     _log("module teardown")
+    if os.environ.get("MODULE_TEARDOWN_FAILS"):
+        raise RuntimeError("the module's connection could not be closed")
