@@ -31,8 +31,9 @@ extension PytestAdapter {
         /// The process died or hung; it is stopped already.
         let discard: (PytestWarmProcess) -> Void
         let log: (String) -> Void
-        /// The first test the process will run after this grant, when known (see `runWarm`).
-        var upcoming: () -> String? = { nil }
+        /// The first test the process will run after this grant, asked once the grant's last
+        /// test (named) ran; nil when not known (see `runWarm`).
+        var upcoming: (String) -> String? = { _ in nil }
     }
 
     /// Runs `tests` (a first attempt) in `sessions`' process for `key`, falling back to `run`.
@@ -41,13 +42,14 @@ extension PytestAdapter {
     /// With `reclaim`, the coordinator may take back the grant's tests that have not started
     /// (see `GrantReclaim`); the grant's cold remainder, if any, runs after `reclaim` is closed.
     /// `modules`: the test files of the build's tests (`Assign.modules`), which the session
-    /// imports before its first test, as a plain run does. `upcoming` names the first test the
-    /// session runs after this grant, when the caller knows it (its next grant, taken already):
-    /// the grant's last test then keeps its module's and class's fixtures set up as far as that
-    /// test shares them, as a plain run keeps them; without it they end with the grant.
+    /// imports before its first test, as a plain run does. `upcoming`, asked once the grant's
+    /// last test (named) ran, names the first test the session runs after this grant when the
+    /// caller knows it (its next grant): the last test then keeps its module's and class's
+    /// fixtures set up as far as that test shares them, as a plain run keeps them; without one
+    /// they end with the grant. The last test's result is reported after the answer.
     public func runWarm(_ tests: [String], of suite: SuiteDefinition, key: String, sessions: PytestWarmSessions,
                         servers: PytestForkServers? = nil, reclaim: GrantReclaim? = nil, modules: [String] = [],
-                        upcoming: @escaping () -> String? = { nil }, report: (AdapterResult) -> Void) {
+                        upcoming: @escaping (String) -> String? = { _ in nil }, report: (AdapterResult) -> Void) {
         let processes = ServingProcesses(
             acquire: { warmProcess(for: key, suite, sessions, servers) }, release: { _ in }, discard: { _ in sessions.discard(key) },
             log: sessions.log, upcoming: upcoming)
@@ -132,10 +134,10 @@ extension PytestAdapter {
                         let pairs = standIns.sorted { $0.key < $1.key }.prefix(3).map { "\($0.key) as \($0.value)" }
                         processes.log("pytest warm session: \(standIns.count) node id(s) no longer collected (their parameters "
                                       + "change between collections) ran as the item now in their place: " + pairs.joined(separator: ", "))
-                    } else if message["holding"] != nil {
+                    } else if let held = message["holding"] as? String {
                         // The grant's last test ran; its module stays set up as far as the next shares it.
                         // A write that fails means the process is gone, which the next event says.
-                        _ = process.sendTowards(processes.upcoming())
+                        _ = process.sendTowards(processes.upcoming(held))
                     } else if let dropped = message["dropped"] as? [String] {
                         // Given back to the coordinator: another worker runs them.
                         let ours = dropped.filter { remaining.remove($0) != nil }

@@ -7,8 +7,9 @@ extension BuildState {
     /// granted `alone`: it runs in a process of its own, not at the head of a warm session, so
     /// what it leaves behind never reaches the tests the session then runs in their order. A plain run never moves a test
     /// so. The previous build's failures, also sent first (`FailedFirst`, a key above every
-    /// other), stay in the session: that is pytest's own `--failed-first`, and twenty failing
-    /// tests of a pytest-django suite alone would set its test database up twenty times.
+    /// other), are not alone: twenty failing tests of a pytest-django suite alone would set its
+    /// test database up twenty times. A grant's such tests share one fork server's child
+    /// (`GrantedTest.fresh`).
     /// djangorestframework-simplejwt's migration tests (TransactionTestCase, last in a plain run,
     /// 0.5 s: long enough to go first) migrated the session's test database back and forth
     /// first, and a later file's tests failed after them (14 first attempts in 4 builds of 6 on

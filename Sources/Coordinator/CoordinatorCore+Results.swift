@@ -31,6 +31,12 @@ extension CoordinatorCore {
                 return
             }
         }
+        if !batch.holding.isEmpty && batch.results.isEmpty && batch.fault == nil {
+            // Acknowledged after the grants it brings: the worker then knows its next work is sent.
+            noteHolding(batch.holding, lease: batch.lease, build: build, worker: worker)
+            send(.ack(Ack(sequence: batch.sequence)), to: identity)
+            return
+        }
         if let fault = batch.fault {
             // Nothing to store: the worker could not prepare the build's workspace.
             send(.ack(Ack(sequence: batch.sequence)), to: identity)
@@ -82,6 +88,25 @@ extension CoordinatorCore {
         // stored (the lease itself ends once they are). Retries wait for the store: these
         // results may end their tests or queue retries of their own.
         if ranOut { grant(to: worker, freshOnly: true) }
+    }
+
+    /// Notes tests a worker ran and holds back (`ResultBatch.holding`) as arrived, so the lease
+    /// may run out and the worker get its next grant now; their results still end the lease.
+    private func noteHolding(_ names: [String], lease id: UInt64, build: BuildState, worker: WorkerEntry) {
+        guard var lease = leases.removeValue(forKey: id) else { return }
+        let wasRunning = !lease.ranOut
+        for name in names {
+            guard let index = build.index(of: name), lease.remaining[index] != nil, lease.arrived.insert(index).inserted
+            else { continue }
+            lease.notArrived -= 1
+        }
+        lease.lastArrivalAt = clock
+        let ranOut = wasRunning && lease.ranOut
+        leases[id] = lease
+        if ranOut {
+            worker.lastRanOutAt = clock
+            grant(to: worker, freshOnly: true)
+        }
     }
 
     /// Notes results of a lease as arrived, changing the lease in place (a copy of it held

@@ -17,7 +17,8 @@ public struct GrantedTest: Sendable, Equatable {
     /// already ran, as a reclaimed tail lent to a worker that finished later files is: the
     /// grant's such tests run together, in their order, in one process in which no test ran (a
     /// fork server's child), never after later tests as no plain pytest run would
-    /// (`BuildState.furthestWarm`).
+    /// (`BuildState.furthestWarm`). The previous build's failures, sent first, are granted so
+    /// too: in the session they would set their module up ahead of its turn.
     public var fresh: Bool
     public init(name: String, attempt: Int, context: [String] = [], alone: Bool = false, fresh: Bool = false) {
         self.name = name
@@ -134,9 +135,16 @@ public struct ResultBatch: Sendable, Equatable {
     public var answersReclaim: UInt64?
     /// Tests of the lease given back unrun, in answer to `answersReclaim`.
     public var handedBack: [String]
+    /// Tests of the lease that have run, whose results the worker holds back until its next
+    /// grant comes: a warm pytest session keeps the test's module set up for the next test if it
+    /// is of the same file, and reports the test once it knows (a module teardown that fails is
+    /// the test's error). The coordinator counts them as run out, grants the worker's next work
+    /// at once, and then acknowledges this batch: the worker then knows nothing more is coming.
+    /// An older coordinator skips the field and refuses the empty batch, which ends the wait too.
+    public var holding: [String]
 
     public init(lease: UInt64, build: String, sequence: UInt64, results: [TestResult], fault: WorkspaceFault? = nil,
-                answersReclaim: UInt64? = nil, handedBack: [String] = []) {
+                answersReclaim: UInt64? = nil, handedBack: [String] = [], holding: [String] = []) {
         self.lease = lease
         self.build = build
         self.sequence = sequence
@@ -144,6 +152,7 @@ public struct ResultBatch: Sendable, Equatable {
         self.fault = fault
         self.answersReclaim = answersReclaim
         self.handedBack = handedBack
+        self.holding = holding
     }
 
     func write(to w: inout WireWriter) {
@@ -180,6 +189,7 @@ public struct ResultBatch: Sendable, Equatable {
         }
         if let answersReclaim { w.uint(8, answersReclaim) }
         for name in handedBack { w.string(9, name) }
+        for name in holding { w.string(10, name) }
     }
 
     init(from r: inout WireReader) throws(WireError) {
@@ -190,6 +200,7 @@ public struct ResultBatch: Sendable, Equatable {
         fault = nil
         answersReclaim = nil
         handedBack = []
+        holding = []
         var worker = ""
         var arch = Arch.x86_64
         while let (tag, f) = try r.next() {
@@ -208,6 +219,7 @@ public struct ResultBatch: Sendable, Equatable {
                 self.fault = fault
             case 8: answersReclaim = r.uint(f)
             case 9: handedBack.append(r.string(f))
+            case 10: holding.append(r.string(f))
             case 4:
                 var inner = r.nested(f)
                 var result = TestResult(test: "", attempt: 1, outcome: .error, duration: 0, worker: "", arch: .x86_64)

@@ -1,39 +1,81 @@
+import Foundation
 import Model
 import Wire
 
-/// A slot's next grant, taken from the worker's queue while its current grant's last test ends,
-/// when it is for the same warm session: the session then knows which test it runs next and
-/// keeps the last test's module and class fixtures set up as far as that test shares them, as
-/// a plain pytest run (or a pytest-xdist worker, which holds its last item until more come)
-/// keeps them. Grants are prefetched (`GrantPolicy`), so the next one is usually here already.
+/// A slot's next grant, taken as its current grant's last test ends, when it is for the same
+/// warm session: the session then knows which test it runs next and keeps the last test's
+/// module and class fixtures set up as far as that test shares them, as a plain pytest run (or a
+/// pytest-xdist worker, which holds its last item until more come) keeps them.
+///
+/// The slot says it holds the test (`Outgoing.holding`); the coordinator counts the lease as run
+/// out, grants this worker's next work at once and then acknowledges, so the slot waits one
+/// round trip, the one it would wait for its next grant anyway, and learns either its next
+/// grant or that none came. The test's result goes out once the session has torn down what the
+/// next test does not share: a module teardown that fails is still its error.
 ///
 /// Why: sphinx 8.1.3's module-scoped fixture clears its shared build results each time it is
 /// made; made again in one process for the same file's next grant, the next build of a shared
-/// project found nothing to do and a test that checks its warnings failed (the plain run's 11
-/// failures became 12–15 with `--retries 0`).
+/// project found nothing to do and a test that checks its warnings failed (`--retries 0`: the
+/// plain run's 11 failures became 12).
 ///
 /// Only the slot's own thread touches it.
 final class SlotLookahead {
     /// The grant taken early; the slot runs it next.
     var taken: Assign?
-    /// The warm key (`SlotPool.warmKey`, before its workspace is prepared) of the grant running now.
-    var runningKey = ""
+    /// The grant running now: its warm key (`SlotPool.warmKey`, before its workspace is
+    /// prepared), lease and build.
+    var running: (key: String, lease: UInt64, build: String) = ("", 0, "")
 }
 
 extension SlotPool {
-    /// The first test the running grant's warm session will run next: that of the grant at the
-    /// front of the queue when it is a grant of first attempts for the same session, which this
-    /// slot takes now (nobody else could run it sooner: every slot is busy while grants queue).
-    /// Nil when the next grant is not known, is another session's, or runs nothing warm.
-    func upcomingTest(_ lookahead: SlotLookahead) -> String? {
+    /// Longest a slot waits for the coordinator's answer to a `holding` (a lost message, a
+    /// coordinator gone): the held result then goes out as if no next test were known.
+    static let holdingWait = 2.0
+
+    /// The first test the running grant's warm session will run next, once the grant's last test
+    /// (`holding`, as reported) ran: that of this worker's next grant of first attempts for the
+    /// same session, which this slot takes now. Nil when none comes, or the next grant is
+    /// another session's or runs nothing warm.
+    func upcomingTest(_ lookahead: SlotLookahead, holding test: String) -> String? {
         if lookahead.taken == nil {
-            lookahead.taken = queue.withLock { list -> Assign? in
-                guard let front = list.first, !Self.isRetry(front), Self.warmKey(front) == lookahead.runningKey else { return nil }
-                return list.removeFirst()
+            let lease = lookahead.running.lease
+            holdsAnswered.withLock { _ = $0.remove(lease) }
+            post(.holding(lease: lease, build: lookahead.running.build, test: test))
+            let deadline = Date(timeIntervalSinceNow: Self.holdingWait)
+            available.lock()
+            // Until a grant the slots run is queued (another slot may take it first: then wait
+            // on), the coordinator's answer came, the pool closes, or the wait is too long.
+            while true {
+                if let next = takeIfNext(for: lookahead.running.key) {
+                    lookahead.taken = next
+                    break
+                }
+                if queue.withLock({ $0.contains { !Self.isRetry($0) } }) || holdsAnswered.withLock({ $0.remove(lease) != nil })
+                    || closed.withLock({ $0 }) || !available.wait(until: deadline) {
+                    lookahead.taken = takeIfNext(for: lookahead.running.key)
+                    break
+                }
             }
+            available.unlock()
         }
-        guard let next = lookahead.taken, Self.warmKey(next) == lookahead.runningKey else { return nil }
+        guard let next = lookahead.taken, Self.warmKey(next) == lookahead.running.key else { return nil }
         return Self.firstWarmTest(of: next, forking: pytestForkServers != nil)
+    }
+
+    /// The queue's first grant a slot would run (not one of retries) when it is of first attempts
+    /// for the warm session `key`, taken out of the queue.
+    private func takeIfNext(for key: String) -> Assign? {
+        queue.withLock { list -> Assign? in
+            guard let at = list.firstIndex(where: { !Self.isRetry($0) }), Self.warmKey(list[at]) == key else { return nil }
+            return list.remove(at: at)
+        }
+    }
+
+    func holdingAnswered(lease: UInt64) {
+        available.lock()
+        holdsAnswered.withLock { _ = $0.insert(lease) }
+        available.broadcast()
+        available.unlock()
     }
 
     /// The first test of `assign` that runs in a slot's warm pytest session (see `run`): its

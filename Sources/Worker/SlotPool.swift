@@ -13,6 +13,9 @@ enum Outgoing {
     case fault(lease: UInt64, build: String, message: String)
     /// The answer to a `Reclaim`: the lease's tests given back unrun (maybe none).
     case handedBack(lease: UInt64, build: String, reclaim: UInt64, tests: [String])
+    /// A test of the lease ran and its slot holds its result back until its next grant comes
+    /// (`SlotLookahead`); the coordinator's acknowledgement comes to `holdingAnswered`.
+    case holding(lease: UInt64, build: String, test: String)
 }
 
 /// Where a session's grants run and where their results come back from: the slot threads in
@@ -28,6 +31,8 @@ protocol GrantRunner {
     /// The coordinator wants the lease's tests after `reclaim.keepThrough` that have not started;
     /// answered (maybe with none) by a `.handedBack` among the finished items.
     func reclaim(_ reclaim: Reclaim)
+    /// The coordinator acknowledged a lease's `holding`: what it granted in answer is queued.
+    func holdingAnswered(lease: UInt64)
 }
 
 /// The threads that run grants. Each slot takes one grant at a time and runs it through its
@@ -39,8 +44,10 @@ final class SlotPool: GrantRunner, Sendable {
     /// Where grants of builds that name their code (a commit) get it.
     let workspaces: WorkspaceCache
     let queue = Locked<[Assign]>([])
-    private let available = NSCondition()
-    private let closed = Locked(false)
+    let available = NSCondition()
+    let closed = Locked(false)
+    /// Leases whose `holding` the coordinator acknowledged, until their slot reads it.
+    let holdsAnswered = Locked<Set<UInt64>>([])
     private let revoked = Locked<Set<UInt64>>([])
     /// Leases running in a warm session, which can give back tests they have not started.
     /// `perArch`: its tests are per-arch copies (`name@arch`), which the session runs as `name`.
@@ -178,7 +185,7 @@ final class SlotPool: GrantRunner, Sendable {
                 // Taken early and cancelled since: dropped, as a cancelled queued grant is.
                 if revoked.withLock({ $0.remove(assign.lease) != nil }) { continue }
             }
-            lookahead?.runningKey = Self.warmKey(assign)
+            lookahead?.running = (Self.warmKey(assign), assign.lease, assign.build)
             runInWorkspace(assign, warm: warm, lookahead: lookahead)
             revoked.withLock { _ = $0.remove(assign.lease) }
             post(.leaseDone(assign.lease))
@@ -336,7 +343,8 @@ final class SlotPool: GrantRunner, Sendable {
                     }
                     reclaimable.withLock { $0[lease] = (reclaim, perArch) }
                     pytest.runWarm(names, of: assign.suite, key: key, sessions: warm, servers: pytestForkServers,
-                                   reclaim: reclaim, modules: modules, upcoming: { lookahead.flatMap(self.upcomingTest) },
+                                   reclaim: reclaim, modules: modules,
+                                   upcoming: { held in lookahead.flatMap { self.upcomingTest($0, holding: perArch ? PerArchName.copy(of: held, for: arch) : held) } },
                                    report: report)
                     reclaimable.withLock { $0[lease] = nil }
                     reclaim.close()

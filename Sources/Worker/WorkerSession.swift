@@ -30,6 +30,8 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
     var nextSequence: UInt64 = 1
     /// Sent, not yet acknowledged: sequence → (bytes, when sent).
     var unacked: [UInt64: (bytes: [UInt8], sentAt: UInt64)] = [:]
+    /// Batches that said a slot holds a test back (`ResultBatch.holding`): sequence → lease.
+    var holdingSent: [UInt64: UInt64] = [:]
     var draining = false
     var drainStartedAt: UInt64 = 0
 
@@ -95,6 +97,8 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
                 log("coordinator refused result batch \(ack.sequence): \(refused)")
             }
             unacked[ack.sequence] = nil
+            // Whatever the coordinator granted in answer came before this: the slot may go on.
+            if let lease = holdingSent.removeValue(forKey: ack.sequence) { runner.holdingAnswered(lease: lease) }
         case .revoke(let revoke):
             // The build was cancelled or the lease outlived its deadline: it is not ours anymore.
             leasesHeld.remove(revoke.lease)
@@ -144,6 +148,11 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
                 if let c = current { sendBatch(c, now: now) }
                 current = nil
                 sendBatch((lease, build, []), now: now, answering: (reclaim, tests))
+            case .holding(let lease, let build, let test):
+                if let c = current { sendBatch(c, now: now) }
+                current = nil
+                holdingSent[nextSequence] = lease
+                sendBatch((lease, build, []), now: now, holding: [test])
             case .fault(let lease, let build, let message):
                 if let c = current { sendBatch(c, now: now) }
                 current = nil
@@ -157,12 +166,13 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
     }
 
     mutating func sendBatch(_ batch: (lease: UInt64, build: String, results: [TestResult]), now: UInt64,
-                            fault: WorkspaceFault? = nil, answering reclaim: (id: UInt64, tests: [String])? = nil) {
+                            fault: WorkspaceFault? = nil, answering reclaim: (id: UInt64, tests: [String])? = nil,
+                            holding: [String] = []) {
         let sequence = nextSequence
         nextSequence += 1
         let bytes = Message.results(ResultBatch(lease: batch.lease, build: batch.build, sequence: sequence,
                                                 results: batch.results, fault: fault, answersReclaim: reclaim?.id,
-                                                handedBack: reclaim?.tests ?? [])).encode()
+                                                handedBack: reclaim?.tests ?? [], holding: holding)).encode()
         unacked[sequence] = (bytes, now)
         transport.send(bytes)
     }

@@ -33,7 +33,7 @@ import Testing
     func runWarm(_ ids: [String], _ suite: SuiteDefinition, _ sessions: PytestWarmSessions,
                  upcoming: String? = nil) -> [String: AdapterResult] {
         var results: [String: AdapterResult] = [:]
-        PytestAdapter().runWarm(ids, of: suite, key: "k", sessions: sessions, upcoming: { upcoming }) { results[$0.name] = $0 }
+        PytestAdapter().runWarm(ids, of: suite, key: "k", sessions: sessions, upcoming: { _ in upcoming }) { results[$0.name] = $0 }
         return results
     }
 

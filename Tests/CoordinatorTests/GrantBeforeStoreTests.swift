@@ -41,6 +41,36 @@ import Wire
         #expect(fleet.assigns(to: "w1").count == 2, "no extra grant when the stored lease ends: its slot was already refilled")
     }
 
+    @Test func aHeldBackLastTestRefillsTheSlotBeforeItsAcknowledgementAndItsResultEndsTheLease() throws {
+        let fleet = fleet()
+        let first = try #require(fleet.assigns(to: "w1").first)
+        let last = try #require(first.tests.last)
+        let ran = first.tests.dropLast().map {
+            TestResult(test: $0.name, attempt: $0.attempt, outcome: .passed, duration: 0.01, worker: "w1", arch: .x86_64)
+        }
+        fleet.core.receive(.results(ResultBatch(lease: first.lease, build: "b1", sequence: 1, results: ran)),
+                           from: FleetHarness.identity("w1"), now: fleet.now)
+        fleet.drain()
+        #expect(fleet.assigns(to: "w1").count == 1, "the grant's last test has not run")
+        // The slot holds the last test back until its next grant comes (a warm session keeps
+        // its module set up if the next test shares it).
+        let holding = fleet.drain().count
+        fleet.core.receive(.results(ResultBatch(lease: first.lease, build: "b1", sequence: 2, results: [], holding: [last.name])),
+                           from: FleetHarness.identity("w1"), now: fleet.now)
+        let answer = fleet.drain()
+        #expect(holding == 0)
+        let assignAt = answer.firstIndex { if case .send(.assign, _) = $0 { true } else { false } }
+        let ackAt = answer.firstIndex { if case .send(.ack(let ack), _) = $0 { ack.sequence == 2 && ack.refused == nil } else { false } }
+        #expect(assignAt != nil && ackAt != nil && assignAt! < ackAt!, "the next grant, then the acknowledgement: \(answer)")
+        #expect(fleet.core.leases[first.lease] != nil, "the lease waits for the held result")
+
+        fleet.core.resultsStored(fleet.core.takeReceived(), failedBuilds: [])
+        fleet.report("w1", lease: first.lease, [(last.name, 1, .passed)], sequence: 3)
+        #expect(fleet.core.leases[first.lease] == nil)
+        #expect(fleet.build("b1")?.finalCount == first.tests.count)
+        #expect(fleet.assigns(to: "w1").count == 2, "one refill for the grant, not another when the held result came")
+    }
+
     @Test func aBatchStoredLaterAndResentMeanwhileCountsOnce() throws {
         let fleet = fleet()
         let first = try #require(fleet.assigns(to: "w1").first)

@@ -38,6 +38,29 @@ import Wire
         #expect(outcomes == ["checks/checks_plain.py::test_one": .passed, "checks/checks_skipped.py": .skipped], "\(outcomes)")
     }
 
+    /// The previous build's failures go first, but not at the head of a warm session: there
+    /// they set their module up before its turn, and the module was made a second time in the
+    /// process when the rest of its file came (sphinx's shared build results were cleared, and
+    /// one more test failed than in a plain run). A fork server's child runs them now.
+    @Test func aFailureRunFirstDoesNotMakeItsModuleTwiceInTheSession() throws {
+        try writeSuite("once.toml", fixture: "pytest-module-once", command: "python3 -m pytest")
+        var expected: [String: Outcome] = [:]
+        for test in ["tests/test_a_other.py::test_one", "tests/test_a_other.py::test_two",
+                     "tests/test_b_shared.py::test_first", "tests/test_b_shared.py::test_second"] { expected[test] = .passed }
+        expected["tests/test_b_shared.py::test_broken"] = .failed
+        for build in ["first", "later"] {
+            // One worker: one session runs everything but what goes to its fork server. No
+            // retries: a retry in a fresh process would hide a first attempt's wrong failure.
+            let run = try Testfleet.run(["run", "--local", "1", "--suite", "once.toml", "--db", "once.db", "--build", build,
+                                         "--retries", "0", "--quiet"], in: directory, timeout: 300,
+                                        environment: ["TESTFLEET_WARM": "1", "TESTFLEET_CACHE": directory + "/cache-once"])
+            #expect(run.code == 1, "\(build): the broken test fails the gate: \(run.stderr)")
+            let results = try Store(path: directory + "/once.db").results(build: build)
+            let outcomes = Dictionary(results.map { ($0.test, $0.outcome) }, uniquingKeysWith: { a, _ in a })
+            #expect(outcomes == expected, "\(build): \(outcomes)")
+        }
+    }
+
     /// A directory whose conftest.py skips it is one skipped test, as in a plain run (babel's
     /// `tests/benchmarks` was lost from its count): in a warm session's listing and its grants,
     /// in a later build's warm grants, and through the cold path's `--collect-only` and run.

@@ -34,6 +34,10 @@ final class ListRunner: GrantRunner {
 
     func reclaim(_ reclaim: Reclaim) { reclaims.append(reclaim) }
 
+    var holdsAnswered: [UInt64] = []
+
+    func holdingAnswered(lease: UInt64) { holdsAnswered.append(lease) }
+
     func takeFinished() -> [Outgoing] {
         defer { finished.removeAll() }
         return finished
