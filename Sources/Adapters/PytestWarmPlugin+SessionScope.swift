@@ -66,10 +66,11 @@ def _within(node_id, parent):
 
 
 def _towards(item, node_id):
-    """The next test `node_id` (None: not known) as pytest's next item after `item`: the item
-    itself once collected, else the part of `item`'s chain that the id lies under."""
+    """The next test `node_id` as pytest's next item after `item`: the item itself once
+    collected, else the part of `item`'s chain that the id lies under; None when not known
+    (_teardown_after then keeps the session level)."""
     if node_id is None:
-        return _session_level(item)
+        return None
     known = _items.get(node_id)
     if known is not None:
         return known

@@ -30,7 +30,8 @@ TESTFLEET_WARM_OUT: {"start": id} before the grant's first test, {"result": id, 
 after the last), {"missing": [ids]} for ids collection did not yield, {"done": n} at the grant's
 end. Before the last test's result the session says {"holding": id} and waits for {"towards":
 id} (null when the worker does not know), the test it runs next: it keeps the last test's module
-and class set up as far as that test shares them, as a plain run would (see _settle). An id that collection no longer yields because its parametrisation id is made from a value
+and class set up as far as that test shares them, as a plain run would (see _settle). An id
+that collection no longer yields because its parametrisation id is made from a value
 that changes between collections (the time, a random number, an address) is run as the item that
 now stands in its place, and reported under the id asked for ({"stand_ins": {id: item id}} says
 which; see _stand_ins).

@@ -19,7 +19,8 @@ import Model
 /// "Before it" means in the same grant, too: a warm session tears its module fixtures down
 /// after a grant's last test unless the slot knows its next grant continues the file (the
 /// worker's `SlotLookahead`; the coordinator cannot tell), so a module-scoped fixture that an
-/// earlier grant of the same process set up may be made again for the next one. In pint's build that failed with contexts on,
+/// earlier grant of the same process set up may be made again for the next one. In pint's
+/// build that failed with contexts on,
 /// `test_issue86` ran just before `test_issues86b` in the same process, but in the grant
 /// before: the registry it had switched was gone.
 extension BuildState {

@@ -82,12 +82,15 @@ extension CoordinatorCore {
         received.append(ReceivedBatch(from: identity, batch: checked))
         let wasRunning = !lease.ranOut, deadline = max(lease.deadline, clock &+ lease.budget)
         noteArrived(accepted, lease: batch.lease, build: build, deadline: deadline)
-        let ranOut = wasRunning && leases[batch.lease]?.ranOut == true
-        if ranOut { worker.lastRanOutAt = clock }
-        // The worker ran the whole grant: its next one goes out now, while these results are
-        // stored (the lease itself ends once they are). Retries wait for the store: these
-        // results may end their tests or queue retries of their own.
-        if ranOut { grant(to: worker, freshOnly: true) }
+        if wasRunning && leases[batch.lease]?.ranOut == true { ranOut(worker) }
+    }
+
+    /// The worker ran the whole of a grant (results or `holding`): its next one goes out now,
+    /// while those results are stored (the lease itself ends once they are). Retries wait for
+    /// the store: the results may end their tests or queue retries of their own.
+    private func ranOut(_ worker: WorkerEntry) {
+        worker.lastRanOutAt = clock
+        grant(to: worker, freshOnly: true)
     }
 
     /// Notes tests a worker ran and holds back (`ResultBatch.holding`) as arrived, so the lease
@@ -101,12 +104,8 @@ extension CoordinatorCore {
             lease.notArrived -= 1
         }
         lease.lastArrivalAt = clock
-        let ranOut = wasRunning && lease.ranOut
         leases[id] = lease
-        if ranOut {
-            worker.lastRanOutAt = clock
-            grant(to: worker, freshOnly: true)
-        }
+        if wasRunning && lease.ranOut { ranOut(worker) }
     }
 
     /// Notes results of a lease as arrived, changing the lease in place (a copy of it held

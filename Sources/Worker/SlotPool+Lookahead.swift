@@ -42,24 +42,20 @@ extension SlotPool {
             holdsAnswered.withLock { _ = $0.remove(lease) }
             post(.holding(lease: lease, build: lookahead.running.build, test: test))
             let deadline = Date(timeIntervalSinceNow: Self.holdingWait)
+            // Until this session's next grant is queued (then taken), another grant the slots run
+            // is (this slot runs that one next), the coordinator's answer came, the pool closes,
+            // or the wait is too long. Enqueuing and answering hold `available`, so nothing comes
+            // between a look at the queue and the wait.
             available.lock()
-            // Until a grant the slots run is queued (another slot may take it first: then wait
-            // on), the coordinator's answer came, the pool closes, or the wait is too long.
             while true {
-                if let next = takeIfNext(for: lookahead.running.key) {
-                    lookahead.taken = next
-                    break
-                }
-                if queue.withLock({ $0.contains { !Self.isRetry($0) } }) || holdsAnswered.withLock({ $0.remove(lease) != nil })
-                    || closed.withLock({ $0 }) || !available.wait(until: deadline) {
-                    lookahead.taken = takeIfNext(for: lookahead.running.key)
-                    break
-                }
+                lookahead.taken = takeIfNext(for: lookahead.running.key)
+                if lookahead.taken != nil || queue.withLock({ $0.contains { !Self.isRetry($0) } })
+                    || holdsAnswered.withLock({ $0.remove(lease) != nil }) || closed.withLock({ $0 })
+                    || !available.wait(until: deadline) { break }
             }
             available.unlock()
         }
-        guard let next = lookahead.taken, Self.warmKey(next) == lookahead.running.key else { return nil }
-        return Self.firstWarmTest(of: next, forking: pytestForkServers != nil)
+        return lookahead.taken.flatMap { Self.firstWarmTest(of: $0, forking: pytestForkServers != nil) }
     }
 
     /// The queue's first grant a slot would run (not one of retries) when it is of first attempts

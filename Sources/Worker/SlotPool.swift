@@ -342,10 +342,12 @@ final class SlotPool: GrantRunner, Sendable {
                         post(.handedBack(lease: lease, build: build, reclaim: id, tests: names))
                     }
                     reclaimable.withLock { $0[lease] = (reclaim, perArch) }
+                    let upcoming = { (held: String) -> String? in
+                        guard let lookahead else { return nil }
+                        return self.upcomingTest(lookahead, holding: perArch ? PerArchName.copy(of: held, for: arch) : held)
+                    }
                     pytest.runWarm(names, of: assign.suite, key: key, sessions: warm, servers: pytestForkServers,
-                                   reclaim: reclaim, modules: modules,
-                                   upcoming: { held in lookahead.flatMap { self.upcomingTest($0, holding: perArch ? PerArchName.copy(of: held, for: arch) : held) } },
-                                   report: report)
+                                   reclaim: reclaim, modules: modules, upcoming: upcoming, report: report)
                     reclaimable.withLock { $0[lease] = nil }
                     reclaim.close()
                 } else if attempt > 1, let servers = pytestForkServers, let pytest {

@@ -151,8 +151,8 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
             case .holding(let lease, let build, let test):
                 if let c = current { sendBatch(c, now: now) }
                 current = nil
-                holdingSent[nextSequence] = lease
-                sendBatch((lease, build, []), now: now, holding: [test])
+                let sequence = sendBatch((lease, build, []), now: now, holding: [test])
+                holdingSent[sequence] = lease
             case .fault(let lease, let build, let message):
                 if let c = current { sendBatch(c, now: now) }
                 current = nil
@@ -165,9 +165,11 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
         return true
     }
 
+    /// Sends one batch and keeps it until acknowledged; its sequence number.
+    @discardableResult
     mutating func sendBatch(_ batch: (lease: UInt64, build: String, results: [TestResult]), now: UInt64,
                             fault: WorkspaceFault? = nil, answering reclaim: (id: UInt64, tests: [String])? = nil,
-                            holding: [String] = []) {
+                            holding: [String] = []) -> UInt64 {
         let sequence = nextSequence
         nextSequence += 1
         let bytes = Message.results(ResultBatch(lease: batch.lease, build: batch.build, sequence: sequence,
@@ -175,6 +177,7 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
                                                 handedBack: reclaim?.tests ?? [], holding: holding)).encode()
         unacked[sequence] = (bytes, now)
         transport.send(bytes)
+        return sequence
     }
 
     /// The end of a turn: starts draining once a stop is requested, says goodbye when drained
