@@ -4,8 +4,13 @@ now() { date +%s.%N; }
 stored() { python3 - "$1" "$2" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-rows = c.execute("""SELECT outcome, count(*) FROM result r WHERE build_id = ?1 AND attempt =
-  (SELECT max(attempt) FROM result WHERE build_id = ?1 AND test = r.test) GROUP BY outcome""", (sys.argv[2],)).fetchall()
+# Each test's final outcome, as the store counts it (Store.finalOutcomePerTest): its last
+# attempt's, or passed when one attempt failed and another passed (retries go out together, so
+# the attempt numbered last need not be the one that ended the test).
+rows = c.execute("""SELECT CASE WHEN failures > 0 AND passes > 0 THEN 'passed' ELSE last END AS final, count(*)
+  FROM (SELECT max(attempt), outcome AS last, sum(outcome IN ('failed', 'error')) AS failures,
+               sum(outcome = 'passed') AS passes FROM result WHERE build_id = ?1 GROUP BY test)
+  GROUP BY final""", (sys.argv[2],)).fetchall()
 print(" ".join(f"{o}={n}" for o, n in sorted(rows)))
 PY
 }

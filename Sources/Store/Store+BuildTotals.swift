@@ -1,8 +1,8 @@
 import GRDB
 public import Model
 
-/// One build's figures for trend graphs (`BuildTrendRow`): each test counted once, by its last
-/// attempt, and the machine time of every attempt.
+/// One build's figures for trend graphs (`BuildTrendRow`): each test counted once, by its final
+/// outcome (`Store.finalOutcomePerTest`), and the machine time of every attempt.
 public struct BuildTotal: Sendable, Hashable {
     public var tests = 0, passed = 0, failed = 0, skipped = 0
     /// Tests that failed and then passed on a retry.
@@ -15,10 +15,12 @@ public struct BuildTotal: Sendable, Hashable {
     /// build writes them): the same figures `Store.buildTotalSelect` reads back.
     struct Folder {
         private var total = BuildTotal()
-        private var attempts = 0, last = Outcome.passed, seconds = 0.0
+        private var attempts = 0, last = Outcome.passed, seconds = 0.0, firstFailed = false, passed = false
 
         mutating func add(attempt: Int, outcome: Outcome, duration: Double) {
             if attempt >= attempts { (attempts, last) = (attempt, outcome) }
+            if attempt == 1 && outcome.isFailure { firstFailed = true }
+            if outcome == .passed { passed = true }
             seconds += duration
         }
 
@@ -26,6 +28,9 @@ public struct BuildTotal: Sendable, Hashable {
         mutating func endTest() {
             guard attempts > 0 else { return }
             total.tests += 1
+            // Its final outcome, by `Store.finalOutcomePerTest`'s rule.
+            if firstFailed && passed { last = .passed }
+            (firstFailed, passed) = (false, false)
             switch last {
             case .passed, .xfailed, .xpassed:
                 total.passed += 1
@@ -48,14 +53,32 @@ public struct BuildTotal: Sendable, Hashable {
 /// trend over days reads one row per build instead of grouping every raw result of those days
 /// again (30 days of 200,000 results a day took 7–11 s that way; at 20 M a day, minutes).
 ///
-/// A total is what `BuildTrendRow` holds: each test counted once, by its last attempt. It is
+/// A total is what `BuildTrendRow` holds: each test counted once, by its final outcome. It is
 /// dropped whenever results are added to its build (a re-opened ingest, a late attempt), and
 /// a finished build without one is folded from its results when read, so a total never
 /// disagrees with the rows it stands for.
 extension Store {
+    /// Each test of build `?1` once: `test`, `attempts`, `seconds` (all its attempts' time),
+    /// `any_failed`, and `outcome`, its final outcome: its last attempt's (SQLite takes the bare
+    /// `outcome` of a `max()` aggregate from the row holding the maximum, so no other max() or
+    /// min() may appear), or passed when its first attempt failed and a later one passed. A
+    /// test's retries (and its confirmation runs) go out together, so the attempt numbered last
+    /// need not be the one that ended it: pyparsing's order-dependent test passed its first
+    /// retry, which ran its file's earlier tests first, while its second, alone, failed later.
+    /// (A first attempt that passed stays its last attempt's: a JUnit file may list a test that
+    /// passed and then its teardown's error.) `BuildSummary`'s and `BuildTotal`'s folders apply
+    /// the same rule.
+    static let finalOutcomePerTest = """
+        SELECT test, attempts, seconds, failures > 0 AS any_failed,
+               CASE WHEN first_failed AND passes > 0 THEN 'passed' ELSE last END AS outcome
+        FROM (SELECT test, max(attempt) AS attempts, outcome AS last, sum(duration) AS seconds,
+                     sum(outcome IN ('failed', 'error')) AS failures, sum(outcome = 'passed') AS passes,
+                     sum(attempt = 1 AND outcome IN ('failed', 'error')) > 0 AS first_failed
+              FROM result WHERE build_id = ?1 GROUP BY test)
+        """
+
     /// One build's totals folded from its results (`?1`: the build id): one row, zeros for a
-    /// build without results. SQLite takes the bare `outcome` of a `max()` aggregate from the
-    /// row holding the maximum: each test's final outcome.
+    /// build without results; each test counted by its final outcome (`finalOutcomePerTest`).
     static let buildTotalSelect = """
         SELECT count(*) AS tests,
                coalesce(sum(outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS passed,
@@ -63,8 +86,7 @@ extension Store {
                coalesce(sum(outcome = 'skipped'), 0) AS skipped,
                coalesce(sum(attempts > 1 AND outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS retried,
                coalesce(sum(seconds), 0) AS seconds
-        FROM (SELECT max(attempt) AS attempts, outcome, sum(duration) AS seconds
-              FROM result WHERE build_id = ?1 GROUP BY test)
+        FROM (\(finalOutcomePerTest))
         """
 
     /// Writes build `id`'s totals from its results (inside the transaction that finishes it):

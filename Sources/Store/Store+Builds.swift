@@ -78,7 +78,7 @@ extension Store {
     }
 
     /// The suite's newest finished build of its own (`latestFinishedRunBuild`), its commit, and
-    /// the tests whose last attempt failed there (`summary`), in name order; nil when it has none.
+    /// the tests whose final outcome failed there (`summary`), in name order; nil when it has none.
     public func previousRun(suite: String) throws(StoreError) -> (build: String, commit: String?, failures: [String])? {
         guard let id = try latestFinishedRunBuild(suite: suite) else { return nil }
         return (id, try build(id)?.spec.commit, try summary(build: id).failures.map(\.test))

@@ -1,7 +1,7 @@
 import GRDB
 
 /// One build for lists (`/api/builds`, the builds page): its identity, state and counts, each
-/// test counted once by its last attempt. Running builds count what is stored so far.
+/// test counted once by its final outcome. Running builds count what is stored so far.
 public struct BuildListRow: Sendable, Hashable {
     public var build: String
     public var commit: String?
@@ -18,7 +18,7 @@ public struct BuildListRow: Sendable, Hashable {
     /// Tests that failed and then passed on a retry.
     public var passedOnRetry: Int
 
-    /// A build's counts (each test once, by its last attempt).
+    /// A build's counts (each test once, by its final outcome).
     public struct Counts: Sendable, Hashable {
         public var tests = 0, passed = 0, failed = 0, skipped = 0, passedOnRetry = 0
 
@@ -70,17 +70,12 @@ extension Store {
         }
     }
 
-    /// Each build's counts, each test counted once by its last attempt: one scan of the build's
+    /// Each build's counts, each test counted once by its final outcome: one scan of the build's
     /// key range each (builds without results are absent).
     public func buildCounts(_ builds: [String]) throws(StoreError) -> [String: BuildListRow.Counts] {
         try read { db in
             let statement = try db.cachedStatement(sql: """
-                WITH per_test AS (
-                  -- SQLite takes the bare `outcome` from the row of the one max() aggregate: the
-                  -- last attempt's (so no other max() or min() may appear here).
-                  SELECT test, max(attempt) AS attempts, outcome, sum(outcome IN ('failed', 'error')) > 0 AS any_failed
-                  FROM result WHERE build_id = ? GROUP BY test
-                )
+                WITH per_test AS (\(Self.finalOutcomePerTest))
                 SELECT count(*) AS tests,
                        coalesce(sum(outcome IN ('passed', 'xfailed', 'xpassed')), 0) AS passed,
                        coalesce(sum(outcome IN ('failed', 'error')), 0) AS failed,

@@ -13,9 +13,9 @@ public struct BuildSummary: Sendable, Hashable {
 
     /// Tests with at least one result.
     public var tests = 0
-    /// How many tests ended (last attempt) with each outcome.
+    /// How many tests ended with each outcome (their final outcome: `Store.finalOutcomePerTest`).
     public var finalOutcomes: [Outcome: Int] = [:]
-    /// Tests whose last attempt failed, in name order.
+    /// Tests whose final outcome is a failure, in name order.
     public var failures: [Notable] = []
     /// Tests that failed and then passed on a later attempt, in name order.
     public var passedOnRetry: [Notable] = []
@@ -68,7 +68,8 @@ extension BuildSummary {
         private var attempts = 0
         private var last = Outcome.passed
         private var sawFailure = false
-        private var passedAfterFailure = false
+        private var firstFailed = false
+        private var sawPass = false
 
         /// The next attempt; `name` differs from the previous call's when a new test starts.
         /// Returns whether it did.
@@ -81,11 +82,12 @@ extension BuildSummary {
                 current.append(contentsOf: name)
                 attempts = 0
                 sawFailure = false
-                passedAfterFailure = false
+                sawPass = false
+                firstFailed = outcome.isFailure
             }
             attempts += 1
             last = outcome
-            if last.isFailure { sawFailure = true } else if sawFailure && last == .passed { passedAfterFailure = true }
+            if last.isFailure { sawFailure = true } else if last == .passed { sawPass = true }
             return starts
         }
 
@@ -97,9 +99,10 @@ extension BuildSummary {
 
         private mutating func close() {
             guard attempts > 0 else { return }
-            // Confirmation runs go out together, so a failed run can be numbered after the
-            // one that passed: such a test passed on retry all the same.
-            if passedAfterFailure { last = .passed }
+            // Retries and confirmation runs go out together, so a failed run can be numbered
+            // after the one that passed: such a test passed on retry all the same (the rule of
+            // `Store.finalOutcomePerTest`).
+            if firstFailed && sawPass { last = .passed }
             summary.tests += 1
             summary.finalOutcomes[last, default: 0] += 1
             guard sawFailure else { return }

@@ -1,6 +1,6 @@
 import GRDB
 
-/// One finished build's totals, for trend graphs: each test counted once, by its last attempt.
+/// One finished build's totals, for trend graphs: each test counted once, by its final outcome.
 public struct BuildTrendRow: Sendable, Hashable {
     public var build: String
     public var commit: String?
