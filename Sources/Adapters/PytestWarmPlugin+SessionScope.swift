@@ -67,14 +67,39 @@ def _within(node_id, parent):
 
 def _towards(item, node_id):
     """The next test `node_id` as pytest's next item after `item`: the item itself once
-    collected, else the part of `item`'s chain that the id lies under; None when not known
-    (_teardown_after then keeps the session level)."""
+    collected (an id in `item`'s file is collected here); else, when an item collected now may
+    stand in for it (_stand_ins), or its file is not collected yet, the part of `item`'s chain
+    that the id lies under; None when not known (_teardown_after then keeps the
+    session level). An id that nothing stands in for is not run, and the grant starts with
+    another test, maybe another module's: what `item` kept is torn down now, while a failing
+    teardown can still be `item`'s error, not later, when it could only be logged."""
     if node_id is None:
         return None
     known = _items.get(node_id)
+    if known is None and _file_of(node_id) == _file_of(item.nodeid):
+        # What the next grant collects first, collected now (its module is `item`'s, imported):
+        # only then is it known whether the id still names a test.
+        _collect_for(item.session, [node_id])
+        known = _items.get(node_id)
     if known is not None:
         return known
+    if not _may_stand_in(node_id):
+        return None
     return _ChainPrefix(item, lambda node: _is_session_level(node) or _within(node_id, node.nodeid))
+
+
+def _may_stand_in(node_id):
+    """Whether the next grant may still run `node_id` first: neither its file nor its unit
+    (which yields every test of its class or function) is collected yet, so the grant collects
+    it, or an item collected now stands in for it."""
+    file = _file_of(node_id)
+    if node_id in _stand_in_for or (file not in _files_done and _unit_of(node_id) not in _units_done):
+        return True
+    if "[" not in node_id or file in _broken_files or file in _skipped_files:
+        return False
+    shape = _shape(node_id)
+    return any(_shape(other) == shape for other in _items
+               if other.startswith(shape[0] + "[") and other not in _known_ids)
 
 
 def _modern_setup_state(session):

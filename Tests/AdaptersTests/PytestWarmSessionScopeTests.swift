@@ -113,6 +113,25 @@ import Testing
         #expect(count("module setup") == 1 && count("module teardown") == 1, "\(logged())")
     }
 
+    @Test func aNextTestThatIsNoLongerCollectedDoesNotKeepTheModuleAndItsFailingTeardownIsStillReported() throws {
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
+        defer { sessions.shutdown() }
+        // The next grant starts with a test of test_a.py that collection no longer yields (a
+        // plan from an older inventory), so it really starts in the other directory's file.
+        let gone = "tests/test_a.py::test_removed_since"
+        let grants = [Array(Self.a.prefix(2)), [gone] + Self.b]
+        let results = runGrants(grants, suite(moduleTeardownFails: true), sessions, toldNext: true)
+        // test_a's module is torn down after test_second, as in a plain run, and its failing
+        // teardown is test_second's error, not a line on the session's stderr at the next grant.
+        let second = try #require(results[Self.a[1]])
+        #expect(second.outcome == .error, "\(String(decoding: second.output, as: UTF8.self).suffix(800))")
+        #expect(String(decoding: second.output, as: UTF8.self).contains("could not be closed"))
+        for id in [Self.a[0]] + Self.b {
+            #expect(results[id]?.outcome == .passed, "\(id): \(String(describing: results[id]))")
+        }
+        #expect(count("module setup") == 1 && count("module teardown") == 1, "\(logged())")
+    }
+
     @Test func aTestsDurationLeavesOutTheSessionFixturesItsSetupMade() throws {
         let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
         defer { sessions.shutdown() }
