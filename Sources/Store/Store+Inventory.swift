@@ -31,3 +31,17 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Forgets the test lists cached more than `maxAge` seconds ago (which `cachedInventory` no
+    /// longer answers with); returns how many. A store kept only for its cache (`submit`'s,
+    /// where a CI runner may check each job out at a new path, so each job adds a list under a
+    /// new key) would otherwise grow by a suite's list per job.
+    @discardableResult
+    public func pruneInventory(olderThan maxAge: Double) throws(StoreError) -> Int {
+        try write { db in
+            try db.execute(sql: "DELETE FROM inventory_cache WHERE created_at < ?", arguments: [Date().timeIntervalSince1970 - maxAge])
+            return db.changesCount
+        }
+    }
+}
