@@ -4,12 +4,13 @@ now() { date +%s.%N; }
 stored() { python3 - "$1" "$2" <<'PY'
 import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
-# Each test's final outcome, as the store counts it (Store.finalOutcomePerTest): its last
-# attempt's, or passed when one attempt failed and another passed (retries go out together, so
-# the attempt numbered last need not be the one that ended the test).
-rows = c.execute("""SELECT CASE WHEN failures > 0 AND passes > 0 THEN 'passed' ELSE last END AS final, count(*)
-  FROM (SELECT max(attempt), outcome AS last, sum(outcome IN ('failed', 'error')) AS failures,
-               sum(outcome = 'passed') AS passes FROM result WHERE build_id = ?1 GROUP BY test)
+# Each test's final outcome, by the store's rule (Store.finalOutcomePerTest, the same SQL): its
+# last attempt's, or passed when its first attempt failed and a later one passed (retries go out
+# together, so the attempt numbered last need not be the one that ended the test).
+rows = c.execute("""SELECT CASE WHEN first_failed AND passes > 0 THEN 'passed' ELSE last END AS final, count(*)
+  FROM (SELECT max(attempt), outcome AS last, sum(outcome = 'passed') AS passes,
+               sum(attempt = 1 AND outcome IN ('failed', 'error')) > 0 AS first_failed
+        FROM result WHERE build_id = ?1 GROUP BY test)
   GROUP BY final""", (sys.argv[2],)).fetchall()
 print(" ".join(f"{o}={n}" for o, n in sorted(rows)))
 PY

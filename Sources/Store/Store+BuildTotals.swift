@@ -15,31 +15,26 @@ public struct BuildTotal: Sendable, Hashable {
     /// build writes them): the same figures `Store.buildTotalSelect` reads back.
     struct Folder {
         private var total = BuildTotal()
-        private var attempts = 0, last = Outcome.passed, seconds = 0.0, firstFailed = false, passed = false
+        private var test = FinalOutcomeFold(), seconds = 0.0
 
-        mutating func add(attempt: Int, outcome: Outcome, duration: Double) {
-            if attempt >= attempts { (attempts, last) = (attempt, outcome) }
-            if attempt == 1 && outcome.isFailure { firstFailed = true }
-            if outcome == .passed { passed = true }
+        mutating func add(outcome: Outcome, duration: Double) {
+            test.add(outcome)
             seconds += duration
         }
 
         /// The current test is complete.
         mutating func endTest() {
-            guard attempts > 0 else { return }
+            guard test.attempts > 0 else { return }
             total.tests += 1
-            // Its final outcome, by `Store.finalOutcomePerTest`'s rule.
-            if firstFailed && passed { last = .passed }
-            (firstFailed, passed) = (false, false)
-            switch last {
+            switch test.outcome {
             case .passed, .xfailed, .xpassed:
                 total.passed += 1
-                if attempts > 1 { total.passedOnRetry += 1 }
+                if test.attempts > 1 { total.passedOnRetry += 1 }
             case .failed, .error: total.failed += 1
             case .skipped: total.skipped += 1
             }
             total.testSeconds += seconds
-            (attempts, seconds) = (0, 0)
+            (test, seconds) = (FinalOutcomeFold(), 0)
         }
 
         mutating func finish() -> BuildTotal {
@@ -66,8 +61,8 @@ extension Store {
     /// need not be the one that ended it: pyparsing's order-dependent test passed its first
     /// retry, which ran its file's earlier tests first, while its second, alone, failed later.
     /// (A first attempt that passed stays its last attempt's: a JUnit file may list a test that
-    /// passed and then its teardown's error.) `BuildSummary`'s and `BuildTotal`'s folders apply
-    /// the same rule.
+    /// passed and then its teardown's error.) `FinalOutcomeFold` applies the same rule to
+    /// attempts read in order.
     static let finalOutcomePerTest = """
         SELECT test, attempts, seconds, failures > 0 AS any_failed,
                CASE WHEN first_failed AND passes > 0 THEN 'passed' ELSE last END AS outcome

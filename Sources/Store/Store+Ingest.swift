@@ -158,7 +158,7 @@ extension Store {
                                       duration: result.duration.isFinite ? max(0, result.duration) : 0,
                                       worker: result.worker, arch: result.arch)
             attempts.append(numbered)
-            totals.add(attempt: attempt, outcome: result.outcome, duration: numbered.duration)
+            totals.add(outcome: result.outcome, duration: numbered.duration)
             if result.outcome.isFailure { failed = true }
         }
 

@@ -33,7 +33,7 @@ extension Store {
             guard let connection = db.sqliteConnection else { throw StoreError("the store connection is closed") }
             let statement = try RawStatement(
                 connection,
-                "SELECT test, outcome, attempt, duration FROM result WHERE build_id = ? ORDER BY build_id, test, attempt")
+                "SELECT test, outcome, duration FROM result WHERE build_id = ? ORDER BY build_id, test, attempt")
             defer { statement.finalize() }
             statement.bindText(1, build)
             var folder = BuildSummary.Folder()
@@ -49,8 +49,7 @@ extension Store {
                     if tests > 0 { totals.endTest() }
                     tests += 1
                 }
-                totals.add(attempt: Int(sqlite3_column_int64(statement.handle, 2)), outcome: outcome,
-                           duration: sqlite3_column_double(statement.handle, 3))
+                totals.add(outcome: outcome, duration: sqlite3_column_double(statement.handle, 2))
             }
             var summary = folder.finish()
             summary.total = totals.finish()
@@ -65,11 +64,7 @@ extension BuildSummary {
     struct Folder {
         private var summary = BuildSummary()
         private var current: [UInt8] = []
-        private var attempts = 0
-        private var last = Outcome.passed
-        private var sawFailure = false
-        private var firstFailed = false
-        private var sawPass = false
+        private var test = FinalOutcomeFold()
 
         /// The next attempt; `name` differs from the previous call's when a new test starts.
         /// Returns whether it did.
@@ -80,34 +75,26 @@ extension BuildSummary {
                 close()
                 current.removeAll(keepingCapacity: true)
                 current.append(contentsOf: name)
-                attempts = 0
-                sawFailure = false
-                sawPass = false
-                firstFailed = outcome.isFailure
+                test = FinalOutcomeFold()
             }
-            attempts += 1
-            last = outcome
-            if last.isFailure { sawFailure = true } else if last == .passed { sawPass = true }
+            test.add(outcome)
             return starts
         }
 
         mutating func finish() -> BuildSummary {
             close()
-            attempts = 0
+            test = FinalOutcomeFold()
             return summary
         }
 
         private mutating func close() {
-            guard attempts > 0 else { return }
-            // Retries and confirmation runs go out together, so a failed run can be numbered
-            // after the one that passed: such a test passed on retry all the same (the rule of
-            // `Store.finalOutcomePerTest`).
-            if firstFailed && sawPass { last = .passed }
+            guard test.attempts > 0 else { return }
+            let final = test.outcome
             summary.tests += 1
-            summary.finalOutcomes[last, default: 0] += 1
-            guard sawFailure else { return }
-            let notable = BuildSummary.Notable(test: String(decoding: current, as: UTF8.self), attempts: attempts, final: last)
-            if last.isFailure { summary.failures.append(notable) } else { summary.passedOnRetry.append(notable) }
+            summary.finalOutcomes[final, default: 0] += 1
+            guard test.anyFailed else { return }
+            let notable = BuildSummary.Notable(test: String(decoding: current, as: UTF8.self), attempts: test.attempts, final: final)
+            if final.isFailure { summary.failures.append(notable) } else { summary.passedOnRetry.append(notable) }
         }
     }
 }
