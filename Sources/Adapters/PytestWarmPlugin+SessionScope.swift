@@ -98,8 +98,7 @@ def _may_stand_in(node_id):
     if "[" not in node_id or file in _broken_files or file in _skipped_files:
         return False
     shape = _shape(node_id)
-    return any(_shape(other) == shape for other in _items
-               if other.startswith(shape[0] + "[") and other not in _known_ids)
+    return shape in _spares({shape[0]})
 
 
 def _modern_setup_state(session):

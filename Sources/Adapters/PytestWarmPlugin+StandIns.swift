@@ -48,18 +48,23 @@ def _stand_ins(missing, asked):
             wanted.setdefault(_shape(node_id), []).append(node_id)
     if not wanted:
         return found
-    bases = {base for base, _ in wanted}
     used = {item.nodeid for item in _stand_in_for.values()}
-    spare = {}
-    for node_id, item in _items.items():
-        if (node_id.partition("[")[0] in bases and node_id not in _known_ids and node_id not in used
-                and node_id not in asked):
-            spare.setdefault(_shape(node_id), []).append(item)
+    spare = _spares({base for base, _ in wanted}, used.union(asked))
     for key, ids in wanted.items():
         for node_id, item in zip(ids, spare.get(key, [])):
             found[node_id] = item
             _stand_in_for[node_id] = item
     return found
+
+
+def _spares(bases, excluded=frozenset()):
+    """The items collected now of the test functions `bases` that no grant asked for by their
+    own id (nor are in `excluded`), by shape (_shape), in collection order."""
+    spare = {}
+    for node_id, item in _items.items():
+        if node_id.partition("[")[0] in bases and node_id not in _known_ids and node_id not in excluded:
+            spare.setdefault(_shape(node_id), []).append(item)
+    return spare
 
 
 def _broken_collector_of(node_id):
