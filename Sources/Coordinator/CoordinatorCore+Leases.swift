@@ -48,6 +48,7 @@ extension CoordinatorCore {
         builds[lease.build]?.requeue(lease.remaining)
         if let worker = workers[lease.worker] {
             if shun { worker.shunnedBuilds.insert(lease.build) }
+            endedLeases.insert(id, worker: lease.worker)
             send(.revoke(Revoke(lease: id, reason: reason)), to: lease.worker)
         }
         grantAll()
@@ -92,7 +93,9 @@ extension CoordinatorCore {
     func revokeLeases(of build: String, reason: String) {
         for lease in Array(leases.values) where lease.build == build {
             forget(lease)
-            if workers[lease.worker] != nil { send(.revoke(Revoke(lease: lease.id, reason: reason)), to: lease.worker) }
+            guard workers[lease.worker] != nil else { continue }
+            endedLeases.insert(lease.id, worker: lease.worker)
+            send(.revoke(Revoke(lease: lease.id, reason: reason)), to: lease.worker)
         }
     }
 }

@@ -21,7 +21,12 @@ extension CoordinatorCore {
               }),
               lease.worker == identity, lease.build == batch.build, let build = builds[batch.build]
         else {
-            refuse(batch, from: identity, "lease \(batch.lease) of build \(batch.build) is not held by worker \(worker.id)")
+            let reason = "lease \(batch.lease) of build \(batch.build) is not held by worker \(worker.id)"
+            if endedLeases.ended(batch.lease, heldBy: identity) {
+                send(.ack(Ack(sequence: batch.sequence, refused: reason + " (revoked before these results came)")), to: identity)
+            } else {
+                refuse(batch, from: identity, reason)
+            }
             return
         }
         if batch.answersReclaim != nil {

@@ -33,6 +33,8 @@ final class CoordinatorCore {
     var received: [ReceivedBatch] = []
     /// The shell's clock as of its last call (milliseconds): lease deadlines count from it.
     var clock: UInt64 = 0
+    /// Leases revoked recently, so their late results are refused quietly.
+    var endedLeases = EndedLeases()
     /// Leases taken back past their deadline since start (for metrics).
     var leaseExpiries = 0
     /// The next `Reclaim`'s id.

@@ -50,6 +50,12 @@ public struct HandshakeEvent: Sendable, CustomStringConvertible {
     public var endpoint: String
 
     public var succeeded: Bool { event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED }
+    /// The peer closed the connection mid-handshake without saying why: a security mismatch
+    /// when it happens on every attempt, or a coordinator that was just exiting when once.
+    public var isBareClosure: Bool {
+        event != ZMQ_EVENT_HANDSHAKE_SUCCEEDED && event != ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
+            && event != ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+    }
     /// Refused by the ZAP handler (which logs the refusal itself, with the key).
     public var refusedByAllowList: Bool { event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH }
 

@@ -9,6 +9,8 @@ struct WorkerHealth {
     let monitor: HandshakeMonitor?
     var lastTouched: UInt64 = 0
     var lastRefusal: String?
+    /// Handshakes closed without a reason since the last success: the first is not reported.
+    var bareClosures = 0
 
     init(config: WorkerConfig, socket: ZMQSocket) {
         healthFile = config.healthFile
@@ -36,7 +38,15 @@ struct WorkerHealth {
         while let event = monitor.next() {
             if event.succeeded {
                 lastRefusal = nil
+                bareClosures = 0
                 continue
+            }
+            // A coordinator that exits while this worker connects (the end of a local run)
+            // closes one handshake; a security mismatch closes every reconnect, so the second
+            // in a row is reported.
+            if event.isBareClosure {
+                bareClosures += 1
+                if bareClosures < 2 { continue }
             }
             let text = event.description
             guard text != lastRefusal else { continue }

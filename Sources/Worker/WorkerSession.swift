@@ -28,8 +28,9 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
     var session: String?
     var leasesHeld: Set<UInt64> = []
     var nextSequence: UInt64 = 1
-    /// Sent, not yet acknowledged: sequence → (bytes, when sent).
-    var unacked: [UInt64: (bytes: [UInt8], sentAt: UInt64)] = [:]
+    /// Batches sent and not yet acknowledged: their bytes, when last sent, their lease, and
+    /// whether the coordinator revoked that lease since (its refusal is then expected).
+    var unacked: [UInt64: (bytes: [UInt8], sentAt: UInt64, lease: UInt64, revoked: Bool)] = [:]
     /// Batches that said a slot holds a test back (`ResultBatch.holding`): sequence → lease.
     var holdingSent: [UInt64: UInt64] = [:]
     var draining = false
@@ -93,7 +94,7 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
             leasesHeld.insert(assign.lease)
             runner.enqueue(assign)
         case .ack(let ack):
-            if let refused = ack.refused, unacked[ack.sequence] != nil {
+            if let refused = ack.refused, let entry = unacked[ack.sequence], !entry.revoked {
                 log("coordinator refused result batch \(ack.sequence): \(refused)")
             }
             unacked[ack.sequence] = nil
@@ -103,6 +104,7 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
             // The build was cancelled or the lease outlived its deadline: it is not ours anymore.
             leasesHeld.remove(revoke.lease)
             runner.cancel(lease: revoke.lease)
+            for (sequence, entry) in unacked where entry.lease == revoke.lease { unacked[sequence]?.revoked = true }
         case .reclaim(let reclaim):
             // Answered through the runner even for a lease this worker no longer holds (it
             // finished meanwhile): the coordinator waits for every reclaim's answer.
@@ -175,7 +177,9 @@ struct WorkerSession<Transport: WorkerTransport, Runner: GrantRunner> {
         let bytes = Message.results(ResultBatch(lease: batch.lease, build: batch.build, sequence: sequence,
                                                 results: batch.results, fault: fault, answersReclaim: reclaim?.id,
                                                 handedBack: reclaim?.tests ?? [], holding: holding)).encode()
-        unacked[sequence] = (bytes, now)
+        // A lease no longer held when its results go out was revoked (a finished one is let go
+        // only after its last batch).
+        unacked[sequence] = (bytes, now, batch.lease, !leasesHeld.contains(batch.lease))
         transport.send(bytes)
         return sequence
     }

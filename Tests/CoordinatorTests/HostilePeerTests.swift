@@ -159,6 +159,38 @@ import Wire
         #expect(fleet.finished == ["b1"])
     }
 
+    /// Results of a lease the coordinator revoked, sent before the worker heard of it, are the
+    /// expected race of stopping work in flight: refused and not stored, without a log line.
+    /// The same lease's results from another peer are still logged.
+    @Test func lateResultsOfARevokedLeaseAreRefusedQuietly() throws {
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        fleet.hello("w2")
+        fleet.start(["t1", "t2"])
+        let grant = try #require(fleet.assigns(to: "w1").first)
+        fleet.core.takeBack(grant.lease, reason: "test", shun: false)
+        let before = fleet.effects.count
+        fleet.report("w1", lease: grant.lease, grant.tests.map { ($0.name, $0.attempt, .passed) })
+        let late = fleet.effects.dropFirst(before)
+        #expect(acks(to: "w1", in: fleet).last?.refused?.contains("revoked before these results came") == true)
+        #expect(!late.contains { if case .log = $0 { true } else { false } }, "\(Array(late))")
+        fleet.report("w2", lease: grant.lease, grant.tests.map { ($0.name, $0.attempt, .passed) })
+        #expect(fleet.effects.dropFirst(before).contains {
+            if case .log(let line) = $0 { line.contains("is not held by worker w2") } else { false }
+        })
+        #expect(fleet.build("b1")?.status.allSatisfy { !$0.final } == true, "nothing of either was recorded")
+    }
+
+    @Test func endedLeasesForgetTheOldestBeyondTheirCapacity() {
+        var ended = EndedLeases(capacity: 2)
+        ended.insert(1, worker: [1])
+        ended.insert(2, worker: [2])
+        ended.insert(3, worker: [3])
+        #expect(!ended.ended(1, heldBy: [1]))
+        #expect(ended.ended(2, heldBy: [2]) && ended.ended(3, heldBy: [3]))
+        #expect(!ended.ended(3, heldBy: [2]), "only its holder's late results are expected")
+    }
+
     @Test func aWorkerGoneRightAfterHelloLosesItsGrantToAnother() throws {
         let fleet = FleetHarness()
         fleet.start(["t1", "t2"])

@@ -63,6 +63,26 @@ import Wire
         _ = session.receiveAll(now: 1100)
         #expect(session.unacked.isEmpty)
     }
+
+    /// Results sent before the worker heard that their lease was revoked will be refused: that
+    /// refusal is expected (not logged), unlike one for a lease it still holds.
+    @Test func aBatchWhoseLeaseWasRevokedExpectsItsRefusal() {
+        var session = welcomed()
+        let suite = SuiteDefinition(name: "s", adapter: .simulated, directory: "/")
+        for lease: UInt64 in [5, 6] {
+            transport.deliver(.assign(Assign(lease: lease, build: "b1", suite: suite, deadlineMilliseconds: 5000,
+                                             tests: [GrantedTest(name: "t\(lease)", attempt: 1)])))
+        }
+        _ = session.receiveAll(now: 1100)
+        let result = TestResult(test: "t5", attempt: 1, outcome: .passed, duration: 0, worker: "w1", arch: .x86_64)
+        let sent = session.sendBatch((lease: 5, build: "b1", results: [result]), now: 1150)
+        let held = session.sendBatch((lease: 6, build: "b1", results: [result]), now: 1150)
+        transport.deliver(.revoke(Revoke(lease: 5, reason: "build finished")))
+        _ = session.receiveAll(now: 1200)
+        #expect(session.unacked[sent]?.revoked == true && session.unacked[held]?.revoked == false)
+        let after = session.sendBatch((lease: 5, build: "b1", results: [result]), now: 1250)
+        #expect(session.unacked[after]?.revoked == true, "sent after the revoke")
+    }
 }
 
 /// A worker reports the machine it runs on unless told otherwise, and says when it is told.
