@@ -127,8 +127,9 @@ extension PytestAdapter {
                     } else if let missing = message["missing"] as? [String] {
                         let ours = missing.filter { remaining.remove($0) != nil }
                         cold += ours
-                        processes.log("pytest warm session: \(ours.count) node id(s) not collected there, running them cold: "
-                                      + String(describing: message["why"] ?? "").suffix(300))
+                        processes.log("pytest warm session: \(ours.count) node id(s) not collected there ("
+                                      + ours.prefix(3).joined(separator: ", ") + (ours.count > 3 ? ", …" : "")
+                                      + "), running them cold: " + String(describing: message["why"] ?? "").suffix(300))
                     } else if let standIns = message["stand_ins"] as? [String: String] {
                         // Parametrisation ids made from a changing value (the time): see PytestWarmPlugin+StandIns.
                         let pairs = standIns.sorted { $0.key < $1.key }.prefix(3).map { "\($0.key) as \($0.value)" }

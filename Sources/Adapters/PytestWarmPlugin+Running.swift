@@ -45,6 +45,7 @@ def _run_forked(session, order, results):
         status = _CHILD_DONE
         try:
             _reseed_after_fork()
+            _unfreeze_when_observed()
             _own_basetemp(session.config)
             _run(order, results)
             results.flush()
@@ -85,6 +86,34 @@ def _reseed_after_fork():
             numpy_random.seed()
         except Exception:
             pass
+
+
+# The gc functions whose answers the server's gc.freeze() would change for a child's tests.
+_GC_OBSERVERS = ("collect", "get_objects", "get_referrers", "get_freeze_count")
+
+
+def _unfreeze_when_observed():
+    """The server froze its objects before the fork (see _run_forked), which also hides them:
+    gc.get_objects() and gc.get_referrers() leave them out and no collection frees them. A test
+    that looks for an object it did not make (dill finds a weakly referenced function by its id
+    in gc.get_objects()) or that drops a cycle made at import and collects would see what no
+    fresh process shows. The first call of one of those in the child unfreezes everything, puts
+    gc's own functions back and answers as a fresh process would; a child that calls none keeps
+    the frozen heap's saving."""
+    originals = {name: getattr(gc, name) for name in _GC_OBSERVERS if hasattr(gc, name)}
+
+    def observed(original):
+        def first_call(*args, **kwargs):
+            for name, function in originals.items():
+                setattr(gc, name, function)
+            gc.unfreeze()
+            return original(*args, **kwargs)
+        first_call.__name__ = original.__name__
+        first_call.__doc__ = original.__doc__
+        return first_call
+
+    for name, original in originals.items():
+        setattr(gc, name, observed(original))
 
 
 def _run(order, results, requests=None):

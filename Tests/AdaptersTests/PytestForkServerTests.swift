@@ -232,6 +232,25 @@ import Testing
         #expect(locked.isEmpty, "still locked after their processes ended: \(locked)")
     }
 
+    /// The server freezes its objects before each fork; a child's test must still see them in
+    /// gc.get_objects() and gc.get_referrers() and have a dropped cycle collected, as in a fresh
+    /// process (dill's test_weakref failed every attempt in a child). Each test alone, so each
+    /// is the child's first look at the collector.
+    @Test func aChildsTestsSeeTheCollectorAsAFreshProcessDoes() throws {
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
+        defer { servers.shutdown() }
+        var suite = suite()
+        suite.directory = URL(fileURLWithPath: Self.basetempFixture).deletingLastPathComponent()
+            .appendingPathComponent("pytest-gc").path
+        let file = "tests/test_gc_view.py::"
+        for test in ["test_get_objects_lists_what_the_import_made", "test_get_referrers_finds_what_the_import_made",
+                     "test_a_cycle_made_at_import_is_collected_once_dropped"] {
+            let result = runForked([file + test], suite, servers)[file + test]
+            #expect(result?.outcome == .passed, "\(test): \(String(decoding: result?.output ?? [], as: UTF8.self))")
+        }
+        #expect(processStarts() == 1, "one server forked a child for each")
+    }
+
     @Test func aSessionGivenNoGrantStillForksItsTwinForTheWorkersRetries() throws {
         let log = LogLines()
         let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }
