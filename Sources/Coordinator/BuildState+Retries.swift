@@ -25,6 +25,7 @@ extension BuildState {
         if attempt == 1 {
             status[index].firstPlace = result.place
             status[index].firstLease = lease
+            status[index].firstDuration = max(0, result.duration)
         }
         guard result.outcome.isFailure else {
             // A test whose confirmation runs held others' back lets them go when it passes.

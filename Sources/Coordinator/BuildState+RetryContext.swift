@@ -31,9 +31,10 @@ extension BuildState {
 
     /// The context for the first retry of test `index`, whose first attempt failed at `place`
     /// in lease `lease`: its file's tests before it in the build's order (same suite and arch;
-    /// the nearest ones within `retryContextSeconds`), or empty when it is not a pytest test, it
-    /// is first in its file, or every one of them ran before it in its process and grant (by
-    /// their first attempts' places and leases; lease 0: not known, not compared). Names are the
+    /// the nearest ones within `retryContextSeconds` of their first attempts' durations, or of
+    /// their predictions before they report), or empty when it is not a pytest test, it is first
+    /// in its file, or those nearest ones all ran before it in its process and grant (by their
+    /// first attempts' places and leases; lease 0: not known, not compared). Names are the
     /// frameworks' own (no per-arch suffix).
     func retryContext(of index: Int, failedAt place: RunPlace?, lease: UInt64 = 0) -> [String] {
         let test = planned.tests[index]
@@ -58,19 +59,24 @@ extension BuildState {
         // retries stay cheap (flask's four broken tests: failure cost 1.10 -> 1.24 with contexts).
         // (Its queue key is its own, not its file's; a file-mate moved ahead changes nothing.)
         if !before.isEmpty, !before.contains(where: { planned.tests[$0].groupWork == test.groupWork }) { return [] }
-        let ranBefore = before.allSatisfy {
+        // The nearest earlier tests within the budget, each weighed by what its first attempt
+        // took when it has reported (a first build predicts from collection alone: dateutil's
+        // tzdata tests, guessed at milliseconds, made a 0.6 s test's retry a 10 s context).
+        var context: [Int] = []
+        var work = 0.0
+        for j in before {  // nearest first
+            work += status[j].firstDuration ?? planned.tests[j].predicted
+            if context.count >= Self.retryContextTests || (work > Self.retryContextSeconds && !context.isEmpty) { break }
+            context.append(j)
+        }
+        // When those already ran before it in its process and grant, the first attempt had the
+        // context a retry could afford: the retry would repeat it, so it runs alone.
+        let ranBefore = context.allSatisfy {
             guard let earlier = status[$0].firstPlace else { return false }
             return earlier.process == place.process && earlier.position < place.position
                 && (lease == 0 || status[$0].firstLease == lease)
         }
         guard !ranBefore else { return [] }
-        var context: [String] = []
-        var work = 0.0
-        for j in before {  // nearest first
-            work += planned.tests[j].predicted
-            if context.count >= Self.retryContextTests || (work > Self.retryContextSeconds && !context.isEmpty) { break }
-            context.append(PerArchName.original(of: planned.tests[j].name))
-        }
-        return context.reversed()
+        return context.reversed().map { PerArchName.original(of: planned.tests[$0].name) }
     }
 }

@@ -23,6 +23,9 @@ final class BuildState {
         /// which lease (a warm pytest session keeps module fixtures only within one grant).
         var firstPlace: RunPlace?
         var firstLease: UInt64 = 0
+        /// How long its first attempt took (seconds), once reported: what running it again as a
+        /// retry's context costs, where a first build's predictions are only guesses.
+        var firstDuration: Double?
     }
 
     /// A failed test waiting for one of its next attempts.

@@ -75,9 +75,10 @@ final class FleetHarness {
     }
 
     /// A worker reports results that say where they ran (`RunPlace`), as real workers do.
-    func report(_ worker: String, lease: UInt64, build: String = "b1", placed results: [(String, Int, Outcome, RunPlace)]) {
+    func report(_ worker: String, lease: UInt64, build: String = "b1", placed results: [(String, Int, Outcome, RunPlace)],
+                duration: Double = 0.01) {
         let batch = ResultBatch(lease: lease, build: build, sequence: nextSequence, results: results.map {
-            TestResult(test: $0.0, attempt: $0.1, outcome: $0.2, duration: 0.01, worker: worker, arch: .x86_64, place: $0.3)
+            TestResult(test: $0.0, attempt: $0.1, outcome: $0.2, duration: duration, worker: worker, arch: .x86_64, place: $0.3)
         })
         nextSequence += 1
         core.receive(.results(batch), from: Self.identity(worker), now: now)

@@ -109,10 +109,36 @@ import Wire
         // test_a is predicted past the context's budget: only test_b, just before test_c, goes.
         let first = try start(fleet, [Self.a, Self.b, Self.c], predicted: [BuildState.retryContextSeconds, 0.5, 0.1])
         fleet.report("w1", lease: first.lease, placed: [
-            (Self.a, 1, .passed, RunPlace(process: 11, position: 0)),
+            (Self.b, 1, .passed, RunPlace(process: 33, position: 0)),
+            (Self.c, 1, .failed, RunPlace(process: 22, position: 0)),
+        ])
+        #expect(retries(fleet).first == GrantedTest(name: Self.c, attempt: 2, context: [Self.b]))
+    }
+
+    @Test func theNearestTestsWithinTheBudgetHavingRunBeforeItMeansNoContext() throws {
+        // test_b ran just before test_c in its process and grant; test_a, elsewhere, took the
+        // budget: a context retry could only repeat the first attempt.
+        let fleet = FleetHarness()
+        let first = try start(fleet, [Self.a, Self.b, Self.c])
+        fleet.report("w1", lease: first.lease, placed: [(Self.a, 1, .passed, RunPlace(process: 11, position: 0))],
+                     duration: BuildState.retryContextSeconds)
+        fleet.report("w1", lease: first.lease, placed: [
             (Self.b, 1, .passed, RunPlace(process: 22, position: 0)),
             (Self.c, 1, .failed, RunPlace(process: 22, position: 1)),
         ])
+        #expect(retries(fleet) == [GrantedTest(name: Self.c, attempt: 2), GrantedTest(name: Self.c, attempt: 3)])
+    }
+
+    @Test func theBudgetWeighsWhatTheFirstAttemptsTookOverAGuess() throws {
+        // A first build guesses milliseconds; test_a and test_b took the budget each: only
+        // test_b, the nearest, goes (dateutil's tzdata file made a 0.6 s test's retry 10 s).
+        let fleet = FleetHarness()
+        let first = try start(fleet, [Self.a, Self.b, Self.c])
+        fleet.report("w1", lease: first.lease, placed: [
+            (Self.a, 1, .passed, RunPlace(process: 11, position: 0)),
+            (Self.b, 1, .passed, RunPlace(process: 11, position: 1)),
+        ], duration: BuildState.retryContextSeconds)
+        fleet.report("w1", lease: first.lease, placed: [(Self.c, 1, .failed, RunPlace(process: 22, position: 0))])
         #expect(retries(fleet).first == GrantedTest(name: Self.c, attempt: 2, context: [Self.b]))
     }
 }
