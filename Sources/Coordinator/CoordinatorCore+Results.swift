@@ -21,12 +21,11 @@ extension CoordinatorCore {
               }),
               lease.worker == identity, lease.build == batch.build, let build = builds[batch.build]
         else {
-            let reason = "lease \(batch.lease) of build \(batch.build) is not held by worker \(worker.id)"
-            if endedLeases.ended(batch.lease, heldBy: identity) {
-                send(.ack(Ack(sequence: batch.sequence, refused: reason + " (revoked before these results came)")), to: identity)
-            } else {
-                refuse(batch, from: identity, reason)
-            }
+            // Results of a lease revoked from this worker are the expected race of stopping work
+            // in flight (see `EndedLeases`): refused all the same, but not logged.
+            let late = endedLeases.ended(batch.lease, heldBy: identity)
+            refuse(batch, from: identity, "lease \(batch.lease) of build \(batch.build) is not held by worker \(worker.id)"
+                       + (late ? " (revoked before these results came)" : ""), logged: !late)
             return
         }
         if batch.answersReclaim != nil {
@@ -127,8 +126,10 @@ extension CoordinatorCore {
         leases[id] = lease
     }
 
-    func refuse(_ batch: ResultBatch, from identity: [UInt8], _ reason: String) {
-        effects.append(.log("refused \(batch.results.count) result(s) for build \(batch.build) from \(printable(identity)): \(reason); nothing stored"))
+    func refuse(_ batch: ResultBatch, from identity: [UInt8], _ reason: String, logged: Bool = true) {
+        if logged {
+            effects.append(.log("refused \(batch.results.count) result(s) for build \(batch.build) from \(printable(identity)): \(reason); nothing stored"))
+        }
         send(.ack(Ack(sequence: batch.sequence, refused: reason)), to: identity)
     }
 
