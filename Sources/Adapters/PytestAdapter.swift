@@ -118,8 +118,26 @@ public struct PytestAdapter: TestAdapter {
     }
 
     public func run(_ tests: [String], of suite: SuiteDefinition, attempt: Int, report: (AdapterResult) -> Void) {
+        // A file's collector twin (`PytestNodeIDs.collectorTwin`) is no node id pytest knows: the
+        // file runs once and each twin asked for takes its result.
+        var requested = Set<String>()
+        var twins: [String: [String]] = [:]
         var seen = Set<String>()
-        var pending = tests.filter { seen.insert($0).inserted }
+        var pending: [String] = []
+        for id in tests where requested.insert(id).inserted {
+            let base = PytestNodeIDs.twinBase(of: id)
+            if let base { twins[base, default: []].append(id) }
+            if seen.insert(base ?? id).inserted { pending.append(base ?? id) }
+        }
+        func deliver(_ result: AdapterResult) {
+            if requested.contains(result.name) { report(result) }
+            for twin in twins[result.name] ?? [] {
+                var copy = result
+                copy.name = twin
+                copy.place = nil  // one report's place in the process; the file's result has it
+                report(copy)
+            }
+        }
         var narrowing = Self.narrowingPlugin(for: suite, cacheRoot: cacheRoot)
         // Each round either runs the batch or removes at least one refused id and tries again.
         for _ in 0..<8 where !pending.isEmpty {
@@ -132,7 +150,7 @@ public struct PytestAdapter: TestAdapter {
             if !batch.refused.isEmpty && batch.cases.allSatisfy({ $0.classname.isEmpty && !$0.testName.contains("::") }) {
                 for id in pending where batch.refused[id] != nil {
                     let collection = batch.collectionError(for: id)
-                    report(AdapterResult(
+                    deliver(AdapterResult(
                         name: id, outcome: .error, duration: 0,
                         output: Self.bytes("[testfleet] pytest could not run this node id: \(batch.refused[id]!)\n"
                                            + (collection?.output ?? ""), cap: suite.outputCap)))
@@ -140,11 +158,11 @@ public struct PytestAdapter: TestAdapter {
                 pending.removeAll { batch.refused[$0] != nil }
                 continue
             }
-            for id in pending { report(batch.result(for: id, suite: suite)) }
+            for id in pending { deliver(batch.result(for: id, suite: suite)) }
             return
         }
         for id in pending {
-            report(AdapterResult(name: id, outcome: .error, duration: 0,
+            deliver(AdapterResult(name: id, outcome: .error, duration: 0,
                                  output: Array("[testfleet] pytest kept refusing this batch's node ids\n".utf8)))
         }
     }

@@ -19,6 +19,11 @@ extension PytestNodeIDs {
     /// suite's), and count only when there are exactly as many as the line says; otherwise the
     /// line is passed over, as a helper's skip is.
     ///
+    /// Under `--doctest-modules` a test module is collected twice, as a `Module` and as a
+    /// `DoctestModule`, and a module that skips at import is two skips under one location
+    /// (`SKIPPED [2] tests/numpy_test.py:11: numpy is not available`): the file's path and its
+    /// collector twin (`collectorTwin(of:ordinal:)`), so the counts are a plain run's.
+    ///
     /// A directory whose `conftest.py` skips at import (`pytest.skip(allow_module_level=True)`:
     /// babel's `tests/benchmarks` without pytest-benchmark) is one skipped test in a plain run
     /// (pytest 8+ loads a directory's conftest while collecting the directory, so the skip is
@@ -52,7 +57,7 @@ extension PytestNodeIDs {
                 continue
             }
             guard path.hasSuffix(".py"), isTestModule(file) else { continue }
-            if seen.insert(path).inserted { modules.append(path) }
+            if seen.insert(path).inserted { modules += reports(of: path, count: count) }
         }
         return modules
     }

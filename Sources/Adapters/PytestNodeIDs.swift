@@ -33,7 +33,8 @@ enum PytestNodeIDs {
     /// Node ids and collection errors from `pytest --collect-only -q` output: the node id lines
     /// up to the first blank line, then `ERROR id` lines of the short summary (modules that
     /// failed to import, classes that could not be collected; they become one test each so
-    /// their error is reported, not lost).
+    /// their error is reported, not lost). A path named again is another collector's error on
+    /// the same file (`--doctest-modules`), listed as its twin (`collectorTwin(of:ordinal:)`).
     static func parseCollection(_ output: String) -> (nodeIDs: [String], brokenCollectors: [String]) {
         var nodeIDs: [String] = []
         var broken: [String] = []
@@ -51,7 +52,8 @@ enum PytestNodeIDs {
             if text.hasPrefix("ERROR "), !text.hasPrefix("ERROR: ") {
                 var path = String(text.dropFirst(6))
                 if let dash = path.range(of: " - ") { path = String(path[..<dash.lowerBound]) }
-                if !broken.contains(path) { broken.append(path) }
+                let before = broken.count { $0 == path || twinBase(of: $0) == path }
+                broken.append(before == 0 ? path : collectorTwin(of: path, ordinal: before + 1))
             }
         }
         return (nodeIDs, broken)

@@ -81,6 +81,7 @@ def _collect(session, args):
     module skipped whole or that could not be collected; returns the items. Raises what pytest
     raises (a UsageError for a path it refuses, a collection crash)."""
     _collected.clear()
+    _collected_count.clear()
     if _files_done or _units_done:
         _queue_conftests_again(session)
     try:
@@ -123,7 +124,7 @@ def _unit_of(node_id):
     """What a grant collects for `node_id`: its file's top-level class or function
     ("file::Name", every parametrisation), or its file when it names no more than that."""
     file, _, rest = node_id.partition("::")
-    if not rest:
+    if not rest or rest.startswith("<collector "):  # a file's other collector (see _with_twins)
         return file
     return file + "::" + rest.split("::", 1)[0].split("[", 1)[0]
 

@@ -148,6 +148,7 @@ def _list_everything(session, path, can_share):
                and (report.failed or ("::" not in node_id and report.skipped
                                       and (_is_test_module(node_id, patterns)
                                            or os.path.isdir(os.path.join(root, node_id)))))]
+    modules = [twin for node_id in modules for twin in _with_twins(node_id)]
     _files_done.update(_file_of(node_id) for node_id in ids + modules)
     _known_ids.update(ids)
     listed = ids + modules
@@ -165,6 +166,14 @@ def _list_everything(session, path, can_share):
     elif _SHARD:
         listed = {"ids": listed}
     _write_atomically(path, json.dumps(listed, ensure_ascii=False))
+
+
+def _with_twins(node_id):
+    """`node_id` and, for a file more than one collector skipped or failed (a Module and a
+    DoctestModule under --doctest-modules), an id for each other one's report: "FILE::<collector
+    2>", as PytestNodeIDs.collectorTwin names them. A plain run counts every such report."""
+    count = _collected_count.get(node_id, 1) if "::" not in node_id else 1
+    return [node_id] + ["%s::<collector %d>" % (node_id, n) for n in range(2, count + 1)]
 
 
 def _moved_between_files(items, files):

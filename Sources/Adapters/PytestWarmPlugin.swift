@@ -126,7 +126,11 @@ _REWRITE_CACHE = os.environ.pop("TESTFLEET_WARM_REWRITE_CACHE", "")
 # A forked child's exit status once it reported every test of its grant.
 _CHILD_DONE = 77
 _reports = {}
+# The last collection's reports by node id, and how many of them were skips or failures: one
+# file's collectors share its node id (a Module and a DoctestModule under --doctest-modules), and
+# a plain run counts each one's skip or error (see _with_twins).
 _collected = {}
+_collected_count = {}
 # Items by node id, and the skip report of each file skipped whole (or the failed report of each
 # file that could not be collected), for the files collected so far.
 _items = {}
@@ -222,6 +226,8 @@ def pytest_collection(session):
 def pytest_collectreport(report):
     if _ACTIVE:
         _collected[report.nodeid] = report
+        if not report.passed:
+            _collected_count[report.nodeid] = _collected_count.get(report.nodeid, 0) + 1
 
 
 # Seconds the running test's setup spent making session-scoped fixtures, and whether one is being

@@ -59,6 +59,43 @@ import Testing
         #expect(PytestNodeIDs.junitKey(of: "tests/benchmarks") == .init(classname: "", name: "tests.benchmarks"))
     }
 
+    /// Under `--doctest-modules` a test module is a `Module` and a `DoctestModule` under one node
+    /// id: one that skips at import is two skips, one that cannot be imported two errors, and
+    /// the reports after the first are the file's collector twins (jsonpickle 4.0.0 counted
+    /// `skipped=25` against a plain run's 28).
+    @Test func eachCollectorsSkipOrErrorOfOneFileIsItsOwnId() {
+        let output = """
+            tests/test_plain.py::test_plain.double
+            tests/test_plain.py::test_double
+
+            =========================== short test summary info ============================
+            ERROR tests/test_broken.py
+            ERROR tests/test_broken.py
+            ERROR tests/test_class.py::TestBroken
+            SKIPPED [2] tests/test_optional.py:4: could not import 'absent'
+            2 tests collected, 2 errors in 2.04s
+            """
+        let parsed = PytestNodeIDs.parseCollection(output)
+        #expect(parsed.brokenCollectors == ["tests/test_broken.py", "tests/test_broken.py::<collector 2>", "tests/test_class.py::TestBroken"])
+        #expect(PytestNodeIDs.skippedModules(in: output, excluding: parsed.nodeIDs + parsed.brokenCollectors) == [
+            "tests/test_optional.py", "tests/test_optional.py::<collector 2>",
+        ])
+    }
+
+    /// A twin runs as its file; nothing else is one, whatever its brackets.
+    @Test func aCollectorTwinNamesItsFile() {
+        #expect(PytestNodeIDs.twinBase(of: "tests/test_x.py::<collector 2>") == "tests/test_x.py")
+        #expect(PytestNodeIDs.twinBase(of: "tests/test_x.py::<collector 13>") == "tests/test_x.py")
+        #expect(PytestNodeIDs.twinBase(of: PytestNodeIDs.collectorTwin(of: "a b/test_ä.py", ordinal: 3)) == "a b/test_ä.py")
+        for other in ["tests/test_x.py", "tests/test_x.py::<collector 1>", "tests/test_x.py::<collector x>",
+                      "tests/test_x.py::test_p[<collector 2>]", "tests/test_x.py::T::<collector 2>",
+                      "tests/test_x.py::<collector ２>"] {
+            #expect(PytestNodeIDs.twinBase(of: other) == nil, "\(other)")
+        }
+        #expect(PytestNodeIDs.reports(of: "t.py", count: 1) == ["t.py"])
+        #expect(PytestNodeIDs.reports(of: "t.py", count: 3) == ["t.py", "t.py::<collector 2>", "t.py::<collector 3>"])
+    }
+
     @Test func theTestModulesBelowAPackageComeFromDisk() throws {
         let dir = try TemporaryDirectory()
         for file in ["pkg/md/__init__.py", "pkg/md/test_a.py", "pkg/md/helper.py", "pkg/md/sub/b_test.py", "pkg/md/sub/data.txt"] {

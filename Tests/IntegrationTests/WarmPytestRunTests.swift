@@ -82,6 +82,34 @@ import Wire
         }
     }
 
+    /// Under `--doctest-modules` (the fixture's addopts) a module that skips at import is two
+    /// skips in a plain run and one that cannot be imported two errors: a report per collector.
+    /// Each is a result, from a warm listing and grants, and from the cold path's
+    /// `--collect-only` and run.
+    @Test func eachCollectorOfAFileCountsAsInAPlainRun() throws {
+        try writeSuite("doctest.toml", fixture: "pytest-doctest-modules", command: "python3 -m pytest")
+        let expected: [String: Outcome] = [
+            "tests/test_plain.py::test_double": .passed, "tests/test_plain.py::test_plain.double": .passed,
+            "tests/test_optional.py": .skipped, "tests/test_optional.py::<collector 2>": .skipped,
+            "tests/test_broken.py": .error, "tests/test_broken.py::<collector 2>": .error,
+        ]
+        for (warm, builds) in [("1", ["first", "later"]), ("0", ["cold"])] {
+            for build in builds {
+                let run = try Testfleet.run(["run", "--local", "2", "--suite", "doctest.toml", "--db", "doctest-\(warm).db",
+                                             "--build", build, "--retries", "0", "--quiet"], in: directory, timeout: 300,
+                                            environment: ["TESTFLEET_WARM": warm, "TESTFLEET_CACHE": directory + "/cache-doctest-\(warm)"])
+                #expect(run.code == 1, "\(build): the broken module fails the gate: \(run.stderr)")
+                let results = try Store(path: directory + "/doctest-\(warm).db").results(build: build)
+                let outcomes = Dictionary(results.map { ($0.test, $0.outcome) }, uniquingKeysWith: { a, _ in a })
+                #expect(outcomes == expected, "\(build): \(outcomes)")
+                let stored = try #require(try Store(path: directory + "/doctest-\(warm).db")
+                    .output(build: build, test: "tests/test_broken.py::<collector 2>", attempt: 1))
+                let text = String(decoding: try OutputCodec.decompress(stored.lz4, originalSize: stored.size), as: UTF8.self)
+                #expect(text.contains("testfleet_fixture_absent_module"), "\(build): the twin carries the collection error: \(text)")
+            }
+        }
+    }
+
     @Test func crashesAndPoisonedStateThroughTheRealBinary() throws {
         // The hanging test is the adapter tests' (PytestWarmTests): here its retries would only cost time.
         try writeSuite("testfleet.toml",
