@@ -118,8 +118,11 @@ TOML
 # `-k` in addopts deselects is not a result, in pytest's JUnit XML nor in testfleet). pytest 9 counts a test whose subtests failed as
 # passed, and each failed subtest as failed (its SUBFAILED lines in the short summary); testfleet
 # records such a test once, as failed, which is what the gate must see: the pairs count it so.
+# Each skipped subtest is in the line's "skipped" too, while pytest counts its test as passed, as
+# testfleet does: the pairs leave out the skips the bench plugin below counted (the file summary() is given;
+# the short summary cannot tell them apart: it labels a group of skips by its first one's kind).
 summary() { python3 -c '
-import re, sys
+import os, re, sys
 text = sys.stdin.read()
 lines = [l for l in text.splitlines() if re.search(r"(passed|failed|error).* in [0-9.]+s", l)]
 if not lines:
@@ -135,8 +138,24 @@ if subfailed:
     parents = set(subfailed) - failed
     counts["failed"] = counts.get("failed", 0) - len(subfailed) + len(parents)
     counts["passed"] = counts.get("passed", 0) - len(parents)
+if len(sys.argv) > 1 and os.path.exists(sys.argv[1]):
+    with open(sys.argv[1]) as skips:
+        counts["skipped"] = counts.get("skipped", 0) - len(skips.read().split())
 print(" ".join(f"{k}={v}" for k, v in sorted(counts.items()) if v))
-'; }
+' "${1:-}"; }
+# A plugin the serial run loads to count the subtests that skipped (see summary()).
+cat > "$work/bench_subtest_skips.py" <<'PY'
+import os
+
+_PATH = os.environ.pop("BENCH_SUBTEST_SKIPS", None)
+
+
+def pytest_runtest_logreport(report):
+    # pytest 9's SubtestReport, pytest-subtests' SubTestReport.
+    if _PATH and report.skipped and type(report).__name__ in ("SubtestReport", "SubTestReport"):
+        with open(_PATH, "a") as skips:
+            skips.write("x\n")
+PY
 # The tests a run ran (passed, failed or errored), from summary()'s pairs.
 ran() { tr ' ' '\n' | awk -F= '$1 == "passed" || $1 == "failed" || $1 == "error" { n += $2 } END { print n + 0 }'; }
 echo "suite: $PROJECT $version tests in $dir; $WORKERS workers; modes TESTFLEET_WARM=$MODES; 1 first + $RUNS later runs each; $(uptime)"
@@ -159,7 +178,9 @@ fi
 serial_runs=()
 for _ in $(seq 1 "${SERIAL_RUNS:-1}"); do
   t0=$(now)
-  got=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-} -q 2>&1 | summary || true)
+  rm -f "$work/subtest-skips"
+  got=$(cd "$dir" && PYTHONPATH="$work${PYTHONPATH:+:$PYTHONPATH}" BENCH_SUBTEST_SKIPS="$work/subtest-skips" \
+        "$py" -m pytest -p no:cacheprovider -p bench_subtest_skips ${PYTEST_ARGS:-} -q 2>&1 | summary "$work/subtest-skips" || true)
   [ -n "$got" ] || { echo "could not read serial pytest's summary line" >&2; exit 1; }
   [ -z "${serial:-}" ] || [ "$got" = "$serial" ] || { echo "serial pytest runs disagree: '$serial' then '$got'" >&2; exit 1; }
   serial=$got; serial_runs+=("$(echo "$(now) - $t0" | bc -l)")

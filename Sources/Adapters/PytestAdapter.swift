@@ -183,6 +183,7 @@ public struct PytestAdapter: TestAdapter {
         var environment = environment(suite)
         // One id per line: the narrowing plugin's input, or pytest's `@argfile` for a long list.
         let idsFile = scratch.appendingPathComponent("node-ids.txt")
+        let skipsFile = scratch.appendingPathComponent("skips.txt")
         let idsWritten = (try? Data(ids.joined(separator: "\n").utf8).write(to: idsFile)) != nil
         // With the plugin the ids go through it alone: on the command line they would follow
         // the command's own paths after `--`, which pytest before 9 refuses ("unrecognized
@@ -190,6 +191,7 @@ public struct PytestAdapter: TestAdapter {
         let narrowed = narrowing != nil && idsWritten
         if narrowed {
             environment[PytestOnlyPlugin.idsVariable] = idsFile.path
+            environment[PytestOnlyPlugin.skipsVariable] = skipsFile.path
             arguments += ["-p", PytestOnlyPlugin.moduleName]
         } else if idsWritten && ids.reduce(0, { $0 + $1.utf8.count + 3 }) > 100_000 {
             arguments.append("@" + idsFile.path)
@@ -215,6 +217,9 @@ public struct PytestAdapter: TestAdapter {
             batch.narrowingRefused = narrowed && PytestOnlyPlugin.wasRefused(output)
             batch.refused = PytestNodeIDs.refusedArguments(in: output, requested: ids)
             batch.unexpectedPasses = PytestNodeIDs.unexpectedPasses(in: output, requested: Set(ids))
+            if narrowed, let skips = try? String(contentsOf: skipsFile, encoding: .utf8) {
+                batch.subtestSkipsOnly = PytestOnlyPlugin.subtestSkipsOnly(in: skips)
+            }
             if FileManager.default.fileExists(atPath: xmlPath) {
                 do {
                     batch.cases = try JUnitParser.parse(contentsOf: xmlPath, outputCap: suite.outputCap)

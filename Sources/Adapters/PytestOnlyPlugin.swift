@@ -10,6 +10,26 @@ enum PytestOnlyPlugin {
     static let moduleName = "testfleet_only"
     /// The environment variable naming the file of node ids, one per line.
     static let idsVariable = "TESTFLEET_ONLY"
+    /// The environment variable naming the file the plugin writes the skips it saw to, one per
+    /// line: `own ID` for a test's own skip, `sub ID` for a skip of one of its subtests (see
+    /// `subtestSkipsOnly(in:)`).
+    static let skipsVariable = "TESTFLEET_SKIPS"
+
+    /// The tests whose only skips were their subtests' (pytest 9's `subtests` fixture and
+    /// unittest's `subTest`, pytest-subtests before it). pytest counts such a test as passed and
+    /// each subtest's skip on its own (`3 passed, 4 skipped, 4 subtests passed`), but its JUnit
+    /// XML gives the test a `<skipped>` child per skipped subtest, the same element as the
+    /// test's own skip: without this, a cold run recorded pathspec 1.1.1's 46 tests with a
+    /// skipped backend subtest as skipped, where pytest says they passed.
+    static func subtestSkipsOnly(in text: String) -> Set<String> {
+        var own = Set<String>()
+        var sub = Set<String>()
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("own ") { own.insert(String(line.dropFirst(4))) }
+            if line.hasPrefix("sub ") { sub.insert(String(line.dropFirst(4))) }
+        }
+        return sub.subtracting(own)
+    }
 
     /// Writes the plugin under `cacheDirectory` and returns the directory to put on `PYTHONPATH`.
     static func install(under cacheDirectory: String) throws -> String {
@@ -28,12 +48,25 @@ enum PytestOnlyPlugin {
 TESTFLEET_ONLY names a file of node ids, one per line: they become the run's arguments in place
 of the files and directories the command line and addopts gave, so only they are collected and
 run. Options, the rootdir and the ini file stay as pytest decided them from the original ones.
+
+TESTFLEET_SKIPS names a file this appends each skip report to, "own ID" or "sub ID" (a
+subtest's): the JUnit XML cannot tell a test's own skip from its subtests'.
 """
 import os
 
 import pytest
 
 _IDS = os.environ.pop("TESTFLEET_ONLY", None)
+_SKIPS = os.environ.pop("TESTFLEET_SKIPS", None)
+
+
+def pytest_runtest_logreport(report):
+    if _SKIPS is None or not report.skipped:
+        return
+    # pytest 9's SubtestReport, pytest-subtests' SubTestReport: both carry the subtest's context.
+    sub = type(report).__name__ in ("SubtestReport", "SubTestReport") and hasattr(report, "context")
+    with open(_SKIPS, "a", encoding="utf-8") as skips:
+        skips.write(("sub " if sub else "own ") + report.nodeid + "\n")
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -183,11 +183,17 @@ def _outcome(reports):
             return "error"
     if any(r.when == "call" and r.failed for r in reports):
         return "failed"
-    if any(r.skipped for r in reports):
+    # A subtest's skip leaves the test passed, as pytest counts it (see PytestOnlyPlugin).
+    if any(r.skipped and not _is_subtest(r) for r in reports):
         return "skipped"
     if any(r.failed for r in reports):
         return "error"
     return "passed" if reports else "error"
+
+
+def _is_subtest(report):
+    """pytest 9's SubtestReport, pytest-subtests' SubTestReport: both carry the subtest's context."""
+    return type(report).__name__ in ("SubtestReport", "SubTestReport") and hasattr(report, "context")
 
 
 def _text(report):

@@ -1,0 +1,26 @@
+import unittest
+
+import pytest
+
+
+class TestBackends(unittest.TestCase):
+    def test_some_backends_missing(self):
+        for backend in ("re", "hyperscan", "re2"):
+            with self.subTest(backend=backend):
+                if backend == "hyperscan":
+                    self.skipTest("No module named 'hyperscan'")
+
+
+def test_native_subtest_skips(subtests):
+    for i in range(3):
+        with subtests.test(i=i):
+            if i == 2:
+                pytest.skip("not on this machine")
+
+
+def test_no_subtests():
+    assert True
+
+
+def test_skips_itself():
+    pytest.skip("its own skip, not a subtest's")
