@@ -16,6 +16,16 @@ import Model
 /// attempt did run after its file's earlier tests (the usual case: a grant is a run of the
 /// collection order) gets no context, and its retries run alone as before.
 ///
+/// A test first in its file takes the previous files' nearest tests instead: the state a plain
+/// run has made by then is not only a module's. semver 3.1.2's `tests/conftest.py` has an
+/// autouse fixture that puts names into pytest's session-wide `doctest_namespace`, and its
+/// `docs/*.rst` doctests, collected after `tests/`, use them: every process of a plain run (and
+/// each pytest-xdist worker, which starts near the head of the order) has run a test of `tests/`
+/// by then. One that testfleet ran alone in a fork server's child failed, and so did its seven
+/// more attempts, each in a fresh child with no context: 1 first build in 6 failed a suite that
+/// serial pytest passes. The previous build's failures sent first (`FailedFirst`) keep their
+/// cheap retries; the nearest tests are taken within the same budget.
+///
 /// "Before it" means in the same grant, too: a warm session tears its module fixtures down
 /// after a grant's last test unless the slot knows its next grant continues the file (the
 /// worker's `SlotLookahead`; the coordinator cannot tell), so a module-scoped fixture that an
@@ -30,10 +40,11 @@ extension BuildState {
     static let retryContextTests = 2_000
 
     /// The context for the first retry of test `index`, whose first attempt failed at `place`
-    /// in lease `lease`: its file's tests before it in the build's order (same suite and arch;
+    /// in lease `lease`: its file's tests before it in the build's order, or the earlier files'
+    /// for the first test of a file (same suite and arch;
     /// the nearest ones within `retryContextSeconds` of their first attempts' durations, or of
-    /// their predictions before they report), or empty when it is not a pytest test, it is first
-    /// in its file, or those nearest ones all ran before it in its process and grant (by their
+    /// their predictions before they report), or empty when it is not a pytest test, it is the
+    /// suite's first, or those nearest ones all ran before it in its process and grant (by their
     /// first attempts' places and leases; lease 0: not known, not compared). Names are the
     /// frameworks' own (no per-arch suffix).
     func retryContext(of index: Int, failedAt place: RunPlace?, lease: UInt64 = 0) -> [String] {
@@ -59,6 +70,21 @@ extension BuildState {
         // retries stay cheap (flask's four broken tests: failure cost 1.10 -> 1.24 with contexts).
         // (Its queue key is its own, not its file's; a file-mate moved ahead changes nothing.)
         if !before.isEmpty, !before.contains(where: { planned.tests[$0].groupWork == test.groupWork }) { return [] }
+        if before.isEmpty {
+            // First in its file: the earlier files' nearest tests (see above), not those the
+            // planner sent ahead of the order; a failed-first test keeps its cheap retries.
+            guard !sentAhead.contains(index) || outOfOrder.contains(index) else { return [] }
+            var work = 0.0
+            while j >= 0, before.count < Self.retryContextTests, work <= Self.retryContextSeconds {
+                let other = planned.tests[j]
+                guard other.suite == test.suite else { break }
+                if other.arch == test.arch && !sentAhead.contains(j) {
+                    before.append(j)
+                    work += status[j].firstDuration ?? other.predicted
+                }
+                j -= 1
+            }
+        }
         // The nearest earlier tests within the budget, each weighed by what its first attempt
         // took when it has reported (a first build predicts from collection alone: dateutil's
         // tzdata tests, guessed at milliseconds, made a 0.6 s test's retry a 10 s context).
@@ -77,6 +103,40 @@ extension BuildState {
                 && (lease == 0 || status[$0].firstLease == lease)
         }
         guard !ranBefore else { return [] }
+        return context.reversed().map { PerArchName.original(of: planned.tests[$0].name) }
+    }
+
+    /// At most this much predicted work runs before a grant's tests that go to a fork server's
+    /// child because the session has run past them (`GrantedTest.fresh`): less than a retry's,
+    /// since such groups are first attempts at a build's end, where every second is the build's.
+    static let freshContextSeconds = 1.0
+
+    /// The context of a grant's first attempts behind the session's place, run before them in
+    /// the fork server's child: the nearest tests before `index` (the first of them) in the
+    /// build's order, of its suite and arch, that neither this grant holds (`excluding`: their
+    /// results are the grant's own) nor the planner sent ahead, within `freshContextSeconds`.
+    /// The child is a process in which no test ran; a plain run reaches them after their
+    /// predecessors, and a test can rely on that across files: semver 3.1.2's `docs/*.rst`
+    /// doctests need names that its `tests/` conftest's autouse fixture puts into the
+    /// session-wide `doctest_namespace`. Borrowed behind a session's place, six of them failed
+    /// their first attempts in a fresh child (2 first builds in 8, each then 2 to 3 times
+    /// slower and its tests recorded as flaky).
+    func freshContext(before index: Int, excluding grant: Set<Int>) -> [String] {
+        let test = planned.tests[index]
+        guard planned.suites.indices.contains(test.suite), planned.suites[test.suite].adapter == .pytest else { return [] }
+        var context: [Int] = []
+        var work = 0.0
+        var j = index - 1
+        while j >= 0, context.count < Self.retryContextTests {
+            let other = planned.tests[j]
+            guard other.suite == test.suite else { break }
+            if other.arch == test.arch, !grant.contains(j), !sentAhead.contains(j) {
+                work += status[j].firstDuration ?? other.predicted
+                if work > Self.freshContextSeconds { break }  // unlike a retry's, never past it
+                context.append(j)
+            }
+            j -= 1
+        }
         return context.reversed().map { PerArchName.original(of: planned.tests[$0].name) }
     }
 }

@@ -85,6 +85,13 @@ extension CoordinatorCore {
             if inOrder && !fresh { reached = max(reached ?? index, index) }
         }
         if reached != furthest { build.furthestWarm[warm] = reached }
+        // Behind the session's place, in order: the fork server's child runs what a plain run
+        // ran just before the first of them, cheaply (`BuildState.freshContext`).
+        if let head = granted.indices.filter({ granted[$0].fresh && !build.sentAhead.contains(tests[$0].index) })
+            .min(by: { tests[$0].index < tests[$1].index })
+        {
+            granted[head].context = build.freshContext(before: tests[head].index, excluding: Set(tests.map(\.index)))
+        }
         build.grantedWork += work
         build.inFlightWork += work
         let indices = tests.map(\.index)

@@ -329,9 +329,16 @@ final class SlotPool: GrantRunner, Sendable {
                             pytest.runForked([name], of: assign.suite, attempt: attempt, key: key,
                                              servers: servers, report: report)
                         }
+                        // After what a plain run ran just before them, when the grant says
+                        // (its results are not the grant's: `report` drops them).
                         let behind = names.filter { fresh.contains($0) }
                         if !behind.isEmpty {
-                            pytest.runForked(behind, of: assign.suite, attempt: attempt, key: key, servers: servers, report: report)
+                            var contexts: [String: [String]] = [:]
+                            for (index, test) in byAttempt[attempt]!.enumerated() where !test.context.isEmpty {
+                                contexts[granted[index]] = test.context
+                            }
+                            pytest.runForked(Self.withContexts(behind, behind.map { contexts[$0] ?? [] }), of: assign.suite,
+                                             attempt: attempt, key: key, servers: servers, report: report)
                         }
                     }
                     let names = names.filter { !alone.contains($0) && !fresh.contains($0) }

@@ -11,10 +11,10 @@ import Wire
     static let tests = (0..<6).map { "tests/test_\($0 / 2).py::test_\($0)" }
 
     /// Two workers on a six-test pytest suite in collection order; `groupWork`: queue keys.
-    func start(groupWork: [Double]? = nil, adapter: AdapterKind = .pytest) -> FleetHarness {
+    func start(groupWork: [Double]? = nil, adapter: AdapterKind = .pytest, predicted: Double = 1) -> FleetHarness {
         let fleet = FleetHarness()
         fleet.hello("w1")
-        var cases = Self.tests.enumerated().map { TestCase(name: $1, suite: 0, predicted: 1, index: $0) }
+        var cases = Self.tests.enumerated().map { TestCase(name: $1, suite: 0, predicted: predicted, index: $0) }
         for index in cases.indices { cases[index].groupWork = groupWork?[index] ?? 1 }
         let planned = PlannedBuild(spec: BuildSpec(id: "b1", suite: "suite.toml"),
                                    suites: [SuiteDefinition(name: "py", adapter: adapter, directory: "/")], tests: cases, grantCost: 1)
@@ -44,6 +44,33 @@ import Wire
         }
         let furthest = again.tests.compactMap { Self.tests.firstIndex(of: $0.name) }.max() ?? 0
         #expect(build.furthestWarm[place] == max(3, furthest))
+    }
+
+    /// The child runs what a plain run ran just before the first of them, within
+    /// `freshContextSeconds` and not the grant's own tests (semver's docs doctests need a name
+    /// an earlier file's autouse fixture puts into the session's `doctest_namespace`).
+    @Test func testsBehindTheSessionsPlaceRunAfterTheirNearestPredecessors() throws {
+        let fleet = start(predicted: 0.1)
+        let build = try #require(fleet.build("b1"))
+        let first = try #require(fleet.assigns(to: "w1").first)
+        #expect(first.tests.count == Self.tests.count, "\(first.tests)")
+        fleet.report("w1", lease: first.lease, placed: [
+            (Self.tests[0], 1, .passed, RunPlace(process: 11, position: 0)),
+            (Self.tests[1], 1, .passed, RunPlace(process: 11, position: 1)),
+        ])
+        build.furthestWarm[BuildState.WarmPlace(worker: "w1", suite: 0)] = 5
+        fleet.core.takeBack(first.lease, reason: "test", shun: false)
+        fleet.drain()
+        fleet.housekeeping()
+        let again = try #require(fleet.assigns(to: "w1").last)
+        #expect(again.tests.map(\.name) == Array(Self.tests[2...]), "\(again.tests)")
+        #expect(again.tests.map(\.context) == [[Self.tests[0], Self.tests[1]], [], [], []], "\(again.tests)")
+
+        // Within the budget, nearest first; never past it, even for the nearest one.
+        #expect(build.freshContext(before: 5, excluding: [5]) == Array(Self.tests[0..<5]))
+        #expect(build.freshContext(before: 5, excluding: [3, 4, 5]) == Array(Self.tests[0..<3]))
+        let slow = start(predicted: BuildState.freshContextSeconds + 0.1)
+        #expect(try #require(slow.build("b1")).freshContext(before: 3, excluding: [3]).isEmpty)
     }
 
     @Test func aFailureSentFirstGoesFreshAndDoesNotMoveTheSessionsPlace() throws {

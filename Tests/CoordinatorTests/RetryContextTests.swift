@@ -86,12 +86,42 @@ import Wire
         #expect(retries(fleet).first == GrantedTest(name: Self.c, attempt: 2, context: [Self.a, Self.b]))
     }
 
-    @Test func theFirstTestOfAFileAndOtherFrameworksGetNoContext() throws {
+    @Test func theFirstTestOfAFileIsRetriedAfterTheEarlierFiles() throws {
+        // semver's docs doctests need names an autouse fixture of tests/conftest.py put into the
+        // session's doctest_namespace: whatever process a plain run gets to them in has run
+        // tests/ first.
+        let docs = "docs/usage.rst::usage.rst"
         let fleet = FleetHarness()
-        let first = try start(fleet, [Self.other, Self.a])
+        let first = try start(fleet, [Self.a, Self.b, docs])
         fleet.report("w1", lease: first.lease, placed: [
-            (Self.other, 1, .passed, RunPlace(process: 11, position: 0)),
+            (Self.a, 1, .passed, RunPlace(process: 11, position: 0)),
+            (Self.b, 1, .passed, RunPlace(process: 11, position: 1)),
+            (docs, 1, .failed, RunPlace(process: 22, position: 0)),
+        ])
+        #expect(retries(fleet).first == GrantedTest(name: docs, attempt: 2, context: [Self.a, Self.b]))
+
+        // Within the budget, nearest first; the suite's own first test has nothing before it.
+        let budget = FleetHarness()
+        let grant = try start(budget, [Self.a, Self.b, docs], predicted: [BuildState.retryContextSeconds, 0.5, 0.1])
+        budget.report("w1", lease: grant.lease, placed: [
+            (Self.b, 1, .passed, RunPlace(process: 33, position: 0)),
+            (docs, 1, .failed, RunPlace(process: 22, position: 0)),
+        ])
+        #expect(retries(budget).first == GrantedTest(name: docs, attempt: 2, context: [Self.b]))
+        let head = FleetHarness()
+        let alone = try start(head, [Self.a, Self.b])
+        head.report("w1", lease: alone.lease, placed: [(Self.a, 1, .failed, RunPlace(process: 22, position: 0))])
+        #expect(retries(head).first == GrantedTest(name: Self.a, attempt: 2))
+    }
+
+    @Test func aFailedFirstTestAndOtherFrameworksGetNoContext() throws {
+        // The previous build's failure, sent first (its own queue key, above the suite's):
+        // its retries stay cheap, first in its file or not.
+        let fleet = FleetHarness()
+        let first = try start(fleet, [Self.other, Self.a], groupWork: [1, 1_000])
+        fleet.report("w1", lease: first.lease, placed: [
             (Self.a, 1, .failed, RunPlace(process: 22, position: 0)),
+            (Self.other, 1, .passed, RunPlace(process: 11, position: 0)),
         ])
         #expect(retries(fleet) == [GrantedTest(name: Self.a, attempt: 2), GrantedTest(name: Self.a, attempt: 3)])
 
