@@ -26,6 +26,7 @@ extension BuildState {
             status[index].firstPlace = result.place
             status[index].firstLease = lease
             status[index].firstDuration = max(0, result.duration)
+            noteFileScale(index, took: max(0, result.duration))
         }
         guard result.outcome.isFailure else {
             // A test whose confirmation runs held others' back lets them go when it passes.

@@ -69,6 +69,9 @@ final class BuildState {
     /// have run past there. A later grant's pytest tests before it are `GrantedTest.fresh`, and
     /// a reclaim does not take a few of them (`backwardAndSmall`).
     var furthestWarm: [WarmPlace: Int] = [:]
+    /// Per file, the first attempts' measured and predicted seconds since one of them outran its
+    /// prediction (`noteFileScale`).
+    var fileTotals: [String: (measured: Double, predicted: Double)] = [:]
     struct WarmPlace: Hashable {
         var worker: String
         var suite: Int
@@ -178,5 +181,24 @@ final class BuildState {
 
     func isReported(_ index: Int, _ attempt: Int) -> Bool {
         attempt < 64 && status[index].reported & (1 << UInt64(attempt)) != 0
+    }
+}
+
+extension BuildState {
+    /// Keeps `pending.fileScales` (see there) for a build whose tests have homes: a file's
+    /// first attempts from the one that outran its prediction on (by `outrunSlackSeconds`).
+    /// Files with none cost one comparison per result.
+    func noteFileScale(_ index: Int, took seconds: Double) {
+        guard !planned.homes.isEmpty else { return }
+        let test = planned.tests[index]
+        let outran = seconds - test.predicted >= CoordinatorCore.outrunSlackSeconds
+        guard outran || !fileTotals.isEmpty else { return }
+        let file = String(TestFile.of(PerArchName.original(of: test.name)))
+        guard outran || fileTotals[file] != nil else { return }
+        var totals = fileTotals[file] ?? (0, 0)
+        totals.measured += seconds
+        totals.predicted += test.predicted
+        fileTotals[file] = totals
+        pending.fileScales[file] = max(1, totals.measured / max(totals.predicted, 0.001))
     }
 }

@@ -178,6 +178,23 @@ import Wire
         #expect(reclaim.lease == held.lease && reclaim.alternate)
     }
 
+    /// The queue learns how far a file's first attempts outran their predictions, from the first
+    /// that did (its mean since), for builds with homes; other files stay unscaled.
+    @Test func aFileWhoseFirstAttemptOutranItsPredictionGetsAScale() throws {
+        let names = ["fast.py::a", "slow.py::a", "slow.py::b", "slow.py::c"]
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        fleet.start(names, predicted: [0.05, 0.05, 0.05, 0.05], homes: (tests: [0, 0, 0, 0], workers: ["w1": 0]))
+        let held = try #require(fleet.assigns(to: "w1").first)
+        fleet.report("w1", lease: held.lease, [("fast.py::a", 1, .passed)], duration: 0.06)
+        fleet.report("w1", lease: held.lease, [("slow.py::a", 1, .passed)], duration: 5.05)
+        let build = try #require(fleet.build("b1"))
+        #expect(Array(build.pending.fileScales.keys) == ["slow.py"])
+        #expect(abs((build.pending.fileScales["slow.py"] ?? 0) - 101) < 1e-6)
+        fleet.report("w1", lease: held.lease, [("slow.py::b", 1, .passed)], duration: 0.05)
+        #expect(abs((build.pending.fileScales["slow.py"] ?? 0) - 51) < 1e-6, "the mean since: 5.1 s over 0.1 s")
+    }
+
     /// Pure: how many times over a lease's waiting tests are expected to take.
     @Test func outrunIsTheLargerOfTheRunningTestsAndTheLatestResultsOverrun() {
         #expect(CoordinatorCore.outrun(pace: 0, runningSeconds: 0, runningPredicted: 1) == 1, "never below 1")

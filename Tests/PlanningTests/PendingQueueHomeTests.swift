@@ -83,6 +83,21 @@ import Model
         #expect(queue.isEmpty)
     }
 
+    /// A file whose tests this build measured at many times their predictions weighs that much
+    /// more: dateutil's last slow tzdata tests, predicted 50 ms each, are lent. Another file's
+    /// scale changes nothing for them.
+    @Test func anEarlierHomesTestsOfAFileThatOutranItsPredictionsAreLent() {
+        var queue = PendingQueue()
+        queue.attendedHomes = [0, 1]
+        queue.add([test("slow.py::1", 0.05, home: 0, key: 5), test("slow.py::2", 0.05, home: 0, key: 5),
+                   test("b.py::1", 1, home: 1, key: 5)])
+        #expect(queue.pop(for: .x86_64, home: 1, maxCount: 10, workBudget: .infinity).map(\.name) == ["b.py::1"])
+        queue.fileScales = ["other.py": 100]
+        #expect(queue.pop(for: .x86_64, home: 1, maxCount: 10, workBudget: .infinity).isEmpty)
+        queue.fileScales["slow.py"] = 30  // 0.1 s predicted, 3 s expected
+        #expect(queue.pop(for: .x86_64, home: 1, maxCount: 1, workBudget: .infinity).map(\.name) == ["slow.py::1"])
+    }
+
     @Test func aPinnedTestIgnoresItsHome() {
         var queue = PendingQueue()
         queue.add([test("arm.py::1", 1, home: 0, arch: .aarch64)])
