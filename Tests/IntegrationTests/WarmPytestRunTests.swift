@@ -65,20 +65,11 @@ import Wire
     /// `tests/benchmarks` was lost from its count): in a warm session's listing and its grants,
     /// in a later build's warm grants, and through the cold path's `--collect-only` and run.
     @Test func aDirectorySkippedByItsConftestIsCounted() throws {
-        try writeSuite("dirs.toml", fixture: "pytest-skipped-directory", command: "python3 -m pytest")
         let expected: [String: Outcome] = ["tests/test_plain.py::test_one": .passed,
                                            "tests/benchmarks": .skipped, "tests/integration": .skipped]
-        for (warm, builds) in [("1", ["first", "later"]), ("0", ["cold"])] {
-            for build in builds {
-                let run = try Testfleet.run(["run", "--local", "2", "--suite", "dirs.toml", "--db", "dirs-\(warm).db",
-                                             "--build", build, "--quiet"], in: directory, timeout: 300,
-                                            environment: ["TESTFLEET_WARM": warm, "TESTFLEET_CACHE": directory + "/cache-\(warm)"])
-                #expect(run.code == 0, "\(build): \(run.stderr)")
-                let results = try Store(path: directory + "/dirs-\(warm).db").results(build: build)
-                let outcomes = Dictionary(results.map { ($0.test, $0.outcome) }, uniquingKeysWith: { a, _ in a })
-                #expect(outcomes == expected, "\(build): \(outcomes)")
-                #expect(results.allSatisfy { $0.attempt == 1 }, "\(build): nothing to retry")
-            }
+        try eachWarmAndColdBuild(of: "pytest-skipped-directory", code: 0) { build, outcomes, results, _ in
+            #expect(outcomes == expected, "\(build): \(outcomes)")
+            #expect(results.allSatisfy { $0.attempt == 1 }, "\(build): nothing to retry")
         }
     }
 
@@ -87,26 +78,17 @@ import Wire
     /// Each is a result, from a warm listing and grants, and from the cold path's
     /// `--collect-only` and run.
     @Test func eachCollectorOfAFileCountsAsInAPlainRun() throws {
-        try writeSuite("doctest.toml", fixture: "pytest-doctest-modules", command: "python3 -m pytest")
         let expected: [String: Outcome] = [
             "tests/test_plain.py::test_double": .passed, "tests/test_plain.py::test_plain.double": .passed,
             "tests/test_optional.py": .skipped, "tests/test_optional.py::<collector 2>": .skipped,
             "tests/test_broken.py": .error, "tests/test_broken.py::<collector 2>": .error,
         ]
-        for (warm, builds) in [("1", ["first", "later"]), ("0", ["cold"])] {
-            for build in builds {
-                let run = try Testfleet.run(["run", "--local", "2", "--suite", "doctest.toml", "--db", "doctest-\(warm).db",
-                                             "--build", build, "--retries", "0", "--quiet"], in: directory, timeout: 300,
-                                            environment: ["TESTFLEET_WARM": warm, "TESTFLEET_CACHE": directory + "/cache-doctest-\(warm)"])
-                #expect(run.code == 1, "\(build): the broken module fails the gate: \(run.stderr)")
-                let results = try Store(path: directory + "/doctest-\(warm).db").results(build: build)
-                let outcomes = Dictionary(results.map { ($0.test, $0.outcome) }, uniquingKeysWith: { a, _ in a })
-                #expect(outcomes == expected, "\(build): \(outcomes)")
-                let stored = try #require(try Store(path: directory + "/doctest-\(warm).db")
-                    .output(build: build, test: "tests/test_broken.py::<collector 2>", attempt: 1))
-                let text = String(decoding: try OutputCodec.decompress(stored.lz4, originalSize: stored.size), as: UTF8.self)
-                #expect(text.contains("testfleet_fixture_absent_module"), "\(build): the twin carries the collection error: \(text)")
-            }
+        // The broken module fails the gate.
+        try eachWarmAndColdBuild(of: "pytest-doctest-modules", arguments: ["--retries", "0"], code: 1) { build, outcomes, _, store in
+            #expect(outcomes == expected, "\(build): \(outcomes)")
+            let stored = try #require(try store.output(build: build, test: "tests/test_broken.py::<collector 2>", attempt: 1))
+            let text = String(decoding: try OutputCodec.decompress(stored.lz4, originalSize: stored.size), as: UTF8.self)
+            #expect(text.contains("testfleet_fixture_absent_module"), "\(build): the twin carries the collection error: \(text)")
         }
     }
 
@@ -115,22 +97,34 @@ import Wire
     /// test's own skip is still a skip. Warm sessions and the cold path (whose JUnit XML cannot
     /// tell the two apart) agree.
     @Test func aTestWhoseSubtestsSkippedPassesAsInAPlainRun() throws {
-        try writeSuite("subtests.toml", fixture: "pytest-subtests", command: "python3 -m pytest")
         let expected: [String: Outcome] = [
             "tests/test_subtests.py::TestBackends::test_some_backends_missing": .passed,
             "tests/test_subtests.py::test_native_subtest_skips": .passed,
             "tests/test_subtests.py::test_no_subtests": .passed,
             "tests/test_subtests.py::test_skips_itself": .skipped,
         ]
+        try eachWarmAndColdBuild(of: "pytest-subtests", code: 0) { build, outcomes, _, _ in
+            #expect(outcomes == expected, "\(build): \(outcomes)")
+        }
+    }
+
+    /// Runs `fixture` through `run --local 2 --quiet` (plus `arguments`) warm, a first and a
+    /// later build on one store, and cold, expecting exit `code`, and hands each build's
+    /// outcomes (one per test), results and store to `check`.
+    func eachWarmAndColdBuild(of fixture: String, arguments: [String] = [], code: Int32,
+                              _ check: (_ build: String, _ outcomes: [String: Outcome], _ results: [StoredResult],
+                                        _ store: Store) throws -> Void) throws {
+        try writeSuite(fixture + ".toml", fixture: fixture, command: "python3 -m pytest")
         for (warm, builds) in [("1", ["first", "later"]), ("0", ["cold"])] {
+            let db = directory + "/\(fixture)-\(warm).db"
             for build in builds {
-                let run = try Testfleet.run(["run", "--local", "2", "--suite", "subtests.toml", "--db", "subtests-\(warm).db",
-                                             "--build", build, "--quiet"], in: directory, timeout: 300,
-                                            environment: ["TESTFLEET_WARM": warm, "TESTFLEET_CACHE": directory + "/cache-subtests-\(warm)"])
-                #expect(run.code == 0, "\(build): \(run.stderr)")
-                let results = try Store(path: directory + "/subtests-\(warm).db").results(build: build)
-                let outcomes = Dictionary(results.map { ($0.test, $0.outcome) }, uniquingKeysWith: { a, _ in a })
-                #expect(outcomes == expected, "\(build): \(outcomes)")
+                let run = try Testfleet.run(["run", "--local", "2", "--suite", fixture + ".toml", "--db", db, "--build", build, "--quiet"]
+                                                + arguments, in: directory, timeout: 300,
+                                            environment: ["TESTFLEET_WARM": warm, "TESTFLEET_CACHE": directory + "/cache-\(fixture)-\(warm)"])
+                #expect(run.code == code, "\(build): \(run.stderr)")
+                let store = try Store(path: db)
+                let results = try store.results(build: build)
+                try check(build, Dictionary(results.map { ($0.test, $0.outcome) }, uniquingKeysWith: { a, _ in a }), results, store)
             }
         }
     }
