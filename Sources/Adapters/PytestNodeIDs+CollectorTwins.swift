@@ -23,8 +23,8 @@ extension PytestNodeIDs {
     static func twinBase(of id: String) -> String? {
         guard id.hasSuffix(">"), let marker = id.range(of: "::<collector ", options: .backwards) else { return nil }
         let ordinal = id[marker.upperBound..<id.index(before: id.endIndex)]
-        guard !ordinal.isEmpty, ordinal.allSatisfy(\.isASCII), Int(ordinal).map({ $0 >= 2 }) == true,
-              !id[..<marker.lowerBound].contains("::")
+        // Only what `collectorTwin` writes: no sign, no leading zero, no path below the file.
+        guard let number = Int(ordinal), number >= 2, String(number) == ordinal, !id[..<marker.lowerBound].contains("::")
         else { return nil }
         return String(id[..<marker.lowerBound])
     }

@@ -38,6 +38,7 @@ enum PytestNodeIDs {
     static func parseCollection(_ output: String) -> (nodeIDs: [String], brokenCollectors: [String]) {
         var nodeIDs: [String] = []
         var broken: [String] = []
+        var reportsOf: [String: Int] = [:]
         var inList = true
         for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
             let text = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
@@ -52,8 +53,8 @@ enum PytestNodeIDs {
             if text.hasPrefix("ERROR "), !text.hasPrefix("ERROR: ") {
                 var path = String(text.dropFirst(6))
                 if let dash = path.range(of: " - ") { path = String(path[..<dash.lowerBound]) }
-                let before = broken.count { $0 == path || twinBase(of: $0) == path }
-                broken.append(before == 0 ? path : collectorTwin(of: path, ordinal: before + 1))
+                reportsOf[path, default: 0] += 1
+                broken.append(reportsOf[path]! == 1 ? path : collectorTwin(of: path, ordinal: reportsOf[path]!))
             }
         }
         return (nodeIDs, broken)

@@ -42,7 +42,19 @@ enum PytestOnlyPlugin {
         output.contains("Error importing plugin \"\(moduleName)\"")
     }
 
-    static let source = #"""
+    static let source = pluginSource + subtestSource
+
+    /// `_is_subtest(report)`, for this plugin and the warm one (`PytestWarmPlugin`), which
+    /// decide a test's outcome from its reports alike. One module's worth of Python.
+    static let subtestSource = #"""
+
+
+def _is_subtest(report):
+    """pytest 9's SubtestReport, pytest-subtests' SubTestReport: both carry the subtest's context."""
+    return type(report).__name__ in ("SubtestReport", "SubTestReport") and hasattr(report, "context")
+"""#
+
+    private static let pluginSource = #"""
 """testfleet's cold-run plugin (loaded with -p testfleet_only; written by the worker).
 
 TESTFLEET_ONLY names a file of node ids, one per line: they become the run's arguments in place
@@ -63,10 +75,8 @@ _SKIPS = os.environ.pop("TESTFLEET_SKIPS", None)
 def pytest_runtest_logreport(report):
     if _SKIPS is None or not report.skipped:
         return
-    # pytest 9's SubtestReport, pytest-subtests' SubTestReport: both carry the subtest's context.
-    sub = type(report).__name__ in ("SubtestReport", "SubTestReport") and hasattr(report, "context")
     with open(_SKIPS, "a", encoding="utf-8") as skips:
-        skips.write(("sub " if sub else "own ") + report.nodeid + "\n")
+        skips.write(("sub " if _is_subtest(report) else "own ") + report.nodeid + "\n")
 
 
 @pytest.hookimpl(tryfirst=True)

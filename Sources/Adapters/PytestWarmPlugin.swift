@@ -191,11 +191,6 @@ def _outcome(reports):
     return "passed" if reports else "error"
 
 
-def _is_subtest(report):
-    """pytest 9's SubtestReport, pytest-subtests' SubTestReport: both carry the subtest's context."""
-    return type(report).__name__ in ("SubtestReport", "SubTestReport") and hasattr(report, "context")
-
-
 def _text(report):
     """A report's long representation; a skip's is its reason (pytest keeps a tuple)."""
     if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
@@ -376,5 +371,5 @@ def _serve(session, ids, results, requests):
         _send(results, {"done": len(order)})
 
 """# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource + sessionScopeSource + twinSource
-    + tempDirectorySource
+    + tempDirectorySource + PytestOnlyPlugin.subtestSource
 }

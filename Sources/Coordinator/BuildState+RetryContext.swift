@@ -52,39 +52,23 @@ extension BuildState {
         guard let place, planned.suites.indices.contains(test.suite), planned.suites[test.suite].adapter == .pytest,
               index > 0
         else { return [] }
-        let name = PerArchName.original(of: test.name)
-        let file = TestFile.of(name)
-        var before: [Int] = []
-        var j = index - 1
-        while j >= 0 {
-            let other = planned.tests[j]
-            guard other.suite == test.suite else { break }
-            let otherName = PerArchName.original(of: other.name)
-            guard TestFile.of(otherName) == file else { break }
-            if other.arch == test.arch { before.append(j) }
-            j -= 1
-        }
+        // Its file's earlier tests (the whole file: the check below looks at all of them).
+        let file = TestFile.of(PerArchName.original(of: test.name))
+        let fileMates = Array(earlierTests(than: index).prefix {
+            TestFile.of(PerArchName.original(of: planned.tests[$0].name)) == file
+        })
         // A test the planner moved ahead of its file on purpose (it failed every attempt of the
         // previous build, `FailedFirst`, or it is long enough to go first) runs without its
         // file's earlier tests by design; a failed-first test had its context retry then. Its
         // retries stay cheap (flask's four broken tests: failure cost 1.10 -> 1.24 with contexts).
         // (Its queue key is its own, not its file's; a file-mate moved ahead changes nothing.)
-        if !before.isEmpty, !before.contains(where: { planned.tests[$0].groupWork == test.groupWork }) { return [] }
-        if before.isEmpty {
-            // First in its file: the earlier files' nearest tests (see above), not those the
-            // planner sent ahead of the order; a failed-first test keeps its cheap retries.
-            guard !sentAhead.contains(index) || outOfOrder.contains(index) else { return [] }
-            var work = 0.0
-            while j >= 0, before.count < Self.retryContextTests, work <= Self.retryContextSeconds {
-                let other = planned.tests[j]
-                guard other.suite == test.suite else { break }
-                if other.arch == test.arch && !sentAhead.contains(j) {
-                    before.append(j)
-                    work += status[j].firstDuration ?? other.predicted
-                }
-                j -= 1
-            }
-        }
+        if !fileMates.isEmpty, !fileMates.contains(where: { planned.tests[$0].groupWork == test.groupWork }) { return [] }
+        // First in its file: the earlier files' nearest tests (see above), not those the planner
+        // sent ahead of the order; a failed-first test keeps its cheap retries.
+        if fileMates.isEmpty, sentAhead.contains(index), !outOfOrder.contains(index) { return [] }
+        let before: AnySequence<Int> = fileMates.isEmpty
+            ? AnySequence(earlierTests(than: index).lazy.filter { !self.sentAhead.contains($0) })
+            : AnySequence(fileMates)
         // The nearest earlier tests within the budget, each weighed by what its first attempt
         // took when it has reported (a first build predicts from collection alone: dateutil's
         // tzdata tests, guessed at milliseconds, made a 0.6 s test's retry a 10 s context).
@@ -131,19 +115,30 @@ extension BuildState {
         guard planned.suites.indices.contains(test.suite), planned.suites[test.suite].adapter == .pytest else { return [] }
         var context: [Int] = []
         var work = 0.0
-        var j = index - 1
-        while j >= 0, context.count < Self.retryContextTests {
-            let other = planned.tests[j]
-            guard other.suite == test.suite else { break }
-            // Only those that reported: a first build's guesses priced pyrsistent's 2 s
-            // hypothesis tests at 50 ms, and its first builds took 3 s longer (7.9 s to 11 s).
-            if other.arch == test.arch, !grant.contains(j), !sentAhead.contains(j), let took = status[j].firstDuration {
-                work += took
-                if work > Self.freshContextSeconds { break }  // unlike a retry's, never past it
-                context.append(j)
-            }
-            j -= 1
+        // Only those that reported: a first build's guesses priced pyrsistent's 2 s hypothesis
+        // tests at 50 ms, and its first builds took 3 s longer (7.9 s to 11 s).
+        for j in earlierTests(than: index) where !grant.contains(j) && !sentAhead.contains(j) {
+            guard context.count < Self.retryContextTests else { break }
+            guard let took = status[j].firstDuration else { continue }
+            work += took
+            if work > Self.freshContextSeconds { break }  // unlike a retry's, never past it
+            context.append(j)
         }
         return context.reversed().map { PerArchName.original(of: planned.tests[$0].name) }
+    }
+
+    /// The tests before `index` in the build's order that share its suite and arch, nearest
+    /// first, up to the suite's start: where both contexts look for what a plain run ran before it.
+    func earlierTests(than index: Int) -> UnfoldSequence<Int, Int> {
+        let test = planned.tests[index]
+        return sequence(state: index - 1) { j in
+            while j >= 0 {
+                let other = self.planned.tests[j]
+                guard other.suite == test.suite else { return nil }
+                j -= 1
+                if other.arch == test.arch { return j + 1 }
+            }
+            return nil
+        }
     }
 }

@@ -65,6 +65,8 @@ extension CoordinatorCore {
         let tracked = pytest || !build.planned.homes.isEmpty
         let furthest = build.furthestWarm[warm]
         var reached = furthest
+        // The first (in plan order) of the tests behind the session's place, and its slot here.
+        var behindHead: (index: Int, slot: Int)?
         for (index, attempt) in tests {
             remaining[index] = attempt
             work += build.planned.tests[index].predicted
@@ -83,14 +85,13 @@ extension CoordinatorCore {
             granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt, context: context, alone: alone,
                                        fresh: fresh))
             if inOrder && !fresh { reached = max(reached ?? index, index) }
+            if fresh && inOrder && index < behindHead?.index ?? .max { behindHead = (index, granted.count - 1) }
         }
         if reached != furthest { build.furthestWarm[warm] = reached }
         // Behind the session's place, in order: the fork server's child runs what a plain run
         // ran just before the first of them, cheaply (`BuildState.freshContext`).
-        if let head = granted.indices.filter({ granted[$0].fresh && !build.sentAhead.contains(tests[$0].index) })
-            .min(by: { tests[$0].index < tests[$1].index })
-        {
-            granted[head].context = build.freshContext(before: tests[head].index, excluding: Set(tests.map(\.index)))
+        if let behindHead {
+            granted[behindHead.slot].context = build.freshContext(before: behindHead.index, excluding: Set(tests.map(\.index)))
         }
         build.grantedWork += work
         build.inFlightWork += work

@@ -196,11 +196,10 @@ private struct Lane: Sendable {
     /// predictions (the first 256 tests; the rest as predicted).
     func expectedWork(scaling scales: [String: Double]) -> Double {
         guard !scales.isEmpty else { return work }
-        var extra = 0.0
-        for test in (urgent + order[head...].prefix(256).map { storage[Int($0)] }).prefix(256) {
-            if let scale = scales[String(TestFile.of(test.name))], scale > 1 { extra += test.predicted * (scale - 1) }
+        let first = urgent.prefix(256) + order[head...].prefix(max(0, 256 - urgent.count)).map { storage[Int($0)] }
+        return first.reduce(work) { total, test in
+            total + test.predicted * max(0, (scales[String(TestFile.of(test.name))] ?? 1) - 1)
         }
-        return work + extra
     }
 
     mutating func pushUrgent(_ test: TestCase) {

@@ -331,13 +331,10 @@ final class SlotPool: GrantRunner, Sendable {
                         }
                         // After what a plain run ran just before them, when the grant says
                         // (its results are not the grant's: `report` drops them).
-                        let behind = names.filter { fresh.contains($0) }
+                        let behind = granted.indices.filter { fresh.contains(granted[$0]) }
                         if !behind.isEmpty {
-                            var contexts: [String: [String]] = [:]
-                            for (index, test) in byAttempt[attempt]!.enumerated() where !test.context.isEmpty {
-                                contexts[granted[index]] = test.context
-                            }
-                            pytest.runForked(Self.withContexts(behind, behind.map { contexts[$0] ?? [] }), of: assign.suite,
+                            let contexts = behind.map { byAttempt[attempt]![$0].context }
+                            pytest.runForked(Self.withContexts(behind.map { granted[$0] }, contexts), of: assign.suite,
                                              attempt: attempt, key: key, servers: servers, report: report)
                         }
                     }
