@@ -201,4 +201,11 @@ extension BuildState {
         fileTotals[file] = totals
         pending.fileScales[file] = max(1, totals.measured / max(totals.predicted, 0.001))
     }
+
+    /// Test `index`'s prediction times its file's scale (`pending.fileScales`), or as predicted.
+    func filePrediction(of index: Int) -> Double {
+        let test = planned.tests[index]
+        guard !pending.fileScales.isEmpty else { return test.predicted }
+        return test.predicted * (pending.fileScales[String(TestFile.of(PerArchName.original(of: test.name)))] ?? 1)
+    }
 }

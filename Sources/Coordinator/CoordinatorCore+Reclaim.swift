@@ -53,12 +53,17 @@ extension CoordinatorCore {
     /// in the suite's collection order that it already ran (`BuildState.furthestWarm`; tests with
     /// homes only), for less predicted work than `PendingQueue.earlierHomeFloorSeconds`:
     /// the queue does not lend an earlier home's last few tests either, for the same reason.
-    /// Expected work does not count here: scaled by a long test that outran its prediction
+    /// The lease's pace does not count here: scaled by a long test that outran its prediction
     /// (pyrsistent's hypothesis tests, 2–3 s, predicted ~1 s), a hundred millisecond tests look
     /// worth a reclaim, and every other one of them went to the idle worker, where 8–29 failed
-    /// after `vector_test.py` had reloaded a module.
+    /// after `vector_test.py` had reloaded a module. Their own files' scales do, as in the
+    /// queue (`PendingQueue.fileScales`): dateutil's first builds gave one worker
+    /// `test_tzpath_data.py`'s last eight tests in one grant, 0.4 s predicted and 11 s taken,
+    /// and the other worker, which had run its first two and then later files, sat idle for
+    /// 10 s (17.2 s against `pytest -n 2`'s 16 s). Such tests go out `fresh` now (a warm session
+    /// never runs a test after later ones), so what is left to weigh is a fresh process's cost.
     static func backwardAndSmall(_ split: Split, _ lease: Lease, _ build: BuildState, thief: WorkerEntry) -> Bool {
-        guard let first = lease.waiting.first, split.predicted < PendingQueue.earlierHomeFloorSeconds,
+        guard let first = lease.waiting.first, split.filePredicted < PendingQueue.earlierHomeFloorSeconds,
               let furthest = build.furthestWarm[BuildState.WarmPlace(worker: thief.id, suite: build.planned.tests[first].suite)]
         else { return false }
         return lease.waiting.dropFirst().contains { $0 < furthest && build.planned.tests[$0].home != nil }
@@ -81,6 +86,8 @@ extension CoordinatorCore {
         var alternate: Bool
         /// The predicted work given back.
         var predicted: Double
+        /// The same, each test weighed by its file's scale (`PendingQueue.fileScales`).
+        var filePredicted: Double
         /// How many times its predictions it is likely to take (`outrun`).
         var scale: Double
         /// The work given back as expected: predicted, times `scale`.
@@ -107,9 +114,11 @@ extension CoordinatorCore {
         let predicted = waiting.map { build.planned.tests[$0].predicted }
         let scale = outrun(pace: lease.pace, runningSeconds: Double(runningFor) / 1000, runningPredicted: predicted[0])
         if scale > 1 {
-            let given = Reclaim.partition(Array(predicted.dropFirst()), alternate: true).given
+            let given = Reclaim.partition(Array(waiting.dropFirst()), alternate: true).given
             guard !given.isEmpty else { return nil }
-            return Split(keepThrough: waiting[0], alternate: true, predicted: given.reduce(0, +), scale: scale)
+            return Split(keepThrough: waiting[0], alternate: true,
+                         predicted: given.reduce(0) { $0 + build.planned.tests[$1].predicted },
+                         filePredicted: given.reduce(0) { $0 + build.filePrediction(of: $1) }, scale: scale)
         }
         let half = predicted.reduce(0, +) / 2
         var cut = waiting.count, tail = 0.0
@@ -117,7 +126,8 @@ extension CoordinatorCore {
             cut -= 1
             tail += predicted[cut]
         }
-        return Split(keepThrough: waiting[cut - 1], alternate: false, predicted: tail, scale: scale)
+        return Split(keepThrough: waiting[cut - 1], alternate: false, predicted: tail,
+                     filePredicted: waiting[cut...].reduce(0) { $0 + build.filePrediction(of: $1) }, scale: scale)
     }
 
     /// How many times their predictions a lease's waiting tests are likely to take: 1, or more

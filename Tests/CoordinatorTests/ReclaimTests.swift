@@ -148,23 +148,29 @@ import Wire
         #expect(paced.assigns(to: "w2").contains { Set($0.tests.map(\.name)).isSubset(of: Set(given)) }, "w2 got some of them")
     }
 
-    /// Each worker's home holds half the tests (t0–t11 and t12–t23, 0.01 s each). w1 takes its
-    /// home and runs its first test for 2 s; w2 runs all of its home and is idle. Scaled by that
-    /// overrun, w1's waiting tests look worth a reclaim (as in
-    /// `aLeaseOutrunningItsPredictionsGivesBackEveryOtherTest`), but when w2's session already ran
-    /// later tests (its home is t12–t23), their predicted 0.1 s is not worth running them out of
-    /// order: w2 waits. When w2's home is t0–t11, the same lease is reclaimed.
+    /// Each worker's home holds half of `names` (0.01 s each). w1 takes its home; w2 runs all of
+    /// its own and is idle. Returns w1's grant.
+    func homesFleet(_ names: [String], w1Home: UInt8) throws -> (FleetHarness, Assign) {
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        fleet.start(names, predicted: Array(repeating: 0.01, count: names.count),
+                    homes: (tests: names.indices.map { $0 < 12 ? 0 : 1 }, workers: ["w1": w1Home, "w2": 1 - w1Home]))
+        let held = try #require(fleet.assigns(to: "w1").first)
+        #expect(held.tests.map(\.name) == Array(names[w1Home == 0 ? 0..<12 : 12..<24]), "w1's home, in order")
+        fleet.hello("w2")
+        let own = try #require(fleet.assigns(to: "w2").first)
+        fleet.report("w2", own, .passed)
+        return (fleet, held)
+    }
+
+    /// w1 runs its home's first test for 2 s. Scaled by that overrun, w1's waiting tests look
+    /// worth a reclaim (as in `aLeaseOutrunningItsPredictionsGivesBackEveryOtherTest`), but when
+    /// w2's session already ran later tests (its home is t12–t23), their predicted 0.1 s is not
+    /// worth running them out of order: w2 waits. When w2's home is t0–t11, the same lease is
+    /// reclaimed.
     @Test func anIdleWorkerDoesNotTakeAFewEarlierTestsOutOfOrder() throws {
         func fleet(w1Home: UInt8) throws -> (FleetHarness, Assign) {
-            let fleet = FleetHarness()
-            fleet.hello("w1")
-            fleet.start(Self.tests, predicted: Array(repeating: 0.01, count: Self.tests.count),
-                        homes: (tests: Self.tests.indices.map { $0 < 12 ? 0 : 1 }, workers: ["w1": w1Home, "w2": 1 - w1Home]))
-            let held = try #require(fleet.assigns(to: "w1").first)
-            #expect(held.tests.map(\.name) == Array(Self.tests[w1Home == 0 ? 0..<12 : 12..<24]), "w1's home, in order")
-            fleet.hello("w2")
-            let own = try #require(fleet.assigns(to: "w2").first)
-            fleet.report("w2", own, .passed)
+            let (fleet, held) = try homesFleet(Self.tests, w1Home: w1Home)
             fleet.now += 2000
             fleet.heartbeat(from: "w1")
             fleet.heartbeat(from: "w2")
@@ -176,6 +182,25 @@ import Wire
         let (ahead, held) = try fleet(w1Home: 1)
         let reclaim = try #require(reclaims(ahead).first, "w2 ran t0–t11: t14, t16, … come after them, reclaimed as ever")
         #expect(reclaim.lease == held.lease && reclaim.alternate)
+    }
+
+    /// The same earlier tests are worth it when their own file outran its predictions (dateutil's
+    /// first builds: `test_tzpath_data.py`'s last eight tests, guessed at 50 ms and taking 11 s,
+    /// kept by one worker while the other, past them, sat idle for 10 s). Only the file's own
+    /// results count: a slow test of another file leaves them unreclaimed.
+    @Test func earlierTestsOfAFileThatOutranItsPredictionsAreReclaimed() throws {
+        let names = (0..<24).map { $0 < 12 ? "slow.py::t\($0)" : "later.py::t\($0)" }
+        let (fleet, held) = try homesFleet(names, w1Home: 0)
+        fleet.report("w1", lease: held.lease, [(names[0], 1, .passed)], duration: 2)
+        fleet.housekeeping()
+        let reclaim = try #require(reclaims(fleet).first, "0.05 s predicted, 200 times over: 10 s expected")
+        #expect(reclaim.lease == held.lease && reclaim.alternate)
+
+        let other = ["other.py::t0"] + names.dropFirst()
+        let (unscaled, lease) = try homesFleet(other, w1Home: 0)
+        unscaled.report("w1", lease: lease.lease, [(other[0], 1, .passed)], duration: 2)
+        unscaled.housekeeping()
+        #expect(reclaims(unscaled).isEmpty, "other.py outran; slow.py's 0.05 s stays with w1")
     }
 
     /// The queue learns how far a file's first attempts outran their predictions, from the first
