@@ -64,7 +64,7 @@ extension BuildState {
             return false
         }
         status[index].lastWorker = result.worker
-        if attempt == 1 {
+        if attempt == 1 && !cannotPass {
             let context = retryContext(of: index, failedAt: result.place, lease: lease)
             if !context.isEmpty { retryContexts[index] = context }
         }

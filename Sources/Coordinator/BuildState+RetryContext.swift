@@ -26,6 +26,16 @@ import Model
 /// serial pytest passes. The previous build's failures sent first (`FailedFirst`) keep their
 /// cheap retries; the nearest tests are taken within the same budget.
 ///
+/// Once the build cannot pass (`cannotPass`: a test failed every attempt and the gate cannot
+/// excuse it), retries run without a context. The verdict is already a failure, and a retry
+/// only tells a flaky test from a broken one in the record; a test that passes only after its
+/// predecessors is then recorded as failed in that build, as it would be by a runner without
+/// contexts. Why: the context is most of what a late failure's retries cost, and they are the
+/// build's tail. In dateutil's first builds (three broken tests; the first one is confirmed
+/// broken within 2 s), `test_dst_matches_tzdata_zi[tzpath]` fails near the end, and its context
+/// retry ran 3–4.9 s of tzdata tests after that, against 0.8 s for the test alone: first builds
+/// took 20–22 s against 14–15 s with `--retries 0`.
+///
 /// "Before it" means in the same grant, too: a warm session tears its module fixtures down
 /// after a grant's last test unless the slot knows its next grant continues the file (the
 /// worker's `SlotLookahead`; the coordinator cannot tell), so a module-scoped fixture that an

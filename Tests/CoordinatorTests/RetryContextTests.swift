@@ -45,6 +45,21 @@ import Wire
                                    GrantedTest(name: Self.c, attempt: 3)])
     }
 
+    /// Once the build cannot pass (another test failed every attempt and blocks it), the same
+    /// failure is retried alone: the verdict is a failure whatever the retry does.
+    @Test func aBuildThatCannotPassRetriesWithoutContext() throws {
+        let fleet = FleetHarness()
+        let first = try start(fleet, [Self.a, Self.b, Self.c, Self.other])
+        let build = try #require(fleet.build("b1"))
+        build.stopConfirming()
+        fleet.report("w1", lease: first.lease, placed: [
+            (Self.a, 1, .passed, RunPlace(process: 11, position: 0)), (Self.b, 1, .passed, RunPlace(process: 11, position: 1)),
+            (Self.c, 1, .failed, RunPlace(process: 22, position: 0)), (Self.other, 1, .passed, RunPlace(process: 22, position: 1)),
+        ])
+        #expect(retries(fleet) == [GrantedTest(name: Self.c, attempt: 2), GrantedTest(name: Self.c, attempt: 3)])
+        #expect(build.retryContexts.isEmpty)
+    }
+
     @Test func aTestThatFailedAfterItsFilesEarlierTestsIsRetriedAlone() throws {
         let fleet = FleetHarness()
         let first = try start(fleet, [Self.a, Self.b, Self.c])
