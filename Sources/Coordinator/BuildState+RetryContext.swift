@@ -46,14 +46,23 @@ import Model
 extension BuildState {
     /// At most this much predicted work runs as a retry's context (its nearest predecessors).
     static let retryContextSeconds = 3.0
+    /// Below that, a context is worth at most what the test's first attempt took, and at least
+    /// this much. Why: a retry's context runs on a slot, and at a build's end it is the build's
+    /// tail; a context of several times the test's own cost made a single late failure's retries
+    /// cost more than the rest of its handling. dateutil's first builds with one broken test
+    /// left (`test_dst_matches_tzdata_zi[tzpath]`, 0.8 s, after 3 s of tzdata tests) took 17–20 s
+    /// against 12.7–14.3 s with `--retries 0`. The tests a retry needs before it are its nearest
+    /// ones, and those that suites are known to need are milliseconds: pint's
+    /// `test_issue86`, semver's `tests/` tests before its docs doctests.
+    static let retryContextFloorSeconds = 0.5
     /// ... and at most this many tests.
     static let retryContextTests = 2_000
 
     /// The context for the first retry of test `index`, whose first attempt failed at `place`
     /// in lease `lease`: its file's tests before it in the build's order, or the earlier files'
     /// for the first test of a file (same suite and arch;
-    /// the nearest ones within `retryContextSeconds` of their first attempts' durations, or of
-    /// their predictions before they report), or empty when it is not a pytest test, it is the
+    /// the nearest ones within `contextBudget(of:)` of their first attempts' durations, or of
+    /// their predictions, times their files' scales, before they report), or empty when it is not a pytest test, it is the
     /// suite's first, or those nearest ones all ran before it in its process and grant (by their
     /// first attempts' places and leases; lease 0: not known, not compared). Names are the
     /// frameworks' own (no per-arch suffix).
@@ -84,9 +93,10 @@ extension BuildState {
         // tzdata tests, guessed at milliseconds, made a 0.6 s test's retry a 10 s context).
         var context: [Int] = []
         var work = 0.0
+        let budget = contextBudget(of: index)
         for j in before {  // nearest first
-            work += status[j].firstDuration ?? planned.tests[j].predicted
-            if context.count >= Self.retryContextTests || (work > Self.retryContextSeconds && !context.isEmpty) { break }
+            work += status[j].firstDuration ?? filePrediction(of: j)
+            if context.count >= Self.retryContextTests || (work > budget && !context.isEmpty) { break }
             context.append(j)
         }
         // When those already ran before it in its process and grant, the first attempt had the
@@ -98,6 +108,12 @@ extension BuildState {
         }
         guard !ranBefore else { return [] }
         return context.reversed().map { PerArchName.original(of: planned.tests[$0].name) }
+    }
+
+    /// How much of its nearest predecessors' work test `index`'s retry context may hold: what its
+    /// first attempt took, within `retryContextFloorSeconds` and `retryContextSeconds`.
+    func contextBudget(of index: Int) -> Double {
+        min(Self.retryContextSeconds, max(Self.retryContextFloorSeconds, status[index].firstDuration ?? 0))
     }
 
     /// At most this much measured work (what their first attempts took) runs before a grant's

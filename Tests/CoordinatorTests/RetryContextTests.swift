@@ -186,4 +186,23 @@ import Wire
         fleet.report("w1", lease: first.lease, placed: [(Self.c, 1, .failed, RunPlace(process: 22, position: 0))])
         #expect(retries(fleet).first == GrantedTest(name: Self.c, attempt: 2, context: [Self.b]))
     }
+
+    /// A context is worth at most what the failing test's first attempt took (at least the
+    /// floor): a 0.8 s test at a build's end paid 3 s of predecessors for each first retry.
+    @Test func theBudgetIsWhatTheTestItselfTookAboveAFloor() throws {
+        func context(failedAfter seconds: Double) throws -> [String] {
+            let fleet = FleetHarness()
+            let first = try start(fleet, [Self.a, Self.b, Self.c])
+            let each = BuildState.retryContextFloorSeconds * 0.8
+            fleet.report("w1", lease: first.lease, placed: [
+                (Self.a, 1, .passed, RunPlace(process: 11, position: 0)),
+                (Self.b, 1, .passed, RunPlace(process: 11, position: 1)),
+            ], duration: each)
+            fleet.report("w1", lease: first.lease, placed: [(Self.c, 1, .failed, RunPlace(process: 22, position: 0))],
+                         duration: seconds)
+            return try #require(retries(fleet).first).context
+        }
+        #expect(try context(failedAfter: 0.01) == [Self.b], "a millisecond test: the floor holds test_b only")
+        #expect(try context(failedAfter: 2 * BuildState.retryContextFloorSeconds) == [Self.a, Self.b])
+    }
 }
