@@ -127,9 +127,11 @@ extension BuildState {
     /// so the ones not yet granted are dropped and the tests being confirmed end as failed, as
     /// if the build's budget of confirming tests had run out (the core revokes the runs already
     /// granted: `CoordinatorCore.blockingAnswered`). Ordinary retries go on: they tell a flaky test from
-    /// a broken one in the record, whatever the verdict.
+    /// a broken one in the record, whatever the verdict; they run without contexts from then on
+    /// (see `retryContext`), so the ones kept for retries not yet granted are dropped too.
     func stopConfirming() {
         cannotPass = true
+        retryContexts.removeAll()
         failedConfirmations.removeAll()
         awaitingBlockingAnswer.removeAll()
         let lastOrdinary = planned.spec.maxAttempts

@@ -72,9 +72,9 @@ extension BuildState {
               index > 0
         else { return [] }
         // Its file's earlier tests (the whole file: the check below looks at all of them).
-        let file = TestFile.of(PerArchName.original(of: test.name))
+        let file = TestFile.of(test: test.name)
         let fileMates = Array(earlierTests(than: index).prefix {
-            TestFile.of(PerArchName.original(of: planned.tests[$0].name)) == file
+            TestFile.of(test: planned.tests[$0].name) == file
         })
         // A test the planner moved ahead of its file on purpose (it failed every attempt of the
         // previous build, `FailedFirst`, or it is long enough to go first) runs without its

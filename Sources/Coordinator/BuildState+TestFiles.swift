@@ -18,7 +18,7 @@ extension BuildState {
         var seen = Set<Substring>()
         var files: [String] = []
         for test in planned.tests where test.suite == suite {
-            let file = TestFile.of(PerArchName.original(of: test.name))
+            let file = TestFile.of(test: test.name)
             if seen.insert(file).inserted { files.append(String(file)) }
         }
         testFiles[suite] = files

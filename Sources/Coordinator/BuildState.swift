@@ -193,7 +193,7 @@ extension BuildState {
         let test = planned.tests[index]
         let outran = seconds - test.predicted >= CoordinatorCore.outrunSlackSeconds
         guard outran || !fileTotals.isEmpty else { return }
-        let file = String(TestFile.of(PerArchName.original(of: test.name)))
+        let file = String(TestFile.of(test: test.name))
         guard outran || fileTotals[file] != nil else { return }
         var totals = fileTotals[file] ?? (0, 0)
         totals.measured += seconds
@@ -206,6 +206,6 @@ extension BuildState {
     func filePrediction(of index: Int) -> Double {
         let test = planned.tests[index]
         guard !pending.fileScales.isEmpty else { return test.predicted }
-        return test.predicted * (pending.fileScales[String(TestFile.of(PerArchName.original(of: test.name)))] ?? 1)
+        return test.predicted * (pending.fileScales[String(TestFile.of(test: test.name))] ?? 1)
     }
 }

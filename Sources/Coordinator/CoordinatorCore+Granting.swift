@@ -70,9 +70,7 @@ extension CoordinatorCore {
         for (index, attempt) in tests {
             remaining[index] = attempt
             work += build.planned.tests[index].predicted
-            // Once the build cannot pass, a retry's context buys nothing for the verdict (see
-            // `BuildState.retryContext`).
-            let context = attempt == 2 && !build.cannotPass ? build.retryContexts[index] ?? [] : []
+            let context = attempt == 2 ? build.retryContexts[index] ?? [] : []
             let alone = attempt == 1 && build.outOfOrder.contains(index)
             // A test sent ahead on purpose (failed-first, long) does not move the session's place.
             let ahead = build.sentAhead.contains(index)

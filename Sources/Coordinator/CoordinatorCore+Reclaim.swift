@@ -63,10 +63,13 @@ extension CoordinatorCore {
     /// 10 s (17.2 s against `pytest -n 2`'s 16 s). Such tests go out `fresh` now (a warm session
     /// never runs a test after later ones), so what is left to weigh is a fresh process's cost.
     static func backwardAndSmall(_ split: Split, _ lease: Lease, _ build: BuildState, thief: WorkerEntry) -> Bool {
-        guard let first = lease.waiting.first, split.filePredicted < PendingQueue.earlierHomeFloorSeconds,
-              let furthest = build.furthestWarm[BuildState.WarmPlace(worker: thief.id, suite: build.planned.tests[first].suite)]
+        // Scales are at least 1: a split worth the floor as predicted is worth it weighed too.
+        let waiting = lease.waiting
+        guard let first = waiting.first, split.predicted < PendingQueue.earlierHomeFloorSeconds,
+              let furthest = build.furthestWarm[BuildState.WarmPlace(worker: thief.id, suite: build.planned.tests[first].suite)],
+              waiting.dropFirst().contains(where: { $0 < furthest && build.planned.tests[$0].home != nil })
         else { return false }
-        return lease.waiting.dropFirst().contains { $0 < furthest && build.planned.tests[$0].home != nil }
+        return split.given(of: waiting).reduce(0) { $0 + build.filePrediction(of: $1) } < PendingQueue.earlierHomeFloorSeconds
     }
 
     /// Whether `worker` has started `lease`: a worker runs its grants in the order they came, as
@@ -86,12 +89,16 @@ extension CoordinatorCore {
         var alternate: Bool
         /// The predicted work given back.
         var predicted: Double
-        /// The same, each test weighed by its file's scale (`PendingQueue.fileScales`).
-        var filePredicted: Double
         /// How many times its predictions it is likely to take (`outrun`).
         var scale: Double
         /// The work given back as expected: predicted, times `scale`.
         var work: Double { predicted * scale }
+
+        /// The tests of `waiting` (the lease's, as `reclaimSplit` saw them) it gives back.
+        func given(of waiting: [Int]) -> [Int] {
+            guard let kept = waiting.firstIndex(of: keepThrough) else { return [] }
+            return Reclaim.partition(Array(waiting[(kept + 1)...]), alternate: alternate).given
+        }
     }
 
     /// Where to cut a lease: its tests still waiting (no result arrived), in the order its worker
@@ -114,11 +121,9 @@ extension CoordinatorCore {
         let predicted = waiting.map { build.planned.tests[$0].predicted }
         let scale = outrun(pace: lease.pace, runningSeconds: Double(runningFor) / 1000, runningPredicted: predicted[0])
         if scale > 1 {
-            let given = Reclaim.partition(Array(waiting.dropFirst()), alternate: true).given
+            let given = Reclaim.partition(Array(predicted.dropFirst()), alternate: true).given
             guard !given.isEmpty else { return nil }
-            return Split(keepThrough: waiting[0], alternate: true,
-                         predicted: given.reduce(0) { $0 + build.planned.tests[$1].predicted },
-                         filePredicted: given.reduce(0) { $0 + build.filePrediction(of: $1) }, scale: scale)
+            return Split(keepThrough: waiting[0], alternate: true, predicted: given.reduce(0, +), scale: scale)
         }
         let half = predicted.reduce(0, +) / 2
         var cut = waiting.count, tail = 0.0
@@ -126,8 +131,7 @@ extension CoordinatorCore {
             cut -= 1
             tail += predicted[cut]
         }
-        return Split(keepThrough: waiting[cut - 1], alternate: false, predicted: tail,
-                     filePredicted: waiting[cut...].reduce(0) { $0 + build.filePrediction(of: $1) }, scale: scale)
+        return Split(keepThrough: waiting[cut - 1], alternate: false, predicted: tail, scale: scale)
     }
 
     /// How many times their predictions a lease's waiting tests are likely to take: 1, or more

@@ -7,6 +7,12 @@ public enum TestFile {
         return name[..<separator.lowerBound]
     }
 
+    /// The file of a test of a build, whose name may be a per-arch copy (`name@arch`,
+    /// `PerArchName`): a module listed as one test keeps its path without the suffix.
+    public static func of(test name: String) -> Substring {
+        of(PerArchName.original(of: name))
+    }
+
     /// What a warm pytest session collects for `name` on its own: the file and its first name
     /// below it without parameters (a top-level class or function: `f.py::TestX` for
     /// `f.py::TestX::test_y[1]`), or the file for a name that is no more than that. The warm
