@@ -231,6 +231,7 @@ extension PytestAdapter {
             environment["TESTFLEET_WARM_LIST"] = listing
             if let share, share.count > 1 { environment["TESTFLEET_WARM_SHARD"] = share.text }
         }
+        environment["TESTFLEET_WARM_RANGES"] = PytestWarmPlugin.statementRangeDirectory(under: cacheRoot)
         if let cache = PythonBytecode.rewriteCache(suite: suite.environment, inherited: inheritedEnvironment, cacheRoot: cacheRoot) {
             environment["TESTFLEET_WARM_REWRITE_CACHE"] = cache
         }

@@ -30,19 +30,27 @@ def _keep_source_trees():
         return
 
     def getstatementrange_ast(lineno, source, assertion=False, astnode=None):
+        if astnode is not None:
+            return original(lineno, source, assertion, astnode)
+        try:
+            text = "\n".join(source.lines)
+        except Exception:
+            return original(lineno, source, assertion, astnode)
+        key, kept = _kept_range(text, lineno, assertion)
+        if kept is not None:
+            # No tree: pytest's callers only hand it back to this function.
+            return None, kept[0], kept[1]
+        astnode = _source_trees.get(text)
         if astnode is None:
-            try:
-                text = "\n".join(source.lines)
-            except Exception:
-                return original(lineno, source, assertion, astnode)
-            astnode = _source_trees.get(text)
-            if astnode is None:
-                astnode = _parse_source(text)
-                if astnode is None:  # what pytest does with a text that does not parse
-                    return original(lineno, source, assertion, None)
-                if _FORK:  # a fork server's child: its server learns it (see _save_learned)
-                    _new_source_texts.append(text)
-        return original(lineno, source, assertion, astnode)
+            astnode = _parse_source(text)
+            if astnode is None:  # what pytest does with a text that does not parse
+                return original(lineno, source, assertion, None)
+            if _FORK:  # a fork server's child: its server learns it (see _save_learned)
+                _new_source_texts.append(text)
+        found = original(lineno, source, assertion, astnode)
+        if key is not None:
+            _keep_range(key, lineno, assertion, found)
+        return found
 
     getstatementrange_ast._testfleet = True
     source_module.getstatementrange_ast = getstatementrange_ast

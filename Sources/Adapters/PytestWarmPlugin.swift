@@ -370,6 +370,6 @@ def _serve(session, ids, results, requests):
         _run(order, results, requests)
         _send(results, {"done": len(order)})
 
-"""# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource + sessionScopeSource + twinSource
+"""# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource + statementRangeSource + sessionScopeSource + twinSource
     + tempDirectorySource + PytestOnlyPlugin.subtestSource
 }

@@ -29,10 +29,13 @@ import Testing
         ((try? String(contentsOfFile: starts, encoding: .utf8)) ?? "").split(separator: "\n").count
     }
 
-    func runForked(_ ids: [String], attempt: Int = 2, _ suite: SuiteDefinition, _ servers: PytestForkServers) -> [String: AdapterResult] {
+    /// Runs `ids` in a child of `servers`' server, its caches under `cacheRoot` (the scratch
+    /// directory when not given: what one run keeps never reaches another).
+    func runForked(_ ids: [String], attempt: Int = 2, _ suite: SuiteDefinition, _ servers: PytestForkServers,
+                   cacheRoot: String? = nil) -> [String: AdapterResult] {
         var results: [String: AdapterResult] = [:]
         var reported = 0
-        PytestAdapter().runForked(ids, of: suite, attempt: attempt, key: "k", servers: servers) {
+        PytestAdapter(cacheRoot: cacheRoot ?? scratch.path).runForked(ids, of: suite, attempt: attempt, key: "k", servers: servers) {
             reported += 1
             results[$0.name] = $0
         }
@@ -146,6 +149,32 @@ import Testing
         try FileManager.default.removeItem(atPath: parseLog)
         _ = try runPlainTwice(test, suite)
         #expect(Set(parsers()).count == 2)
+    }
+
+    /// Where a failure's statements start and end, found once, spares every later process on
+    /// the machine the parse: a retry on another worker (another server, which no child taught)
+    /// shows the same report without parsing anything; under another cache it parses again.
+    @Test func anotherServersChildReportsAFailureFromTheStatementRangesAnEarlierChildKept() throws {
+        let (suite, parseLog) = loggingSuite("PARSE_LOG")
+        let test = "tests/test_fails.py::test_fails"
+        func failure(cacheRoot: String? = nil) throws -> String {
+            let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
+            defer { servers.shutdown() }
+            let result = try #require(runForked([test], attempt: 2, suite, servers, cacheRoot: cacheRoot)[test])
+            #expect(result.outcome == .failed)
+            return String(decoding: result.output, as: UTF8.self)
+        }
+        let first = try failure()
+        #expect(first.contains("assert 1 + 1 == expected + 1"))
+        #expect(!lines(parseLog).isEmpty, "the first child parsed the file to show its failure")
+        try FileManager.default.removeItem(atPath: parseLog)
+
+        #expect(try failure() == first)
+        #expect(lines(parseLog).isEmpty, "a new server's child found the ranges and parsed nothing")
+
+        // The control: a worker with another cache directory parses it.
+        #expect(try failure(cacheRoot: scratch.path + "/other") == first)
+        #expect(!lines(parseLog).isEmpty)
     }
 
     @Test func aPrestartedServerIsUsedAndAChildsSegfaultIsAnErrorWhileTheServerLivesOn() throws {
