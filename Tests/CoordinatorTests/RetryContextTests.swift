@@ -13,9 +13,9 @@ import Wire
     /// One pytest build of `tests` (collection order) on one worker, its first lease returned;
     /// `groupWork`: the tests' queue keys (the planner's: a test moved ahead has its own).
     func start(_ fleet: FleetHarness, _ tests: [String], predicted: [Double]? = nil, groupWork: [Double]? = nil,
-               adapter: AdapterKind = .pytest) throws -> Assign {
+               adapter: AdapterKind = .pytest, confirmAttempts: Int = 0) throws -> Assign {
         fleet.hello("w1")
-        let spec = BuildSpec(id: "b1", suite: "suite.toml", maxAttempts: 3)
+        let spec = BuildSpec(id: "b1", suite: "suite.toml", maxAttempts: 3, confirmAttempts: confirmAttempts)
         var cases = tests.enumerated().map { TestCase(name: $1, suite: 0, predicted: predicted?[$0] ?? 0.01, index: $0) }
         for (index, key) in (groupWork ?? []).enumerated() { cases[index].groupWork = key }
         let planned = PlannedBuild(
