@@ -10,7 +10,7 @@ def _fresh_beside(pyc, source):
     would take it for `source` (its own checks): installed packages ship such bytecode."""
     from importlib import _bootstrap_external as external
     try:
-        with open(pyc, "rb") as f:
+        with _open_file(pyc, "rb") as f:
             data = f.read(16)
         stat = os.stat(source)
         details = {"name": source, "path": pyc}

@@ -26,10 +26,12 @@ _RANGES = os.environ.pop("TESTFLEET_WARM_RANGES", "")  # where ranges are kept (
 _RANGE_FILE_LIMIT = 4096  # source texts with kept ranges; past it the oldest half goes
 _range_files = {}  # text key -> {"line assertion": [start, end]}, as read or written here
 _range_salt = []  # pytest's and Python's versions: another version may find other ranges
+# Imported with the plugin, not at report time: the report is made before the failed test's
+# teardown, while what the test replaced may still be in place.
+import hashlib
 
 
 def _range_key(text):
-    import hashlib
     if not _range_salt:
         _range_salt.append(("%s\n%s\n" % (pytest.__version__, sys.version)).encode())
     digest = hashlib.blake2b(_range_salt[0], digest_size=16)
@@ -39,9 +41,9 @@ def _range_key(text):
 
 def _read_ranges(path):
     try:
-        with open(path, "rb") as f:
+        with _open_file(path, "rb") as f:
             ranges = json.loads(f.read())
-    except (OSError, ValueError):
+    except Exception:  # missing, half-written by a killed process, or a test's stand-in in the way
         return {}
     return ranges if isinstance(ranges, dict) else {}
 
@@ -51,17 +53,17 @@ def _kept_range(text, lineno, assertion):
     directory was given or the text cannot be keyed."""
     if not _RANGES:
         return None, None
-    try:
+    try:  # nothing here may break the report (a test's stand-ins are still in place)
         key = _range_key(text)
+        ranges = _range_files.get(key)
+        if ranges is None:
+            ranges = _read_ranges(os.path.join(_RANGES, key))
+            while len(_range_files) >= _TREE_LIMIT:
+                _range_files.pop(next(iter(_range_files)))
+            _range_files[key] = ranges
+        found = ranges.get("%d %d" % (lineno, bool(assertion)))
     except Exception:
         return None, None
-    ranges = _range_files.get(key)
-    if ranges is None:
-        ranges = _read_ranges(os.path.join(_RANGES, key))
-        while len(_range_files) >= _TREE_LIMIT:
-            _range_files.pop(next(iter(_range_files)))
-        _range_files[key] = ranges
-    found = ranges.get("%d %d" % (lineno, bool(assertion)))
     if isinstance(found, list) and len(found) == 2 and all(type(value) is int for value in found):
         return key, (found[0], found[1])
     return key, None
@@ -82,7 +84,7 @@ def _keep_range(key, lineno, assertion, found):
         _range_files[key] = ranges
         os.makedirs(_RANGES, exist_ok=True)
         partial = "%s.%d.partial" % (path, os.getpid())
-        with open(partial, "w") as f:
+        with _open_file(partial, "w") as f:
             json.dump(ranges, f)
         os.replace(partial, path)
         if new:

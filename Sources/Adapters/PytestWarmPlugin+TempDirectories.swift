@@ -43,7 +43,7 @@ def _release_basetemp(config):
         return
     lock = os.path.join(str(made), ".lock")
     try:
-        with open(lock, encoding="ascii") as handle:
+        with _open_file(lock, encoding="ascii") as handle:
             mine = handle.read().strip() == str(os.getpid())
         if mine:
             os.unlink(lock)

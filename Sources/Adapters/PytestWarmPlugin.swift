@@ -111,6 +111,11 @@ import pytest
 # that is `time.monotonic` (and `time` and `perf_counter`, pytest's own included) while a test
 # runs, but not a function kept inside a tuple.
 _CLOCK = (time.monotonic,)
+# `open` as it was at import, for the files the plugin itself reads and writes: a test may replace
+# builtins.open (monkeypatch), and its stand-in is still in place while an import it triggers
+# looks for bytecode (_fresh_beside) and while pytest reports its failure (_kept_range). Python's
+# own import system never goes through builtins.open.
+_open_file = open
 
 # Taken out of the environment at once: a test's subprocesses must not see them.
 _CHANNELS = (os.environ.pop("TESTFLEET_WARM_IN", None), os.environ.pop("TESTFLEET_WARM_OUT", None))

@@ -177,6 +177,25 @@ import Testing
         #expect(!lines(parseLog).isEmpty)
     }
 
+    /// pytest makes a failure's report before the test's teardown: a test that replaced `open`
+    /// (here with one that raises) still has that `open` then. Keeping the report's ranges
+    /// neither breaks the report nor goes through that `open`, and they are kept all the same;
+    /// an import the test makes meanwhile finds its bytecode as in a plain run.
+    @Test func aTestThatReplacedOpenStillGetsItsReportAndItsRangesAreKept() throws {
+        let (suite, _) = loggingSuite("REGEX_LOG")  // not PARSE_LOG: the fixture's conftest would open its log
+        let test = "tests/test_fails_without_files.py::test_fails_while_open_raises"
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
+        defer { servers.shutdown() }
+        let result = try #require(runForked([test], attempt: 2, suite, servers)[test])
+        #expect(result.outcome == .failed)
+        let output = String(decoding: result.output, as: UTF8.self)
+        #expect(output.contains("assert 1 + 1 == expected + 1"), "\(output)")
+        #expect(!output.contains("died") && !output.contains("RuntimeError: this test opens no files"), "\(output)")
+        let kept = try FileManager.default.contentsOfDirectory(
+            atPath: PytestWarmPlugin.statementRangeDirectory(under: scratch.path))
+        #expect(!kept.isEmpty, "the ranges were written with the plugin's own open")
+    }
+
     @Test func aPrestartedServerIsUsedAndAChildsSegfaultIsAnErrorWhileTheServerLivesOn() throws {
         let log = LogLines()
         let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }
