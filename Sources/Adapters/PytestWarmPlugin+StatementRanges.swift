@@ -43,7 +43,7 @@ def _read_ranges(path):
     try:
         with _open_file(path, "rb") as f:
             ranges = json.loads(f.read())
-    except Exception:  # missing, half-written by a killed process, or a test's stand-in in the way
+    except Exception:  # missing, not JSON, or a stand-in of the test in the way
         return {}
     return ranges if isinstance(ranges, dict) else {}
 
