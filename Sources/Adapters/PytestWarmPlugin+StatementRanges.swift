@@ -24,7 +24,7 @@ extension PytestWarmPlugin {
 
 _RANGES = os.environ.pop("TESTFLEET_WARM_RANGES", "")  # where ranges are kept ("": nowhere)
 _RANGE_FILE_LIMIT = 4096  # source texts with kept ranges; past it the oldest half goes
-_range_files = {}  # text key -> {"line assertion": [start, end]}, as read or written here
+_range_files = {}  # text key -> {"line assertion": [start, end]}, as read or written here (_TREE_LIMIT texts)
 _range_salt = []  # pytest's and Python's versions: another version may find other ranges
 # Imported with the plugin, not at report time: the report is made before the failed test's
 # teardown, while what the test replaced may still be in place.

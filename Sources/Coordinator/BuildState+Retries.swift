@@ -59,11 +59,8 @@ extension BuildState {
             markFinal(index, failed: true, attempt: latest)
             // A known break gets no confirmation runs; the store still says whether the gate may
             // excuse it (a quarantine), as for a test that failed all of them.
-            if planned.tests[index].knownBreak && latest == ordinaryAttempts(of: index) && planned.spec.confirmAttempts > 0
-                && !cannotPass
-            {
-                failedConfirmations.append(index)
-                awaitingBlockingAnswer.insert(index)
+            if planned.tests[index].knownBreak && latest == ordinaryAttempts(of: index) && planned.spec.confirmAttempts > 0 {
+                askWhetherExcused(index)
             }
             return false
         }
@@ -101,10 +98,15 @@ extension BuildState {
               (1...spec.maxAttempts).allSatisfy({ isReported(index, $0) })
         else { return }
         markFinal(index, failed: true, attempt: status[index].attempt)
-        if !cannotPass {
-            failedConfirmations.append(index)
-            awaitingBlockingAnswer.insert(index)
-        }
+        askWhetherExcused(index)
+    }
+
+    /// Test `index` failed every run it gets: the core asks the store whether the gate may excuse
+    /// it (`CoordinatorCore.askAboutFailedConfirmations`), unless the build cannot pass already.
+    private func askWhetherExcused(_ index: Int) {
+        guard !cannotPass else { return }
+        failedConfirmations.append(index)
+        awaitingBlockingAnswer.insert(index)
     }
 
     /// Queues what follows failed attempt `attempt`: every ordinary retry left together, or, after
