@@ -177,12 +177,14 @@ if grep -qE 'Interrupted: [0-9]+ errors? during collection' <<<"$collected"; the
   echo "pytest stops at this suite's collection errors: serial and xdist pytest get --continue-on-collection-errors (testfleet runs the other tests without it)"
   PYTEST_ARGS="${PYTEST_ARGS:-} --continue-on-collection-errors"
 fi
+# The serial and xdist runs keep pytest's own verbosity: a suite whose ini adds `-q` to its
+# addopts (requests-toolbelt) prints no summary line at all under a second `-q`.
 serial_runs=()
 for _ in $(seq 1 "${SERIAL_RUNS:-1}"); do
   t0=$(now)
   rm -f "$work/subtest-skips"
   got=$(cd "$dir" && PYTHONPATH="$work${PYTHONPATH:+:$PYTHONPATH}" BENCH_SUBTEST_SKIPS="$work/subtest-skips" \
-        "$py" -m pytest -p no:cacheprovider -p bench_subtest_skips ${PYTEST_ARGS:-} -q 2>&1 | summary "$work/subtest-skips" || true)
+        "$py" -m pytest -p no:cacheprovider -p bench_subtest_skips ${PYTEST_ARGS:-} 2>&1 | summary "$work/subtest-skips" || true)
   [ -n "$got" ] || { echo "could not read serial pytest's summary line" >&2; exit 1; }
   [ -z "${serial:-}" ] || [ "$got" = "$serial" ] || { echo "serial pytest runs disagree: '$serial' then '$got'" >&2; exit 1; }
   serial=$got; serial_runs+=("$(echo "$(now) - $t0" | bc -l)")
@@ -219,7 +221,7 @@ for i in $(seq 0 "$RUNS"); do
   # One hash seed for every xdist worker: suites that parametrise over sets (beautifulsoup4's
   # codecs, arrow's locales) otherwise collect in a different order per worker, and xdist stops
   # at once ("Different tests were collected between gw0 and gw1").
-  xcounts=$(cd "$dir" && PYTHONHASHSEED=0 "$py" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-} -q -n "$WORKERS" 2>&1 | summary || true)
+  xcounts=$(cd "$dir" && PYTHONHASHSEED=0 "$py" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-} -n "$WORKERS" 2>&1 | summary || true)
   x=$(echo "$(now) - $t0" | bc -l); xd+=("$x")
   echo "round $i: pytest -n $WORKERS $(printf %.2f "$x") s ($xcounts)"
   # A suite pytest-xdist cannot run (django-ninja 1.3.0: its workers cannot import the Django
