@@ -280,6 +280,14 @@ import Testing
         #expect(locked.isEmpty, "still locked after their processes ended: \(locked)")
     }
 
+    /// The suite of the `pytest-gc` fixture: tests that look at the garbage collector.
+    func gcSuite() -> SuiteDefinition {
+        var suite = suite()
+        suite.directory = URL(fileURLWithPath: Self.basetempFixture).deletingLastPathComponent()
+            .appendingPathComponent("pytest-gc").path
+        return suite
+    }
+
     /// The server freezes its objects before each fork; a child's test must still see them in
     /// gc.get_objects() and gc.get_referrers() and have a dropped cycle collected, as in a fresh
     /// process (dill's test_weakref failed every attempt in a child). Each test alone, so each
@@ -287,9 +295,7 @@ import Testing
     @Test func aChildsTestsSeeTheCollectorAsAFreshProcessDoes() throws {
         let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
         defer { servers.shutdown() }
-        var suite = suite()
-        suite.directory = URL(fileURLWithPath: Self.basetempFixture).deletingLastPathComponent()
-            .appendingPathComponent("pytest-gc").path
+        let suite = gcSuite()
         let file = "tests/test_gc_view.py::"
         for test in ["test_get_objects_lists_what_the_import_made", "test_get_referrers_finds_what_the_import_made",
                      "test_a_cycle_made_at_import_is_collected_once_dropped"] {
@@ -307,9 +313,7 @@ import Testing
     @Test func aCycleLeakedByAFailureIsFinalizedWhereAPlainRunFinalizesIt() throws {
         let servers = PytestForkServers(cacheDirectory: scratch.path) { _ in }
         defer { servers.shutdown() }
-        var suite = suite()
-        suite.directory = URL(fileURLWithPath: Self.basetempFixture).deletingLastPathComponent()
-            .appendingPathComponent("pytest-gc").path
+        let suite = gcSuite()
         let file = "tests/test_leaked_cycle.py::"
         let ids = ["test_errors_first", "test_a_young_collection_finalizes_nothing_leaked_before_it", "test_errors_again",
                    "test_a_young_collection_still_finalizes_nothing_leaked_before_it"].map { file + $0 }
