@@ -15,7 +15,7 @@ extension PytestWarmPlugin {
 _TREE_LIMIT = 64  # source texts kept parsed (the newest)
 _source_trees = {}  # source text -> its ast, for pytest's failure reports
 _new_source_texts = []  # what this process parsed itself (a child tells its server)
-_parses_saved = [0]  # parses the caches saved in the report being made (see _collect_as_a_parse)
+_parse_spared = [False]  # the report being made came from the caches below (see pytest_runtest_makereport)
 # The collector's own function, taken before a fork server's child wraps it
 # (_unfreeze_when_observed): a collection made here must not unfreeze the child's heap.
 _young_collection = gc.collect
@@ -32,8 +32,8 @@ def pytest_runtest_makereport(item, call):
     `filterwarnings = error` each `-ipv4` test after one failed (28 of 28, against 2 of the
     whole file in a plain run, where such cycles are finalized late)."""
     yield
-    if _parses_saved[0]:
-        _parses_saved[0] = 0
+    if _parse_spared[0]:
+        _parse_spared[0] = False
         _young_collection(1)
 
 
@@ -58,12 +58,12 @@ def _keep_source_trees():
             return original(lineno, source, assertion, astnode)
         key, kept = _kept_range(text, lineno, assertion)
         if kept is not None:
-            _parses_saved[0] += 1
+            _parse_spared[0] = True
             # No tree: pytest's callers only hand it back to this function.
             return None, kept[0], kept[1]
         astnode = _source_trees.get(text)
         if astnode is not None:
-            _parses_saved[0] += 1
+            _parse_spared[0] = True
         else:
             astnode = _parse_source(text)
             if astnode is None:  # what pytest does with a text that does not parse
