@@ -14,9 +14,25 @@ extension BuildState {
     /// 0.5 s: long enough to go first) migrated the session's test database back and forth
     /// first, and a later file's tests failed after them (14 first attempts in 4 builds of 6 on
     /// a loaded machine, all passing on retry: recorded as flaky).
+    /// A long test takes the rest of its unit (`TestFile.unit`) with it, under its key
+    /// (`CollectionOrder`): those are granted `alone` too, and the worker runs a grant's run of
+    /// one unit's such tests in one child, as a plain run would run them in one process.
     /// Computed once per build (`outOfOrder` is lazy).
     func testsSentAheadForLength() -> Set<Int> {
-        testsSentAhead().filter { planned.tests[$0].groupWork == planned.tests[$0].predicted }
+        struct UnitKey: Hashable {
+            var suite: Int
+            var arch: Arch?
+            var unit: Substring
+            var key: Double
+        }
+        let ahead = testsSentAhead()
+        let unitKey = { (test: TestCase, key: Double) in
+            UnitKey(suite: test.suite, arch: test.arch, unit: TestFile.unit(of: test.name), key: key)
+        }
+        // The keys of long tests, by their units: a key is a long test's own prediction.
+        // (A failure of the previous build sent first has a key of its own: not one of these.)
+        let longKeys = Set(ahead.map { unitKey(planned.tests[$0], planned.tests[$0].predicted) })
+        return ahead.filter { longKeys.contains(unitKey(planned.tests[$0], planned.tests[$0].groupWork)) }
     }
 
     /// The pytest tests queued out of their suite's collection order on purpose: long ones and

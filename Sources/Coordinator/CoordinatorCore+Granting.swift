@@ -158,8 +158,12 @@ extension CoordinatorCore {
             let shares = policy.shares(slotsOnline: slotsOnline, expectedWorkers: config.expectedWorkers,
                                        grantCost: build.planned.grantCost)
             if !build.planned.homes.isEmpty { build.pending.attendedHomes = attendedHomes(of: build) }
-            let cases = scheduler.nextGrant(from: &build.pending, arch: worker.arch, home: build.planned.homes[worker.id],
+            var cases = scheduler.nextGrant(from: &build.pending, arch: worker.arch, home: build.planned.homes[worker.id],
                                             workers: shares, grantCost: build.planned.grantCost)
+            // A long test's unit-mates, sent ahead with it, stay in its grant: one child runs them.
+            if let last = cases.last, build.outOfOrder.contains(last.index) {
+                cases += build.pending.popRest(ofUnitOf: last)
+            }
             if !cases.isEmpty { return (build, cases.map { ($0.index, 1) }, false) }
         }
         return nil

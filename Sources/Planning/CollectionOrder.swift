@@ -22,7 +22,14 @@ public import Model
 /// above `longShare` of its suite's work (and at least `soloSeconds`). It keeps its own
 /// prediction as its key, so it goes out before the rest of its suite, longest first:
 /// more-itertools' 12.5 s `test_primes`, reached in order, ran last on one worker while the
-/// other sat idle.
+/// other sat idle. The other tests of its unit (`TestFile.unit`: its top-level class or
+/// function, every parameter) go with it under the same key, in their order, and run in its
+/// process (`BuildState.outOfOrder`). Why: a unit's first test carries what the unit makes once
+/// (a class-scoped fixture, a cache the class fills on first use), so a long test is often long
+/// for the unit's sake. lark 1.2.2's `TestPythonParser::test_BIN_NUMBER` builds the Python
+/// grammar (0.5 s) that the class's other tests reuse; sent ahead alone, it built it in its own
+/// process and the next test of the class built it again in the warm session, in every later
+/// build.
 public enum CollectionOrder {
     /// A test this share of its suite's work goes first (see the type's comment).
     public static let longShare = 1.0 / 16
@@ -32,6 +39,16 @@ public enum CollectionOrder {
     private struct Key: Hashable {
         var suite: Int
         var arch: Arch?
+    }
+
+    private struct UnitKey: Hashable {
+        var suite: Key
+        var unit: Substring
+
+        init(_ suite: Key, _ test: String) {
+            self.suite = suite
+            unit = TestFile.unit(of: test)
+        }
     }
 
     /// `tests` with queue keys that keep each of `suites` in its given order, but for its long
@@ -51,11 +68,23 @@ public enum CollectionOrder {
             }
             totals[key, default: 0] += arranged[index].predicted
         }
+        // The longest long test of each unit (suite, arch, top-level class or function) that has one.
+        var longestOfUnit: [UnitKey: Double] = [:]
         for index in arranged.indices where suites.contains(arranged[index].suite) {
-            let share = (totals[Key(suite: arranged[index].suite, arch: arranged[index].arch)] ?? 0) * longShare
+            let key = Key(suite: arranged[index].suite, arch: arranged[index].arch)
+            let share = (totals[key] ?? 0) * longShare
             let predicted = arranged[index].predicted
             let long = predicted > share && predicted >= soloSeconds
-            arranged[index].groupWork = long ? predicted : max(share, .leastNonzeroMagnitude)
+            arranged[index].groupWork = max(share, .leastNonzeroMagnitude)
+            if long {
+                let unit = UnitKey(key, arranged[index].name)
+                longestOfUnit[unit] = max(longestOfUnit[unit] ?? 0, predicted)
+            }
+        }
+        guard !longestOfUnit.isEmpty else { return arranged }
+        for index in arranged.indices where suites.contains(arranged[index].suite) {
+            let key = Key(suite: arranged[index].suite, arch: arranged[index].arch)
+            if let longest = longestOfUnit[UnitKey(key, arranged[index].name)] { arranged[index].groupWork = longest }
         }
         return arranged
     }

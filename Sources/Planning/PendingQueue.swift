@@ -134,6 +134,32 @@ public struct PendingQueue: Sendable {
         return run
     }
 
+    /// Removes the tests waiting right behind `test` in its lane that continue its run: the same
+    /// queue key, suite and unit (`TestFile.unit`). The coordinator takes them into the grant
+    /// that ends with a long test's unit-mates (`CollectionOrder`), whatever the budget, so the
+    /// unit runs in one process as in a plain run.
+    public mutating func popRest(ofUnitOf test: TestCase) -> [TestCase] {
+        let unit = TestFile.unit(of: test.name)
+        var taken: [TestCase] = []
+        let continues = { (lane: Lane) -> Bool in
+            guard !lane.hasUrgent, let next = lane.peek() else { return false }
+            return next.queueKey == test.queueKey && next.suite == test.suite && next.arch == test.arch
+                && TestFile.unit(of: next.name) == unit
+        }
+        if let home = test.home, test.arch == nil {
+            guard var lane = homed.removeValue(forKey: home) else { return [] }
+            while continues(lane) { taken.append(lane.pop()) }
+            if lane.count > 0 { homed[home] = lane }
+        } else if let arch = test.arch {
+            guard var lane = pinned.removeValue(forKey: arch) else { return [] }
+            while continues(lane) { taken.append(lane.pop()) }
+            if lane.count > 0 { pinned[arch] = lane }
+        } else {
+            while continues(anyArch) { taken.append(anyArch.pop()) }
+        }
+        return taken
+    }
+
     /// `pop` over the pinned lane, the any-arch lane and `own` (the asking worker's home; empty
     /// when it has none), one test at a time: urgent work first, then the larger key; on equal
     /// keys the home's tests, then pinned ones, then any-arch ones.

@@ -312,10 +312,10 @@ final class SlotPool: GrantRunner, Sendable {
                     self.post(.result(lease: assign.lease, build: assign.build, stamp(result, expected)))
                 }
                 if attempt == 1, let warm, let pytest {
-                    // Tests moved out of collection order run first, each in a fork server's
-                    // child of its own (two of them together leaked into each other too); then
-                    // those behind what the session already ran, together in one child; then
-                    // the rest in the warm session.
+                    // Tests moved out of collection order run first, each unit's in a fork
+                    // server's child of its own (two units together leaked into each other
+                    // too); then those behind what the session already ran, together in one
+                    // child; then the rest in the warm session.
                     let flagged = { (flag: (GrantedTest) -> Bool) -> Set<String> in
                         self.pytestForkServers == nil
                             ? [] : Set(granted.indices.filter { flag(byAttempt[attempt]![$0]) }.map { granted[$0] })
@@ -325,8 +325,8 @@ final class SlotPool: GrantRunner, Sendable {
                     if let servers = pytestForkServers, !alone.isEmpty || !fresh.isEmpty {
                         // The session imports first: its twin, the fork server, is forked then.
                         pytest.prepareWarm(assign.suite, key: key, sessions: warm, servers: servers, modules: modules)
-                        for name in names where alone.contains(name) {
-                            pytest.runForked([name], of: assign.suite, attempt: attempt, key: key,
+                        for run in Self.unitRuns(of: names.filter(alone.contains)) {
+                            pytest.runForked(run, of: assign.suite, attempt: attempt, key: key,
                                              servers: servers, report: report)
                         }
                         // After what a plain run ran just before them, when the grant says

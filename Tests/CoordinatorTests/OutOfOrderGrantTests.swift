@@ -24,6 +24,31 @@ import Wire
         #expect(retry == GrantedTest(name: Self.c, attempt: 2))
     }
 
+    @Test func theRestOfALongTestsClassIsGrantedAloneWithIt() throws {
+        // The planner gave test_first's class its 5 s key (`CollectionOrder`): the class goes
+        // out first, all of it alone, for the worker to run in one child; test_b keeps its place.
+        let fleet = FleetHarness()
+        let first = "tests/test_f.py::TestK::test_first", second = "tests/test_f.py::TestK::test_second[1]"
+        _ = try RetryContextTests().start(fleet, [Self.a, first, second, Self.b], predicted: [0.01, 5, 0.01, 0.01],
+                                          groupWork: [1, 5, 5, 1])
+        let granted = fleet.assigns(to: "w1").flatMap(\.tests)
+        #expect(granted.prefix(2).map(\.name) == [first, second], "\(granted)")
+        #expect(granted.filter(\.alone).map(\.name) == [first, second], "\(granted)")
+    }
+
+    @Test func aLongTestThatFailedThePreviousBuildIsNotAloneButTheRestOfItsClassIs() throws {
+        // FailedFirst gave test_first a key above the rest; its class-mate keeps its 5 s key.
+        let fleet = FleetHarness()
+        let first = "tests/test_f.py::TestK::test_first", second = "tests/test_f.py::TestK::test_second"
+        let lease = try RetryContextTests().start(fleet, [Self.a, first, second], predicted: [0.01, 5, 0.01],
+                                                  groupWork: [1, 7.5, 5])
+        #expect(lease.tests == [GrantedTest(name: first, attempt: 1, fresh: true)], "\(lease.tests)")
+        fleet.report("w1", lease: lease.lease, placed: [(first, 1, .passed, RunPlace(process: 11, position: 0))])
+        let granted = fleet.assigns(to: "w1").dropFirst().flatMap(\.tests)
+        #expect(granted.first == GrantedTest(name: second, attempt: 1, alone: true), "\(granted)")
+        #expect(granted.filter(\.alone).map(\.name) == [second], "\(granted)")
+    }
+
     @Test func aSuiteKeptInOrderAndAnotherFrameworkGetNoFlag() throws {
         let fleet = FleetHarness()
         _ = try RetryContextTests().start(fleet, [Self.a, Self.b, Self.c])

@@ -51,6 +51,29 @@ import Model
                 == ["m.py::t0", "m.py::t1", "m.py::t2", "m.py::slowish", "m.py::t3"])
     }
 
+    @Test func aLongTestTakesTheRestOfItsClassWithItInTheirOrder() {
+        // lark's TestPythonParser: its first test builds a grammar the others reuse. 8 s in all.
+        var tests = (0..<12).map { test("m.py::test_\($0)", 0.5) }
+        tests += [test("p.py::TestParser::test_bin", 1.5), test("p.py::TestParser::test_dec", 0.01),
+                  test("p.py::TestParser::test_hex[0x1]", 0.01), test("p.py::TestOther::test_x", 0.48)]
+        let arranged = CollectionOrder.arrange(tests, suites: [0], soloSeconds: 1)
+        #expect(arranged.suffix(4).map(\.groupWork) == [1.5, 1.5, 1.5, 8.0 / 16])
+        var queue = PendingQueue()
+        queue.add(arranged)
+        // The class goes out first, in its order.
+        #expect(queue.pop(for: .x86_64, maxCount: 3, workBudget: 100).map(\.name)
+                == ["p.py::TestParser::test_bin", "p.py::TestParser::test_dec", "p.py::TestParser::test_hex[0x1]"])
+        #expect(queue.pop(for: .x86_64, maxCount: 1, workBudget: 1).map(\.name) == ["m.py::test_0"])
+        // A grant the budget cut after the long test takes the rest of its class on request.
+        var cut = PendingQueue()
+        cut.add(arranged)
+        let head = cut.pop(for: .x86_64, maxCount: 10, workBudget: 0.1)
+        #expect(head.map(\.name) == ["p.py::TestParser::test_bin"])
+        #expect(cut.popRest(ofUnitOf: head[0]).map(\.name) == ["p.py::TestParser::test_dec", "p.py::TestParser::test_hex[0x1]"])
+        #expect(cut.popRest(ofUnitOf: head[0]).isEmpty)
+        #expect(cut.count == 13 && cut.peekLongest(for: .x86_64)?.name == "m.py::test_0")
+    }
+
     @Test func aLongTestMustAlsoOutweighItsFilesLoadingCostManyTimes() {
         // 0.2 s is half of this tiny suite, but not 20 file loadings (0.5 s): it keeps its place.
         let tests = [test("a.py::x", 0.1), test("a.py::y", 0.2), test("a.py::z", 0.1)]

@@ -110,6 +110,26 @@ import Wire
         #expect(control[Self.needsPoison]?.outcome == .passed)
     }
 
+    @Test func testsMovedOutOfOrderShareAChildPerUnitAndNoMore() throws {
+        let pool = warmPool()
+        defer { close(pool) }
+        // A long test and the rest of its class, sent ahead together (`alone`): one child, in
+        // their order, so the class's cache is filled once, as in a plain run.
+        let fills = "tests/test_class_cache.py::TestClassCache::test_fills_cache"
+        let uses = "tests/test_class_cache.py::TestClassCache::test_uses_cache"
+        var grant = assign(1, [(fills, 1), (uses, 1), (Self.poisons, 1), (Self.needsPoison, 1)])
+        for index in grant.tests.indices { grant.tests[index].alone = true }
+        let first = results(of: grant, on: pool)
+        #expect(first[uses]?.outcome == .passed, "the class's tests ran in two processes")
+        let places = [fills, uses].compactMap { first[$0]?.place }
+        #expect(places.count == 2 && places[0].process == places[1].process && places[0].position < places[1].position, "\(places)")
+        // Two top-level functions are two units: a child each, so the poison does not reach.
+        #expect(first[Self.poisons]?.outcome == .passed)
+        #expect(first[Self.needsPoison]?.outcome == .failed, "two units shared a child")
+        let processes = Set([fills, Self.poisons, Self.needsPoison].compactMap { first[$0]?.place?.process })
+        #expect(processes.count == 3, "\(processes)")
+    }
+
     @Test func firstAttemptsBehindWhatTheSessionRanRunTogetherInAFreshProcess() throws {
         let pool = warmPool()
         defer { close(pool) }
@@ -134,6 +154,14 @@ import Wire
         // Control: without the flag the session's poison shows.
         let control = results(of: assign(4, [(Self.needsPoison, 1)]), on: pool)
         #expect(control[Self.needsPoison]?.outcome == .passed)
+    }
+
+    @Test func testsMovedOutOfOrderRunOneChildPerRunOfAUnit() {
+        let runs = SlotPool.unitRuns(of: ["a.py::TestK::test_1", "a.py::TestK::test_2[x::y]", "a.py::test_f[1]",
+                                          "a.py::test_f[2]", "b.py::TestK::test_1", "a.py::TestK::test_3"])
+        #expect(runs == [["a.py::TestK::test_1", "a.py::TestK::test_2[x::y]"], ["a.py::test_f[1]", "a.py::test_f[2]"],
+                         ["b.py::TestK::test_1"], ["a.py::TestK::test_3"]])
+        #expect(SlotPool.unitRuns(of: []).isEmpty)
     }
 
     @Test func contextsGoBeforeTheirTestsOnceEach() {
