@@ -22,14 +22,16 @@ public import Model
 /// above `longShare` of its suite's work (and at least `soloSeconds`). It keeps its own
 /// prediction as its key, so it goes out before the rest of its suite, longest first:
 /// more-itertools' 12.5 s `test_primes`, reached in order, ran last on one worker while the
-/// other sat idle. The other tests of its unit (`TestFile.unit`: its top-level class or
-/// function, every parameter) go with it under the same key, in their order, and run in its
-/// process (`BuildState.outOfOrder`). Why: a unit's first test carries what the unit makes once
-/// (a class-scoped fixture, a cache the class fills on first use), so a long test is often long
-/// for the unit's sake. lark 1.2.2's `TestPythonParser::test_BIN_NUMBER` builds the Python
-/// grammar (0.5 s) that the class's other tests reuse; sent ahead alone, it built it in its own
-/// process and the next test of the class built it again in the warm session, in every later
-/// build.
+/// other sat idle. When the rest of its unit (`TestFile.unit`: its top-level class or function,
+/// every parameter) is predicted no longer than the test itself, that rest goes with it under
+/// the same key, in its order, and runs in its process (`BuildState.outOfOrder`). Why: a unit's
+/// first test carries what the unit makes once (a class-scoped fixture, a cache the class fills
+/// on first use), so a long test in a unit of short ones is often long for the unit's sake.
+/// lark 1.2.2's `TestPythonParser::test_BIN_NUMBER` builds the Python grammar (0.5 s) that the
+/// class's other tests reuse; sent ahead alone, it built it in its own process and the next test
+/// of the class built it again in the warm session, in every later build. A unit whose rest is
+/// longer stays divisible: autopep8 2.3.1's `CommandLineTests` (46 tests, 4.8 s, each running
+/// the tool in a subprocess) sent ahead whole with its 0.8 s test was one worker's last 4.2 s.
 public enum CollectionOrder {
     /// A test this share of its suite's work goes first (see the type's comment).
     public static let longShare = 1.0 / 16
@@ -68,23 +70,36 @@ public enum CollectionOrder {
             }
             totals[key, default: 0] += arranged[index].predicted
         }
-        // The longest long test of each unit (suite, arch, top-level class or function) that has one.
+        // Long tests, and the longest of each unit (suite, arch, top-level class or function).
+        var long: [Int] = []
         var longestOfUnit: [UnitKey: Double] = [:]
         for index in arranged.indices where suites.contains(arranged[index].suite) {
             let key = Key(suite: arranged[index].suite, arch: arranged[index].arch)
             let share = (totals[key] ?? 0) * longShare
             let predicted = arranged[index].predicted
-            let long = predicted > share && predicted >= soloSeconds
             arranged[index].groupWork = max(share, .leastNonzeroMagnitude)
-            if long {
+            if predicted > share && predicted >= soloSeconds {
+                long.append(index)
                 let unit = UnitKey(key, arranged[index].name)
                 longestOfUnit[unit] = max(longestOfUnit[unit] ?? 0, predicted)
             }
         }
-        guard !longestOfUnit.isEmpty else { return arranged }
+        guard !long.isEmpty else { return arranged }
+        for index in long { arranged[index].groupWork = arranged[index].predicted }
+        // A unit goes along under its longest test's key only when the rest of it is no longer
+        // than that test: then the test is likely long for the unit's sake, and the block is at
+        // most twice it.
+        var unitOf: [Int: UnitKey] = [:]
+        var unitWork: [UnitKey: Double] = [:]
         for index in arranged.indices where suites.contains(arranged[index].suite) {
-            let key = Key(suite: arranged[index].suite, arch: arranged[index].arch)
-            if let longest = longestOfUnit[UnitKey(key, arranged[index].name)] { arranged[index].groupWork = longest }
+            let unit = UnitKey(Key(suite: arranged[index].suite, arch: arranged[index].arch), arranged[index].name)
+            guard longestOfUnit[unit] != nil else { continue }
+            unitOf[index] = unit
+            unitWork[unit, default: 0] += arranged[index].predicted
+        }
+        for (index, unit) in unitOf {
+            let longest = longestOfUnit[unit]!
+            if unitWork[unit]! <= 2 * longest { arranged[index].groupWork = longest }
         }
         return arranged
     }

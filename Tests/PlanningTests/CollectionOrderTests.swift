@@ -74,6 +74,16 @@ import Model
         #expect(cut.count == 13 && cut.peekLongest(for: .x86_64)?.name == "m.py::test_0")
     }
 
+    @Test func aClassWhoseOtherTestsOutweighItsLongOneStaysDivisible() {
+        // autopep8's CommandLineTests: one 1.5 s test beside 1.55 s of others, each its own work.
+        var tests = (0..<12).map { test("m.py::test_\($0)", 0.5) }
+        tests += [test("c.py::TestCli::test_a", 0.5), test("c.py::TestCli::test_slow", 1.5), test("c.py::TestCli::test_b", 0.5),
+                  test("c.py::TestCli::test_c", 0.55)]
+        let arranged = CollectionOrder.arrange(tests, suites: [0], soloSeconds: 1)
+        let share = 9.05 / 16
+        #expect(arranged.suffix(4).map(\.groupWork) == [share, 1.5, share, share])
+    }
+
     @Test func aLongTestMustAlsoOutweighItsFilesLoadingCostManyTimes() {
         // 0.2 s is half of this tiny suite, but not 20 file loadings (0.5 s): it keeps its place.
         let tests = [test("a.py::x", 0.1), test("a.py::y", 0.2), test("a.py::z", 0.1)]
