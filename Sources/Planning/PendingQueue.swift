@@ -135,8 +135,8 @@ public struct PendingQueue: Sendable {
     }
 
     /// Removes the tests waiting right behind `test` in its lane that continue its run: the same
-    /// queue key, suite and unit (`TestFile.unit`). The coordinator takes them into the grant
-    /// that ends with a long test's unit-mates (`CollectionOrder`), whatever the budget, so the
+    /// queue key, suite and unit (`TestFile.unit`). The coordinator adds them to a grant that a
+    /// budget cut inside a long test's unit, which goes ahead whole (`CollectionOrder`), so the
     /// unit runs in one process as in a plain run.
     public mutating func popRest(ofUnitOf test: TestCase) -> [TestCase] {
         let unit = TestFile.unit(of: test.name)
