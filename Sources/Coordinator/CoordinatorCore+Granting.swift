@@ -164,6 +164,14 @@ extension CoordinatorCore {
             if let last = cases.last, build.outOfOrder.contains(last.index) {
                 cases += build.pending.popRest(ofUnitOf: last)
             }
+            // The worker runs a grant's alone tests first, a child per run of one unit: in plan
+            // (collection) order, not longest first, so two long tests of one class run in
+            // their class's order.
+            let alone = cases.indices.filter { build.outOfOrder.contains(cases[$0].index) }
+            if alone.count > 1 {
+                let ordered = alone.map { cases[$0] }.sorted { $0.index < $1.index }
+                for (slot, test) in zip(alone, ordered) { cases[slot] = test }
+            }
             if !cases.isEmpty { return (build, cases.map { ($0.index, 1) }, false) }
         }
         return nil

@@ -36,6 +36,19 @@ import Wire
         #expect(granted.filter(\.alone).map(\.name) == [first, second], "\(granted)")
     }
 
+    @Test func twoLongTestsOfAClassInOneGrantKeepTheirClassOrder() throws {
+        // test_b (5 s) and test_a (3 s) are long; the rest of their class outweighs each, so
+        // each goes alone under its own key, test_b first. One grant takes both: the worker
+        // runs them in one child, so they go in their class's order.
+        let fleet = FleetHarness()
+        let a = "tests/test_f.py::TestK::test_a", b = "tests/test_f.py::TestK::test_b"
+        let rest = (0..<40).map { "tests/test_f.py::TestK::test_r\($0)" }
+        let lease = try RetryContextTests().start(fleet, [a, b] + rest, predicted: [3, 5] + rest.map { _ in 0.2 },
+                                                  groupWork: [3, 5] + rest.map { _ in 1 })
+        #expect(lease.tests.prefix(2).map(\.name) == [a, b], "\(lease.tests.map(\.name))")
+        #expect(lease.tests.filter(\.alone).map(\.name) == [a, b])
+    }
+
     @Test func aLongTestThatFailedThePreviousBuildIsNotAloneButTheRestOfItsClassIs() throws {
         // FailedFirst gave test_first a key above the rest; its class-mate keeps its 5 s key.
         let fleet = FleetHarness()
