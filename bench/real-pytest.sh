@@ -169,6 +169,11 @@ t0=$(now)
 collected=$(cd "$dir" && "$py" -m pytest -p no:cacheprovider ${PYTEST_ARGS:-} -q --collect-only 2>&1 || true)
 collect_s=$(echo "$(now) - $t0" | bc -l)
 echo "plain pytest --collect-only: $(printf %.2f "$collect_s") s"
+# An sdist that does not ship its tests (sortedcontainers 2.4.0, markdown-it-py 3.0.0, rich
+# 13.9.4): say so, instead of failing later on a summary line that names no outcome.
+if grep -qE '^no tests (collected|ran)' <<<"$collected"; then
+  echo "pytest collects no tests in $dir (an sdist without its tests?): nothing to compare" >&2; exit 2
+fi
 # Plain pytest stops a session at a collection error and runs nothing; testfleet records the
 # module as one `error` result and runs every other test, as pytest does with
 # --continue-on-collection-errors, which the serial and xdist runs then get (testfleet's suite
