@@ -231,7 +231,11 @@ def pytest_collection(session):
 
 def pytest_collectreport(report):
     if _ACTIVE:
-        _collected[report.nodeid] = report
+        # A file's collectors share its node id (a Module and a DoctestModule): one that passed
+        # does not hide another's skip or error, which a plain run counts.
+        earlier = _collected.get(report.nodeid)
+        if not report.passed or earlier is None or earlier.passed:
+            _collected[report.nodeid] = report
         if not report.passed:
             _collected_count[report.nodeid] = _collected_count.get(report.nodeid, 0) + 1
 
