@@ -29,15 +29,7 @@ import Wire
     /// is one skipped test in a plain run, test module or not: fonttools 4.55.0's 19 library
     /// modules that need optional packages were lost from its count (210 skipped against 231).
     @Test func aModuleCollectedForDoctestsThatCannotBeImportedCountsAsSkipped() throws {
-        try """
-            [[suite]]
-            name = "doctests"
-            adapter = "pytest"
-            dir = "\(Testfleet.fixture("pytest-doctest-skip"))"
-            command = "python3 -m pytest"
-            timeout_s = 120
-            env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1" }
-            """.write(toFile: directory + "/doctests.toml", atomically: true, encoding: .utf8)
+        try writeSuite("doctests.toml", fixture: "pytest-doctest-skip", command: "python3 -m pytest")
         // The first build lists the suite; the second runs the listed ids, the module's among them
         // (given as an argument, pytest would make it a test module, whose import fails: an error).
         for build in ["d1", "d2"] {
