@@ -4,17 +4,6 @@ extension PytestWarmPlugin {
     /// Appended to `source`: one module.
     static let listingSource = #"""
 
-def _is_test_module(path, patterns):
-    """Whether `path` (absolute) is a test module by the suite's `python_files` (pytest's
-    default: test_*.py, *_test.py). As in pytest, a pattern with a slash matches the path's
-    end, one without the file name."""
-    import fnmatch
-    name = os.path.basename(str(path))
-    return name.endswith(".py") and any(
-        fnmatch.fnmatch(str(path), pattern if os.path.isabs(pattern) else "*/" + pattern) if "/" in pattern
-        else fnmatch.fnmatch(name, pattern) for pattern in patterns)
-
-
 class _NoTests(pytest.Module):
     """A module a grant names only for its doctests: it is not imported as a test module (its
     DoctestModule imports it, as in a plain run)."""
@@ -36,16 +25,21 @@ if int(pytest.__version__.split(".")[0]) >= 7:
         in a grant only for its doctests (--doctest-modules): a plain run never makes it a Module.
         Made one, a library module that cannot be imported was an error beside its doctests' skip
         (fonttools 4.55.0: 19 errors in every later build where a plain run has 19 skips)."""
-        if not _ACTIVE:
+        from _pytest.python import path_matches_patterns  # pytest's own python_files test
+        if not _ACTIVE or path_matches_patterns(module_path, parent.config.getini("python_files")):
             return None
-        config = parent.config
-        if _is_test_module(module_path, config.getini("python_files") or ("test_*.py", "*_test.py")):
-            return None
-        given = {os.path.abspath(os.path.join(str(config.invocation_params.dir), arg.split("::")[0]))
-                 for arg in config.args}
-        if os.path.abspath(str(module_path)) in given:
+        if os.path.abspath(str(module_path)) in _command_files(parent.config):
             return None
         return _NoTests.from_parent(parent, path=module_path)
+
+    _command_file_set = []
+
+    def _command_files(config):
+        """The files the suite's command names (absolute), worked out once per process."""
+        if not _command_file_set:
+            _command_file_set.append({os.path.abspath(os.path.join(str(config.invocation_params.dir), arg.split("::")[0]))
+                                      for arg in config.args})
+        return _command_file_set[0]
 
 
 class _Shares:
