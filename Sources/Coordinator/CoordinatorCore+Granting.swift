@@ -160,21 +160,24 @@ extension CoordinatorCore {
             if !build.planned.homes.isEmpty { build.pending.attendedHomes = attendedHomes(of: build) }
             var cases = scheduler.nextGrant(from: &build.pending, arch: worker.arch, home: build.planned.homes[worker.id],
                                             workers: shares, grantCost: build.planned.grantCost)
-            // A long test's unit-mates, sent ahead with it, stay in its grant: one child runs them.
-            if let last = cases.last, build.outOfOrder.contains(last.index) {
-                cases += build.pending.popRest(ofUnitOf: last)
-            }
-            // The worker runs a grant's alone tests first, a child per run of one unit: in plan
-            // (collection) order, not longest first, so two long tests of one class run in
-            // their class's order.
-            let alone = cases.indices.filter { build.outOfOrder.contains(cases[$0].index) }
-            if alone.count > 1 {
-                let ordered = alone.map { cases[$0] }.sorted { $0.index < $1.index }
-                for (slot, test) in zip(alone, ordered) { cases[slot] = test }
-            }
+            if !build.outOfOrder.isEmpty { Self.keepUnitsTogether(&cases, of: build) }
             if !cases.isEmpty { return (build, cases.map { ($0.index, 1) }, false) }
         }
         return nil
+    }
+
+    /// A grant of `build` that holds tests sent ahead for length (`BuildState.outOfOrder`): a
+    /// long test's unit-mates, sent ahead with it, join it in the grant (one child runs them),
+    /// and the grant's such tests go in plan (collection) order, not longest first, so two long
+    /// tests of one class that share that child run in their class's order.
+    static func keepUnitsTogether(_ cases: inout [TestCase], of build: BuildState) {
+        if let last = cases.last, build.outOfOrder.contains(last.index) {
+            cases += build.pending.popRest(ofUnitOf: last)
+        }
+        let alone = cases.indices.filter { build.outOfOrder.contains(cases[$0].index) }
+        guard alone.count > 1 else { return }
+        let ordered = alone.map { cases[$0] }.sorted { $0.index < $1.index }
+        for (slot, test) in zip(alone, ordered) { cases[slot] = test }
     }
 
     /// The homes (`PlannedBuild.homes`) of `build` whose worker is connected and still takes its

@@ -141,21 +141,20 @@ public struct PendingQueue: Sendable {
     public mutating func popRest(ofUnitOf test: TestCase) -> [TestCase] {
         let unit = TestFile.unit(of: test.name)
         var taken: [TestCase] = []
-        let continues = { (lane: Lane) -> Bool in
-            guard !lane.hasUrgent, let next = lane.peek() else { return false }
-            return next.queueKey == test.queueKey && next.suite == test.suite && next.arch == test.arch
-                && TestFile.unit(of: next.name) == unit
+        func drain(_ lane: inout Lane) {
+            while !lane.hasUrgent, let next = lane.peek(), next.queueKey == test.queueKey, next.suite == test.suite,
+                  next.arch == test.arch, TestFile.unit(of: next.name) == unit {
+                taken.append(lane.pop())
+            }
         }
         if let home = test.home, test.arch == nil {
-            guard var lane = homed.removeValue(forKey: home) else { return [] }
-            while continues(lane) { taken.append(lane.pop()) }
-            if lane.count > 0 { homed[home] = lane }
+            drain(&homed[home, default: Lane()])
+            if homed[home]?.count == 0 { homed[home] = nil }
         } else if let arch = test.arch {
-            guard var lane = pinned.removeValue(forKey: arch) else { return [] }
-            while continues(lane) { taken.append(lane.pop()) }
-            if lane.count > 0 { pinned[arch] = lane }
+            drain(&pinned[arch, default: Lane()])
+            if pinned[arch]?.count == 0 { pinned[arch] = nil }
         } else {
-            while continues(anyArch) { taken.append(anyArch.pop()) }
+            drain(&anyArch)
         }
         return taken
     }
