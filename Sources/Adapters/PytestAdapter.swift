@@ -119,23 +119,40 @@ public struct PytestAdapter: TestAdapter {
 
     public func run(_ tests: [String], of suite: SuiteDefinition, attempt: Int, report: (AdapterResult) -> Void) {
         // A file's collector twin (`PytestNodeIDs.collectorTwin`) is no node id pytest knows: the
-        // file runs once and each twin asked for takes its result.
+        // file runs once and each twin asked for takes its result. Nor is a duplicate
+        // (`PytestNodeIDs.duplicate`): its node id runs every item of that id, and each
+        // duplicate asked for takes its own item's case (`PytestBatch.result(for:)`).
         var requested = Set<String>()
         var twins: [String: [String]] = [:]
+        var duplicates: [String: [String]] = [:]
         var seen = Set<String>()
         var pending: [String] = []
         for id in tests where requested.insert(id).inserted {
-            let base = PytestNodeIDs.twinBase(of: id)
-            if let base { twins[base, default: []].append(id) }
-            if seen.insert(base ?? id).inserted { pending.append(base ?? id) }
+            let twinOf = PytestNodeIDs.twinBase(of: id)
+            let duplicateOf = twinOf == nil ? PytestNodeIDs.duplicateBase(of: id)?.nodeID : nil
+            if let twinOf { twins[twinOf, default: []].append(id) }
+            if let duplicateOf { duplicates[duplicateOf, default: []].append(id) }
+            let runs = twinOf ?? duplicateOf ?? id
+            if seen.insert(runs).inserted { pending.append(runs) }
         }
-        func deliver(_ result: AdapterResult) {
+        /// `result` for its id if asked for, copied to each twin; each duplicate gets its own
+        /// case of `batch`, or a copy where the node id has no cases (refused, never run).
+        func deliver(_ result: AdapterResult, from batch: PytestBatch? = nil) {
             if requested.contains(result.name) { report(result) }
             for twin in twins[result.name] ?? [] {
                 var copy = result
                 copy.name = twin
                 copy.place = nil  // one report's place in the process; the file's result has it
                 report(copy)
+            }
+            for duplicate in duplicates[result.name] ?? [] {
+                if let batch {
+                    report(batch.result(for: duplicate, suite: suite))
+                } else {
+                    var copy = result
+                    copy.name = duplicate
+                    report(copy)
+                }
             }
         }
         var narrowing = Self.narrowingPlugin(for: suite, cacheRoot: cacheRoot)
@@ -158,7 +175,7 @@ public struct PytestAdapter: TestAdapter {
                 pending.removeAll { batch.refused[$0] != nil }
                 continue
             }
-            for id in pending { deliver(batch.result(for: id, suite: suite)) }
+            for id in pending { deliver(batch.result(for: id, suite: suite), from: batch) }
             return
         }
         for id in pending {

@@ -8,8 +8,7 @@ struct PytestBatch {
     var run: ProcessRunner.Run?
     /// pytest writes them in run order: a case's index is its position in the process.
     var cases: [JUnitTestCase] = [] {
-        didSet { byKey = Dictionary(cases.indices.map { (PytestNodeIDs.JUnitKey(classname: cases[$0].classname, name: cases[$0].testName), $0) },
-                                    uniquingKeysWith: { first, _ in first }) }
+        didSet { byKey = Dictionary(grouping: cases.indices) { PytestNodeIDs.JUnitKey(classname: cases[$0].classname, name: cases[$0].testName) } }
     }
     /// The pytest process's identity (`RunPlace.process`).
     var process = RunPlace.newProcess()
@@ -22,21 +21,28 @@ struct PytestBatch {
     var narrowingRefused = false
     /// Why there are no results at all (pytest did not start, its XML was unreadable).
     var problem: String?
-    private var byKey: [PytestNodeIDs.JUnitKey: Int] = [:]
+    /// Each key's cases, in run order: items that share a node id share it (see
+    /// `PytestNodeIDs.duplicate`).
+    private var byKey: [PytestNodeIDs.JUnitKey: [Int]] = [:]
 
     init(timeout: Double) { self.timeout = timeout }
 
     /// The module-level collection error (`classname=""`, `name="tests.test_x"`) covering `id`.
     func collectionError(for id: String) -> JUnitTestCase? {
         let module = PytestNodeIDs.junitKey(of: PytestNodeIDs.module(of: id))
-        guard let found = byKey[module].map({ cases[$0] }), found.outcome == .error else { return nil }
+        guard let found = byKey[module]?.first.map({ cases[$0] }), found.outcome == .error else { return nil }
         return found
     }
 
     func result(for id: String, suite: SuiteDefinition) -> AdapterResult {
-        let key = PytestNodeIDs.junitKey(of: id)
+        // A duplicate (`PytestNodeIDs.duplicate`) is the n-th case of its node id's key.
+        let duplicate = PytestNodeIDs.duplicateBase(of: id)
+        let key = PytestNodeIDs.junitKey(of: duplicate?.nodeID ?? id)
+        let ordinal = duplicate?.ordinal ?? 1
         // An ini `junit_prefix` puts a prefix before the classname; accept that as a fallback.
-        let index = byKey[key] ?? cases.firstIndex { $0.testName == key.name && $0.classname.hasSuffix("." + key.classname) }
+        let matching: [Int] = byKey[key]
+            ?? cases.indices.filter { cases[$0].testName == key.name && cases[$0].classname.hasSuffix("." + key.classname) }
+        let index: Int? = matching.count >= ordinal ? matching[ordinal - 1] : nil
         if let index {
             let found = cases[index]
             var outcome = found.outcome

@@ -35,6 +35,8 @@ enum PytestNodeIDs {
     /// failed to import, classes that could not be collected; they become one test each so
     /// their error is reported, not lost). A path named again is another collector's error on
     /// the same file (`--doctest-modules`), listed as its twin (`collectorTwin(of:ordinal:)`).
+    /// A node id listed again is another item of that id, listed as its duplicate
+    /// (`duplicate(of:ordinal:)`).
     static func parseCollection(_ output: String) -> (nodeIDs: [String], brokenCollectors: [String]) {
         var nodeIDs: [String] = []
         var broken: [String] = []
@@ -57,7 +59,7 @@ enum PytestNodeIDs {
                 broken.append(reportsOf[path]! == 1 ? path : collectorTwin(of: path, ordinal: reportsOf[path]!))
             }
         }
-        return (nodeIDs, broken)
+        return (namingDuplicates(nodeIDs), broken)
     }
 
     /// The arguments pytest refused before running anything (it then runs nothing at all):

@@ -165,7 +165,7 @@ def _list_everything(session, path, can_share):
         shares, _shares = _shares, None
     if shares is not None:
         _deferred.extend(shares.others)
-    ids = list(dict.fromkeys(item.nodeid for item in items))
+    ids = list(dict.fromkeys(_id_of(item) for item in items))
     # pytest's short summary names the broken modules and classes (ERROR lines), and the files
     # and directories skipped whole while collecting (SKIPPED lines): a test module that skips
     # at import (by the suite's python_files: tqdm's tests_*.py), a directory whose conftest.py

@@ -24,7 +24,8 @@ _VOLATILE = re.compile(r"0x[0-9a-fA-F]+|[0-9]+")
 
 def _name(item):
     """The id `item` is reported under: the id asked for when it stands in for one."""
-    return _aliases.get(item.nodeid, item.nodeid)
+    own = _id_of(item)
+    return _aliases.get(own, own)
 
 
 def _shape(node_id):
@@ -48,7 +49,7 @@ def _stand_ins(missing, asked):
             wanted.setdefault(_shape(node_id), []).append(node_id)
     if not wanted:
         return found
-    used = {item.nodeid for item in _stand_in_for.values()}
+    used = {_id_of(item) for item in _stand_in_for.values()}
     spare = _spares({base for base, _ in wanted}, used.union(asked))
     for key, ids in wanted.items():
         for node_id, item in zip(ids, spare.get(key, [])):

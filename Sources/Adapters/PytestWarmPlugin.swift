@@ -367,11 +367,11 @@ def _serve(session, ids, results, requests):
         if found:
             by_id.update(found)
             missing = [node_id for node_id in missing if node_id not in found]
-            _send(results, {"stand_ins": {node_id: item.nodeid for node_id, item in found.items()}})
+            _send(results, {"stand_ins": {node_id: _id_of(item) for node_id, item in found.items()}})
     if missing:
         _send(results, {"missing": missing, "why": why or "not collected"})
     _aliases.clear()
-    _aliases.update((item.nodeid, node_id) for node_id, item in by_id.items() if item.nodeid != node_id)
+    _aliases.update((_id_of(item), node_id) for node_id, item in by_id.items() if _id_of(item) != node_id)
     order = [by_id[i] for i in ids if i in by_id]
     if _FORK:
         _run_forked(session, order, results)

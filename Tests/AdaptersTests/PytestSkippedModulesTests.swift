@@ -106,4 +106,27 @@ import Testing
         }
         #expect(PytestNodeIDs.testModules(under: "pkg/md", in: dir.path) == ["pkg/md/sub/b_test.py", "pkg/md/test_a.py"])
     }
+
+    /// Items that share a node id (a conftest's own `Item`, as PyYAML 6.0.2's) are listed as
+    /// the id and its duplicates, in collection order; only what `duplicate` writes reads back.
+    @Test func nodeIdsCollectedTwiceAreListedAsDuplicates() {
+        let output = """
+            tests/test_y.py::test_y.py
+            tests/test_y.py::test_y.py
+            tests/test_y.py::test_plain
+            tests/test_y.py::test_y.py
+
+            3 tests collected in 0.05s
+            """
+        #expect(PytestNodeIDs.parseCollection(output).nodeIDs == [
+            "tests/test_y.py::test_y.py", "tests/test_y.py::test_y.py::<duplicate 2>", "tests/test_y.py::test_plain",
+            "tests/test_y.py::test_y.py::<duplicate 3>",
+        ])
+        let base = PytestNodeIDs.duplicateBase(of: PytestNodeIDs.duplicate(of: "a b/t.py::T::t[x::y]", ordinal: 12))
+        #expect(base?.nodeID == "a b/t.py::T::t[x::y]" && base?.ordinal == 12)
+        for other in ["t.py::t", "t.py::t::<duplicate 1>", "t.py::t::<duplicate 02>", "t.py::t::<duplicate -2>",
+                      "t.py::t::<duplicate 2", "t.py::<collector 2>"] {
+            #expect(PytestNodeIDs.duplicateBase(of: other) == nil, "\(other)")
+        }
+    }
 }
