@@ -21,12 +21,29 @@ extension PytestNodeIDs {
     /// or nil for any other id. A twin runs as its file does: pytest collects the file once with
     /// every collector, and the file's result is each report's (they import the same module).
     static func twinBase(of id: String) -> String? {
-        guard id.hasSuffix(">"), let marker = id.range(of: "::<collector ", options: .backwards) else { return nil }
-        let ordinal = id[marker.upperBound..<id.index(before: id.endIndex)]
-        // Only what `collectorTwin` writes: no sign, no leading zero, no path below the file.
-        guard let number = Int(ordinal), number >= 2, String(number) == ordinal, !id[..<marker.lowerBound].contains("::")
-        else { return nil }
-        return String(id[..<marker.lowerBound])
+        // No path below the file.
+        guard let (path, _) = numbered(id, marker: "collector"), !path.contains("::") else { return nil }
+        return path
+    }
+
+    /// (`base`, n) for an id `base::<marker n>` as `collectorTwin` and `duplicate` write them
+    /// (n ≥ 2, no sign, no leading zero), or nil.
+    static func numbered(_ id: String, marker: String) -> (base: String, ordinal: Int)? {
+        guard id.hasSuffix(">"), let start = id.range(of: "::<\(marker) ", options: .backwards) else { return nil }
+        let ordinal = id[start.upperBound..<id.index(before: id.endIndex)]
+        guard let number = Int(ordinal), number >= 2, String(number) == ordinal else { return nil }
+        return (String(id[..<start.lowerBound]), number)
+    }
+
+    /// `ids` with each repeat of one renamed by `naming` (the id and its ordinal, 2, 3, …), in
+    /// their order: a file's collector twins, a node id's duplicates.
+    static func numberingRepeats(_ ids: [String], _ naming: (String, Int) -> String) -> [String] {
+        var seen: [String: Int] = [:]
+        return ids.map { id in
+            seen[id, default: 0] += 1
+            let count = seen[id]!
+            return count == 1 ? id : naming(id, count)
+        }
     }
 
     /// `path` followed by its twins, `count` ids in all.

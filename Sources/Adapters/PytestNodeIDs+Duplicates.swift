@@ -18,21 +18,6 @@ extension PytestNodeIDs {
     /// The node id and ordinal a duplicate's id stands for
     /// (`a.py::t::<duplicate 2>` → (`a.py::t`, 2)), or nil for any other id.
     static func duplicateBase(of id: String) -> (nodeID: String, ordinal: Int)? {
-        guard id.hasSuffix(">"), let marker = id.range(of: "::<duplicate ", options: .backwards) else { return nil }
-        let ordinal = id[marker.upperBound..<id.index(before: id.endIndex)]
-        // Only what `duplicate` writes: no sign, no leading zero.
-        guard let number = Int(ordinal), number >= 2, String(number) == ordinal else { return nil }
-        return (String(id[..<marker.lowerBound]), number)
-    }
-
-    /// `nodeIDs` with each repeat of an id renamed as its duplicate (`duplicate(of:ordinal:)`),
-    /// in their order.
-    static func namingDuplicates(_ nodeIDs: [String]) -> [String] {
-        var seen: [String: Int] = [:]
-        return nodeIDs.map { id in
-            seen[id, default: 0] += 1
-            let count = seen[id]!
-            return count == 1 ? id : duplicate(of: id, ordinal: count)
-        }
+        numbered(id, marker: "duplicate").map { ($0.base, $0.ordinal) }
     }
 }

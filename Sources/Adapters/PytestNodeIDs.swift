@@ -40,7 +40,6 @@ enum PytestNodeIDs {
     static func parseCollection(_ output: String) -> (nodeIDs: [String], brokenCollectors: [String]) {
         var nodeIDs: [String] = []
         var broken: [String] = []
-        var reportsOf: [String: Int] = [:]
         var inList = true
         for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
             let text = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
@@ -55,11 +54,10 @@ enum PytestNodeIDs {
             if text.hasPrefix("ERROR "), !text.hasPrefix("ERROR: ") {
                 var path = String(text.dropFirst(6))
                 if let dash = path.range(of: " - ") { path = String(path[..<dash.lowerBound]) }
-                reportsOf[path, default: 0] += 1
-                broken.append(reportsOf[path]! == 1 ? path : collectorTwin(of: path, ordinal: reportsOf[path]!))
+                broken.append(path)
             }
         }
-        return (namingDuplicates(nodeIDs), broken)
+        return (numberingRepeats(nodeIDs, duplicate(of:ordinal:)), numberingRepeats(broken, collectorTwin(of:ordinal:)))
     }
 
     /// The arguments pytest refused before running anything (it then runs nothing at all):
