@@ -112,20 +112,31 @@ extension BuildLifecycle {
         }
         // The previous build's failures as its gate saw them (`Store.summary`): every attempt
         // failed. A test that passed on a retry keeps its place (see `FailedFirst`). Those that
-        // never passed in a build's worth of runs are known breaks: no confirmation runs.
+        // never passed are `neverPassed` (retried only while the build may pass, in a broad
+        // break: `BuildState.retriedTestsOnceLost`), and those that never passed in a build's
+        // worth of runs are known breaks: no confirmation runs. Either lapses for a test the
+        // change since the previous build can affect: the change may be its fix.
         do {
-            guard let previous = try store.previousRun(suite: spec.suite) else { return }
+            guard let previous = try store.previousRun(suite: spec.suite) else {
+                for index in tests.indices { tests[index].neverPassed = true }
+                return
+            }
             let failed = Set(previous.failures)
             FailedFirst.prioritise(&tests, failed: failed)
-            guard spec.confirmAttempts > 0, !failed.isEmpty, failed.count <= TestCase.knownBreakLookups else { return }
-            var known = try store.knownBreaks(among: previous.failures, minimumFailures: spec.maxAttempts + spec.confirmAttempts)
-            if !known.isEmpty, let commit = spec.commit, let before = previous.commit, before != commit {
+            guard spec.maxAttempts > 1 || spec.confirmAttempts > 0, !failed.isEmpty,
+                  failed.count <= TestCase.neverPassedLookups else { return }
+            var never = try store.knownBreaks(among: previous.failures, minimumFailures: 1)
+            if !never.isEmpty, let commit = spec.commit, let before = previous.commit, before != commit {
                 if let affected {
-                    known.subtract(affected.tests)
-                } else if let touched = lapse?.touched(known, of: tests, from: before, to: commit) {
-                    known.subtract(touched)
+                    never.subtract(affected.tests)
+                } else if let touched = lapse?.touched(never, of: tests, from: before, to: commit) {
+                    never.subtract(touched)
                 }
             }
+            for index in tests.indices where never.contains(tests[index].name) { tests[index].neverPassed = true }
+            guard spec.confirmAttempts > 0, !never.isEmpty, failed.count <= TestCase.knownBreakLookups else { return }
+            let known = try store.knownBreaks(among: previous.failures.filter { never.contains($0) },
+                                              minimumFailures: spec.maxAttempts + spec.confirmAttempts)
             for index in tests.indices where known.contains(tests[index].name) { tests[index].knownBreak = true }
         } catch {
             throw TestfleetError(error)

@@ -118,6 +118,7 @@ extension BuildState {
         // worker's included, so they run side by side even on two workers.
         let wave = ((attempt + 1)...last).map { Retry(index: index, attempt: $0, avoidWorker: $0 == attempt + 1 ? worker : nil) }
         if attempt < ordinary {
+            if attempt == 1 { retriedTests.append(index) }
             retries.append(contentsOf: wave)
         } else {
             // Confirmation runs wait cheapest test first: the first test confirmed broken can
@@ -146,7 +147,7 @@ extension BuildState {
     /// break (`TestCase.knownBreak`: it never passed in at least a build's worth of runs).
     func wantsAnotherAttempt(_ index: Int, after attempt: Int) -> Bool {
         let spec = planned.spec
-        if attempt < ordinaryAttempts(of: index) { return true }
+        if attempt < ordinaryAttempts(of: index) { return attempt > 1 || !retriesSpent(by: index) }
         if !status[index].confirming {
             guard attempt == spec.maxAttempts, spec.confirmAttempts > 0, confirmingTests.count < spec.confirmLimit, !cannotPass,
                   !planned.tests[index].knownBreak
@@ -176,6 +177,7 @@ extension BuildState {
         for index in confirmingTests where !status[index].final {
             markFinal(index, failed: true, attempt: status[index].attempt)
         }
+        dropRetriesPastLimit()
     }
 
     /// Tests whose confirmation runs wait for an earlier test's: once a test being confirmed has
@@ -246,9 +248,14 @@ extension BuildState {
         var kept: [Retry] = []
         kept.reserveCapacity(retries.count)
         let held = confirmationsHeldBack()
+        let heldPastLimit = retriesHeldPastLimit()
         for retry in retries {
             let test = planned.tests[retry.index]
             if !held.isEmpty && retry.attempt > planned.spec.maxAttempts && held.contains(retry.index) {
+                kept.append(retry)
+                continue
+            }
+            if !heldPastLimit.isEmpty && retry.attempt <= planned.spec.maxAttempts && heldPastLimit.contains(retry.index) {
                 kept.append(retry)
                 continue
             }

@@ -56,6 +56,9 @@ final class BuildState {
     var awaitingBlockingAnswer: Set<Int> = []
     /// The tests that got confirmation runs (at most `spec.confirmLimit`).
     var confirmingTests: [Int] = []
+    /// The tests that got ordinary retries, in the order their first attempts failed (once the
+    /// build cannot pass, only the first `retriedTestsOnceLost` keep theirs).
+    var retriedTests: [Int] = []
     /// A test failed every confirmation run and the gate cannot excuse it: the build fails
     /// whatever else happens, so no test of it gets confirmation runs any more.
     var cannotPass = false

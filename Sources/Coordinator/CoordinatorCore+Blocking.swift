@@ -23,8 +23,8 @@ extension CoordinatorCore {
     func blockingAnswered(build id: String, test: String, blocks: Bool) {
         guard let build = builds[id], !build.finished, !build.cannotPass else { return }
         guard blocks else {
-            // The gate may excuse it: the confirmation runs it held back go out now.
-            let held = !build.confirmationsHeldBack().isEmpty
+            // The gate may excuse it: the confirmation runs (and retries) it held back go out now.
+            let held = !build.confirmationsHeldBack().isEmpty || build.holdsRetriesPastLimit
             if let index = build.index(of: test) { build.awaitingBlockingAnswer.remove(index) }
             if held { grantAll(retryLanes: true) }
             return

@@ -149,6 +149,9 @@ extension CoordinatorCore {
         var retriesQueued = false
         if let build = builds[batch.build] {
             let running = !build.finished
+            // Retries held for the build's first failures (`holdsRetriesPastLimit`) go out
+            // when those end with the build still able to pass.
+            let holding = running && build.holdsRetriesPastLimit
             for result in batch.results {
                 guard let index = build.index(of: result.test) else { continue }
                 if lease?.remaining[index] == result.attempt { lease?.remaining[index] = nil }
@@ -157,6 +160,7 @@ extension CoordinatorCore {
                     if build.apply(result, index: index, lease: batch.lease) { retriesQueued = true }
                 }
             }
+            if holding && !build.holdsRetriesPastLimit { retriesQueued = true }
         }
         if let lease {
             if lease.remaining.isEmpty {

@@ -21,6 +21,14 @@ public struct TestCase: Sendable, Hashable {
     /// previous build (the lapse). It gets one retry and no confirmation runs: more could only
     /// repeat what its history says.
     public var knownBreak = false
+    /// No stored run of it did anything but fail, as far as planning looked: the suite has no
+    /// previous build, or the test failed every attempt of the previous one and the store holds
+    /// no other outcome of it (`Store.knownBreaks` with one failure). Once this build cannot
+    /// pass, past its first failing tests, it gets no retries if it fails
+    /// (`BuildState.retriedTestsOnceLost`).
+    public var neverPassed = false
+    /// At most this many of the previous build's failures are looked up for `neverPassed`.
+    public static let neverPassedLookups = 500
     /// Past this many failures in the previous build (a broad break, an outage) no test is
     /// looked up as a known break: beyond `--confirm-limit` tests none gets confirmation runs.
     public static let knownBreakLookups = 100

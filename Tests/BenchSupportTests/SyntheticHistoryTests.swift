@@ -149,12 +149,42 @@ import Analyzer
         #expect(one.firsts == two.firsts)
     }
 
+    /// Once a build cannot pass, failing tests past the first `retriedTestsOnceLost` get no
+    /// retries: the same random stream, the same first attempts, fewer retries, and only in
+    /// builds with more failing tests than that.
+    @Test func aBroadBreakRetriesOnlyItsFirstFailingTests() {
+        var parameters = Self.small
+        parameters.builds = 40
+        parameters.bornBrokenShare = 0.1
+        let limited = SyntheticFlakyHistory(parameters).history.records
+        parameters.retriedTestsOnceLost = nil
+        let every = SyntheticFlakyHistory(parameters).history.records
+        #expect(limited.filter { $0.attempt == 1 } == every.filter { $0.attempt == 1 })
+        func retried(_ records: [AttemptRecord]) -> [Int32: Set<Int32>] {
+            Dictionary(grouping: records.filter { $0.attempt == 2 }, by: \.build).mapValues { Set($0.map(\.test)) }
+        }
+        let limitedRetried = retried(limited), everyRetried = retried(every)
+        var cut = 0
+        for (build, tests) in everyRetried {
+            let kept = limitedRetried[build] ?? []
+            #expect(kept.isSubset(of: tests))
+            if kept.count < tests.count {
+                #expect(kept.count >= 10, "build \(build) retried \(kept.count) of \(tests.count) failing tests")
+                cut += 1
+            }
+        }
+        #expect(cut > 0)
+    }
+
     /// A known break's fix commit lifts the rule for the build after it (`KnownBreakLapse`): a
     /// test written broken that fails its first run there gets every ordinary retry.
     @Test func aKnownBreaksFixGetsEveryRetryInTheBuildAfterIt() {
         var parameters = Self.small
         parameters.builds = 80
         parameters.bornBrokenShare = 0.1
+        // A tenth of the tests born broken makes broad breaks: past the first failing tests of
+        // a build that cannot pass, none gets retries (`retriedTestsOnceLost`), lapsed or not.
+        parameters.retriedTestsOnceLost = nil
         let synthetic = SyntheticFlakyHistory(parameters)
         let builds = synthetic.history.builds
         var checked = 0

@@ -121,7 +121,8 @@ import Testing
     }
 
     /// A test that failed every run it ever had, a build's worth with confirmation runs at least,
-    /// is planned as a known break; one that passed once, or failed fewer runs, is not.
+    /// is planned as a known break; one that passed once, or failed fewer runs, is not. Every
+    /// test of the previous build's failures with no pass is planned as never passed.
     @Test func planMarksThePreviousBuildsNeverPassingTestsAsKnownBreaks() throws {
         let path = try write("testfleet.toml", """
             [[suite]]
@@ -145,12 +146,17 @@ import Testing
             _ = try lifecycle.finish(build: id)
         }
         let eight = [Outcome](repeating: .failed, count: 8)
+        // The suite's first build: nothing stored, so no test has passed.
+        let first = try lifecycle.plan(BuildSpec(id: "b0", suite: path, maxAttempts: 3, confirmAttempts: 5))
+        #expect(first.tests.allSatisfy { $0.neverPassed })
         try finished("b1", attempts("relapsed", [.passed]) + attempts("fine", [.passed]))
         try finished("b2", attempts("broken", eight) + attempts("young", [.failed, .failed, .failed])
                          + attempts("relapsed", eight) + attempts("fine", [.passed]))
 
         let planned = try lifecycle.plan(BuildSpec(id: "b3", suite: path, maxAttempts: 3, confirmAttempts: 5))
         #expect(planned.tests.filter(\.knownBreak).map(\.name) == ["broken"])
+        // Those without a pass, however few their runs, lose their retries in a broad break.
+        #expect(planned.tests.filter(\.neverPassed).map(\.name).sorted() == ["broken", "young"])
         // Without confirmation runs there is nothing to leave out.
         let plain = try lifecycle.plan(BuildSpec(id: "b4", suite: path, maxAttempts: 1))
         #expect(plain.tests.filter(\.knownBreak).isEmpty)

@@ -44,6 +44,10 @@ public struct SyntheticFlakyHistory: Sendable {
         /// ends the build's confirmation runs: the tests after it (in test order, standing for the
         /// coordinator's order of time) get none (`BuildState.stopConfirming`).
         public var stopConfirmingOnceLost = true
+        /// Once the build cannot pass, failing tests past this many retried ones get no retries
+        /// if they never passed (`BuildState.retriedTestsOnceLost`, `TestCase.neverPassed`);
+        /// nil: every failing test gets them (the coordinator before that rule), for comparison.
+        public var retriedTestsOnceLost: Int? = 10
         public var flakyShare = 0.03
         public var burstyShare = 0.005
         public var aarch64FlakyShare = 0.005
@@ -152,6 +156,9 @@ public struct SyntheticFlakyHistory: Sendable {
         var everPassed = [Bool](repeating: false, count: testCount)
         var everFailed = [Bool](repeating: false, count: testCount)
         var passedNow: [Int] = [], failedNow: [Int] = []
+        // Tests that failed every attempt of the previous build, and of this one so far.
+        var failedBefore = [Bool](repeating: false, count: testCount)
+        var lostNow: [Int] = []
         // Recorded failed runs per test, for known breaks (never passed, a build's worth failed).
         var failedRuns = [Int32](repeating: 0, count: testCount)
         var failedRunsNow: [(test: Int, runs: Int32)] = []
@@ -162,6 +169,10 @@ public struct SyntheticFlakyHistory: Sendable {
             var regression = false
             var confirming = 0
             var cannotPass = false
+            var retried = 0
+            for test in 0..<testCount { failedBefore[test] = false }
+            for test in lostNow { failedBefore[test] = true }
+            lostNow.removeAll(keepingCapacity: true)
             for test in passedNow { everPassed[test] = true }
             for test in failedNow { everFailed[test] = true }
             for entry in failedRunsNow { failedRuns[entry.test] += entry.runs }
@@ -194,6 +205,18 @@ public struct SyntheticFlakyHistory: Sendable {
                 // A failed first attempt draws every run it could lead to, recorded or not, so the
                 // variants (known breaks' runs, retries one by one) share one random stream.
                 for attempt in 1...(lastOrdinary + parameters.confirmRetries) {
+                    // A failing test's retries, unless the build cannot pass, its budget of
+                    // retried tests is spent and the test never passed (the first build, or it
+                    // failed the previous one, has no pass before and no fix since:
+                    // `TestCase.neverPassed`).
+                    if attempt == 2 && ordinary >= 2 {
+                        if let limit = parameters.retriedTestsOnceLost, cannotPass && retried >= limit && !everPassed[test],
+                           build == 0 || (failedBefore[test] && !fixedSincePrevious) {
+                            dropped = true
+                        } else {
+                            retried += 1
+                        }
+                    }
                     // A known break's retries beyond its own are not run.
                     if attempt == ordinary + 1 && attempt <= lastOrdinary { dropped = true }
                     if attempt == lastOrdinary + 1 {
@@ -242,6 +265,7 @@ public struct SyntheticFlakyHistory: Sendable {
                     worker = Int32(otherArchBase + random.int(0...(parameters.workersPerArch - 1)))
                 }
                 if passes > 0 { passedNow.append(test) }
+                if passes == 0 && attempts > 0 { lostNow.append(test) }
                 if passes < attempts {
                     failedNow.append(test)
                     failedRunsNow.append((test, Int32(attempts - passes)))

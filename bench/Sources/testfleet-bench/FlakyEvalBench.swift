@@ -1,9 +1,11 @@
-// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--retries-one-by-one] [--confirm-known-breaks] [--known-break-retries K] [--born-broken-share X] [--known-breaks-blind] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
+// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--retry-every-failure] [--retries-one-by-one] [--confirm-known-breaks] [--known-break-retries K] [--born-broken-share X] [--known-breaks-blind] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
 // detection and gate against three baselines on a SYNTHETIC history with ground truth.
 // Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go
 // through a real store (SyntheticStoreIngest) and come back through the analyser's loader.
 // `--keep-confirming`: every test that failed its ordinary attempts gets its confirmation runs
 // even once the build cannot pass (the coordinator before it dropped them), for comparison.
+// `--retry-every-failure`: every failing test gets its ordinary retries even once the build cannot
+// pass (the coordinator before `BuildState.retriedTestsOnceLost`), for comparison.
 // `--retries-one-by-one`: ordinary retries stop at the first pass (the coordinator before it sent
 // them side by side), for comparison on the same random stream. `--confirm-known-breaks`: tests
 // that never passed in a build's worth of runs get confirmation runs too (the coordinator before
@@ -31,6 +33,11 @@ enum FlakyEvalBench {
         ]
         var index = 0
         while index < arguments.count {
+            if arguments[index] == "--retry-every-failure" {
+                parameters.retriedTestsOnceLost = nil
+                index += 1
+                continue
+            }
             if let flag = switches[arguments[index]] ?? offSwitches[arguments[index]] {
                 parameters[keyPath: flag] = switches[arguments[index]] != nil
                 index += 1
@@ -61,7 +68,7 @@ enum FlakyEvalBench {
                     throw AnalyzerBenchUsage("flaky-eval: --history-cover-limit needs a probability")
                 }
                 historyCoverLimit = limit
-            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming --retries-one-by-one --confirm-known-breaks --known-break-retries K --born-broken-share X --known-breaks-blind)")
+            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming --retry-every-failure --retries-one-by-one --confirm-known-breaks --known-break-retries K --born-broken-share X --known-breaks-blind)")
             }
             index += 2
         }
@@ -78,6 +85,8 @@ enum FlakyEvalBench {
         print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds over \(history.commitSHAs.count) commits, \(history.records.count) attempts, retries ≤ \(parameters.retries) "
             + (parameters.retriesOneByOne ? "one by one to the first pass (--retries-one-by-one)" : "side by side") + ", then ≤ \(parameters.confirmRetries) confirmation runs for at most \(parameters.confirmLimit) tests a build"
             + (parameters.stopConfirmingOnceLost ? ", until a test nothing can excuse failed them all" : ", all of them (--keep-confirming)")
+            + (parameters.retriedTestsOnceLost.map { "; once the build cannot pass, retries past its first \($0) failing tests only for those that never passed" }
+                ?? "; every failing test retried (--retry-every-failure)")
             + (parameters.confirmKnownBreaks ? ", known breaks included (--confirm-known-breaks)"
                 : ", none for known breaks, which get ≤ \(min(parameters.knownBreakRetries, parameters.retries)) retries"
                     + (parameters.knownBreaksSeeChanges ? " until a change touches them" : ", changes unseen (--known-breaks-blind)")))

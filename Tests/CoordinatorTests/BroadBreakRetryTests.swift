@@ -1,0 +1,99 @@
+@testable import Coordinator
+import Model
+import Testing
+
+/// Once the build cannot pass, only the first `BuildState.retriedTestsOnceLost` failing tests keep
+/// their ordinary retries if they never passed (the state machine alone: a build
+/// of 16 tests, two retries each).
+@Suite struct BroadBreakRetryTests {
+    let limit = BuildState.retriedTestsOnceLost
+
+    func build() -> BuildState {
+        let spec = BuildSpec(id: "b1", suite: "sim:unit", maxAttempts: 3, confirmAttempts: 2, confirmLimit: 10)
+        let planned = PlannedBuild(spec: spec, suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")],
+                                   tests: (0..<(limit + 6)).map {
+                                       var test = TestCase(name: "t\($0)", suite: 0)
+                                       // All but the last never passed.
+                                       test.neverPassed = $0 < limit + 5
+                                       return test
+                                   }, grantCost: 1)
+        return BuildState(planned: planned, now: 0)
+    }
+
+    func fail(_ build: BuildState, _ index: Int, attempt: Int = 1) -> Bool {
+        build.apply(TestResult(test: "t\(index)", attempt: attempt, outcome: .failed, duration: 0.01, worker: "w1", arch: .x86_64),
+                    index: index)
+    }
+
+    func queuedAttempts(of index: Int, in build: BuildState) -> [Int] {
+        build.retries.filter { $0.index == index }.map(\.attempt).sorted()
+    }
+
+    @Test func whileTheBuildMayPassEveryFailingTestGetsItsRetries() {
+        let build = build()
+        for index in 0..<(limit + 2) { #expect(fail(build, index)) }
+        for index in 0..<(limit + 2) { #expect(queuedAttempts(of: index, in: build) == [2, 3]) }
+        #expect(build.retriedTests == Array(0..<(limit + 2)))
+        #expect(build.finalCount == 0)
+    }
+
+    @Test func onceItCannotPassTheTestsPastTheLimitGiveUpRetriesNoWorkerTook() {
+        let build = build()
+        for index in 0..<(limit + 2) { _ = fail(build, index) }
+        // Test `limit` (the first past it) has a retry under way: a worker took attempt 2.
+        build.retries.removeAll { $0.index == limit && $0.attempt == 2 }
+        build.stopConfirming()
+        // The first `limit` keep theirs; the one with a retry running keeps the rest of its own.
+        for index in 0..<limit { #expect(queuedAttempts(of: index, in: build) == [2, 3]) }
+        #expect(queuedAttempts(of: limit, in: build) == [3])
+        #expect(!build.status[limit].final)
+        // The last one's were all still queued: dropped, and it failed after its one attempt.
+        #expect(queuedAttempts(of: limit + 1, in: build).isEmpty)
+        #expect(build.status[limit + 1].final && build.status[limit + 1].failed)
+        #expect(build.failedCount == 1)
+
+        // A test failing from now on gets no retries and is final at once.
+        #expect(!fail(build, limit + 2))
+        #expect(queuedAttempts(of: limit + 2, in: build).isEmpty)
+        #expect(build.status[limit + 2].final && build.status[limit + 2].failed)
+        // A test's own retries still count: test 0's failing retries end it as failed.
+        #expect(!fail(build, 0, attempt: 2))
+        build.retries.removeAll { $0.index == 0 }
+        #expect(!fail(build, 0, attempt: 3))
+        #expect(build.status[0].final && build.status[0].failed)
+        // One that passed before still gets its retries: its record may be a flaky
+        // test's, which the gate excuses it by later.
+        #expect(fail(build, limit + 5))
+        #expect(queuedAttempts(of: limit + 5, in: build) == [2, 3])
+    }
+
+    @Test func retriesPastTheLimitWaitUntilTheFirstFailuresEndAndGoOutIfTheBuildMayPass() {
+        let build = build()
+        for index in 0..<(limit + 2) { _ = fail(build, index) }
+        #expect(build.holdsRetriesPastLimit)
+        let taken = build.takeRetries(for: "w2", arch: .x86_64, onlyWorker: false, limit: 100)
+        #expect(taken.map(\.index) == Array(0..<limit))
+        #expect(taken.allSatisfy { $0.attempt == 2 })
+        // The first ten pass their retries (a burst of flaky failures): the rest go out.
+        for index in 0..<limit {
+            _ = build.apply(TestResult(test: "t\(index)", attempt: 2, outcome: .passed, duration: 0.01, worker: "w2", arch: .x86_64),
+                            index: index)
+        }
+        #expect(!build.holdsRetriesPastLimit)
+        let rest = build.takeRetries(for: "w2", arch: .x86_64, onlyWorker: false, limit: 100)
+        #expect(rest.map(\.index) == [limit, limit + 1])
+    }
+
+    @Test func underTheLimitABuildThatCannotPassRetriesEveryFailure() {
+        let build = build()
+        for index in 0..<(limit - 2) { _ = fail(build, index) }
+        build.stopConfirming()
+        #expect(build.finalCount == 0)
+        // The next two fill the budget; the one after gets nothing.
+        #expect(fail(build, limit - 2))
+        #expect(fail(build, limit - 1))
+        #expect(queuedAttempts(of: limit - 1, in: build) == [2, 3])
+        #expect(!fail(build, limit))
+        #expect(build.status[limit].final && build.status[limit].failed)
+    }
+}
