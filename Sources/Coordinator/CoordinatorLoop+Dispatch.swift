@@ -221,9 +221,10 @@ extension CoordinatorLoop {
     }
 
     /// The suite's previous build and its failures, from the store off the loop: `submit` asks
-    /// before it plans (`PreviousBuildRequest`). Past `TestCase.knownBreakLookups` failures none
-    /// is listed: planning looks none of them up as a known break either. A store that cannot
-    /// be read answers "none": the build's known breaks then go by history alone, as before.
+    /// before it plans (`PreviousBuildRequest`). Past `TestCase.neverPassedLookups` failures
+    /// none is listed: planning looks none of them up (as never passed, nor as a known break)
+    /// either. A store that cannot be read answers "none": the build's known breaks then go by
+    /// history alone, as before.
     func sendPreviousBuild(_ request: PreviousBuildRequest, to client: [UInt8]) {
         let service = self.service
         work.async {
@@ -232,7 +233,7 @@ extension CoordinatorLoop {
                 if let previous = try service.store.previousRun(suite: request.suite) {
                     answer.build = previous.build
                     answer.commit = previous.commit
-                    if previous.failures.count <= TestCase.knownBreakLookups { answer.failures = previous.failures }
+                    if previous.failures.count <= TestCase.neverPassedLookups { answer.failures = previous.failures }
                 }
             } catch {
                 Self.log("cannot read the previous build of \(request.suite) for a client: \(error)")

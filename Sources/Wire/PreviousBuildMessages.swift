@@ -19,7 +19,7 @@ public struct PreviousBuildRequest: Sendable, Equatable {
 
 /// Coordinator → client: the suite's newest finished build of its own (nil: none yet), its
 /// commit, and the tests that failed every attempt there. No failures are listed past
-/// `TestCase.knownBreakLookups` (a broad break has no known breaks).
+/// `TestCase.neverPassedLookups` (planning looks none of a broader break's up).
 public struct PreviousBuild: Sendable, Equatable {
     public var suite: String
     public var build: String?
