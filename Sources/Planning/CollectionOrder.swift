@@ -29,8 +29,8 @@ public import Model
 /// on first use), so a long test in a unit of short ones is often long for the unit's sake.
 /// lark 1.2.2's `TestPythonParser::test_BIN_NUMBER` builds the Python grammar (0.5 s) that the
 /// class's other tests reuse; sent ahead alone, it built it in its own process and the next test
-/// of the class built it again in the warm session, in every later build. A unit whose rest is
-/// longer stays divisible: autopep8 2.3.1's `CommandLineTests` (46 tests, 4.8 s, each running
+/// of the class built it again in the warm session, in every later build. A unit with another
+/// long test stays divisible, and so does a unit whose rest is longer: autopep8 2.3.1's `CommandLineTests` (46 tests, 4.8 s, each running
 /// the tool in a subprocess) sent ahead whole with its 0.8 s test was one worker's last 4.2 s.
 public enum CollectionOrder {
     /// A test this share of its suite's work goes first (see the type's comment).
@@ -73,6 +73,7 @@ public enum CollectionOrder {
         // Long tests, and the longest of each unit (suite, arch, top-level class or function).
         var long: [Int] = []
         var longestOfUnit: [UnitKey: Double] = [:]
+        var longTestsOfUnit: [UnitKey: Int] = [:]
         for index in arranged.indices where suites.contains(arranged[index].suite) {
             let key = Key(suite: arranged[index].suite, arch: arranged[index].arch)
             let share = (totals[key] ?? 0) * longShare
@@ -82,6 +83,7 @@ public enum CollectionOrder {
                 long.append(index)
                 let unit = UnitKey(key, arranged[index].name)
                 longestOfUnit[unit] = max(longestOfUnit[unit] ?? 0, predicted)
+                longTestsOfUnit[unit, default: 0] += 1
             }
         }
         guard !long.isEmpty else { return arranged }
@@ -97,7 +99,11 @@ public enum CollectionOrder {
             unitOf[index] = unit
             unitWork[unit, default: 0] += arranged[index].predicted
         }
-        for (index, unit) in unitOf {
+        // A unit with two long tests stays divisible too: the second is long on its own
+        // account, and the two together were one worker's 4 s while the other sat idle
+        // (PyJWT 2.9.0's `TestPyJWKClient`, two 2 s cache-expiry tests whose predictions, a
+        // hundredth apart, put the unit on either side of the bound from build to build).
+        for (index, unit) in unitOf where longTestsOfUnit[unit] == 1 {
             let longest = longestOfUnit[unit]!
             if unitWork[unit]! <= 2 * longest { arranged[index].groupWork = longest }
         }

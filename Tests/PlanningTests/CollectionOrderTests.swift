@@ -84,6 +84,21 @@ import Model
         #expect(arranged.suffix(4).map(\.groupWork) == [share, 1.5, share, share])
     }
 
+    @Test func aClassWithTwoLongTestsStaysDivisible() {
+        // PyJWT's TestPyJWKClient: two 2 s cache-expiry tests, a hundredth apart, and a cheap one.
+        var tests = (0..<12).map { test("m.py::test_\($0)", 0.5) }
+        tests += [test("j.py::TestClient::test_a", 2.0), test("j.py::TestClient::test_b", 2.01),
+                  test("j.py::TestClient::test_c", 0.01)]
+        let arranged = CollectionOrder.arrange(tests, suites: [0], soloSeconds: 1)
+        let share = 10.02 / 16
+        // Each long test goes first under its own prediction; the cheap one keeps its place.
+        #expect(arranged.suffix(3).map(\.groupWork) == [2.0, 2.01, share])
+        var queue = PendingQueue()
+        queue.add(arranged)
+        #expect(queue.pop(for: .x86_64, maxCount: 3, workBudget: 1).map(\.name) == ["j.py::TestClient::test_b"])
+        #expect(queue.pop(for: .x86_64, maxCount: 3, workBudget: 1).map(\.name) == ["j.py::TestClient::test_a"])
+    }
+
     @Test func aLongTestMustAlsoOutweighItsFilesLoadingCostManyTimes() {
         // 0.2 s is half of this tiny suite, but not 20 file loadings (0.5 s): it keeps its place.
         let tests = [test("a.py::x", 0.1), test("a.py::y", 0.2), test("a.py::z", 0.1)]
