@@ -35,7 +35,8 @@ extension BuildState {
         cannotPass && retriedTests.count >= Self.retriedTestsOnceLost && planned.tests[index].neverPassed
     }
 
-    /// Whether the retries of the tests past the first `retriedTestsOnceLost` retried ones wait:
+    /// Whether the retries of the never-passed tests past the first `retriedTestsOnceLost`
+    /// retried ones wait (`retriesHeldPastLimit`):
     /// while one of those first tests is not final, or final with the store's answer about it
     /// still out, the build may yet turn out lost, and then their retries are dropped unrun
     /// (`dropRetriesPastLimit`). Why wait: a failure's retries go out at once, on the retry
@@ -48,13 +49,14 @@ extension BuildState {
         return retriedTests[..<Self.retriedTestsOnceLost].contains { !status[$0].final || awaitingBlockingAnswer.contains($0) }
     }
 
-    /// The tests whose ordinary retries wait (`holdsRetriesPastLimit`).
+    /// The never-passed tests past the first `retriedTestsOnceLost` retried ones, while their
+    /// ordinary retries wait (`holdsRetriesPastLimit`); others' go out as usual.
     func retriesHeldPastLimit() -> Set<Int> {
         holdsRetriesPastLimit ? Set(retriedTests[Self.retriedTestsOnceLost...].filter { planned.tests[$0].neverPassed }) : []
     }
 
-    /// Drops the queued ordinary retries of the tests past the first `retriedTestsOnceLost`
-    /// retried ones when none of their retries was granted yet (a test with one running waits
+    /// Drops the queued ordinary retries of the never-passed tests past the first
+    /// `retriedTestsOnceLost` retried ones when none of their retries was granted yet (a test with one running waits
     /// for it: it is final only once every attempt it was given reported), and ends those tests
     /// as failed after their first attempt.
     func dropRetriesPastLimit() {
