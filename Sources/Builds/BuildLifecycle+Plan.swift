@@ -125,7 +125,8 @@ extension BuildLifecycle {
             FailedFirst.prioritise(&tests, failed: failed)
             guard spec.maxAttempts > 1 || spec.confirmAttempts > 0, !failed.isEmpty,
                   failed.count <= TestCase.neverPassedLookups else { return }
-            var never = try store.knownBreaks(among: previous.failures, minimumFailures: 1)
+            let failures = try store.failuresOfNeverPassed(among: previous.failures)
+            var never = Set(failures.keys)
             if !never.isEmpty, let commit = spec.commit, let before = previous.commit, before != commit {
                 if let affected {
                     never.subtract(affected.tests)
@@ -133,11 +134,13 @@ extension BuildLifecycle {
                     never.subtract(touched)
                 }
             }
-            for index in tests.indices where never.contains(tests[index].name) { tests[index].neverPassed = true }
-            guard spec.confirmAttempts > 0, !never.isEmpty, failed.count <= TestCase.knownBreakLookups else { return }
-            let known = try store.knownBreaks(among: previous.failures.filter { never.contains($0) },
-                                              minimumFailures: spec.maxAttempts + spec.confirmAttempts)
-            for index in tests.indices where known.contains(tests[index].name) { tests[index].knownBreak = true }
+            // A known break needs confirmation runs to skip and a build's worth of failures.
+            let knownBreaks = spec.confirmAttempts > 0 && failed.count <= TestCase.knownBreakLookups
+            let buildsWorth = spec.maxAttempts + spec.confirmAttempts
+            for index in tests.indices where never.contains(tests[index].name) {
+                tests[index].neverPassed = true
+                tests[index].knownBreak = knownBreaks && failures[tests[index].name, default: 0] >= buildsWorth
+            }
         } catch {
             throw TestfleetError(error)
         }

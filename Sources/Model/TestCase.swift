@@ -17,13 +17,13 @@ public struct TestCase: Sendable, Hashable {
     /// gives it to that worker first; any other worker may still take it.
     public var home: UInt8?
     /// A known break: every stored run of it failed, at least a build's worth with confirmation
-    /// runs, and none passed (`Store.knownBreaks`), and nothing it depends on changed since the
+    /// runs, and none passed (`Store.failuresOfNeverPassed`), and nothing it depends on changed since the
     /// previous build (the lapse). It gets one retry and no confirmation runs: more could only
     /// repeat what its history says.
     public var knownBreak = false
     /// No stored run of it did anything but fail, as far as planning looked: the suite has no
     /// previous build, or the test failed every attempt of the previous one and the store holds
-    /// no other outcome of it (`Store.knownBreaks` with one failure). Once this build cannot
+    /// no other outcome of it (`Store.failuresOfNeverPassed`). Once this build cannot
     /// pass, past its first failing tests, it gets no retries if it fails
     /// (`BuildState.retriedTestsOnceLost`).
     public var neverPassed = false

@@ -30,8 +30,9 @@ public import Model
 /// lark 1.2.2's `TestPythonParser::test_BIN_NUMBER` builds the Python grammar (0.5 s) that the
 /// class's other tests reuse; sent ahead alone, it built it in its own process and the next test
 /// of the class built it again in the warm session, in every later build. A unit with another
-/// long test stays divisible, and so does a unit whose rest is longer: autopep8 2.3.1's `CommandLineTests` (46 tests, 4.8 s, each running
-/// the tool in a subprocess) sent ahead whole with its 0.8 s test was one worker's last 4.2 s.
+/// long test stays divisible, and so does a unit whose rest is longer: autopep8 2.3.1's
+/// `CommandLineTests` (46 tests, 4.8 s, each running the tool in a subprocess) sent ahead whole
+/// with its 0.8 s test was one worker's last 4.2 s.
 public enum CollectionOrder {
     /// A test this share of its suite's work goes first (see the type's comment).
     public static let longShare = 1.0 / 16
@@ -70,10 +71,10 @@ public enum CollectionOrder {
             }
             totals[key, default: 0] += arranged[index].predicted
         }
-        // Long tests, and the longest of each unit (suite, arch, top-level class or function).
+        // Long tests, and each unit's (suite, arch, top-level class or function): how many, and
+        // the longest's prediction.
         var long: [Int] = []
-        var longestOfUnit: [UnitKey: Double] = [:]
-        var longTestsOfUnit: [UnitKey: Int] = [:]
+        var longInUnit: [UnitKey: (count: Int, longest: Double)] = [:]
         for index in arranged.indices where suites.contains(arranged[index].suite) {
             let key = Key(suite: arranged[index].suite, arch: arranged[index].arch)
             let share = (totals[key] ?? 0) * longShare
@@ -82,29 +83,28 @@ public enum CollectionOrder {
             if predicted > share && predicted >= soloSeconds {
                 long.append(index)
                 let unit = UnitKey(key, arranged[index].name)
-                longestOfUnit[unit] = max(longestOfUnit[unit] ?? 0, predicted)
-                longTestsOfUnit[unit, default: 0] += 1
+                let before = longInUnit[unit] ?? (0, 0)
+                longInUnit[unit] = (before.count + 1, max(before.longest, predicted))
             }
         }
         guard !long.isEmpty else { return arranged }
         for index in long { arranged[index].groupWork = arranged[index].predicted }
-        // A unit goes along under its longest test's key only when the rest of it is no longer
+        // A unit goes along under its long test's key only when the rest of it is no longer
         // than that test: then the test is likely long for the unit's sake, and the block is at
-        // most twice it.
+        // most twice it. A unit with two long tests stays divisible: the second is long on its
+        // own account, and the two together were one worker's 4 s while the other sat idle
+        // (PyJWT 2.9.0's `TestPyJWKClient`, two 2 s cache-expiry tests whose predictions, a
+        // hundredth apart, put the unit on either side of the bound from build to build).
         var unitOf: [Int: UnitKey] = [:]
         var unitWork: [UnitKey: Double] = [:]
         for index in arranged.indices where suites.contains(arranged[index].suite) {
             let unit = UnitKey(Key(suite: arranged[index].suite, arch: arranged[index].arch), arranged[index].name)
-            guard longestOfUnit[unit] != nil else { continue }
+            guard longInUnit[unit]?.count == 1 else { continue }
             unitOf[index] = unit
             unitWork[unit, default: 0] += arranged[index].predicted
         }
-        // A unit with two long tests stays divisible too: the second is long on its own
-        // account, and the two together were one worker's 4 s while the other sat idle
-        // (PyJWT 2.9.0's `TestPyJWKClient`, two 2 s cache-expiry tests whose predictions, a
-        // hundredth apart, put the unit on either side of the bound from build to build).
-        for (index, unit) in unitOf where longTestsOfUnit[unit] == 1 {
-            let longest = longestOfUnit[unit]!
+        for (index, unit) in unitOf {
+            let longest = longInUnit[unit]!.longest
             if unitWork[unit]! <= 2 * longest { arranged[index].groupWork = longest }
         }
         return arranged

@@ -40,15 +40,17 @@ extension Store {
 }
 
 extension Store {
-    /// Known breaks among `tests`: tests with at least `minimumFailures` stored failed attempts
-    /// (raw results and rollups of pruned days together) and not one attempt that did not fail.
-    /// A test that has failed every run it ever had, a build's confirmation runs included, gets
-    /// none when it fails its ordinary attempts again (`TestCase.knownBreak`): they could only
-    /// repeat its history, and the gate cannot excuse a test that never passed unless a person
-    /// quarantined it, which the coordinator still asks (`mayExcuseFailure`). Meant for the few
-    /// tests the previous build failed: each is looked up on its own.
-    public func knownBreaks(among tests: [String], minimumFailures: Int) throws(StoreError) -> Set<String> {
-        guard !tests.isEmpty, minimumFailures > 0 else { return [] }
+    /// The stored failed attempts of each of `tests` that has nothing but failed attempts (raw
+    /// results and rollups of pruned days together); a test with any other outcome, or none, is
+    /// left out. The planner reads both of its rules from it (`BuildLifecycle.predict`): those
+    /// tests never passed (`TestCase.neverPassed`), and those with at least a build's worth of
+    /// failures, confirmation runs included, are known breaks (`TestCase.knownBreak`): they get
+    /// none when they fail their ordinary attempts again, since more runs could only repeat their
+    /// history, and the gate cannot excuse a test that never passed unless a person quarantined
+    /// it, which the coordinator still asks (`mayExcuseFailure`). Meant for the previous build's
+    /// failures: each is looked up on its own.
+    public func failuresOfNeverPassed(among tests: [String]) throws(StoreError) -> [String: Int] {
+        guard !tests.isEmpty else { return [:] }
         var failures: [String: Int] = [:]
         var passed: Set<String> = []
         try read { db in
@@ -63,7 +65,7 @@ extension Store {
             let test = history.testNames[Int(attempt.test)]
             if attempt.outcome.isFailure { failures[test, default: 0] += 1 } else { passed.insert(test) }
         }
-        return Set(tests.filter { !passed.contains($0) && failures[$0, default: 0] >= minimumFailures })
+        return failures.filter { !passed.contains($0.key) && $0.value > 0 }
     }
 
     /// `test`'s attempts in the rollups of pruned days: failed ones, ones that did not fail
