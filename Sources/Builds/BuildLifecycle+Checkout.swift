@@ -79,8 +79,10 @@ extension BuildLifecycle {
             adapters.append(adapter)
         }
         var tests = plan.tests
-        try predict(&tests, adapters: adapters, spec: plan.spec, affected: plan.affectedFailures)
-        return PlannedBuild(spec: plan.spec, suites: plan.suites, tests: tests, grantCost: plan.grantCost, selection: plan.selection)
+        let firstBuild = try predict(&tests, adapters: adapters, spec: plan.spec, affected: plan.affectedFailures)
+        var accepted = PlannedBuild(spec: plan.spec, suites: plan.suites, tests: tests, grantCost: plan.grantCost, selection: plan.selection)
+        accepted.firstBuild = firstBuild
+        return accepted
     }
 
     /// `submit`'s half of the known-break lapse, for a coordinator that has no checkout: of the

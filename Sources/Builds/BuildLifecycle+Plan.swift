@@ -47,11 +47,15 @@ extension BuildLifecycle {
             }
         }
         if let problem = PlannedBuild.duplicateNameProblem(tests, suites: suites) { throw .badInput(problem) }
+        var firstBuild = false
         if !tests.isEmpty {
-            try predict(&tests, adapters: adapters, spec: spec, lapse: file.map { KnownBreakLapse(file: $0, root: root, remote: spec.repository) })
+            firstBuild = try predict(&tests, adapters: adapters, spec: spec,
+                                     lapse: file.map { KnownBreakLapse(file: $0, root: root, remote: spec.repository) })
         }
         let cost = adapters.map(\.grantCost).max() ?? 0
-        return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record)
+        var plan = PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record)
+        plan.firstBuild = firstBuild
+        return plan
     }
 
     /// The suite's test names, from the inventory cache, else from `handedInventory`, else from
@@ -93,9 +97,10 @@ extension BuildLifecycle {
     /// collect every file they are given, and the tests that failed every attempt of the suite's
     /// previous build first. `lapse`, where the repository is at hand, lifts the known breaks that
     /// the change since the previous build can affect; `affected`, where `submit` measured that
-    /// change in its checkout, names them instead.
+    /// change in its checkout, names them instead. Returns whether the suite has no previous
+    /// build (`PlannedBuild.firstBuild`).
     func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], spec: BuildSpec, lapse: KnownBreakLapse? = nil,
-                 affected: AffectedFailures? = nil) throws(TestfleetError) {
+                 affected: AffectedFailures? = nil) throws(TestfleetError) -> Bool {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
         model.assignPredictions(to: &tests, anyArchAs: .current,
@@ -119,12 +124,12 @@ extension BuildLifecycle {
         do {
             guard let previous = try store.previousRun(suite: spec.suite) else {
                 for index in tests.indices { tests[index].neverPassed = true }
-                return
+                return true
             }
             let failed = Set(previous.failures)
             FailedFirst.prioritise(&tests, failed: failed)
             guard spec.maxAttempts > 1 || spec.confirmAttempts > 0, !failed.isEmpty,
-                  failed.count <= TestCase.neverPassedLookups else { return }
+                  failed.count <= TestCase.neverPassedLookups else { return false }
             let failures = try store.failuresOfNeverPassed(among: previous.failures)
             var never = Set(failures.keys)
             if !never.isEmpty, let commit = spec.commit, let before = previous.commit, before != commit {
@@ -141,6 +146,7 @@ extension BuildLifecycle {
                 tests[index].neverPassed = true
                 tests[index].knownBreak = knownBreaks && failures[tests[index].name, default: 0] >= buildsWorth
             }
+            return false
         } catch {
             throw TestfleetError(error)
         }

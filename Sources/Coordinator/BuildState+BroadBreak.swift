@@ -1,4 +1,5 @@
 import Model
+import Wire
 
 /// A broad break's retries: once the build cannot pass (`cannotPass`), a failing test that never
 /// passed (`TestCase.neverPassed`: the suite's first build, or it failed the previous build and
@@ -23,6 +24,15 @@ import Model
 /// The gate is unchanged: nothing is dropped before the build cannot pass, so a burst of flaky
 /// failures still gets every retry. Retries already granted run and are recorded. flaky-eval's
 /// generator draws the same rule (`SyntheticFlakyHistory.Parameters.retriedTestsOnceLost`).
+///
+/// In a suite's first build no test has a record: each counts as never passed for want of
+/// evidence. There a failing test past the limit gives up its retries only when its failure
+/// shares its cause (`FailureCause`) with at least `broadCauseFailures` of the build's failing
+/// tests: the break's hundreds do, a timing test that failed under load beside them does not
+/// and keeps its retries. One of about thirty pydash 8.0.4 builds (380 failures, one cause)
+/// counted 353 failing tests where serial pytest counts 351, most likely so (pydash has
+/// real-time debounce and throttle tests). A failure whose cause cannot be read (another
+/// framework's output) keeps its retries too.
 extension BuildState {
     /// Failing tests that keep their ordinary retries once the build cannot pass: as many as
     /// get confirmation runs by default (`BuildSpec.confirmLimit`), so a build with up to that
@@ -33,6 +43,28 @@ extension BuildState {
     /// passed: failing now, it gets no retries.
     func retriesSpent(by index: Int) -> Bool {
         cannotPass && retriedTests.count >= Self.retriedTestsOnceLost && planned.tests[index].neverPassed
+            && (!planned.firstBuild || sharesBroadCause(index))
+    }
+
+    /// In a first build, a cause this many failing tests share is a broad break's.
+    static let broadCauseFailures = retriedTestsOnceLost
+
+    /// Whether test `index`'s first failure shares its cause with at least
+    /// `broadCauseFailures` failing tests of this build (itself included), so far.
+    func sharesBroadCause(_ index: Int) -> Bool {
+        guard let cause = failureCause[index] else { return false }
+        return failuresByCause[cause, default: 0] >= Self.broadCauseFailures
+    }
+
+    /// Records the cause of a first build's failed first attempt. A pytest suite's only: the
+    /// cause is read from pytest's report format.
+    func noteCause(of result: TestResult, index: Int) {
+        guard planned.suites[planned.tests[index].suite].adapter == .pytest, failureCause[index] == nil,
+              let output = try? OutputCodec.decompress(result.compressedOutput, originalSize: result.outputSize),
+              let cause = FailureCause.of(output: output)
+        else { return }
+        failureCause[index] = cause
+        failuresByCause[cause, default: 0] += 1
     }
 
     /// Whether the retries of the never-passed tests past the first `retriedTestsOnceLost`
@@ -55,10 +87,11 @@ extension BuildState {
         holdsRetriesPastLimit ? Set(retriedTests[Self.retriedTestsOnceLost...].filter { planned.tests[$0].neverPassed }) : []
     }
 
-    /// Drops the queued ordinary retries of the never-passed tests past the first
-    /// `retriedTestsOnceLost` retried ones when none of their retries was granted yet (a test with one running waits
-    /// for it: it is final only once every attempt it was given reported), and ends those tests
-    /// as failed after their first attempt.
+    /// Drops the queued ordinary retries of the tests past the first `retriedTestsOnceLost`
+    /// retried ones whose retries are spent (`retriesSpent(by:)`) when none of their retries was
+    /// granted yet (a test with one running waits for it: it is final only once every attempt it
+    /// was given reported), and ends those tests as failed after their first attempt. The held
+    /// retries it keeps (a first build's failures of a cause of their own) go out.
     func dropRetriesPastLimit() {
         guard retriedTests.count > Self.retriedTestsOnceLost else { return }
         let lastOrdinary = planned.spec.maxAttempts
@@ -66,7 +99,7 @@ extension BuildState {
         for retry in retries where retry.attempt <= lastOrdinary { queued[retry.index, default: 0] += 1 }
         var dropped: Set<Int> = []
         for index in retriedTests[Self.retriedTestsOnceLost...]
-            where planned.tests[index].neverPassed && !status[index].final && !status[index].confirming
+            where retriesSpent(by: index) && !status[index].final && !status[index].confirming
         {
             // Every retry it was given (attempts 2...attempt) still waits in the queue.
             guard status[index].attempt > 1, queued[index] == status[index].attempt - 1 else { continue }

@@ -36,6 +36,7 @@ extension BuildState {
             retries.removeAll { $0.index == index }
             return wasHolding
         }
+        if attempt == 1 && planned.firstBuild { noteCause(of: result, index: index) }
         let spec = planned.spec
         if attempt > spec.maxAttempts {
             status[index].confirmationFailures += 1

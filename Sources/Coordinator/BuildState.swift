@@ -59,6 +59,10 @@ final class BuildState {
     /// The tests that got ordinary retries, in the order their first attempts failed (once the
     /// build cannot pass, only the first `retriedTestsOnceLost` keep theirs).
     var retriedTests: [Int] = []
+    /// In a suite's first build: each failed first attempt's cause (`FailureCause`), and how many
+    /// tests failed with each (`sharesBroadCause`).
+    var failureCause: [Int: String] = [:]
+    var failuresByCause: [String: Int] = [:]
     /// A test failed every confirmation run and the gate cannot excuse it: the build fails
     /// whatever else happens, so no test of it gets confirmation runs any more.
     var cannotPass = false

@@ -29,6 +29,7 @@ extension CoordinatorCore {
             if held { grantAll(retryLanes: true) }
             return
         }
+        let held = build.holdsRetriesPastLimit
         build.stopConfirming()
         if build.isComplete {
             finish(build)  // which revokes the leases still out
@@ -41,5 +42,8 @@ extension CoordinatorCore {
         {
             takeBack(lease.id, reason: "build \(id) cannot pass: its confirmation runs are dropped", shun: false)
         }
+        // Held retries the build kept (`dropRetriesPastLimit`: a first build's failures of a cause
+        // of their own) go out now.
+        if held && !build.retries.isEmpty { grantAll(retryLanes: true) }
     }
 }

@@ -14,6 +14,11 @@ public struct PlannedBuild: Sendable, Equatable {
     /// Set by `submit` where it could measure the change since the suite's previous build
     /// (`BuildLifecycle.affectedFailures`); nil where it could not: history alone decides then.
     public var affectedFailures: AffectedFailures?
+    /// The suite has no previous build: no test of it has a record, so every one counts as
+    /// `TestCase.neverPassed` for want of evidence, not by it (`BuildState.retriesSpent(by:)`
+    /// asks more of those). Set by planning where the store is (locally, or by the coordinator
+    /// accepting a plan); never sent over the wire.
+    public var firstBuild = false
 
     public init(
         spec: BuildSpec, suites: [SuiteDefinition], tests: [TestCase], grantCost: Double,

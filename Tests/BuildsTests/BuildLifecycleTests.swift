@@ -149,6 +149,11 @@ import Testing
         // The suite's first build: nothing stored, so no test has passed.
         let first = try lifecycle.plan(BuildSpec(id: "b0", suite: path, maxAttempts: 3, confirmAttempts: 5))
         #expect(first.tests.allSatisfy { $0.neverPassed })
+        #expect(first.firstBuild)
+        // A coordinator accepting a plan `submit` made plans it again from its own store.
+        var handed = first
+        handed.firstBuild = false
+        #expect(try lifecycle.accept(handed).firstBuild)
         try finished("b1", attempts("relapsed", [.passed]) + attempts("fine", [.passed]))
         try finished("b2", attempts("broken", eight) + attempts("young", [.failed, .failed, .failed])
                          + attempts("relapsed", eight) + attempts("fine", [.passed]))
@@ -157,6 +162,8 @@ import Testing
         #expect(planned.tests.filter(\.knownBreak).map(\.name) == ["broken"])
         // Those without a pass, however few their runs, lose their retries in a broad break.
         #expect(planned.tests.filter(\.neverPassed).map(\.name).sorted() == ["broken", "young"])
+        #expect(!planned.firstBuild)
+        #expect(try !lifecycle.accept(planned).firstBuild)
         // Without confirmation runs there is nothing to leave out.
         let plain = try lifecycle.plan(BuildSpec(id: "b4", suite: path, maxAttempts: 1))
         #expect(plain.tests.filter(\.knownBreak).isEmpty)

@@ -1,6 +1,7 @@
 @testable import Coordinator
 import Model
 import Testing
+import Wire
 
 /// Once the build cannot pass, only the first `BuildState.retriedTestsOnceLost` failing tests keep
 /// their ordinary retries if they never passed (the state machine alone: a build
@@ -82,6 +83,44 @@ import Testing
         #expect(!build.holdsRetriesPastLimit)
         let rest = build.takeRetries(for: "w2", arch: .x86_64, onlyWorker: false, limit: 100)
         #expect(rest.map(\.index) == [limit, limit + 1])
+    }
+
+    /// A suite's first build (no test has a record): past the limit, only failures of a cause
+    /// that many failing tests share give up their retries.
+    @Test func inAFirstBuildAFailureOfItsOwnCauseKeepsItsRetries() {
+        let spec = BuildSpec(id: "b0", suite: "t.toml", maxAttempts: 3, confirmAttempts: 2, confirmLimit: 10)
+        var planned = PlannedBuild(spec: spec, suites: [SuiteDefinition(name: "unit", adapter: .pytest, directory: "/")],
+                                   tests: (0..<(limit + 6)).map {
+                                       var test = TestCase(name: "t\($0)", suite: 0)
+                                       test.neverPassed = true
+                                       return test
+                                   }, grantCost: 1)
+        planned.firstBuild = true
+        let build = BuildState(planned: planned, now: 0)
+        func fail(_ index: Int, _ report: String) -> Bool {
+            let output = Array(report.utf8)
+            return build.apply(TestResult(test: "t\(index)", attempt: 1, outcome: .failed, duration: 0.01, worker: "w1",
+                                          arch: .x86_64, compressedOutput: OutputCodec.compress(output),
+                                          outputSize: output.count),
+                               index: index)
+        }
+        let broad = "E   NameError: name 'reveal_type' is not defined\n\nt.py:3: NameError\n"
+        let own = "E       assert 1 == 2\n\nt.py:9: AssertionError\n"
+        for index in 0..<(limit + 2) { _ = fail(index, broad) }
+        // One failing of its own cause, one whose output names none (another format).
+        _ = fail(limit + 2, own)
+        _ = fail(limit + 3, "--- FAIL: TestX (0.00s)\n")
+        #expect(build.sharesBroadCause(0) && !build.sharesBroadCause(limit + 2) && !build.sharesBroadCause(limit + 3))
+        #expect(build.retriesHeldPastLimit() == Set(limit..<(limit + 4)))
+        build.stopConfirming()
+        // The broad break's tests past the limit end after one attempt; the others keep theirs.
+        for index in limit..<(limit + 2) { #expect(build.status[index].final && queuedAttempts(of: index, in: build).isEmpty) }
+        for index in (limit + 2)..<(limit + 4) { #expect(queuedAttempts(of: index, in: build) == [2, 3]) }
+        // From now on, as each fails.
+        #expect(!fail(limit + 4, broad))
+        #expect(build.status[limit + 4].final)
+        #expect(fail(limit + 5, own))
+        #expect(queuedAttempts(of: limit + 5, in: build) == [2, 3])
     }
 
     @Test func underTheLimitABuildThatCannotPassRetriesEveryFailure() {
