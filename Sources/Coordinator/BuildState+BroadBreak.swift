@@ -27,12 +27,15 @@ import Wire
 ///
 /// In a suite's first build no test has a record: each counts as never passed for want of
 /// evidence. There a failing test past the limit gives up its retries only when its failure
-/// shares its cause (`FailureCause`) with at least `broadCauseFailures` of the build's failing
-/// tests: the break's hundreds do, a timing test that failed under load beside them does not
-/// and keeps its retries. One of about thirty pydash 8.0.4 builds (380 failures, one cause)
-/// counted 353 failing tests where serial pytest counts 351, most likely so (pydash has
-/// real-time debounce and throttle tests). A failure whose cause cannot be read (another
-/// framework's output) keeps its retries too.
+/// shares its cause (`FailureCause`: the exception type) with another failing test of the
+/// build: a break's tests fail alike, while a timing test failing under load beside them fails
+/// unlike any other and keeps its retries. One of about thirty pydash 8.0.4 builds (380
+/// failures, one cause) counted 353 failing tests where serial pytest counts 351, most likely
+/// so (pydash has real-time debounce tests; `pytest -n 2` itself counted 352 once). A failure
+/// whose cause cannot be read (another framework's output) keeps its retries too. Why not ten
+/// alike, as for the limit: pytest-asyncio 0.24.0's first build (72 `ValueError`s, five
+/// `AssertionError`s and a `Failed`, all of one break) retried six tests at its end, 1.22 ×
+/// `pytest -n 2` against 0.93; with a pair, one (about 4 % on its first build; typer unchanged).
 extension BuildState {
     /// Failing tests that keep their ordinary retries once the build cannot pass: as many as
     /// get confirmation runs by default (`BuildSpec.confirmLimit`), so a build with up to that
@@ -46,11 +49,11 @@ extension BuildState {
             && (!planned.firstBuild || sharesBroadCause(index))
     }
 
-    /// In a first build, a cause this many failing tests share is a broad break's.
-    static let broadCauseFailures = retriedTestsOnceLost
+    /// In a first build, a cause this many failing tests share is a break's.
+    static let broadCauseFailures = 2
 
-    /// Whether test `index`'s first failure shares its cause with at least
-    /// `broadCauseFailures` failing tests of this build (itself included), so far.
+    /// Whether test `index`'s first failure shares its cause with another failing test of
+    /// this build, so far (`broadCauseFailures`).
     func sharesBroadCause(_ index: Int) -> Bool {
         guard let cause = failureCause[index] else { return false }
         return failuresByCause[cause, default: 0] >= Self.broadCauseFailures
@@ -81,10 +84,28 @@ extension BuildState {
         return retriedTests[..<Self.retriedTestsOnceLost].contains { !status[$0].final || awaitingBlockingAnswer.contains($0) }
     }
 
-    /// The never-passed tests past the first `retriedTestsOnceLost` retried ones, while their
-    /// ordinary retries wait (`holdsRetriesPastLimit`); others' go out as usual.
+    /// Whether, in a first build that cannot pass, the retries of failures past the first
+    /// `retriedTestsOnceLost` whose cause no other failure shares yet wait for every first
+    /// attempt to report: a cause's count only grows, and the decision is made on all of it
+    /// (`dropRetriesPastLimit`, then the rest go out). Why: each cause's first failure arrives
+    /// alone, and failures arrive in test order; typer's `AssertionError`s (subprocess tests of a
+    /// third of a second each) all came after its build was lost, and deciding one by one (with
+    /// ten alike as the bar then) retried nine of them: 1.35 × `pytest -n 2` against 1.07.
+    var holdsUndecidedRetries: Bool {
+        cannotPass && planned.firstBuild && firstAttemptsSettled < total && retriedTests.count > Self.retriedTestsOnceLost
+    }
+
+    /// Either hold on retries past the limit.
+    var holdsRetries: Bool { holdsRetriesPastLimit || holdsUndecidedRetries }
+
+    /// The never-passed tests past the first `retriedTestsOnceLost` retried ones whose ordinary
+    /// retries wait (`holdsRetriesPastLimit`, `holdsUndecidedRetries`); others' go out as usual.
     func retriesHeldPastLimit() -> Set<Int> {
-        holdsRetriesPastLimit ? Set(retriedTests[Self.retriedTestsOnceLost...].filter { planned.tests[$0].neverPassed }) : []
+        if holdsRetriesPastLimit {
+            return Set(retriedTests[Self.retriedTestsOnceLost...].filter { planned.tests[$0].neverPassed })
+        }
+        guard holdsUndecidedRetries else { return [] }
+        return Set(retriedTests[Self.retriedTestsOnceLost...].filter { planned.tests[$0].neverPassed && !status[$0].final })
     }
 
     /// Drops the queued ordinary retries of the tests past the first `retriedTestsOnceLost`

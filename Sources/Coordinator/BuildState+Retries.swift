@@ -23,6 +23,7 @@ extension BuildState {
         }
         if attempt < 64 { status[index].reported |= 1 << UInt64(attempt) }
         if attempt == 1 {
+            firstAttemptsSettled += 1
             status[index].firstPlace = result.place
             status[index].firstLease = lease
             status[index].firstDuration = max(0, result.duration)
@@ -209,6 +210,7 @@ extension BuildState {
         let spec = planned.spec
         status[index].attempt = last.attempt
         status[index].lastWorker = last.worker
+        if !isReported(index, 1) { firstAttemptsSettled += 1 }
         status[index].reported = last.attempt < 63 ? (1 << UInt64(last.attempt + 1)) - 2 : .max
         if last.attempt > spec.maxAttempts {
             status[index].confirming = true

@@ -63,6 +63,8 @@ final class BuildState {
     /// tests failed with each (`sharesBroadCause`).
     var failureCause: [Int: String] = [:]
     var failuresByCause: [String: Int] = [:]
+    /// Tests whose first attempt reported, or that ended without one.
+    var firstAttemptsSettled = 0
     /// A test failed every confirmation run and the gate cannot excuse it: the build fails
     /// whatever else happens, so no test of it gets confirmation runs any more.
     var cannotPass = false
@@ -160,6 +162,7 @@ final class BuildState {
 
     func markFinal(_ index: Int, failed: Bool, attempt: Int) {
         guard !status[index].final else { return }
+        if !isReported(index, 1) { firstAttemptsSettled += 1 }
         status[index].final = true
         status[index].failed = failed
         status[index].passedOnRetry = !failed && attempt > 1

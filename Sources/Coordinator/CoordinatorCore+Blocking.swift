@@ -42,8 +42,8 @@ extension CoordinatorCore {
         {
             takeBack(lease.id, reason: "build \(id) cannot pass: its confirmation runs are dropped", shun: false)
         }
-        // Held retries the build kept (`dropRetriesPastLimit`: a first build's failures of a cause
-        // of their own) go out now.
-        if held && !build.retries.isEmpty { grantAll(retryLanes: true) }
+        // Held retries the build kept go out now (`dropRetriesPastLimit`), but for a first
+        // build's, which wait for its first attempts (`holdsUndecidedRetries`).
+        if held && !build.holdsRetries && !build.retries.isEmpty { grantAll(retryLanes: true) }
     }
 }

@@ -150,8 +150,10 @@ extension CoordinatorCore {
         if let build = builds[batch.build] {
             let running = !build.finished
             // Retries held for the build's first failures (`holdsRetriesPastLimit`) go out
-            // when those end with the build still able to pass.
-            let holding = running && build.holdsRetriesPastLimit
+            // when those end with the build still able to pass; a lost first build's held for
+            // its first attempts (`holdsUndecidedRetries`), once all reported, unless their
+            // cause turned out a broad break's (`dropRetriesPastLimit`).
+            let holding = running && build.holdsRetries
             for result in batch.results {
                 guard let index = build.index(of: result.test) else { continue }
                 if lease?.remaining[index] == result.attempt { lease?.remaining[index] = nil }
@@ -160,7 +162,10 @@ extension CoordinatorCore {
                     if build.apply(result, index: index, lease: batch.lease) { retriesQueued = true }
                 }
             }
-            if holding && !build.holdsRetriesPastLimit { retriesQueued = true }
+            if holding && !build.holdsRetries {
+                if build.cannotPass { build.dropRetriesPastLimit() }
+                retriesQueued = true
+            }
         }
         if let lease {
             if lease.remaining.isEmpty {

@@ -113,14 +113,59 @@ import Wire
         #expect(build.sharesBroadCause(0) && !build.sharesBroadCause(limit + 2) && !build.sharesBroadCause(limit + 3))
         #expect(build.retriesHeldPastLimit() == Set(limit..<(limit + 4)))
         build.stopConfirming()
-        // The broad break's tests past the limit end after one attempt; the others keep theirs.
+        // The break's tests past the limit end after one attempt; the others keep theirs (the
+        // first attempts still out hold them: `holdsUndecidedRetries`).
         for index in limit..<(limit + 2) { #expect(build.status[index].final && queuedAttempts(of: index, in: build).isEmpty) }
         for index in (limit + 2)..<(limit + 4) { #expect(queuedAttempts(of: index, in: build) == [2, 3]) }
+        #expect(build.holdsUndecidedRetries)
         // From now on, as each fails.
         #expect(!fail(limit + 4, broad))
         #expect(build.status[limit + 4].final)
-        #expect(fail(limit + 5, own))
-        #expect(queuedAttempts(of: limit + 5, in: build) == [2, 3])
+        // A second failure of the same cause shares it: no retries.
+        #expect(!fail(limit + 5, own))
+        #expect(build.status[limit + 5].final)
+    }
+
+    /// Failures past the limit whose cause no other failure shares yet, in a lost first build,
+    /// wait for every first attempt: decided on the whole count, not one by one.
+    @Test func inALostFirstBuildUndecidedRetriesWaitForEveryFirstAttempt() {
+        let spec = BuildSpec(id: "b0", suite: "t.toml", maxAttempts: 3, confirmAttempts: 2, confirmLimit: 10)
+        let count = limit + 6
+        var planned = PlannedBuild(spec: spec, suites: [SuiteDefinition(name: "unit", adapter: .pytest, directory: "/")],
+                                   tests: (0..<count).map {
+                                       var test = TestCase(name: "t\($0)", suite: 0)
+                                       test.neverPassed = true
+                                       return test
+                                   }, grantCost: 1)
+        planned.firstBuild = true
+        let build = BuildState(planned: planned, now: 0)
+        func report(_ index: Int, _ outcome: Outcome, _ text: String = "") -> Bool {
+            let output = Array(text.utf8)
+            return build.apply(TestResult(test: "t\(index)", attempt: 1, outcome: outcome, duration: 0.01, worker: "w1",
+                                          arch: .x86_64, compressedOutput: OutputCodec.compress(output),
+                                          outputSize: output.count),
+                               index: index)
+        }
+        for index in 0..<limit { _ = report(index, .failed, "E   NameError: x\n") }
+        build.stopConfirming()
+        // An assertion failure, alone of its cause when it fails: its retries wait. The next
+        // one shares it and gets none.
+        #expect(report(limit, .failed, "t.py:9: AssertionError\n"))
+        #expect(!report(limit + 1, .failed, "t.py:12: AssertionError\n"))
+        #expect(build.status[limit + 1].final)
+        _ = report(limit + 2, .failed, "t.py:4: KeyError\n")
+        #expect(build.holdsRetries && build.retriesHeldPastLimit() == [limit, limit + 2])
+        #expect(build.takeRetries(for: "w2", arch: .x86_64, onlyWorker: false, limit: 100).allSatisfy { $0.index < limit })
+        for index in (limit + 3)..<(count - 1) { _ = report(index, .passed) }
+        #expect(build.holdsRetries)
+        _ = report(count - 1, .passed)
+        // Every first attempt reported: the core drops what turned out shared and grants the rest.
+        #expect(!build.holdsRetries)
+        build.dropRetriesPastLimit()
+        #expect(build.status[limit].final && queuedAttempts(of: limit, in: build).isEmpty)
+        #expect(queuedAttempts(of: limit + 2, in: build) == [2, 3])
+        #expect(build.takeRetries(for: "w2", arch: .x86_64, onlyWorker: false, limit: 100).map(\.index).filter { $0 >= limit }
+                    == [limit + 2])
     }
 
     @Test func underTheLimitABuildThatCannotPassRetriesEveryFailure() {

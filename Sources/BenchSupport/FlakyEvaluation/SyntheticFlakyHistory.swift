@@ -46,8 +46,8 @@ public struct SyntheticFlakyHistory: Sendable {
         public var stopConfirmingOnceLost = true
         /// Once the build cannot pass, failing tests past this many retried ones get no retries
         /// if they never passed (`BuildState.retriedTestsOnceLost`, `TestCase.neverPassed`; in
-        /// the first build, if they fail of a broad break's cause: the tests broken there, when
-        /// at least this many are); nil: every failing test gets them (the coordinator before
+        /// the first build, if they fail of a cause another failure shares: the tests broken
+        /// there, when two or more are); nil: every failing test gets them (the coordinator before
         /// that rule), for comparison.
         public var retriedTestsOnceLost: Int? = 10
         public var flakyShare = 0.03
@@ -165,8 +165,8 @@ public struct SyntheticFlakyHistory: Sendable {
         var failedRuns = [Int32](repeating: 0, count: testCount)
         var failedRunsNow: [(test: Int, runs: Int32)] = []
         let knownBreakRuns = Int32(1 + parameters.retries + parameters.confirmRetries)
-        // The first build's broken tests fail of one cause (a flaky failure has its own): a
-        // broad break's when there are at least the limit's worth (`BuildState.sharesBroadCause`).
+        // The first build's broken tests fail of one cause, shared when there are two or more
+        // (`BuildState.sharesBroadCause`); a flaky failure has its own.
         let firstCommit = buildCommits.first ?? 0
         let brokenAtFirst = (0..<testCount).count(where: {
             truth[$0].isBroken(at: firstCommit) && !(truth[$0].kind == .bornBroken && firstCommit < truth[$0].brokenFrom ?? 0)
@@ -216,10 +216,10 @@ public struct SyntheticFlakyHistory: Sendable {
                     // A failing test's retries, unless the build cannot pass, its budget of
                     // retried tests is spent and the test never passed (it failed the previous
                     // build, has no pass before and no fix since: `TestCase.neverPassed`; in the
-                    // first build, it fails of a broad break's cause).
+                    // first build, it fails of a cause another failure shares).
                     if attempt == 2 && ordinary >= 2 {
                         if let limit = parameters.retriedTestsOnceLost, cannotPass && retried >= limit && !everPassed[test],
-                           build == 0 ? truth[test].isBroken(at: commit) && brokenAtFirst >= limit
+                           build == 0 ? truth[test].isBroken(at: commit) && brokenAtFirst >= 2
                                : failedBefore[test] && !fixedSincePrevious {
                             dropped = true
                         } else {

@@ -85,7 +85,7 @@ enum FlakyEvalBench {
         print("SYNTHETIC history (seed \(parameters.seed)): \(parameters.tests) tests × \(parameters.builds) builds over \(history.commitSHAs.count) commits, \(history.records.count) attempts, retries ≤ \(parameters.retries) "
             + (parameters.retriesOneByOne ? "one by one to the first pass (--retries-one-by-one)" : "side by side") + ", then ≤ \(parameters.confirmRetries) confirmation runs for at most \(parameters.confirmLimit) tests a build"
             + (parameters.stopConfirmingOnceLost ? ", until a test nothing can excuse failed them all" : ", all of them (--keep-confirming)")
-            + (parameters.retriedTestsOnceLost.map { "; once the build cannot pass, none past its first \($0) failing tests for those that never passed" }
+            + (parameters.retriedTestsOnceLost.map { "; once the build cannot pass, none past its first \($0) failing tests for those that never passed (in the first build, those failing of a cause another failure shares)" }
                 ?? "; every failing test retried (--retry-every-failure)")
             + (parameters.confirmKnownBreaks ? ", known breaks included (--confirm-known-breaks)"
                 : ", none for known breaks, which get ≤ \(min(parameters.knownBreakRetries, parameters.retries)) retries"
