@@ -46,17 +46,17 @@ extension BuildState {
     /// passed: failing now, it gets no retries.
     func retriesSpent(by index: Int) -> Bool {
         cannotPass && retriedTests.count >= Self.retriedTestsOnceLost && planned.tests[index].neverPassed
-            && (!planned.firstBuild || sharesBroadCause(index))
+            && (!planned.firstBuild || sharesCause(index))
     }
 
     /// In a first build, a cause this many failing tests share is a break's.
-    static let broadCauseFailures = 2
+    static let sharedCauseFailures = 2
 
     /// Whether test `index`'s first failure shares its cause with another failing test of
-    /// this build, so far (`broadCauseFailures`).
-    func sharesBroadCause(_ index: Int) -> Bool {
+    /// this build, so far (`sharedCauseFailures`).
+    func sharesCause(_ index: Int) -> Bool {
         guard let cause = failureCause[index] else { return false }
-        return failuresByCause[cause, default: 0] >= Self.broadCauseFailures
+        return failuresByCause[cause, default: 0] >= Self.sharedCauseFailures
     }
 
     /// Records the cause of a first build's failed first attempt. A pytest suite's only: the
@@ -105,7 +105,10 @@ extension BuildState {
             return Set(retriedTests[Self.retriedTestsOnceLost...].filter { planned.tests[$0].neverPassed })
         }
         guard holdsUndecidedRetries else { return [] }
-        return Set(retriedTests[Self.retriedTestsOnceLost...].filter { planned.tests[$0].neverPassed && !status[$0].final })
+        // A failure whose cause cannot be read never turns out shared: nothing to wait for.
+        return Set(retriedTests[Self.retriedTestsOnceLost...].filter {
+            planned.tests[$0].neverPassed && !status[$0].final && failureCause[$0] != nil
+        })
     }
 
     /// Drops the queued ordinary retries of the tests past the first `retriedTestsOnceLost`

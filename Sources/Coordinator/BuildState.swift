@@ -60,7 +60,7 @@ final class BuildState {
     /// build cannot pass, only the first `retriedTestsOnceLost` keep theirs).
     var retriedTests: [Int] = []
     /// In a suite's first build: each failed first attempt's cause (`FailureCause`), and how many
-    /// tests failed with each (`sharesBroadCause`).
+    /// tests failed with each (`sharesCause`).
     var failureCause: [Int: String] = [:]
     var failuresByCause: [String: Int] = [:]
     /// Tests whose first attempt reported, or that ended without one.

@@ -1,7 +1,7 @@
 /// What a failing pytest test's output names as the failure's cause: the exception's type.
 ///
 /// Used to tell a break from a failure unlike the others in a suite's first build
-/// (`BuildState.sharesBroadCause`): there no test has a record, and hundreds of tests failing
+/// (`BuildState.sharesCause`): there no test has a record, and hundreds of tests failing
 /// alike (pydash 8.0.4 under today's mypy: 380 `NameError`s; typer 0.12.5 under today's click:
 /// 210 `DeprecationWarning`s and 40 `AssertionError`s) stand beside a timing test that failed
 /// under load with a cause of its own. The type alone, not its message: typer's assertion

@@ -110,7 +110,7 @@ import Wire
         // One failing of its own cause, one whose output names none (another format).
         _ = fail(limit + 2, own)
         _ = fail(limit + 3, "--- FAIL: TestX (0.00s)\n")
-        #expect(build.sharesBroadCause(0) && !build.sharesBroadCause(limit + 2) && !build.sharesBroadCause(limit + 3))
+        #expect(build.sharesCause(0) && !build.sharesCause(limit + 2) && !build.sharesCause(limit + 3))
         #expect(build.retriesHeldPastLimit() == Set(limit..<(limit + 4)))
         build.stopConfirming()
         // The break's tests past the limit end after one attempt; the others keep theirs (the
@@ -118,6 +118,8 @@ import Wire
         for index in limit..<(limit + 2) { #expect(build.status[index].final && queuedAttempts(of: index, in: build).isEmpty) }
         for index in (limit + 2)..<(limit + 4) { #expect(queuedAttempts(of: index, in: build) == [2, 3]) }
         #expect(build.holdsUndecidedRetries)
+        // Only the one whose cause can be read waits: the other's can never turn out shared.
+        #expect(build.retriesHeldPastLimit() == [limit + 2])
         // From now on, as each fails.
         #expect(!fail(limit + 4, broad))
         #expect(build.status[limit + 4].final)

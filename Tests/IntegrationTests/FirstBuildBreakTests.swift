@@ -7,7 +7,7 @@ import Testing
 /// tests fail of one cause (`NameError`), and a test that fails its first run only, with a
 /// cause of its own, fails after the build is lost. The break's tests past the first ten get no
 /// retries; the odd one keeps its and is counted passed, as serial pytest would most likely
-/// count it (`BuildState.sharesBroadCause`).
+/// count it (`BuildState.sharesCause`).
 @Suite(.serialized) struct FirstBuildBreakTests {
     let directory = Testfleet.temporaryDirectory()
 

@@ -166,7 +166,7 @@ public struct SyntheticFlakyHistory: Sendable {
         var failedRunsNow: [(test: Int, runs: Int32)] = []
         let knownBreakRuns = Int32(1 + parameters.retries + parameters.confirmRetries)
         // The first build's broken tests fail of one cause, shared when there are two or more
-        // (`BuildState.sharesBroadCause`); a flaky failure has its own.
+        // (`BuildState.sharesCause`); a flaky failure has its own.
         let firstCommit = buildCommits.first ?? 0
         let brokenAtFirst = (0..<testCount).count(where: {
             truth[$0].isBroken(at: firstCommit) && !(truth[$0].kind == .bornBroken && firstCommit < truth[$0].brokenFrom ?? 0)
