@@ -26,6 +26,27 @@ import Wire
                     index: index)
     }
 
+    /// A pytest suite's first build of 16 tests (no record: all never passed).
+    func firstBuild() -> BuildState {
+        let spec = BuildSpec(id: "b0", suite: "t.toml", maxAttempts: 3, confirmAttempts: 2, confirmLimit: 10)
+        var planned = PlannedBuild(spec: spec, suites: [SuiteDefinition(name: "unit", adapter: .pytest, directory: "/")],
+                                   tests: (0..<(limit + 6)).map {
+                                       var test = TestCase(name: "t\($0)", suite: 0)
+                                       test.neverPassed = true
+                                       return test
+                                   }, grantCost: 1)
+        planned.firstBuild = true
+        return BuildState(planned: planned, now: 0)
+    }
+
+    /// Test `index`'s first attempt, with `text` as its pytest report.
+    func report(_ build: BuildState, _ index: Int, _ outcome: Outcome, _ text: String) -> Bool {
+        let output = Array(text.utf8)
+        return build.apply(TestResult(test: "t\(index)", attempt: 1, outcome: outcome, duration: 0.01, worker: "w1",
+                                      arch: .x86_64, compressedOutput: OutputCodec.compress(output), outputSize: output.count),
+                           index: index)
+    }
+
     func queuedAttempts(of index: Int, in build: BuildState) -> [Int] {
         build.retries.filter { $0.index == index }.map(\.attempt).sorted()
     }
@@ -86,24 +107,10 @@ import Wire
     }
 
     /// A suite's first build (no test has a record): past the limit, only failures of a cause
-    /// that many failing tests share give up their retries.
+    /// another failure shares give up their retries.
     @Test func inAFirstBuildAFailureOfItsOwnCauseKeepsItsRetries() {
-        let spec = BuildSpec(id: "b0", suite: "t.toml", maxAttempts: 3, confirmAttempts: 2, confirmLimit: 10)
-        var planned = PlannedBuild(spec: spec, suites: [SuiteDefinition(name: "unit", adapter: .pytest, directory: "/")],
-                                   tests: (0..<(limit + 6)).map {
-                                       var test = TestCase(name: "t\($0)", suite: 0)
-                                       test.neverPassed = true
-                                       return test
-                                   }, grantCost: 1)
-        planned.firstBuild = true
-        let build = BuildState(planned: planned, now: 0)
-        func fail(_ index: Int, _ report: String) -> Bool {
-            let output = Array(report.utf8)
-            return build.apply(TestResult(test: "t\(index)", attempt: 1, outcome: .failed, duration: 0.01, worker: "w1",
-                                          arch: .x86_64, compressedOutput: OutputCodec.compress(output),
-                                          outputSize: output.count),
-                               index: index)
-        }
+        let build = firstBuild()
+        func fail(_ index: Int, _ text: String) -> Bool { report(build, index, .failed, text) }
         let broad = "E   NameError: name 'reveal_type' is not defined\n\nt.py:3: NameError\n"
         let own = "E       assert 1 == 2\n\nt.py:9: AssertionError\n"
         for index in 0..<(limit + 2) { _ = fail(index, broad) }
@@ -131,23 +138,9 @@ import Wire
     /// Failures past the limit whose cause no other failure shares yet, in a lost first build,
     /// wait for every first attempt: decided on the whole count, not one by one.
     @Test func inALostFirstBuildUndecidedRetriesWaitForEveryFirstAttempt() {
-        let spec = BuildSpec(id: "b0", suite: "t.toml", maxAttempts: 3, confirmAttempts: 2, confirmLimit: 10)
-        let count = limit + 6
-        var planned = PlannedBuild(spec: spec, suites: [SuiteDefinition(name: "unit", adapter: .pytest, directory: "/")],
-                                   tests: (0..<count).map {
-                                       var test = TestCase(name: "t\($0)", suite: 0)
-                                       test.neverPassed = true
-                                       return test
-                                   }, grantCost: 1)
-        planned.firstBuild = true
-        let build = BuildState(planned: planned, now: 0)
-        func report(_ index: Int, _ outcome: Outcome, _ text: String = "") -> Bool {
-            let output = Array(text.utf8)
-            return build.apply(TestResult(test: "t\(index)", attempt: 1, outcome: outcome, duration: 0.01, worker: "w1",
-                                          arch: .x86_64, compressedOutput: OutputCodec.compress(output),
-                                          outputSize: output.count),
-                               index: index)
-        }
+        let build = firstBuild()
+        let count = build.total
+        func report(_ index: Int, _ outcome: Outcome, _ text: String = "") -> Bool { self.report(build, index, outcome, text) }
         for index in 0..<limit { _ = report(index, .failed, "E   NameError: x\n") }
         build.stopConfirming()
         // An assertion failure, alone of its cause when it fails: its retries wait. The next
