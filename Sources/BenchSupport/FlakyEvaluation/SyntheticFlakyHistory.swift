@@ -168,9 +168,7 @@ public struct SyntheticFlakyHistory: Sendable {
         // The first build's broken tests fail of one cause, shared when there are two or more
         // (`BuildState.sharesCause`); a flaky failure has its own.
         let firstCommit = buildCommits.first ?? 0
-        let brokenAtFirst = (0..<testCount).count(where: {
-            truth[$0].isBroken(at: firstCommit) && !(truth[$0].kind == .bornBroken && firstCommit < truth[$0].brokenFrom ?? 0)
-        })
+        let brokenAtFirst = (0..<testCount).count(where: { truth[$0].isBroken(at: firstCommit) })
         for build in 0..<buildCount {
             let commit = buildCommits[build]
             let outage = build >= 10 && random.chance(parameters.outageShare)
