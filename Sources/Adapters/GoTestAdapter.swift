@@ -119,7 +119,7 @@ public struct GoTestAdapter: TestAdapter {
             (run, stalled) = try SwiftGoConsoleCapture.run(
                 command, consoleFile: console, runner: runner, directory: directory,
                 environment: suite.environment, timeout: testTimeout + allowance, cancellation: cancellation,
-                stall: StallWatch(seconds: suite.timeout, armOnFirstProgress: true, isProgress: Self.isProgressLine))
+                stall: StallWatch(seconds: suite.timeout, secondsBeforeFirstProgress: nil, isProgress: Self.isProgressLine))
         } catch {
             for name in names { report(Self.error(name, "cannot run go: \(error.message)", cap: suite.outputCap)) }
             return []

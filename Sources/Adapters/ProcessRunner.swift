@@ -124,6 +124,14 @@ public struct ProcessRunner: Sendable {
                 } else if let killAt = stopping?.killAt, now >= killAt {
                     Self.signalAll(pid, escaped: escaped, SIGKILL)
                     stopping?.killAt = nil
+                } else {
+                    // A child the leader started in a group of its own just after the first
+                    // look (`swift test` launching its test binary) escaped it: look again
+                    // while the leader lives, since its exit hands its children to init.
+                    let late = Self.escapedTargets(of: pid).filter { !escaped.contains($0) }
+                    let signal = stopping?.killAt == nil ? SIGKILL : stopSignal
+                    for target in late { kill(target, signal) }
+                    escaped += late
                 }
             }
 

@@ -4,11 +4,16 @@ import Foundation
 struct StallWatch: Sendable {
     /// Seconds without a progress line after which the run is killed (the per-test timeout).
     var seconds: Double
-    /// Whether the clock starts only at the first progress line (go compiles before its first
-    /// event, and compiling is not a test), or at once.
-    var armOnFirstProgress: Bool
+    /// Seconds allowed from launch to the first progress line; nil: no limit before it (go
+    /// compiles before its first event, and compiling is not a test). Starting the runner is not
+    /// a test either, and on a loaded machine it alone can take longer than a short per-test
+    /// timeout: a limit of `seconds` there killed a healthy batch just as its first test began.
+    var secondsBeforeFirstProgress: Double?
     /// Whether a console line shows a test starting or ending.
     var isProgress: @Sendable (Substring) -> Bool
+    /// Whether a console line ends one test process, after which the runner starts another
+    /// (`swift test` runs XCTest, then Swift Testing): the next start gets the launch allowance.
+    var endsAProcess: @Sendable (Substring) -> Bool = { _ in false }
 }
 
 /// A thread that follows a console file while a run is going and flips the run's cancellation
@@ -53,7 +58,8 @@ final class StallWatcher: @unchecked Sendable {
     private func follow() {
         var offset: UInt64 = 0
         var partial: [UInt8] = []
-        var lastProgress: Double? = watch.armOnFirstProgress ? nil : Self.now()
+        var launched = Self.now()
+        var lastProgress: Double?
         while !lock.withLock({ finished }) {
             _ = wake.wait(timeout: .now() + 0.1)
             if outer?.isCancelled == true { cancellation.cancel() }
@@ -64,8 +70,12 @@ final class StallWatcher: @unchecked Sendable {
                     partial.append(contentsOf: data)
                     var start = 0
                     while let newline = partial[start...].firstIndex(of: 10) {
-                        if watch.isProgress(Substring(decoding: partial[start..<newline], as: UTF8.self)) {
+                        let line = Substring(decoding: partial[start..<newline], as: UTF8.self)
+                        if watch.isProgress(line) {
                             lastProgress = Self.now()
+                        } else if watch.endsAProcess(line) {
+                            launched = Self.now()
+                            lastProgress = nil
                         }
                         start = newline + 1
                     }
@@ -76,7 +86,9 @@ final class StallWatcher: @unchecked Sendable {
                 }
                 try? handle.close()
             }
-            if let lastProgress, Self.now() - lastProgress > watch.seconds {
+            let silentTooLong = lastProgress.map { Self.now() - $0 > watch.seconds }
+                ?? watch.secondsBeforeFirstProgress.map { Self.now() - launched > $0 } ?? false
+            if silentTooLong {
                 lock.withLock { stalled = true }
                 cancellation.cancel()
                 return

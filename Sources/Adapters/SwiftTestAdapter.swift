@@ -130,15 +130,19 @@ public struct SwiftTestAdapter: TestAdapter {
             "--xunit-output", xunit,
         ]
         // The per-test timeout is enforced by the stall watch (no test started or ended for
-        // `timeout` seconds); the whole-batch limit is only a backstop.
-        let timeout = suite.timeout * Double(batch.names.count) + 60
+        // `timeout` seconds; `startup` more before the first); the whole-batch limit is only a
+        // backstop.
+        let startup = 60.0
+        let timeout = suite.timeout * Double(batch.names.count) + startup
         let run: ProcessRunner.Run
         let stalled: Bool
         do {
             (run, stalled) = try SwiftGoConsoleCapture.run(
                 words(suite) + arguments, consoleFile: console, runner: runner, directory: suite.directory,
                 environment: suite.environment, timeout: timeout, cancellation: cancellation,
-                stall: StallWatch(seconds: suite.timeout, armOnFirstProgress: false, isProgress: Self.isProgressLine),
+                stall: StallWatch(
+                    seconds: suite.timeout, secondsBeforeFirstProgress: suite.timeout + startup,
+                    isProgress: Self.isProgressLine, endsAProcess: SwiftXCTestConsole.isEndOfRun),
                 lineBuffered: true)
         } catch {
             for name in batch.names { report(Self.error(name, "cannot run swift: \(error.message)", cap: suite.outputCap)) }

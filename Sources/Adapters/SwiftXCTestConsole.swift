@@ -65,7 +65,7 @@ struct SwiftXCTestConsole: Sendable {
         // The end of the XCTest run, or Swift Testing taking over after a crash: later lines
         // belong to no XCTest test.
         if line.hasPrefix("Test Suite 'All tests'") || line.hasPrefix("Test Suite 'Selected tests'") {
-            if line.contains("' passed at ") || line.contains("' failed at ") { finished = true }
+            if Self.isEndOfRun(line) { finished = true }
             current = nil
             return
         }
@@ -74,6 +74,12 @@ struct SwiftXCTestConsole: Sendable {
             return
         }
         if let current { records[current]?.output.append(Array(line.utf8) + [10]) }
+    }
+
+    /// XCTest's closing `Test Suite 'All tests' passed at …` (or `'Selected tests' failed at …`).
+    static let isEndOfRun: @Sendable (Substring) -> Bool = { line in
+        (line.hasPrefix("Test Suite 'All tests'") || line.hasPrefix("Test Suite 'Selected tests'"))
+            && (line.contains("' passed at ") || line.contains("' failed at "))
     }
 
     /// `Class.test' rest…` → (`Class.test`, ` rest…`).

@@ -72,6 +72,20 @@ import Testing
         #expect(waitUntilGone(escaped), "the escaped sleep outlived the run")
     }
 
+    @Test func aDescendantThatLeavesTheGroupAfterTheStopBeganIsKilledToo() throws {
+        let dir = try TemporaryDirectory()
+        let pidFile = dir.path + "/late.pid"
+        // The leader outlives SIGTERM and only then starts a child in a session of its own, as
+        // `swift test` may launch its test binary just after the runner looked for escapees.
+        let run = try runner.run(
+            .shell("trap 'setsid sleep 100 & echo $! > \"\(pidFile)\"' TERM; while :; do sleep 0.02; done"),
+            timeout: 0.3)
+        #expect(run.timedOut)
+        let late = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(waitUntilGone(late), "the late escapee outlived the run")
+    }
+
     @Test func timeoutEscalatesToSIGKILLWhenSIGTERMIsIgnored() throws {
         let dir = try TemporaryDirectory()
         let pidFile = dir.path + "/stubborn.pid"

@@ -101,13 +101,17 @@ import Testing
         let results = SwiftFixtureFiles.collect { SwiftTestAdapter().run(names, of: suite, attempt: 1, report: $0) }
         #expect(results.map(\.name).sorted() == names.sorted())
         let outcomes = Dictionary(uniqueKeysWithValues: results.map { ($0.name, $0.outcome) })
-        #expect(outcomes == [
+        let expected: [String: Outcome] = [
             "CrashyTests.CrashX/testA": .passed, "CrashyTests.CrashX/testCrash": .error,
             "CrashyTests.CrashX/testHangs": .error, "CrashyTests.CrashX/testZ": .passed,
             "CrashyTests.fine()": .passed, "CrashyTests.crashes()": .error, "CrashyTests.hangs()": .error,
             "CrashyTests.alsoFine()": .passed, "CrashyTests.SlowX/testSlow1": .passed, "CrashyTests.SlowX/testSlow2": .passed,
             "CrashyTests.SlowX/testSlow3": .passed,
-        ])
+        ]
+        // A mismatch shows what the adapter said about each wrong test (CI keeps only this log).
+        let wrong = results.filter { expected[$0.name] != $0.outcome }
+            .map { "\($0.name): \(String(decoding: $0.output, as: UTF8.self))" }
+        #expect(outcomes == expected, "\(wrong.joined(separator: "\n---\n"))")
         let crash = try #require(results.first { $0.name == "CrashyTests.CrashX/testCrash" })
         let text = String(decoding: crash.output, as: UTF8.self)
         #expect(text.contains("xctest crash on purpose"))
