@@ -19,7 +19,9 @@ extension PytestWarmPlugin {
 _known_ids = set()
 _stand_in_for = {}
 _aliases = {}
-_VOLATILE = re.compile(r"0x[0-9a-fA-F]+|[0-9]+")
+# Numbers, addresses, and hex runs of eight or more with a digit: a uuid's hex, as in rdflib's
+# blank-node ids (`N172695e11ac641d2b28dd8ad0c07b32e`), whose letters change along with its digits.
+_VOLATILE = re.compile(r"0x[0-9a-fA-F]+|(?<![0-9a-fA-F])(?=[a-fA-F]*[0-9])[0-9a-fA-F]{8,}(?![0-9a-fA-F])|[0-9]+")
 
 
 def _name(item):
@@ -29,8 +31,8 @@ def _name(item):
 
 
 def _shape(node_id):
-    """(function id, parameters with every number and address as 0): what a volatile id keeps
-    from one collection to the next."""
+    """(function id, parameters with every number, address and uuid as 0): what a volatile id
+    keeps from one collection to the next."""
     base, _, parameters = node_id.partition("[")
     return base, _VOLATILE.sub("0", parameters)
 
