@@ -32,7 +32,9 @@
 # mode once, then `pytest -n 2` once. Every testfleet build's per-outcome counts (final attempts)
 # must equal serial pytest's (a suite with collection errors, which stop a plain pytest session,
 # is compared with serial and xdist runs given --continue-on-collection-errors: testfleet never
-# stops at one). Prints medians and ratios; the JSON line is last.
+# stops at one). Prints medians and ratios, and three floors in serial/2 units: collecting in
+# every process, the longest test, and the serial run's CPU over the workers' cores (rope's
+# autoimport tests start process pools of their own); the JSON line is last.
 # SERIAL_RUNS (default 1) runs serial pytest that many times before the rounds and takes the
 # median as the baseline: on a noisy machine one run can be off by a quarter.
 # PYTEST_ARGS (e.g. "--ignore=tests/property" for dateutil, whose hypothesis tests take minutes
@@ -185,14 +187,20 @@ fi
 # The serial and xdist runs keep pytest's own verbosity: a suite whose ini adds `-q` to its
 # addopts (requests-toolbelt) prints no summary line at all under a second `-q`.
 serial_runs=()
+# CPU seconds (user + sys) of this shell's reaped children, from the `times` builtin, which must
+# run in this shell (a command substitution is a subshell with no children of its own): a suite
+# whose tests use more than one core themselves (process pools) cannot reach serial/2.
+cpu_of() { tail -1 "$1" | tr 'ms' '  ' | awk '{ print $1 * 60 + $2 + $3 * 60 + $4 }'; }
 for _ in $(seq 1 "${SERIAL_RUNS:-1}"); do
+  times > "$work/cpu-before"
   t0=$(now)
   rm -f "$work/subtest-skips"
   got=$(cd "$dir" && PYTHONPATH="$work${PYTHONPATH:+:$PYTHONPATH}" BENCH_SUBTEST_SKIPS="$work/subtest-skips" \
         "$py" -m pytest -p no:cacheprovider -p bench_subtest_skips ${PYTEST_ARGS:-} 2>&1 | summary "$work/subtest-skips" || true)
   [ -n "$got" ] || { echo "could not read serial pytest's summary line" >&2; exit 1; }
   [ -z "${serial:-}" ] || [ "$got" = "$serial" ] || { echo "serial pytest runs disagree: '$serial' then '$got'" >&2; exit 1; }
-  serial=$got; serial_runs+=("$(echo "$(now) - $t0" | bc -l)")
+  serial=$got; serial_runs+=("$(echo "$(now) - $t0" | bc -l)"); times > "$work/cpu-after"
+  serial_cpu_s=$(echo "$(cpu_of "$work/cpu-after") - $(cpu_of "$work/cpu-before")" | bc -l)
   echo "plain serial pytest: $serial in $(printf %.1f "${serial_runs[-1]}") s"
 done
 declare -A first later round_t
@@ -239,7 +247,7 @@ args=()
 for mode in $MODES; do args+=("$mode=${first[$mode]}=${later[$mode]}"); done
 # The longest test of the last build (its first attempt): no split of the tests ends sooner.
 first_mode=${MODES%% *}; longest_s=$(longest "$work/fleet-$first_mode.db" "warm$first_mode-run-$RUNS")
-XDIST_DIFFERS="${xdist_differs:-}" LONGEST_S="$longest_s" COLLECT_S="$collect_s" RETRY_RATIOS="${retry_ratios[*]}" python3 - "$PROJECT $version" "$WORKERS" "${xd[*]}" "$serial" "${serial_runs[*]}" "${args[@]}" <<'PY'
+XDIST_DIFFERS="${xdist_differs:-}" LONGEST_S="$longest_s" SERIAL_CPU_S="$serial_cpu_s" COLLECT_S="$collect_s" RETRY_RATIOS="${retry_ratios[*]}" python3 - "$PROJECT $version" "$WORKERS" "${xd[*]}" "$serial" "${serial_runs[*]}" "${args[@]}" <<'PY'
 import json, os, statistics, sys
 suite, workers = sys.argv[1], int(sys.argv[2])
 xd = [float(x) for x in sys.argv[3].split()]; serial = sys.argv[4]
@@ -255,6 +263,10 @@ out.update({"collect_only_s": round(collect, 2), "collect_in_every_process_floor
             "longest_test_s": round(longest, 2), "longest_test_floor": round(longest / half, 3)})
 print(f"pytest --collect-only {collect:.2f} s: {workers} processes that each start pytest and collect the suite "
       f"need at best {floor:.2f} x serial/2; the longest test ({longest:.2f} s) alone is {longest / half:.2f} x serial/2")
+cpu = float(os.environ.get("SERIAL_CPU_S") or 0)
+out.update({"serial_cpu_s": round(cpu, 2), "cpu_floor": round(cpu / workers / half, 3)})
+print(f"serial pytest used {cpu:.2f} s of CPU (user + sys, its child processes too): {workers} cores need at best "
+      f"{cpu / workers / half:.2f} x serial/2 for that work")
 xdist_differs = os.environ.get("XDIST_DIFFERS", "")
 if xdist_differs:
     print(f"pytest -n {workers} did not run this suite as serial pytest does (counts {xdist_differs}): "
