@@ -44,8 +44,15 @@ enum PytestNodeIDs {
         for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
             let text = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
             if inList {
-                if text.hasPrefix("=") || (text.isEmpty && !nodeIDs.isEmpty) {
+                if text.hasPrefix("=") && (!nodeIDs.isEmpty || endsTheList(sectionTitle: text)) {
                     inList = false
+                } else if text.isEmpty && !nodeIDs.isEmpty {
+                    inList = false
+                } else if text.hasPrefix("=") {
+                    // A plugin's own header section before the list (SQLAlchemy's testing
+                    // plugin prints `=== sqlalchemy installation ===` even under `-qq`): its
+                    // lines name no test, and the node ids follow it without a blank line.
+                    continue
                 } else if text.contains("::") {
                     nodeIDs.append(text)
                 }
@@ -58,6 +65,15 @@ enum PytestNodeIDs {
             }
         }
         return (numberingRepeats(nodeIDs, duplicate(of:ordinal:)), numberingRepeats(broken, collectorTwin(of:ordinal:)))
+    }
+
+    /// Whether a `=== title ===` line is one of pytest's own sections after the node id list
+    /// (errors, warnings, the summary, the closing count), not a plugin's header.
+    static func endsTheList(sectionTitle line: String) -> Bool {
+        let title = line.trimmingCharacters(in: CharacterSet(charactersIn: "= \r"))
+        return ["ERRORS", "FAILURES", "warnings summary", "short test summary info"].contains(title)
+            || title.contains(" collected") || title.hasPrefix("no tests ran") || title.contains(" error")
+            || title.hasPrefix("Interrupted")
     }
 
     /// The arguments pytest refused before running anything (it then runs nothing at all):

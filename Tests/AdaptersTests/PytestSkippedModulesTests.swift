@@ -82,6 +82,34 @@ import Testing
         ])
     }
 
+    /// A plugin's header section before the list does not end it (alembic 1.14.0's cold
+    /// listing found no node ids after SQLAlchemy's `sqlalchemy installation` section); pytest's
+    /// own sections still do, with or without ids before them.
+    @Test func aPluginsHeaderSectionBeforeTheListIsNotItsEnd() {
+        let output = """
+            =========================== sqlalchemy installation ============================
+            SQLAlchemy 2.1.9 (user site loaded)
+            Path: /venv/lib/python3.11/site-packages/sqlalchemy/__init__.py
+            tests/test_a.py::ATest_sqlite+pysqlite_3_40_1::test_one
+            tests/test_a.py::test_two
+
+            2 tests collected in 0.50s
+            """
+        #expect(PytestNodeIDs.parseCollection(output).nodeIDs == [
+            "tests/test_a.py::ATest_sqlite+pysqlite_3_40_1::test_one", "tests/test_a.py::test_two",
+        ])
+        let allBroken = """
+            ==================================== ERRORS ====================================
+            _____________________ ERROR collecting tests/test_b.py _____________________
+            E   ImportError: cannot import name 'x' from 'pkg::mod'
+            =========================== short test summary info ============================
+            ERROR tests/test_b.py
+            !!!!!!!!!!!!!!!!!!!! Interrupted: 1 error during collection !!!!!!!!!!!!!!!!!!!!
+            """
+        let parsed = PytestNodeIDs.parseCollection(allBroken)
+        #expect(parsed.nodeIDs.isEmpty && parsed.brokenCollectors == ["tests/test_b.py"])
+    }
+
     /// A twin runs as its file; nothing else is one, whatever its brackets.
     @Test func aCollectorTwinNamesItsFile() {
         #expect(PytestNodeIDs.twinBase(of: "tests/test_x.py::<collector 2>") == "tests/test_x.py")
