@@ -54,36 +54,34 @@ import Testing
         #expect(run.timedOut)
         #expect(!run.succeeded)
         #expect(elapsed >= 0.5 && elapsed < 3)
-        let grandchild = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let grandchild = try #require(try pidWritten(to: pidFile))
         #expect(waitUntilGone(grandchild))
     }
 
-    @Test func timeoutKillsADescendantThatLeftTheGroupAsSwiftTestsXCTestBinaryDoes() throws {
+    /// Times out a shell `script(pidFile)` that leaves a process behind and writes its pid to
+    /// `pidFile`; expects that process gone after the run.
+    func expectTimedOutRunKillsWhatIt(_ left: String, timeout: Double, script: (String) -> String) throws {
         let dir = try TemporaryDirectory()
-        let pidFile = dir.path + "/escaped.pid"
-        // setsid: a new session and process group, out of reach of the run's group kill.
-        let run = try runner.run(
-            .shell("setsid sh -c 'echo $$ > \"\(pidFile)\"; exec sleep 100' & while [ ! -s '\(pidFile)' ]; do sleep 0.01; done; wait"),
-            timeout: 0.5)
+        let pidFile = dir.path + "/left.pid"
+        let run = try runner.run(.shell(script(pidFile)), timeout: timeout)
         #expect(run.timedOut)
-        let escaped = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
-        #expect(waitUntilGone(escaped), "the escaped sleep outlived the run")
+        let pid = try #require(try pidWritten(to: pidFile))
+        #expect(waitUntilGone(pid), "\(left) outlived the run")
+    }
+
+    @Test func timeoutKillsADescendantThatLeftTheGroupAsSwiftTestsXCTestBinaryDoes() throws {
+        // setsid: a new session and process group, out of reach of the run's group kill.
+        try expectTimedOutRunKillsWhatIt("the escaped sleep", timeout: 0.5) { pidFile in
+            "setsid sh -c 'echo $$ > \"\(pidFile)\"; exec sleep 100' & while [ ! -s '\(pidFile)' ]; do sleep 0.01; done; wait"
+        }
     }
 
     @Test func aDescendantThatLeavesTheGroupAfterTheStopBeganIsKilledToo() throws {
-        let dir = try TemporaryDirectory()
-        let pidFile = dir.path + "/late.pid"
         // The leader outlives SIGTERM and only then starts a child in a session of its own, as
         // `swift test` may launch its test binary just after the runner looked for escapees.
-        let run = try runner.run(
-            .shell("trap 'setsid sleep 100 & echo $! > \"\(pidFile)\"' TERM; while :; do sleep 0.02; done"),
-            timeout: 0.3)
-        #expect(run.timedOut)
-        let late = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
-        #expect(waitUntilGone(late), "the late escapee outlived the run")
+        try expectTimedOutRunKillsWhatIt("the late escapee", timeout: 0.3) { pidFile in
+            "trap 'setsid sleep 100 & echo $! > \"\(pidFile)\"' TERM; while :; do sleep 0.02; done"
+        }
     }
 
     @Test func timeoutEscalatesToSIGKILLWhenSIGTERMIsIgnored() throws {
@@ -93,8 +91,7 @@ import Testing
         let run = try runner.run(.shell("trap '' TERM; sleep 100 & echo $! > '\(pidFile)'; wait; wait"), timeout: 0.4)
         #expect(run.timedOut)
         #expect(run.duration < 3)
-        let stubborn = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let stubborn = try #require(try pidWritten(to: pidFile))
         #expect(waitUntilGone(stubborn))
     }
 
@@ -122,8 +119,7 @@ import Testing
         #expect(ProcessRunner.now() - started < 2)
         #expect(run.exitStatus == 0 && !run.timedOut)
         #expect(String(decoding: run.output, as: UTF8.self) == "started\n")
-        let holder = try #require(pid_t(try String(contentsOfFile: pidFile, encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let holder = try #require(try pidWritten(to: pidFile))
         #expect(waitUntilGone(holder))
     }
 
@@ -170,6 +166,11 @@ import Testing
 }
 
 /// True once `pid` no longer exists or is only a zombie waiting for init (within 2 s).
+/// The pid a test's shell wrote to `path` (`echo $$ > path`), nil when there is none.
+func pidWritten(to path: String) throws -> pid_t? {
+    pid_t(try String(contentsOfFile: path, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+}
+
 func waitUntilGone(_ pid: pid_t) -> Bool {
     for _ in 0..<200 {
         if kill(pid, 0) != 0 && errno == ESRCH { return true }
