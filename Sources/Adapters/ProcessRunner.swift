@@ -101,6 +101,7 @@ public struct ProcessRunner: Sendable {
         var drainUntil: Double?
         var stopping: (timedOut: Bool, killAt: Double?)?  // set once SIGTERM went out
         var escaped: [pid_t] = []  // descendants outside the group, found when stopping began
+        var lookedAt = 0.0  // when `escaped` was last looked for
         var idleWait = 0.001  // poll interval while the pipe is closed and the leader still runs
 
         while true {
@@ -119,15 +120,19 @@ public struct ProcessRunner: Sendable {
                     if timedOut || cancellation?.isCancelled == true {
                         stopping = (timedOut, now + terminationGrace)
                         escaped = Self.escapedTargets(of: pid)
+                        lookedAt = now
                         Self.signalAll(pid, escaped: escaped, stopSignal)
                     }
                 } else if let killAt = stopping?.killAt, now >= killAt {
                     Self.signalAll(pid, escaped: escaped, SIGKILL)
                     stopping?.killAt = nil
-                } else {
+                } else if now - lookedAt >= 0.05 {
                     // A child the leader started in a group of its own just after the first
                     // look (`swift test` launching its test binary) escaped it: look again
-                    // while the leader lives, since its exit hands its children to init.
+                    // while the leader lives, since its exit hands its children to init. At
+                    // most once a poll interval: a test flooding output wakes this loop at
+                    // every read, and each look reads all of /proc.
+                    lookedAt = now
                     let late = Self.escapedTargets(of: pid).filter { !escaped.contains($0) }
                     let signal = stopping?.killAt == nil ? SIGKILL : stopSignal
                     for target in late { kill(target, signal) }

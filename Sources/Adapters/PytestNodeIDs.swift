@@ -44,15 +44,14 @@ enum PytestNodeIDs {
         for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
             let text = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
             if inList {
-                if text.hasPrefix("=") && (!nodeIDs.isEmpty || endsTheList(sectionTitle: text)) {
-                    inList = false
-                } else if text.isEmpty && !nodeIDs.isEmpty {
-                    inList = false
-                } else if text.hasPrefix("=") {
-                    // A plugin's own header section before the list (SQLAlchemy's testing
-                    // plugin prints `=== sqlalchemy installation ===` even under `-qq`): its
-                    // lines name no test, and the node ids follow it without a blank line.
-                    continue
+                if text.hasPrefix("=") {
+                    // Before the first id, a section that is not pytest's own is a plugin's
+                    // header (SQLAlchemy's testing plugin prints `=== sqlalchemy installation
+                    // ===` even under `-qq`): its lines name no test, and the ids follow it
+                    // without a blank line.
+                    inList = nodeIDs.isEmpty && !endsTheList(sectionTitle: text)
+                } else if text.isEmpty {
+                    inList = nodeIDs.isEmpty
                 } else if text.contains("::") {
                     nodeIDs.append(text)
                 }

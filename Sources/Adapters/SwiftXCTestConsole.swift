@@ -64,7 +64,7 @@ struct SwiftXCTestConsole: Sendable {
         }
         // The end of the XCTest run, or Swift Testing taking over after a crash: later lines
         // belong to no XCTest test.
-        if line.hasPrefix("Test Suite 'All tests'") || line.hasPrefix("Test Suite 'Selected tests'") {
+        if Self.isRunSuiteLine(line) {
             if Self.isEndOfRun(line) { finished = true }
             current = nil
             return
@@ -76,10 +76,14 @@ struct SwiftXCTestConsole: Sendable {
         if let current { records[current]?.output.append(Array(line.utf8) + [10]) }
     }
 
+    /// A line of the suite that holds the whole run: `Test Suite 'All tests' …` or `'Selected tests' …`.
+    private static func isRunSuiteLine(_ line: Substring) -> Bool {
+        line.hasPrefix("Test Suite 'All tests'") || line.hasPrefix("Test Suite 'Selected tests'")
+    }
+
     /// XCTest's closing `Test Suite 'All tests' passed at …` (or `'Selected tests' failed at …`).
     static let isEndOfRun: @Sendable (Substring) -> Bool = { line in
-        (line.hasPrefix("Test Suite 'All tests'") || line.hasPrefix("Test Suite 'Selected tests'"))
-            && (line.contains("' passed at ") || line.contains("' failed at "))
+        isRunSuiteLine(line) && (line.contains("' passed at ") || line.contains("' failed at "))
     }
 
     /// `Class.test' rest…` → (`Class.test`, ` rest…`).

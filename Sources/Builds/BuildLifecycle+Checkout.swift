@@ -80,9 +80,8 @@ extension BuildLifecycle {
         }
         var tests = plan.tests
         let firstBuild = try predict(&tests, adapters: adapters, spec: plan.spec, affected: plan.affectedFailures)
-        var accepted = PlannedBuild(spec: plan.spec, suites: plan.suites, tests: tests, grantCost: plan.grantCost, selection: plan.selection)
-        accepted.firstBuild = firstBuild
-        return accepted
+        return PlannedBuild(spec: plan.spec, suites: plan.suites, tests: tests, grantCost: plan.grantCost, selection: plan.selection,
+                            firstBuild: firstBuild)
     }
 
     /// `submit`'s half of the known-break lapse, for a coordinator that has no checkout: of the

@@ -53,9 +53,8 @@ extension BuildLifecycle {
                                      lapse: file.map { KnownBreakLapse(file: $0, root: root, remote: spec.repository) })
         }
         let cost = adapters.map(\.grantCost).max() ?? 0
-        var plan = PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record)
-        plan.firstBuild = firstBuild
-        return plan
+        return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record,
+                            firstBuild: firstBuild)
     }
 
     /// The suite's test names, from the inventory cache, else from `handedInventory`, else from

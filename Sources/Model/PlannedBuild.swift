@@ -22,9 +22,10 @@ public struct PlannedBuild: Sendable, Equatable {
 
     public init(
         spec: BuildSpec, suites: [SuiteDefinition], tests: [TestCase], grantCost: Double,
-        selection: BuildSelection? = nil
+        selection: BuildSelection? = nil, firstBuild: Bool = false
     ) {
         self.spec = spec
+        self.firstBuild = firstBuild
         self.suites = suites
         self.tests = tests
         for i in self.tests.indices { self.tests[i].index = i }
