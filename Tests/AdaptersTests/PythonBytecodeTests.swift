@@ -21,6 +21,11 @@ struct PythonBytecodeTests {
         #expect(PythonBytecode.mirror(of: "/var/cache/tf/trees/abc", under: cache) == "/var/cache/tf/python-bytecode/var/cache/tf/trees/abc")
     }
 
+    /// Sets `path`'s modification time a minute back.
+    func backdate(_ path: String) throws {
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -60)], ofItemAtPath: path)
+    }
+
     @Test func warmSessionsKeepBytecodeInTheCacheAndTheNextSessionReusesIt() throws {
         let project = try TemporaryDirectory()
         let cache = try TemporaryDirectory()
@@ -30,6 +35,7 @@ struct PythonBytecodeTests {
         // A module that ships its bytecode beside it, as installed packages do.
         try FileManager.default.createDirectory(atPath: project.path + "/vendor", withIntermediateDirectories: true)
         try "VALUE = 3\n".write(toFile: project.path + "/vendor/shipped.py", atomically: true, encoding: .utf8)
+        try backdate(project.path + "/vendor/shipped.py")  // as installed, before it was compiled
         let compile = Process()
         compile.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         compile.arguments = ["python3", "-m", "py_compile", project.path + "/vendor/shipped.py"]
@@ -37,6 +43,9 @@ struct PythonBytecodeTests {
         compile.waitUntilExit()
         #expect(compile.terminationStatus == 0)
         try "import pytest\n".write(toFile: project.path + "/conftest.py", atomically: true, encoding: .utf8)
+        // A project's files were written long before its tests run (one written in the last
+        // seconds is compiled, not cached: see the next test).
+        for file in ["test_bytecode.py", "helper.py", "conftest.py"] { try backdate(project.path + "/" + file) }
         let suite = SuiteDefinition(name: "bytecode", adapter: .pytest, directory: project.path,
                                     environment: ["PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1"])
         let mirror = PythonBytecode.mirror(of: URL(fileURLWithPath: project.path).resolvingSymlinksInPath().path, under: cache.path)
@@ -63,5 +72,46 @@ struct PythonBytecodeTests {
             written = dates
         }
         #expect(!FileManager.default.fileExists(atPath: project.path + "/__pycache__"), "the source tree stays clean")
+    }
+
+    /// Bytecode records its source's modification time in whole seconds: a module written again
+    /// within one second, at the same size, must not load the bytecode of what it held before,
+    /// which a plain run under PYTHONDONTWRITEBYTECODE never does (it compiles every time).
+    /// alembic's tests write and import revision files under one path class after class.
+    @Test func aModuleWrittenAgainWithinItsSecondIsCompiledAgain() throws {
+        let project = try TemporaryDirectory()
+        let cache = try TemporaryDirectory()
+        try """
+            import importlib.util
+            import os
+            import time
+
+
+            def load(path):
+                spec = importlib.util.spec_from_file_location("generated", path)
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
+                return module
+
+
+            def test_module_written_twice_in_one_second():
+                os.makedirs("generated", exist_ok=True)
+                path = os.path.abspath("generated/revision.py")
+                now = int(time.time())
+                for value in (1, 2):
+                    with open(path, "w") as f:
+                        f.write("VALUE = %d\\n" % value)
+                    os.utime(path, (now, now))
+                    assert load(path).VALUE == value
+
+            """.write(toFile: project.path + "/test_generated.py", atomically: true, encoding: .utf8)
+        let suite = SuiteDefinition(name: "generated", adapter: .pytest, directory: project.path,
+                                    environment: ["PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1"])
+        let sessions = PytestWarmSessions(cacheDirectory: cache.path) { _ in }
+        defer { sessions.shutdown() }
+        var result: AdapterResult?
+        PytestAdapter(cacheRoot: cache.path).runWarm(["test_generated.py::test_module_written_twice_in_one_second"],
+                                                     of: suite, key: "k", sessions: sessions) { result = $0 }
+        #expect(result?.outcome == .passed, "\(String(decoding: result?.output ?? [], as: UTF8.self).suffix(1500))")
     }
 }
