@@ -29,7 +29,7 @@ extension PytestAdapter {
     public func prestartForkServer(for suite: SuiteDefinition, key: String, servers: PytestForkServers) {
         servers.prestart(key) {
             do {
-                return try startServingProcess(suite, plugin: try servers.plugin(), forking: true)
+                return try startServingProcess(suite, key: key, plugin: try servers.plugin(), log: servers.log, forking: true)
             } catch {
                 servers.log("pytest fork server for suite '\(suite.name)' could not start, running its retries cold: \(error)")
                 return nil
@@ -50,7 +50,7 @@ extension PytestAdapter {
                 process = lent
             case .start:
                 do {
-                    process = try startServingProcess(suite, plugin: try servers.plugin(), forking: true)
+                    process = try startServingProcess(suite, key: key, plugin: try servers.plugin(), log: servers.log, forking: true)
                 } catch {
                     servers.refuse(key)
                     servers.log("pytest fork server for suite '\(suite.name)' could not start, running its retries cold: \(error)")

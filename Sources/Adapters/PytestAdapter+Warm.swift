@@ -201,7 +201,7 @@ extension PytestAdapter {
         if sessions.isRefused(key) { return nil }
         let why: String
         do {
-            let process = try startServingProcess(suite, plugin: try sessions.plugin(), forking: false,
+            let process = try startServingProcess(suite, key: key, plugin: try sessions.plugin(), log: sessions.log, forking: false,
                                                   withTwin: servers?.wantsServer(key) ?? false, listing: listing, share: share)
             if let twin = process.takeTwin() { servers?.adopt(key, twin) }
             if let problem = awaitReady(process, suite) {
@@ -221,12 +221,17 @@ extension PytestAdapter {
     /// Starts a pytest process with the plugin loaded (a warm session, or a fork server when
     /// `forking`; a session `withTwin` forks a fork server too; one with a `listing` path writes
     /// the suite's node ids there, of its `share` of the files when given), without waiting for it
-    /// to be ready.
-    func startServingProcess(_ suite: SuiteDefinition, plugin: String, forking: Bool, withTwin: Bool = false,
+    /// to be ready. A fork server's children (and a twin's) work in this worker's mirror of the
+    /// suite's directory, synced for `key` (see `DirectoryMirror`).
+    func startServingProcess(_ suite: SuiteDefinition, key: String, plugin: String, log: (String) -> Void, forking: Bool, withTwin: Bool = false,
                              listing: String? = nil, share: PytestListingShare? = nil) throws -> PytestWarmProcess
     {
         var environment = environment(suite)
         if forking { environment["TESTFLEET_WARM_FORK"] = "1" }
+        if forking || withTwin, let mirror = DirectoryMirrors.shared.directory(
+            for: "children", mirroring: suite.directory, generation: key, cacheRoot: cacheRoot, log: log) {
+            environment["TESTFLEET_WARM_CHILD_DIR"] = mirror
+        }
         if let listing, !forking {
             environment["TESTFLEET_WARM_LIST"] = listing
             if let share, share.count > 1 { environment["TESTFLEET_WARM_SHARD"] = share.text }

@@ -45,6 +45,7 @@ def _run_forked(session, order, results):
         status = _CHILD_DONE
         try:
             _reseed_after_fork()
+            _enter_child_directory()
             _unfreeze_when_observed()
             _own_basetemp(session.config)
             _run(order, results)
@@ -75,6 +76,24 @@ def _wait_for_child(pid):
             return os.waitpid(pid, 0)[1]
         except InterruptedError:
             continue
+
+
+def _enter_child_directory():
+    """A fork server's child (a retry, a confirmation run, a test run alone) works in the
+    worker's mirror of the suite's directory, as a retry on another worker works in that
+    worker's checkout: what it makes under its working directory (alembic's setup_class stages
+    "scratch/scripts", which must not exist yet) is not what a warm session of this worker,
+    which may hold its own staging (a class kept set up) or be making it now, works with. Only
+    a child of a server still in the directory it started in moves; what was imported stays
+    imported from where it was."""
+    directory, started = _CHILD_DIR
+    if not directory or os.getcwd() != started:
+        return
+    try:
+        os.chdir(directory)
+        os.environ["PWD"] = directory
+    except OSError as error:
+        sys.stderr.write("testfleet: staying in %s (cannot enter its mirror: %s)\n" % (started, error))
 
 
 def _reseed_after_fork():

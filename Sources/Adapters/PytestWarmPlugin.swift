@@ -76,6 +76,9 @@ the suite too and writes the whole listing, {"ids": [...]}, which the reader tak
 without directory collectors (before 8.0) collects everything and writes {"ids": [...]}. Files
 of other shares are collected as usual when a grant names them.
 
+With TESTFLEET_WARM_CHILD_DIR=DIR a fork server's children work in DIR, the worker's mirror of
+the suite's directory (see _enter_child_directory).
+
 With TESTFLEET_WARM_REWRITE_CACHE=DIR and bytecode writing off (PYTHONDONTWRITEBYTECODE), the
 modules pytest rewrites (conftest files, plugins, test modules) and every module without fresh
 bytecode beside its source (the project's own, above all) are cached under DIR, the source's
@@ -128,6 +131,9 @@ _TWIN_IDLE_S = 1.0
 _LIST = os.environ.pop("TESTFLEET_WARM_LIST", "")
 _SHARD = os.environ.pop("TESTFLEET_WARM_SHARD", "")
 _REWRITE_CACHE = os.environ.pop("TESTFLEET_WARM_REWRITE_CACHE", "")
+# Where a fork server's children work: the worker's mirror of the suite's directory (see
+# _enter_child_directory), and the directory the process started in.
+_CHILD_DIR = (os.environ.pop("TESTFLEET_WARM_CHILD_DIR", ""), os.getcwd())
 # A forked child's exit status once it reported every test of its grant.
 _CHILD_DONE = 77
 _reports = {}

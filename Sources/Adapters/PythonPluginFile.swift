@@ -10,10 +10,8 @@ enum PythonPluginFile {
     /// Writes `source` as `moduleName.py` under `cacheDirectory` (atomically: workers share the
     /// cache) and returns the directory to put on `PYTHONPATH`.
     static func install(_ source: String, moduleName: String, under cacheDirectory: String) throws -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: names the content's version
-        for byte in source.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         let directory = (cacheDirectory as NSString)
-            .appendingPathComponent(moduleName.replacing("_", with: "-") + "-" + String(hash, radix: 16))
+            .appendingPathComponent(moduleName.replacing("_", with: "-") + "-" + contentHash(source))
         let file = (directory as NSString).appendingPathComponent(moduleName + ".py")
         if FileManager.default.fileExists(atPath: file) { return directory }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -26,6 +24,13 @@ enum PythonPluginFile {
             }
         }
         return directory
+    }
+
+    /// `text`'s FNV-1a hash in hexadecimal: names a content's version (or a path's place).
+    static func contentHash(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 16)
     }
 
     /// `line` (a shell command) with `directory` appended to a `PYTHONPATH=…` assignment among its

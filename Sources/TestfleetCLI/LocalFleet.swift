@@ -22,8 +22,9 @@ final class LocalFleet: @unchecked Sendable {
     /// sessions while the coordinator plans; with a `listing` directory those sessions collect
     /// their suite and write its node ids there, for the plan (`PrewarmSession.listing`): each
     /// worker a share of the files (`PytestListingShare`), so no file is collected twice.
+    /// `ownCopies[i]` maps suite directories to worker `i`'s own mirrors of them (`ownCopies(…)`).
     init(count: Int, endpoint: String, heartbeatMilliseconds: Int, prewarm: (suite: String, build: String, listing: String?)? = nil,
-         onExit: @escaping @Sendable (Int32, Int32) -> Void) throws {
+         ownCopies: [[String: String]] = [], onExit: @escaping @Sendable (Int32, Int32) -> Void) throws {
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         let runID = String(UInt32.random(in: 0...UInt32.max), radix: 16)
         workerIDs = (0..<count).map { "local-\(runID)-\($0 + 1)" }
@@ -37,6 +38,9 @@ final class LocalFleet: @unchecked Sendable {
                 + (prewarm.map { ["--prewarm-suite", $0.suite, "--prewarm-build", $0.build] } ?? [])
                 + (prewarm?.listing.map { ["--prewarm-listing", $0] } ?? [])
                 + (prewarm?.listing != nil ? share.map { ["--prewarm-share", $0.text] } ?? [] : [])
+            if index < ownCopies.count {
+                process.arguments! += ownCopies[index].sorted { $0.key < $1.key }.flatMap { ["--own-copy", $0.key + "=" + $0.value] }
+            }
             process.standardOutput = FileHandle.nullDevice
             process.standardInput = FileHandle.nullDevice
             // The local coordinator is plaintext on a private ipc socket: CURVE keys a CI machine

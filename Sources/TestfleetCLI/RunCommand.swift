@@ -70,9 +70,14 @@ struct RunCommand: ParsableCommand {
         defer { if let listing { try? FileManager.default.removeItem(atPath: listing) } }
         let prewarm = spec.isSimulated
             ? nil : (suite: URL(fileURLWithPath: spec.suite).standardizedFileURL.path, build: spec.id, listing: listing)
+        let ownCopies = spec.isSimulated ? [] : LocalFleet.ownCopies(
+            count: local, suiteFile: spec.suite, build: spec.id) { line in
+            if !quiet { FileHandle.standardError.write(Data("testfleet: \(line)\n".utf8)) }
+        }
         let fleet: LocalFleet
         do {
-            fleet = try LocalFleet(count: local, endpoint: bound, heartbeatMilliseconds: heartbeatMilliseconds, prewarm: prewarm) {
+            fleet = try LocalFleet(count: local, endpoint: bound, heartbeatMilliseconds: heartbeatMilliseconds, prewarm: prewarm,
+                                   ownCopies: ownCopies) {
                 pid, status in
                 if status != 0 { coordinator.workerLost(pid: pid) }
             }

@@ -58,6 +58,11 @@ struct WorkerCommand: ParsableCommand {
                                visibility: .hidden))
     var prewarmShare: String?
 
+    @Option(name: .customLong("own-copy"),
+            help: ArgumentHelp("DIR=COPY: run the pytest suites in DIR that come without a workspace in COPY, this worker's own mirror of it (`run --local` gives each worker after the first one per suite directory).",
+                               visibility: .hidden))
+    var ownCopies: [String] = []
+
     func validate() throws {
         guard (prewarmSuite == nil) == (prewarmBuild == nil), prewarmListing == nil || prewarmSuite != nil else {
             throw ValidationError("--prewarm-suite and --prewarm-build go together (and --prewarm-listing needs them)")
@@ -67,6 +72,9 @@ struct WorkerCommand: ParsableCommand {
             guard PytestListingShare(parsing: prewarmShare) != nil else {
                 throw ValidationError("--prewarm-share must be I/N with 0 <= I < N <= 256, got '\(prewarmShare)'")
             }
+        }
+        for pair in ownCopies where !pair.contains("=") {
+            throw ValidationError("--own-copy must be DIR=COPY, got '\(pair)'")
         }
         guard cacheGB >= 0, cacheGB.isFinite else { throw ValidationError("--cache-gb must be 0 or more") }
         guard connect.hasPrefix("tcp://") || connect.hasPrefix("ipc://") else {
@@ -85,6 +93,10 @@ struct WorkerCommand: ParsableCommand {
             heartbeatMilliseconds: heartbeatMilliseconds, exitOnGoodbye: exitOnGoodbye,
             cacheDirectory: cache.map(CacheRoot.absolute) ?? CacheRoot.defaultPath, cacheLimitBytes: Int64(cacheGB * 1e9),
             curve: try curve.keys(), healthFile: healthFile)
+        for pair in ownCopies {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            config.ownCopies[(parts[0] as NSString).standardizingPath] = parts.count > 1 ? parts[1] : ""
+        }
         if let prewarmSuite, let prewarmBuild {
             // Only a head start: a suite file that cannot be read now fails the build's planning anyway.
             let suites = ((try? SuiteFile.load(path: prewarmSuite).suites) ?? []).filter { $0.adapter == .pytest }

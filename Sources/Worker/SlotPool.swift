@@ -205,8 +205,11 @@ final class SlotPool: GrantRunner, Sendable {
     /// the suite's `setup` done there first. When that fails the whole lease is a fault of this
     /// worker (reported as such, so the tests go elsewhere), never a test failure.
     func runInWorkspace(_ assign: Assign, warm: PytestWarmSessions? = nil, lookahead: SlotLookahead? = nil) {
-        guard let source = assign.workspace else { return run(assign, warm: warm, lookahead: lookahead) }
         var assign = assign
+        guard let source = assign.workspace else {
+            assign.suite = inOwnCopy(assign.suite)
+            return run(assign, warm: warm, lookahead: lookahead)
+        }
         do {
             let checkout = try workspaces.acquire(source)
             defer { workspaces.release(source.commit) }
@@ -231,11 +234,38 @@ final class SlotPool: GrantRunner, Sendable {
                 giveUp(session.listing, "only a suite file's first two pytest suites get warm sessions before the first grant")
                 continue
             }
-            let started = pytest.prewarm(session.suite, key: Self.warmKey(suite: session.suite, code: "build:" + session.build),
+            let suite = inOwnCopy(session.suite)
+            let started = pytest.prewarm(suite, key: Self.warmKey(suite: suite, code: "build:" + session.build),
                                          sessions: warm, servers: pytestForkServers, listing: session.listing,
                                          share: session.share)
             if !started { giveUp(session.listing, "the warm pytest session could not start (worker \(config.id)'s log says why)") }
         }
+    }
+
+    /// `suite` in this worker's own mirror of its directory (`WorkerConfig.ownCopies`), when it
+    /// has one: a pytest suite of a local run, on a worker after the first.
+    func inOwnCopy(_ suite: SuiteDefinition) -> SuiteDefinition {
+        guard suite.adapter == .pytest, let copy = config.ownCopies[(suite.directory as NSString).standardizingPath] else {
+            return suite
+        }
+        var suite = suite
+        suite.directory = copy
+        return suite
+    }
+
+    /// `suite` in the mirror of its directory where this worker's retries of `key` run (the one
+    /// its fork servers' children work in: see `PytestAdapter.startServingProcess`). Asked for
+    /// before the worker runs any of `key`'s tests, so it is made while no test of this worker
+    /// has left a file in the directory (a class's staging that a retry's class would find).
+    func inChildrenMirror(_ suite: SuiteDefinition, key: String) -> SuiteDefinition {
+        guard suite.adapter == .pytest else { return suite }
+        var suite = suite
+        let id = config.id
+        suite.directory = DirectoryMirrors.shared.directory(
+            for: "children", mirroring: suite.directory, generation: key, cacheRoot: config.cacheDirectory) { line in
+            FileHandle.standardError.write(Data("testfleet worker \(id): \(line)\n".utf8))
+        } ?? suite.directory
+        return suite
     }
 
     /// The test files for `key`'s sessions to import: `given` when the lease carried them (kept
@@ -288,6 +318,7 @@ final class SlotPool: GrantRunner, Sendable {
                               outputSize: result.output.count, outputDropped: result.outputDropped, place: result.place)
         }
         let key = Self.warmKey(assign)
+        let retrySuite = inChildrenMirror(assign.suite, key: key)
         if let adapter = adapter(for: assign.suite.adapter) {
             // Retries can mix attempts in one grant; an adapter runs one attempt number at a time.
             let byAttempt = Dictionary(grouping: assign.tests, by: \.attempt)
@@ -360,6 +391,10 @@ final class SlotPool: GrantRunner, Sendable {
                     // Every attempt: each grant is a new process of the binary (see GoTestAdapter+Warm).
                     go.runWarm(names, of: assign.suite, code: assign.workspace?.commit, build: assign.build,
                                binaries: goBinaries, report: report)
+                } else if attempt > 1, let pytest {
+                    // A fresh process for a retry, in this worker's mirror of the directory as a
+                    // fork server's child would be (see `startServingProcess`).
+                    pytest.run(names, of: retrySuite, attempt: attempt, report: report)
                 } else {
                     adapter.run(names, of: assign.suite, attempt: attempt, report: report)
                 }

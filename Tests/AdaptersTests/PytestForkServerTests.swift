@@ -80,6 +80,31 @@ import Testing
         #expect(processStarts() == 1, "three attempts, no cold run for the broken module: \(log.lines)")
     }
 
+    /// A retry works in the worker's mirror of the suite's directory, as one on another worker
+    /// works in that worker's checkout: it reads the project's files there, and what it leaves
+    /// under its working directory never meets the warm session working in the directory itself
+    /// (alembic's staging directory made a retry and the session's next class error).
+    @Test func aChildWorksInAMirrorOfTheSuitesDirectory() throws {
+        let project = try TemporaryDirectory()
+        try "project data\n".write(toFile: project.path + "/data.txt", atomically: true, encoding: .utf8)
+        try "import os\n\ndef test_leaves_a_file():\n    assert open('data.txt').read() == 'project data\\n'\n"
+            .appending("    open('left-by-a-retry', 'w').close()\n    print('works in', os.getcwd())\n    assert False\n")
+            .write(toFile: project.path + "/test_retry.py", atomically: true, encoding: .utf8)
+        var retried = suite()
+        retried.directory = project.path
+        let log = LogLines()
+        let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }
+        defer { servers.shutdown() }
+        let test = "test_retry.py::test_leaves_a_file"
+        let result = try #require(runForked([test], retried, servers)[test])
+        let output = String(decoding: result.output, as: UTF8.self)
+        #expect(result.outcome == .failed && output.contains("assert False"), "read the project's data there: \(output)")
+        #expect(!FileManager.default.fileExists(atPath: project.path + "/left-by-a-retry"), "\(output) \(log.lines)")
+        let mirrors = try FileManager.default.contentsOfDirectory(atPath: scratch.path + "/mirrors")
+        #expect(mirrors.contains { FileManager.default.fileExists(atPath: scratch.path + "/mirrors/" + $0 + "/left-by-a-retry") },
+                "\(mirrors)")
+    }
+
     /// A child's compiled regular expressions come back to its server, so later children find
     /// them in `re`'s cache instead of compiling them again; plain pytest runs never do.
     /// The pytest-regex fixture as a suite whose tests log to the file named by `variable`

@@ -1,0 +1,69 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// The mirrors (`DirectoryMirror`) this process works in, each claimed under a cache directory
+/// with a lock held while it serves, so two workers sharing a cache (a local run's, or two runs
+/// at once) never sync one mirror under each other's tests. A mirror's path is stable
+/// from run to run (the first free of `<cache>/mirrors/<purpose>-<hash of the source>-<n>`),
+/// so what is cached by path (rewritten test modules, statement ranges) is found again.
+public final class DirectoryMirrors: @unchecked Sendable {
+    /// The process's mirrors.
+    public static let shared = DirectoryMirrors()
+
+    private let lock = NSLock()
+    /// (purpose, source) → its mirrors, oldest first: each generation's path and lock.
+    private var claimed: [String: [(generation: String, path: String, lock: Int32)]] = [:]
+    /// Sources that cannot be mirrored (and why was logged once).
+    private var refused: Set<String> = []
+    /// Mirrors of one source kept for one purpose: older generations' are removed (a worker
+    /// that serves several builds at once works in at most this many).
+    static let generationsKept = 4
+
+    /// The mirror of `source` for `purpose` and `generation` (the code and suite it serves: a
+    /// warm key) under `cacheRoot`, made when first asked for; nil when `source` cannot be
+    /// mirrored (another file system, too large), which `log` says once: the caller then works
+    /// in `source` itself. A mirror is never synced again while it serves, so a test working
+    /// in it never sees another generation's files come and go.
+    public func directory(for purpose: String, mirroring source: String, generation: String,
+                          cacheRoot: String, log: (String) -> Void) -> String? {
+        let name = purpose + "\u{0}" + source
+        lock.lock()
+        defer { lock.unlock() }
+        if refused.contains(name) { return nil }
+        if let mirror = claimed[name]?.first(where: { $0.generation == generation }) { return mirror.path }
+        do {
+            let (path, held) = try claim(purpose + "-" + PythonPluginFile.contentHash(source), under: cacheRoot + "/mirrors")
+            do { try DirectoryMirror.sync(from: source, to: path, excluding: [cacheRoot]) } catch {
+                close(held)
+                throw error
+            }
+            claimed[name, default: []].append((generation, path, held))
+            while claimed[name]!.count > Self.generationsKept {
+                let old = claimed[name]!.removeFirst()
+                try? FileManager.default.removeItem(atPath: old.path)
+                close(old.lock)
+            }
+            return path
+        } catch {
+            refused.insert(name)
+            log("cannot mirror \(source) for \(purpose) (\(error)); working in it directly")
+            return nil
+        }
+    }
+
+    /// The first of `<root>/<base>-0`, `-1`, … whose lock this process could take, and the
+    /// lock's descriptor: the claim is held while it is open (at most until the process exits).
+    private func claim(_ base: String, under root: String) throws -> (String, Int32) {
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        for index in 0..<64 {
+            let path = root + "/" + base + "-\(index)"
+            let fd = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw DirectoryMirror.Failure(description: "cannot open \(path).lock: \(String(cString: strerror(errno)))") }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return (path, fd) }
+            close(fd)
+        }
+        throw DirectoryMirror.Failure(description: "64 processes hold a mirror of it already")
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+@testable import Adapters
+
+/// Mirrors of a directory on the real file system: the same files (hard links), directories of
+/// their own, tool and environment directories linked whole, and a sync that makes the mirror
+/// equal to its source again.
+struct DirectoryMirrorTests {
+    let root: TemporaryDirectory
+    var source: String { root.path + "/project" }
+    var mirror: String { root.path + "/mirror" }
+
+    init() throws {
+        root = try TemporaryDirectory()
+        try write("tests/test_one.py", "def test_one():\n    pass\n")
+        try write("data/input.txt", "input\n")
+        try write(".git/HEAD", "ref: refs/heads/main\n")
+        try write("venv/pyvenv.cfg", "home = /usr/bin\n")
+        try write("venv/lib/site.py", "")
+        try FileManager.default.createSymbolicLink(atPath: source + "/input-link", withDestinationPath: "data/input.txt")
+    }
+
+    func write(_ relative: String, _ text: String, under base: String? = nil) throws {
+        let path = (base ?? source) + "/" + relative
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    func inode(_ path: String) -> UInt64? {
+        var status = stat()
+        return lstat(path, &status) == 0 ? UInt64(status.st_ino) : nil
+    }
+
+    func linkTarget(_ path: String) -> String? { try? FileManager.default.destinationOfSymbolicLink(atPath: path) }
+
+    @Test func filesAreTheSameInodesDirectoriesAreItsOwnAndToolDirectoriesAreLinkedWhole() throws {
+        let count = try DirectoryMirror.sync(from: source, to: mirror)
+        #expect(count == 7, "tests/, its file, data/, its file, .git, venv, the link: nothing below .git or venv")
+        #expect(inode(mirror + "/tests/test_one.py") == inode(source + "/tests/test_one.py"))
+        #expect(inode(mirror + "/tests") != inode(source + "/tests"), "a directory of its own")
+        #expect(linkTarget(mirror + "/.git") == source + "/.git")
+        #expect(linkTarget(mirror + "/venv") == source + "/venv", "a virtualenv is linked, not mirrored")
+        #expect(linkTarget(mirror + "/input-link") == "data/input.txt", "a symbolic link is copied as it is")
+        // What a test makes in the mirror stays there.
+        try write("scratch/staged.txt", "", under: mirror)
+        #expect(!FileManager.default.fileExists(atPath: source + "/scratch"))
+    }
+
+    @Test func aSecondSyncRemovesWhatTestsMadeAndFollowsTheSourcesChanges() throws {
+        try DirectoryMirror.sync(from: source, to: mirror)
+        try write("scratch/scripts/env.py", "", under: mirror)
+        try write("tests/test_two.py", "def test_two():\n    pass\n")
+        try write("data/input.txt", "replaced\n")  // atomically: a new file, a new inode
+        try FileManager.default.removeItem(atPath: source + "/tests/test_one.py")
+        try DirectoryMirror.sync(from: source, to: mirror)
+        #expect(!FileManager.default.fileExists(atPath: mirror + "/scratch"))
+        #expect(!FileManager.default.fileExists(atPath: mirror + "/tests/test_one.py"))
+        #expect(inode(mirror + "/tests/test_two.py") == inode(source + "/tests/test_two.py"))
+        #expect(inode(mirror + "/data/input.txt") == inode(source + "/data/input.txt"))
+        #expect(try String(contentsOfFile: mirror + "/data/input.txt", encoding: .utf8) == "replaced\n")
+    }
+
+    @Test func anExcludedDirectoryIsLeftOutAndATooLargeTreeIsRefused() throws {
+        try write("cache/mirrors/old/file", "")
+        try DirectoryMirror.sync(from: source, to: mirror, excluding: [source + "/cache"])
+        #expect(!FileManager.default.fileExists(atPath: mirror + "/cache"))
+        #expect(throws: DirectoryMirror.Failure.self) { try DirectoryMirror.sync(from: source, to: mirror, limit: 3) }
+    }
+
+    @Test func eachClaimantGetsAMirrorOfItsOwnAndOldGenerationsAreRemoved() throws {
+        let cache = root.path + "/cache"
+        var lines: [String] = []
+        let first = DirectoryMirrors(), second = DirectoryMirrors()
+        let path = first.directory(for: "children", mirroring: source, generation: "g1", cacheRoot: cache) { lines.append($0) }
+        #expect(path != nil && path!.hasPrefix(cache + "/mirrors/children-"), "\(lines)")
+        #expect(first.directory(for: "children", mirroring: source, generation: "g1", cacheRoot: cache) { lines.append($0) } == path)
+        // Another process (here: another registry, another lock) never gets a mirror in use.
+        let other = second.directory(for: "children", mirroring: source, generation: "g1", cacheRoot: cache) { lines.append($0) }
+        #expect(other != nil && other != path)
+        var paths = [path]
+        for generation in 2...DirectoryMirrors.generationsKept + 1 {
+            paths.append(first.directory(for: "children", mirroring: source, generation: "g\(generation)", cacheRoot: cache) { lines.append($0) })
+        }
+        #expect(Set(paths.compactMap { $0 }).count == paths.count, "a mirror per generation")
+        #expect(!FileManager.default.fileExists(atPath: path!), "the oldest generation's mirror is removed")
+        #expect(FileManager.default.fileExists(atPath: paths.last!! + "/tests/test_one.py"))
+        #expect(lines.isEmpty)
+    }
+}
