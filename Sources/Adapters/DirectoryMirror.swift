@@ -39,7 +39,7 @@ public enum DirectoryMirror {
     }
 
     /// One sync's state: what it skips and how many entries it mirrored so far.
-    private struct Walk {
+    struct Walk {
         let excluded: Set<String>
         let limit: Int
         var count = 0
@@ -83,7 +83,7 @@ public enum DirectoryMirror {
     }
 
     /// Makes `path` a symbolic link to `target`, unless it is one already.
-    fileprivate static func linkSymbolically(_ path: String, target: String, exists: Bool, _ existing: stat) throws {
+    static func linkSymbolically(_ path: String, target: String, exists: Bool, _ existing: stat) throws {
         if exists {
             if (existing.st_mode & S_IFMT) == S_IFLNK && readLink(path) == target { return }
             try remove(path)
@@ -91,14 +91,14 @@ public enum DirectoryMirror {
         if symlink(target, path) != 0 { throw failure("cannot link \(path) to \(target)") }
     }
 
-    fileprivate static func readLink(_ path: String) -> String? {
+    static func readLink(_ path: String) -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let length = readlink(path, &buffer, buffer.count - 1)
         guard length >= 0 else { return nil }
         return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    fileprivate static func entries(of directory: String) throws -> [String] {
+    static func entries(of directory: String) throws -> [String] {
         guard let stream = opendir(directory) else { throw failure("cannot read \(directory)") }
         defer { closedir(stream) }
         var names: [String] = []
@@ -112,13 +112,13 @@ public enum DirectoryMirror {
     }
 
     /// Removes `path`, a directory with what it holds; a symbolic link itself, never its target.
-    fileprivate static func remove(_ path: String) throws {
+    static func remove(_ path: String) throws {
         do { try FileManager.default.removeItem(atPath: path) } catch {
             throw Failure(description: "cannot remove \(path): \(error.localizedDescription)")
         }
     }
 
-    fileprivate static func failure(_ what: String) -> Failure {
+    static func failure(_ what: String) -> Failure {
         Failure(description: what + ": " + String(cString: strerror(errno)))
     }
 }

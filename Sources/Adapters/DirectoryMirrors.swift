@@ -6,15 +6,17 @@ import Foundation
 /// The mirrors (`DirectoryMirror`) this process works in, each claimed under a cache directory
 /// with a lock held while it serves, so two workers sharing a cache (a local run's, or two runs
 /// at once) never sync one mirror under each other's tests. A mirror's path is stable
-/// from run to run (the first free of `<cache>/mirrors/<purpose>-<hash of the source>-<n>`),
+/// from run to run (the source's absolute path below the first free of
+/// `<cache>/mirrors/<purpose>-<hash of the source>-<n>`: see `DirectoryMirror.syncAtItsPath`),
 /// so what is cached by path (rewritten test modules, statement ranges) is found again.
 public final class DirectoryMirrors: @unchecked Sendable {
     /// The process's mirrors.
     public static let shared = DirectoryMirrors()
 
     private let lock = NSLock()
-    /// (purpose, source) → its mirrors, oldest first: each generation's path and lock.
-    private var claimed: [String: [(generation: String, path: String, lock: Int32)]] = [:]
+    /// (purpose, source) → its mirrors, oldest first: each generation's claimed directory, the
+    /// source's place in it, and the claim's lock.
+    private var claimed: [String: [(generation: String, base: String, path: String, lock: Int32)]] = [:]
     /// Sources that cannot be mirrored (and why was logged once).
     private var refused: Set<String> = []
     /// Mirrors of one source kept for one purpose: older generations' are removed (a worker
@@ -34,15 +36,16 @@ public final class DirectoryMirrors: @unchecked Sendable {
         if refused.contains(name) { return nil }
         if let mirror = claimed[name]?.first(where: { $0.generation == generation }) { return mirror.path }
         do {
-            let (path, held) = try claim(purpose + "-" + PythonPluginFile.contentHash(source), under: cacheRoot + "/mirrors")
-            do { try DirectoryMirror.sync(from: source, to: path, excluding: [cacheRoot]) } catch {
+            let (base, held) = try claim(purpose + "-" + PythonPluginFile.contentHash(source), under: cacheRoot + "/mirrors")
+            let path: String
+            do { path = try DirectoryMirror.syncAtItsPath(source, under: base, excluding: [cacheRoot]) } catch {
                 close(held)
                 throw error
             }
-            claimed[name, default: []].append((generation, path, held))
+            claimed[name, default: []].append((generation, base, path, held))
             while claimed[name]!.count > Self.generationsKept {
                 let old = claimed[name]!.removeFirst()
-                try? FileManager.default.removeItem(atPath: old.path)
+                try? FileManager.default.removeItem(atPath: old.base)
                 close(old.lock)
             }
             return path

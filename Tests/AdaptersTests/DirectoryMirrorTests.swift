@@ -67,12 +67,35 @@ struct DirectoryMirrorTests {
         #expect(throws: DirectoryMirror.Failure.self) { try DirectoryMirror.sync(from: source, to: mirror, limit: 3) }
     }
 
+    /// pytest decides a suite's rootdir (its node ids) from ini files above it, and a test
+    /// module's package name from the `__init__.py` files up to its package root, whose
+    /// directory name is part of the name: the mirror stands at the source's own path below its
+    /// root, with the files of the directories above beside the way down.
+    @Test func aMirrorStandsAtTheSourcesPathWithTheFilesAboveIt() throws {
+        try write("pytest.ini", "[pytest]\n", under: root.path)
+        try write("sibling/other.py", "", under: root.path)
+        try write("__init__.py", "")
+        let base = root.path + "/mirrors/m"
+        let path = try DirectoryMirror.syncAtItsPath(source, under: base)
+        #expect(path == base + (source as NSString).standardizingPath)
+        #expect(inode(path + "/tests/test_one.py") == inode(source + "/tests/test_one.py"))
+        #expect(inode((path as NSString).deletingLastPathComponent + "/pytest.ini") == inode(root.path + "/pytest.ini"))
+        #expect(!FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent + "/sibling"),
+                "directories above the source are not mirrored")
+        #expect(!FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent + "/mirrors"),
+                "the way down, not the mirror itself")
+        // Again, after the ini file went: the mirror follows.
+        try FileManager.default.removeItem(atPath: root.path + "/pytest.ini")
+        #expect(try DirectoryMirror.syncAtItsPath(source, under: base) == path)
+        #expect(!FileManager.default.fileExists(atPath: (path as NSString).deletingLastPathComponent + "/pytest.ini"))
+    }
+
     @Test func eachClaimantGetsAMirrorOfItsOwnAndOldGenerationsAreRemoved() throws {
         let cache = root.path + "/cache"
         var lines: [String] = []
         let first = DirectoryMirrors(), second = DirectoryMirrors()
         let path = first.directory(for: "children", mirroring: source, generation: "g1", cacheRoot: cache) { lines.append($0) }
-        #expect(path != nil && path!.hasPrefix(cache + "/mirrors/children-"), "\(lines)")
+        #expect(path != nil && path!.hasPrefix(cache + "/mirrors/children-") && path!.hasSuffix(source), "\(lines)")
         #expect(first.directory(for: "children", mirroring: source, generation: "g1", cacheRoot: cache) { lines.append($0) } == path)
         // Another process (here: another registry, another lock) never gets a mirror in use.
         let other = second.directory(for: "children", mirroring: source, generation: "g1", cacheRoot: cache) { lines.append($0) }
