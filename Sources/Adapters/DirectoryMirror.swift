@@ -102,10 +102,11 @@ public enum DirectoryMirror {
         guard let stream = opendir(directory) else { throw failure("cannot read \(directory)") }
         defer { closedir(stream) }
         var names: [String] = []
+        // The name is read in place: an entry is only as long as its name (d_reclen), so copying
+        // the whole `dirent` (`entry.pointee`) read past the last one into an unmapped page.
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
+            let name = String(cString: UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self))
             if name != "." && name != ".." { names.append(name) }
         }
         return names

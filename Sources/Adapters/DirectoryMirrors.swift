@@ -14,14 +14,19 @@ public final class DirectoryMirrors: @unchecked Sendable {
     public static let shared = DirectoryMirrors()
 
     private let lock = NSLock()
-    /// (purpose, source) → its mirrors, oldest first: each generation's claimed directory, the
-    /// source's place in it, and the claim's lock.
-    private var claimed: [String: [(generation: String, base: String, path: String, lock: Int32)]] = [:]
+    /// The mirrors this process holds, oldest first: what it mirrors ((purpose, source)), for
+    /// which generation, its claimed directory, the source's place in it, and the claim's lock.
+    private var claimed: [(name: String, generation: String, base: String, path: String, lock: Int32)] = []
     /// Sources that cannot be mirrored (and why was logged once).
     private var refused: Set<String> = []
-    /// Mirrors of one source kept for one purpose: older generations' are removed (a worker
-    /// that serves several builds at once works in at most this many).
-    static let generationsKept = 4
+    /// Cache directories whose abandoned mirrors were swept (once per process).
+    private var swept: Set<String> = []
+    /// Mirrors one process keeps: the oldest beyond this is removed (a worker that serves
+    /// several builds at once works in a few; a fleet worker's checkouts come and go).
+    static let mirrorsKept = 8
+    /// A mirror no process holds whose claim is older than this is removed by the next process
+    /// that claims one under the same cache (a fleet worker restarted, a run killed).
+    static let abandonedAfter: TimeInterval = 24 * 3600
 
     /// The mirror of `source` for `purpose` and `generation` (the code and suite it serves: a
     /// warm key) under `cacheRoot`, made when first asked for; nil when `source` cannot be
@@ -34,17 +39,19 @@ public final class DirectoryMirrors: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if refused.contains(name) { return nil }
-        if let mirror = claimed[name]?.first(where: { $0.generation == generation }) { return mirror.path }
+        if let mirror = claimed.first(where: { $0.name == name && $0.generation == generation }) { return mirror.path }
+        let root = cacheRoot + "/mirrors"
+        if swept.insert(root).inserted { sweepAbandoned(under: root) }
         do {
-            let (base, held) = try claim(purpose + "-" + PythonPluginFile.contentHash(source), under: cacheRoot + "/mirrors")
+            let (base, held) = try claim(purpose + "-" + PythonPluginFile.contentHash(source), under: root)
             let path: String
             do { path = try DirectoryMirror.syncAtItsPath(source, under: base, excluding: [cacheRoot]) } catch {
                 close(held)
                 throw error
             }
-            claimed[name, default: []].append((generation, base, path, held))
-            while claimed[name]!.count > Self.generationsKept {
-                let old = claimed[name]!.removeFirst()
+            claimed.append((name, generation, base, path, held))
+            while claimed.count > Self.mirrorsKept {
+                let old = claimed.removeFirst()
                 try? FileManager.default.removeItem(atPath: old.base)
                 close(old.lock)
             }
@@ -56,6 +63,24 @@ public final class DirectoryMirrors: @unchecked Sendable {
         }
     }
 
+    /// Removes the mirrors under `root` that no process holds and whose claim (the lock file's
+    /// modification time, set at each claim) is older than `abandonedAfter`.
+    private func sweepAbandoned(under root: String) {
+        let limit = Date(timeIntervalSinceNow: -Self.abandonedAfter)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where name.hasSuffix(".lock") {
+            let lockPath = root + "/" + name
+            guard let modified = try? FileManager.default.attributesOfItem(atPath: lockPath)[.modificationDate] as? Date,
+                  modified < limit else { continue }
+            let fd = open(lockPath, O_RDWR | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+                try? FileManager.default.removeItem(atPath: String(lockPath.dropLast(".lock".count)))
+                unlink(lockPath)
+            }
+            close(fd)
+        }
+    }
+
     /// The first of `<root>/<base>-0`, `-1`, … whose lock this process could take, and the
     /// lock's descriptor: the claim is held while it is open (at most until the process exits).
     private func claim(_ base: String, under root: String) throws -> (String, Int32) {
@@ -64,7 +89,10 @@ public final class DirectoryMirrors: @unchecked Sendable {
             let path = root + "/" + base + "-\(index)"
             let fd = open(path + ".lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw DirectoryMirror.Failure(description: "cannot open \(path).lock: \(String(cString: strerror(errno)))") }
-            if flock(fd, LOCK_EX | LOCK_NB) == 0 { return (path, fd) }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 {
+                futimens(fd, nil)  // claimed now: see sweepAbandoned
+                return (path, fd)
+            }
             close(fd)
         }
         throw DirectoryMirror.Failure(description: "64 processes hold a mirror of it already")

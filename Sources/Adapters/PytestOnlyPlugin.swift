@@ -70,9 +70,23 @@ import pytest
 
 _IDS = os.environ.pop("TESTFLEET_ONLY", None)
 _SKIPS = os.environ.pop("TESTFLEET_SKIPS", None)
+# (the suite's own directory, this process's) when it works in a mirror of it: a parameter made
+# from an absolute path is part of an id, which testfleet knows by the suite directory's path.
+_ORIGIN = (os.environ.pop("TESTFLEET_ID_ORIGIN", ""), os.getcwd())
 
 
+def _mirrored(node_id, back=False):
+    """`node_id` as this process's collection names it (back: as testfleet names it)."""
+    origin, here = _ORIGIN
+    if not origin or origin == here:
+        return node_id
+    return node_id.replace(here, origin) if back else node_id.replace(origin, here)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_logreport(report):
+    # First, so the JUnit XML, the terminal's summary and the skips name it as testfleet does.
+    report.nodeid = _mirrored(report.nodeid, back=True)
     if _SKIPS is None or not report.skipped:
         return
     with open(_SKIPS, "a", encoding="utf-8") as skips:
@@ -84,6 +98,6 @@ def pytest_configure(config):
     if _IDS is None:
         return
     with open(_IDS, encoding="utf-8") as ids:
-        config.args = [line for line in ids.read().split("\n") if line]
+        config.args = [_mirrored(line) for line in ids.read().split("\n") if line]
 """#
 }

@@ -77,7 +77,8 @@ without directory collectors (before 8.0) collects everything and writes {"ids":
 of other shares are collected as usual when a grant names them.
 
 With TESTFLEET_WARM_CHILD_DIR=DIR a fork server's children work in DIR, the worker's mirror of
-the suite's directory (see _enter_child_directory).
+the suite's directory (see _enter_child_directory). With TESTFLEET_ID_ORIGIN=DIR the process
+itself works in a mirror of DIR, and every id it says or is asked for is DIR's (see _id_of).
 
 With TESTFLEET_WARM_REWRITE_CACHE=DIR and bytecode writing off (PYTHONDONTWRITEBYTECODE), the
 modules pytest rewrites (conftest files, plugins, test modules) and every module without fresh
@@ -134,6 +135,8 @@ _REWRITE_CACHE = os.environ.pop("TESTFLEET_WARM_REWRITE_CACHE", "")
 # Where a fork server's children work: the worker's mirror of the suite's directory (see
 # _enter_child_directory), and the directory the process started in.
 _CHILD_DIR = (os.environ.pop("TESTFLEET_WARM_CHILD_DIR", ""), os.getcwd())
+# (the suite's own directory, this process's) when it works in a mirror of it (see _id_of).
+_ORIGIN = (os.environ.pop("TESTFLEET_ID_ORIGIN", ""), os.getcwd())
 # A forked child's exit status once it reported every test of its grant.
 _CHILD_DONE = 77
 _reports = {}

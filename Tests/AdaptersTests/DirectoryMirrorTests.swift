@@ -101,12 +101,33 @@ struct DirectoryMirrorTests {
         let other = second.directory(for: "children", mirroring: source, generation: "g1", cacheRoot: cache) { lines.append($0) }
         #expect(other != nil && other != path)
         var paths = [path]
-        for generation in 2...DirectoryMirrors.generationsKept + 1 {
+        for generation in 2...DirectoryMirrors.mirrorsKept + 1 {
             paths.append(first.directory(for: "children", mirroring: source, generation: "g\(generation)", cacheRoot: cache) { lines.append($0) })
         }
         #expect(Set(paths.compactMap { $0 }).count == paths.count, "a mirror per generation")
-        #expect(!FileManager.default.fileExists(atPath: path!), "the oldest generation's mirror is removed")
+        #expect(!FileManager.default.fileExists(atPath: path!), "the oldest mirror is removed")
         #expect(FileManager.default.fileExists(atPath: paths.last!! + "/tests/test_one.py"))
         #expect(lines.isEmpty)
+    }
+
+    /// A mirror a killed run or a restarted fleet worker left behind is removed by the next
+    /// process that claims one under the cache, once a day has passed; one that a live process
+    /// holds never is, however old its claim.
+    @Test func abandonedMirrorsAreSweptAndHeldOnesAreNot() throws {
+        let cache = root.path + "/cache"
+        let holder = DirectoryMirrors()
+        let held = try #require(holder.directory(for: "worker1", mirroring: source, generation: "g", cacheRoot: cache) { _ in })
+        let abandoned = cache + "/mirrors/children-0123-0"
+        try write("file", "", under: abandoned)
+        try "".write(toFile: abandoned + ".lock", atomically: true, encoding: .utf8)
+        let dayAgo = Date(timeIntervalSinceNow: -DirectoryMirrors.abandonedAfter - 60)
+        let locks = try FileManager.default.contentsOfDirectory(atPath: cache + "/mirrors").filter { $0.hasSuffix(".lock") }
+        #expect(locks.count == 2)
+        for lock in locks {
+            try FileManager.default.setAttributes([.modificationDate: dayAgo], ofItemAtPath: cache + "/mirrors/" + lock)
+        }
+        _ = DirectoryMirrors().directory(for: "children", mirroring: source, generation: "g", cacheRoot: cache) { _ in }
+        #expect(!FileManager.default.fileExists(atPath: abandoned) && !FileManager.default.fileExists(atPath: abandoned + ".lock"))
+        #expect(FileManager.default.fileExists(atPath: held + "/tests/test_one.py"), "held by a live claim")
     }
 }
