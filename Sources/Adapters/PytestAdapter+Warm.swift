@@ -222,14 +222,16 @@ extension PytestAdapter {
     /// `forking`; a session `withTwin` forks a fork server too; one with a `listing` path writes
     /// the suite's node ids there, of its `share` of the files when given), without waiting for it
     /// to be ready. A fork server's children (and a twin's) work in this worker's mirror of the
-    /// suite's directory, synced for `key` (see `DirectoryMirror`).
+    /// directory the process works in (`TESTFLEET_WORK_DIR`, else the suite's), made for `key`
+    /// (see `DirectoryMirror`).
     func startServingProcess(_ suite: SuiteDefinition, key: String, plugin: String, log: (String) -> Void, forking: Bool, withTwin: Bool = false,
                              listing: String? = nil, share: PytestListingShare? = nil) throws -> PytestWarmProcess
     {
         var environment = environment(suite)
         if forking { environment["TESTFLEET_WARM_FORK"] = "1" }
         if forking || withTwin, let mirror = DirectoryMirrors.shared.directory(
-            for: "children", mirroring: suite.directory, generation: key, cacheRoot: cacheRoot, log: log) {
+            for: "children", mirroring: suite.environment["TESTFLEET_WORK_DIR"] ?? suite.directory, generation: key,
+            cacheRoot: cacheRoot, log: log) {
             environment["TESTFLEET_WARM_CHILD_DIR"] = mirror
         }
         if let listing, !forking {

@@ -70,23 +70,25 @@ import pytest
 
 _IDS = os.environ.pop("TESTFLEET_ONLY", None)
 _SKIPS = os.environ.pop("TESTFLEET_SKIPS", None)
-# (the suite's own directory, this process's) when it works in a mirror of it: a parameter made
-# from an absolute path is part of an id, which testfleet knows by the suite directory's path.
-_ORIGIN = (os.environ.pop("TESTFLEET_ID_ORIGIN", ""), os.getcwd())
+# A mirror of the suite's directory to work in once pytest has started in the directory itself
+# (a retry's, a local worker's own): see pytest_sessionstart.
+_WORK_DIR = os.environ.pop("TESTFLEET_WORK_DIR", "")
 
 
-def _mirrored(node_id, back=False):
-    """`node_id` as this process's collection names it (back: as testfleet names it)."""
-    origin, here = _ORIGIN
-    if not origin or origin == here:
-        return node_id
-    return node_id.replace(here, origin) if back else node_id.replace(origin, here)
+def pytest_sessionstart(session):
+    """Works in the mirror from here on: the rootdir, the arguments (resolved against the
+    directory pytest was started in) and every path made from a module's __file__ stay the
+    suite directory's, so node ids do too; what a test makes under its working directory goes
+    to the mirror."""
+    if _WORK_DIR:
+        try:
+            os.chdir(_WORK_DIR)
+            os.environ["PWD"] = _WORK_DIR
+        except OSError:
+            pass
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_logreport(report):
-    # First, so the JUnit XML, the terminal's summary and the skips name it as testfleet does.
-    report.nodeid = _mirrored(report.nodeid, back=True)
     if _SKIPS is None or not report.skipped:
         return
     with open(_SKIPS, "a", encoding="utf-8") as skips:
@@ -98,6 +100,6 @@ def pytest_configure(config):
     if _IDS is None:
         return
     with open(_IDS, encoding="utf-8") as ids:
-        config.args = [_mirrored(line) for line in ids.read().split("\n") if line]
+        config.args = [line for line in ids.read().split("\n") if line]
 """#
 }

@@ -127,14 +127,8 @@ def _name_duplicates(items):
 
 
 def _id_of(item):
-    """The id testfleet knows `item` by: its node id, or its duplicate's (_name_duplicates),
-    with the directory of the mirror this process works in (if it does) named as the suite's
-    own: a parameter made from an absolute path (gunicorn's request files, globbed beside the
-    test module) is part of the id, and the listing, the plan and every other process know
-    the test by the suite directory's path."""
-    node_id = getattr(item, "_testfleet_id", None) or item.nodeid
-    origin, here = _ORIGIN
-    return node_id.replace(here, origin) if origin and origin != here else node_id
+    """The id testfleet knows `item` by: its node id, or its duplicate's (_name_duplicates)."""
+    return getattr(item, "_testfleet_id", None) or item.nodeid
 
 
 def _collection_warnings(session):

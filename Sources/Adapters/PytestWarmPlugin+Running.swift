@@ -78,14 +78,32 @@ def _wait_for_child(pid):
             continue
 
 
+def _enter_work_directory():
+    """Works in the worker's own mirror of the suite's directory from now on, when it has one
+    (a local run's workers after the first). pytest started in the suite's directory, so the
+    rootdir, the test files it imports and every path made from a module's __file__ are the
+    directory's own, and so are the node ids: a parameter made from such a path is part of an
+    id (gunicorn's request files, globbed beside the test module), and pytest 9.2 replaces one
+    longer than 100 characters by the argument's name and index, so a mirror's longer path
+    changed ids outright. What a test makes under its working directory goes to the mirror."""
+    if not _WORK_DIR:
+        return
+    try:
+        os.chdir(_WORK_DIR)
+        os.environ["PWD"] = _WORK_DIR
+        _CHILD_DIR[1] = os.getcwd()
+    except OSError as error:
+        sys.stderr.write("testfleet: working in %s (cannot enter its mirror: %s)\n" % (os.getcwd(), error))
+
+
 def _enter_child_directory():
     """A fork server's child (a retry, a confirmation run, a test run alone) works in the
     worker's mirror of the suite's directory, as a retry on another worker works in that
     worker's checkout: what it makes under its working directory (alembic's setup_class stages
     "scratch/scripts", which must not exist yet) is not what a warm session of this worker,
     which may hold its own staging (a class kept set up) or be making it now, works with. Only
-    a child of a server still in the directory it started in moves; what was imported stays
-    imported from where it was."""
+    a child of a server still in the directory it works in moves; what was imported stays
+    imported from where it was, and ids stay the server's (see _enter_work_directory)."""
     directory, started = _CHILD_DIR
     if not directory or os.getcwd() != started:
         return

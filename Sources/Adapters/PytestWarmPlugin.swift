@@ -76,9 +76,9 @@ the suite too and writes the whole listing, {"ids": [...]}, which the reader tak
 without directory collectors (before 8.0) collects everything and writes {"ids": [...]}. Files
 of other shares are collected as usual when a grant names them.
 
-With TESTFLEET_WARM_CHILD_DIR=DIR a fork server's children work in DIR, the worker's mirror of
-the suite's directory (see _enter_child_directory). With TESTFLEET_ID_ORIGIN=DIR the process
-itself works in a mirror of DIR, and every id it says or is asked for is DIR's (see _id_of).
+With TESTFLEET_WORK_DIR=DIR the process works in DIR, a mirror of the suite's directory, once
+pytest has started in the directory itself (see _enter_work_directory); with
+TESTFLEET_WARM_CHILD_DIR=DIR a fork server's children work in DIR (see _enter_child_directory).
 
 With TESTFLEET_WARM_REWRITE_CACHE=DIR and bytecode writing off (PYTHONDONTWRITEBYTECODE), the
 modules pytest rewrites (conftest files, plugins, test modules) and every module without fresh
@@ -132,11 +132,12 @@ _TWIN_IDLE_S = 1.0
 _LIST = os.environ.pop("TESTFLEET_WARM_LIST", "")
 _SHARD = os.environ.pop("TESTFLEET_WARM_SHARD", "")
 _REWRITE_CACHE = os.environ.pop("TESTFLEET_WARM_REWRITE_CACHE", "")
-# Where a fork server's children work: the worker's mirror of the suite's directory (see
-# _enter_child_directory), and the directory the process started in.
-_CHILD_DIR = (os.environ.pop("TESTFLEET_WARM_CHILD_DIR", ""), os.getcwd())
-# (the suite's own directory, this process's) when it works in a mirror of it (see _id_of).
-_ORIGIN = (os.environ.pop("TESTFLEET_ID_ORIGIN", ""), os.getcwd())
+# Where the process works once pytest has started (a local worker's own mirror of the suite's
+# directory: see _enter_work_directory), and where a fork server's children work (the worker's
+# mirror for them) when their server works where it started or was sent (see
+# _enter_child_directory).
+_WORK_DIR = os.environ.pop("TESTFLEET_WORK_DIR", "")
+_CHILD_DIR = [os.environ.pop("TESTFLEET_WARM_CHILD_DIR", ""), os.getcwd()]
 # A forked child's exit status once it reported every test of its grant.
 _CHILD_DONE = 77
 _reports = {}
@@ -284,6 +285,7 @@ def pytest_runtestloop(session):
     if not _ACTIVE:
         return None
     _silence_terminal(session.config)
+    _enter_work_directory()
     _keep_source_trees()
     twin = bool(_TWIN_FDS) and not _FORK
     if twin:
