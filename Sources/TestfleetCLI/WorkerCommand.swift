@@ -59,7 +59,7 @@ struct WorkerCommand: ParsableCommand {
     var prewarmShare: String?
 
     @Option(name: .customLong("own-copy"),
-            help: ArgumentHelp("DIR=COPY: run the pytest suites in DIR that come without a workspace in COPY, this worker's own mirror of it (`run --local` gives each worker after the first one per suite directory).",
+            help: ArgumentHelp("DIR=COPY: pytest processes this worker starts in DIR (suites that come without a workspace) work in COPY, its own mirror of DIR (`run --local` gives each worker after the first one per suite directory).",
                                visibility: .hidden))
     var ownCopies: [String] = []
 

@@ -29,9 +29,9 @@ public struct WorkerConfig: Sendable {
     /// Keep one pytest process per slot, suite and commit and feed it grants (first attempts
     /// only). On unless `TESTFLEET_WARM=0` is in the environment (benchmarks measure both).
     public var warmSessions: Bool = WarmSetting.enabled
-    /// Suite directory → this worker's own mirror of it (`DirectoryMirror`), where it runs the
-    /// pytest suites in that directory that come without a workspace (a local run's), as a fleet
-    /// worker runs in its own checkout: `run --local N` makes one for every worker after the
+    /// Suite directory → this worker's own mirror of it (`DirectoryMirror`), where the pytest
+    /// processes it starts in that directory for suites that come without a workspace (a local
+    /// run's) work once started, as a fleet worker works in its own checkout: `run --local N` makes one for every worker after the
     /// first before any test runs, so two workers' processes never make their files under one
     /// working directory.
     public var ownCopies: [String: String] = [:]
