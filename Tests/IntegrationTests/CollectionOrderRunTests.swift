@@ -12,14 +12,7 @@ import Testing
     let directory = Testfleet.temporaryDirectory()
 
     @Test func aSuiteThatDependsOnItsCollectionOrderPassesWithoutRetries() throws {
-        try """
-            [[suite]]
-            name = "ordered"
-            adapter = "pytest"
-            dir = "\(Testfleet.fixture("pytest-collection-order"))"
-            timeout_s = 120
-            env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1" }
-            """.write(toFile: directory + "/testfleet.toml", atomically: true, encoding: .utf8)
+        try Testfleet.writePytestSuite(directory + "/testfleet.toml", name: "ordered", fixture: "pytest-collection-order")
         for build in 1...3 {
             let run = try Testfleet.run(["run", "--local", "1", "--retries", "1", "--confirm-runs", "0", "--suite", "testfleet.toml",
                                          "--db", "d.db", "--build", "c\(build)", "--quiet"], in: directory, timeout: 600,

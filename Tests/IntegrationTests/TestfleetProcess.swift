@@ -81,6 +81,20 @@ enum Testfleet {
             .appendingPathComponent("Fixtures/" + name).path
     }
 
+    /// Writes `file`: one pytest suite named `name` on Tests/Fixtures/`fixture`, run by `command`
+    /// (the adapter's default when nil), with the environment the fixtures' runs need.
+    static func writePytestSuite(_ file: String, name: String, fixture: String, command: String? = nil) throws {
+        try """
+            [[suite]]
+            name = "\(name)"
+            adapter = "pytest"
+            dir = "\(Self.fixture(fixture))"
+            \(command.map { "command = \"\($0)\"" } ?? "")
+            timeout_s = 120
+            env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1" }
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+    }
+
     static func temporaryDirectory() -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tf-it-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)

@@ -14,15 +14,8 @@ import Wire
     let directory = Testfleet.temporaryDirectory()
 
     @Test func workersAndRetriesStageTheirFilesInDirectoriesOfTheirOwn() throws {
-        try """
-            [[suite]]
-            name = "staging"
-            adapter = "pytest"
-            dir = "\(Testfleet.fixture("pytest-staging"))"
-            command = "python3 -m pytest"
-            timeout_s = 120
-            env = { PYTHONDONTWRITEBYTECODE = "1", PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1" }
-            """.write(toFile: directory + "/staging.toml", atomically: true, encoding: .utf8)
+        try Testfleet.writePytestSuite(directory + "/staging.toml", name: "staging", fixture: "pytest-staging",
+                                       command: "python3 -m pytest")
         let fixture = Testfleet.fixture("pytest-staging")
         let failing: Set = ["tests/test_staging.py::TestBroken::test_fails",
                             "tests/test_paths.py::test_reads[\(fixture)/tests/data/three.txt]"]
