@@ -17,13 +17,11 @@ extension DirectoryMirror {
     public static func syncAtItsPath(_ source: String, under root: String, excluding excluded: Set<String> = [],
                                      limit: Int = 200_000) throws -> String {
         let source = (source as NSString).standardizingPath
-        var walk = Walk(excluded: Set(excluded.map { ($0 as NSString).standardizingPath }), limit: limit)
-        let components = source.split(separator: "/").map(String.init)
+        var walk = Walk(excluding: excluded, limit: limit)
         var ancestor = ""
-        for (depth, component) in components.enumerated() {
+        for component in source.split(separator: "/").map(String.init) {
             try walk.syncFiles(of: ancestor.isEmpty ? "/" : ancestor, into: root + ancestor, keeping: component)
             ancestor += "/" + component
-            if depth == components.count - 1 { break }
         }
         try walk.syncDirectory(source, root + source)
         return root + source
@@ -44,14 +42,8 @@ extension DirectoryMirror.Walk {
             let exists = lstat(to, &existing) == 0
             switch original.st_mode & S_IFMT {
             case S_IFREG:
-                count += 1
-                if count > limit { throw DirectoryMirror.Failure(description: "\(directory) has more than \(limit) entries") }
-                if exists && existing.st_ino == original.st_ino && existing.st_dev == original.st_dev {
-                    wanted.insert(name)
-                    continue
-                }
-                if exists { try DirectoryMirror.remove(to) }
-                if link(from, to) == 0 { wanted.insert(name) }  // another file system: left out
+                try counted(in: directory)
+                if try linkFile(from, to, original, exists: exists, existing) { wanted.insert(name) }  // else another file system: left out
             case S_IFDIR where name == ".git":
                 try DirectoryMirror.linkSymbolically(to, target: from, exists: exists, existing)
                 wanted.insert(name)

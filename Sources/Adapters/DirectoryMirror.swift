@@ -28,7 +28,7 @@ public enum DirectoryMirror {
     @discardableResult
     public static func sync(from source: String, to destination: String, excluding excluded: Set<String> = [],
                             limit: Int = 200_000) throws -> Int {
-        var walk = Walk(excluded: Set(excluded.map { ($0 as NSString).standardizingPath }), limit: limit)
+        var walk = Walk(excluding: excluded, limit: limit)
         try walk.syncDirectory((source as NSString).standardizingPath, destination)
         return walk.count
     }
@@ -44,6 +44,25 @@ public enum DirectoryMirror {
         let limit: Int
         var count = 0
 
+        init(excluding excluded: Set<String>, limit: Int) {
+            self.excluded = Set(excluded.map { ($0 as NSString).standardizingPath })
+            self.limit = limit
+        }
+
+        /// Counts one more entry, failing past the limit.
+        mutating func counted(in directory: String) throws {
+            count += 1
+            if count > limit { throw Failure(description: "\(directory) has more than \(limit) entries") }
+        }
+
+        /// Makes `to` a hard link to the regular file `from` (`original` its status; `existing`
+        /// `to`'s, when `exists`) unless it is one already. False when the link could not be made.
+        func linkFile(_ from: String, _ to: String, _ original: stat, exists: Bool, _ existing: stat) throws -> Bool {
+            if exists && existing.st_ino == original.st_ino && existing.st_dev == original.st_dev { return true }
+            if exists { try DirectoryMirror.remove(to) }
+            return link(from, to) == 0
+        }
+
         mutating func syncDirectory(_ source: String, _ destination: String) throws {
             var status = stat()
             if lstat(destination, &status) == 0 && (status.st_mode & S_IFMT) != S_IFDIR {
@@ -56,8 +75,7 @@ public enum DirectoryMirror {
                 try DirectoryMirror.remove(destination + "/" + name)
             }
             for name in names {
-                count += 1
-                if count > limit { throw Failure(description: "\(source) has more than \(limit) entries") }
+                try counted(in: source)
                 let from = source + "/" + name, to = destination + "/" + name
                 var original = stat()
                 guard lstat(from, &original) == 0 else { continue }  // gone meanwhile
@@ -69,9 +87,9 @@ public enum DirectoryMirror {
                 case S_IFDIR:
                     try syncDirectory(from, to)
                 case S_IFREG:
-                    if exists && existing.st_ino == original.st_ino && existing.st_dev == original.st_dev { continue }
-                    if exists { try DirectoryMirror.remove(to) }
-                    if link(from, to) != 0 { throw DirectoryMirror.failure("cannot hard-link \(from) to \(to)") }
+                    if try !linkFile(from, to, original, exists: exists, existing) {
+                        throw DirectoryMirror.failure("cannot hard-link \(from) to \(to)")
+                    }
                 case S_IFLNK:
                     guard let target = DirectoryMirror.readLink(from) else { continue }
                     try DirectoryMirror.linkSymbolically(to, target: target, exists: exists, existing)

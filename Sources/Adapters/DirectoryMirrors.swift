@@ -21,9 +21,11 @@ public final class DirectoryMirrors: @unchecked Sendable {
     private var refused: Set<String> = []
     /// Cache directories whose abandoned mirrors were swept (once per process).
     private var swept: Set<String> = []
-    /// Mirrors one process keeps: the oldest beyond this is removed (a worker that serves
-    /// several builds at once works in a few; a fleet worker's checkouts come and go).
-    static let mirrorsKept = 8
+    /// Generations one process keeps mirrors of: the mirrors of the oldest beyond this are
+    /// removed (a worker that serves several builds at once works in a few; a fleet worker's
+    /// checkouts come and go). A generation's mirrors all stay: a local run holds one per worker
+    /// and suite directory, however many.
+    static let generationsKept = 8
     /// A mirror no process holds whose claim is older than this is removed by the next process
     /// that claims one under the same cache (a fleet worker restarted, a run killed).
     static let abandonedAfter: TimeInterval = 24 * 3600
@@ -50,10 +52,14 @@ public final class DirectoryMirrors: @unchecked Sendable {
                 throw error
             }
             claimed.append((name, generation, base, path, held))
-            while claimed.count > Self.mirrorsKept {
-                let old = claimed.removeFirst()
-                try? FileManager.default.removeItem(atPath: old.base)
-                close(old.lock)
+            var generations: [String] = []
+            for entry in claimed where !generations.contains(entry.generation) { generations.append(entry.generation) }
+            for old in generations.dropLast(Self.generationsKept) {
+                for entry in claimed where entry.generation == old {
+                    try? FileManager.default.removeItem(atPath: entry.base)
+                    close(entry.lock)
+                }
+                claimed.removeAll { $0.generation == old }
             }
             return path
         } catch {

@@ -24,6 +24,21 @@ extension PytestAdapter {
         serve(tests, of: suite, attempt: attempt, from: processes, report: report)
     }
 
+    /// The environment variable naming the mirror of the suite's directory a pytest process
+    /// works in once pytest has started in the directory itself (see `PytestWarmPlugin`,
+    /// `PytestOnlyPlugin`): its rootdir, test files and node ids stay the directory's.
+    public static let workDirectoryVariable = "TESTFLEET_WORK_DIR"
+
+    /// The mirror where this worker's retries of `key` work (its fork servers' children, and
+    /// fresh processes when warm sessions are off): a mirror of the directory the worker's own
+    /// processes of `suite` work in (`workDirectoryVariable`, else the suite's), made when first
+    /// asked for (see `DirectoryMirrors`); nil when it cannot be made, which `log` says once.
+    public func childrenMirror(of suite: SuiteDefinition, key: String, log: (String) -> Void) -> String? {
+        DirectoryMirrors.shared.directory(
+            for: "children", mirroring: suite.environment[Self.workDirectoryVariable] ?? suite.directory, generation: key,
+            cacheRoot: cacheRoot, log: log)
+    }
+
     /// Starts `key`'s fork server without waiting for it (a first attempt just failed on this
     /// worker: its retries or confirmation runs will want it). Does nothing when it exists.
     public func prestartForkServer(for suite: SuiteDefinition, key: String, servers: PytestForkServers) {

@@ -221,17 +221,13 @@ extension PytestAdapter {
     /// Starts a pytest process with the plugin loaded (a warm session, or a fork server when
     /// `forking`; a session `withTwin` forks a fork server too; one with a `listing` path writes
     /// the suite's node ids there, of its `share` of the files when given), without waiting for it
-    /// to be ready. A fork server's children (and a twin's) work in this worker's mirror of the
-    /// directory the process works in (`TESTFLEET_WORK_DIR`, else the suite's), made for `key`
-    /// (see `DirectoryMirror`).
+    /// to be ready. A fork server's children (and a twin's) work in `childrenMirror(of:key:log:)`.
     func startServingProcess(_ suite: SuiteDefinition, key: String, plugin: String, log: (String) -> Void, forking: Bool, withTwin: Bool = false,
                              listing: String? = nil, share: PytestListingShare? = nil) throws -> PytestWarmProcess
     {
         var environment = environment(suite)
         if forking { environment["TESTFLEET_WARM_FORK"] = "1" }
-        if forking || withTwin, let mirror = DirectoryMirrors.shared.directory(
-            for: "children", mirroring: suite.environment["TESTFLEET_WORK_DIR"] ?? suite.directory, generation: key,
-            cacheRoot: cacheRoot, log: log) {
+        if forking || withTwin, let mirror = childrenMirror(of: suite, key: key, log: log) {
             environment["TESTFLEET_WARM_CHILD_DIR"] = mirror
         }
         if let listing, !forking {

@@ -93,9 +93,9 @@ struct WorkerCommand: ParsableCommand {
             heartbeatMilliseconds: heartbeatMilliseconds, exitOnGoodbye: exitOnGoodbye,
             cacheDirectory: cache.map(CacheRoot.absolute) ?? CacheRoot.defaultPath, cacheLimitBytes: Int64(cacheGB * 1e9),
             curve: try curve.keys(), healthFile: healthFile)
-        for pair in ownCopies {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            config.ownCopies[(parts[0] as NSString).standardizingPath] = parts.count > 1 ? parts[1] : ""
+        for pair in ownCopies {  // each holds "=" (validate)
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            config.ownCopies[(parts[0] as NSString).standardizingPath] = parts[1]
         }
         if let prewarmSuite, let prewarmBuild {
             // Only a head start: a suite file that cannot be read now fails the build's planning anyway.

@@ -292,8 +292,8 @@ final class SlotPool: GrantRunner, Sendable {
                               outputSize: result.output.count, outputDropped: result.outputDropped, place: result.place)
         }
         let key = Self.warmKey(assign)
-        let retrySuite = inChildrenMirror(assign.suite, key: key)
         if let adapter = adapter(for: assign.suite.adapter) {
+            let retrySuite = (adapter as? PytestAdapter).map { inChildrenMirror(assign.suite, key: key, of: $0) } ?? assign.suite
             // Retries can mix attempts in one grant; an adapter runs one attempt number at a time.
             let byAttempt = Dictionary(grouping: assign.tests, by: \.attempt)
             for attempt in byAttempt.keys.sorted() {

@@ -101,7 +101,7 @@ struct DirectoryMirrorTests {
         let other = second.directory(for: "children", mirroring: source, generation: "g1", cacheRoot: cache) { lines.append($0) }
         #expect(other != nil && other != path)
         var paths = [path]
-        for generation in 2...DirectoryMirrors.mirrorsKept + 1 {
+        for generation in 2...DirectoryMirrors.generationsKept + 1 {
             paths.append(first.directory(for: "children", mirroring: source, generation: "g\(generation)", cacheRoot: cache) { lines.append($0) })
         }
         #expect(Set(paths.compactMap { $0 }).count == paths.count, "a mirror per generation")
