@@ -156,15 +156,28 @@ public struct PytestAdapter: TestAdapter {
             }
         }
         var narrowing = Self.narrowingPlugin(for: suite, cacheRoot: cacheRoot)
-        // Each round either runs the batch or removes at least one refused id and tries again.
+        var withinFiles = narrowing != nil && Self.runsWithinFiles(suite)
+        // Each round either runs the batch, or moves to running within files, or removes at
+        // least one refused id and tries again.
         for _ in 0..<8 where !pending.isEmpty {
-            var batch = runBatch(pending, suite, narrowing: narrowing)
+            var batch = runBatch(pending, suite, narrowing: narrowing, withinFiles: withinFiles)
             if batch.narrowingRefused {
                 Self.refuseNarrowing(for: suite)
                 narrowing = nil
-                batch = runBatch(pending, suite, narrowing: nil)
+                withinFiles = false
+                batch = runBatch(pending, suite, narrowing: nil, withinFiles: false)
             }
-            if !batch.refused.isEmpty && batch.cases.allSatisfy({ $0.classname.isEmpty && !$0.testName.contains("::") }) {
+            let ranNothing = batch.cases.allSatisfy({ $0.classname.isEmpty && !$0.testName.contains("::") })
+            if batch.refusedSome && ranNothing && narrowing != nil && !withinFiles {
+                // Ids a plugin makes late in collection (`PytestOnlyPlugin.withinFilesVariable`):
+                // pytest refuses them as arguments, and names the refused ones unreliably
+                // (pytest 9.2 repeated one id of alembic's 30 for 29 others). The same batch runs
+                // again with their files as arguments, and so do the suite's later cold batches.
+                Self.runWithinFiles(suite)
+                withinFiles = true
+                continue
+            }
+            if !batch.refused.isEmpty && ranNothing {
                 for id in pending where batch.refused[id] != nil {
                     let collection = batch.collectionError(for: id)
                     deliver(AdapterResult(
@@ -185,8 +198,8 @@ public struct PytestAdapter: TestAdapter {
     }
 
     /// One pytest process over `ids`; with `narrowing` (the `PytestOnlyPlugin`'s directory) they
-    /// replace the command's own file and directory arguments.
-    private func runBatch(_ ids: [String], _ suite: SuiteDefinition, narrowing: String?) -> PytestBatch {
+    /// replace the command's own file and directory arguments, or their files do, `withinFiles`.
+    private func runBatch(_ ids: [String], _ suite: SuiteDefinition, narrowing: String?, withinFiles: Bool) -> PytestBatch {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("testfleet-pytest-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -210,6 +223,7 @@ public struct PytestAdapter: TestAdapter {
             environment[PytestOnlyPlugin.idsVariable] = idsFile.path
             environment[PytestOnlyPlugin.skipsVariable] = skipsFile.path
             arguments += ["-p", PytestOnlyPlugin.moduleName]
+            if withinFiles { environment[PytestOnlyPlugin.withinFilesVariable] = "1" }
         } else if idsWritten && ids.reduce(0, { $0 + $1.utf8.count + 3 }) > 100_000 {
             arguments.append("@" + idsFile.path)
         } else {
@@ -232,7 +246,15 @@ public struct PytestAdapter: TestAdapter {
             batch.run = run
             let output = String(decoding: run.output, as: UTF8.self)
             batch.narrowingRefused = narrowed && PytestOnlyPlugin.wasRefused(output)
-            batch.refused = PytestNodeIDs.refusedArguments(in: output, requested: ids)
+            if narrowed && withinFiles {
+                // The arguments were the ids' files: a refused file refuses its ids.
+                let files = PytestNodeIDs.refusedArguments(in: output, requested: Array(Set(ids.map(PytestNodeIDs.module(of:)))))
+                for id in ids { if let why = files[PytestNodeIDs.module(of: id)] { batch.refused[id] = why } }
+                batch.withinFiles = true
+            } else {
+                batch.refused = PytestNodeIDs.refusedArguments(in: output, requested: ids)
+            }
+            batch.refusedSome = !batch.refused.isEmpty || (run.exitStatus == 4 && output.contains("\nERROR: not found: "))
             batch.unexpectedPasses = PytestNodeIDs.unexpectedPasses(in: output, requested: Set(ids))
             if narrowed, let skips = try? String(contentsOf: skipsFile, encoding: .utf8) {
                 batch.subtestSkipsOnly = PytestOnlyPlugin.subtestSkipsOnly(in: skips)

@@ -17,6 +17,11 @@ struct PytestBatch {
     /// Tests whose JUnit `<skipped>` children are all their subtests' (`PytestOnlyPlugin.subtestSkipsOnly`):
     /// passed, as pytest counts them.
     var subtestSkipsOnly: Set<String> = []
+    /// pytest refused some argument: `refused` names those it could tell apart, and pytest 9.2
+    /// can misname them (see `PytestAdapter.run`).
+    var refusedSome = false
+    /// The ids' files were the arguments (`PytestOnlyPlugin.withinFilesVariable`).
+    var withinFiles = false
     /// pytest could not import the narrowing plugin (`PytestOnlyPlugin.wasRefused`).
     var narrowingRefused = false
     /// Why there are no results at all (pytest did not start, its XML was unreadable).
@@ -67,6 +72,9 @@ struct PytestBatch {
         var why = "[testfleet] not reported by pytest"
         if let problem {
             why += ": \(problem)"
+        } else if withinFiles, let run, !run.timedOut, !run.cancelled, [0, 1, 5].contains(run.exitStatus ?? -1) {
+            why += ": collecting its file made no test with this node id (renamed or removed since the suite was listed, "
+                + "or made by a plugin that no longer makes it)"
         } else if let run {
             if run.timedOut {
                 why += ": pytest batch timed out after \(ShellAdapter.seconds(timeout))s (per-test timeout × batch size) before reporting this test; it hung, or was still waiting behind the one that did"

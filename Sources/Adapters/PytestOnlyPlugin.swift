@@ -14,6 +14,13 @@ enum PytestOnlyPlugin {
     /// line: `own ID` for a test's own skip, `sub ID` for a skip of one of its subtests (see
     /// `subtestSkipsOnly(in:)`).
     static let skipsVariable = "TESTFLEET_SKIPS"
+    /// Set to "1": the ids' files become the arguments and the plugin keeps the granted ids from
+    /// what collection made, after every other plugin's `pytest_collection_modifyitems`.
+    /// SQLAlchemy's plugin (alembic, SQLAlchemy, Flask-SQLAlchemy…) makes its per-backend
+    /// classes (`Test_sqlite+pysqlite_3_40_1`) there, after pytest matched its arguments, so
+    /// pytest refuses their ids as arguments ("not found"): a cold run of alembic's suite
+    /// failed 601 tests that pass.
+    static let withinFilesVariable = "TESTFLEET_ONLY_WITHIN_FILES"
 
     /// The tests whose only skips were their subtests' (pytest 9's `subtests` fixture and
     /// unittest's `subTest`, pytest-subtests before it). pytest counts such a test as passed and
@@ -61,6 +68,10 @@ TESTFLEET_ONLY names a file of node ids, one per line: they become the run's arg
 of the files and directories the command line and addopts gave, so only they are collected and
 run. Options, the rootdir and the ini file stay as pytest decided them from the original ones.
 
+With TESTFLEET_ONLY_WITHIN_FILES=1 the ids' files are the arguments instead, and the granted ids
+are kept from the items collection made: for ids a plugin makes only at collection's end, which
+pytest's argument matching cannot find.
+
 TESTFLEET_SKIPS names a file this appends each skip report to, "own ID" or "sub ID" (a
 subtest's): the JUnit XML cannot tell a test's own skip from its subtests'.
 """
@@ -70,6 +81,10 @@ import pytest
 
 _IDS = os.environ.pop("TESTFLEET_ONLY", None)
 _SKIPS = os.environ.pop("TESTFLEET_SKIPS", None)
+# "1": the ids' files are the arguments and the granted ids are picked from what collection made
+# (see PytestAdapter.run); otherwise the ids themselves are.
+_WITHIN_FILES = os.environ.pop("TESTFLEET_ONLY_WITHIN_FILES", "") == "1"
+_GRANTED = None
 # A mirror of the suite's directory to work in once pytest has started in the directory itself
 # (a retry's, a local worker's own): see pytest_sessionstart.
 _WORK_DIR = os.environ.pop("TESTFLEET_WORK_DIR", "")
@@ -97,9 +112,27 @@ def pytest_runtest_logreport(report):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
+    global _GRANTED
     if _IDS is None:
         return
     with open(_IDS, encoding="utf-8") as ids:
-        config.args = [line for line in ids.read().split("\n") if line]
+        granted = [line for line in ids.read().split("\n") if line]
+    if _WITHIN_FILES:
+        _GRANTED = set(granted)
+        config.args = list(dict.fromkeys(nodeid.split("::", 1)[0] for nodeid in granted))
+    else:
+        config.args = granted
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(session, config, items):
+    """Within files: after every other plugin made its items (SQLAlchemy's per-backend classes
+    exist only from its own modifyitems on), keeps the granted ones."""
+    if _GRANTED is None:
+        return
+    kept = [item for item in items if item.nodeid in _GRANTED]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in _GRANTED])
+        items[:] = kept
 """#
 }

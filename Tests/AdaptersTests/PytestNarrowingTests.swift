@@ -72,4 +72,68 @@ import Testing
         #expect(results.count == 1)
         #expect(results["tests/test_m.py::test_a"]?.outcome == .passed)
     }
+
+    /// A project whose `conftest.py` makes per-backend classes in `pytest_collection_modifyitems`,
+    /// as SQLAlchemy's plugin does for alembic's and SQLAlchemy's suites: pytest refuses their
+    /// ids as arguments, since they exist only once collection ended.
+    func projectWithLateItems() throws -> TemporaryDirectory {
+        let dir = try project()
+        try """
+        import pytest
+
+
+        def pytest_collection_modifyitems(session, config, items):
+            rebuilt, done = [], set()
+            for item in items:
+                cls = item.getparent(pytest.Class)
+                if cls is None or not getattr(cls.obj, "__backend__", False):
+                    rebuilt.append(item)
+                elif cls.name not in done:
+                    done.add(cls.name)
+                    made = type(cls.name + "_sqlite", (cls.obj,), {"__backend__": False})
+                    setattr(cls.parent.obj, made.__name__, made)
+                    rebuilt.extend(pytest.Class.from_parent(cls.parent, name=made.__name__).collect())
+            items[:] = rebuilt
+        """.write(toFile: dir.path + "/conftest.py", atomically: true, encoding: .utf8)
+        try """
+        class TestStore:
+            __backend__ = True
+
+            def test_one(self):
+                pass
+
+            def test_two(self):
+                pass
+
+            def test_three(self):
+                assert False, "three fails"
+
+
+        def test_plain():
+            pass
+        """.write(toFile: dir.path + "/tests/test_store.py", atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    @Test func idsAPluginMakesAtCollectionsEndRunWithinTheirFiles() throws {
+        let dir = try projectWithLateItems()
+        let ids = ["tests/test_store.py::TestStore_sqlite::test_one", "tests/test_store.py::TestStore_sqlite::test_three",
+                   "tests/test_store.py::test_plain", "tests/test_m.py::test_a", "tests/test_store.py::TestStore_sqlite::test_gone"]
+        // The suite's directory and command are this test's own: the first batch finds out.
+        for round in 1...2 {
+            let results = run(ids, in: dir, command: "python3 -m pytest tests")
+            #expect(results.count == ids.count, "round \(round)")
+            #expect(results[ids[0]]?.outcome == .passed, "round \(round)")
+            #expect(results[ids[1]]?.outcome == .failed, "round \(round)")
+            #expect(results[ids[1]].map { String(decoding: $0.output, as: UTF8.self).contains("three fails") } == true)
+            #expect(results[ids[2]]?.outcome == .passed, "round \(round)")
+            #expect(results[ids[3]]?.outcome == .passed, "round \(round)")
+            #expect(results[ids[4]]?.outcome == .error, "round \(round)")
+            #expect(results[ids[4]].map { String(decoding: $0.output, as: UTF8.self).contains("made no test with this node id") } == true)
+            // The files' other tests are not run: test_b leaves a file when it does.
+            #expect(!FileManager.default.fileExists(atPath: dir.path + "/b-ran"), "round \(round)")
+        }
+        #expect(PytestAdapter.runsWithinFiles(SuiteDefinition(
+            name: "narrow", adapter: .pytest, directory: dir.path, command: "python3 -m pytest tests", timeout: 60)))
+    }
 }
