@@ -73,7 +73,7 @@ struct PytestBatch {
         if let problem {
             why += ": \(problem)"
         } else if withinFiles, let run, !run.timedOut, !run.cancelled, [0, 1, 5].contains(run.exitStatus ?? -1) {
-            why += ": collecting its file made no test with this node id (renamed or removed since the suite was listed, "
+            why += ": not found: collecting its file made no test with this node id (renamed or removed since the suite was listed, "
                 + "or made by a plugin that no longer makes it)"
         } else if let run {
             if run.timedOut {
