@@ -221,7 +221,8 @@ extension PytestAdapter {
     /// Starts a pytest process with the plugin loaded (a warm session, or a fork server when
     /// `forking`; a session `withTwin` forks a fork server too; one with a `listing` path writes
     /// the suite's node ids there, of its `share` of the files when given), without waiting for it
-    /// to be ready. A fork server's children (and a twin's) work in `childrenMirror(of:key:log:)`.
+    /// to be ready. A fork server's children (and a twin's) work in `childrenMirror(of:key:log:)`,
+    /// and a fork server itself does too.
     func startServingProcess(_ suite: SuiteDefinition, key: String, plugin: String, log: (String) -> Void, forking: Bool, withTwin: Bool = false,
                              listing: String? = nil, share: PytestListingShare? = nil) throws -> PytestWarmProcess
     {
@@ -229,6 +230,9 @@ extension PytestAdapter {
         if forking { environment["TESTFLEET_WARM_FORK"] = "1" }
         if forking || withTwin, let mirror = childrenMirror(of: suite, key: key, log: log) {
             environment["TESTFLEET_WARM_CHILD_DIR"] = mirror
+            // A fork server imports in the mirror its children work in: what a module keeps of
+            // its working directory is then theirs (a twin's children keep the session's).
+            if forking { environment[Self.workDirectoryVariable] = mirror }
         }
         if let listing, !forking {
             environment["TESTFLEET_WARM_LIST"] = listing
@@ -252,6 +256,10 @@ extension PytestAdapter {
         case .message(let message) where message["ready"] != nil:
             process.readyLine(message)
             return nil
+        case .message(let message) where message["refused"] != nil:
+            // A session refused to fork its twin (`_refuse_twin`).
+            process.stop()
+            return message["refused"] as? String ?? "refused"
         case .message(let message):
             process.stop()
             return "it said \(message) instead of ready"

@@ -49,7 +49,28 @@ enum PytestOnlyPlugin {
         output.contains("Error importing plugin \"\(moduleName)\"")
     }
 
-    static let source = pluginSource + subtestSource
+    static let source = pluginSource + subtestSource + workDirectorySource
+
+    /// `_enters_work_directory_early(config)`, for this plugin and the warm one: whether a process
+    /// may enter its work directory (`TESTFLEET_WORK_DIR`) before pytest loads the initial
+    /// conftests. Code that keeps the working directory it was imported in (paramiko's test
+    /// SFTP server serves `ROOT = os.getcwd()`, from a module its conftest imports) must see the
+    /// directory its tests then work in: entered only when the session started, 28 of paramiko
+    /// 3.5.0's SFTP tests failed in a local run's second worker (their folder made in the
+    /// mirror, looked for in the suite's directory). pytest 8.1 and later anchor the initial
+    /// conftests at the directory pytest started in (`invocation_dir`); before, at the working
+    /// directory, which would load them from the mirror: those enter at the session's start.
+    static let workDirectorySource = #"""
+
+
+def _enters_work_directory_early(config):
+    """Whether pytest loads the initial conftests from the directory it started in whatever the
+    working directory is (its _set_initial_conftests takes an invocation_dir)."""
+    try:
+        return "invocation_dir" in inspect.signature(config.pluginmanager._set_initial_conftests).parameters
+    except (AttributeError, TypeError, ValueError):
+        return False
+"""#
 
     /// `_is_subtest(report)`, for this plugin and the warm one (`PytestWarmPlugin`), which
     /// decide a test's outcome from its reports alike. One module's worth of Python.
@@ -75,6 +96,7 @@ pytest's argument matching cannot find.
 TESTFLEET_SKIPS names a file this appends each skip report to, "own ID" or "sub ID" (a
 subtest's): the JUnit XML cannot tell a test's own skip from its subtests'.
 """
+import inspect
 import os
 
 import pytest
@@ -90,17 +112,33 @@ _GRANTED = None
 _WORK_DIR = os.environ.pop("TESTFLEET_WORK_DIR", "")
 
 
-def pytest_sessionstart(session):
+_ENTERED = [False]
+
+
+def _enter_work_directory():
     """Works in the mirror from here on: the rootdir, the arguments (resolved against the
     directory pytest was started in) and every path made from a module's __file__ stay the
     suite directory's, so node ids do too; what a test makes under its working directory goes
     to the mirror."""
-    if _WORK_DIR:
-        try:
-            os.chdir(_WORK_DIR)
-            os.environ["PWD"] = _WORK_DIR
-        except OSError:
-            pass
+    if not _WORK_DIR or _ENTERED[0]:
+        return
+    _ENTERED[0] = True
+    try:
+        os.chdir(_WORK_DIR)
+        os.environ["PWD"] = _WORK_DIR
+    except OSError:
+        pass
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    """Before the conftests import anything (see _enters_work_directory_early)."""
+    if _enters_work_directory_early(early_config):
+        _enter_work_directory()
+
+
+def pytest_sessionstart(session):
+    _enter_work_directory()
 
 
 def pytest_runtest_logreport(report):

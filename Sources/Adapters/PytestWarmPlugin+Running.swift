@@ -78,6 +78,21 @@ def _wait_for_child(pid):
             continue
 
 
+_WORK_DIR_ENTERED = [False]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    """Before the conftests import anything (see _enters_work_directory_early)."""
+    if not _ACTIVE:
+        return
+    _PROJECT_ROOTS.append(str(early_config.rootpath) + os.sep)
+    if _TWIN_FDS and not _FORK:
+        _watch_getcwd()
+    if _enters_work_directory_early(early_config):
+        _enter_work_directory()
+
+
 def _enter_work_directory():
     """Works in the worker's own mirror of the suite's directory from now on, when it has one
     (a local run's workers after the first). pytest started in the suite's directory, so the
@@ -85,9 +100,12 @@ def _enter_work_directory():
     directory's own, and so are the node ids: a parameter made from such a path is part of an
     id (gunicorn's request files, globbed beside the test module), and pytest 9.2 replaces one
     longer than 100 characters by the argument's name and index, so a mirror's longer path
-    changed ids outright. What a test makes under its working directory goes to the mirror."""
-    if not _WORK_DIR:
+    changed ids outright. What a test makes under its working directory goes to the mirror.
+    Entered before the initial conftests load where pytest allows (pytest_load_initial_conftests),
+    else when the session starts running."""
+    if not _WORK_DIR or _WORK_DIR_ENTERED[0]:
         return
+    _WORK_DIR_ENTERED[0] = True
     try:
         os.chdir(_WORK_DIR)
         os.environ["PWD"] = _WORK_DIR

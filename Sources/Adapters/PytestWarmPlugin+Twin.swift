@@ -49,6 +49,68 @@ def _fork_twin(requests, results):
     return None
 
 
+# Where a module of the project asked for the working directory while it was imported
+# ("path:line"), before the session's twin was forked or refused (see _kept_working_directory).
+_ASKED_FOR_CWD = []
+_WATCHING_CWD = [False]
+_PROJECT_ROOTS = [_STARTED_IN + os.sep]
+_real_getcwd = os.getcwd
+
+
+def _watched_getcwd():
+    """os.getcwd, noting the first project module (or class) body that calls it, itself or
+    through what it calls: paramiko's `ROOT = os.getcwd()`, gunicorn's `Chdir.default`,
+    flask's `cwd = Path.cwd()`. Library code in site-packages does not count."""
+    cwd = _real_getcwd()
+    if _WATCHING_CWD[0] and not _ASKED_FOR_CWD:
+        frame = sys._getframe(1)
+        while frame is not None:
+            code = frame.f_code
+            name = code.co_filename
+            if (not code.co_flags & inspect.CO_OPTIMIZED and name.startswith(tuple(_PROJECT_ROOTS))
+                    and "-packages" + os.sep not in name):
+                _ASKED_FOR_CWD.append("%s:%d" % (name, frame.f_lineno))
+                break
+            frame = frame.f_back
+    return cwd
+
+
+def _watch_getcwd():
+    """From the plugin's import on, in a session that may fork a twin: the conftests and test
+    modules import after it."""
+    _WATCHING_CWD[0] = True
+    os.getcwd = _watched_getcwd
+
+
+def _kept_working_directory(session):
+    """Where the project kept the directory this session was imported in, or None; watching
+    ends. A twin's children work in a mirror of their own, so such a value would point them at
+    the session's files: paramiko's test SFTP server serves ROOT = os.getcwd(), taken when its
+    conftest imported it, while its tests make their folder under the working directory (every
+    SFTP test a twin's child ran failed). A fork server of its own imports in the mirror instead.
+    Modules imported later are imported by the children themselves, in their mirror."""
+    if _WATCHING_CWD[0]:
+        _WATCHING_CWD[0] = False
+        if os.getcwd is _watched_getcwd:
+            os.getcwd = _real_getcwd
+    return _ASKED_FOR_CWD[0] if _ASKED_FOR_CWD else None
+
+
+def _refuse_twin(why):
+    """Forks no twin and says why on its channel (the worker then starts a fork server of its
+    own): the channels' end of file alone may never come, a shell between the worker and this
+    process holding them too."""
+    fd_in, fd_out, fd_output = _TWIN_FDS
+    line = {"refused": "no twin fork server: %s keeps the working directory it was imported in" % why}
+    try:
+        os.write(fd_out, (json.dumps(line) + "\n").encode())
+    except OSError:
+        pass
+    for fd in (fd_in, fd_out, fd_output):
+        os.close(fd)
+    return None
+
+
 def _redirect_output(fd_output):
     """Points every descriptor on the session's output (stdout, stderr, pytest's saved copies
     that capturing restores, the fault handler's) at `fd_output` instead."""

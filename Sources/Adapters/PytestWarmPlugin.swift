@@ -138,6 +138,8 @@ _REWRITE_CACHE = os.environ.pop("TESTFLEET_WARM_REWRITE_CACHE", "")
 # _enter_child_directory).
 _WORK_DIR = os.environ.pop("TESTFLEET_WORK_DIR", "")
 _CHILD_DIR = [os.environ.pop("TESTFLEET_WARM_CHILD_DIR", ""), os.getcwd()]
+# The directory pytest started in: a module may keep it, imported before the process moved.
+_STARTED_IN = os.getcwd()
 # A forked child's exit status once it reported every test of its grant.
 _CHILD_DONE = 77
 _reports = {}
@@ -313,7 +315,8 @@ def pytest_runtestloop(session):
                 twin = False
                 if not idle:  # idle, the other shares may still be listing (see _import_deferred)
                     _import_deferred(session)
-                channels = _fork_twin(requests, results)
+                kept = _kept_working_directory(session)
+                channels = _fork_twin(requests, results) if kept is None else _refuse_twin(kept)
                 if channels is not None:  # the twin: the request, if any, is the session's
                     requests, results = channels
                     _send(results, _ready_line())
@@ -391,5 +394,5 @@ def _serve(session, ids, results, requests):
         _send(results, {"done": len(order)})
 
 """# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource + statementRangeSource + sessionScopeSource + twinSource
-    + tempDirectorySource + PytestOnlyPlugin.subtestSource
+    + tempDirectorySource + PytestOnlyPlugin.subtestSource + PytestOnlyPlugin.workDirectorySource
 }
