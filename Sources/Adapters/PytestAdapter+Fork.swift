@@ -42,6 +42,18 @@ extension PytestAdapter {
     /// Starts `key`'s fork server without waiting for it (a first attempt just failed on this
     /// worker: its retries or confirmation runs will want it). Does nothing when it exists.
     public func prestartForkServer(for suite: SuiteDefinition, key: String, servers: PytestForkServers) {
+        // A session's twin that refused to be forked (it said so when the session's first
+        // grant came) gives way to a server of the worker's own, started now.
+        servers.dropIdle(key) { process in
+            guard !process.isOwnChild, !process.isReady,
+                  case .message(let message) = process.next(until: ProcessRunner.now() + 0.001) else { return false }
+            if message["ready"] != nil {
+                process.readyLine(message)
+                return false
+            }
+            servers.log("suite '\(suite.name)': \(message["refused"] as? String ?? "its twin fork server said \(message)"); starting one")
+            return true
+        }
         servers.prestart(key) {
             do {
                 return try startServingProcess(suite, key: key, plugin: try servers.plugin(), log: servers.log, forking: true)

@@ -100,6 +100,27 @@ public final class PytestForkServers: @unchecked Sendable {
     }
 
     /// The borrowed server died or hung and was stopped: the key's next grant starts a new one.
+    /// Takes `key`'s idle server out and stops it when `unusable` says so (a session's twin that
+    /// refused to be forked), so that a prestart starts one of its own now rather than when a
+    /// retry asks for it.
+    func dropIdle(_ key: String, where unusable: (PytestWarmProcess) -> Bool) {
+        condition.lock()
+        guard !lent.contains(key), let index = idle.firstIndex(where: { $0.key == key }) else {
+            condition.unlock()
+            return
+        }
+        let process = idle[index].process
+        lent.insert(key)  // nobody borrows it while it is looked at
+        condition.unlock()
+        let drop = unusable(process)
+        condition.lock()
+        lent.remove(key)
+        if drop { idle.removeAll { $0.process === process } }
+        condition.broadcast()
+        condition.unlock()
+        if drop { process.stop() }
+    }
+
     func discard(_ key: String) {
         condition.lock()
         lent.remove(key)
