@@ -40,6 +40,14 @@ import Testing
         (try? String(contentsOfFile: process.stderrPath, encoding: .utf8)) ?? ""
     }
 
+    /// `process`'s stderr once it says `text`, or after `seconds`: a refused worker retries and
+    /// logs on its own clock, which a loaded machine (the whole test run at once) slows.
+    func stderr(_ process: Testfleet.Running, once text: String, within seconds: Double = 30) -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !stderr(process).contains(text) && Date() < deadline { usleep(100_000) }
+        return stderr(process)
+    }
+
     @Test func onlyTheAuthorisedWorkerRunsBuildsAKeylessClientIsRefusedAndNoTestNameCrossesTheWireInPlaintext() throws {
         let server = try keygen("coordinator"), good = try keygen("good"), ci = try keygen("ci")
         let stranger = try keygen("stranger", into: "elsewhere")
@@ -74,6 +82,9 @@ import Testing
 
         // Refused peers: the stranger's key is logged by the coordinator; both refused workers say why.
         let strangerKey = try String(contentsOfFile: stranger.pub, encoding: .utf8).split(separator: "\n").last.map(String.init) ?? "?"
+        _ = stderr(coordinator, once: "refused peer 127.0.0.1 with public key \(strangerKey)")
+        _ = stderr(unauthorised, once: "refused by the coordinator's allow-list")
+        _ = stderr(plaintext, once: "the coordinator refused this worker")
         #expect(stderr(coordinator).contains("refused peer 127.0.0.1 with public key \(strangerKey)"), "\(stderr(coordinator))")
         // The plaintext worker fails before ZAP is asked; the socket monitor logs it (which side
         // notices the mismatch first varies, so the words do too).
