@@ -63,6 +63,20 @@ enum PytestOnlyPlugin {
     static let workDirectorySource = #"""
 
 
+def _enter_once(entered, directory):
+    """Works in `directory` (when given) from here on, the first time only (`entered`, a
+    one-item list, says whether it was tried). Returns the OSError that kept it out, or None."""
+    if not directory or entered[0]:
+        return None
+    entered[0] = True
+    try:
+        os.chdir(directory)
+        os.environ["PWD"] = directory
+    except OSError as error:
+        return error
+    return None
+
+
 def _enters_work_directory_early(config):
     """Whether pytest loads the initial conftests from the directory it started in whatever the
     working directory is (its _set_initial_conftests takes an invocation_dir)."""
@@ -120,14 +134,7 @@ def _enter_work_directory():
     directory pytest was started in) and every path made from a module's __file__ stay the
     suite directory's, so node ids do too; what a test makes under its working directory goes
     to the mirror."""
-    if not _WORK_DIR or _ENTERED[0]:
-        return
-    _ENTERED[0] = True
-    try:
-        os.chdir(_WORK_DIR)
-        os.environ["PWD"] = _WORK_DIR
-    except OSError:
-        pass
+    _enter_once(_ENTERED, _WORK_DIR)
 
 
 @pytest.hookimpl(tryfirst=True)

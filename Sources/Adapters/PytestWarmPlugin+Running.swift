@@ -105,12 +105,10 @@ def _enter_work_directory():
     else when the session starts running."""
     if not _WORK_DIR or _WORK_DIR_ENTERED[0]:
         return
-    _WORK_DIR_ENTERED[0] = True
-    try:
-        os.chdir(_WORK_DIR)
-        os.environ["PWD"] = _WORK_DIR
+    error = _enter_once(_WORK_DIR_ENTERED, _WORK_DIR)
+    if error is None:
         _CHILD_DIR[1] = os.getcwd()
-    except OSError as error:
+    else:
         sys.stderr.write("testfleet: working in %s (cannot enter its mirror: %s)\n" % (os.getcwd(), error))
 
 
