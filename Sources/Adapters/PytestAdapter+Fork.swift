@@ -45,13 +45,10 @@ extension PytestAdapter {
         // A session's twin that refused to be forked (it said so when the session's first
         // grant came) gives way to a server of the worker's own, started now.
         servers.dropIdle(key) { process in
-            guard !process.isOwnChild, !process.isReady,
-                  case .message(let message) = process.next(until: ProcessRunner.now() + 0.001) else { return false }
-            if message["ready"] != nil {
-                process.readyLine(message)
+            guard !process.isOwnChild, case .said(let why) = readiness(of: process, until: ProcessRunner.now() + 0.001) else {
                 return false
             }
-            servers.log("suite '\(suite.name)': \(message["refused"] as? String ?? "its twin fork server said \(message)"); starting one")
+            servers.log("suite '\(suite.name)': \(why); starting one")
             return true
         }
         servers.prestart(key) {

@@ -249,28 +249,46 @@ extension PytestAdapter {
                                      withTwin: withTwin && !forking)
     }
 
-    /// Waits until `process` says it is ready; nil then, else why not (the process is stopped).
-    func awaitReady(_ process: PytestWarmProcess, _ suite: SuiteDefinition) -> String? {
-        if process.isReady { return nil }
-        switch process.next(until: ProcessRunner.now() + startupAllowance + suite.timeout) {
+    /// What a starting process said by `deadline`.
+    enum Readiness {
+        case ready
+        /// Nothing yet.
+        case pending
+        /// A line other than its ready line: why it will not serve (a twin's session refused
+        /// to fork it: `_refuse_twin`).
+        case said(String)
+        /// It ended before it was ready: why, with its output's tail.
+        case exited(String)
+    }
+
+    /// Reads what `process` says until it is ready or `deadline` (`ProcessRunner.now()` seconds).
+    func readiness(of process: PytestWarmProcess, until deadline: Double) -> Readiness {
+        if process.isReady { return .ready }
+        switch process.next(until: deadline) {
         case .message(let message) where message["ready"] != nil:
             process.readyLine(message)
-            return nil
-        case .message(let message) where message["refused"] != nil:
-            // A session refused to fork its twin (`_refuse_twin`).
-            process.stop()
-            return message["refused"] as? String ?? "refused"
+            return .ready
         case .message(let message):
-            process.stop()
-            return "it said \(message) instead of ready"
+            return .said(message["refused"] as? String ?? "it said \(message) instead of ready")
         case .exited:
-            process.stop()
-            return "it exited (\(process.ending ?? "?")) before it was ready; its output ends:\n"
-                + Self.tail(String(decoding: process.output.bytes, as: UTF8.self), 2000)
+            return .exited("it exited (\(process.ending ?? "?")) before it was ready; its output ends:\n"
+                + Self.tail(String(decoding: process.output.bytes, as: UTF8.self), 2000))
         case .timedOut:
-            process.stop()
-            return "it was not ready within \(ShellAdapter.seconds(startupAllowance + suite.timeout)) s"
+            return .pending
         }
+    }
+
+    /// Waits until `process` says it is ready; nil then, else why not (the process is stopped).
+    func awaitReady(_ process: PytestWarmProcess, _ suite: SuiteDefinition) -> String? {
+        let why: String
+        switch readiness(of: process, until: ProcessRunner.now() + startupAllowance + suite.timeout) {
+        case .ready: return nil
+        case .said(let said): why = said
+        case .exited(let exited): why = exited
+        case .pending: why = "it was not ready within \(ShellAdapter.seconds(startupAllowance + suite.timeout)) s"
+        }
+        process.stop()
+        return why
     }
 
     static func warmResult(_ id: String, _ message: [String: Any], cap: Int) -> AdapterResult {

@@ -247,9 +247,10 @@ public struct PytestAdapter: TestAdapter {
             let output = String(decoding: run.output, as: UTF8.self)
             batch.narrowingRefused = narrowed && PytestOnlyPlugin.wasRefused(output)
             if narrowed && withinFiles {
-                // The arguments were the ids' files: a refused file refuses its ids.
-                let files = PytestNodeIDs.refusedArguments(in: output, requested: Array(Set(ids.map(PytestNodeIDs.module(of:)))))
-                for id in ids { if let why = files[PytestNodeIDs.module(of: id)] { batch.refused[id] = why } }
+                // The arguments were the ids' files (cut as the plugin cuts them): a refused file
+                // refuses its ids.
+                let files = PytestNodeIDs.refusedArguments(in: output, requested: Array(Set(ids.map { String(TestFile.of($0)) })))
+                for id in ids { if let why = files[String(TestFile.of(id))] { batch.refused[id] = why } }
                 batch.withinFiles = true
             } else {
                 batch.refused = PytestNodeIDs.refusedArguments(in: output, requested: ids)

@@ -99,7 +99,6 @@ public final class PytestForkServers: @unchecked Sendable {
         for entry in evicted { entry.process.stop() }
     }
 
-    /// The borrowed server died or hung and was stopped: the key's next grant starts a new one.
     /// Takes `key`'s idle server out and stops it when `unusable` says so (a session's twin that
     /// refused to be forked), so that a prestart starts one of its own now rather than when a
     /// retry asks for it.
@@ -121,6 +120,7 @@ public final class PytestForkServers: @unchecked Sendable {
         if drop { process.stop() }
     }
 
+    /// The borrowed server died or hung and was stopped: the key's next grant starts a new one.
     func discard(_ key: String) {
         condition.lock()
         lent.remove(key)

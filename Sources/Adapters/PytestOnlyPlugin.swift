@@ -122,7 +122,7 @@ _SKIPS = os.environ.pop("TESTFLEET_SKIPS", None)
 _WITHIN_FILES = os.environ.pop("TESTFLEET_ONLY_WITHIN_FILES", "") == "1"
 _GRANTED = None
 # A mirror of the suite's directory to work in once pytest has started in the directory itself
-# (a retry's, a local worker's own): see pytest_sessionstart.
+# (a retry's, a local worker's own): see _enter_work_directory.
 _WORK_DIR = os.environ.pop("TESTFLEET_WORK_DIR", "")
 
 

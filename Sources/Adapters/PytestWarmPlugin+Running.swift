@@ -103,7 +103,7 @@ def _enter_work_directory():
     changed ids outright. What a test makes under its working directory goes to the mirror.
     Entered before the initial conftests load where pytest allows (pytest_load_initial_conftests),
     else when the session starts running."""
-    if not _WORK_DIR or _WORK_DIR_ENTERED[0]:
+    if not _WORK_DIR or _WORK_DIR_ENTERED[0]:  # only the call that moves says where it went
         return
     error = _enter_once(_WORK_DIR_ENTERED, _WORK_DIR)
     if error is None:

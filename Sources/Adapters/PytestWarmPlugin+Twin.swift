@@ -79,13 +79,13 @@ def _watched_getcwd():
 
 
 def _watch_getcwd():
-    """From the plugin's import on, in a session that may fork a twin: the conftests and test
-    modules import after it."""
+    """From before the initial conftests load (pytest_load_initial_conftests), in a session that
+    may fork a twin: the conftests and test modules import after it."""
     _WATCHING_CWD[0] = True
     os.getcwd = _watched_getcwd
 
 
-def _kept_working_directory(session):
+def _kept_working_directory():
     """Where the project kept the directory this session was imported in, or None; watching
     ends. A twin's children work in a mirror of their own, so such a value would point them at
     the session's files: paramiko's test SFTP server serves ROOT = os.getcwd(), taken when its

@@ -315,7 +315,7 @@ def pytest_runtestloop(session):
                 twin = False
                 if not idle:  # idle, the other shares may still be listing (see _import_deferred)
                     _import_deferred(session)
-                kept = _kept_working_directory(session)
+                kept = _kept_working_directory()
                 channels = _fork_twin(requests, results) if kept is None else _refuse_twin(kept)
                 if channels is not None:  # the twin: the request, if any, is the session's
                     requests, results = channels

@@ -31,9 +31,9 @@ public struct WorkerConfig: Sendable {
     public var warmSessions: Bool = WarmSetting.enabled
     /// Suite directory → this worker's own mirror of it (`DirectoryMirror`), where the pytest
     /// processes it starts in that directory for suites that come without a workspace (a local
-    /// run's) work once started, as a fleet worker works in its own checkout: `run --local N` makes one for every worker after the
-    /// first before any test runs, so two workers' processes never make their files under one
-    /// working directory.
+    /// run's) work once started, as a fleet worker works in its own checkout: `run --local N`
+    /// makes one for every worker after the first before any test runs, so two workers'
+    /// processes never make their files under one working directory.
     public var ownCopies: [String: String] = [:]
     /// Warm sessions to start before any grant arrives (`run --local` names its build's pytest
     /// suites, so the sessions import and configure while the coordinator collects the tests).
