@@ -131,20 +131,6 @@ def _id_of(item):
     return getattr(item, "_testfleet_id", None) or item.nodeid
 
 
-def _collection_warnings(session):
-    """The warning filters and recording pytest puts around its collection: the configured
-    filters apply, and whatever a test module changes at import (markdown's test_legacy.py calls
-    warnings.simplefilter("error")) ends with the collection, as in a plain run, instead of
-    holding for every test the session runs after it. A pytest without the helper: nothing."""
-    try:
-        from _pytest.warnings import catch_warnings_for_item
-    except ImportError:
-        import contextlib
-        return contextlib.nullcontext()
-    config = session.config
-    return catch_warnings_for_item(config, ihook=config.hook, when="collect", item=None)
-
-
 def _unit_of(node_id):
     """What a grant collects for `node_id`: its file's top-level class or function
     ("file::Name", every parametrisation), or its file when it names no more than that."""
@@ -161,18 +147,21 @@ def _collect_for(session, ids):
     each class's items once between them (jsonschema's 7,255 tests sit in one file: collected
     whole by both, it cost each session 1.4 s). Ids that their units did not yield (a unit
     pytest cannot name, a module that fails) get their files collected whole, as before."""
-    def needed(part):
+    def needed(part, stale_too=False):
         wanted = []
         for node_id in ids:
             file = _file_of(node_id)
-            if (node_id not in _items and file not in _files_done
+            # A file collected before a module ahead of it changed the warning filters may
+            # hold a class that is an error under them: its unit is collected again.
+            redo = stale_too and _stale_for_filters(file) and _broken_collector_of(node_id) is None
+            if (node_id not in _items and (file not in _files_done or redo)
                     and file not in _skipped_files and file not in _broken_files):
                 wanted.append(part(node_id))
         return list(dict.fromkeys(wanted))
 
     why = None
     if _by_unit:
-        units = [unit for unit in needed(_unit_of) if unit not in _units_done]
+        units = [unit for unit in needed(_unit_of, stale_too=True) if unit not in _units_done]
         if units:
             why = _collect_once(session, units, _units_done)
     files = needed(_file_of)

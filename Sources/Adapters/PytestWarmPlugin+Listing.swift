@@ -84,12 +84,17 @@ def _import_nodes(nodes):
     left to the grant that collects it. The caller holds the collection's warning context."""
     for node in nodes:
         _imported.add(node.nodeid)
+        file = _file_of(node.nodeid)
+        if _filter_changers:
+            _set_filters(_filters_for(file, own=False))
+        before = list(warnings.filters)
         try:
             node.obj
         except KeyboardInterrupt:
             raise
         except BaseException:  # a module that cannot be imported or skips itself whole
             pass
+        _note_filter_change(file, before)
 
 
 def _import_deferred(session):
@@ -180,12 +185,14 @@ def _list_everything(session, path, can_share):
     _known_ids.update(ids)
     listed = ids + modules
     if shares is not None:
-        if _moved_between_files(items, shares.files):
-            # Only a collection of the whole suite has the order its plugins give it: this
-            # session collects the rest too, as a pytest-xdist worker collects everything, and
-            # lists the whole suite ({"ids"}, which the reader takes as it is). Then its grants
-            # collect nothing more (in a child instead, the listing was made and thrown away,
-            # and the session collected the other shares' units again as grants named them).
+        if _filter_changers or _moved_between_files(items, shares.files):
+            # Only a collection of the whole suite has the order its plugins give it, and the
+            # warning filters a module of this share set at import for every module after it
+            # (see _filters_for): this session collects the rest too, as a pytest-xdist worker
+            # collects everything, and lists the whole suite ({"ids"}, which the reader takes as
+            # it is). Then its grants collect nothing more (in a child instead, the listing was
+            # made and thrown away, and the session collected the other shares' units again as
+            # grants named them).
             del _deferred[:]
             _list_everything(session, path, can_share=False)
             return

@@ -394,5 +394,5 @@ def _serve(session, ids, results, requests):
         _send(results, {"done": len(order)})
 
 """# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource + statementRangeSource + sessionScopeSource + twinSource
-    + tempDirectorySource + PytestOnlyPlugin.subtestSource + PytestOnlyPlugin.workDirectorySource
+    + tempDirectorySource + collectionWarningSource + PytestOnlyPlugin.subtestSource + PytestOnlyPlugin.workDirectorySource
 }

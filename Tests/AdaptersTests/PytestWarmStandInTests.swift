@@ -49,7 +49,7 @@ import Testing
         defer { sessions.shutdown() }
         let got = results { PytestAdapter().runWarm(listed, of: suite, key: "k", sessions: sessions, report: $0) }
         #expect(Set(got.keys) == Set(listed), "one result per listed id, under the listed id")
-        for id in listed where id != Self.brokenClass {
+        for id in listed where id != Self.brokenClass && id != Self.helperClass {
             #expect(got[id]?.outcome == .passed, "\(id): \(got[id].map { String(decoding: $0.output, as: UTF8.self) } ?? "none")")
         }
         #expect(processStarts == 1, "no cold run: \(log.lines)")
@@ -187,5 +187,52 @@ import Testing
         let warns = try #require(second["tests/test_warns.py::test_warns"])
         #expect(warns.outcome == .passed, "\(String(decoding: warns.output, as: UTF8.self))")
         #expect(processStarts == 1)
+    }
+}
+
+/// A module that turns warnings into errors at import, and a class after it that pytest will not
+/// collect (`tests/test_helper_class.py::TestHelper`): a plain run of the whole suite collects it
+/// under that filter, an error; each of a session's collections starts from its file's filters.
+extension PytestWarmStandInTests {
+    static let helperClass = "tests/test_helper_class.py::TestHelper"
+
+    @Test func aClassCollectedAfterAModuleThatSetAFilterAtImportIsItsErrorInLaterGrants() throws {
+        #expect(try inventory().contains(Self.helperClass), "a plain collection lists the error")
+        let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
+        defer { sessions.shutdown() }
+        // One grant imports the module that sets the filter, the next collects the class.
+        _ = results { PytestAdapter().runWarm(["tests/test_filter_at_import.py::test_imported"], of: suite, key: "k", sessions: sessions, report: $0) }
+        let ids = [Self.helperClass, "tests/test_helper_class.py::test_beside", "tests/test_warns.py::test_warns"]
+        let got = results { PytestAdapter().runWarm(ids, of: suite, key: "k", sessions: sessions, report: $0) }
+        let helper = try #require(got[Self.helperClass])
+        #expect(helper.outcome == .error)
+        #expect(String(decoding: helper.output, as: UTF8.self).contains("__init__ constructor"), "\(String(decoding: helper.output, as: UTF8.self))")
+        // The filter holds for collection only: the module's other test and a test that warns pass.
+        #expect(got[ids[1]]?.outcome == .passed)
+        #expect(got[ids[2]]?.outcome == .passed, "\(got[ids[2]].map { String(decoding: $0.output, as: UTF8.self) } ?? "none")")
+        #expect(processStarts == 1, "no cold run")
+    }
+
+    @Test func aShareOfAListingWhoseModuleSetsAFilterListsTheWholeSuiteAndEverySessionReportsTheError() throws {
+        let listed = try inventory()
+        let log = LogLines()
+        var listings: [Data] = []
+        let shares = [PytestListingShare(index: 0, count: 2)!, PytestListingShare(index: 1, count: 2)!]
+        let sessions = shares.map { _ in PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) } }
+        defer { sessions.forEach { $0.shutdown() } }
+        for (share, session) in zip(shares, sessions) {
+            let path = scratch.path + "/listing-\(share.index).json"
+            #expect(PytestAdapter().prewarm(suite, key: "k", sessions: session, servers: nil, listing: path, share: share))
+            listings.append(try Data(contentsOf: URL(fileURLWithPath: path)))
+        }
+        let merged = try PytestListingShare.merge(listings)
+        // As many ids as a plain collection (the clock-made ones differ), the class among them.
+        #expect(merged.ids.count == listed.count && merged.ids.contains(Self.helperClass), "\(merged.ids) against \(listed)")
+        // Whichever session the class goes to reports its error, without a cold run.
+        for session in sessions {
+            let got = results { PytestAdapter().runWarm([Self.helperClass], of: suite, key: "k", sessions: session, report: $0) }
+            #expect(got[Self.helperClass]?.outcome == .error, "\(got[Self.helperClass].map { String(decoding: $0.output, as: UTF8.self) } ?? "none")")
+        }
+        #expect(processStarts == 2, "one session each, no cold run: \(log.lines)")
     }
 }
