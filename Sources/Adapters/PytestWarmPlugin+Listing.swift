@@ -197,6 +197,7 @@ def _list_everything(session, path, can_share):
             _list_everything(session, path, can_share=False)
             return
         listed = {"files": shares.files, "ids": ids, "modules": modules}
+        _share_listed.update(files={_file_of(node_id) for node_id in ids + modules}, ids=set(ids))
     elif _SHARD:
         listed = {"ids": listed}
     _write_atomically(path, json.dumps(listed, ensure_ascii=False))

@@ -356,6 +356,7 @@ def _serve(session, ids, results, requests):
     session.shouldfail = False
     session.shouldstop = False
     _known_ids.update(ids)
+    _asked_ids.update(ids)
     _import_deferred(session)
     why = _collect_for(session, ids)
     by_id = {i: _items[i] for i in ids if i in _items}
