@@ -73,8 +73,11 @@ def _set_filters(filters):
 
 
 def _note_filter_change(file, before):
-    """Notes the filters `file`'s import left when they are not `before`."""
-    if warnings.filters != before:
+    """Notes the filters `file`'s import left when they are not `before` and either turns a
+    warning into an error: only then can a change make a collection fail or pass. A library
+    that only ignores one of its warnings at import changes nothing a count shows, and noted it
+    would cost a sharded listing its whole suite collected again (see _list_everything)."""
+    if warnings.filters != before and any(entry[0] == "error" for entry in warnings.filters + before):
         _filters_after[file] = list(warnings.filters)
         if file not in _filter_changers:
             _filter_changers.append(file)
