@@ -128,7 +128,7 @@ TOML
 # the short summary cannot tell them apart: it labels a group of skips by its first one's kind).
 summary() { python3 -c '
 import os, re, sys
-text = sys.stdin.read()
+text = re.sub(r"\x1b\[[0-9;]*m", "", sys.stdin.read())  # a suite whose addopts say --color=yes (traitlets)
 lines = [l for l in text.splitlines() if re.search(r"(passed|failed|error).* in [0-9.]+s", l)]
 if not lines:
     sys.exit(0)
