@@ -88,7 +88,9 @@ public struct PytestAdapter: TestAdapter {
         var lastOutput = ""
         for verbosity in [["-q"], [], ["-qq"]] {
             let run = try runner.run(
-                .shell(command(suite, ["--collect-only", "-p", "no:cacheprovider", "-rfEs"] + verbosity)), in: suite.directory,
+                // --color=no: a `--color=yes` in the addopts (traitlets 5.14.3) colours the
+                // ERROR lines that name the modules that cannot be imported, which were lost.
+                .shell(command(suite, ["--collect-only", "-p", "no:cacheprovider", "-rfEs", "--color=no"] + verbosity)), in: suite.directory,
                 environment: environment(suite), timeout: max(300, suite.timeout), outputCap: 64 << 20,
                 cancellation: cancellation)
             let output = String(decoding: run.output, as: UTF8.self)
@@ -206,7 +208,8 @@ public struct PytestAdapter: TestAdapter {
         let xmlPath = scratch.appendingPathComponent("junit.xml").path
         var arguments = [
             // --maxfail overrides an `-x` in the project's addopts: every granted test must run.
-            "-p", "no:cacheprovider", "--continue-on-collection-errors", "--maxfail=2147483647", "-rX",
+            // --color=no overrides a `--color=yes` there too: the output is read for refused ids.
+            "-p", "no:cacheprovider", "--continue-on-collection-errors", "--maxfail=2147483647", "-rX", "--color=no",
             "--junitxml=\(xmlPath)",
             "-o", "junit_logging=all", "-o", "junit_log_passing_tests=false",
         ]

@@ -77,6 +77,21 @@ def _enter_once(entered, directory):
     return None
 
 
+def _anchor_ignored_paths(config):
+    """Makes the --ignore and --ignore-glob paths absolute against the directory pytest started
+    in. pytest resolves them against the working directory when it collects, so a process that
+    works in its mirror by then ignored nothing of the suite's own directory: traitlets 5.14.3's
+    addopts say --ignore=examples/docs/configs, a local run's second worker collected those two
+    modules too, and the shares of its first listing disagreed on the files."""
+    if not _WORK_DIR:
+        return
+    start = str(getattr(getattr(config, "invocation_params", None), "dir", "") or "")
+    for name in ("ignore", "ignore_glob"):
+        values = getattr(config.option, name, None) if start else None
+        if values:
+            setattr(config.option, name, [os.path.join(start, str(value)) for value in values])
+
+
 def _enters_work_directory_early(config):
     """Whether pytest loads the initial conftests from the directory it started in whatever the
     working directory is (its _set_initial_conftests takes an invocation_dir)."""
@@ -158,6 +173,7 @@ def pytest_runtest_logreport(report):
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
     global _GRANTED
+    _anchor_ignored_paths(config)
     if _IDS is None:
         return
     with open(_IDS, encoding="utf-8") as ids:

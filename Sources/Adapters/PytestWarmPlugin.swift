@@ -287,6 +287,7 @@ def pytest_runtestloop(session):
     if not _ACTIVE:
         return None
     _silence_terminal(session.config)
+    _anchor_ignored_paths(session.config)
     _enter_work_directory()
     _keep_source_trees()
     twin = bool(_TWIN_FDS) and not _FORK

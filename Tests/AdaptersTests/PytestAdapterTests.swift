@@ -63,6 +63,14 @@ import Testing
         #expect(continuing.last == "tests/test_collection_error.py")
     }
 
+    /// Found on traitlets 5.14.3: its addopts say `--color=yes`, which coloured the ERROR lines
+    /// that name a module that cannot be imported, and the inventory lost them.
+    @Test func inventoryUnderColouredOutputStillListsTheBrokenModule() throws {
+        let coloured = try PytestAdapter().inventory(of: suite(command: "python3 -m pytest --color=yes"))
+        #expect(coloured == (try PytestAdapter().inventory(of: suite())))
+        #expect(coloured.last == "tests/test_collection_error.py")
+    }
+
     @Test func countsPerOutcomeEqualPlainPytest() throws {
         let dir = try TemporaryDirectory()
         // One pytest process per run call: the wrapper counts its invocations.

@@ -87,6 +87,30 @@ import Testing
         #expect(results[Self.test]?.outcome == .passed, "\(outcome(results))")
     }
 
+    /// pytest applies `--ignore` against the working directory when it collects: a session in
+    /// its mirror ignores what a plain run in the suite's directory ignores (traitlets 5.14.3's
+    /// addopts `--ignore=examples/docs/configs`: the second worker's share listed those files
+    /// too, and the run could not merge the shares' listings).
+    @Test func aSessionInItsWorkDirectoryIgnoresWhatAPlainRunIgnores() throws {
+        try FileManager.default.createDirectory(atPath: project.path + "/tests/ignored", withIntermediateDirectories: true)
+        try "def test_never():\n    assert False\n".write(toFile: project.path + "/tests/ignored/test_never.py", atomically: true, encoding: .utf8)
+        try "[pytest]\naddopts = --ignore=tests/ignored --ignore-glob=tests/*/test_never*.py\n"
+            .write(toFile: project.path + "/pytest.ini", atomically: true, encoding: .utf8)
+        for glob in [false, true] {
+            if glob {  // the glob alone
+                try "[pytest]\naddopts = --ignore-glob=tests/*/test_never*.py\n".write(toFile: project.path + "/pytest.ini", atomically: true, encoding: .utf8)
+                try? FileManager.default.removeItem(atPath: scratch.path + "/copy")
+            }
+            let (suite, _) = try suite(inCopy: true)
+            let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
+            defer { sessions.shutdown() }
+            let listing = scratch.path + "/listing-\(glob).json"
+            #expect(PytestAdapter(cacheRoot: scratch.path).prewarm(suite, key: "k", sessions: sessions, servers: nil, listing: listing))
+            let listed = try JSONDecoder().decode([String].self, from: Data(contentsOf: URL(fileURLWithPath: listing)))
+            #expect(listed == [Self.test], "glob \(glob): \(listed)")
+        }
+    }
+
     /// A fork server imports in the mirror its children work in.
     @Test func aForkServersChildWorksWhereItsServerImported() throws {
         var (suite, _) = try suite(inCopy: false)
