@@ -99,6 +99,7 @@ extension PytestAdapter {
                 cold += pending
                 break
             }
+            reclaim?.track(pending)
             reclaim?.attach(process.duplicateRequestDescriptor())
             var running: (id: String, started: Double, deadline: Double)?
             var idleDeadline = ProcessRunner.now() + startupAllowance + suite.timeout
@@ -109,6 +110,13 @@ extension PytestAdapter {
                 let now = ProcessRunner.now()
                 if id != nil { process.markOutput() }
                 running = id.map { ($0, now, now + suite.timeout) }
+                reclaim?.running(id)
+            }
+            /// The tests of `ids` still this grant's: not given back to another worker at once.
+            func ours(_ ids: [String]) -> [String] {
+                let kept = reclaim?.keep(ids) ?? ids
+                if kept.count < ids.count { remaining.subtract(Set(ids).subtracting(kept)) }
+                return kept
             }
             events: while true {
                 let event = process.next(until: running?.deadline ?? idleDeadline)
@@ -120,12 +128,12 @@ extension PytestAdapter {
                         // The result line also says which test starts now (one line per test).
                         starts(message["next"] as? String)
                         let place = process.nextPlace()  // every test run there counts, even one not ours
-                        guard remaining.remove(id) != nil else { continue }
+                        guard !ours([id]).isEmpty, remaining.remove(id) != nil else { continue }
                         var result = Self.warmResult(id, message, cap: suite.outputCap)
                         result.place = place
                         report(result)
                     } else if let missing = message["missing"] as? [String] {
-                        let ours = missing.filter { remaining.remove($0) != nil }
+                        let ours = ours(missing).filter { remaining.remove($0) != nil }
                         cold += ours
                         processes.log("pytest warm session: \(ours.count) node id(s) not collected there ("
                                       + ours.prefix(3).joined(separator: ", ") + (ours.count > 3 ? ", …" : "")
@@ -147,7 +155,7 @@ extension PytestAdapter {
                         reclaim?.processEnded()
                         processes.release(process)
                         // Neither run nor missing: cannot happen with this plugin, but never lose a test.
-                        cold += order.filter { remaining.contains($0) }
+                        cold += ours(order.filter { remaining.contains($0) })
                         remaining.removeAll()
                         continue grants
                     } else if let why = message["died"] as? String {
@@ -169,6 +177,7 @@ extension PytestAdapter {
                 processes.discard(process)
             }
             let ending = died ?? process.ending ?? "?"
+            remaining.subtract(reclaim?.givenBack ?? [])
             if let running, remaining.remove(running.id) != nil {
                 var result = warmFailure(running.id, process, timedOut: timedOut, ending: ending,
                                          seconds: ProcessRunner.now() - running.started, suite: suite)

@@ -199,6 +199,8 @@ def _run(order, results, requests=None):
             for request in requests.poll():
                 if "drop_after" in request:
                     _hand_back(order, index, request, results)
+                elif "drop" in request:
+                    _drop_given(order, index, request, results)
             if index == len(order):
                 if not holds:
                     _teardown_after(item)
@@ -287,6 +289,23 @@ def _hand_back(order, index, request, results):
     _send(results, {"dropped": dropped, "reclaim": request.get("reclaim")})
 
 
+def _drop_given(order, index, request, results):
+    """Cuts from `order` the tests the worker already gave back (request["drop"]: it answered
+    the coordinator while a long test ran here, see GrantReclaim) that have not started, once
+    order[index - 1] has run. order[index], the test pytest set up for next, goes only with
+    everything after it, so the next test run is still the one set up for; one given back that
+    started here anyway runs, and the worker drops its result."""
+    given = set(request["drop"])
+    if all(_name(item) in given for item in order[index:]):
+        dropped = [_name(item) for item in order[index:]]
+        del order[index:]
+    else:
+        start = index + 1
+        dropped = [_name(item) for item in order[start:] if _name(item) in given]
+        order[start:] = [item for item in order[start:] if _name(item) not in given]
+    _send(results, {"dropped": dropped, "reclaim": request.get("reclaim")})
+
+
 def _teardown_after(item, nextitem=None):
     """Tears down what pytest kept set up after `item` that `nextitem` (None: the session level
     only, see _session_level) does not share, as pytest tears down after a test. A finalizer
@@ -314,7 +333,7 @@ def _settle(item, results, requests):
         if "towards" in request:
             towards = request["towards"]
             break
-        if "drop_after" in request:
+        if "drop_after" in request or "drop" in request:
             _send(results, {"dropped": [], "reclaim": request.get("reclaim")})
     _teardown_after(item, _towards(item, towards))
 """#

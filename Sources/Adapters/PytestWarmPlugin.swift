@@ -42,8 +42,9 @@ The worker watches each test's own timeout and restarts the process when a test 
 While a grant runs the worker may send {"drop_after": id, "reclaim": n} (and "alternate": true): when
 its running test ends the session gives back the grant's tests after `id` that have not started
 (or every other one of them), and says which with
-{"dropped": [ids], "reclaim": n} (see _hand_back). One that arrives after the grant ended is
-ignored: the grant's {"done"} told the worker that nothing was given back.
+{"dropped": [ids], "reclaim": n} (see _hand_back). {"drop": [ids], "reclaim": n} names the
+tests the worker has already given back, while a test ran (see _drop_given). One that arrives
+after the grant ended is ignored: the grant's {"done"} told the worker that nothing was given back.
 
 With TESTFLEET_WARM_FORK=1 the process is a fork server (a "zygote") for retries and
 confirmation runs: it imports, configures and collects like a warm session but never runs a

@@ -280,8 +280,8 @@ final class SlotPool: GrantRunner, Sendable {
     /// test ran) or, with warm sessions off, in a fresh process, so state leaked by other tests
     /// in a warm process can never turn a failure into a pass.
     func run(_ assign: Assign, warm: PytestWarmSessions? = nil, lookahead: SlotLookahead? = nil) {
-        var unreported: [String: Int] = [:]
-        for test in assign.tests { unreported[test.name] = test.attempt }
+        // Shared with a reclaim answered at once, on the thread that asked (`GrantReclaim`).
+        let unreported = Locked<[String: Int]>(Dictionary(assign.tests.map { ($0.name, $0.attempt) }, uniquingKeysWith: { _, last in last }))
         // No test takes longer than its grant has so far: a framework's own timing can come from
         // a clock the test faked (freezegun: pytest reported 1.3e9 s, which planning then believed).
         let grantStart = ProcessInfo.processInfo.systemUptime
@@ -313,7 +313,7 @@ final class SlotPool: GrantRunner, Sendable {
                     }
                     var result = result
                     if perArch { result.name = PerArchName.copy(of: result.name, for: arch) }
-                    guard let expected = unreported.removeValue(forKey: result.name) else { return }
+                    guard let expected = unreported.withLock({ $0.removeValue(forKey: result.name) }) else { return }
                     self.post(.result(lease: assign.lease, build: assign.build, stamp(result, expected)))
                 }
                 if attempt == 1, let warm, let pytest {
@@ -347,7 +347,7 @@ final class SlotPool: GrantRunner, Sendable {
                     let lease = assign.lease, build = assign.build
                     let reclaim = GrantReclaim { [self] id, tests in
                         let names = perArch ? tests.map { PerArchName.copy(of: $0, for: arch) } : tests
-                        for name in names { unreported[name] = nil }
+                        unreported.withLock { books in for name in names { books[name] = nil } }
                         post(.handedBack(lease: lease, build: build, reclaim: id, tests: names))
                     }
                     reclaimable.withLock { $0[lease] = (reclaim, perArch) }
@@ -377,7 +377,7 @@ final class SlotPool: GrantRunner, Sendable {
         let why = AdapterRegistry.adapter(for: assign.suite.adapter) == nil
             ? "this worker has no '\(assign.suite.adapter.rawValue)' adapter"
             : "the \(assign.suite.adapter.rawValue) adapter did not report this test"
-        for (name, attempt) in unreported {
+        for (name, attempt) in unreported.withLock({ $0 }) {
             let result = AdapterResult(name: name, outcome: .error, duration: 0, output: Array("testfleet: \(why)\n".utf8))
             post(.result(lease: assign.lease, build: assign.build, stamp(result, attempt)))
         }

@@ -215,6 +215,35 @@ import Wire
         if case .handedBack(1, "b1", 8, let tests)? = late.first { #expect(tests.isEmpty) } else { Issue.record("\(late)") }
     }
 
+    /// A reclaim that comes while a long test runs is answered before that test ends: the idle
+    /// worker gets its share at once, not when the session next looks between tests.
+    @Test func aReclaimIsAnsweredWhileTheRunningTestStillRuns() throws {
+        let pool = warmPool()
+        defer { close(pool) }
+        #expect(startSlowHead(assign(1, [(Self.slowHead, 1)] + (0..<8).map { (Self.quick($0), 1) }), on: pool))
+        pool.reclaim(Reclaim(lease: 1, build: "b1", id: 7, keepThrough: Self.quick(0)))
+        var seen: [String] = []
+        let deadline = Date(timeIntervalSinceNow: 60)
+        while !seen.contains("answer") && Date() < deadline {
+            for item in pool.takeFinished() {
+                switch item {
+                case .handedBack(1, _, 7, let tests): seen.append("answer")
+                    #expect(tests == (1..<8).map(Self.quick), "past quick[0], set up next: \(tests)")
+                    let said = try? String(contentsOfFile: marker, encoding: .utf8)
+                    #expect(said == "started", "answered while the slow test still ran, not after it (\(said ?? "?"))")
+                case .result(1, _, let result): seen.append(result.test)
+                default: break
+                }
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        #expect(seen.first == "answer", "answered before the slow test's result: \(seen)")
+        let (ran, later) = finish(1, on: pool)
+        #expect(later.isEmpty, "one answer: \(later)")
+        #expect(Set(ran.keys).union(seen) == Set([Self.slowHead, Self.quick(0), "answer"]), "\(ran.keys)")
+        #expect(ran.values.allSatisfy { $0.outcome == .passed })
+    }
+
     /// The test pytest set up for next goes too when asked, and what was set up for it is torn
     /// down then: a finalizer that fails there makes the test that ran an error, as pytest
     /// reports a failing teardown after a run's last test.
