@@ -212,6 +212,18 @@ extension BuildState {
         pending.fileScales[file] = max(1, totals.measured / max(totals.predicted, 0.001))
     }
 
+    /// The scale of test `index`'s file (`pending.fileScales`) while that test, not yet
+    /// reported, has run `seconds`: counted as a first attempt that took that long once it has
+    /// outrun its prediction (by `outrunSlackSeconds`), as its result will be.
+    func fileScale(of index: Int, running seconds: Double) -> Double {
+        let test = planned.tests[index]
+        let file = String(TestFile.of(test: test.name))
+        let scale = pending.fileScales[file] ?? 1
+        guard seconds - test.predicted >= CoordinatorCore.outrunSlackSeconds else { return scale }
+        let totals = fileTotals[file] ?? (0, 0)
+        return max(scale, (totals.measured + seconds) / max(totals.predicted + test.predicted, 0.001))
+    }
+
     /// Test `index`'s prediction times its file's scale (`pending.fileScales`), or as predicted.
     func filePrediction(of index: Int) -> Double {
         let test = planned.tests[index]

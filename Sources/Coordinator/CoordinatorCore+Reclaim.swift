@@ -36,7 +36,7 @@ extension CoordinatorCore {
                   !thief.shunnedBuilds.contains(build.id), build.faultedWorkers[thief.id] == nil,
                   let split = Self.reclaimSplit(lease, build, runningFor: runningFor),
                   split.work >= max(Self.reclaimFloorSeconds, 4 * build.planned.grantCost), split.work > best?.split.work ?? 0,
-                  !Self.backwardAndSmall(split, lease, build, thief: thief)
+                  !Self.backwardAndSmall(split, lease, build, thief: thief, runningFor: runningFor)
             else { continue }
             best = (lease, split)
         }
@@ -62,14 +62,25 @@ extension CoordinatorCore {
     /// and the other worker, which had run its first two and then later files, sat idle for
     /// 10 s (17.2 s against `pytest -n 2`'s 16 s). Such tests go out `fresh` now (a warm session
     /// never runs a test after later ones), so what is left to weigh is a fresh process's cost.
-    static func backwardAndSmall(_ split: Split, _ lease: Lease, _ build: BuildState, thief: WorkerEntry) -> Bool {
+    ///
+    /// The running test (`runningFor` milliseconds so far) weighs its own file as its result
+    /// will: WebTest 3.0.1's first builds kept `test_http.py`'s last 0.9 s tests with the worker
+    /// running the first of them, predicted 50 ms each, until that one reported, while the
+    /// other worker idled.
+    static func backwardAndSmall(_ split: Split, _ lease: Lease, _ build: BuildState, thief: WorkerEntry,
+                                 runningFor: UInt64 = 0) -> Bool {
         // Scales are at least 1: a split worth the floor as predicted is worth it weighed too.
         let waiting = lease.waiting
         guard let first = waiting.first, split.predicted < PendingQueue.earlierHomeFloorSeconds,
               let furthest = build.furthestWarm[BuildState.WarmPlace(worker: thief.id, suite: build.planned.tests[first].suite)],
               waiting.dropFirst().contains(where: { $0 < furthest && build.planned.tests[$0].home != nil })
         else { return false }
-        return split.given(of: waiting).reduce(0) { $0 + build.filePrediction(of: $1) } < PendingQueue.earlierHomeFloorSeconds
+        let runningFile = TestFile.of(test: build.planned.tests[first].name)
+        let runningScale = build.fileScale(of: first, running: Double(runningFor) / 1000)
+        return split.given(of: waiting).reduce(0) {
+            let test = build.planned.tests[$1]
+            return $0 + (TestFile.of(test: test.name) == runningFile ? test.predicted * runningScale : build.filePrediction(of: $1))
+        } < PendingQueue.earlierHomeFloorSeconds
     }
 
     /// Whether `worker` has started `lease`: a worker runs its grants in the order they came, as

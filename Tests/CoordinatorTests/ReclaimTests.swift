@@ -203,6 +203,27 @@ import Wire
         #expect(reclaims(unscaled).isEmpty, "other.py outran; slow.py's 0.05 s stays with w1")
     }
 
+    /// The running test counts for its own file before it reports: WebTest's first builds kept
+    /// `test_http.py`'s last 0.9 s tests (guessed at 50 ms) behind the first of them, which the
+    /// other worker waited out idle. A running test of another file leaves them unreclaimed.
+    @Test func earlierTestsOfTheRunningTestsFileAreReclaimedWhileItRuns() throws {
+        func running(_ names: [String]) throws -> (FleetHarness, Assign) {
+            let (fleet, held) = try homesFleet(names, w1Home: 0)
+            fleet.now += 2000
+            fleet.heartbeat(from: "w1")
+            fleet.heartbeat(from: "w2")
+            fleet.housekeeping()
+            return (fleet, held)
+        }
+        let names = (0..<24).map { $0 < 12 ? "slow.py::t\($0)" : "later.py::t\($0)" }
+        let (fleet, held) = try running(names)
+        let reclaim = try #require(reclaims(fleet).first, "slow.py::t0 has run 2 s of its 0.01 s: its file's tests are worth it")
+        #expect(reclaim.lease == held.lease && reclaim.alternate)
+
+        let (other, _) = try running(["other.py::t0"] + names.dropFirst())
+        #expect(reclaims(other).isEmpty, "other.py::t0 runs long; slow.py's few tests stay with w1")
+    }
+
     /// The queue learns how far a file's first attempts outran their predictions, from the first
     /// that did (its mean since), for builds with homes; other files stay unscaled.
     @Test func aFileWhoseFirstAttemptOutranItsPredictionGetsAScale() throws {
