@@ -58,6 +58,8 @@ def _cache_bytecode(directory):
 
     def cache_from_source(path, debug_override=None, *, optimization=None):
         beside = standard(path, debug_override, optimization=optimization)
+        if getattr(sys, "pycache_prefix", None):
+            return beside  # a prefix a test set: the layout it asked for (see _cache_rewritten_modules)
         if _fresh_beside(beside, path):
             return beside
         if _young(path, wall):
@@ -88,12 +90,22 @@ def _cache_rewritten_modules(directory, write):
         def trace(*_args):
             pass
 
+    standard = rewrite.get_cache_dir
+
     def get_cache_dir(file_path):
+        # Only pytest's own import hook uses the worker's cache, and only while no prefix is set:
+        # pytest's own suite calls get_cache_dir to check where a plain run puts a module
+        # (TestPyCacheDir), and sets sys.pycache_prefix to check that its rewritten modules go
+        # there; both failed under the cache.
+        if getattr(sys, "pycache_prefix", None) or sys._getframe(1).f_globals is not vars(rewrite):
+            return standard(file_path)
         return root.joinpath(*pathlib.Path(file_path).parts[1:-1])
 
     def rewrite_and_keep(fn, config):
         stamp, code = rewrite_test(fn, config)
-        cache_dir = get_cache_dir(fn)
+        if getattr(sys, "pycache_prefix", None):
+            return stamp, code  # a prefix a test set: pytest writes there itself, as in a plain run
+        cache_dir = root.joinpath(*pathlib.Path(fn).parts[1:-1])
         if rewrite.try_makedirs(cache_dir):
             rewrite._write_pyc(_Untraced, code, stamp, cache_dir / (fn.name[:-3] + rewrite.PYC_TAIL))
         return stamp, code

@@ -114,4 +114,49 @@ struct PythonBytecodeTests {
                                                      of: suite, key: "k", sessions: sessions) { result = $0 }
         #expect(result?.outcome == .passed, "\(String(decoding: result?.output ?? [], as: UTF8.self).suffix(1500))")
     }
+    /// What the cache changes stays out of sight of the tests: pytest's own suite asks
+    /// `get_cache_dir` where a plain run puts a module's rewritten bytecode, and sets
+    /// `sys.pycache_prefix` to check that bytecode goes there (pytest 8.3.3's TestPyCacheDir
+    /// failed five tests a plain run passes).
+    @Test func aTestSeesTheBytecodeLayoutAPlainRunHas() throws {
+        let project = try TemporaryDirectory()
+        let cache = try TemporaryDirectory()
+        try """
+            import importlib
+            import importlib.util
+            import pathlib
+            import sys
+
+            from _pytest.assertion.rewrite import get_cache_dir
+
+
+            def test_pytests_layout(monkeypatch):
+                monkeypatch.setattr(sys, "pycache_prefix", None)
+                source = pathlib.Path("/home/projects/src/foo.py")
+                assert get_cache_dir(source) == pathlib.Path("/home/projects/src/__pycache__")
+
+
+            def test_a_prefix_the_test_sets(monkeypatch, tmp_path):
+                prefix = tmp_path / "pycs"
+                monkeypatch.setattr(sys, "pycache_prefix", str(prefix))
+                monkeypatch.setattr(sys, "dont_write_bytecode", False)
+                (tmp_path / "fresh_module.py").write_text("VALUE = 1\\n")
+                monkeypatch.syspath_prepend(str(tmp_path))
+                assert importlib.import_module("fresh_module").VALUE == 1
+                compiled = pathlib.Path(importlib.util.cache_from_source(str(tmp_path / "fresh_module.py")))
+                assert compiled.is_relative_to(prefix) and compiled.is_file()
+
+            """.write(toFile: project.path + "/test_layout.py", atomically: true, encoding: .utf8)
+        try backdate(project.path + "/test_layout.py")
+        let suite = SuiteDefinition(name: "layout", adapter: .pytest, directory: project.path,
+                                    environment: ["PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "PYTHONDONTWRITEBYTECODE": "1"])
+        let sessions = PytestWarmSessions(cacheDirectory: cache.path) { _ in }
+        defer { sessions.shutdown() }
+        var results: [String: AdapterResult] = [:]
+        let tests = ["test_layout.py::test_pytests_layout", "test_layout.py::test_a_prefix_the_test_sets"]
+        PytestAdapter(cacheRoot: cache.path).runWarm(tests, of: suite, key: "k", sessions: sessions) { results[$0.name] = $0 }
+        for test in tests {
+            #expect(results[test]?.outcome == .passed, "\(test): \(String(decoding: results[test]?.output ?? [], as: UTF8.self).suffix(1500))")
+        }
+    }
 }
