@@ -29,12 +29,18 @@ struct GrantReclaimTests {
 
     let order = ["t0", "t1", "t2", "t3", "t4", "t5"]
 
-    @Test func whileATestRunsTheTailPastTheOneSetUpNextIsGivenBackAtOnce() throws {
+    /// A reclaim serving `order` in a process whose request pipe is `pipe`, and its answers.
+    func attached() -> (GrantReclaim, Pipe, Answers) {
         let answers = Answers()
         let reclaim = GrantReclaim { answers.append($0, $1) }
         let pipe = Pipe()
         reclaim.track(order)
         reclaim.attach(pipe.write)
+        return (reclaim, pipe, answers)
+    }
+
+    @Test func whileATestRunsTheTailPastTheOneSetUpNextIsGivenBackAtOnce() throws {
+        let (reclaim, pipe, answers) = attached()
         reclaim.running("t1")
         // Keep through t0 (already run): the cut is past the running test.
         #expect(reclaim.request(id: 7, keepThrough: "t0"))
@@ -49,11 +55,7 @@ struct GrantReclaimTests {
     }
 
     @Test func anAlternateRequestKeepsTheFirstOfTheTailAndWhatTheGrantKept() throws {
-        let answers = Answers()
-        let reclaim = GrantReclaim { answers.append($0, $1) }
-        let pipe = Pipe()
-        reclaim.track(order)
-        reclaim.attach(pipe.write)
+        let (reclaim, pipe, answers) = attached()
         reclaim.running("t0")
         _ = reclaim.keep(["t4"])  // e.g. not collected there: it runs cold here
         #expect(reclaim.request(id: 3, keepThrough: "t0", alternate: true))
@@ -64,11 +66,7 @@ struct GrantReclaimTests {
     }
 
     @Test func withNoTestRunningTheProcessAnswersAsBefore() throws {
-        let answers = Answers()
-        let reclaim = GrantReclaim { answers.append($0, $1) }
-        let pipe = Pipe()
-        reclaim.track(order)
-        reclaim.attach(pipe.write)
+        let (reclaim, pipe, answers) = attached()
         #expect(reclaim.request(id: 5, keepThrough: "t2"))
         #expect(answers.all.isEmpty, "the process answers, between tests")
         let told = pipe.lines()
