@@ -191,7 +191,8 @@ def _cap():
 def _outcome(reports):
     """testfleet's outcome word for one test's reports, as pytest's JUnit XML would have it."""
     for report in reports:
-        if hasattr(report, "wasxfail"):
+        # A subtest's xfail leaves the test passed, as pytest counts it (its skip too, below).
+        if hasattr(report, "wasxfail") and not _is_subtest(report):
             if report.skipped:
                 return "xfailed"
             if report.passed and report.when == "call":
