@@ -36,4 +36,19 @@ import Testing
         lifecycle.inventoryFingerprints = [:]
         #expect(try lifecycle.plan(BuildSpec(id: "b2", suite: suiteFile)).tests.map(\.name) == ["tests/test_x.py::listed_again"])
     }
+
+    /// What setuptools writes when a test builds a package in place (`*.egg-info`) does not
+    /// change the fingerprint; a test file does.
+    @Test func aPackagesEggInfoDoesNotChangeTheFingerprint() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tf-fp-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory + "/tests/data/pkg.egg-info", withIntermediateDirectories: true)
+        try "def test_x():\n    pass\n".write(toFile: directory + "/tests/test_x.py", atomically: true, encoding: .utf8)
+        let suite = SuiteDefinition(name: "unit", adapter: .pytest, directory: directory)
+        let extensions: Set = ["py", "txt"]
+        let before = InventoryCache.fingerprint(of: suite, extensions: extensions)
+        try "tests/data/pkg.py\n".write(toFile: directory + "/tests/data/pkg.egg-info/SOURCES.txt", atomically: true, encoding: .utf8)
+        #expect(InventoryCache.fingerprint(of: suite, extensions: extensions) == before)
+        try "def test_y():\n    pass\n".write(toFile: directory + "/tests/test_y.py", atomically: true, encoding: .utf8)
+        #expect(InventoryCache.fingerprint(of: suite, extensions: extensions) != before)
+    }
 }
