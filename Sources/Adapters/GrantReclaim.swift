@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Model
 
 /// How a coordinator's `Reclaim` reaches a grant running in a warm pytest session.
 ///
@@ -80,8 +81,7 @@ public final class GrantReclaim: @unchecked Sendable {
     private func giveAtOnce(id: UInt64, past running: Int, _ keepThrough: String, _ alternate: Bool) -> [String] {
         let cut = min(max(positions[keepThrough].map { $0 + 1 } ?? order.count, running + 1), order.count)
         let tail = order[cut...].filter { !kept.contains($0) && !handedBack.contains($0) }
-        // `Reclaim.partition`'s rule: with `alternate`, the tail's second, fourth, … tests.
-        let given = alternate ? tail.enumerated().filter { $0.offset % 2 == 1 }.map(\.element) : tail
+        let given = HandBack.partition(tail, alternate: alternate).given
         guard !given.isEmpty, PytestWarmProcess.writeLine(["drop": given, "reclaim": id], to: pipe) else { return [] }
         handedBack.formUnion(given)
         return given

@@ -1,3 +1,5 @@
+import Model
+
 /// A lease and why something happens to it: one shape for both ways.
 ///
 /// As `Message.refusal`, worker → coordinator: a grant this worker cannot take (it could not
@@ -59,17 +61,9 @@ public struct Reclaim: Sendable, Equatable {
         self.keepThrough = keepThrough
         self.alternate = alternate
     }
-    /// Splits the tests after `keepThrough` (`tail`, in the grant's order) into those the
-    /// worker keeps and those it gives back: all of them, or with `alternate` the second, the
-    /// fourth, … (the first stays: pytest has set up for it). One rule for the coordinator's
-    /// estimate and a worker's queued grant; the warm plugin's `_hand_back` slices the same way.
+    /// `HandBack.partition`: the rule every side of a reclaim shares.
     public static func partition<T>(_ tail: [T], alternate: Bool) -> (kept: [T], given: [T]) {
-        guard alternate else { return ([], tail) }
-        var kept: [T] = [], given: [T] = []
-        for (offset, element) in tail.enumerated() {
-            if offset % 2 == 0 { kept.append(element) } else { given.append(element) }
-        }
-        return (kept, given)
+        HandBack.partition(tail, alternate: alternate)
     }
 
     func write(to w: inout WireWriter) {
