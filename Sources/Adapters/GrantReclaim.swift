@@ -104,6 +104,9 @@ public final class GrantReclaim: @unchecked Sendable {
     /// The tests given back at once so far (another worker runs them).
     var givenBack: Set<String> { lock.withLock { handedBack } }
 
+    /// Whether `id` was given back at once (its result here is not the grant's).
+    func isGivenBack(_ id: String) -> Bool { lock.withLock { handedBack.contains(id) } }
+
     /// The tests of `ids` this grant still runs or reports, which no reclaim takes from now on;
     /// those given back at once are left out (another worker runs them).
     func keep(_ ids: [String]) -> [String] {

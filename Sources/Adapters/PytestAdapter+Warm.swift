@@ -128,7 +128,10 @@ extension PytestAdapter {
                         // The result line also says which test starts now (one line per test).
                         starts(message["next"] as? String)
                         let place = process.nextPlace()  // every test run there counts, even one not ours
-                        guard !ours([id]).isEmpty, remaining.remove(id) != nil else { continue }
+                        // A result comes from before the running test, which no reclaim takes:
+                        // only whether it was given back at once matters (its result is then not ours).
+                        if reclaim?.isGivenBack(id) == true { remaining.remove(id) }
+                        guard remaining.remove(id) != nil else { continue }
                         var result = Self.warmResult(id, message, cap: suite.outputCap)
                         result.place = place
                         report(result)
