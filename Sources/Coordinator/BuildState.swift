@@ -209,7 +209,12 @@ extension BuildState {
         totals.measured += seconds
         totals.predicted += test.predicted
         fileTotals[file] = totals
-        pending.fileScales[file] = max(1, totals.measured / max(totals.predicted, 0.001))
+        pending.fileScales[file] = Self.scale(measured: totals.measured, predicted: totals.predicted)
+    }
+
+    /// How many times its predictions a file's first attempts took: at least 1.
+    private static func scale(measured: Double, predicted: Double) -> Double {
+        max(1, measured / max(predicted, 0.001))
     }
 
     /// The scale of test `index`'s file (`pending.fileScales`) while that test, not yet
@@ -221,7 +226,7 @@ extension BuildState {
         let scale = pending.fileScales[file] ?? 1
         guard seconds - test.predicted >= CoordinatorCore.outrunSlackSeconds else { return scale }
         let totals = fileTotals[file] ?? (0, 0)
-        return max(scale, (totals.measured + seconds) / max(totals.predicted + test.predicted, 0.001))
+        return max(scale, Self.scale(measured: totals.measured + seconds, predicted: totals.predicted + test.predicted))
     }
 
     /// Test `index`'s prediction times its file's scale (`pending.fileScales`), or as predicted.
