@@ -14,15 +14,21 @@ def module_resource():
         raise RuntimeError("module_resource teardown failed")
 
 
+def _say(marker, word):
+    # Whole or not at all: a reader that sees the file sees the word (write_text truncates first).
+    pathlib.Path(marker + ".tmp").write_text(word)
+    os.replace(marker + ".tmp", marker)
+
+
 def test_slow_head():
     # With the marker set (WarmSlotTests' hand-back test) this test says it started and takes a
     # while, so a reclaim reaches the grant while it runs (and says when it ended); elsewhere it
     # passes at once.
     marker = os.environ.get("TESTFLEET_FIXTURE_STARTED")
     if marker:
-        pathlib.Path(marker).write_text("started")
+        _say(marker, "started")
         time.sleep(1.5)
-        pathlib.Path(marker).write_text("ended")
+        _say(marker, "ended")
 
 
 @pytest.mark.parametrize("n", range(8))
