@@ -60,6 +60,8 @@ final class SlotPool: GrantRunner, Sendable {
     /// pytest fork servers for retries and confirmation runs, shared by the slots and the retry
     /// lane (nil when warm sessions are off: then every retry is a fresh pytest process).
     let pytestForkServers: PytestForkServers?
+    /// Cold retries of a warm key take turns on this worker: they share its children mirror.
+    let coldRetryTurns = KeyTurns()
 
     init(config: WorkerConfig) {
         self.config = config
@@ -368,7 +370,7 @@ final class SlotPool: GrantRunner, Sendable {
                 } else if attempt > 1, let pytest {
                     // A fresh process for a retry, in this worker's mirror of the directory as a
                     // fork server's child would be (see `startServingProcess`).
-                    pytest.run(names, of: retrySuite, attempt: attempt, report: report)
+                    coldRetryTurns.take(key) { pytest.run(names, of: retrySuite, attempt: attempt, report: report) }
                 } else {
                     adapter.run(names, of: assign.suite, attempt: attempt, report: report)
                 }
