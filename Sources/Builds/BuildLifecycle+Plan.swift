@@ -111,8 +111,12 @@ extension BuildLifecycle {
         let grouped = Set(adapters.indices.filter { adapters[$0].fileCollectionSeconds != nil })
         if !grouped.isEmpty {
             let overhead = grouped.compactMap { adapters[$0].fileCollectionSeconds }.max() ?? 0
+            // Long tests go ahead in processes of their own unless a process costs the suite's
+            // tests seconds of their own (`ProcessStartCost`).
+            let keepsOrder = (try? store.processWork(suite: spec.suite)).flatMap { $0 }
+                .map { ProcessStartCost.keepsOrder($0.latest, $0.earlier) } ?? false
             tests = CollectionOrder.arrange(tests, suites: grouped, fileOverhead: overhead,
-                                            soloSeconds: max(overhead, 0.001) * CollectionOrder.soloFactor)
+                                            soloSeconds: keepsOrder ? .infinity : max(overhead, 0.001) * CollectionOrder.soloFactor)
         }
         // The previous build's failures as its gate saw them (`Store.summary`): every attempt
         // failed. A test that passed on a retry keeps its place (see `FailedFirst`). Those that

@@ -1,0 +1,38 @@
+import GRDB
+public import Model
+
+extension Store {
+    /// The suite file's newest finished build of its own and, of the `recent` builds before it,
+    /// the one that ran its first attempts in the most different number of processes, each over
+    /// the tests both ran (`ProcessWork`); nil when fewer than two builds have places or every
+    /// one ran in as many processes as the newest (nothing to compare).
+    public func processWork(suite: String, recent: Int = 6) throws(StoreError) -> (latest: ProcessWork, earlier: ProcessWork)? {
+        try read { db in
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM build WHERE suite = ? AND source = 'run' AND state = 'finished' ORDER BY rowid DESC LIMIT ?
+                """, arguments: [suite, recent + 1])
+            guard ids.count > 1 else { return nil }
+            let count = try db.cachedStatement(
+                sql: "SELECT COUNT(DISTINCT process) FROM result_place WHERE build_id = ? AND attempt = 1")
+            let processes = try ids.map { try Int.fetchOne(count, arguments: [$0]) ?? 0 }
+            guard processes[0] > 0 else { return nil }
+            // The earlier build furthest from the newest in processes (the newest of ties).
+            let spread = processes.dropFirst().map { abs($0 - processes[0]) }
+            guard let widest = spread.max(), widest > 0, let at = spread.firstIndex(of: widest), processes[at + 1] > 0 else {
+                return nil
+            }
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*), TOTAL(a.duration), TOTAL(b.duration), COUNT(DISTINCT pa.process), COUNT(DISTINCT pb.process)
+                FROM result a
+                JOIN result_place pa ON pa.build_id = a.build_id AND pa.test = a.test AND pa.attempt = 1
+                JOIN result b ON b.build_id = ? AND b.test = a.test AND b.attempt = 1
+                JOIN result_place pb ON pb.build_id = b.build_id AND pb.test = b.test AND pb.attempt = 1
+                WHERE a.build_id = ? AND a.attempt = 1
+                """, arguments: [ids[at + 1], ids[0]]) else { return nil }
+            let tests: Int = row[0]
+            guard tests > 0 else { return nil }
+            return (ProcessWork(tests: tests, seconds: row[1], processes: row[3]),
+                    ProcessWork(tests: tests, seconds: row[2], processes: row[4]))
+        }
+    }
+}
