@@ -307,8 +307,10 @@ extension PytestAdapter {
         let outcome = (message["outcome"] as? String).flatMap(Outcome.init(rawValue:)) ?? .error
         let text = Array((message["output"] as? String ?? "").utf8)
         let kept = text.count > cap ? Array(text.suffix(cap)) : text
-        return AdapterResult(name: id, outcome: outcome, duration: (message["duration"] as? Double) ?? 0,
-                             output: kept, outputDropped: text.count - kept.count)
+        var result = AdapterResult(name: id, outcome: outcome, duration: (message["duration"] as? Double) ?? 0,
+                                   output: kept, outputDropped: text.count - kept.count)
+        result.sharedSetup = max(0, (message["session_setup"] as? Double) ?? 0)
+        return result
     }
 
     /// The test that was running when the process died or ran out of time.

@@ -216,6 +216,8 @@ def _run(order, results, requests=None):
         message = {"result": _name(item), "outcome": outcome,
                    "duration": max(0.0, duration - _session_setup[0]),
                    "output": _output(reports, outcome)}
+        if _session_setup[0] >= 0.001:  # what the process paid once, in this test's setup
+            message["session_setup"] = round(_session_setup[0], 6)
         if following is not None:
             message["next"] = _name(following)
         _send(results, message)

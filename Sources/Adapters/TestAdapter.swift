@@ -14,6 +14,9 @@ public struct AdapterResult: Sendable, Hashable {
     /// The process the test ran in and its position there, when the adapter knows them (see
     /// `RunPlace`); nil for a test that never ran (refused, never reported).
     public var place: RunPlace?
+    /// Seconds its setup spent making session-scoped fixtures, left out of `duration`: what its
+    /// process paid once (see `TestResult.sharedSetup`).
+    public var sharedSetup: Double = 0
 
     public init(name: String, outcome: Outcome, duration: Double, output: [UInt8] = [], outputDropped: Int = 0,
                 place: RunPlace? = nil) {

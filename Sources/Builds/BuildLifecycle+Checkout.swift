@@ -80,8 +80,10 @@ extension BuildLifecycle {
         }
         var tests = plan.tests
         let firstBuild = try predict(&tests, adapters: adapters, spec: plan.spec, affected: plan.affectedFailures)
-        return PlannedBuild(spec: plan.spec, suites: plan.suites, tests: tests, grantCost: plan.grantCost, selection: plan.selection,
-                            firstBuild: firstBuild)
+        var accepted = PlannedBuild(spec: plan.spec, suites: plan.suites, tests: tests, grantCost: plan.grantCost,
+                                    selection: plan.selection, firstBuild: firstBuild)
+        accepted.processSetupSeconds = processSetupSeconds(plan.spec)
+        return accepted
     }
 
     /// `submit`'s half of the known-break lapse, for a coordinator that has no checkout: of the

@@ -53,8 +53,16 @@ extension BuildLifecycle {
                                      lapse: file.map { KnownBreakLapse(file: $0, root: root, remote: spec.repository) })
         }
         let cost = adapters.map(\.grantCost).max() ?? 0
-        return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record,
-                            firstBuild: firstBuild)
+        var planned = PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record,
+                                   firstBuild: firstBuild)
+        planned.processSetupSeconds = processSetupSeconds(spec)
+        return planned
+    }
+
+    /// What a new test process of `spec`'s suites paid for its session-scoped fixtures in the
+    /// suite file's previous build (`Store.processSetupSeconds`); 0 when the store cannot say.
+    func processSetupSeconds(_ spec: BuildSpec) -> Double {
+        spec.isSimulated ? 0 : (try? store.processSetupSeconds(suite: spec.suite)) ?? 0
     }
 
     /// The suite's test names, from the inventory cache, else from `handedInventory`, else from

@@ -145,6 +145,7 @@ final class BuildState {
             resume(test.index, last: last)
         }
         pending.add(fresh)
+        pending.processSetupSeconds = planned.processSetupSeconds
     }
 
     func index(of name: String) -> Int? {

@@ -71,7 +71,10 @@ extension CoordinatorCore {
                                  runningFor: UInt64 = 0) -> Bool {
         // Scales are at least 1: a split worth the floor as predicted is worth it weighed too.
         let waiting = lease.waiting
-        guard let first = waiting.first, split.predicted < PendingQueue.earlierHomeFloorSeconds,
+        // Behind the thief's place, the tests go to a process of their own, which pays the
+        // suite's session set-up again (`PendingQueue.processSetupSeconds`).
+        let floor = PendingQueue.earlierHomeFloorSeconds + build.planned.processSetupSeconds
+        guard let first = waiting.first, split.predicted < floor,
               let furthest = build.furthestWarm[BuildState.WarmPlace(worker: thief.id, suite: build.planned.tests[first].suite)],
               waiting.dropFirst().contains(where: { $0 < furthest && build.planned.tests[$0].home != nil })
         else { return false }
@@ -80,7 +83,7 @@ extension CoordinatorCore {
         return split.given(of: waiting).reduce(0) {
             let test = build.planned.tests[$1]
             return $0 + (TestFile.of(test: test.name) == runningFile ? test.predicted * runningScale : build.filePrediction(of: $1))
-        } < PendingQueue.earlierHomeFloorSeconds
+        } < floor
     }
 
     /// Whether `worker` has started `lease`: a worker runs its grants in the order they came, as

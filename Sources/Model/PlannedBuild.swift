@@ -19,6 +19,11 @@ public struct PlannedBuild: Sendable, Equatable {
     /// asks more of those). Set by planning where the store is (locally, or by the coordinator
     /// accepting a plan); never sent over the wire.
     public var firstBuild = false
+    /// Seconds a new test process of the build's suites pays for what it makes once (pytest's
+    /// session-scoped fixtures), as the suite's previous build measured it (`TestResult.sharedSetup`):
+    /// what tests sent to a process of their own, behind a session's place, cost beyond their
+    /// own time. 0 when unknown. Set by planning where the store is; never sent over the wire.
+    public var processSetupSeconds = 0.0
 
     public init(
         spec: BuildSpec, suites: [SuiteDefinition], tests: [TestCase], grantCost: Double,

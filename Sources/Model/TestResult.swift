@@ -19,10 +19,16 @@ public struct TestResult: Sendable, Hashable {
     /// The process it ran in and its position there; nil when the framework does not say
     /// (JUnit files, older workers).
     public var place: RunPlace?
+    /// Seconds its setup spent making what its process makes once for all its tests (pytest's
+    /// session-scoped fixtures), left out of `duration`: a test that happens to come first in
+    /// its process is not slower for it. What a new process of its suite costs (see
+    /// `Store.processSetupSeconds`). 0 where the framework does not say.
+    public var sharedSetup: Double
 
     public init(
         test: String, attempt: Int, outcome: Outcome, duration: Double, worker: String, arch: Arch,
-        compressedOutput: [UInt8] = [], outputSize: Int = 0, outputDropped: Int = 0, place: RunPlace? = nil
+        compressedOutput: [UInt8] = [], outputSize: Int = 0, outputDropped: Int = 0, place: RunPlace? = nil,
+        sharedSetup: Double = 0
     ) {
         self.test = test
         self.attempt = attempt
@@ -34,5 +40,6 @@ public struct TestResult: Sendable, Hashable {
         self.outputSize = outputSize
         self.outputDropped = outputDropped
         self.place = place
+        self.sharedSetup = sharedSetup
     }
 }

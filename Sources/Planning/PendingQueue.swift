@@ -28,6 +28,14 @@ public struct PendingQueue: Sendable {
     /// ends at most about this much later.
     public static let earlierHomeFloorSeconds = 0.25
 
+    /// What a new process of the suite pays for what it makes once (`PlannedBuild.processSetupSeconds`):
+    /// a borrower runs an earlier home's tests in a process of its own, behind its session's
+    /// place, so the home must hold that much more than `earlierHomeFloorSeconds` to lend.
+    /// wheel 0.45.1's session fixture builds its test wheels and eggs (2 s); its later builds
+    /// lent an earlier home's last 0.4–0.7 s of tests to the other worker, where they took
+    /// 2–2.6 s while the home's own worker sat idle (5.3 s builds became 7–7.7 s).
+    public var processSetupSeconds = 0.0
+
     /// How many times their predictions this build's tests of a file took, for the files (by
     /// `TestFile.of`) where a first attempt outran its prediction by far; the coordinator keeps
     /// it. An earlier home's tests of such a file weigh that much more against
@@ -123,8 +131,9 @@ public struct PendingQueue: Sendable {
             .max(by: { $0.value.work < $1.value.work || ($0.value.work == $1.value.work && $0.key > $1.key) })?.key,
               var lane = homed[richest]
         else { return [] }
-        if let home, richest < home, attendedHomes.contains(richest), lane.work < Self.earlierHomeFloorSeconds,
-           lane.expectedWork(scaling: fileScales) < Self.earlierHomeFloorSeconds
+        let floor = Self.earlierHomeFloorSeconds + processSetupSeconds
+        if let home, richest < home, attendedHomes.contains(richest), lane.work < floor,
+           lane.expectedWork(scaling: fileScales) < floor
         {
             return []
         }

@@ -39,7 +39,9 @@ struct ResultInserter {
         result.bindStatic(7, attempt.arch.storedText)
         try result.step()
         guard sqlite3_changes(connection) > 0 else { return false }
-        if let runPlace = attempt.place { try insertPlace(runPlace, name: name, number: number, build: build) }
+        if let runPlace = attempt.place {
+            try insertPlace(runPlace, sharedSetup: attempt.sharedSetup, name: name, number: number, build: build)
+        }
         guard !attempt.compressedOutput.isEmpty || attempt.outputDropped > 0 else { return true }
         if output == nil {
             output = try RawStatement(connection, """
@@ -61,10 +63,11 @@ struct ResultInserter {
 
     /// The attempt's process and position (`result_place`), prepared on first need: only
     /// workers that know the process send places.
-    private mutating func insertPlace(_ runPlace: RunPlace, name: String, number: Int, build: UnsafeBufferPointer<UInt8>) throws {
+    private mutating func insertPlace(_ runPlace: RunPlace, sharedSetup: Double, name: String, number: Int,
+                                      build: UnsafeBufferPointer<UInt8>) throws {
         if place == nil {
             place = try RawStatement(connection, """
-                INSERT INTO result_place (build_id, test, attempt, process, position) VALUES (?,?,?,?,?)
+                INSERT INTO result_place (build_id, test, attempt, process, position, shared_setup) VALUES (?,?,?,?,?,?)
                 ON CONFLICT (build_id, test, attempt) DO NOTHING
                 """)
         }
@@ -75,6 +78,7 @@ struct ResultInserter {
         statement.bindInt(3, number)
         statement.bindInt(4, Int(runPlace.process))
         statement.bindInt(5, max(0, runPlace.position))
+        statement.bindDouble(6, sharedSetup.isFinite ? max(0, sharedSetup) : 0)
         try statement.step()
     }
 }

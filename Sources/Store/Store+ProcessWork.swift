@@ -22,7 +22,8 @@ extension Store {
                 return nil
             }
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT COUNT(*), TOTAL(a.duration), TOTAL(b.duration), COUNT(DISTINCT pa.process), COUNT(DISTINCT pb.process)
+                SELECT COUNT(*), TOTAL(a.duration + pa.shared_setup), TOTAL(b.duration + pb.shared_setup),
+                       COUNT(DISTINCT pa.process), COUNT(DISTINCT pb.process)
                 FROM result a
                 JOIN result_place pa ON pa.build_id = a.build_id AND pa.test = a.test AND pa.attempt = 1
                 JOIN result b ON b.build_id = ? AND b.test = a.test AND b.attempt = 1
@@ -33,6 +34,20 @@ extension Store {
             guard tests > 0 else { return nil }
             return (ProcessWork(tests: tests, seconds: row[1], processes: row[3]),
                     ProcessWork(tests: tests, seconds: row[2], processes: row[4]))
+        }
+    }
+
+    /// What a test process of the suite file paid in its newest finished build for what it makes
+    /// once (`TestResult.sharedSetup`: pytest's session-scoped fixtures): the median over its
+    /// processes that made any; 0 when none did or there is no such build.
+    public func processSetupSeconds(suite: String) throws(StoreError) -> Double {
+        guard let id = try latestFinishedRunBuild(suite: suite) else { return 0 }
+        return try read { db in
+            let paid = try Double.fetchAll(db, sql: """
+                SELECT paid FROM (SELECT TOTAL(shared_setup) AS paid FROM result_place WHERE build_id = ? GROUP BY process)
+                WHERE paid > 0 ORDER BY paid
+                """, arguments: [id])
+            return paid.isEmpty ? 0 : paid[paid.count / 2]
         }
     }
 }

@@ -179,6 +179,8 @@ public struct ResultBatch: Sendable, Equatable {
                     $0.uint(8, UInt64(place.process))
                     $0.int(9, place.position)
                 }
+                // Optional too: what the attempt's setup made once for its process.
+                if result.sharedSetup > 0 { $0.uint(10, UInt64((result.sharedSetup * 1_000_000).rounded())) }
             }
         }
         if let fault {
@@ -235,6 +237,7 @@ public struct ResultBatch: Sendable, Equatable {
                     case 7: result.outputDropped = inner.int(g)
                     case 8: process = Int64(truncatingIfNeeded: inner.uint(g) & UInt64(Int64.max))
                     case 9: position = inner.int(g)
+                    case 10: result.sharedSetup = Double(inner.uint(g)) / 1_000_000
                     default: break
                     }
                 }

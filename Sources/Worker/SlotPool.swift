@@ -291,7 +291,8 @@ final class SlotPool: GrantRunner, Sendable {
             let duration = min(result.duration, ProcessInfo.processInfo.systemUptime - grantStart)
             return TestResult(test: result.name, attempt: attempt, outcome: result.outcome, duration: duration,
                               worker: config.id, arch: config.arch, compressedOutput: OutputCodec.compress(result.output),
-                              outputSize: result.output.count, outputDropped: result.outputDropped, place: result.place)
+                              outputSize: result.output.count, outputDropped: result.outputDropped, place: result.place,
+                              sharedSetup: min(result.sharedSetup, ProcessInfo.processInfo.systemUptime - grantStart))
         }
         let key = Self.warmKey(assign)
         if let adapter = adapter(for: assign.suite.adapter) {

@@ -132,7 +132,7 @@ import Testing
         #expect(count("module setup") == 1 && count("module teardown") == 1, "\(logged())")
     }
 
-    @Test func aTestsDurationLeavesOutTheSessionFixturesItsSetupMade() throws {
+    @Test func aTestsDurationLeavesOutTheSessionFixturesItsSetupMadeAndSaysWhatTheyTook() throws {
         let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { _ in }
         defer { sessions.shutdown() }
         var suite = suite()
@@ -145,6 +145,9 @@ import Testing
         for id in Self.a {
             #expect((results[id]?.duration ?? 1) < 0.3, "\(id): \(results[id]?.duration ?? -1) s")
         }
+        // It is reported apart, on the test whose setup made it: what a new process pays.
+        let paid = results.values.filter { $0.sharedSetup > 0 }
+        #expect(paid.count == 1 && paid[0].sharedSetup >= 0.55 && paid[0].sharedSetup < 5, "\(results.values.map(\.sharedSetup))")
     }
 
     @Test func aSessionTeardownThatFailsAtTheEndIsLogged() throws {

@@ -42,7 +42,8 @@ final class FleetHarness {
 
     /// Starts a build of `tests` (one suite; a grant cost that sizes one even share per worker).
     func start(_ tests: [String], id: String = "b1", maxAttempts: Int = 1, confirmAttempts: Int = 0,
-               confirmLimit: Int = 10, predicted: [Double]? = nil, homes: (tests: [UInt8], workers: [String: UInt8])? = nil) {
+               confirmLimit: Int = 10, predicted: [Double]? = nil, homes: (tests: [UInt8], workers: [String: UInt8])? = nil,
+               processSetupSeconds: Double = 0) {
         let spec = BuildSpec(id: id, suite: "sim:unit", maxAttempts: maxAttempts, confirmAttempts: confirmAttempts,
                              confirmLimit: confirmLimit)
         var planned = PlannedBuild(
@@ -52,6 +53,7 @@ final class FleetHarness {
             for index in planned.tests.indices { planned.tests[index].home = homes.tests[index] }
             planned.homes = homes.workers
         }
+        planned.processSetupSeconds = processSetupSeconds
         core.start(planned, stored: [:], watcher: nil, now: now)
         drain()
     }

@@ -150,11 +150,12 @@ import Wire
 
     /// Each worker's home holds half of `names` (0.01 s each). w1 takes its home; w2 runs all of
     /// its own and is idle. Returns w1's grant.
-    func homesFleet(_ names: [String], w1Home: UInt8) throws -> (FleetHarness, Assign) {
+    func homesFleet(_ names: [String], w1Home: UInt8, processSetupSeconds: Double = 0) throws -> (FleetHarness, Assign) {
         let fleet = FleetHarness()
         fleet.hello("w1")
         fleet.start(names, predicted: Array(repeating: 0.01, count: names.count),
-                    homes: (tests: names.indices.map { $0 < 12 ? 0 : 1 }, workers: ["w1": w1Home, "w2": 1 - w1Home]))
+                    homes: (tests: names.indices.map { $0 < 12 ? 0 : 1 }, workers: ["w1": w1Home, "w2": 1 - w1Home]),
+                    processSetupSeconds: processSetupSeconds)
         let held = try #require(fleet.assigns(to: "w1").first)
         #expect(held.tests.map(\.name) == Array(names[w1Home == 0 ? 0..<12 : 12..<24]), "w1's home, in order")
         fleet.hello("w2")
@@ -201,6 +202,23 @@ import Wire
         unscaled.report("w1", lease: lease.lease, [(other[0], 1, .passed)], duration: 2)
         unscaled.housekeeping()
         #expect(reclaims(unscaled).isEmpty, "other.py outran; slow.py's 0.05 s stays with w1")
+    }
+
+    /// Behind the idle worker's place, reclaimed tests run in a process of their own, which makes
+    /// the suite's session fixtures again (wheel 0.45.1's took 2 s): with 5 s of such set-up, the
+    /// slow file's tests are worth it at 10 s expected, not at 5 s, which is worth a reclaim
+    /// when a new process costs nothing.
+    @Test func earlierTestsAreNotReclaimedForLessThanANewProcessesSetUp() throws {
+        let names = (0..<24).map { $0 < 12 ? "slow.py::t\($0)" : "later.py::t\($0)" }
+        func reclaimed(overrun: Double, setUp: Double) throws -> Bool {
+            let (fleet, held) = try homesFleet(names, w1Home: 0, processSetupSeconds: setUp)
+            fleet.report("w1", lease: held.lease, [(names[0], 1, .passed)], duration: overrun)
+            fleet.housekeeping()
+            return !reclaims(fleet).isEmpty
+        }
+        #expect(try reclaimed(overrun: 2, setUp: 5), "200 times over: 10 s expected")
+        #expect(try !reclaimed(overrun: 1, setUp: 5), "100 times over: 5 s expected")
+        #expect(try reclaimed(overrun: 1, setUp: 0), "5 s expected and nothing to set up")
     }
 
     /// The running test counts for its own file before it reports: WebTest's first builds kept

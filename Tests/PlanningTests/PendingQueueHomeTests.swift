@@ -83,6 +83,23 @@ import Model
         #expect(queue.isEmpty)
     }
 
+    /// A borrower runs an earlier home's tests in a process of its own, which pays the suite's
+    /// session set-up again: the home lends only what is worth that much more (wheel: 2 s of
+    /// session fixtures; 0.7 s of tests lent took 2.6 s while their home's worker idled).
+    @Test func anEarlierHomeLendsOnlyWhatOutweighsANewProcessesSetUp() {
+        var queue = PendingQueue()
+        queue.attendedHomes = [0, 1]
+        queue.add([test("a.py::1", 0.4, home: 0, key: 5), test("a.py::2", 0.3, home: 0, key: 5), test("b.py::1", 1, home: 1, key: 5)])
+        #expect(queue.pop(for: .x86_64, home: 1, maxCount: 10, workBudget: .infinity).map(\.name) == ["b.py::1"])
+        var costly = queue
+        costly.processSetupSeconds = 2
+        #expect(costly.pop(for: .x86_64, home: 1, maxCount: 10, workBudget: .infinity).isEmpty, "0.7 s is not worth 2 s")
+        costly.add([test("a.py::3", 2, home: 0, key: 5)])
+        #expect(costly.pop(for: .x86_64, home: 1, maxCount: 1, workBudget: .infinity).map(\.name) == ["a.py::1"], "2.7 s is")
+        // Without a set-up cost, 0.7 s is lent as before.
+        #expect(queue.pop(for: .x86_64, home: 1, maxCount: 1, workBudget: .infinity).map(\.name) == ["a.py::1"])
+    }
+
     /// A file whose tests this build measured at many times their predictions weighs that much
     /// more: dateutil's last slow tzdata tests, predicted 50 ms each, are lent. Another file's
     /// scale changes nothing for them.

@@ -43,4 +43,30 @@ import Model
         try build(store, "two", [("a", 3, 3), ("b", 1, 4)])
         #expect(try store.processWork(suite: "py") == nil)
     }
+
+    /// What a process paid for its session fixtures: stored with its place, summed per process,
+    /// the median of the processes that paid any; counted in a build's work too.
+    @Test func aProcessesSessionSetUpIsStoredAndItsMedianIsWhatAProcessCosts() throws {
+        let store = try Store(path: directory + "/u.db")
+        #expect(try store.processSetupSeconds(suite: "py") == 0, "no build")
+        func result(_ test: String, process: Int64, setup: Double) -> TestResult {
+            TestResult(test: test, attempt: 1, outcome: .passed, duration: 0.1, worker: "w", arch: .x86_64,
+                       place: RunPlace(process: process, position: 0), sharedSetup: setup)
+        }
+        try store.createBuild(BuildSpec(id: "one", suite: "py"), testCount: 5)
+        try store.recordResults(build: "one", [
+            result("a", process: 1, setup: 2), result("b", process: 1, setup: 0.5),  // 2.5 s in process 1
+            result("c", process: 2, setup: 1.5), result("d", process: 3, setup: 3),
+            result("e", process: 4, setup: 0),  // paid nothing: not counted
+        ])
+        #expect(try store.processSetupSeconds(suite: "py") == 0, "not finished yet")
+        try store.finishBuild("one", verdict: .pass)
+        #expect(try store.processSetupSeconds(suite: "py") == 2.5)
+        try store.createBuild(BuildSpec(id: "two", suite: "py"), testCount: 5)
+        try store.recordResults(build: "two", ["a", "b", "c", "d", "e"].map { result($0, process: 9, setup: 0) })
+        try store.finishBuild("two", verdict: .pass)
+        let pair = try #require(try store.processWork(suite: "py"))
+        #expect(pair.latest == ProcessWork(tests: 5, seconds: 0.5, processes: 1))
+        #expect(abs(pair.earlier.seconds - 7.5) < 1e-9 && pair.earlier.processes == 4, "\(pair.earlier)")
+    }
 }

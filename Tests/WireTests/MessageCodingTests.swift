@@ -23,7 +23,7 @@ import Model
             TestResult(test: "t::first", attempt: 1, outcome: .passed, duration: 0.1, worker: "w1", arch: .x86_64,
                        place: RunPlace(process: Int64.max, position: 0)),
             TestResult(test: "t::second", attempt: 1, outcome: .failed, duration: 0.1, worker: "w1", arch: .x86_64,
-                       place: RunPlace(process: 12345, position: 7)),
+                       place: RunPlace(process: 12345, position: 7), sharedSetup: 1.25),
             TestResult(test: "t::unplaced", attempt: 2, outcome: .passed, duration: 0.1, worker: "w1", arch: .x86_64),
         ])
         let decoded = try #require(try Message.decode(Message.results(batch).encode()))
@@ -42,6 +42,7 @@ import Model
         let old = try ResultBatch(from: &r)
         #expect(old.results.map(\.test) == ["t::old"])
         #expect(old.results[0].place == nil)
+        #expect(old.results[0].sharedSetup == 0)
     }
 
     @Test func assignCarriesTheSuite() throws {
