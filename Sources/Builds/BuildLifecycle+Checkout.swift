@@ -79,10 +79,12 @@ extension BuildLifecycle {
             adapters.append(adapter)
         }
         var tests = plan.tests
-        let firstBuild = try predict(&tests, adapters: adapters, spec: plan.spec, affected: plan.affectedFailures)
+        let processSetup = processSetupSeconds(plan.spec)
+        let firstBuild = try predict(&tests, adapters: adapters, spec: plan.spec, processSetup: processSetup,
+                                     affected: plan.affectedFailures)
         var accepted = PlannedBuild(spec: plan.spec, suites: plan.suites, tests: tests, grantCost: plan.grantCost,
                                     selection: plan.selection, firstBuild: firstBuild)
-        accepted.processSetupSeconds = processSetupSeconds(plan.spec)
+        accepted.processSetupSeconds = processSetup
         return accepted
     }
 

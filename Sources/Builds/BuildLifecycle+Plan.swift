@@ -48,14 +48,15 @@ extension BuildLifecycle {
         }
         if let problem = PlannedBuild.duplicateNameProblem(tests, suites: suites) { throw .badInput(problem) }
         var firstBuild = false
+        let processSetup = tests.isEmpty ? 0 : processSetupSeconds(spec)
         if !tests.isEmpty {
-            firstBuild = try predict(&tests, adapters: adapters, spec: spec,
+            firstBuild = try predict(&tests, adapters: adapters, spec: spec, processSetup: processSetup,
                                      lapse: file.map { KnownBreakLapse(file: $0, root: root, remote: spec.repository) })
         }
         let cost = adapters.map(\.grantCost).max() ?? 0
         var planned = PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record,
                                    firstBuild: firstBuild)
-        planned.processSetupSeconds = processSetupSeconds(spec)
+        planned.processSetupSeconds = processSetup
         return planned
     }
 
@@ -106,7 +107,8 @@ extension BuildLifecycle {
     /// the change since the previous build can affect; `affected`, where `submit` measured that
     /// change in its checkout, names them instead. Returns whether the suite has no previous
     /// build (`PlannedBuild.firstBuild`).
-    func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], spec: BuildSpec, lapse: KnownBreakLapse? = nil,
+    func predict(_ tests: inout [TestCase], adapters: [any TestAdapter], spec: BuildSpec, processSetup: Double = 0,
+                 lapse: KnownBreakLapse? = nil,
                  affected: AffectedFailures? = nil) throws(TestfleetError) -> Bool {
         let model: TimingModel
         do { model = try TimingHistory.model(store: store) } catch { throw TestfleetError(error) }
@@ -120,11 +122,14 @@ extension BuildLifecycle {
         if !grouped.isEmpty {
             let overhead = grouped.compactMap { adapters[$0].fileCollectionSeconds }.max() ?? 0
             // Long tests go ahead in processes of their own unless a process costs the suite's
-            // tests seconds of their own (`ProcessStartCost`).
+            // tests seconds of their own (`ProcessStartCost`), and only those longer than the
+            // session set-up such a process makes again: moved, a shorter one costs more work
+            // than the tail it may save.
             let keepsOrder = (try? store.processWork(suite: spec.suite)).flatMap { $0 }
                 .map { ProcessStartCost.keepsOrder($0.latest, $0.earlier) } ?? false
+            let solo = max(max(overhead, 0.001) * CollectionOrder.soloFactor, processSetup)
             tests = CollectionOrder.arrange(tests, suites: grouped, fileOverhead: overhead,
-                                            soloSeconds: keepsOrder ? .infinity : max(overhead, 0.001) * CollectionOrder.soloFactor)
+                                            soloSeconds: keepsOrder ? .infinity : solo)
         }
         // The previous build's failures as its gate saw them (`Store.summary`): every attempt
         // failed. A test that passed on a retry keeps its place (see `FailedFirst`). Those that

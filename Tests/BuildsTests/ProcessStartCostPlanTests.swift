@@ -31,12 +31,13 @@ import Testing
 
     /// A finished build of the suite: test_long took 5 s; the short tests `short` seconds each,
     /// spread over `processes` processes.
-    func record(_ id: String, processes: Int64, short seconds: Double) throws {
+    func record(_ id: String, processes: Int64, short seconds: Double, sessionSetUp: Double = 0) throws {
         try store.createBuild(BuildSpec(id: id, suite: directory + "/py.toml"), testCount: 20)
         let names = [Self.short[0], Self.long] + Self.short.dropFirst()
         try store.recordResults(build: id, names.enumerated().map { index, name in
             TestResult(test: name, attempt: 1, outcome: .passed, duration: name == Self.long ? 5 : seconds, worker: "w",
-                       arch: .current, place: RunPlace(process: 1 + Int64(index) % processes, position: index))
+                       arch: .current, place: RunPlace(process: 1 + Int64(index) % processes, position: index),
+                       sharedSetup: index < processes ? sessionSetUp : 0)
         })
         try store.finishBuild(id, verdict: .pass)
         TimingHistory.fold(store: store, build: id)
@@ -61,5 +62,22 @@ import Testing
         let long = try #require(plan.tests.first { $0.name == Self.long })
         #expect(long.groupWork == long.predicted, "\(plan.tests.map { ($0.name, $0.groupWork) })")
         #expect(plan.tests.filter { $0.groupWork == long.groupWork }.count == 1)
+    }
+
+    /// A process of its own makes the suite's session fixtures again: a 5 s test is not sent
+    /// ahead of a suite whose processes each spend 6 s on them, as it is at 1 s.
+    @Test func aLongTestShorterThanANewProcessesSetUpStaysInOrder() throws {
+        try record("one", processes: 2, short: 0.05, sessionSetUp: 6)
+        let plan = try planned()
+        #expect(plan.processSetupSeconds == 6)
+        #expect(Set(plan.tests.map(\.groupWork)).count == 1, "\(plan.tests.map { ($0.name, $0.groupWork) })")
+    }
+
+    @Test func aLongTestLongerThanANewProcessesSetUpGoesAhead() throws {
+        try record("one", processes: 2, short: 0.05, sessionSetUp: 1)
+        let plan = try planned()
+        #expect(plan.processSetupSeconds == 1)
+        let long = try #require(plan.tests.first { $0.name == Self.long })
+        #expect(long.groupWork == long.predicted, "\(plan.tests.map { ($0.name, $0.groupWork) })")
     }
 }
