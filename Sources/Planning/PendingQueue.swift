@@ -31,7 +31,7 @@ public struct PendingQueue: Sendable {
     /// What a new process of the suite pays for what it makes once (`PlannedBuild.processSetupSeconds`):
     /// a borrower runs an earlier home's tests in a process of its own, behind its session's
     /// place, so the home must hold that much more than `earlierHomeFloorSeconds` to lend.
-    /// wheel 0.45.1's session fixture builds its test wheels and eggs (2 s); its later builds
+    /// wheel 0.45.1's session fixture builds its test wheels and eggs (1.7 s); its later builds
     /// lent an earlier home's last 0.4–0.7 s of tests to the other worker, where they took
     /// 2–2.6 s while the home's own worker sat idle (5.3 s builds became 7–7.7 s).
     public var processSetupSeconds = 0.0
