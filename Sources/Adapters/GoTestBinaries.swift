@@ -26,7 +26,8 @@ public final class GoTestBinaries: @unchecked Sendable {
     private let lock = NSLock()
     private var toolchains: [String: Toolchain?] = [:]
     private var fingerprints: [String: String] = [:]
-    private var compiling: [String: NSLock] = [:]
+    /// One compile per binary path at a time.
+    private let compiling = KeyTurns()
 
     /// What a go command needs to run binaries the way `go test` does.
     struct Toolchain: Sendable {
@@ -72,16 +73,10 @@ public final class GoTestBinaries: @unchecked Sendable {
         if FileManager.default.isExecutableFile(atPath: path) { return binary }
         // One compile per binary in this process; another local worker may compile it at the
         // same moment, and the rename makes whichever finishes last win with an equal file.
-        let guardLock = lock.withLock { () -> NSLock in
-            if let existing = compiling[path] { return existing }
-            let made = NSLock()
-            compiling[path] = made
-            return made
+        return compiling.take(path) {
+            if FileManager.default.isExecutableFile(atPath: path) { return binary }
+            return compile(package, suite: suite, words: words, folder: folder, path: path, timeout: timeout) ? binary : nil
         }
-        guardLock.lock()
-        defer { guardLock.unlock() }
-        if FileManager.default.isExecutableFile(atPath: path) { return binary }
-        return compile(package, suite: suite, words: words, folder: folder, path: path, timeout: timeout) ? binary : nil
     }
 
     private func compile(_ package: String, suite: SuiteDefinition, words: [String], folder: String, path: String,
