@@ -82,10 +82,8 @@ extension BuildLifecycle {
         let processSetup = processSetupSeconds(plan.spec)
         let firstBuild = try predict(&tests, adapters: adapters, spec: plan.spec, processSetup: processSetup,
                                      affected: plan.affectedFailures)
-        var accepted = PlannedBuild(spec: plan.spec, suites: plan.suites, tests: tests, grantCost: plan.grantCost,
-                                    selection: plan.selection, firstBuild: firstBuild)
-        accepted.processSetupSeconds = processSetup
-        return accepted
+        return PlannedBuild(spec: plan.spec, suites: plan.suites, tests: tests, grantCost: plan.grantCost,
+                            selection: plan.selection, firstBuild: firstBuild, processSetupSeconds: processSetup)
     }
 
     /// `submit`'s half of the known-break lapse, for a coordinator that has no checkout: of the

@@ -54,10 +54,8 @@ extension BuildLifecycle {
                                      lapse: file.map { KnownBreakLapse(file: $0, root: root, remote: spec.repository) })
         }
         let cost = adapters.map(\.grantCost).max() ?? 0
-        var planned = PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record,
-                                   firstBuild: firstBuild)
-        planned.processSetupSeconds = processSetup
-        return planned
+        return PlannedBuild(spec: spec, suites: suites, tests: tests, grantCost: cost, selection: selection?.record,
+                            firstBuild: firstBuild, processSetupSeconds: processSetup)
     }
 
     /// What a new test process of `spec`'s suites paid for its session-scoped fixtures in the

@@ -27,10 +27,11 @@ public struct PlannedBuild: Sendable, Equatable {
 
     public init(
         spec: BuildSpec, suites: [SuiteDefinition], tests: [TestCase], grantCost: Double,
-        selection: BuildSelection? = nil, firstBuild: Bool = false
+        selection: BuildSelection? = nil, firstBuild: Bool = false, processSetupSeconds: Double = 0
     ) {
         self.spec = spec
         self.firstBuild = firstBuild
+        self.processSetupSeconds = processSetupSeconds
         self.suites = suites
         self.tests = tests
         for i in self.tests.indices { self.tests[i].index = i }

@@ -70,11 +70,14 @@ extension Store {
 
     /// The newest finished `run` build of `suite` (the suite file a build names), nil when none.
     public func latestFinishedRunBuild(suite: String) throws(StoreError) -> String? {
-        try read { db in
-            try String.fetchOne(db, sql: """
-                SELECT id FROM build WHERE suite = ? AND source = 'run' AND state = 'finished' ORDER BY rowid DESC LIMIT 1
-                """, arguments: [suite])
-        }
+        try read { db in try Self.finishedRunBuilds(suite: suite, limit: 1, db).first }
+    }
+
+    /// The newest `limit` finished `run` builds of `suite`, newest first.
+    static func finishedRunBuilds(suite: String, limit: Int, _ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: """
+            SELECT id FROM build WHERE suite = ? AND source = 'run' AND state = 'finished' ORDER BY rowid DESC LIMIT ?
+            """, arguments: [suite, limit])
     }
 
     /// The suite's newest finished build of its own (`latestFinishedRunBuild`), its commit, and

@@ -8,9 +8,7 @@ extension Store {
     /// one ran in as many processes as the newest (nothing to compare).
     public func processWork(suite: String, recent: Int = 6) throws(StoreError) -> (latest: ProcessWork, earlier: ProcessWork)? {
         try read { db in
-            let ids = try String.fetchAll(db, sql: """
-                SELECT id FROM build WHERE suite = ? AND source = 'run' AND state = 'finished' ORDER BY rowid DESC LIMIT ?
-                """, arguments: [suite, recent + 1])
+            let ids = try Self.finishedRunBuilds(suite: suite, limit: recent + 1, db)
             guard ids.count > 1 else { return nil }
             let count = try db.cachedStatement(
                 sql: "SELECT COUNT(DISTINCT process) FROM result_place WHERE build_id = ? AND attempt = 1")

@@ -288,11 +288,12 @@ final class SlotPool: GrantRunner, Sendable {
         // a clock the test faked (freezegun: pytest reported 1.3e9 s, which planning then believed).
         let grantStart = ProcessInfo.processInfo.systemUptime
         let stamp = { [config] (result: AdapterResult, attempt: Int) -> TestResult in
-            let duration = min(result.duration, ProcessInfo.processInfo.systemUptime - grantStart)
+            let elapsed = ProcessInfo.processInfo.systemUptime - grantStart
+            let duration = min(result.duration, elapsed)
             return TestResult(test: result.name, attempt: attempt, outcome: result.outcome, duration: duration,
                               worker: config.id, arch: config.arch, compressedOutput: OutputCodec.compress(result.output),
                               outputSize: result.output.count, outputDropped: result.outputDropped, place: result.place,
-                              sharedSetup: min(result.sharedSetup, ProcessInfo.processInfo.systemUptime - grantStart))
+                              sharedSetup: min(result.sharedSetup, elapsed))
         }
         let key = Self.warmKey(assign)
         if let adapter = adapter(for: assign.suite.adapter) {
