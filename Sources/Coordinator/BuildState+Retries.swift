@@ -29,7 +29,13 @@ extension BuildState {
             status[index].firstDuration = max(0, result.duration)
             noteFileScale(index, took: max(0, result.duration))
         }
+        // Its retry went out early and passed; this first attempt decides how (`passedAhead`).
+        if attempt == 1 && status[index].passedAhead > 0 {
+            settlePassedAhead(index, firstFailed: result.outcome.isFailure)
+            return false
+        }
         guard result.outcome.isFailure else {
+            if holdEarlyPass(index, attempt: attempt) { return false }
             // A test whose confirmation runs held others' back lets them go when it passes.
             let wasHolding = status[index].confirming && !confirmationsHeldBack().isEmpty
             markFinal(index, failed: false, attempt: attempt)
@@ -53,6 +59,8 @@ extension BuildState {
         // but for a context retry (see `confirmsBesideContextRetry`).
         let latest = status[index].attempt
         guard (1...latest).allSatisfy({ isReported(index, $0) }) else {
+            // An early retry held back for want of another worker may go to this one now.
+            if attempt == 1 && earlyRetried.contains(index) { return true }
             guard confirmsBesideContextRetry(index, after: latest) else { return false }
             queueAttempts(index, after: latest, avoiding: result.worker)
             return true
@@ -113,12 +121,15 @@ extension BuildState {
 
     /// Queues what follows failed attempt `attempt`: every ordinary retry left together, or, after
     /// the last ordinary attempt, every confirmation run together.
-    private func queueAttempts(_ index: Int, after attempt: Int, avoiding worker: String?) {
+    func queueAttempts(_ index: Int, after attempt: Int, avoiding worker: String?) {
         let maxAttempts = planned.spec.maxAttempts, ordinary = ordinaryAttempts(of: index)
         let last = attempt < ordinary ? ordinary : maxAttempts + planned.spec.confirmAttempts
         // The first goes to another worker; the rest of a wave to any free slot, the failing
         // worker's included, so they run side by side even on two workers.
-        let wave = ((attempt + 1)...last).map { Retry(index: index, attempt: $0, avoidWorker: $0 == attempt + 1 ? worker : nil) }
+        let early = attempt == 1 && !isReported(index, 1)
+        let wave = ((attempt + 1)...last).map {
+            Retry(index: index, attempt: $0, avoidWorker: $0 == attempt + 1 ? worker : nil, early: early)
+        }
         if attempt < ordinary {
             if attempt == 1 { retriedTests.append(index) }
             retries.append(contentsOf: wave)
@@ -244,8 +255,10 @@ extension BuildState {
     /// One grant holds one suite, one attempt number and each test once: one fresh process runs
     /// the failed tests of every module together. A confirmation run is a grant of its own (it
     /// shares its process with no other test), and a test's go side by side.
+    /// With `lateOnly`, early retries (`queueEarlyRetries`) stay queued: they go to a retry
+    /// lane, beside the worker's first attempts, not in a slot those could use.
     func takeRetries(for worker: String, arch: Arch, onlyWorker: Bool, onlyOfArch: Bool = false,
-                     limit: Int) -> [(index: Int, attempt: Int)] {
+                     limit: Int, lateOnly: Bool = false) -> [(index: Int, attempt: Int)] {
         var taken: [(index: Int, attempt: Int)] = []
         var takenTests: Set<Int> = []
         var kept: [Retry] = []
@@ -262,6 +275,10 @@ extension BuildState {
                 kept.append(retry)
                 continue
             }
+            if lateOnly && retry.early {
+                kept.append(retry)
+                continue
+            }
             let archOK = test.arch == nil || test.arch == arch
             let alone = onlyWorker || (test.arch != nil && onlyOfArch)
             // A grant runs one suite (its first test's) at one attempt number; a confirmation
@@ -271,9 +288,10 @@ extension BuildState {
                 $0.attempt == retry.attempt && $0.attempt <= planned.spec.maxAttempts
                     && planned.tests[$0.index].suite == test.suite
             } ?? true
-            if taken.count < limit && archOK && fits && !takenTests.contains(retry.index)
-                && (alone || retry.avoidWorker != worker)
-            {
+            // Alone, a worker takes what it failed itself, but not an early retry of a first
+            // attempt it still runs: that waits for another worker or for the first result.
+            let elsewhere = retry.avoidWorker != worker || (alone && (!retry.early || isReported(retry.index, 1)))
+            if taken.count < limit && archOK && fits && !takenTests.contains(retry.index) && elsewhere {
                 taken.append((retry.index, retry.attempt))
                 takenTests.insert(retry.index)
             } else {

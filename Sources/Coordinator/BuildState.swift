@@ -26,6 +26,9 @@ final class BuildState {
         /// How long its first attempt took (seconds), once reported: what running it again as a
         /// retry's context costs, where a first build's predictions are only guesses.
         var firstDuration: Double?
+        /// The attempt of its early retry (`queueEarlyRetries`) that passed before its first
+        /// attempt reported (0: none): it is final once that one reports.
+        var passedAhead = 0
     }
 
     /// A failed test waiting for one of its next attempts.
@@ -33,6 +36,8 @@ final class BuildState {
         var index: Int
         var attempt: Int
         var avoidWorker: String?
+        /// Queued beside its first attempt (`queueEarlyRetries`), not after it failed.
+        var early = false
     }
 
     let planned: PlannedBuild
@@ -59,6 +64,8 @@ final class BuildState {
     /// The tests that got ordinary retries, in the order their first attempts failed (once the
     /// build cannot pass, only the first `retriedTestsOnceLost` keep theirs).
     var retriedTests: [Int] = []
+    /// Known breaks whose retry went out with their first attempt (`queueEarlyRetries`).
+    var earlyRetried: Set<Int> = []
     /// In a suite's first build: each failed first attempt's cause (`FailureCause`), and how many
     /// tests failed with each (`sharesCause`).
     var failureCause: [Int: String] = [:]

@@ -10,6 +10,11 @@ extension CoordinatorCore {
     /// are not stored and applied yet may end a test (a pass) or need its retry themselves.
     func grant(to worker: WorkerEntry, freshOnly: Bool = false) {
         profile.measure(\.granting) { grantLoop(worker, freshOnly: freshOnly) }
+        // Retries its leases queued early (`BuildState.queueEarlyRetries`) go to the other
+        // workers now, busy or not.
+        guard earlyRetriesQueued else { return }
+        earlyRetriesQueued = false
+        for other in workers.values where other !== worker { grant(to: other) }
     }
 
     private func grantLoop(_ worker: WorkerEntry, freshOnly: Bool) {
@@ -88,6 +93,9 @@ extension CoordinatorCore {
             if fresh && inOrder && index < behindHead?.index ?? .max { behindHead = (index, granted.count - 1) }
         }
         if reached != furthest { build.furthestWarm[warm] = reached }
+        for (index, attempt) in tests where attempt == 1 && build.expectedToFail(index) {
+            if build.queueEarlyRetries(index, firstAttemptTo: worker.id) { earlyRetriesQueued = true }
+        }
         // Behind the session's place, in order: the fork server's child runs what a plain run
         // ran just before the first of them, cheaply (`BuildState.freshContext`).
         if let behindHead {
@@ -145,8 +153,10 @@ extension CoordinatorCore {
         for build in order where retries && !build.retries.isEmpty {
             if !toLane && !policy.mayGrant(running: running, grantCost: build.planned.grantCost) { continue }
             let onlyOfArch = !workers.values.contains { $0.arch == worker.arch && $0.id != worker.id }
+            // An early retry waits for the lane while this slot has first attempts to take.
             let taken = build.takeRetries(
-                for: worker.id, arch: worker.arch, onlyWorker: onlyWorker, onlyOfArch: onlyOfArch, limit: 64)
+                for: worker.id, arch: worker.arch, onlyWorker: onlyWorker, onlyOfArch: onlyOfArch, limit: 64,
+                lateOnly: !toLane && pending && !build.pending.isEmpty)
             if !taken.isEmpty { return (build, taken, true) }
         }
         for build in order where pending {

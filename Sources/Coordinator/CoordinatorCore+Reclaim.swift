@@ -36,7 +36,8 @@ extension CoordinatorCore {
                   !thief.shunnedBuilds.contains(build.id), build.faultedWorkers[thief.id] == nil,
                   let split = Self.reclaimSplit(lease, build, runningFor: runningFor),
                   split.work >= max(Self.reclaimFloorSeconds, 4 * build.planned.grantCost), split.work > best?.split.work ?? 0,
-                  !Self.backwardAndSmall(split, lease, build, thief: thief, runningFor: runningFor)
+                  !Self.backwardAndSmall(split, lease, build, thief: thief, runningFor: runningFor),
+                  !build.givesBackEarlyRetried(split.given(of: lease.waiting))
             else { continue }
             best = (lease, split)
         }

@@ -39,6 +39,9 @@ final class CoordinatorCore {
     var leaseExpiries = 0
     /// The next `Reclaim`'s id.
     var nextReclaim: UInt64 = 1
+    /// A lease just queued the retries of a test expected to fail beside its first attempt
+    /// (`BuildState.queueEarlyRetries`): the other workers' retry lanes are offered them.
+    var earlyRetriesQueued = false
     /// Tests workers gave back unrun, for workers that had run out of work (for metrics).
     var testsHandedBack = 0
     /// What to do, in order, since the shell last took them (it swaps this out, so the buffer is

@@ -55,30 +55,6 @@ import Wire
         #expect(fleet.build("b1")?.failedCount == 2)
     }
 
-    @Test func aKnownBreakThatPassesItsRetryPasses() throws {
-        let fleet = FleetHarness()
-        fleet.hello("w1")
-        fleet.hello("w2")
-        var test = TestCase(name: "fixed", suite: 0)
-        test.knownBreak = true
-        let planned = PlannedBuild(
-            spec: BuildSpec(id: "b1", suite: "sim:unit", maxAttempts: 3, confirmAttempts: 2),
-            suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")], tests: [test], grantCost: 1)
-        fleet.core.start(planned, stored: [:], watcher: nil, now: fleet.now)
-        fleet.drain()
-        let first = try #require((fleet.assigns(to: "w1") + fleet.assigns(to: "w2")).first)
-        let failedOn = fleet.assigns(to: "w1").isEmpty ? "w2" : "w1", other = failedOn == "w1" ? "w2" : "w1"
-        fleet.report(failedOn, first, .failed)
-        fleet.drain()
-        // Its one retry goes to the other worker, and passing it ends the test as passed.
-        let retry = try #require(fleet.assigns(to: other).first { $0.tests.contains { $0.attempt == 2 } })
-        #expect(!fleet.assigns(to: failedOn).contains { $0.tests.contains { $0.attempt > 1 } })
-        fleet.report(other, retry, .passed)
-        let status = try #require(fleet.build("b1")?.status[0])
-        #expect(status.final && !status.failed)
-        #expect(fleet.finished == ["b1"])
-    }
-
     @Test func aQuarantinedKnownBreakLeavesTheOthersTheirConfirmationRuns() throws {
         let fleet = try bothFailTheirOrdinaryAttempts()
         fleet.answerWhetherBlocking(test: "broken", blocks: false)
