@@ -50,6 +50,13 @@ public struct SyntheticFlakyHistory: Sendable {
         /// there, when two or more are); nil: every failing test gets them (the coordinator before
         /// that rule), for comparison.
         public var retriedTestsOnceLost: Int? = 10
+        /// A test expected to fail (it failed every attempt of the previous build, never passed,
+        /// and no fix came since: `BuildState.queueEarlyRetries`) gets its ordinary retries with
+        /// its first attempt, for the first `retriedTestsOnceLost` (or 10) retried tests of a
+        /// build: drawn as if all of them ran before the first attempt reported, so a first
+        /// attempt that passes has them recorded too (the most the coordinator records). False:
+        /// the coordinator before it (retries only after a failed first attempt), for comparison.
+        public var earlyRetries = true
         public var flakyShare = 0.03
         public var burstyShare = 0.005
         public var aarch64FlakyShare = 0.005
@@ -208,6 +215,8 @@ public struct SyntheticFlakyHistory: Sendable {
                 let knownBreak = !parameters.confirmKnownBreaks && !everPassed[test] && failedRuns[test] >= knownBreakRuns
                     && !fixedSincePrevious
                 let ordinary = knownBreak ? 1 + min(parameters.retries, parameters.knownBreakRetries) : lastOrdinary
+                let early = parameters.earlyRetries && build > 0 && failedBefore[test] && !everPassed[test]
+                    && !fixedSincePrevious && ordinary >= 2 && !cannotPass && retried < (parameters.retriedTestsOnceLost ?? 10)
                 // A failed first attempt draws every run it could lead to, recorded or not, so the
                 // variants (known breaks' runs, retries one by one) share one random stream.
                 for attempt in 1...(lastOrdinary + parameters.confirmRetries) {
@@ -264,9 +273,13 @@ public struct SyntheticFlakyHistory: Sendable {
                             test: Int32(test), build: Int32(build), commit: commit, worker: worker, duration: duration,
                             attempt: UInt8(attempt), outcome: failed ? .failed : .passed, arch: arch))
                     }
-                    // A first attempt that passes ends the test; its retries, and its confirmation
-                    // runs, go out together (as the coordinator sends them), so all of them run.
-                    if !failed && attempt == 1 { break }
+                    // A first attempt that passes ends the test, but for the retries that went out
+                    // with it (`early`); its retries, and its confirmation runs, go out together (as
+                    // the coordinator sends them), so all of them run.
+                    if !failed && attempt == 1 && !early { break }
+                    // Drawn through every ordinary attempt (recorded through its own), so that
+                    // variants of a known break's retries share one random stream.
+                    if early && passes > 0 && attempt >= lastOrdinary { break }
                     // Retry on another worker of the other arch.
                     let otherArchBase = arch == .x86_64 ? parameters.workersPerArch : 0
                     worker = Int32(otherArchBase + random.int(0...(parameters.workersPerArch - 1)))

@@ -1,4 +1,4 @@
-// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--retry-every-failure] [--retries-one-by-one] [--confirm-known-breaks] [--known-break-retries K] [--born-broken-share X] [--known-breaks-blind] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
+// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--retry-every-failure] [--retries-one-by-one] [--confirm-known-breaks] [--known-break-retries K] [--born-broken-share X] [--known-breaks-blind] [--late-retries] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
 // detection and gate against three baselines on a SYNTHETIC history with ground truth.
 // Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go
 // through a real store (SyntheticStoreIngest) and come back through the analyser's loader.
@@ -13,7 +13,9 @@
 // retries (default 1, as `BuildState.ordinaryAttempts`; the coordinator before it: `--retries`).
 // `--born-broken-share X`: the share of tests written broken and fixed into flaky ones (default
 // 0.001), the tests that rule applies to. `--known-breaks-blind`: a known break stays one even
-// in the build after its fix commit (the rule where no commits are known).
+// in the build after its fix commit (the rule where no commits are known). `--late-retries`: a
+// test expected to fail gets its retries only once its first attempt failed (the coordinator
+// before `BuildState.queueEarlyRetries`), for comparison.
 import Analyzer
 import BenchSupport
 import Foundation
@@ -30,6 +32,7 @@ enum FlakyEvalBench {
         ]
         let offSwitches: [String: WritableKeyPath<SyntheticFlakyHistory.Parameters, Bool>] = [
             "--keep-confirming": \.stopConfirmingOnceLost, "--known-breaks-blind": \.knownBreaksSeeChanges,
+            "--late-retries": \.earlyRetries,
         ]
         var index = 0
         while index < arguments.count {
@@ -68,7 +71,7 @@ enum FlakyEvalBench {
                     throw AnalyzerBenchUsage("flaky-eval: --history-cover-limit needs a probability")
                 }
                 historyCoverLimit = limit
-            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming --retry-every-failure --retries-one-by-one --confirm-known-breaks --known-break-retries K --born-broken-share X --known-breaks-blind)")
+            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming --retry-every-failure --retries-one-by-one --confirm-known-breaks --known-break-retries K --born-broken-share X --known-breaks-blind --late-retries)")
             }
             index += 2
         }
@@ -89,7 +92,9 @@ enum FlakyEvalBench {
                 ?? "; every failing test retried (--retry-every-failure)")
             + (parameters.confirmKnownBreaks ? ", known breaks included (--confirm-known-breaks)"
                 : ", none for known breaks, which get ≤ \(min(parameters.knownBreakRetries, parameters.retries)) retries"
-                    + (parameters.knownBreaksSeeChanges ? " until a change touches them" : ", changes unseen (--known-breaks-blind)")))
+                    + (parameters.knownBreaksSeeChanges ? " until a change touches them" : ", changes unseen (--known-breaks-blind)"))
+            + (parameters.earlyRetries ? "; a test expected to fail retried beside its first attempt, every retry recorded"
+                : "; retries only after a failed first attempt (--late-retries)"))
         print("  ground truth: " + SyntheticTruth.Kind.allCases.map { "\($0.rawValue) \(kinds[$0] ?? 0)" }.joined(separator: ", "))
         print("  ingested into a temporary store in \(fmt(stored.ingestSeconds, 2)) s (Store.recordResults per build), loaded back in \(fmt(stored.loadSeconds, 2)) s (AttemptHistory.load(from:)); round trip identical")
         print("  known breaks that failed their ordinary attempts and got no confirmation runs: \(synthetic.knownBreakSkips) times")
