@@ -123,8 +123,7 @@ extension BuildLifecycle {
             // tests seconds of their own (`ProcessStartCost`), and only those longer than the
             // session set-up such a process makes again: moved, a shorter one costs more work
             // than the tail it may save.
-            let keepsOrder = (try? store.processWork(suite: spec.suite)).flatMap { $0 }
-                .map { ProcessStartCost.keepsOrder($0.latest, $0.earlier) } ?? false
+            let keepsOrder = keepsCollectionOrder(suite: spec.suite)
             let solo = max(max(overhead, 0.001) * CollectionOrder.soloFactor, processSetup)
             tests = CollectionOrder.arrange(tests, suites: grouped, fileOverhead: overhead,
                                             soloSeconds: keepsOrder ? .infinity : solo)

@@ -345,6 +345,18 @@ extension Store {
             // fixtures), which its duration leaves out: what a new process of the suite costs.
             try db.execute(sql: "ALTER TABLE result_place ADD COLUMN shared_setup REAL NOT NULL DEFAULT 0 CHECK (shared_setup >= 0)")
         }
+        migrator.registerMigration("v19 a suite's process cost verdict") { db in
+            // The latest verdict of `ProcessStartCost` per suite file: builds that all ran in
+            // as many processes show no contrast, and keep it.
+            try db.execute(sql: """
+                CREATE TABLE suite_process_cost (
+                  suite TEXT PRIMARY KEY NOT NULL CHECK (length(suite) > 0),
+                  keeps_order INTEGER NOT NULL CHECK (keeps_order IN (0, 1)),
+                  per_process_seconds REAL NOT NULL,
+                  updated_at REAL NOT NULL
+                ) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 public import Model
 
@@ -46,6 +47,26 @@ extension Store {
                 WHERE paid > 0 ORDER BY paid
                 """, arguments: [id])
             return paid.isEmpty ? 0 : paid[paid.count / 2]
+        }
+    }
+
+    /// Remembers the suite file's latest process-cost verdict (`ProcessStartCost.keepsOrder`)
+    /// and the seconds per process it was drawn from.
+    public func recordProcessCostVerdict(suite: String, keepsOrder: Bool, perProcessSeconds: Double) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO suite_process_cost (suite, keeps_order, per_process_seconds, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (suite) DO UPDATE SET keeps_order = excluded.keeps_order,
+                  per_process_seconds = excluded.per_process_seconds, updated_at = excluded.updated_at
+                """, arguments: [suite, keepsOrder, perProcessSeconds, Date().timeIntervalSince1970])
+        }
+    }
+
+    /// The suite file's latest process-cost verdict: whether it keeps its collection order; nil
+    /// when none was drawn.
+    public func processCostVerdict(suite: String) throws(StoreError) -> Bool? {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT keeps_order FROM suite_process_cost WHERE suite = ?", arguments: [suite])
         }
     }
 }

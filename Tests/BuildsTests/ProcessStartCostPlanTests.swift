@@ -55,6 +55,22 @@ import Testing
         #expect(Set(plan.tests.map(\.groupWork)).count == 1, "\(plan.tests.map { ($0.name, $0.groupWork) })")
     }
 
+    /// Builds that all ran in order (as many processes each) show no contrast once the evidence
+    /// is older than the recent builds compared: the suite's kept verdict still holds.
+    @Test func theVerdictOutlivesItsEvidence() throws {
+        try record("in-order", processes: 2, short: 0.05)
+        try record("moved", processes: 6, short: 0.05 + 0.8 * 6 / 19)
+        _ = try planned()
+        for build in 0..<8 { try record("kept-\(build)", processes: 2, short: 0.05) }
+        let plan = try planned()
+        #expect(Set(plan.tests.map(\.groupWork)).count == 1, "\(plan.tests.map { ($0.name, $0.groupWork) })")
+        // New evidence that processes cost nothing replaces it.
+        try record("moved-cheaply", processes: 6, short: 0.05)
+        let after = try planned()
+        let long = try #require(after.tests.first { $0.name == Self.long })
+        #expect(long.groupWork == long.predicted, "\(after.tests.map { ($0.name, $0.groupWork) })")
+    }
+
     @Test func aSuiteWhoseProcessesCostNothingSendsItsLongTestAhead() throws {
         try record("in-order", processes: 2, short: 0.05)
         try record("moved", processes: 6, short: 0.05)
