@@ -44,13 +44,18 @@ import Wire
         #expect(fleet.askedWhetherBlocking == ["b1/fixed"])
     }
 
-    @Test func aRetryThatPassesFirstWaitsForTheFirstAttempt() throws {
+    /// Two workers and one known break, `fixed`: its first attempt's grant and its retry's,
+    /// each with its worker.
+    func twoGrantsOfOneKnownBreak() throws -> (FleetHarness, first: (String, Assign), retry: (String, Assign)) {
         let fleet = FleetHarness()
         fleet.hello("w1")
         fleet.hello("w2")
         start(fleet, tests: ["fixed"])
-        let (firstOn, first) = try #require(grant(of: "fixed", attempt: 1, fleet))
-        let (retryOn, retry) = try #require(grant(of: "fixed", attempt: 2, fleet))
+        return (fleet, try #require(grant(of: "fixed", attempt: 1, fleet)), try #require(grant(of: "fixed", attempt: 2, fleet)))
+    }
+
+    @Test func aRetryThatPassesFirstWaitsForTheFirstAttempt() throws {
+        let (fleet, (firstOn, first), (retryOn, retry)) = try twoGrantsOfOneKnownBreak()
         fleet.report(retryOn, retry, .passed)
         #expect(fleet.build("b1")?.status[0].final == false)
         #expect(fleet.finished.isEmpty)
@@ -61,12 +66,7 @@ import Wire
     }
 
     @Test func aFirstAttemptThatPassesEndsTheTestWhateverTheRetryReportsLater() throws {
-        let fleet = FleetHarness()
-        fleet.hello("w1")
-        fleet.hello("w2")
-        start(fleet, tests: ["fixed"])
-        let (firstOn, first) = try #require(grant(of: "fixed", attempt: 1, fleet))
-        let (retryOn, retry) = try #require(grant(of: "fixed", attempt: 2, fleet))
+        let (fleet, (firstOn, first), (retryOn, retry)) = try twoGrantsOfOneKnownBreak()
         fleet.report(firstOn, first, .passed)
         let status = try #require(fleet.build("b1")?.status[0])
         #expect(status.final && !status.failed && !status.passedOnRetry)
