@@ -56,7 +56,14 @@ def _keep_directory_collectors(session):
     def kept_collect_one_node(node, handle_dupes=True):
         if _shares is not None and isinstance(node, pytest.File) and not _shares.mine(node):
             if _shares.lists_modules and isinstance(node, pytest.Module):
-                collect_and_keep(node, handle_dupes)
+                report, duplicate = collect_and_keep(node, handle_dupes)
+                # A module that cannot be imported (or skips itself whole) says so now, as in a
+                # plain run's collection: under --import-mode importlib the module that raised
+                # stays in sys.modules, and the grant's collection of it later "passed" with no
+                # items, which sent it cold in every build (cssutils 2.11.1's two test modules
+                # that need jaraco.test: a pytest start-up each, its retries' too).
+                if not report.passed:
+                    return report, duplicate
             return _shares.deferred(node), False
         return collect_and_keep(node, handle_dupes)
 

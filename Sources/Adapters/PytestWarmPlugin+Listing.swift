@@ -88,13 +88,27 @@ def _import_nodes(nodes):
         if _filter_changers:
             _set_filters(_filters_for(file, own=False))
         before = list(warnings.filters)
+        modules = set(sys.modules)
         try:
             node.obj
         except KeyboardInterrupt:
             raise
         except BaseException:  # a module that cannot be imported or skips itself whole
-            pass
+            _forget_module_of(node, modules)
         _note_filter_change(file, before)
+
+
+def _forget_module_of(node, modules_before):
+    """Takes the module of `node` that an import which raised left in sys.modules back out, so
+    the grant that collects it imports it again and reports it as a plain run does. Under
+    --import-mode importlib pytest puts a test module there before running it and nothing takes
+    it out: the grant's collection found it imported and passed it with no items, which sent it
+    cold, a pytest start-up, in every build."""
+    path = os.path.normcase(str(node.path))
+    for name in set(sys.modules) - modules_before:
+        module = sys.modules.get(name)
+        if os.path.normcase(str(getattr(module, "__file__", None) or "")) == path:
+            del sys.modules[name]
 
 
 def _import_deferred(session):
