@@ -72,6 +72,7 @@ extension PytestAdapter {
                 return nil
             case .server(let lent):
                 process = lent
+                lent.wake()
             case .start:
                 do {
                     process = try startServingProcess(suite, key: key, plugin: try servers.plugin(), log: servers.log, forking: true)

@@ -249,10 +249,13 @@ class _Requests:
             self._read()
         return self._requests.pop(0) if self._requests else None
 
-    def waiting(self, timeout):
-        """Whether a request, or the pipe's end, came within `timeout` seconds."""
-        if not self._requests and not self._ended and select.select([self._fd], [], [], timeout)[0]:
-            self._read()
+    def waiting(self, timeout, wake=None):
+        """Whether a request, or the pipe's end, came within `timeout` seconds; False as soon as
+        descriptor `wake` is readable (it is not read)."""
+        if not self._requests and not self._ended:
+            ready = select.select([self._fd] + ([wake] if wake is not None else []), [], [], timeout)[0]
+            if self._fd in ready:
+                self._read()
         return bool(self._requests) or self._ended or bool(self._buffer)
 
     def poll(self):

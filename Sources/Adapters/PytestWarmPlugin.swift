@@ -129,7 +129,7 @@ _ACTIVE = _CHANNELS[0] is not None and _CHANNELS[1] is not None
 _FORK = os.environ.pop("TESTFLEET_WARM_FORK", "") == "1"
 _TWIN_FDS = tuple(int(fd) for fd in os.environ.pop("TESTFLEET_WARM_TWIN", "").split(",") if fd)
 # Seconds a session waits for its first request before it forks its twin as it is (see the docstring).
-_TWIN_IDLE_S = 1.0
+_TWIN_IDLE_S = float(os.environ.pop("TESTFLEET_WARM_TWIN_IDLE_S", "") or 1.0)  # the variable: for tests
 _LIST = os.environ.pop("TESTFLEET_WARM_LIST", "")
 _SHARD = os.environ.pop("TESTFLEET_WARM_SHARD", "")
 _REWRITE_CACHE = os.environ.pop("TESTFLEET_WARM_REWRITE_CACHE", "")
@@ -308,7 +308,8 @@ def pytest_runtestloop(session):
     try:
         while True:
             # A session with a twin to fork waits for its first request only so long.
-            idle = twin and not requests.waiting(_TWIN_IDLE_S)
+            # A retry waiting for the twin writes on the twin's pipe: it is forked at once.
+            idle = twin and not requests.waiting(_TWIN_IDLE_S, wake=_TWIN_FDS[0])
             request = {} if idle else requests.next()
             if request is None:
                 break

@@ -154,6 +154,15 @@ final class PytestWarmProcess {
         return Self.writeLine(request, to: requestFD)
     }
 
+    /// Asks a twin that is not ready yet to be forked now: its session waits for its first grant
+    /// (a second at most) before forking it, and a retry borrowing the twin meanwhile waited that
+    /// second out on a worker whose session got no grant (a suite's first attempts all on the other
+    /// worker). The session sees the line on the twin's pipe and forks; the twin skips it.
+    func wake() {
+        guard !stopped, !isOwnChild, !isReady else { return }
+        _ = Self.writeLine(["wake": true], to: requestFD)
+    }
+
     /// Answers a session's `holding` line: `id` is the test it runs next (nil: not known), so
     /// it tears down only what that test does not share (see `PytestWarmPlugin`). An id too long
     /// for one atomic pipe write (a reclaim may be written beside it) goes as not known, which

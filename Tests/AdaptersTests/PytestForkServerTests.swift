@@ -357,10 +357,14 @@ import Testing
         let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) }
         defer { sessions.shutdown() }
         // Started ahead of a build (as a local run's workers are) and then given no first attempt:
-        // the twin waits for the session's first grant only so long, then is forked as it is.
-        #expect(PytestAdapter().prewarm(suite(), key: "k", sessions: sessions, servers: servers))
+        // the twin waits for the session's first grant only so long (here 60 s), but a retry that
+        // borrows it meanwhile has it forked at once (`PytestWarmProcess.wake`): it waited out the
+        // wait before, a second as shipped.
+        var suite = suite()
+        suite.environment["TESTFLEET_WARM_TWIN_IDLE_S"] = "60"
+        #expect(PytestAdapter().prewarm(suite, key: "k", sessions: sessions, servers: servers))
         let started = ProcessRunner.now()
-        let results = runForked([Self.poisons], suite(), servers)
+        let results = runForked([Self.poisons], suite, servers)
         #expect(results[Self.poisons]?.outcome == .passed)
         #expect(ProcessRunner.now() - started < 10, "the retry waited \(ProcessRunner.now() - started) s")
         #expect(processStarts() == 1, "the session's start only: the twin is a fork of it: \(log.lines)")
