@@ -10,11 +10,8 @@ import Testing
 /// expected to fail that pass are none: a fix since the previous build lapses the expectation.
 @Suite struct SyntheticEarlyRetryTests {
     static var parameters: SyntheticFlakyHistory.Parameters {
-        var parameters = SyntheticFlakyHistory.Parameters()
-        parameters.tests = 400
+        var parameters = SyntheticHistoryTests.small
         parameters.builds = 60
-        parameters.flakyShare = 0.1
-        parameters.brokenShare = 0.02
         parameters.bornBrokenShare = 0.05
         // Where changes are seen, a test expected to fail that passes is one fixed since, and
         // gets no early retries (`fixedSincePrevious`): blind, its fix's build draws them.
