@@ -36,6 +36,9 @@ extension BuildState {
         }
         guard result.outcome.isFailure else {
             if holdEarlyPass(index, attempt: attempt) { return false }
+            // Not a failing test after all: it does not count among the build's first failing
+            // tests, whose retries a broad break keeps (`retriedTestsOnceLost`).
+            if attempt == 1 && earlyRetried.contains(index) { retriedTests.removeAll { $0 == index } }
             // A test whose confirmation runs held others' back lets them go when it passes.
             let wasHolding = status[index].confirming && !confirmationsHeldBack().isEmpty
             markFinal(index, failed: false, attempt: attempt)

@@ -67,9 +67,12 @@ import Wire
 
     @Test func aFirstAttemptThatPassesEndsTheTestWhateverTheRetryReportsLater() throws {
         let (fleet, (firstOn, first), (retryOn, retry)) = try twoGrantsOfOneKnownBreak()
+        #expect(fleet.build("b1")?.retriedTests == [0])
         fleet.report(firstOn, first, .passed)
         let status = try #require(fleet.build("b1")?.status[0])
         #expect(status.final && !status.failed && !status.passedOnRetry)
+        // Not one of the build's failing tests, whose retries a broad break keeps.
+        #expect(fleet.build("b1")?.retriedTests.isEmpty == true)
         fleet.report(retryOn, retry, .failed)
         #expect(fleet.build("b1")?.failedCount == 0)
         #expect(fleet.finished == ["b1"])
