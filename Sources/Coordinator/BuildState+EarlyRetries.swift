@@ -39,6 +39,11 @@ extension BuildState {
         return true
     }
 
+    /// Whether `retry` is one of the ordinary retries `queueEarlyRetries` sent out early.
+    func isEarly(_ retry: Retry) -> Bool {
+        !earlyRetried.isEmpty && retry.attempt <= ordinaryAttempts(of: retry.index) && earlyRetried.contains(retry.index)
+    }
+
     /// Applies a pass of attempt `attempt` of a test whose first attempt has not reported (its
     /// retry went out early): the test waits for its first attempt, and nothing more of it
     /// runs. Returns false when that is not the case.

@@ -129,10 +129,7 @@ extension BuildState {
         let last = attempt < ordinary ? ordinary : maxAttempts + planned.spec.confirmAttempts
         // The first goes to another worker; the rest of a wave to any free slot, the failing
         // worker's included, so they run side by side even on two workers.
-        let early = attempt == 1 && !isReported(index, 1)
-        let wave = ((attempt + 1)...last).map {
-            Retry(index: index, attempt: $0, avoidWorker: $0 == attempt + 1 ? worker : nil, early: early)
-        }
+        let wave = ((attempt + 1)...last).map { Retry(index: index, attempt: $0, avoidWorker: $0 == attempt + 1 ? worker : nil) }
         if attempt < ordinary {
             if attempt == 1 { retriedTests.append(index) }
             retries.append(contentsOf: wave)
@@ -278,7 +275,8 @@ extension BuildState {
                 kept.append(retry)
                 continue
             }
-            if lateOnly && retry.early {
+            let early = isEarly(retry)
+            if lateOnly && early {
                 kept.append(retry)
                 continue
             }
@@ -293,7 +291,7 @@ extension BuildState {
             } ?? true
             // Alone, a worker takes what it failed itself, but not an early retry of a first
             // attempt it still runs: that waits for another worker or for the first result.
-            let elsewhere = retry.avoidWorker != worker || (alone && (!retry.early || isReported(retry.index, 1)))
+            let elsewhere = retry.avoidWorker != worker || (alone && (!early || isReported(retry.index, 1)))
             if taken.count < limit && archOK && fits && !takenTests.contains(retry.index) && elsewhere {
                 taken.append((retry.index, retry.attempt))
                 takenTests.insert(retry.index)

@@ -36,8 +36,6 @@ final class BuildState {
         var index: Int
         var attempt: Int
         var avoidWorker: String?
-        /// Queued beside its first attempt (`queueEarlyRetries`), not after it failed.
-        var early = false
     }
 
     let planned: PlannedBuild
@@ -64,7 +62,7 @@ final class BuildState {
     /// The tests that got ordinary retries, in the order their first attempts failed (once the
     /// build cannot pass, only the first `retriedTestsOnceLost` keep theirs).
     var retriedTests: [Int] = []
-    /// Known breaks whose retry went out with their first attempt (`queueEarlyRetries`).
+    /// Tests whose ordinary retries went out with their first attempt (`queueEarlyRetries`).
     var earlyRetried: Set<Int> = []
     /// In a suite's first build: each failed first attempt's cause (`FailureCause`), and how many
     /// tests failed with each (`sharesCause`).

@@ -14,7 +14,7 @@ extension CoordinatorCore {
         // workers now, busy or not.
         guard earlyRetriesQueued else { return }
         earlyRetriesQueued = false
-        for other in workers.values where other !== worker { grant(to: other) }
+        grantAll(retryLanes: true)
     }
 
     private func grantLoop(_ worker: WorkerEntry, freshOnly: Bool) {
@@ -91,11 +91,9 @@ extension CoordinatorCore {
                                        fresh: fresh))
             if inOrder && !fresh { reached = max(reached ?? index, index) }
             if fresh && inOrder && index < behindHead?.index ?? .max { behindHead = (index, granted.count - 1) }
+            if attempt == 1 && build.queueEarlyRetries(index, firstAttemptTo: worker.id) { earlyRetriesQueued = true }
         }
         if reached != furthest { build.furthestWarm[warm] = reached }
-        for (index, attempt) in tests where attempt == 1 && build.expectedToFail(index) {
-            if build.queueEarlyRetries(index, firstAttemptTo: worker.id) { earlyRetriesQueued = true }
-        }
         // Behind the session's place, in order: the fork server's child runs what a plain run
         // ran just before the first of them, cheaply (`BuildState.freshContext`).
         if let behindHead {
