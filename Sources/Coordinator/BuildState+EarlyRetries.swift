@@ -9,9 +9,9 @@ import Model
 /// first, `FailedFirst`), then fresh processes running the test again, the first on another
 /// worker. When the test is the suite's long one, the chain is the build: astor 0.8.1's broken
 /// `test_convert_stdlib` takes 0.35 s of a 0.8 s build, and its retry after it made the build
-/// 1.5 × the same build with `--retries 0`. So its ordinary retries are queued when its first
-/// attempt is granted, the first for another worker, and they run at once, in the workers'
-/// retry lanes while their slots have first attempts to run.
+/// 1.5 × the same build with `--retries 0`. So its ordinary retries (one: `ordinaryAttempts`)
+/// are queued when its first attempt is granted, the first for another worker, and they run at
+/// once, in the workers' retry lanes while their slots have first attempts to run.
 ///
 /// What stays as it was: the first retry runs on another worker, every retry in a fresh
 /// process; every attempt is stored; confirmation runs still wait until every ordinary attempt

@@ -108,7 +108,7 @@ extension BuildState {
     private func settleIfConfirmedBroken(_ index: Int) {
         let spec = planned.spec
         guard status[index].confirmationFailures >= spec.confirmAttempts,
-              (1...spec.maxAttempts).allSatisfy({ isReported(index, $0) })
+              (1...ordinaryAttempts(of: index)).allSatisfy({ isReported(index, $0) })
         else { return }
         markFinal(index, failed: true, attempt: status[index].attempt)
         askWhetherExcused(index)
@@ -126,10 +126,12 @@ extension BuildState {
     /// the last ordinary attempt, every confirmation run together.
     func queueAttempts(_ index: Int, after attempt: Int, avoiding worker: String?) {
         let maxAttempts = planned.spec.maxAttempts, ordinary = ordinaryAttempts(of: index)
+        // Confirmation runs are numbered past `maxAttempts`, after fewer ordinary attempts too.
+        let first = attempt < ordinary ? attempt + 1 : max(attempt, maxAttempts) + 1
         let last = attempt < ordinary ? ordinary : maxAttempts + planned.spec.confirmAttempts
         // The first goes to another worker; the rest of a wave to any free slot, the failing
         // worker's included, so they run side by side even on two workers.
-        let wave = ((attempt + 1)...last).map { Retry(index: index, attempt: $0, avoidWorker: $0 == attempt + 1 ? worker : nil) }
+        let wave = (first...last).map { Retry(index: index, attempt: $0, avoidWorker: $0 == first ? worker : nil) }
         if attempt < ordinary {
             if attempt == 1 { retriedTests.append(index) }
             retries.append(contentsOf: wave)
@@ -145,12 +147,17 @@ extension BuildState {
         status[index].attempt = last
     }
 
-    /// A test's ordinary attempts: the build's, but at most two for a known break. Its one retry
-    /// (on another worker) still lets a fix that left it flaky pass; a second only repeated, in
-    /// one more fresh process, what its history says (beautifulsoup4's broken test cost 0.2
-    /// CPU-s a run there, on a 1.3 s build).
+    /// A test's ordinary attempts: the build's, but at most two for a test expected to fail
+    /// (`expectedToFail`: a known break, or one that failed every attempt of the previous build
+    /// and never passed, with nothing it depends on changed since). Its one retry (on another
+    /// worker) still lets a fix that left it flaky pass; a second only repeated, in one more
+    /// fresh process, what its history says (beautifulsoup4's broken test cost 0.2 CPU-s a run
+    /// there, on a 1.3 s build; astor's 0.35 s of a 0.8 s build). One that is not a known break
+    /// still gets its confirmation runs when both fail (`wantsAnotherAttempt`), numbered as
+    /// every test's are (past the build's `maxAttempts`): a flaky test that failed a whole build
+    /// before is still told from a break before it blocks a build that could pass.
     func ordinaryAttempts(of index: Int) -> Int {
-        planned.tests[index].knownBreak ? min(planned.spec.maxAttempts, 2) : planned.spec.maxAttempts
+        expectedToFail(index) ? min(planned.spec.maxAttempts, 2) : planned.spec.maxAttempts
     }
 
     /// Whether a test whose attempt `attempt` failed runs again: a retry while ordinary attempts
@@ -162,7 +169,7 @@ extension BuildState {
         let spec = planned.spec
         if attempt < ordinaryAttempts(of: index) { return attempt > 1 || !retriesSpent(by: index) }
         if !status[index].confirming {
-            guard attempt == spec.maxAttempts, spec.confirmAttempts > 0, confirmingTests.count < spec.confirmLimit, !cannotPass,
+            guard attempt == ordinaryAttempts(of: index), spec.confirmAttempts > 0, confirmingTests.count < spec.confirmLimit, !cannotPass,
                   !planned.tests[index].knownBreak
             else {
                 return false

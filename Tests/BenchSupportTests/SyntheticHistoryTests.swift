@@ -149,6 +149,39 @@ import Analyzer
         #expect(one.firsts == two.firsts)
     }
 
+    /// A test expected to fail (every recorded run of it failed, those of the previous build
+    /// included) gets one ordinary retry before it is a known break, as the coordinator gives it
+    /// (`BuildState.ordinaryAttempts`): never an attempt 3, its confirmation runs numbered past
+    /// the build's ordinary attempts. With `expectedToFailRetries = 2`, the rule before it, on the
+    /// same random stream: the same first attempts, and attempts 3 again.
+    @Test func aTestExpectedToFailGetsOneRetryBeforeItsConfirmationRuns() {
+        var parameters = Self.small
+        parameters.builds = 60
+        parameters.bornBrokenShare = 0.05
+        parameters.knownBreaksSeeChanges = false  // a fix's lapse aside
+        parameters.outageShare = 0
+        parameters.ambientFailureRate = 0
+        func runsOfExpected(_ parameters: SyntheticFlakyHistory.Parameters) -> (attempts: Set<UInt8>, firsts: [AttemptRecord]) {
+            let records = SyntheticFlakyHistory(parameters).history.records
+            var passed: Set<Int32> = [], failedLastBuild: Set<Int32> = [], attempts: Set<UInt8> = []
+            for build in Dictionary(grouping: records, by: \.build).sorted(by: { $0.key < $1.key }) {
+                let byTest = Dictionary(grouping: build.value, by: \.test)
+                for (test, runs) in byTest where failedLastBuild.contains(test) && !passed.contains(test) {
+                    attempts.formUnion(runs.map(\.attempt))
+                }
+                failedLastBuild = Set(byTest.filter { $0.value.allSatisfy(\.outcome.isFailure) }.keys)
+                passed.formUnion(byTest.filter { $0.value.contains { !$0.outcome.isFailure } }.keys)
+            }
+            return (attempts, records.filter { $0.attempt == 1 })
+        }
+        let one = runsOfExpected(parameters)
+        #expect(one.attempts.contains(2) && !one.attempts.contains(3) && one.attempts.contains(4), "\(one.attempts.sorted())")
+        parameters.expectedToFailRetries = 2
+        let two = runsOfExpected(parameters)
+        #expect(two.attempts.contains(3), "\(two.attempts.sorted())")
+        #expect(one.firsts == two.firsts)
+    }
+
     /// Once a build cannot pass, failing tests past the first `retriedTestsOnceLost` get no
     /// retries: the same random stream, the same first attempts, fewer retries, and only in
     /// builds with more failing tests than that.

@@ -117,7 +117,8 @@ import Wire
 }
 
 /// The same for a test that failed every attempt of the previous build and never passed (not a
-/// known break yet), but not in a suite's first build, where every test counts as never passed.
+/// known break yet), but not in a suite's first build, where every test counts as never passed:
+/// one retry, then its confirmation runs.
 @Suite struct EarlyRetryOfNeverPassedTests {
     func start(_ fleet: FleetHarness, firstBuild: Bool) {
         var test = TestCase(name: "broken", suite: 0, predicted: 1)
@@ -135,19 +136,44 @@ import Wire
             .sorted { $0.attempt < $1.attempt }
     }
 
-    @Test func itsOrdinaryRetriesGoOutWithItsFirstAttemptTheFirstElsewhere() throws {
+    /// Every grant sent so far, each with its worker.
+    func grants(_ fleet: FleetHarness) -> [(String, Assign)] {
+        ["w1", "w2"].flatMap { worker in fleet.assigns(to: worker).map { (worker, $0) } }
+    }
+
+    @Test func itsOneRetryGoesOutWithItsFirstAttemptElsewhere() throws {
         let fleet = FleetHarness()
         fleet.hello("w1")
         fleet.hello("w2")
         start(fleet, firstBuild: false)
         let sent = attempts(fleet)
-        #expect(sent.map(\.attempt) == [1, 2, 3])
+        // One ordinary retry (`BuildState.ordinaryAttempts`), as for a known break.
+        #expect(sent.map(\.attempt) == [1, 2])
         #expect(sent[0].worker != sent[1].worker)
-        // Confirmation runs still wait for every ordinary attempt to fail.
-        for (worker, grant) in ["w1", "w2"].flatMap({ worker in fleet.assigns(to: worker).map { (worker, $0) } }) {
+        // Not a known break: once both failed, its confirmation runs, numbered past the
+        // build's three ordinary attempts as every test's are.
+        for (worker, grant) in grants(fleet) { fleet.report(worker, grant, .failed) }
+        #expect(attempts(fleet).map(\.attempt) == [1, 2, 4, 5])
+        let build = try #require(fleet.build("b1"))
+        #expect(build.status[0].confirming && !build.status[0].final)
+        for (worker, grant) in grants(fleet) where grant.tests.contains(where: { $0.attempt > 3 }) {
             fleet.report(worker, grant, .failed)
         }
-        #expect(attempts(fleet).map(\.attempt) == [1, 2, 3, 4, 5])
+        #expect(build.status[0].final && build.status[0].failed)
+        #expect(build.status[0].confirmationFailures == 2)
+        #expect(fleet.finished == ["b1"])
+    }
+
+    @Test func aConfirmationRunThatPassesPassesIt() throws {
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        fleet.hello("w2")
+        start(fleet, firstBuild: false)
+        for (worker, grant) in grants(fleet) { fleet.report(worker, grant, .failed) }
+        let (worker, confirmation) = try #require(grants(fleet).first { $0.1.tests.contains { $0.attempt == 5 } })
+        fleet.report(worker, confirmation, .passed)
+        let build = try #require(fleet.build("b1"))
+        #expect(build.status[0].final && !build.status[0].failed && build.status[0].passedOnRetry)
     }
 
     @Test func inAFirstBuildNothingIsRetriedBeforeItFailed() throws {
@@ -156,5 +182,8 @@ import Wire
         fleet.hello("w2")
         start(fleet, firstBuild: true)
         #expect(attempts(fleet).map(\.attempt) == [1])
+        // Its ordinary retries then: nothing known says it will fail again.
+        for (worker, grant) in grants(fleet) { fleet.report(worker, grant, .failed) }
+        #expect(attempts(fleet).map(\.attempt) == [1, 2, 3])
     }
 }

@@ -21,12 +21,14 @@ import Wire
                             "tests/test_paths.py::test_reads[\(fixture)/tests/data/three.txt]"]
         for warm in ["1", "0"] {
             let build = "staging-\(warm)"
-            let run = try Testfleet.run(["run", "--local", "2", "--suite", "staging.toml", "--db", "s.db", "--build", build,
+            let run = try Testfleet.run(["run", "--local", "2", "--suite", "staging.toml", "--db", "s-\(warm).db", "--build", build,
                                          "--retries", "2", "--confirm-runs", "0", "--quiet"], in: directory, timeout: 300,
                                         environment: ["TESTFLEET_WARM": warm, "TESTFLEET_CACHE": directory + "/cache-\(warm)"])
             #expect(run.code == 1, "\(build): the failing test fails the gate: \(run.stderr)")
             #expect(!run.stderr.contains("not collected there"), "\(build): a session knew every id it was sent: \(run.stderr)")
-            let store = try Store(path: directory + "/s.db")
+            // A store per build: in a second build of one store the failing tests would be
+            // expected to fail, with one retry (`BuildState.ordinaryAttempts`).
+            let store = try Store(path: directory + "/s-\(warm).db")
             let results = try store.results(build: build)
             let wrong = try results.filter { failing.contains($0.test) != ($0.outcome == .failed) }.map { result in
                 let output = try store.output(build: build, test: result.test, attempt: result.attempt)

@@ -35,6 +35,11 @@ public struct SyntheticFlakyHistory: Sendable {
         /// Ordinary retries of a known break, at most (`BuildState.ordinaryAttempts`: one). Set
         /// to `retries` for the coordinator before that rule.
         public var knownBreakRetries = 1
+        /// Ordinary retries, at most, of a test expected to fail that is not a known break yet (it
+        /// failed every attempt of the previous build, never passed, and no fix came since:
+        /// `BuildState.ordinaryAttempts`): one, its confirmation runs kept. Set to `retries` for
+        /// the coordinator before that rule, for comparison.
+        public var expectedToFailRetries = 1
         /// A known break stays one only while nothing it depends on changed (`KnownBreakLapse`):
         /// here, while its fix commit is not among the commits since the previous build. False:
         /// the rule where no commits are known (no `--commit`, or the previous one out of reach).
@@ -214,9 +219,11 @@ public struct SyntheticFlakyHistory: Sendable {
                     && truth[test].fixedAt.map { $0 > buildCommits[build - 1] && $0 <= commit } == true
                 let knownBreak = !parameters.confirmKnownBreaks && !everPassed[test] && failedRuns[test] >= knownBreakRuns
                     && !fixedSincePrevious
-                let ordinary = knownBreak ? 1 + min(parameters.retries, parameters.knownBreakRetries) : lastOrdinary
-                let early = parameters.earlyRetries && build > 0 && failedBefore[test] && !everPassed[test]
-                    && !fixedSincePrevious && ordinary >= 2 && !cannotPass && retried < (parameters.retriedTestsOnceLost ?? 10)
+                let expected = build > 0 && failedBefore[test] && !everPassed[test] && !fixedSincePrevious
+                let ordinary = knownBreak ? 1 + min(parameters.retries, parameters.knownBreakRetries)
+                    : expected ? 1 + min(parameters.retries, parameters.expectedToFailRetries) : lastOrdinary
+                let early = parameters.earlyRetries && expected
+                    && ordinary >= 2 && !cannotPass && retried < (parameters.retriedTestsOnceLost ?? 10)
                 // A failed first attempt draws every run it could lead to, recorded or not, so the
                 // variants (known breaks' runs, retries one by one) share one random stream.
                 for attempt in 1...(lastOrdinary + parameters.confirmRetries) {
@@ -233,11 +240,11 @@ public struct SyntheticFlakyHistory: Sendable {
                             retried += 1
                         }
                     }
-                    // A known break's retries beyond its own are not run.
-                    if attempt == ordinary + 1 && attempt <= lastOrdinary { dropped = true }
+                    // The retries of a test expected to fail beyond its own are not run.
+                    let skipped = attempt > ordinary && attempt <= lastOrdinary
                     if attempt == lastOrdinary + 1 {
                         // Every ordinary attempt failed: confirmation runs, while the build's budget
-                        // lasts and while it can still pass.
+                        // lasts and while it can still pass; none for a known break.
                         if !dropped && passes == 0 && !knownBreak && confirming < parameters.confirmLimit {
                             confirming += 1
                             dropped = cannotPass
@@ -247,7 +254,7 @@ public struct SyntheticFlakyHistory: Sendable {
                     }
                     // One by one, the retries after a pass would not have run.
                     if parameters.retriesOneByOne && attempt <= lastOrdinary && passes > 0 { dropped = true }
-                    if !dropped { attempts = attempt }
+                    if !dropped && !skipped { attempts = attempt }
                     let arch: Arch = Int(worker) < parameters.workersPerArch ? .x86_64 : .aarch64
                     var kindProbability = 0.0
                     if kind == .orderDependent {
@@ -267,7 +274,7 @@ public struct SyntheticFlakyHistory: Sendable {
                     }
                     let failed = random.unit() < probability
                     let duration = baseDurations[test] * Float(0.8 + 0.4 * random.unit())
-                    if !dropped {
+                    if !dropped && !skipped {
                         if !failed { passes += 1 }
                         records.append(AttemptRecord(
                             test: Int32(test), build: Int32(build), commit: commit, worker: worker, duration: duration,

@@ -1,4 +1,4 @@
-// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--retry-every-failure] [--retries-one-by-one] [--confirm-known-breaks] [--known-break-retries K] [--born-broken-share X] [--known-breaks-blind] [--late-retries] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
+// `bench/run flaky-eval [--tests N] [--builds N] [--seed S] [--step K] [--retries R] [--confirm C] [--confirm-limit L] [--keep-confirming] [--retry-every-failure] [--retries-one-by-one] [--confirm-known-breaks] [--known-break-retries K] [--expected-to-fail-retries K] [--born-broken-share X] [--known-breaks-blind] [--late-retries] [--quarantine-cover-limit P] [--history-cover-limit P]`: testfleet's flaky
 // detection and gate against three baselines on a SYNTHETIC history with ground truth.
 // Generation (SyntheticFlakyHistory) is separate from evaluation (FlakyEvaluation); records go
 // through a real store (SyntheticStoreIngest) and come back through the analyser's loader.
@@ -15,7 +15,10 @@
 // 0.001), the tests that rule applies to. `--known-breaks-blind`: a known break stays one even
 // in the build after its fix commit (the rule where no commits are known). `--late-retries`: a
 // test expected to fail gets its retries only once its first attempt failed (the coordinator
-// before `BuildState.queueEarlyRetries`), for comparison.
+// before `BuildState.queueEarlyRetries`), for comparison. `--expected-to-fail-retries K`: the
+// ordinary retries of a test that failed every attempt of the previous build and never passed,
+// before it is a known break (default 1, as `BuildState.ordinaryAttempts`; the coordinator before
+// it: `--retries`).
 import Analyzer
 import BenchSupport
 import Foundation
@@ -56,6 +59,7 @@ enum FlakyEvalBench {
             case ("--confirm", let value?): parameters.confirmRetries = max(0, min(value, 20))
             case ("--confirm-limit", let value?): parameters.confirmLimit = max(0, value)
             case ("--known-break-retries", let value?): parameters.knownBreakRetries = max(0, value)
+            case ("--expected-to-fail-retries", let value?): parameters.expectedToFailRetries = max(0, value)
             case ("--born-broken-share", _):
                 guard index + 1 < arguments.count, let share = Double(arguments[index + 1]), (0...0.2).contains(share) else {
                     throw AnalyzerBenchUsage("flaky-eval: --born-broken-share needs a share of the tests, 0 to 0.2")
@@ -71,7 +75,7 @@ enum FlakyEvalBench {
                     throw AnalyzerBenchUsage("flaky-eval: --history-cover-limit needs a probability")
                 }
                 historyCoverLimit = limit
-            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming --retry-every-failure --retries-one-by-one --confirm-known-breaks --known-break-retries K --born-broken-share X --known-breaks-blind --late-retries)")
+            default: throw AnalyzerBenchUsage("flaky-eval: unknown or incomplete argument '\(arguments[index])' (use --tests N --builds N --seed S --step K --retries R --confirm C --confirm-limit L --keep-confirming --retry-every-failure --retries-one-by-one --confirm-known-breaks --known-break-retries K --expected-to-fail-retries K --born-broken-share X --known-breaks-blind --late-retries)")
             }
             index += 2
         }
@@ -94,7 +98,8 @@ enum FlakyEvalBench {
                 : ", none for known breaks, which get ≤ \(min(parameters.knownBreakRetries, parameters.retries)) retries"
                     + (parameters.knownBreaksSeeChanges ? " until a change touches them" : ", changes unseen (--known-breaks-blind)"))
             + (parameters.earlyRetries ? "; a test expected to fail retried beside its first attempt, every retry recorded"
-                : "; retries only after a failed first attempt (--late-retries)"))
+                : "; retries only after a failed first attempt (--late-retries)")
+            + ", ≤ \(min(parameters.expectedToFailRetries, parameters.retries)) of them before it is a known break")
         print("  ground truth: " + SyntheticTruth.Kind.allCases.map { "\($0.rawValue) \(kinds[$0] ?? 0)" }.joined(separator: ", "))
         print("  ingested into a temporary store in \(fmt(stored.ingestSeconds, 2)) s (Store.recordResults per build), loaded back in \(fmt(stored.loadSeconds, 2)) s (AttemptHistory.load(from:)); round trip identical")
         print("  known breaks that failed their ordinary attempts and got no confirmation runs: \(synthetic.knownBreakSkips) times")

@@ -28,6 +28,7 @@ enum IngestGateEvalBench {
         parameters.confirmRetries = 0  // another CI: its own retries only,
         parameters.retriesOneByOne = true  // one after another to the first pass (Surefire's reruns)
         parameters.knownBreakRetries = 9  // which know no known breaks: every failure gets them all,
+        parameters.expectedToFailRetries = 9  // whatever the build before it did,
         parameters.bornBrokenShare = 0  // and the tests that price that rule are left out
         var gateConfirm = 0  // reruns per test `gate --confirm` may make (0: plain `gate`)
         var index = 0
