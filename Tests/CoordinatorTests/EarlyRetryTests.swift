@@ -8,13 +8,9 @@ import Wire
 @Suite struct EarlyRetryTests {
     /// Starts a build of `fixed` (a known break) and `plain` on the workers said hello so far.
     func start(_ fleet: FleetHarness, tests: [String] = ["fixed", "plain"]) {
-        var cases = tests.enumerated().map { TestCase(name: $1, suite: 0, predicted: 1) }
+        var cases = tests.map { TestCase(name: $0, suite: 0, predicted: 1) }
         cases[0].knownBreak = true
-        let planned = PlannedBuild(
-            spec: BuildSpec(id: "b1", suite: "sim:unit", maxAttempts: 3, confirmAttempts: 2),
-            suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")], tests: cases, grantCost: 1)
-        fleet.core.start(planned, stored: [:], watcher: nil, now: fleet.now)
-        fleet.drain()
+        fleet.start(cases: cases, maxAttempts: 3, confirmAttempts: 2)
     }
 
     /// The worker that got `test`'s attempt `attempt`, and that grant.
@@ -123,12 +119,7 @@ import Wire
     func start(_ fleet: FleetHarness, firstBuild: Bool) {
         var test = TestCase(name: "broken", suite: 0, predicted: 1)
         test.neverPassed = true
-        var planned = PlannedBuild(
-            spec: BuildSpec(id: "b1", suite: "sim:unit", maxAttempts: 3, confirmAttempts: 2),
-            suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")], tests: [test], grantCost: 1)
-        planned.firstBuild = firstBuild
-        fleet.core.start(planned, stored: [:], watcher: nil, now: fleet.now)
-        fleet.drain()
+        fleet.start(cases: [test], maxAttempts: 3, confirmAttempts: 2, firstBuild: firstBuild)
     }
 
     func attempts(_ fleet: FleetHarness) -> [(worker: String, attempt: Int)] {

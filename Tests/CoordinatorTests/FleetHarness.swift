@@ -44,11 +44,21 @@ final class FleetHarness {
     func start(_ tests: [String], id: String = "b1", maxAttempts: Int = 1, confirmAttempts: Int = 0,
                confirmLimit: Int = 10, predicted: [Double]? = nil, homes: (tests: [UInt8], workers: [String: UInt8])? = nil,
                processSetupSeconds: Double = 0) {
+        start(cases: tests.enumerated().map { TestCase(name: $1, suite: 0, predicted: predicted?[$0] ?? 0) }, id: id,
+              maxAttempts: maxAttempts, confirmAttempts: confirmAttempts, confirmLimit: confirmLimit, homes: homes,
+              processSetupSeconds: processSetupSeconds)
+    }
+
+    /// Starts a build of `cases` as given (their history flags: `knownBreak`, `neverPassed`), in
+    /// the suite's first build or a later one.
+    func start(cases: [TestCase], id: String = "b1", maxAttempts: Int = 1, confirmAttempts: Int = 0,
+               confirmLimit: Int = 10, firstBuild: Bool = false, homes: (tests: [UInt8], workers: [String: UInt8])? = nil,
+               processSetupSeconds: Double = 0) {
         let spec = BuildSpec(id: id, suite: "sim:unit", maxAttempts: maxAttempts, confirmAttempts: confirmAttempts,
                              confirmLimit: confirmLimit)
         var planned = PlannedBuild(
-            spec: spec, suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")],
-            tests: tests.enumerated().map { TestCase(name: $1, suite: 0, predicted: predicted?[$0] ?? 0) }, grantCost: 1)
+            spec: spec, suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")], tests: cases, grantCost: 1)
+        planned.firstBuild = firstBuild
         if let homes {
             for index in planned.tests.indices { planned.tests[index].home = homes.tests[index] }
             planned.homes = homes.workers

@@ -14,11 +14,7 @@ import Wire
         fleet.hello("w1")
         var tests = [TestCase(name: "broken", suite: 0), TestCase(name: "other", suite: 0)]
         tests[0].knownBreak = true
-        let planned = PlannedBuild(
-            spec: BuildSpec(id: "b1", suite: "sim:unit", maxAttempts: 3, confirmAttempts: 2),
-            suites: [SuiteDefinition(name: "unit", adapter: .simulated, directory: "/")], tests: tests, grantCost: 1)
-        fleet.core.start(planned, stored: [:], watcher: nil, now: fleet.now)
-        fleet.drain()
+        fleet.start(cases: tests, maxAttempts: 3, confirmAttempts: 2)
         reportFailures(fleet, upTo: 3)
         return fleet
     }
