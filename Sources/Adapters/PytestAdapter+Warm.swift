@@ -212,10 +212,19 @@ extension PytestAdapter {
         if let process = sessions.process(for: key) { return process }
         if sessions.isRefused(key) { return nil }
         let why: String
+        let withTwin = servers?.reserveForTwin(key) ?? false
         do {
-            let process = try startServingProcess(suite, key: key, plugin: try sessions.plugin(), log: sessions.log, forking: false,
-                                                  withTwin: servers?.wantsServer(key) ?? false, listing: listing, share: share)
-            if let twin = process.takeTwin() { servers?.adopt(key, twin) }
+            let process: PytestWarmProcess
+            do {
+                process = try startServingProcess(suite, key: key, plugin: try sessions.plugin(), log: sessions.log, forking: false,
+                                                  withTwin: withTwin, listing: listing, share: share)
+            } catch {
+                if withTwin { servers?.discard(key) }
+                throw error
+            }
+            if withTwin {
+                if let twin = process.takeTwin() { servers?.adopt(key, twin) } else { servers?.discard(key) }
+            }
             if let problem = awaitReady(process, suite) {
                 why = problem
             } else {

@@ -50,12 +50,18 @@ public final class PytestForkServers: @unchecked Sendable {
         return .start
     }
 
-    /// Whether the key has no server (idle, lent or starting) and may get one: a warm session
-    /// starting for it should fork its twin.
-    func wantsServer(_ key: String) -> Bool {
+    /// Reserves the key for a warm session's twin when it has no server (idle, lent or
+    /// starting) and was not refused one: true when the session starting for it should fork its
+    /// twin. Until the caller `adopt`s the twin (or `discard`s the reservation when none came), a
+    /// retry that borrows the key waits for it rather than starting a pytest of its own: a
+    /// build's retry lane gets its first grant in the same milliseconds as the slot's session
+    /// starts, and two pytest start-ups on one worker were a sub-second build's failure cost.
+    func reserveForTwin(_ key: String) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        return lacksServer(key)
+        guard lacksServer(key) else { return false }
+        lent.insert(key)
+        return true
     }
 
     /// The key has no server and was not refused one. The caller holds `condition`.
@@ -63,15 +69,9 @@ public final class PytestForkServers: @unchecked Sendable {
         !lent.contains(key) && !refused.contains(key) && !idle.contains { $0.key == key }
     }
 
-    /// Takes a warm session's twin as the key's server, or stops it when the key got one
-    /// meanwhile (another slot's session).
+    /// Takes a warm session's twin as the key's server, reserved for it by `reserveForTwin`.
     func adopt(_ key: String, _ twin: PytestWarmProcess) {
-        var adopted = false
-        prestart(key) {
-            adopted = true
-            return twin
-        }
-        if !adopted { twin.stop() }
+        giveBack(key, twin)
     }
 
     /// Starts the key's server ahead of its first grant (a first attempt just failed here, so a
