@@ -212,19 +212,14 @@ extension PytestAdapter {
         if let process = sessions.process(for: key) { return process }
         if sessions.isRefused(key) { return nil }
         let why: String
-        let withTwin = servers?.reserveForTwin(key) ?? false
+        let reserved = servers?.reserveForTwin(key) ?? false
+        let started = Result {
+            try startServingProcess(suite, key: key, plugin: try sessions.plugin(), log: sessions.log, forking: false,
+                                    withTwin: reserved, listing: listing, share: share)
+        }
+        if reserved { servers?.settleReservation(key, twin: try? started.get().takeTwin()) }
         do {
-            let process: PytestWarmProcess
-            do {
-                process = try startServingProcess(suite, key: key, plugin: try sessions.plugin(), log: sessions.log, forking: false,
-                                                  withTwin: withTwin, listing: listing, share: share)
-            } catch {
-                if withTwin { servers?.discard(key) }
-                throw error
-            }
-            if withTwin {
-                if let twin = process.takeTwin() { servers?.adopt(key, twin) } else { servers?.discard(key) }
-            }
+            let process = try started.get()
             if let problem = awaitReady(process, suite) {
                 why = problem
             } else {

@@ -52,10 +52,10 @@ public final class PytestForkServers: @unchecked Sendable {
 
     /// Reserves the key for a warm session's twin when it has no server (idle, lent or
     /// starting) and was not refused one: true when the session starting for it should fork its
-    /// twin. Until the caller `adopt`s the twin (or `discard`s the reservation when none came), a
-    /// retry that borrows the key waits for it rather than starting a pytest of its own: a
-    /// build's retry lane gets its first grant in the same milliseconds as the slot's session
-    /// starts, and two pytest start-ups on one worker were a sub-second build's failure cost.
+    /// twin. Until the caller `settleReservation`s, a retry that borrows the key waits for the
+    /// twin rather than starting a pytest of its own: a build's retry lane gets its first grant
+    /// in the same milliseconds as the slot's session starts, and two pytest start-ups on one
+    /// worker were a sub-second build's failure cost.
     func reserveForTwin(_ key: String) -> Bool {
         condition.lock()
         defer { condition.unlock() }
@@ -69,9 +69,10 @@ public final class PytestForkServers: @unchecked Sendable {
         !lent.contains(key) && !refused.contains(key) && !idle.contains { $0.key == key }
     }
 
-    /// Takes a warm session's twin as the key's server, reserved for it by `reserveForTwin`.
-    func adopt(_ key: String, _ twin: PytestWarmProcess) {
-        giveBack(key, twin)
+    /// Ends `reserveForTwin`'s reservation: the session's `twin` becomes the key's server, or,
+    /// when none came (the session could not start), a borrower may start one.
+    func settleReservation(_ key: String, twin: PytestWarmProcess?) {
+        if let twin { giveBack(key, twin) } else { discard(key) }
     }
 
     /// Starts the key's server ahead of its first grant (a first attempt just failed here, so a

@@ -30,7 +30,7 @@ import Testing
             done.signal()
         }.start()
         #expect(done.wait(timeout: .now() + 0.3) == .timedOut, "the borrower waits while the twin is on its way")
-        servers.adopt("k", twin)
+        servers.settleReservation("k", twin: twin)
         #expect(done.wait(timeout: .now() + 10) == .success)
         #expect(lent.lines == ["twin"], "the borrower got the twin, not a start of its own")
         servers.giveBack("k", twin)
@@ -49,7 +49,7 @@ import Testing
             done.signal()
         }.start()
         #expect(done.wait(timeout: .now() + 0.3) == .timedOut)
-        servers.discard("k")
+        servers.settleReservation("k", twin: nil)
         #expect(done.wait(timeout: .now() + 10) == .success)
         #expect(lease.lines == ["start"])
     }
