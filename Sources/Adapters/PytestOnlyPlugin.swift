@@ -49,7 +49,7 @@ enum PytestOnlyPlugin {
         output.contains("Error importing plugin \"\(moduleName)\"")
     }
 
-    static let source = pluginSource + subtestSource + workDirectorySource
+    static let source = pluginSource + subtestSource + workDirectorySource + leftDirectorySource
 
     /// `_enters_work_directory_early(config)`, for this plugin and the warm one: whether a process
     /// may enter its work directory (`TESTFLEET_WORK_DIR`) before pytest loads the initial
