@@ -115,6 +115,11 @@ extension CoordinatorCore {
             let at = profile.now
             effects.append(.log(String(format: "trace %.3f leased attempt %d of %@ (%d test(s)%@) to %@", at, retry.attempt,
                                        build.planned.tests[retry.index].name, tests.count, lane ? ", retry lane" : "", worker.id)))
+        } else if profile.enabled {
+            // The balance's timeline: which stretch of the plan each grant took, predicted how long.
+            effects.append(.log(String(format: "trace %.3f leased %d test(s), plan %d…%d, %.2f s predicted (%d fresh) to %@", profile.now,
+                                       tests.count, indices.min() ?? 0, indices.max() ?? 0, work, granted.filter(\.fresh).count,
+                                       worker.id)))
         }
         let suite = suiteForGrant(build, tests: indices)
         let modules = lane ? [] : build.testFilesToSend(suite: build.planned.tests[indices[0]].suite, to: worker.identity)

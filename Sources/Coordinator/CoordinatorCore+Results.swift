@@ -94,6 +94,9 @@ extension CoordinatorCore {
     /// the store: the results may end their tests or queue retries of their own.
     private func ranOut(_ worker: WorkerEntry) {
         worker.lastRanOutAt = clock
+        if profile.enabled {
+            effects.append(.log(String(format: "trace %.3f %@ ran out of granted work", profile.now, worker.id)))
+        }
         grant(to: worker, freshOnly: true)
     }
 
