@@ -33,7 +33,7 @@ struct PartitionTests {
         defer { namespace.destroy() }
         // The coordinator listens on every address: the remote worker reaches it over the veth
         // pair, everything else over loopback (which the cut does not touch).
-        let port = Int.random(in: 20_000...60_000)
+        let port = Testfleet.freePort()
         let endpoint = "tcp://127.0.0.1:\(port)", remoteEndpoint = "tcp://\(namespace.hostAddress):\(port)"
         let coordinator = try Testfleet.start(
             ["coordinator", "--bind", "tcp://0.0.0.0:\(port)", "--db", "d.db", "--heartbeat-ms", "200",

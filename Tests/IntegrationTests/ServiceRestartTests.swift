@@ -41,7 +41,7 @@ import Store
     }
 
     @Test func tcpEndpointsWorkToo() throws {
-        let port = Int.random(in: 20_000...60_000)
+        let port = Testfleet.freePort()
         let coordinator = try Testfleet.start(["coordinator", "--bind", "tcp://127.0.0.1:\(port)", "--db", "t.db"], in: directory)
         let worker = try Testfleet.start(["worker", "--connect", "tcp://127.0.0.1:\(port)", "--id", "tcp-w", "--slots", "2"],
                                          in: directory)
