@@ -1,6 +1,7 @@
 extension PytestOnlyPlugin {
     /// The part of both plugins' source (this one's and the warm session's) that takes a
-    /// process back to the directory a test's body left it in, once its teardown is done.
+    /// process back to where a test's body started, when the body left it elsewhere, before
+    /// the next test sets up.
     /// Appended to each plugin's source: one module.
     ///
     /// Why: a test that calls `os.chdir` (py.path's `tmpdir.chdir()`) and never returns leaves
@@ -18,7 +19,8 @@ extension PytestOnlyPlugin {
 
 
 _getcwd = os.getcwd  # the real one: the warm session watches os.getcwd while a project imports
-_body_started = [None, None]  # the test whose body runs, and the directory it started in
+# Where the last test's body started and where it left the process (None: not known).
+_body_directories = [None, None]
 
 
 def _cwd_or_none():
@@ -30,20 +32,25 @@ def _cwd_or_none():
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_call(item):
-    """Notes where the test's body starts (see pytest_runtest_teardown)."""
-    _body_started[0] = item
-    _body_started[1] = _cwd_or_none()
+    """Notes where the test's body starts."""
+    _body_directories[0] = _cwd_or_none()
 
 
-@pytest.hookimpl(hookwrapper=True)
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item, nextitem):
-    """Returns to where the test's body started when it left elsewhere and teardown kept that.
-    Nothing runs between a body's end and its teardown, so where teardown starts is where the
-    body left. One wrapper, not one per phase: a suite of 9,000 millisecond tests pays it each."""
-    started = _body_started[1] if _body_started[0] is item else None
-    _body_started[0] = _body_started[1] = None
-    left = _cwd_or_none() if started is not None else None
-    yield
+    """Notes where the body left the process: nothing runs between a body's end and this."""
+    if _body_directories[0] is not None:
+        _body_directories[1] = _cwd_or_none()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before the next test sets up (every teardown of the last one done, module and class
+    fixtures' too): back to where the last body started, when it left elsewhere and nothing
+    moved the process since. Plain hooks, no wrapper: a suite of 9,000 millisecond tests pays
+    them for each test."""
+    started, left = _body_directories
+    _body_directories[0] = _body_directories[1] = None
     if started is not None and left != started and _cwd_or_none() == left:
         try:
             os.chdir(started)
