@@ -22,14 +22,7 @@ import Testing
     func coordinator(_ extra: [String]) throws -> (Testfleet.Running, Int) {
         let process = try Testfleet.start(["coordinator", "--bind", "tcp://127.0.0.1:*", "--db", "d.db", "--heartbeat-ms", "200",
                                            "--worker-timeout-ms", "2000"] + extra, in: directory)
-        var port: Int?
-        _ = Testfleet.waitUntil(timeout: 20) {
-            let log = (try? String(contentsOfFile: process.stderrPath, encoding: .utf8)) ?? ""
-            guard let range = log.range(of: "listening on tcp://127.0.0.1:") else { return false }
-            port = Int(log[range.upperBound...].prefix { $0.isNumber })
-            return port != nil
-        }
-        guard let port else {
+        guard let port = Testfleet.boundPort(of: process, host: "127.0.0.1") else {
             process.signal(SIGKILL)
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "coordinator did not start"])
         }

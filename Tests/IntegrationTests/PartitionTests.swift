@@ -33,17 +33,18 @@ struct PartitionTests {
         defer { namespace.destroy() }
         // The coordinator listens on every address: the remote worker reaches it over the veth
         // pair, everything else over loopback (which the cut does not touch).
-        let port = Testfleet.freePort()
-        let endpoint = "tcp://127.0.0.1:\(port)", remoteEndpoint = "tcp://\(namespace.hostAddress):\(port)"
         let coordinator = try Testfleet.start(
-            ["coordinator", "--bind", "tcp://0.0.0.0:\(port)", "--db", "d.db", "--heartbeat-ms", "200",
+            ["coordinator", "--bind", "tcp://0.0.0.0:*", "--db", "d.db", "--heartbeat-ms", "200",
              "--worker-timeout-ms", String(Self.workerTimeoutMilliseconds)], in: directory)
+        defer { coordinator.signal(SIGKILL) }
+        let port = try #require(Testfleet.boundPort(of: coordinator, host: "0.0.0.0"), "\(coordinator.wait(timeout: 0).stderr)")
+        let endpoint = "tcp://127.0.0.1:\(port)", remoteEndpoint = "tcp://\(namespace.hostAddress):\(port)"
         let survivor = try Testfleet.start(
             ["worker", "--connect", endpoint, "--id", "survivor", "--slots", "2", "--heartbeat-ms", "200"], in: directory)
         let victim = try namespace.start(
             [Testfleet.binary, "worker", "--connect", remoteEndpoint, "--id", "victim", "--slots", "2", "--heartbeat-ms", "200"],
             in: directory)
-        defer { for process in [victim, survivor, coordinator] { process.signal(SIGKILL) } }
+        defer { for process in [victim, survivor] { process.signal(SIGKILL) } }
         let client = try Testfleet.start(
             ["submit", "--coordinator", endpoint, "--suite", Self.suite, "--build", "p", "--retries", "1",
              "--confirm-runs", "0", "--json", "v.json", "--quiet"], in: directory)

@@ -41,8 +41,12 @@ import Store
     }
 
     @Test func tcpEndpointsWorkToo() throws {
-        let port = Testfleet.freePort()
-        let coordinator = try Testfleet.start(["coordinator", "--bind", "tcp://127.0.0.1:\(port)", "--db", "t.db"], in: directory)
+        let coordinator = try Testfleet.start(["coordinator", "--bind", "tcp://127.0.0.1:*", "--db", "t.db"], in: directory)
+        guard let port = Testfleet.boundPort(of: coordinator, host: "127.0.0.1") else {
+            coordinator.signal(SIGKILL)
+            Issue.record("the coordinator did not say where it listens: \(coordinator.wait(timeout: 0).stderr)")
+            return
+        }
         let worker = try Testfleet.start(["worker", "--connect", "tcp://127.0.0.1:\(port)", "--id", "tcp-w", "--slots", "2"],
                                          in: directory)
         defer {

@@ -95,26 +95,19 @@ enum Testfleet {
             """.write(toFile: file, atomically: true, encoding: .utf8)
     }
 
-    /// A TCP port for a test's coordinator to listen on: below the kernel's ephemeral range
-    /// (32768–60999 here), so no outgoing connection of a test running beside it holds it
-    /// (PartitionTests once drew 34615 while one did: "Address already in use"), and free when
-    /// asked (bound and released on every address).
-    static func freePort() -> Int {
-        for _ in 0..<200 {
-            let port = Int.random(in: 20_000...32_000)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard fd >= 0 else { break }
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr = in_addr(s_addr: INADDR_ANY)
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            if bound == 0 { return port }
+    /// The port a coordinator started with `--bind tcp://HOST:*` bound (ZeroMQ's wildcard: the
+    /// kernel picks a free one), read from its "listening on" line; nil when none came within
+    /// `timeout` seconds. A port drawn at random can be held by a test running beside it:
+    /// PartitionTests once drew 34615 while an outgoing connection held it.
+    static func boundPort(of coordinator: Running, host: String, timeout: Double = 20) -> Int? {
+        var port: Int?
+        _ = waitUntil(timeout: timeout) {
+            let log = (try? String(contentsOfFile: coordinator.stderrPath, encoding: .utf8)) ?? ""
+            guard let range = log.range(of: "listening on tcp://\(host):") else { return false }
+            port = Int(log[range.upperBound...].prefix { $0.isNumber })
+            return port != nil
         }
-        return Int.random(in: 20_000...32_000)
+        return port
     }
 
     static func temporaryDirectory() -> String {
