@@ -18,7 +18,7 @@ extension PytestOnlyPlugin {
     static let leftDirectorySource = #"""
 
 
-_getcwd = os.getcwd  # the real one: the warm session watches os.getcwd while a project imports
+_getcwd = os.getcwd  # the real one, also the warm session's while it watches os.getcwd (_watched_getcwd)
 # Where the last test's body started and where it left the process (None: not known).
 _body_directories = [None, None]
 

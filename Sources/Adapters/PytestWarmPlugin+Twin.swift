@@ -54,7 +54,7 @@ def _fork_twin(requests, results):
 _ASKED_FOR_CWD = []
 _WATCHING_CWD = [False]
 _PROJECT_ROOTS = [_STARTED_IN + os.sep]
-_real_getcwd = os.getcwd
+# The real os.getcwd is `_getcwd`, taken when this module loads (PytestOnlyPlugin.leftDirectorySource).
 
 
 def _watched_getcwd():
@@ -64,7 +64,7 @@ def _watched_getcwd():
     library or site-packages runs its body is that module's (multiprocessing keeps
     ORIGINAL_DIR, hypothesis its database's directory): counted, they refused the twin of 24 of
     about 120 real suites, against 6."""
-    cwd = _real_getcwd()
+    cwd = _getcwd()
     if _WATCHING_CWD[0] and not _ASKED_FOR_CWD:
         frame = sys._getframe(1)
         while frame is not None:
@@ -95,7 +95,7 @@ def _kept_working_directory():
     if _WATCHING_CWD[0]:
         _WATCHING_CWD[0] = False
         if os.getcwd is _watched_getcwd:
-            os.getcwd = _real_getcwd
+            os.getcwd = _getcwd
     return _ASKED_FOR_CWD[0] if _ASKED_FOR_CWD else None
 
 
