@@ -86,6 +86,8 @@ final class BuildState {
     /// Per file, the first attempts' measured and predicted seconds since one of them outran its
     /// prediction (`noteFileScale`).
     var fileTotals: [String: (measured: Double, predicted: Double)] = [:]
+    /// All first attempts' measured and predicted seconds so far (`pace`).
+    var firstAttemptTotals: (measured: Double, predicted: Double) = (0, 0)
     struct WarmPlace: Hashable {
         var worker: String
         var suite: Int

@@ -169,10 +169,10 @@ extension CoordinatorCore {
             if !policy.mayGrant(running: running, grantCost: build.planned.grantCost) { continue }
             // A share of what the whole fleet holds at once: every slot's grants, prefetched included.
             let shares = policy.shares(slotsOnline: slotsOnline, expectedWorkers: config.expectedWorkers,
-                                       grantCost: build.planned.grantCost)
+                                       grantCost: build.planned.grantCost, guessed: build.planned.firstBuild)
             if !build.planned.homes.isEmpty { build.pending.attendedHomes = attendedHomes(of: build) }
             var cases = scheduler.nextGrant(from: &build.pending, arch: worker.arch, home: build.planned.homes[worker.id],
-                                            workers: shares, grantCost: build.planned.grantCost)
+                                            workers: shares, grantCost: build.grantCostAtPace)
             if !build.outOfOrder.isEmpty { Self.keepUnitsTogether(&cases, of: build) }
             if !cases.isEmpty { return (build, cases.map { ($0.index, 1) }, false) }
         }

@@ -39,4 +39,57 @@ import Wire
         #expect(core.leases.count == 3, "one grant per worker while it runs one: \(granted)")
         for count in granted.values { #expect(count <= 1000, "grants per worker: \(granted)") }
     }
+
+    /// One worker and a build of `count` tests predicted `predicted` s each (grant cost 1 s).
+    func oneWorker(count: Int, predicted: Double, firstBuild: Bool) -> FleetHarness {
+        let fleet = FleetHarness()
+        fleet.hello("w1")
+        fleet.start(cases: (0..<count).map { TestCase(name: "t.py::t\($0)", suite: 0, predicted: predicted) },
+                    firstBuild: firstBuild)
+        return fleet
+    }
+
+    /// A first build's predictions are a guess: its grants are half the share a later build's
+    /// are, so a grant that holds the suite's slow files is not a quarter of the build.
+    @Test func aFirstBuildsGrantsAreHalfALaterBuildsShare() throws {
+        let later = try #require(oneWorker(count: 64, predicted: 1, firstBuild: false).assigns(to: "w1").first)
+        let first = try #require(oneWorker(count: 64, predicted: 1, firstBuild: true).assigns(to: "w1").first)
+        #expect(later.tests.count == 32, "64 s over a divisor of 2 and one worker")
+        #expect(first.tests.count == 16)
+    }
+
+    /// Tests that run at a tenth of their predictions make the grant floor (four grant costs of
+    /// real work) ten times the predicted seconds; before a second of predictions reported, and
+    /// when tests run as predicted, the floor stays four grant costs.
+    @Test func theGrantFloorHoldsRealWorkAtTheBuildsPace() throws {
+        func secondGrant(took duration: Double) throws -> (Int, Double) {
+            let fleet = oneWorker(count: 200, predicted: 0.5, firstBuild: false)
+            let first = try #require(fleet.assigns(to: "w1").first)
+            #expect(first.tests.count == 100, "100 s over a divisor of 2")
+            // Two batches: a grant goes out as results arrive, before they are applied
+            // (`GrantBeforeStoreTests`), so the first batch's pace sizes it.
+            for half in [first.tests.prefix(50), first.tests.dropFirst(50)] {
+                fleet.report("w1", lease: first.lease, half.map { ($0.name, 1, .passed) }, duration: duration)
+            }
+            let second = try #require(fleet.assigns(to: "w1").dropFirst().first)
+            return (second.tests.count, try #require(fleet.build("b1")).pace)
+        }
+        let (asPredicted, one) = try secondGrant(took: 0.5)
+        #expect(one == 1)
+        #expect(asPredicted == 50, "remaining 50 s over 2, above the 4 s floor")
+        let (fast, tenth) = try secondGrant(took: 0.05)
+        #expect(abs(tenth - 0.1) < 1e-9)
+        #expect(fast == 80, "the floor: 4 s of real work, 40 s as predicted")
+        let (fastest, slowest) = try secondGrant(took: 0.001)
+        #expect(slowest == BuildState.slowestPace && fastest == 80, "the pace stops at a tenth")
+    }
+
+    @Test func thePaceWaitsForASecondOfPredictions() {
+        let fleet = oneWorker(count: 200, predicted: 0.5, firstBuild: false)
+        guard let first = fleet.assigns(to: "w1").first else { Issue.record("no grant"); return }
+        fleet.report("w1", lease: first.lease, [(first.tests[0].name, 1, .passed)], duration: 0.01)
+        #expect(fleet.build("b1")?.pace == 1, "0.5 s of predictions reported")
+        fleet.report("w1", lease: first.lease, [(first.tests[1].name, 1, .passed)], duration: 0.01)
+        #expect(fleet.build("b1")?.pace == 0.1, "1 s of predictions at 0.02: the slowest pace")
+    }
 }
