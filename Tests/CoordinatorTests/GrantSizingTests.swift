@@ -58,17 +58,18 @@ import Wire
         #expect(first.tests.count == 16)
     }
 
-    /// Tests that run at a tenth of their predictions make the grant floor (four grant costs of
-    /// real work) ten times the predicted seconds; before a second of predictions reported, and
-    /// when tests run as predicted, the floor stays four grant costs.
+    /// In a first build, tests that run at a tenth of their predictions make the grant floor
+    /// (four grant costs of real work) ten times the predicted seconds; when tests run as
+    /// predicted, and in later builds, the floor stays four grant costs.
     @Test func theGrantFloorHoldsRealWorkAtTheBuildsPace() throws {
-        func secondGrant(took duration: Double) throws -> (Int, Double) {
-            let fleet = oneWorker(count: 200, predicted: 0.5, firstBuild: false)
+        func secondGrant(took duration: Double, firstBuild: Bool = true) throws -> (Int, Double) {
+            let fleet = oneWorker(count: 200, predicted: 0.5, firstBuild: firstBuild)
             let first = try #require(fleet.assigns(to: "w1").first)
-            #expect(first.tests.count == 100, "100 s over a divisor of 2")
+            #expect(first.tests.count == (firstBuild ? 50 : 100), "100 s over a divisor of 2, twice as many shares in a first build")
             // Two batches: a grant goes out as results arrive, before they are applied
             // (`GrantBeforeStoreTests`), so the first batch's pace sizes it.
-            for half in [first.tests.prefix(50), first.tests.dropFirst(50)] {
+            let half = first.tests.count / 2
+            for half in [first.tests.prefix(half), first.tests.dropFirst(half)] {
                 fleet.report("w1", lease: first.lease, half.map { ($0.name, 1, .passed) }, duration: duration)
             }
             let second = try #require(fleet.assigns(to: "w1").dropFirst().first)
@@ -76,16 +77,18 @@ import Wire
         }
         let (asPredicted, one) = try secondGrant(took: 0.5)
         #expect(one == 1)
-        #expect(asPredicted == 50, "remaining 50 s over 2, above the 4 s floor")
+        #expect(asPredicted == 38, "remaining 75 s over 2 × 1 share × 2: 18.75 s, to the nearest test")
         let (fast, tenth) = try secondGrant(took: 0.05)
         #expect(abs(tenth - 0.1) < 1e-9)
         #expect(fast == 80, "the floor: 4 s of real work, 40 s as predicted")
         let (fastest, slowest) = try secondGrant(took: 0.001)
         #expect(slowest == BuildState.slowestPace && fastest == 80, "the pace stops at a tenth")
+        let (later, measured) = try secondGrant(took: 0.05, firstBuild: false)
+        #expect(measured == 1 && later == 50, "later builds' predictions are measured: remaining 50 s over 2")
     }
 
     @Test func thePaceWaitsForASecondOfPredictions() {
-        let fleet = oneWorker(count: 200, predicted: 0.5, firstBuild: false)
+        let fleet = oneWorker(count: 200, predicted: 0.5, firstBuild: true)
         guard let first = fleet.assigns(to: "w1").first else { Issue.record("no grant"); return }
         fleet.report("w1", lease: first.lease, [(first.tests[0].name, 1, .passed)], duration: 0.01)
         #expect(fleet.build("b1")?.pace == 1, "0.5 s of predictions reported")
