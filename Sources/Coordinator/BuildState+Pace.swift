@@ -4,8 +4,10 @@ extension BuildState {
     /// `pace` never goes below this: a grant's floor stays within ten times its nominal size.
     static let slowestPace = 0.1
 
-    /// Counts a first attempt's measured and predicted seconds into `firstAttemptTotals`.
+    /// Counts a first attempt's measured and predicted seconds into `firstAttemptTotals`, in a
+    /// suite's first build (the only one `pace` reads them in).
     func notePace(_ index: Int, took seconds: Double) {
+        guard planned.firstBuild else { return }
         firstAttemptTotals.measured += seconds
         firstAttemptTotals.predicted += planned.tests[index].predicted
     }
@@ -17,8 +19,8 @@ extension BuildState {
     /// reported duration shows (`PytestAdapter`'s 0.5 ms), so a suite of 1 ms tests would run
     /// at a pace of 0.67 by design, not by a wrong guess.
     var pace: Double {
-        let totals = firstAttemptTotals
-        guard planned.firstBuild, totals.predicted >= Self.paceSamplePredictedSeconds else { return 1 }
+        let totals = firstAttemptTotals  // kept in first builds only (`notePace`)
+        guard totals.predicted >= Self.paceSamplePredictedSeconds else { return 1 }
         return min(1, max(Self.slowestPace, totals.measured / totals.predicted))
     }
 

@@ -86,7 +86,7 @@ final class BuildState {
     /// Per file, the first attempts' measured and predicted seconds since one of them outran its
     /// prediction (`noteFileScale`).
     var fileTotals: [String: (measured: Double, predicted: Double)] = [:]
-    /// All first attempts' measured and predicted seconds so far (`pace`).
+    /// A first build's first attempts' measured and predicted seconds so far (`pace`).
     var firstAttemptTotals: (measured: Double, predicted: Double) = (0, 0)
     struct WarmPlace: Hashable {
         var worker: String

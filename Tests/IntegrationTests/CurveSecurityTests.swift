@@ -22,11 +22,7 @@ import Testing
     func coordinator(_ extra: [String]) throws -> (Testfleet.Running, Int) {
         let process = try Testfleet.start(["coordinator", "--bind", "tcp://127.0.0.1:*", "--db", "d.db", "--heartbeat-ms", "200",
                                            "--worker-timeout-ms", "2000"] + extra, in: directory)
-        guard let port = Testfleet.boundPort(of: process, host: "127.0.0.1") else {
-            process.signal(SIGKILL)
-            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "coordinator did not start"])
-        }
-        return (process, port)
+        return (process, try Testfleet.boundPort(of: process, host: "127.0.0.1"))
     }
 
     func stderr(_ process: Testfleet.Running) -> String {

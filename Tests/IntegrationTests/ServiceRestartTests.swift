@@ -42,11 +42,7 @@ import Store
 
     @Test func tcpEndpointsWorkToo() throws {
         let coordinator = try Testfleet.start(["coordinator", "--bind", "tcp://127.0.0.1:*", "--db", "t.db"], in: directory)
-        guard let port = Testfleet.boundPort(of: coordinator, host: "127.0.0.1") else {
-            coordinator.signal(SIGKILL)
-            Issue.record("the coordinator did not say where it listens: \(coordinator.wait(timeout: 0).stderr)")
-            return
-        }
+        let port = try Testfleet.boundPort(of: coordinator, host: "127.0.0.1")
         let worker = try Testfleet.start(["worker", "--connect", "tcp://127.0.0.1:\(port)", "--id", "tcp-w", "--slots", "2"],
                                          in: directory)
         defer {

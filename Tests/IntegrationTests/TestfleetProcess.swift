@@ -96,10 +96,11 @@ enum Testfleet {
     }
 
     /// The port a coordinator started with `--bind tcp://HOST:*` bound (ZeroMQ's wildcard: the
-    /// kernel picks a free one), read from its "listening on" line; nil when none came within
-    /// `timeout` seconds. A port drawn at random can be held by a test running beside it:
-    /// PartitionTests once drew 34615 while an outgoing connection held it.
-    static func boundPort(of coordinator: Running, host: String, timeout: Double = 20) -> Int? {
+    /// kernel picks a free one), read from its "listening on" line. When none comes within
+    /// `timeout` seconds the coordinator is killed and the error carries what it printed. A port
+    /// drawn at random can be held by a test running beside it: PartitionTests once drew 34615
+    /// while an outgoing connection held it.
+    static func boundPort(of coordinator: Running, host: String, timeout: Double = 20) throws -> Int {
         var port: Int?
         _ = waitUntil(timeout: timeout) {
             let log = (try? String(contentsOfFile: coordinator.stderrPath, encoding: .utf8)) ?? ""
@@ -107,7 +108,10 @@ enum Testfleet {
             port = Int(log[range.upperBound...].prefix { $0.isNumber })
             return port != nil
         }
-        return port
+        if let port { return port }
+        coordinator.signal(SIGKILL)
+        let said = coordinator.wait(timeout: 5).stderr
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "the coordinator did not say where it listens: \(said)"])
     }
 
     static func temporaryDirectory() -> String {
