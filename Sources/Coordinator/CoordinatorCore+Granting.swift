@@ -72,6 +72,8 @@ extension CoordinatorCore {
         var reached = furthest
         // The first (in plan order) of the tests behind the session's place, and its slot here.
         var behindHead: (index: Int, slot: Int)?
+        // The first of those the session runs in order, and its slot.
+        var inOrderHead: (index: Int, slot: Int)?
         for (index, attempt) in tests {
             remaining[index] = attempt
             work += build.planned.tests[index].predicted
@@ -89,7 +91,10 @@ extension CoordinatorCore {
             let fresh = pytest && attempt == 1 && !alone && (ahead || (inOrder && furthest.map { index < $0 } == true))
             granted.append(GrantedTest(name: build.planned.tests[index].name, attempt: attempt, context: context, alone: alone,
                                        fresh: fresh))
-            if inOrder && !fresh { reached = max(reached ?? index, index) }
+            if inOrder && !fresh {
+                reached = max(reached ?? index, index)
+                if index < inOrderHead?.index ?? .max { inOrderHead = (index, granted.count - 1) }
+            }
             if fresh && inOrder && index < behindHead?.index ?? .max { behindHead = (index, granted.count - 1) }
             if attempt == 1 && build.queueEarlyRetries(index, firstAttemptTo: worker.id) { earlyRetriesQueued = true }
         }
@@ -98,6 +103,12 @@ extension CoordinatorCore {
         // ran just before the first of them, cheaply (`BuildState.freshContext`).
         if let behindHead {
             granted[behindHead.slot].context = build.freshContext(before: behindHead.index, excluding: Set(tests.map(\.index)))
+        }
+        // Ahead of it, past tests another session ran: the session runs the file's nearest of
+        // those first (`BuildState.gapContext`).
+        if pytest, let inOrderHead {
+            granted[inOrderHead.slot].context = build.gapContext(before: inOrderHead.index, sessionReached: furthest,
+                                                                 excluding: Set(tests.map(\.index)))
         }
         build.grantedWork += work
         build.inFlightWork += work

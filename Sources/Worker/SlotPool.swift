@@ -347,7 +347,13 @@ final class SlotPool: GrantRunner, Sendable {
                                              attempt: attempt, key: key, servers: servers, report: report)
                         }
                     }
-                    let names = names.filter { !alone.contains($0) && !fresh.contains($0) }
+                    // The session's tests, the first after what a plain run ran just before it
+                    // and this session did not (`GrantedTest.context`; unreported, as above).
+                    let inSession = granted.indices.filter { !alone.contains(granted[$0]) && !fresh.contains(granted[$0]) }
+                    // (A fresh test's context is for a fork server's child; without fork servers,
+                    // the session may have run it already.)
+                    let names = Self.withContexts(inSession.map { granted[$0] },
+                                                  inSession.map { byAttempt[attempt]![$0].fresh ? [] : byAttempt[attempt]![$0].context })
                     let lease = assign.lease, build = assign.build
                     let reclaim = GrantReclaim { [self] id, tests in
                         let names = perArch ? tests.map { PerArchName.copy(of: $0, for: arch) } : tests

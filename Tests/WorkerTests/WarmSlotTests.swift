@@ -93,6 +93,22 @@ import Wire
         #expect(alone[Self.needsPoison]?.outcome == .failed)
     }
 
+    @Test func aFirstAttemptsContextRunsBeforeItInTheWarmSessionUnreported() throws {
+        let pool = warmPool()
+        defer { close(pool) }
+        // What the coordinator sends when the session takes up the order past tests another
+        // session ran (`BuildState.gapContext`): they run in the session just before it.
+        var grant = assign(1, [(Self.needsPoison, 1)])
+        grant.tests[0].context = [Self.poisons]
+        let first = results(of: grant, on: pool)
+        #expect(first[Self.needsPoison]?.outcome == .passed, "the context ran first in the session")
+        #expect(first[Self.poisons] == nil, "a context test is run, not reported")
+        // Control: without it, in a session in which nothing ran, the same first attempt fails.
+        let clean = warmPool()
+        defer { close(clean) }
+        #expect(results(of: assign(2, [(Self.needsPoison, 1)]), on: clean)[Self.needsPoison]?.outcome == .failed)
+    }
+
     @Test func aFirstAttemptMovedOutOfOrderRunsInAProcessOfItsOwn() throws {
         let pool = warmPool()
         defer { close(pool) }
