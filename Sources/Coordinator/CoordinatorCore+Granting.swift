@@ -104,11 +104,10 @@ extension CoordinatorCore {
         if let behindHead {
             granted[behindHead.slot].context = build.freshContext(before: behindHead.index, excluding: Set(tests.map(\.index)))
         }
-        // Ahead of it, past tests another session ran: the session runs the file's nearest of
-        // those first (`BuildState.gapContext`).
-        if pytest, let inOrderHead {
-            granted[inOrderHead.slot].context = build.gapContext(before: inOrderHead.index, sessionReached: furthest,
-                                                                 excluding: Set(tests.map(\.index)))
+        // The session's first tests in this build, in the middle of a file: it runs the file's
+        // nearest earlier ones first (`BuildState.startContext`).
+        if pytest, furthest == nil, let inOrderHead {
+            granted[inOrderHead.slot].context = build.startContext(before: inOrderHead.index, excluding: Set(tests.map(\.index)))
         }
         build.grantedWork += work
         build.inFlightWork += work

@@ -8,9 +8,8 @@ public struct GrantedTest: Sendable, Equatable {
     /// a test that failed without its file's earlier tests having run before it gets them, so it
     /// runs as a plain pytest run would run it (`BuildState.retryContext`); the first of a
     /// grant's first attempts behind a session's place gets what a plain run ran just before it
-    /// (`BuildState.freshContext`), and the first of those a warm session runs past tests
-    /// another session ran gets its file's nearest of them (`BuildState.gapContext`). Empty
-    /// almost always.
+    /// (`BuildState.freshContext`), and a warm session's first test, in the middle of its file,
+    /// gets the file's nearest earlier tests (`BuildState.startContext`). Empty almost always.
     public var context: [String]
     /// A first attempt the planner sent ahead of its suite's collection order because it is
     /// long: it runs in a process of its own (one per such test), so what it leaves behind (a

@@ -347,8 +347,8 @@ final class SlotPool: GrantRunner, Sendable {
                                              attempt: attempt, key: key, servers: servers, report: report)
                         }
                     }
-                    // The session's tests, the first after what a plain run ran just before it
-                    // and this session did not (`GrantedTest.context`; unreported, as above).
+                    // The session's tests, its first in a build after what a plain run ran just
+                    // before it there (`GrantedTest.context`; unreported, as above).
                     let inSession = granted.indices.filter { !alone.contains(granted[$0]) && !fresh.contains(granted[$0]) }
                     // (A fresh test's context is for a fork server's child; without fork servers,
                     // the session may have run it already.)

@@ -96,8 +96,8 @@ import Wire
     @Test func aFirstAttemptsContextRunsBeforeItInTheWarmSessionUnreported() throws {
         let pool = warmPool()
         defer { close(pool) }
-        // What the coordinator sends when the session takes up the order past tests another
-        // session ran (`BuildState.gapContext`): they run in the session just before it.
+        // What the coordinator sends when a session's first test is in the middle of its file
+        // (`BuildState.startContext`): the tests before it run in the session just before it.
         var grant = assign(1, [(Self.needsPoison, 1)])
         grant.tests[0].context = [Self.poisons]
         let first = results(of: grant, on: pool)

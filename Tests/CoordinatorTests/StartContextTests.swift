@@ -3,11 +3,11 @@ import Model
 import Testing
 import Wire
 
-/// A warm session that takes up its suite's order past tests another session ran gets, before
-/// the first test it runs in order, its file's nearest skipped tests (`BuildState.gapContext`):
-/// pyparsing's `Test06_WithBoundedPackrat` asserts what `Test05_EnableBoundedPackratParsing`,
-/// just before it in the file, switched on.
-@Suite struct GapContextTests {
+/// A warm session whose first test in a build is in the middle of its file runs the file's
+/// nearest earlier tests first (`BuildState.startContext`): pyparsing's
+/// `Test06_WithBoundedPackrat` asserts what `Test05_EnableBoundedPackratParsing`, just before
+/// it in the file, switched on.
+@Suite struct StartContextTests {
     /// Three files of two tests each.
     static let tests = (0..<6).map { "tests/test_\($0 / 2).py::test_\($0)" }
 
@@ -23,40 +23,47 @@ import Wire
         return fleet
     }
 
-    @Test func theFilesNearestSkippedTestsRunFirstWithinTheBudget() throws {
+    @Test func theFilesNearestEarlierTestsRunFirstWithinTheBudget() throws {
         let build = try #require(start().build("b1"))
-        // A session that has run nothing, starting at its file's second test: the first.
-        #expect(build.gapContext(before: 3, sessionReached: nil, excluding: [3]) == [Self.tests[2]])
+        // Starting at its file's second test: the first.
+        #expect(build.startContext(before: 3, excluding: [3]) == [Self.tests[2]])
         // Starting at a file's first test (where a first build's homes start a session): none,
         // and none from the file before it.
-        #expect(build.gapContext(before: 2, sessionReached: nil, excluding: [2]).isEmpty)
-        // The session ran the test just before it, or the grant holds it: none.
-        #expect(build.gapContext(before: 3, sessionReached: 2, excluding: [3]).isEmpty)
-        #expect(build.gapContext(before: 3, sessionReached: nil, excluding: [2, 3]).isEmpty)
+        #expect(build.startContext(before: 2, excluding: [2]).isEmpty)
+        // The grant holds it: none.
+        #expect(build.startContext(before: 3, excluding: [2, 3]).isEmpty)
         // Past the budget, even for the nearest one.
         let slow = try #require(start(predicted: BuildState.freshContextSeconds + 0.05).build("b1"))
-        #expect(slow.gapContext(before: 3, sessionReached: nil, excluding: [3]).isEmpty)
+        #expect(slow.startContext(before: 3, excluding: [3]).isEmpty)
         // Not pytest: no context.
         let go = try #require(start(adapter: .go).build("b1"))
-        #expect(go.gapContext(before: 3, sessionReached: nil, excluding: [3]).isEmpty)
+        #expect(go.startContext(before: 3, excluding: [3]).isEmpty)
     }
 
-    @Test func aGrantPastTestsAnotherSessionRanCarriesThem() throws {
+    /// w1's first lease holds every test; it reports three and the rest comes back to it, as
+    /// the first grant of a session that starts there (`furthest`: nil) or of one that has run
+    /// a test of the build (0).
+    func regrantedTail(furthest: Int?) throws -> Assign {
         let fleet = start()
         let first = try #require(fleet.assigns(to: "w1").first)
         #expect(first.tests.count == Self.tests.count, "\(first.tests)")
         #expect(first.tests.allSatisfy { $0.context.isEmpty }, "\(first.tests)")
         fleet.report("w1", lease: first.lease, placed: (0..<3).map { (Self.tests[$0], 1, .passed, RunPlace(process: 7, position: $0)) })
-        // Say another worker's session ran those three: this one's session is nowhere yet, and
-        // the rest of the lease comes back to it.
         let build = try #require(fleet.build("b1"))
-        build.furthestWarm[BuildState.WarmPlace(worker: "w1", suite: 0)] = nil
+        build.furthestWarm[BuildState.WarmPlace(worker: "w1", suite: 0)] = furthest
         fleet.core.takeBack(first.lease, reason: "test", shun: false)
         fleet.drain()
         fleet.housekeeping()
         let again = try #require(fleet.assigns(to: "w1").last)
         #expect(again.tests.map(\.name) == Array(Self.tests[3...]), "\(again.tests)")
         #expect(again.tests.allSatisfy { !$0.fresh })
-        #expect(again.tests.map(\.context) == [[Self.tests[2]], [], []], "\(again.tests)")
+        return again
+    }
+
+    @Test func aSessionsFirstGrantInTheMiddleOfAFileCarriesItsPredecessors() throws {
+        #expect(try regrantedTail(furthest: nil).tests.map(\.context) == [[Self.tests[2]], [], []])
+        // A session that started elsewhere and borrows there: none (the tests before may be
+        // running on the other worker at that moment).
+        #expect(try regrantedTail(furthest: 0).tests.allSatisfy { $0.context.isEmpty })
     }
 }
