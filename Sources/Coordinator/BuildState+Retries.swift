@@ -29,6 +29,7 @@ extension BuildState {
             status[index].firstDuration = max(0, result.duration)
             noteFileScale(index, took: max(0, result.duration))
             notePace(index, took: max(0, result.duration))
+            noteSibling(index, took: max(0, result.duration))
         }
         // Its retry went out early and passed; this first attempt decides how (`passedAhead`).
         if attempt == 1 && status[index].passedAhead > 0 {

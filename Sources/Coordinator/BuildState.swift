@@ -86,6 +86,8 @@ final class BuildState {
     /// Per file, the first attempts' measured and predicted seconds since one of them outran its
     /// prediction (`noteFileScale`).
     var fileTotals: [String: (measured: Double, predicted: Double)] = [:]
+    /// A first build's longest first attempt per sibling key (`BuildState+Siblings`).
+    var siblingSeconds: [String: Double] = [:]
     /// A first build's first attempts' measured and predicted seconds so far (`pace`).
     var firstAttemptTotals: (measured: Double, predicted: Double) = (0, 0)
     struct WarmPlace: Hashable {

@@ -81,9 +81,12 @@ extension CoordinatorCore {
         else { return false }
         let runningFile = TestFile.of(test: build.planned.tests[first].name)
         let runningScale = build.fileScale(of: first, running: Double(runningFor) / 1000)
+        // In a first build, a test is worth at least what its siblings in the file's other
+        // classes took (`BuildState+Siblings`).
         return split.given(of: waiting).reduce(0) {
             let test = build.planned.tests[$1]
-            return $0 + (TestFile.of(test: test.name) == runningFile ? test.predicted * runningScale : build.filePrediction(of: $1))
+            let weighed = TestFile.of(test: test.name) == runningFile ? test.predicted * runningScale : build.filePrediction(of: $1)
+            return $0 + max(weighed, build.siblingSeconds(of: $1))
         } < floor
     }
 
