@@ -8,19 +8,11 @@ import Wire
 /// `Test06_WithBoundedPackrat` asserts what `Test05_EnableBoundedPackratParsing`, just before
 /// it in the file, switched on.
 @Suite struct StartContextTests {
-    /// Three files of two tests each.
-    static let tests = (0..<6).map { "tests/test_\($0 / 2).py::test_\($0)" }
+    /// Three files of two tests each, and a build of them with w1 connected (`FreshGrantTests`').
+    static let tests = FreshGrantTests.tests
 
     func start(predicted: Double = 0.01, adapter: AdapterKind = .pytest) -> FleetHarness {
-        let fleet = FleetHarness()
-        fleet.hello("w1")
-        var cases = Self.tests.enumerated().map { TestCase(name: $1, suite: 0, predicted: predicted, index: $0) }
-        for index in cases.indices { cases[index].groupWork = 1 }
-        let planned = PlannedBuild(spec: BuildSpec(id: "b1", suite: "suite.toml"),
-                                   suites: [SuiteDefinition(name: "py", adapter: adapter, directory: "/")], tests: cases, grantCost: 1)
-        fleet.core.start(planned, stored: [:], watcher: nil, now: fleet.now)
-        fleet.drain()
-        return fleet
+        FreshGrantTests().start(adapter: adapter, predicted: predicted)
     }
 
     @Test func theFilesNearestEarlierTestsRunFirstWithinTheBudget() throws {

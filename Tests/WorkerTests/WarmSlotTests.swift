@@ -77,36 +77,25 @@ import Wire
         #expect(control[Self.needsPoison]?.outcome == .passed, "the warm process kept the poisoned state")
     }
 
-    @Test func aRetrysContextRunsBeforeItInItsFreshProcessUnreported() throws {
+    /// A context (what the coordinator sends: the file's tests a plain run runs first) runs
+    /// before its test in the process the test runs in, unreported, so the test sees the state
+    /// they leave, as in that run: a retry's fresh process (`BuildState.retryContext`), or the
+    /// warm session of a first attempt where a session starts in the middle of its file
+    /// (`BuildState.startContext`).
+    @Test(arguments: [2, 1])
+    func aContextRunsBeforeItsTestInItsProcessUnreported(attempt: Int) throws {
         let pool = warmPool()
         defer { close(pool) }
-        // The context (what the coordinator sends: the file's tests a plain run runs first) runs
-        // in the same fresh process, so the test sees the state they leave, as in that run.
-        var grant = assign(1, [(Self.needsPoison, 2)])
+        var grant = assign(1, [(Self.needsPoison, attempt)])
         grant.tests[0].context = [Self.poisons]
-        let retry = results(of: grant, on: pool)
-        #expect(retry[Self.needsPoison]?.outcome == .passed, "the context ran first in the retry's process")
-        #expect(retry[Self.needsPoison]?.attempt == 2)
-        #expect(retry[Self.poisons] == nil, "a context test is run, not reported")
-        // Control: without it the same retry fails.
-        let alone = results(of: assign(2, [(Self.needsPoison, 2)]), on: pool)
-        #expect(alone[Self.needsPoison]?.outcome == .failed)
-    }
-
-    @Test func aFirstAttemptsContextRunsBeforeItInTheWarmSessionUnreported() throws {
-        let pool = warmPool()
-        defer { close(pool) }
-        // What the coordinator sends when a session's first test is in the middle of its file
-        // (`BuildState.startContext`): the tests before it run in the session just before it.
-        var grant = assign(1, [(Self.needsPoison, 1)])
-        grant.tests[0].context = [Self.poisons]
-        let first = results(of: grant, on: pool)
-        #expect(first[Self.needsPoison]?.outcome == .passed, "the context ran first in the session")
-        #expect(first[Self.poisons] == nil, "a context test is run, not reported")
-        // Control: without it, in a session in which nothing ran, the same first attempt fails.
+        let ran = results(of: grant, on: pool)
+        #expect(ran[Self.needsPoison]?.outcome == .passed, "the context ran first in the test's process")
+        #expect(ran[Self.needsPoison]?.attempt == attempt)
+        #expect(ran[Self.poisons] == nil, "a context test is run, not reported")
+        // Control: without it, on a pool in which nothing ran, the same attempt fails.
         let clean = warmPool()
         defer { close(clean) }
-        #expect(results(of: assign(2, [(Self.needsPoison, 1)]), on: clean)[Self.needsPoison]?.outcome == .failed)
+        #expect(results(of: assign(2, [(Self.needsPoison, attempt)]), on: clean)[Self.needsPoison]?.outcome == .failed)
     }
 
     @Test func aFirstAttemptMovedOutOfOrderRunsInAProcessOfItsOwn() throws {
