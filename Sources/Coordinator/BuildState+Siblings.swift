@@ -9,7 +9,7 @@ import Model
 /// millisecond tests keep near 1, so they were "too small to be worth a process".
 ///
 /// So a first build notes what each first attempt of a test in a class took under its file and
-/// name without the class (`SiblingKey`), and a waiting test with the same key is weighed at
+/// name without the class (`siblingKey(of:)`), and a waiting test with the same key is weighed at
 /// least at the longest of those: its siblings'.
 extension BuildState {
     /// A test's file and name below its class (`f.py::test_x[1]` for `f.py::TestA::test_x[1]`),
