@@ -137,15 +137,28 @@ extension BuildState {
     /// their first attempts in a fresh child (2 first builds in 8, each then 2 to 3 times
     /// slower and its tests recorded as flaky).
     func freshContext(before index: Int, excluding grant: Set<Int>) -> [String] {
-        let test = planned.tests[index]
-        guard planned.suites.indices.contains(test.suite), planned.suites[test.suite].adapter == .pytest else { return [] }
-        var context: [Int] = []
-        var work = 0.0
         // Only those that reported: a first build's guesses priced pyrsistent's 2 s hypothesis
         // tests at 50 ms, and its first builds took 3 s longer (7.9 s to 11 s).
-        for j in earlierTests(than: index) where !grant.contains(j) && !sentAhead.contains(j) {
+        nearestContext(before: index, excluding: grant, withinFile: false) { self.status[$0].firstDuration }
+    }
+
+    /// The nearest tests before `index` (`earlierTests(than:)`; with `withinFile`, up to its
+    /// file's first) that neither `grant` holds nor the planner sent ahead, within
+    /// `freshContextSeconds` of what `seconds` says each costs (nil: skip it), never past it;
+    /// in the build's order, by the frameworks' own names. Empty for a test not pytest's.
+    /// Shared by a fresh group's context and a session's start context (`startContext`).
+    func nearestContext(before index: Int, excluding grant: Set<Int>, withinFile: Bool,
+                        seconds: (Int) -> Double?) -> [String] {
+        let test = planned.tests[index]
+        guard planned.suites.indices.contains(test.suite), planned.suites[test.suite].adapter == .pytest else { return [] }
+        let file = withinFile ? TestFile.of(test: test.name) : nil
+        var context: [Int] = []
+        var work = 0.0
+        for j in earlierTests(than: index) {
+            if let file, TestFile.of(test: planned.tests[j].name) != file { break }
+            if grant.contains(j) || sentAhead.contains(j) { continue }
             guard context.count < Self.retryContextTests else { break }
-            guard let took = status[j].firstDuration else { continue }
+            guard let took = seconds(j) else { continue }
             work += took
             if work > Self.freshContextSeconds { break }  // unlike a retry's, never past it
             context.append(j)

@@ -20,9 +20,13 @@ extension BuildState {
         return parts[0] + "::" + parts[2]
     }
 
-    /// Notes a first attempt's seconds under its sibling key, in a suite's first build.
+    /// Notes a first attempt's seconds under its sibling key, in a suite's first build, when it
+    /// took at least its prediction: a first build guesses its tests alike, so a sibling that
+    /// took less weighs no waiting test above its own prediction, and the key's string work
+    /// stays off the ingest path for the fast tests that are most of a suite.
     func noteSibling(_ index: Int, took seconds: Double) {
-        guard planned.firstBuild, let key = Self.siblingKey(of: planned.tests[index].name) else { return }
+        guard planned.firstBuild, seconds >= planned.tests[index].predicted,
+              let key = Self.siblingKey(of: planned.tests[index].name) else { return }
         siblingSeconds[key] = max(siblingSeconds[key] ?? 0, seconds)
     }
 

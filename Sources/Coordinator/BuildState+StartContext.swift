@@ -1,5 +1,3 @@
-import Model
-
 /// A warm pytest session that starts in the middle of a file skips the tests before it there:
 /// another session runs them. In a plain run they ran just before, in the same process, and a
 /// test can rely on what its file's previous class left behind. pyparsing 3.2.0's
@@ -26,18 +24,8 @@ extension BuildState {
     /// sent ahead, within `freshContextSeconds` of what their first attempts took or, before
     /// they report, of their predictions. Empty for a file's first test, or one not pytest's.
     func startContext(before index: Int, excluding grant: Set<Int>) -> [String] {
-        let test = planned.tests[index]
-        guard planned.suites.indices.contains(test.suite), planned.suites[test.suite].adapter == .pytest else { return [] }
-        let file = TestFile.of(test: test.name)
-        var context: [Int] = []
-        var work = 0.0
-        for j in earlierTests(than: index) {
-            guard TestFile.of(test: planned.tests[j].name) == file else { break }
-            if grant.contains(j) || sentAhead.contains(j) { continue }
-            work += status[j].firstDuration ?? max(planned.tests[j].predicted, 0)
-            if work > Self.freshContextSeconds || context.count >= Self.retryContextTests { break }
-            context.append(j)
+        nearestContext(before: index, excluding: grant, withinFile: true) {
+            self.status[$0].firstDuration ?? max(self.planned.tests[$0].predicted, 0)
         }
-        return context.reversed().map { PerArchName.original(of: planned.tests[$0].name) }
     }
 }

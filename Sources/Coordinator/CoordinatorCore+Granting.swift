@@ -100,14 +100,16 @@ extension CoordinatorCore {
         }
         if reached != furthest { build.furthestWarm[warm] = reached }
         // Behind the session's place, in order: the fork server's child runs what a plain run
-        // ran just before the first of them, cheaply (`BuildState.freshContext`).
-        if let behindHead {
-            granted[behindHead.slot].context = build.freshContext(before: behindHead.index, excluding: Set(tests.map(\.index)))
-        }
-        // The session's first tests in this build, in the middle of a file: it runs the file's
-        // nearest earlier ones first (`BuildState.startContext`).
-        if pytest, furthest == nil, let inOrderHead {
-            granted[inOrderHead.slot].context = build.startContext(before: inOrderHead.index, excluding: Set(tests.map(\.index)))
+        // ran just before the first of them, cheaply (`BuildState.freshContext`). The session's
+        // first tests in this build, in the middle of a file: it runs the file's nearest
+        // earlier ones first (`BuildState.startContext`).
+        let sessionStart = pytest && furthest == nil ? inOrderHead : nil
+        if behindHead != nil || sessionStart != nil {
+            let held = Set(tests.map(\.index))  // the grant's own results, never a context
+            if let behindHead { granted[behindHead.slot].context = build.freshContext(before: behindHead.index, excluding: held) }
+            if let sessionStart {
+                granted[sessionStart.slot].context = build.startContext(before: sessionStart.index, excluding: held)
+            }
         }
         build.grantedWork += work
         build.inFlightWork += work
