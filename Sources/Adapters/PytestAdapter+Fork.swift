@@ -13,15 +13,16 @@ public import Model
 ///   runs under a new server.
 /// - A server that cannot start, and ids it cannot collect, go to the cold path.
 extension PytestAdapter {
-    /// Runs `tests` (attempt `attempt` > 1) in a child of `servers`' server for `key`.
+    /// Runs `tests` in a child of `servers`' server for `key`. With `reclaim`, the coordinator
+    /// may take back those that have not started, as from a warm session (see `GrantReclaim`).
     public func runForked(_ tests: [String], of suite: SuiteDefinition, attempt: Int, key: String,
-                          servers: PytestForkServers, report: (AdapterResult) -> Void) {
+                          servers: PytestForkServers, reclaim: GrantReclaim? = nil, report: (AdapterResult) -> Void) {
         let processes = ServingProcesses(
             acquire: { forkServer(for: key, suite, servers) },
             release: { servers.giveBack(key, $0) },
             discard: { _ in servers.discard(key) },
             log: servers.log)
-        serve(tests, of: suite, attempt: attempt, from: processes, report: report)
+        serve(tests, of: suite, attempt: attempt, from: processes, reclaim: reclaim, report: report)
     }
 
     /// The environment variable naming the mirror of the suite's directory a pytest process

@@ -45,6 +45,7 @@ its running test ends the session gives back the grant's tests after `id` that h
 {"dropped": [ids], "reclaim": n} (see _hand_back). {"drop": [ids], "reclaim": n} names the
 tests the worker has already given back, while a test ran (see _drop_given). One that arrives
 after the grant ended is ignored: the grant's {"done"} told the worker that nothing was given back.
+A fork server's child answers them too (it reads the server's requests while the server waits).
 
 With TESTFLEET_WARM_FORK=1 the process is a fork server (a "zygote") for retries and
 confirmation runs: it imports, configures and collects like a warm session but never runs a
@@ -393,7 +394,7 @@ def _serve(session, ids, results, requests):
     _aliases.update((_id_of(item), node_id) for node_id, item in by_id.items() if _id_of(item) != node_id)
     order = [by_id[i] for i in ids if i in by_id]
     if _FORK:
-        _run_forked(session, order, results)
+        _run_forked(session, order, results, requests)
     else:
         _run(order, results, requests)
         _send(results, {"done": len(order)})

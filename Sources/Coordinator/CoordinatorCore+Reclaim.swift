@@ -12,7 +12,8 @@ import Wire
 /// throughout cost every build their round trips; giving back only when a worker is idle costs
 /// nothing until the end, whatever the predictions said.
 ///
-/// A worker whose runner cannot stop a grant early (anything but a warm pytest session) answers
+/// A worker whose runner cannot stop a grant early (anything but a warm pytest session, or the
+/// fork server's child that runs a grant's first attempts behind the session's place) answers
 /// with nothing, and that lease is not asked again. Retries' leases are never reclaimed.
 extension CoordinatorCore {
     /// Expected seconds (see `reclaimSplit`) a reclaim must move at least: less would save the

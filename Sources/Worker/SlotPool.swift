@@ -331,6 +331,18 @@ final class SlotPool: GrantRunner, Sendable {
                     }
                     let alone = flagged(\.alone), fresh = flagged(\.fresh)
                     let modules = modules(for: key, given: assign.modules)
+                    let lease = assign.lease, build = assign.build
+                    // The coordinator may take back tests that have not started from the child
+                    // that runs those behind the session's place, and then from the session.
+                    let openReclaim = { [self] () -> GrantReclaim in
+                        let reclaim = GrantReclaim { [self] id, tests in
+                            let names = perArch ? tests.map { PerArchName.copy(of: $0, for: arch) } : tests
+                            unreported.withLock { books in for name in names { books[name] = nil } }
+                            post(.handedBack(lease: lease, build: build, reclaim: id, tests: names))
+                        }
+                        self.reclaimable.withLock { $0[lease] = (reclaim, perArch) }
+                        return reclaim
+                    }
                     if let servers = pytestForkServers, !alone.isEmpty || !fresh.isEmpty {
                         // The session imports first: its twin, the fork server, is forked then.
                         pytest.prepareWarm(assign.suite, key: key, sessions: warm, servers: servers, modules: modules)
@@ -344,7 +356,7 @@ final class SlotPool: GrantRunner, Sendable {
                         if !behind.isEmpty {
                             let contexts = behind.map { byAttempt[attempt]![$0].context }
                             pytest.runForked(Self.withContexts(behind.map { granted[$0] }, contexts), of: assign.suite,
-                                             attempt: attempt, key: key, servers: servers, report: report)
+                                             attempt: attempt, key: key, servers: servers, reclaim: openReclaim(), report: report)
                         }
                     }
                     // The session's tests, its first in a build after what a plain run ran just
@@ -354,13 +366,7 @@ final class SlotPool: GrantRunner, Sendable {
                     // the session may have run it already.)
                     let names = Self.withContexts(inSession.map { granted[$0] },
                                                   inSession.map { byAttempt[attempt]![$0].fresh ? [] : byAttempt[attempt]![$0].context })
-                    let lease = assign.lease, build = assign.build
-                    let reclaim = GrantReclaim { [self] id, tests in
-                        let names = perArch ? tests.map { PerArchName.copy(of: $0, for: arch) } : tests
-                        unreported.withLock { books in for name in names { books[name] = nil } }
-                        post(.handedBack(lease: lease, build: build, reclaim: id, tests: names))
-                    }
-                    reclaimable.withLock { $0[lease] = (reclaim, perArch) }
+                    let reclaim = openReclaim()
                     let upcoming = { (held: String) -> String? in
                         guard let lookahead else { return nil }
                         return self.upcomingTest(lookahead, holding: perArch ? PerArchName.copy(of: held, for: arch) : held)

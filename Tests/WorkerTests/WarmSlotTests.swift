@@ -198,11 +198,21 @@ import Wire
         return (results, handedBack)
     }
 
-    @Test func aRunningWarmGrantGivesBackItsUnstartedTailAndRunsTheRest() throws {
+    /// The slow head and eight quick tests as one grant of first attempts; with `fresh`, all
+    /// behind the session's place, so they run in a fork server's child instead of the session.
+    func slowGrant(_ lease: UInt64, fresh: Bool) -> Assign {
+        var grant = assign(lease, [(Self.slowHead, 1)] + (0..<8).map { (Self.quick($0), 1) })
+        for index in grant.tests.indices { grant.tests[index].fresh = fresh }
+        return grant
+    }
+
+    /// In the warm session, or in a fork server's child (a first build's tests behind the
+    /// session's place: a child that kept a file's slow tests idled the other worker).
+    @Test(arguments: [false, true])
+    func aRunningWarmGrantGivesBackItsUnstartedTailAndRunsTheRest(fresh: Bool) throws {
         let pool = warmPool()
         defer { close(pool) }
-        #expect(startSlowHead(assign(1, [(Self.slowHead, 1)] + (0..<8).map { (Self.quick($0), 1) }), on: pool),
-                "the slow first test started")
+        #expect(startSlowHead(slowGrant(1, fresh: fresh), on: pool), "the slow first test started")
 
         // While the first test runs: keep through quick[1].
         pool.reclaim(Reclaim(lease: 1, build: "b1", id: 7, keepThrough: Self.quick(1)))
@@ -222,10 +232,11 @@ import Wire
 
     /// A reclaim that comes while a long test runs is answered before that test ends: the idle
     /// worker gets its share at once, not when the session next looks between tests.
-    @Test func aReclaimIsAnsweredWhileTheRunningTestStillRuns() throws {
+    @Test(arguments: [false, true])
+    func aReclaimIsAnsweredWhileTheRunningTestStillRuns(fresh: Bool) throws {
         let pool = warmPool()
         defer { close(pool) }
-        #expect(startSlowHead(assign(1, [(Self.slowHead, 1)] + (0..<8).map { (Self.quick($0), 1) }), on: pool))
+        #expect(startSlowHead(slowGrant(1, fresh: fresh), on: pool))
         pool.reclaim(Reclaim(lease: 1, build: "b1", id: 7, keepThrough: Self.quick(0)))
         var seen: [String] = []
         let deadline = Date(timeIntervalSinceNow: 60)
@@ -252,11 +263,12 @@ import Wire
     /// The test pytest set up for next goes too when asked, and what was set up for it is torn
     /// down then: a finalizer that fails there makes the test that ran an error, as pytest
     /// reports a failing teardown after a run's last test.
-    @Test(arguments: [false, true])
-    func aHandBackCanTakeTheTestSetUpNext(teardownFails: Bool) throws {
+    /// A fork server's child (`fresh`) tears down all it set up, as after its grant's last test.
+    @Test(arguments: [false, true], [false, true])
+    func aHandBackCanTakeTheTestSetUpNext(teardownFails: Bool, fresh: Bool) throws {
         let pool = warmPool()
         defer { close(pool) }
-        var grant = assign(1, [(Self.slowHead, 1)] + (0..<8).map { (Self.quick($0), 1) })
+        var grant = slowGrant(1, fresh: fresh)
         if teardownFails { grant.suite.environment["TESTFLEET_FIXTURE_TEARDOWN_FAILS"] = "1" }
         grant.suite.environment["TESTFLEET_FIXTURE_STARTED"] = marker  // as startSlowHead sets it: one session for both grants
         #expect(startSlowHead(grant, on: pool), "the slow first test started")
