@@ -8,6 +8,15 @@ def _file_of(node_id):
     return node_id.split("::", 1)[0]
 
 
+def _is_file(node):
+    """Whether `node` is a file's collector: a pytest.File whose id is a path. A plugin's
+    collector within a file may subclass pytest.Module too (pytest-describe's DescribeBlock, one
+    per describe_ function): shared out as files, graphql-core 3.2.5's describe blocks were
+    listed by one session each, their file marked collected in both, and every grant's ids of
+    the other session's blocks went cold ("not collected there"): a first build 1.5 × pytest -n 2."""
+    return isinstance(node, pytest.File) and "::" not in node.nodeid
+
+
 def _queue_conftests_again(session):
     """pytest 9.1+ gives a conftest's fixtures to the Directory node of the first collection
     only (it queues the conftest once, when it is imported); a later collection makes new nodes
@@ -54,7 +63,7 @@ def _keep_directory_collectors(session):
         return roots[path]
 
     def kept_collect_one_node(node, handle_dupes=True):
-        if _shares is not None and isinstance(node, pytest.File) and not _shares.mine(node):
+        if _shares is not None and _is_file(node) and not _shares.mine(node):
             if _shares.lists_modules and isinstance(node, pytest.Module):
                 report, duplicate = collect_and_keep(node, handle_dupes)
                 # A module that cannot be imported (or skips itself whole) says so now, as in a

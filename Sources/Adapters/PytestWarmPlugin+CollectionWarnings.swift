@@ -100,7 +100,7 @@ def pytest_make_collect_report(collector):
         yield
         return
     file = _file_of(collector.nodeid)
-    if isinstance(collector, pytest.File):
+    if _is_file(collector):
         if _filter_changers:
             _set_filters(_filters_for(file, own=False))
         before = list(warnings.filters)

@@ -99,4 +99,23 @@ import Testing
             #expect(results.map(\.name) == everything && results.allSatisfy { $0.outcome == .passed }, "\(results) \(log.lines)")
         }
     }
+
+    /// A collector inside a file that subclasses pytest.Module (pytest-describe's describe
+    /// blocks) is no file to share: its file goes to one share whole, and each session runs
+    /// every test of it in the session, none cold for want of its collection.
+    @Test func blocksInsideAFileStayWithTheirFile() throws {
+        let directory = URL(fileURLWithPath: PytestWarmTests.fixture).deletingLastPathComponent().appendingPathComponent("pytest-blocks").path
+        let log = LogLines()
+        let (merged, sessions) = try listInTwoShares(directory, log: log)
+        defer { sessions.forEach { $0.shutdown() } }
+        #expect(merged.shareOfFile == ["tests/test_blocks.py": 0, "tests/test_plain.py": 1])
+        let blocks = merged.ids.filter { $0.hasPrefix("tests/test_blocks.py::describe_") }
+        #expect(blocks.count == 24 && merged.ids.count == 25, "\(merged.ids)")
+        for session in sessions {
+            var results: [AdapterResult] = []
+            PytestAdapter().runWarm(blocks, of: suite(directory), key: "k", sessions: session) { results.append($0) }
+            #expect(results.count == 24 && results.allSatisfy { $0.outcome == .passed }, "\(results)")
+        }
+        #expect(!log.lines.contains { $0.contains("not collected there") }, "\(log.lines)")
+    }
 }
