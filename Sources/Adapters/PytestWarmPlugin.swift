@@ -237,6 +237,12 @@ def _output(reports, outcome):
 
 
 @pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    if _ACTIVE:
+        _without_distribution(config)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection(session):
     if not _ACTIVE:
         return None
@@ -401,5 +407,5 @@ def _serve(session, ids, results, requests):
 
 """# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource + statementRangeSource + sessionScopeSource + twinSource
     + tempDirectorySource + collectionWarningSource + PytestOnlyPlugin.subtestSource + PytestOnlyPlugin.workDirectorySource
-    + PytestOnlyPlugin.leftDirectorySource
+    + PytestOnlyPlugin.leftDirectorySource + PytestOnlyPlugin.noDistributionSource
 }
