@@ -49,7 +49,7 @@ enum PytestOnlyPlugin {
         output.contains("Error importing plugin \"\(moduleName)\"")
     }
 
-    static let source = pluginSource + subtestSource + workDirectorySource + leftDirectorySource + noDistributionSource
+    static let source = pluginSource + subtestSource + workDirectorySource + leftDirectorySource + ownRunsSource
 
     /// `_enters_work_directory_early(config)`, for this plugin and the warm one: whether a process
     /// may enter its work directory (`TESTFLEET_WORK_DIR`) before pytest loads the initial
@@ -173,7 +173,7 @@ def pytest_runtest_logreport(report):
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
     global _GRANTED
-    _without_distribution(config)
+    _own_runs(config)
     _anchor_ignored_paths(config)
     if _IDS is None:
         return

@@ -239,7 +239,7 @@ def _output(reports, outcome):
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
     if _ACTIVE:
-        _without_distribution(config)
+        _own_runs(config)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -407,5 +407,5 @@ def _serve(session, ids, results, requests):
 
 """# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource + statementRangeSource + sessionScopeSource + twinSource
     + tempDirectorySource + collectionWarningSource + PytestOnlyPlugin.subtestSource + PytestOnlyPlugin.workDirectorySource
-    + PytestOnlyPlugin.leftDirectorySource + PytestOnlyPlugin.noDistributionSource
+    + PytestOnlyPlugin.leftDirectorySource + PytestOnlyPlugin.ownRunsSource
 }

@@ -1,0 +1,32 @@
+extension PytestOnlyPlugin {
+    /// The part of both plugins' source that leaves how often and where a test runs to
+    /// testfleet, whatever the suite's configuration says. Appended to `source`: one module.
+    ///
+    /// - pytest-xdist: a suite whose addopts ask for workers (`-n auto`, or any `-n`, `--dist`,
+    ///   `--tx`) had each warm session, fork server and narrowed batch start its own xdist
+    ///   workers beside it, which then sat idle (the process runs its grants itself): a later
+    ///   build of an 81-test suite took 0.9–1.3 s instead of 0.5 s. testfleet's workers are the
+    ///   distribution; each process runs what it is granted itself, as `-n 0` would.
+    /// - pytest-rerunfailures: `--reruns N` in addopts (or a test's `flaky(reruns=N)` mark)
+    ///   reran a failing test in its process, which hid a flaky test's failure from the store
+    ///   (it was recorded as passed, never as flaky) and ran a broken one N + 1 times in each of
+    ///   testfleet's attempts. testfleet's retries run on another worker and every attempt is
+    ///   stored: the plugin is unregistered (its options stay parsed, so addopts stay valid).
+    static let ownRunsSource = #"""
+
+
+def _own_runs(config):
+    """Turns pytest-xdist's distribution off for this process (before xdist's own
+    pytest_configure, which starts the workers when a mode and hosts are set), and
+    pytest-rerunfailures' reruns (see PytestOnlyPlugin+OwnRuns)."""
+    option = config.option
+    if getattr(option, "numprocesses", None) or getattr(option, "tx", None):
+        option.numprocesses = 0
+        option.dist = "no"
+        option.tx = []
+    manager = config.pluginmanager
+    for name, plugin in list(manager.list_name_plugin()):
+        if getattr(plugin, "__name__", None) == "pytest_rerunfailures":
+            manager.unregister(plugin, name)
+"""#
+}
