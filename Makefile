@@ -16,8 +16,9 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 	@python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
-	@# A fixture suite whose addopts ask for xdist workers and reruns (PytestOwnRunsTests).
-	@python3 -c 'import xdist, pytest_rerunfailures' 2>/dev/null || python3 -m pip install -q pytest-xdist pytest-rerunfailures
+	@# Fixture suites with pytest-xdist and reruns in addopts (PytestOwnRunsTests), and with
+	@# pytest-dependency's marks (PytestDependencyTests).
+	@python3 -c 'import xdist, pytest_rerunfailures, pytest_dependency' 2>/dev/null || python3 -m pip install -q pytest-xdist pytest-rerunfailures pytest-dependency
 	@command -v kubernetes-validate >/dev/null 2>&1 || python3 -m pip install -q kubernetes-validate
 	@# The dashboard's tests: /metrics through Prometheus' own parser, pages in headless Chromium.
 	@python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install -q prometheus_client

@@ -398,7 +398,7 @@ def _serve(session, ids, results, requests):
         _send(results, {"missing": missing, "why": why or "not collected"})
     _aliases.clear()
     _aliases.update((_id_of(item), node_id) for node_id, item in by_id.items() if _id_of(item) != node_id)
-    order = [by_id[i] for i in ids if i in by_id]
+    order = _with_dependencies(session, [by_id[i] for i in ids if i in by_id])
     if _FORK:
         _run_forked(session, order, results, requests)
     else:
@@ -407,5 +407,5 @@ def _serve(session, ids, results, requests):
 
 """# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource + statementRangeSource + sessionScopeSource + twinSource
     + tempDirectorySource + collectionWarningSource + PytestOnlyPlugin.subtestSource + PytestOnlyPlugin.workDirectorySource
-    + PytestOnlyPlugin.leftDirectorySource + PytestOnlyPlugin.ownRunsSource
+    + PytestOnlyPlugin.leftDirectorySource + PytestOnlyPlugin.ownRunsSource + dependencySource
 }
