@@ -195,7 +195,8 @@ def _run(order, results, requests=None, reclaims=None):
         index += 1
         following = order[index] if index < len(order) else None
         _reports.pop(item.nodeid, None)
-        _ran_here.add(_id_of(item))
+        if _dependency_plugin[0]:  # only pytest-dependency's marks ask what ran here (_with_dependencies)
+            _ran_here.add(_id_of(item))
         _session_setup[0] = 0.0
         beyond = following
         if following is None and requests is not None:
