@@ -84,14 +84,20 @@ def _dependencies_of(session, item):
 
 
 def _named_item(base, name):
-    """The collected item under `base` whose dependency name (name= of its mark) or id is `name`."""
+    """The collected item under `base` whose dependency name (name= of its mark) or id is `name`:
+    by id at once; only a name= (rare) walks the session's items."""
+    item = _items.get(base + name)
+    if item is not None and _given_name(item) is None:
+        return item
     for key, item in _items.items():
-        if not key.startswith(base):
-            continue
-        mark = item.get_closest_marker("dependency")
-        custom = mark.kwargs.get("name") if mark is not None else None
-        if custom == name or (custom is None and key == base + name):
+        if key.startswith(base) and _given_name(item) == name:
             return item
     return None
+
+
+def _given_name(item):
+    """The name= of `item`'s dependency mark (pytest-dependency then knows it by that alone)."""
+    mark = item.get_closest_marker("dependency")
+    return mark.kwargs.get("name") if mark is not None else None
 """#
 }

@@ -27,7 +27,7 @@ def _silence_terminal(config):
         reporter._tw = TerminalWriter(_Discard())
 
 
-def _run_forked(session, order, results, requests=None):
+def _run_forked(session, order, results, requests):
     """Runs `order` in a child forked from this server, which never runs a test itself. The
     child reads the server's `requests` while the server waits for it, so the worker's reclaims
     of a first attempt's tests reach it as they reach a session (see _run)."""
@@ -50,7 +50,7 @@ def _run_forked(session, order, results, requests=None):
             _enter_child_directory()
             _unfreeze_when_observed()
             _own_basetemp(session.config)
-            _run(order, results, reclaims=requests)
+            _run(order, results, requests, child=True)
             results.flush()
             _save_learned(learned, known)
         except BaseException:  # pytest.exit() or a crash of the protocol itself: the server says so
@@ -171,24 +171,21 @@ def _unfreeze_when_observed():
         setattr(gc, name, observed(original))
 
 
-def _run(order, results, requests=None, reclaims=None):
+def _run(order, results, requests, child=False):
     """Runs `order`, saying which test starts first and, with each result, which starts next:
     one line (one wakeup of the worker) per test, where a start line of its own made two.
-    A session passes its `requests`; a fork server's child passes them as `reclaims`: it gives
-    back tests as a session does, but keeps nothing set up past its grant, which ends it. Why:
-    a first build's tests behind a session's place run in such a child, and one that held a
-    file's slow tests kept them all while the other worker sat idle (tenacity 9.0.0: 0.9 s of a
-    2.5 s build)."""
-    if reclaims is None:
-        reclaims = requests
+    Between tests it answers the worker's reclaims from `requests`, a fork server's `child`
+    too (it reads the server's requests while the server waits for it): a first build's tests
+    behind a session's place run in such a child, and one that held a file's slow tests kept
+    them all while the other worker sat idle (tenacity 9.0.0: 0.9 s of a 2.5 s build)."""
     if order:
-        if requests is not None:
+        if not child:
             _teardown_towards(order[0])
         _send(results, {"start": _name(order[0])})
     # A long-lived session keeps what a grant's last test was set up with until the worker says
-    # what comes next (see _settle); a forked child (no requests) ends with its grant and tears
-    # down all, as does a pytest before 7.0 (it tears down towards the next test by itself).
-    holds = requests is not None and bool(order) and _modern_setup_state(order[0].session)
+    # what comes next (see _settle); a forked child ends with its grant and tears down all, as
+    # does a pytest before 7.0 (it tears down towards the next test by itself).
+    holds = not child and bool(order) and _modern_setup_state(order[0].session)
     index = 0
     while index < len(order):
         item = order[index]
@@ -199,21 +196,21 @@ def _run(order, results, requests=None, reclaims=None):
             _ran_here.add(_id_of(item))
         _session_setup[0] = 0.0
         beyond = following
-        if following is None and requests is not None:
+        if following is None and not child:
             beyond = _parents_of(item) if holds else _session_level(item)
         started = _CLOCK[0]()
         item.ihook.pytest_runtest_protocol(item=item, nextitem=beyond)
         elapsed = _CLOCK[0]() - started
-        if reclaims is not None and following is not None:
+        if following is not None:
             # A reclaim that came while the test ran is answered before its result, so a
             # hand-back may take `following` too (see _hand_back).
-            for request in reclaims.poll():
+            for request in requests.poll():
                 if "drop_after" in request:
                     _hand_back(order, index, request, results)
                 elif "drop" in request:
                     _drop_given(order, index, request, results)
             if index == len(order):
-                if requests is None:  # a child's last test: everything goes, as after nextitem=None
+                if child:  # its grant's last test now: everything goes, as after nextitem=None
                     _teardown_after(item, everything=True)
                 elif not holds:
                     _teardown_after(item)
@@ -327,9 +324,9 @@ def _drop_given(order, index, request, results):
 def _teardown_after(item, nextitem=None, everything=False):
     """Tears down what pytest kept set up after `item` that `nextitem` (None: the session level
     only, see _session_level; with `everything`, the session too) does not share, as pytest
-    tears down after a test. A finalizer
-    that fails makes `item` an error, as pytest reports a failing teardown after the last test
-    that used what it tore down; the caller reports `item` after this."""
+    tears down after a test. A finalizer that fails makes `item` an error, as pytest reports a
+    failing teardown after the last test that used what it tore down; the caller reports `item`
+    after this."""
     towards = None if everything else nextitem or _session_level(item)
     call = _teardown_call(lambda: _teardown_exact(item.session, item, towards))
     if call.excinfo is not None:

@@ -2,11 +2,11 @@
 /// another session runs them. In a plain run they ran just before, in the same process, and a
 /// test can rely on what its file's previous class left behind. pyparsing 3.2.0's
 /// `Test05_EnableBoundedPackratParsing::runTest` turns bounded packrat parsing on, and
-/// `Test06_WithBoundedPackrat::test000_assert_packrat_status`, next in the file, asserts it is on. A later build's homes (`PlannedBuild.giveHomes(inRunsOf:)`) cut
-/// `test_unit.py`, 1,712 of its 1,819 tests, between the two in 3 later builds of 3: the second
-/// session started at `Test06`, its first attempt failed, and the build (already failing: ten
-/// tests are broken, so retries carry no context) counted eleven failures where serial pytest
-/// counts ten.
+/// `Test06_WithBoundedPackrat::test000_assert_packrat_status`, next in the file, asserts it is
+/// on. A later build's homes (`PlannedBuild.giveHomes(inRunsOf:)`) cut `test_unit.py`, 1,712 of
+/// its 1,819 tests, between the two in 3 later builds of 3: the second session started at
+/// `Test06`, its first attempt failed, and the build (already failing: ten tests are broken, so
+/// retries carry no context) counted eleven failures where serial pytest counts ten.
 ///
 /// So the first test a session runs in order, when its file's earlier tests are another
 /// session's, carries the nearest of them as its context (`GrantedTest.context`), and the
