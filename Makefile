@@ -16,8 +16,8 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 	@python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
-	@# Fixture suites with pytest-xdist and reruns in addopts (PytestOwnRunsTests), and with
-	@# pytest-dependency's marks (PytestDependencyTests).
+	@# Fixture suites with pytest-xdist and reruns in addopts and with pytest-dependency's marks
+	@# (PytestSuiteConfigurationTests).
 	@python3 -c 'import xdist, pytest_rerunfailures, pytest_dependency' 2>/dev/null || python3 -m pip install -q pytest-xdist pytest-rerunfailures pytest-dependency
 	@command -v kubernetes-validate >/dev/null 2>&1 || python3 -m pip install -q kubernetes-validate
 	@# The dashboard's tests: /metrics through Prometheus' own parser, pages in headless Chromium.

@@ -104,7 +104,7 @@ import Testing
     /// blocks) is no file to share: its file goes to one share whole, and each session runs
     /// every test of it in the session, none cold for want of its collection.
     @Test func blocksInsideAFileStayWithTheirFile() throws {
-        let directory = URL(fileURLWithPath: PytestWarmTests.fixture).deletingLastPathComponent().appendingPathComponent("pytest-blocks").path
+        let directory = SwiftFixtureFiles.fixture("pytest-blocks")
         let log = LogLines()
         let (merged, sessions) = try listInTwoShares(directory, log: log)
         defer { sessions.forEach { $0.shutdown() } }

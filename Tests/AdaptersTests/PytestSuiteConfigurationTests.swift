@@ -1,0 +1,73 @@
+import Foundation
+import Model
+import Testing
+@testable import Adapters
+
+/// What a suite's own pytest configuration asks that testfleet's processes must follow or
+/// override, on a real pytest with real plugins: each fixture's grant runs in a warm session or
+/// in a fork server's child (`forked`), and each test gets the outcome a plain run gives it.
+/// - Tests/Fixtures/pytest-own-runs: addopts ask pytest-xdist for workers and
+///   pytest-rerunfailures for reruns; each granted test runs once, in the process itself.
+/// - Tests/Fixtures/pytest-dependency: pytest-dependency's marks, granted without the tests they
+///   name, which run first, unreported.
+/// - Tests/Fixtures/pytest-warnings-off: `-p no:warnings` beside `filterwarnings = error`; a
+///   warning at import is no error, as in a plain run.
+@Suite(.serialized) struct PytestSuiteConfigurationTests {
+    let scratch: TemporaryDirectory
+    var runs: String { scratch.path + "/runs" }
+
+    init() throws { scratch = try TemporaryDirectory() }
+
+    func suite(_ fixture: String) -> SuiteDefinition {
+        var environment = PytestWarmTests.environment
+        environment["TESTFLEET_FIXTURE_RUNS"] = runs  // where pytest-own-runs' failing test counts its runs
+        return SuiteDefinition(name: fixture, adapter: .pytest, directory: SwiftFixtureFiles.fixture(fixture),
+                               command: "python3 -m pytest", timeout: 60, environment: environment)
+    }
+
+    /// Each test's outcome, `ids` run as one grant of `fixture` in a new warm session, or in a
+    /// new fork server's child.
+    func outcomes(_ ids: [String], of fixture: String, forked: Bool) -> [String: Outcome] {
+        let log = LogLines()
+        let adapter = PytestAdapter(cacheRoot: scratch.path)
+        var results: [String: Outcome] = [:]
+        if forked {
+            let servers = PytestForkServers(cacheDirectory: scratch.path) { log.append($0) }
+            defer { servers.shutdown() }
+            adapter.runForked(ids, of: suite(fixture), attempt: 2, key: "k", servers: servers) { results[$0.name] = $0.outcome }
+        } else {
+            let sessions = PytestWarmSessions(cacheDirectory: scratch.path) { log.append($0) }
+            defer { sessions.shutdown() }
+            adapter.runWarm(ids, of: suite(fixture), key: "k", sessions: sessions) { results[$0.name] = $0.outcome }
+        }
+        return results
+    }
+
+    /// No xdist session (with its worker processes) beside the process, no rerun inside it.
+    @Test(arguments: [false, true])
+    func eachGrantedTestRunsOnceInTheProcessItself(forked: Bool) throws {
+        let undistributed = "tests/test_own_runs.py::test_runs_in_this_process_undistributed"
+        let failing = "tests/test_own_runs.py::test_fails_and_counts_its_runs"
+        let outcomes = outcomes([undistributed, failing], of: "pytest-own-runs", forked: forked)
+        #expect(outcomes == [undistributed: .passed, failing: .failed], "\(outcomes)")
+        let ran = ((try? String(contentsOfFile: runs, encoding: .utf8)) ?? "").split(separator: "\n").count
+        #expect(ran == 1, "the failing test ran \(ran) times in one attempt")
+    }
+
+    /// What a plain run gives each dependent test, and one whose dependency fails (skipped).
+    @Test(arguments: [false, true])
+    func dependenciesRunFirstUnreported(forked: Bool) throws {
+        let id = { (name: String) in "tests/test_dependency.py::" + name }
+        let expected: [String: Outcome] = [
+            id("TestInClass::test_second"): .passed, id("test_needs_both"): .passed,
+            id("test_needs_session"): .passed, id("test_needs_broken"): .skipped,
+        ]
+        let outcomes = outcomes(expected.keys.sorted(), of: "pytest-dependency", forked: forked)
+        #expect(outcomes == expected, "\(outcomes)")
+    }
+
+    @Test func aModuleThatWarnsAtImportCollectsWithTheWarningsPluginOff() throws {
+        let marked = "tests/test_unknown_mark.py::test_marked"
+        #expect(outcomes([marked], of: "pytest-warnings-off", forked: false) == [marked: .passed])
+    }
+}
