@@ -258,11 +258,12 @@ extension PytestAdapter {
         if let cache = PythonBytecode.rewriteCache(suite: suite.environment, inherited: inheritedEnvironment, cacheRoot: cacheRoot) {
             environment["TESTFLEET_WARM_REWRITE_CACHE"] = cache
         }
-        let line = command(suite, ["-p", "no:cacheprovider", "-p", PytestWarmPlugin.moduleName, "--maxfail=2147483647"],
+        let cache = Self.scratchDirectory("cache")
+        let line = command(suite, ["-p", PytestWarmPlugin.moduleName, "--maxfail=2147483647"] + Self.cacheArguments(cache),
                            loading: plugin, into: &environment)
         return try PytestWarmProcess(commandLine: line, directory: suite.directory, environment: environment,
                                      outputCap: max(suite.outputCap, 64 << 10), forksPerGrant: forking,
-                                     withTwin: withTwin && !forking)
+                                     withTwin: withTwin && !forking, scratch: cache)
     }
 
     /// What a starting process said by `deadline`.

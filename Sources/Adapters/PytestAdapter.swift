@@ -10,7 +10,7 @@ public import SelectionSources
 /// The `pytest` adapter. Tests are pytest node ids (`tests/test_x.py::TestA::test_m[ä b-1]`),
 /// kept byte for byte as pytest prints them: brackets, spaces and non-ASCII intact.
 ///
-/// - Inventory: `COMMAND --collect-only -q -p no:cacheprovider` in the suite's directory (which
+/// - Inventory: `COMMAND --collect-only -q` in the suite's directory (which
 ///   should be the pytest rootdir, where its ini/pyproject lives, so node ids and arguments agree).
 ///   A module that fails to import becomes one test named by its path, so the build reports its
 ///   collection error instead of silently running fewer tests.
@@ -86,11 +86,14 @@ public struct PytestAdapter: TestAdapter {
         // `-q` prints node ids, unless the project's addopts already add -q (then -qq prints
         // per-file counts) or -v (then the tree): try the other verbosities before giving up.
         var lastOutput = ""
+        let cache = Self.scratchDirectory("cache")
+        defer { try? FileManager.default.removeItem(atPath: cache) }
         for verbosity in [["-q"], [], ["-qq"]] {
             let run = try runner.run(
                 // --color=no: a `--color=yes` in the addopts (traitlets 5.14.3) colours the
                 // ERROR lines that name the modules that cannot be imported, which were lost.
-                .shell(command(suite, ["--collect-only", "-p", "no:cacheprovider", "-rfEs", "--color=no"] + verbosity)), in: suite.directory,
+                .shell(command(suite, ["--collect-only", "-rfEs", "--color=no"] + Self.cacheArguments(cache) + verbosity)),
+                in: suite.directory,
                 environment: environment(suite), timeout: max(300, suite.timeout), outputCap: 64 << 20,
                 cancellation: cancellation)
             let output = String(decoding: run.output, as: UTF8.self)
@@ -202,17 +205,17 @@ public struct PytestAdapter: TestAdapter {
     /// One pytest process over `ids`; with `narrowing` (the `PytestOnlyPlugin`'s directory) they
     /// replace the command's own file and directory arguments, or their files do, `withinFiles`.
     private func runBatch(_ ids: [String], _ suite: SuiteDefinition, narrowing: String?, withinFiles: Bool) -> PytestBatch {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("testfleet-pytest-\(UUID().uuidString)")
+        let scratch = URL(fileURLWithPath: Self.scratchDirectory("batch"))
         try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let xmlPath = scratch.appendingPathComponent("junit.xml").path
         var arguments = [
             // --maxfail overrides an `-x` in the project's addopts: every granted test must run.
             // --color=no overrides a `--color=yes` there too: the output is read for refused ids.
-            "-p", "no:cacheprovider", "--continue-on-collection-errors", "--maxfail=2147483647", "-rX", "--color=no",
+            "--continue-on-collection-errors", "--maxfail=2147483647", "-rX", "--color=no",
             "--junitxml=\(xmlPath)",
             "-o", "junit_logging=all", "-o", "junit_log_passing_tests=false",
-        ]
+        ] + Self.cacheArguments(scratch.appendingPathComponent("cache").path)
         var environment = environment(suite)
         // One id per line: the narrowing plugin's input, or pytest's `@argfile` for a long list.
         let idsFile = scratch.appendingPathComponent("node-ids.txt")
@@ -274,6 +277,17 @@ public struct PytestAdapter: TestAdapter {
             batch.problem = error.message
         }
         return batch
+    }
+
+    /// pytest's cache (`-o cache_dir=`) in `directory`, a process's own: its plugin stays loaded,
+    /// so addopts that use its options parse and a test's `cache` fixture works, as in a plain run
+    /// of a fresh checkout; nothing lands in the suite's `.pytest_cache`, and what one process
+    /// keeps there reaches no other (the options that would read it are off, `_own_runs`).
+    static func cacheArguments(_ directory: String) -> [String] { ["-o", "cache_dir=" + directory] }
+
+    /// A new path under the temporary directory for a pytest process's `purpose` (not created).
+    static func scratchDirectory(_ purpose: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("testfleet-pytest-\(purpose)-\(UUID().uuidString)").path
     }
 
     func command(_ suite: SuiteDefinition, _ arguments: [String]) -> String {

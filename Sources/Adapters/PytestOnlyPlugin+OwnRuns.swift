@@ -12,14 +12,25 @@ extension PytestOnlyPlugin {
     ///   (it was recorded as passed, never as flaky) and ran a broken one N + 1 times in each of
     ///   testfleet's attempts. testfleet's retries run on another worker and every attempt is
     ///   stored: the plugin is unregistered (its options stay parsed, so addopts stay valid).
+    /// - pytest's cache plugin: `--lf`, `--ff`, `--nf`, `--sw` (and `--sw-skip`, `--sw-reset`)
+    ///   and `--cache-clear` in addopts (pydocstyle 6.3.0 has `--cache-clear`) choose and order
+    ///   tests from what earlier runs left in the cache, and `--sw` stops a process at its first
+    ///   failure: a grant is exactly the tests it names, in its order, each run to the end. The
+    ///   plugin itself stays loaded (its options parse, and a test's `cache` fixture works), its
+    ///   cache in a directory of the process's own (`PytestAdapter.cacheArguments`).
     static let ownRunsSource = #"""
 
 
 def _own_runs(config):
     """Turns pytest-xdist's distribution off for this process (before xdist's own
-    pytest_configure, which starts the workers when a mode and hosts are set), and
-    pytest-rerunfailures' reruns (see PytestOnlyPlugin+OwnRuns)."""
+    pytest_configure, which starts the workers when a mode and hosts are set),
+    pytest-rerunfailures' reruns, and the cache plugin's choosing and ordering of tests (before
+    its pytest_configure and stepwise's, which read these options; see
+    PytestOnlyPlugin+OwnRuns)."""
     option = config.option
+    for name in ("lf", "failedfirst", "newfirst", "stepwise", "stepwise_skip", "stepwise_reset", "cacheclear"):
+        if getattr(option, name, False):
+            setattr(option, name, False)
     if getattr(option, "numprocesses", None) or getattr(option, "tx", None):
         option.numprocesses = 0
         option.dist = "no"

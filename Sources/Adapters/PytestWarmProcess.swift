@@ -56,11 +56,15 @@ final class PytestWarmProcess {
     private(set) var ending: String?
     /// Whether its plugin said it is ready (set by whoever read that line).
     var isReady = false
+    /// A directory of the process's own (its pytest cache), removed when it is stopped; a twin
+    /// shares its session's and removes it too (pytest makes it again if the other still writes).
+    private let scratch: String?
 
     /// Starts `commandLine` (through `/bin/sh -c`) in `directory`.
     init(commandLine: String, directory: String, environment: [String: String], outputCap: Int,
-         forksPerGrant: Bool = false, withTwin: Bool = false) throws(ProcessRunnerError) {
+         forksPerGrant: Bool = false, withTwin: Bool = false, scratch: String? = nil) throws(ProcessRunnerError) {
         self.forksPerGrant = forksPerGrant
+        self.scratch = scratch
         isOwnChild = true
         // A write to the pipe of a process that just died must fail with EPIPE, not kill us.
         signal(SIGPIPE, SIG_IGN)
@@ -97,13 +101,15 @@ final class PytestWarmProcess {
         self.outputCap = outputCap
         tail = OutputTail(capacity: outputCap)
         if withTwin {
-            twin = PytestWarmProcess(twinRequest: pipes[3][1], result: pipes[4][0], output: pipes[5][0], outputCap: outputCap)
+            twin = PytestWarmProcess(twinRequest: pipes[3][1], result: pipes[4][0], output: pipes[5][0], outputCap: outputCap,
+                                     scratch: scratch)
         }
     }
 
     /// A twin fork server's end of its pipes.
-    private init(twinRequest: Int32, result: Int32, output: Int32, outputCap: Int) {
+    private init(twinRequest: Int32, result: Int32, output: Int32, outputCap: Int, scratch: String?) {
         pid = 0
+        self.scratch = scratch
         isOwnChild = false
         forksPerGrant = true
         requestFD = twinRequest
@@ -304,6 +310,7 @@ final class PytestWarmProcess {
         requestFD = -1
         resultFD = -1
         outputFD = -1
+        if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
     }
 
     /// Whether the other end of the result pipe is closed (the process is gone).

@@ -12,6 +12,8 @@ import Testing
 ///   name, which run first, unreported.
 /// - Tests/Fixtures/pytest-warnings-off: `-p no:warnings` beside `filterwarnings = error`; a
 ///   warning at import is no error, as in a plain run.
+/// - Tests/Fixtures/pytest-cache-options: the cache plugin's options in addopts (`--cache-clear`,
+///   `--lf`, `--ff`, `--nf`, `--sw`) parse, choose and stop nothing; the `cache` fixture works.
 @Suite(.serialized) struct PytestSuiteConfigurationTests {
     let scratch: TemporaryDirectory
     var runs: String { scratch.path + "/runs" }
@@ -64,6 +66,32 @@ import Testing
         ]
         let outcomes = outcomes(expected.keys.sorted(), of: "pytest-dependency", forked: forked)
         #expect(outcomes == expected, "\(outcomes)")
+    }
+
+    /// In file order: the failing test first, where `--sw` would stop the process.
+    static let cacheOptionIDs = ["test_fails_genuinely", "test_runs_after_a_failure", "test_keeps_a_value_in_the_cache"]
+        .map { "tests/test_cache_options.py::" + $0 }
+    static let cacheOptionOutcomes = Dictionary(uniqueKeysWithValues: zip(cacheOptionIDs, [Outcome.failed, .passed, .passed]))
+    var cacheInFixture: String { SwiftFixtureFiles.fixture("pytest-cache-options") + "/.pytest_cache" }
+
+    @Test(arguments: [false, true])
+    func theCachePluginsOptionsChooseNoTests(forked: Bool) throws {
+        try? FileManager.default.removeItem(atPath: cacheInFixture)
+        let outcomes = outcomes(Self.cacheOptionIDs, of: "pytest-cache-options", forked: forked)
+        #expect(outcomes == Self.cacheOptionOutcomes, "\(outcomes)")
+        #expect(!FileManager.default.fileExists(atPath: cacheInFixture))
+    }
+
+    /// The same in a listing and in a cold batch (a retry's, or any run with warm sessions off).
+    @Test func theCachePluginsOptionsChooseNoTestsInAListingOrABatch() throws {
+        try? FileManager.default.removeItem(atPath: cacheInFixture)
+        let adapter = PytestAdapter(cacheRoot: scratch.path)
+        let suite = suite("pytest-cache-options")
+        #expect(try adapter.inventory(of: suite).sorted() == Self.cacheOptionIDs.sorted())
+        var outcomes: [String: Outcome] = [:]
+        adapter.run(Self.cacheOptionIDs, of: suite, attempt: 2) { outcomes[$0.name] = $0.outcome }
+        #expect(outcomes == Self.cacheOptionOutcomes, "\(outcomes)")
+        #expect(!FileManager.default.fileExists(atPath: cacheInFixture))
     }
 
     @Test func aModuleThatWarnsAtImportCollectsWithTheWarningsPluginOff() throws {
