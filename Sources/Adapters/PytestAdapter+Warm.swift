@@ -259,8 +259,8 @@ extension PytestAdapter {
             environment["TESTFLEET_WARM_REWRITE_CACHE"] = cache
         }
         let cache = Self.scratchDirectory("cache")
-        let line = command(suite, ["-p", PytestWarmPlugin.moduleName, "--maxfail=2147483647"] + Self.cacheArguments(cache),
-                           loading: plugin, into: &environment)
+        Self.cacheEnvironment(cache, into: &environment)
+        let line = command(suite, ["-p", PytestWarmPlugin.moduleName, "--maxfail=2147483647"], loading: plugin, into: &environment)
         return try PytestWarmProcess(commandLine: line, directory: suite.directory, environment: environment,
                                      outputCap: max(suite.outputCap, 64 << 10), forksPerGrant: forking,
                                      withTwin: withTwin && !forking, scratch: cache)

@@ -10,7 +10,7 @@ public import SelectionSources
 /// The `pytest` adapter. Tests are pytest node ids (`tests/test_x.py::TestA::test_m[ä b-1]`),
 /// kept byte for byte as pytest prints them: brackets, spaces and non-ASCII intact.
 ///
-/// - Inventory: `COMMAND --collect-only -q` in the suite's directory (which
+/// - Inventory: `COMMAND --collect-only -q -p testfleet_only` in the suite's directory (which
 ///   should be the pytest rootdir, where its ini/pyproject lives, so node ids and arguments agree).
 ///   A module that fails to import becomes one test named by its path, so the build reports its
 ///   collection error instead of silently running fewer tests.
@@ -88,14 +88,19 @@ public struct PytestAdapter: TestAdapter {
         var lastOutput = ""
         let cache = Self.scratchDirectory("cache")
         defer { try? FileManager.default.removeItem(atPath: cache) }
+        // The narrowing plugin, given no ids, only overrides what it does in every run
+        // (`_own_runs`): a `--lf` in addopts lists every test, whatever the suite's cache says.
+        var plugin = Self.narrowingPlugin(for: suite, cacheRoot: cacheRoot)
         for verbosity in [["-q"], [], ["-qq"]] {
-            let run = try runner.run(
-                // --color=no: a `--color=yes` in the addopts (traitlets 5.14.3) colours the
-                // ERROR lines that name the modules that cannot be imported, which were lost.
-                .shell(command(suite, ["--collect-only", "-rfEs", "--color=no"] + Self.cacheArguments(cache) + verbosity)),
-                in: suite.directory,
-                environment: environment(suite), timeout: max(300, suite.timeout), outputCap: 64 << 20,
-                cancellation: cancellation)
+            // --color=no: a `--color=yes` in the addopts (traitlets 5.14.3) colours the ERROR
+            // lines that name the modules that cannot be imported, which were lost.
+            let arguments = ["--collect-only", "-rfEs", "--color=no"] + verbosity
+            var run = try collect(suite, arguments, plugin: plugin, cache: cache)
+            if plugin != nil, PytestOnlyPlugin.wasRefused(String(decoding: run.output, as: UTF8.self)) {
+                Self.refuseNarrowing(for: suite)
+                plugin = nil
+                run = try collect(suite, arguments, plugin: nil, cache: cache)
+            }
             let output = String(decoding: run.output, as: UTF8.self)
             let parsed = PytestNodeIDs.parseCollection(output)
             // 0: collected; 2: collected with collection errors; 5: no tests; 1: collection
@@ -120,6 +125,20 @@ public struct PytestAdapter: TestAdapter {
         }
         throw TestfleetError.badInput("suite '\(suite.name)': pytest --collect-only printed no node ids at any verbosity; its output ends:\n"
                         + Self.tail(lastOutput, 3000))
+    }
+
+    /// One `--collect-only` run of `suite` with `arguments`, loading the narrowing `plugin`
+    /// when given (its cache in `cache`; see `cacheEnvironment`).
+    private func collect(_ suite: SuiteDefinition, _ arguments: [String], plugin: String?, cache: String) throws -> ProcessRunner.Run {
+        var environment = environment(suite)
+        let line = if let plugin {
+            command(suite, arguments + ["-p", PytestOnlyPlugin.moduleName], loading: plugin, into: &environment)
+        } else {
+            command(suite, arguments + ["-p", "no:cacheprovider"])
+        }
+        if plugin != nil { Self.cacheEnvironment(cache, into: &environment) }
+        return try runner.run(.shell(line), in: suite.directory, environment: environment, timeout: max(300, suite.timeout),
+                              outputCap: 64 << 20, cancellation: cancellation)
     }
 
     public func run(_ tests: [String], of suite: SuiteDefinition, attempt: Int, report: (AdapterResult) -> Void) {
@@ -215,7 +234,7 @@ public struct PytestAdapter: TestAdapter {
             "--continue-on-collection-errors", "--maxfail=2147483647", "-rX", "--color=no",
             "--junitxml=\(xmlPath)",
             "-o", "junit_logging=all", "-o", "junit_log_passing_tests=false",
-        ] + Self.cacheArguments(scratch.appendingPathComponent("cache").path)
+        ]
         var environment = environment(suite)
         // One id per line: the narrowing plugin's input, or pytest's `@argfile` for a long list.
         let idsFile = scratch.appendingPathComponent("node-ids.txt")
@@ -229,14 +248,20 @@ public struct PytestAdapter: TestAdapter {
             environment[PytestOnlyPlugin.idsVariable] = idsFile.path
             environment[PytestOnlyPlugin.skipsVariable] = skipsFile.path
             arguments += ["-p", PytestOnlyPlugin.moduleName]
+            Self.cacheEnvironment(scratch.appendingPathComponent("cache").path, into: &environment)
             if withinFiles { environment[PytestOnlyPlugin.withinFilesVariable] = "1" }
-        } else if idsWritten && ids.reduce(0, { $0 + $1.utf8.count + 3 }) > 100_000 {
-            arguments.append("@" + idsFile.path)
         } else {
-            // No `--` before them: pytest before 9 refuses anything after `--` that follows a
-            // path of the command's own. A node id never starts with "-", and the option just
-            // before it (`-o`) takes exactly one value.
-            arguments += ids
+            // Without the plugin the cache plugin would choose tests by what the suite's cache
+            // remembers under a `--lf` in addopts (`cacheEnvironment`).
+            arguments += ["-p", "no:cacheprovider"]
+            if idsWritten && ids.reduce(0, { $0 + $1.utf8.count + 3 }) > 100_000 {
+                arguments.append("@" + idsFile.path)
+            } else {
+                // No `--` before them: pytest before 9 refuses anything after `--` that follows
+                // a path of the command's own. A node id never starts with "-", and the option
+                // just before it (`-p`) takes exactly one value.
+                arguments += ids
+            }
         }
         let timeout = min(suite.timeout * Double(ids.count), max(suite.timeout, 7200)) + startupAllowance
         var batch = PytestBatch(timeout: timeout)
@@ -279,11 +304,15 @@ public struct PytestAdapter: TestAdapter {
         return batch
     }
 
-    /// pytest's cache (`-o cache_dir=`) in `directory`, a process's own: its plugin stays loaded,
-    /// so addopts that use its options parse and a test's `cache` fixture works, as in a plain run
-    /// of a fresh checkout; nothing lands in the suite's `.pytest_cache`, and what one process
-    /// keeps there reaches no other (the options that would read it are off, `_own_runs`).
-    static func cacheArguments(_ directory: String) -> [String] { ["-o", "cache_dir=" + directory] }
+    /// pytest's cache in `directory`, a process's own, for a process that loads a testfleet
+    /// plugin (`PytestOnlyPlugin.cacheVariable`): the cache plugin stays loaded, so addopts that
+    /// use its options parse and a test's `cache` fixture works, as in a plain run of a fresh
+    /// checkout; nothing lands in the suite's `.pytest_cache`, and the options that would read
+    /// what a process kept there are off (`_own_runs`). A process without the plugin gets
+    /// `-p no:cacheprovider`, as ever: a stale cache could deselect tests under `--lf` there.
+    static func cacheEnvironment(_ directory: String, into environment: inout [String: String]) {
+        environment[PytestOnlyPlugin.cacheVariable] = directory
+    }
 
     /// A new path under the temporary directory for a pytest process's `purpose` (not created).
     static func scratchDirectory(_ purpose: String) -> String {

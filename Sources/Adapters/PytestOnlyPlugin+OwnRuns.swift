@@ -17,7 +17,11 @@ extension PytestOnlyPlugin {
     ///   tests from what earlier runs left in the cache, and `--sw` stops a process at its first
     ///   failure: a grant is exactly the tests it names, in its order, each run to the end. The
     ///   plugin itself stays loaded (its options parse, and a test's `cache` fixture works), its
-    ///   cache in a directory of the process's own (`PytestAdapter.cacheArguments`).
+    ///   cache in a directory of the process's own, `cacheVariable`: not `-o cache_dir=`, which
+    ///   pytest calls an unknown option where the suite blocks the plugin (`-p no:cacheprovider`),
+    ///   an error under `filterwarnings = error` (click 8.1.8 as the bench runs it).
+    static let cacheVariable = "TESTFLEET_PYTEST_CACHE"
+
     static let ownRunsSource = #"""
 
 
@@ -31,6 +35,7 @@ def _own_runs(config):
     for name in ("lf", "failedfirst", "newfirst", "stepwise", "stepwise_skip", "stepwise_reset", "cacheclear"):
         if getattr(option, name, False):
             setattr(option, name, False)
+    _own_cache(config)
     if getattr(option, "numprocesses", None) or getattr(option, "tx", None):
         option.numprocesses = 0
         option.dist = "no"
@@ -39,5 +44,24 @@ def _own_runs(config):
     for name, plugin in list(manager.list_name_plugin()):
         if getattr(plugin, "__name__", None) == "pytest_rerunfailures":
             manager.unregister(plugin, name)
+
+
+def _own_cache(config):
+    """Before the cache plugin's pytest_configure: points it at this process's own directory
+    (TESTFLEET_PYTEST_CACHE; getini reads pytest's cache of settings first, where the plugin
+    reads cache_dir), and keeps it from registering its last-failed and new-first plugins, which
+    with their options off only write what they saw to the cache as the session ends (a
+    process exiting after testfleet removed its directory made it again). A suite that blocks
+    the plugin, or a pytest without that cache of settings, keeps its own setting."""
+    manager = config.pluginmanager
+    if not manager.has_plugin("cacheprovider"):
+        return
+    for name in ("lfplugin", "nfplugin"):
+        if not manager.has_plugin(name):
+            manager.set_blocked(name)
+    directory = os.environ.get("TESTFLEET_PYTEST_CACHE")
+    settings = getattr(config, "_inicache", None)
+    if directory and isinstance(settings, dict):
+        settings["cache_dir"] = directory
 """#
 }

@@ -14,6 +14,7 @@ import Testing
 ///   warning at import is no error, as in a plain run.
 /// - Tests/Fixtures/pytest-cache-options: the cache plugin's options in addopts (`--cache-clear`,
 ///   `--lf`, `--ff`, `--nf`, `--sw`) parse, choose and stop nothing; the `cache` fixture works.
+/// - Tests/Fixtures/pytest-cache-blocked: the suite's command blocks that plugin, and it runs so.
 @Suite(.serialized) struct PytestSuiteConfigurationTests {
     let scratch: TemporaryDirectory
     var runs: String { scratch.path + "/runs" }
@@ -23,8 +24,9 @@ import Testing
     func suite(_ fixture: String) -> SuiteDefinition {
         var environment = PytestWarmTests.environment
         environment["TESTFLEET_FIXTURE_RUNS"] = runs  // where pytest-own-runs' failing test counts its runs
+        let command = fixture == "pytest-cache-blocked" ? "python3 -m pytest -p no:cacheprovider" : "python3 -m pytest"
         return SuiteDefinition(name: fixture, adapter: .pytest, directory: SwiftFixtureFiles.fixture(fixture),
-                               command: "python3 -m pytest", timeout: 60, environment: environment)
+                               command: command, timeout: 60, environment: environment)
     }
 
     /// Each test's outcome, `ids` run as one grant of `fixture` in a new warm session, or in a
@@ -92,6 +94,21 @@ import Testing
         adapter.run(Self.cacheOptionIDs, of: suite, attempt: 2) { outcomes[$0.name] = $0.outcome }
         #expect(outcomes == Self.cacheOptionOutcomes, "\(outcomes)")
         #expect(!FileManager.default.fileExists(atPath: cacheInFixture))
+    }
+
+    /// A suite that blocks the cache plugin beside `filterwarnings = error` is given no setting
+    /// of that plugin's (pytest would call it unknown, and that filter makes it an error).
+    @Test func aSuiteThatBlocksTheCachePluginRunsAsItIs() throws {
+        let id = "test_blocked.py::test_runs_with_the_cache_plugin_blocked"
+        for forked in [false, true] {
+            #expect(outcomes([id], of: "pytest-cache-blocked", forked: forked) == [id: .passed])
+        }
+        let adapter = PytestAdapter(cacheRoot: scratch.path)
+        let suite = suite("pytest-cache-blocked")
+        #expect(try adapter.inventory(of: suite) == [id])
+        var outcomes: [String: Outcome] = [:]
+        adapter.run([id], of: suite, attempt: 2) { outcomes[$0.name] = $0.outcome }
+        #expect(outcomes == [id: .passed])
     }
 
     @Test func aModuleThatWarnsAtImportCollectsWithTheWarningsPluginOff() throws {
