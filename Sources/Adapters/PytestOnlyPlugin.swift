@@ -50,6 +50,7 @@ enum PytestOnlyPlugin {
     }
 
     static let source = pluginSource + subtestSource + workDirectorySource + leftDirectorySource + ownRunsSource
+        + dependencyNamesSource + dependencySource
 
     /// `_enters_work_directory_early(config)`, for this plugin and the warm one: whether a process
     /// may enter its work directory (`TESTFLEET_WORK_DIR`) before pytest loads the initial
@@ -179,7 +180,7 @@ def pytest_configure(config):
         return
     with open(_IDS, encoding="utf-8") as ids:
         granted = [line for line in ids.read().split("\n") if line]
-    if _WITHIN_FILES:
+    if _WITHIN_FILES or _loads_dependency_plugin(config):
         _GRANTED = set(granted)
         config.args = list(dict.fromkeys(nodeid.split("::", 1)[0] for nodeid in granted))
     else:
@@ -189,12 +190,14 @@ def pytest_configure(config):
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(session, config, items):
     """Within files: after every other plugin made its items (SQLAlchemy's per-backend classes
-    exist only from its own modifyitems on), keeps the granted ones."""
+    exist only from its own modifyitems on), keeps the granted ones, and the tests their
+    pytest-dependency marks name (see PytestOnlyPlugin+Dependencies)."""
     if _GRANTED is None:
         return
-    kept = [item for item in items if item.nodeid in _GRANTED]
+    kept = _with_dependencies(items, _GRANTED)
     if len(kept) < len(items):
-        config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in _GRANTED])
+        keeping = set(item.nodeid for item in kept)
+        config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in keeping])
         items[:] = kept
 """#
 }

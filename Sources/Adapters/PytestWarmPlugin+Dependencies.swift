@@ -26,8 +26,7 @@ def _with_dependencies(session, order):
     """`order` with, before each test marked dependency(depends=...), the tests it names that
     this process has not run and the grant does not run before it (theirs first, in turn)."""
     if _dependency_plugin[0] is None:
-        plugins = session.config.pluginmanager.get_plugins()
-        _dependency_plugin[0] = any(getattr(plugin, "__name__", None) == "pytest_dependency" for plugin in plugins)
+        _dependency_plugin[0] = _loads_dependency_plugin(session.config)
     if not _dependency_plugin[0] or not any(item.get_closest_marker("dependency") is not None for item in order):
         return order
     seen = set(_ran_here)
@@ -57,21 +56,11 @@ def _dependencies_of(session, item):
     package and session: node ids). A name not found among the items collected so far gets its
     file collected (module and class scope) or its id (else); one still not found is left to
     pytest-dependency, which skips as it would."""
-    mark = item.get_closest_marker("dependency")
-    names = list(mark.kwargs.get("depends") or []) if mark is not None else []
-    if not names:
+    named = _dependency_names(item)
+    if named is None:
         return []
-    scope = mark.kwargs.get("scope", "module")
+    base, names = named
     file = _file_of(item.nodeid)
-    if scope == "module":
-        base = file + "::"
-    elif scope == "class":
-        parts = item.nodeid.split("::")
-        base = "::".join(parts[:2]) + "::" if len(parts) > 2 else None
-    else:
-        base = ""
-    if base is None:
-        return []
     found = []
     for name in names:
         match = _named_item(base, name)
@@ -94,10 +83,5 @@ def _named_item(base, name):
             return item
     return None
 
-
-def _given_name(item):
-    """The name= of `item`'s dependency mark (pytest-dependency then knows it by that alone)."""
-    mark = item.get_closest_marker("dependency")
-    return mark.kwargs.get("name") if mark is not None else None
 """#
 }

@@ -407,5 +407,5 @@ def _serve(session, ids, results, requests):
 
 """# + collectingSource + listingSource + runningSource + bytecodeSource + regexSource + standInSource + sourceTreeSource + statementRangeSource + sessionScopeSource + twinSource
     + tempDirectorySource + collectionWarningSource + PytestOnlyPlugin.subtestSource + PytestOnlyPlugin.workDirectorySource
-    + PytestOnlyPlugin.leftDirectorySource + PytestOnlyPlugin.ownRunsSource + dependencySource
+    + PytestOnlyPlugin.leftDirectorySource + PytestOnlyPlugin.ownRunsSource + PytestOnlyPlugin.dependencyNamesSource + dependencySource
 }

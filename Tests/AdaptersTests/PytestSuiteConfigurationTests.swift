@@ -9,7 +9,7 @@ import Testing
 /// - Tests/Fixtures/pytest-own-runs: addopts ask pytest-xdist for workers and
 ///   pytest-rerunfailures for reruns; each granted test runs once, in the process itself.
 /// - Tests/Fixtures/pytest-dependency: pytest-dependency's marks, granted without the tests they
-///   name, which run first, unreported.
+///   name, which run first, unreported (in a cold batch too).
 /// - Tests/Fixtures/pytest-warnings-off: `-p no:warnings` beside `filterwarnings = error`; a
 ///   warning at import is no error, as in a plain run.
 /// - Tests/Fixtures/pytest-cache-options: the cache plugin's options in addopts (`--cache-clear`,
@@ -59,15 +59,24 @@ import Testing
     }
 
     /// What a plain run gives each dependent test, and one whose dependency fails (skipped).
+    static let dependentOutcomes: [String: Outcome] = [
+        "tests/test_dependency.py::TestInClass::test_second": .passed, "tests/test_dependency.py::test_needs_both": .passed,
+        "tests/test_dependency.py::test_needs_session": .passed, "tests/test_dependency.py::test_needs_broken": .skipped,
+    ]
+
     @Test(arguments: [false, true])
     func dependenciesRunFirstUnreported(forked: Bool) throws {
-        let id = { (name: String) in "tests/test_dependency.py::" + name }
-        let expected: [String: Outcome] = [
-            id("TestInClass::test_second"): .passed, id("test_needs_both"): .passed,
-            id("test_needs_session"): .passed, id("test_needs_broken"): .skipped,
-        ]
-        let outcomes = outcomes(expected.keys.sorted(), of: "pytest-dependency", forked: forked)
-        #expect(outcomes == expected, "\(outcomes)")
+        let outcomes = outcomes(Self.dependentOutcomes.keys.sorted(), of: "pytest-dependency", forked: forked)
+        #expect(outcomes == Self.dependentOutcomes, "\(outcomes)")
+    }
+
+    /// The same in a cold batch (a retry's, or a grant's with warm sessions off).
+    @Test func dependenciesRunFirstUnreportedInAColdBatch() throws {
+        var outcomes: [String: Outcome] = [:]
+        PytestAdapter(cacheRoot: scratch.path).run(Self.dependentOutcomes.keys.sorted(), of: suite("pytest-dependency"), attempt: 2) {
+            outcomes[$0.name] = $0.outcome
+        }
+        #expect(outcomes == Self.dependentOutcomes, "\(outcomes)")
     }
 
     /// In file order: the failing test first, where `--sw` would stop the process.
