@@ -50,7 +50,7 @@ enum PytestOnlyPlugin {
     }
 
     static let source = pluginSource + subtestSource + workDirectorySource + leftDirectorySource + ownRunsSource
-        + dependencyNamesSource + dependencySource
+        + dependencyNamesSource + dependencySource + rewritingSource
 
     /// `_enters_work_directory_early(config)`, for this plugin and the warm one: whether a process
     /// may enter its work directory (`TESTFLEET_WORK_DIR`) before pytest loads the initial
@@ -128,6 +128,7 @@ subtest's): the JUnit XML cannot tell a test's own skip from its subtests'.
 """
 import inspect
 import os
+import sys
 
 import pytest
 
@@ -180,6 +181,7 @@ def pytest_configure(config):
         return
     with open(_IDS, encoding="utf-8") as ids:
         granted = [line for line in ids.read().split("\n") if line]
+    _rewrite_as_a_plain_run(config, config.args)
     if _WITHIN_FILES or _loads_dependency_plugin(config):
         _GRANTED = set(granted)
         config.args = list(dict.fromkeys(nodeid.split("::", 1)[0] for nodeid in granted))

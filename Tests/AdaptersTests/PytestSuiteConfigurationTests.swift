@@ -15,6 +15,8 @@ import Testing
 /// - Tests/Fixtures/pytest-cache-options: the cache plugin's options in addopts (`--cache-clear`,
 ///   `--lf`, `--ff`, `--nf`, `--sw`) parse, choose and stop nothing; the `cache` fixture works.
 /// - Tests/Fixtures/pytest-cache-blocked: the suite's command blocks that plugin, and it runs so.
+/// - Tests/Fixtures/pytest-doctest-asserts: a doctest expecting an assert's message, in a module
+///   a plain run does not rewrite.
 @Suite(.serialized) struct PytestSuiteConfigurationTests {
     let scratch: TemporaryDirectory
     var runs: String { scratch.path + "/runs" }
@@ -117,6 +119,15 @@ import Testing
         #expect(try adapter.inventory(of: suite) == [id])
         var outcomes: [String: Outcome] = [:]
         adapter.run([id], of: suite, attempt: 2) { outcomes[$0.name] = $0.outcome }
+        #expect(outcomes == [id: .passed])
+    }
+
+    /// A doctest that expects an assert's message gets the message a plain run gives it in a
+    /// cold batch, which names the module on pytest's command line.
+    @Test func aColdBatchRewritesTheAssertsAPlainRunRewrites() throws {
+        let id = "checks.py::checks.positive"
+        var outcomes: [String: Outcome] = [:]
+        PytestAdapter(cacheRoot: scratch.path).run([id], of: suite("pytest-doctest-asserts"), attempt: 2) { outcomes[$0.name] = $0.outcome }
         #expect(outcomes == [id: .passed])
     }
 
