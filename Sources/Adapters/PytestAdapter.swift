@@ -131,12 +131,13 @@ public struct PytestAdapter: TestAdapter {
     /// when given (its cache in `cache`; see `cacheEnvironment`).
     private func collect(_ suite: SuiteDefinition, _ arguments: [String], plugin: String?, cache: String) throws -> ProcessRunner.Run {
         var environment = environment(suite)
-        let line = if let plugin {
-            command(suite, arguments + ["-p", PytestOnlyPlugin.moduleName], loading: plugin, into: &environment)
+        let line: String
+        if let plugin {
+            Self.cacheEnvironment(cache, into: &environment)
+            line = command(suite, arguments + ["-p", PytestOnlyPlugin.moduleName], loading: plugin, into: &environment)
         } else {
-            command(suite, arguments + ["-p", "no:cacheprovider"])
+            line = command(suite, arguments + ["-p", "no:cacheprovider"])
         }
-        if plugin != nil { Self.cacheEnvironment(cache, into: &environment) }
         return try runner.run(.shell(line), in: suite.directory, environment: environment, timeout: max(300, suite.timeout),
                               outputCap: 64 << 20, cancellation: cancellation)
     }

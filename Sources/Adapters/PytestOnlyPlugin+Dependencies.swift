@@ -29,6 +29,18 @@ def _given_name(item):
     """The name= of `item`'s dependency mark (pytest-dependency then knows it by that alone)."""
     mark = item.get_closest_marker("dependency")
     return mark.kwargs.get("name") if mark is not None else None
+
+
+def _named_in(by_id, base, name):
+    """The item of `by_id` (node id to item, in collection order) under `base` whose dependency
+    name (name= of its mark) or id is `name`: by id at once; only a name= (rare) walks them."""
+    item = by_id.get(base + name)
+    if item is not None and _given_name(item) is None:
+        return item
+    for key, item in by_id.items():
+        if key.startswith(base) and _given_name(item) == name:
+            return item
+    return None
 """#
 
     /// The narrowing plugin's part: a cold batch keeps, beside its granted tests, the tests
@@ -41,9 +53,11 @@ def _given_name(item):
     static let dependencySource = #"""
 
 
-def _with_dependencies(items, granted):
+def _granted_with_dependencies(items, granted):
     """The granted items of `items` (collection order) and, in turn, the items their
     dependency marks name, in collection order (where a plain run runs them)."""
+    if not _DEPENDENCIES:
+        return [item for item in items if item.nodeid in granted]
     by_id = {item.nodeid: item for item in items}
     kept = set()
     pending = [item for item in items if item.nodeid in granted]
@@ -52,14 +66,8 @@ def _with_dependencies(items, granted):
         if item.nodeid in kept:
             continue
         kept.add(item.nodeid)
-        named = _dependency_names(item)
-        for name in named[1] if named else []:
-            match = by_id.get(named[0] + name)
-            if match is None or _given_name(match) is not None:
-                match = next((other for other in items
-                              if other.nodeid.startswith(named[0]) and _given_name(other) == name), None)
-            if match is not None:
-                pending.append(match)
+        base, names = _dependency_names(item) or ("", [])
+        pending.extend(match for match in (_named_in(by_id, base, name) for name in names) if match is not None)
     return [item for item in items if item.nodeid in kept]
 """#
 }

@@ -138,6 +138,8 @@ _SKIPS = os.environ.pop("TESTFLEET_SKIPS", None)
 # (see PytestAdapter.run); otherwise the ids themselves are.
 _WITHIN_FILES = os.environ.pop("TESTFLEET_ONLY_WITHIN_FILES", "") == "1"
 _GRANTED = None
+# Whether pytest-dependency is loaded: a batch then keeps the tests its ids depend on.
+_DEPENDENCIES = False
 # A mirror of the suite's directory to work in once pytest has started in the directory itself
 # (a retry's, a local worker's own): see _enter_work_directory.
 _WORK_DIR = os.environ.pop("TESTFLEET_WORK_DIR", "")
@@ -174,7 +176,7 @@ def pytest_runtest_logreport(report):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
-    global _GRANTED
+    global _GRANTED, _DEPENDENCIES
     _own_runs(config)
     _anchor_ignored_paths(config)
     if _IDS is None:
@@ -182,7 +184,8 @@ def pytest_configure(config):
     with open(_IDS, encoding="utf-8") as ids:
         granted = [line for line in ids.read().split("\n") if line]
     _rewrite_as_a_plain_run(config, config.args)
-    if _WITHIN_FILES or _loads_dependency_plugin(config):
+    _DEPENDENCIES = _loads_dependency_plugin(config)
+    if _WITHIN_FILES or _DEPENDENCIES:
         _GRANTED = set(granted)
         config.args = list(dict.fromkeys(nodeid.split("::", 1)[0] for nodeid in granted))
     else:
@@ -196,7 +199,7 @@ def pytest_collection_modifyitems(session, config, items):
     pytest-dependency marks name (see PytestOnlyPlugin+Dependencies)."""
     if _GRANTED is None:
         return
-    kept = _with_dependencies(items, _GRANTED)
+    kept = _granted_with_dependencies(items, _GRANTED)
     if len(kept) < len(items):
         keeping = set(item.nodeid for item in kept)
         config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in keeping])

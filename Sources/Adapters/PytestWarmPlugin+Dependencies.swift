@@ -63,25 +63,12 @@ def _dependencies_of(session, item):
     file = _file_of(item.nodeid)
     found = []
     for name in names:
-        match = _named_item(base, name)
+        match = _named_in(_items, base, name)
         if match is None:
             _collect_for(session, [file] if base else [name])
-            match = _named_item(base, name)
+            match = _named_in(_items, base, name)
         if match is not None and match is not item:
             found.append(match)
     return found
-
-
-def _named_item(base, name):
-    """The collected item under `base` whose dependency name (name= of its mark) or id is `name`:
-    by id at once; only a name= (rare) walks the session's items."""
-    item = _items.get(base + name)
-    if item is not None and _given_name(item) is None:
-        return item
-    for key, item in _items.items():
-        if key.startswith(base) and _given_name(item) == name:
-            return item
-    return None
-
 """#
 }

@@ -49,6 +49,19 @@ import Testing
         return results
     }
 
+    /// Each test's outcome, `ids` run as one cold batch of `fixture` (a retry's, or a grant's
+    /// with warm sessions off).
+    func coldOutcomes(_ ids: [String], of fixture: String) -> [String: Outcome] {
+        var results: [String: Outcome] = [:]
+        PytestAdapter(cacheRoot: scratch.path).run(ids, of: suite(fixture), attempt: 2) { results[$0.name] = $0.outcome }
+        return results
+    }
+
+    /// `fixture`'s node ids as the listing (`--collect-only`) finds them.
+    func listing(of fixture: String) throws -> [String] {
+        try PytestAdapter(cacheRoot: scratch.path).inventory(of: suite(fixture))
+    }
+
     /// No xdist session (with its worker processes) beside the process, no rerun inside it.
     @Test(arguments: [false, true])
     func eachGrantedTestRunsOnceInTheProcessItself(forked: Bool) throws {
@@ -72,12 +85,9 @@ import Testing
         #expect(outcomes == Self.dependentOutcomes, "\(outcomes)")
     }
 
-    /// The same in a cold batch (a retry's, or a grant's with warm sessions off).
+    /// The same in a cold batch.
     @Test func dependenciesRunFirstUnreportedInAColdBatch() throws {
-        var outcomes: [String: Outcome] = [:]
-        PytestAdapter(cacheRoot: scratch.path).run(Self.dependentOutcomes.keys.sorted(), of: suite("pytest-dependency"), attempt: 2) {
-            outcomes[$0.name] = $0.outcome
-        }
+        let outcomes = coldOutcomes(Self.dependentOutcomes.keys.sorted(), of: "pytest-dependency")
         #expect(outcomes == Self.dependentOutcomes, "\(outcomes)")
     }
 
@@ -98,11 +108,8 @@ import Testing
     /// The same in a listing and in a cold batch (a retry's, or any run with warm sessions off).
     @Test func theCachePluginsOptionsChooseNoTestsInAListingOrABatch() throws {
         try? FileManager.default.removeItem(atPath: cacheInFixture)
-        let adapter = PytestAdapter(cacheRoot: scratch.path)
-        let suite = suite("pytest-cache-options")
-        #expect(try adapter.inventory(of: suite).sorted() == Self.cacheOptionIDs.sorted())
-        var outcomes: [String: Outcome] = [:]
-        adapter.run(Self.cacheOptionIDs, of: suite, attempt: 2) { outcomes[$0.name] = $0.outcome }
+        #expect(try listing(of: "pytest-cache-options").sorted() == Self.cacheOptionIDs.sorted())
+        let outcomes = coldOutcomes(Self.cacheOptionIDs, of: "pytest-cache-options")
         #expect(outcomes == Self.cacheOptionOutcomes, "\(outcomes)")
         #expect(!FileManager.default.fileExists(atPath: cacheInFixture))
     }
@@ -114,21 +121,15 @@ import Testing
         for forked in [false, true] {
             #expect(outcomes([id], of: "pytest-cache-blocked", forked: forked) == [id: .passed])
         }
-        let adapter = PytestAdapter(cacheRoot: scratch.path)
-        let suite = suite("pytest-cache-blocked")
-        #expect(try adapter.inventory(of: suite) == [id])
-        var outcomes: [String: Outcome] = [:]
-        adapter.run([id], of: suite, attempt: 2) { outcomes[$0.name] = $0.outcome }
-        #expect(outcomes == [id: .passed])
+        #expect(try listing(of: "pytest-cache-blocked") == [id])
+        #expect(coldOutcomes([id], of: "pytest-cache-blocked") == [id: .passed])
     }
 
     /// A doctest that expects an assert's message gets the message a plain run gives it in a
     /// cold batch, which names the module on pytest's command line.
     @Test func aColdBatchRewritesTheAssertsAPlainRunRewrites() throws {
         let id = "checks.py::checks.positive"
-        var outcomes: [String: Outcome] = [:]
-        PytestAdapter(cacheRoot: scratch.path).run([id], of: suite("pytest-doctest-asserts"), attempt: 2) { outcomes[$0.name] = $0.outcome }
-        #expect(outcomes == [id: .passed])
+        #expect(coldOutcomes([id], of: "pytest-doctest-asserts") == [id: .passed])
     }
 
     @Test func aModuleThatWarnsAtImportCollectsWithTheWarningsPluginOff() throws {
